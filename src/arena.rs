@@ -1,0 +1,120 @@
+//! A slot map whose handles are salted per workspace.
+//!
+//! `slotmap` already makes handles generational: a deleted entity's handle
+//! never matches a later entity in the same slot. Two workspaces built the
+//! same way would still hand out identical handles, though, so a handle
+//! carried over by mistake would name the wrong entity. Every arena therefore
+//! XORs the version half of its handles with the workspace's salt (an even
+//! number, so the slot map's "occupied versions are odd" rule holds). A handle
+//! from another workspace maps to a version no live slot has.
+//!
+//! This is the only module that touches raw slot map keys.
+
+use slotmap::{Key, KeyData, SlotMap};
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A fresh, random, even salt.
+pub(crate) fn fresh_salt() -> u32 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let hash = std::collections::hash_map::RandomState::new().hash_one(n);
+    ((hash >> 32) as u32) & !1
+}
+
+fn flip<K: Key>(key: K, salt: u32) -> K {
+    KeyData::from_ffi(key.data().as_ffi() ^ (u64::from(salt) << 32)).into()
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Arena<K: Key, V> {
+    map: SlotMap<K, V>,
+    salt: u32,
+}
+
+impl<K: Key, V> Arena<K, V> {
+    pub(crate) fn new(salt: u32) -> Self {
+        Arena {
+            map: SlotMap::with_key(),
+            salt: salt & !1,
+        }
+    }
+
+    pub(crate) fn get(&self, key: K) -> Option<&V> {
+        self.map.get(flip(key, self.salt))
+    }
+
+    pub(crate) fn get_mut(&mut self, key: K) -> Option<&mut V> {
+        self.map.get_mut(flip(key, self.salt))
+    }
+
+    pub(crate) fn contains(&self, key: K) -> bool {
+        self.map.contains_key(flip(key, self.salt))
+    }
+
+    pub(crate) fn insert(&mut self, value: V) -> K {
+        flip(self.map.insert(value), self.salt)
+    }
+
+    pub(crate) fn remove(&mut self, key: K) -> Option<V> {
+        self.map.remove(flip(key, self.salt))
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (K, &V)> + '_ {
+        let salt = self.salt;
+        self.map.iter().map(move |(k, v)| (flip(k, salt), v))
+    }
+
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (K, &mut V)> + '_ {
+        let salt = self.salt;
+        self.map.iter_mut().map(move |(k, v)| (flip(k, salt), v))
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.map.reserve(additional);
+    }
+}
+
+/// Two arenas are equal when they hold equal values under equal handles.
+impl<K: Key, V: PartialEq> PartialEq for Arena<K, V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.salt == other.salt
+            && self.map.len() == other.map.len()
+            && self.map.iter().zip(other.map.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl<K: Key, V: Eq> Eq for Arena<K, V> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CourseKey;
+
+    #[test]
+    fn int2_foreign_handle_is_not_found() {
+        let mut a: Arena<CourseKey, u8> = Arena::new(2);
+        let mut b: Arena<CourseKey, u8> = Arena::new(4);
+        let ka = a.insert(1);
+        let kb = b.insert(2);
+        assert_ne!(ka, kb);
+        assert_eq!(a.get(ka), Some(&1));
+        assert_eq!(a.get(kb), None);
+        assert_eq!(b.get(ka), None);
+    }
+
+    #[test]
+    fn int2_stale_handle_is_not_found_after_reuse() {
+        let mut a: Arena<CourseKey, u8> = Arena::new(fresh_salt());
+        let old = a.insert(1);
+        a.remove(old);
+        let new = a.insert(2);
+        assert_eq!(a.get(old), None);
+        assert_eq!(a.get(new), Some(&2));
+        assert!(fresh_salt() % 2 == 0);
+    }
+}

@@ -1,0 +1,67 @@
+use crate::edit::CourseFields;
+use crate::edit::course_field_setters;
+
+/// How a copy treats learning objects and pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum CopyMode {
+    /// The copy includes the same learning objects as the source.
+    Share,
+    /// The copy gets new learning objects and pages, cloned from the
+    /// source's. The default, as in an LMS (LMS-1).
+    #[default]
+    Duplicate,
+}
+
+/// Options of a copy (OPT-1..3). Whatever is not set is taken from the
+/// source, so `CopyOptions::new()` asks for an exact copy (OPT-4).
+///
+/// ```
+/// use coursecopy::CopyOptions;
+/// let options = CopyOptions::new()
+///     .course_id("BIO-101-2027")
+///     .title("Biology 101 (2027)")
+///     .player_layout("compact")
+///     .keep_authors(false);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CopyOptions {
+    pub(crate) course_id: Option<String>,
+    pub(crate) fields: CourseFields,
+    pub(crate) keep_authors: bool,
+}
+
+impl Default for CopyOptions {
+    fn default() -> Self {
+        CopyOptions {
+            course_id: None,
+            fields: CourseFields::default(),
+            keep_authors: true,
+        }
+    }
+}
+
+impl CopyOptions {
+    /// An exact copy: every field from the source, a derived `course_id`,
+    /// author assignments kept.
+    pub fn new() -> Self {
+        CopyOptions::default()
+    }
+
+    /// Names the new course's `course_id`. Unset, the copy gets
+    /// `<source id>-copy`, or `<source id>-copy-2`, `-3`, ..., the first that
+    /// is free (OPT-3). The `external_id`, unless set, is the `course_id`.
+    pub fn course_id(mut self, course_id: impl Into<String>) -> Self {
+        self.course_id = Some(course_id.into());
+        self
+    }
+
+    /// Keep the source's author assignments (`true`, the default), or assign
+    /// only the user who makes the copy (`false`) (OPT-2).
+    pub fn keep_authors(mut self, keep: bool) -> Self {
+        self.keep_authors = keep;
+        self
+    }
+}
+
+course_field_setters!(CopyOptions);

@@ -1,0 +1,124 @@
+use crate::{CourseKey, LoKey, StyleKey, UserKey};
+use imbl::{OrdMap, OrdSet, Vector};
+use std::sync::Arc;
+
+/// A course: its identity, its course-level data, and the ordered list of
+/// learning objects it includes.
+///
+/// Read it with [`Workspace::course`](crate::Workspace::course); change it
+/// through the operations of [`Workspace`](crate::Workspace).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Course {
+    pub(crate) course_id: Arc<str>,
+    pub(crate) external_id: Arc<str>,
+    pub(crate) title: Arc<str>,
+    pub(crate) description: Arc<str>,
+    pub(crate) player_layout: Arc<str>,
+    pub(crate) details: OrdMap<Arc<str>, Arc<str>>,
+    pub(crate) created_by: UserKey,
+    pub(crate) assigned: OrdSet<UserKey>,
+    pub(crate) styles: Vector<StyleKey>,
+    pub(crate) los: Vector<LoKey>,
+    pub(crate) copied_from: Option<CourseKey>,
+}
+
+impl Course {
+    /// The unique, human-readable course id.
+    pub fn course_id(&self) -> &str {
+        &self.course_id
+    }
+
+    /// The unique id that outside systems know the course by.
+    pub fn external_id(&self) -> &str {
+        &self.external_id
+    }
+
+    /// The course title (an LMS calls it the name).
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The course description.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The name of the player layout the course is shown with.
+    pub fn player_layout(&self) -> &str {
+        &self.player_layout
+    }
+
+    /// One of the course's other details, by key.
+    pub fn detail(&self, key: &str) -> Option<&str> {
+        self.details.get(key).map(|v| &**v)
+    }
+
+    /// All other details, ordered by key.
+    pub fn details(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        self.details.iter().map(|(k, v)| (&**k, &**v))
+    }
+
+    /// The user who created the course (for a copy, the user who copied it).
+    pub fn created_by(&self) -> UserKey {
+        self.created_by
+    }
+
+    /// The users assigned to the course, in handle order.
+    pub fn assigned_users(&self) -> impl ExactSizeIterator<Item = UserKey> + '_ {
+        self.assigned.iter().copied()
+    }
+
+    /// Whether `user` is assigned to the course.
+    pub fn is_assigned(&self, user: UserKey) -> bool {
+        self.assigned.contains(&user)
+    }
+
+    /// The course's styles, in order.
+    pub fn styles(&self) -> impl ExactSizeIterator<Item = StyleKey> + '_ {
+        self.styles.iter().copied()
+    }
+
+    /// The learning objects the course includes, in course order.
+    pub fn learning_objects(&self) -> impl ExactSizeIterator<Item = LoKey> + '_ {
+        self.los.iter().copied()
+    }
+
+    /// The position of a learning object in the course, if included.
+    pub fn position_of(&self, lo: LoKey) -> Option<usize> {
+        self.los.index_of(&lo)
+    }
+
+    /// The course this one was copied from, if it is a copy. The handle may
+    /// be stale if that course was deleted since: provenance is history.
+    pub fn copied_from(&self) -> Option<CourseKey> {
+        self.copied_from
+    }
+}
+
+/// A named style that pages of a course can apply. A style belongs to one
+/// course; copying a course gives the copy its own styles with equal content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CourseStyle {
+    pub(crate) course: CourseKey,
+    pub(crate) name: Arc<str>,
+    pub(crate) css: Arc<str>,
+}
+
+impl CourseStyle {
+    /// The course the style belongs to.
+    pub fn course(&self) -> CourseKey {
+        self.course
+    }
+
+    /// The style's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The style's rules (CSS).
+    pub fn css(&self) -> &str {
+        &self.css
+    }
+}

@@ -1,0 +1,21 @@
+//! The data: what a workspace holds. Plain records with read-only accessors.
+//!
+//! Records hold their text as `Arc<str>` and their lists as persistent
+//! (structurally shared) collections, so that cloning a record, as Duplicate
+//! does for every page, copies handles and counters, never text.
+//!
+//! Nothing here changes the workspace: changes live in [`crate::edit`] and
+//! [`crate::copy`].
+
+mod content;
+mod course;
+mod library;
+pub mod limits;
+mod user;
+
+pub use content::{LearningObject, Page};
+pub use course::{Course, CourseStyle};
+pub use library::LibraryEntry;
+pub use user::{Role, User};
+
+pub(crate) use limits::Text;

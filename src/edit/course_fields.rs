@@ -1,0 +1,224 @@
+//! The course-level fields that creating, updating and copying a course all
+//! set, with their validation in one place.
+
+use crate::data::{Text, limits};
+use crate::{Course, CourseKey, Error, Workspace};
+use imbl::OrdMap;
+use std::sync::Arc;
+
+/// Optional course fields; `None` leaves the field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CourseFields {
+    pub(crate) external_id: Option<String>,
+    pub(crate) title: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) player_layout: Option<String>,
+    /// Detail key and new value; `None` removes the key.
+    pub(crate) details: Vec<(String, Option<String>)>,
+}
+
+/// [`CourseFields`] that passed validation, ready to apply.
+#[derive(Clone, Debug)]
+pub(crate) struct CheckedFields {
+    pub(crate) external_id: Option<Arc<str>>,
+    title: Option<Arc<str>>,
+    description: Option<Arc<str>>,
+    player_layout: Option<Arc<str>>,
+    details: Vec<(Arc<str>, Option<Arc<str>>)>,
+}
+
+impl CourseFields {
+    /// Validates every field. `owner` is the course the fields will belong
+    /// to, if it exists already: its own `external_id` is no conflict.
+    pub(crate) fn check(&self, ws: &Workspace, owner: Option<CourseKey>) -> Result<CheckedFields, Error> {
+        let external_id = match &self.external_id {
+            Some(id) => Some(ws.free_external_id(id, owner)?),
+            None => None,
+        };
+        let details = self
+            .details
+            .iter()
+            .map(|(k, v)| Ok((Text::name("detail key", k)?, v.as_deref().map(Text::free))))
+            .collect::<Result<_, Error>>()?;
+        Ok(CheckedFields {
+            external_id,
+            title: self.title.as_deref().map(|t| Text::name("title", t)).transpose()?,
+            description: self.description.as_deref().map(Text::free),
+            player_layout: self
+                .player_layout
+                .as_deref()
+                .map(|p| Text::name("player_layout", p))
+                .transpose()?,
+            details,
+        })
+    }
+}
+
+impl CheckedFields {
+    /// Writes the fields into `course`. The caller updates the id indexes.
+    pub(crate) fn apply(self, course: &mut Course) {
+        if let Some(v) = self.external_id {
+            course.external_id = v;
+        }
+        if let Some(v) = self.title {
+            course.title = v;
+        }
+        if let Some(v) = self.description {
+            course.description = v;
+        }
+        if let Some(v) = self.player_layout {
+            course.player_layout = v;
+        }
+        for (k, v) in self.details {
+            match v {
+                Some(v) => {
+                    course.details.insert(k, v);
+                }
+                None => {
+                    course.details.remove(&k);
+                }
+            }
+        }
+    }
+}
+
+impl Workspace {
+    /// Validates a `course_id` and checks it is free.
+    pub(crate) fn free_course_id(&self, id: &str) -> Result<Arc<str>, Error> {
+        let id = Text::identifier("course_id", id, limits::COURSE_ID)?;
+        match self.course_ids.get(&id) {
+            Some(&holder) => Err(Error::Conflict {
+                field: "course_id",
+                value: id.to_string(),
+                holder,
+            }),
+            None => Ok(id),
+        }
+    }
+
+    /// Validates an `external_id` and checks it is free (or held by `owner`).
+    pub(crate) fn free_external_id(&self, id: &str, owner: Option<CourseKey>) -> Result<Arc<str>, Error> {
+        let id = Text::identifier("external_id", id, limits::EXTERNAL_ID)?;
+        match self.external_ids.get(&id) {
+            Some(&holder) if Some(holder) != owner => Err(Error::Conflict {
+                field: "external_id",
+                value: id.to_string(),
+                holder,
+            }),
+            _ => Ok(id),
+        }
+    }
+}
+
+/// Builder methods shared by [`NewCourse`], [`CourseChange`] and
+/// [`CopyOptions`](crate::CopyOptions).
+macro_rules! course_field_setters {
+    ($ty:ty) => {
+        impl $ty {
+            /// Sets the `external_id` (unique, at most 256 characters, no white space).
+            pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
+                self.fields.external_id = Some(external_id.into());
+                self
+            }
+
+            /// Sets the title (at most 333 characters, not blank).
+            pub fn title(mut self, title: impl Into<String>) -> Self {
+                self.fields.title = Some(title.into());
+                self
+            }
+
+            /// Sets the description.
+            pub fn description(mut self, description: impl Into<String>) -> Self {
+                self.fields.description = Some(description.into());
+                self
+            }
+
+            /// Sets the name of the player layout.
+            pub fn player_layout(mut self, layout: impl Into<String>) -> Self {
+                self.fields.player_layout = Some(layout.into());
+                self
+            }
+
+            /// Sets one of the other details; the details not named keep their value.
+            pub fn detail(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+                self.fields.details.push((key.into(), Some(value.into())));
+                self
+            }
+        }
+    };
+}
+pub(crate) use course_field_setters;
+
+/// A course to create with [`Workspace::create_course`].
+///
+/// ```
+/// use coursecopy::NewCourse;
+/// let spec = NewCourse::new("BIO-101", "Biology 101")
+///     .description("Cells and more")
+///     .detail("language", "en");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCourse {
+    pub(crate) course_id: String,
+    pub(crate) fields: CourseFields,
+}
+
+impl NewCourse {
+    /// A course with this `course_id` and title. Its `external_id` is the
+    /// `course_id` unless set; its player layout is `"standard"` unless set.
+    pub fn new(course_id: impl Into<String>, title: impl Into<String>) -> Self {
+        NewCourse {
+            course_id: course_id.into(),
+            fields: CourseFields {
+                title: Some(title.into()),
+                ..CourseFields::default()
+            },
+        }
+    }
+
+    pub(crate) fn into_record(self, ws: &Workspace, creator: crate::UserKey) -> Result<Course, Error> {
+        let course_id = ws.free_course_id(&self.course_id)?;
+        let mut fields = self.fields;
+        let external = fields.external_id.get_or_insert_with(|| course_id.to_string()).clone();
+        let checked = fields.check(ws, None)?;
+        let mut course = Course {
+            course_id,
+            external_id: Arc::from(external.as_str()),
+            title: Arc::from(""),
+            description: Arc::from(""),
+            player_layout: Arc::from("standard"),
+            details: OrdMap::new(),
+            created_by: creator,
+            assigned: imbl::OrdSet::unit(creator),
+            styles: imbl::Vector::new(),
+            los: imbl::Vector::new(),
+            copied_from: None,
+        };
+        checked.apply(&mut course);
+        Ok(course)
+    }
+}
+
+course_field_setters!(NewCourse);
+
+/// A change to a course's own data, for [`Workspace::update_course`]. Fields
+/// not set keep their value. The `course_id` never changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CourseChange {
+    pub(crate) fields: CourseFields,
+}
+
+impl CourseChange {
+    /// A change that changes nothing yet.
+    pub fn new() -> Self {
+        CourseChange::default()
+    }
+
+    /// Removes one of the other details.
+    pub fn remove_detail(mut self, key: impl Into<String>) -> Self {
+        self.fields.details.push((key.into(), None));
+        self
+    }
+}
+
+course_field_setters!(CourseChange);

@@ -1,0 +1,70 @@
+//! Edits: every operation that changes users, courses, learning objects,
+//! pages and the library. The copy operations live in [`crate::copy`].
+//!
+//! Each operation runs the same way: resolve the handles, [check the
+//! rights](crate::Workspace::can_edit), validate the input into a plan, and
+//! only then apply the plan, which cannot fail. So a failing operation has
+//! changed nothing (INT-3).
+
+mod content;
+mod course_fields;
+mod courses;
+mod library;
+mod users;
+
+pub use content::{NewPage, PageDraft, PageEdit};
+pub use course_fields::{CourseChange, NewCourse};
+pub(crate) use course_fields::{CourseFields, course_field_setters};
+
+use crate::CourseKey;
+use imbl::OrdSet;
+
+/// The courses a change reaches: every course that includes the changed
+/// learning object (ACC-3). When it holds more than one course, the change
+/// was made to shared content.
+///
+/// Cloning a `Reach` is O(1), whatever the number of courses.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Reach {
+    courses: OrdSet<CourseKey>,
+}
+
+impl Reach {
+    pub(crate) fn new(courses: OrdSet<CourseKey>) -> Self {
+        Reach { courses }
+    }
+
+    /// How many courses the change reaches.
+    pub fn len(&self) -> usize {
+        self.courses.len()
+    }
+
+    /// Whether the change reaches no course (the learning object is in no
+    /// course's list).
+    pub fn is_empty(&self) -> bool {
+        self.courses.is_empty()
+    }
+
+    /// Whether the change reaches `course`.
+    pub fn contains(&self, course: CourseKey) -> bool {
+        self.courses.contains(&course)
+    }
+
+    /// The courses reached, in handle order.
+    pub fn iter(&self) -> impl Iterator<Item = CourseKey> + '_ {
+        self.courses.iter().copied()
+    }
+}
+
+/// Checks that `at` is a valid position in a list of `len` items (`len`
+/// itself too when `append_ok`, to insert at the end).
+pub(crate) fn check_position(at: usize, len: usize, append_ok: bool) -> Result<(), crate::Error> {
+    let last = if append_ok { len } else { len.saturating_sub(1) };
+    if at > last || (!append_ok && len == 0) {
+        return Err(crate::Error::invalid(
+            "position",
+            format!("{at} is out of range for a list of {len}"),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,175 @@
+//! The one error type of the crate.
+//!
+//! Every failing operation returns an [`Error`] and leaves the workspace
+//! exactly as it was (INT-3). Each variant names the entity or field that was
+//! wrong, so a caller can match on it and show a precise message.
+//!
+//! Checks run in a fixed order, so the error you get is predictable:
+//! 1. the acting user exists;
+//! 2. the entities the operation names exist (in argument order);
+//! 3. the acting user has the right ([`Error::Forbidden`]);
+//! 4. the entities fit together ([`Error::NotIn`], [`Error::AlreadyIn`]);
+//! 5. the input values are valid ([`Error::Invalid`], [`Error::Conflict`],
+//!    [`Error::InUse`]).
+
+use crate::{CourseKey, Entity, LoKey, UserKey};
+use std::fmt;
+
+/// What went wrong. See the [module docs](self) for the order of checks.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The handle names no live entity in this workspace: the entity was
+    /// deleted (a stale handle), the handle comes from another workspace, or it
+    /// was never handed out (INT-2).
+    #[error("{entity} not found (deleted, or a handle from another workspace)")]
+    NotFound {
+        /// The handle that was looked up.
+        entity: Entity,
+    },
+
+    /// The user may not do this (ACC-1, ACC-2).
+    #[error("user {user:?} may not {action}")]
+    Forbidden {
+        /// Who tried.
+        user: UserKey,
+        /// What they tried.
+        action: Action,
+    },
+
+    /// A unique value is already taken (OPT-3, LMS-2).
+    #[error("{field} {value:?} is already taken by course {holder:?}")]
+    Conflict {
+        /// `"course_id"` or `"external_id"`.
+        field: &'static str,
+        /// The value that was asked for.
+        value: String,
+        /// The course that holds it.
+        holder: CourseKey,
+    },
+
+    /// The entity is still used, so it cannot be deleted (GLB-3). Nothing
+    /// was changed.
+    #[error("{entity} is still used by {}", list(used_by))]
+    InUse {
+        /// What was to be deleted.
+        entity: Entity,
+        /// Every entity that still uses it: pages for a library item,
+        /// courses for a learning object.
+        used_by: Vec<Entity>,
+    },
+
+    /// The entity is not part of the container the operation names: a page
+    /// edited through a course that does not include its learning object, a
+    /// learning object removed from a course it is not in, a library item
+    /// detached from a page that does not reference it.
+    #[error("{entity} is not in {container}")]
+    NotIn {
+        /// The entity that was named.
+        entity: Entity,
+        /// The container it was expected in.
+        container: Entity,
+    },
+
+    /// The entity is already part of the container, and may appear there only
+    /// once (INT-1: a course's LO list has no repeats).
+    #[error("{entity} is already in {container}")]
+    AlreadyIn {
+        /// The entity that was named.
+        entity: Entity,
+        /// The container that already holds it.
+        container: Entity,
+    },
+
+    /// An input value is not acceptable.
+    #[error("invalid {field}: {reason}")]
+    Invalid {
+        /// The field, as named in the API (`"title"`, `"course_id"`,
+        /// `"position"`, ...).
+        field: &'static str,
+        /// Why, in words.
+        reason: String,
+    },
+
+    /// The workspace breaks one of its invariants (INT-1). Only returned by
+    /// [`Workspace::check_integrity`](crate::Workspace::check_integrity) and
+    /// by loading: no operation can create such a workspace.
+    #[error("integrity violation: {detail}")]
+    Integrity {
+        /// What is wrong, and with which entity.
+        detail: String,
+    },
+}
+
+fn list(entities: &[Entity]) -> String {
+    const SHOWN: usize = 5;
+    let mut out: Vec<String> = entities.iter().take(SHOWN).map(|e| e.to_string()).collect();
+    if entities.len() > SHOWN {
+        out.push(format!("and {} more", entities.len() - SHOWN));
+    }
+    out.join(", ")
+}
+
+impl Error {
+    pub(crate) fn not_found(entity: impl Into<Entity>) -> Self {
+        Error::NotFound {
+            entity: entity.into(),
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::Invalid {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn not_in(entity: impl Into<Entity>, container: impl Into<Entity>) -> Self {
+        Error::NotIn {
+            entity: entity.into(),
+            container: container.into(),
+        }
+    }
+
+    pub(crate) fn already_in(entity: impl Into<Entity>, container: impl Into<Entity>) -> Self {
+        Error::AlreadyIn {
+            entity: entity.into(),
+            container: container.into(),
+        }
+    }
+}
+
+/// An action a user may or may not be allowed, as reported by
+/// [`Error::Forbidden`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Action {
+    /// Create or change users (Administrators only).
+    ManageUsers,
+    /// Create a course, by hand or as a copy (Administrators and Authors).
+    CreateCourse,
+    /// Read a course, which copying it needs.
+    ReadCourse(CourseKey),
+    /// Change a course: its data, its LO list, or the LOs and pages reached
+    /// through it.
+    EditCourse(CourseKey),
+    /// Create, change or delete global library items (Administrators and
+    /// Authors).
+    EditLibrary,
+    /// Delete a learning object that no course includes.
+    DeleteLearningObject(LoKey),
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::ManageUsers => write!(f, "manage users"),
+            Action::CreateCourse => write!(f, "create courses"),
+            Action::ReadCourse(c) => write!(f, "read course {c:?}"),
+            Action::EditCourse(c) => write!(f, "edit course {c:?}"),
+            Action::EditLibrary => write!(f, "edit the global library"),
+            Action::DeleteLearningObject(lo) => write!(f, "delete learning object {lo:?}"),
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! Typed, generational handles to every kind of entity.
+//!
+//! A handle is a small `Copy` value (8 bytes). Handles are generational: once
+//! the entity a handle names is deleted, the handle stays *stale* for ever. It
+//! can never name a newer entity that reuses the slot. Each workspace also
+//! salts its handles, so a handle from another workspace is not found either
+//! (INT-2). Both cases give [`Error::NotFound`](crate::Error::NotFound).
+
+use std::fmt;
+
+slotmap::new_key_type! {
+    /// Handle to a [`User`](crate::User).
+    pub struct UserKey;
+    /// Handle to a [`Course`](crate::Course).
+    pub struct CourseKey;
+    /// Handle to a [`LearningObject`](crate::LearningObject).
+    pub struct LoKey;
+    /// Handle to a [`Page`](crate::Page).
+    pub struct PageKey;
+    /// Handle to a [`CourseStyle`](crate::CourseStyle).
+    pub struct StyleKey;
+    /// Handle to a media asset (image, video, audio file) of the global library.
+    pub struct MediaKey;
+    /// Handle to a resource (document, link, downloadable file) of the global library.
+    pub struct ResourceKey;
+    /// Handle to a glossary term of the global library.
+    pub struct TermKey;
+}
+
+/// A reference to one item of the global library, whatever its kind.
+///
+/// Pages hold a list of these. Copying a course never clones the items they
+/// name (GLB-1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum LibraryItem {
+    /// A media asset.
+    Media(MediaKey),
+    /// A resource.
+    Resource(ResourceKey),
+    /// A glossary term.
+    Term(TermKey),
+}
+
+impl From<MediaKey> for LibraryItem {
+    fn from(key: MediaKey) -> Self {
+        LibraryItem::Media(key)
+    }
+}
+
+impl From<ResourceKey> for LibraryItem {
+    fn from(key: ResourceKey) -> Self {
+        LibraryItem::Resource(key)
+    }
+}
+
+impl From<TermKey> for LibraryItem {
+    fn from(key: TermKey) -> Self {
+        LibraryItem::Term(key)
+    }
+}
+
+/// Any entity of the workspace, named by its handle. Errors use it to say
+/// *which* entity was wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Entity {
+    /// A user.
+    User(UserKey),
+    /// A course.
+    Course(CourseKey),
+    /// A learning object.
+    LearningObject(LoKey),
+    /// A page.
+    Page(PageKey),
+    /// A course style.
+    Style(StyleKey),
+    /// A media asset.
+    Media(MediaKey),
+    /// A resource.
+    Resource(ResourceKey),
+    /// A glossary term.
+    Term(TermKey),
+}
+
+impl Entity {
+    /// The kind of entity, in words: `"course"`, `"learning object"`, ...
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Entity::User(_) => "user",
+            Entity::Course(_) => "course",
+            Entity::LearningObject(_) => "learning object",
+            Entity::Page(_) => "page",
+            Entity::Style(_) => "course style",
+            Entity::Media(_) => "media asset",
+            Entity::Resource(_) => "resource",
+            Entity::Term(_) => "glossary term",
+        }
+    }
+}
+
+impl From<LibraryItem> for Entity {
+    fn from(item: LibraryItem) -> Self {
+        match item {
+            LibraryItem::Media(k) => Entity::Media(k),
+            LibraryItem::Resource(k) => Entity::Resource(k),
+            LibraryItem::Term(k) => Entity::Term(k),
+        }
+    }
+}
+
+macro_rules! entity_from_key {
+    ($($key:ident => $variant:ident),* $(,)?) => {$(
+        impl From<$key> for Entity {
+            fn from(key: $key) -> Self {
+                Entity::$variant(key)
+            }
+        }
+    )*};
+}
+
+entity_from_key! {
+    UserKey => User,
+    CourseKey => Course,
+    LoKey => LearningObject,
+    PageKey => Page,
+    StyleKey => Style,
+    MediaKey => Media,
+    ResourceKey => Resource,
+    TermKey => Term,
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use slotmap::Key;
+        let data = match self {
+            Entity::User(k) => k.data(),
+            Entity::Course(k) => k.data(),
+            Entity::LearningObject(k) => k.data(),
+            Entity::Page(k) => k.data(),
+            Entity::Style(k) => k.data(),
+            Entity::Media(k) => k.data(),
+            Entity::Resource(k) => k.data(),
+            Entity::Term(k) => k.data(),
+        };
+        write!(f, "{} {:?}", self.kind(), data)
+    }
+}

@@ -1,0 +1,122 @@
+//! Copy courses the way authoring tools and LMSs do, correctly and cheaply.
+//!
+//! A [`Workspace`] holds courses, the learning objects (LOs) they include,
+//! the pages of those LOs, the global library (media assets, resources,
+//! glossary terms) and the users who act on all of it. A course can be
+//! copied in two modes:
+//!
+//! - **Share**: the copy includes the *same* LOs. A page edited, added or
+//!   deleted through one course shows in the other; an LO removed from one
+//!   course stays in the other.
+//! - **Duplicate**: the copy gets new LOs and new pages, independent from
+//!   then on. Duplicated pages lose their applied course style.
+//!
+//! In both modes the library items pages reference stay global: shared,
+//! never cloned.
+//!
+//! # A first example
+//!
+//! ```
+//! use coursecopy::{CopyOptions, NewCourse, PageDraft, PageEdit, Role, Workspace};
+//!
+//! let (mut ws, admin) = Workspace::with_admin("Ada")?;
+//! let author = ws.create_user(admin, "Grace", Role::Author)?;
+//! let course = ws.create_course(author, NewCourse::new("CHEM-1", "Chemistry"))?;
+//! let lo = ws.create_learning_object(author, course, "Atoms", "")?;
+//! let page = ws.add_page(author, course, lo, PageDraft::new("Protons", "Positive."))?.page;
+//!
+//! let shared = ws.share_course(author, course, &CopyOptions::new())?;
+//! let duplicate = ws.duplicate_course(author, course, &CopyOptions::new())?;
+//!
+//! // An edit through the shared copy reaches both courses that include the LO...
+//! let reach = ws.edit_page(author, shared, page, PageEdit::new().body("Positive charge."))?;
+//! assert!(reach.contains(course) && reach.contains(shared) && reach.len() == 2);
+//!
+//! // ...and not the duplicate, whose page is its own.
+//! let dup_lo = ws.course(duplicate)?.learning_objects().next().unwrap();
+//! let dup_page = ws.learning_object(dup_lo)?.pages().next().unwrap();
+//! assert_eq!(ws.page(dup_page)?.body(), "Positive.");
+//! assert_eq!(ws.page(dup_page)?.origin(), Some(page));
+//! # Ok::<(), coursecopy::Error>(())
+//! ```
+//!
+//! # When is data copied?
+//!
+//! | data | Share | Duplicate |
+//! | --- | --- | --- |
+//! | course record: ids, title, description, layout, details, authors | new record (SHR-6) | new record |
+//! | course styles | new styles, equal content | new styles, equal content |
+//! | the course's LO list | new list, same LO handles (SHR-1) | new list, new LOs (DUP-1) |
+//! | learning objects | **not copied**: the same LOs | new LOs, pointing back to their origin (DUP-5) |
+//! | pages | **not copied**: the same pages | new pages; title, body and items equal, style dropped (DUP-3) |
+//! | page text | not copied | **not copied either**: a duplicated page shares its text with the source until one is edited, then they differ |
+//! | media assets, resources, glossary terms | never copied (GLB-1) | never copied (DUP-4) |
+//!
+//! "Not copied" is observable: [`Page::shares_body_with`] tells whether two
+//! pages hold the very same text in memory.
+//!
+//! # Cost of each operation
+//!
+//! *n* is the number of courses, *l* the LOs of the course copied or
+//! changed, *p* its pages, *P* every page of the workspace, *i* the library
+//! items of one page.
+//!
+//! | operation | time | notes |
+//! | --- | --- | --- |
+//! | any lookup by handle | O(1) | generational: a stale handle is not found |
+//! | [`Workspace::find_course`] | O(1) | hashed |
+//! | [`Workspace::share_course`] | O(*l* log *n*) | no page is read or written |
+//! | [`Workspace::duplicate_course`] | O(*l* + *p*) | copies handles and counters, never text |
+//! | page edit, add, delete, move | O(log *p* + *i*) | returns the [`Reach`] in O(1) |
+//! | add, remove, move an LO in a course | O(log *l* + log *n*) | |
+//! | [`Workspace::delete_library_item`], [`Workspace::pages_using`] | O(*P*) | scans pages |
+//! | [`Workspace::delete_course`] | O(*l* + LOs), plus O(*P*) if it had styles | |
+//! | [`Workspace::check_integrity`] | O(size) | |
+//!
+//! # Rights
+//!
+//! Every operation that changes the workspace takes the acting user first
+//! and checks that user's rights (see [`access`] for the table). Reads are
+//! not checked: the host decides what it shows, and can ask
+//! [`Workspace::can_read`].
+//!
+//! # Errors
+//!
+//! Every operation returns [`Result<_, Error>`](Error). A failed operation
+//! changes nothing. No public function panics.
+//!
+//! # Design
+//!
+//! The crate's architecture, its invariants and what it leaves out on
+//! purpose are in [`architecture`].
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod access;
+mod arena;
+pub mod copy;
+pub mod data;
+pub mod edit;
+mod error;
+mod handles;
+mod integrity;
+mod workspace;
+
+pub use copy::{CopyMode, CopyOptions};
+pub use data::{Course, CourseStyle, LearningObject, LibraryEntry, Page, Role, User};
+pub use edit::{CourseChange, NewCourse, NewPage, PageDraft, PageEdit, Reach};
+pub use error::{Action, Error};
+pub use handles::{
+    CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TermKey,
+    UserKey,
+};
+pub use workspace::{Counts, Workspace};
+
+pub mod architecture {
+    #![doc = include_str!("../ARCHITECTURE.md")]
+}
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
