@@ -1,6 +1,7 @@
 //! Access: who may do what (ACC-1, ACC-2). Every check of rights in the
-//! crate goes through [`Workspace::require`]; the rules are the one match
-//! in [`allowed`].
+//! crate goes through one private function of this module, and the rules
+//! are one `match` there. [`Workspace::can_read`] and
+//! [`Workspace::can_edit`] ask the same rules.
 //!
 //! | role | read a course | edit a course | create courses, edit library | manage users |
 //! | --- | --- | --- | --- | --- |
@@ -34,7 +35,9 @@ impl Workspace {
             Action::DeleteLearningObject(lo) => {
                 let parent = self.learning_object(lo)?.parent;
                 match parent {
-                    Some(p) => allowed(actor, user.role, Action::EditCourse(p), self.courses.get(p)),
+                    Some(p) => {
+                        allowed(actor, user.role, Action::EditCourse(p), self.courses.get(p))
+                    }
                     None => user.role == Role::Administrator,
                 }
             }

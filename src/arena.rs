@@ -115,6 +115,6 @@ mod tests {
         let new = a.insert(2);
         assert_eq!(a.get(old), None);
         assert_eq!(a.get(new), Some(&2));
-        assert!(fresh_salt() % 2 == 0);
+        assert!(fresh_salt().is_multiple_of(2));
     }
 }

@@ -1,21 +1,35 @@
 //! The one error type of the crate.
-//!
-//! Every failing operation returns an [`Error`] and leaves the workspace
-//! exactly as it was (INT-3). Each variant names the entity or field that was
-//! wrong, so a caller can match on it and show a precise message.
-//!
-//! Checks run in a fixed order, so the error you get is predictable:
-//! 1. the acting user exists;
-//! 2. the entities the operation names exist (in argument order);
-//! 3. the acting user has the right ([`Error::Forbidden`]);
-//! 4. the entities fit together ([`Error::NotIn`], [`Error::AlreadyIn`]);
-//! 5. the input values are valid ([`Error::Invalid`], [`Error::Conflict`],
-//!    [`Error::InUse`]).
 
 use crate::{CourseKey, Entity, LoKey, UserKey};
 use std::fmt;
 
-/// What went wrong. See the [module docs](self) for the order of checks.
+/// What went wrong.
+///
+/// Every failing operation returns an `Error` and leaves the workspace
+/// exactly as it was (INT-3). Each variant names the entity or field that was
+/// wrong, so a caller can match on it and show a precise message.
+///
+/// Checks run in a fixed order, so the error you get is predictable:
+/// 1. the entities the operation names exist, in argument order
+///    ([`Error::NotFound`]);
+/// 2. the acting user exists and has the right ([`Error::NotFound`],
+///    [`Error::Forbidden`]);
+/// 3. the entities fit together ([`Error::NotIn`], [`Error::AlreadyIn`]);
+/// 4. the input values are valid ([`Error::Invalid`], [`Error::Conflict`],
+///    [`Error::InUse`]).
+///
+/// ```
+/// use coursecopy::{Entity, Error, NewCourse, Workspace};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let err = ws.create_course(admin, NewCourse::new("has space", "Title")).unwrap_err();
+/// assert!(matches!(err, Error::Invalid { field: "course_id", .. }));
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid course_id: must not contain white space or control characters (found ' ')"
+/// );
+/// # Ok::<(), Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

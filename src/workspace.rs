@@ -153,7 +153,10 @@ impl Workspace {
     /// Every library item, media first, then resources, then glossary terms.
     pub fn library(&self) -> impl Iterator<Item = (LibraryItem, &LibraryEntry)> + '_ {
         let media = self.media.iter().map(|(k, v)| (LibraryItem::Media(k), v));
-        let resources = self.resources.iter().map(|(k, v)| (LibraryItem::Resource(k), v));
+        let resources = self
+            .resources
+            .iter()
+            .map(|(k, v)| (LibraryItem::Resource(k), v));
         let terms = self.terms.iter().map(|(k, v)| (LibraryItem::Term(k), v));
         media.chain(resources).chain(terms)
     }

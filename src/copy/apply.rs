@@ -21,10 +21,19 @@ impl Workspace {
                 source.los.clone()
             }
             CopyMode::Duplicate => {
-                let pages: usize = source.los.iter().filter_map(|lo| self.los.get(*lo)).map(|lo| lo.pages.len()).sum();
+                let pages: usize = source
+                    .los
+                    .iter()
+                    .filter_map(|lo| self.los.get(*lo))
+                    .map(|lo| lo.pages.len())
+                    .sum();
                 self.pages.reserve(pages);
                 self.los.reserve(source.los.len());
-                source.los.iter().filter_map(|lo| self.duplicate_lo(*lo, key)).collect()
+                source
+                    .los
+                    .iter()
+                    .filter_map(|lo| self.duplicate_lo(*lo, key))
+                    .collect()
             }
         };
         if let Some(course) = self.courses.get_mut(key) {
@@ -35,8 +44,16 @@ impl Workspace {
     }
 
     /// New styles for `into`, equal to `styles`.
-    fn copy_styles(&mut self, styles: &Vector<crate::StyleKey>, into: CourseKey) -> Vector<crate::StyleKey> {
-        let copies: Vec<CourseStyle> = styles.iter().filter_map(|s| self.styles.get(*s)).cloned().collect();
+    fn copy_styles(
+        &mut self,
+        styles: &Vector<crate::StyleKey>,
+        into: CourseKey,
+    ) -> Vector<crate::StyleKey> {
+        let copies: Vec<CourseStyle> = styles
+            .iter()
+            .filter_map(|s| self.styles.get(*s))
+            .cloned()
+            .collect();
         copies
             .into_iter()
             .map(|s| self.styles.insert(CourseStyle { course: into, ..s }))
@@ -59,7 +76,9 @@ impl Workspace {
         });
         let mut pages = Vector::new();
         for page in source.pages.iter() {
-            let Some(p) = self.pages.get(*page) else { continue };
+            let Some(p) = self.pages.get(*page) else {
+                continue;
+            };
             let duplicate = Page {
                 title: p.title.clone(),
                 body: p.body.clone(),

@@ -1,8 +1,8 @@
 //! The copy engine: Share and Duplicate.
 //!
-//! A copy runs in two stages. [`plan`] checks everything (rights, ids,
-//! options) and builds the new course record without touching the
-//! workspace. [`apply`] then writes the plan and cannot fail. So a refused
+//! A copy runs in two stages. The plan stage checks everything (rights,
+//! ids, options) and builds the new course record without touching the
+//! workspace. The apply stage then writes the plan and cannot fail. So a refused
 //! copy creates nothing (OPT-3, INT-3).
 //!
 //! | | Share | Duplicate |
@@ -54,7 +54,12 @@ impl Workspace {
     /// page edits, page deletions and page additions show in both courses
     /// (SHR-1..7). Same as [`copy_course`](Self::copy_course) with
     /// [`CopyMode::Share`].
-    pub fn share_course(&mut self, actor: UserKey, source: CourseKey, options: &CopyOptions) -> Result<CourseKey, Error> {
+    pub fn share_course(
+        &mut self,
+        actor: UserKey,
+        source: CourseKey,
+        options: &CopyOptions,
+    ) -> Result<CourseKey, Error> {
         self.copy_course(actor, source, CopyMode::Share, options)
     }
 

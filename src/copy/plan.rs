@@ -32,7 +32,9 @@ impl Workspace {
             Some(id) => self.free_course_id(id)?,
             None => self.derive_course_id(&src.course_id, fields.external_id.is_none()),
         };
-        fields.external_id.get_or_insert_with(|| course_id.to_string());
+        fields
+            .external_id
+            .get_or_insert_with(|| course_id.to_string());
         let checked = fields.check(self, None)?;
         let mut course = Course {
             course_id,
@@ -48,7 +50,11 @@ impl Workspace {
             ..src.clone()
         };
         checked.apply(&mut course);
-        Ok(CopyPlan { source, mode, course })
+        Ok(CopyPlan {
+            source,
+            mode,
+            course,
+        })
     }
 
     /// The first free id among `<base>-copy`, `<base>-copy-2`, ..., with
@@ -57,14 +63,18 @@ impl Workspace {
     fn derive_course_id(&self, base: &str, as_external: bool) -> Arc<str> {
         (1usize..)
             .map(|n| {
-                let suffix = if n == 1 { "-copy".to_string() } else { format!("-copy-{n}") };
+                let suffix = if n == 1 {
+                    "-copy".to_string()
+                } else {
+                    format!("-copy-{n}")
+                };
                 let keep = limits::COURSE_ID.saturating_sub(suffix.chars().count());
                 let stem: String = base.chars().take(keep).collect();
                 stem + &suffix
             })
             .find(|id| {
-                !self.course_ids.contains_key(id.as_str())
-                    && !(as_external && self.external_ids.contains_key(id.as_str()))
+                let taken_as_external = as_external && self.external_ids.contains_key(id.as_str());
+                !self.course_ids.contains_key(id.as_str()) && !taken_as_external
             })
             .map(Arc::from)
             .unwrap_or_else(|| Arc::from(base))

@@ -21,7 +21,11 @@ pub(crate) struct Text;
 impl Text {
     /// An identifier: 1 to `max` characters, no white space, no control
     /// characters.
-    pub(crate) fn identifier(field: &'static str, value: &str, max: usize) -> Result<Arc<str>, Error> {
+    pub(crate) fn identifier(
+        field: &'static str,
+        value: &str,
+        max: usize,
+    ) -> Result<Arc<str>, Error> {
         if value.is_empty() {
             return Err(Error::invalid(field, "must not be empty"));
         }

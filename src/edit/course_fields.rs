@@ -30,7 +30,11 @@ pub(crate) struct CheckedFields {
 impl CourseFields {
     /// Validates every field. `owner` is the course the fields will belong
     /// to, if it exists already: its own `external_id` is no conflict.
-    pub(crate) fn check(&self, ws: &Workspace, owner: Option<CourseKey>) -> Result<CheckedFields, Error> {
+    pub(crate) fn check(
+        &self,
+        ws: &Workspace,
+        owner: Option<CourseKey>,
+    ) -> Result<CheckedFields, Error> {
         let external_id = match &self.external_id {
             Some(id) => Some(ws.free_external_id(id, owner)?),
             None => None,
@@ -42,7 +46,11 @@ impl CourseFields {
             .collect::<Result<_, Error>>()?;
         Ok(CheckedFields {
             external_id,
-            title: self.title.as_deref().map(|t| Text::name("title", t)).transpose()?,
+            title: self
+                .title
+                .as_deref()
+                .map(|t| Text::name("title", t))
+                .transpose()?,
             description: self.description.as_deref().map(Text::free),
             player_layout: self
                 .player_layout
@@ -97,7 +105,11 @@ impl Workspace {
     }
 
     /// Validates an `external_id` and checks it is free (or held by `owner`).
-    pub(crate) fn free_external_id(&self, id: &str, owner: Option<CourseKey>) -> Result<Arc<str>, Error> {
+    pub(crate) fn free_external_id(
+        &self,
+        id: &str,
+        owner: Option<CourseKey>,
+    ) -> Result<Arc<str>, Error> {
         let id = Text::identifier("external_id", id, limits::EXTERNAL_ID)?;
         match self.external_ids.get(&id) {
             Some(&holder) if Some(holder) != owner => Err(Error::Conflict {
@@ -176,10 +188,17 @@ impl NewCourse {
         }
     }
 
-    pub(crate) fn into_record(self, ws: &Workspace, creator: crate::UserKey) -> Result<Course, Error> {
+    pub(crate) fn into_record(
+        self,
+        ws: &Workspace,
+        creator: crate::UserKey,
+    ) -> Result<Course, Error> {
         let course_id = ws.free_course_id(&self.course_id)?;
         let mut fields = self.fields;
-        let external = fields.external_id.get_or_insert_with(|| course_id.to_string()).clone();
+        let external = fields
+            .external_id
+            .get_or_insert_with(|| course_id.to_string())
+            .clone();
         let checked = fields.check(ws, None)?;
         let mut course = Course {
             course_id,

@@ -4,8 +4,8 @@
 use super::{CourseChange, NewCourse, check_position};
 use crate::data::Text;
 use crate::{
-    Action, Course, CourseKey, CourseStyle, Entity, Error, LearningObject, LoKey, StyleKey, UserKey,
-    Workspace,
+    Action, Course, CourseKey, CourseStyle, Entity, Error, LearningObject, LoKey, StyleKey,
+    UserKey, Workspace,
 };
 use imbl::{OrdSet, Vector};
 
@@ -33,11 +33,18 @@ impl Workspace {
 
     /// Changes a course's own data: title, description, player layout,
     /// details, `external_id` (SHR-6: the change stays in this course).
-    pub fn update_course(&mut self, actor: UserKey, course: CourseKey, change: CourseChange) -> Result<(), Error> {
+    pub fn update_course(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        change: CourseChange,
+    ) -> Result<(), Error> {
         self.course(course)?;
         self.require(actor, Action::EditCourse(course))?;
         let checked = change.fields.check(self, Some(course))?;
-        let Some(record) = self.courses.get_mut(course) else { return Ok(()) };
+        let Some(record) = self.courses.get_mut(course) else {
+            return Ok(());
+        };
         if let Some(ext) = &checked.external_id {
             self.external_ids.remove(&record.external_id);
             self.external_ids.insert(ext.clone(), course);
@@ -56,7 +63,9 @@ impl Workspace {
     pub fn delete_course(&mut self, actor: UserKey, course: CourseKey) -> Result<(), Error> {
         self.course(course)?;
         self.require(actor, Action::EditCourse(course))?;
-        let Some(record) = self.courses.remove(course) else { return Ok(()) };
+        let Some(record) = self.courses.remove(course) else {
+            return Ok(());
+        };
         self.course_ids.remove(&record.course_id);
         self.external_ids.remove(&record.external_id);
         for lo in record.los.iter() {
@@ -64,7 +73,11 @@ impl Workspace {
                 lo.used_in.remove(&course);
             }
         }
-        for (_, lo) in self.los.iter_mut().filter(|(_, lo)| lo.parent == Some(course)) {
+        for (_, lo) in self
+            .los
+            .iter_mut()
+            .filter(|(_, lo)| lo.parent == Some(course))
+        {
             lo.parent = None;
         }
         if !record.styles.is_empty() {
@@ -82,7 +95,12 @@ impl Workspace {
 
     /// Assigns a user to a course: an Author may then edit it, a Reviewer
     /// read it.
-    pub fn assign_user(&mut self, actor: UserKey, course: CourseKey, user: UserKey) -> Result<(), Error> {
+    pub fn assign_user(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        user: UserKey,
+    ) -> Result<(), Error> {
         let assigned = self.course(course)?.is_assigned(user);
         self.user(user)?;
         self.require(actor, Action::EditCourse(course))?;
@@ -96,7 +114,12 @@ impl Workspace {
     }
 
     /// Takes a user's assignment to a course away.
-    pub fn unassign_user(&mut self, actor: UserKey, course: CourseKey, user: UserKey) -> Result<(), Error> {
+    pub fn unassign_user(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        user: UserKey,
+    ) -> Result<(), Error> {
         let assigned = self.course(course)?.is_assigned(user);
         self.user(user)?;
         self.require(actor, Action::EditCourse(course))?;
@@ -111,7 +134,13 @@ impl Workspace {
 
     /// Creates a style in a course; pages reached through the course can
     /// then apply it.
-    pub fn create_style(&mut self, actor: UserKey, course: CourseKey, name: &str, css: &str) -> Result<StyleKey, Error> {
+    pub fn create_style(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        name: &str,
+        css: &str,
+    ) -> Result<StyleKey, Error> {
         self.course(course)?;
         self.require(actor, Action::EditCourse(course))?;
         let style = CourseStyle {
@@ -189,7 +218,12 @@ impl Workspace {
     /// Removes a learning object from one course. Every other course that
     /// includes it keeps it, with all its pages (SHR-4); the LO itself lives
     /// on and can be added again.
-    pub fn remove_learning_object(&mut self, actor: UserKey, course: CourseKey, lo: LoKey) -> Result<(), Error> {
+    pub fn remove_learning_object(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        lo: LoKey,
+    ) -> Result<(), Error> {
         let at = self.lo_position(actor, course, lo)?;
         if let Some(c) = self.courses.get_mut(course) {
             c.los.remove(at);
@@ -202,7 +236,13 @@ impl Workspace {
 
     /// Moves a learning object to position `to` in one course's list. Other
     /// courses keep their own order (SHR-5).
-    pub fn move_learning_object(&mut self, actor: UserKey, course: CourseKey, lo: LoKey, to: usize) -> Result<(), Error> {
+    pub fn move_learning_object(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        lo: LoKey,
+        to: usize,
+    ) -> Result<(), Error> {
         let at = self.lo_position(actor, course, lo)?;
         let len = self.course(course)?.los.len();
         check_position(to, len, false)?;

@@ -18,21 +18,36 @@ impl Workspace {
 
     /// Adds a resource (a document, a link) to the library.
     /// Needs an Administrator or an Author.
-    pub fn add_resource(&mut self, actor: UserKey, name: &str, location: &str) -> Result<ResourceKey, Error> {
+    pub fn add_resource(
+        &mut self,
+        actor: UserKey,
+        name: &str,
+        location: &str,
+    ) -> Result<ResourceKey, Error> {
         let entry = self.new_entry(actor, name, location)?;
         Ok(self.resources.insert(entry))
     }
 
     /// Adds a glossary term to the library.
     /// Needs an Administrator or an Author.
-    pub fn add_glossary_term(&mut self, actor: UserKey, term: &str, definition: &str) -> Result<TermKey, Error> {
+    pub fn add_glossary_term(
+        &mut self,
+        actor: UserKey,
+        term: &str,
+        definition: &str,
+    ) -> Result<TermKey, Error> {
         let entry = self.new_entry(actor, term, definition)?;
         Ok(self.terms.insert(entry))
     }
 
     /// Renames a library item. Every page that references it sees the new
     /// name (GLB-2).
-    pub fn rename_library_item(&mut self, actor: UserKey, item: impl Into<LibraryItem>, name: &str) -> Result<(), Error> {
+    pub fn rename_library_item(
+        &mut self,
+        actor: UserKey,
+        item: impl Into<LibraryItem>,
+        name: &str,
+    ) -> Result<(), Error> {
         let item = item.into();
         self.library_entry(item)?;
         self.require(actor, Action::EditLibrary)?;
@@ -46,7 +61,12 @@ impl Workspace {
     /// Replaces a library item's content: the file of a media asset, the
     /// location of a resource, the definition of a term. Every page that
     /// references it, in every course, sees the new content (GLB-2).
-    pub fn update_library_item(&mut self, actor: UserKey, item: impl Into<LibraryItem>, content: &str) -> Result<(), Error> {
+    pub fn update_library_item(
+        &mut self,
+        actor: UserKey,
+        item: impl Into<LibraryItem>,
+        content: &str,
+    ) -> Result<(), Error> {
         let item = item.into();
         self.library_entry(item)?;
         self.require(actor, Action::EditLibrary)?;
@@ -58,7 +78,11 @@ impl Workspace {
 
     /// Deletes a library item. Refused while any page references it: the
     /// error names every such page, and nothing changes (GLB-3). O(pages).
-    pub fn delete_library_item(&mut self, actor: UserKey, item: impl Into<LibraryItem>) -> Result<(), Error> {
+    pub fn delete_library_item(
+        &mut self,
+        actor: UserKey,
+        item: impl Into<LibraryItem>,
+    ) -> Result<(), Error> {
         let item = item.into();
         self.library_entry(item)?;
         self.require(actor, Action::EditLibrary)?;

@@ -59,7 +59,11 @@ impl Reach {
 /// Checks that `at` is a valid position in a list of `len` items (`len`
 /// itself too when `append_ok`, to insert at the end).
 pub(crate) fn check_position(at: usize, len: usize, append_ok: bool) -> Result<(), crate::Error> {
-    let last = if append_ok { len } else { len.saturating_sub(1) };
+    let last = if append_ok {
+        len
+    } else {
+        len.saturating_sub(1)
+    };
     if at > last || (!append_ok && len == 0) {
         return Err(crate::Error::invalid(
             "position",
