@@ -10,12 +10,16 @@ use std::fmt;
 /// wrong, so a caller can match on it and show a precise message.
 ///
 /// Checks run in a fixed order, so the error you get is predictable:
-/// 1. the entities the operation names exist, in argument order
+/// 1. the entities the operation acts on exist: the course, learning object,
+///    page, library item or user it changes, and the course it goes through
 ///    ([`Error::NotFound`]);
 /// 2. the acting user exists and has the right ([`Error::NotFound`],
 ///    [`Error::Forbidden`]);
-/// 3. the entities fit together ([`Error::NotIn`], [`Error::AlreadyIn`]);
-/// 4. the input values are valid ([`Error::Invalid`], [`Error::Conflict`],
+/// 3. those entities fit together, e.g. the page is reached through a course
+///    that includes its learning object ([`Error::NotIn`],
+///    [`Error::AlreadyIn`]);
+/// 4. the other arguments, in order: the entities they name exist and fit,
+///    the values are valid ([`Error::Invalid`], [`Error::Conflict`],
 ///    [`Error::InUse`]).
 ///
 /// ```

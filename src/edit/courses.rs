@@ -101,10 +101,10 @@ impl Workspace {
         course: CourseKey,
         user: UserKey,
     ) -> Result<(), Error> {
-        let assigned = self.course(course)?.is_assigned(user);
-        self.user(user)?;
+        self.course(course)?;
         self.require(actor, Action::EditCourse(course))?;
-        if assigned {
+        self.user(user)?;
+        if self.course(course)?.is_assigned(user) {
             return Err(Error::already_in(user, course));
         }
         if let Some(c) = self.courses.get_mut(course) {
@@ -120,10 +120,10 @@ impl Workspace {
         course: CourseKey,
         user: UserKey,
     ) -> Result<(), Error> {
-        let assigned = self.course(course)?.is_assigned(user);
-        self.user(user)?;
+        self.course(course)?;
         self.require(actor, Action::EditCourse(course))?;
-        if !assigned {
+        self.user(user)?;
+        if !self.course(course)?.is_assigned(user) {
             return Err(Error::not_in(user, course));
         }
         if let Some(c) = self.courses.get_mut(course) {
@@ -196,8 +196,8 @@ impl Workspace {
         at: Option<usize>,
     ) -> Result<(), Error> {
         let len = self.course(course)?.los.len();
-        let record = self.learning_object(lo)?;
         self.require(actor, Action::EditCourse(course))?;
+        let record = self.learning_object(lo)?;
         if let Some(parent) = record.parent {
             self.require(actor, Action::ReadCourse(parent))?;
         }
