@@ -25,8 +25,24 @@ impl Workspace {
     }
 
     /// Checks that `actor` exists, that the entity `action` names exists,
-    /// and that the actor may do it.
+    /// and that the actor may do it. A course a copy task is filling can be
+    /// read, not edited ([`Error::Busy`]).
     pub(crate) fn require(&self, actor: UserKey, action: Action) -> Result<(), Error> {
+        self.require_ignoring_busy(actor, action)?;
+        if let Action::EditCourse(course) = action {
+            if let Some(&task) = self.busy.get(&course) {
+                return Err(Error::Busy { course, task });
+            }
+        }
+        Ok(())
+    }
+
+    /// [`require`](Self::require), for the task that makes the course busy.
+    pub(crate) fn require_ignoring_busy(
+        &self,
+        actor: UserKey,
+        action: Action,
+    ) -> Result<(), Error> {
         let user = self.user(actor)?;
         let ok = match action {
             Action::ReadCourse(c) | Action::EditCourse(c) => {
@@ -41,9 +57,10 @@ impl Workspace {
                     None => user.role == Role::Administrator,
                 }
             }
-            Action::ManageUsers | Action::CreateCourse | Action::EditLibrary => {
-                allowed(actor, user.role, action, None)
-            }
+            Action::ManageUsers
+            | Action::CreateCourse
+            | Action::EditLibrary
+            | Action::CancelTask(_) => allowed(actor, user.role, action, None),
         };
         if ok {
             Ok(())

@@ -1,6 +1,6 @@
 //! The one error type of the crate.
 
-use crate::{CourseKey, Entity, LoKey, UserKey};
+use crate::{CourseKey, Entity, LoKey, TaskKey, UserKey};
 use std::fmt;
 
 /// What went wrong.
@@ -109,6 +109,23 @@ pub enum Error {
         reason: String,
     },
 
+    /// A copy task is copying into the course: it can be read, not edited,
+    /// until the task ends (LMS-6, LMS-10).
+    #[error("course {course:?} is busy: copy task {task:?} is copying into it")]
+    Busy {
+        /// The course.
+        course: CourseKey,
+        /// The task copying into it.
+        task: TaskKey,
+    },
+
+    /// The task has ended already (complete, failed or cancelled).
+    #[error("copy task {task:?} has ended already")]
+    TaskEnded {
+        /// The task.
+        task: TaskKey,
+    },
+
     /// The workspace breaks one of its invariants (INT-1). Only returned by
     /// [`Workspace::check_integrity`](crate::Workspace::check_integrity) and
     /// by loading: no operation can create such a workspace.
@@ -177,6 +194,8 @@ pub enum Action {
     EditLibrary,
     /// Delete a learning object that no course includes.
     DeleteLearningObject(LoKey),
+    /// Cancel a copy task (the user who requested it, or an Administrator).
+    CancelTask(TaskKey),
 }
 
 impl fmt::Display for Action {
@@ -188,6 +207,7 @@ impl fmt::Display for Action {
             Action::EditCourse(c) => write!(f, "edit course {c:?}"),
             Action::EditLibrary => write!(f, "edit the global library"),
             Action::DeleteLearningObject(lo) => write!(f, "delete learning object {lo:?}"),
+            Action::CancelTask(task) => write!(f, "cancel copy task {task:?}"),
         }
     }
 }

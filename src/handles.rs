@@ -25,6 +25,8 @@ slotmap::new_key_type! {
     pub struct ResourceKey;
     /// Handle to a glossary term of the global library.
     pub struct TermKey;
+    /// Handle to a copy task of the LMS flow.
+    pub struct TaskKey;
 }
 
 /// A reference to one item of the global library, whatever its kind.
@@ -82,6 +84,10 @@ pub enum Entity {
     Resource(ResourceKey),
     /// A glossary term.
     Term(TermKey),
+    /// A copy task.
+    Task(TaskKey),
+    /// A tool item of a course.
+    Tool(CourseKey, crate::ToolId),
 }
 
 impl Entity {
@@ -96,6 +102,8 @@ impl Entity {
             Entity::Media(_) => "media asset",
             Entity::Resource(_) => "resource",
             Entity::Term(_) => "glossary term",
+            Entity::Task(_) => "copy task",
+            Entity::Tool(..) => "tool item",
         }
     }
 }
@@ -129,11 +137,15 @@ entity_from_key! {
     MediaKey => Media,
     ResourceKey => Resource,
     TermKey => Term,
+    TaskKey => Task,
 }
 
 impl fmt::Display for Entity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use slotmap::Key;
+        if let Entity::Tool(course, id) = self {
+            return write!(f, "tool item {id} of course {:?}", course.data());
+        }
         let data = match self {
             Entity::User(k) => k.data(),
             Entity::Course(k) => k.data(),
@@ -143,6 +155,8 @@ impl fmt::Display for Entity {
             Entity::Media(k) => k.data(),
             Entity::Resource(k) => k.data(),
             Entity::Term(k) => k.data(),
+            Entity::Task(k) => k.data(),
+            Entity::Tool(course, _) => course.data(),
         };
         write!(f, "{} {:?}", self.kind(), data)
     }

@@ -19,7 +19,17 @@ impl Workspace {
     ///   exactly the courses whose list holds it;
     /// - each style belongs to exactly the course that lists it;
     /// - `course_id`s and `external_id`s are unique and within their limits,
-    ///   and the lookup indexes match the courses.
+    ///   and the lookup indexes match the courses;
+    /// - a course's banner image is a live media asset; its tool items have
+    ///   unique ids, and their links point at a live entity of the right
+    ///   kind (another item of the same course, a learning object, a
+    ///   glossary term), their posts, groups and grades at live users;
+    /// - every task that has not ended is queued or running, once, and its
+    ///   target course is live and marked busy by it; nothing else is
+    ///   marked busy or pinned.
+    ///
+    /// Finished tasks' reports and the snapshots of pending tasks are history
+    /// too: they may name deleted entities.
     ///
     /// O(size of the workspace). Returns the first violation found.
     pub fn check_integrity(&self) -> Result<(), Error> {
@@ -78,8 +88,21 @@ impl Workspace {
                 }
             }
         }
+        for (ck, c) in self.courses.iter() {
+            if let Err(detail) = self.check_course_data(ck, c) {
+                return fail(detail);
+            }
+        }
+        if let Err(detail) = self.check_tasks() {
+            return fail(detail);
+        }
         if self.course_ids.len() != self.courses.len()
             || self.external_ids.len() != self.courses.len()
+            || self.pks.len() != self.courses.len()
+            || self
+                .courses
+                .iter()
+                .any(|(k, c)| self.pks.get(&c.pk) != Some(&k))
         {
             return fail("the course id indexes hold entries for missing courses".into());
         }
@@ -146,6 +169,92 @@ impl Workspace {
         }
         if let Some(pk) = page_owner.keys().next() {
             return fail(format!("a learning object lists a missing page {pk:?}"));
+        }
+        Ok(())
+    }
+
+    fn check_course_data(&self, ck: crate::CourseKey, c: &crate::Course) -> Result<(), String> {
+        use crate::data::{LinkKind, ToolLink};
+        if let Some(m) = c.settings.banner_image.filter(|m| !self.media.contains(*m)) {
+            return Err(format!("course {ck:?} has a missing banner image {m:?}"));
+        }
+        let mut ids = HashSet::new();
+        for item in c.tools.iter() {
+            let at = format!("tool item {} of course {ck:?}", item.id);
+            if !ids.insert(item.id) || item.id.0 > c.tools.next_id || item.id.0 == 0 {
+                return Err(format!("{at} has a repeated or unallocated id"));
+            }
+            let ok = match (item.link, item.category.link_kind()) {
+                (None, _) => true,
+                (Some(ToolLink::Tool(t)), Some(LinkKind::Tool(cat))) => {
+                    c.tools.get(t).is_some_and(|i| i.category == cat)
+                }
+                (Some(ToolLink::Content(lo)), Some(LinkKind::Content)) => self.los.contains(lo),
+                (Some(ToolLink::Term(t)), Some(LinkKind::Term)) => self.terms.contains(t),
+                _ => false,
+            };
+            if !ok {
+                return Err(format!(
+                    "{at} has a dangling or ill-typed link {:?}",
+                    item.link
+                ));
+            }
+            let users = item
+                .posts
+                .iter()
+                .map(|p| p.author)
+                .chain(item.groups.values().flat_map(|m| m.iter().copied()))
+                .chain(item.grades.keys().copied());
+            if let Some(u) = users.into_iter().find(|u| !self.users.contains(*u)) {
+                return Err(format!("{at} names a missing user {u:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_tasks(&self) -> Result<(), String> {
+        use crate::tasks::Phase;
+        let mut scheduled = HashSet::new();
+        for (list, phase) in [
+            (self.queue.iter().collect::<Vec<_>>(), "queued"),
+            (self.running.iter().collect(), "running"),
+        ] {
+            for t in list {
+                let ok = match self.tasks.get(*t).map(|t| &t.phase) {
+                    Some(Phase::Queued) => phase == "queued",
+                    Some(Phase::Running) => phase == "running",
+                    _ => false,
+                };
+                if !ok || !scheduled.insert(*t) {
+                    return Err(format!(
+                        "task {t:?} is listed as {phase} but is not, or is listed twice"
+                    ));
+                }
+            }
+        }
+        let mut pending = HashSet::new();
+        for (tk, t) in self.tasks.iter() {
+            if matches!(t.phase, Phase::Finished(_)) {
+                if t.job.is_some() {
+                    return Err(format!("finished task {tk:?} still holds its work"));
+                }
+                continue;
+            }
+            pending.insert(tk);
+            if !scheduled.contains(&tk) || t.job.is_none() {
+                return Err(format!("task {tk:?} is neither queued nor running"));
+            }
+            if !self.courses.contains(t.target) || self.busy.get(&t.target) != Some(&tk) {
+                return Err(format!(
+                    "task {tk:?} has a missing target, or one not marked busy"
+                ));
+            }
+        }
+        if self.busy.values().any(|t| !pending.contains(t)) {
+            return Err("a course is marked busy by a task that is not pending".into());
+        }
+        if self.pins.values().flatten().any(|t| !pending.contains(t)) {
+            return Err("a learning object is pinned by a task that is not pending".into());
         }
         Ok(())
     }

@@ -4,13 +4,15 @@
 //! to whom, and can ask [`Workspace::can_read`]. Every operation that changes
 //! the workspace takes the acting user and is checked (ACC-2).
 
+use crate::TaskKey;
 use crate::arena::{Arena, fresh_salt};
 use crate::data::{Role, Text};
+use crate::tasks::{DEFAULT_TASK_LIMIT, Task};
 use crate::{
     Course, CourseKey, CourseStyle, Error, LearningObject, LibraryEntry, LibraryItem, LoKey,
     MediaKey, Page, PageKey, ResourceKey, StyleKey, TermKey, User, UserKey,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 /// The whole in-memory world: users, courses, learning objects, pages,
@@ -41,6 +43,20 @@ pub struct Workspace {
     pub(crate) terms: Arena<TermKey, LibraryEntry>,
     pub(crate) course_ids: HashMap<Arc<str>, CourseKey>,
     pub(crate) external_ids: HashMap<Arc<str>, CourseKey>,
+    /// LMS primary ids (`_<pk>_1`) of courses.
+    pub(crate) pks: HashMap<u64, CourseKey>,
+    pub(crate) next_pk: u64,
+    pub(crate) tasks: Arena<TaskKey, Task>,
+    pub(crate) next_task_pk: u64,
+    /// Tasks waiting to run, in request order.
+    pub(crate) queue: VecDeque<TaskKey>,
+    /// Tasks running, in start order.
+    pub(crate) running: Vec<TaskKey>,
+    pub(crate) task_limit: usize,
+    /// Courses a task is copying into.
+    pub(crate) busy: HashMap<CourseKey, TaskKey>,
+    /// Learning objects whose pages pending tasks still read.
+    pub(crate) pins: HashMap<LoKey, Vec<TaskKey>>,
 }
 
 impl Workspace {
@@ -62,6 +78,15 @@ impl Workspace {
             terms: Arena::new(salt),
             course_ids: HashMap::new(),
             external_ids: HashMap::new(),
+            pks: HashMap::new(),
+            next_pk: 0,
+            tasks: Arena::new(salt),
+            next_task_pk: 0,
+            queue: VecDeque::new(),
+            running: Vec::new(),
+            task_limit: DEFAULT_TASK_LIMIT,
+            busy: HashMap::new(),
+            pins: HashMap::new(),
         };
         let admin = ws.users.insert(User {
             name,
@@ -180,6 +205,20 @@ impl Workspace {
             .iter()
             .filter(|(_, p)| p.items.contains(&item))
             .map(|(k, _)| k)
+            .collect()
+    }
+
+    /// Everything that references a library item: pages, then courses whose
+    /// banner image it is or whose glossary lists it. O(pages + courses).
+    pub fn users_of(&self, item: impl Into<LibraryItem>) -> Vec<crate::Entity> {
+        let item = item.into();
+        let courses = self.courses.iter().filter(|(_, c)| {
+            matches!(item, LibraryItem::Media(m) if c.settings.banner_image == Some(m))
+                || matches!(item, LibraryItem::Term(t) if c.tools.iter().any(|i| i.link == Some(crate::ToolLink::Term(t))))
+        });
+        let pages = self.pages_using(item).into_iter().map(crate::Entity::Page);
+        pages
+            .chain(courses.map(|(k, _)| crate::Entity::Course(k)))
             .collect()
     }
 }

@@ -1,9 +1,12 @@
-//! The copy engine: Share and Duplicate.
+//! The copy engine: Share and Duplicate, direct or through an LMS request.
 //!
-//! A copy runs in two stages. The plan stage checks everything (rights,
-//! ids, options) and builds the new course record without touching the
-//! workspace. The apply stage then writes the plan and cannot fail. So a refused
-//! copy creates nothing (OPT-3, INT-3).
+//! A copy runs in stages. The plan stage checks everything (rights, ids,
+//! options) and takes a point-in-time snapshot of the source, without
+//! touching the workspace. The job then applies the plan in units of work
+//! and cannot fail. A direct copy ([`Workspace::copy_course`]) runs the job
+//! to the end at once; an LMS request ([`Workspace::request_copy`]) hands it
+//! to the task queue, which runs it in bounded steps. One engine, two ways
+//! to drive it.
 //!
 //! | | Share | Duplicate |
 //! | --- | --- | --- |
@@ -11,19 +14,29 @@
 //! | LO list | the *same* LO handles (SHR-1) | a new LO per source LO (DUP-1) |
 //! | pages | not touched | new pages, equal title, body and items, no style (DUP-3) |
 //! | library items | referenced, never cloned (GLB-1) | referenced, never cloned (DUP-4) |
-//! | cost | O(LOs): no page is read | O(LOs + pages): copies handles, never text |
+//! | tools | new items, links to the same LOs | new items, links to the new LOs |
+//! | cost | O(LOs + tools): no page is read | O(LOs + pages + tools): copies handles, never text |
+//!
+//! Grades, group members and forum replies are user data: no copy carries
+//! them.
 
-mod apply;
+mod job;
 mod options;
 mod plan;
+mod request;
 
+pub use job::CopyIssue;
+pub(crate) use job::CopyJob;
 pub use options::{CopyMode, CopyOptions};
+pub use request::{
+    CopyRequest, CopySelection, CopyTarget, CourseRef, Discussions, SettingsSelection,
+};
 
 use crate::{CourseKey, Error, UserKey, Workspace};
 
 impl Workspace {
-    /// Copies a course in the given mode. Needs a user who may create courses
-    /// and read `source` (ACC-2). Returns the new course.
+    /// Copies a course in the given mode, at once. Needs a user who may
+    /// create courses and read `source` (ACC-2). Returns the new course.
     ///
     /// Fails, creating nothing, with [`Error::Conflict`] when the requested
     /// `course_id` or `external_id` is taken (OPT-3), or [`Error::Invalid`]
@@ -47,7 +60,9 @@ impl Workspace {
         options: &CopyOptions,
     ) -> Result<CourseKey, Error> {
         let plan = self.plan_copy(actor, source, mode, options)?;
-        Ok(self.apply_copy(plan))
+        let mut job = CopyJob::start(self, plan);
+        job.run(self, u64::MAX);
+        Ok(job.target)
     }
 
     /// Shares a course: the copy includes the *same* learning objects, so

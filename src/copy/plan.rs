@@ -1,22 +1,47 @@
 //! Checking a copy and building its plan. Reads the workspace, never
-//! changes it.
+//! changes it. Every check of a copy happens here.
 
-use super::{CopyMode, CopyOptions};
+use super::{CopyMode, CopyOptions, CopyRequest, CopySelection, CopyTarget, CourseRef};
 use crate::data::limits;
-use crate::{Action, Course, CourseKey, Error, UserKey, Workspace};
+use crate::{
+    Action, Course, CourseKey, CourseStyle, Error, LearningObject, LoKey, UserKey, Workspace,
+};
 use imbl::{OrdSet, Vector};
 use std::sync::Arc;
 
-/// A checked copy, ready to apply.
-#[derive(Clone, Debug)]
-pub(crate) struct CopyPlan {
-    pub(crate) source: CourseKey,
-    pub(crate) mode: CopyMode,
-    /// The new course record, without styles and LOs (apply adds them).
+/// The source as it was when the copy was accepted (LMS-7): the course
+/// record, its styles and its learning objects. Persistent collections make
+/// this O(LOs + styles); the pages are read later, through the copy-on-write
+/// overlay of the job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Snapshot {
     pub(crate) course: Course,
+    pub(crate) styles: Vec<CourseStyle>,
+    pub(crate) los: Vec<(LoKey, LearningObject)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum PlannedTarget {
+    /// A new course: this record, without settings, members, styles,
+    /// content or tools (the job adds them).
+    New(Box<Course>),
+    /// An existing course.
+    Existing(CourseKey),
+}
+
+/// A checked copy, ready to start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CopyPlan {
+    pub(crate) requester: UserKey,
+    pub(crate) mode: CopyMode,
+    pub(crate) selection: CopySelection,
+    pub(crate) keep_authors: bool,
+    pub(crate) snapshot: Snapshot,
+    pub(crate) target: PlannedTarget,
 }
 
 impl Workspace {
+    /// Plans a copy into a new course with [`CopyOptions`] (OPT-1..4).
     pub(crate) fn plan_copy(
         &self,
         actor: UserKey,
@@ -36,25 +61,84 @@ impl Workspace {
             .external_id
             .get_or_insert_with(|| course_id.to_string());
         let checked = fields.check(self, None)?;
-        let mut course = Course {
-            course_id,
-            created_by: actor,
-            assigned: if options.keep_authors {
-                src.assigned.clone()
-            } else {
-                OrdSet::unit(actor)
-            },
-            styles: Vector::new(),
-            los: Vector::new(),
-            copied_from: Some(source),
-            ..src.clone()
-        };
-        checked.apply(&mut course);
+        let mut record = new_record(src, source, actor, course_id);
+        checked.apply(&mut record);
         Ok(CopyPlan {
-            source,
+            requester: actor,
             mode,
-            course,
+            selection: CopySelection::everything(),
+            keep_authors: options.keep_authors,
+            snapshot: self.snapshot(src),
+            target: PlannedTarget::New(Box::new(record)),
         })
+    }
+
+    /// Plans an LMS copy request (LMS-1..3, LMS-12).
+    pub(crate) fn plan_request(
+        &self,
+        actor: UserKey,
+        source: &CourseRef,
+        request: &CopyRequest,
+    ) -> Result<CopyPlan, Error> {
+        enum Resolved<'a> {
+            New(&'a str),
+            Existing(CourseKey),
+        }
+        let source = self.resolve_course(source)?;
+        let resolved = match &request.target {
+            CopyTarget::NewCourse { course_id } => Resolved::New(course_id),
+            CopyTarget::Existing(target) => Resolved::Existing(self.resolve_course(target)?),
+        };
+        self.require(actor, Action::ReadCourse(source))?;
+        let src = self.course(source)?;
+        let target = match resolved {
+            Resolved::Existing(target) => {
+                self.require(actor, Action::EditCourse(target))?;
+                if target == source {
+                    return Err(Error::invalid(
+                        "target",
+                        "a course cannot be copied into itself",
+                    ));
+                }
+                PlannedTarget::Existing(target)
+            }
+            Resolved::New(course_id) => {
+                self.require(actor, Action::CreateCourse)?;
+                let course_id = self.free_course_id(course_id)?;
+                let external_id = self.free_external_id(&course_id, None)?;
+                let mut record = new_record(src, source, actor, course_id);
+                record.external_id = external_id;
+                PlannedTarget::New(Box::new(record))
+            }
+        };
+        Ok(CopyPlan {
+            requester: actor,
+            mode: request.mode,
+            selection: request.selection,
+            keep_authors: true,
+            snapshot: self.snapshot(src),
+            target,
+        })
+    }
+
+    fn snapshot(&self, source: &Course) -> Snapshot {
+        let course = source.clone();
+        let styles = course
+            .styles
+            .iter()
+            .filter_map(|s| self.styles.get(*s))
+            .cloned()
+            .collect();
+        let los = course
+            .los
+            .iter()
+            .filter_map(|lo| self.los.get(*lo).map(|record| (*lo, record.clone())))
+            .collect();
+        Snapshot {
+            course,
+            styles,
+            los,
+        }
     }
 
     /// The first free id among `<base>-copy`, `<base>-copy-2`, ..., with
@@ -78,5 +162,23 @@ impl Workspace {
             })
             .map(Arc::from)
             .unwrap_or_else(|| Arc::from(base))
+    }
+}
+
+/// The record of a new course copied from `src`: everything but identity,
+/// members, styles, content, settings and tools, which the job fills in.
+fn new_record(src: &Course, source: CourseKey, actor: UserKey, course_id: Arc<str>) -> Course {
+    Course {
+        pk: 0,
+        external_id: course_id.clone(),
+        course_id,
+        created_by: actor,
+        assigned: OrdSet::new(),
+        styles: Vector::new(),
+        los: Vector::new(),
+        copied_from: Some(source),
+        settings: Default::default(),
+        tools: Default::default(),
+        ..src.clone()
     }
 }

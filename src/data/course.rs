@@ -1,3 +1,4 @@
+use super::{CourseSettings, CourseTools};
 use crate::{CourseKey, LoKey, StyleKey, UserKey};
 use imbl::{OrdMap, OrdSet, Vector};
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Course {
+    pub(crate) pk: u64,
     pub(crate) course_id: Arc<str>,
     pub(crate) external_id: Arc<str>,
     pub(crate) title: Arc<str>,
@@ -21,9 +23,28 @@ pub struct Course {
     pub(crate) styles: Vector<StyleKey>,
     pub(crate) los: Vector<LoKey>,
     pub(crate) copied_from: Option<CourseKey>,
+    pub(crate) settings: CourseSettings,
+    pub(crate) tools: CourseTools,
 }
 
 impl Course {
+    /// The LMS primary id, `_<n>_1`, unique in the workspace and never
+    /// reused. [`CourseRef`](crate::CourseRef) parses it back.
+    pub fn lms_id(&self) -> String {
+        format!("_{}_1", self.pk)
+    }
+
+    /// The course's settings.
+    pub fn settings(&self) -> &CourseSettings {
+        &self.settings
+    }
+
+    /// The course's tools: announcements, assessments, forums, gradebook
+    /// columns and the other categories of SPEC section 6.
+    pub fn tools(&self) -> &CourseTools {
+        &self.tools
+    }
+
     /// The unique, human-readable course id.
     pub fn course_id(&self) -> &str {
         &self.course_id

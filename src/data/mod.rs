@@ -11,11 +11,17 @@ mod content;
 mod course;
 mod library;
 pub mod limits;
+mod settings;
+mod time;
+mod tools;
 mod user;
 
 pub use content::{LearningObject, Page};
 pub use course::{Course, CourseStyle};
 pub use library::LibraryEntry;
+pub use settings::{Availability, CourseSettings, Duration, Enrollment};
+pub use time::Timestamp;
+pub use tools::{Category, CourseTools, LinkKind, Post, ToolId, ToolItem, ToolLink};
 pub use user::{Role, User};
 
 pub(crate) use limits::Text;

@@ -174,7 +174,7 @@ impl Workspace {
         page: PageKey,
     ) -> Result<Reach, Error> {
         let (lo, at) = self.reach_page(actor, via, page)?;
-        self.pages.remove(page);
+        self.remove_page(page);
         Ok(self.change_lo(lo, |record| {
             record.pages.remove(at);
         }))
@@ -346,7 +346,7 @@ impl Workspace {
     }
 
     fn change_page(&mut self, page: PageKey, apply: impl FnOnce(&mut Page)) -> Reach {
-        let lo = match self.pages.get_mut(page) {
+        let lo = match self.page_mut(page) {
             Some(p) => {
                 apply(p);
                 p.lo

@@ -201,6 +201,7 @@ impl NewCourse {
             .clone();
         let checked = fields.check(ws, None)?;
         let mut course = Course {
+            pk: 0,
             course_id,
             external_id: Arc::from(external.as_str()),
             title: Arc::from(""),
@@ -212,6 +213,8 @@ impl NewCourse {
             styles: imbl::Vector::new(),
             los: imbl::Vector::new(),
             copied_from: None,
+            settings: Default::default(),
+            tools: Default::default(),
         };
         checked.apply(&mut course);
         Ok(course)

@@ -23,12 +23,28 @@ impl Workspace {
     }
 
     /// Inserts a checked course record and indexes its ids.
-    pub(crate) fn insert_course(&mut self, course: Course) -> CourseKey {
+    pub(crate) fn insert_course(&mut self, mut course: Course) -> CourseKey {
+        self.next_pk += 1;
+        course.pk = self.next_pk;
         let (id, ext) = (course.course_id.clone(), course.external_id.clone());
         let key = self.courses.insert(course);
         self.course_ids.insert(id, key);
         self.external_ids.insert(ext, key);
+        self.pks.insert(self.next_pk, key);
         key
+    }
+
+    /// Removes a course record, its indexes and its styles. The caller has
+    /// taken care of its learning objects.
+    pub(crate) fn remove_course_record(&mut self, course: CourseKey) -> Option<Course> {
+        let record = self.courses.remove(course)?;
+        self.course_ids.remove(&record.course_id);
+        self.external_ids.remove(&record.external_id);
+        self.pks.remove(&record.pk);
+        for style in record.styles.iter() {
+            self.styles.remove(*style);
+        }
+        Some(record)
     }
 
     /// Changes a course's own data: title, description, player layout,
@@ -63,11 +79,9 @@ impl Workspace {
     pub fn delete_course(&mut self, actor: UserKey, course: CourseKey) -> Result<(), Error> {
         self.course(course)?;
         self.require(actor, Action::EditCourse(course))?;
-        let Some(record) = self.courses.remove(course) else {
+        let Some(record) = self.remove_course_record(course) else {
             return Ok(());
         };
-        self.course_ids.remove(&record.course_id);
-        self.external_ids.remove(&record.external_id);
         for lo in record.los.iter() {
             if let Some(lo) = self.los.get_mut(*lo) {
                 lo.used_in.remove(&course);
@@ -81,12 +95,15 @@ impl Workspace {
             lo.parent = None;
         }
         if !record.styles.is_empty() {
-            for style in record.styles.iter() {
-                self.styles.remove(*style);
-            }
-            for (_, page) in self.pages.iter_mut() {
-                if page.style.is_some_and(|s| record.styles.contains(&s)) {
-                    page.style = None;
+            let styled: Vec<_> = self
+                .pages
+                .iter()
+                .filter(|(_, p)| p.style.is_some_and(|s| record.styles.contains(&s)))
+                .map(|(k, _)| k)
+                .collect();
+            for page in styled {
+                if let Some(p) = self.page_mut(page) {
+                    p.style = None;
                 }
             }
         }
@@ -254,22 +271,33 @@ impl Workspace {
     }
 
     /// Deletes a learning object and its pages. Refused while any course
-    /// includes it ([`Error::InUse`] names the courses). Needs edit rights on
-    /// its parent course (an Administrator for an LO without one).
+    /// includes it, or a course's tool (a release rule, an alignment) links
+    /// to it: [`Error::InUse`] names the courses. Needs edit rights on its
+    /// parent course (an Administrator for an LO without one).
     pub fn delete_learning_object(&mut self, actor: UserKey, lo: LoKey) -> Result<(), Error> {
         let record = self.learning_object(lo)?;
         self.require(actor, Action::DeleteLearningObject(lo))?;
-        if !record.used_in.is_empty() {
+        let linked = self.courses.iter().filter(|(_, c)| {
+            c.tools
+                .iter()
+                .any(|i| i.link == Some(crate::ToolLink::Content(lo)))
+        });
+        let mut used_by: Vec<Entity> = record.used_in.iter().map(|c| Entity::Course(*c)).collect();
+        let linked: Vec<Entity> = linked
+            .map(|(k, _)| Entity::Course(k))
+            .filter(|e| !used_by.contains(e))
+            .collect();
+        used_by.extend(linked);
+        if !used_by.is_empty() {
             return Err(Error::InUse {
                 entity: lo.into(),
-                used_by: record.used_in.iter().map(|c| Entity::Course(*c)).collect(),
+                used_by,
             });
         }
-        if let Some(record) = self.los.remove(lo) {
-            for page in record.pages.iter() {
-                self.pages.remove(*page);
-            }
+        for page in record.pages.clone().iter() {
+            self.remove_page(*page);
         }
+        self.los.remove(lo);
         Ok(())
     }
 

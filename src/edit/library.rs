@@ -4,8 +4,7 @@
 
 use crate::data::Text;
 use crate::{
-    Action, Entity, Error, LibraryEntry, LibraryItem, MediaKey, ResourceKey, TermKey, UserKey,
-    Workspace,
+    Action, Error, LibraryEntry, LibraryItem, MediaKey, ResourceKey, TermKey, UserKey, Workspace,
 };
 
 impl Workspace {
@@ -76,8 +75,10 @@ impl Workspace {
         Ok(())
     }
 
-    /// Deletes a library item. Refused while any page references it: the
-    /// error names every such page, and nothing changes (GLB-3). O(pages).
+    /// Deletes a library item. Refused while anything references it: a page,
+    /// a course's banner image, a course's glossary list. The error names
+    /// every such page and course, and nothing changes (GLB-3).
+    /// O(pages + courses).
     pub fn delete_library_item(
         &mut self,
         actor: UserKey,
@@ -86,11 +87,11 @@ impl Workspace {
         let item = item.into();
         self.library_entry(item)?;
         self.require(actor, Action::EditLibrary)?;
-        let used_by = self.pages_using(item);
+        let used_by = self.users_of(item);
         if !used_by.is_empty() {
             return Err(Error::InUse {
                 entity: item.into(),
-                used_by: used_by.into_iter().map(Entity::Page).collect(),
+                used_by,
             });
         }
         match item {

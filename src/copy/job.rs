@@ -1,0 +1,477 @@
+//! Applying a copy plan, one unit of work at a time. Cannot fail.
+//!
+//! Work order (LMS-6): the target record first (created when the job
+//! starts), then its settings and styles, then its memberships, then the
+//! content, then the tools. One unit is one of: the settings, the
+//! memberships, one learning object, one page, one tool item.
+//!
+//! Progress is weighted so that the settings and memberships, the part an
+//! integration waits for, fill the first 15 %; content and tools the other
+//! 85 %.
+
+use super::plan::{CopyPlan, PlannedTarget, Snapshot};
+use super::{CopyMode, CopySelection, Discussions};
+use crate::data::{Category, CourseSettings, ToolId, ToolItem, ToolLink};
+use crate::{
+    Course, CourseKey, CourseStyle, LearningObject, LibraryItem, LoKey, MediaKey, Page, PageKey,
+    UserKey, Workspace,
+};
+use imbl::{OrdMap, OrdSet, Vector};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Something a copy could not carry over, and dropped instead (LMS-9). The
+/// copy never holds a dangling handle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum CopyIssue {
+    /// A tool item linked to something the copy left out (another category,
+    /// or the content), or to something deleted since the request. The copy
+    /// of the item has no link.
+    DroppedLink {
+        /// The item's category.
+        category: Category,
+        /// The item in the source.
+        source_item: ToolId,
+        /// The item in the copy.
+        item: ToolId,
+        /// The link it had in the source.
+        link: ToolLink,
+    },
+    /// A page referenced a library item deleted since the request; its copy
+    /// does not.
+    DroppedLibraryItem {
+        /// The page in the source.
+        source_page: PageKey,
+        /// The page in the copy.
+        page: PageKey,
+        /// The item that is gone.
+        item: LibraryItem,
+    },
+    /// The banner image was deleted since the request; the copy has none.
+    DroppedBannerImage {
+        /// The media asset that is gone.
+        media: MediaKey,
+    },
+    /// A learning object of the source was deleted since the request; the
+    /// shared copy does not include it.
+    MissingContent {
+        /// The learning object that is gone.
+        learning_object: LoKey,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Settings,
+    Memberships,
+    Lo(usize),
+    Page(usize, usize),
+    Tool(usize),
+    Done,
+}
+
+/// A copy under way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CopyJob {
+    pub(crate) requester: UserKey,
+    pub(crate) mode: CopyMode,
+    selection: CopySelection,
+    keep_authors: bool,
+    pub(crate) snapshot: Snapshot,
+    pub(crate) target: CourseKey,
+    pub(crate) new_target: bool,
+    target_before: Option<Course>,
+    /// The tool items to copy, in copy order.
+    tools: Vec<ToolItem>,
+    step: Step,
+    pub(crate) done: u64,
+    pub(crate) total: u64,
+    lo_map: HashMap<LoKey, LoKey>,
+    tool_map: HashMap<ToolId, ToolId>,
+    created_los: Vec<LoKey>,
+    shared_los: Vec<LoKey>,
+    current_lo: Option<LoKey>,
+    pub(crate) issues: Vec<CopyIssue>,
+    /// Source pages as they were at the request, saved just before they
+    /// changed (copy on write).
+    pub(crate) overlay: HashMap<PageKey, Page>,
+}
+
+impl CopyJob {
+    /// Starts a planned copy: creates the target record of a new course, or
+    /// remembers an existing target as it is, for a rollback.
+    pub(crate) fn start(ws: &mut Workspace, plan: CopyPlan) -> CopyJob {
+        let (target, new_target, target_before) = match plan.target {
+            PlannedTarget::New(record) => (ws.insert_course(*record), true, None),
+            PlannedTarget::Existing(key) => (key, false, ws.courses.get(key).cloned()),
+        };
+        let tools: Vec<ToolItem> = Category::ALL
+            .iter()
+            .filter(|c| plan.selection.includes(**c))
+            .flat_map(|c| {
+                plan.snapshot
+                    .course
+                    .tools
+                    .of(*c)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let content = if plan.selection.content_areas {
+            let los = plan.snapshot.los.len() as u64;
+            match plan.mode {
+                CopyMode::Share => los,
+                CopyMode::Duplicate => {
+                    los + plan
+                        .snapshot
+                        .los
+                        .iter()
+                        .map(|(_, lo)| lo.pages.len() as u64)
+                        .sum::<u64>()
+                }
+            }
+        } else {
+            0
+        };
+        if plan.mode == CopyMode::Duplicate && plan.selection.content_areas {
+            let pages = (content - plan.snapshot.los.len() as u64) as usize;
+            ws.pages.reserve(pages);
+            ws.los.reserve(plan.snapshot.los.len());
+        }
+        CopyJob {
+            requester: plan.requester,
+            mode: plan.mode,
+            selection: plan.selection,
+            keep_authors: plan.keep_authors,
+            snapshot: plan.snapshot,
+            target,
+            new_target,
+            target_before,
+            total: 2 + content + tools.len() as u64,
+            tools,
+            step: Step::Settings,
+            done: 0,
+            lo_map: HashMap::new(),
+            tool_map: HashMap::new(),
+            created_los: Vec::new(),
+            shared_los: Vec::new(),
+            current_lo: None,
+            issues: Vec::new(),
+            overlay: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        self.step == Step::Done
+    }
+
+    /// Percent complete: 0 to 15 for settings and memberships, 15 to 100
+    /// for content and tools. Never decreases as units are done.
+    pub(crate) fn percent(&self) -> u8 {
+        if self.is_done() {
+            return 100;
+        }
+        let pct = if self.done < 2 {
+            self.done * 15 / 2
+        } else {
+            let rest = self.total.saturating_sub(2).max(1);
+            15 + 85 * (self.done - 2) / rest
+        };
+        pct.min(99) as u8
+    }
+
+    /// The learning objects whose pages the job will read (for the
+    /// copy-on-write pins of a task).
+    pub(crate) fn pinned_los(&self) -> Vec<LoKey> {
+        if self.mode == CopyMode::Duplicate && self.selection.content_areas {
+            self.snapshot.los.iter().map(|(k, _)| *k).collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Does at most `budget` units; returns how many it did.
+    pub(crate) fn run(&mut self, ws: &mut Workspace, budget: u64) -> u64 {
+        let mut used = 0;
+        while used < budget && !self.is_done() {
+            self.unit(ws);
+            used += 1;
+        }
+        used
+    }
+
+    fn unit(&mut self, ws: &mut Workspace) {
+        self.step = match self.step {
+            Step::Settings => {
+                self.copy_settings(ws);
+                Step::Memberships
+            }
+            Step::Memberships => {
+                self.copy_memberships(ws);
+                self.content_from(0)
+            }
+            Step::Lo(i) => self.copy_lo(ws, i),
+            Step::Page(i, j) => {
+                self.copy_page(ws, i, j);
+                if j + 1 < self.snapshot.los[i].1.pages.len() {
+                    Step::Page(i, j + 1)
+                } else {
+                    self.content_from(i + 1)
+                }
+            }
+            Step::Tool(k) => {
+                self.copy_tool(ws, k);
+                if k + 1 < self.tools.len() {
+                    Step::Tool(k + 1)
+                } else {
+                    Step::Done
+                }
+            }
+            Step::Done => Step::Done,
+        };
+        self.done += 1;
+    }
+
+    /// The step for the LO at `i`, or the tools after the last one.
+    fn content_from(&self, i: usize) -> Step {
+        if self.selection.content_areas && i < self.snapshot.los.len() {
+            Step::Lo(i)
+        } else if !self.tools.is_empty() {
+            Step::Tool(0)
+        } else {
+            Step::Done
+        }
+    }
+
+    fn copy_settings(&mut self, ws: &mut Workspace) {
+        let (src, sel) = (&self.snapshot.course.settings, self.selection.settings);
+        let Some(course) = ws.courses.get_mut(self.target) else {
+            return;
+        };
+        let mut s = if self.new_target {
+            CourseSettings::default()
+        } else {
+            course.settings.clone()
+        };
+        if sel.availability {
+            s.availability = src.availability;
+        }
+        if sel.duration {
+            s.duration = src.duration;
+        }
+        if sel.enrollment_options {
+            s.enrollment = src.enrollment.clone();
+        }
+        if sel.language_pack {
+            s.locale = src.locale.clone();
+        }
+        if sel.guest_access {
+            s.guest_access = src.guest_access;
+        }
+        if sel.observer_access {
+            s.observer_access = src.observer_access;
+        }
+        if sel.navigation_settings {
+            s.navigation = src.navigation.clone();
+        }
+        if sel.banner_image {
+            s.banner_image = src.banner_image.filter(|m| ws.media.contains(*m));
+            if let Some(media) = src.banner_image.filter(|m| !ws.media.contains(*m)) {
+                self.issues.push(CopyIssue::DroppedBannerImage { media });
+            }
+        }
+        course.settings = s;
+        if self.new_target {
+            for style in &self.snapshot.styles {
+                let key = ws.styles.insert(CourseStyle {
+                    course: self.target,
+                    ..style.clone()
+                });
+                course.styles.push_back(key);
+            }
+        }
+    }
+
+    fn copy_memberships(&mut self, ws: &mut Workspace) {
+        let Some(course) = ws.courses.get_mut(self.target) else {
+            return;
+        };
+        let source = self.snapshot.course.assigned.clone();
+        match (self.new_target, self.keep_authors) {
+            (true, true) => course.assigned = source,
+            (true, false) => course.assigned = OrdSet::unit(self.requester),
+            (false, true) => course.assigned = course.assigned.clone().union(source),
+            (false, false) => {}
+        }
+    }
+
+    fn copy_lo(&mut self, ws: &mut Workspace, i: usize) -> Step {
+        let (src_key, src) = &self.snapshot.los[i];
+        let src_key = *src_key;
+        match self.mode {
+            CopyMode::Share => {
+                let included = ws
+                    .courses
+                    .get(self.target)
+                    .is_some_and(|c| c.los.contains(&src_key));
+                match ws.los.get_mut(src_key) {
+                    Some(lo) if !included => {
+                        lo.used_in.insert(self.target);
+                        if let Some(c) = ws.courses.get_mut(self.target) {
+                            c.los.push_back(src_key);
+                        }
+                        self.shared_los.push(src_key);
+                        self.lo_map.insert(src_key, src_key);
+                    }
+                    Some(_) => {
+                        self.lo_map.insert(src_key, src_key);
+                    }
+                    None => self.issues.push(CopyIssue::MissingContent {
+                        learning_object: src_key,
+                    }),
+                }
+                self.content_from(i + 1)
+            }
+            CopyMode::Duplicate => {
+                let copy = ws.los.insert(LearningObject {
+                    title: src.title.clone(),
+                    description: src.description.clone(),
+                    parent: Some(self.target),
+                    pages: Vector::new(),
+                    used_in: OrdSet::unit(self.target),
+                    origin: Some(src_key),
+                });
+                if let Some(c) = ws.courses.get_mut(self.target) {
+                    c.los.push_back(copy);
+                }
+                self.created_los.push(copy);
+                self.lo_map.insert(src_key, copy);
+                self.current_lo = Some(copy);
+                if src.pages.is_empty() {
+                    self.content_from(i + 1)
+                } else {
+                    Step::Page(i, 0)
+                }
+            }
+        }
+    }
+
+    /// Duplicates page `j` of LO `i`, as it was at the request: a new page
+    /// with the same title, body and library items (shared in memory, not
+    /// copied), no style (DUP-3), and its origin (DUP-5).
+    fn copy_page(&mut self, ws: &mut Workspace, i: usize, j: usize) {
+        let (Some(lo), Some(src_key)) = (
+            self.current_lo,
+            self.snapshot.los[i].1.pages.get(j).copied(),
+        ) else {
+            return;
+        };
+        let src = if self.overlay.is_empty() {
+            None
+        } else {
+            self.overlay.get(&src_key)
+        };
+        let Some(src) = src.or_else(|| ws.pages.get(src_key)) else {
+            return;
+        };
+        let live = |item: &LibraryItem| ws.library_entry(*item).is_ok();
+        let (items, dropped): (Arc<[LibraryItem]>, Vec<LibraryItem>) = if src.items.iter().all(live)
+        {
+            (src.items.clone(), Vec::new())
+        } else {
+            (
+                src.items.iter().copied().filter(live).collect(),
+                src.items.iter().copied().filter(|i| !live(i)).collect(),
+            )
+        };
+        let page = ws.pages.insert(Page {
+            title: src.title.clone(),
+            body: src.body.clone(),
+            style: None,
+            items,
+            lo,
+            origin: Some(src_key),
+        });
+        if let Some(record) = ws.los.get_mut(lo) {
+            record.pages.push_back(page);
+        }
+        for item in dropped {
+            self.issues.push(CopyIssue::DroppedLibraryItem {
+                source_page: src_key,
+                page,
+                item,
+            });
+        }
+    }
+
+    /// Copies tool item `k` with a new id: links remapped to the copies of
+    /// what they point at, or dropped and reported (LMS-9); never grades,
+    /// group members or forum replies.
+    fn copy_tool(&mut self, ws: &mut Workspace, k: usize) {
+        let src = &self.tools[k];
+        let link = src.link.and_then(|link| match link {
+            ToolLink::Tool(t) => self.tool_map.get(&t).map(|n| ToolLink::Tool(*n)),
+            ToolLink::Content(lo) => self.lo_map.get(&lo).map(|n| ToolLink::Content(*n)),
+            ToolLink::Term(t) => ws.terms.contains(t).then_some(link),
+        });
+        let posts = match self.selection.discussions {
+            Discussions::ForumsAndStarterPosts => {
+                src.posts.iter().filter(|p| !p.reply).cloned().collect()
+            }
+            Discussions::ForumsOnly | Discussions::None => Vector::new(),
+        };
+        let Some(course) = ws.courses.get_mut(self.target) else {
+            return;
+        };
+        let id = course.tools.allocate();
+        course.tools.items.push_back(ToolItem {
+            id,
+            category: src.category,
+            title: src.title.clone(),
+            body: src.body.clone(),
+            link,
+            posts,
+            groups: src
+                .groups
+                .keys()
+                .map(|name| (name.clone(), OrdSet::new()))
+                .collect::<OrdMap<_, _>>(),
+            grades: OrdMap::new(),
+        });
+        self.tool_map.insert(src.id, id);
+        if let (Some(old), None) = (src.link, link) {
+            self.issues.push(CopyIssue::DroppedLink {
+                category: src.category,
+                source_item: src.id,
+                item: id,
+                link: old,
+            });
+        }
+    }
+
+    /// Undoes everything the job did: a new target is removed, an existing
+    /// one is put back exactly as it was (LMS-4).
+    pub(crate) fn rollback(self, ws: &mut Workspace) {
+        for lo in &self.created_los {
+            if let Some(record) = ws.los.remove(*lo) {
+                for page in record.pages.iter() {
+                    ws.remove_page(*page);
+                }
+            }
+        }
+        for lo in &self.shared_los {
+            if let Some(record) = ws.los.get_mut(*lo) {
+                record.used_in.remove(&self.target);
+            }
+        }
+        if self.new_target {
+            ws.remove_course_record(self.target);
+        } else if let (Some(before), Some(course)) =
+            (self.target_before, ws.courses.get_mut(self.target))
+        {
+            *course = before;
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Course tools: the light records a course holds beside its learning
+//! objects (SPEC section 6). One record type, [`ToolItem`], serves every
+//! category; the category says which fields matter.
+
+use crate::{LoKey, TermKey, UserKey};
+use imbl::{OrdMap, OrdSet, Vector};
+use std::fmt;
+use std::sync::Arc;
+
+/// The id of a tool item, unique within its course. A copy of a course gives
+/// its tool items new ids, and remaps the links between them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ToolId(pub(crate) u32);
+
+impl fmt::Display for ToolId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// The categories of course tools, as an LMS copy selects them (LMS-8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Category {
+    /// Announcements.
+    Announcements,
+    /// Tests and assignments.
+    Assessments,
+    /// Blog entries.
+    Blogs,
+    /// Calendar events.
+    Calendar,
+    /// Contacts.
+    Contacts,
+    /// Discussion forums, with starter posts and replies.
+    Discussions,
+    /// The course's glossary list: links to global glossary terms.
+    Glossary,
+    /// Gradebook columns, optionally linked to an assessment; grades are
+    /// user data and never copied.
+    Gradebook,
+    /// Group sets; their members are user data and never copied.
+    GroupSettings,
+    /// Journals.
+    Journals,
+    /// Rubrics, optionally linked to a gradebook column.
+    Rubrics,
+    /// Tasks.
+    Tasks,
+    /// Wikis.
+    Wikis,
+    /// Adaptive release rules, linked to content (a learning object).
+    AdaptiveReleaseRules,
+    /// Content alignments, linked to content (a learning object).
+    ContentAlignments,
+    /// Retention rules.
+    RetentionRules,
+}
+
+impl Category {
+    /// Every category, in copy order: the targets of links come before the
+    /// items that link to them.
+    pub const ALL: [Category; 16] = [
+        Category::Assessments,
+        Category::Gradebook,
+        Category::Rubrics,
+        Category::Announcements,
+        Category::Blogs,
+        Category::Calendar,
+        Category::Contacts,
+        Category::Discussions,
+        Category::Glossary,
+        Category::GroupSettings,
+        Category::Journals,
+        Category::Tasks,
+        Category::Wikis,
+        Category::AdaptiveReleaseRules,
+        Category::ContentAlignments,
+        Category::RetentionRules,
+    ];
+
+    /// The kind of link an item of this category may hold, if any.
+    pub fn link_kind(self) -> Option<LinkKind> {
+        match self {
+            Category::Gradebook => Some(LinkKind::Tool(Category::Assessments)),
+            Category::Rubrics => Some(LinkKind::Tool(Category::Gradebook)),
+            Category::Glossary => Some(LinkKind::Term),
+            Category::AdaptiveReleaseRules | Category::ContentAlignments => Some(LinkKind::Content),
+            _ => None,
+        }
+    }
+}
+
+/// What a tool item's link may point at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinkKind {
+    /// Another tool item of the same course, of this category.
+    Tool(Category),
+    /// A learning object the course includes.
+    Content,
+    /// A glossary term of the library.
+    Term,
+}
+
+/// A link from a tool item to something else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ToolLink {
+    /// Another tool item of the same course.
+    Tool(ToolId),
+    /// A learning object.
+    Content(LoKey),
+    /// A glossary term.
+    Term(TermKey),
+}
+
+/// A post in a discussion forum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Post {
+    pub(crate) author: UserKey,
+    pub(crate) body: Arc<str>,
+    pub(crate) reply: bool,
+}
+
+impl Post {
+    /// Who wrote it.
+    pub fn author(&self) -> UserKey {
+        self.author
+    }
+
+    /// What it says.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// Whether it is a reply (`false`: a starter post).
+    pub fn is_reply(&self) -> bool {
+        self.reply
+    }
+}
+
+/// One tool item of a course.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ToolItem {
+    pub(crate) id: ToolId,
+    pub(crate) category: Category,
+    pub(crate) title: Arc<str>,
+    pub(crate) body: Arc<str>,
+    pub(crate) link: Option<ToolLink>,
+    pub(crate) posts: Vector<Post>,
+    pub(crate) groups: OrdMap<Arc<str>, OrdSet<UserKey>>,
+    pub(crate) grades: OrdMap<UserKey, Arc<str>>,
+}
+
+impl ToolItem {
+    /// The item's id in its course.
+    pub fn id(&self) -> ToolId {
+        self.id
+    }
+
+    /// The item's category.
+    pub fn category(&self) -> Category {
+        self.category
+    }
+
+    /// The item's title (for a glossary entry, a label).
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The item's text.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// What the item links to, if anything.
+    pub fn link(&self) -> Option<ToolLink> {
+        self.link
+    }
+
+    /// A forum's posts, starter posts and replies, in order.
+    pub fn posts(&self) -> impl ExactSizeIterator<Item = &Post> + '_ {
+        self.posts.iter()
+    }
+
+    /// A group set's groups, by name, with their members.
+    pub fn groups(&self) -> impl ExactSizeIterator<Item = (&str, Vec<UserKey>)> + '_ {
+        self.groups
+            .iter()
+            .map(|(name, members)| (&**name, members.iter().copied().collect()))
+    }
+
+    /// A gradebook column's grades, by user.
+    pub fn grades(&self) -> impl ExactSizeIterator<Item = (UserKey, &str)> + '_ {
+        self.grades.iter().map(|(u, g)| (*u, &**g))
+    }
+}
+
+/// A course's tool items, in the order they were added.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CourseTools {
+    pub(crate) items: Vector<ToolItem>,
+    pub(crate) next_id: u32,
+}
+
+impl CourseTools {
+    /// Every item, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &ToolItem> + '_ {
+        self.items.iter()
+    }
+
+    /// The items of one category, in order.
+    pub fn of(&self, category: Category) -> impl Iterator<Item = &ToolItem> + '_ {
+        self.items.iter().filter(move |i| i.category == category)
+    }
+
+    /// An item, by id.
+    pub fn get(&self, id: ToolId) -> Option<&ToolItem> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    /// How many items the course holds.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the course holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub(crate) fn allocate(&mut self) -> ToolId {
+        self.next_id += 1;
+        ToolId(self.next_id)
+    }
+}

@@ -1,0 +1,80 @@
+//! What a task reports.
+
+use crate::CourseKey;
+use crate::copy::CopyIssue;
+use crate::data::Timestamp;
+
+/// The state of a copy task (LMS-4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum TaskState {
+    /// Waiting to run; `position` 1 runs next.
+    Queued {
+        /// The place in the queue, from 1.
+        position: usize,
+    },
+    /// Running; `percent` never decreases.
+    Running {
+        /// Percent complete, 0 to 99.
+        percent: u8,
+    },
+    /// Done: the target course holds the copy.
+    Complete {
+        /// The target course.
+        course: CourseKey,
+    },
+    /// Done, but some references could not be carried over and were
+    /// dropped (LMS-9).
+    CompleteWithErrors {
+        /// The target course.
+        course: CourseKey,
+        /// Every dropped reference.
+        issues: Vec<CopyIssue>,
+    },
+    /// Failed: the work was undone; a new target course was removed, an
+    /// existing one is exactly as before.
+    Incomplete {
+        /// Why.
+        reason: String,
+    },
+    /// Cancelled: the work was undone, as for `Incomplete`.
+    Cancelled,
+}
+
+impl TaskState {
+    /// The state's name as the LMS spells it: `Queued`, `Running`,
+    /// `Complete`, `CompleteWithErrors`, `Incomplete`, `Cancelled`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TaskState::Queued { .. } => "Queued",
+            TaskState::Running { .. } => "Running",
+            TaskState::Complete { .. } => "Complete",
+            TaskState::CompleteWithErrors { .. } => "CompleteWithErrors",
+            TaskState::Incomplete { .. } => "Incomplete",
+            TaskState::Cancelled => "Cancelled",
+        }
+    }
+
+    /// Whether the task has ended, one way or another.
+    pub fn is_finished(&self) -> bool {
+        !matches!(self, TaskState::Queued { .. } | TaskState::Running { .. })
+    }
+}
+
+/// A task's status, as [`Workspace::task_status`](crate::Workspace::task_status)
+/// returns it. With the `serde` feature it serialises like the LMS's task
+/// object: `id`, `status`, `percentComplete`, `started` (LMS-11).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TaskStatus {
+    /// The task's LMS id, `_<n>_1`.
+    pub id: String,
+    /// The state.
+    pub state: TaskState,
+    /// Percent complete: never decreases; 100 once complete.
+    pub percent_complete: u8,
+    /// When the task started running.
+    pub started: Option<Timestamp>,
+    /// The course the task copies into.
+    pub target: CourseKey,
+}
