@@ -14,20 +14,14 @@ use std::sync::Arc;
 fn course(los: usize, per_lo: usize) -> (Workspace, UserKey, CourseKey) {
     let (mut ws, admin) = Workspace::with_admin("bench").unwrap();
     let author = ws.create_user(admin, "author", Role::Author).unwrap();
-    let course = ws
-        .create_course(author, NewCourse::new("BENCH", "Bench"))
-        .unwrap();
+    let course = ws.create_course(author, NewCourse::new("BENCH", "Bench")).unwrap();
     let image = ws.add_media(author, "image", "image.png").unwrap();
     let term = ws.add_glossary_term(author, "term", "definition").unwrap();
     let body = "lorem ipsum ".repeat(170);
     for l in 0..los {
-        let lo = ws
-            .create_learning_object(author, course, &format!("LO {l}"), "")
-            .unwrap();
+        let lo = ws.create_learning_object(author, course, &format!("LO {l}"), "").unwrap();
         for p in 0..per_lo {
-            let draft = PageDraft::new(format!("Page {p}"), body.as_str())
-                .item(image)
-                .item(term);
+            let draft = PageDraft::new(format!("Page {p}"), body.as_str()).item(image).item(term);
             ws.add_page(author, course, lo, draft).unwrap();
         }
     }
@@ -55,10 +49,7 @@ fn copy_cost(c: &mut Criterion) {
             b.iter_batched(
                 || ws.clone(),
                 |mut ws| {
-                    black_box(
-                        ws.share_course(author, course, &CopyOptions::new())
-                            .unwrap(),
-                    );
+                    black_box(ws.share_course(author, course, &CopyOptions::new()).unwrap());
                     ws
                 },
                 BatchSize::LargeInput,
@@ -68,10 +59,7 @@ fn copy_cost(c: &mut Criterion) {
             b.iter_batched(
                 || ws.clone(),
                 |mut ws| {
-                    black_box(
-                        ws.duplicate_course(author, course, &CopyOptions::new())
-                            .unwrap(),
-                    );
+                    black_box(ws.duplicate_course(author, course, &CopyOptions::new()).unwrap());
                     ws
                 },
                 BatchSize::LargeInput,

@@ -21,63 +21,19 @@ fn main() -> Result<(), Error> {
     let warning = ws.create_style(author, original, "Warning", ".warning { color: red }")?;
     let intro = ws.create_learning_object(author, original, "Introduction", "")?;
     let gear = ws.create_learning_object(author, original, "Protective gear", "")?;
-    ws.add_page(
-        author,
-        original,
-        intro,
-        PageDraft::new("Welcome", "Welcome to the lab.").item(ppe),
-    )?;
-    ws.add_page(
-        author,
-        original,
-        intro,
-        PageDraft::new("Rules", "Never eat in the lab.").style(warning),
-    )?;
-    let eyes = ws
-        .add_page(
-            author,
-            original,
-            gear,
-            PageDraft::new("Eyes", "Wear goggles.").item(goggles),
-        )?
-        .page;
-    let hands = ws
-        .add_page(
-            author,
-            original,
-            gear,
-            PageDraft::new("Hands", "Wear gloves.").item(gloves),
-        )?
-        .page;
+    ws.add_page(author, original, intro, PageDraft::new("Welcome", "Welcome to the lab.").item(ppe))?;
+    ws.add_page(author, original, intro, PageDraft::new("Rules", "Never eat in the lab.").style(warning))?;
+    let eyes = ws.add_page(author, original, gear, PageDraft::new("Eyes", "Wear goggles.").item(goggles))?.page;
+    let hands = ws.add_page(author, original, gear, PageDraft::new("Hands", "Wear gloves.").item(gloves))?.page;
 
-    let shared = ws.share_course(
-        author,
-        original,
-        &CopyOptions::new().title("Lab safety (shared)"),
-    )?;
-    let duplicate = ws.duplicate_course(
-        author,
-        original,
-        &CopyOptions::new().title("Lab safety (duplicate)"),
-    )?;
+    let shared = ws.share_course(author, original, &CopyOptions::new().title("Lab safety (shared)"))?;
+    let duplicate = ws.duplicate_course(author, original, &CopyOptions::new().title("Lab safety (duplicate)"))?;
     let courses = [original, shared, duplicate];
-    show(
-        &ws,
-        "Right after the copies (the duplicate has no styles: DUP-3)",
-        &courses,
-    )?;
+    show(&ws, "Right after the copies (the duplicate has no styles: DUP-3)", &courses)?;
 
     // 1. Edit a page of a shared LO through the shared copy.
-    let reach = ws.edit_page(
-        author,
-        shared,
-        eyes,
-        PageEdit::new().body("Goggles on, always."),
-    )?;
-    println!(
-        ">>> edited page \"Eyes\" through the shared copy; it reaches {} courses",
-        reach.len()
-    );
+    let reach = ws.edit_page(author, shared, eyes, PageEdit::new().body("Goggles on, always."))?;
+    println!(">>> edited page \"Eyes\" through the shared copy; it reaches {} courses", reach.len());
     // 2. Delete a page of a shared LO through the original.
     ws.delete_page(author, original, hands)?;
     println!(">>> deleted page \"Hands\" through the original");
@@ -89,12 +45,7 @@ fn main() -> Result<(), Error> {
     println!(">>> removed LO \"Introduction\" from the shared copy");
     // 5. Add a new LO to the shared copy.
     let spills = ws.create_learning_object(author, shared, "Spills", "")?;
-    ws.add_page(
-        author,
-        shared,
-        spills,
-        PageDraft::new("Acids", "Neutralise first."),
-    )?;
+    ws.add_page(author, shared, spills, PageDraft::new("Acids", "Neutralise first."))?;
     println!(">>> created LO \"Spills\" in the shared copy");
     // 6. Update a glossary term in the library.
     ws.update_library_item(author, ppe, "Gear that keeps you safe")?;
@@ -102,9 +53,7 @@ fn main() -> Result<(), Error> {
     show(&ws, "After the edits", &courses)?;
 
     println!("What happened:");
-    println!(
-        "  - The page edit, the page deletion and the image change reached the original and the"
-    );
+    println!("  - The page edit, the page deletion and the image change reached the original and the");
     println!("    shared copy, which include the same LOs. The duplicate kept its own pages.");
     println!("  - Removing \"Introduction\" from the shared copy left it in the original.");
     println!("  - \"Spills\" exists only in the shared copy.");
@@ -120,11 +69,7 @@ fn show(ws: &Workspace, heading: &str, courses: &[CourseKey]) -> Result<(), Erro
         for lo in c.learning_objects() {
             let record = ws.learning_object(lo)?;
             let shared = record.used_in().len() > 1;
-            println!(
-                "  LO {}{}",
-                record.title(),
-                if shared { "  (shared)" } else { "" }
-            );
+            println!("  LO {}{}", record.title(), if shared { "  (shared)" } else { "" });
             for page in record.pages() {
                 let p = ws.page(page)?;
                 let style = match p.style() {

@@ -29,47 +29,31 @@ impl Workspace {
     /// read, not edited ([`Error::Busy`]).
     pub(crate) fn require(&self, actor: UserKey, action: Action) -> Result<(), Error> {
         self.require_ignoring_busy(actor, action)?;
-        if let Action::EditCourse(course) = action {
-            if let Some(&task) = self.busy.get(&course) {
-                return Err(Error::Busy { course, task });
-            }
+        if let Action::EditCourse(course) = action
+            && let Some(&task) = self.busy.get(&course)
+        {
+            return Err(Error::Busy { course, task });
         }
         Ok(())
     }
 
     /// [`require`](Self::require), for the task that makes the course busy.
-    pub(crate) fn require_ignoring_busy(
-        &self,
-        actor: UserKey,
-        action: Action,
-    ) -> Result<(), Error> {
+    pub(crate) fn require_ignoring_busy(&self, actor: UserKey, action: Action) -> Result<(), Error> {
         let user = self.user(actor)?;
         let ok = match action {
-            Action::ReadCourse(c) | Action::EditCourse(c) => {
-                allowed(actor, user.role, action, Some(self.course(c)?))
-            }
+            Action::ReadCourse(c) | Action::EditCourse(c) => allowed(actor, user.role, action, Some(self.course(c)?)),
             Action::DeleteLearningObject(lo) => {
                 let parent = self.learning_object(lo)?.parent;
                 match parent {
-                    Some(p) => {
-                        allowed(actor, user.role, Action::EditCourse(p), self.courses.get(p))
-                    }
+                    Some(p) => allowed(actor, user.role, Action::EditCourse(p), self.courses.get(p)),
                     None => user.role == Role::Administrator,
                 }
             }
-            Action::ManageUsers
-            | Action::CreateCourse
-            | Action::EditLibrary
-            | Action::CancelTask(_) => allowed(actor, user.role, action, None),
+            Action::ManageUsers | Action::CreateCourse | Action::EditLibrary | Action::CancelTask(_) => {
+                allowed(actor, user.role, action, None)
+            }
         };
-        if ok {
-            Ok(())
-        } else {
-            Err(Error::Forbidden {
-                user: actor,
-                action,
-            })
-        }
+        if ok { Ok(()) } else { Err(Error::Forbidden { user: actor, action }) }
     }
 }
 

@@ -34,10 +34,7 @@ pub(crate) struct Arena<K: Key, V> {
 
 impl<K: Key, V> Arena<K, V> {
     pub(crate) fn new(salt: u32) -> Self {
-        Arena {
-            map: SlotMap::with_key(),
-            salt: salt & !1,
-        }
+        Arena { map: SlotMap::with_key(), salt: salt & !1 }
     }
 
     pub(crate) fn get(&self, key: K) -> Option<&V> {

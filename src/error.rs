@@ -147,30 +147,19 @@ fn list(entities: &[Entity]) -> String {
 
 impl Error {
     pub(crate) fn not_found(entity: impl Into<Entity>) -> Self {
-        Error::NotFound {
-            entity: entity.into(),
-        }
+        Error::NotFound { entity: entity.into() }
     }
 
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        Error::Invalid {
-            field,
-            reason: reason.into(),
-        }
+        Error::Invalid { field, reason: reason.into() }
     }
 
     pub(crate) fn not_in(entity: impl Into<Entity>, container: impl Into<Entity>) -> Self {
-        Error::NotIn {
-            entity: entity.into(),
-            container: container.into(),
-        }
+        Error::NotIn { entity: entity.into(), container: container.into() }
     }
 
     pub(crate) fn already_in(entity: impl Into<Entity>, container: impl Into<Entity>) -> Self {
-        Error::AlreadyIn {
-            entity: entity.into(),
-            container: container.into(),
-        }
+        Error::AlreadyIn { entity: entity.into(), container: container.into() }
     }
 }
 

@@ -45,22 +45,13 @@ impl Workspace {
                 return fail(format!("course {ck:?} has an invalid external_id"));
             }
             if self.course_ids.get(&c.course_id) != Some(&ck) {
-                return fail(format!(
-                    "course_id {:?} is not indexed to course {ck:?}",
-                    c.course_id
-                ));
+                return fail(format!("course_id {:?} is not indexed to course {ck:?}", c.course_id));
             }
             if self.external_ids.get(&c.external_id) != Some(&ck) {
-                return fail(format!(
-                    "external_id {:?} is not indexed to course {ck:?}",
-                    c.external_id
-                ));
+                return fail(format!("external_id {:?} is not indexed to course {ck:?}", c.external_id));
             }
             if !self.users.contains(c.created_by) {
-                return fail(format!(
-                    "course {ck:?} names a missing creator {:?}",
-                    c.created_by
-                ));
+                return fail(format!("course {ck:?} names a missing creator {:?}", c.created_by));
             }
             if let Some(u) = c.assigned.iter().find(|u| !self.users.contains(**u)) {
                 return fail(format!("course {ck:?} assigns a missing user {u:?}"));
@@ -69,22 +60,16 @@ impl Workspace {
                 match self.styles.get(*sk) {
                     Some(s) if s.course == ck => {}
                     _ => {
-                        return fail(format!(
-                            "course {ck:?} lists style {sk:?} that is not its own"
-                        ));
+                        return fail(format!("course {ck:?} lists style {sk:?} that is not its own"));
                     }
                 }
             }
             for lk in c.los.iter() {
                 if !self.los.contains(*lk) {
-                    return fail(format!(
-                        "course {ck:?} includes a missing learning object {lk:?}"
-                    ));
+                    return fail(format!("course {ck:?} includes a missing learning object {lk:?}"));
                 }
                 if !lo_users.entry(*lk).or_default().insert(ck) {
-                    return fail(format!(
-                        "course {ck:?} includes learning object {lk:?} twice"
-                    ));
+                    return fail(format!("course {ck:?} includes learning object {lk:?} twice"));
                 }
             }
         }
@@ -99,25 +84,15 @@ impl Workspace {
         if self.course_ids.len() != self.courses.len()
             || self.external_ids.len() != self.courses.len()
             || self.pks.len() != self.courses.len()
-            || self
-                .courses
-                .iter()
-                .any(|(k, c)| self.pks.get(&c.pk) != Some(&k))
+            || self.courses.iter().any(|(k, c)| self.pks.get(&c.pk) != Some(&k))
         {
             return fail("the course id indexes hold entries for missing courses".into());
         }
 
         // Styles belong to a live course that lists them.
         for (sk, s) in self.styles.iter() {
-            if !self
-                .courses
-                .get(s.course)
-                .is_some_and(|c| c.styles.contains(&sk))
-            {
-                return fail(format!(
-                    "style {sk:?} is not listed by its course {:?}",
-                    s.course
-                ));
+            if !self.courses.get(s.course).is_some_and(|c| c.styles.contains(&sk)) {
+                return fail(format!("style {sk:?} is not listed by its course {:?}", s.course));
             }
         }
 
@@ -125,14 +100,10 @@ impl Workspace {
         let mut page_owner = HashMap::new();
         for (lk, lo) in self.los.iter() {
             if let Some(p) = lo.parent.filter(|p| !self.courses.contains(*p)) {
-                return fail(format!(
-                    "learning object {lk:?} names a missing parent course {p:?}"
-                ));
+                return fail(format!("learning object {lk:?} names a missing parent course {p:?}"));
             }
             let expected = lo_users.remove(&lk).unwrap_or_default();
-            if lo.used_in.len() != expected.len()
-                || !lo.used_in.iter().all(|c| expected.contains(c))
-            {
+            if lo.used_in.len() != expected.len() || !lo.used_in.iter().all(|c| expected.contains(c)) {
                 return fail(format!("learning object {lk:?} has a wrong where-used set"));
             }
             for pk in lo.pages.iter() {
@@ -145,10 +116,7 @@ impl Workspace {
         // Pages: owner, style, library items.
         for (pk, p) in self.pages.iter() {
             if page_owner.remove(&pk) != Some(p.lo) {
-                return fail(format!(
-                    "page {pk:?} is not listed by exactly its learning object {:?}",
-                    p.lo
-                ));
+                return fail(format!("page {pk:?} is not listed by exactly its learning object {:?}", p.lo));
             }
             if let Some(s) = p.style.filter(|s| !self.styles.contains(*s)) {
                 return fail(format!("page {pk:?} applies a missing style {s:?}"));
@@ -156,14 +124,10 @@ impl Workspace {
             let mut seen = HashSet::new();
             for item in p.items.iter() {
                 if self.library_entry(*item).is_err() {
-                    return fail(format!(
-                        "page {pk:?} references a missing library item {item:?}"
-                    ));
+                    return fail(format!("page {pk:?} references a missing library item {item:?}"));
                 }
                 if !seen.insert(*item) {
-                    return fail(format!(
-                        "page {pk:?} references library item {item:?} twice"
-                    ));
+                    return fail(format!("page {pk:?} references library item {item:?} twice"));
                 }
             }
         }
@@ -194,10 +158,7 @@ impl Workspace {
                 _ => false,
             };
             if !ok {
-                return Err(format!(
-                    "{at} has a dangling or ill-typed link {:?}",
-                    item.link
-                ));
+                return Err(format!("{at} has a dangling or ill-typed link {:?}", item.link));
             }
             let users = item
                 .posts
@@ -215,10 +176,9 @@ impl Workspace {
     fn check_tasks(&self) -> Result<(), String> {
         use crate::tasks::Phase;
         let mut scheduled = HashSet::new();
-        for (list, phase) in [
-            (self.queue.iter().collect::<Vec<_>>(), "queued"),
-            (self.running.iter().collect(), "running"),
-        ] {
+        for (list, phase) in
+            [(self.queue.iter().collect::<Vec<_>>(), "queued"), (self.running.iter().collect(), "running")]
+        {
             for t in list {
                 let ok = match self.tasks.get(*t).map(|t| &t.phase) {
                     Some(Phase::Queued) => phase == "queued",
@@ -226,9 +186,7 @@ impl Workspace {
                     _ => false,
                 };
                 if !ok || !scheduled.insert(*t) {
-                    return Err(format!(
-                        "task {t:?} is listed as {phase} but is not, or is listed twice"
-                    ));
+                    return Err(format!("task {t:?} is listed as {phase} but is not, or is listed twice"));
                 }
             }
         }
@@ -245,9 +203,7 @@ impl Workspace {
                 return Err(format!("task {tk:?} is neither queued nor running"));
             }
             if !self.courses.contains(t.target) || self.busy.get(&t.target) != Some(&tk) {
-                return Err(format!(
-                    "task {tk:?} has a missing target, or one not marked busy"
-                ));
+                return Err(format!("task {tk:?} has a missing target, or one not marked busy"));
             }
         }
         if self.busy.values().any(|t| !pending.contains(t)) {

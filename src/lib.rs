@@ -101,22 +101,22 @@ pub mod edit;
 mod error;
 mod handles;
 mod integrity;
+#[cfg(feature = "serde")]
+pub mod json;
 pub mod tasks;
 mod workspace;
 
 pub use copy::{
-    CopyIssue, CopyMode, CopyOptions, CopyRequest, CopySelection, CopyTarget, CourseRef,
-    Discussions, SettingsSelection,
+    CopyIssue, CopyMode, CopyOptions, CopyRequest, CopySelection, CopyTarget, CourseRef, Discussions, SettingsSelection,
 };
 pub use data::{
-    Availability, Category, Course, CourseSettings, CourseStyle, CourseTools, Duration, Enrollment,
-    LearningObject, LibraryEntry, Page, Post, Role, Timestamp, ToolId, ToolItem, ToolLink, User,
+    Availability, Category, Course, CourseSettings, CourseStyle, CourseTools, Duration, Enrollment, LearningObject,
+    LibraryEntry, Page, Post, Role, Timestamp, ToolId, ToolItem, ToolLink, User,
 };
-pub use edit::{CourseChange, NewCourse, NewPage, PageDraft, PageEdit, Reach};
+pub use edit::{CourseChange, NewCourse, NewPage, PageDraft, PageEdit, Reach, ToolDraft};
 pub use error::{Action, Error};
 pub use handles::{
-    CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey,
-    TermKey, UserKey,
+    CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
 };
 pub use tasks::{TaskState, TaskStatus};
 pub use workspace::{Counts, Workspace};

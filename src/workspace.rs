@@ -9,8 +9,8 @@ use crate::arena::{Arena, fresh_salt};
 use crate::data::{Role, Text};
 use crate::tasks::{DEFAULT_TASK_LIMIT, Task};
 use crate::{
-    Course, CourseKey, CourseStyle, Error, LearningObject, LibraryEntry, LibraryItem, LoKey,
-    MediaKey, Page, PageKey, ResourceKey, StyleKey, TermKey, User, UserKey,
+    Course, CourseKey, CourseStyle, Error, LearningObject, LibraryEntry, LibraryItem, LoKey, MediaKey, Page, PageKey,
+    ResourceKey, StyleKey, TermKey, User, UserKey,
 };
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -88,10 +88,7 @@ impl Workspace {
             busy: HashMap::new(),
             pins: HashMap::new(),
         };
-        let admin = ws.users.insert(User {
-            name,
-            role: Role::Administrator,
-        });
+        let admin = ws.users.insert(User { name, role: Role::Administrator });
         Ok((ws, admin))
     }
 
@@ -134,10 +131,7 @@ impl Workspace {
     /// The library items a page references, resolved, in the page's order.
     pub fn page_items(&self, page: PageKey) -> Result<Vec<(LibraryItem, &LibraryEntry)>, Error> {
         let page = self.page(page)?;
-        page.items
-            .iter()
-            .map(|&item| Ok((item, self.library_entry(item)?)))
-            .collect()
+        page.items.iter().map(|&item| Ok((item, self.library_entry(item)?))).collect()
     }
 
     /// The course with this `course_id`, if any. O(1).
@@ -178,10 +172,7 @@ impl Workspace {
     /// Every library item, media first, then resources, then glossary terms.
     pub fn library(&self) -> impl Iterator<Item = (LibraryItem, &LibraryEntry)> + '_ {
         let media = self.media.iter().map(|(k, v)| (LibraryItem::Media(k), v));
-        let resources = self
-            .resources
-            .iter()
-            .map(|(k, v)| (LibraryItem::Resource(k), v));
+        let resources = self.resources.iter().map(|(k, v)| (LibraryItem::Resource(k), v));
         let terms = self.terms.iter().map(|(k, v)| (LibraryItem::Term(k), v));
         media.chain(resources).chain(terms)
     }
@@ -201,11 +192,7 @@ impl Workspace {
     /// The pages that reference a library item, in handle order. O(pages).
     pub fn pages_using(&self, item: impl Into<LibraryItem>) -> Vec<PageKey> {
         let item = item.into();
-        self.pages
-            .iter()
-            .filter(|(_, p)| p.items.contains(&item))
-            .map(|(k, _)| k)
-            .collect()
+        self.pages.iter().filter(|(_, p)| p.items.contains(&item)).map(|(k, _)| k).collect()
     }
 
     /// Everything that references a library item: pages, then courses whose
@@ -217,9 +204,7 @@ impl Workspace {
                 || matches!(item, LibraryItem::Term(t) if c.tools.iter().any(|i| i.link == Some(crate::ToolLink::Term(t))))
         });
         let pages = self.pages_using(item).into_iter().map(crate::Entity::Page);
-        pages
-            .chain(courses.map(|(k, _)| crate::Entity::Course(k)))
-            .collect()
+        pages.chain(courses.map(|(k, _)| crate::Entity::Course(k))).collect()
     }
 }
 

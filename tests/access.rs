@@ -36,32 +36,16 @@ fn acc1_roles_grant_what_the_spec_says() {
         w.ws.create_course(w.reviewer, NewCourse::new("R", "r")),
         Err(forbidden(w.reviewer, Action::CreateCourse))
     );
-    assert_eq!(
-        w.ws.add_media(w.reviewer, "x", "y"),
-        Err(forbidden(w.reviewer, Action::EditLibrary))
-    );
-    assert_eq!(
-        w.ws.create_user(w.author, "Eve", Role::Administrator),
-        Err(forbidden(w.author, Action::ManageUsers))
-    );
+    assert_eq!(w.ws.add_media(w.reviewer, "x", "y"), Err(forbidden(w.reviewer, Action::EditLibrary)));
+    assert_eq!(w.ws.create_user(w.author, "Eve", Role::Administrator), Err(forbidden(w.author, Action::ManageUsers)));
     // Administrators edit courses they have nothing to do with.
-    w.ws.update_course(w.admin, c, CourseChange::new().title("By admin"))
-        .unwrap();
+    w.ws.update_course(w.admin, c, CourseChange::new().title("By admin")).unwrap();
     // The last Administrator cannot be demoted.
-    assert!(matches!(
-        w.ws.set_role(w.admin, w.admin, Role::Author),
-        Err(Error::Invalid { field: "role", .. })
-    ));
-    w.ws.set_role(w.admin, stranger, Role::Administrator)
-        .unwrap();
+    assert!(matches!(w.ws.set_role(w.admin, w.admin, Role::Author), Err(Error::Invalid { field: "role", .. })));
+    w.ws.set_role(w.admin, stranger, Role::Administrator).unwrap();
     w.ws.set_role(stranger, w.admin, Role::Author).unwrap();
-    let theirs =
-        w.ws.create_course(stranger, NewCourse::new("S", "s"))
-            .unwrap();
-    assert!(
-        !w.ws.can_edit(w.admin, theirs),
-        "a demoted Administrator is an Author"
-    );
+    let theirs = w.ws.create_course(stranger, NewCourse::new("S", "s")).unwrap();
+    assert!(!w.ws.can_edit(w.admin, theirs), "a demoted Administrator is an Author");
 }
 
 /// ACC-2: every changing operation is checked; a refused one changes
@@ -76,23 +60,18 @@ fn acc2_refused_operations_change_nothing() {
     let snapshot = w.ws.clone();
     let edit = forbidden(stranger, Action::EditCourse(c));
     let results = [
-        w.ws.edit_page(stranger, c, page, PageEdit::new().body("x"))
-            .map(|_| ()),
+        w.ws.edit_page(stranger, c, page, PageEdit::new().body("x")).map(|_| ()),
         w.ws.delete_page(stranger, c, page).map(|_| ()),
-        w.ws.add_page(stranger, c, lo, PageDraft::new("x", "y"))
-            .map(|_| ()),
+        w.ws.add_page(stranger, c, lo, PageDraft::new("x", "y")).map(|_| ()),
         w.ws.move_page(stranger, c, page, 1).map(|_| ()),
         w.ws.set_page_style(stranger, c, page, None).map(|_| ()),
         w.ws.attach_item(stranger, c, page, w.image).map(|_| ()),
         w.ws.detach_item(stranger, c, page, w.term).map(|_| ()),
-        w.ws.replace_item(stranger, c, page, w.term, w.image)
-            .map(|_| ()),
-        w.ws.edit_learning_object(stranger, c, lo, Some("x"), None)
-            .map(|_| ()),
+        w.ws.replace_item(stranger, c, page, w.term, w.image).map(|_| ()),
+        w.ws.edit_learning_object(stranger, c, lo, Some("x"), None).map(|_| ()),
         w.ws.remove_learning_object(stranger, c, lo),
         w.ws.move_learning_object(stranger, c, lo, 1),
-        w.ws.create_learning_object(stranger, c, "x", "")
-            .map(|_| ()),
+        w.ws.create_learning_object(stranger, c, "x", "").map(|_| ()),
         w.ws.update_course(stranger, c, CourseChange::new().title("x")),
         w.ws.assign_user(stranger, c, stranger),
         w.ws.create_style(stranger, c, "x", "").map(|_| ()),
@@ -101,29 +80,18 @@ fn acc2_refused_operations_change_nothing() {
     for (i, r) in results.into_iter().enumerate() {
         assert_eq!(r, Err(edit.clone()), "operation #{i}");
     }
-    assert_eq!(
-        w.ws.delete_learning_object(stranger, lo),
-        Err(forbidden(stranger, Action::DeleteLearningObject(lo)))
-    );
+    assert_eq!(w.ws.delete_learning_object(stranger, lo), Err(forbidden(stranger, Action::DeleteLearningObject(lo))));
     // Copying needs read rights on the source...
-    assert_eq!(
-        w.ws.share_course(stranger, c, &CopyOptions::new()),
-        Err(forbidden(stranger, Action::ReadCourse(c)))
-    );
+    assert_eq!(w.ws.share_course(stranger, c, &CopyOptions::new()), Err(forbidden(stranger, Action::ReadCourse(c))));
     // ...and the right to create courses: a Reviewer who can read may not copy.
     assert_eq!(
         w.ws.duplicate_course(w.reviewer, c, &CopyOptions::new()),
         Err(forbidden(w.reviewer, Action::CreateCourse))
     );
     // Re-using an LO needs read rights on its parent course.
-    let own =
-        w.ws.create_course(stranger, NewCourse::new("OWN", "own"))
-            .unwrap();
+    let own = w.ws.create_course(stranger, NewCourse::new("OWN", "own")).unwrap();
     let snapshot_with_own = w.ws.clone();
-    assert_eq!(
-        w.ws.add_learning_object(stranger, own, lo, None),
-        Err(forbidden(stranger, Action::ReadCourse(c)))
-    );
+    assert_eq!(w.ws.add_learning_object(stranger, own, lo, None), Err(forbidden(stranger, Action::ReadCourse(c))));
     assert_eq!(w.ws, snapshot_with_own);
     w.ws.delete_course(stranger, own).unwrap();
     assert_eq!(w.ws.counts(), snapshot.counts());
@@ -131,9 +99,7 @@ fn acc2_refused_operations_change_nothing() {
     let (_, foreign_admin) = Workspace::with_admin("Other").unwrap();
     assert_eq!(
         w.ws.create_course(foreign_admin, NewCourse::new("F", "f")),
-        Err(Error::NotFound {
-            entity: foreign_admin.into()
-        })
+        Err(Error::NotFound { entity: foreign_admin.into() })
     );
 }
 
@@ -146,40 +112,27 @@ fn acc3_shared_page_edit_needs_rights_in_the_course_it_goes_through() {
     let other = w.ws.create_user(w.admin, "Otto", Role::Author).unwrap();
     // Otto shares the course, keeping only himself: he can edit the copy,
     // not the source.
-    let copy =
-        w.ws.share_course(w.admin, w.course, &CopyOptions::new().keep_authors(false))
-            .unwrap();
+    let copy = w.ws.share_course(w.admin, w.course, &CopyOptions::new().keep_authors(false)).unwrap();
     w.ws.assign_user(w.admin, copy, other).unwrap();
     let page = page_at(&w.ws, w.course, 0, 0);
     assert_eq!(
         w.ws.edit_page(other, w.course, page, PageEdit::new().body("x")),
         Err(forbidden(other, Action::EditCourse(w.course)))
     );
-    let reach =
-        w.ws.edit_page(other, copy, page, PageEdit::new().body("through the copy"))
-            .unwrap();
+    let reach = w.ws.edit_page(other, copy, page, PageEdit::new().body("through the copy")).unwrap();
     let mut expected = vec![w.course, copy];
     expected.sort();
     assert_eq!(reach.iter().collect::<Vec<_>>(), expected);
-    assert_eq!(
-        w.ws.page(page_at(&w.ws, w.course, 0, 0)).unwrap().body(),
-        "through the copy"
-    );
+    assert_eq!(w.ws.page(page_at(&w.ws, w.course, 0, 0)).unwrap().body(), "through the copy");
 
     // A page is reachable only through a course that includes its LO.
     let unrelated = w.ws.create_course(other, NewCourse::new("U", "u")).unwrap();
     assert_eq!(
         w.ws.edit_page(other, unrelated, page, PageEdit::new().body("x")),
-        Err(Error::NotIn {
-            entity: page.into(),
-            container: unrelated.into()
-        })
+        Err(Error::NotIn { entity: page.into(), container: unrelated.into() })
     );
     // A third course joins: the reach grows.
-    w.ws.add_learning_object(w.admin, unrelated, w.los[0], None)
-        .unwrap();
-    let reach =
-        w.ws.edit_page(other, unrelated, page, PageEdit::new().title("Hi"))
-            .unwrap();
+    w.ws.add_learning_object(w.admin, unrelated, w.los[0], None).unwrap();
+    let reach = w.ws.edit_page(other, unrelated, page, PageEdit::new().title("Hi")).unwrap();
     assert_eq!(reach.len(), 3);
 }

@@ -9,29 +9,17 @@ use coursecopy::*;
 #[test]
 fn opt1_copy_sets_some_fields_and_takes_the_rest_from_the_source() {
     let mut w = world();
-    let options = CopyOptions::new()
-        .title("Lab safety (2027)")
-        .player_layout("compact")
-        .detail("term", "2027");
+    let options = CopyOptions::new().title("Lab safety (2027)").player_layout("compact").detail("term", "2027");
     let copy = w.ws.share_course(w.author, w.course, &options).unwrap();
     let c = w.ws.course(copy).unwrap();
     assert_eq!(c.title(), "Lab safety (2027)");
     assert_eq!(c.player_layout(), "compact");
     assert_eq!(c.detail("term"), Some("2027"));
-    assert_eq!(
-        c.detail("language"),
-        Some("en"),
-        "details not named come from the source"
-    );
+    assert_eq!(c.detail("language"), Some("en"), "details not named come from the source");
     assert_eq!(c.description(), "Stay safe in the lab");
-    let dup =
-        w.ws.duplicate_course(w.author, w.course, &CopyOptions::new().description("Fresh"))
-            .unwrap();
+    let dup = w.ws.duplicate_course(w.author, w.course, &CopyOptions::new().description("Fresh")).unwrap();
     let d = w.ws.course(dup).unwrap();
-    assert_eq!(
-        (d.title(), d.description(), d.player_layout()),
-        ("Lab safety", "Fresh", "sidebar")
-    );
+    assert_eq!((d.title(), d.description(), d.player_layout()), ("Lab safety", "Fresh", "sidebar"));
 }
 
 /// OPT-2: author assignments are kept by default; turned off, only the user
@@ -44,28 +32,12 @@ fn opt2_author_assignments_kept_by_default_or_only_the_copier() {
     let source: Vec<_> = w.ws.course(w.course).unwrap().assigned_users().collect();
     assert_eq!(source.len(), 3);
 
-    let kept =
-        w.ws.duplicate_course(other, w.course, &CopyOptions::new())
-            .unwrap();
-    assert_eq!(
-        w.ws.course(kept)
-            .unwrap()
-            .assigned_users()
-            .collect::<Vec<_>>(),
-        source
-    );
+    let kept = w.ws.duplicate_course(other, w.course, &CopyOptions::new()).unwrap();
+    assert_eq!(w.ws.course(kept).unwrap().assigned_users().collect::<Vec<_>>(), source);
     assert_eq!(w.ws.course(kept).unwrap().created_by(), other);
 
-    let alone =
-        w.ws.share_course(other, w.course, &CopyOptions::new().keep_authors(false))
-            .unwrap();
-    assert_eq!(
-        w.ws.course(alone)
-            .unwrap()
-            .assigned_users()
-            .collect::<Vec<_>>(),
-        vec![other]
-    );
+    let alone = w.ws.share_course(other, w.course, &CopyOptions::new().keep_authors(false)).unwrap();
+    assert_eq!(w.ws.course(alone).unwrap().assigned_users().collect::<Vec<_>>(), vec![other]);
     assert!(!w.ws.can_read(w.reviewer, alone));
     assert!(!w.ws.can_edit(w.author, alone));
     assert!(w.ws.can_edit(w.author, kept));
@@ -77,58 +49,27 @@ fn opt2_author_assignments_kept_by_default_or_only_the_copier() {
 #[test]
 fn opt3_course_ids_are_unique_named_or_derived() {
     let mut w = world();
-    let first =
-        w.ws.share_course(w.author, w.course, &CopyOptions::new())
-            .unwrap();
-    let second =
-        w.ws.duplicate_course(w.author, w.course, &CopyOptions::new())
-            .unwrap();
-    let third =
-        w.ws.duplicate_course(w.author, first, &CopyOptions::new())
-            .unwrap();
+    let first = w.ws.share_course(w.author, w.course, &CopyOptions::new()).unwrap();
+    let second = w.ws.duplicate_course(w.author, w.course, &CopyOptions::new()).unwrap();
+    let third = w.ws.duplicate_course(w.author, first, &CopyOptions::new()).unwrap();
     assert_eq!(w.ws.course(first).unwrap().course_id(), "SAFE-101-copy");
     assert_eq!(w.ws.course(second).unwrap().course_id(), "SAFE-101-copy-2");
-    assert_eq!(
-        w.ws.course(third).unwrap().course_id(),
-        "SAFE-101-copy-copy"
-    );
+    assert_eq!(w.ws.course(third).unwrap().course_id(), "SAFE-101-copy-copy");
     assert_eq!(w.ws.course(first).unwrap().external_id(), "SAFE-101-copy");
     assert_eq!(w.ws.find_course("SAFE-101-copy-2"), Some(second));
 
-    let named =
-        w.ws.share_course(
-            w.author,
-            w.course,
-            &CopyOptions::new().course_id("SAFE-2027"),
-        )
-        .unwrap();
+    let named = w.ws.share_course(w.author, w.course, &CopyOptions::new().course_id("SAFE-2027")).unwrap();
     assert_eq!(w.ws.find_course("SAFE-2027"), Some(named));
 
     let snapshot = w.ws.clone();
     for taken in ["SAFE-101", "SAFE-2027"] {
-        let err =
-            w.ws.duplicate_course(w.author, w.course, &CopyOptions::new().course_id(taken))
-                .unwrap_err();
-        assert!(
-            matches!(err, Error::Conflict { field: "course_id", ref value, .. } if value == taken),
-            "{err:?}"
-        );
+        let err = w.ws.duplicate_course(w.author, w.course, &CopyOptions::new().course_id(taken)).unwrap_err();
+        assert!(matches!(err, Error::Conflict { field: "course_id", ref value, .. } if value == taken), "{err:?}");
     }
     let err =
-        w.ws.duplicate_course(
-            w.author,
-            w.course,
-            &CopyOptions::new().course_id("NEW").external_id("SAFE-101"),
-        )
-        .unwrap_err();
-    assert_eq!(
-        err,
-        Error::Conflict {
-            field: "external_id",
-            value: "SAFE-101".into(),
-            holder: w.course
-        }
-    );
+        w.ws.duplicate_course(w.author, w.course, &CopyOptions::new().course_id("NEW").external_id("SAFE-101"))
+            .unwrap_err();
+    assert_eq!(err, Error::Conflict { field: "external_id", value: "SAFE-101".into(), holder: w.course });
     assert_eq!(w.ws, snapshot, "a refused copy creates nothing");
 }
 
@@ -138,17 +79,9 @@ fn opt3_course_ids_are_unique_named_or_derived() {
 fn opt3_derived_ids_fit_the_limit_and_avoid_taken_external_ids() {
     let (mut ws, admin) = Workspace::with_admin("Ada").unwrap();
     let long = "L".repeat(100);
-    let course = ws
-        .create_course(admin, NewCourse::new(long.clone(), "Long"))
-        .unwrap();
-    ws.create_course(
-        admin,
-        NewCourse::new("X", "x").external_id(format!("{}-copy", &long[..95])),
-    )
-    .unwrap();
-    let copy = ws
-        .duplicate_course(admin, course, &CopyOptions::new())
-        .unwrap();
+    let course = ws.create_course(admin, NewCourse::new(long.clone(), "Long")).unwrap();
+    ws.create_course(admin, NewCourse::new("X", "x").external_id(format!("{}-copy", &long[..95]))).unwrap();
+    let copy = ws.duplicate_course(admin, course, &CopyOptions::new()).unwrap();
     let id = ws.course(copy).unwrap().course_id().to_string();
     assert_eq!(id.chars().count(), 100);
     assert!(id.ends_with("-copy-2"), "{id}");
@@ -161,23 +94,15 @@ fn opt3_derived_ids_fit_the_limit_and_avoid_taken_external_ids() {
 fn opt4_copy_without_options_is_exact() {
     let mut w = world();
     for mode in [CopyMode::Share, CopyMode::Duplicate] {
-        let copy =
-            w.ws.copy_course(w.author, w.course, mode, &CopyOptions::new())
-                .unwrap();
+        let copy = w.ws.copy_course(w.author, w.course, mode, &CopyOptions::new()).unwrap();
         let (s, c) = (w.ws.course(w.course).unwrap(), w.ws.course(copy).unwrap());
         assert_ne!(s.course_id(), c.course_id());
         assert_ne!(s.external_id(), c.external_id());
         assert_eq!(s.title(), c.title());
         assert_eq!(s.description(), c.description());
         assert_eq!(s.player_layout(), c.player_layout());
-        assert_eq!(
-            s.details().collect::<Vec<_>>(),
-            c.details().collect::<Vec<_>>()
-        );
-        assert_eq!(
-            s.assigned_users().collect::<Vec<_>>(),
-            c.assigned_users().collect::<Vec<_>>()
-        );
+        assert_eq!(s.details().collect::<Vec<_>>(), c.details().collect::<Vec<_>>());
+        assert_eq!(s.assigned_users().collect::<Vec<_>>(), c.assigned_users().collect::<Vec<_>>());
         let styles = |course: &Course| -> Vec<(String, String)> {
             course
                 .styles()
@@ -191,9 +116,7 @@ fn opt4_copy_without_options_is_exact() {
         let (mut so, co) = (outline(&w.ws, w.course), outline(&w.ws, copy));
         if mode == CopyMode::Duplicate {
             // The one content difference Duplicate makes on purpose (DUP-3).
-            so.iter_mut()
-                .flat_map(|(_, p)| p.iter_mut())
-                .for_each(|p| p.2 = None);
+            so.iter_mut().flat_map(|(_, p)| p.iter_mut()).for_each(|p| p.2 = None);
         }
         assert_eq!(so, co, "{mode:?}");
     }

@@ -12,22 +12,12 @@ fn int2_stale_handles_are_not_found_even_after_slot_reuse() {
     let mut w = world();
     let page = page_at(&w.ws, w.course, 0, 0);
     w.ws.delete_page(w.author, w.course, page).unwrap();
-    let fresh =
-        w.ws.add_page(w.author, w.course, w.los[0], PageDraft::new("Fresh", "x"))
-            .unwrap()
-            .page;
+    let fresh = w.ws.add_page(w.author, w.course, w.los[0], PageDraft::new("Fresh", "x")).unwrap().page;
     assert_ne!(fresh, page);
-    assert_eq!(
-        w.ws.page(page),
-        Err(Error::NotFound {
-            entity: Entity::Page(page)
-        })
-    );
+    assert_eq!(w.ws.page(page), Err(Error::NotFound { entity: Entity::Page(page) }));
     assert_eq!(
         w.ws.edit_page(w.author, w.course, page, PageEdit::new().body("x")),
-        Err(Error::NotFound {
-            entity: Entity::Page(page)
-        })
+        Err(Error::NotFound { entity: Entity::Page(page) })
     );
     assert_eq!(w.ws.page(fresh).unwrap().title(), "Fresh");
     let err = w.ws.page(page).unwrap_err();
@@ -40,24 +30,13 @@ fn int2_stale_handles_are_not_found_even_after_slot_reuse() {
 fn int2_foreign_handles_are_not_found() {
     let a = world();
     let mut b = world();
-    assert_eq!(
-        b.ws.course(a.course),
-        Err(Error::NotFound {
-            entity: a.course.into()
-        })
-    );
+    assert_eq!(b.ws.course(a.course), Err(Error::NotFound { entity: a.course.into() }));
     assert!(b.ws.learning_object(a.los[0]).is_err());
     assert!(b.ws.library_entry(a.image).is_err());
     assert!(b.ws.user(a.admin).is_err());
     let before = b.ws.clone();
-    assert!(
-        b.ws.share_course(a.author, a.course, &CopyOptions::new())
-            .is_err()
-    );
-    assert!(
-        b.ws.share_course(b.author, a.course, &CopyOptions::new())
-            .is_err()
-    );
+    assert!(b.ws.share_course(a.author, a.course, &CopyOptions::new()).is_err());
+    assert!(b.ws.share_course(b.author, a.course, &CopyOptions::new()).is_err());
     assert_eq!(b.ws, before);
     // The default (null) handle is never found either.
     assert!(b.ws.course(CourseKey::default()).is_err());
@@ -69,53 +48,28 @@ fn int2_foreign_handles_are_not_found() {
 fn int1_invariants_hold_through_a_scripted_run() {
     let mut w = world();
     w.ws.check_integrity().unwrap();
-    let shared =
-        w.ws.share_course(w.author, w.course, &CopyOptions::new())
-            .unwrap();
+    let shared = w.ws.share_course(w.author, w.course, &CopyOptions::new()).unwrap();
     w.ws.check_integrity().unwrap();
-    let dup =
-        w.ws.duplicate_course(w.author, shared, &CopyOptions::new())
-            .unwrap();
+    let dup = w.ws.duplicate_course(w.author, shared, &CopyOptions::new()).unwrap();
     w.ws.check_integrity().unwrap();
     let style = w.ws.create_style(w.author, shared, "S", "").unwrap();
-    w.ws.set_page_style(w.author, shared, page_at(&w.ws, shared, 0, 0), Some(style))
-        .unwrap();
+    w.ws.set_page_style(w.author, shared, page_at(&w.ws, shared, 0, 0), Some(style)).unwrap();
     w.ws.check_integrity().unwrap();
     // Deleting the source course: shared LOs live on without a parent,
     // pages lose the deleted course's styles.
     w.ws.delete_course(w.author, w.course).unwrap();
     w.ws.check_integrity().unwrap();
     assert_eq!(w.ws.learning_object(w.los[0]).unwrap().parent(), None);
-    assert_eq!(
-        w.ws.page(page_at(&w.ws, shared, 0, 1)).unwrap().style(),
-        None
-    );
-    assert_eq!(
-        w.ws.page(page_at(&w.ws, shared, 0, 0)).unwrap().style(),
-        Some(style)
-    );
+    assert_eq!(w.ws.page(page_at(&w.ws, shared, 0, 1)).unwrap().style(), None);
+    assert_eq!(w.ws.page(page_at(&w.ws, shared, 0, 0)).unwrap().style(), Some(style));
     // Deleting the shared course removes the style it gave the page.
     w.ws.delete_course(w.author, shared).unwrap();
     w.ws.check_integrity().unwrap();
-    assert_eq!(
-        w.ws.page(
-            w.ws.learning_object(w.los[0])
-                .unwrap()
-                .pages()
-                .next()
-                .unwrap()
-        )
-        .unwrap()
-        .style(),
-        None
-    );
+    assert_eq!(w.ws.page(w.ws.learning_object(w.los[0]).unwrap().pages().next().unwrap()).unwrap().style(), None);
     // The LOs are in no course now: an Administrator can delete them.
     assert_eq!(
         w.ws.delete_learning_object(w.author, w.los[0]),
-        Err(Error::Forbidden {
-            user: w.author,
-            action: Action::DeleteLearningObject(w.los[0])
-        })
+        Err(Error::Forbidden { user: w.author, action: Action::DeleteLearningObject(w.los[0]) })
     );
     w.ws.delete_learning_object(w.admin, w.los[0]).unwrap();
     w.ws.check_integrity().unwrap();
@@ -123,10 +77,7 @@ fn int1_invariants_hold_through_a_scripted_run() {
     let dup_lo = lo_at(&w.ws, dup, 0);
     assert_eq!(
         w.ws.delete_learning_object(w.admin, dup_lo),
-        Err(Error::InUse {
-            entity: dup_lo.into(),
-            used_by: vec![dup.into()]
-        })
+        Err(Error::InUse { entity: dup_lo.into(), used_by: vec![dup.into()] })
     );
     w.ws.remove_learning_object(w.author, dup, dup_lo).unwrap();
     w.ws.delete_learning_object(w.author, dup_lo).unwrap();
@@ -139,80 +90,37 @@ fn int1_invariants_hold_through_a_scripted_run() {
 #[test]
 fn int3_failed_operations_leave_the_workspace_unchanged() {
     let mut w = world();
-    let other =
-        w.ws.create_course(w.author, NewCourse::new("OTHER", "Other"))
-            .unwrap();
+    let other = w.ws.create_course(w.author, NewCourse::new("OTHER", "Other")).unwrap();
     let page = page_at(&w.ws, w.course, 1, 0);
     let lo = w.los[0];
     let snapshot = w.ws.clone();
     let long = "x".repeat(334);
     let errors = vec![
-        w.ws.edit_page(w.author, other, page, PageEdit::new().body("x"))
-            .map(|_| ()),
-        w.ws.edit_page(w.author, w.course, page, PageEdit::new().title(""))
-            .map(|_| ()),
-        w.ws.edit_page(
-            w.author,
-            w.course,
-            page,
-            PageEdit::new().title(long.as_str()),
-        )
-        .map(|_| ()),
-        w.ws.attach_item(w.author, w.course, page, w.image)
-            .map(|_| ()),
-        w.ws.detach_item(w.author, w.course, page, w.resource)
-            .map(|_| ()),
-        w.ws.replace_item(w.author, w.course, page, w.resource, w.image)
-            .map(|_| ()),
-        w.ws.replace_item(w.author, w.course, page, w.image, w.term)
-            .map(|_| ()),
+        w.ws.edit_page(w.author, other, page, PageEdit::new().body("x")).map(|_| ()),
+        w.ws.edit_page(w.author, w.course, page, PageEdit::new().title("")).map(|_| ()),
+        w.ws.edit_page(w.author, w.course, page, PageEdit::new().title(long.as_str())).map(|_| ()),
+        w.ws.attach_item(w.author, w.course, page, w.image).map(|_| ()),
+        w.ws.detach_item(w.author, w.course, page, w.resource).map(|_| ()),
+        w.ws.replace_item(w.author, w.course, page, w.resource, w.image).map(|_| ()),
+        w.ws.replace_item(w.author, w.course, page, w.image, w.term).map(|_| ()),
         w.ws.move_page(w.author, w.course, page, 2).map(|_| ()),
-        w.ws.set_page_style(w.author, other, page, Some(w.style))
+        w.ws.set_page_style(w.author, other, page, Some(w.style)).map(|_| ()),
+        w.ws.add_page(w.author, w.course, lo, PageDraft::new("a", "b").item(w.image).item(w.image)).map(|_| ()),
+        w.ws.add_page(w.author, w.course, lo, PageDraft::new("a", "b").item(w.image).style(StyleKey::default()))
             .map(|_| ()),
-        w.ws.add_page(
-            w.author,
-            w.course,
-            lo,
-            PageDraft::new("a", "b").item(w.image).item(w.image),
-        )
-        .map(|_| ()),
-        w.ws.add_page(
-            w.author,
-            w.course,
-            lo,
-            PageDraft::new("a", "b")
-                .item(w.image)
-                .style(StyleKey::default()),
-        )
-        .map(|_| ()),
         w.ws.add_learning_object(w.author, w.course, lo, None),
         w.ws.add_learning_object(w.author, other, lo, Some(5)),
         w.ws.move_learning_object(w.author, w.course, lo, 2),
         w.ws.remove_learning_object(w.author, other, lo),
-        w.ws.update_course(
-            w.author,
-            other,
-            CourseChange::new().title("ok").external_id("SAFE-101"),
-        ),
-        w.ws.update_course(
-            w.author,
-            other,
-            CourseChange::new().title("ok").detail("", "v"),
-        ),
-        w.ws.create_course(w.author, NewCourse::new("has space", "t"))
-            .map(|_| ()),
-        w.ws.create_course(w.author, NewCourse::new("x".repeat(101), "t"))
-            .map(|_| ()),
-        w.ws.create_course(
-            w.author,
-            NewCourse::new("NEW", "t").external_id("e".repeat(257)),
-        )
-        .map(|_| ()),
+        w.ws.update_course(w.author, other, CourseChange::new().title("ok").external_id("SAFE-101")),
+        w.ws.update_course(w.author, other, CourseChange::new().title("ok").detail("", "v")),
+        w.ws.create_course(w.author, NewCourse::new("has space", "t")).map(|_| ()),
+        w.ws.create_course(w.author, NewCourse::new("x".repeat(101), "t")).map(|_| ()),
+        w.ws.create_course(w.author, NewCourse::new("NEW", "t").external_id("e".repeat(257))).map(|_| ()),
         w.ws.assign_user(w.author, w.course, w.reviewer),
         w.ws.unassign_user(w.author, other, w.reviewer),
         w.ws.delete_library_item(w.author, w.term),
-        w.ws.create_user(w.admin, "bad\u{7}name", Role::Author)
-            .map(|_| ()),
+        w.ws.create_user(w.admin, "bad\u{7}name", Role::Author).map(|_| ()),
         w.ws.rename_library_item(w.author, w.term, "  "),
     ];
     for (i, e) in errors.into_iter().enumerate() {
@@ -226,24 +134,17 @@ fn int3_failed_operations_leave_the_workspace_unchanged() {
 #[test]
 fn lms12_limits_apply_to_course_creation() {
     let (mut ws, admin) = Workspace::with_admin("Ada").unwrap();
-    assert!(
-        ws.create_course(admin, NewCourse::new("c".repeat(100), "t".repeat(333)))
-            .is_ok()
-    );
+    assert!(ws.create_course(admin, NewCourse::new("c".repeat(100), "t".repeat(333))).is_ok());
     assert!(matches!(
         ws.create_course(admin, NewCourse::new("d".repeat(101), "t")),
-        Err(Error::Invalid {
-            field: "course_id",
-            ..
-        })
+        Err(Error::Invalid { field: "course_id", .. })
     ));
     assert!(matches!(
         ws.create_course(admin, NewCourse::new("d", "t".repeat(334))),
         Err(Error::Invalid { field: "title", .. })
     ));
     assert!(
-        ws.create_course(admin, NewCourse::new("ü".repeat(100), "é".repeat(333)))
-            .is_ok(),
+        ws.create_course(admin, NewCourse::new("ü".repeat(100), "é".repeat(333))).is_ok(),
         "limits count characters"
     );
 }

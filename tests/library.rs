@@ -9,23 +9,14 @@ use coursecopy::*;
 fn glb1_copies_never_clone_library_items() {
     let mut w = world();
     let before: Vec<_> = w.ws.library().map(|(item, _)| item).collect();
-    let shared =
-        w.ws.share_course(w.author, w.course, &CopyOptions::new())
-            .unwrap();
-    let dup =
-        w.ws.duplicate_course(w.author, w.course, &CopyOptions::new())
-            .unwrap();
+    let shared = w.ws.share_course(w.author, w.course, &CopyOptions::new()).unwrap();
+    let dup = w.ws.duplicate_course(w.author, w.course, &CopyOptions::new()).unwrap();
     let after: Vec<_> = w.ws.library().map(|(item, _)| item).collect();
     assert_eq!(before, after);
     for course in [shared, dup] {
         let items: Vec<_> = lo_list(&w.ws, course)
             .into_iter()
-            .flat_map(|lo| {
-                w.ws.learning_object(lo)
-                    .unwrap()
-                    .pages()
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(|lo| w.ws.learning_object(lo).unwrap().pages().collect::<Vec<_>>())
             .flat_map(|p| w.ws.page(p).unwrap().items().to_vec())
             .collect();
         assert!(items.iter().all(|i| before.contains(i)));
@@ -38,18 +29,11 @@ fn glb1_copies_never_clone_library_items() {
 #[test]
 fn glb2_library_update_is_seen_in_every_course() {
     let mut w = world();
-    let shared =
-        w.ws.share_course(w.author, w.course, &CopyOptions::new())
-            .unwrap();
-    let dup =
-        w.ws.duplicate_course(w.author, w.course, &CopyOptions::new())
-            .unwrap();
-    w.ws.update_library_item(w.author, w.image, "files/goggles-v2.png")
-        .unwrap();
-    w.ws.rename_library_item(w.author, w.term, "Protective equipment")
-        .unwrap();
-    w.ws.update_library_item(w.author, w.term, "Gear that protects you")
-        .unwrap();
+    let shared = w.ws.share_course(w.author, w.course, &CopyOptions::new()).unwrap();
+    let dup = w.ws.duplicate_course(w.author, w.course, &CopyOptions::new()).unwrap();
+    w.ws.update_library_item(w.author, w.image, "files/goggles-v2.png").unwrap();
+    w.ws.rename_library_item(w.author, w.term, "Protective equipment").unwrap();
+    w.ws.update_library_item(w.author, w.term, "Gear that protects you").unwrap();
     for course in [w.course, shared, dup] {
         let page = page_at(&w.ws, course, 1, 0);
         let items = w.ws.page_items(page).unwrap();
@@ -64,15 +48,10 @@ fn glb2_library_update_is_seen_in_every_course() {
 #[test]
 fn glb3_deleting_a_referenced_item_is_refused_with_the_pages() {
     let mut w = world();
-    let dup =
-        w.ws.duplicate_course(w.author, w.course, &CopyOptions::new())
-            .unwrap();
+    let dup = w.ws.duplicate_course(w.author, w.course, &CopyOptions::new()).unwrap();
     let snapshot = w.ws.clone();
     let err = w.ws.delete_library_item(w.author, w.image).unwrap_err();
-    let mut expected = vec![
-        Entity::Page(page_at(&w.ws, w.course, 1, 0)),
-        Entity::Page(page_at(&w.ws, dup, 1, 0)),
-    ];
+    let mut expected = vec![Entity::Page(page_at(&w.ws, w.course, 1, 0)), Entity::Page(page_at(&w.ws, dup, 1, 0))];
     expected.sort();
     match &err {
         Error::InUse { entity, used_by } => {
@@ -91,10 +70,7 @@ fn glb3_deleting_a_referenced_item_is_refused_with_the_pages() {
         w.ws.detach_item(w.author, course, page, w.image).unwrap();
     }
     w.ws.delete_library_item(w.author, w.image).unwrap();
-    assert!(matches!(
-        w.ws.library_entry(w.image),
-        Err(Error::NotFound { .. })
-    ));
+    assert!(matches!(w.ws.library_entry(w.image), Err(Error::NotFound { .. })));
     w.ws.check_integrity().unwrap();
 }
 
@@ -103,15 +79,9 @@ fn glb3_deleting_a_referenced_item_is_refused_with_the_pages() {
 #[test]
 fn glb2_replacing_an_item_in_a_duplicate_stays_in_the_duplicate() {
     let mut w = world();
-    let dup =
-        w.ws.duplicate_course(w.author, w.course, &CopyOptions::new())
-            .unwrap();
+    let dup = w.ws.duplicate_course(w.author, w.course, &CopyOptions::new()).unwrap();
     let page = page_at(&w.ws, dup, 1, 0);
-    w.ws.replace_item(w.author, dup, page, w.image, w.other_image)
-        .unwrap();
+    w.ws.replace_item(w.author, dup, page, w.image, w.other_image).unwrap();
     assert_eq!(outline(&w.ws, dup)[1].1[0].3, vec!["gloves.png", "PPE"]);
-    assert_eq!(
-        outline(&w.ws, w.course)[1].1[0].3,
-        vec!["goggles.png", "PPE"]
-    );
+    assert_eq!(outline(&w.ws, w.course)[1].1[0].3, vec!["goggles.png", "PPE"]);
 }

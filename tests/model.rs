@@ -50,61 +50,17 @@ fn setup() -> Vec<T> {
     let author = R::Id(1);
     let c = R::Id(0);
     vec![
-        T::CreateUser {
-            actor: admin,
-            name: "Ann",
-            role: Role::Author,
-        },
-        T::CreateUser {
-            actor: admin,
-            name: "Bob",
-            role: Role::Author,
-        },
-        T::CreateUser {
-            actor: admin,
-            name: "Rev",
-            role: Role::Reviewer,
-        },
-        T::CreateCourse {
-            actor: author,
-            course_id: "A",
-            title: "Course A",
-        },
-        T::Assign {
-            actor: author,
-            course: c,
-            user: R::Id(3),
-        },
-        T::CreateStyle {
-            actor: author,
-            course: c,
-            name: "Loud",
-        },
-        T::CreateItem {
-            actor: author,
-            kind: Kind::Media,
-            name: "image",
-        },
-        T::CreateItem {
-            actor: author,
-            kind: Kind::Resource,
-            name: "pdf",
-        },
-        T::CreateItem {
-            actor: author,
-            kind: Kind::Term,
-            name: "term",
-        },
-        T::CreateLo {
-            actor: author,
-            course: c,
-            title: "Intro",
-        },
-        T::CreateLo {
-            actor: author,
-            course: c,
-            title: "Basics",
-        },
+        T::CreateUser { actor: admin, name: "Ann", role: Role::Author },
+        T::CreateUser { actor: admin, name: "Bob", role: Role::Author },
+        T::CreateUser { actor: admin, name: "Rev", role: Role::Reviewer },
+        T::CreateCourse { actor: author, course_id: "A", title: "Course A" },
+        T::Assign { actor: author, course: c, user: R::Id(3) },
+        T::CreateStyle { actor: author, course: c, name: "Loud" },
+        T::CreateItem { actor: author, kind: Kind::Media, name: "image" },
+        T::CreateItem { actor: author, kind: Kind::Resource, name: "pdf" },
+        T::CreateItem { actor: author, kind: Kind::Term, name: "term" },
+        T::CreateLo { actor: author, course: c, title: "Intro" },
+        T::CreateLo { actor: author, course: c, title: "Basics" },
         T::AddPage {
             actor: author,
             via: c,
@@ -114,15 +70,7 @@ fn setup() -> Vec<T> {
             style: Some(R::Id(0)),
             items: vec![R::Id(0)],
         },
-        T::AddPage {
-            actor: author,
-            via: c,
-            lo: R::Id(0),
-            title: "P2",
-            body: "two",
-            style: None,
-            items: vec![],
-        },
+        T::AddPage { actor: author, via: c, lo: R::Id(0), title: "P2", body: "two", style: None, items: vec![] },
         T::AddPage {
             actor: author,
             via: c,
@@ -132,15 +80,7 @@ fn setup() -> Vec<T> {
             style: None,
             items: vec![R::Id(1), R::Id(2)],
         },
-        T::AddPage {
-            actor: author,
-            via: c,
-            lo: R::Id(1),
-            title: "P4",
-            body: "four",
-            style: None,
-            items: vec![],
-        },
+        T::AddPage { actor: author, via: c, lo: R::Id(1), title: "P4", body: "four", style: None, items: vec![] },
     ]
 }
 
@@ -163,10 +103,7 @@ fn pick(live: Vec<usize>, len: usize) -> BoxedStrategy<R> {
 }
 
 /// Mostly `preferred` (when there is any), else `fallback`.
-fn prefer<V: Clone + std::fmt::Debug + 'static>(
-    preferred: Vec<V>,
-    fallback: BoxedStrategy<V>,
-) -> BoxedStrategy<V> {
+fn prefer<V: Clone + std::fmt::Debug + 'static>(preferred: Vec<V>, fallback: BoxedStrategy<V>) -> BoxedStrategy<V> {
     if preferred.is_empty() {
         return fallback;
     }
@@ -186,9 +123,7 @@ impl ReferenceStateMachine for Reference {
     type Transition = T;
 
     fn init_state() -> BoxedStrategy<m::Model> {
-        let model = setup()
-            .iter()
-            .fold(m::Model::new("Admin"), |s, t| s.apply(t));
+        let model = setup().iter().fold(m::Model::new("Admin"), |s, t| s.apply(t));
         assert_eq!(model.last, Ok(()));
         Just(model).boxed()
     }
@@ -207,27 +142,12 @@ impl ReferenceStateMachine for Reference {
         // course includes: the inputs of detach, replace and delete that succeed.
         let attached: Vec<(R, R)> = live(&s.pages)
             .into_iter()
-            .flat_map(|p| {
-                s.pages[p]
-                    .as_ref()
-                    .unwrap()
-                    .items
-                    .iter()
-                    .map(move |i| (R::Id(p), R::Id(*i)))
-            })
+            .flat_map(|p| s.pages[p].as_ref().unwrap().items.iter().map(move |i| (R::Id(p), R::Id(*i))))
             .collect();
         let on_page = prefer(attached, (page.clone(), item.clone()).boxed());
-        let orphans: Vec<R> = live(&s.los)
-            .into_iter()
-            .filter(|l| s.used_in(*l).is_empty())
-            .map(R::Id)
-            .collect();
+        let orphans: Vec<R> = live(&s.los).into_iter().filter(|l| s.used_in(*l).is_empty()).map(R::Id).collect();
         let orphan = prefer(orphans, lo.clone());
-        let role = prop_oneof![
-            Just(Role::Administrator),
-            Just(Role::Author),
-            Just(Role::Reviewer)
-        ];
+        let role = prop_oneof![Just(Role::Administrator), Just(Role::Author), Just(Role::Reviewer)];
         let kind = prop_oneof![Just(Kind::Media), Just(Kind::Resource), Just(Kind::Term)];
         let mode = prop_oneof![Just(Mode::Share), Just(Mode::Duplicate)];
         let at = 0usize..5;
@@ -243,30 +163,16 @@ impl ReferenceStateMachine for Reference {
                     .prop_map(|(actor, name, role)| T::CreateUser { actor, name, role })
                     .boxed(),
             ),
-            (
-                1,
-                (a(), user.clone(), role)
-                    .prop_map(|(actor, user, role)| T::SetRole { actor, user, role })
-                    .boxed(),
-            ),
+            (1, (a(), user.clone(), role).prop_map(|(actor, user, role)| T::SetRole { actor, user, role }).boxed()),
             (
                 2,
                 (a(), text(COURSE_IDS), text(TITLES))
-                    .prop_map(|(actor, course_id, title)| T::CreateCourse {
-                        actor,
-                        course_id,
-                        title,
-                    })
+                    .prop_map(|(actor, course_id, title)| T::CreateCourse { actor, course_id, title })
                     .boxed(),
             ),
             (
                 2,
-                (
-                    a(),
-                    c(),
-                    proptest::option::of(text(TITLES)),
-                    proptest::option::of(text(COURSE_IDS)),
-                )
+                (a(), c(), proptest::option::of(text(TITLES)), proptest::option::of(text(COURSE_IDS)))
                     .prop_map(|(actor, course, title, external_id)| T::UpdateCourse {
                         actor,
                         course,
@@ -275,97 +181,41 @@ impl ReferenceStateMachine for Reference {
                     })
                     .boxed(),
             ),
-            (
-                1,
-                (a(), c())
-                    .prop_map(|(actor, course)| T::DeleteCourse { actor, course })
-                    .boxed(),
-            ),
-            (
-                2,
-                (a(), c(), user.clone())
-                    .prop_map(|(actor, course, user)| T::Assign {
-                        actor,
-                        course,
-                        user,
-                    })
-                    .boxed(),
-            ),
-            (
-                1,
-                (a(), c(), user.clone())
-                    .prop_map(|(actor, course, user)| T::Unassign {
-                        actor,
-                        course,
-                        user,
-                    })
-                    .boxed(),
-            ),
+            (1, (a(), c()).prop_map(|(actor, course)| T::DeleteCourse { actor, course }).boxed()),
+            (2, (a(), c(), user.clone()).prop_map(|(actor, course, user)| T::Assign { actor, course, user }).boxed()),
+            (1, (a(), c(), user.clone()).prop_map(|(actor, course, user)| T::Unassign { actor, course, user }).boxed()),
             (
                 1,
                 (a(), c(), text(TITLES))
-                    .prop_map(|(actor, course, name)| T::CreateStyle {
-                        actor,
-                        course,
-                        name,
-                    })
+                    .prop_map(|(actor, course, name)| T::CreateStyle { actor, course, name })
                     .boxed(),
             ),
             (
                 3,
                 (a(), c(), text(TITLES))
-                    .prop_map(|(actor, course, title)| T::CreateLo {
-                        actor,
-                        course,
-                        title,
-                    })
+                    .prop_map(|(actor, course, title)| T::CreateLo { actor, course, title })
                     .boxed(),
             ),
             (
                 1,
                 (a(), c(), l(), text(TITLES))
-                    .prop_map(|(actor, via, lo, title)| T::EditLo {
-                        actor,
-                        via,
-                        lo,
-                        title,
-                    })
+                    .prop_map(|(actor, via, lo, title)| T::EditLo { actor, via, lo, title })
                     .boxed(),
             ),
             (
                 3,
                 (a(), c(), l(), proptest::option::of(at.clone()))
-                    .prop_map(|(actor, course, lo, at)| T::AddLo {
-                        actor,
-                        course,
-                        lo,
-                        at,
-                    })
+                    .prop_map(|(actor, course, lo, at)| T::AddLo { actor, course, lo, at })
                     .boxed(),
             ),
-            (
-                3,
-                (a(), c(), l())
-                    .prop_map(|(actor, course, lo)| T::RemoveLo { actor, course, lo })
-                    .boxed(),
-            ),
+            (3, (a(), c(), l()).prop_map(|(actor, course, lo)| T::RemoveLo { actor, course, lo }).boxed()),
             (
                 2,
                 (a(), c(), l(), at.clone())
-                    .prop_map(|(actor, course, lo, to)| T::MoveLo {
-                        actor,
-                        course,
-                        lo,
-                        to,
-                    })
+                    .prop_map(|(actor, course, lo, to)| T::MoveLo { actor, course, lo, to })
                     .boxed(),
             ),
-            (
-                1,
-                (a(), orphan)
-                    .prop_map(|(actor, lo)| T::DeleteLo { actor, lo })
-                    .boxed(),
-            ),
+            (1, (a(), orphan).prop_map(|(actor, lo)| T::DeleteLo { actor, lo }).boxed()),
             (
                 4,
                 (
@@ -390,106 +240,37 @@ impl ReferenceStateMachine for Reference {
             ),
             (
                 6,
-                (
-                    a(),
-                    c(),
-                    p(),
-                    proptest::option::of(text(TITLES)),
-                    proptest::option::of(text(BODIES)),
-                )
-                    .prop_map(|(actor, via, page, title, body)| T::EditPage {
-                        actor,
-                        via,
-                        page,
-                        title,
-                        body,
-                    })
+                (a(), c(), p(), proptest::option::of(text(TITLES)), proptest::option::of(text(BODIES)))
+                    .prop_map(|(actor, via, page, title, body)| T::EditPage { actor, via, page, title, body })
                     .boxed(),
             ),
-            (
-                3,
-                (a(), c(), p())
-                    .prop_map(|(actor, via, page)| T::DeletePage { actor, via, page })
-                    .boxed(),
-            ),
-            (
-                2,
-                (a(), c(), p(), at)
-                    .prop_map(|(actor, via, page, to)| T::MovePage {
-                        actor,
-                        via,
-                        page,
-                        to,
-                    })
-                    .boxed(),
-            ),
+            (3, (a(), c(), p()).prop_map(|(actor, via, page)| T::DeletePage { actor, via, page }).boxed()),
+            (2, (a(), c(), p(), at).prop_map(|(actor, via, page, to)| T::MovePage { actor, via, page, to }).boxed()),
             (
                 2,
                 (a(), c(), p(), proptest::option::of(style))
-                    .prop_map(|(actor, via, page, style)| T::SetStyle {
-                        actor,
-                        via,
-                        page,
-                        style,
-                    })
+                    .prop_map(|(actor, via, page, style)| T::SetStyle { actor, via, page, style })
                     .boxed(),
             ),
-            (
-                2,
-                (a(), c(), p(), i())
-                    .prop_map(|(actor, via, page, item)| T::Attach {
-                        actor,
-                        via,
-                        page,
-                        item,
-                    })
-                    .boxed(),
-            ),
+            (2, (a(), c(), p(), i()).prop_map(|(actor, via, page, item)| T::Attach { actor, via, page, item }).boxed()),
             (
                 2,
                 (a(), c(), on_page.clone(), i())
-                    .prop_map(|(actor, via, (page, old), new)| T::Replace {
-                        actor,
-                        via,
-                        page,
-                        old,
-                        new,
-                    })
+                    .prop_map(|(actor, via, (page, old), new)| T::Replace { actor, via, page, old, new })
                     .boxed(),
             ),
             (
                 2,
-                (a(), c(), on_page)
-                    .prop_map(|(actor, via, (page, item))| T::Detach {
-                        actor,
-                        via,
-                        page,
-                        item,
-                    })
-                    .boxed(),
+                (a(), c(), on_page).prop_map(|(actor, via, (page, item))| T::Detach { actor, via, page, item }).boxed(),
             ),
-            (
-                1,
-                (a(), kind, text(NAMES))
-                    .prop_map(|(actor, kind, name)| T::CreateItem { actor, kind, name })
-                    .boxed(),
-            ),
+            (1, (a(), kind, text(NAMES)).prop_map(|(actor, kind, name)| T::CreateItem { actor, kind, name }).boxed()),
             (
                 2,
                 (a(), i(), text(BODIES))
-                    .prop_map(|(actor, item, content)| T::UpdateItem {
-                        actor,
-                        item,
-                        content,
-                    })
+                    .prop_map(|(actor, item, content)| T::UpdateItem { actor, item, content })
                     .boxed(),
             ),
-            (
-                1,
-                (a(), i())
-                    .prop_map(|(actor, item)| T::DeleteItem { actor, item })
-                    .boxed(),
-            ),
+            (1, (a(), i()).prop_map(|(actor, item)| T::DeleteItem { actor, item }).boxed()),
             (
                 5,
                 (
@@ -500,16 +281,14 @@ impl ReferenceStateMachine for Reference {
                     proptest::option::of(text(TITLES)),
                     any::<bool>(),
                 )
-                    .prop_map(
-                        |(actor, source, mode, course_id, title, keep_authors)| T::Copy {
-                            actor,
-                            source,
-                            mode,
-                            course_id,
-                            title,
-                            keep_authors,
-                        },
-                    )
+                    .prop_map(|(actor, source, mode, course_id, title, keep_authors)| T::Copy {
+                        actor,
+                        source,
+                        mode,
+                        course_id,
+                        title,
+                        keep_authors,
+                    })
                     .boxed(),
             ),
         ])
@@ -524,20 +303,13 @@ impl ReferenceStateMachine for Reference {
     /// remove the transition that created it).
     fn preconditions(s: &m::Model, t: &T) -> bool {
         let mut ok = true;
-        let mut check =
-            |r: R, len: usize| ok &= matches!(r, R::Foreign) || matches!(r, R::Id(i) if i < len);
-        let (u, c, l, p, st, it) = (
-            s.users.len(),
-            s.courses.len(),
-            s.los.len(),
-            s.pages.len(),
-            s.styles.len(),
-            s.items.len(),
-        );
+        let mut check = |r: R, len: usize| ok &= matches!(r, R::Foreign) || matches!(r, R::Id(i) if i < len);
+        let (u, c, l, p, st, it) =
+            (s.users.len(), s.courses.len(), s.los.len(), s.pages.len(), s.styles.len(), s.items.len());
         match t {
-            T::CreateUser { actor, .. }
-            | T::CreateItem { actor, .. }
-            | T::CreateCourse { actor, .. } => check(*actor, u),
+            T::CreateUser { actor, .. } | T::CreateItem { actor, .. } | T::CreateCourse { actor, .. } => {
+                check(*actor, u)
+            }
             T::SetRole { actor, user, .. } => {
                 check(*actor, u);
                 check(*user, u);
@@ -549,33 +321,15 @@ impl ReferenceStateMachine for Reference {
                 check(*actor, u);
                 check(*course, c);
             }
-            T::Assign {
-                actor,
-                course,
-                user,
-            }
-            | T::Unassign {
-                actor,
-                course,
-                user,
-            } => {
+            T::Assign { actor, course, user } | T::Unassign { actor, course, user } => {
                 check(*actor, u);
                 check(*course, c);
                 check(*user, u);
             }
-            T::EditLo {
-                actor,
-                via: course,
-                lo,
-                ..
-            }
-            | T::AddLo {
-                actor, course, lo, ..
-            }
+            T::EditLo { actor, via: course, lo, .. }
+            | T::AddLo { actor, course, lo, .. }
             | T::RemoveLo { actor, course, lo }
-            | T::MoveLo {
-                actor, course, lo, ..
-            } => {
+            | T::MoveLo { actor, course, lo, .. } => {
                 check(*actor, u);
                 check(*course, c);
                 check(*lo, l);
@@ -584,66 +338,33 @@ impl ReferenceStateMachine for Reference {
                 check(*actor, u);
                 check(*lo, l);
             }
-            T::AddPage {
-                actor,
-                via,
-                lo,
-                style,
-                items,
-                ..
-            } => {
+            T::AddPage { actor, via, lo, style, items, .. } => {
                 check(*actor, u);
                 check(*via, c);
                 check(*lo, l);
                 style.iter().for_each(|s| check(*s, st));
                 items.iter().for_each(|i| check(*i, it));
             }
-            T::EditPage {
-                actor, via, page, ..
-            }
+            T::EditPage { actor, via, page, .. }
             | T::DeletePage { actor, via, page }
-            | T::MovePage {
-                actor, via, page, ..
-            } => {
+            | T::MovePage { actor, via, page, .. } => {
                 check(*actor, u);
                 check(*via, c);
                 check(*page, p);
             }
-            T::SetStyle {
-                actor,
-                via,
-                page,
-                style,
-            } => {
+            T::SetStyle { actor, via, page, style } => {
                 check(*actor, u);
                 check(*via, c);
                 check(*page, p);
                 style.iter().for_each(|s| check(*s, st));
             }
-            T::Attach {
-                actor,
-                via,
-                page,
-                item,
-            }
-            | T::Detach {
-                actor,
-                via,
-                page,
-                item,
-            } => {
+            T::Attach { actor, via, page, item } | T::Detach { actor, via, page, item } => {
                 check(*actor, u);
                 check(*via, c);
                 check(*page, p);
                 check(*item, it);
             }
-            T::Replace {
-                actor,
-                via,
-                page,
-                old,
-                new,
-            } => {
+            T::Replace { actor, via, page, old, new } => {
                 check(*actor, u);
                 check(*via, c);
                 check(*page, p);
@@ -702,10 +423,7 @@ impl Foreign {
             user: admin,
             course,
             lo,
-            page: ws
-                .add_page(admin, course, lo, PageDraft::new("P", ""))
-                .unwrap()
-                .page,
+            page: ws.add_page(admin, course, lo, PageDraft::new("P", "")).unwrap().page,
             style: ws.create_style(admin, course, "S", "").unwrap(),
             item: ws.add_media(admin, "M", "").unwrap().into(),
         }
@@ -764,13 +482,11 @@ impl Ids {
     }
 
     fn add_user(&mut self, k: UserKey) {
-        self.back
-            .insert(k.into(), Ent::User(R::Id(self.users.len())));
+        self.back.insert(k.into(), Ent::User(R::Id(self.users.len())));
         self.users.push(k);
     }
     fn add_course(&mut self, k: CourseKey) {
-        self.back
-            .insert(k.into(), Ent::Course(R::Id(self.courses.len())));
+        self.back.insert(k.into(), Ent::Course(R::Id(self.courses.len())));
         self.courses.push(k);
     }
     fn add_lo(&mut self, k: LoKey) {
@@ -778,27 +494,21 @@ impl Ids {
         self.los.push(k);
     }
     fn add_page(&mut self, k: PageKey) {
-        self.back
-            .insert(k.into(), Ent::Page(R::Id(self.pages.len())));
+        self.back.insert(k.into(), Ent::Page(R::Id(self.pages.len())));
         self.pages.push(k);
     }
     fn add_style(&mut self, k: StyleKey) {
-        self.back
-            .insert(k.into(), Ent::Style(R::Id(self.styles.len())));
+        self.back.insert(k.into(), Ent::Style(R::Id(self.styles.len())));
         self.styles.push(k);
     }
     fn add_item(&mut self, k: LibraryItem) {
-        self.back
-            .insert(k.into(), Ent::Item(R::Id(self.items.len())));
+        self.back.insert(k.into(), Ent::Item(R::Id(self.items.len())));
         self.items.push(k);
     }
 
     /// The model id behind a handle.
     fn ent(&self, e: Entity) -> Ent {
-        *self
-            .back
-            .get(&e)
-            .unwrap_or_else(|| panic!("the workspace named {e}, a handle the suite never saw"))
+        *self.back.get(&e).unwrap_or_else(|| panic!("the workspace named {e}, a handle the suite never saw"))
     }
 
     fn id(&self, e: impl Into<Entity>) -> usize {
@@ -815,12 +525,7 @@ impl Ids {
 
     fn r(&self, e: impl Into<Entity>) -> R {
         match self.ent(e.into()) {
-            Ent::User(r)
-            | Ent::Course(r)
-            | Ent::Lo(r)
-            | Ent::Page(r)
-            | Ent::Style(r)
-            | Ent::Item(r) => r,
+            Ent::User(r) | Ent::Course(r) | Ent::Lo(r) | Ent::Page(r) | Ent::Style(r) | Ent::Item(r) => r,
         }
     }
 
@@ -840,21 +545,12 @@ impl Ids {
                 };
                 Fail::Forbidden(self.r(user), act)
             }
-            Error::Conflict {
-                field,
-                value,
-                holder,
-            } => Fail::Conflict(field, value, self.id(holder)),
-            Error::InUse { entity, used_by } => Fail::InUse(
-                self.ent(entity),
-                used_by.into_iter().map(|e| self.ent(e)).collect(),
-            ),
-            Error::NotIn { entity, container } => {
-                Fail::NotIn(self.ent(entity), self.ent(container))
+            Error::Conflict { field, value, holder } => Fail::Conflict(field, value, self.id(holder)),
+            Error::InUse { entity, used_by } => {
+                Fail::InUse(self.ent(entity), used_by.into_iter().map(|e| self.ent(e)).collect())
             }
-            Error::AlreadyIn { entity, container } => {
-                Fail::AlreadyIn(self.ent(entity), self.ent(container))
-            }
+            Error::NotIn { entity, container } => Fail::NotIn(self.ent(entity), self.ent(container)),
+            Error::AlreadyIn { entity, container } => Fail::AlreadyIn(self.ent(entity), self.ent(container)),
             Error::Invalid { field, .. } => Fail::Invalid(field),
             other => panic!("unexpected error {other:?}"),
         }
@@ -864,10 +560,7 @@ impl Ids {
 impl Sut {
     fn new() -> Self {
         let (ws, admin) = Workspace::with_admin("Admin").unwrap();
-        Sut {
-            ws,
-            ids: Ids::new(admin),
-        }
+        Sut { ws, ids: Ids::new(admin) }
     }
 
     /// Runs a transition on the workspace; on success, registers the handles
@@ -879,23 +572,12 @@ impl Sut {
                 let k = ws.create_user(ids.user(actor), name, role)?;
                 ids.add_user(k);
             }
-            T::SetRole { actor, user, role } => {
-                ws.set_role(ids.user(actor), ids.user(user), role)?
-            }
-            T::CreateCourse {
-                actor,
-                course_id,
-                title,
-            } => {
+            T::SetRole { actor, user, role } => ws.set_role(ids.user(actor), ids.user(user), role)?,
+            T::CreateCourse { actor, course_id, title } => {
                 let k = ws.create_course(ids.user(actor), NewCourse::new(course_id, title))?;
                 ids.add_course(k);
             }
-            T::UpdateCourse {
-                actor,
-                course,
-                title,
-                external_id,
-            } => {
+            T::UpdateCourse { actor, course, title, external_id } => {
                 let mut change = CourseChange::new();
                 if let Some(t) = title {
                     change = change.title(t);
@@ -905,77 +587,35 @@ impl Sut {
                 }
                 ws.update_course(ids.user(actor), ids.course(course), change)?
             }
-            T::DeleteCourse { actor, course } => {
-                ws.delete_course(ids.user(actor), ids.course(course))?
+            T::DeleteCourse { actor, course } => ws.delete_course(ids.user(actor), ids.course(course))?,
+            T::Assign { actor, course, user } => ws.assign_user(ids.user(actor), ids.course(course), ids.user(user))?,
+            T::Unassign { actor, course, user } => {
+                ws.unassign_user(ids.user(actor), ids.course(course), ids.user(user))?
             }
-            T::Assign {
-                actor,
-                course,
-                user,
-            } => ws.assign_user(ids.user(actor), ids.course(course), ids.user(user))?,
-            T::Unassign {
-                actor,
-                course,
-                user,
-            } => ws.unassign_user(ids.user(actor), ids.course(course), ids.user(user))?,
-            T::CreateStyle {
-                actor,
-                course,
-                name,
-            } => {
+            T::CreateStyle { actor, course, name } => {
                 let k = ws.create_style(ids.user(actor), ids.course(course), name, "")?;
                 ids.add_style(k);
             }
-            T::CreateLo {
-                actor,
-                course,
-                title,
-            } => {
-                let k =
-                    ws.create_learning_object(ids.user(actor), ids.course(course), title, "")?;
+            T::CreateLo { actor, course, title } => {
+                let k = ws.create_learning_object(ids.user(actor), ids.course(course), title, "")?;
                 ids.add_lo(k);
             }
-            T::EditLo {
-                actor,
-                via,
-                lo,
-                title,
-            } => {
+            T::EditLo { actor, via, lo, title } => {
                 return ws
-                    .edit_learning_object(
-                        ids.user(actor),
-                        ids.course(via),
-                        ids.lo(lo),
-                        Some(title),
-                        None,
-                    )
+                    .edit_learning_object(ids.user(actor), ids.course(via), ids.lo(lo), Some(title), None)
                     .map(Some);
             }
-            T::AddLo {
-                actor,
-                course,
-                lo,
-                at,
-            } => ws.add_learning_object(ids.user(actor), ids.course(course), ids.lo(lo), at)?,
+            T::AddLo { actor, course, lo, at } => {
+                ws.add_learning_object(ids.user(actor), ids.course(course), ids.lo(lo), at)?
+            }
             T::RemoveLo { actor, course, lo } => {
                 ws.remove_learning_object(ids.user(actor), ids.course(course), ids.lo(lo))?
             }
-            T::MoveLo {
-                actor,
-                course,
-                lo,
-                to,
-            } => ws.move_learning_object(ids.user(actor), ids.course(course), ids.lo(lo), to)?,
+            T::MoveLo { actor, course, lo, to } => {
+                ws.move_learning_object(ids.user(actor), ids.course(course), ids.lo(lo), to)?
+            }
             T::DeleteLo { actor, lo } => ws.delete_learning_object(ids.user(actor), ids.lo(lo))?,
-            T::AddPage {
-                actor,
-                via,
-                lo,
-                title,
-                body,
-                style,
-                ref items,
-            } => {
+            T::AddPage { actor, via, lo, title, body, style, ref items } => {
                 let mut draft = PageDraft::new(title, body);
                 if let Some(s) = style {
                     draft = draft.style(ids.style(s));
@@ -987,13 +627,7 @@ impl Sut {
                 ids.add_page(new.page);
                 return Ok(Some(new.reach));
             }
-            T::EditPage {
-                actor,
-                via,
-                page,
-                title,
-                body,
-            } => {
+            T::EditPage { actor, via, page, title, body } => {
                 let mut edit = PageEdit::new();
                 if let Some(t) = title {
                     edit = edit.title(t);
@@ -1001,77 +635,27 @@ impl Sut {
                 if let Some(b) = body {
                     edit = edit.body(b);
                 }
-                return ws
-                    .edit_page(ids.user(actor), ids.course(via), ids.page(page), edit)
-                    .map(Some);
+                return ws.edit_page(ids.user(actor), ids.course(via), ids.page(page), edit).map(Some);
             }
             T::DeletePage { actor, via, page } => {
-                return ws
-                    .delete_page(ids.user(actor), ids.course(via), ids.page(page))
-                    .map(Some);
+                return ws.delete_page(ids.user(actor), ids.course(via), ids.page(page)).map(Some);
             }
-            T::MovePage {
-                actor,
-                via,
-                page,
-                to,
-            } => {
-                return ws
-                    .move_page(ids.user(actor), ids.course(via), ids.page(page), to)
-                    .map(Some);
+            T::MovePage { actor, via, page, to } => {
+                return ws.move_page(ids.user(actor), ids.course(via), ids.page(page), to).map(Some);
             }
-            T::SetStyle {
-                actor,
-                via,
-                page,
-                style,
-            } => {
+            T::SetStyle { actor, via, page, style } => {
                 let style = style.map(|s| ids.style(s));
-                return ws
-                    .set_page_style(ids.user(actor), ids.course(via), ids.page(page), style)
-                    .map(Some);
+                return ws.set_page_style(ids.user(actor), ids.course(via), ids.page(page), style).map(Some);
             }
-            T::Attach {
-                actor,
-                via,
-                page,
-                item,
-            } => {
-                return ws
-                    .attach_item(
-                        ids.user(actor),
-                        ids.course(via),
-                        ids.page(page),
-                        ids.item(item),
-                    )
-                    .map(Some);
+            T::Attach { actor, via, page, item } => {
+                return ws.attach_item(ids.user(actor), ids.course(via), ids.page(page), ids.item(item)).map(Some);
             }
-            T::Replace {
-                actor,
-                via,
-                page,
-                old,
-                new,
-            } => {
+            T::Replace { actor, via, page, old, new } => {
                 let (old, new) = (ids.item(old), ids.item(new));
-                return ws
-                    .replace_item(ids.user(actor), ids.course(via), ids.page(page), old, new)
-                    .map(Some);
+                return ws.replace_item(ids.user(actor), ids.course(via), ids.page(page), old, new).map(Some);
             }
-            T::Detach {
-                actor,
-                via,
-                page,
-                item,
-            } => {
-                return ws
-                    .detach_item(
-                        ids.user(actor),
-                        ids.course(via),
-                        ids.page(page),
-                        ids.item(item),
-                    )
-                    .map(Some);
+            T::Detach { actor, via, page, item } => {
+                return ws.detach_item(ids.user(actor), ids.course(via), ids.page(page), ids.item(item)).map(Some);
             }
             T::CreateItem { actor, kind, name } => {
                 let actor = ids.user(actor);
@@ -1082,22 +666,11 @@ impl Sut {
                 };
                 ids.add_item(k);
             }
-            T::UpdateItem {
-                actor,
-                item,
-                content,
-            } => ws.update_library_item(ids.user(actor), ids.item(item), content)?,
-            T::DeleteItem { actor, item } => {
-                ws.delete_library_item(ids.user(actor), ids.item(item))?
+            T::UpdateItem { actor, item, content } => {
+                ws.update_library_item(ids.user(actor), ids.item(item), content)?
             }
-            T::Copy {
-                actor,
-                source,
-                mode,
-                course_id,
-                title,
-                keep_authors,
-            } => {
+            T::DeleteItem { actor, item } => ws.delete_library_item(ids.user(actor), ids.item(item))?,
+            T::Copy { actor, source, mode, course_id, title, keep_authors } => {
                 let mut options = CopyOptions::new().keep_authors(keep_authors);
                 if let Some(id) = course_id {
                     options = options.course_id(id);
@@ -1133,10 +706,7 @@ impl Sut {
             .iter()
             .map(|k| {
                 let u = ws.user(*k).unwrap();
-                m::User {
-                    name: u.name().into(),
-                    role: u.role(),
-                }
+                m::User { name: u.name().into(), role: u.role() }
             })
             .collect();
         let courses = ids
@@ -1185,12 +755,7 @@ impl Sut {
         let styles = ids
             .styles
             .iter()
-            .map(|k| {
-                ws.style(*k).ok().map(|s| m::Style {
-                    course: ids.id(s.course()),
-                    name: s.name().into(),
-                })
-            })
+            .map(|k| ws.style(*k).ok().map(|s| m::Style { course: ids.id(s.course()), name: s.name().into() }))
             .collect();
         let items = ids
             .items
@@ -1204,15 +769,7 @@ impl Sut {
                 })
             })
             .collect();
-        m::Model {
-            users,
-            courses,
-            los,
-            pages,
-            styles,
-            items,
-            last: Ok(()),
-        }
+        m::Model { users, courses, los, pages, styles, items, last: Ok(()) }
     }
 }
 
@@ -1231,19 +788,15 @@ fn foreign_ent(e: Entity) -> Ent {
 /// the operation runs (a deleted page's LO is gone from the page after).
 fn lo_of(sut: &Sut, t: &T) -> Option<usize> {
     let page = match *t {
-        T::EditPage { page, .. }
-        | T::DeletePage { page, .. }
-        | T::MovePage { page, .. }
-        | T::SetStyle { page, .. } => page,
+        T::EditPage { page, .. } | T::DeletePage { page, .. } | T::MovePage { page, .. } | T::SetStyle { page, .. } => {
+            page
+        }
         T::Attach { page, .. } | T::Replace { page, .. } | T::Detach { page, .. } => page,
         T::AddPage { lo: R::Id(lo), .. } | T::EditLo { lo: R::Id(lo), .. } => return Some(lo),
         _ => return None,
     };
     let R::Id(p) = page else { return None };
-    sut.ws
-        .page(sut.ids.pages[p])
-        .ok()
-        .map(|p| sut.ids.id(p.learning_object()))
+    sut.ws.page(sut.ids.pages[p]).ok().map(|p| sut.ids.id(p.learning_object()))
 }
 
 struct WorkspaceTest;
@@ -1273,16 +826,9 @@ impl StateMachineTest for WorkspaceTest {
                 }
             }
             (Err(e), Err(expected)) => {
-                assert_eq!(
-                    &sut.ids.normalize(e.clone()),
-                    expected,
-                    "{t:?} failed with {e}"
-                );
+                assert_eq!(&sut.ids.normalize(e.clone()), expected, "{t:?} failed with {e}");
                 // INT-3: a failed operation changed nothing.
-                assert!(
-                    sut.ws == before,
-                    "{t:?} failed with {e} but changed the workspace"
-                );
+                assert!(sut.ws == before, "{t:?} failed with {e} but changed the workspace");
             }
             (Ok(_), Err(expected)) => panic!("{t:?} succeeded; the model expected {expected:?}"),
             (Err(e), Ok(())) => panic!("{t:?} failed with {e:?}; the model expected success"),
@@ -1300,10 +846,7 @@ impl StateMachineTest for WorkspaceTest {
         fn same<V: PartialEq + std::fmt::Debug>(kind: &str, got: &[V], want: &[V]) {
             assert_eq!(got.len(), want.len(), "number of {kind} ids");
             for (i, (g, w)) in got.iter().zip(want).enumerate() {
-                assert_eq!(
-                    g, w,
-                    "{kind} #{i}: the workspace (left) differs from the model (right)"
-                );
+                assert_eq!(g, w, "{kind} #{i}: the workspace (left) differs from the model (right)");
             }
         }
         same("user", &got.users, &want.users);
@@ -1321,10 +864,7 @@ impl StateMachineTest for WorkspaceTest {
 }
 
 fn cases() -> u32 {
-    std::env::var("COURSECOPY_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256)
+    std::env::var("COURSECOPY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
 }
 
 prop_state_machine! {

@@ -6,9 +6,7 @@ use coursecopy::*;
 
 fn shared() -> (World, CourseKey) {
     let mut w = world();
-    let copy =
-        w.ws.share_course(w.author, w.course, &CopyOptions::new())
-            .unwrap();
+    let copy = w.ws.share_course(w.author, w.course, &CopyOptions::new()).unwrap();
     (w, copy)
 }
 
@@ -17,9 +15,7 @@ fn shared() -> (World, CourseKey) {
 fn shr1_share_reuses_the_same_lo_handles_and_creates_no_content() {
     let mut w = world();
     let before = w.ws.counts();
-    let copy =
-        w.ws.share_course(w.author, w.course, &CopyOptions::new())
-            .unwrap();
+    let copy = w.ws.share_course(w.author, w.course, &CopyOptions::new()).unwrap();
     assert_eq!(lo_list(&w.ws, copy), lo_list(&w.ws, w.course));
     assert_eq!(lo_list(&w.ws, copy), w.los);
     let after = w.ws.counts();
@@ -39,14 +35,7 @@ fn shr1_share_reuses_the_same_lo_handles_and_creates_no_content() {
 fn shr2_page_edit_in_shared_lo_is_seen_through_both_courses() {
     let (mut w, copy) = shared();
     let page = page_at(&w.ws, copy, 1, 0);
-    let reach =
-        w.ws.edit_page(
-            w.author,
-            copy,
-            page,
-            PageEdit::new().title("Eye protection").body("Always."),
-        )
-        .unwrap();
+    let reach = w.ws.edit_page(w.author, copy, page, PageEdit::new().title("Eye protection").body("Always.")).unwrap();
     assert_eq!(reach.iter().collect::<Vec<_>>().len(), 2);
     assert!(reach.contains(w.course) && reach.contains(copy));
     for c in [w.course, copy] {
@@ -54,8 +43,7 @@ fn shr2_page_edit_in_shared_lo_is_seen_through_both_courses() {
         assert_eq!((p.title(), p.body()), ("Eye protection", "Always."));
     }
     // Style changes too.
-    w.ws.set_page_style(w.author, w.course, page, Some(w.style))
-        .unwrap();
+    w.ws.set_page_style(w.author, w.course, page, Some(w.style)).unwrap();
     assert_eq!(outline(&w.ws, copy), outline(&w.ws, w.course));
     assert_eq!(outline(&w.ws, copy)[1].1[0].2.as_deref(), Some("Warning"));
 }
@@ -71,14 +59,7 @@ fn shr3_page_delete_add_and_reorder_are_seen_through_both_courses() {
     assert_eq!(titles(&w.ws, copy)[0], vec!["Rules"]);
     assert!(matches!(w.ws.page(doomed), Err(Error::NotFound { .. })));
 
-    let added =
-        w.ws.add_page(
-            w.author,
-            w.course,
-            w.los[0],
-            PageDraft::new("Exits", "Know them."),
-        )
-        .unwrap();
+    let added = w.ws.add_page(w.author, w.course, w.los[0], PageDraft::new("Exits", "Know them.")).unwrap();
     assert_eq!(added.reach.len(), 2);
     w.ws.move_page(w.author, copy, added.page, 0).unwrap();
     assert_eq!(titles(&w.ws, w.course)[0], vec!["Exits", "Rules"]);
@@ -91,15 +72,13 @@ fn shr3_page_delete_add_and_reorder_are_seen_through_both_courses() {
 fn shr4_removing_an_lo_from_one_course_keeps_it_in_the_other() {
     let (mut w, copy) = shared();
     let before = outline(&w.ws, w.course);
-    w.ws.remove_learning_object(w.author, copy, w.los[1])
-        .unwrap();
+    w.ws.remove_learning_object(w.author, copy, w.los[1]).unwrap();
     assert_eq!(lo_list(&w.ws, copy), vec![w.los[0]]);
     assert_eq!(lo_list(&w.ws, w.course), w.los);
     assert_eq!(outline(&w.ws, w.course), before);
     assert_eq!(w.ws.learning_object(w.los[1]).unwrap().used_in().len(), 1);
     // And the other way round.
-    w.ws.remove_learning_object(w.author, w.course, w.los[0])
-        .unwrap();
+    w.ws.remove_learning_object(w.author, w.course, w.los[0]).unwrap();
     assert_eq!(lo_list(&w.ws, copy), vec![w.los[0]]);
     assert_eq!(titles(&w.ws, copy)[0], vec!["Welcome", "Rules"]);
 }
@@ -109,25 +88,17 @@ fn shr4_removing_an_lo_from_one_course_keeps_it_in_the_other() {
 #[test]
 fn shr5_lo_lists_are_independent_after_share() {
     let (mut w, copy) = shared();
-    let fresh =
-        w.ws.create_learning_object(w.author, copy, "Spills", "")
-            .unwrap();
+    let fresh = w.ws.create_learning_object(w.author, copy, "Spills", "").unwrap();
     assert_eq!(lo_list(&w.ws, copy), vec![w.los[0], w.los[1], fresh]);
     assert_eq!(lo_list(&w.ws, w.course), w.los);
 
-    let other =
-        w.ws.create_course(w.author, NewCourse::new("OTHER", "Other"))
-            .unwrap();
-    let extra =
-        w.ws.create_learning_object(w.author, other, "Fire", "")
-            .unwrap();
-    w.ws.add_learning_object(w.author, w.course, extra, Some(0))
-        .unwrap();
+    let other = w.ws.create_course(w.author, NewCourse::new("OTHER", "Other")).unwrap();
+    let extra = w.ws.create_learning_object(w.author, other, "Fire", "").unwrap();
+    w.ws.add_learning_object(w.author, w.course, extra, Some(0)).unwrap();
     assert_eq!(lo_list(&w.ws, w.course), vec![extra, w.los[0], w.los[1]]);
     assert!(!lo_list(&w.ws, copy).contains(&extra));
 
-    w.ws.move_learning_object(w.author, copy, w.los[0], 2)
-        .unwrap();
+    w.ws.move_learning_object(w.author, copy, w.los[0], 2).unwrap();
     assert_eq!(lo_list(&w.ws, copy), vec![w.los[1], fresh, w.los[0]]);
     assert_eq!(lo_list(&w.ws, w.course), vec![extra, w.los[0], w.los[1]]);
 }
@@ -139,16 +110,11 @@ fn shr6_course_level_data_is_independent_after_share() {
     w.ws.update_course(
         w.author,
         copy,
-        CourseChange::new()
-            .title("Lab safety II")
-            .description("More")
-            .player_layout("full")
-            .detail("language", "fr"),
+        CourseChange::new().title("Lab safety II").description("More").player_layout("full").detail("language", "fr"),
     )
     .unwrap();
     w.ws.unassign_user(w.author, copy, w.reviewer).unwrap();
-    w.ws.create_style(w.author, copy, "Calm", ".calm {}")
-        .unwrap();
+    w.ws.create_style(w.author, copy, "Calm", ".calm {}").unwrap();
     let original = w.ws.course(w.course).unwrap();
     assert_eq!(original.title(), "Lab safety");
     assert_eq!(original.description(), "Stay safe in the lab");
@@ -167,18 +133,12 @@ fn shr6_course_level_data_is_independent_after_share() {
 fn shr7_replacing_a_library_item_on_a_shared_page_is_seen_in_both() {
     let (mut w, copy) = shared();
     let page = page_at(&w.ws, copy, 1, 0);
-    let reach =
-        w.ws.replace_item(w.author, copy, page, w.image, w.other_image)
-            .unwrap();
+    let reach = w.ws.replace_item(w.author, copy, page, w.image, w.other_image).unwrap();
     assert_eq!(reach.len(), 2);
     for c in [w.course, copy] {
         assert_eq!(outline(&w.ws, c)[1].1[0].3, vec!["gloves.png", "PPE"]);
     }
     w.ws.detach_item(w.author, w.course, page, w.term).unwrap();
-    w.ws.attach_item(w.author, w.course, page, w.resource)
-        .unwrap();
-    assert_eq!(
-        outline(&w.ws, copy)[1].1[0].3,
-        vec!["gloves.png", "Checklist"]
-    );
+    w.ws.attach_item(w.author, w.course, page, w.resource).unwrap();
+    assert_eq!(outline(&w.ws, copy)[1].1[0].3, vec!["gloves.png", "Checklist"]);
 }

@@ -13,8 +13,7 @@ use super::plan::{CopyPlan, PlannedTarget, Snapshot};
 use super::{CopyMode, CopySelection, Discussions};
 use crate::data::{Category, CourseSettings, ToolId, ToolItem, ToolLink};
 use crate::{
-    Course, CourseKey, CourseStyle, LearningObject, LibraryItem, LoKey, MediaKey, Page, PageKey,
-    UserKey, Workspace,
+    Course, CourseKey, CourseStyle, LearningObject, LibraryItem, LoKey, MediaKey, Page, PageKey, UserKey, Workspace,
 };
 use imbl::{OrdMap, OrdSet, Vector};
 use std::collections::HashMap;
@@ -110,27 +109,13 @@ impl CopyJob {
         let tools: Vec<ToolItem> = Category::ALL
             .iter()
             .filter(|c| plan.selection.includes(**c))
-            .flat_map(|c| {
-                plan.snapshot
-                    .course
-                    .tools
-                    .of(*c)
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(|c| plan.snapshot.course.tools.of(*c).cloned().collect::<Vec<_>>())
             .collect();
         let content = if plan.selection.content_areas {
             let los = plan.snapshot.los.len() as u64;
             match plan.mode {
                 CopyMode::Share => los,
-                CopyMode::Duplicate => {
-                    los + plan
-                        .snapshot
-                        .los
-                        .iter()
-                        .map(|(_, lo)| lo.pages.len() as u64)
-                        .sum::<u64>()
-                }
+                CopyMode::Duplicate => los + plan.snapshot.los.iter().map(|(_, lo)| lo.pages.len() as u64).sum::<u64>(),
             }
         } else {
             0
@@ -215,19 +200,11 @@ impl CopyJob {
             Step::Lo(i) => self.copy_lo(ws, i),
             Step::Page(i, j) => {
                 self.copy_page(ws, i, j);
-                if j + 1 < self.snapshot.los[i].1.pages.len() {
-                    Step::Page(i, j + 1)
-                } else {
-                    self.content_from(i + 1)
-                }
+                if j + 1 < self.snapshot.los[i].1.pages.len() { Step::Page(i, j + 1) } else { self.content_from(i + 1) }
             }
             Step::Tool(k) => {
                 self.copy_tool(ws, k);
-                if k + 1 < self.tools.len() {
-                    Step::Tool(k + 1)
-                } else {
-                    Step::Done
-                }
+                if k + 1 < self.tools.len() { Step::Tool(k + 1) } else { Step::Done }
             }
             Step::Done => Step::Done,
         };
@@ -250,11 +227,7 @@ impl CopyJob {
         let Some(course) = ws.courses.get_mut(self.target) else {
             return;
         };
-        let mut s = if self.new_target {
-            CourseSettings::default()
-        } else {
-            course.settings.clone()
-        };
+        let mut s = if self.new_target { CourseSettings::default() } else { course.settings.clone() };
         if sel.availability {
             s.availability = src.availability;
         }
@@ -285,10 +258,7 @@ impl CopyJob {
         course.settings = s;
         if self.new_target {
             for style in &self.snapshot.styles {
-                let key = ws.styles.insert(CourseStyle {
-                    course: self.target,
-                    ..style.clone()
-                });
+                let key = ws.styles.insert(CourseStyle { course: self.target, ..style.clone() });
                 course.styles.push_back(key);
             }
         }
@@ -312,10 +282,7 @@ impl CopyJob {
         let src_key = *src_key;
         match self.mode {
             CopyMode::Share => {
-                let included = ws
-                    .courses
-                    .get(self.target)
-                    .is_some_and(|c| c.los.contains(&src_key));
+                let included = ws.courses.get(self.target).is_some_and(|c| c.los.contains(&src_key));
                 match ws.los.get_mut(src_key) {
                     Some(lo) if !included => {
                         lo.used_in.insert(self.target);
@@ -328,9 +295,7 @@ impl CopyJob {
                     Some(_) => {
                         self.lo_map.insert(src_key, src_key);
                     }
-                    None => self.issues.push(CopyIssue::MissingContent {
-                        learning_object: src_key,
-                    }),
+                    None => self.issues.push(CopyIssue::MissingContent { learning_object: src_key }),
                 }
                 self.content_from(i + 1)
             }
@@ -349,11 +314,7 @@ impl CopyJob {
                 self.created_los.push(copy);
                 self.lo_map.insert(src_key, copy);
                 self.current_lo = Some(copy);
-                if src.pages.is_empty() {
-                    self.content_from(i + 1)
-                } else {
-                    Step::Page(i, 0)
-                }
+                if src.pages.is_empty() { self.content_from(i + 1) } else { Step::Page(i, 0) }
             }
         }
     }
@@ -362,29 +323,18 @@ impl CopyJob {
     /// with the same title, body and library items (shared in memory, not
     /// copied), no style (DUP-3), and its origin (DUP-5).
     fn copy_page(&mut self, ws: &mut Workspace, i: usize, j: usize) {
-        let (Some(lo), Some(src_key)) = (
-            self.current_lo,
-            self.snapshot.los[i].1.pages.get(j).copied(),
-        ) else {
+        let (Some(lo), Some(src_key)) = (self.current_lo, self.snapshot.los[i].1.pages.get(j).copied()) else {
             return;
         };
-        let src = if self.overlay.is_empty() {
-            None
-        } else {
-            self.overlay.get(&src_key)
-        };
+        let src = if self.overlay.is_empty() { None } else { self.overlay.get(&src_key) };
         let Some(src) = src.or_else(|| ws.pages.get(src_key)) else {
             return;
         };
         let live = |item: &LibraryItem| ws.library_entry(*item).is_ok();
-        let (items, dropped): (Arc<[LibraryItem]>, Vec<LibraryItem>) = if src.items.iter().all(live)
-        {
+        let (items, dropped): (Arc<[LibraryItem]>, Vec<LibraryItem>) = if src.items.iter().all(live) {
             (src.items.clone(), Vec::new())
         } else {
-            (
-                src.items.iter().copied().filter(live).collect(),
-                src.items.iter().copied().filter(|i| !live(i)).collect(),
-            )
+            (src.items.iter().copied().filter(live).collect(), src.items.iter().copied().filter(|i| !live(i)).collect())
         };
         let page = ws.pages.insert(Page {
             title: src.title.clone(),
@@ -398,11 +348,7 @@ impl CopyJob {
             record.pages.push_back(page);
         }
         for item in dropped {
-            self.issues.push(CopyIssue::DroppedLibraryItem {
-                source_page: src_key,
-                page,
-                item,
-            });
+            self.issues.push(CopyIssue::DroppedLibraryItem { source_page: src_key, page, item });
         }
     }
 
@@ -417,9 +363,7 @@ impl CopyJob {
             ToolLink::Term(t) => ws.terms.contains(t).then_some(link),
         });
         let posts = match self.selection.discussions {
-            Discussions::ForumsAndStarterPosts => {
-                src.posts.iter().filter(|p| !p.reply).cloned().collect()
-            }
+            Discussions::ForumsAndStarterPosts => src.posts.iter().filter(|p| !p.reply).cloned().collect(),
             Discussions::ForumsOnly | Discussions::None => Vector::new(),
         };
         let Some(course) = ws.courses.get_mut(self.target) else {
@@ -433,11 +377,7 @@ impl CopyJob {
             body: src.body.clone(),
             link,
             posts,
-            groups: src
-                .groups
-                .keys()
-                .map(|name| (name.clone(), OrdSet::new()))
-                .collect::<OrdMap<_, _>>(),
+            groups: src.groups.keys().map(|name| (name.clone(), OrdSet::new())).collect::<OrdMap<_, _>>(),
             grades: OrdMap::new(),
         });
         self.tool_map.insert(src.id, id);
@@ -468,9 +408,7 @@ impl CopyJob {
         }
         if self.new_target {
             ws.remove_course_record(self.target);
-        } else if let (Some(before), Some(course)) =
-            (self.target_before, ws.courses.get_mut(self.target))
-        {
+        } else if let (Some(before), Some(course)) = (self.target_before, ws.courses.get_mut(self.target)) {
             *course = before;
         }
     }

@@ -28,9 +28,7 @@ mod request;
 pub use job::CopyIssue;
 pub(crate) use job::CopyJob;
 pub use options::{CopyMode, CopyOptions};
-pub use request::{
-    CopyRequest, CopySelection, CopyTarget, CourseRef, Discussions, SettingsSelection,
-};
+pub use request::{CopyRequest, CopySelection, CopyTarget, CourseRef, Discussions, SettingsSelection};
 
 use crate::{CourseKey, Error, UserKey, Workspace};
 

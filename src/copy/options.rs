@@ -33,11 +33,7 @@ pub struct CopyOptions {
 
 impl Default for CopyOptions {
     fn default() -> Self {
-        CopyOptions {
-            course_id: None,
-            fields: CourseFields::default(),
-            keep_authors: true,
-        }
+        CopyOptions { course_id: None, fields: CourseFields::default(), keep_authors: true }
     }
 }
 

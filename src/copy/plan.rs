@@ -3,9 +3,7 @@
 
 use super::{CopyMode, CopyOptions, CopyRequest, CopySelection, CopyTarget, CourseRef};
 use crate::data::limits;
-use crate::{
-    Action, Course, CourseKey, CourseStyle, Error, LearningObject, LoKey, UserKey, Workspace,
-};
+use crate::{Action, Course, CourseKey, CourseStyle, Error, LearningObject, LoKey, UserKey, Workspace};
 use imbl::{OrdSet, Vector};
 use std::sync::Arc;
 
@@ -57,9 +55,7 @@ impl Workspace {
             Some(id) => self.free_course_id(id)?,
             None => self.derive_course_id(&src.course_id, fields.external_id.is_none()),
         };
-        fields
-            .external_id
-            .get_or_insert_with(|| course_id.to_string());
+        fields.external_id.get_or_insert_with(|| course_id.to_string());
         let checked = fields.check(self, None)?;
         let mut record = new_record(src, source, actor, course_id);
         checked.apply(&mut record);
@@ -95,10 +91,7 @@ impl Workspace {
             Resolved::Existing(target) => {
                 self.require(actor, Action::EditCourse(target))?;
                 if target == source {
-                    return Err(Error::invalid(
-                        "target",
-                        "a course cannot be copied into itself",
-                    ));
+                    return Err(Error::invalid("target", "a course cannot be copied into itself"));
                 }
                 PlannedTarget::Existing(target)
             }
@@ -123,22 +116,9 @@ impl Workspace {
 
     fn snapshot(&self, source: &Course) -> Snapshot {
         let course = source.clone();
-        let styles = course
-            .styles
-            .iter()
-            .filter_map(|s| self.styles.get(*s))
-            .cloned()
-            .collect();
-        let los = course
-            .los
-            .iter()
-            .filter_map(|lo| self.los.get(*lo).map(|record| (*lo, record.clone())))
-            .collect();
-        Snapshot {
-            course,
-            styles,
-            los,
-        }
+        let styles = course.styles.iter().filter_map(|s| self.styles.get(*s)).cloned().collect();
+        let los = course.los.iter().filter_map(|lo| self.los.get(*lo).map(|record| (*lo, record.clone()))).collect();
+        Snapshot { course, styles, los }
     }
 
     /// The first free id among `<base>-copy`, `<base>-copy-2`, ..., with
@@ -147,11 +127,7 @@ impl Workspace {
     fn derive_course_id(&self, base: &str, as_external: bool) -> Arc<str> {
         (1usize..)
             .map(|n| {
-                let suffix = if n == 1 {
-                    "-copy".to_string()
-                } else {
-                    format!("-copy-{n}")
-                };
+                let suffix = if n == 1 { "-copy".to_string() } else { format!("-copy-{n}") };
                 let keep = limits::COURSE_ID.saturating_sub(suffix.chars().count());
                 let stem: String = base.chars().take(keep).collect();
                 stem + &suffix

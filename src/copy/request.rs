@@ -55,10 +55,7 @@ impl FromStr for CourseRef {
             .and_then(|n| n.parse().ok());
         match pk {
             Some(pk) => Ok(CourseRef::PrimaryId(pk)),
-            None => Err(Error::invalid(
-                "course",
-                format!("{s:?} is none of _<n>_1, courseId:<id>, externalId:<id>"),
-            )),
+            None => Err(Error::invalid("course", format!("{s:?} is none of _<n>_1, courseId:<id>, externalId:<id>"))),
         }
     }
 }
@@ -218,11 +215,7 @@ impl CopySelection {
             blogs: on,
             calendar: on,
             contacts: on,
-            discussions: if on {
-                Discussions::ForumsAndStarterPosts
-            } else {
-                Discussions::None
-            },
+            discussions: if on { Discussions::ForumsAndStarterPosts } else { Discussions::None },
             gradebook: on,
             group_settings: on,
             journals: on,
@@ -296,11 +289,7 @@ pub struct CopyRequest {
 impl CopyRequest {
     /// An exact Duplicate into `target`.
     pub fn new(target: CopyTarget) -> Self {
-        CopyRequest {
-            target,
-            mode: CopyMode::Duplicate,
-            selection: CopySelection::everything(),
-        }
+        CopyRequest { target, mode: CopyMode::Duplicate, selection: CopySelection::everything() }
     }
 
     /// Sets the mode.

@@ -21,11 +21,7 @@ pub(crate) struct Text;
 impl Text {
     /// An identifier: 1 to `max` characters, no white space, no control
     /// characters.
-    pub(crate) fn identifier(
-        field: &'static str,
-        value: &str,
-        max: usize,
-    ) -> Result<Arc<str>, Error> {
+    pub(crate) fn identifier(field: &'static str, value: &str, max: usize) -> Result<Arc<str>, Error> {
         if value.is_empty() {
             return Err(Error::invalid(field, "must not be empty"));
         }
@@ -46,10 +42,7 @@ impl Text {
             return Err(Error::invalid(field, "must not be blank"));
         }
         if let Some(c) = value.chars().find(|c| c.is_control()) {
-            return Err(Error::invalid(
-                field,
-                format!("must not contain control characters (found {c:?})"),
-            ));
+            return Err(Error::invalid(field, format!("must not contain control characters (found {c:?})")));
         }
         Self::at_most(field, value, NAME)?;
         Ok(Arc::from(value))
@@ -63,10 +56,7 @@ impl Text {
     fn at_most(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
         let len = value.chars().count();
         if len > max {
-            return Err(Error::invalid(
-                field,
-                format!("is {len} characters long, at most {max} are allowed"),
-            ));
+            return Err(Error::invalid(field, format!("is {len} characters long, at most {max} are allowed")));
         }
         Ok(())
     }

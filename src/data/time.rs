@@ -68,12 +68,7 @@ impl std::str::FromStr for Timestamp {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Error> {
-        let bad = || {
-            Error::invalid(
-                "timestamp",
-                format!("{s:?} is not of the form YYYY-MM-DDTHH:MM:SS[.fff]Z"),
-            )
-        };
+        let bad = || Error::invalid("timestamp", format!("{s:?} is not of the form YYYY-MM-DDTHH:MM:SS[.fff]Z"));
         let b = s.as_bytes();
         if b.len() < 20
             || !b.is_ascii()
@@ -87,20 +82,9 @@ impl std::str::FromStr for Timestamp {
         }
         let num = |r: std::ops::Range<usize>| -> Result<i64, Error> {
             let part = &s[r];
-            if part.bytes().all(|c| c.is_ascii_digit()) {
-                part.parse().map_err(|_| bad())
-            } else {
-                Err(bad())
-            }
+            if part.bytes().all(|c| c.is_ascii_digit()) { part.parse().map_err(|_| bad()) } else { Err(bad()) }
         };
-        let (y, mo, d, h, mi, sec) = (
-            num(0..4)?,
-            num(5..7)?,
-            num(8..10)?,
-            num(11..13)?,
-            num(14..16)?,
-            num(17..19)?,
-        );
+        let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
         let rest = &s[19..];
         let millis = match rest {
             "Z" => 0,
@@ -115,33 +99,12 @@ impl std::str::FromStr for Timestamp {
             _ => return Err(bad()),
         };
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        let month_days = [
-            31,
-            if leap { 29 } else { 28 },
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ];
-        if !(1..=12).contains(&mo)
-            || d < 1
-            || d > month_days[(mo - 1) as usize]
-            || h > 23
-            || mi > 59
-            || sec > 59
-        {
+        let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        if !(1..=12).contains(&mo) || d < 1 || d > month_days[(mo - 1) as usize] || h > 23 || mi > 59 || sec > 59 {
             return Err(bad());
         }
         let days = days_from_civil(y, mo, d);
-        Ok(Timestamp {
-            millis: ((days * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + millis,
-        })
+        Ok(Timestamp { millis: ((days * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + millis })
     }
 }
 
@@ -188,10 +151,7 @@ mod tests {
         let a: Timestamp = "2027-01-01T00:00:00Z".parse().unwrap();
         let b: Timestamp = "2027-01-01T00:00:00.1Z".parse().unwrap();
         assert_eq!(b.unix_millis() - a.unix_millis(), 100);
-        assert_eq!(
-            Timestamp::from_unix_millis(0).to_string(),
-            "1970-01-01T00:00:00.000Z"
-        );
+        assert_eq!(Timestamp::from_unix_millis(0).to_string(), "1970-01-01T00:00:00.000Z");
     }
 
     #[test]

@@ -188,9 +188,7 @@ impl ToolItem {
 
     /// A group set's groups, by name, with their members.
     pub fn groups(&self) -> impl ExactSizeIterator<Item = (&str, Vec<UserKey>)> + '_ {
-        self.groups
-            .iter()
-            .map(|(name, members)| (&**name, members.iter().copied().collect()))
+        self.groups.iter().map(|(name, members)| (&**name, members.iter().copied().collect()))
     }
 
     /// A gradebook column's grades, by user.

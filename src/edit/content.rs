@@ -11,8 +11,7 @@
 use super::{Reach, check_position};
 use crate::data::Text;
 use crate::{
-    Action, CourseKey, Error, LearningObject, LibraryItem, LoKey, Page, PageKey, StyleKey, UserKey,
-    Workspace,
+    Action, CourseKey, Error, LearningObject, LibraryItem, LoKey, Page, PageKey, StyleKey, UserKey, Workspace,
 };
 use std::sync::Arc;
 
@@ -33,12 +32,7 @@ pub struct PageDraft {
 impl PageDraft {
     /// A page with this title and body, no style and no library items.
     pub fn new(title: impl Into<String>, body: impl Into<String>) -> Self {
-        PageDraft {
-            title: title.into(),
-            body: body.into(),
-            style: None,
-            items: Vec::new(),
-        }
+        PageDraft { title: title.into(), body: body.into(), style: None, items: Vec::new() }
     }
 
     /// Applies a style of the course the page is added through.
@@ -116,13 +110,7 @@ impl Workspace {
 
     /// Adds a page at the end of a learning object. Every course that
     /// includes the LO sees it (SHR-3).
-    pub fn add_page(
-        &mut self,
-        actor: UserKey,
-        via: CourseKey,
-        lo: LoKey,
-        draft: PageDraft,
-    ) -> Result<NewPage, Error> {
+    pub fn add_page(&mut self, actor: UserKey, via: CourseKey, lo: LoKey, draft: PageDraft) -> Result<NewPage, Error> {
         self.reach_lo(actor, via, lo)?;
         let title = Text::name("title", &draft.title)?;
         if let Some(style) = draft.style {
@@ -143,19 +131,9 @@ impl Workspace {
 
     /// Changes a page's title or body. Every course that includes its LO
     /// sees the change (SHR-2).
-    pub fn edit_page(
-        &mut self,
-        actor: UserKey,
-        via: CourseKey,
-        page: PageKey,
-        edit: PageEdit,
-    ) -> Result<Reach, Error> {
+    pub fn edit_page(&mut self, actor: UserKey, via: CourseKey, page: PageKey, edit: PageEdit) -> Result<Reach, Error> {
         self.reach_page(actor, via, page)?;
-        let title = edit
-            .title
-            .as_deref()
-            .map(|t| Text::name("title", t))
-            .transpose()?;
+        let title = edit.title.as_deref().map(|t| Text::name("title", t)).transpose()?;
         Ok(self.change_page(page, |p| {
             if let Some(t) = title {
                 p.title = t;
@@ -167,12 +145,7 @@ impl Workspace {
     }
 
     /// Deletes a page. Every course that includes its LO loses it (SHR-3).
-    pub fn delete_page(
-        &mut self,
-        actor: UserKey,
-        via: CourseKey,
-        page: PageKey,
-    ) -> Result<Reach, Error> {
+    pub fn delete_page(&mut self, actor: UserKey, via: CourseKey, page: PageKey) -> Result<Reach, Error> {
         let (lo, at) = self.reach_page(actor, via, page)?;
         self.remove_page(page);
         Ok(self.change_lo(lo, |record| {
@@ -182,13 +155,7 @@ impl Workspace {
 
     /// Moves a page to position `to` in its learning object. Every course
     /// that includes the LO sees the new order (SHR-3).
-    pub fn move_page(
-        &mut self,
-        actor: UserKey,
-        via: CourseKey,
-        page: PageKey,
-        to: usize,
-    ) -> Result<Reach, Error> {
+    pub fn move_page(&mut self, actor: UserKey, via: CourseKey, page: PageKey, to: usize) -> Result<Reach, Error> {
         let (lo, at) = self.reach_page(actor, via, page)?;
         check_position(to, self.learning_object(lo)?.pages.len(), false)?;
         Ok(self.change_lo(lo, |record| {
@@ -242,10 +209,7 @@ impl Workspace {
         let (old, new) = (old.into(), new.into());
         self.reach_page(actor, via, page)?;
         let mut items = self.page(page)?.items.to_vec();
-        let at = items
-            .iter()
-            .position(|i| *i == old)
-            .ok_or(Error::not_in(old, page))?;
+        let at = items.iter().position(|i| *i == old).ok_or(Error::not_in(old, page))?;
         items[at] = new;
         let items = self.check_items(items, Some(page))?;
         Ok(self.change_page(page, |p| p.items = items))
@@ -271,12 +235,7 @@ impl Workspace {
     }
 
     /// Checks that `actor` may change `lo` through `via`.
-    fn reach_lo(
-        &self,
-        actor: UserKey,
-        via: CourseKey,
-        lo: LoKey,
-    ) -> Result<&LearningObject, Error> {
+    fn reach_lo(&self, actor: UserKey, via: CourseKey, lo: LoKey) -> Result<&LearningObject, Error> {
         self.course(via)?;
         let record = self.learning_object(lo)?;
         self.require(actor, Action::EditCourse(via))?;
@@ -289,12 +248,7 @@ impl Workspace {
 
     /// Checks that `actor` may change `page` through `via`; returns its LO
     /// and its position there.
-    fn reach_page(
-        &self,
-        actor: UserKey,
-        via: CourseKey,
-        page: PageKey,
-    ) -> Result<(LoKey, usize), Error> {
+    fn reach_page(&self, actor: UserKey, via: CourseKey, page: PageKey) -> Result<(LoKey, usize), Error> {
         self.course(via)?;
         let lo = self.page(page)?.lo;
         let record = self.reach_lo(actor, via, lo).map_err(|e| match e {
@@ -315,20 +269,13 @@ impl Workspace {
 
     /// Checks that every item exists and none repeats. `page` is the page
     /// the items are for, when it exists already.
-    fn check_items(
-        &self,
-        items: Vec<LibraryItem>,
-        page: Option<PageKey>,
-    ) -> Result<Arc<[LibraryItem]>, Error> {
+    fn check_items(&self, items: Vec<LibraryItem>, page: Option<PageKey>) -> Result<Arc<[LibraryItem]>, Error> {
         for (i, item) in items.iter().enumerate() {
             self.library_entry(*item)?;
             if items[..i].contains(item) {
                 return Err(match page {
                     Some(page) => Error::already_in(*item, page),
-                    None => Error::invalid(
-                        "items",
-                        format!("{} is listed twice", crate::Entity::from(*item)),
-                    ),
+                    None => Error::invalid("items", format!("{} is listed twice", crate::Entity::from(*item))),
                 });
             }
         }

@@ -1,8 +1,8 @@
 //! The course-level fields that creating, updating and copying a course all
 //! set, with their validation in one place.
 
-use crate::data::{Text, limits};
-use crate::{Course, CourseKey, Error, Workspace};
+use crate::data::{Availability, CourseSettings, Duration, Enrollment, Text, limits};
+use crate::{Course, CourseKey, Error, MediaKey, Workspace};
 use imbl::OrdMap;
 use std::sync::Arc;
 
@@ -15,6 +15,74 @@ pub(crate) struct CourseFields {
     pub(crate) player_layout: Option<String>,
     /// Detail key and new value; `None` removes the key.
     pub(crate) details: Vec<(String, Option<String>)>,
+    pub(crate) settings: SettingsChange,
+    /// A `course_id` an update names: refused unless it is the course's own
+    /// (LMS-10: `course_id` cannot change).
+    pub(crate) course_id: Option<String>,
+}
+
+/// Changes to course settings; `None` leaves a setting as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SettingsChange {
+    pub(crate) availability: Option<Availability>,
+    pub(crate) duration: Option<Duration>,
+    pub(crate) enrollment: Option<Enrollment>,
+    pub(crate) locale: Option<Option<String>>,
+    pub(crate) guest_access: Option<bool>,
+    pub(crate) observer_access: Option<bool>,
+    pub(crate) banner_image: Option<Option<MediaKey>>,
+    pub(crate) navigation: Option<Option<String>>,
+}
+
+impl SettingsChange {
+    /// Validates the change and returns the settings it makes of `current`.
+    fn apply_to(&self, ws: &Workspace, current: &CourseSettings) -> Result<CourseSettings, Error> {
+        let mut s = current.clone();
+        if let Some(a) = self.availability {
+            s.availability = a;
+        }
+        if let Some(d) = self.duration {
+            match d {
+                Duration::DateRange { start, end } if end < start => {
+                    return Err(Error::invalid("duration", format!("ends ({end}) before it starts ({start})")));
+                }
+                Duration::FixedNumDays { days: 0 } => {
+                    return Err(Error::invalid("duration", "a fixed number of days must be at least 1"));
+                }
+                _ => s.duration = d,
+            }
+        }
+        if let Some(e) = &self.enrollment {
+            if let Enrollment::SelfEnrollment { start: Some(start), end: Some(end), .. } = e
+                && end < start
+            {
+                return Err(Error::invalid("enrollment", format!("ends ({end}) before it starts ({start})")));
+            }
+            if let Enrollment::SelfEnrollment { access_code: Some(code), .. } = e {
+                Text::name("access_code", code)?;
+            }
+            s.enrollment = e.clone();
+        }
+        if let Some(locale) = &self.locale {
+            s.locale = locale.as_deref().map(|l| Text::identifier("locale", l, 20)).transpose()?;
+        }
+        if let Some(g) = self.guest_access {
+            s.guest_access = g;
+        }
+        if let Some(o) = self.observer_access {
+            s.observer_access = o;
+        }
+        if let Some(banner) = self.banner_image {
+            if let Some(media) = banner {
+                ws.library_entry(media)?;
+            }
+            s.banner_image = banner;
+        }
+        if let Some(nav) = &self.navigation {
+            s.navigation = nav.as_deref().map(|n| Text::name("navigation", n)).transpose()?;
+        }
+        Ok(s)
+    }
 }
 
 /// [`CourseFields`] that passed validation, ready to apply.
@@ -25,16 +93,19 @@ pub(crate) struct CheckedFields {
     description: Option<Arc<str>>,
     player_layout: Option<Arc<str>>,
     details: Vec<(Arc<str>, Option<Arc<str>>)>,
+    settings: Option<CourseSettings>,
 }
 
 impl CourseFields {
     /// Validates every field. `owner` is the course the fields will belong
     /// to, if it exists already: its own `external_id` is no conflict.
-    pub(crate) fn check(
-        &self,
-        ws: &Workspace,
-        owner: Option<CourseKey>,
-    ) -> Result<CheckedFields, Error> {
+    pub(crate) fn check(&self, ws: &Workspace, owner: Option<CourseKey>) -> Result<CheckedFields, Error> {
+        let current = owner.and_then(|o| ws.courses.get(o));
+        if let (Some(asked), Some(course)) = (&self.course_id, current)
+            && **asked != *course.course_id
+        {
+            return Err(Error::invalid("course_id", "a course's course_id cannot change"));
+        }
         let external_id = match &self.external_id {
             Some(id) => Some(ws.free_external_id(id, owner)?),
             None => None,
@@ -46,18 +117,16 @@ impl CourseFields {
             .collect::<Result<_, Error>>()?;
         Ok(CheckedFields {
             external_id,
-            title: self
-                .title
-                .as_deref()
-                .map(|t| Text::name("title", t))
-                .transpose()?,
+            title: self.title.as_deref().map(|t| Text::name("title", t)).transpose()?,
             description: self.description.as_deref().map(Text::free),
-            player_layout: self
-                .player_layout
-                .as_deref()
-                .map(|p| Text::name("player_layout", p))
-                .transpose()?,
+            player_layout: self.player_layout.as_deref().map(|p| Text::name("player_layout", p)).transpose()?,
             details,
+            settings: if self.settings == SettingsChange::default() {
+                None
+            } else {
+                let base = current.map(|c| c.settings.clone()).unwrap_or_default();
+                Some(self.settings.apply_to(ws, &base)?)
+            },
         })
     }
 }
@@ -77,6 +146,9 @@ impl CheckedFields {
         if let Some(v) = self.player_layout {
             course.player_layout = v;
         }
+        if let Some(v) = self.settings {
+            course.settings = v;
+        }
         for (k, v) in self.details {
             match v {
                 Some(v) => {
@@ -95,28 +167,18 @@ impl Workspace {
     pub(crate) fn free_course_id(&self, id: &str) -> Result<Arc<str>, Error> {
         let id = Text::identifier("course_id", id, limits::COURSE_ID)?;
         match self.course_ids.get(&id) {
-            Some(&holder) => Err(Error::Conflict {
-                field: "course_id",
-                value: id.to_string(),
-                holder,
-            }),
+            Some(&holder) => Err(Error::Conflict { field: "course_id", value: id.to_string(), holder }),
             None => Ok(id),
         }
     }
 
     /// Validates an `external_id` and checks it is free (or held by `owner`).
-    pub(crate) fn free_external_id(
-        &self,
-        id: &str,
-        owner: Option<CourseKey>,
-    ) -> Result<Arc<str>, Error> {
+    pub(crate) fn free_external_id(&self, id: &str, owner: Option<CourseKey>) -> Result<Arc<str>, Error> {
         let id = Text::identifier("external_id", id, limits::EXTERNAL_ID)?;
         match self.external_ids.get(&id) {
-            Some(&holder) if Some(holder) != owner => Err(Error::Conflict {
-                field: "external_id",
-                value: id.to_string(),
-                holder,
-            }),
+            Some(&holder) if Some(holder) != owner => {
+                Err(Error::Conflict { field: "external_id", value: id.to_string(), holder })
+            }
             _ => Ok(id),
         }
     }
@@ -161,6 +223,66 @@ macro_rules! course_field_setters {
 }
 pub(crate) use course_field_setters;
 
+/// Builder methods for course settings, shared by [`NewCourse`] and
+/// [`CourseChange`] (LMS-10).
+macro_rules! settings_setters {
+    ($ty:ty) => {
+        impl $ty {
+            /// Sets whether students can see the course.
+            pub fn availability(mut self, availability: Availability) -> Self {
+                self.fields.settings.availability = Some(availability);
+                self
+            }
+
+            /// Sets how long the course runs (a date range must not end
+            /// before it starts; a fixed number of days is at least 1).
+            pub fn duration(mut self, duration: Duration) -> Self {
+                self.fields.settings.duration = Some(duration);
+                self
+            }
+
+            /// Sets how students join (a self-enrollment window must not end
+            /// before it starts).
+            pub fn enrollment(mut self, enrollment: Enrollment) -> Self {
+                self.fields.settings.enrollment = Some(enrollment);
+                self
+            }
+
+            /// Sets the language pack, e.g. `en_US` (`None` for the default).
+            pub fn locale(mut self, locale: Option<&str>) -> Self {
+                self.fields.settings.locale = Some(locale.map(str::to_string));
+                self
+            }
+
+            /// Sets whether guests may enter.
+            pub fn guest_access(mut self, allowed: bool) -> Self {
+                self.fields.settings.guest_access = Some(allowed);
+                self
+            }
+
+            /// Sets whether observers may enter.
+            pub fn observer_access(mut self, allowed: bool) -> Self {
+                self.fields.settings.observer_access = Some(allowed);
+                self
+            }
+
+            /// Sets the banner image, a media asset of the library (`None`
+            /// for none).
+            pub fn banner_image(mut self, media: Option<MediaKey>) -> Self {
+                self.fields.settings.banner_image = Some(media);
+                self
+            }
+
+            /// Sets the navigation style of the course menu (`None` for the
+            /// default).
+            pub fn navigation(mut self, style: Option<&str>) -> Self {
+                self.fields.settings.navigation = Some(style.map(str::to_string));
+                self
+            }
+        }
+    };
+}
+
 /// A course to create with [`Workspace::create_course`].
 ///
 /// ```
@@ -181,24 +303,14 @@ impl NewCourse {
     pub fn new(course_id: impl Into<String>, title: impl Into<String>) -> Self {
         NewCourse {
             course_id: course_id.into(),
-            fields: CourseFields {
-                title: Some(title.into()),
-                ..CourseFields::default()
-            },
+            fields: CourseFields { title: Some(title.into()), ..CourseFields::default() },
         }
     }
 
-    pub(crate) fn into_record(
-        self,
-        ws: &Workspace,
-        creator: crate::UserKey,
-    ) -> Result<Course, Error> {
+    pub(crate) fn into_record(self, ws: &Workspace, creator: crate::UserKey) -> Result<Course, Error> {
         let course_id = ws.free_course_id(&self.course_id)?;
         let mut fields = self.fields;
-        let external = fields
-            .external_id
-            .get_or_insert_with(|| course_id.to_string())
-            .clone();
+        let external = fields.external_id.get_or_insert_with(|| course_id.to_string()).clone();
         let checked = fields.check(ws, None)?;
         let mut course = Course {
             pk: 0,
@@ -222,6 +334,7 @@ impl NewCourse {
 }
 
 course_field_setters!(NewCourse);
+settings_setters!(NewCourse);
 
 /// A change to a course's own data, for [`Workspace::update_course`]. Fields
 /// not set keep their value. The `course_id` never changes.
@@ -244,3 +357,4 @@ impl CourseChange {
 }
 
 course_field_setters!(CourseChange);
+settings_setters!(CourseChange);

@@ -4,8 +4,7 @@
 use super::{CourseChange, NewCourse, check_position};
 use crate::data::Text;
 use crate::{
-    Action, Course, CourseKey, CourseStyle, Entity, Error, LearningObject, LoKey, StyleKey,
-    UserKey, Workspace,
+    Action, Course, CourseKey, CourseStyle, Entity, Error, LearningObject, LoKey, StyleKey, UserKey, Workspace,
 };
 use imbl::{OrdSet, Vector};
 
@@ -49,12 +48,7 @@ impl Workspace {
 
     /// Changes a course's own data: title, description, player layout,
     /// details, `external_id` (SHR-6: the change stays in this course).
-    pub fn update_course(
-        &mut self,
-        actor: UserKey,
-        course: CourseKey,
-        change: CourseChange,
-    ) -> Result<(), Error> {
+    pub fn update_course(&mut self, actor: UserKey, course: CourseKey, change: CourseChange) -> Result<(), Error> {
         self.course(course)?;
         self.require(actor, Action::EditCourse(course))?;
         let checked = change.fields.check(self, Some(course))?;
@@ -87,11 +81,7 @@ impl Workspace {
                 lo.used_in.remove(&course);
             }
         }
-        for (_, lo) in self
-            .los
-            .iter_mut()
-            .filter(|(_, lo)| lo.parent == Some(course))
-        {
+        for (_, lo) in self.los.iter_mut().filter(|(_, lo)| lo.parent == Some(course)) {
             lo.parent = None;
         }
         if !record.styles.is_empty() {
@@ -112,12 +102,7 @@ impl Workspace {
 
     /// Assigns a user to a course: an Author may then edit it, a Reviewer
     /// read it.
-    pub fn assign_user(
-        &mut self,
-        actor: UserKey,
-        course: CourseKey,
-        user: UserKey,
-    ) -> Result<(), Error> {
+    pub fn assign_user(&mut self, actor: UserKey, course: CourseKey, user: UserKey) -> Result<(), Error> {
         self.course(course)?;
         self.require(actor, Action::EditCourse(course))?;
         self.user(user)?;
@@ -131,12 +116,7 @@ impl Workspace {
     }
 
     /// Takes a user's assignment to a course away.
-    pub fn unassign_user(
-        &mut self,
-        actor: UserKey,
-        course: CourseKey,
-        user: UserKey,
-    ) -> Result<(), Error> {
+    pub fn unassign_user(&mut self, actor: UserKey, course: CourseKey, user: UserKey) -> Result<(), Error> {
         self.course(course)?;
         self.require(actor, Action::EditCourse(course))?;
         self.user(user)?;
@@ -160,11 +140,7 @@ impl Workspace {
     ) -> Result<StyleKey, Error> {
         self.course(course)?;
         self.require(actor, Action::EditCourse(course))?;
-        let style = CourseStyle {
-            course,
-            name: Text::name("name", name)?,
-            css: Text::free(css),
-        };
+        let style = CourseStyle { course, name: Text::name("name", name)?, css: Text::free(css) };
         let key = self.styles.insert(style);
         if let Some(c) = self.courses.get_mut(course) {
             c.styles.push_back(key);
@@ -235,12 +211,7 @@ impl Workspace {
     /// Removes a learning object from one course. Every other course that
     /// includes it keeps it, with all its pages (SHR-4); the LO itself lives
     /// on and can be added again.
-    pub fn remove_learning_object(
-        &mut self,
-        actor: UserKey,
-        course: CourseKey,
-        lo: LoKey,
-    ) -> Result<(), Error> {
+    pub fn remove_learning_object(&mut self, actor: UserKey, course: CourseKey, lo: LoKey) -> Result<(), Error> {
         let at = self.lo_position(actor, course, lo)?;
         if let Some(c) = self.courses.get_mut(course) {
             c.los.remove(at);
@@ -277,22 +248,13 @@ impl Workspace {
     pub fn delete_learning_object(&mut self, actor: UserKey, lo: LoKey) -> Result<(), Error> {
         let record = self.learning_object(lo)?;
         self.require(actor, Action::DeleteLearningObject(lo))?;
-        let linked = self.courses.iter().filter(|(_, c)| {
-            c.tools
-                .iter()
-                .any(|i| i.link == Some(crate::ToolLink::Content(lo)))
-        });
+        let linked =
+            self.courses.iter().filter(|(_, c)| c.tools.iter().any(|i| i.link == Some(crate::ToolLink::Content(lo))));
         let mut used_by: Vec<Entity> = record.used_in.iter().map(|c| Entity::Course(*c)).collect();
-        let linked: Vec<Entity> = linked
-            .map(|(k, _)| Entity::Course(k))
-            .filter(|e| !used_by.contains(e))
-            .collect();
+        let linked: Vec<Entity> = linked.map(|(k, _)| Entity::Course(k)).filter(|e| !used_by.contains(e)).collect();
         used_by.extend(linked);
         if !used_by.is_empty() {
-            return Err(Error::InUse {
-                entity: lo.into(),
-                used_by,
-            });
+            return Err(Error::InUse { entity: lo.into(), used_by });
         }
         for page in record.pages.clone().iter() {
             self.remove_page(*page);

@@ -3,9 +3,7 @@
 //! one is seen by every page that references it (GLB-2).
 
 use crate::data::Text;
-use crate::{
-    Action, Error, LibraryEntry, LibraryItem, MediaKey, ResourceKey, TermKey, UserKey, Workspace,
-};
+use crate::{Action, Error, LibraryEntry, LibraryItem, MediaKey, ResourceKey, TermKey, UserKey, Workspace};
 
 impl Workspace {
     /// Adds a media asset (an image, a video, a sound) to the library.
@@ -17,24 +15,14 @@ impl Workspace {
 
     /// Adds a resource (a document, a link) to the library.
     /// Needs an Administrator or an Author.
-    pub fn add_resource(
-        &mut self,
-        actor: UserKey,
-        name: &str,
-        location: &str,
-    ) -> Result<ResourceKey, Error> {
+    pub fn add_resource(&mut self, actor: UserKey, name: &str, location: &str) -> Result<ResourceKey, Error> {
         let entry = self.new_entry(actor, name, location)?;
         Ok(self.resources.insert(entry))
     }
 
     /// Adds a glossary term to the library.
     /// Needs an Administrator or an Author.
-    pub fn add_glossary_term(
-        &mut self,
-        actor: UserKey,
-        term: &str,
-        definition: &str,
-    ) -> Result<TermKey, Error> {
+    pub fn add_glossary_term(&mut self, actor: UserKey, term: &str, definition: &str) -> Result<TermKey, Error> {
         let entry = self.new_entry(actor, term, definition)?;
         Ok(self.terms.insert(entry))
     }
@@ -79,20 +67,13 @@ impl Workspace {
     /// a course's banner image, a course's glossary list. The error names
     /// every such page and course, and nothing changes (GLB-3).
     /// O(pages + courses).
-    pub fn delete_library_item(
-        &mut self,
-        actor: UserKey,
-        item: impl Into<LibraryItem>,
-    ) -> Result<(), Error> {
+    pub fn delete_library_item(&mut self, actor: UserKey, item: impl Into<LibraryItem>) -> Result<(), Error> {
         let item = item.into();
         self.library_entry(item)?;
         self.require(actor, Action::EditLibrary)?;
         let used_by = self.users_of(item);
         if !used_by.is_empty() {
-            return Err(Error::InUse {
-                entity: item.into(),
-                used_by,
-            });
+            return Err(Error::InUse { entity: item.into(), used_by });
         }
         match item {
             LibraryItem::Media(k) => drop(self.media.remove(k)),
@@ -104,10 +85,7 @@ impl Workspace {
 
     fn new_entry(&self, actor: UserKey, name: &str, content: &str) -> Result<LibraryEntry, Error> {
         self.require(actor, Action::EditLibrary)?;
-        Ok(LibraryEntry {
-            name: Text::name("name", name)?,
-            content: Text::free(content),
-        })
+        Ok(LibraryEntry { name: Text::name("name", name)?, content: Text::free(content) })
     }
 
     fn entry_mut(&mut self, item: LibraryItem) -> Option<&mut LibraryEntry> {

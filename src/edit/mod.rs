@@ -10,11 +10,13 @@ mod content;
 mod course_fields;
 mod courses;
 mod library;
+mod tools;
 mod users;
 
 pub use content::{NewPage, PageDraft, PageEdit};
 pub use course_fields::{CourseChange, NewCourse};
 pub(crate) use course_fields::{CourseFields, course_field_setters};
+pub use tools::ToolDraft;
 
 use crate::CourseKey;
 use imbl::OrdSet;
@@ -59,16 +61,9 @@ impl Reach {
 /// Checks that `at` is a valid position in a list of `len` items (`len`
 /// itself too when `append_ok`, to insert at the end).
 pub(crate) fn check_position(at: usize, len: usize, append_ok: bool) -> Result<(), crate::Error> {
-    let last = if append_ok {
-        len
-    } else {
-        len.saturating_sub(1)
-    };
+    let last = if append_ok { len } else { len.saturating_sub(1) };
     if at > last || (!append_ok && len == 0) {
-        return Err(crate::Error::invalid(
-            "position",
-            format!("{at} is out of range for a list of {len}"),
-        ));
+        return Err(crate::Error::invalid("position", format!("{at} is out of range for a list of {len}")));
     }
     Ok(())
 }

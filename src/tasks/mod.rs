@@ -58,12 +58,13 @@ impl Workspace {
     /// and no content; it can be read, not edited, until the task ends.
     ///
     /// ```
-    /// use coursecopy::{CopyRequest, CopyTarget, NewCourse, TaskState, Workspace};
+    /// use coursecopy::{CopyRequest, CopyTarget, CourseRef, NewCourse, TaskState, Workspace};
     ///
     /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
     /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
     /// let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "BIO-102".into() });
-    /// let task = ws.request_copy(admin, &"courseId:BIO-101".parse()?, &request)?;
+    /// let source: CourseRef = "courseId:BIO-101".parse()?;
+    /// let task = ws.request_copy(admin, source, &request)?;
     /// assert!(matches!(ws.task_status(task)?.state, TaskState::Queued { position: 1 }));
     /// ws.run_all_tasks();
     /// assert!(matches!(ws.task_status(task)?.state, TaskState::Complete { .. }));
@@ -72,10 +73,10 @@ impl Workspace {
     pub fn request_copy(
         &mut self,
         actor: UserKey,
-        source: &CourseRef,
+        source: impl Into<CourseRef>,
         request: &CopyRequest,
     ) -> Result<TaskKey, Error> {
-        let plan = self.plan_request(actor, source, request)?;
+        let plan = self.plan_request(actor, &source.into(), request)?;
         let job = CopyJob::start(self, plan);
         let target = job.target;
         let pins = job.pinned_los();
@@ -100,13 +101,9 @@ impl Workspace {
     pub fn task_status(&self, task: TaskKey) -> Result<TaskStatus, Error> {
         let t = self.tasks.get(task).ok_or(Error::not_found(task))?;
         let state = match &t.phase {
-            Phase::Queued => TaskState::Queued {
-                position: self
-                    .queue
-                    .iter()
-                    .position(|k| *k == task)
-                    .map_or(0, |p| p + 1),
-            },
+            Phase::Queued => {
+                TaskState::Queued { position: self.queue.iter().position(|k| *k == task).map_or(0, |p| p + 1) }
+            }
             Phase::Running => TaskState::Running { percent: t.percent },
             Phase::Finished(state) => state.clone(),
         };
@@ -135,10 +132,7 @@ impl Workspace {
     pub fn set_task_limit(&mut self, actor: UserKey, limit: usize) -> Result<(), Error> {
         self.require(actor, Action::ManageUsers)?;
         if limit == 0 {
-            return Err(Error::invalid(
-                "limit",
-                "at least one task must be able to run",
-            ));
+            return Err(Error::invalid("limit", "at least one task must be able to run"));
         }
         self.task_limit = limit;
         Ok(())
@@ -164,8 +158,7 @@ impl Workspace {
                 }
                 left -= self.step_task(task, slice.min(left));
             }
-            self.running
-                .retain(|t| matches!(self.tasks.get(*t).map(|t| &t.phase), Some(Phase::Running)));
+            self.running.retain(|t| matches!(self.tasks.get(*t).map(|t| &t.phase), Some(Phase::Running)));
             self.start_queued();
         }
         budget - left
@@ -185,10 +178,7 @@ impl Workspace {
         let requester = t.job.as_ref().map(|j| j.requester);
         if requester != Some(actor) {
             self.require(actor, Action::ManageUsers)
-                .map_err(|_| Error::Forbidden {
-                    user: actor,
-                    action: Action::CancelTask(task),
-                })?;
+                .map_err(|_| Error::Forbidden { user: actor, action: Action::CancelTask(task) })?;
         } else {
             self.user(actor)?;
         }
@@ -218,19 +208,10 @@ impl Workspace {
         let Some(mut job) = self.tasks.get_mut(task).and_then(|t| t.job.take()) else {
             return 0;
         };
-        let right = if job.new_target {
-            Action::CreateCourse
-        } else {
-            Action::EditCourse(job.target)
-        };
+        let right = if job.new_target { Action::CreateCourse } else { Action::EditCourse(job.target) };
         if let Err(refused) = self.require_ignoring_busy(job.requester, right) {
             self.put_job(task, job);
-            self.end_task(
-                task,
-                TaskState::Incomplete {
-                    reason: refused.to_string(),
-                },
-            );
+            self.end_task(task, TaskState::Incomplete { reason: refused.to_string() });
             return 0;
         }
         let used = job.run(self, budget);
@@ -266,10 +247,7 @@ impl Workspace {
             return;
         };
         let job = t.job.take();
-        let completed = matches!(
-            state,
-            TaskState::Complete { .. } | TaskState::CompleteWithErrors { .. }
-        );
+        let completed = matches!(state, TaskState::Complete { .. } | TaskState::CompleteWithErrors { .. });
         if completed {
             t.percent = 100;
         }

@@ -3,6 +3,8 @@
 //! resource and a style applied to one page.
 #![allow(dead_code)]
 
+pub mod lms;
+
 use coursecopy::*;
 
 pub struct World {
@@ -33,70 +35,18 @@ pub fn world() -> World {
         )
         .unwrap();
     ws.assign_user(author, course, reviewer).unwrap();
-    let image = ws
-        .add_media(author, "goggles.png", "files/goggles.png")
-        .unwrap();
-    let other_image = ws
-        .add_media(author, "gloves.png", "files/gloves.png")
-        .unwrap();
-    let term = ws
-        .add_glossary_term(author, "PPE", "Personal protective equipment")
-        .unwrap();
-    let resource = ws
-        .add_resource(author, "Checklist", "files/checklist.pdf")
-        .unwrap();
-    let style = ws
-        .create_style(author, course, "Warning", ".warning { color: red }")
-        .unwrap();
-    let intro = ws
-        .create_learning_object(author, course, "Introduction", "Why safety")
-        .unwrap();
-    let gear = ws
-        .create_learning_object(author, course, "Protective gear", "What to wear")
-        .unwrap();
-    ws.add_page(
-        author,
-        course,
-        intro,
-        PageDraft::new("Welcome", "Welcome to the lab.").item(term),
-    )
-    .unwrap();
-    ws.add_page(
-        author,
-        course,
-        intro,
-        PageDraft::new("Rules", "Never eat in the lab.").style(style),
-    )
-    .unwrap();
-    ws.add_page(
-        author,
-        course,
-        gear,
-        PageDraft::new("Goggles", "Wear goggles.")
-            .item(image)
-            .item(term),
-    )
-    .unwrap();
-    ws.add_page(
-        author,
-        course,
-        gear,
-        PageDraft::new("Checklist", "Tick every box.").item(resource),
-    )
-    .unwrap();
-    World {
-        ws,
-        admin,
-        author,
-        reviewer,
-        course,
-        los: vec![intro, gear],
-        image,
-        other_image,
-        term,
-        resource,
-        style,
-    }
+    let image = ws.add_media(author, "goggles.png", "files/goggles.png").unwrap();
+    let other_image = ws.add_media(author, "gloves.png", "files/gloves.png").unwrap();
+    let term = ws.add_glossary_term(author, "PPE", "Personal protective equipment").unwrap();
+    let resource = ws.add_resource(author, "Checklist", "files/checklist.pdf").unwrap();
+    let style = ws.create_style(author, course, "Warning", ".warning { color: red }").unwrap();
+    let intro = ws.create_learning_object(author, course, "Introduction", "Why safety").unwrap();
+    let gear = ws.create_learning_object(author, course, "Protective gear", "What to wear").unwrap();
+    ws.add_page(author, course, intro, PageDraft::new("Welcome", "Welcome to the lab.").item(term)).unwrap();
+    ws.add_page(author, course, intro, PageDraft::new("Rules", "Never eat in the lab.").style(style)).unwrap();
+    ws.add_page(author, course, gear, PageDraft::new("Goggles", "Wear goggles.").item(image).item(term)).unwrap();
+    ws.add_page(author, course, gear, PageDraft::new("Checklist", "Tick every box.").item(resource)).unwrap();
+    World { ws, admin, author, reviewer, course, los: vec![intro, gear], image, other_image, term, resource, style }
 }
 
 /// What a person sees of a course: LO titles, and per LO the pages as
@@ -113,21 +63,9 @@ pub fn outline(ws: &Workspace, course: CourseKey) -> Outline {
                 .pages()
                 .map(|p| {
                     let page = ws.page(p).unwrap();
-                    let style = page
-                        .style()
-                        .map(|s| ws.style(s).unwrap().name().to_string());
-                    let items = ws
-                        .page_items(p)
-                        .unwrap()
-                        .into_iter()
-                        .map(|(_, e)| e.name().to_string())
-                        .collect();
-                    (
-                        page.title().to_string(),
-                        page.body().to_string(),
-                        style,
-                        items,
-                    )
+                    let style = page.style().map(|s| ws.style(s).unwrap().name().to_string());
+                    let items = ws.page_items(p).unwrap().into_iter().map(|(_, e)| e.name().to_string()).collect();
+                    (page.title().to_string(), page.body().to_string(), style, items)
                 })
                 .collect();
             (record.title().to_string(), pages)
@@ -143,19 +81,12 @@ pub fn page_at(ws: &Workspace, course: CourseKey, lo: usize, page: usize) -> Pag
 
 /// The LO at `lo` of a course.
 pub fn lo_at(ws: &Workspace, course: CourseKey, lo: usize) -> LoKey {
-    ws.course(course)
-        .unwrap()
-        .learning_objects()
-        .nth(lo)
-        .unwrap()
+    ws.course(course).unwrap().learning_objects().nth(lo).unwrap()
 }
 
 /// Page titles of a course, LO by LO.
 pub fn titles(ws: &Workspace, course: CourseKey) -> Vec<Vec<String>> {
-    outline(ws, course)
-        .into_iter()
-        .map(|(_, pages)| pages.into_iter().map(|p| p.0).collect())
-        .collect()
+    outline(ws, course).into_iter().map(|(_, pages)| pages.into_iter().map(|p| p.0).collect()).collect()
 }
 
 pub fn lo_list(ws: &Workspace, course: CourseKey) -> Vec<LoKey> {

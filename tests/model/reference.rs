@@ -289,10 +289,7 @@ pub struct Model {
 
 fn get<V>(list: &[Option<V>], r: R, ent: fn(R) -> Ent) -> Result<&V, Fail> {
     match r {
-        R::Id(i) => list
-            .get(i)
-            .and_then(Option::as_ref)
-            .ok_or(Fail::NotFound(ent(r))),
+        R::Id(i) => list.get(i).and_then(Option::as_ref).ok_or(Fail::NotFound(ent(r))),
         R::Foreign => Err(Fail::NotFound(ent(r))),
     }
 }
@@ -306,31 +303,18 @@ fn id(r: R) -> Id {
 
 fn valid_name(field: &'static str, s: &str) -> Result<(), Fail> {
     let ok = !s.trim().is_empty() && !s.chars().any(char::is_control) && s.chars().count() <= 333;
-    if ok {
-        Ok(())
-    } else {
-        Err(Fail::Invalid(field))
-    }
+    if ok { Ok(()) } else { Err(Fail::Invalid(field)) }
 }
 
 fn valid_identifier(field: &'static str, s: &str, max: usize) -> Result<(), Fail> {
-    let ok = !s.is_empty()
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        && s.chars().count() <= max;
-    if ok {
-        Ok(())
-    } else {
-        Err(Fail::Invalid(field))
-    }
+    let ok = !s.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control()) && s.chars().count() <= max;
+    if ok { Ok(()) } else { Err(Fail::Invalid(field)) }
 }
 
 impl Model {
     pub fn new(admin: &str) -> Self {
         Model {
-            users: vec![User {
-                name: admin.into(),
-                role: Role::Administrator,
-            }],
+            users: vec![User { name: admin.into(), role: Role::Administrator }],
             courses: vec![],
             los: vec![],
             pages: vec![],
@@ -382,13 +366,7 @@ impl Model {
 
     /// The courses whose LO list holds `lo`: "where used", by scanning.
     pub fn used_in(&self, lo: Id) -> BTreeSet<Id> {
-        (0..self.courses.len())
-            .filter(|c| {
-                self.courses[*c]
-                    .as_ref()
-                    .is_some_and(|c| c.los.contains(&lo))
-            })
-            .collect()
+        (0..self.courses.len()).filter(|c| self.courses[*c].as_ref().is_some_and(|c| c.los.contains(&lo))).collect()
     }
 
     fn holder(&self, f: impl Fn(&Course) -> bool) -> Option<Id> {
@@ -398,8 +376,7 @@ impl Model {
     // ---- rights (ACC-1) ------------------------------------------------
 
     fn member(&self, c: R, u: Id) -> bool {
-        self.course(c)
-            .is_ok_and(|c| c.created_by == u || c.assigned.contains(&u))
+        self.course(c).is_ok_and(|c| c.created_by == u || c.assigned.contains(&u))
     }
 
     /// The actor exists and may do `act`.
@@ -418,11 +395,7 @@ impl Model {
                 None => admin,
             },
         };
-        if ok {
-            Ok(())
-        } else {
-            Err(Fail::Forbidden(actor, act))
-        }
+        if ok { Ok(()) } else { Err(Fail::Forbidden(actor, act)) }
     }
 
     /// `actor` may change `lo` through course `via` (edit rights there, and
@@ -455,26 +428,13 @@ impl Model {
 
     fn check_position(at: usize, len: usize, append_ok: bool) -> Result<(), Fail> {
         let ok = if append_ok { at <= len } else { at < len };
-        if ok {
-            Ok(())
-        } else {
-            Err(Fail::Invalid("position"))
-        }
+        if ok { Ok(()) } else { Err(Fail::Invalid("position")) }
     }
 
     fn derive_course_id(&self, base: &str) -> String {
         (1..)
-            .map(|n| {
-                if n == 1 {
-                    format!("{base}-copy")
-                } else {
-                    format!("{base}-copy-{n}")
-                }
-            })
-            .find(|id| {
-                self.holder(|c| &c.course_id == id || &c.external_id == id)
-                    .is_none()
-            })
+            .map(|n| if n == 1 { format!("{base}-copy") } else { format!("{base}-copy-{n}") })
+            .find(|id| self.holder(|c| &c.course_id == id || &c.external_id == id).is_none())
             .unwrap()
     }
 
@@ -485,29 +445,18 @@ impl Model {
             T::CreateUser { actor, name, role } => {
                 self.may(actor, Act::ManageUsers)?;
                 valid_name("name", name)?;
-                self.users.push(User {
-                    name: name.into(),
-                    role,
-                });
+                self.users.push(User { name: name.into(), role });
             }
             T::SetRole { actor, user, role } => {
                 let current = self.user(user)?.role;
                 self.may(actor, Act::ManageUsers)?;
-                let admins = self
-                    .users
-                    .iter()
-                    .filter(|u| u.role == Role::Administrator)
-                    .count();
+                let admins = self.users.iter().filter(|u| u.role == Role::Administrator).count();
                 if current == Role::Administrator && role != Role::Administrator && admins == 1 {
                     return Err(Fail::Invalid("role"));
                 }
                 self.users[id(user)].role = role;
             }
-            T::CreateCourse {
-                actor,
-                course_id,
-                title,
-            } => {
+            T::CreateCourse { actor, course_id, title } => {
                 self.may(actor, Act::CreateCourse)?;
                 valid_identifier("course_id", course_id, 100)?;
                 if let Some(h) = self.holder(|c| c.course_id == course_id) {
@@ -529,20 +478,12 @@ impl Model {
                     copied_from: None,
                 }));
             }
-            T::UpdateCourse {
-                actor,
-                course,
-                title,
-                external_id,
-            } => {
+            T::UpdateCourse { actor, course, title, external_id } => {
                 self.course(course)?;
                 self.may(actor, Act::Edit(course))?;
                 if let Some(ext) = external_id {
                     valid_identifier("external_id", ext, 256)?;
-                    if let Some(h) = self
-                        .holder(|c| c.external_id == ext)
-                        .filter(|h| *h != id(course))
-                    {
+                    if let Some(h) = self.holder(|c| c.external_id == ext).filter(|h| *h != id(course)) {
                         return Err(Fail::Conflict("external_id", ext.into(), h));
                     }
                 }
@@ -562,12 +503,7 @@ impl Model {
                 self.may(actor, Act::Edit(course))?;
                 let c = id(course);
                 let record = self.courses[c].take().unwrap();
-                for lo in self
-                    .los
-                    .iter_mut()
-                    .flatten()
-                    .filter(|lo| lo.parent == Some(c))
-                {
+                for lo in self.los.iter_mut().flatten().filter(|lo| lo.parent == Some(c)) {
                     lo.parent = None;
                 }
                 for s in &record.styles {
@@ -579,16 +515,7 @@ impl Model {
                     }
                 }
             }
-            T::Assign {
-                actor,
-                course,
-                user,
-            }
-            | T::Unassign {
-                actor,
-                course,
-                user,
-            } => {
+            T::Assign { actor, course, user } | T::Unassign { actor, course, user } => {
                 self.course(course)?;
                 self.may(actor, Act::Edit(course))?;
                 self.user(user)?;
@@ -610,26 +537,15 @@ impl Model {
                     set.remove(&id(user));
                 }
             }
-            T::CreateStyle {
-                actor,
-                course,
-                name,
-            } => {
+            T::CreateStyle { actor, course, name } => {
                 self.course(course)?;
                 self.may(actor, Act::Edit(course))?;
                 valid_name("name", name)?;
-                self.styles.push(Some(Style {
-                    course: id(course),
-                    name: name.into(),
-                }));
+                self.styles.push(Some(Style { course: id(course), name: name.into() }));
                 let s = self.styles.len() - 1;
                 self.courses[id(course)].as_mut().unwrap().styles.push(s);
             }
-            T::CreateLo {
-                actor,
-                course,
-                title,
-            } => {
+            T::CreateLo { actor, course, title } => {
                 self.course(course)?;
                 self.may(actor, Act::Edit(course))?;
                 valid_name("title", title)?;
@@ -643,24 +559,14 @@ impl Model {
                 let lo = self.los.len() - 1;
                 self.courses[id(course)].as_mut().unwrap().los.push(lo);
             }
-            T::EditLo {
-                actor,
-                via,
-                lo,
-                title,
-            } => {
+            T::EditLo { actor, via, lo, title } => {
                 self.course(via)?;
                 self.lo(lo)?;
                 self.reach(actor, via, id(lo), Ent::Lo(lo))?;
                 valid_name("title", title)?;
                 self.los[id(lo)].as_mut().unwrap().title = title.into();
             }
-            T::AddLo {
-                actor,
-                course,
-                lo,
-                at,
-            } => {
+            T::AddLo { actor, course, lo, at } => {
                 let len = self.course(course)?.los.len();
                 self.may(actor, Act::Edit(course))?;
                 let parent = self.lo(lo)?.parent;
@@ -672,16 +578,9 @@ impl Model {
                 }
                 let at = at.unwrap_or(len);
                 Self::check_position(at, len, true)?;
-                self.courses[id(course)]
-                    .as_mut()
-                    .unwrap()
-                    .los
-                    .insert(at, id(lo));
+                self.courses[id(course)].as_mut().unwrap().los.insert(at, id(lo));
             }
-            T::RemoveLo { actor, course, lo }
-            | T::MoveLo {
-                actor, course, lo, ..
-            } => {
+            T::RemoveLo { actor, course, lo } | T::MoveLo { actor, course, lo, .. } => {
                 self.course(course)?;
                 self.lo(lo)?;
                 self.may(actor, Act::Edit(course))?;
@@ -710,15 +609,7 @@ impl Model {
                     self.pages[p] = None;
                 }
             }
-            T::AddPage {
-                actor,
-                via,
-                lo,
-                title,
-                body,
-                style,
-                ref items,
-            } => {
+            T::AddPage { actor, via, lo, title, body, style, ref items } => {
                 self.course(via)?;
                 self.lo(lo)?;
                 self.reach(actor, via, id(lo), Ent::Lo(lo))?;
@@ -743,13 +634,7 @@ impl Model {
                 let p = self.pages.len() - 1;
                 self.los[id(lo)].as_mut().unwrap().pages.push(p);
             }
-            T::EditPage {
-                actor,
-                via,
-                page,
-                title,
-                body,
-            } => {
+            T::EditPage { actor, via, page, title, body } => {
                 let p = self.reach_page(actor, via, page)?;
                 if let Some(t) = title {
                     valid_name("title", t)?;
@@ -767,12 +652,7 @@ impl Model {
                 let lo = self.pages[p].take().unwrap().lo;
                 self.los[lo].as_mut().unwrap().pages.retain(|x| *x != p);
             }
-            T::MovePage {
-                actor,
-                via,
-                page,
-                to,
-            } => {
+            T::MovePage { actor, via, page, to } => {
                 let p = self.reach_page(actor, via, page)?;
                 let lo = self.pages[p].as_ref().unwrap().lo;
                 let list = &mut self.los[lo].as_mut().unwrap().pages;
@@ -780,24 +660,14 @@ impl Model {
                 list.retain(|x| *x != p);
                 list.insert(to, p);
             }
-            T::SetStyle {
-                actor,
-                via,
-                page,
-                style,
-            } => {
+            T::SetStyle { actor, via, page, style } => {
                 let p = self.reach_page(actor, via, page)?;
                 if let Some(s) = style {
                     self.check_style(s, via)?;
                 }
                 self.pages[p].as_mut().unwrap().style = style.map(id);
             }
-            T::Attach {
-                actor,
-                via,
-                page,
-                item,
-            } => {
+            T::Attach { actor, via, page, item } => {
                 let p = self.reach_page(actor, via, page)?;
                 self.item(item)?;
                 if self.pages[p].as_ref().unwrap().items.contains(&id(item)) {
@@ -805,13 +675,7 @@ impl Model {
                 }
                 self.pages[p].as_mut().unwrap().items.push(id(item));
             }
-            T::Replace {
-                actor,
-                via,
-                page,
-                old,
-                new,
-            } => {
+            T::Replace { actor, via, page, old, new } => {
                 let p = self.reach_page(actor, via, page)?;
                 let items = &self.pages[p].as_ref().unwrap().items;
                 let at = match old {
@@ -825,37 +689,20 @@ impl Model {
                 }
                 self.pages[p].as_mut().unwrap().items[at] = id(new);
             }
-            T::Detach {
-                actor,
-                via,
-                page,
-                item,
-            } => {
+            T::Detach { actor, via, page, item } => {
                 let p = self.reach_page(actor, via, page)?;
                 let items = &self.pages[p].as_ref().unwrap().items;
                 if !matches!(item, R::Id(i) if items.contains(&i)) {
                     return Err(Fail::NotIn(Ent::Item(item), Ent::Page(page)));
                 }
-                self.pages[p]
-                    .as_mut()
-                    .unwrap()
-                    .items
-                    .retain(|i| *i != id(item));
+                self.pages[p].as_mut().unwrap().items.retain(|i| *i != id(item));
             }
             T::CreateItem { actor, kind, name } => {
                 self.may(actor, Act::EditLibrary)?;
                 valid_name("name", name)?;
-                self.items.push(Some(Item {
-                    kind,
-                    name: name.into(),
-                    content: String::new(),
-                }));
+                self.items.push(Some(Item { kind, name: name.into(), content: String::new() }));
             }
-            T::UpdateItem {
-                actor,
-                item,
-                content,
-            } => {
+            T::UpdateItem { actor, item, content } => {
                 self.item(item)?;
                 self.may(actor, Act::EditLibrary)?;
                 self.items[id(item)].as_mut().unwrap().content = content.into();
@@ -864,11 +711,7 @@ impl Model {
                 self.item(item)?;
                 self.may(actor, Act::EditLibrary)?;
                 let users: BTreeSet<Ent> = (0..self.pages.len())
-                    .filter(|p| {
-                        self.pages[*p]
-                            .as_ref()
-                            .is_some_and(|p| p.items.contains(&id(item)))
-                    })
+                    .filter(|p| self.pages[*p].as_ref().is_some_and(|p| p.items.contains(&id(item))))
                     .map(|p| Ent::Page(R::Id(p)))
                     .collect();
                 if !users.is_empty() {
@@ -876,14 +719,7 @@ impl Model {
                 }
                 self.items[id(item)] = None;
             }
-            T::Copy {
-                actor,
-                source,
-                mode,
-                course_id,
-                title,
-                keep_authors,
-            } => {
+            T::Copy { actor, source, mode, course_id, title, keep_authors } => {
                 let src = self.course(source)?.clone();
                 self.may(actor, Act::Read(source))?;
                 self.may(actor, Act::CreateCourse)?;
@@ -912,11 +748,7 @@ impl Model {
                     external_id: new_id,
                     title: title.map_or(src.title.clone(), String::from),
                     created_by: u,
-                    assigned: if keep_authors {
-                        src.assigned.clone()
-                    } else {
-                        BTreeSet::from([u])
-                    },
+                    assigned: if keep_authors { src.assigned.clone() } else { BTreeSet::from([u]) },
                     los: vec![],
                     styles: vec![],
                     copied_from: Some(id(source)),
@@ -945,21 +777,11 @@ impl Model {
         let mut pages = vec![];
         for p in source.pages {
             let page = self.pages[p].clone().unwrap();
-            self.pages.push(Some(Page {
-                style: None,
-                lo: new_lo,
-                origin: Some(p),
-                ..page
-            }));
+            self.pages.push(Some(Page { style: None, lo: new_lo, origin: Some(p), ..page }));
             pages.push(self.pages.len() - 1);
         }
-        self.los[new_lo] = Some(Lo {
-            title: source.title,
-            parent: Some(into),
-            pages,
-            origin: Some(lo),
-            used_in: BTreeSet::new(),
-        });
+        self.los[new_lo] =
+            Some(Lo { title: source.title, parent: Some(into), pages, origin: Some(lo), used_in: BTreeSet::new() });
         new_lo
     }
 

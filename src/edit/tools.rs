@@ -1,0 +1,172 @@
+//! Course tools: add and remove the light records of SPEC section 6.
+
+use crate::data::{Category, LinkKind, Post, Text, ToolId, ToolItem, ToolLink};
+use crate::{Action, CourseKey, Entity, Error, UserKey, Workspace};
+use imbl::{OrdMap, OrdSet, Vector};
+
+/// A tool item to add with [`Workspace::add_tool`].
+///
+/// ```
+/// use coursecopy::{Category, ToolDraft};
+/// let quiz = ToolDraft::new(Category::Assessments, "Quiz 1");
+/// let forum = ToolDraft::new(Category::Discussions, "Questions").body("Ask here");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToolDraft {
+    category: Category,
+    title: String,
+    body: String,
+    link: Option<ToolLink>,
+    posts: Vec<(UserKey, String, bool)>,
+    groups: Vec<(String, Vec<UserKey>)>,
+    grades: Vec<(UserKey, String)>,
+}
+
+impl ToolDraft {
+    /// An item of `category` with this title.
+    pub fn new(category: Category, title: impl Into<String>) -> Self {
+        ToolDraft {
+            category,
+            title: title.into(),
+            body: String::new(),
+            link: None,
+            posts: Vec::new(),
+            groups: Vec::new(),
+            grades: Vec::new(),
+        }
+    }
+
+    /// Sets the text.
+    pub fn body(mut self, body: impl Into<String>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Links the item: a gradebook column to an assessment, a rubric to a
+    /// column, a release rule or an alignment to a learning object, a
+    /// glossary entry to a term ([`Category::link_kind`]).
+    pub fn link(mut self, link: ToolLink) -> Self {
+        self.link = Some(link);
+        self
+    }
+
+    /// Adds a starter post to a forum.
+    pub fn post(mut self, author: UserKey, body: impl Into<String>) -> Self {
+        self.posts.push((author, body.into(), false));
+        self
+    }
+
+    /// Adds a reply to a forum.
+    pub fn reply(mut self, author: UserKey, body: impl Into<String>) -> Self {
+        self.posts.push((author, body.into(), true));
+        self
+    }
+
+    /// Adds a group, with its members, to a group set.
+    pub fn group(mut self, name: impl Into<String>, members: impl IntoIterator<Item = UserKey>) -> Self {
+        self.groups.push((name.into(), members.into_iter().collect()));
+        self
+    }
+
+    /// Records a user's grade in a gradebook column.
+    pub fn grade(mut self, user: UserKey, grade: impl Into<String>) -> Self {
+        self.grades.push((user, grade.into()));
+        self
+    }
+}
+
+impl Workspace {
+    /// Adds a tool item to a course; returns its id.
+    ///
+    /// Fails with [`Error::Invalid`] when the link does not fit the
+    /// category, or posts, groups or grades are given to a category that has
+    /// none; with [`Error::NotIn`] when the link names an item of another
+    /// category or course, or a learning object the course does not include;
+    /// with [`Error::NotFound`] for a missing term or user.
+    pub fn add_tool(&mut self, actor: UserKey, course: CourseKey, draft: ToolDraft) -> Result<ToolId, Error> {
+        let record = self.course(course)?;
+        self.require(actor, Action::EditCourse(course))?;
+        let title = Text::name("title", &draft.title)?;
+        if let Some(link) = draft.link {
+            match (link, draft.category.link_kind()) {
+                (ToolLink::Tool(t), Some(LinkKind::Tool(cat))) => {
+                    if !record.tools.get(t).is_some_and(|i| i.category == cat) {
+                        return Err(Error::not_in(Entity::Tool(course, t), course));
+                    }
+                }
+                (ToolLink::Content(lo), Some(LinkKind::Content)) => {
+                    self.learning_object(lo)?;
+                    if !record.los.contains(&lo) {
+                        return Err(Error::not_in(lo, course));
+                    }
+                }
+                (ToolLink::Term(t), Some(LinkKind::Term)) => {
+                    self.library_entry(t)?;
+                }
+                _ => {
+                    return Err(Error::invalid("link", format!("a {:?} item cannot link to {link:?}", draft.category)));
+                }
+            }
+        }
+        let only = |field: &'static str, given: bool, category: Category| {
+            if given && draft.category != category {
+                Err(Error::invalid(field, format!("only {category:?} items have {field}")))
+            } else {
+                Ok(())
+            }
+        };
+        only("posts", !draft.posts.is_empty(), Category::Discussions)?;
+        only("groups", !draft.groups.is_empty(), Category::GroupSettings)?;
+        only("grades", !draft.grades.is_empty(), Category::Gradebook)?;
+        let users = draft
+            .posts
+            .iter()
+            .map(|p| p.0)
+            .chain(draft.groups.iter().flat_map(|g| g.1.iter().copied()))
+            .chain(draft.grades.iter().map(|g| g.0));
+        for user in users {
+            self.user(user)?;
+        }
+        let mut groups = OrdMap::new();
+        for (name, members) in &draft.groups {
+            groups.insert(Text::name("group", name)?, members.iter().copied().collect::<OrdSet<_>>());
+        }
+        let item = |id| ToolItem {
+            id,
+            category: draft.category,
+            title,
+            body: Text::free(&draft.body),
+            link: draft.link,
+            posts: draft
+                .posts
+                .iter()
+                .map(|(author, body, reply)| Post { author: *author, body: Text::free(body), reply: *reply })
+                .collect::<Vector<_>>(),
+            groups,
+            grades: draft.grades.iter().map(|(u, g)| (*u, Text::free(g))).collect(),
+        };
+        let Some(course) = self.courses.get_mut(course) else {
+            return Err(Error::not_found(course));
+        };
+        let id = course.tools.allocate();
+        course.tools.items.push_back(item(id));
+        Ok(id)
+    }
+
+    /// Removes a tool item from a course. Items of the course that linked
+    /// to it lose that link.
+    pub fn remove_tool(&mut self, actor: UserKey, course: CourseKey, tool: ToolId) -> Result<(), Error> {
+        let at = self.course(course)?.tools.items.iter().position(|i| i.id == tool);
+        self.require(actor, Action::EditCourse(course))?;
+        let at = at.ok_or(Error::not_in(Entity::Tool(course, tool), course))?;
+        if let Some(c) = self.courses.get_mut(course) {
+            c.tools.items.remove(at);
+            for item in c.tools.items.iter_mut() {
+                if item.link == Some(ToolLink::Tool(tool)) {
+                    item.link = None;
+                }
+            }
+        }
+        Ok(())
+    }
+}

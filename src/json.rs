@@ -1,0 +1,402 @@
+//! The LMS's JSON forms (LMS-11), with the `serde` feature.
+//!
+//! - [`CopyRequest`] deserialises the body of the LMS's v2 copy request:
+//!   `targetCourse` with `courseId` (a new course) or `id` (an existing one:
+//!   `_12_1`, `courseId:X` or `externalId:X`); `copy` with one entry per
+//!   category, each a boolean or the string `"true"`/`"false"` (an entry left
+//!   out is not copied; `copy` left out, or `null`, copies everything); and,
+//!   beyond the LMS, an optional `mode`, `"Share"` or `"Duplicate"`.
+//! - [`CourseChange`] deserialises the body of the LMS's v3 course PATCH:
+//!   `externalId`, `name`, `description`, `availability` (`available`, and
+//!   `duration` with `type`, `start`, `end`, `daysOfUse`), `enrollment`
+//!   (`type`, `start`, `end`, `accessCode`), `locale` (`id`), `allowGuests`,
+//!   `allowObservers`. A `courseId` other than the course's own is refused
+//!   when the change is applied (LMS-10).
+//! - [`TaskStatus`] serialises like the LMS's task object: `id`, `status`,
+//!   `percentComplete`, `started`, plus `queuePosition`, `reason` or
+//!   `errors` where they apply.
+//!
+//! Keys these forms do not know are ignored, so newer LMS bodies still
+//! load. A malformed value gives an error that names its field as a path
+//! (`copy.discussions`, `availability.duration.end`), never a panic.
+
+use crate::copy::{CopyRequest, CopySelection, CopyTarget, CourseRef, Discussions, SettingsSelection};
+use crate::data::{Availability, Duration, Enrollment, Timestamp};
+use crate::{CopyMode, CourseChange, TaskState, TaskStatus};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::fmt;
+use std::sync::Arc;
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+}
+
+/// Reads a leaf value, naming `path` in any error.
+fn leaf<'de, T: Deserialize<'de>, A: MapAccess<'de>>(map: &mut A, path: &str) -> Result<T, A::Error> {
+    map.next_value::<T>().map_err(|e| de::Error::custom(format_args!("{path}: {e}")))
+}
+
+fn bad<E: de::Error>(path: &str, message: impl fmt::Display) -> E {
+    E::custom(format_args!("{path}: {message}"))
+}
+
+/// One of a fixed set of names, as a string.
+fn choice<E: de::Error, T: Copy>(path: &str, given: &str, options: &[(&str, T)]) -> Result<T, E> {
+    options.iter().find(|(name, _)| name.eq_ignore_ascii_case(given)).map(|(_, v)| *v).ok_or_else(|| {
+        let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+        bad(path, format_args!("{given:?} is none of {}", names.join(", ")))
+    })
+}
+
+/// Declares a seed that reads a JSON object at a path; `null` gives
+/// `$null` (an `Option` of the output: `None` refuses `null`).
+macro_rules! object_seed {
+    ($seed:ident -> $out:ty, $what:literal, null: $null:expr, |$map:ident, $path:ident| $body:block) => {
+        struct $seed {
+            path: String,
+        }
+
+        impl<'de> DeserializeSeed<'de> for $seed {
+            type Value = $out;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<$out, D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+
+        impl<'de> Visitor<'de> for $seed {
+            type Value = $out;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                if self.path.is_empty() { write!(f, "{}", $what) } else { write!(f, "{} at {}", $what, self.path) }
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<$out, E> {
+                let null: Option<$out> = $null;
+                null.ok_or_else(|| E::invalid_type(de::Unexpected::Unit, &self))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut $map: A) -> Result<$out, A::Error> {
+                let $path = self.path;
+                $body
+            }
+        }
+    };
+}
+
+/// A boolean, or the string "true" or "false" (any case).
+struct Flag(bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Flag;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a boolean, or the string \"true\" or \"false\"")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
+                Ok(Flag(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Flag, E> {
+                match v.to_ascii_lowercase().as_str() {
+                    "true" => Ok(Flag(true)),
+                    "false" => Ok(Flag(false)),
+                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The `discussions` entry: one of its three names, or a flag.
+struct DiscussionsValue(Discussions);
+
+impl<'de> Deserialize<'de> for DiscussionsValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = DiscussionsValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("\"None\", \"ForumsOnly\", \"ForumsAndStarterPosts\", or a boolean")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(DiscussionsValue(if v { Discussions::ForumsAndStarterPosts } else { Discussions::None }))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                match v.to_ascii_lowercase().as_str() {
+                    "none" | "false" => Ok(DiscussionsValue(Discussions::None)),
+                    "forumsonly" => Ok(DiscussionsValue(Discussions::ForumsOnly)),
+                    "forumsandstarterposts" | "true" => Ok(DiscussionsValue(Discussions::ForumsAndStarterPosts)),
+                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+// ---- the copy request -----------------------------------------------------
+
+impl<'de> Deserialize<'de> for CopyRequest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        RequestSeed { path: String::new() }.deserialize(d)
+    }
+}
+
+object_seed!(RequestSeed -> CopyRequest, "a copy request body", null: None, |map, path| {
+    let (mut target, mut mode, mut selection) = (None, CopyMode::Duplicate, CopySelection::everything());
+    while let Some(key) = map.next_key::<String>()? {
+        let at = join(&path, &key);
+        match key.as_str() {
+            "targetCourse" => target = Some(map.next_value_seed(TargetSeed { path: at })?),
+            "copy" => selection = map.next_value_seed(CopySeed { path: at })?,
+            "mode" => {
+                let given: String = leaf(&mut map, &at)?;
+                mode = choice(&at, &given, &[("Share", CopyMode::Share), ("Duplicate", CopyMode::Duplicate)])?;
+            }
+            _ => drop(map.next_value::<IgnoredAny>()?),
+        }
+    }
+    let target = target.ok_or_else(|| bad(&join(&path, "targetCourse"), "missing"))?;
+    Ok(CopyRequest { target, mode, selection })
+});
+
+object_seed!(TargetSeed -> CopyTarget, "an object with courseId or id", null: None, |map, path| {
+    let (mut course_id, mut id) = (None::<String>, None::<String>);
+    while let Some(key) = map.next_key::<String>()? {
+        match key.as_str() {
+            "courseId" => course_id = Some(leaf(&mut map, &join(&path, "courseId"))?),
+            "id" => id = Some(leaf(&mut map, &join(&path, "id"))?),
+            _ => drop(map.next_value::<IgnoredAny>()?),
+        }
+    }
+    match (course_id, id) {
+        (Some(course_id), None) => Ok(CopyTarget::NewCourse { course_id }),
+        (None, Some(id)) => id.parse::<CourseRef>().map(CopyTarget::Existing).map_err(|e| bad(&join(&path, "id"), e)),
+        (Some(_), Some(_)) => Err(bad(&path, "give courseId (a new course) or id (an existing course), not both")),
+        (None, None) => Err(bad(&path, "needs courseId (a new course) or id (an existing course)")),
+    }
+});
+
+object_seed!(CopySeed -> CopySelection, "an object of copy options", null: Some(CopySelection::everything()), |map, path| {
+    let mut s = CopySelection::nothing();
+    while let Some(key) = map.next_key::<String>()? {
+        let at = join(&path, &key);
+        let slot = match key.as_str() {
+            "adaptiveReleaseRules" => &mut s.adaptive_release_rules,
+            "announcements" => &mut s.announcements,
+            "assessments" => &mut s.assessments,
+            "blogs" => &mut s.blogs,
+            "calendar" => &mut s.calendar,
+            "contacts" => &mut s.contacts,
+            "contentAlignments" => &mut s.content_alignments,
+            "contentAreas" => &mut s.content_areas,
+            "glossary" => &mut s.glossary,
+            "gradebook" => &mut s.gradebook,
+            "groupSettings" => &mut s.group_settings,
+            "journals" => &mut s.journals,
+            "retentionRules" => &mut s.retention_rules,
+            "rubrics" => &mut s.rubrics,
+            "tasks" => &mut s.tasks,
+            "wikis" => &mut s.wikis,
+            "discussions" => {
+                s.discussions = leaf::<DiscussionsValue, _>(&mut map, &at)?.0;
+                continue;
+            }
+            "settings" => {
+                s.settings = map.next_value_seed(SettingsSeed { path: at })?;
+                continue;
+            }
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+        };
+        *slot = leaf::<Flag, _>(&mut map, &at)?.0;
+    }
+    Ok(s)
+});
+
+object_seed!(SettingsSeed -> SettingsSelection, "an object of settings options", null: Some(SettingsSelection::none()), |map, path| {
+    let mut s = SettingsSelection::none();
+    while let Some(key) = map.next_key::<String>()? {
+        let at = join(&path, &key);
+        let slot = match key.as_str() {
+            "availability" => &mut s.availability,
+            "bannerImage" => &mut s.banner_image,
+            "duration" => &mut s.duration,
+            "enrollmentOptions" => &mut s.enrollment_options,
+            "guestAccess" => &mut s.guest_access,
+            "languagePack" => &mut s.language_pack,
+            "navigationSettings" => &mut s.navigation_settings,
+            "observerAccess" => &mut s.observer_access,
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+        };
+        *slot = leaf::<Flag, _>(&mut map, &at)?.0;
+    }
+    Ok(s)
+});
+
+// ---- the course update ------------------------------------------------------
+
+impl<'de> Deserialize<'de> for CourseChange {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        PatchSeed { path: String::new() }.deserialize(d)
+    }
+}
+
+object_seed!(PatchSeed -> CourseChange, "a course update body", null: None, |map, path| {
+    let mut c = CourseChange::new();
+    while let Some(key) = map.next_key::<String>()? {
+        let at = join(&path, &key);
+        match key.as_str() {
+            "externalId" => c.fields.external_id = Some(leaf(&mut map, &at)?),
+            "courseId" => c.fields.course_id = Some(leaf(&mut map, &at)?),
+            "name" => c.fields.title = Some(leaf(&mut map, &at)?),
+            "description" => c.fields.description = Some(leaf(&mut map, &at)?),
+            "availability" => {
+                let (available, duration) = map.next_value_seed(AvailabilitySeed { path: at })?;
+                c.fields.settings.availability = available.or(c.fields.settings.availability);
+                c.fields.settings.duration = duration.or(c.fields.settings.duration);
+            }
+            "enrollment" => c.fields.settings.enrollment = Some(map.next_value_seed(EnrollmentSeed { path: at })?),
+            "locale" => c.fields.settings.locale = Some(map.next_value_seed(LocaleSeed { path: at })?),
+            "allowGuests" => c.fields.settings.guest_access = Some(leaf::<Flag, _>(&mut map, &at)?.0),
+            "allowObservers" => c.fields.settings.observer_access = Some(leaf::<Flag, _>(&mut map, &at)?.0),
+            _ => drop(map.next_value::<IgnoredAny>()?),
+        }
+    }
+    Ok(c)
+});
+
+object_seed!(AvailabilitySeed -> (Option<Availability>, Option<Duration>), "an availability object", null: Some((None, None)), |map, path| {
+    let (mut available, mut duration) = (None, None);
+    while let Some(key) = map.next_key::<String>()? {
+        let at = join(&path, &key);
+        match key.as_str() {
+            "available" => {
+                let given: String = leaf(&mut map, &at)?;
+                available = Some(choice(&at, &given, &[
+                    ("Yes", Availability::Yes),
+                    ("No", Availability::No),
+                    ("Disabled", Availability::Disabled),
+                    ("Term", Availability::Term),
+                ])?);
+            }
+            "duration" => duration = Some(map.next_value_seed(DurationSeed { path: at })?),
+            _ => drop(map.next_value::<IgnoredAny>()?),
+        }
+    }
+    Ok((available, duration))
+});
+
+#[derive(Clone, Copy)]
+enum DurationType {
+    Continuous,
+    DateRange,
+    FixedNumDays,
+    Term,
+}
+
+object_seed!(DurationSeed -> Duration, "a duration object", null: None, |map, path| {
+    let (mut kind, mut start, mut end, mut days) = (None, None::<Timestamp>, None::<Timestamp>, None::<u32>);
+    while let Some(key) = map.next_key::<String>()? {
+        let at = join(&path, &key);
+        match key.as_str() {
+            "type" => {
+                let given: String = leaf(&mut map, &at)?;
+                kind = Some(choice(&at, &given, &[
+                    ("Continuous", DurationType::Continuous),
+                    ("DateRange", DurationType::DateRange),
+                    ("FixedNumDays", DurationType::FixedNumDays),
+                    ("Term", DurationType::Term),
+                ])?);
+            }
+            "start" => start = leaf(&mut map, &at)?,
+            "end" => end = leaf(&mut map, &at)?,
+            "daysOfUse" => days = leaf(&mut map, &at)?,
+            _ => drop(map.next_value::<IgnoredAny>()?),
+        }
+    }
+    let need = |name: &str| bad::<A::Error>(&join(&path, name), "missing");
+    match kind.ok_or_else(|| need("type"))? {
+        DurationType::Continuous => Ok(Duration::Continuous),
+        DurationType::Term => Ok(Duration::Term),
+        DurationType::DateRange => Ok(Duration::DateRange {
+            start: start.ok_or_else(|| need("start"))?,
+            end: end.ok_or_else(|| need("end"))?,
+        }),
+        DurationType::FixedNumDays => Ok(Duration::FixedNumDays { days: days.ok_or_else(|| need("daysOfUse"))? }),
+    }
+});
+
+#[derive(Clone, Copy)]
+enum EnrollmentType {
+    InstructorLed,
+    SelfEnrollment,
+    EmailEnrollment,
+}
+
+object_seed!(EnrollmentSeed -> Enrollment, "an enrollment object", null: None, |map, path| {
+    let (mut kind, mut start, mut end, mut code) = (None, None::<Timestamp>, None::<Timestamp>, None::<String>);
+    while let Some(key) = map.next_key::<String>()? {
+        let at = join(&path, &key);
+        match key.as_str() {
+            "type" => {
+                let given: String = leaf(&mut map, &at)?;
+                kind = Some(choice(&at, &given, &[
+                    ("InstructorLed", EnrollmentType::InstructorLed),
+                    ("SelfEnrollment", EnrollmentType::SelfEnrollment),
+                    ("EmailEnrollment", EnrollmentType::EmailEnrollment),
+                ])?);
+            }
+            "start" => start = leaf(&mut map, &at)?,
+            "end" => end = leaf(&mut map, &at)?,
+            "accessCode" => code = leaf(&mut map, &at)?,
+            _ => drop(map.next_value::<IgnoredAny>()?),
+        }
+    }
+    match kind.ok_or_else(|| bad::<A::Error>(&join(&path, "type"), "missing"))? {
+        EnrollmentType::InstructorLed => Ok(Enrollment::InstructorLed),
+        EnrollmentType::EmailEnrollment => Ok(Enrollment::EmailEnrollment),
+        EnrollmentType::SelfEnrollment => Ok(Enrollment::SelfEnrollment {
+            start,
+            end,
+            access_code: code.map(Arc::from),
+        }),
+    }
+});
+
+object_seed!(LocaleSeed -> Option<String>, "a locale object", null: Some(None), |map, path| {
+    let mut id = None;
+    while let Some(key) = map.next_key::<String>()? {
+        match key.as_str() {
+            "id" => id = leaf(&mut map, &join(&path, "id"))?,
+            _ => drop(map.next_value::<IgnoredAny>()?),
+        }
+    }
+    Ok(id)
+});
+
+// ---- the task status --------------------------------------------------------
+
+impl Serialize for TaskStatus {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("status", self.state.name())?;
+        m.serialize_entry("percentComplete", &self.percent_complete)?;
+        if let Some(started) = &self.started {
+            m.serialize_entry("started", started)?;
+        }
+        match &self.state {
+            TaskState::Queued { position } => m.serialize_entry("queuePosition", position)?,
+            TaskState::Incomplete { reason } => m.serialize_entry("reason", reason)?,
+            TaskState::CompleteWithErrors { issues, .. } => m.serialize_entry("errors", issues)?,
+            _ => {}
+        }
+        m.end()
+    }
+}
