@@ -36,6 +36,7 @@ pub(crate) enum Phase {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Task {
     pub(crate) pk: u64,
+    pub(crate) requested_by: UserKey,
     pub(crate) phase: Phase,
     pub(crate) started: Option<Timestamp>,
     /// `None` once finished.
@@ -83,6 +84,7 @@ impl Workspace {
         self.next_task_pk += 1;
         let task = self.tasks.insert(Task {
             pk: self.next_task_pk,
+            requested_by: actor,
             phase: Phase::Queued,
             started: None,
             job: Some(job),
@@ -175,12 +177,9 @@ impl Workspace {
     /// user who requested it, or an Administrator, may cancel it.
     pub fn cancel_task(&mut self, actor: UserKey, task: TaskKey) -> Result<(), Error> {
         let t = self.tasks.get(task).ok_or(Error::not_found(task))?;
-        let requester = t.job.as_ref().map(|j| j.requester);
-        if requester != Some(actor) {
-            self.require(actor, Action::ManageUsers)
-                .map_err(|_| Error::Forbidden { user: actor, action: Action::CancelTask(task) })?;
-        } else {
-            self.user(actor)?;
+        self.user(actor)?;
+        if t.requested_by != actor && self.require(actor, Action::ManageUsers).is_err() {
+            return Err(Error::Forbidden { user: actor, action: Action::CancelTask(task) });
         }
         if matches!(t.phase, Phase::Finished(_)) {
             return Err(Error::TaskEnded { task });
