@@ -90,7 +90,7 @@ impl Workspace {
         if let Some(link) = draft.link {
             match (link, draft.category.link_kind()) {
                 (ToolLink::Tool(t), Some(LinkKind::Tool(cat))) => {
-                    if !record.tools.get(t).is_some_and(|i| i.category == cat) {
+                    if record.tools.get(t).is_none_or(|i| i.category != cat) {
                         return Err(Error::not_in(Entity::Tool(course, t), course));
                     }
                 }
