@@ -72,6 +72,9 @@
 //! | [`Workspace::delete_library_item`], [`Workspace::pages_using`] | O(*P*) | scans pages |
 //! | [`Workspace::delete_course`] | O(*l* + LOs), plus O(*P*) if it had styles | |
 //! | [`Workspace::check_integrity`] | O(size) | |
+//! | [`Workspace::request_copy`] | O(*l* + tools) | snapshot: course and LO records; no page is read |
+//! | [`Workspace::run_tasks`] | O(budget) | one unit: a page, a tool item, an LO, the settings, the memberships |
+//! | page change while tasks are pending | O(1) extra | saves the old page once per task that still reads it |
 //!
 //! # Rights
 //!
