@@ -479,3 +479,49 @@ fn lms_course_references_resolve() {
     assert!(w.ws.resolve_course(&"courseId:NOPE".parse().unwrap()).is_err());
     assert!(w.ws.resolve_course(&"_999_1".parse().unwrap()).is_err());
 }
+
+/// SHR-6 and section 6: Share and Duplicate carry settings and tools as
+/// course-level data, independent afterwards; links follow the mode.
+#[test]
+fn course_tools_and_settings_travel_with_share_and_duplicate() {
+    let mut w = lms_world(1);
+    let shared = w.ws.share_course(w.author, w.course, &CopyOptions::new()).unwrap();
+    let dup = w.ws.duplicate_course(w.author, w.course, &CopyOptions::new()).unwrap();
+    for copy in [shared, dup] {
+        assert_eq!(w.ws.course(copy).unwrap().settings(), w.ws.course(w.course).unwrap().settings());
+        assert_eq!(tool_view(&w.ws, copy).len(), tool_view(&w.ws, w.course).len());
+    }
+    let link =
+        |ws: &Workspace, c| ws.course(c).unwrap().tools().of(Category::AdaptiveReleaseRules).next().unwrap().link();
+    assert_eq!(link(&w.ws, shared), Some(ToolLink::Content(w.los[0])), "Share: the same LO");
+    assert_eq!(link(&w.ws, dup), Some(ToolLink::Content(lo_list(&w.ws, dup)[0])), "Duplicate: the new LO");
+    // Independent afterwards (SHR-6).
+    w.ws.add_tool(w.author, shared, ToolDraft::new(Category::Wikis, "Only here")).unwrap();
+    w.ws.update_course(w.author, shared, CourseChange::new().guest_access(false)).unwrap();
+    assert!(w.ws.course(w.course).unwrap().settings().guest_access());
+    assert_eq!(tool_view(&w.ws, shared).len(), tool_view(&w.ws, w.course).len() + 1);
+    // Tool validation: links must fit the category and the course.
+    let other = w.ws.create_course(w.author, NewCourse::new("O", "o")).unwrap();
+    assert!(matches!(
+        w.ws.add_tool(w.author, other, ToolDraft::new(Category::Blogs, "b").link(ToolLink::Term(w.term))),
+        Err(Error::Invalid { field: "link", .. })
+    ));
+    assert_eq!(
+        w.ws.add_tool(
+            w.author,
+            other,
+            ToolDraft::new(Category::AdaptiveReleaseRules, "r").link(ToolLink::Content(w.los[0]))
+        ),
+        Err(Error::NotIn { entity: w.los[0].into(), container: other.into() })
+    );
+    assert!(matches!(
+        w.ws.add_tool(w.author, other, ToolDraft::new(Category::Blogs, "b").grade(w.student, "A")),
+        Err(Error::Invalid { field: "grades", .. })
+    ));
+    // A linked LO or term cannot be deleted from under a tool.
+    w.ws.remove_learning_object(w.author, w.course, w.los[0]).unwrap();
+    w.ws.remove_learning_object(w.author, shared, w.los[0]).unwrap();
+    assert!(matches!(w.ws.delete_learning_object(w.author, w.los[0]), Err(Error::InUse { .. })));
+    assert!(matches!(w.ws.delete_library_item(w.author, w.term), Err(Error::InUse { .. })));
+    w.ws.check_integrity().unwrap();
+}
