@@ -71,6 +71,23 @@ impl<K: Key, V> Arena<K, V> {
         self.map.len()
     }
 
+    /// The slot map inside, for saving.
+    #[cfg(feature = "serde")]
+    pub(crate) fn raw(&self) -> &SlotMap<K, V> {
+        &self.map
+    }
+
+    /// An arena from a saved slot map and salt.
+    #[cfg(feature = "serde")]
+    pub(crate) fn from_raw(map: SlotMap<K, V>, salt: u32) -> Self {
+        Arena { map, salt: salt & !1 }
+    }
+
+    #[cfg(feature = "serde")]
+    pub(crate) fn salt(&self) -> u32 {
+        self.salt
+    }
+
     pub(crate) fn reserve(&mut self, additional: usize) {
         self.map.reserve(additional);
     }

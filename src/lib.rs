@@ -106,6 +106,8 @@ mod handles;
 mod integrity;
 #[cfg(feature = "serde")]
 pub mod json;
+#[cfg(feature = "serde")]
+pub mod persistence;
 pub mod tasks;
 mod workspace;
 

@@ -92,6 +92,12 @@ impl Workspace {
         Ok((ws, admin))
     }
 
+    /// The salt of this workspace's handles.
+    #[cfg(feature = "serde")]
+    pub(crate) fn salt(&self) -> u32 {
+        self.users.salt()
+    }
+
     /// A user, by handle.
     pub fn user(&self, key: UserKey) -> Result<&User, Error> {
         self.users.get(key).ok_or(Error::not_found(key))

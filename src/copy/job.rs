@@ -16,7 +16,7 @@ use crate::{
     Course, CourseKey, CourseStyle, LearningObject, LibraryItem, LoKey, MediaKey, Page, PageKey, UserKey, Workspace,
 };
 use imbl::{OrdMap, OrdSet, Vector};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Something a copy could not carry over, and dropped instead (LMS-9). The
@@ -62,6 +62,7 @@ pub enum CopyIssue {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 enum Step {
     Settings,
     Memberships,
@@ -73,6 +74,7 @@ enum Step {
 
 /// A copy under way.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct CopyJob {
     pub(crate) requester: UserKey,
     pub(crate) mode: CopyMode,
@@ -87,15 +89,18 @@ pub(crate) struct CopyJob {
     step: Step,
     pub(crate) done: u64,
     pub(crate) total: u64,
-    lo_map: HashMap<LoKey, LoKey>,
-    tool_map: HashMap<ToolId, ToolId>,
+    #[cfg_attr(feature = "serde", serde(with = "crate::persistence::pairs"))]
+    lo_map: BTreeMap<LoKey, LoKey>,
+    #[cfg_attr(feature = "serde", serde(with = "crate::persistence::pairs"))]
+    tool_map: BTreeMap<ToolId, ToolId>,
     created_los: Vec<LoKey>,
     shared_los: Vec<LoKey>,
     current_lo: Option<LoKey>,
     pub(crate) issues: Vec<CopyIssue>,
     /// Source pages as they were at the request, saved just before they
     /// changed (copy on write).
-    pub(crate) overlay: HashMap<PageKey, Page>,
+    #[cfg_attr(feature = "serde", serde(with = "crate::persistence::pairs"))]
+    pub(crate) overlay: BTreeMap<PageKey, Page>,
 }
 
 impl CopyJob {
@@ -138,14 +143,35 @@ impl CopyJob {
             tools,
             step: Step::Settings,
             done: 0,
-            lo_map: HashMap::new(),
-            tool_map: HashMap::new(),
+            lo_map: BTreeMap::new(),
+            tool_map: BTreeMap::new(),
             created_los: Vec::new(),
             shared_los: Vec::new(),
             current_lo: None,
             issues: Vec::new(),
-            overlay: HashMap::new(),
+            overlay: BTreeMap::new(),
         }
+    }
+
+    /// Checks a loaded job for consistency: its cursor within its snapshot,
+    /// its counts in order, its target the task's.
+    pub(crate) fn check(&self, target: CourseKey) -> Result<(), String> {
+        let los = self.snapshot.los.len();
+        let step_ok = match self.step {
+            Step::Settings | Step::Memberships | Step::Done => true,
+            Step::Lo(i) => i < los,
+            Step::Page(i, j) => {
+                self.snapshot.los.get(i).is_some_and(|(_, lo)| j < lo.pages.len()) && self.current_lo.is_some()
+            }
+            Step::Tool(k) => k < self.tools.len(),
+        };
+        if !step_ok || self.done > self.total || self.target != target {
+            return Err(format!("the copy job of course {target:?} is inconsistent"));
+        }
+        if self.new_target == self.target_before.is_some() {
+            return Err(format!("the copy job of course {target:?} mixes a new and an existing target"));
+        }
+        Ok(())
     }
 
     pub(crate) fn is_done(&self) -> bool {
@@ -162,7 +188,7 @@ impl CopyJob {
             self.done * 15 / 2
         } else {
             let rest = self.total.saturating_sub(2).max(1);
-            15 + 85 * (self.done - 2) / rest
+            15 + 85u64.saturating_mul(self.done - 2) / rest
         };
         pct.min(99) as u8
     }
@@ -200,7 +226,8 @@ impl CopyJob {
             Step::Lo(i) => self.copy_lo(ws, i),
             Step::Page(i, j) => {
                 self.copy_page(ws, i, j);
-                if j + 1 < self.snapshot.los[i].1.pages.len() { Step::Page(i, j + 1) } else { self.content_from(i + 1) }
+                let pages = self.snapshot.los.get(i).map_or(0, |(_, lo)| lo.pages.len());
+                if j + 1 < pages { Step::Page(i, j + 1) } else { self.content_from(i + 1) }
             }
             Step::Tool(k) => {
                 self.copy_tool(ws, k);
@@ -208,7 +235,7 @@ impl CopyJob {
             }
             Step::Done => Step::Done,
         };
-        self.done += 1;
+        self.done = self.done.saturating_add(1);
     }
 
     /// The step for the LO at `i`, or the tools after the last one.
@@ -278,7 +305,7 @@ impl CopyJob {
     }
 
     fn copy_lo(&mut self, ws: &mut Workspace, i: usize) -> Step {
-        let (src_key, src) = &self.snapshot.los[i];
+        let Some((src_key, src)) = self.snapshot.los.get(i) else { return Step::Done };
         let src_key = *src_key;
         match self.mode {
             CopyMode::Share => {
@@ -323,7 +350,8 @@ impl CopyJob {
     /// with the same title, body and library items (shared in memory, not
     /// copied), no style (DUP-3), and its origin (DUP-5).
     fn copy_page(&mut self, ws: &mut Workspace, i: usize, j: usize) {
-        let (Some(lo), Some(src_key)) = (self.current_lo, self.snapshot.los[i].1.pages.get(j).copied()) else {
+        let src_key = self.snapshot.los.get(i).and_then(|(_, lo)| lo.pages.get(j)).copied();
+        let (Some(lo), Some(src_key)) = (self.current_lo, src_key) else {
             return;
         };
         let src = if self.overlay.is_empty() { None } else { self.overlay.get(&src_key) };
@@ -356,7 +384,7 @@ impl CopyJob {
     /// what they point at, or dropped and reported (LMS-9); never grades,
     /// group members or forum replies.
     fn copy_tool(&mut self, ws: &mut Workspace, k: usize) {
-        let src = &self.tools[k];
+        let Some(src) = self.tools.get(k) else { return };
         let link = src.link.and_then(|link| match link {
             ToolLink::Tool(t) => self.tool_map.get(&t).map(|n| ToolLink::Tool(*n)),
             ToolLink::Content(lo) => self.lo_map.get(&lo).map(|n| ToolLink::Content(*n)),

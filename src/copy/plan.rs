@@ -12,6 +12,7 @@ use std::sync::Arc;
 /// this O(LOs + styles); the pages are read later, through the copy-on-write
 /// overlay of the job.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Snapshot {
     pub(crate) course: Course,
     pub(crate) styles: Vec<CourseStyle>,

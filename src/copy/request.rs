@@ -77,6 +77,7 @@ impl Workspace {
 /// What to do with discussion forums (LMS-8 `discussions`). Replies are
 /// never copied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Discussions {
     /// No forums.
     None,
@@ -91,6 +92,7 @@ pub enum Discussions {
 /// carried takes its default in a new course and is left alone in an
 /// existing one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SettingsSelection {
     /// `availability`.
@@ -148,6 +150,7 @@ impl SettingsSelection {
 /// assert!(CopySelection::everything().gradebook);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CopySelection {
     /// `contentAreas`: the learning objects and their pages.

@@ -26,6 +26,7 @@ pub const DEFAULT_TASK_LIMIT: usize = 4;
 
 /// Where a task stands, internally.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) enum Phase {
     Queued,
     Running,
@@ -34,6 +35,7 @@ pub(crate) enum Phase {
 
 /// A copy task.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Task {
     pub(crate) pk: u64,
     pub(crate) requested_by: UserKey,

@@ -1,0 +1,158 @@
+//! Saving and loading (INT-4): round trips, format versions, tampered
+//! files.
+#![cfg(feature = "serde")]
+
+mod common;
+use common::lms::*;
+use common::outline;
+use coursecopy::*;
+use serde_json::{Value, json};
+
+fn save(ws: &Workspace) -> Value {
+    serde_json::to_value(ws).unwrap()
+}
+
+fn load(v: &Value) -> Result<Workspace, String> {
+    serde_json::from_value::<Workspace>(v.clone()).map_err(|e| e.to_string())
+}
+
+/// A workspace with a bit of everything, two tasks in flight, one of them
+/// holding saved pages in its copy-on-write overlay.
+fn busy_world() -> (Lms, TaskKey, TaskKey) {
+    let mut w = lms_world(3);
+    w.ws.share_course(w.author, w.course, &CopyOptions::new()).unwrap();
+    w.ws.duplicate_course(w.author, w.course, &CopyOptions::new()).unwrap();
+    let t1 = w.ws.request_copy(w.author, w.course, &to_new("T1")).unwrap();
+    let t2 = w.ws.request_copy(w.author, w.course, &to_new("T2").mode(CopyMode::Share)).unwrap();
+    w.ws.run_tasks(5);
+    let page = w.ws.learning_object(w.los[1]).unwrap().pages().next().unwrap();
+    w.ws.edit_page(w.author, w.course, page, PageEdit::new().body("after the request")).unwrap();
+    (w, t1, t2)
+}
+
+/// INT-4: save, load, equal; handles valid; a running task carries on where
+/// it stopped and ends as it would have.
+#[test]
+fn int4_round_trip_is_equal_and_tasks_carry_on() {
+    let (mut w, t1, t2) = busy_world();
+    let text = serde_json::to_string(&w.ws).unwrap();
+    let mut loaded: Workspace = serde_json::from_str(&text).unwrap();
+    assert_eq!(loaded, w.ws);
+    assert_eq!(serde_json::to_string(&loaded).unwrap(), text, "saving is deterministic");
+    assert_eq!(loaded.course(w.course).unwrap().title(), "Biology");
+    assert!(matches!(loaded.task_status(t1).unwrap().state, TaskState::Running { .. }));
+    // Edits after loading work with the old handles.
+    let page = w.ws.learning_object(w.los[0]).unwrap().pages().next().unwrap();
+    loaded.edit_page(w.author, w.course, page, PageEdit::new().title("x")).unwrap();
+    w.ws.edit_page(w.author, w.course, page, PageEdit::new().title("x")).unwrap();
+    w.ws.run_all_tasks();
+    loaded.run_all_tasks();
+    assert_eq!(loaded, w.ws);
+    for t in [t1, t2] {
+        let (a, _) = finished(&w.ws, t);
+        let (b, _) = finished(&loaded, t);
+        assert_eq!(outline(&w.ws, a), outline(&loaded, b));
+    }
+    let (copy, _) = finished(&loaded, t1);
+    let bodies: Vec<_> = common::titles(&loaded, copy);
+    assert_eq!(bodies.len(), 2);
+    assert!(outline(&loaded, copy)[1].1.iter().all(|p| p.1 != "after the request"), "point in time survives a reload");
+    loaded.check_integrity().unwrap();
+}
+
+/// INT-4: the saved form carries a format version; newer or unknown ones are
+/// refused with a clear error.
+#[test]
+fn int4_format_version_is_checked() {
+    let (w, _, _) = busy_world();
+    let saved = save(&w.ws);
+    assert_eq!(saved["format"], persistence::FORMAT);
+    let mut newer = saved.clone();
+    newer["format"] = json!(persistence::FORMAT + 1);
+    assert!(load(&newer).unwrap_err().contains("newer coursecopy"));
+    let mut unknown = saved.clone();
+    unknown["format"] = json!(0);
+    assert!(load(&unknown).unwrap_err().contains("unknown saved format"));
+    let mut missing = saved.clone();
+    missing.as_object_mut().unwrap().remove("format");
+    assert!(load(&missing).unwrap_err().contains("format"));
+    assert!(load(&json!({"something": "else"})).is_err());
+    assert!(load(&json!([1, 2, 3])).unwrap_err().contains("saved coursecopy workspace"));
+}
+
+/// Applies `tamper` to a saved workspace; the load must fail with an error
+/// mentioning `needle`.
+fn refused(tamper: impl Fn(&mut Value), needle: &str) {
+    let (w, _, _) = busy_world();
+    let mut saved = save(&w.ws);
+    tamper(&mut saved);
+    match load(&saved) {
+        Ok(_) => panic!("a tampered file ({needle}) was loaded"),
+        Err(e) => assert!(e.contains(needle), "{e:?} should mention {needle:?}"),
+    }
+}
+
+fn with_live<'a>(v: &'a mut Value, kind: &str, n: usize) -> &'a mut Value {
+    let slots = v[kind].as_array_mut().unwrap();
+    let at = slots.iter().enumerate().filter(|(_, s)| !s["value"].is_null()).nth(n).unwrap().0;
+    &mut slots[at]["value"]
+}
+
+/// INT-4: loading checks INT-1 and refuses broken or tampered files, saying
+/// what is wrong and where.
+#[test]
+fn int4_tampered_files_are_refused_with_what_is_wrong() {
+    // A dangling handle: a page names a learning object that does not exist.
+    refused(|v| with_live(v, "pages", 0)["lo"] = json!({"idx": 999, "version": 1}), "page");
+    // A page listed by two learning objects.
+    refused(
+        |v| {
+            let page = with_live(v, "learning_objects", 0)["pages"][0].clone();
+            with_live(v, "learning_objects", 1)["pages"].as_array_mut().unwrap().push(page);
+        },
+        "listed twice",
+    );
+    // A learning object twice in a course's list.
+    refused(
+        |v| {
+            let lo = with_live(v, "courses", 0)["los"][0].clone();
+            with_live(v, "courses", 0)["los"].as_array_mut().unwrap().push(lo);
+        },
+        "twice",
+    );
+    // Two courses with one course_id.
+    refused(|v| with_live(v, "courses", 1)["course_id"] = json!("BIO-101"), "held by two courses");
+    // A course_id over the limit.
+    refused(|v| with_live(v, "courses", 0)["course_id"] = json!("x".repeat(101)), "course_id");
+    // A task that points at a missing course.
+    refused(|v| with_live(v, "tasks", 0)["target"] = json!({"idx": 999, "version": 1}), "task");
+    // A task cursor past its snapshot.
+    refused(|v| with_live(v, "tasks", 0)["job"]["step"] = json!({"Tool": 999}), "inconsistent");
+    // A stale where-used set.
+    refused(|v| with_live(v, "learning_objects", 0)["used_in"] = json!([]), "where-used");
+    // Tool links of the wrong kind.
+    refused(
+        |v| {
+            let items = with_live(v, "courses", 0)["tools"]["items"].as_array_mut().unwrap();
+            let gradebook = items.iter_mut().find(|i| i["category"] == "Gradebook").unwrap();
+            gradebook["link"] = json!({"Tool": 999});
+        },
+        "link",
+    );
+    // An odd salt.
+    refused(|v| v["salt"] = json!(v["salt"].as_u64().unwrap() | 1), "salt");
+    // A repeated LMS id.
+    refused(|v| with_live(v, "courses", 1)["pk"] = json!(1), "LMS id");
+    // A field of the wrong type.
+    refused(|v| v["pages"] = json!("pages"), "pages");
+}
+
+/// INT-4: truncated or garbled text is an error, never a panic.
+#[test]
+fn int4_truncated_files_are_errors() {
+    let (w, _, _) = busy_world();
+    let text = serde_json::to_string(&w.ws).unwrap();
+    for cut in (0..text.len()).step_by(97) {
+        assert!(serde_json::from_str::<Workspace>(&text[..cut]).is_err());
+    }
+}
