@@ -119,6 +119,16 @@ pub enum Error {
         task: TaskKey,
     },
 
+    /// The course is locked (ACC-4): nobody, Administrators included, edits
+    /// it or the learning objects it is the parent of until it is unlocked.
+    #[error("course {course:?} is locked by user {by:?}")]
+    Locked {
+        /// The locked course.
+        course: CourseKey,
+        /// Who locked it.
+        by: UserKey,
+    },
+
     /// The task has ended already (complete, failed or cancelled).
     #[error("copy task {task:?} has ended already")]
     TaskEnded {
@@ -185,6 +195,10 @@ pub enum Action {
     DeleteLearningObject(LoKey),
     /// Cancel a copy task (the user who requested it, or an Administrator).
     CancelTask(TaskKey),
+    /// Lock a course (Administrators any; Authors those assigned to them).
+    LockCourse(CourseKey),
+    /// Unlock a course (the user who locked it, or an Administrator).
+    UnlockCourse(CourseKey),
 }
 
 impl fmt::Display for Action {
@@ -197,6 +211,8 @@ impl fmt::Display for Action {
             Action::EditLibrary => write!(f, "edit the global library"),
             Action::DeleteLearningObject(lo) => write!(f, "delete learning object {lo:?}"),
             Action::CancelTask(task) => write!(f, "cancel copy task {task:?}"),
+            Action::LockCourse(c) => write!(f, "lock course {c:?}"),
+            Action::UnlockCourse(c) => write!(f, "unlock course {c:?}"),
         }
     }
 }

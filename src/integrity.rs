@@ -139,6 +139,9 @@ impl Workspace {
 
     fn check_course_data(&self, ck: crate::CourseKey, c: &crate::Course) -> Result<(), String> {
         use crate::data::{LinkKind, ToolLink};
+        if let Some(u) = c.lock.filter(|u| !self.users.contains(*u)) {
+            return Err(format!("course {ck:?} is locked by a missing user {u:?}"));
+        }
         if let Some(m) = c.settings.banner_image.filter(|m| !self.media.contains(*m)) {
             return Err(format!("course {ck:?} has a missing banner image {m:?}"));
         }

@@ -156,6 +156,7 @@ fn new_record(src: &Course, source: CourseKey, actor: UserKey, course_id: Arc<st
         copied_from: Some(source),
         settings: Default::default(),
         tools: Default::default(),
+        lock: None,
         ..src.clone()
     }
 }

@@ -25,6 +25,7 @@ pub struct Course {
     pub(crate) copied_from: Option<CourseKey>,
     pub(crate) settings: CourseSettings,
     pub(crate) tools: CourseTools,
+    pub(crate) lock: Option<UserKey>,
 }
 
 impl Course {
@@ -32,6 +33,12 @@ impl Course {
     /// reused. [`CourseRef`](crate::CourseRef) parses it back.
     pub fn lms_id(&self) -> String {
         format!("_{}_1", self.pk)
+    }
+
+    /// Who locked the course, if it is locked (ACC-4). Nobody edits a
+    /// locked course, nor the learning objects it is the parent of.
+    pub fn locked_by(&self) -> Option<UserKey> {
+        self.lock
     }
 
     /// The course's settings.

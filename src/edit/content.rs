@@ -239,11 +239,11 @@ impl Workspace {
         self.course(via)?;
         let record = self.learning_object(lo)?;
         self.require(actor, Action::EditCourse(via))?;
-        if record.used_in.contains(&via) || record.parent == Some(via) {
-            Ok(record)
-        } else {
-            Err(Error::not_in(lo, via))
+        if !(record.used_in.contains(&via) || record.parent == Some(via)) {
+            return Err(Error::not_in(lo, via));
         }
+        self.parent_unlocked(lo)?;
+        Ok(record)
     }
 
     /// Checks that `actor` may change `page` through `via`; returns its LO

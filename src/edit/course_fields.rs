@@ -327,6 +327,7 @@ impl NewCourse {
             copied_from: None,
             settings: Default::default(),
             tools: Default::default(),
+            lock: None,
         };
         checked.apply(&mut course);
         Ok(course)
