@@ -291,6 +291,8 @@ impl ReferenceStateMachine for Reference {
                     })
                     .boxed(),
             ),
+            (2, (a(), c()).prop_map(|(actor, course)| T::Lock { actor, course }).boxed()),
+            (2, (a(), c()).prop_map(|(actor, course)| T::Unlock { actor, course }).boxed()),
         ])
         .boxed()
     }
@@ -378,6 +380,10 @@ impl ReferenceStateMachine for Reference {
             T::Copy { actor, source, .. } => {
                 check(*actor, u);
                 check(*source, c);
+            }
+            T::Lock { actor, course } | T::Unlock { actor, course } => {
+                check(*actor, u);
+                check(*course, c);
             }
         }
         ok
@@ -541,6 +547,8 @@ impl Ids {
                     Action::EditCourse(c) => Act::Edit(self.r(c)),
                     Action::EditLibrary => Act::EditLibrary,
                     Action::DeleteLearningObject(lo) => Act::DeleteLo(self.r(lo)),
+                    Action::LockCourse(c) => Act::Lock(self.r(c)),
+                    Action::UnlockCourse(c) => Act::Unlock(self.r(c)),
                     other => panic!("unexpected action {other:?}"),
                 };
                 Fail::Forbidden(self.r(user), act)
@@ -552,6 +560,7 @@ impl Ids {
             Error::NotIn { entity, container } => Fail::NotIn(self.ent(entity), self.ent(container)),
             Error::AlreadyIn { entity, container } => Fail::AlreadyIn(self.ent(entity), self.ent(container)),
             Error::Invalid { field, .. } => Fail::Invalid(field),
+            Error::Locked { course, by } => Fail::Locked(self.r(course), self.id(by)),
             other => panic!("unexpected error {other:?}"),
         }
     }
@@ -694,6 +703,8 @@ impl Sut {
                     }
                 }
             }
+            T::Lock { actor, course } => ws.lock_course(ids.user(actor), ids.course(course))?,
+            T::Unlock { actor, course } => ws.unlock_course(ids.user(actor), ids.course(course))?,
         }
         Ok(None)
     }
@@ -722,6 +733,7 @@ impl Sut {
                     los: c.learning_objects().map(|l| ids.id(l)).collect(),
                     styles: c.styles().map(|s| ids.id(s)).collect(),
                     copied_from: c.copied_from().map(|s| ids.id(s)),
+                    lock: c.locked_by().map(|u| ids.id(u)),
                 })
             })
             .collect();
@@ -827,8 +839,14 @@ impl StateMachineTest for WorkspaceTest {
             }
             (Err(e), Err(expected)) => {
                 assert_eq!(&sut.ids.normalize(e.clone()), expected, "{t:?} failed with {e}");
-                // INT-3: a failed operation changed nothing.
+                // INT-3: a failed operation changed nothing, down to the
+                // bytes of its saved form.
                 assert!(sut.ws == before, "{t:?} failed with {e} but changed the workspace");
+                #[cfg(feature = "serde")]
+                assert!(
+                    serde_json::to_vec(&sut.ws).unwrap() == serde_json::to_vec(&before).unwrap(),
+                    "{t:?} failed with {e} but changed the saved form"
+                );
             }
             (Ok(_), Err(expected)) => panic!("{t:?} succeeded; the model expected {expected:?}"),
             (Err(e), Ok(())) => panic!("{t:?} failed with {e:?}; the model expected success"),
@@ -840,6 +858,13 @@ impl StateMachineTest for WorkspaceTest {
         // INT-1.
         if let Err(e) = sut.ws.check_integrity() {
             panic!("{e}");
+        }
+        // INT-4: saved and loaded back, the workspace is equal.
+        #[cfg(feature = "serde")]
+        {
+            let saved = serde_json::to_string(&sut.ws).unwrap();
+            let loaded: Workspace = serde_json::from_str(&saved).unwrap();
+            assert!(loaded == sut.ws, "the workspace did not load back equal");
         }
         // Everything observable equals the model, entity by entity.
         let (got, want) = (sut.project(model), model.view());

@@ -52,6 +52,8 @@ pub enum Act {
     Edit(R),
     EditLibrary,
     DeleteLo(R),
+    Lock(R),
+    Unlock(R),
 }
 
 /// A predicted error.
@@ -64,6 +66,7 @@ pub enum Fail {
     NotIn(Ent, Ent),
     AlreadyIn(Ent, Ent),
     Invalid(&'static str),
+    Locked(R, Id),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -221,6 +224,14 @@ pub enum T {
         title: Option<&'static str>,
         keep_authors: bool,
     },
+    Lock {
+        actor: R,
+        course: R,
+    },
+    Unlock {
+        actor: R,
+        course: R,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -239,6 +250,8 @@ pub struct Course {
     pub los: Vec<Id>,
     pub styles: Vec<Id>,
     pub copied_from: Option<Id>,
+    /// Who locked the course (ACC-4).
+    pub lock: Option<Id>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -379,7 +392,16 @@ impl Model {
         self.course(c).is_ok_and(|c| c.created_by == u || c.assigned.contains(&u))
     }
 
-    /// The actor exists and may do `act`.
+    /// Fails if course `c` is locked (ACC-4).
+    fn unlocked(&self, c: Id) -> Result<(), Fail> {
+        match self.courses[c].as_ref().and_then(|c| c.lock) {
+            Some(by) => Err(Fail::Locked(R::Id(c), by)),
+            None => Ok(()),
+        }
+    }
+
+    /// The actor exists and may do `act`; nobody edits a locked course, nor
+    /// deletes an LO whose parent is locked (ACC-4).
     fn may(&self, actor: R, act: Act) -> Result<(), Fail> {
         let role = self.user(actor)?.role;
         let u = id(actor);
@@ -394,8 +416,17 @@ impl Model {
                 Some(p) => admin || (author && self.member(R::Id(p), u)),
                 None => admin,
             },
+            Act::Lock(c) => admin || (author && self.member(c, u)),
+            Act::Unlock(c) => admin || self.course(c)?.lock.is_none_or(|by| by == u),
         };
-        if ok { Ok(()) } else { Err(Fail::Forbidden(actor, act)) }
+        if !ok {
+            return Err(Fail::Forbidden(actor, act));
+        }
+        match act {
+            Act::Edit(c) => self.unlocked(id(c)),
+            Act::DeleteLo(lo) => self.lo(lo)?.parent.map_or(Ok(()), |p| self.unlocked(p)),
+            _ => Ok(()),
+        }
     }
 
     /// `actor` may change `lo` through course `via` (edit rights there, and
@@ -404,11 +435,10 @@ impl Model {
     fn reach(&self, actor: R, via: R, lo: Id, named: Ent) -> Result<(), Fail> {
         self.may(actor, Act::Edit(via))?;
         let record = self.los[lo].as_ref().expect("live LO");
-        if self.course(via)?.los.contains(&lo) || record.parent == Some(id(via)) {
-            Ok(())
-        } else {
-            Err(Fail::NotIn(named, Ent::Course(via)))
+        if !(self.course(via)?.los.contains(&lo) || record.parent == Some(id(via))) {
+            return Err(Fail::NotIn(named, Ent::Course(via)));
         }
+        record.parent.map_or(Ok(()), |p| self.unlocked(p))
     }
 
     /// The page exists and `actor` may change it through `via`.
@@ -476,6 +506,7 @@ impl Model {
                     los: vec![],
                     styles: vec![],
                     copied_from: None,
+                    lock: None,
                 }));
             }
             T::UpdateCourse { actor, course, title, external_id } => {
@@ -752,6 +783,7 @@ impl Model {
                     los: vec![],
                     styles: vec![],
                     copied_from: Some(id(source)),
+                    lock: None,
                 };
                 for s in &src.styles {
                     let name = self.styles[*s].as_ref().unwrap().name.clone();
@@ -765,6 +797,20 @@ impl Model {
                     Mode::Duplicate => src.los.iter().map(|lo| self.duplicate_lo(*lo, c)).collect(),
                 };
                 self.courses.push(Some(course));
+            }
+            T::Lock { actor, course } => {
+                self.course(course)?;
+                self.may(actor, Act::Lock(course))?;
+                self.unlocked(id(course))?;
+                self.courses[id(course)].as_mut().unwrap().lock = Some(id(actor));
+            }
+            T::Unlock { actor, course } => {
+                self.course(course)?;
+                self.may(actor, Act::Unlock(course))?;
+                if self.course(course)?.lock.is_none() {
+                    return Err(Fail::Invalid("lock"));
+                }
+                self.courses[id(course)].as_mut().unwrap().lock = None;
             }
         }
         Ok(())
