@@ -8,6 +8,10 @@
 //! Progress is weighted so that the settings and memberships, the part an
 //! integration waits for, fill the first 15 %; content and tools the other
 //! 85 %.
+//!
+//! The job carries over only references that are live when it copies them:
+//! library items, learning objects, terms, users. The snapshot is history and
+//! may name entities deleted since (or, in a tampered file, never there).
 
 use super::plan::{CopyPlan, PlannedTarget, Snapshot};
 use super::{CopyMode, CopySelection, Discussions};
@@ -295,7 +299,8 @@ impl CopyJob {
         let Some(course) = ws.courses.get_mut(self.target) else {
             return;
         };
-        let source = self.snapshot.course.assigned.clone();
+        let source: OrdSet<UserKey> =
+            self.snapshot.course.assigned.iter().copied().filter(|u| ws.users.contains(*u)).collect();
         match (self.new_target, self.keep_authors) {
             (true, true) => course.assigned = source,
             (true, false) => course.assigned = OrdSet::unit(self.requester),
@@ -391,7 +396,9 @@ impl CopyJob {
             ToolLink::Term(t) => ws.terms.contains(t).then_some(link),
         });
         let posts = match self.selection.discussions {
-            Discussions::ForumsAndStarterPosts => src.posts.iter().filter(|p| !p.reply).cloned().collect(),
+            Discussions::ForumsAndStarterPosts => {
+                src.posts.iter().filter(|p| !p.reply && ws.users.contains(p.author)).cloned().collect()
+            }
             Discussions::ForumsOnly | Discussions::None => Vector::new(),
         };
         let Some(course) = ws.courses.get_mut(self.target) else {

@@ -1,0 +1,268 @@
+//! INT-5: no input through the public API panics. Property tests feed the
+//! loader mutated and random files, and every operation arbitrary handles
+//! (live, stale, foreign, made up) and arbitrary strings and numbers.
+//! `COURSECOPY_CASES` sets the number of cases (default 64).
+
+mod common;
+use common::lms::*;
+use coursecopy::*;
+use proptest::prelude::*;
+use proptest::sample::Index;
+use slotmap::{Key, KeyData};
+
+fn config() -> ProptestConfig {
+    let cases = std::env::var("COURSECOPY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64);
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(
+            "proptest-regressions/hardening.txt",
+        ))),
+        ..ProptestConfig::default()
+    }
+}
+
+/// A workspace with a bit of everything: copies, tasks queued and running,
+/// a lock, deleted entities (so stale handles exist).
+fn busy() -> (Lms, Vec<TaskKey>, Vec<PageKey>, Vec<CourseKey>) {
+    let mut w = lms_world(2);
+    let shared = w.ws.share_course(w.author, w.course, &CopyOptions::new()).unwrap();
+    let dup = w.ws.duplicate_course(w.author, w.course, &CopyOptions::new()).unwrap();
+    let gone = w.ws.duplicate_course(w.author, w.course, &CopyOptions::new()).unwrap();
+    let deleted_page = w.ws.learning_object(w.los[0]).unwrap().pages().next().unwrap();
+    w.ws.delete_page(w.author, w.course, deleted_page).unwrap();
+    w.ws.delete_course(w.author, gone).unwrap();
+    let t1 = w.ws.request_copy(w.author, w.course, &to_new("T1")).unwrap();
+    let t2 = w.ws.request_copy(w.author, dup, &CopyRequest::new(CopyTarget::Existing(shared.into()))).unwrap();
+    w.ws.run_tasks(3);
+    let page = w.ws.learning_object(w.los[1]).unwrap().pages().next().unwrap();
+    w.ws.edit_page(w.author, w.course, page, PageEdit::new().body("after")).unwrap();
+    w.ws.lock_course(w.admin, dup).unwrap();
+    (w, vec![t1, t2], vec![deleted_page], vec![gone, shared, dup])
+}
+
+// ---- the loader -------------------------------------------------------------
+
+#[cfg(feature = "serde")]
+mod loader {
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// Every path in a JSON tree.
+    fn paths(v: &Value, at: Vec<String>, out: &mut Vec<Vec<String>>) {
+        out.push(at.clone());
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, c)| paths(c, [at.clone(), vec![k.clone()]].concat(), out)),
+            Value::Array(a) => {
+                a.iter().enumerate().for_each(|(i, c)| paths(c, [at.clone(), vec![i.to_string()]].concat(), out))
+            }
+            _ => {}
+        }
+    }
+
+    fn at<'a>(v: &'a mut Value, path: &[String]) -> &'a mut Value {
+        path.iter().fold(v, |v, k| match v {
+            Value::Object(m) => m.get_mut(k).unwrap(),
+            Value::Array(a) => &mut a[k.parse::<usize>().unwrap()],
+            _ => unreachable!(),
+        })
+    }
+
+    /// One mutation of a saved workspace.
+    fn mutate(v: &mut Value, all: &[Vec<String>], target: Index, other: Index, kind: u8, n: i64) {
+        let path = target.get(all).clone();
+        let donor = at(v, other.get::<Vec<String>>(all)).clone();
+        let node = at(v, &path);
+        *node = match (kind % 12, node.clone()) {
+            (0, _) => Value::Null,
+            (1, Value::Bool(b)) => json!(!b),
+            (1, Value::Number(x)) => json!(x.as_i64().unwrap_or(0).wrapping_add(n)),
+            (2, Value::Number(_)) => json!(n),
+            (3, Value::Number(_)) => json!(u64::MAX),
+            (4, Value::String(s)) => json!(s.chars().take((n.unsigned_abs() % 4) as usize).collect::<String>()),
+            (5, Value::String(_)) => json!("\u{0}\u{7}é\u{202e}".repeat(200)),
+            (6, Value::Array(mut a)) if !a.is_empty() => {
+                let i = (n.unsigned_abs() as usize) % a.len();
+                let copy = a[i].clone();
+                a.push(copy);
+                Value::Array(a)
+            }
+            (7, Value::Array(mut a)) if !a.is_empty() => {
+                a.remove((n.unsigned_abs() as usize) % a.len());
+                Value::Array(a)
+            }
+            (8, Value::Object(mut m)) if !m.is_empty() => {
+                let key = m.keys().nth((n.unsigned_abs() as usize) % m.len()).unwrap().clone();
+                m.remove(&key);
+                Value::Object(m)
+            }
+            (9, _) => donor,
+            (10, _) => json!({"idx": n.unsigned_abs() % 40, "version": (n.unsigned_abs() % 9) | 1}),
+            (11, _) => json!("text"),
+            (_, same) => json!([same]),
+        };
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        /// INT-5 and INT-4: a mutated saved workspace either loads with every
+        /// invariant true and keeps working, or is refused; never a panic.
+        #[test]
+        fn int5_mutated_files_load_valid_or_are_refused(
+            mutations in proptest::collection::vec((any::<Index>(), any::<Index>(), any::<u8>(), any::<i64>()), 1..4),
+        ) {
+            let (w, _, _, _) = busy();
+            let mut saved = serde_json::to_value(&w.ws).unwrap();
+            for (target, other, kind, n) in mutations {
+                let mut all = vec![];
+                paths(&saved, vec![], &mut all);
+                mutate(&mut saved, &all, target, other, kind, n);
+            }
+            if let Ok(mut ws) = serde_json::from_value::<Workspace>(saved) {
+                prop_assert!(ws.check_integrity().is_ok());
+                ws.run_all_tasks();
+                if let Err(e) = ws.check_integrity() {
+                    panic!("a loaded workspace broke an invariant when its tasks ran: {e}");
+                }
+                let text = serde_json::to_string(&ws).unwrap();
+                prop_assert_eq!(serde_json::from_str::<Workspace>(&text).unwrap(), ws);
+            }
+        }
+
+        /// INT-5: random bytes and random cuts of a valid file are errors or
+        /// valid workspaces; never a panic.
+        #[test]
+        fn int5_random_bytes_and_cuts_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512), cut in any::<Index>()) {
+            if let Ok(ws) = serde_json::from_slice::<Workspace>(&bytes) {
+                prop_assert!(ws.check_integrity().is_ok());
+            }
+            let (w, _, _, _) = busy();
+            let text = serde_json::to_vec(&w.ws).unwrap();
+            let cut = cut.index(text.len());
+            prop_assert!(serde_json::from_slice::<Workspace>(&text[..cut]).is_err());
+            let mut flipped = text.clone();
+            flipped[cut] ^= 0x20;
+            if let Ok(ws) = serde_json::from_slice::<Workspace>(&flipped) {
+                prop_assert!(ws.check_integrity().is_ok());
+            }
+        }
+    }
+}
+
+// ---- the operations ---------------------------------------------------------
+
+const STRINGS: &[&str] = &["", " ", "ok", "x y", "\u{0}", "\n", "é", "\u{202e}rtl", "courseId:BIO-101", "_1_1"];
+
+fn string(i: u8) -> String {
+    match i as usize % (STRINGS.len() + 2) {
+        n if n < STRINGS.len() => STRINGS[n].to_string(),
+        n if n == STRINGS.len() => "L".repeat(10_000),
+        _ => "ü".repeat(334),
+    }
+}
+
+/// A handle of kind `K`: one of `live`, one of `stale`, a foreign one, or
+/// made up from `raw`.
+fn handle<K: Key + Copy>(live: &[K], stale: &[K], foreign: K, pick: Index, raw: u64) -> K {
+    match raw % 5 {
+        0 | 1 if !live.is_empty() => *pick.get(live),
+        2 if !stale.is_empty() => *pick.get(stale),
+        3 => foreign,
+        _ => KeyData::from_ffi(raw).into(),
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// INT-5 and INT-3: every public operation, called with arbitrary
+    /// handles, strings and numbers, returns a value or an error, never
+    /// panics; a failed call leaves the workspace exactly as it was.
+    #[test]
+    fn int5_operations_with_arbitrary_input_never_panic(
+        calls in proptest::collection::vec((0u8..40, any::<Index>(), any::<Index>(), any::<u64>(), any::<u64>(), any::<u8>(), any::<u64>()), 1..40),
+    ) {
+        let (mut w, tasks, stale_pages, stale_courses) = busy();
+        let (foreign_ws, fadmin) = Workspace::with_admin("F").unwrap();
+        let _ = foreign_ws;
+        for (op, p1, p2, r1, r2, s, n) in calls {
+            let ws = &w.ws;
+            let users: Vec<UserKey> = ws.users().map(|(k, _)| k).collect();
+            let courses: Vec<CourseKey> = ws.courses().map(|(k, _)| k).collect();
+            let los: Vec<LoKey> = ws.learning_objects().map(|(k, _)| k).collect();
+            let pages: Vec<PageKey> = ws.pages().map(|(k, _)| k).collect();
+            let styles: Vec<StyleKey> = ws.styles().map(|(k, _)| k).collect();
+            let items: Vec<LibraryItem> = ws.library().map(|(k, _)| k).collect();
+            let tools: Vec<ToolId> = ws.courses().flat_map(|(_, c)| c.tools().iter().map(|i| i.id()).collect::<Vec<_>>()).collect();
+            let u = handle(&users, &[], fadmin, p1, r1);
+            let c = handle(&courses, &stale_courses, CourseKey::default(), p2, r2);
+            let c2 = handle(&courses, &stale_courses, CourseKey::default(), p1, r2.rotate_left(7));
+            let lo = handle(&los, &[], LoKey::default(), p2, r1.rotate_left(3));
+            let page = handle(&pages, &stale_pages, PageKey::default(), p1, r2.rotate_left(11));
+            let style = handle(&styles, &[], StyleKey::default(), p2, r1.rotate_left(5));
+            let item = if items.is_empty() || r1 % 3 == 0 { LibraryItem::Media(KeyData::from_ffi(r2).into()) } else { *p2.get(&items) };
+            let tool = if tools.is_empty() { None } else { Some(*p1.get(&tools)) };
+            let task = if r2 % 4 == 0 { KeyData::from_ffi(r1).into() } else { *p1.get(&tasks) };
+            let text = string(s);
+            let pos = if n % 3 == 0 { usize::MAX } else { (n % 7) as usize };
+            let before = w.ws.clone();
+            let ws = &mut w.ws;
+            let result: Result<(), Error> = match op {
+                0 => ws.create_user(u, &text, Role::Author).map(drop),
+                1 => ws.rename_user(u, u, &text),
+                2 => ws.set_role(u, u, [Role::Reviewer, Role::Author, Role::Administrator][(n % 3) as usize]),
+                3 => ws.create_course(u, NewCourse::new(text.clone(), text.clone())).map(drop),
+                4 => ws.update_course(u, c, CourseChange::new().title(text.clone()).external_id(text.clone())),
+                5 => ws.delete_course(u, c),
+                6 => ws.assign_user(u, c, u),
+                7 => ws.unassign_user(u, c, u),
+                8 => ws.create_style(u, c, &text, &text).map(drop),
+                9 => ws.create_learning_object(u, c, &text, &text).map(drop),
+                10 => ws.add_learning_object(u, c, lo, Some(pos)),
+                11 => ws.remove_learning_object(u, c, lo),
+                12 => ws.move_learning_object(u, c, lo, pos),
+                13 => ws.delete_learning_object(u, lo),
+                14 => ws.edit_learning_object(u, c, lo, Some(&text), Some(&text)).map(drop),
+                15 => ws.add_page(u, c, lo, PageDraft::new(text.clone(), text.clone()).item(item).style(style)).map(drop),
+                16 => ws.edit_page(u, c, page, PageEdit::new().title(text.clone()).body(text.clone())).map(drop),
+                17 => ws.delete_page(u, c, page).map(drop),
+                18 => ws.move_page(u, c, page, pos).map(drop),
+                19 => ws.set_page_style(u, c, page, Some(style)).map(drop),
+                20 => ws.attach_item(u, c, page, item).map(drop),
+                21 => ws.replace_item(u, c, page, item, item).map(drop),
+                22 => ws.detach_item(u, c, page, item).map(drop),
+                23 => ws.add_media(u, &text, &text).map(drop),
+                24 => ws.update_library_item(u, item, &text),
+                25 => ws.rename_library_item(u, item, &text),
+                26 => ws.delete_library_item(u, item),
+                27 => ws.copy_course(u, c, if n % 2 == 0 { CopyMode::Share } else { CopyMode::Duplicate }, &CopyOptions::new().course_id(text.clone()).title(text.clone())).map(drop),
+                28 => ws.share_course(u, c, &CopyOptions::new().keep_authors(n % 2 == 0)).map(drop),
+                29 => ws.request_copy(u, c, &to_new(&text)).map(drop),
+                30 => ws.request_copy(u, c, &CopyRequest::new(CopyTarget::Existing(c2.into()))).map(drop),
+                31 => match text.parse::<CourseRef>() {
+                    Ok(r) => ws.request_copy(u, r, &to_new("R")).map(drop),
+                    Err(e) => Err(e),
+                },
+                32 => { ws.run_tasks(n % 50); Ok(()) }
+                33 => ws.cancel_task(u, task),
+                34 => ws.set_task_limit(u, (n % 6) as usize),
+                35 => ws.lock_course(u, c),
+                36 => ws.unlock_course(u, c),
+                37 => ws.add_tool(u, c, ToolDraft::new(Category::ALL[(n % 16) as usize], text.clone()).link(ToolLink::Content(lo))).map(drop),
+                38 => match tool { Some(t) => ws.remove_tool(u, c, t), None => Ok(()) },
+                _ => ws.task_status(task).map(drop),
+            };
+            if result.is_err() && op != 32 {
+                prop_assert!(w.ws == before, "operation {} failed with {:?} but changed the workspace", op, result);
+            }
+            if let Err(e) = w.ws.check_integrity() {
+                panic!("operation {op} broke an invariant: {e}");
+            }
+            // Readers never panic either.
+            let _ = w.ws.course(c).map(|c| c.lms_id());
+            let _ = w.ws.page_items(page);
+            let _ = w.ws.resolve_course(&CourseRef::CourseId(text));
+            let _ = w.ws.users_of(item);
+        }
+    }
+}
