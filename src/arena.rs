@@ -26,7 +26,7 @@ fn flip<K: Key>(key: K, salt: u32) -> K {
     KeyData::from_ffi(key.data().as_ffi() ^ (u64::from(salt) << 32)).into()
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Arena<K: Key, V> {
     map: SlotMap<K, V>,
     salt: u32,
@@ -90,6 +90,13 @@ impl<K: Key, V> Arena<K, V> {
 
     pub(crate) fn reserve(&mut self, additional: usize) {
         self.map.reserve(additional);
+    }
+}
+
+/// Shown as a map from handle to value.
+impl<K: Key + std::fmt::Debug, V: std::fmt::Debug> std::fmt::Debug for Arena<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 

@@ -4,7 +4,8 @@
 //! proves it after the fact (property tests call it after every step, and
 //! loading a saved workspace calls it before handing the workspace out).
 
-use crate::data::limits;
+use crate::Entity;
+use crate::data::{Text, limits};
 use crate::{Error, Workspace};
 use std::collections::{HashMap, HashSet};
 
@@ -38,11 +39,14 @@ impl Workspace {
         // Courses: ids, authors, styles, LO lists.
         let mut lo_users: HashMap<_, HashSet<_>> = HashMap::new();
         for (ck, c) in self.courses.iter() {
-            if c.course_id.is_empty() || c.course_id.chars().count() > limits::COURSE_ID {
-                return fail(format!("course {ck:?} has an invalid course_id"));
-            }
-            if c.external_id.is_empty() || c.external_id.chars().count() > limits::EXTERNAL_ID {
-                return fail(format!("course {ck:?} has an invalid external_id"));
+            let texts = [
+                Text::identifier("course_id", &c.course_id, limits::COURSE_ID),
+                Text::identifier("external_id", &c.external_id, limits::EXTERNAL_ID),
+                Text::name("title", &c.title),
+                Text::name("player_layout", &c.player_layout),
+            ];
+            if let Some(Err(e)) = texts.into_iter().find(Result::is_err) {
+                return fail(format!("course {ck:?}: {e}"));
             }
             if self.course_ids.get(&c.course_id) != Some(&ck) {
                 return fail(format!("course_id {:?} is not indexed to course {ck:?}", c.course_id));
@@ -87,6 +91,21 @@ impl Workspace {
             || self.courses.iter().any(|(k, c)| self.pks.get(&c.pk) != Some(&k))
         {
             return fail("the course id indexes hold entries for missing courses".into());
+        }
+
+        // Names are what the API would accept.
+        let names = self
+            .users
+            .iter()
+            .map(|(k, u)| (Entity::User(k), &u.name))
+            .chain(self.los.iter().map(|(k, l)| (Entity::LearningObject(k), &l.title)))
+            .chain(self.pages.iter().map(|(k, p)| (Entity::Page(k), &p.title)))
+            .chain(self.styles.iter().map(|(k, s)| (Entity::Style(k), &s.name)))
+            .chain(self.library().map(|(k, e)| (Entity::from(k), &e.name)));
+        for (entity, name) in names {
+            if let Err(e) = Text::name("name", name) {
+                return fail(format!("{entity}: {e}"));
+            }
         }
 
         // Styles belong to a live course that lists them.
@@ -145,9 +164,15 @@ impl Workspace {
         if let Some(m) = c.settings.banner_image.filter(|m| !self.media.contains(*m)) {
             return Err(format!("course {ck:?} has a missing banner image {m:?}"));
         }
+        if let Some(Err(e)) = c.details.keys().map(|k| Text::name("detail key", k)).find(Result::is_err) {
+            return Err(format!("course {ck:?}: {e}"));
+        }
         let mut ids = HashSet::new();
         for item in c.tools.iter() {
             let at = format!("tool item {} of course {ck:?}", item.id);
+            if let Err(e) = Text::name("title", &item.title) {
+                return Err(format!("{at}: {e}"));
+            }
             if !ids.insert(item.id) || item.id.0 > c.tools.next_id || item.id.0 == 0 {
                 return Err(format!("{at} has a repeated or unallocated id"));
             }

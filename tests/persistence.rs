@@ -122,8 +122,12 @@ fn int4_tampered_files_are_refused_with_what_is_wrong() {
     );
     // Two courses with one course_id.
     refused(|v| with_live(v, "courses", 1)["course_id"] = json!("BIO-101"), "held by two courses");
-    // A course_id over the limit.
+    // A course_id over the limit, or with a space.
     refused(|v| with_live(v, "courses", 0)["course_id"] = json!("x".repeat(101)), "course_id");
+    refused(|v| with_live(v, "courses", 0)["course_id"] = json!("BIO 101"), "white space");
+    // A title over the limit, a blank page title.
+    refused(|v| with_live(v, "courses", 0)["title"] = json!("t".repeat(334)), "title");
+    refused(|v| with_live(v, "pages", 0)["title"] = json!("  "), "blank");
     // A task that points at a missing course.
     refused(|v| with_live(v, "tasks", 0)["target"] = json!({"idx": 999, "version": 1}), "task");
     // A task cursor past its snapshot.
