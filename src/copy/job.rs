@@ -159,6 +159,7 @@ impl CopyJob {
 
     /// Checks a loaded job for consistency: its cursor within its snapshot,
     /// its counts in order, its target the task's.
+    #[cfg(feature = "serde")]
     pub(crate) fn check(&self, target: CourseKey) -> Result<(), String> {
         let los = self.snapshot.los.len();
         let step_ok = match self.step {
