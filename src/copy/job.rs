@@ -94,11 +94,7 @@ pub(crate) struct CopyJob {
     pub(crate) done: u64,
     pub(crate) total: u64,
     #[cfg_attr(feature = "serde", serde(with = "crate::persistence::pairs"))]
-    lo_map: BTreeMap<LoKey, LoKey>,
-    #[cfg_attr(feature = "serde", serde(with = "crate::persistence::pairs"))]
     tool_map: BTreeMap<ToolId, ToolId>,
-    created_los: Vec<LoKey>,
-    shared_los: Vec<LoKey>,
     current_lo: Option<LoKey>,
     pub(crate) issues: Vec<CopyIssue>,
     /// Source pages as they were at the request, saved just before they
@@ -120,14 +116,13 @@ impl CopyJob {
             .filter(|c| plan.selection.includes(**c))
             .flat_map(|c| plan.snapshot.course.tools.of(*c).cloned().collect::<Vec<_>>())
             .collect();
-        let content = if plan.selection.content_areas {
-            let los = plan.snapshot.los.len() as u64;
-            match plan.mode {
-                CopyMode::Share => los,
-                CopyMode::Duplicate => los + plan.snapshot.los.iter().map(|(_, lo)| lo.pages.len() as u64).sum::<u64>(),
+        let content = match (plan.selection.content_areas, plan.mode) {
+            (false, _) => 0,
+            (true, CopyMode::Share) => plan.snapshot.course.los.len() as u64,
+            (true, CopyMode::Duplicate) => {
+                let los = plan.snapshot.los.len() as u64;
+                los + plan.snapshot.los.iter().map(|(_, lo)| lo.pages.len() as u64).sum::<u64>()
             }
-        } else {
-            0
         };
         if plan.mode == CopyMode::Duplicate && plan.selection.content_areas {
             let pages = (content - plan.snapshot.los.len() as u64) as usize;
@@ -147,10 +142,7 @@ impl CopyJob {
             tools,
             step: Step::Settings,
             done: 0,
-            lo_map: BTreeMap::new(),
             tool_map: BTreeMap::new(),
-            created_los: Vec::new(),
-            shared_los: Vec::new(),
             current_lo: None,
             issues: Vec::new(),
             overlay: BTreeMap::new(),
@@ -161,7 +153,7 @@ impl CopyJob {
     /// its counts in order, its target the task's.
     #[cfg(feature = "serde")]
     pub(crate) fn check(&self, target: CourseKey) -> Result<(), String> {
-        let los = self.snapshot.los.len();
+        let los = self.content_len();
         let step_ok = match self.step {
             Step::Settings | Step::Memberships | Step::Done => true,
             Step::Lo(i) => i < los,
@@ -245,7 +237,7 @@ impl CopyJob {
 
     /// The step for the LO at `i`, or the tools after the last one.
     fn content_from(&self, i: usize) -> Step {
-        if self.selection.content_areas && i < self.snapshot.los.len() {
+        if self.selection.content_areas && i < self.content_len() {
             Step::Lo(i)
         } else if !self.tools.is_empty() {
             Step::Tool(0)
@@ -310,46 +302,51 @@ impl CopyJob {
         }
     }
 
+    /// How many content units of LOs the job walks: the source's LO list
+    /// (Share reads no LO record), or the snapshot's LO records (Duplicate).
+    fn content_len(&self) -> usize {
+        match self.mode {
+            CopyMode::Share => self.snapshot.course.los.len(),
+            CopyMode::Duplicate => self.snapshot.los.len(),
+        }
+    }
+
+    /// How many LOs the target held before the job: the job appends after
+    /// them, so the LOs from this index on are the job's.
+    fn base(&self) -> usize {
+        self.target_before.as_ref().map_or(0, |c| c.los.len())
+    }
+
     fn copy_lo(&mut self, ws: &mut Workspace, i: usize) -> Step {
+        if self.mode == CopyMode::Share {
+            let Some(&src_key) = self.snapshot.course.los.get(i) else { return Step::Done };
+            match ws.los.get_mut(src_key) {
+                Some(lo) if !lo.used_in.contains(&self.target) => {
+                    lo.used_in.insert(self.target);
+                    if let Some(c) = ws.courses.get_mut(self.target) {
+                        c.los.push_back(src_key);
+                    }
+                }
+                Some(_) => {}
+                None => self.issues.push(CopyIssue::MissingContent { learning_object: src_key }),
+            }
+            return self.content_from(i + 1);
+        }
         let Some((src_key, src)) = self.snapshot.los.get(i) else { return Step::Done };
         let src_key = *src_key;
-        match self.mode {
-            CopyMode::Share => {
-                let included = ws.courses.get(self.target).is_some_and(|c| c.los.contains(&src_key));
-                match ws.los.get_mut(src_key) {
-                    Some(lo) if !included => {
-                        lo.used_in.insert(self.target);
-                        if let Some(c) = ws.courses.get_mut(self.target) {
-                            c.los.push_back(src_key);
-                        }
-                        self.shared_los.push(src_key);
-                        self.lo_map.insert(src_key, src_key);
-                    }
-                    Some(_) => {
-                        self.lo_map.insert(src_key, src_key);
-                    }
-                    None => self.issues.push(CopyIssue::MissingContent { learning_object: src_key }),
-                }
-                self.content_from(i + 1)
-            }
-            CopyMode::Duplicate => {
-                let copy = ws.los.insert(LearningObject {
-                    title: src.title.clone(),
-                    description: src.description.clone(),
-                    parent: Some(self.target),
-                    pages: Vector::new(),
-                    used_in: OrdSet::unit(self.target),
-                    origin: Some(src_key),
-                });
-                if let Some(c) = ws.courses.get_mut(self.target) {
-                    c.los.push_back(copy);
-                }
-                self.created_los.push(copy);
-                self.lo_map.insert(src_key, copy);
-                self.current_lo = Some(copy);
-                if src.pages.is_empty() { self.content_from(i + 1) } else { Step::Page(i, 0) }
-            }
+        let copy = ws.los.insert(LearningObject {
+            title: src.title.clone(),
+            description: src.description.clone(),
+            parent: Some(self.target),
+            pages: Vector::new(),
+            used_in: OrdSet::unit(self.target),
+            origin: Some(src_key),
+        });
+        if let Some(c) = ws.courses.get_mut(self.target) {
+            c.los.push_back(copy);
         }
+        self.current_lo = Some(copy);
+        if src.pages.is_empty() { self.content_from(i + 1) } else { Step::Page(i, 0) }
     }
 
     /// Duplicates page `j` of LO `i`, as it was at the request: a new page
@@ -360,12 +357,15 @@ impl CopyJob {
         let (Some(lo), Some(src_key)) = (self.current_lo, src_key) else {
             return;
         };
-        let src = if self.overlay.is_empty() { None } else { self.overlay.get(&src_key) };
-        let Some(src) = src.or_else(|| ws.pages.get(src_key)) else {
+        // A live page's items are live (INT-1); a page saved in the overlay
+        // may name items deleted since.
+        let saved = if self.overlay.is_empty() { None } else { self.overlay.get(&src_key) };
+        let Some(src) = saved.or_else(|| ws.pages.get(src_key)) else {
             return;
         };
         let live = |item: &LibraryItem| ws.library_entry(*item).is_ok();
-        let (items, dropped): (Arc<[LibraryItem]>, Vec<LibraryItem>) = if src.items.iter().all(live) {
+        let fresh = saved.is_none();
+        let (items, dropped): (Arc<[LibraryItem]>, Vec<LibraryItem>) = if fresh || src.items.iter().all(live) {
             (src.items.clone(), Vec::new())
         } else {
             (src.items.iter().copied().filter(live).collect(), src.items.iter().copied().filter(|i| !live(i)).collect())
@@ -393,7 +393,7 @@ impl CopyJob {
         let Some(src) = self.tools.get(k) else { return };
         let link = src.link.and_then(|link| match link {
             ToolLink::Tool(t) => self.tool_map.get(&t).map(|n| ToolLink::Tool(*n)),
-            ToolLink::Content(lo) => self.lo_map.get(&lo).map(|n| ToolLink::Content(*n)),
+            ToolLink::Content(lo) => self.copy_of_lo(ws, lo).map(ToolLink::Content),
             ToolLink::Term(t) => ws.terms.contains(t).then_some(link),
         });
         let posts = match self.selection.discussions {
@@ -427,19 +427,44 @@ impl CopyJob {
         }
     }
 
-    /// Undoes everything the job did: a new target is removed, an existing
-    /// one is put back exactly as it was (LMS-4).
-    pub(crate) fn rollback(self, ws: &mut Workspace) {
-        for lo in &self.created_los {
-            if let Some(record) = ws.los.remove(*lo) {
-                for page in record.pages.iter() {
-                    ws.remove_page(*page);
-                }
+    /// What a content link to `lo` becomes in the copy: the same LO if the
+    /// target includes it (Share), the LO duplicated from it (Duplicate), or
+    /// nothing when the content was not copied.
+    fn copy_of_lo(&self, ws: &Workspace, lo: LoKey) -> Option<LoKey> {
+        if !self.selection.content_areas {
+            return None;
+        }
+        let target = ws.courses.get(self.target)?;
+        match self.mode {
+            CopyMode::Share => ws.los.get(lo).filter(|l| l.used_in.contains(&self.target)).map(|_| lo),
+            CopyMode::Duplicate => {
+                let i = self.snapshot.los.iter().position(|(k, _)| *k == lo)?;
+                target.los.get(self.base() + i).copied()
             }
         }
-        for lo in &self.shared_los {
-            if let Some(record) = ws.los.get_mut(*lo) {
-                record.used_in.remove(&self.target);
+    }
+
+    /// Undoes everything the job did: a new target is removed, an existing
+    /// one is put back exactly as it was (LMS-4). The job only ever appended
+    /// to the target's LO list, so what it added is what follows the
+    /// target's former length.
+    pub(crate) fn rollback(self, ws: &mut Workspace) {
+        let added: Vec<LoKey> =
+            ws.courses.get(self.target).map(|c| c.los.iter().skip(self.base()).copied().collect()).unwrap_or_default();
+        for lo in added {
+            match self.mode {
+                CopyMode::Duplicate => {
+                    if let Some(record) = ws.los.remove(lo) {
+                        for page in record.pages.iter() {
+                            ws.remove_page(*page);
+                        }
+                    }
+                }
+                CopyMode::Share => {
+                    if let Some(record) = ws.los.get_mut(lo) {
+                        record.used_in.remove(&self.target);
+                    }
+                }
             }
         }
         if self.new_target {

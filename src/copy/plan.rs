@@ -65,7 +65,7 @@ impl Workspace {
             mode,
             selection: CopySelection::everything(),
             keep_authors: options.keep_authors,
-            snapshot: self.snapshot(src),
+            snapshot: self.snapshot(src, mode),
             target: PlannedTarget::New(Box::new(record)),
         })
     }
@@ -110,15 +110,23 @@ impl Workspace {
             mode: request.mode,
             selection: request.selection,
             keep_authors: true,
-            snapshot: self.snapshot(src),
+            snapshot: self.snapshot(src, request.mode),
             target,
         })
     }
 
-    fn snapshot(&self, source: &Course) -> Snapshot {
+    /// The source as it is now. Share reads no LO record (the course's LO
+    /// list, a persistent vector, is all it needs), so only Duplicate takes
+    /// the LO records.
+    fn snapshot(&self, source: &Course, mode: CopyMode) -> Snapshot {
         let course = source.clone();
         let styles = course.styles.iter().filter_map(|s| self.styles.get(*s)).cloned().collect();
-        let los = course.los.iter().filter_map(|lo| self.los.get(*lo).map(|record| (*lo, record.clone()))).collect();
+        let los = match mode {
+            CopyMode::Share => Vec::new(),
+            CopyMode::Duplicate => {
+                course.los.iter().filter_map(|lo| self.los.get(*lo).map(|record| (*lo, record.clone()))).collect()
+            }
+        };
         Snapshot { course, styles, los }
     }
 
