@@ -168,6 +168,20 @@ impl CopyJob {
         if self.new_target == self.target_before.is_some() {
             return Err(format!("the copy job of course {target:?} mixes a new and an existing target"));
         }
+        // What the job will copy must be text the API accepts.
+        use crate::data::Text;
+        let c = &self.snapshot.course;
+        let names = [&c.title, &c.player_layout]
+            .into_iter()
+            .chain(c.details.keys())
+            .chain(self.tools.iter().map(|t| &t.title))
+            .chain(c.tools.iter().map(|t| &t.title))
+            .chain(self.snapshot.styles.iter().map(|s| &s.name))
+            .chain(self.snapshot.los.iter().map(|(_, lo)| &lo.title))
+            .chain(self.overlay.values().map(|p| &p.title));
+        for name in names {
+            Text::name("name", name).map_err(|e| format!("the copy job of course {target:?} holds {e}"))?;
+        }
         Ok(())
     }
 
