@@ -1,87 +1,125 @@
-//! Copy cost, side by side: Share, Duplicate, and the floor any deep copy
-//! pays (cloning a plain `Vec` of page records with the same fields).
+//! Copy cost, side by side in one run:
 //!
-//! Run with `cargo bench --bench copy_cost`; the HTML report lands in
+//! - `share/<pages>` and `duplicate/<pages>` on courses of 100 learning
+//!   objects of 10, 100 and 1,000 pages (bodies of ~2 KB, three library
+//!   references a page);
+//! - `floor/<pages>`: cloning a plain `Vec` of page records with the same
+//!   fields, the least any deep copy pays;
+//! - `serde_roundtrip/<pages>`: the workspace to JSON and back, the
+//!   backup-and-restore approach;
+//! - `stepped_duplicate/<pages>`: the same Duplicate through the LMS task
+//!   queue, 1,000 units a call;
+//! - `edit_shared_page/<courses>`: editing one page of a learning object
+//!   shared by 1, 100 and 10,000 courses;
+//! - `share_los/<los>` and `duplicate_los/<los>`: courses of 10, 100 and
+//!   1,000 learning objects of 10 pages.
+//!
+//! Drops are kept out of the timings. Run with `cargo bench --bench
+//! copy_cost`; criterion writes its report to
 //! `target/criterion/report/index.html`.
 
-use coursecopy::{CopyOptions, CourseKey, NewCourse, PageDraft, Role, UserKey, Workspace};
+#[path = "fixture/mod.rs"]
+mod fixture;
+
+use coursecopy::{CopyOptions, CopyRequest, CopyTarget, PageEdit};
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::sync::Arc;
+use std::time::Duration;
 
-/// A course of `los` learning objects of `per_lo` pages, bodies of ~2 KB,
-/// two library items per page.
-fn course(los: usize, per_lo: usize) -> (Workspace, UserKey, CourseKey) {
-    let (mut ws, admin) = Workspace::with_admin("bench").unwrap();
-    let author = ws.create_user(admin, "author", Role::Author).unwrap();
-    let course = ws.create_course(author, NewCourse::new("BENCH", "Bench")).unwrap();
-    let image = ws.add_media(author, "image", "image.png").unwrap();
-    let term = ws.add_glossary_term(author, "term", "definition").unwrap();
-    let body = "lorem ipsum ".repeat(170);
-    for l in 0..los {
-        let lo = ws.create_learning_object(author, course, &format!("LO {l}"), "").unwrap();
-        for p in 0..per_lo {
-            let draft = PageDraft::new(format!("Page {p}"), body.as_str()).item(image).item(term);
-            ws.add_page(author, course, lo, draft).unwrap();
-        }
-    }
-    (ws, author, course)
-}
-
-/// The same fields as a page record, in a plain struct.
-#[derive(Clone)]
-#[allow(dead_code)]
-struct PlainPage {
-    title: Arc<str>,
-    body: Arc<str>,
-    style: Option<u64>,
-    items: Arc<[u64]>,
-    lo: u64,
-    origin: Option<u64>,
-}
-
-fn copy_cost(c: &mut Criterion) {
-    let mut group = c.benchmark_group("copy");
-    for per_lo in [10, 100] {
+fn copy(c: &mut Criterion) {
+    let mut g = c.benchmark_group("copy");
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    for per_lo in [10, 100, 1000] {
         let pages = 100 * per_lo;
-        let (ws, author, course) = course(100, per_lo);
-        group.bench_with_input(BenchmarkId::new("share", pages), &pages, |b, _| {
-            b.iter_batched(
-                || ws.clone(),
-                |mut ws| {
-                    black_box(ws.share_course(author, course, &CopyOptions::new()).unwrap());
-                    ws
-                },
-                BatchSize::LargeInput,
-            )
+        let (ws, author, course) = fixture::course(100, per_lo, 2000);
+
+        let mut shared = ws.clone();
+        let mut n = 0u64;
+        g.bench_with_input(BenchmarkId::new("share", pages), &pages, |b, _| {
+            b.iter(|| {
+                n += 1;
+                black_box(shared.share_course(author, course, &CopyOptions::new().course_id(format!("S{n}"))).unwrap())
+            })
         });
-        group.bench_with_input(BenchmarkId::new("duplicate", pages), &pages, |b, _| {
+        drop(shared);
+
+        g.bench_with_input(BenchmarkId::new("duplicate", pages), &pages, |b, _| {
             b.iter_batched(
                 || ws.clone(),
                 |mut ws| {
                     black_box(ws.duplicate_course(author, course, &CopyOptions::new()).unwrap());
                     ws
                 },
-                BatchSize::LargeInput,
+                BatchSize::PerIteration,
             )
         });
-        let plain: Vec<PlainPage> = ws
-            .pages()
-            .map(|(_, p)| PlainPage {
-                title: Arc::from(p.title()),
-                body: Arc::from(p.body()),
-                style: None,
-                items: Arc::from(vec![1, 2]),
-                lo: 1,
-                origin: None,
-            })
-            .collect();
-        group.bench_with_input(BenchmarkId::new("floor", pages), &pages, |b, _| {
+
+        let plain = fixture::plain_pages(&ws);
+        g.bench_with_input(BenchmarkId::new("floor", pages), &pages, |b, _| {
             b.iter_with_large_drop(|| black_box(plain.clone()))
         });
+        drop(plain);
+
+        g.bench_with_input(BenchmarkId::new("stepped_duplicate", pages), &pages, |b, _| {
+            b.iter_batched(
+                || ws.clone(),
+                |mut ws| {
+                    let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "STEP".into() });
+                    ws.request_copy(author, course, &request).unwrap();
+                    while ws.run_tasks(1000) > 0 {}
+                    ws
+                },
+                BatchSize::PerIteration,
+            )
+        });
+
+        g.bench_with_input(BenchmarkId::new("serde_roundtrip", pages), &pages, |b, _| {
+            b.iter_with_large_drop(|| {
+                let text = serde_json::to_string(&ws).unwrap();
+                serde_json::from_str::<coursecopy::Workspace>(&text).unwrap()
+            })
+        });
     }
-    group.finish();
+    g.finish();
 }
 
-criterion_group!(benches, copy_cost);
+fn edit_shared_page(c: &mut Criterion) {
+    let mut g = c.benchmark_group("edit_shared_page");
+    for courses in [1, 100, 10_000] {
+        let (mut ws, author, via, page) = fixture::shared_lo(courses);
+        g.bench_with_input(BenchmarkId::from_parameter(courses), &courses, |b, _| {
+            b.iter(|| black_box(ws.edit_page(author, via, page, PageEdit::new().body("edited")).unwrap()))
+        });
+    }
+    g.finish();
+}
+
+fn share_los(c: &mut Criterion) {
+    let mut g = c.benchmark_group("share_los");
+    g.sample_size(20);
+    for los in [10, 100, 1000] {
+        let (ws, author, course) = fixture::course(los, 10, 2000);
+        let mut shared = ws.clone();
+        let mut n = 0u64;
+        g.bench_with_input(BenchmarkId::new("share", los), &los, |b, _| {
+            b.iter(|| {
+                n += 1;
+                black_box(shared.share_course(author, course, &CopyOptions::new().course_id(format!("S{n}"))).unwrap())
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("duplicate", los), &los, |b, _| {
+            b.iter_batched(
+                || ws.clone(),
+                |mut ws| {
+                    black_box(ws.duplicate_course(author, course, &CopyOptions::new()).unwrap());
+                    ws
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, copy, edit_shared_page, share_los);
 criterion_main!(benches);

@@ -99,7 +99,7 @@ impl Workspace {
             .iter()
             .map(|(k, u)| (Entity::User(k), &u.name))
             .chain(self.los.iter().map(|(k, l)| (Entity::LearningObject(k), &l.title)))
-            .chain(self.pages.iter().map(|(k, p)| (Entity::Page(k), &p.title)))
+            .chain(self.pages.iter().map(|(k, p)| (Entity::Page(k), &p.content.title)))
             .chain(self.styles.iter().map(|(k, s)| (Entity::Style(k), &s.name)))
             .chain(self.library().map(|(k, e)| (Entity::from(k), &e.name)));
         for (entity, name) in names {
@@ -141,7 +141,7 @@ impl Workspace {
                 return fail(format!("page {pk:?} applies a missing style {s:?}"));
             }
             let mut seen = HashSet::new();
-            for item in p.items.iter() {
+            for item in p.content.items.iter() {
                 if self.library_entry(*item).is_err() {
                     return fail(format!("page {pk:?} references a missing library item {item:?}"));
                 }

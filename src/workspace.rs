@@ -137,7 +137,7 @@ impl Workspace {
     /// The library items a page references, resolved, in the page's order.
     pub fn page_items(&self, page: PageKey) -> Result<Vec<(LibraryItem, &LibraryEntry)>, Error> {
         let page = self.page(page)?;
-        page.items.iter().map(|&item| Ok((item, self.library_entry(item)?))).collect()
+        page.items().iter().map(|&item| Ok((item, self.library_entry(item)?))).collect()
     }
 
     /// The course with this `course_id`, if any. O(1).
@@ -198,7 +198,7 @@ impl Workspace {
     /// The pages that reference a library item, in handle order. O(pages).
     pub fn pages_using(&self, item: impl Into<LibraryItem>) -> Vec<PageKey> {
         let item = item.into();
-        self.pages.iter().filter(|(_, p)| p.items.contains(&item)).map(|(k, _)| k).collect()
+        self.pages.iter().filter(|(_, p)| p.items().contains(&item)).map(|(k, _)| k).collect()
     }
 
     /// Everything that references a library item: pages, then courses whose

@@ -127,7 +127,7 @@ fn int4_tampered_files_are_refused_with_what_is_wrong() {
     refused(|v| with_live(v, "courses", 0)["course_id"] = json!("BIO 101"), "white space");
     // A title over the limit, a blank page title.
     refused(|v| with_live(v, "courses", 0)["title"] = json!("t".repeat(334)), "title");
-    refused(|v| with_live(v, "pages", 0)["title"] = json!("  "), "blank");
+    refused(|v| with_live(v, "pages", 0)["content"]["title"] = json!("  "), "blank");
     // A task that points at a missing course.
     refused(|v| with_live(v, "tasks", 0)["target"] = json!({"idx": 999, "version": 1}), "task");
     // A task cursor past its snapshot.

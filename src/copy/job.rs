@@ -15,7 +15,7 @@
 
 use super::plan::{CopyPlan, PlannedTarget, Snapshot};
 use super::{CopyMode, CopySelection, Discussions};
-use crate::data::{Category, CourseSettings, ToolId, ToolItem, ToolLink};
+use crate::data::{Category, CourseSet, CourseSettings, PageContent, ToolId, ToolItem, ToolLink};
 use crate::{
     Course, CourseKey, CourseStyle, LearningObject, LibraryItem, LoKey, MediaKey, Page, PageKey, UserKey, Workspace,
 };
@@ -96,6 +96,9 @@ pub(crate) struct CopyJob {
     #[cfg_attr(feature = "serde", serde(with = "crate::persistence::pairs"))]
     tool_map: BTreeMap<ToolId, ToolId>,
     current_lo: Option<LoKey>,
+    /// The pages of the source LO being duplicated, as a plain list: read
+    /// by position, once a page.
+    current_pages: Vec<PageKey>,
     pub(crate) issues: Vec<CopyIssue>,
     /// Source pages as they were at the request, saved just before they
     /// changed (copy on write).
@@ -118,7 +121,7 @@ impl CopyJob {
             .collect();
         let content = match (plan.selection.content_areas, plan.mode) {
             (false, _) => 0,
-            (true, CopyMode::Share) => plan.snapshot.course.los.len() as u64,
+            (true, CopyMode::Share) => u64::from(!plan.snapshot.course.los.is_empty()),
             (true, CopyMode::Duplicate) => {
                 let los = plan.snapshot.los.len() as u64;
                 los + plan.snapshot.los.iter().map(|(_, lo)| lo.pages.len() as u64).sum::<u64>()
@@ -144,6 +147,7 @@ impl CopyJob {
             done: 0,
             tool_map: BTreeMap::new(),
             current_lo: None,
+            current_pages: Vec::new(),
             issues: Vec::new(),
             overlay: BTreeMap::new(),
         }
@@ -158,7 +162,9 @@ impl CopyJob {
             Step::Settings | Step::Memberships | Step::Done => true,
             Step::Lo(i) => i < los,
             Step::Page(i, j) => {
-                self.snapshot.los.get(i).is_some_and(|(_, lo)| j < lo.pages.len()) && self.current_lo.is_some()
+                self.snapshot.los.get(i).is_some_and(|(_, lo)| lo.pages.len() == self.current_pages.len())
+                    && j < self.current_pages.len()
+                    && self.current_lo.is_some()
             }
             Step::Tool(k) => k < self.tools.len(),
         };
@@ -178,7 +184,7 @@ impl CopyJob {
             .chain(c.tools.iter().map(|t| &t.title))
             .chain(self.snapshot.styles.iter().map(|s| &s.name))
             .chain(self.snapshot.los.iter().map(|(_, lo)| &lo.title))
-            .chain(self.overlay.values().map(|p| &p.title));
+            .chain(self.overlay.values().map(|p| &p.content.title));
         for name in names {
             Text::name("name", name).map_err(|e| format!("the copy job of course {target:?} holds {e}"))?;
         }
@@ -236,9 +242,8 @@ impl CopyJob {
             }
             Step::Lo(i) => self.copy_lo(ws, i),
             Step::Page(i, j) => {
-                self.copy_page(ws, i, j);
-                let pages = self.snapshot.los.get(i).map_or(0, |(_, lo)| lo.pages.len());
-                if j + 1 < pages { Step::Page(i, j + 1) } else { self.content_from(i + 1) }
+                self.copy_page(ws, j);
+                if j + 1 < self.current_pages.len() { Step::Page(i, j + 1) } else { self.content_from(i + 1) }
             }
             Step::Tool(k) => {
                 self.copy_tool(ws, k);
@@ -320,7 +325,9 @@ impl CopyJob {
     /// (Share reads no LO record), or the snapshot's LO records (Duplicate).
     fn content_len(&self) -> usize {
         match self.mode {
-            CopyMode::Share => self.snapshot.course.los.len(),
+            // Share takes the whole LO list in one unit: sharing an LO costs
+            // a small fraction of duplicating a page.
+            CopyMode::Share => usize::from(!self.snapshot.course.los.is_empty()),
             CopyMode::Duplicate => self.snapshot.los.len(),
         }
     }
@@ -333,17 +340,7 @@ impl CopyJob {
 
     fn copy_lo(&mut self, ws: &mut Workspace, i: usize) -> Step {
         if self.mode == CopyMode::Share {
-            let Some(&src_key) = self.snapshot.course.los.get(i) else { return Step::Done };
-            match ws.los.get_mut(src_key) {
-                Some(lo) if !lo.used_in.contains(&self.target) => {
-                    lo.used_in.insert(self.target);
-                    if let Some(c) = ws.courses.get_mut(self.target) {
-                        c.los.push_back(src_key);
-                    }
-                }
-                Some(_) => {}
-                None => self.issues.push(CopyIssue::MissingContent { learning_object: src_key }),
-            }
+            self.share_los(ws);
             return self.content_from(i + 1);
         }
         let Some((src_key, src)) = self.snapshot.los.get(i) else { return Step::Done };
@@ -353,21 +350,54 @@ impl CopyJob {
             description: src.description.clone(),
             parent: Some(self.target),
             pages: Vector::new(),
-            used_in: OrdSet::unit(self.target),
+            used_in: CourseSet::unit(self.target),
             origin: Some(src_key),
         });
         if let Some(c) = ws.courses.get_mut(self.target) {
             c.los.push_back(copy);
         }
         self.current_lo = Some(copy);
+        self.current_pages.clear();
+        self.current_pages.extend(src.pages.iter().copied());
         if src.pages.is_empty() { self.content_from(i + 1) } else { Step::Page(i, 0) }
+    }
+
+    /// Shares the source's LOs with the target, in one unit: each LO
+    /// records the target as a course that includes it, and the target's
+    /// list gains the LOs it does not hold yet. A new target whose LOs are
+    /// all still there takes the source's list as it is, in O(1): the two
+    /// lists share their structure until one of them changes.
+    fn share_los(&mut self, ws: &mut Workspace) {
+        let list = &self.snapshot.course.los;
+        let mut added = Vec::new();
+        let mut missing = false;
+        for &lo in list.iter() {
+            match ws.los.get_mut(lo) {
+                Some(record) => {
+                    if record.used_in.insert(self.target) && !self.new_target {
+                        added.push(lo);
+                    }
+                }
+                None => {
+                    missing = true;
+                    self.issues.push(CopyIssue::MissingContent { learning_object: lo });
+                }
+            }
+        }
+        let los = match (self.new_target, missing) {
+            (true, false) => list.clone(),
+            (true, true) => list.iter().copied().filter(|lo| ws.los.contains(*lo)).collect(),
+            (false, _) => added.into_iter().collect(),
+        };
+        let Some(course) = ws.courses.get_mut(self.target) else { return };
+        course.los.append(los);
     }
 
     /// Duplicates page `j` of LO `i`, as it was at the request: a new page
     /// with the same title, body and library items (shared in memory, not
     /// copied), no style (DUP-3), and its origin (DUP-5).
-    fn copy_page(&mut self, ws: &mut Workspace, i: usize, j: usize) {
-        let src_key = self.snapshot.los.get(i).and_then(|(_, lo)| lo.pages.get(j)).copied();
+    fn copy_page(&mut self, ws: &mut Workspace, j: usize) {
+        let src_key = self.current_pages.get(j).copied();
         let (Some(lo), Some(src_key)) = (self.current_lo, src_key) else {
             return;
         };
@@ -378,20 +408,15 @@ impl CopyJob {
             return;
         };
         let live = |item: &LibraryItem| ws.library_entry(*item).is_ok();
-        let fresh = saved.is_none();
-        let (items, dropped): (Arc<[LibraryItem]>, Vec<LibraryItem>) = if fresh || src.items.iter().all(live) {
-            (src.items.clone(), Vec::new())
+        let items = &src.content.items;
+        let (content, dropped) = if saved.is_none() || items.iter().all(live) {
+            (src.content.clone(), Vec::new())
         } else {
-            (src.items.iter().copied().filter(live).collect(), src.items.iter().copied().filter(|i| !live(i)).collect())
+            let kept: Arc<[LibraryItem]> = items.iter().copied().filter(live).collect();
+            let content = PageContent { items: kept, ..(*src.content).clone() };
+            (Arc::new(content), items.iter().copied().filter(|i| !live(i)).collect())
         };
-        let page = ws.pages.insert(Page {
-            title: src.title.clone(),
-            body: src.body.clone(),
-            style: None,
-            items,
-            lo,
-            origin: Some(src_key),
-        });
+        let page = ws.pages.insert(Page { content, style: None, lo, origin: Some(src_key) });
         if let Some(record) = ws.los.get_mut(lo) {
             record.pages.push_back(page);
         }

@@ -16,6 +16,7 @@ mod time;
 mod tools;
 mod user;
 
+pub(crate) use content::{CourseSet, PageContent};
 pub use content::{LearningObject, Page};
 pub use course::{Course, CourseStyle};
 pub use library::LibraryEntry;

@@ -9,7 +9,7 @@
 //! (SHR-2, SHR-3, SHR-7).
 
 use super::{Reach, check_position};
-use crate::data::Text;
+use crate::data::{PageContent, Text};
 use crate::{
     Action, CourseKey, Error, LearningObject, LibraryItem, LoKey, Page, PageKey, StyleKey, UserKey, Workspace,
 };
@@ -117,14 +117,8 @@ impl Workspace {
             self.check_style(style, via)?;
         }
         let items = self.check_items(draft.items, None)?;
-        let page = self.pages.insert(Page {
-            title,
-            body: Text::free(&draft.body),
-            style: draft.style,
-            items,
-            lo,
-            origin: None,
-        });
+        let content = Arc::new(PageContent { title, body: Text::free(&draft.body), items });
+        let page = self.pages.insert(Page { content, style: draft.style, lo, origin: None });
         let reach = self.change_lo(lo, |record| record.pages.push_back(page));
         Ok(NewPage { page, reach })
     }
@@ -135,11 +129,12 @@ impl Workspace {
         self.reach_page(actor, via, page)?;
         let title = edit.title.as_deref().map(|t| Text::name("title", t)).transpose()?;
         Ok(self.change_page(page, |p| {
+            let content = p.content_mut();
             if let Some(t) = title {
-                p.title = t;
+                content.title = t;
             }
             if let Some(b) = edit.body {
-                p.body = Text::free(&b);
+                content.body = Text::free(&b);
             }
         }))
     }
@@ -189,10 +184,10 @@ impl Workspace {
     ) -> Result<Reach, Error> {
         let item = item.into();
         self.reach_page(actor, via, page)?;
-        let mut items = self.page(page)?.items.to_vec();
+        let mut items = self.page(page)?.items().to_vec();
         items.push(item);
         let items = self.check_items(items, Some(page))?;
-        Ok(self.change_page(page, |p| p.items = items))
+        Ok(self.change_page(page, |p| p.content_mut().items = items))
     }
 
     /// Makes a page reference `new` where it referenced `old`, in the same
@@ -208,11 +203,11 @@ impl Workspace {
     ) -> Result<Reach, Error> {
         let (old, new) = (old.into(), new.into());
         self.reach_page(actor, via, page)?;
-        let mut items = self.page(page)?.items.to_vec();
+        let mut items = self.page(page)?.items().to_vec();
         let at = items.iter().position(|i| *i == old).ok_or(Error::not_in(old, page))?;
         items[at] = new;
         let items = self.check_items(items, Some(page))?;
-        Ok(self.change_page(page, |p| p.items = items))
+        Ok(self.change_page(page, |p| p.content_mut().items = items))
     }
 
     /// Makes a page stop referencing a library item. The item itself stays
@@ -226,12 +221,12 @@ impl Workspace {
     ) -> Result<Reach, Error> {
         let item = item.into();
         self.reach_page(actor, via, page)?;
-        let items = self.page(page)?.items.to_vec();
+        let items = self.page(page)?.items().to_vec();
         if !items.contains(&item) {
             return Err(Error::not_in(item, page));
         }
         let items: Arc<[LibraryItem]> = items.into_iter().filter(|i| *i != item).collect();
-        Ok(self.change_page(page, |p| p.items = items))
+        Ok(self.change_page(page, |p| p.content_mut().items = items))
     }
 
     /// Checks that `actor` may change `lo` through `via`.
@@ -286,7 +281,7 @@ impl Workspace {
         match self.los.get_mut(lo) {
             Some(record) => {
                 apply(record);
-                Reach::new(record.used_in.clone())
+                Reach::new(record.used_in.shared())
             }
             None => Reach::default(),
         }

@@ -2,11 +2,12 @@
 //! course's list of learning objects.
 
 use super::{CourseChange, NewCourse, check_position};
+use crate::data::CourseSet;
 use crate::data::Text;
 use crate::{
     Action, Course, CourseKey, CourseStyle, Entity, Error, LearningObject, LoKey, StyleKey, UserKey, Workspace,
 };
-use imbl::{OrdSet, Vector};
+use imbl::Vector;
 
 impl Workspace {
     /// Creates a course. Needs an Administrator or an Author; the creator is
@@ -165,7 +166,7 @@ impl Workspace {
             description: Text::free(description),
             parent: Some(course),
             pages: Vector::new(),
-            used_in: OrdSet::unit(course),
+            used_in: CourseSet::unit(course),
             origin: None,
         };
         let key = self.los.insert(lo);

@@ -19,20 +19,26 @@ pub(crate) use course_fields::{CourseFields, course_field_setters};
 pub use tools::ToolDraft;
 
 use crate::CourseKey;
-use imbl::OrdSet;
+use std::sync::Arc;
 
 /// The courses a change reaches: every course that includes the changed
 /// learning object (ACC-3). When it holds more than one course, the change
 /// was made to shared content.
 ///
 /// Cloning a `Reach` is O(1), whatever the number of courses.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reach {
-    courses: OrdSet<CourseKey>,
+    courses: Arc<[CourseKey]>,
+}
+
+impl Default for Reach {
+    fn default() -> Self {
+        Reach { courses: Arc::from(Vec::new()) }
+    }
 }
 
 impl Reach {
-    pub(crate) fn new(courses: OrdSet<CourseKey>) -> Self {
+    pub(crate) fn new(courses: Arc<[CourseKey]>) -> Self {
         Reach { courses }
     }
 
@@ -49,7 +55,7 @@ impl Reach {
 
     /// Whether the change reaches `course`.
     pub fn contains(&self, course: CourseKey) -> bool {
-        self.courses.contains(&course)
+        self.courses.binary_search(&course).is_ok()
     }
 
     /// The courses reached, in handle order.
