@@ -108,6 +108,7 @@ mod integrity;
 pub mod json;
 #[cfg(feature = "serde")]
 pub mod persistence;
+pub mod reuse;
 pub mod tasks;
 mod workspace;
 
@@ -123,6 +124,7 @@ pub use error::{Action, Error};
 pub use handles::{
     CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
 };
+pub use reuse::{Change, Comparison};
 pub use tasks::{TaskState, TaskStatus};
 pub use workspace::{Counts, Workspace};
 

@@ -242,6 +242,7 @@ fn assemble(p: Parts) -> Result<Workspace, String> {
         task_limit,
         busy: HashMap::new(),
         pins: HashMap::new(),
+        library_index: Default::default(),
     };
     for (key, c) in ws.courses.iter() {
         let at = format!("course {key:?}");

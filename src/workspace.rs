@@ -57,6 +57,8 @@ pub struct Workspace {
     pub(crate) busy: HashMap<CourseKey, TaskKey>,
     /// Learning objects whose pages pending tasks still read.
     pub(crate) pins: HashMap<LoKey, Vec<TaskKey>>,
+    /// Which pages use each library item, built on demand.
+    pub(crate) library_index: crate::reuse::LibraryIndex,
 }
 
 impl Workspace {
@@ -87,6 +89,7 @@ impl Workspace {
             task_limit: DEFAULT_TASK_LIMIT,
             busy: HashMap::new(),
             pins: HashMap::new(),
+            library_index: Default::default(),
         };
         let admin = ws.users.insert(User { name, role: Role::Administrator });
         Ok((ws, admin))
@@ -193,24 +196,6 @@ impl Workspace {
             styles: self.styles.len(),
             library_items: self.media.len() + self.resources.len() + self.terms.len(),
         }
-    }
-
-    /// The pages that reference a library item, in handle order. O(pages).
-    pub fn pages_using(&self, item: impl Into<LibraryItem>) -> Vec<PageKey> {
-        let item = item.into();
-        self.pages.iter().filter(|(_, p)| p.items().contains(&item)).map(|(k, _)| k).collect()
-    }
-
-    /// Everything that references a library item: pages, then courses whose
-    /// banner image it is or whose glossary lists it. O(pages + courses).
-    pub fn users_of(&self, item: impl Into<LibraryItem>) -> Vec<crate::Entity> {
-        let item = item.into();
-        let courses = self.courses.iter().filter(|(_, c)| {
-            matches!(item, LibraryItem::Media(m) if c.settings.banner_image == Some(m))
-                || matches!(item, LibraryItem::Term(t) if c.tools.iter().any(|i| i.link == Some(crate::ToolLink::Term(t))))
-        });
-        let pages = self.pages_using(item).into_iter().map(crate::Entity::Page);
-        pages.chain(courses.map(|(k, _)| crate::Entity::Course(k))).collect()
     }
 }
 

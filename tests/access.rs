@@ -69,7 +69,7 @@ fn acc2_refused_operations_change_nothing() {
         w.ws.detach_item(stranger, c, page, w.term).map(|_| ()),
         w.ws.replace_item(stranger, c, page, w.term, w.image).map(|_| ()),
         w.ws.edit_learning_object(stranger, c, lo, Some("x"), None).map(|_| ()),
-        w.ws.remove_learning_object(stranger, c, lo),
+        w.ws.remove_learning_object(stranger, c, lo).map(drop),
         w.ws.move_learning_object(stranger, c, lo, 1),
         w.ws.create_learning_object(stranger, c, "x", "").map(|_| ()),
         w.ws.update_course(stranger, c, CourseChange::new().title("x")),

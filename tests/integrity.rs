@@ -111,7 +111,7 @@ fn int3_failed_operations_leave_the_workspace_unchanged() {
         w.ws.add_learning_object(w.author, w.course, lo, None),
         w.ws.add_learning_object(w.author, other, lo, Some(5)),
         w.ws.move_learning_object(w.author, w.course, lo, 2),
-        w.ws.remove_learning_object(w.author, other, lo),
+        w.ws.remove_learning_object(w.author, other, lo).map(drop),
         w.ws.update_course(w.author, other, CourseChange::new().title("ok").external_id("SAFE-101")),
         w.ws.update_course(w.author, other, CourseChange::new().title("ok").detail("", "v")),
         w.ws.create_course(w.author, NewCourse::new("has space", "t")).map(|_| ()),
@@ -121,7 +121,7 @@ fn int3_failed_operations_leave_the_workspace_unchanged() {
         w.ws.unassign_user(w.author, other, w.reviewer),
         w.ws.delete_library_item(w.author, w.term),
         w.ws.create_user(w.admin, "bad\u{7}name", Role::Author).map(|_| ()),
-        w.ws.rename_library_item(w.author, w.term, "  "),
+        w.ws.rename_library_item(w.author, w.term, "  ").map(drop),
     ];
     for (i, e) in errors.into_iter().enumerate() {
         assert!(e.is_err(), "operation #{i} should fail");

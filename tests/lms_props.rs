@@ -168,7 +168,7 @@ proptest! {
                 2 if !los.is_empty() => w.ws.add_page(a, c, *pick.get(&los), PageDraft::new("Later", "x")).map(|_| ()),
                 3 if !pages.is_empty() => w.ws.move_page(a, c, *pick.get(&pages), 0).map(|_| ()),
                 4 if !pages.is_empty() => w.ws.set_page_style(a, c, *pick.get(&pages), style).map(|_| ()),
-                5 if !los.is_empty() => w.ws.remove_learning_object(a, c, *pick.get(&los)),
+                5 if !los.is_empty() => w.ws.remove_learning_object(a, c, *pick.get(&los)).map(drop),
                 6 => w.ws.update_course(a, c, CourseChange::new().title("Later").guest_access(false)),
                 7 => w.ws.add_tool(a, c, ToolDraft::new(Category::Tasks, "Later")).map(|_| ()),
                 _ => {

@@ -53,7 +53,7 @@ fn acc4_nobody_edits_a_locked_course() {
         assert_eq!(w.ws.attach_item(who, c, page, w.image).map(|_| ()), locked);
         assert_eq!(w.ws.edit_learning_object(who, c, lo, Some("x"), None).map(|_| ()), locked);
         assert_eq!(w.ws.create_learning_object(who, c, "x", "").map(|_| ()), locked);
-        assert_eq!(w.ws.remove_learning_object(who, c, lo), locked);
+        assert_eq!(w.ws.remove_learning_object(who, c, lo).map(drop), locked);
         assert_eq!(w.ws.move_learning_object(who, c, lo, 1), locked);
         assert_eq!(w.ws.update_course(who, c, CourseChange::new().title("x")), locked);
         assert_eq!(w.ws.create_style(who, c, "x", "").map(|_| ()), locked);

@@ -618,7 +618,7 @@ impl Sut {
                 ws.add_learning_object(ids.user(actor), ids.course(course), ids.lo(lo), at)?
             }
             T::RemoveLo { actor, course, lo } => {
-                ws.remove_learning_object(ids.user(actor), ids.course(course), ids.lo(lo))?
+                ws.remove_learning_object(ids.user(actor), ids.course(course), ids.lo(lo)).map(drop)?
             }
             T::MoveLo { actor, course, lo, to } => {
                 ws.move_learning_object(ids.user(actor), ids.course(course), ids.lo(lo), to)?
@@ -676,7 +676,7 @@ impl Sut {
                 ids.add_item(k);
             }
             T::UpdateItem { actor, item, content } => {
-                ws.update_library_item(ids.user(actor), ids.item(item), content)?
+                ws.update_library_item(ids.user(actor), ids.item(item), content).map(drop)?
             }
             T::DeleteItem { actor, item } => ws.delete_library_item(ids.user(actor), ids.item(item))?,
             T::Copy { actor, source, mode, course_id, title, keep_authors } => {

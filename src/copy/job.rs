@@ -15,10 +15,8 @@
 
 use super::plan::{CopyPlan, PlannedTarget, Snapshot};
 use super::{CopyMode, CopySelection, Discussions};
-use crate::data::{Category, CourseSet, CourseSettings, PageContent, ToolId, ToolItem, ToolLink};
-use crate::{
-    Course, CourseKey, CourseStyle, LearningObject, LibraryItem, LoKey, MediaKey, Page, PageKey, UserKey, Workspace,
-};
+use crate::data::{Category, CourseSettings, PageContent, ToolId, ToolItem, ToolLink};
+use crate::{Course, CourseKey, CourseStyle, LibraryItem, LoKey, MediaKey, Page, PageKey, UserKey, Workspace};
 use imbl::{OrdMap, OrdSet, Vector};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -345,14 +343,7 @@ impl CopyJob {
         }
         let Some((src_key, src)) = self.snapshot.los.get(i) else { return Step::Done };
         let src_key = *src_key;
-        let copy = ws.los.insert(LearningObject {
-            title: src.title.clone(),
-            description: src.description.clone(),
-            parent: Some(self.target),
-            pages: Vector::new(),
-            used_in: CourseSet::unit(self.target),
-            origin: Some(src_key),
-        });
+        let copy = ws.new_duplicate_lo(src_key, src, self.target);
         if let Some(c) = ws.courses.get_mut(self.target) {
             c.los.push_back(copy);
         }
@@ -416,10 +407,7 @@ impl CopyJob {
             let content = PageContent { items: kept, ..(*src.content).clone() };
             (Arc::new(content), items.iter().copied().filter(|i| !live(i)).collect())
         };
-        let page = ws.pages.insert(Page { content, style: None, lo, origin: Some(src_key) });
-        if let Some(record) = ws.los.get_mut(lo) {
-            record.pages.push_back(page);
-        }
+        let page = ws.push_duplicate_page(lo, src_key, content);
         for item in dropped {
             self.issues.push(CopyIssue::DroppedLibraryItem { source_page: src_key, page, item });
         }

@@ -20,6 +20,7 @@
 //! Grades, group members and forum replies are user data: no copy carries
 //! them.
 
+mod detach;
 mod job;
 mod options;
 mod plan;

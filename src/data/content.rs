@@ -108,6 +108,10 @@ pub struct LearningObject {
     pub(crate) pages: Vector<PageKey>,
     pub(crate) used_in: CourseSet,
     pub(crate) origin: Option<LoKey>,
+    /// Every LO this one descends from by duplication, oldest first; the
+    /// last is `origin`. Kept whole so that provenance survives the deletion
+    /// of a middle generation (REU-5).
+    pub(crate) ancestors: Arc<[LoKey]>,
 }
 
 impl LearningObject {
@@ -147,6 +151,13 @@ impl LearningObject {
     /// be stale if that LO was deleted since: provenance is history.
     pub fn origin(&self) -> Option<LoKey> {
         self.origin
+    }
+
+    /// Every LO this one descends from by duplication, oldest first (the
+    /// last is [`origin`](Self::origin)). Handles may be stale: provenance
+    /// is history.
+    pub fn ancestors(&self) -> &[LoKey] {
+        &self.ancestors
     }
 }
 

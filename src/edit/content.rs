@@ -117,6 +117,9 @@ impl Workspace {
             self.check_style(style, via)?;
         }
         let items = self.check_items(draft.items, None)?;
+        if !items.is_empty() {
+            self.library_index.invalidate();
+        }
         let content = Arc::new(PageContent { title, body: Text::free(&draft.body), items });
         let page = self.pages.insert(Page { content, style: draft.style, lo, origin: None });
         let reach = self.change_lo(lo, |record| record.pages.push_back(page));
@@ -187,7 +190,7 @@ impl Workspace {
         let mut items = self.page(page)?.items().to_vec();
         items.push(item);
         let items = self.check_items(items, Some(page))?;
-        Ok(self.change_page(page, |p| p.content_mut().items = items))
+        Ok(self.change_items(page, items))
     }
 
     /// Makes a page reference `new` where it referenced `old`, in the same
@@ -207,7 +210,7 @@ impl Workspace {
         let at = items.iter().position(|i| *i == old).ok_or(Error::not_in(old, page))?;
         items[at] = new;
         let items = self.check_items(items, Some(page))?;
-        Ok(self.change_page(page, |p| p.content_mut().items = items))
+        Ok(self.change_items(page, items))
     }
 
     /// Makes a page stop referencing a library item. The item itself stays
@@ -226,7 +229,7 @@ impl Workspace {
             return Err(Error::not_in(item, page));
         }
         let items: Arc<[LibraryItem]> = items.into_iter().filter(|i| *i != item).collect();
-        Ok(self.change_page(page, |p| p.content_mut().items = items))
+        Ok(self.change_items(page, items))
     }
 
     /// Checks that `actor` may change `lo` through `via`.
@@ -285,6 +288,12 @@ impl Workspace {
             }
             None => Reach::default(),
         }
+    }
+
+    /// Sets a page's library items: the one place they change.
+    fn change_items(&mut self, page: PageKey, items: Arc<[LibraryItem]>) -> Reach {
+        self.library_index.invalidate();
+        self.change_page(page, |p| p.content_mut().items = items)
     }
 
     fn change_page(&mut self, page: PageKey, apply: impl FnOnce(&mut Page)) -> Reach {

@@ -1,13 +1,14 @@
 //! Courses: create, update, delete, author assignments, styles, and the
 //! course's list of learning objects.
 
-use super::{CourseChange, NewCourse, check_position};
+use super::{CourseChange, NewCourse, Reach, check_position};
 use crate::data::CourseSet;
 use crate::data::Text;
 use crate::{
     Action, Course, CourseKey, CourseStyle, Entity, Error, LearningObject, LoKey, StyleKey, UserKey, Workspace,
 };
 use imbl::Vector;
+use std::sync::Arc;
 
 impl Workspace {
     /// Creates a course. Needs an Administrator or an Author; the creator is
@@ -168,6 +169,7 @@ impl Workspace {
             pages: Vector::new(),
             used_in: CourseSet::unit(course),
             origin: None,
+            ancestors: Arc::from(Vec::new()),
         };
         let key = self.los.insert(lo);
         if let Some(c) = self.courses.get_mut(course) {
@@ -212,7 +214,9 @@ impl Workspace {
     /// Removes a learning object from one course. Every other course that
     /// includes it keeps it, with all its pages (SHR-4); the LO itself lives
     /// on and can be added again.
-    pub fn remove_learning_object(&mut self, actor: UserKey, course: CourseKey, lo: LoKey) -> Result<(), Error> {
+    ///
+    /// Returns the reach: that one course (REU-2).
+    pub fn remove_learning_object(&mut self, actor: UserKey, course: CourseKey, lo: LoKey) -> Result<Reach, Error> {
         let at = self.lo_position(actor, course, lo)?;
         if let Some(c) = self.courses.get_mut(course) {
             c.los.remove(at);
@@ -220,7 +224,7 @@ impl Workspace {
         if let Some(l) = self.los.get_mut(lo) {
             l.used_in.remove(&course);
         }
-        Ok(())
+        Ok(Reach::of([course]))
     }
 
     /// Moves a learning object to position `to` in one course's list. Other
@@ -266,7 +270,7 @@ impl Workspace {
 
     /// Where `lo` stands in `course`, after checking that `actor` may edit
     /// the course.
-    fn lo_position(&self, actor: UserKey, course: CourseKey, lo: LoKey) -> Result<usize, Error> {
+    pub(crate) fn lo_position(&self, actor: UserKey, course: CourseKey, lo: LoKey) -> Result<usize, Error> {
         let record = self.course(course)?;
         self.learning_object(lo)?;
         self.require(actor, Action::EditCourse(course))?;

@@ -3,7 +3,9 @@
 //! one is seen by every page that references it (GLB-2).
 
 use crate::data::Text;
-use crate::{Action, Error, LibraryEntry, LibraryItem, MediaKey, ResourceKey, TermKey, UserKey, Workspace};
+use crate::{
+    Action, Change, Error, LibraryEntry, LibraryItem, MediaKey, Reach, ResourceKey, TermKey, UserKey, Workspace,
+};
 
 impl Workspace {
     /// Adds a media asset (an image, a video, a sound) to the library.
@@ -28,39 +30,42 @@ impl Workspace {
     }
 
     /// Renames a library item. Every page that references it sees the new
-    /// name (GLB-2).
+    /// name (GLB-2). Returns the courses that see it (REU-2).
     pub fn rename_library_item(
         &mut self,
         actor: UserKey,
         item: impl Into<LibraryItem>,
         name: &str,
-    ) -> Result<(), Error> {
+    ) -> Result<Reach, Error> {
         let item = item.into();
         self.library_entry(item)?;
         self.require(actor, Action::EditLibrary)?;
         let name = Text::name("name", name)?;
+        let reach = self.impact(Change::UpdateLibraryItem(item))?;
         if let Some(entry) = self.entry_mut(item) {
             entry.name = name;
         }
-        Ok(())
+        Ok(reach)
     }
 
     /// Replaces a library item's content: the file of a media asset, the
     /// location of a resource, the definition of a term. Every page that
     /// references it, in every course, sees the new content (GLB-2).
+    /// Returns the courses that see it (REU-2).
     pub fn update_library_item(
         &mut self,
         actor: UserKey,
         item: impl Into<LibraryItem>,
         content: &str,
-    ) -> Result<(), Error> {
+    ) -> Result<Reach, Error> {
         let item = item.into();
         self.library_entry(item)?;
         self.require(actor, Action::EditLibrary)?;
+        let reach = self.impact(Change::UpdateLibraryItem(item))?;
         if let Some(entry) = self.entry_mut(item) {
             entry.content = Text::free(content);
         }
-        Ok(())
+        Ok(reach)
     }
 
     /// Deletes a library item. Refused while anything references it: a page,

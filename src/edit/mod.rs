@@ -38,6 +38,14 @@ impl Default for Reach {
 }
 
 impl Reach {
+    /// The reach of a set of courses.
+    pub(crate) fn of(courses: impl IntoIterator<Item = CourseKey>) -> Self {
+        let mut courses: Vec<CourseKey> = courses.into_iter().collect();
+        courses.sort();
+        courses.dedup();
+        Reach { courses: Arc::from(courses) }
+    }
+
     pub(crate) fn new(courses: Arc<[CourseKey]>) -> Self {
         Reach { courses }
     }

@@ -295,6 +295,10 @@ impl Workspace {
     /// Removes a page (see [`page_mut`](Self::page_mut)).
     pub(crate) fn remove_page(&mut self, page: PageKey) -> Option<Page> {
         self.save_for_tasks(page);
-        self.pages.remove(page)
+        let removed = self.pages.remove(page);
+        if removed.as_ref().is_some_and(|p| !p.items().is_empty()) {
+            self.library_index.invalidate();
+        }
+        removed
     }
 }

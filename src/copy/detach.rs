@@ -1,0 +1,84 @@
+//! Duplicating one learning object: the records Duplicate and detach both
+//! make, and detach itself (REU-4).
+
+use crate::data::{CourseSet, PageContent, ToolLink};
+use crate::{CourseKey, Error, LearningObject, LoKey, Page, PageKey, UserKey, Workspace};
+use imbl::Vector;
+use std::sync::Arc;
+
+impl Workspace {
+    /// A new learning object duplicated from `src` (handle `src_key`) for
+    /// course `into`, without pages yet: same title and description, the
+    /// course as parent (DUP-6), its origin and ancestry (DUP-5).
+    pub(crate) fn new_duplicate_lo(&mut self, src_key: LoKey, src: &LearningObject, into: CourseKey) -> LoKey {
+        let ancestors: Arc<[LoKey]> = src.ancestors.iter().copied().chain([src_key]).collect();
+        self.los.insert(LearningObject {
+            title: src.title.clone(),
+            description: src.description.clone(),
+            parent: Some(into),
+            pages: Vector::new(),
+            used_in: CourseSet::unit(into),
+            origin: Some(src_key),
+            ancestors,
+        })
+    }
+
+    /// Appends to `lo` a duplicate of page `src_key` with `content`: the
+    /// content is shared, not copied (DUP-1, DUP-4), the style dropped
+    /// (DUP-3), the origin kept (DUP-5).
+    pub(crate) fn push_duplicate_page(&mut self, lo: LoKey, src_key: PageKey, content: Arc<PageContent>) -> PageKey {
+        if !content.items.is_empty() {
+            self.library_index.invalidate();
+        }
+        let page = self.pages.insert(Page { content, style: None, lo, origin: Some(src_key) });
+        if let Some(record) = self.los.get_mut(lo) {
+            record.pages.push_back(page);
+        }
+        page
+    }
+
+    /// Detaches a shared learning object from one course (REU-4): the course
+    /// gets a Duplicate of it in the same place, with the Duplicate rules
+    /// (new pages, no styles, provenance), and its tools that linked to the
+    /// LO link to the duplicate; every other course keeps the original.
+    /// Returns the duplicate.
+    ///
+    /// Needs edit rights on the course; the LO's own parent lock does not
+    /// matter, as the LO itself does not change.
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, NewCourse, PageDraft, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, course, "Cells", "")?;
+    /// ws.add_page(admin, course, lo, PageDraft::new("Membranes", "Lipids."))?;
+    /// let regional = ws.share_course(admin, course, &CopyOptions::new())?;
+    ///
+    /// let own = ws.detach_learning_object(admin, regional, lo)?;
+    /// assert_eq!(ws.course(regional)?.learning_objects().next(), Some(own));
+    /// assert_eq!(ws.learning_object(own)?.origin(), Some(lo));
+    /// assert_eq!(ws.learning_object(lo)?.used_in().len(), 1);
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn detach_learning_object(&mut self, actor: UserKey, course: CourseKey, lo: LoKey) -> Result<LoKey, Error> {
+        let at = self.lo_position(actor, course, lo)?;
+        let src = self.learning_object(lo)?.clone();
+        let copy = self.new_duplicate_lo(lo, &src, course);
+        for page in src.pages.iter() {
+            if let Some(content) = self.pages.get(*page).map(|p| p.content.clone()) {
+                self.push_duplicate_page(copy, *page, content);
+            }
+        }
+        if let Some(c) = self.courses.get_mut(course) {
+            c.los.set(at, copy);
+            for item in c.tools.items.iter_mut().filter(|i| i.link == Some(ToolLink::Content(lo))) {
+                item.link = Some(ToolLink::Content(copy));
+            }
+        }
+        if let Some(record) = self.los.get_mut(lo) {
+            record.used_in.remove(&course);
+        }
+        Ok(copy)
+    }
+}
