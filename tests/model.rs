@@ -21,6 +21,9 @@
 //!   OPT-1..4 (title option, keep authors, derived ids, exact copy);
 //! - the returned `Reach` of every page operation equals the model's
 //!   courses that include the LO: ACC-3;
+//! - where every library item is used, from the crate's index, equals a
+//!   scan of the model (REU-1); detach (REU-4) and re-use (REU-3, `AddLo`)
+//!   are transitions like any other;
 //! - `Workspace::check_integrity`: INT-1.
 //!
 //! `COURSECOPY_CASES` sets the number of cases (default 256).
@@ -292,6 +295,7 @@ impl ReferenceStateMachine for Reference {
                     .boxed(),
             ),
             (2, (a(), c()).prop_map(|(actor, course)| T::Lock { actor, course }).boxed()),
+            (2, (a(), c(), l()).prop_map(|(actor, course, lo)| T::DetachLo { actor, course, lo }).boxed()),
             (2, (a(), c()).prop_map(|(actor, course)| T::Unlock { actor, course }).boxed()),
         ])
         .boxed()
@@ -384,6 +388,11 @@ impl ReferenceStateMachine for Reference {
             T::Lock { actor, course } | T::Unlock { actor, course } => {
                 check(*actor, u);
                 check(*course, c);
+            }
+            T::DetachLo { actor, course, lo } => {
+                check(*actor, u);
+                check(*course, c);
+                check(*lo, l);
             }
         }
         ok
@@ -704,6 +713,12 @@ impl Sut {
                 }
             }
             T::Lock { actor, course } => ws.lock_course(ids.user(actor), ids.course(course))?,
+            T::DetachLo { actor, course, lo } => {
+                let k = ws.detach_learning_object(ids.user(actor), ids.course(course), ids.lo(lo))?;
+                ids.add_lo(k);
+                let pages: Vec<_> = ws.learning_object(k).unwrap().pages().collect();
+                pages.into_iter().for_each(|p| ids.add_page(p));
+            }
             T::Unlock { actor, course } => ws.unlock_course(ids.user(actor), ids.course(course))?,
         }
         Ok(None)
@@ -880,6 +895,19 @@ impl StateMachineTest for WorkspaceTest {
         same("page", &got.pages, &want.pages);
         same("style", &got.styles, &want.styles);
         same("library item", &got.items, &want.items);
+        // REU-1: where each library item is used, from the index, equals a
+        // scan of the model's pages.
+        for (i, item) in model.items.iter().enumerate() {
+            if item.is_none() {
+                continue;
+            }
+            let mut got: Vec<usize> = sut.ws.pages_using(sut.ids.items[i]).into_iter().map(|p| sut.ids.id(p)).collect();
+            got.sort();
+            let want: Vec<usize> = (0..model.pages.len())
+                .filter(|p| model.pages[*p].as_ref().is_some_and(|p| p.items.contains(&i)))
+                .collect();
+            assert_eq!(got, want, "pages using library item #{i}");
+        }
         let counts = sut.ws.counts();
         assert_eq!(counts.courses, live(&model.courses).len());
         assert_eq!(counts.learning_objects, live(&model.los).len());

@@ -228,6 +228,11 @@ pub enum T {
         actor: R,
         course: R,
     },
+    DetachLo {
+        actor: R,
+        course: R,
+        lo: R,
+    },
     Unlock {
         actor: R,
         course: R,
@@ -797,6 +802,16 @@ impl Model {
                     Mode::Duplicate => src.los.iter().map(|lo| self.duplicate_lo(*lo, c)).collect(),
                 };
                 self.courses.push(Some(course));
+            }
+            T::DetachLo { actor, course, lo } => {
+                // REU-4: the course gets a duplicate of the LO in its place.
+                self.course(course)?;
+                self.lo(lo)?;
+                self.may(actor, Act::Edit(course))?;
+                let at = self.course(course)?.los.iter().position(|l| *l == id(lo));
+                let at = at.ok_or(Fail::NotIn(Ent::Lo(lo), Ent::Course(course)))?;
+                let copy = self.duplicate_lo(id(lo), id(course));
+                self.courses[id(course)].as_mut().unwrap().los[at] = copy;
             }
             T::Lock { actor, course } => {
                 self.course(course)?;
