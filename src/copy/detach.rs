@@ -9,8 +9,11 @@ use std::sync::Arc;
 impl Workspace {
     /// A new learning object duplicated from `src` (handle `src_key`) for
     /// course `into`, without pages yet: same title and description, the
-    /// course as parent (DUP-6), its origin and ancestry (DUP-5).
+    /// course as parent (DUP-6), its origin and ancestry (DUP-5). Its pages
+    /// will bring library references, so the library index is dropped here,
+    /// once, rather than page by page.
     pub(crate) fn new_duplicate_lo(&mut self, src_key: LoKey, src: &LearningObject, into: CourseKey) -> LoKey {
+        self.library_index.invalidate();
         let ancestors: Arc<[LoKey]> = src.ancestors.iter().copied().chain([src_key]).collect();
         self.los.insert(LearningObject {
             title: src.title.clone(),
@@ -26,10 +29,9 @@ impl Workspace {
     /// Appends to `lo` a duplicate of page `src_key` with `content`: the
     /// content is shared, not copied (DUP-1, DUP-4), the style dropped
     /// (DUP-3), the origin kept (DUP-5).
+    /// Call after [`new_duplicate_lo`](Self::new_duplicate_lo), which has
+    /// dropped the library index: this reads nothing of the content.
     pub(crate) fn push_duplicate_page(&mut self, lo: LoKey, src_key: PageKey, content: Arc<PageContent>) -> PageKey {
-        if !content.items.is_empty() {
-            self.library_index.invalidate();
-        }
         let page = self.pages.insert(Page { content, style: None, lo, origin: Some(src_key) });
         if let Some(record) = self.los.get_mut(lo) {
             record.pages.push_back(page);
