@@ -65,11 +65,14 @@
 //! | --- | --- | --- |
 //! | any lookup by handle | O(1) | generational: a stale handle is not found |
 //! | [`Workspace::find_course`] | O(1) | hashed |
-//! | [`Workspace::share_course`] | O(*l* log *n*) | no page is read or written |
-//! | [`Workspace::duplicate_course`] | O(*l* + *p*) | copies handles and counters, never text |
+//! | [`Workspace::share_course`] | O(*l*), O(*l* log *n*) at worst | no page is read or written; the LO list itself is shared in O(1) |
+//! | [`Workspace::duplicate_course`] | O(*l* + *p*) | one counter and a 40-byte record a page; never text |
 //! | page edit, add, delete, move | O(log *p* + *i*) | returns the [`Reach`] in O(1) |
 //! | add, remove, move an LO in a course | O(log *l* + log *n*) | |
-//! | [`Workspace::delete_library_item`], [`Workspace::pages_using`] | O(*P*) | scans pages |
+//! | [`Workspace::pages_using`], [`Workspace::delete_library_item`] | O(result) | from an index rebuilt in O(*P*) after page items change |
+//! | [`Workspace::impact`] | O(1) for pages and LOs | O(result) for library items |
+//! | [`Workspace::detach_learning_object`] | O(pages of the LO) | |
+//! | [`Workspace::compare_courses`] | O(*l*₁ × *l*₂ × ancestry) | |
 //! | [`Workspace::delete_course`] | O(*l* + LOs), plus O(*P*) if it had styles | |
 //! | [`Workspace::check_integrity`] | O(size) | |
 //! | [`Workspace::request_copy`] | O(*l* + tools) | snapshot: course and LO records; no page is read |
