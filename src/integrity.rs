@@ -173,7 +173,7 @@ impl Workspace {
             if let Err(e) = Text::name("title", &item.title) {
                 return Err(format!("{at}: {e}"));
             }
-            if !ids.insert(item.id) || item.id.0 > c.tools.next_id || item.id.0 == 0 {
+            if !ids.insert(item.id) || item.id.0 > c.tools.next_id || item.id.0 == 0 || c.tools.next_id > u32::MAX / 2 {
                 return Err(format!("{at} has a repeated or unallocated id"));
             }
             let ok = match (item.link, item.category.link_kind()) {

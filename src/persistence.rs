@@ -219,6 +219,10 @@ fn assemble(p: Parts) -> Result<Workspace, String> {
         return Err("salt: must be even".into());
     }
     let task_limit = need(p.task_limit, "task_limit")?;
+    let (next_pk, next_task_pk) = (need(p.next_pk, "next_course_pk")?, need(p.next_task_pk, "next_task_pk")?);
+    if next_pk > u64::MAX / 2 || next_task_pk > u64::MAX / 2 {
+        return Err("next_course_pk, next_task_pk: out of range".into());
+    }
     if task_limit == 0 {
         return Err("task_limit: must be at least 1".into());
     }
@@ -235,8 +239,8 @@ fn assemble(p: Parts) -> Result<Workspace, String> {
         course_ids: HashMap::new(),
         external_ids: HashMap::new(),
         pks: HashMap::new(),
-        next_pk: need(p.next_pk, "next_course_pk")?,
-        next_task_pk: need(p.next_task_pk, "next_task_pk")?,
+        next_pk,
+        next_task_pk,
         queue: need(p.queue, "queue")?,
         running: need(p.running, "running")?,
         task_limit,

@@ -147,6 +147,9 @@ fn int4_tampered_files_are_refused_with_what_is_wrong() {
     refused(|v| v["salt"] = json!(v["salt"].as_u64().unwrap() | 1), "salt");
     // A repeated LMS id.
     refused(|v| with_live(v, "courses", 1)["pk"] = json!(1), "LMS id");
+    // Counters at the edge of overflow.
+    refused(|v| v["next_course_pk"] = json!(u64::MAX), "out of range");
+    refused(|v| with_live(v, "courses", 0)["tools"]["next_id"] = json!(u32::MAX), "tool item");
     // A field of the wrong type.
     refused(|v| v["pages"] = json!("pages"), "pages");
 }

@@ -233,7 +233,7 @@ impl CourseTools {
     }
 
     pub(crate) fn allocate(&mut self) -> ToolId {
-        self.next_id += 1;
+        self.next_id = self.next_id.saturating_add(1);
         ToolId(self.next_id)
     }
 }

@@ -25,7 +25,7 @@ impl Workspace {
 
     /// Inserts a checked course record and indexes its ids.
     pub(crate) fn insert_course(&mut self, mut course: Course) -> CourseKey {
-        self.next_pk += 1;
+        self.next_pk = self.next_pk.saturating_add(1);
         course.pk = self.next_pk;
         let (id, ext) = (course.course_id.clone(), course.external_id.clone());
         let key = self.courses.insert(course);

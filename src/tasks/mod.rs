@@ -83,7 +83,7 @@ impl Workspace {
         let job = CopyJob::start(self, plan);
         let target = job.target;
         let pins = job.pinned_los();
-        self.next_task_pk += 1;
+        self.next_task_pk = self.next_task_pk.saturating_add(1);
         let task = self.tasks.insert(Task {
             pk: self.next_task_pk,
             requested_by: actor,
