@@ -261,7 +261,7 @@ object_seed!(PatchSeed -> CourseChange, "a course update body", null: None, |map
                 c.fields.settings.availability = available.or(c.fields.settings.availability);
                 c.fields.settings.duration = duration.or(c.fields.settings.duration);
             }
-            "enrollment" => c.fields.settings.enrollment = Some(map.next_value_seed(EnrollmentSeed { path: at })?),
+            "enrollment" => c.fields.settings.enrollment = Some(enrollment(&mut map, at)?),
             "locale" => c.fields.settings.locale = Some(map.next_value_seed(LocaleSeed { path: at })?),
             "allowGuests" => c.fields.settings.guest_access = Some(leaf::<Flag, _>(&mut map, &at)?.0),
             "allowObservers" => c.fields.settings.observer_access = Some(leaf::<Flag, _>(&mut map, &at)?.0),
@@ -285,12 +285,63 @@ object_seed!(AvailabilitySeed -> (Option<Availability>, Option<Duration>), "an a
                     ("Term", Availability::Term),
                 ])?);
             }
-            "duration" => duration = Some(map.next_value_seed(DurationSeed { path: at })?),
+            "duration" => duration = Some(self::duration(&mut map, at)?),
             _ => drop(map.next_value::<IgnoredAny>()?),
         }
     }
     Ok((available, duration))
 });
+
+/// The shape durations and enrollments share: a `type`, an optional
+/// `start` and `end`, and one more key of their own, read as `X`.
+struct Window<X> {
+    kind: Option<String>,
+    start: Option<Timestamp>,
+    end: Option<Timestamp>,
+    extra: Option<X>,
+}
+
+/// Reads a [`Window`] at `path`, with `extra` the name of its own key.
+struct WindowSeed<X> {
+    path: String,
+    extra: &'static str,
+    what: &'static str,
+    out: std::marker::PhantomData<X>,
+}
+
+impl<X> WindowSeed<X> {
+    fn new(path: String, extra: &'static str, what: &'static str) -> Self {
+        WindowSeed { path, extra, what, out: std::marker::PhantomData }
+    }
+}
+
+impl<'de, X: Deserialize<'de>> DeserializeSeed<'de> for WindowSeed<X> {
+    type Value = Window<X>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Window<X>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, X: Deserialize<'de>> Visitor<'de> for WindowSeed<X> {
+    type Value = Window<X>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at {}", self.what, self.path)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Window<X>, A::Error> {
+        let mut w = Window { kind: None, start: None, end: None, extra: None };
+        while let Some(key) = map.next_key::<String>()? {
+            let at = join(&self.path, &key);
+            match key.as_str() {
+                "type" => w.kind = Some(leaf(&mut map, &at)?),
+                "start" => w.start = leaf(&mut map, &at)?,
+                "end" => w.end = leaf(&mut map, &at)?,
+                k if k == self.extra => w.extra = leaf(&mut map, &at)?,
+                _ => drop(map.next_value::<IgnoredAny>()?),
+            }
+        }
+        Ok(w)
+    }
+}
 
 #[derive(Clone, Copy)]
 enum DurationType {
@@ -300,37 +351,27 @@ enum DurationType {
     Term,
 }
 
-object_seed!(DurationSeed -> Duration, "a duration object", null: None, |map, path| {
-    let (mut kind, mut start, mut end, mut days) = (None, None::<Timestamp>, None::<Timestamp>, None::<u32>);
-    while let Some(key) = map.next_key::<String>()? {
-        let at = join(&path, &key);
-        match key.as_str() {
-            "type" => {
-                let given: String = leaf(&mut map, &at)?;
-                kind = Some(choice(&at, &given, &[
-                    ("Continuous", DurationType::Continuous),
-                    ("DateRange", DurationType::DateRange),
-                    ("FixedNumDays", DurationType::FixedNumDays),
-                    ("Term", DurationType::Term),
-                ])?);
-            }
-            "start" => start = leaf(&mut map, &at)?,
-            "end" => end = leaf(&mut map, &at)?,
-            "daysOfUse" => days = leaf(&mut map, &at)?,
-            _ => drop(map.next_value::<IgnoredAny>()?),
-        }
-    }
+/// Reads a duration at `path`.
+fn duration<'de, A: MapAccess<'de>>(map: &mut A, path: String) -> Result<Duration, A::Error> {
+    let w: Window<u32> = map.next_value_seed(WindowSeed::new(path.clone(), "daysOfUse", "a duration object"))?;
     let need = |name: &str| bad::<A::Error>(&join(&path, name), "missing");
-    match kind.ok_or_else(|| need("type"))? {
+    let kind = w.kind.ok_or_else(|| need("type"))?;
+    let types = [
+        ("Continuous", DurationType::Continuous),
+        ("DateRange", DurationType::DateRange),
+        ("FixedNumDays", DurationType::FixedNumDays),
+        ("Term", DurationType::Term),
+    ];
+    match choice(&join(&path, "type"), &kind, &types)? {
         DurationType::Continuous => Ok(Duration::Continuous),
         DurationType::Term => Ok(Duration::Term),
         DurationType::DateRange => Ok(Duration::DateRange {
-            start: start.ok_or_else(|| need("start"))?,
-            end: end.ok_or_else(|| need("end"))?,
+            start: w.start.ok_or_else(|| need("start"))?,
+            end: w.end.ok_or_else(|| need("end"))?,
         }),
-        DurationType::FixedNumDays => Ok(Duration::FixedNumDays { days: days.ok_or_else(|| need("daysOfUse"))? }),
+        DurationType::FixedNumDays => Ok(Duration::FixedNumDays { days: w.extra.ok_or_else(|| need("daysOfUse"))? }),
     }
-});
+}
 
 #[derive(Clone, Copy)]
 enum EnrollmentType {
@@ -339,35 +380,23 @@ enum EnrollmentType {
     EmailEnrollment,
 }
 
-object_seed!(EnrollmentSeed -> Enrollment, "an enrollment object", null: None, |map, path| {
-    let (mut kind, mut start, mut end, mut code) = (None, None::<Timestamp>, None::<Timestamp>, None::<String>);
-    while let Some(key) = map.next_key::<String>()? {
-        let at = join(&path, &key);
-        match key.as_str() {
-            "type" => {
-                let given: String = leaf(&mut map, &at)?;
-                kind = Some(choice(&at, &given, &[
-                    ("InstructorLed", EnrollmentType::InstructorLed),
-                    ("SelfEnrollment", EnrollmentType::SelfEnrollment),
-                    ("EmailEnrollment", EnrollmentType::EmailEnrollment),
-                ])?);
-            }
-            "start" => start = leaf(&mut map, &at)?,
-            "end" => end = leaf(&mut map, &at)?,
-            "accessCode" => code = leaf(&mut map, &at)?,
-            _ => drop(map.next_value::<IgnoredAny>()?),
-        }
-    }
-    match kind.ok_or_else(|| bad::<A::Error>(&join(&path, "type"), "missing"))? {
+/// Reads an enrollment at `path`.
+fn enrollment<'de, A: MapAccess<'de>>(map: &mut A, path: String) -> Result<Enrollment, A::Error> {
+    let w: Window<String> = map.next_value_seed(WindowSeed::new(path.clone(), "accessCode", "an enrollment object"))?;
+    let kind = w.kind.ok_or_else(|| bad::<A::Error>(&join(&path, "type"), "missing"))?;
+    let types = [
+        ("InstructorLed", EnrollmentType::InstructorLed),
+        ("SelfEnrollment", EnrollmentType::SelfEnrollment),
+        ("EmailEnrollment", EnrollmentType::EmailEnrollment),
+    ];
+    match choice(&join(&path, "type"), &kind, &types)? {
         EnrollmentType::InstructorLed => Ok(Enrollment::InstructorLed),
         EnrollmentType::EmailEnrollment => Ok(Enrollment::EmailEnrollment),
-        EnrollmentType::SelfEnrollment => Ok(Enrollment::SelfEnrollment {
-            start,
-            end,
-            access_code: code.map(Arc::from),
-        }),
+        EnrollmentType::SelfEnrollment => {
+            Ok(Enrollment::SelfEnrollment { start: w.start, end: w.end, access_code: w.extra.map(Arc::from) })
+        }
     }
-});
+}
 
 object_seed!(LocaleSeed -> Option<String>, "a locale object", null: Some(None), |map, path| {
     let mut id = None;

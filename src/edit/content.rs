@@ -11,7 +11,7 @@
 use super::{Reach, check_position};
 use crate::data::{PageContent, Text};
 use crate::{
-    Action, CourseKey, Error, LearningObject, LibraryItem, LoKey, Page, PageKey, StyleKey, UserKey, Workspace,
+    Action, CourseKey, Entity, Error, LearningObject, LibraryItem, LoKey, Page, PageKey, StyleKey, UserKey, Workspace,
 };
 use std::sync::Arc;
 
@@ -96,7 +96,7 @@ impl Workspace {
         title: Option<&str>,
         description: Option<&str>,
     ) -> Result<Reach, Error> {
-        self.reach_lo(actor, via, lo)?;
+        self.reach_lo(actor, via, lo, lo.into())?;
         let title = title.map(|t| Text::name("title", t)).transpose()?;
         Ok(self.change_lo(lo, |record| {
             if let Some(t) = title {
@@ -111,7 +111,7 @@ impl Workspace {
     /// Adds a page at the end of a learning object. Every course that
     /// includes the LO sees it (SHR-3).
     pub fn add_page(&mut self, actor: UserKey, via: CourseKey, lo: LoKey, draft: PageDraft) -> Result<NewPage, Error> {
-        self.reach_lo(actor, via, lo)?;
+        self.reach_lo(actor, via, lo, lo.into())?;
         let title = Text::name("title", &draft.title)?;
         if let Some(style) = draft.style {
             self.check_style(style, via)?;
@@ -233,12 +233,14 @@ impl Workspace {
     }
 
     /// Checks that `actor` may change `lo` through `via`.
-    fn reach_lo(&self, actor: UserKey, via: CourseKey, lo: LoKey) -> Result<&LearningObject, Error> {
+    /// `named` is what a refusal names as not in `via`: the LO itself, or the
+    /// page reached through it.
+    fn reach_lo(&self, actor: UserKey, via: CourseKey, lo: LoKey, named: Entity) -> Result<&LearningObject, Error> {
         self.course(via)?;
         let record = self.learning_object(lo)?;
         self.require(actor, Action::EditCourse(via))?;
         if !(record.used_in.contains(&via) || record.parent == Some(via)) {
-            return Err(Error::not_in(lo, via));
+            return Err(Error::NotIn { entity: named, container: via.into() });
         }
         self.parent_unlocked(lo)?;
         Ok(record)
@@ -249,10 +251,7 @@ impl Workspace {
     fn reach_page(&self, actor: UserKey, via: CourseKey, page: PageKey) -> Result<(LoKey, usize), Error> {
         self.course(via)?;
         let lo = self.page(page)?.lo;
-        let record = self.reach_lo(actor, via, lo).map_err(|e| match e {
-            Error::NotIn { .. } => Error::not_in(page, via),
-            other => other,
-        })?;
+        let record = self.reach_lo(actor, via, lo, page.into())?;
         let at = record.position_of(page).ok_or(Error::not_in(page, lo))?;
         Ok((lo, at))
     }
