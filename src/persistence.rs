@@ -245,7 +245,6 @@ fn assemble(p: Parts) -> Result<Workspace, String> {
         running: need(p.running, "running")?,
         task_limit,
         busy: HashMap::new(),
-        pins: HashMap::new(),
         library_index: Default::default(),
     };
     for (key, c) in ws.courses.iter() {
@@ -272,9 +271,6 @@ fn assemble(p: Parts) -> Result<Workspace, String> {
                 job.check(t.target).map_err(|e| format!("{at}: {e}"))?;
                 if ws.busy.insert(t.target, key).is_some() {
                     return Err(format!("{at}: another task copies into the same course"));
-                }
-                for lo in job.pinned_los() {
-                    ws.pins.entry(lo).or_default().push(key);
                 }
             }
             _ => return Err(format!("{at}: its state and its work disagree")),

@@ -55,8 +55,6 @@ pub struct Workspace {
     pub(crate) task_limit: usize,
     /// Courses a task is copying into.
     pub(crate) busy: HashMap<CourseKey, TaskKey>,
-    /// Learning objects whose pages pending tasks still read.
-    pub(crate) pins: HashMap<LoKey, Vec<TaskKey>>,
     /// Which pages use each library item, built on demand.
     pub(crate) library_index: crate::reuse::LibraryIndex,
 }
@@ -88,7 +86,6 @@ impl Workspace {
             running: Vec::new(),
             task_limit: DEFAULT_TASK_LIMIT,
             busy: HashMap::new(),
-            pins: HashMap::new(),
             library_index: Default::default(),
         };
         let admin = ws.users.insert(User { name, role: Role::Administrator });

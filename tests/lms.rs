@@ -156,6 +156,48 @@ fn lms4_states_and_clean_up_on_cancel_and_failure() {
     assert_eq!(w.ws.task_status(t4).unwrap().percent_complete, 100);
 }
 
+/// LMS-4: cancelling a copy undoes it in its target only. A course that
+/// took a learning object from the target while the copy ran (a Share of
+/// the target, a re-use) keeps it, pages and all; what nobody else took
+/// is deleted.
+#[test]
+fn lms4_cancel_leaves_other_courses_what_they_took() {
+    let mut w = lms_world(3);
+    let task = w.ws.request_copy(w.author, w.course, &to_new("A1")).unwrap();
+    w.ws.run_tasks(2 + 1 + 3 + 1); // settings, memberships, both LOs, the first one's pages
+    let target = w.ws.task_status(task).unwrap().target;
+    let copied = lo_list(&w.ws, target);
+    assert_eq!(copied.len(), 2);
+    let pages: Vec<PageKey> = w.ws.learning_object(copied[0]).unwrap().pages().collect();
+    assert_eq!(pages.len(), 3);
+
+    // The target can be read, so it can be shared while the copy runs.
+    let shared = w.ws.share_course(w.author, target, &CopyOptions::new().course_id("S")).unwrap();
+    assert_eq!(lo_list(&w.ws, shared), copied);
+    w.ws.cancel_task(w.author, task).unwrap();
+
+    assert!(w.ws.course(target).is_err());
+    assert_eq!(lo_list(&w.ws, shared), copied, "the Share keeps both LOs");
+    for lo in &copied {
+        let record = w.ws.learning_object(*lo).unwrap();
+        assert_eq!(record.used_in().iter().collect::<Vec<_>>(), [shared]);
+        assert_eq!(record.parent(), None, "the course it was duplicated into is gone");
+    }
+    assert_eq!(w.ws.learning_object(copied[0]).unwrap().pages().collect::<Vec<_>>(), pages);
+    w.ws.check_integrity().unwrap();
+
+    // Without a Share of the target, the duplicated LOs and pages go.
+    let task = w.ws.request_copy(w.author, w.course, &to_new("A2")).unwrap();
+    w.ws.run_tasks(7);
+    let target = w.ws.task_status(task).unwrap().target;
+    let copied = lo_list(&w.ws, target);
+    let page = w.ws.learning_object(copied[0]).unwrap().pages().next().unwrap();
+    w.ws.cancel_task(w.author, task).unwrap();
+    assert!(copied.iter().all(|lo| w.ws.learning_object(*lo).is_err()));
+    assert!(w.ws.page(page).is_err());
+    w.ws.check_integrity().unwrap();
+}
+
 /// LMS-5: a call does at most its budget; at most N tasks run at a time;
 /// the rest wait in request order.
 #[test]

@@ -1,9 +1,8 @@
 //! Duplicating one learning object: the records Duplicate and detach both
 //! make, and detach itself (REU-4).
 
-use crate::data::{CourseSet, PageContent, ToolLink};
+use crate::data::{CourseSet, PageContent, PageList, ToolLink};
 use crate::{CourseKey, Error, LearningObject, LoKey, Page, PageKey, UserKey, Workspace};
-use imbl::Vector;
 use std::sync::Arc;
 
 impl Workspace {
@@ -19,24 +18,34 @@ impl Workspace {
             title: src.title.clone(),
             description: src.description.clone(),
             parent: Some(into),
-            pages: Vector::new(),
+            pages: PageList::default(),
             used_in: CourseSet::unit(into),
             origin: Some(src_key),
             ancestors,
         })
     }
 
-    /// Appends to `lo` a duplicate of page `src_key` with `content`: the
-    /// content is shared, not copied (DUP-1, DUP-4), the style dropped
-    /// (DUP-3), the origin kept (DUP-5).
+    /// Appends to `lo` a duplicate of each source page, given as its
+    /// handle and the content to give the duplicate: the content is shared,
+    /// not copied (DUP-1, DUP-4), the style dropped (DUP-3), the origin kept
+    /// (DUP-5). Returns the position in `lo` of the first new page.
+    ///
     /// Call after [`new_duplicate_lo`](Self::new_duplicate_lo), which has
-    /// dropped the library index: this reads nothing of the content.
-    pub(crate) fn push_duplicate_page(&mut self, lo: LoKey, src_key: PageKey, content: Arc<PageContent>) -> PageKey {
-        let page = self.pages.insert(Page { content, style: None, lo, origin: Some(src_key) });
-        if let Some(record) = self.los.get_mut(lo) {
-            record.pages.push_back(page);
+    /// dropped the library index: this reads nothing of the content. The
+    /// pages come as a batch so that the LO's list grows once, not page by
+    /// page, and the content counters are all taken before the first insert.
+    pub(crate) fn push_duplicate_pages(&mut self, lo: LoKey, sources: Vec<(PageKey, Arc<PageContent>)>) -> usize {
+        if !self.los.contains(lo) {
+            return 0;
         }
-        page
+        let mut keys = Vec::with_capacity(sources.len());
+        for (src_key, content) in sources {
+            keys.push(self.pages.insert(Page { content, style: None, lo, origin: Some(src_key) }));
+        }
+        let Some(record) = self.los.get_mut(lo) else { return 0 };
+        let first = record.pages.len();
+        record.pages.append(keys);
+        first
     }
 
     /// Detaches a shared learning object from one course (REU-4): the course
@@ -67,11 +76,8 @@ impl Workspace {
         let at = self.lo_position(actor, course, lo)?;
         let src = self.learning_object(lo)?.clone();
         let copy = self.new_duplicate_lo(lo, &src, course);
-        for page in src.pages.iter() {
-            if let Some(content) = self.pages.get(*page).map(|p| p.content.clone()) {
-                self.push_duplicate_page(copy, *page, content);
-            }
-        }
+        let sources = src.pages.iter().filter_map(|k| self.pages.get(*k).map(|p| (*k, p.content.clone()))).collect();
+        self.push_duplicate_pages(copy, sources);
         if let Some(c) = self.courses.get_mut(course) {
             c.los.set(at, copy);
             for item in c.tools.items.iter_mut().filter(|i| i.link == Some(ToolLink::Content(lo))) {

@@ -3,7 +3,9 @@
 //! Work order (LMS-6): the target record first (created when the job
 //! starts), then its settings and styles, then its memberships, then the
 //! content, then the tools. One unit is one of: the settings, the
-//! memberships, one learning object, one page, one tool item.
+//! memberships, one learning object, one page, one tool item. The pages of
+//! one learning object are done as a batch of as many units as the budget
+//! allows, so that the new LO's page list grows once a batch.
 //!
 //! Progress is weighted so that the settings and memberships, the part an
 //! integration waits for, fill the first 15 %; content and tools the other
@@ -15,7 +17,7 @@
 
 use super::plan::{CopyPlan, PlannedTarget, Snapshot};
 use super::{CopyMode, CopySelection, Discussions};
-use crate::data::{Category, CourseSettings, PageContent, ToolId, ToolItem, ToolLink};
+use crate::data::{Category, CourseSettings, PageContent, PageList, ToolId, ToolItem, ToolLink};
 use crate::{Course, CourseKey, CourseStyle, LibraryItem, LoKey, MediaKey, Page, PageKey, UserKey, Workspace};
 use imbl::{OrdMap, OrdSet, Vector};
 use std::collections::BTreeMap;
@@ -94,15 +96,31 @@ pub(crate) struct CopyJob {
     #[cfg_attr(feature = "serde", serde(with = "crate::persistence::pairs"))]
     tool_map: BTreeMap<ToolId, ToolId>,
     current_lo: Option<LoKey>,
-    /// The pages of the source LO being duplicated, as a plain list: read
-    /// by position, once a page.
-    current_pages: Vec<PageKey>,
+    /// The pages of the source LO being duplicated, as they were at the
+    /// request (the snapshot's list, shared).
+    current_pages: PageList,
     pub(crate) issues: Vec<CopyIssue>,
     /// Source pages as they were at the request, saved just before they
     /// changed (copy on write).
     #[cfg_attr(feature = "serde", serde(with = "crate::persistence::pairs"))]
     pub(crate) overlay: BTreeMap<PageKey, Page>,
+    /// The snapshot's LOs, sorted, once [`reads`](Self::reads) needs them.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    reads: ReadIndex,
 }
+
+/// A cache of what a job reads: not part of the job's value, so not
+/// compared and not saved.
+#[derive(Clone, Debug, Default)]
+struct ReadIndex(Option<Vec<LoKey>>);
+
+impl PartialEq for ReadIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for ReadIndex {}
 
 impl CopyJob {
     /// Starts a planned copy: creates the target record of a new course, or
@@ -145,9 +163,10 @@ impl CopyJob {
             done: 0,
             tool_map: BTreeMap::new(),
             current_lo: None,
-            current_pages: Vec::new(),
+            current_pages: PageList::default(),
             issues: Vec::new(),
             overlay: BTreeMap::new(),
+            reads: ReadIndex::default(),
         }
     }
 
@@ -208,27 +227,35 @@ impl CopyJob {
         pct.min(99) as u8
     }
 
-    /// The learning objects whose pages the job will read (for the
-    /// copy-on-write pins of a task).
-    pub(crate) fn pinned_los(&self) -> Vec<LoKey> {
-        if self.mode == CopyMode::Duplicate && self.selection.content_areas {
-            self.snapshot.los.iter().map(|(k, _)| *k).collect()
-        } else {
-            Vec::new()
+    /// Whether the job reads the pages of `lo`, so that a change to one of
+    /// them must first save it in the overlay. The first call sorts the
+    /// job's LOs; a request pays nothing for it.
+    pub(crate) fn reads(&mut self, lo: LoKey) -> bool {
+        if self.mode != CopyMode::Duplicate || !self.selection.content_areas {
+            return false;
         }
+        let snapshot = &self.snapshot;
+        let los = self.reads.0.get_or_insert_with(|| {
+            let mut los: Vec<LoKey> = snapshot.los.iter().map(|(k, _)| *k).collect();
+            los.sort_unstable();
+            los
+        });
+        los.binary_search(&lo).is_ok()
     }
 
     /// Does at most `budget` units; returns how many it did.
     pub(crate) fn run(&mut self, ws: &mut Workspace, budget: u64) -> u64 {
         let mut used = 0;
         while used < budget && !self.is_done() {
-            self.unit(ws);
-            used += 1;
+            used += self.units(ws, budget - used);
         }
         used
     }
 
-    fn unit(&mut self, ws: &mut Workspace) {
+    /// Does the next units, at most `budget` of them (at least one): one
+    /// unit, or a run of pages of one LO. Returns how many it did.
+    fn units(&mut self, ws: &mut Workspace, budget: u64) -> u64 {
+        let mut did = 1;
         self.step = match self.step {
             Step::Settings => {
                 self.copy_settings(ws);
@@ -240,8 +267,11 @@ impl CopyJob {
             }
             Step::Lo(i) => self.copy_lo(ws, i),
             Step::Page(i, j) => {
-                self.copy_page(ws, j);
-                if j + 1 < self.current_pages.len() { Step::Page(i, j + 1) } else { self.content_from(i + 1) }
+                let left = self.current_pages.len().saturating_sub(j);
+                let n = left.min(usize::try_from(budget).unwrap_or(usize::MAX)).max(1);
+                self.copy_pages(ws, j, n);
+                did = n as u64;
+                if j + n < self.current_pages.len() { Step::Page(i, j + n) } else { self.content_from(i + 1) }
             }
             Step::Tool(k) => {
                 self.copy_tool(ws, k);
@@ -249,7 +279,8 @@ impl CopyJob {
             }
             Step::Done => Step::Done,
         };
-        self.done = self.done.saturating_add(1);
+        self.done = self.done.saturating_add(did);
+        did
     }
 
     /// The step for the LO at `i`, or the tools after the last one.
@@ -348,8 +379,7 @@ impl CopyJob {
             c.los.push_back(copy);
         }
         self.current_lo = Some(copy);
-        self.current_pages.clear();
-        self.current_pages.extend(src.pages.iter().copied());
+        self.current_pages = src.pages.clone();
         if src.pages.is_empty() { self.content_from(i + 1) } else { Step::Page(i, 0) }
     }
 
@@ -384,32 +414,39 @@ impl CopyJob {
         course.los.append(los);
     }
 
-    /// Duplicates page `j` of LO `i`, as it was at the request: a new page
-    /// with the same title, body and library items (shared in memory, not
-    /// copied), no style (DUP-3), and its origin (DUP-5).
-    fn copy_page(&mut self, ws: &mut Workspace, j: usize) {
-        let src_key = self.current_pages.get(j).copied();
-        let (Some(lo), Some(src_key)) = (self.current_lo, src_key) else {
-            return;
-        };
-        // A live page's items are live (INT-1); a page saved in the overlay
-        // may name items deleted since.
-        let saved = if self.overlay.is_empty() { None } else { self.overlay.get(&src_key) };
-        let Some(src) = saved.or_else(|| ws.pages.get(src_key)) else {
-            return;
-        };
-        let live = |item: &LibraryItem| ws.library_entry(*item).is_ok();
-        let items = &src.content.items;
-        let (content, dropped) = if saved.is_none() || items.iter().all(live) {
-            (src.content.clone(), Vec::new())
-        } else {
-            let kept: Arc<[LibraryItem]> = items.iter().copied().filter(live).collect();
-            let content = PageContent { items: kept, ..(*src.content).clone() };
-            (Arc::new(content), items.iter().copied().filter(|i| !live(i)).collect())
-        };
-        let page = ws.push_duplicate_page(lo, src_key, content);
-        for item in dropped {
-            self.issues.push(CopyIssue::DroppedLibraryItem { source_page: src_key, page, item });
+    /// Duplicates pages `j..j + n` of the current LO, as they were at the
+    /// request: new pages with the same title, body and library items
+    /// (shared in memory, not copied), no style (DUP-3), and their origin
+    /// (DUP-5).
+    fn copy_pages(&mut self, ws: &mut Workspace, j: usize, n: usize) {
+        let Some(lo) = self.current_lo else { return };
+        let end = j.saturating_add(n).min(self.current_pages.len());
+        let mut sources = Vec::with_capacity(end.saturating_sub(j));
+        // Library items a page saved in the overlay named, deleted since:
+        // (position in `sources`, source page, item).
+        let mut dropped = Vec::new();
+        for src_key in (j..end).filter_map(|at| self.current_pages.get(at)) {
+            // A live page's items are live (INT-1); a page saved in the
+            // overlay may name items deleted since.
+            let saved = if self.overlay.is_empty() { None } else { self.overlay.get(&src_key) };
+            let Some(src) = saved.or_else(|| ws.pages.get(src_key)) else { continue };
+            let live = |item: &LibraryItem| ws.library_entry(*item).is_ok();
+            let items = &src.content.items;
+            let content = if saved.is_none() || items.iter().all(live) {
+                src.content.clone()
+            } else {
+                dropped.extend(items.iter().filter(|i| !live(i)).map(|item| (sources.len(), src_key, *item)));
+                let kept: Arc<[LibraryItem]> = items.iter().copied().filter(live).collect();
+                Arc::new(PageContent { items: kept, ..(*src.content).clone() })
+            };
+            sources.push((src_key, content));
+        }
+        let first = ws.push_duplicate_pages(lo, sources);
+        let Some(pages) = ws.los.get(lo).map(|record| &record.pages) else { return };
+        for (at, source_page, item) in dropped {
+            if let Some(page) = pages.get(first + at) {
+                self.issues.push(CopyIssue::DroppedLibraryItem { source_page, page, item });
+            }
         }
     }
 
@@ -475,22 +512,31 @@ impl CopyJob {
     /// one is put back exactly as it was (LMS-4). The job only ever appended
     /// to the target's LO list, so what it added is what follows the
     /// target's former length.
+    ///
+    /// Other courses keep what they took meanwhile: the target can be read,
+    /// so a Share of it or a re-use may include a learning object the job
+    /// duplicated. Such an LO leaves the target only; a duplicated LO that
+    /// no other course includes or links to is deleted with its pages.
     pub(crate) fn rollback(self, ws: &mut Workspace) {
         let added: Vec<LoKey> =
             ws.courses.get(self.target).map(|c| c.los.iter().skip(self.base()).copied().collect()).unwrap_or_default();
         for lo in added {
-            match self.mode {
-                CopyMode::Duplicate => {
-                    if let Some(record) = ws.los.remove(lo) {
-                        for page in record.pages.iter() {
-                            ws.remove_page(*page);
-                        }
-                    }
+            let Some(record) = ws.los.get_mut(lo) else { continue };
+            record.used_in.remove(&self.target);
+            if self.mode == CopyMode::Share {
+                continue;
+            }
+            let linked = ws
+                .courses
+                .iter()
+                .any(|(k, c)| k != self.target && c.tools.iter().any(|i| i.link == Some(ToolLink::Content(lo))));
+            if record.used_in.len() > 0 || linked {
+                if self.new_target {
+                    record.parent = None;
                 }
-                CopyMode::Share => {
-                    if let Some(record) = ws.los.get_mut(lo) {
-                        record.used_in.remove(&self.target);
-                    }
+            } else if let Some(record) = ws.los.remove(lo) {
+                for page in record.pages.iter() {
+                    ws.remove_page(*page);
                 }
             }
         }

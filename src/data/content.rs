@@ -1,5 +1,5 @@
+use super::PageList;
 use crate::{CourseKey, LibraryItem, LoKey, PageKey, StyleKey};
-use imbl::Vector;
 use std::sync::Arc;
 
 /// A sorted set of courses: the where-used set of a learning object.
@@ -105,7 +105,7 @@ pub struct LearningObject {
     pub(crate) title: Arc<str>,
     pub(crate) description: Arc<str>,
     pub(crate) parent: Option<CourseKey>,
-    pub(crate) pages: Vector<PageKey>,
+    pub(crate) pages: PageList,
     pub(crate) used_in: CourseSet,
     pub(crate) origin: Option<LoKey>,
     /// Every LO this one descends from by duplication, oldest first; the
@@ -138,7 +138,7 @@ impl LearningObject {
 
     /// The position of a page in the LO, if it belongs to it.
     pub fn position_of(&self, page: PageKey) -> Option<usize> {
-        self.pages.index_of(&page)
+        self.pages.index_of(page)
     }
 
     /// The courses that include this LO, in handle order ("where used").

@@ -157,8 +157,9 @@ impl Workspace {
         let (lo, at) = self.reach_page(actor, via, page)?;
         check_position(to, self.learning_object(lo)?.pages.len(), false)?;
         Ok(self.change_lo(lo, |record| {
-            let page = record.pages.remove(at);
-            record.pages.insert(to, page);
+            if let Some(page) = record.pages.remove(at) {
+                record.pages.insert(to, page);
+            }
         }))
     }
 

@@ -2,12 +2,11 @@
 //! course's list of learning objects.
 
 use super::{CourseChange, NewCourse, Reach, check_position};
-use crate::data::CourseSet;
 use crate::data::Text;
+use crate::data::{CourseSet, PageList};
 use crate::{
     Action, Course, CourseKey, CourseStyle, Entity, Error, LearningObject, LoKey, StyleKey, UserKey, Workspace,
 };
-use imbl::Vector;
 use std::sync::Arc;
 
 impl Workspace {
@@ -166,7 +165,7 @@ impl Workspace {
             title: Text::name("title", title)?,
             description: Text::free(description),
             parent: Some(course),
-            pages: Vector::new(),
+            pages: PageList::default(),
             used_in: CourseSet::unit(course),
             origin: None,
             ancestors: Arc::from(Vec::new()),

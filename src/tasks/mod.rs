@@ -82,7 +82,6 @@ impl Workspace {
         let plan = self.plan_request(actor, &source.into(), request)?;
         let job = CopyJob::start(self, plan);
         let target = job.target;
-        let pins = job.pinned_los();
         self.next_task_pk = self.next_task_pk.saturating_add(1);
         let task = self.tasks.insert(Task {
             pk: self.next_task_pk,
@@ -93,9 +92,6 @@ impl Workspace {
             target,
             percent: 0,
         });
-        for lo in pins {
-            self.pins.entry(lo).or_default().push(task);
-        }
         self.busy.insert(target, task);
         self.queue.push_back(task);
         Ok(task)
@@ -242,7 +238,7 @@ impl Workspace {
     }
 
     /// Ends a task: undoes its work unless it completed, frees its target,
-    /// drops its pins and its snapshot.
+    /// drops its snapshot.
     fn end_task(&mut self, task: TaskKey, state: TaskState) {
         let Some(t) = self.tasks.get_mut(task) else {
             return;
@@ -256,29 +252,25 @@ impl Workspace {
         self.queue.retain(|k| *k != task);
         self.running.retain(|k| *k != task);
         self.busy.retain(|_, k| *k != task);
-        self.pins.retain(|_, tasks| {
-            tasks.retain(|k| *k != task);
-            !tasks.is_empty()
-        });
         if let (Some(job), false) = (job, completed) {
             job.rollback(self);
         }
     }
 
     /// Saves a page as it is into the overlay of every task that will still
-    /// read it, before the page changes. O(1) when no task is pending.
+    /// read it, before the page changes. O(1) when no task is pending;
+    /// otherwise O(log LOs) a pending task.
     pub(crate) fn save_for_tasks(&mut self, page: PageKey) {
-        if self.pins.is_empty() {
+        if self.queue.is_empty() && self.running.is_empty() {
             return;
         }
         let Some(record) = self.pages.get(page) else {
             return;
         };
-        let Some(tasks) = self.pins.get(&record.lo) else {
-            return;
-        };
-        for task in tasks {
-            if let Some(job) = self.tasks.get_mut(*task).and_then(|t| t.job.as_mut()) {
+        for task in self.queue.iter().chain(&self.running) {
+            if let Some(job) = self.tasks.get_mut(*task).and_then(|t| t.job.as_mut())
+                && job.reads(record.lo)
+            {
                 job.overlay.entry(page).or_insert_with(|| record.clone());
             }
         }
