@@ -1,6 +1,7 @@
 //! Duplicating one learning object: the records Duplicate and detach both
 //! make, and detach itself (REU-4).
 
+use super::plan::LoSnapshot;
 use crate::data::{CourseSet, PageContent, PageList, ToolLink};
 use crate::{CourseKey, Error, LearningObject, LoKey, Page, PageKey, UserKey, Workspace};
 use std::sync::Arc;
@@ -11,7 +12,7 @@ impl Workspace {
     /// course as parent (DUP-6), its origin and ancestry (DUP-5). Its pages
     /// will bring library references, so the library index is dropped here,
     /// once, rather than page by page.
-    pub(crate) fn new_duplicate_lo(&mut self, src_key: LoKey, src: &LearningObject, into: CourseKey) -> LoKey {
+    pub(crate) fn new_duplicate_lo(&mut self, src_key: LoKey, src: &LoSnapshot, into: CourseKey) -> LoKey {
         self.library_index.invalidate();
         let ancestors: Arc<[LoKey]> = src.ancestors.iter().copied().chain([src_key]).collect();
         self.los.insert(LearningObject {
@@ -26,25 +27,26 @@ impl Workspace {
     }
 
     /// Appends to `lo` a duplicate of each source page, given as its
-    /// handle and the content to give the duplicate: the content is shared,
-    /// not copied (DUP-1, DUP-4), the style dropped (DUP-3), the origin kept
-    /// (DUP-5). Returns the position in `lo` of the first new page.
+    /// handle and the content to give the duplicate, and empties `sources`:
+    /// the content is shared, not copied (DUP-1, DUP-4), the style dropped
+    /// (DUP-3), the origin kept (DUP-5). Returns the position in `lo` of the
+    /// first new page.
     ///
     /// Call after [`new_duplicate_lo`](Self::new_duplicate_lo), which has
     /// dropped the library index: this reads nothing of the content. The
     /// pages come as a batch so that the LO's list grows once, not page by
     /// page, and the content counters are all taken before the first insert.
-    pub(crate) fn push_duplicate_pages(&mut self, lo: LoKey, sources: Vec<(PageKey, Arc<PageContent>)>) -> usize {
-        if !self.los.contains(lo) {
+    pub(crate) fn push_duplicate_pages(&mut self, lo: LoKey, sources: &mut Vec<(PageKey, Arc<PageContent>)>) -> usize {
+        let Some(record) = self.los.get_mut(lo) else {
+            sources.clear();
             return 0;
+        };
+        let list = record.pages.to_mut();
+        let first = list.len();
+        list.reserve(sources.len());
+        for (src_key, content) in sources.drain(..) {
+            list.push(self.pages.insert(Page { content, style: None, lo, origin: Some(src_key) }));
         }
-        let mut keys = Vec::with_capacity(sources.len());
-        for (src_key, content) in sources {
-            keys.push(self.pages.insert(Page { content, style: None, lo, origin: Some(src_key) }));
-        }
-        let Some(record) = self.los.get_mut(lo) else { return 0 };
-        let first = record.pages.len();
-        record.pages.append(keys);
         first
     }
 
@@ -74,10 +76,11 @@ impl Workspace {
     /// ```
     pub fn detach_learning_object(&mut self, actor: UserKey, course: CourseKey, lo: LoKey) -> Result<LoKey, Error> {
         let at = self.lo_position(actor, course, lo)?;
-        let src = self.learning_object(lo)?.clone();
+        let src = LoSnapshot::of(self.learning_object(lo)?);
         let copy = self.new_duplicate_lo(lo, &src, course);
-        let sources = src.pages.iter().filter_map(|k| self.pages.get(*k).map(|p| (*k, p.content.clone()))).collect();
-        self.push_duplicate_pages(copy, sources);
+        let mut sources =
+            src.pages.iter().filter_map(|k| self.pages.get(*k).map(|p| (*k, p.content.clone()))).collect();
+        self.push_duplicate_pages(copy, &mut sources);
         if let Some(c) = self.courses.get_mut(course) {
             c.los.set(at, copy);
             for item in c.tools.items.iter_mut().filter(|i| i.link == Some(ToolLink::Content(lo))) {

@@ -107,6 +107,10 @@ pub(crate) struct CopyJob {
     /// The snapshot's LOs, sorted, once [`reads`](Self::reads) needs them.
     #[cfg_attr(feature = "serde", serde(skip))]
     reads: ReadIndex,
+    /// The batch of pages being duplicated: empty between units, kept for
+    /// its memory.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    batch: Vec<(PageKey, Arc<PageContent>)>,
 }
 
 /// A cache of what a job reads: not part of the job's value, so not
@@ -167,6 +171,7 @@ impl CopyJob {
             issues: Vec::new(),
             overlay: BTreeMap::new(),
             reads: ReadIndex::default(),
+            batch: Vec::new(),
         }
     }
 
@@ -421,7 +426,8 @@ impl CopyJob {
     fn copy_pages(&mut self, ws: &mut Workspace, j: usize, n: usize) {
         let Some(lo) = self.current_lo else { return };
         let end = j.saturating_add(n).min(self.current_pages.len());
-        let mut sources = Vec::with_capacity(end.saturating_sub(j));
+        let mut sources = std::mem::take(&mut self.batch);
+        sources.reserve(end.saturating_sub(j));
         // Library items a page saved in the overlay named, deleted since:
         // (position in `sources`, source page, item).
         let mut dropped = Vec::new();
@@ -441,7 +447,8 @@ impl CopyJob {
             };
             sources.push((src_key, content));
         }
-        let first = ws.push_duplicate_pages(lo, sources);
+        let first = ws.push_duplicate_pages(lo, &mut sources);
+        self.batch = sources;
         let Some(pages) = ws.los.get(lo).map(|record| &record.pages) else { return };
         for (at, source_page, item) in dropped {
             if let Some(page) = pages.get(first + at) {

@@ -2,7 +2,7 @@
 //! changes it. Every check of a copy happens here.
 
 use super::{CopyMode, CopyOptions, CopyRequest, CopySelection, CopyTarget, CourseRef};
-use crate::data::limits;
+use crate::data::{PageList, limits};
 use crate::{Action, Course, CourseKey, CourseStyle, Error, LearningObject, LoKey, UserKey, Workspace};
 use imbl::{OrdSet, Vector};
 use std::sync::Arc;
@@ -16,7 +16,30 @@ use std::sync::Arc;
 pub(crate) struct Snapshot {
     pub(crate) course: Course,
     pub(crate) styles: Vec<CourseStyle>,
-    pub(crate) los: Vec<(LoKey, LearningObject)>,
+    pub(crate) los: Vec<(LoKey, LoSnapshot)>,
+}
+
+/// What a Duplicate reads of a learning object, as it was at the request:
+/// its text, its page list and its ancestry. Taking it costs four counter
+/// increments, no allocation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct LoSnapshot {
+    pub(crate) title: Arc<str>,
+    pub(crate) description: Arc<str>,
+    pub(crate) pages: PageList,
+    pub(crate) ancestors: Arc<[LoKey]>,
+}
+
+impl LoSnapshot {
+    pub(crate) fn of(lo: &LearningObject) -> Self {
+        LoSnapshot {
+            title: lo.title.clone(),
+            description: lo.description.clone(),
+            pages: lo.pages.clone(),
+            ancestors: lo.ancestors.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,7 +147,9 @@ impl Workspace {
         let los = match mode {
             CopyMode::Share => Vec::new(),
             CopyMode::Duplicate => {
-                course.los.iter().filter_map(|lo| self.los.get(*lo).map(|record| (*lo, record.clone()))).collect()
+                let mut los = Vec::with_capacity(course.los.len());
+                los.extend(course.los.iter().filter_map(|lo| self.los.get(*lo).map(|r| (*lo, LoSnapshot::of(r)))));
+                los
             }
         };
         Snapshot { course, styles, los }

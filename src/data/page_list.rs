@@ -13,62 +13,72 @@
 use crate::PageKey;
 use std::sync::Arc;
 
-/// The pages of a learning object, in order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct PageList(Arc<Vec<PageKey>>);
+/// The pages of a learning object, in order. An empty list holds no
+/// allocation.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PageList(Option<Arc<Vec<PageKey>>>);
 
 impl PageList {
+    fn as_slice(&self) -> &[PageKey] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The list, for changing it: copied first if a clone shares it.
+    pub(crate) fn to_mut(&mut self) -> &mut Vec<PageKey> {
+        Arc::make_mut(self.0.get_or_insert_with(Arc::default))
+    }
+
     pub(crate) fn iter(&self) -> std::slice::Iter<'_, PageKey> {
-        self.0.iter()
+        self.as_slice().iter()
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.0.len()
+        self.as_slice().len()
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_slice().is_empty()
     }
 
     pub(crate) fn get(&self, at: usize) -> Option<PageKey> {
-        self.0.get(at).copied()
+        self.as_slice().get(at).copied()
     }
 
     pub(crate) fn index_of(&self, page: PageKey) -> Option<usize> {
-        self.0.iter().position(|p| *p == page)
+        self.iter().position(|p| *p == page)
     }
 
     pub(crate) fn push_back(&mut self, page: PageKey) {
-        Arc::make_mut(&mut self.0).push(page);
+        self.to_mut().push(page);
     }
 
     /// Inserts `page` at `at`, or at the end when `at` is past it.
     pub(crate) fn insert(&mut self, at: usize, page: PageKey) {
-        let list = Arc::make_mut(&mut self.0);
+        let list = self.to_mut();
         list.insert(at.min(list.len()), page);
     }
 
     /// Removes the page at `at`, if there is one.
     pub(crate) fn remove(&mut self, at: usize) -> Option<PageKey> {
-        if at >= self.0.len() {
+        if at >= self.len() {
             return None;
         }
-        Some(Arc::make_mut(&mut self.0).remove(at))
-    }
-
-    /// Appends `pages`; an empty list takes them over without copying.
-    pub(crate) fn append(&mut self, pages: Vec<PageKey>) {
-        if self.0.is_empty() {
-            self.0 = Arc::new(pages);
-        } else {
-            Arc::make_mut(&mut self.0).extend(pages);
-        }
+        Some(self.to_mut().remove(at))
     }
 }
 
+impl PartialEq for PageList {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for PageList {}
+
 impl FromIterator<PageKey> for PageList {
     fn from_iter<I: IntoIterator<Item = PageKey>>(iter: I) -> Self {
-        PageList(Arc::new(iter.into_iter().collect()))
+        let pages: Vec<PageKey> = iter.into_iter().collect();
+        if pages.is_empty() { PageList(None) } else { PageList(Some(Arc::new(pages))) }
     }
 }
 
@@ -76,14 +86,14 @@ impl FromIterator<PageKey> for PageList {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PageList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter())
+        s.collect_seq(self.iter())
     }
 }
 
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PageList {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Vec::<PageKey>::deserialize(d).map(|pages| PageList(Arc::new(pages)))
+        Vec::<PageKey>::deserialize(d).map(|pages| pages.into_iter().collect())
     }
 }
 
@@ -102,12 +112,14 @@ mod tests {
         let before = a.clone();
         a.insert(1, key(9));
         assert_eq!(a.remove(0), Some(key(1)));
-        a.append(vec![key(7)]);
+        a.push_back(key(7));
         assert_eq!(a.iter().copied().collect::<Vec<_>>(), [key(9), key(2), key(3), key(7)]);
         assert_eq!(before.iter().copied().collect::<Vec<_>>(), [key(1), key(2), key(3)]);
         assert_eq!(a.index_of(key(3)), Some(2));
         assert_eq!(a.remove(4), None);
         a.insert(usize::MAX, key(8));
         assert_eq!(a.get(4), Some(key(8)));
+        assert_eq!(PageList::default(), PageList::from_iter([]));
+        assert_eq!(PageList::default().len(), 0);
     }
 }
