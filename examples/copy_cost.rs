@@ -12,6 +12,7 @@ mod fixture;
 
 use coursecopy::{CopyOptions, CopyRequest, CopyTarget, PageEdit, Workspace};
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -48,22 +49,43 @@ fn allocation<T>(f: impl FnOnce() -> T) -> (usize, isize, T) {
     (a2 - a, (a2 - a) as isize - (d2 - d) as isize, out)
 }
 
-/// The median time of `runs` runs of `f`, each on a fresh `setup()`, the
-/// setup and the drop of the result kept out of the timing.
+/// One run of `f` on a fresh `setup()`, timed without the setup and
+/// without the drop of the result.
+fn once<S, T>(setup: impl FnOnce() -> S, f: impl FnOnce(&mut S) -> T) -> Duration {
+    let mut s = setup();
+    let start = Instant::now();
+    let out = f(&mut s);
+    let t = start.elapsed();
+    drop(out);
+    drop(s);
+    t
+}
+
+/// The median time of `runs` runs (see [`once`]).
 fn median<S, T>(runs: usize, mut setup: impl FnMut() -> S, mut f: impl FnMut(&mut S) -> T) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let mut s = setup();
-            let start = Instant::now();
-            let out = f(&mut s);
-            let t = start.elapsed();
-            drop(out);
-            drop(s);
-            t
-        })
-        .collect();
+    let mut times: Vec<Duration> = (0..runs).map(|_| once(&mut setup, &mut f)).collect();
     times.sort();
     times[runs / 2]
+}
+
+/// The median times of several measurements taken side by side: round
+/// after round, each measurement once a round, after one untimed round.
+/// All of them see the machine in the same state (caches, memory the
+/// allocator holds), which a ratio between them needs.
+fn side_by_side<const N: usize>(rounds: usize, mut runs: [&mut dyn FnMut() -> Duration; N]) -> [Duration; N] {
+    let mut times: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::with_capacity(rounds));
+    for round in 0..=rounds {
+        for (run, times) in runs.iter_mut().zip(times.iter_mut()) {
+            let t = run();
+            if round > 0 {
+                times.push(t);
+            }
+        }
+    }
+    times.map(|mut t| {
+        t.sort();
+        t[t.len() / 2]
+    })
 }
 
 fn fmt(d: Duration) -> String {
@@ -77,18 +99,19 @@ fn fmt(d: Duration) -> String {
     }
 }
 
-/// The median time of a Share of `course`, each from the course as it was
-/// (the copy is deleted after each one, outside the timing).
+/// One Share of `course`, from the course as it was: the copy is deleted
+/// after it, outside the timing.
+fn share_once(ws: &mut Workspace, author: coursecopy::UserKey, course: coursecopy::CourseKey) -> Duration {
+    let start = Instant::now();
+    let copy = ws.share_course(author, course, &CopyOptions::new().course_id("SHARED")).unwrap();
+    let t = start.elapsed();
+    ws.delete_course(author, copy).unwrap();
+    t
+}
+
+/// The median time of 51 Shares (see [`share_once`]).
 fn share_time(ws: &mut Workspace, author: coursecopy::UserKey, course: coursecopy::CourseKey) -> Duration {
-    let mut times: Vec<Duration> = (0..51)
-        .map(|_| {
-            let start = Instant::now();
-            let copy = ws.share_course(author, course, &CopyOptions::new().course_id("SHARED")).unwrap();
-            let t = start.elapsed();
-            ws.delete_course(author, copy).unwrap();
-            t
-        })
-        .collect();
+    let mut times: Vec<Duration> = (0..51).map(|_| share_once(ws, author, course)).collect();
     times.sort();
     times[25]
 }
@@ -124,17 +147,23 @@ fn main() {
         let mut shared = ws.clone();
         let t_share = share_time(&mut shared, author, course);
         drop(shared);
-        let t_dup = median(runs, || ws.clone(), |w| w.duplicate_course(author, course, &CopyOptions::new()).unwrap());
         let plain = fixture::plain_pages(&ws);
-        let t_floor = median(runs, || (), |_| plain.clone());
-        let t_step = median(
+        let [t_dup, t_floor, t_step] = side_by_side(
             runs,
-            || ws.clone(),
-            |w| {
-                let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "STEP".into() });
-                w.request_copy(author, course, &request).unwrap();
-                while w.run_tasks(1000) > 0 {}
-            },
+            [
+                &mut || once(|| ws.clone(), |w| w.duplicate_course(author, course, &CopyOptions::new()).unwrap()),
+                &mut || once(|| (), |_| plain.clone()),
+                &mut || {
+                    once(
+                        || ws.clone(),
+                        |w| {
+                            let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "STEP".into() });
+                            w.request_copy(author, course, &request).unwrap();
+                            while w.run_tasks(1000) > 0 {}
+                        },
+                    )
+                },
+            ],
         );
         let t_serde = median(
             if pages >= 100_000 { 1 } else { 3 },
@@ -173,9 +202,13 @@ fn main() {
     println!("{:>6} {:>11} {:>11} {:>8}", "LOs", "share", "duplicate", "share %");
     for los in [10, 100, 1000] {
         let (ws, author, course) = fixture::course(los, 10, 2000);
-        let mut shared = ws.clone();
-        let t_share = share_time(&mut shared, author, course);
-        let t_dup = median(9, || ws.clone(), |w| w.duplicate_course(author, course, &CopyOptions::new()).unwrap());
+        let [t_share, t_dup] = side_by_side(
+            15,
+            [
+                &mut || once(|| ws.clone(), |w| w.share_course(author, course, &CopyOptions::new()).unwrap()),
+                &mut || once(|| ws.clone(), |w| w.duplicate_course(author, course, &CopyOptions::new()).unwrap()),
+            ],
+        );
         let pct = t_share.as_secs_f64() / t_dup.as_secs_f64() * 100.0;
         println!("{los:>6} {:>11} {:>11} {:>7.2}%", fmt(t_share), fmt(t_dup), pct);
         if los == 1000 {
@@ -184,14 +217,23 @@ fn main() {
     }
 
     println!("\nEditing one page of a learning object shared by N courses:\n");
-    let mut edit = std::collections::BTreeMap::new();
-    for courses in [1, 100, 10_000] {
-        let (mut ws, author, via, page) = fixture::shared_lo(courses);
-        let t = median(201, || PageEdit::new().body("edited"), |e| ws.edit_page(author, via, page, e.clone()).unwrap());
-        println!("{courses:>6} courses: {}", fmt(t));
-        edit.insert(courses, t);
+    // 1,000 edits a timing: one edit is too short for the clock.
+    let mut shared: Vec<_> = [1, 100, 10_000].into_iter().map(fixture::shared_lo).collect();
+    let mut edits = shared.iter_mut().map(|(ws, author, via, page)| {
+        move || {
+            let start = Instant::now();
+            for _ in 0..1000 {
+                black_box(ws.edit_page(*author, *via, *page, PageEdit::new().body("edited")).unwrap());
+            }
+            start.elapsed() / 1000
+        }
+    });
+    let (mut e1, mut e100, mut e10000) = (edits.next().unwrap(), edits.next().unwrap(), edits.next().unwrap());
+    let edit = side_by_side(21, [&mut e1, &mut e100, &mut e10000]);
+    for (courses, t) in [1, 100, 10_000].iter().zip(edit) {
+        println!("{courses:>6} courses: {:.0} ns", t.as_nanos());
     }
-    let r = edit[&10_000].as_secs_f64() / edit[&1].as_secs_f64();
+    let r = edit[2].as_secs_f64() / edit[0].as_secs_f64();
     check(&mut checks, "edit_shared_page/10000 ÷ edit_shared_page/1", r, "≤ 1.5", r <= 1.5);
 
     println!("\nMemory, counted by a global allocator, on a course of 100,000 pages:\n");

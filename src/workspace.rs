@@ -100,27 +100,27 @@ impl Workspace {
 
     /// A user, by handle.
     pub fn user(&self, key: UserKey) -> Result<&User, Error> {
-        self.users.get(key).ok_or(Error::not_found(key))
+        self.users.get(key).ok_or_else(|| Error::not_found(key))
     }
 
     /// A course, by handle.
     pub fn course(&self, key: CourseKey) -> Result<&Course, Error> {
-        self.courses.get(key).ok_or(Error::not_found(key))
+        self.courses.get(key).ok_or_else(|| Error::not_found(key))
     }
 
     /// A learning object, by handle.
     pub fn learning_object(&self, key: LoKey) -> Result<&LearningObject, Error> {
-        self.los.get(key).ok_or(Error::not_found(key))
+        self.los.get(key).ok_or_else(|| Error::not_found(key))
     }
 
     /// A page, by handle.
     pub fn page(&self, key: PageKey) -> Result<&Page, Error> {
-        self.pages.get(key).ok_or(Error::not_found(key))
+        self.pages.get(key).ok_or_else(|| Error::not_found(key))
     }
 
     /// A course style, by handle.
     pub fn style(&self, key: StyleKey) -> Result<&CourseStyle, Error> {
-        self.styles.get(key).ok_or(Error::not_found(key))
+        self.styles.get(key).ok_or_else(|| Error::not_found(key))
     }
 
     /// A library item, by handle of any kind.
@@ -131,7 +131,7 @@ impl Workspace {
             LibraryItem::Resource(k) => self.resources.get(k),
             LibraryItem::Term(k) => self.terms.get(k),
         };
-        found.ok_or(Error::not_found(item))
+        found.ok_or_else(|| Error::not_found(item))
     }
 
     /// The library items a page references, resolved, in the page's order.

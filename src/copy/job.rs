@@ -397,7 +397,7 @@ impl CopyJob {
         let list = &self.snapshot.course.los;
         let mut added = Vec::new();
         let mut missing = false;
-        for &lo in list.iter() {
+        for &lo in list.leaves().flatten() {
             match ws.los.get_mut(lo) {
                 Some(record) => {
                     if record.used_in.insert(self.target) && !self.new_target {
@@ -537,7 +537,7 @@ impl CopyJob {
                 .courses
                 .iter()
                 .any(|(k, c)| k != self.target && c.tools.iter().any(|i| i.link == Some(ToolLink::Content(lo))));
-            if record.used_in.len() > 0 || linked {
+            if !record.used_in.is_empty() || linked {
                 if self.new_target {
                     record.parent = None;
                 }

@@ -1,100 +1,6 @@
-use super::PageList;
+use super::{CourseSet, PageList};
 use crate::{CourseKey, LibraryItem, LoKey, PageKey, StyleKey};
 use std::sync::Arc;
-
-/// A sorted set of courses: the where-used set of a learning object.
-///
-/// Adding a course with a newer handle appends, with no atomic operation and
-/// no search; lookups are binary searches. The [`Reach`](crate::Reach) an
-/// edit returns is a shared copy made on first demand and kept until the
-/// set changes, so repeated edits of a widely shared LO get it in O(1).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct CourseSet {
-    courses: Vec<CourseKey>,
-    shared: Option<Arc<[CourseKey]>>,
-}
-
-impl PartialEq for CourseSet {
-    fn eq(&self, other: &Self) -> bool {
-        self.courses == other.courses
-    }
-}
-
-impl Eq for CourseSet {}
-
-impl CourseSet {
-    /// A set of one course, with room for a few more, so that the first
-    /// Shares of a learning object do not allocate.
-    pub(crate) fn unit(course: CourseKey) -> Self {
-        let mut courses = Vec::with_capacity(4);
-        courses.push(course);
-        CourseSet { courses, shared: None }
-    }
-
-    pub(crate) fn contains(&self, course: &CourseKey) -> bool {
-        self.courses.binary_search(course).is_ok()
-    }
-
-    pub(crate) fn insert(&mut self, course: CourseKey) -> bool {
-        // A course newer than all the others goes at the end: no search.
-        let at = match self.courses.last() {
-            Some(last) if *last >= course => match self.courses.binary_search(&course) {
-                Ok(_) => return false,
-                Err(at) => at,
-            },
-            _ => self.courses.len(),
-        };
-        self.courses.insert(at, course);
-        self.shared = None;
-        true
-    }
-
-    pub(crate) fn remove(&mut self, course: &CourseKey) -> bool {
-        match self.courses.binary_search(course) {
-            Ok(at) => {
-                self.courses.remove(at);
-                self.shared = None;
-                true
-            }
-            Err(_) => false,
-        }
-    }
-
-    /// The set as a shared slice, made once and kept until the set changes.
-    pub(crate) fn shared(&mut self) -> Arc<[CourseKey]> {
-        self.shared.get_or_insert_with(|| Arc::from(&self.courses[..])).clone()
-    }
-
-    /// The set as a shared slice, without keeping it.
-    pub(crate) fn to_shared(&self) -> Arc<[CourseKey]> {
-        self.shared.clone().unwrap_or_else(|| Arc::from(&self.courses[..]))
-    }
-
-    pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = &CourseKey> + '_ {
-        self.courses.iter()
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.courses.len()
-    }
-}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for CourseSet {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.courses.iter())
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for CourseSet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut courses = Vec::<CourseKey>::deserialize(d)?;
-        courses.sort();
-        courses.dedup();
-        Ok(CourseSet { courses, shared: None })
-    }
-}
 
 /// A learning object (LO): an ordered list of pages with a title and a
 /// description. An LO exists on its own; any number of courses can include
@@ -144,7 +50,7 @@ impl LearningObject {
     /// The courses that include this LO, in handle order ("where used").
     /// More than one means the LO is shared.
     pub fn used_in(&self) -> crate::Reach {
-        crate::Reach::new(self.used_in.to_shared())
+        self.used_in.to_reach()
     }
 
     /// The LO this one was duplicated from (DUP-5), if any. The handle may

@@ -9,6 +9,7 @@
 
 mod content;
 mod course;
+mod course_set;
 mod library;
 pub mod limits;
 mod page_list;
@@ -17,9 +18,10 @@ mod time;
 mod tools;
 mod user;
 
-pub(crate) use content::{CourseSet, PageContent};
+pub(crate) use content::PageContent;
 pub use content::{LearningObject, Page};
 pub use course::{Course, CourseStyle};
+pub(crate) use course_set::CourseSet;
 pub use library::LibraryEntry;
 pub(crate) use page_list::PageList;
 pub use settings::{Availability, CourseSettings, Duration, Enrollment};

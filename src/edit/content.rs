@@ -208,7 +208,7 @@ impl Workspace {
         let (old, new) = (old.into(), new.into());
         self.reach_page(actor, via, page)?;
         let mut items = self.page(page)?.items().to_vec();
-        let at = items.iter().position(|i| *i == old).ok_or(Error::not_in(old, page))?;
+        let at = items.iter().position(|i| *i == old).ok_or_else(|| Error::not_in(old, page))?;
         items[at] = new;
         let items = self.check_items(items, Some(page))?;
         Ok(self.change_items(page, items))
@@ -253,7 +253,7 @@ impl Workspace {
         self.course(via)?;
         let lo = self.page(page)?.lo;
         let record = self.reach_lo(actor, via, lo, page.into())?;
-        let at = record.position_of(page).ok_or(Error::not_in(page, lo))?;
+        let at = record.position_of(page).ok_or_else(|| Error::not_in(page, lo))?;
         Ok((lo, at))
     }
 
@@ -284,7 +284,7 @@ impl Workspace {
         match self.los.get_mut(lo) {
             Some(record) => {
                 apply(record);
-                Reach::new(record.used_in.shared())
+                record.used_in.reach()
             }
             None => Reach::default(),
         }

@@ -273,6 +273,6 @@ impl Workspace {
         let record = self.course(course)?;
         self.learning_object(lo)?;
         self.require(actor, Action::EditCourse(course))?;
-        record.position_of(lo).ok_or(Error::not_in(lo, course))
+        record.position_of(lo).ok_or_else(|| Error::not_in(lo, course))
     }
 }

@@ -158,7 +158,7 @@ impl Workspace {
     pub fn remove_tool(&mut self, actor: UserKey, course: CourseKey, tool: ToolId) -> Result<(), Error> {
         let at = self.course(course)?.tools.items.iter().position(|i| i.id == tool);
         self.require(actor, Action::EditCourse(course))?;
-        let at = at.ok_or(Error::not_in(Entity::Tool(course, tool), course))?;
+        let at = at.ok_or_else(|| Error::not_in(Entity::Tool(course, tool), course))?;
         if let Some(c) = self.courses.get_mut(course) {
             c.tools.items.remove(at);
             for item in c.tools.items.iter_mut() {

@@ -99,7 +99,7 @@ impl Workspace {
 
     /// The status of a task, as an integration polls it.
     pub fn task_status(&self, task: TaskKey) -> Result<TaskStatus, Error> {
-        let t = self.tasks.get(task).ok_or(Error::not_found(task))?;
+        let t = self.tasks.get(task).ok_or_else(|| Error::not_found(task))?;
         let state = match &t.phase {
             Phase::Queued => {
                 TaskState::Queued { position: self.queue.iter().position(|k| *k == task).map_or(0, |p| p + 1) }
@@ -174,7 +174,7 @@ impl Workspace {
     /// course removed, an existing one left exactly as before (LMS-4). The
     /// user who requested it, or an Administrator, may cancel it.
     pub fn cancel_task(&mut self, actor: UserKey, task: TaskKey) -> Result<(), Error> {
-        let t = self.tasks.get(task).ok_or(Error::not_found(task))?;
+        let t = self.tasks.get(task).ok_or_else(|| Error::not_found(task))?;
         self.user(actor)?;
         if t.requested_by != actor && self.require(actor, Action::ManageUsers).is_err() {
             return Err(Error::Forbidden { user: actor, action: Action::CancelTask(task) });
