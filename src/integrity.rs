@@ -27,7 +27,7 @@ impl Workspace {
     ///   glossary term), their posts, groups and grades at live users;
     /// - every task that has not ended is queued or running, once, and its
     ///   target course is live and marked busy by it; nothing else is
-    ///   marked busy or pinned.
+    ///   marked busy.
     ///
     /// Finished tasks' reports and the snapshots of pending tasks are history
     /// too: they may name deleted entities.

@@ -65,9 +65,10 @@
 //! | --- | --- | --- |
 //! | any lookup by handle | O(1) | generational: a stale handle is not found |
 //! | [`Workspace::find_course`] | O(1) | hashed |
-//! | [`Workspace::share_course`] | O(*l*), O(*l* log *n*) at worst | no page is read or written; the LO list itself is shared in O(1) |
-//! | [`Workspace::duplicate_course`] | O(*l* + *p*) | one counter and a 40-byte record a page; never text |
-//! | page edit, add, delete, move | O(log *p* + *i*) | returns the [`Reach`] in O(1) |
+//! | [`Workspace::share_course`] | O(*l*), O(*l* log *n*) at worst | no page is read or written; the LO list itself is shared in O(1); an LO in one or two courses is updated in its own record |
+//! | [`Workspace::duplicate_course`] | O(*l* + *p*) | one counter and a 40-byte record a page, each new LO's page list built in one go; never text |
+//! | page edit | O(log *n* + *i*) | returns the [`Reach`] in O(1) |
+//! | page add, delete, move | O(pages of the LO) | a `memmove` of 8 bytes a page; the first change after a copy snapshot copies that one list |
 //! | add, remove, move an LO in a course | O(log *l* + log *n*) | |
 //! | [`Workspace::pages_using`], [`Workspace::delete_library_item`] | O(result) | from an index rebuilt in O(*P*) after page items change |
 //! | [`Workspace::impact`] | O(1) for pages and LOs | O(result) for library items |
@@ -75,9 +76,9 @@
 //! | [`Workspace::compare_courses`] | O(*l*₁ × *l*₂ × ancestry) | |
 //! | [`Workspace::delete_course`] | O(*l* + LOs), plus O(*P*) if it had styles | |
 //! | [`Workspace::check_integrity`] | O(size) | |
-//! | [`Workspace::request_copy`] | O(*l* + tools) | snapshot: course and LO records; no page is read |
-//! | [`Workspace::run_tasks`] | O(budget) | one unit: a page, a tool item, an LO, the settings, the memberships |
-//! | page change while tasks are pending | O(1) extra | saves the old page once per task that still reads it |
+//! | [`Workspace::request_copy`] | O(*l* + tools) | snapshot: course record, and what Duplicate reads of each LO; no page is read, nothing allocated per LO |
+//! | [`Workspace::run_tasks`] | O(budget) | one unit: a page, a tool item, an LO, the settings, the memberships; an LO's pages run as one batch |
+//! | page change while tasks are pending | O(log *l*) a pending task | saves the old page once per task that still reads it; a task's first such check sorts its LOs |
 //!
 //! # Rights
 //!

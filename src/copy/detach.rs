@@ -30,20 +30,26 @@ impl Workspace {
     /// handle and the content to give the duplicate, and empties `sources`:
     /// the content is shared, not copied (DUP-1, DUP-4), the style dropped
     /// (DUP-3), the origin kept (DUP-5). Returns the position in `lo` of the
-    /// first new page.
+    /// first new page. `more` is how many pages are still to come after
+    /// these, for which the list makes room now.
     ///
     /// Call after [`new_duplicate_lo`](Self::new_duplicate_lo), which has
     /// dropped the library index: this reads nothing of the content. The
     /// pages come as a batch so that the LO's list grows once, not page by
     /// page, and the content counters are all taken before the first insert.
-    pub(crate) fn push_duplicate_pages(&mut self, lo: LoKey, sources: &mut Vec<(PageKey, Arc<PageContent>)>) -> usize {
+    pub(crate) fn push_duplicate_pages(
+        &mut self,
+        lo: LoKey,
+        sources: &mut Vec<(PageKey, Arc<PageContent>)>,
+        more: usize,
+    ) -> usize {
         let Some(record) = self.los.get_mut(lo) else {
             sources.clear();
             return 0;
         };
         let list = record.pages.to_mut();
         let first = list.len();
-        list.reserve(sources.len());
+        list.reserve(sources.len().saturating_add(more));
         for (src_key, content) in sources.drain(..) {
             list.push(self.pages.insert(Page { content, style: None, lo, origin: Some(src_key) }));
         }
@@ -80,7 +86,7 @@ impl Workspace {
         let copy = self.new_duplicate_lo(lo, &src, course);
         let mut sources =
             src.pages.iter().filter_map(|k| self.pages.get(*k).map(|p| (*k, p.content.clone()))).collect();
-        self.push_duplicate_pages(copy, &mut sources);
+        self.push_duplicate_pages(copy, &mut sources, 0);
         if let Some(c) = self.courses.get_mut(course) {
             c.los.set(at, copy);
             for item in c.tools.items.iter_mut().filter(|i| i.link == Some(ToolLink::Content(lo))) {

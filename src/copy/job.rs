@@ -20,7 +20,7 @@ use super::{CopyMode, CopySelection, Discussions};
 use crate::data::{Category, CourseSettings, PageContent, PageList, ToolId, ToolItem, ToolLink};
 use crate::{Course, CourseKey, CourseStyle, LibraryItem, LoKey, MediaKey, Page, PageKey, UserKey, Workspace};
 use imbl::{OrdMap, OrdSet, Vector};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 /// Something a copy could not carry over, and dropped instead (LMS-9). The
@@ -447,7 +447,8 @@ impl CopyJob {
             };
             sources.push((src_key, content));
         }
-        let first = ws.push_duplicate_pages(lo, &mut sources);
+        let more = self.current_pages.len().saturating_sub(end);
+        let first = ws.push_duplicate_pages(lo, &mut sources, more);
         self.batch = sources;
         let Some(pages) = ws.los.get(lo).map(|record| &record.pages) else { return };
         for (at, source_page, item) in dropped {
@@ -527,17 +528,28 @@ impl CopyJob {
     pub(crate) fn rollback(self, ws: &mut Workspace) {
         let added: Vec<LoKey> =
             ws.courses.get(self.target).map(|c| c.los.iter().skip(self.base()).copied().collect()).unwrap_or_default();
+        // Learning objects that tools of other courses link to: one pass over
+        // the tools, not one a learning object.
+        let linked: HashSet<LoKey> = match self.mode {
+            CopyMode::Share => HashSet::new(),
+            CopyMode::Duplicate => ws
+                .courses
+                .iter()
+                .filter(|(k, _)| *k != self.target)
+                .flat_map(|(_, c)| c.tools.iter())
+                .filter_map(|i| match i.link {
+                    Some(ToolLink::Content(lo)) => Some(lo),
+                    _ => None,
+                })
+                .collect(),
+        };
         for lo in added {
             let Some(record) = ws.los.get_mut(lo) else { continue };
             record.used_in.remove(&self.target);
             if self.mode == CopyMode::Share {
                 continue;
             }
-            let linked = ws
-                .courses
-                .iter()
-                .any(|(k, c)| k != self.target && c.tools.iter().any(|i| i.link == Some(ToolLink::Content(lo))));
-            if !record.used_in.is_empty() || linked {
+            if !record.used_in.is_empty() || linked.contains(&lo) {
                 if self.new_target {
                     record.parent = None;
                 }

@@ -85,8 +85,9 @@ impl Keys {
 ///
 /// Adding a course with a newer handle appends, with no atomic operation and
 /// no search; lookups are binary searches. The [`Reach`](crate::Reach) an
-/// edit returns is a shared copy made on first demand and kept until the
-/// set changes, so repeated edits of a widely shared LO get it in O(1).
+/// edit returns holds a set of up to two courses inline; for a larger set it
+/// is a shared copy made on first demand and kept until the set changes, so
+/// repeated edits of a widely shared LO get it in O(1).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CourseSet {
     courses: Keys,

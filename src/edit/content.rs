@@ -240,7 +240,8 @@ impl Workspace {
         self.course(via)?;
         let record = self.learning_object(lo)?;
         self.require(actor, Action::EditCourse(via))?;
-        if !(record.used_in.contains(&via) || record.parent == Some(via)) {
+        // The LO's own course first: O(1), and where most edits come from.
+        if !(record.parent == Some(via) || record.used_in.contains(&via)) {
             return Err(Error::NotIn { entity: named, container: via.into() });
         }
         self.parent_unlocked(lo)?;
