@@ -6,15 +6,9 @@
 //! memory outside the LO's record. A third course moves the set to the
 //! heap.
 
+use crate::arena::rank;
 use crate::{CourseKey, Reach};
-use slotmap::Key;
 use std::sync::Arc;
-
-/// A course handle as one integer in handle order: slot, then version.
-/// The test `rank_is_handle_order` holds it to `Ord` on handles.
-fn rank(course: CourseKey) -> u64 {
-    course.data().as_ffi().rotate_left(32)
-}
 
 /// How many courses a set holds without a heap allocation.
 const INLINE: usize = 2;
@@ -215,27 +209,7 @@ impl<'de> serde::Deserialize<'de> for CourseSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use slotmap::KeyData;
-
-    fn key(n: u64) -> CourseKey {
-        KeyData::from_ffi((1 << 32) | n).into()
-    }
-
-    #[test]
-    fn rank_is_handle_order() {
-        let mut arena: slotmap::SlotMap<CourseKey, ()> = slotmap::SlotMap::with_key();
-        let mut keys: Vec<CourseKey> = (0..50).map(|_| arena.insert(())).collect();
-        for k in keys.clone().iter().step_by(3) {
-            arena.remove(*k);
-        }
-        keys.extend((0..20).map(|_| arena.insert(())));
-        keys.push(KeyData::from_ffi(u64::MAX).into());
-        for a in &keys {
-            for b in &keys {
-                assert_eq!(a.cmp(b), rank(*a).cmp(&rank(*b)), "{a:?} {b:?}");
-            }
-        }
-    }
+    use crate::arena::test_key as key;
 
     /// The set behaves as a sorted set of unique keys, inline or on the
     /// heap, whatever the order of inserts and removes.

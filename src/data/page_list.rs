@@ -100,11 +100,7 @@ impl<'de> serde::Deserialize<'de> for PageList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use slotmap::KeyData;
-
-    fn key(n: u64) -> PageKey {
-        KeyData::from_ffi((1 << 32) | n).into()
-    }
+    use crate::arena::test_key as key;
 
     #[test]
     fn a_change_to_a_shared_list_leaves_the_other_clone_as_it_was() {
