@@ -407,6 +407,12 @@ struct Sut {
     ids: Ids,
 }
 
+/// Gives handle `k` the next model id of its kind, both ways.
+fn remember<K: Copy + Into<Entity>>(back: &mut HashMap<Entity, Ent>, list: &mut Vec<K>, k: K, kind: fn(R) -> Ent) {
+    back.insert(k.into(), kind(R::Id(list.len())));
+    list.push(k);
+}
+
 /// The handle behind every model id, and the way back.
 struct Ids {
     users: Vec<UserKey>,
@@ -497,28 +503,22 @@ impl Ids {
     }
 
     fn add_user(&mut self, k: UserKey) {
-        self.back.insert(k.into(), Ent::User(R::Id(self.users.len())));
-        self.users.push(k);
+        remember(&mut self.back, &mut self.users, k, Ent::User);
     }
     fn add_course(&mut self, k: CourseKey) {
-        self.back.insert(k.into(), Ent::Course(R::Id(self.courses.len())));
-        self.courses.push(k);
+        remember(&mut self.back, &mut self.courses, k, Ent::Course);
     }
     fn add_lo(&mut self, k: LoKey) {
-        self.back.insert(k.into(), Ent::Lo(R::Id(self.los.len())));
-        self.los.push(k);
+        remember(&mut self.back, &mut self.los, k, Ent::Lo);
     }
     fn add_page(&mut self, k: PageKey) {
-        self.back.insert(k.into(), Ent::Page(R::Id(self.pages.len())));
-        self.pages.push(k);
+        remember(&mut self.back, &mut self.pages, k, Ent::Page);
     }
     fn add_style(&mut self, k: StyleKey) {
-        self.back.insert(k.into(), Ent::Style(R::Id(self.styles.len())));
-        self.styles.push(k);
+        remember(&mut self.back, &mut self.styles, k, Ent::Style);
     }
     fn add_item(&mut self, k: LibraryItem) {
-        self.back.insert(k.into(), Ent::Item(R::Id(self.items.len())));
-        self.items.push(k);
+        remember(&mut self.back, &mut self.items, k, Ent::Item);
     }
 
     /// The model id behind a handle.

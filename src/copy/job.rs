@@ -553,10 +553,8 @@ impl CopyJob {
                 if self.new_target {
                     record.parent = None;
                 }
-            } else if let Some(record) = ws.los.remove(lo) {
-                for page in record.pages.iter() {
-                    ws.remove_page(*page);
-                }
+            } else {
+                ws.drop_learning_object(lo);
             }
         }
         if self.new_target {

@@ -260,11 +260,18 @@ impl Workspace {
         if !used_by.is_empty() {
             return Err(Error::InUse { entity: lo.into(), used_by });
         }
-        for page in record.pages.clone().iter() {
-            self.remove_page(*page);
-        }
-        self.los.remove(lo);
+        self.drop_learning_object(lo);
         Ok(())
+    }
+
+    /// Removes a learning object record and its pages, with no check: the
+    /// apply step of deleting an LO, and of undoing a Duplicate.
+    pub(crate) fn drop_learning_object(&mut self, lo: LoKey) {
+        if let Some(record) = self.los.remove(lo) {
+            for page in record.pages.iter() {
+                self.remove_page(*page);
+            }
+        }
     }
 
     /// Where `lo` stands in `course`, after checking that `actor` may edit

@@ -38,8 +38,7 @@ impl Workspace {
         name: &str,
     ) -> Result<Reach, Error> {
         let item = item.into();
-        self.library_entry(item)?;
-        self.require(actor, Action::EditLibrary)?;
+        self.check_library_change(actor, item)?;
         let name = Text::name("name", name)?;
         let reach = self.impact(Change::UpdateLibraryItem(item))?;
         if let Some(entry) = self.entry_mut(item) {
@@ -59,8 +58,7 @@ impl Workspace {
         content: &str,
     ) -> Result<Reach, Error> {
         let item = item.into();
-        self.library_entry(item)?;
-        self.require(actor, Action::EditLibrary)?;
+        self.check_library_change(actor, item)?;
         let reach = self.impact(Change::UpdateLibraryItem(item))?;
         if let Some(entry) = self.entry_mut(item) {
             entry.content = Text::free(content);
@@ -74,8 +72,7 @@ impl Workspace {
     /// O(pages + courses).
     pub fn delete_library_item(&mut self, actor: UserKey, item: impl Into<LibraryItem>) -> Result<(), Error> {
         let item = item.into();
-        self.library_entry(item)?;
-        self.require(actor, Action::EditLibrary)?;
+        self.check_library_change(actor, item)?;
         let used_by = self.users_of(item);
         if !used_by.is_empty() {
             return Err(Error::InUse { entity: item.into(), used_by });
@@ -91,6 +88,13 @@ impl Workspace {
     fn new_entry(&self, actor: UserKey, name: &str, content: &str) -> Result<LibraryEntry, Error> {
         self.require(actor, Action::EditLibrary)?;
         Ok(LibraryEntry { name: Text::name("name", name)?, content: Text::free(content) })
+    }
+
+    /// The check every change to a library item makes: the item exists and
+    /// `actor` may edit the library.
+    fn check_library_change(&self, actor: UserKey, item: LibraryItem) -> Result<(), Error> {
+        self.library_entry(item)?;
+        self.require(actor, Action::EditLibrary)
     }
 
     fn entry_mut(&mut self, item: LibraryItem) -> Option<&mut LibraryEntry> {
