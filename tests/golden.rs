@@ -1,0 +1,170 @@
+//! A saved file of format 1, written once by coursecopy 0.1.0 and committed
+//! under `tests/golden/`: it must keep loading, with the same content,
+//! whatever changes inside the crate (INT-4).
+//!
+//! The file holds every kind of entity: users of each role, courses shared
+//! and duplicated, a duplicate edited after the copy, library items of each
+//! kind, tools with links, a style, a locked course, and copy tasks that are
+//! finished, running (with a page saved in its copy-on-write overlay) and
+//! queued. `write_golden_file` below is the program that wrote it; it runs
+//! only with `COURSECOPY_WRITE_GOLDEN=1` and is kept to show where the file
+//! came from, not to rewrite it.
+#![cfg(feature = "serde")]
+
+use coursecopy::*;
+
+const GOLDEN: &str = include_str!("golden/format1.json");
+
+fn load() -> Workspace {
+    serde_json::from_str(GOLDEN).expect("the format 1 golden file loads")
+}
+
+fn course(ws: &Workspace, id: &str) -> CourseKey {
+    ws.find_course(id).unwrap_or_else(|| panic!("course {id} is in the golden file"))
+}
+
+fn lo_titles(ws: &Workspace, course: CourseKey) -> Vec<String> {
+    ws.course(course)
+        .unwrap()
+        .learning_objects()
+        .map(|lo| ws.learning_object(lo).unwrap().title().to_string())
+        .collect()
+}
+
+fn bodies(ws: &Workspace, lo: LoKey) -> Vec<String> {
+    ws.learning_object(lo).unwrap().pages().map(|p| ws.page(p).unwrap().body().to_string()).collect()
+}
+
+/// INT-4: a format 1 file loads, passes the integrity check, and holds what
+/// was saved: users, courses, sharing, provenance, library, tools, locks.
+#[test]
+fn int4_golden_format1_loads_with_its_content() {
+    let ws = load();
+    ws.check_integrity().unwrap();
+    let counts = ws.counts();
+    // One style in each course that has its own: BIO-101 and the four copies made before the save.
+    assert_eq!((counts.users, counts.library_items, counts.styles), (3, 3, 5));
+
+    let roles: Vec<(String, Role)> = ws.users().map(|(_, u)| (u.name().to_string(), u.role())).collect();
+    assert_eq!(
+        roles,
+        [("Ada".into(), Role::Administrator), ("Grace".into(), Role::Author), ("Rita".into(), Role::Reviewer)]
+    );
+    let grace = ws.users().find(|(_, u)| u.name() == "Grace").unwrap().0;
+
+    let bio = course(&ws, "BIO-101");
+    let shared = course(&ws, "BIO-EVE");
+    let dup = course(&ws, "BIO-DUP");
+    assert_eq!(ws.course(bio).unwrap().title(), "Biology");
+    assert_eq!(ws.course(bio).unwrap().detail("language"), Some("en"));
+    assert_eq!(ws.course(bio).unwrap().lms_id(), "_1_1");
+    assert_eq!(ws.course(bio).unwrap().locked_by(), None);
+    assert_eq!(ws.course(shared).unwrap().locked_by(), Some(grace));
+    assert_eq!(lo_titles(&ws, bio), ["Cells", "Genetics"]);
+    assert_eq!(lo_titles(&ws, shared), ["Cells", "Genetics"]);
+    assert_eq!(lo_titles(&ws, dup), ["Cells", "Genetics"]);
+
+    // Share: the same LOs, used in both courses.
+    let bio_los: Vec<LoKey> = ws.course(bio).unwrap().learning_objects().collect();
+    let shared_los: Vec<LoKey> = ws.course(shared).unwrap().learning_objects().collect();
+    assert_eq!(bio_los, shared_los);
+    for lo in &bio_los {
+        let used_in = ws.learning_object(*lo).unwrap().used_in();
+        assert!(used_in.contains(bio) && used_in.contains(shared));
+    }
+    // Duplicate: new LOs pointing back; one page edited after the copy.
+    let dup_los: Vec<LoKey> = ws.course(dup).unwrap().learning_objects().collect();
+    for (d, o) in dup_los.iter().zip(&bio_los) {
+        assert_ne!(d, o);
+        assert_eq!(ws.learning_object(*d).unwrap().origin(), Some(*o));
+    }
+    assert_eq!(bodies(&ws, bio_los[0]), ["Lipids.", "Edited after the request."]);
+    assert_eq!(bodies(&ws, dup_los[0]), ["Lipid bilayers, edited in the duplicate.", "Respiration."]);
+    let dup_pages: Vec<PageKey> = ws.learning_object(dup_los[0]).unwrap().pages().collect();
+    let src_pages: Vec<PageKey> = ws.learning_object(bio_los[0]).unwrap().pages().collect();
+    assert_eq!(ws.page(dup_pages[1]).unwrap().origin(), Some(src_pages[1]));
+    // The style applied in the source is gone from the duplicate (DUP-3).
+    assert!(ws.page(src_pages[0]).unwrap().style().is_some());
+    assert!(ws.page(dup_pages[0]).unwrap().style().is_none());
+
+    // The library: one item of each kind, referenced by pages.
+    let names: Vec<String> = ws.library().map(|(_, e)| e.name().to_string()).collect();
+    assert_eq!(names, ["cell.png", "Atlas", "Mitosis"]);
+    let (image, _) = ws.library().next().unwrap();
+    assert_eq!(ws.pages_using(image).len(), 3, "the source page and its duplicates in BIO-DUP and BIO-DONE");
+
+    // Tools, with a link remapped in the duplicate.
+    let tools = ws.course(dup).unwrap().tools();
+    let column = tools.of(Category::Gradebook).next().unwrap();
+    let quiz = tools.of(Category::Assessments).next().unwrap();
+    assert_eq!(column.link(), Some(ToolLink::Tool(quiz.id())));
+    assert_eq!(ws.course(bio).unwrap().tools().len(), 4);
+}
+
+/// LMS-4, INT-4: the tasks of a format 1 file come back finished, running
+/// and queued, and the pending ones carry on to the end, point in time: the
+/// page edited after the request is copied as it was.
+#[test]
+fn lms4_golden_format1_tasks_carry_on() {
+    let mut ws = load();
+    let states: Vec<&str> = ws.tasks().map(|t| ws.task_status(t).unwrap().state.name()).collect();
+    assert_eq!(states, ["Complete", "Cancelled", "Running", "Queued"]);
+    assert_eq!(ws.task_limit(), 1);
+    assert!(ws.find_course("BIO-CANCEL").is_none(), "a cancelled copy left nothing");
+    ws.run_all_tasks();
+    ws.check_integrity().unwrap();
+    let states: Vec<&str> = ws.tasks().map(|t| ws.task_status(t).unwrap().state.name()).collect();
+    assert_eq!(states, ["Complete", "Cancelled", "Complete", "Complete"]);
+    let running = course(&ws, "BIO-RUN");
+    let lo = ws.course(running).unwrap().learning_objects().next().unwrap();
+    assert_eq!(bodies(&ws, lo), ["Lipids.", "Respiration."], "the copy is of the source as requested");
+    let bio = course(&ws, "BIO-101");
+    let src = ws.course(bio).unwrap().learning_objects().next().unwrap();
+    assert_eq!(bodies(&ws, src)[1], "Edited after the request.");
+    assert_eq!(lo_titles(&ws, course(&ws, "BIO-QUEUED")), ["Cells", "Genetics"]);
+}
+
+/// The program that wrote `golden/format1.json` with coursecopy 0.1.0.
+#[test]
+fn write_golden_file() {
+    if std::env::var_os("COURSECOPY_WRITE_GOLDEN").is_none() {
+        return;
+    }
+    let (mut ws, ada) = Workspace::with_admin("Ada").unwrap();
+    let grace = ws.create_user(ada, "Grace", Role::Author).unwrap();
+    let rita = ws.create_user(ada, "Rita", Role::Reviewer).unwrap();
+    let bio = ws.create_course(grace, NewCourse::new("BIO-101", "Biology").detail("language", "en")).unwrap();
+    ws.assign_user(grace, bio, rita).unwrap();
+    let image = ws.add_media(grace, "cell.png", "files/cell.png").unwrap();
+    let atlas = ws.add_resource(grace, "Atlas", "files/atlas.pdf").unwrap();
+    let term = ws.add_glossary_term(grace, "Mitosis", "Cell division").unwrap();
+    let style = ws.create_style(grace, bio, "Note", ".note { color: blue }").unwrap();
+    let cells = ws.create_learning_object(grace, bio, "Cells", "The unit of life").unwrap();
+    let genetics = ws.create_learning_object(grace, bio, "Genetics", "").unwrap();
+    ws.add_page(grace, bio, cells, PageDraft::new("Membranes", "Lipids.").style(style).item(image)).unwrap();
+    let resp = ws.add_page(grace, bio, cells, PageDraft::new("Mitochondria", "Respiration.")).unwrap().page;
+    ws.add_page(grace, bio, genetics, PageDraft::new("DNA", "Helix.").item(atlas).item(term)).unwrap();
+    let quiz = ws.add_tool(grace, bio, ToolDraft::new(Category::Assessments, "Quiz 1")).unwrap();
+    ws.add_tool(grace, bio, ToolDraft::new(Category::Gradebook, "Quiz 1 score").link(ToolLink::Tool(quiz))).unwrap();
+    ws.add_tool(grace, bio, ToolDraft::new(Category::Glossary, "Mitosis").link(ToolLink::Term(term))).unwrap();
+    ws.add_tool(grace, bio, ToolDraft::new(Category::Discussions, "Questions").post(grace, "Ask here")).unwrap();
+    let eve = ws.share_course(grace, bio, &CopyOptions::new().course_id("BIO-EVE").title("Biology (evening)")).unwrap();
+    let dup = ws.duplicate_course(grace, bio, &CopyOptions::new().course_id("BIO-DUP")).unwrap();
+    let dup_lo = ws.course(dup).unwrap().learning_objects().next().unwrap();
+    let dup_page = ws.learning_object(dup_lo).unwrap().pages().next().unwrap();
+    ws.edit_page(grace, dup, dup_page, PageEdit::new().body("Lipid bilayers, edited in the duplicate.")).unwrap();
+    ws.lock_course(grace, eve).unwrap();
+    ws.set_task_limit(ada, 1).unwrap();
+    let new = |id: &str| CopyRequest::new(CopyTarget::NewCourse { course_id: id.into() });
+    ws.request_copy(grace, bio, &new("BIO-DONE")).unwrap();
+    ws.run_all_tasks();
+    let cancelled = ws.request_copy(grace, bio, &new("BIO-CANCEL")).unwrap();
+    ws.run_tasks(3);
+    ws.cancel_task(grace, cancelled).unwrap();
+    ws.request_copy(grace, bio, &new("BIO-RUN")).unwrap();
+    ws.request_copy(grace, bio, &new("BIO-QUEUED").mode(CopyMode::Share)).unwrap();
+    ws.run_tasks(3);
+    ws.edit_page(grace, bio, resp, PageEdit::new().body("Edited after the request.")).unwrap();
+    let text = serde_json::to_string_pretty(&ws).unwrap();
+    std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/format1.json"), text).unwrap();
+}
