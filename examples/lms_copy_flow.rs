@@ -4,7 +4,8 @@
 //! Run with `cargo run --example lms_copy_flow --features serde`.
 
 use coursecopy::{
-    Category, CourseChange, CourseRef, Error, NewCourse, PageDraft, Role, TaskState, ToolDraft, ToolLink, Workspace,
+    Category, CourseChange, CourseRef, Error, NewCourse, PageDraft, Role, TaskState, Timestamp, ToolDraft, ToolLink,
+    Workspace,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -36,6 +37,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 2. Poll the task. The host gives each poll a budget of work units.
     println!("GET /courses/.../tasks/{}", status.id);
+    // The clock is an input: a fixed start and one second a poll, so every
+    // run of this example prints the same task times.
+    let mut clock: Timestamp = "2027-01-31T09:30:00.000Z".parse()?;
     loop {
         let status = ws.task_status(task)?;
         let json = serde_json::to_string(&status)?;
@@ -44,7 +48,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if status.state.is_finished() {
             break;
         }
-        ws.run_tasks(4);
+        ws.run_tasks_at(4, clock);
+        clock = Timestamp::from_unix_millis(clock.unix_millis() + 1_000);
     }
     let target = match ws.task_status(task)?.state {
         TaskState::Complete { course } => course,

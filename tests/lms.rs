@@ -237,6 +237,29 @@ fn lms5_budget_limit_and_request_order() {
     assert!(matches!(w.ws.set_task_limit(w.author, 2), Err(Error::Forbidden { .. })));
 }
 
+/// LMS-4, LMS-5: the clock is an input. A task records the time its run
+/// started from the caller, and two runs of the same calls with the same
+/// times report the same statuses, start times included.
+#[test]
+fn lms5_run_at_records_the_given_time_and_replays_exactly() {
+    let t0: Timestamp = "2027-01-31T09:30:00.000Z".parse().unwrap();
+    let t1: Timestamp = "2027-01-31T09:31:00.000Z".parse().unwrap();
+    let run = || {
+        let mut w = lms_world(3);
+        w.ws.set_task_limit(w.admin, 1).unwrap();
+        let a = w.ws.request_copy(w.author, w.course, &to_new("A")).unwrap();
+        let b = w.ws.request_copy(w.author, w.course, &to_new("B")).unwrap();
+        w.ws.run_tasks_at(2, t0);
+        assert_eq!(w.ws.task_status(a).unwrap().started, Some(t0));
+        assert_eq!(w.ws.task_status(b).unwrap().started, None, "still queued");
+        w.ws.run_all_tasks_at(t1);
+        let statuses: Vec<TaskStatus> = [a, b].map(|t| w.ws.task_status(t).unwrap()).to_vec();
+        assert_eq!(statuses[1].started, Some(t1), "B started when A had finished, in the second call");
+        statuses.into_iter().map(|s| (s.state.name(), s.percent_complete, s.started)).collect::<Vec<_>>()
+    };
+    assert_eq!(run(), run());
+}
+
 /// LMS-6: record and settings first, then memberships, in place by 15 %;
 /// the target can be read, not edited, while the copy runs.
 #[test]

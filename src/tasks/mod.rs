@@ -144,12 +144,31 @@ impl Workspace {
     /// Returns the units done: fewer than `budget` only when no task is left
     /// to run.
     ///
+    /// Tasks that start in this call record `now` as their start time: the
+    /// clock is an input, so a run can be replayed exactly. See
+    /// [`run_tasks`](Self::run_tasks) for the form that reads the system
+    /// clock.
+    ///
     /// Before each step a task checks that the user who requested it may
     /// still do it; if not, it ends [`Incomplete`](TaskState::Incomplete) and
     /// undoes its work.
-    pub fn run_tasks(&mut self, budget: u64) -> u64 {
+    ///
+    /// ```
+    /// use coursecopy::{CopyRequest, CopyTarget, NewCourse, Timestamp, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "BIO-102".into() });
+    /// let task = ws.request_copy(admin, course, &request)?;
+    ///
+    /// let now: Timestamp = "2027-01-31T09:30:00.000Z".parse()?;
+    /// ws.run_tasks_at(1, now);
+    /// assert_eq!(ws.task_status(task)?.started, Some(now));
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn run_tasks_at(&mut self, budget: u64, now: Timestamp) -> u64 {
         let mut left = budget;
-        self.start_queued();
+        self.start_queued(now);
         while left > 0 && !self.running.is_empty() {
             let slice = (left / self.running.len() as u64).max(1);
             for task in self.running.clone() {
@@ -159,13 +178,25 @@ impl Workspace {
                 left -= self.step_task(task, slice.min(left));
             }
             self.running.retain(|t| matches!(self.tasks.get(*t).map(|t| &t.phase), Some(Phase::Running)));
-            self.start_queued();
+            self.start_queued(now);
         }
         budget - left
     }
 
-    /// Runs every queued and running task to its end. Returns the units
-    /// done.
+    /// [`run_tasks_at`](Self::run_tasks_at) with the system clock, read
+    /// once: the convenience for hosts that do not replay runs.
+    pub fn run_tasks(&mut self, budget: u64) -> u64 {
+        self.run_tasks_at(budget, Timestamp::now())
+    }
+
+    /// Runs every queued and running task to its end, with `now` as the
+    /// start time of the tasks that start. Returns the units done.
+    pub fn run_all_tasks_at(&mut self, now: Timestamp) -> u64 {
+        self.run_tasks_at(u64::MAX, now)
+    }
+
+    /// [`run_all_tasks_at`](Self::run_all_tasks_at) with the system clock,
+    /// read once (through [`run_tasks`](Self::run_tasks)).
     pub fn run_all_tasks(&mut self) -> u64 {
         self.run_tasks(u64::MAX)
     }
@@ -187,14 +218,14 @@ impl Workspace {
     }
 
     /// Moves queued tasks to running while places are free.
-    fn start_queued(&mut self) {
+    fn start_queued(&mut self, now: Timestamp) {
         while self.running.len() < self.task_limit {
             let Some(task) = self.queue.pop_front() else {
                 break;
             };
             if let Some(t) = self.tasks.get_mut(task) {
                 t.phase = Phase::Running;
-                t.started = Some(Timestamp::now());
+                t.started = Some(now);
                 self.running.push(task);
             }
         }
