@@ -8,18 +8,50 @@
 //! number, so the slot map's "occupied versions are odd" rule holds). A handle
 //! from another workspace maps to a version no live slot has.
 //!
+//! A workspace's salt sets only the upper 20 bits of the version, so the
+//! lower bits still count the slot's generations, and a handle prints as
+//! `course#2v1` with no salt in sight. Files saved by 0.1.0 carry salts
+//! with lower bits set: they load and work as before, and only their
+//! printed generations start elsewhere than 1.
+//!
 //! This is the only module that touches raw slot map keys.
 
 use slotmap::{Key, KeyData, SlotMap};
 use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
-/// A fresh, random, even salt.
+/// How many low bits of a handle's version the salt leaves alone: they
+/// hold the slot's generation, which [`slot_and_generation`] shows.
+const GENERATION_BITS: u32 = 12;
+
+/// A fresh salt: 20 bits above the generation bits, so that a handle's
+/// printed generation is its own. Salts are handed out as a permutation of
+/// their 2^20 values from a random start, so that no two of the next
+/// 1,048,576 workspaces a process makes share a salt; two workspaces made
+/// in different processes share one with a chance of one in 2^20.
 pub(crate) fn fresh_salt() -> u32 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    static START: OnceLock<u32> = OnceLock::new();
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let start = *START.get_or_init(|| {
+        let hash = std::collections::hash_map::RandomState::new().hash_one(std::process::id());
+        (hash >> 32) as u32
+    });
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let hash = std::collections::hash_map::RandomState::new().hash_one(n);
-    ((hash >> 32) as u32) & !1
+    // An odd step makes `start + n * step` a permutation modulo 2^20.
+    let permuted = start.wrapping_add(n.wrapping_mul(0x9E37_9)) & ((1 << (32 - GENERATION_BITS)) - 1);
+    permuted << GENERATION_BITS
+}
+
+/// A handle's slot and generation, as [`Display`](std::fmt::Display) shows
+/// them: the generation counts from 1 for the slot's first entity. For a
+/// workspace made by this crate the salt never touches the generation bits;
+/// in a file saved by 0.1.0, whose salts did, the number is still one per
+/// entity of the slot, only not counted from 1.
+pub(crate) fn slot_and_generation<K: Key>(key: K) -> (u32, u32) {
+    let ffi = key.data().as_ffi();
+    let (slot, version) = (ffi as u32, (ffi >> 32) as u32);
+    (slot, ((version & ((1 << GENERATION_BITS) - 1)) >> 1) + 1)
 }
 
 /// A handle as one integer in handle order (slot, then version), for
@@ -155,6 +187,28 @@ mod tests {
                 assert_eq!(a.cmp(b), rank(*a).cmp(&rank(*b)), "{a:?} {b:?}");
             }
         }
+    }
+
+    #[test]
+    fn consecutive_salts_differ_and_leave_the_generation_bits_alone() {
+        let salts: Vec<u32> = (0..4096).map(|_| fresh_salt()).collect();
+        let distinct: std::collections::HashSet<u32> = salts.iter().copied().collect();
+        assert_eq!(distinct.len(), salts.len());
+        assert!(salts.iter().all(|s| s & ((1 << GENERATION_BITS) - 1) == 0));
+    }
+
+    #[test]
+    fn a_handle_shows_its_slot_and_generation_without_the_salt() {
+        let mut arena: Arena<CourseKey, ()> = Arena::new(fresh_salt());
+        let first = arena.insert(());
+        let second = arena.insert(());
+        assert_eq!(slot_and_generation(first), (1, 1));
+        assert_eq!(slot_and_generation(second), (2, 1));
+        arena.remove(first);
+        let reused = arena.insert(());
+        assert_eq!(slot_and_generation(reused), (1, 2));
+        assert_eq!(first.to_string(), "course#1v1");
+        assert_eq!(reused.to_string(), "course#1v2");
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub enum Error {
     },
 
     /// The user may not do this (ACC-1, ACC-2).
-    #[error("user {user:?} may not {action}")]
+    #[error("{user} may not {action}")]
     Forbidden {
         /// Who tried.
         user: UserKey,
@@ -56,7 +56,7 @@ pub enum Error {
     },
 
     /// A unique value is already taken (OPT-3, LMS-2).
-    #[error("{field} {value:?} is already taken by course {holder:?}")]
+    #[error("{field} {value:?} is already taken by {holder}")]
     Conflict {
         /// `"course_id"` or `"external_id"`.
         field: &'static str,
@@ -111,7 +111,7 @@ pub enum Error {
 
     /// A copy task is copying into the course: it can be read, not edited,
     /// until the task ends (LMS-6, LMS-10).
-    #[error("course {course:?} is busy: copy task {task:?} is copying into it")]
+    #[error("{course} is busy: {task} is copying into it")]
     Busy {
         /// The course.
         course: CourseKey,
@@ -121,7 +121,7 @@ pub enum Error {
 
     /// The course is locked (ACC-4): nobody, Administrators included, edits
     /// it or the learning objects it is the parent of until it is unlocked.
-    #[error("course {course:?} is locked by user {by:?}")]
+    #[error("{course} is locked by {by}")]
     Locked {
         /// The locked course.
         course: CourseKey,
@@ -130,7 +130,7 @@ pub enum Error {
     },
 
     /// The task has ended already (complete, failed or cancelled).
-    #[error("copy task {task:?} has ended already")]
+    #[error("{task} has ended already")]
     TaskEnded {
         /// The task.
         task: TaskKey,
@@ -206,13 +206,13 @@ impl fmt::Display for Action {
         match self {
             Action::ManageUsers => write!(f, "manage users"),
             Action::CreateCourse => write!(f, "create courses"),
-            Action::ReadCourse(c) => write!(f, "read course {c:?}"),
-            Action::EditCourse(c) => write!(f, "edit course {c:?}"),
+            Action::ReadCourse(c) => write!(f, "read {c}"),
+            Action::EditCourse(c) => write!(f, "edit {c}"),
             Action::EditLibrary => write!(f, "edit the global library"),
-            Action::DeleteLearningObject(lo) => write!(f, "delete learning object {lo:?}"),
-            Action::CancelTask(task) => write!(f, "cancel copy task {task:?}"),
-            Action::LockCourse(c) => write!(f, "lock course {c:?}"),
-            Action::UnlockCourse(c) => write!(f, "unlock course {c:?}"),
+            Action::DeleteLearningObject(lo) => write!(f, "delete {lo}"),
+            Action::CancelTask(task) => write!(f, "cancel {task}"),
+            Action::LockCourse(c) => write!(f, "lock {c}"),
+            Action::UnlockCourse(c) => write!(f, "unlock {c}"),
         }
     }
 }

@@ -140,24 +140,57 @@ entity_from_key! {
     TaskKey => Task,
 }
 
+/// Shown as kind, slot and generation: `course#2v1`. A stale handle shows
+/// an older generation than the live entity in its slot. The workspace's
+/// salt is not shown.
+macro_rules! display_key {
+    ($($key:ident => $kind:literal),* $(,)?) => {$(
+        impl fmt::Display for $key {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let (slot, generation) = crate::arena::slot_and_generation(*self);
+                write!(f, concat!($kind, "#{}v{}"), slot, generation)
+            }
+        }
+    )*};
+}
+
+display_key! {
+    UserKey => "user",
+    CourseKey => "course",
+    LoKey => "lo",
+    PageKey => "page",
+    StyleKey => "style",
+    MediaKey => "media",
+    ResourceKey => "resource",
+    TermKey => "term",
+    TaskKey => "task",
+}
+
+/// Shown as the item's handle: `media#1v1`.
+impl fmt::Display for LibraryItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LibraryItem::Media(k) => k.fmt(f),
+            LibraryItem::Resource(k) => k.fmt(f),
+            LibraryItem::Term(k) => k.fmt(f),
+        }
+    }
+}
+
+/// Shown as the handle (`course#2v1`), or `tool item 3 of course#2v1`.
 impl fmt::Display for Entity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use slotmap::Key;
-        if let Entity::Tool(course, id) = self {
-            return write!(f, "tool item {id} of course {:?}", course.data());
+        match self {
+            Entity::User(k) => k.fmt(f),
+            Entity::Course(k) => k.fmt(f),
+            Entity::LearningObject(k) => k.fmt(f),
+            Entity::Page(k) => k.fmt(f),
+            Entity::Style(k) => k.fmt(f),
+            Entity::Media(k) => k.fmt(f),
+            Entity::Resource(k) => k.fmt(f),
+            Entity::Term(k) => k.fmt(f),
+            Entity::Task(k) => k.fmt(f),
+            Entity::Tool(course, id) => write!(f, "tool item {id} of {course}"),
         }
-        let data = match self {
-            Entity::User(k) => k.data(),
-            Entity::Course(k) => k.data(),
-            Entity::LearningObject(k) => k.data(),
-            Entity::Page(k) => k.data(),
-            Entity::Style(k) => k.data(),
-            Entity::Media(k) => k.data(),
-            Entity::Resource(k) => k.data(),
-            Entity::Term(k) => k.data(),
-            Entity::Task(k) => k.data(),
-            Entity::Tool(course, _) => course.data(),
-        };
-        write!(f, "{} {:?}", self.kind(), data)
     }
 }

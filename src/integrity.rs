@@ -46,34 +46,34 @@ impl Workspace {
                 Text::name("player_layout", &c.player_layout),
             ];
             if let Some(Err(e)) = texts.into_iter().find(Result::is_err) {
-                return fail(format!("course {ck:?}: {e}"));
+                return fail(format!("{ck}: {e}"));
             }
             if self.course_ids.get(&c.course_id) != Some(&ck) {
-                return fail(format!("course_id {:?} is not indexed to course {ck:?}", c.course_id));
+                return fail(format!("course_id {:?} is not indexed to {ck}", c.course_id));
             }
             if self.external_ids.get(&c.external_id) != Some(&ck) {
-                return fail(format!("external_id {:?} is not indexed to course {ck:?}", c.external_id));
+                return fail(format!("external_id {:?} is not indexed to {ck}", c.external_id));
             }
             if !self.users.contains(c.created_by) {
-                return fail(format!("course {ck:?} names a missing creator {:?}", c.created_by));
+                return fail(format!("{ck} names a missing creator {}", c.created_by));
             }
             if let Some(u) = c.assigned.iter().find(|u| !self.users.contains(**u)) {
-                return fail(format!("course {ck:?} assigns a missing user {u:?}"));
+                return fail(format!("{ck} assigns a missing {u}"));
             }
             for sk in c.styles.iter() {
                 match self.styles.get(*sk) {
                     Some(s) if s.course == ck => {}
                     _ => {
-                        return fail(format!("course {ck:?} lists style {sk:?} that is not its own"));
+                        return fail(format!("{ck} lists {sk} that is not its own"));
                     }
                 }
             }
             for lk in c.los.iter() {
                 if !self.los.contains(*lk) {
-                    return fail(format!("course {ck:?} includes a missing learning object {lk:?}"));
+                    return fail(format!("{ck} includes a missing {lk}"));
                 }
                 if !lo_users.entry(*lk).or_default().insert(ck) {
-                    return fail(format!("course {ck:?} includes learning object {lk:?} twice"));
+                    return fail(format!("{ck} includes {lk} twice"));
                 }
             }
         }
@@ -111,7 +111,7 @@ impl Workspace {
         // Styles belong to a live course that lists them.
         for (sk, s) in self.styles.iter() {
             if !self.courses.get(s.course).is_some_and(|c| c.styles.contains(&sk)) {
-                return fail(format!("style {sk:?} is not listed by its course {:?}", s.course));
+                return fail(format!("{sk} is not listed by its course {}", s.course));
             }
         }
 
@@ -119,15 +119,15 @@ impl Workspace {
         let mut page_owner = HashMap::new();
         for (lk, lo) in self.los.iter() {
             if let Some(p) = lo.parent.filter(|p| !self.courses.contains(*p)) {
-                return fail(format!("learning object {lk:?} names a missing parent course {p:?}"));
+                return fail(format!("{lk} names a missing {p}"));
             }
             let expected = lo_users.remove(&lk).unwrap_or_default();
             if lo.used_in.len() != expected.len() || !lo.used_in.iter().all(|c| expected.contains(c)) {
-                return fail(format!("learning object {lk:?} has a wrong where-used set"));
+                return fail(format!("{lk} has a wrong where-used set"));
             }
             for pk in lo.pages.iter() {
                 if page_owner.insert(*pk, lk).is_some() {
-                    return fail(format!("page {pk:?} is listed twice"));
+                    return fail(format!("{pk} is listed twice"));
                 }
             }
         }
@@ -135,23 +135,23 @@ impl Workspace {
         // Pages: owner, style, library items.
         for (pk, p) in self.pages.iter() {
             if page_owner.remove(&pk) != Some(p.lo) {
-                return fail(format!("page {pk:?} is not listed by exactly its learning object {:?}", p.lo));
+                return fail(format!("{pk} is not listed by exactly its learning object {}", p.lo));
             }
             if let Some(s) = p.style.filter(|s| !self.styles.contains(*s)) {
-                return fail(format!("page {pk:?} applies a missing style {s:?}"));
+                return fail(format!("{pk} applies a missing {s}"));
             }
             let mut seen = HashSet::new();
             for item in p.content.items.iter() {
                 if self.library_entry(*item).is_err() {
-                    return fail(format!("page {pk:?} references a missing library item {item:?}"));
+                    return fail(format!("{pk} references a missing library item {item}"));
                 }
                 if !seen.insert(*item) {
-                    return fail(format!("page {pk:?} references library item {item:?} twice"));
+                    return fail(format!("{pk} references library item {item} twice"));
                 }
             }
         }
         if let Some(pk) = page_owner.keys().next() {
-            return fail(format!("a learning object lists a missing page {pk:?}"));
+            return fail(format!("a learning object lists a missing {pk}"));
         }
         Ok(())
     }
@@ -159,17 +159,17 @@ impl Workspace {
     fn check_course_data(&self, ck: crate::CourseKey, c: &crate::Course) -> Result<(), String> {
         use crate::data::{LinkKind, ToolLink};
         if let Some(u) = c.lock.filter(|u| !self.users.contains(*u)) {
-            return Err(format!("course {ck:?} is locked by a missing user {u:?}"));
+            return Err(format!("{ck} is locked by a missing {u}"));
         }
         if let Some(m) = c.settings.banner_image.filter(|m| !self.media.contains(*m)) {
-            return Err(format!("course {ck:?} has a missing banner image {m:?}"));
+            return Err(format!("{ck} has a missing banner image {m}"));
         }
         if let Some(Err(e)) = c.details.keys().map(|k| Text::name("detail key", k)).find(Result::is_err) {
-            return Err(format!("course {ck:?}: {e}"));
+            return Err(format!("{ck}: {e}"));
         }
         let mut ids = HashSet::new();
         for item in c.tools.iter() {
-            let at = format!("tool item {} of course {ck:?}", item.id);
+            let at = format!("tool item {} of {ck}", item.id);
             if let Err(e) = Text::name("title", &item.title) {
                 return Err(format!("{at}: {e}"));
             }
@@ -195,7 +195,7 @@ impl Workspace {
                 .chain(item.groups.values().flat_map(|m| m.iter().copied()))
                 .chain(item.grades.keys().copied());
             if let Some(u) = users.into_iter().find(|u| !self.users.contains(*u)) {
-                return Err(format!("{at} names a missing user {u:?}"));
+                return Err(format!("{at} names a missing {u}"));
             }
         }
         Ok(())
@@ -214,7 +214,7 @@ impl Workspace {
                     _ => false,
                 };
                 if !ok || !scheduled.insert(*t) {
-                    return Err(format!("task {t:?} is listed as {phase} but is not, or is listed twice"));
+                    return Err(format!("{t} is listed as {phase} but is not, or is listed twice"));
                 }
             }
         }
@@ -222,16 +222,16 @@ impl Workspace {
         for (tk, t) in self.tasks.iter() {
             if matches!(t.phase, Phase::Finished(_)) {
                 if t.job.is_some() {
-                    return Err(format!("finished task {tk:?} still holds its work"));
+                    return Err(format!("finished {tk} still holds its work"));
                 }
                 continue;
             }
             pending.insert(tk);
             if !scheduled.contains(&tk) || t.job.is_none() {
-                return Err(format!("task {tk:?} is neither queued nor running"));
+                return Err(format!("{tk} is neither queued nor running"));
             }
             if !self.courses.contains(t.target) || self.busy.get(&t.target) != Some(&tk) {
-                return Err(format!("task {tk:?} has a missing target, or one not marked busy"));
+                return Err(format!("{tk} has a missing target, or one not marked busy"));
             }
         }
         if self.busy.values().any(|t| !pending.contains(t)) {

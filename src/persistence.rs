@@ -248,7 +248,7 @@ fn assemble(p: Parts) -> Result<Workspace, String> {
         library_index: Default::default(),
     };
     for (key, c) in ws.courses.iter() {
-        let at = format!("course {key:?}");
+        let at = format!("{key}");
         if ws.course_ids.insert(c.course_id.clone(), key).is_some() {
             return Err(format!("{at}: course_id {:?} is held by two courses", c.course_id));
         }
@@ -261,7 +261,7 @@ fn assemble(p: Parts) -> Result<Workspace, String> {
     }
     let mut task_pks = std::collections::HashSet::new();
     for (key, t) in ws.tasks.iter() {
-        let at = format!("task {key:?}");
+        let at = format!("{key}");
         if t.pk == 0 || t.pk > ws.next_task_pk || !task_pks.insert(t.pk) || t.percent > 100 {
             return Err(format!("{at}: its LMS id or percent is out of range"));
         }

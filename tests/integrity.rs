@@ -21,7 +21,8 @@ fn int2_stale_handles_are_not_found_even_after_slot_reuse() {
     );
     assert_eq!(w.ws.page(fresh).unwrap().title(), "Fresh");
     let err = w.ws.page(page).unwrap_err();
-    assert!(err.to_string().starts_with("page "), "{err}");
+    assert!(err.to_string().starts_with(&format!("{page} not found")), "{err}");
+    assert!(page.to_string().starts_with("page#") && page.to_string() != fresh.to_string(), "{page} {fresh}");
 }
 
 /// INT-2: handles from another workspace built the same way are not found

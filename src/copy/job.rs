@@ -191,10 +191,10 @@ impl CopyJob {
             Step::Tool(k) => k < self.tools.len(),
         };
         if !step_ok || self.done > self.total || self.target != target {
-            return Err(format!("the copy job of course {target:?} is inconsistent"));
+            return Err(format!("the copy job of {target} is inconsistent"));
         }
         if self.new_target == self.target_before.is_some() {
-            return Err(format!("the copy job of course {target:?} mixes a new and an existing target"));
+            return Err(format!("the copy job of {target} mixes a new and an existing target"));
         }
         // What the job will copy must be text the API accepts.
         use crate::data::Text;
@@ -208,7 +208,7 @@ impl CopyJob {
             .chain(self.snapshot.los.iter().map(|(_, lo)| &lo.title))
             .chain(self.overlay.values().map(|p| &p.content.title));
         for name in names {
-            Text::name("name", name).map_err(|e| format!("the copy job of course {target:?} holds {e}"))?;
+            Text::name("name", name).map_err(|e| format!("the copy job of {target} holds {e}"))?;
         }
         Ok(())
     }
