@@ -39,7 +39,7 @@ pub(crate) fn fresh_salt() -> u32 {
     });
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     // An odd step makes `start + n * step` a permutation modulo 2^20.
-    let permuted = start.wrapping_add(n.wrapping_mul(0x9E37_9)) & ((1 << (32 - GENERATION_BITS)) - 1);
+    let permuted = start.wrapping_add(n.wrapping_mul(0x9_E379)) & ((1 << (32 - GENERATION_BITS)) - 1);
     permuted << GENERATION_BITS
 }
 
