@@ -202,7 +202,7 @@ impl Workspace {
     }
 
     fn check_tasks(&self) -> Result<(), String> {
-        use crate::tasks::Phase;
+        use crate::data::Phase;
         let mut scheduled = HashSet::new();
         for (list, phase) in
             [(self.queue.iter().collect::<Vec<_>>(), "queued"), (self.running.iter().collect(), "running")]

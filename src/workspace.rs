@@ -6,8 +6,8 @@
 
 use crate::TaskKey;
 use crate::arena::{Arena, fresh_salt};
+use crate::data::{DEFAULT_TASK_LIMIT, Task};
 use crate::data::{Role, Text};
-use crate::tasks::{DEFAULT_TASK_LIMIT, Task};
 use crate::{
     Course, CourseKey, CourseStyle, Error, LearningObject, LibraryEntry, LibraryItem, LoKey, MediaKey, Page, PageKey,
     ResourceKey, StyleKey, TermKey, User, UserKey,

@@ -1,7 +1,7 @@
 //! Duplicating one learning object: the records Duplicate and detach both
 //! make, and detach itself (REU-4).
 
-use super::plan::LoSnapshot;
+use crate::data::LoSnapshot;
 use crate::data::{CourseSet, PageContent, PageList, ToolLink};
 use crate::{CourseKey, Error, LearningObject, LoKey, Page, PageKey, UserKey, Workspace};
 use std::sync::Arc;

@@ -15,116 +15,14 @@
 //! library items, learning objects, terms, users. The snapshot is history and
 //! may name entities deleted since (or, in a tampered file, never there).
 
-use super::plan::{CopyPlan, PlannedTarget, Snapshot};
-use super::{CopyMode, CopySelection, Discussions};
-use crate::data::{Category, CourseSettings, PageContent, PageList, ToolId, ToolItem, ToolLink};
-use crate::{Course, CourseKey, CourseStyle, LibraryItem, LoKey, MediaKey, Page, PageKey, UserKey, Workspace};
+use super::plan::{CopyPlan, PlannedTarget};
+use super::{CopyMode, Discussions};
+use crate::data::{Category, CourseSettings, PageContent, PageList, ToolItem, ToolLink};
+use crate::data::{CopyIssue, CopyJob, ReadIndex, Step};
+use crate::{CourseStyle, LibraryItem, LoKey, UserKey, Workspace};
 use imbl::{OrdMap, OrdSet, Vector};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
-
-/// Something a copy could not carry over, and dropped instead (LMS-9). The
-/// copy never holds a dangling handle.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub enum CopyIssue {
-    /// A tool item linked to something the copy left out (another category,
-    /// or the content), or to something deleted since the request. The copy
-    /// of the item has no link.
-    DroppedLink {
-        /// The item's category.
-        category: Category,
-        /// The item in the source.
-        source_item: ToolId,
-        /// The item in the copy.
-        item: ToolId,
-        /// The link it had in the source.
-        link: ToolLink,
-    },
-    /// A page referenced a library item deleted since the request; its copy
-    /// does not.
-    DroppedLibraryItem {
-        /// The page in the source.
-        source_page: PageKey,
-        /// The page in the copy.
-        page: PageKey,
-        /// The item that is gone.
-        item: LibraryItem,
-    },
-    /// The banner image was deleted since the request; the copy has none.
-    DroppedBannerImage {
-        /// The media asset that is gone.
-        media: MediaKey,
-    },
-    /// A learning object of the source was deleted since the request; the
-    /// shared copy does not include it.
-    MissingContent {
-        /// The learning object that is gone.
-        learning_object: LoKey,
-    },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-enum Step {
-    Settings,
-    Memberships,
-    Lo(usize),
-    Page(usize, usize),
-    Tool(usize),
-    Done,
-}
-
-/// A copy under way.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub(crate) struct CopyJob {
-    pub(crate) requester: UserKey,
-    pub(crate) mode: CopyMode,
-    selection: CopySelection,
-    keep_authors: bool,
-    pub(crate) snapshot: Snapshot,
-    pub(crate) target: CourseKey,
-    pub(crate) new_target: bool,
-    target_before: Option<Course>,
-    /// The tool items to copy, in copy order.
-    tools: Vec<ToolItem>,
-    step: Step,
-    pub(crate) done: u64,
-    pub(crate) total: u64,
-    #[cfg_attr(feature = "serde", serde(with = "crate::persistence::pairs"))]
-    tool_map: BTreeMap<ToolId, ToolId>,
-    current_lo: Option<LoKey>,
-    /// The pages of the source LO being duplicated, as they were at the
-    /// request (the snapshot's list, shared).
-    current_pages: PageList,
-    pub(crate) issues: Vec<CopyIssue>,
-    /// Source pages as they were at the request, saved just before they
-    /// changed (copy on write).
-    #[cfg_attr(feature = "serde", serde(with = "crate::persistence::pairs"))]
-    pub(crate) overlay: BTreeMap<PageKey, Page>,
-    /// The snapshot's LOs, sorted, once [`reads`](Self::reads) needs them.
-    #[cfg_attr(feature = "serde", serde(skip))]
-    reads: ReadIndex,
-    /// The batch of pages being duplicated: empty between units, kept for
-    /// its memory.
-    #[cfg_attr(feature = "serde", serde(skip))]
-    batch: Vec<(PageKey, Arc<PageContent>)>,
-}
-
-/// A cache of what a job reads: not part of the job's value, so not
-/// compared and not saved.
-#[derive(Clone, Debug, Default)]
-struct ReadIndex(Option<Vec<LoKey>>);
-
-impl PartialEq for ReadIndex {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for ReadIndex {}
 
 impl CopyJob {
     /// Starts a planned copy: creates the target record of a new course, or
@@ -173,79 +71,6 @@ impl CopyJob {
             reads: ReadIndex::default(),
             batch: Vec::new(),
         }
-    }
-
-    /// Checks a loaded job for consistency: its cursor within its snapshot,
-    /// its counts in order, its target the task's.
-    #[cfg(feature = "serde")]
-    pub(crate) fn check(&self, target: CourseKey) -> Result<(), String> {
-        let los = self.content_len();
-        let step_ok = match self.step {
-            Step::Settings | Step::Memberships | Step::Done => true,
-            Step::Lo(i) => i < los,
-            Step::Page(i, j) => {
-                self.snapshot.los.get(i).is_some_and(|(_, lo)| lo.pages.len() == self.current_pages.len())
-                    && j < self.current_pages.len()
-                    && self.current_lo.is_some()
-            }
-            Step::Tool(k) => k < self.tools.len(),
-        };
-        if !step_ok || self.done > self.total || self.target != target {
-            return Err(format!("the copy job of {target} is inconsistent"));
-        }
-        if self.new_target == self.target_before.is_some() {
-            return Err(format!("the copy job of {target} mixes a new and an existing target"));
-        }
-        // What the job will copy must be text the API accepts.
-        use crate::data::Text;
-        let c = &self.snapshot.course;
-        let names = [&c.title, &c.player_layout]
-            .into_iter()
-            .chain(c.details.keys())
-            .chain(self.tools.iter().map(|t| &t.title))
-            .chain(c.tools.iter().map(|t| &t.title))
-            .chain(self.snapshot.styles.iter().map(|s| &s.name))
-            .chain(self.snapshot.los.iter().map(|(_, lo)| &lo.title))
-            .chain(self.overlay.values().map(|p| &p.content.title));
-        for name in names {
-            Text::name("name", name).map_err(|e| format!("the copy job of {target} holds {e}"))?;
-        }
-        Ok(())
-    }
-
-    pub(crate) fn is_done(&self) -> bool {
-        self.step == Step::Done
-    }
-
-    /// Percent complete: 0 to 15 for settings and memberships, 15 to 100
-    /// for content and tools. Never decreases as units are done.
-    pub(crate) fn percent(&self) -> u8 {
-        if self.is_done() {
-            return 100;
-        }
-        let pct = if self.done < 2 {
-            self.done * 15 / 2
-        } else {
-            let rest = self.total.saturating_sub(2).max(1);
-            15 + 85u64.saturating_mul(self.done - 2) / rest
-        };
-        pct.min(99) as u8
-    }
-
-    /// Whether the job reads the pages of `lo`, so that a change to one of
-    /// them must first save it in the overlay. The first call sorts the
-    /// job's LOs; a request pays nothing for it.
-    pub(crate) fn reads(&mut self, lo: LoKey) -> bool {
-        if self.mode != CopyMode::Duplicate || !self.selection.content_areas {
-            return false;
-        }
-        let snapshot = &self.snapshot;
-        let los = self.reads.0.get_or_insert_with(|| {
-            let mut los: Vec<LoKey> = snapshot.los.iter().map(|(k, _)| *k).collect();
-            los.sort_unstable();
-            los
-        });
-        los.binary_search(&lo).is_ok()
     }
 
     /// Does at most `budget` units; returns how many it did.
@@ -353,23 +178,6 @@ impl CopyJob {
             (false, true) => course.assigned = course.assigned.clone().union(source),
             (false, false) => {}
         }
-    }
-
-    /// How many content units of LOs the job walks: the source's LO list
-    /// (Share reads no LO record), or the snapshot's LO records (Duplicate).
-    fn content_len(&self) -> usize {
-        match self.mode {
-            // Share takes the whole LO list in one unit: sharing an LO costs
-            // a small fraction of duplicating a page.
-            CopyMode::Share => usize::from(!self.snapshot.course.los.is_empty()),
-            CopyMode::Duplicate => self.snapshot.los.len(),
-        }
-    }
-
-    /// How many LOs the target held before the job: the job appends after
-    /// them, so the LOs from this index on are the job's.
-    fn base(&self) -> usize {
-        self.target_before.as_ref().map_or(0, |c| c.los.len())
     }
 
     fn copy_lo(&mut self, ws: &mut Workspace, i: usize) -> Step {

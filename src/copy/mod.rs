@@ -26,10 +26,10 @@ mod options;
 mod plan;
 mod request;
 
-pub use job::CopyIssue;
-pub(crate) use job::CopyJob;
-pub use options::{CopyMode, CopyOptions};
-pub use request::{CopyRequest, CopySelection, CopyTarget, CourseRef, Discussions, SettingsSelection};
+pub(crate) use crate::data::CopyJob;
+pub use crate::data::{CopyIssue, CopyMode, CopySelection, Discussions, SettingsSelection};
+pub use options::CopyOptions;
+pub use request::{CopyRequest, CopyTarget, CourseRef};
 
 use crate::{CourseKey, Error, UserKey, Workspace};
 

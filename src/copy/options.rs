@@ -1,18 +1,6 @@
 use crate::edit::CourseFields;
 use crate::edit::course_field_setters;
 
-/// How a copy treats learning objects and pages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum CopyMode {
-    /// The copy includes the same learning objects as the source.
-    Share,
-    /// The copy gets new learning objects and pages, cloned from the
-    /// source's. The default, as in an LMS (LMS-1).
-    #[default]
-    Duplicate,
-}
-
 /// Options of a copy (OPT-1..3). Whatever is not set is taken from the
 /// source, so `CopyOptions::new()` asks for an exact copy (OPT-4).
 ///

@@ -1,46 +1,12 @@
 //! Checking a copy and building its plan. Reads the workspace, never
 //! changes it. Every check of a copy happens here.
 
-use super::{CopyMode, CopyOptions, CopyRequest, CopySelection, CopyTarget, CourseRef};
-use crate::data::{PageList, limits};
-use crate::{Action, Course, CourseKey, CourseStyle, Error, LearningObject, LoKey, UserKey, Workspace};
+use super::{CopyOptions, CopyRequest, CopyTarget, CourseRef};
+use crate::data::limits;
+use crate::data::{CopyMode, CopySelection, LoSnapshot, Snapshot};
+use crate::{Action, Course, CourseKey, Error, UserKey, Workspace};
 use imbl::{OrdSet, Vector};
 use std::sync::Arc;
-
-/// The source as it was when the copy was accepted (LMS-7): the course
-/// record, its styles and its learning objects. Persistent collections make
-/// this O(LOs + styles); the pages are read later, through the copy-on-write
-/// overlay of the job.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub(crate) struct Snapshot {
-    pub(crate) course: Course,
-    pub(crate) styles: Vec<CourseStyle>,
-    pub(crate) los: Vec<(LoKey, LoSnapshot)>,
-}
-
-/// What a Duplicate reads of a learning object, as it was at the request:
-/// its text, its page list and its ancestry. Taking it costs four counter
-/// increments, no allocation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub(crate) struct LoSnapshot {
-    pub(crate) title: Arc<str>,
-    pub(crate) description: Arc<str>,
-    pub(crate) pages: PageList,
-    pub(crate) ancestors: Arc<[LoKey]>,
-}
-
-impl LoSnapshot {
-    pub(crate) fn of(lo: &LearningObject) -> Self {
-        LoSnapshot {
-            title: lo.title.clone(),
-            description: lo.description.clone(),
-            pages: lo.pages.clone(),
-            ancestors: lo.ancestors.clone(),
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum PlannedTarget {

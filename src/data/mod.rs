@@ -8,23 +8,33 @@
 //! [`crate::copy`].
 
 mod content;
+mod copy;
 mod course;
 mod course_set;
 mod library;
 pub mod limits;
 mod page_list;
+#[cfg(feature = "serde")]
+pub(crate) mod pairs;
+mod reach;
 mod settings;
+mod task;
 mod time;
 mod tools;
 mod user;
 
 pub(crate) use content::PageContent;
 pub use content::{LearningObject, Page};
+pub use copy::{CopyIssue, CopyMode, CopySelection, Discussions, SettingsSelection};
+pub(crate) use copy::{CopyJob, LoSnapshot, ReadIndex, Snapshot, Step};
 pub use course::{Course, CourseStyle};
 pub(crate) use course_set::CourseSet;
 pub use library::LibraryEntry;
 pub(crate) use page_list::PageList;
+pub use reach::Reach;
 pub use settings::{Availability, CourseSettings, Duration, Enrollment};
+pub use task::{DEFAULT_TASK_LIMIT, TaskState, TaskStatus};
+pub(crate) use task::{Phase, Task};
 pub use time::Timestamp;
 pub use tools::{Category, CourseTools, LinkKind, Post, ToolId, ToolItem, ToolLink};
 pub use user::{Role, User};

@@ -152,7 +152,7 @@ pub struct ToolItem {
     pub(crate) link: Option<ToolLink>,
     pub(crate) posts: Vector<Post>,
     pub(crate) groups: OrdMap<Arc<str>, OrdSet<UserKey>>,
-    #[cfg_attr(feature = "serde", serde(with = "crate::persistence::pairs"))]
+    #[cfg_attr(feature = "serde", serde(with = "crate::data::pairs"))]
     pub(crate) grades: OrdMap<UserKey, Arc<str>>,
 }
 

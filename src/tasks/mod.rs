@@ -13,39 +13,12 @@
 //! copy still has to read are saved just before they change (copy on
 //! write), so accepting a request costs O(learning objects), not O(pages).
 
-mod status;
-
-pub use status::{TaskState, TaskStatus};
+pub use crate::data::{DEFAULT_TASK_LIMIT, TaskState, TaskStatus};
+use crate::data::{Phase, Task};
 
 use crate::copy::{CopyJob, CopyRequest, CourseRef};
 use crate::data::Timestamp;
-use crate::{Action, CourseKey, Error, Page, PageKey, TaskKey, UserKey, Workspace};
-
-/// The default number of tasks that run at a time.
-pub const DEFAULT_TASK_LIMIT: usize = 4;
-
-/// Where a task stands, internally.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub(crate) enum Phase {
-    Queued,
-    Running,
-    Finished(TaskState),
-}
-
-/// A copy task.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub(crate) struct Task {
-    pub(crate) pk: u64,
-    pub(crate) requested_by: UserKey,
-    pub(crate) phase: Phase,
-    pub(crate) started: Option<Timestamp>,
-    /// `None` once finished.
-    pub(crate) job: Option<CopyJob>,
-    pub(crate) target: CourseKey,
-    pub(crate) percent: u8,
-}
+use crate::{Action, Error, Page, PageKey, TaskKey, UserKey, Workspace};
 
 impl Workspace {
     /// Accepts an LMS copy request for `source` (LMS-1): checks it at once

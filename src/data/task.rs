@@ -1,8 +1,33 @@
-//! What a task reports.
+//! Copy tasks: the record the queue keeps, and what a task reports.
 
-use crate::CourseKey;
-use crate::copy::CopyIssue;
-use crate::data::Timestamp;
+use super::{CopyIssue, CopyJob, Timestamp};
+use crate::{CourseKey, UserKey};
+
+/// The default number of tasks that run at a time.
+pub const DEFAULT_TASK_LIMIT: usize = 4;
+
+/// Where a task stands, internally.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) enum Phase {
+    Queued,
+    Running,
+    Finished(TaskState),
+}
+
+/// A copy task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct Task {
+    pub(crate) pk: u64,
+    pub(crate) requested_by: UserKey,
+    pub(crate) phase: Phase,
+    pub(crate) started: Option<Timestamp>,
+    /// `None` once finished.
+    pub(crate) job: Option<CopyJob>,
+    pub(crate) target: CourseKey,
+    pub(crate) percent: u8,
+}
 
 /// The state of a copy task (LMS-4).
 #[derive(Clone, Debug, PartialEq, Eq)]

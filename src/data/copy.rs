@@ -1,0 +1,431 @@
+//! The records of a copy: its mode and selection, what it reports, and a
+//! copy job under way (its snapshot, cursor, counters and copy-on-write
+//! overlay). Plain data; the copy engine runs jobs.
+
+use super::{Category, Course, CourseStyle, LearningObject, Page, PageContent, PageList, ToolId, ToolItem, ToolLink};
+use crate::{CourseKey, LibraryItem, LoKey, MediaKey, PageKey, UserKey};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// How a copy treats learning objects and pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum CopyMode {
+    /// The copy includes the same learning objects as the source.
+    Share,
+    /// The copy gets new learning objects and pages, cloned from the
+    /// source's. The default, as in an LMS (LMS-1).
+    #[default]
+    Duplicate,
+}
+
+/// What to do with discussion forums (LMS-8 `discussions`). Replies are
+/// never copied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Discussions {
+    /// No forums.
+    None,
+    /// The forums, without posts.
+    ForumsOnly,
+    /// The forums and their starter posts.
+    #[default]
+    ForumsAndStarterPosts,
+}
+
+/// Which course settings a copy carries (LMS-8 `settings`). A setting not
+/// carried takes its default in a new course and is left alone in an
+/// existing one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct SettingsSelection {
+    /// `availability`.
+    pub availability: bool,
+    /// `bannerImage`.
+    pub banner_image: bool,
+    /// `duration`.
+    pub duration: bool,
+    /// `enrollmentOptions`.
+    pub enrollment_options: bool,
+    /// `guestAccess`.
+    pub guest_access: bool,
+    /// `languagePack`: the course's locale.
+    pub language_pack: bool,
+    /// `navigationSettings`.
+    pub navigation_settings: bool,
+    /// `observerAccess`.
+    pub observer_access: bool,
+}
+
+impl SettingsSelection {
+    /// Every setting.
+    pub fn all() -> Self {
+        Self::uniform(true)
+    }
+
+    /// No setting.
+    pub fn none() -> Self {
+        Self::uniform(false)
+    }
+
+    fn uniform(on: bool) -> Self {
+        SettingsSelection {
+            availability: on,
+            banner_image: on,
+            duration: on,
+            enrollment_options: on,
+            guest_access: on,
+            language_pack: on,
+            navigation_settings: on,
+            observer_access: on,
+        }
+    }
+}
+
+/// Which categories a copy carries (LMS-8). The course record and its
+/// memberships are always copied.
+///
+/// ```
+/// use coursecopy::{CopySelection, Discussions};
+/// let mut only_content = CopySelection::nothing();
+/// only_content.content_areas = true;
+/// only_content.discussions = Discussions::ForumsOnly;
+/// assert!(!CopySelection::nothing().content_areas);
+/// assert!(CopySelection::everything().gradebook);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct CopySelection {
+    /// `contentAreas`: the learning objects and their pages.
+    pub content_areas: bool,
+    /// `glossary`: the course's glossary list (the terms stay global).
+    pub glossary: bool,
+    /// `announcements`.
+    pub announcements: bool,
+    /// `assessments`.
+    pub assessments: bool,
+    /// `blogs`.
+    pub blogs: bool,
+    /// `calendar`.
+    pub calendar: bool,
+    /// `contacts`.
+    pub contacts: bool,
+    /// `discussions`.
+    pub discussions: Discussions,
+    /// `gradebook`: columns, never grades.
+    pub gradebook: bool,
+    /// `groupSettings`: group sets, without members.
+    pub group_settings: bool,
+    /// `journals`.
+    pub journals: bool,
+    /// `rubrics`.
+    pub rubrics: bool,
+    /// `tasks`.
+    pub tasks: bool,
+    /// `wikis`.
+    pub wikis: bool,
+    /// `adaptiveReleaseRules`.
+    pub adaptive_release_rules: bool,
+    /// `contentAlignments`.
+    pub content_alignments: bool,
+    /// `retentionRules`.
+    pub retention_rules: bool,
+    /// `settings`.
+    pub settings: SettingsSelection,
+}
+
+impl Default for CopySelection {
+    fn default() -> Self {
+        Self::everything()
+    }
+}
+
+impl CopySelection {
+    /// Everything: an exact copy (LMS-1). Forums come with their starter
+    /// posts.
+    pub fn everything() -> Self {
+        Self::uniform(true)
+    }
+
+    /// Nothing but the course record and its memberships.
+    pub fn nothing() -> Self {
+        Self::uniform(false)
+    }
+
+    fn uniform(on: bool) -> Self {
+        CopySelection {
+            content_areas: on,
+            glossary: on,
+            announcements: on,
+            assessments: on,
+            blogs: on,
+            calendar: on,
+            contacts: on,
+            discussions: if on { Discussions::ForumsAndStarterPosts } else { Discussions::None },
+            gradebook: on,
+            group_settings: on,
+            journals: on,
+            rubrics: on,
+            tasks: on,
+            wikis: on,
+            adaptive_release_rules: on,
+            content_alignments: on,
+            retention_rules: on,
+            settings: SettingsSelection::uniform(on),
+        }
+    }
+
+    /// Whether tool items of `category` are copied.
+    pub fn includes(&self, category: Category) -> bool {
+        match category {
+            Category::Announcements => self.announcements,
+            Category::Assessments => self.assessments,
+            Category::Blogs => self.blogs,
+            Category::Calendar => self.calendar,
+            Category::Contacts => self.contacts,
+            Category::Discussions => self.discussions != Discussions::None,
+            Category::Glossary => self.glossary,
+            Category::Gradebook => self.gradebook,
+            Category::GroupSettings => self.group_settings,
+            Category::Journals => self.journals,
+            Category::Rubrics => self.rubrics,
+            Category::Tasks => self.tasks,
+            Category::Wikis => self.wikis,
+            Category::AdaptiveReleaseRules => self.adaptive_release_rules,
+            Category::ContentAlignments => self.content_alignments,
+            Category::RetentionRules => self.retention_rules,
+        }
+    }
+}
+
+/// The source as it was when the copy was accepted (LMS-7): the course
+/// record, its styles and its learning objects. Persistent collections make
+/// this O(LOs + styles); the pages are read later, through the copy-on-write
+/// overlay of the job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct Snapshot {
+    pub(crate) course: Course,
+    pub(crate) styles: Vec<CourseStyle>,
+    pub(crate) los: Vec<(LoKey, LoSnapshot)>,
+}
+
+/// What a Duplicate reads of a learning object, as it was at the request:
+/// its text, its page list and its ancestry. Taking it costs four counter
+/// increments, no allocation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct LoSnapshot {
+    pub(crate) title: Arc<str>,
+    pub(crate) description: Arc<str>,
+    pub(crate) pages: PageList,
+    pub(crate) ancestors: Arc<[LoKey]>,
+}
+
+impl LoSnapshot {
+    pub(crate) fn of(lo: &LearningObject) -> Self {
+        LoSnapshot {
+            title: lo.title.clone(),
+            description: lo.description.clone(),
+            pages: lo.pages.clone(),
+            ancestors: lo.ancestors.clone(),
+        }
+    }
+}
+
+/// Something a copy could not carry over, and dropped instead (LMS-9). The
+/// copy never holds a dangling handle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum CopyIssue {
+    /// A tool item linked to something the copy left out (another category,
+    /// or the content), or to something deleted since the request. The copy
+    /// of the item has no link.
+    DroppedLink {
+        /// The item's category.
+        category: Category,
+        /// The item in the source.
+        source_item: ToolId,
+        /// The item in the copy.
+        item: ToolId,
+        /// The link it had in the source.
+        link: ToolLink,
+    },
+    /// A page referenced a library item deleted since the request; its copy
+    /// does not.
+    DroppedLibraryItem {
+        /// The page in the source.
+        source_page: PageKey,
+        /// The page in the copy.
+        page: PageKey,
+        /// The item that is gone.
+        item: LibraryItem,
+    },
+    /// The banner image was deleted since the request; the copy has none.
+    DroppedBannerImage {
+        /// The media asset that is gone.
+        media: MediaKey,
+    },
+    /// A learning object of the source was deleted since the request; the
+    /// shared copy does not include it.
+    MissingContent {
+        /// The learning object that is gone.
+        learning_object: LoKey,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) enum Step {
+    Settings,
+    Memberships,
+    Lo(usize),
+    Page(usize, usize),
+    Tool(usize),
+    Done,
+}
+
+/// A copy under way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct CopyJob {
+    pub(crate) requester: UserKey,
+    pub(crate) mode: CopyMode,
+    pub(crate) selection: CopySelection,
+    pub(crate) keep_authors: bool,
+    pub(crate) snapshot: Snapshot,
+    pub(crate) target: CourseKey,
+    pub(crate) new_target: bool,
+    pub(crate) target_before: Option<Course>,
+    /// The tool items to copy, in copy order.
+    pub(crate) tools: Vec<ToolItem>,
+    pub(crate) step: Step,
+    pub(crate) done: u64,
+    pub(crate) total: u64,
+    #[cfg_attr(feature = "serde", serde(with = "crate::data::pairs"))]
+    pub(crate) tool_map: BTreeMap<ToolId, ToolId>,
+    pub(crate) current_lo: Option<LoKey>,
+    /// The pages of the source LO being duplicated, as they were at the
+    /// request (the snapshot's list, shared).
+    pub(crate) current_pages: PageList,
+    pub(crate) issues: Vec<CopyIssue>,
+    /// Source pages as they were at the request, saved just before they
+    /// changed (copy on write).
+    #[cfg_attr(feature = "serde", serde(with = "crate::data::pairs"))]
+    pub(crate) overlay: BTreeMap<PageKey, Page>,
+    /// The snapshot's LOs, sorted, once [`reads`](Self::reads) needs them.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) reads: ReadIndex,
+    /// The batch of pages being duplicated: empty between units, kept for
+    /// its memory.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) batch: Vec<(PageKey, Arc<PageContent>)>,
+}
+
+/// A cache of what a job reads: not part of the job's value, so not
+/// compared and not saved.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ReadIndex(Option<Vec<LoKey>>);
+
+impl PartialEq for ReadIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for ReadIndex {}
+
+impl CopyJob {
+    /// Checks a loaded job for consistency: its cursor within its snapshot,
+    /// its counts in order, its target the task's.
+    #[cfg(feature = "serde")]
+    pub(crate) fn check(&self, target: CourseKey) -> Result<(), String> {
+        let los = self.content_len();
+        let step_ok = match self.step {
+            Step::Settings | Step::Memberships | Step::Done => true,
+            Step::Lo(i) => i < los,
+            Step::Page(i, j) => {
+                self.snapshot.los.get(i).is_some_and(|(_, lo)| lo.pages.len() == self.current_pages.len())
+                    && j < self.current_pages.len()
+                    && self.current_lo.is_some()
+            }
+            Step::Tool(k) => k < self.tools.len(),
+        };
+        if !step_ok || self.done > self.total || self.target != target {
+            return Err(format!("the copy job of {target} is inconsistent"));
+        }
+        if self.new_target == self.target_before.is_some() {
+            return Err(format!("the copy job of {target} mixes a new and an existing target"));
+        }
+        // What the job will copy must be text the API accepts.
+        use crate::data::Text;
+        let c = &self.snapshot.course;
+        let names = [&c.title, &c.player_layout]
+            .into_iter()
+            .chain(c.details.keys())
+            .chain(self.tools.iter().map(|t| &t.title))
+            .chain(c.tools.iter().map(|t| &t.title))
+            .chain(self.snapshot.styles.iter().map(|s| &s.name))
+            .chain(self.snapshot.los.iter().map(|(_, lo)| &lo.title))
+            .chain(self.overlay.values().map(|p| &p.content.title));
+        for name in names {
+            Text::name("name", name).map_err(|e| format!("the copy job of {target} holds {e}"))?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        self.step == Step::Done
+    }
+
+    /// Percent complete: 0 to 15 for settings and memberships, 15 to 100
+    /// for content and tools. Never decreases as units are done.
+    pub(crate) fn percent(&self) -> u8 {
+        if self.is_done() {
+            return 100;
+        }
+        let pct = if self.done < 2 {
+            self.done * 15 / 2
+        } else {
+            let rest = self.total.saturating_sub(2).max(1);
+            15 + 85u64.saturating_mul(self.done - 2) / rest
+        };
+        pct.min(99) as u8
+    }
+
+    /// Whether the job reads the pages of `lo`, so that a change to one of
+    /// them must first save it in the overlay. The first call sorts the
+    /// job's LOs; a request pays nothing for it.
+    pub(crate) fn reads(&mut self, lo: LoKey) -> bool {
+        if self.mode != CopyMode::Duplicate || !self.selection.content_areas {
+            return false;
+        }
+        let snapshot = &self.snapshot;
+        let los = self.reads.0.get_or_insert_with(|| {
+            let mut los: Vec<LoKey> = snapshot.los.iter().map(|(k, _)| *k).collect();
+            los.sort_unstable();
+            los
+        });
+        los.binary_search(&lo).is_ok()
+    }
+
+    /// How many content units of LOs the job walks: the source's LO list
+    /// (Share reads no LO record), or the snapshot's LO records (Duplicate).
+    pub(crate) fn content_len(&self) -> usize {
+        match self.mode {
+            // Share takes the whole LO list in one unit: sharing an LO costs
+            // a small fraction of duplicating a page.
+            CopyMode::Share => usize::from(!self.snapshot.course.los.is_empty()),
+            CopyMode::Duplicate => self.snapshot.los.len(),
+        }
+    }
+
+    /// How many LOs the target held before the job: the job appends after
+    /// them, so the LOs from this index on are the job's.
+    pub(crate) fn base(&self) -> usize {
+        self.target_before.as_ref().map_or(0, |c| c.los.len())
+    }
+}

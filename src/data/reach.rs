@@ -1,0 +1,107 @@
+//! [`Reach`]: the courses a change reaches.
+
+use crate::CourseKey;
+use std::sync::Arc;
+
+/// The courses a change reaches: every course that includes the changed
+/// learning object (ACC-3). When it holds more than one course, the change
+/// was made to shared content.
+///
+/// Cloning a `Reach` is O(1), whatever the number of courses: up to two
+/// courses are held inline, more are shared behind one pointer.
+#[derive(Clone, Default)]
+pub struct Reach {
+    courses: Courses,
+}
+
+/// How many courses a [`Reach`] holds inline.
+const INLINE: usize = 2;
+
+#[derive(Clone)]
+enum Courses {
+    Few { len: u8, keys: [CourseKey; INLINE] },
+    Many(Arc<[CourseKey]>),
+}
+
+impl Default for Courses {
+    fn default() -> Self {
+        Courses::Few { len: 0, keys: [CourseKey::default(); INLINE] }
+    }
+}
+
+impl Reach {
+    /// The reach of a set of courses.
+    pub(crate) fn of(courses: impl IntoIterator<Item = CourseKey>) -> Self {
+        let mut courses: Vec<CourseKey> = courses.into_iter().collect();
+        courses.sort();
+        courses.dedup();
+        Reach::sorted(&courses)
+    }
+
+    /// The reach of courses already sorted and unique: inline when they are
+    /// few, else in a new shared slice.
+    pub(crate) fn sorted(courses: &[CourseKey]) -> Self {
+        match courses {
+            [] | [_] | [_, _] => {
+                let mut keys = [CourseKey::default(); INLINE];
+                keys[..courses.len()].copy_from_slice(courses);
+                Reach { courses: Courses::Few { len: courses.len() as u8, keys } }
+            }
+            _ => Reach::shared(Arc::from(courses)),
+        }
+    }
+
+    /// The reach of a shared slice of sorted, unique courses.
+    pub(crate) fn shared(courses: Arc<[CourseKey]>) -> Self {
+        Reach { courses: Courses::Many(courses) }
+    }
+
+    /// Whether this many courses are held inline, without a shared slice.
+    pub(crate) fn is_inline(len: usize) -> bool {
+        len <= INLINE
+    }
+
+    fn as_slice(&self) -> &[CourseKey] {
+        match &self.courses {
+            Courses::Few { len, keys } => &keys[..usize::from(*len).min(INLINE)],
+            Courses::Many(keys) => keys,
+        }
+    }
+
+    /// How many courses the change reaches.
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// Whether the change reaches no course (the learning object is in no
+    /// course's list).
+    pub fn is_empty(&self) -> bool {
+        self.as_slice().is_empty()
+    }
+
+    /// Whether the change reaches `course`.
+    pub fn contains(&self, course: CourseKey) -> bool {
+        self.as_slice().binary_search(&course).is_ok()
+    }
+
+    /// The courses reached, in handle order.
+    pub fn iter(&self) -> impl Iterator<Item = CourseKey> + '_ {
+        self.as_slice().iter().copied()
+    }
+}
+
+/// Two reaches are equal when they reach the same courses.
+impl PartialEq for Reach {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Reach {}
+
+/// Shown as the list of courses reached.
+impl std::fmt::Debug for Reach {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Reach").field(&self.as_slice()).finish()
+    }
+}
