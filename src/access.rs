@@ -1,7 +1,7 @@
-//! Access: who may do what (ACC-1, ACC-2). Every check of rights in the
-//! crate goes through one private function of this module, and the rules
-//! are one `match` there. [`Workspace::can_read`] and
-//! [`Workspace::can_edit`] ask the same rules.
+//! Access: who may do what (ACC-1, ACC-2, ACC-4). Every rights decision
+//! of the crate is a call to [`require`] (or [`require_for_task`], for the
+//! task that fills a busy course), and the rules are the one `match` in
+//! `allowed`.
 //!
 //! | role | read a course | edit a course | create courses, edit library | manage users |
 //! | --- | --- | --- | --- | --- |
@@ -14,119 +14,80 @@
 //! who locked a course, or an Administrator, unlocks it. While a course is
 //! locked nobody, Administrators included, edits it, its LO list, or the
 //! learning objects it is the parent of, through whichever course they are
-//! reached. Library items are never locked.
+//! reached. Library items are never locked. A copy task's requester, or an
+//! Administrator, may cancel it.
 
-use crate::data::Role;
-use crate::{Action, Course, CourseKey, Error, LoKey, UserKey, Workspace};
+use crate::data::{Course, Role};
+use crate::error::{Action, Error};
+use crate::handles::{CourseKey, LoKey, UserKey};
+use crate::store::Store;
 
-impl Workspace {
-    /// Whether `user` may read `course`. False for unknown handles.
-    pub fn can_read(&self, user: UserKey, course: CourseKey) -> bool {
-        self.require(user, Action::ReadCourse(course)).is_ok()
+/// Checks that `actor` exists, that the entity `action` names exists, and
+/// that the actor may do it now: the rights of their role, the locks, and
+/// busy courses (a course a copy task is filling can be read, not edited:
+/// [`Error::Busy`]).
+pub(crate) fn require(store: &Store, actor: UserKey, action: Action) -> Result<(), Error> {
+    decide(store, actor, action, true)
+}
+
+/// [`require`], for the copy task that makes the course busy: it re-checks
+/// its requester's rights before each step.
+pub(crate) fn require_for_task(store: &Store, actor: UserKey, action: Action) -> Result<(), Error> {
+    decide(store, actor, action, false)
+}
+
+/// Whether [`require`] would accept. False for unknown handles.
+pub(crate) fn can(store: &Store, actor: UserKey, action: Action) -> bool {
+    require(store, actor, action).is_ok()
+}
+
+/// Fails with [`Error::Locked`] if the parent course of `lo` is locked: an
+/// LO changes only while its parent is unlocked, through whichever course
+/// it is reached.
+pub(crate) fn require_parent_unlocked(store: &Store, lo: LoKey) -> Result<(), Error> {
+    match store.learning_object(lo).ok().and_then(|l| l.parent) {
+        Some(parent) => unlocked(store, parent),
+        None => Ok(()),
     }
+}
 
-    /// Whether `user` may edit `course`: its data, its LO list and the LOs
-    /// and pages reached through it. False for unknown handles.
-    pub fn can_edit(&self, user: UserKey, course: CourseKey) -> bool {
-        self.require(user, Action::EditCourse(course)).is_ok()
+fn decide(store: &Store, actor: UserKey, action: Action, busy_blocks: bool) -> Result<(), Error> {
+    let user = store.user(actor)?;
+    let ok = match action {
+        Action::ReadCourse(c) | Action::EditCourse(c) => allowed(actor, user.role, action, Some(store.course(c)?)),
+        Action::DeleteLearningObject(lo) => match store.learning_object(lo)?.parent {
+            Some(p) => allowed(actor, user.role, Action::EditCourse(p), store.course(p).ok()),
+            None => user.role == Role::Administrator,
+        },
+        Action::LockCourse(c) => allowed(actor, user.role, Action::EditCourse(c), Some(store.course(c)?)),
+        Action::UnlockCourse(c) => {
+            let locker = store.course(c)?.lock;
+            user.role == Role::Administrator || locker.is_none_or(|by| by == actor)
+        }
+        Action::CancelTask(task) => user.role == Role::Administrator || store.task(task)?.requested_by == actor,
+        Action::ManageUsers | Action::CreateCourse | Action::EditLibrary => allowed(actor, user.role, action, None),
+    };
+    if !ok {
+        return Err(Error::Forbidden { user: actor, action });
     }
-
-    /// Checks that `actor` exists, that the entity `action` names exists,
-    /// and that the actor may do it. A course a copy task is filling can be
-    /// read, not edited ([`Error::Busy`]).
-    pub(crate) fn require(&self, actor: UserKey, action: Action) -> Result<(), Error> {
-        self.require_ignoring_busy(actor, action)?;
-        if let Action::EditCourse(course) = action
-            && let Some(&task) = self.busy.get(&course)
-        {
-            return Err(Error::Busy { course, task });
-        }
-        match action {
-            Action::EditCourse(course) => self.unlocked(course),
-            Action::DeleteLearningObject(lo) => self.parent_unlocked(lo),
-            _ => Ok(()),
-        }
+    if busy_blocks
+        && let Action::EditCourse(course) | Action::LockCourse(course) = action
+        && let Some(task) = store.busy_task(course)
+    {
+        return Err(Error::Busy { course, task });
     }
-
-    /// Fails with [`Error::Locked`] if `course` is locked.
-    pub(crate) fn unlocked(&self, course: CourseKey) -> Result<(), Error> {
-        match self.courses.get(course).and_then(|c| c.lock) {
-            Some(by) => Err(Error::Locked { course, by }),
-            None => Ok(()),
-        }
+    match action {
+        Action::EditCourse(course) | Action::LockCourse(course) => unlocked(store, course),
+        Action::DeleteLearningObject(lo) => require_parent_unlocked(store, lo),
+        _ => Ok(()),
     }
+}
 
-    /// Fails with [`Error::Locked`] if the parent course of `lo` is locked.
-    pub(crate) fn parent_unlocked(&self, lo: LoKey) -> Result<(), Error> {
-        match self.los.get(lo).and_then(|l| l.parent) {
-            Some(parent) => self.unlocked(parent),
-            None => Ok(()),
-        }
-    }
-
-    /// Locks a course (ACC-4). Administrators may lock any course, Authors
-    /// the courses assigned to them. A course a copy task is filling cannot
-    /// be locked ([`Error::Busy`]).
-    ///
-    /// ```
-    /// use coursecopy::{CourseChange, Error, NewCourse, Workspace};
-    ///
-    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
-    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
-    /// ws.lock_course(admin, course)?;
-    /// let refused = ws.update_course(admin, course, CourseChange::new().title("x"));
-    /// assert_eq!(refused, Err(Error::Locked { course, by: admin }));
-    /// ws.unlock_course(admin, course)?;
-    /// # Ok::<(), coursecopy::Error>(())
-    /// ```
-    pub fn lock_course(&mut self, actor: UserKey, course: CourseKey) -> Result<(), Error> {
-        self.course(course)?;
-        self.require_ignoring_busy(actor, Action::LockCourse(course))?;
-        if let Some(&task) = self.busy.get(&course) {
-            return Err(Error::Busy { course, task });
-        }
-        self.unlocked(course)?;
-        if let Some(c) = self.courses.get_mut(course) {
-            c.lock = Some(actor);
-        }
-        Ok(())
-    }
-
-    /// Unlocks a course: the user who locked it, or an Administrator.
-    pub fn unlock_course(&mut self, actor: UserKey, course: CourseKey) -> Result<(), Error> {
-        let lock = self.course(course)?.lock;
-        self.require_ignoring_busy(actor, Action::UnlockCourse(course))?;
-        if lock.is_none() {
-            return Err(Error::invalid("lock", "the course is not locked"));
-        }
-        if let Some(c) = self.courses.get_mut(course) {
-            c.lock = None;
-        }
-        Ok(())
-    }
-
-    /// [`require`](Self::require), for the task that makes the course busy.
-    pub(crate) fn require_ignoring_busy(&self, actor: UserKey, action: Action) -> Result<(), Error> {
-        let user = self.user(actor)?;
-        let ok = match action {
-            Action::ReadCourse(c) | Action::EditCourse(c) => allowed(actor, user.role, action, Some(self.course(c)?)),
-            Action::DeleteLearningObject(lo) => {
-                let parent = self.learning_object(lo)?.parent;
-                match parent {
-                    Some(p) => allowed(actor, user.role, Action::EditCourse(p), self.courses.get(p)),
-                    None => user.role == Role::Administrator,
-                }
-            }
-            Action::LockCourse(c) => allowed(actor, user.role, Action::EditCourse(c), Some(self.course(c)?)),
-            Action::UnlockCourse(c) => {
-                let locker = self.course(c)?.lock;
-                user.role == Role::Administrator || locker.is_none_or(|by| by == actor)
-            }
-            Action::ManageUsers | Action::CreateCourse | Action::EditLibrary | Action::CancelTask(_) => {
-                allowed(actor, user.role, action, None)
-            }
-        };
-        if ok { Ok(()) } else { Err(Error::Forbidden { user: actor, action }) }
+/// Fails with [`Error::Locked`] if `course` is locked.
+fn unlocked(store: &Store, course: CourseKey) -> Result<(), Error> {
+    match store.course(course).ok().and_then(|c| c.lock) {
+        Some(by) => Err(Error::Locked { course, by }),
+        None => Ok(()),
     }
 }
 

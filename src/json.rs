@@ -20,9 +20,12 @@
 //! load. A malformed value gives an error that names its field as a path
 //! (`copy.discussions`, `availability.duration.end`), never a panic.
 
-use crate::copy::{CopyRequest, CopySelection, CopyTarget, CourseRef, Discussions, SettingsSelection};
-use crate::data::{Availability, Duration, Enrollment, Timestamp};
-use crate::{CopyMode, CourseChange, TaskState, TaskStatus};
+use crate::copy::{CopyRequest, CopyTarget, CourseRef};
+use crate::data::{
+    Availability, CopyMode, CopySelection, Discussions, Duration, Enrollment, SettingsSelection, TaskState, TaskStatus,
+    Timestamp,
+};
+use crate::edit::CourseChange;
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::fmt;

@@ -83,7 +83,7 @@
 //! # Rights
 //!
 //! Every operation that changes the workspace takes the acting user first
-//! and checks that user's rights (see [`access`] for the table). Reads are
+//! and checks that user's rights (the table is below, under *Rights*). Reads are
 //! not checked: the host decides what it shows, and can ask
 //! [`Workspace::can_read`].
 //!
@@ -100,36 +100,41 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod access;
+// Layers, lowest first; a module may use only the layers at or below its
+// own (`tests/layers.rs` holds the code to that):
+// 0 error, handles, arena · 1 data · 2 store · 3 access · 4 edit
+// · 5 copy · 6 tasks · 7 reuse · 8 workspace, json, persistence.
+mod access;
 mod arena;
-pub mod copy;
-pub mod data;
-pub mod edit;
+mod copy;
+mod data;
+mod edit;
 mod error;
 mod handles;
-mod integrity;
 #[cfg(feature = "serde")]
-pub mod json;
+mod json;
 #[cfg(feature = "serde")]
-pub mod persistence;
-pub mod reuse;
-pub mod tasks;
+mod persistence;
+mod reuse;
+mod store;
+mod tasks;
 mod workspace;
 
-pub use copy::{
-    CopyIssue, CopyMode, CopyOptions, CopyRequest, CopySelection, CopyTarget, CourseRef, Discussions, SettingsSelection,
-};
+pub use copy::{CopyOptions, CopyRequest, CopyTarget, CourseRef};
+pub use data::limits;
 pub use data::{
-    Availability, Category, Course, CourseSettings, CourseStyle, CourseTools, Duration, Enrollment, LearningObject,
-    LibraryEntry, Page, Post, Role, Timestamp, ToolId, ToolItem, ToolLink, User,
+    Availability, Category, CopyIssue, CopyMode, CopySelection, Course, CourseSettings, CourseStyle, CourseTools,
+    DEFAULT_TASK_LIMIT, Discussions, Duration, Enrollment, LearningObject, LibraryEntry, LinkKind, Page, Post, Reach,
+    Role, SettingsSelection, TaskState, TaskStatus, Timestamp, ToolId, ToolItem, ToolLink, User,
 };
-pub use edit::{CourseChange, NewCourse, NewPage, PageDraft, PageEdit, Reach, ToolDraft};
+pub use edit::{CourseChange, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
 pub use error::{Action, Error};
 pub use handles::{
     CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
 };
+#[cfg(feature = "serde")]
+pub use persistence::SAVE_FORMAT;
 pub use reuse::{Change, Comparison};
-pub use tasks::{TaskState, TaskStatus};
 pub use workspace::{Counts, Workspace};
 
 pub mod architecture {

@@ -1,19 +1,28 @@
-//! The workspace: one value that owns every entity, and the read API.
+//! The public facade: [`Workspace`], one value that owns a store, and one
+//! method a public operation. Each method hands its arguments to the layer
+//! that carries the operation out (edits, the copy engine, tasks, re-use)
+//! and returns what it returns; none holds logic of its own.
 //!
 //! Reads are not access-checked: the host application decides what it shows
 //! to whom, and can ask [`Workspace::can_read`]. Every operation that changes
 //! the workspace takes the acting user and is checked (ACC-2).
 
-use crate::TaskKey;
-use crate::arena::{Arena, fresh_salt};
-use crate::data::{DEFAULT_TASK_LIMIT, Task};
-use crate::data::{Role, Text};
-use crate::{
-    Course, CourseKey, CourseStyle, Error, LearningObject, LibraryEntry, LibraryItem, LoKey, MediaKey, Page, PageKey,
-    ResourceKey, StyleKey, TermKey, User, UserKey,
+use crate::access;
+use crate::copy::{self, CopyOptions, CopyRequest, CourseRef};
+use crate::data::{
+    CopyMode, Course, CourseStyle, LearningObject, LibraryEntry, Page, Reach, Role, TaskStatus, Text, Timestamp,
+    ToolId, User,
 };
-use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
+use crate::edit::content::ItemChange;
+use crate::edit::library::Kind;
+use crate::edit::{self, CourseChange, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
+use crate::error::{Action, Error};
+use crate::handles::{
+    CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
+};
+use crate::reuse::{self, Change, Comparison};
+use crate::store::Store;
+use crate::tasks;
 
 /// The whole in-memory world: users, courses, learning objects, pages,
 /// course styles and the global library.
@@ -33,166 +42,713 @@ use std::sync::Arc;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Workspace {
-    pub(crate) users: Arena<UserKey, User>,
-    pub(crate) courses: Arena<CourseKey, Course>,
-    pub(crate) los: Arena<LoKey, LearningObject>,
-    pub(crate) pages: Arena<PageKey, Page>,
-    pub(crate) styles: Arena<StyleKey, CourseStyle>,
-    pub(crate) media: Arena<MediaKey, LibraryEntry>,
-    pub(crate) resources: Arena<ResourceKey, LibraryEntry>,
-    pub(crate) terms: Arena<TermKey, LibraryEntry>,
-    pub(crate) course_ids: HashMap<Arc<str>, CourseKey>,
-    pub(crate) external_ids: HashMap<Arc<str>, CourseKey>,
-    /// LMS primary ids (`_<pk>_1`) of courses.
-    pub(crate) pks: HashMap<u64, CourseKey>,
-    pub(crate) next_pk: u64,
-    pub(crate) tasks: Arena<TaskKey, Task>,
-    pub(crate) next_task_pk: u64,
-    /// Tasks waiting to run, in request order.
-    pub(crate) queue: VecDeque<TaskKey>,
-    /// Tasks running, in start order.
-    pub(crate) running: Vec<TaskKey>,
-    pub(crate) task_limit: usize,
-    /// Courses a task is copying into.
-    pub(crate) busy: HashMap<CourseKey, TaskKey>,
-    /// Which pages use each library item, built on demand.
-    pub(crate) library_index: crate::reuse::LibraryIndex,
+    store: Store,
 }
 
 impl Workspace {
+    /// A workspace around a store that was loaded and checked.
+    #[cfg(feature = "serde")]
+    pub(crate) fn from_store(store: Store) -> Workspace {
+        Workspace { store }
+    }
+
+    /// The store, for saving.
+    #[cfg(feature = "serde")]
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// A new, empty workspace with one Administrator, who can then create
     /// every other user.
     ///
     /// Fails with [`Error::Invalid`] when `admin_name` is blank or too long.
     pub fn with_admin(admin_name: &str) -> Result<(Workspace, UserKey), Error> {
         let name = Text::name("name", admin_name)?;
-        let salt = fresh_salt();
-        let mut ws = Workspace {
-            users: Arena::new(salt),
-            courses: Arena::new(salt),
-            los: Arena::new(salt),
-            pages: Arena::new(salt),
-            styles: Arena::new(salt),
-            media: Arena::new(salt),
-            resources: Arena::new(salt),
-            terms: Arena::new(salt),
-            course_ids: HashMap::new(),
-            external_ids: HashMap::new(),
-            pks: HashMap::new(),
-            next_pk: 0,
-            tasks: Arena::new(salt),
-            next_task_pk: 0,
-            queue: VecDeque::new(),
-            running: Vec::new(),
-            task_limit: DEFAULT_TASK_LIMIT,
-            busy: HashMap::new(),
-            library_index: Default::default(),
-        };
-        let admin = ws.users.insert(User { name, role: Role::Administrator });
-        Ok((ws, admin))
-    }
-
-    /// The salt of this workspace's handles.
-    #[cfg(feature = "serde")]
-    pub(crate) fn salt(&self) -> u32 {
-        self.users.salt()
+        let (store, admin) = Store::with_admin(User { name, role: Role::Administrator });
+        Ok((Workspace { store }, admin))
     }
 
     /// A user, by handle.
     pub fn user(&self, key: UserKey) -> Result<&User, Error> {
-        self.users.get(key).ok_or_else(|| Error::not_found(key))
+        self.store.user(key)
     }
 
     /// A course, by handle.
     pub fn course(&self, key: CourseKey) -> Result<&Course, Error> {
-        self.courses.get(key).ok_or_else(|| Error::not_found(key))
+        self.store.course(key)
     }
 
     /// A learning object, by handle.
     pub fn learning_object(&self, key: LoKey) -> Result<&LearningObject, Error> {
-        self.los.get(key).ok_or_else(|| Error::not_found(key))
+        self.store.learning_object(key)
     }
 
     /// A page, by handle.
     pub fn page(&self, key: PageKey) -> Result<&Page, Error> {
-        self.pages.get(key).ok_or_else(|| Error::not_found(key))
+        self.store.page(key)
     }
 
     /// A course style, by handle.
     pub fn style(&self, key: StyleKey) -> Result<&CourseStyle, Error> {
-        self.styles.get(key).ok_or_else(|| Error::not_found(key))
+        self.store.style(key)
     }
 
     /// A library item, by handle of any kind.
     pub fn library_entry(&self, item: impl Into<LibraryItem>) -> Result<&LibraryEntry, Error> {
-        let item = item.into();
-        let found = match item {
-            LibraryItem::Media(k) => self.media.get(k),
-            LibraryItem::Resource(k) => self.resources.get(k),
-            LibraryItem::Term(k) => self.terms.get(k),
-        };
-        found.ok_or_else(|| Error::not_found(item))
+        self.store.library_entry(item.into())
     }
 
     /// The library items a page references, resolved, in the page's order.
     pub fn page_items(&self, page: PageKey) -> Result<Vec<(LibraryItem, &LibraryEntry)>, Error> {
-        let page = self.page(page)?;
-        page.items().iter().map(|&item| Ok((item, self.library_entry(item)?))).collect()
+        let page = self.store.page(page)?;
+        page.items().iter().map(|&item| Ok((item, self.store.library_entry(item)?))).collect()
     }
 
     /// The course with this `course_id`, if any. O(1).
     pub fn find_course(&self, course_id: &str) -> Option<CourseKey> {
-        self.course_ids.get(course_id).copied()
+        self.store.course_by_id(course_id)
     }
 
     /// The course with this `external_id`, if any. O(1).
     pub fn find_course_by_external_id(&self, external_id: &str) -> Option<CourseKey> {
-        self.external_ids.get(external_id).copied()
+        self.store.course_by_external_id(external_id)
     }
 
     /// Every user, in handle order.
     pub fn users(&self) -> impl Iterator<Item = (UserKey, &User)> + '_ {
-        self.users.iter()
+        self.store.users()
     }
 
     /// Every course, in handle order.
     pub fn courses(&self) -> impl Iterator<Item = (CourseKey, &Course)> + '_ {
-        self.courses.iter()
+        self.store.courses()
     }
 
     /// Every learning object, included in a course or not, in handle order.
     pub fn learning_objects(&self) -> impl Iterator<Item = (LoKey, &LearningObject)> + '_ {
-        self.los.iter()
+        self.store.learning_objects()
     }
 
     /// Every page, in handle order.
     pub fn pages(&self) -> impl Iterator<Item = (PageKey, &Page)> + '_ {
-        self.pages.iter()
+        self.store.pages()
     }
 
     /// Every course style, in handle order.
     pub fn styles(&self) -> impl Iterator<Item = (StyleKey, &CourseStyle)> + '_ {
-        self.styles.iter()
+        self.store.styles()
     }
 
     /// Every library item, media first, then resources, then glossary terms.
     pub fn library(&self) -> impl Iterator<Item = (LibraryItem, &LibraryEntry)> + '_ {
-        let media = self.media.iter().map(|(k, v)| (LibraryItem::Media(k), v));
-        let resources = self.resources.iter().map(|(k, v)| (LibraryItem::Resource(k), v));
-        let terms = self.terms.iter().map(|(k, v)| (LibraryItem::Term(k), v));
-        media.chain(resources).chain(terms)
+        self.store.library()
     }
 
     /// How many entities of each kind the workspace holds.
     pub fn counts(&self) -> Counts {
-        Counts {
-            users: self.users.len(),
-            courses: self.courses.len(),
-            learning_objects: self.los.len(),
-            pages: self.pages.len(),
-            styles: self.styles.len(),
-            library_items: self.media.len() + self.resources.len() + self.terms.len(),
+        let [users, courses, learning_objects, pages, styles, library_items] = self.store.counts();
+        Counts { users, courses, learning_objects, pages, styles, library_items }
+    }
+
+    /// Whether `user` may read `course`. False for unknown handles.
+    pub fn can_read(&self, user: UserKey, course: CourseKey) -> bool {
+        access::can(&self.store, user, Action::ReadCourse(course))
+    }
+
+    /// Whether `user` may edit `course`: its data, its LO list and the LOs
+    /// and pages reached through it. False for unknown handles.
+    pub fn can_edit(&self, user: UserKey, course: CourseKey) -> bool {
+        access::can(&self.store, user, Action::EditCourse(course))
+    }
+
+    /// Locks a course (ACC-4). Administrators may lock any course, Authors
+    /// the courses assigned to them. A course a copy task is filling cannot
+    /// be locked ([`Error::Busy`]).
+    ///
+    /// ```
+    /// use coursecopy::{CourseChange, Error, NewCourse, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// ws.lock_course(admin, course)?;
+    /// let refused = ws.update_course(admin, course, CourseChange::new().title("x"));
+    /// assert_eq!(refused, Err(Error::Locked { course, by: admin }));
+    /// ws.unlock_course(admin, course)?;
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn lock_course(&mut self, actor: UserKey, course: CourseKey) -> Result<(), Error> {
+        self.store.course(course)?;
+        access::require(&self.store, actor, Action::LockCourse(course))?;
+        self.store.update_course(course, |c| *c.lock = Some(actor));
+        Ok(())
+    }
+
+    /// Unlocks a course: the user who locked it, or an Administrator.
+    pub fn unlock_course(&mut self, actor: UserKey, course: CourseKey) -> Result<(), Error> {
+        let lock = self.store.course(course)?.lock;
+        access::require(&self.store, actor, Action::UnlockCourse(course))?;
+        if lock.is_none() {
+            return Err(Error::invalid("lock", "the course is not locked"));
         }
+        self.store.update_course(course, |c| *c.lock = None);
+        Ok(())
+    }
+
+    /// Creates a user with a role (ACC-1). Needs an Administrator.
+    pub fn create_user(&mut self, actor: UserKey, name: &str, role: Role) -> Result<UserKey, Error> {
+        edit::users::create_user(&mut self.store, actor, name, role)
+    }
+
+    /// Renames a user. Needs an Administrator.
+    pub fn rename_user(&mut self, actor: UserKey, user: UserKey, name: &str) -> Result<(), Error> {
+        edit::users::rename_user(&mut self.store, actor, user, name)
+    }
+
+    /// Changes a user's role. Needs an Administrator. The workspace keeps at
+    /// least one Administrator: demoting the last one is refused.
+    pub fn set_role(&mut self, actor: UserKey, user: UserKey, role: Role) -> Result<(), Error> {
+        edit::users::set_role(&mut self.store, actor, user, role)
+    }
+
+    /// Creates a course. Needs an Administrator or an Author; the creator is
+    /// assigned to it.
+    ///
+    /// Fails with [`Error::Conflict`] when the `course_id` or `external_id`
+    /// is taken (OPT-3) and [`Error::Invalid`] when a field breaks its limits
+    /// (LMS-12).
+    pub fn create_course(&mut self, actor: UserKey, spec: NewCourse) -> Result<CourseKey, Error> {
+        edit::courses::create_course(&mut self.store, actor, spec)
+    }
+
+    /// Changes a course's own data: title, description, player layout,
+    /// details, `external_id` (SHR-6: the change stays in this course).
+    pub fn update_course(&mut self, actor: UserKey, course: CourseKey, change: CourseChange) -> Result<(), Error> {
+        edit::courses::update_course(&mut self.store, actor, course, change)
+    }
+
+    /// Deletes a course.
+    ///
+    /// The learning objects it includes stay (another course may include
+    /// them, and [`add_learning_object`](Self::add_learning_object) can
+    /// re-use them); those it was the parent of lose their parent. Its styles
+    /// are deleted, and pages that applied one of them lose that style.
+    /// O(LOs + pages) when the course had styles.
+    pub fn delete_course(&mut self, actor: UserKey, course: CourseKey) -> Result<(), Error> {
+        edit::courses::delete_course(&mut self.store, actor, course)
+    }
+
+    /// Assigns a user to a course: an Author may then edit it, a Reviewer
+    /// read it.
+    pub fn assign_user(&mut self, actor: UserKey, course: CourseKey, user: UserKey) -> Result<(), Error> {
+        edit::courses::set_assigned(&mut self.store, actor, course, user, true)
+    }
+
+    /// Takes a user's assignment to a course away.
+    pub fn unassign_user(&mut self, actor: UserKey, course: CourseKey, user: UserKey) -> Result<(), Error> {
+        edit::courses::set_assigned(&mut self.store, actor, course, user, false)
+    }
+
+    /// Creates a style in a course; pages reached through the course can
+    /// then apply it.
+    pub fn create_style(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        name: &str,
+        css: &str,
+    ) -> Result<StyleKey, Error> {
+        edit::courses::create_style(&mut self.store, actor, course, name, css)
+    }
+
+    /// Creates a learning object in a course: the course becomes its parent
+    /// and it is appended to the course's list. No other course sees it
+    /// (SHR-5).
+    pub fn create_learning_object(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        title: &str,
+        description: &str,
+    ) -> Result<LoKey, Error> {
+        edit::courses::create_learning_object(&mut self.store, actor, course, title, description)
+    }
+
+    /// Adds an existing learning object to a course, at `at` (the end when
+    /// `None`). The LO is then shared: its pages are the same in every
+    /// course that includes it (REU-3).
+    ///
+    /// Needs edit rights on `course` and read rights on the LO's parent
+    /// course. A course includes an LO at most once.
+    pub fn add_learning_object(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        lo: LoKey,
+        at: Option<usize>,
+    ) -> Result<(), Error> {
+        edit::courses::add_learning_object(&mut self.store, actor, course, lo, at)
+    }
+
+    /// Removes a learning object from one course. Every other course that
+    /// includes it keeps it, with all its pages (SHR-4); the LO itself lives
+    /// on and can be added again.
+    ///
+    /// Returns the reach: that one course (REU-2).
+    pub fn remove_learning_object(&mut self, actor: UserKey, course: CourseKey, lo: LoKey) -> Result<Reach, Error> {
+        edit::courses::remove_learning_object(&mut self.store, actor, course, lo)
+    }
+
+    /// Moves a learning object to position `to` in one course's list. Other
+    /// courses keep their own order (SHR-5).
+    pub fn move_learning_object(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        lo: LoKey,
+        to: usize,
+    ) -> Result<(), Error> {
+        edit::courses::move_learning_object(&mut self.store, actor, course, lo, to)
+    }
+
+    /// Deletes a learning object and its pages. Refused while any course
+    /// includes it, or a course's tool (a release rule, an alignment) links
+    /// to it: [`Error::InUse`] names the courses. Needs edit rights on its
+    /// parent course (an Administrator for an LO without one).
+    pub fn delete_learning_object(&mut self, actor: UserKey, lo: LoKey) -> Result<(), Error> {
+        edit::courses::delete_learning_object(&mut self.store, actor, lo)
+    }
+
+    /// Changes a learning object's title and description (`None` keeps
+    /// one as it is).
+    pub fn edit_learning_object(
+        &mut self,
+        actor: UserKey,
+        via: CourseKey,
+        lo: LoKey,
+        title: Option<&str>,
+        description: Option<&str>,
+    ) -> Result<Reach, Error> {
+        edit::content::edit_learning_object(&mut self.store, actor, via, lo, title, description)
+    }
+
+    /// Adds a page at the end of a learning object. Every course that
+    /// includes the LO sees it (SHR-3).
+    pub fn add_page(&mut self, actor: UserKey, via: CourseKey, lo: LoKey, draft: PageDraft) -> Result<NewPage, Error> {
+        edit::content::add_page(&mut self.store, actor, via, lo, draft)
+    }
+
+    /// Changes a page's title or body. Every course that includes its LO
+    /// sees the change (SHR-2).
+    pub fn edit_page(&mut self, actor: UserKey, via: CourseKey, page: PageKey, edit: PageEdit) -> Result<Reach, Error> {
+        edit::content::edit_page(&mut self.store, actor, via, page, edit)
+    }
+
+    /// Deletes a page. Every course that includes its LO loses it (SHR-3).
+    pub fn delete_page(&mut self, actor: UserKey, via: CourseKey, page: PageKey) -> Result<Reach, Error> {
+        edit::content::delete_page(&mut self.store, actor, via, page)
+    }
+
+    /// Moves a page to position `to` in its learning object. Every course
+    /// that includes the LO sees the new order (SHR-3).
+    pub fn move_page(&mut self, actor: UserKey, via: CourseKey, page: PageKey, to: usize) -> Result<Reach, Error> {
+        edit::content::move_page(&mut self.store, actor, via, page, to)
+    }
+
+    /// Applies a style of the course `via` to a page, or clears it (`None`).
+    pub fn set_page_style(
+        &mut self,
+        actor: UserKey,
+        via: CourseKey,
+        page: PageKey,
+        style: Option<StyleKey>,
+    ) -> Result<Reach, Error> {
+        edit::content::set_page_style(&mut self.store, actor, via, page, style)
+    }
+
+    /// Makes a page reference a library item, after the ones it has.
+    pub fn attach_item(
+        &mut self,
+        actor: UserKey,
+        via: CourseKey,
+        page: PageKey,
+        item: impl Into<LibraryItem>,
+    ) -> Result<Reach, Error> {
+        edit::content::change_items(&mut self.store, actor, via, page, ItemChange::Attach(item.into()))
+    }
+
+    /// Makes a page reference `new` where it referenced `old`, in the same
+    /// place ("replace this image with that one"). Every course that
+    /// includes the page's LO sees the new item (SHR-7).
+    pub fn replace_item(
+        &mut self,
+        actor: UserKey,
+        via: CourseKey,
+        page: PageKey,
+        old: impl Into<LibraryItem>,
+        new: impl Into<LibraryItem>,
+    ) -> Result<Reach, Error> {
+        edit::content::change_items(&mut self.store, actor, via, page, ItemChange::Replace(old.into(), new.into()))
+    }
+
+    /// Makes a page stop referencing a library item. The item itself stays
+    /// in the library.
+    pub fn detach_item(
+        &mut self,
+        actor: UserKey,
+        via: CourseKey,
+        page: PageKey,
+        item: impl Into<LibraryItem>,
+    ) -> Result<Reach, Error> {
+        edit::content::change_items(&mut self.store, actor, via, page, ItemChange::Detach(item.into()))
+    }
+
+    /// Adds a tool item to a course; returns its id.
+    ///
+    /// Fails with [`Error::Invalid`] when the link does not fit the
+    /// category, or posts, groups or grades are given to a category that has
+    /// none; with [`Error::NotIn`] when the link names an item of another
+    /// category or course, or a learning object the course does not include;
+    /// with [`Error::NotFound`] for a missing term or user.
+    pub fn add_tool(&mut self, actor: UserKey, course: CourseKey, draft: ToolDraft) -> Result<ToolId, Error> {
+        edit::tools::add_tool(&mut self.store, actor, course, draft)
+    }
+
+    /// Removes a tool item from a course. Items of the course that linked
+    /// to it lose that link.
+    pub fn remove_tool(&mut self, actor: UserKey, course: CourseKey, tool: ToolId) -> Result<(), Error> {
+        edit::tools::remove_tool(&mut self.store, actor, course, tool)
+    }
+
+    /// Adds a media asset (an image, a video, a sound) to the library.
+    /// Needs an Administrator or an Author.
+    pub fn add_media(&mut self, actor: UserKey, name: &str, file: &str) -> Result<MediaKey, Error> {
+        match edit::library::add_item(&mut self.store, actor, Kind::Media, name, file)? {
+            LibraryItem::Media(key) => Ok(key),
+            other => Err(Error::not_found(other)),
+        }
+    }
+
+    /// Adds a resource (a document, a link) to the library.
+    /// Needs an Administrator or an Author.
+    pub fn add_resource(&mut self, actor: UserKey, name: &str, location: &str) -> Result<ResourceKey, Error> {
+        match edit::library::add_item(&mut self.store, actor, Kind::Resource, name, location)? {
+            LibraryItem::Resource(key) => Ok(key),
+            other => Err(Error::not_found(other)),
+        }
+    }
+
+    /// Adds a glossary term to the library.
+    /// Needs an Administrator or an Author.
+    pub fn add_glossary_term(&mut self, actor: UserKey, term: &str, definition: &str) -> Result<TermKey, Error> {
+        match edit::library::add_item(&mut self.store, actor, Kind::Term, term, definition)? {
+            LibraryItem::Term(key) => Ok(key),
+            other => Err(Error::not_found(other)),
+        }
+    }
+
+    /// Renames a library item. Every page that references it sees the new
+    /// name (GLB-2). Returns the courses that see it (REU-2).
+    pub fn rename_library_item(
+        &mut self,
+        actor: UserKey,
+        item: impl Into<LibraryItem>,
+        name: &str,
+    ) -> Result<Reach, Error> {
+        edit::library::update_item(&mut self.store, actor, item.into(), Some(name), None)
+    }
+
+    /// Replaces a library item's content: the file of a media asset, the
+    /// location of a resource, the definition of a term. Every page that
+    /// references it, in every course, sees the new content (GLB-2).
+    /// Returns the courses that see it (REU-2).
+    pub fn update_library_item(
+        &mut self,
+        actor: UserKey,
+        item: impl Into<LibraryItem>,
+        content: &str,
+    ) -> Result<Reach, Error> {
+        edit::library::update_item(&mut self.store, actor, item.into(), None, Some(content))
+    }
+
+    /// Deletes a library item. Refused while anything references it: a page,
+    /// a course's banner image, a course's glossary list. The error names
+    /// every such page and course, and nothing changes (GLB-3).
+    /// O(pages + courses).
+    pub fn delete_library_item(&mut self, actor: UserKey, item: impl Into<LibraryItem>) -> Result<(), Error> {
+        edit::library::delete_item(&mut self.store, actor, item.into())
+    }
+
+    /// Copies a course in the given mode, at once. Needs a user who may
+    /// create courses and read `source` (ACC-2). Returns the new course.
+    ///
+    /// Fails, creating nothing, with [`Error::Conflict`] when the requested
+    /// `course_id` or `external_id` is taken (OPT-3), or [`Error::Invalid`]
+    /// when an option breaks its limits.
+    ///
+    /// ```
+    /// use coursecopy::{CopyMode, CopyOptions, NewCourse, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let copy = ws.copy_course(admin, course, CopyMode::Share, &CopyOptions::new().title("Biology, spring"))?;
+    /// assert_eq!(ws.course(copy)?.course_id(), "BIO-101-copy");
+    /// assert_eq!(ws.course(copy)?.title(), "Biology, spring");
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn copy_course(
+        &mut self,
+        actor: UserKey,
+        source: CourseKey,
+        mode: CopyMode,
+        options: &CopyOptions,
+    ) -> Result<CourseKey, Error> {
+        copy::copy_course(&mut self.store, actor, source, mode, options)
+    }
+
+    /// Shares a course: the copy includes the *same* learning objects, so
+    /// page edits, page deletions and page additions show in both courses
+    /// (SHR-1..7). Same as [`copy_course`](Self::copy_course) with
+    /// [`CopyMode::Share`].
+    pub fn share_course(
+        &mut self,
+        actor: UserKey,
+        source: CourseKey,
+        options: &CopyOptions,
+    ) -> Result<CourseKey, Error> {
+        self.copy_course(actor, source, CopyMode::Share, options)
+    }
+
+    /// Duplicates a course: the copy gets new, independent learning objects
+    /// and pages; duplicated pages lose their style (DUP-1..6). Same as
+    /// [`copy_course`](Self::copy_course) with [`CopyMode::Duplicate`].
+    pub fn duplicate_course(
+        &mut self,
+        actor: UserKey,
+        source: CourseKey,
+        options: &CopyOptions,
+    ) -> Result<CourseKey, Error> {
+        self.copy_course(actor, source, CopyMode::Duplicate, options)
+    }
+
+    /// Detaches a shared learning object from one course (REU-4): the course
+    /// gets a Duplicate of it in the same place, with the Duplicate rules
+    /// (new pages, no styles, provenance), and its tools that linked to the
+    /// LO link to the duplicate; every other course keeps the original.
+    /// Returns the duplicate.
+    ///
+    /// Needs edit rights on the course; the LO's own parent lock does not
+    /// matter, as the LO itself does not change.
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, NewCourse, PageDraft, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, course, "Cells", "")?;
+    /// ws.add_page(admin, course, lo, PageDraft::new("Membranes", "Lipids."))?;
+    /// let regional = ws.share_course(admin, course, &CopyOptions::new())?;
+    ///
+    /// let own = ws.detach_learning_object(admin, regional, lo)?;
+    /// assert_eq!(ws.course(regional)?.learning_objects().next(), Some(own));
+    /// assert_eq!(ws.learning_object(own)?.origin(), Some(lo));
+    /// assert_eq!(ws.learning_object(lo)?.used_in().len(), 1);
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn detach_learning_object(&mut self, actor: UserKey, course: CourseKey, lo: LoKey) -> Result<LoKey, Error> {
+        reuse::detach_learning_object(&mut self.store, actor, course, lo)
+    }
+
+    /// The course a [`CourseRef`] names, or [`Error::NotFound`] /
+    /// [`Error::Invalid`] naming what was asked for.
+    pub fn resolve_course(&self, course: &CourseRef) -> Result<CourseKey, Error> {
+        copy::resolve_course(&self.store, course)
+    }
+
+    /// Accepts an LMS copy request for `source` (LMS-1): checks it at once
+    /// and queues a task to carry it out. Returns the task.
+    ///
+    /// Refused, with nothing created, when the actor may not read the
+    /// source, may not create courses (new target) or edit the target
+    /// (existing target), when the new `course_id` or `external_id` is
+    /// taken (LMS-2, [`Error::Conflict`]) or too long (LMS-12), or when the
+    /// existing target is already being copied into ([`Error::Busy`]).
+    ///
+    /// A new target course exists from the start, with the source's record
+    /// and no content; it can be read, not edited, until the task ends.
+    ///
+    /// ```
+    /// use coursecopy::{CopyRequest, CopyTarget, CourseRef, NewCourse, TaskState, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "BIO-102".into() });
+    /// let source: CourseRef = "courseId:BIO-101".parse()?;
+    /// let task = ws.request_copy(admin, source, &request)?;
+    /// assert!(matches!(ws.task_status(task)?.state, TaskState::Queued { position: 1 }));
+    /// ws.run_all_tasks();
+    /// assert!(matches!(ws.task_status(task)?.state, TaskState::Complete { .. }));
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn request_copy(
+        &mut self,
+        actor: UserKey,
+        source: impl Into<CourseRef>,
+        request: &CopyRequest,
+    ) -> Result<TaskKey, Error> {
+        tasks::request_copy(&mut self.store, actor, &source.into(), request)
+    }
+
+    /// The status of a task, as an integration polls it.
+    pub fn task_status(&self, task: TaskKey) -> Result<TaskStatus, Error> {
+        tasks::task_status(&self.store, task)
+    }
+
+    /// Every task, finished or not, in handle order.
+    pub fn tasks(&self) -> impl Iterator<Item = TaskKey> + '_ {
+        self.store.tasks()
+    }
+
+    /// How many tasks may run at a time.
+    pub fn task_limit(&self) -> usize {
+        self.store.task_limit()
+    }
+
+    /// Sets how many tasks may run at a time (at least 1). Administrators
+    /// only. Tasks already running go on; the limit applies to the next to
+    /// start.
+    pub fn set_task_limit(&mut self, actor: UserKey, limit: usize) -> Result<(), Error> {
+        tasks::set_task_limit(&mut self.store, actor, limit)
+    }
+
+    /// Does at most `budget` units of work (one unit: the settings, the
+    /// memberships, one learning object, one page or one tool item), shared
+    /// among the running tasks, starting queued tasks as places free up.
+    /// Returns the units done: fewer than `budget` only when no task is left
+    /// to run.
+    ///
+    /// Tasks that start in this call record `now` as their start time: the
+    /// clock is an input, so a run can be replayed exactly. See
+    /// [`run_tasks`](Self::run_tasks) for the form that reads the system
+    /// clock.
+    ///
+    /// Before each step a task checks that the user who requested it may
+    /// still do it; if not, it ends [`Incomplete`](crate::TaskState::Incomplete) and
+    /// undoes its work.
+    ///
+    /// ```
+    /// use coursecopy::{CopyRequest, CopyTarget, NewCourse, Timestamp, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "BIO-102".into() });
+    /// let task = ws.request_copy(admin, course, &request)?;
+    ///
+    /// let now: Timestamp = "2027-01-31T09:30:00.000Z".parse()?;
+    /// ws.run_tasks_at(1, now);
+    /// assert_eq!(ws.task_status(task)?.started, Some(now));
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn run_tasks_at(&mut self, budget: u64, now: Timestamp) -> u64 {
+        tasks::run_tasks(&mut self.store, budget, now)
+    }
+
+    /// [`run_tasks_at`](Self::run_tasks_at) with the system clock, read
+    /// once: the convenience for hosts that do not replay runs.
+    pub fn run_tasks(&mut self, budget: u64) -> u64 {
+        self.run_tasks_at(budget, Timestamp::now())
+    }
+
+    /// Runs every queued and running task to its end, with `now` as the
+    /// start time of the tasks that start. Returns the units done.
+    pub fn run_all_tasks_at(&mut self, now: Timestamp) -> u64 {
+        self.run_tasks_at(u64::MAX, now)
+    }
+
+    /// [`run_all_tasks_at`](Self::run_all_tasks_at) with the system clock,
+    /// read once (through [`run_tasks`](Self::run_tasks)).
+    pub fn run_all_tasks(&mut self) -> u64 {
+        self.run_tasks(u64::MAX)
+    }
+
+    /// Cancels a queued or running task: its work is undone, a new target
+    /// course removed, an existing one left exactly as before (LMS-4). The
+    /// user who requested it, or an Administrator, may cancel it.
+    pub fn cancel_task(&mut self, actor: UserKey, task: TaskKey) -> Result<(), Error> {
+        tasks::cancel_task(&mut self.store, actor, task)
+    }
+
+    /// The pages that reference a library item, in handle order (REU-1).
+    pub fn pages_using(&self, item: impl Into<LibraryItem>) -> Vec<PageKey> {
+        self.store.pages_using(item.into())
+    }
+
+    /// Everything that references a library item: pages, then courses whose
+    /// banner image it is or whose glossary lists it (REU-1).
+    pub fn users_of(&self, item: impl Into<LibraryItem>) -> Vec<Entity> {
+        edit::library::users_of(&self.store, item.into())
+    }
+
+    /// The courses a change would reach, before it is made (REU-2): the same
+    /// courses the change reports when it is made.
+    ///
+    /// ```
+    /// use coursecopy::{Change, CopyOptions, NewCourse, PageDraft, PageEdit, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, course, "Cells", "")?;
+    /// let page = ws.add_page(admin, course, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+    /// ws.share_course(admin, course, &CopyOptions::new())?;
+    ///
+    /// let preview = ws.impact(Change::EditPage(page))?;
+    /// assert_eq!(preview.len(), 2);
+    /// let reach = ws.edit_page(admin, course, page, PageEdit::new().body("Bilayers."))?;
+    /// assert_eq!(reach, preview);
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn impact(&self, change: Change) -> Result<Reach, Error> {
+        reuse::impact(&self.store, change)
+    }
+
+    /// How two courses relate (REU-5): the LOs they share, the pairs related
+    /// by duplication (across generations, by provenance), and the LOs
+    /// unique to each.
+    pub fn compare_courses(&self, first: CourseKey, second: CourseKey) -> Result<Comparison, Error> {
+        reuse::compare_courses(&self.store, first, second)
+    }
+
+    /// The sharing graph in Graphviz DOT (REU-6): courses, the LOs they
+    /// include (shared ones filled, with their use count), and, with
+    /// `library`, the library items the LOs' pages use.
+    pub fn sharing_graph(&self, library: bool) -> String {
+        reuse::sharing_graph(&self.store, library)
+    }
+
+    /// Checks every invariant of the workspace (INT-1):
+    ///
+    /// - every stored handle names a live entity (provenance links, which
+    ///   are history, excepted);
+    /// - every page belongs to exactly one learning object, the one it
+    ///   names, and appears once in its list;
+    /// - a course's LO list has no repeats, and each LO's "used in" set is
+    ///   exactly the courses whose list holds it;
+    /// - each style belongs to exactly the course that lists it;
+    /// - `course_id`s and `external_id`s are unique and within their limits,
+    ///   and the lookup indexes match the courses;
+    /// - a course's banner image is a live media asset; its tool items have
+    ///   unique ids, and their links point at a live entity of the right
+    ///   kind (another item of the same course, a learning object, a
+    ///   glossary term), their posts, groups and grades at live users;
+    /// - every task that has not ended is queued or running, once, and its
+    ///   target course is live and marked busy by it; nothing else is
+    ///   marked busy.
+    ///
+    /// Finished tasks' reports and the snapshots of pending tasks are history
+    /// too: they may name deleted entities.
+    ///
+    /// O(size of the workspace). Returns the first violation found.
+    pub fn check_integrity(&self) -> Result<(), Error> {
+        self.store.check_integrity()
     }
 }
 

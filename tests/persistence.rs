@@ -66,9 +66,9 @@ fn int4_round_trip_is_equal_and_tasks_carry_on() {
 fn int4_format_version_is_checked() {
     let (w, _, _) = busy_world();
     let saved = save(&w.ws);
-    assert_eq!(saved["format"], persistence::FORMAT);
+    assert_eq!(saved["format"], SAVE_FORMAT);
     let mut newer = saved.clone();
-    newer["format"] = json!(persistence::FORMAT + 1);
+    newer["format"] = json!(SAVE_FORMAT + 1);
     assert!(load(&newer).unwrap_err().contains("newer coursecopy"));
     let mut unknown = saved.clone();
     unknown["format"] = json!(0);

@@ -15,11 +15,13 @@
 //! library items, learning objects, terms, users. The snapshot is history and
 //! may name entities deleted since (or, in a tampered file, never there).
 
+use super::duplicate::new_duplicate_lo;
 use super::plan::{CopyPlan, PlannedTarget};
 use super::{CopyMode, Discussions};
 use crate::data::{Category, CourseSettings, PageContent, PageList, ToolItem, ToolLink};
 use crate::data::{CopyIssue, CopyJob, ReadIndex, Step};
-use crate::{CourseStyle, LibraryItem, LoKey, UserKey, Workspace};
+use crate::handles::{LibraryItem, LoKey, UserKey};
+use crate::store::Store;
 use imbl::{OrdMap, OrdSet, Vector};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -27,10 +29,10 @@ use std::sync::Arc;
 impl CopyJob {
     /// Starts a planned copy: creates the target record of a new course, or
     /// remembers an existing target as it is, for a rollback.
-    pub(crate) fn start(ws: &mut Workspace, plan: CopyPlan) -> CopyJob {
+    pub(crate) fn start(ws: &mut Store, plan: CopyPlan) -> CopyJob {
         let (target, new_target, target_before) = match plan.target {
             PlannedTarget::New(record) => (ws.insert_course(*record), true, None),
-            PlannedTarget::Existing(key) => (key, false, ws.courses.get(key).cloned()),
+            PlannedTarget::Existing(key) => (key, false, ws.course(key).ok().cloned()),
         };
         let tools: Vec<ToolItem> = Category::ALL
             .iter()
@@ -47,8 +49,7 @@ impl CopyJob {
         };
         if plan.mode == CopyMode::Duplicate && plan.selection.content_areas {
             let pages = (content - plan.snapshot.los.len() as u64) as usize;
-            ws.pages.reserve(pages);
-            ws.los.reserve(plan.snapshot.los.len());
+            ws.reserve(plan.snapshot.los.len(), pages);
         }
         CopyJob {
             requester: plan.requester,
@@ -74,7 +75,7 @@ impl CopyJob {
     }
 
     /// Does at most `budget` units; returns how many it did.
-    pub(crate) fn run(&mut self, ws: &mut Workspace, budget: u64) -> u64 {
+    pub(crate) fn run(&mut self, ws: &mut Store, budget: u64) -> u64 {
         let mut used = 0;
         while used < budget && !self.is_done() {
             used += self.units(ws, budget - used);
@@ -84,7 +85,7 @@ impl CopyJob {
 
     /// Does the next units, at most `budget` of them (at least one): one
     /// unit, or a run of pages of one LO. Returns how many it did.
-    fn units(&mut self, ws: &mut Workspace, budget: u64) -> u64 {
+    fn units(&mut self, ws: &mut Store, budget: u64) -> u64 {
         let mut did = 1;
         self.step = match self.step {
             Step::Settings => {
@@ -124,9 +125,9 @@ impl CopyJob {
         }
     }
 
-    fn copy_settings(&mut self, ws: &mut Workspace) {
+    fn copy_settings(&mut self, ws: &mut Store) {
         let (src, sel) = (&self.snapshot.course.settings, self.selection.settings);
-        let Some(course) = ws.courses.get_mut(self.target) else {
+        let Ok(course) = ws.course(self.target) else {
             return;
         };
         let mut s = if self.new_target { CourseSettings::default() } else { course.settings.clone() };
@@ -152,86 +153,57 @@ impl CopyJob {
             s.navigation = src.navigation.clone();
         }
         if sel.banner_image {
-            s.banner_image = src.banner_image.filter(|m| ws.media.contains(*m));
-            if let Some(media) = src.banner_image.filter(|m| !ws.media.contains(*m)) {
+            s.banner_image = src.banner_image.filter(|m| ws.has_media(*m));
+            if let Some(media) = src.banner_image.filter(|m| !ws.has_media(*m)) {
                 self.issues.push(CopyIssue::DroppedBannerImage { media });
             }
         }
-        course.settings = s;
+        ws.update_course(self.target, |c| *c.settings = s);
         if self.new_target {
             for style in &self.snapshot.styles {
-                let key = ws.styles.insert(CourseStyle { course: self.target, ..style.clone() });
-                course.styles.push_back(key);
+                ws.insert_style(self.target, style.name.clone(), style.css.clone());
             }
         }
     }
 
-    fn copy_memberships(&mut self, ws: &mut Workspace) {
-        let Some(course) = ws.courses.get_mut(self.target) else {
-            return;
-        };
+    fn copy_memberships(&mut self, ws: &mut Store) {
         let source: OrdSet<UserKey> =
-            self.snapshot.course.assigned.iter().copied().filter(|u| ws.users.contains(*u)).collect();
-        match (self.new_target, self.keep_authors) {
-            (true, true) => course.assigned = source,
-            (true, false) => course.assigned = OrdSet::unit(self.requester),
-            (false, true) => course.assigned = course.assigned.clone().union(source),
+            self.snapshot.course.assigned.iter().copied().filter(|u| ws.has_user(*u)).collect();
+        let (new_target, keep_authors, requester) = (self.new_target, self.keep_authors, self.requester);
+        ws.update_course(self.target, |c| match (new_target, keep_authors) {
+            (true, true) => *c.assigned = source,
+            (true, false) => *c.assigned = OrdSet::unit(requester),
+            (false, true) => *c.assigned = c.assigned.clone().union(source),
             (false, false) => {}
-        }
+        });
     }
 
-    fn copy_lo(&mut self, ws: &mut Workspace, i: usize) -> Step {
+    fn copy_lo(&mut self, ws: &mut Store, i: usize) -> Step {
         if self.mode == CopyMode::Share {
             self.share_los(ws);
             return self.content_from(i + 1);
         }
         let Some((src_key, src)) = self.snapshot.los.get(i) else { return Step::Done };
         let src_key = *src_key;
-        let copy = ws.new_duplicate_lo(src_key, src, self.target);
-        if let Some(c) = ws.courses.get_mut(self.target) {
-            c.los.push_back(copy);
-        }
+        let copy = new_duplicate_lo(ws, src_key, src, self.target);
         self.current_lo = Some(copy);
         self.current_pages = src.pages.clone();
         if src.pages.is_empty() { self.content_from(i + 1) } else { Step::Page(i, 0) }
     }
 
-    /// Shares the source's LOs with the target, in one unit: each LO
-    /// records the target as a course that includes it, and the target's
-    /// list gains the LOs it does not hold yet. A new target whose LOs are
-    /// all still there takes the source's list as it is, in O(1): the two
-    /// lists share their structure until one of them changes.
-    fn share_los(&mut self, ws: &mut Workspace) {
-        let list = &self.snapshot.course.los;
-        let mut added = Vec::new();
-        let mut missing = false;
-        for &lo in list.leaves().flatten() {
-            match ws.los.get_mut(lo) {
-                Some(record) => {
-                    if record.used_in.insert(self.target) && !self.new_target {
-                        added.push(lo);
-                    }
-                }
-                None => {
-                    missing = true;
-                    self.issues.push(CopyIssue::MissingContent { learning_object: lo });
-                }
-            }
+    /// Shares the source's LOs with the target, in one unit: the target's
+    /// list gains the LOs it does not hold yet ([`Store::share_los`]).
+    fn share_los(&mut self, ws: &mut Store) {
+        for learning_object in ws.share_los(self.target, &self.snapshot.course.los) {
+            self.issues.push(CopyIssue::MissingContent { learning_object });
         }
-        let los = match (self.new_target, missing) {
-            (true, false) => list.clone(),
-            (true, true) => list.iter().copied().filter(|lo| ws.los.contains(*lo)).collect(),
-            (false, _) => added.into_iter().collect(),
-        };
-        let Some(course) = ws.courses.get_mut(self.target) else { return };
-        course.los.append(los);
     }
 
     /// Duplicates pages `j..j + n` of the current LO, as they were at the
     /// request: new pages with the same title, body and library items
     /// (shared in memory, not copied), no style (DUP-3), and their origin
     /// (DUP-5).
-    fn copy_pages(&mut self, ws: &mut Workspace, j: usize, n: usize) {
+    fn copy_pages(&mut self, ws: &mut Store, j: usize, n: usize) {
         let Some(lo) = self.current_lo else { return };
         let end = j.saturating_add(n).min(self.current_pages.len());
         let mut sources = std::mem::take(&mut self.batch);
@@ -243,7 +215,7 @@ impl CopyJob {
             // A live page's items are live (INT-1); a page saved in the
             // overlay may name items deleted since.
             let saved = if self.overlay.is_empty() { None } else { self.overlay.get(&src_key) };
-            let Some(src) = saved.or_else(|| ws.pages.get(src_key)) else { continue };
+            let Some(src) = saved.or_else(|| ws.page(src_key).ok()) else { continue };
             let live = |item: &LibraryItem| ws.library_entry(*item).is_ok();
             let items = &src.content.items;
             let content = if saved.is_none() || items.iter().all(live) {
@@ -258,7 +230,7 @@ impl CopyJob {
         let more = self.current_pages.len().saturating_sub(end);
         let first = ws.push_duplicate_pages(lo, &mut sources, more);
         self.batch = sources;
-        let Some(pages) = ws.los.get(lo).map(|record| &record.pages) else { return };
+        let Ok(pages) = ws.learning_object(lo).map(|record| &record.pages) else { return };
         for (at, source_page, item) in dropped {
             if let Some(page) = pages.get(first + at) {
                 self.issues.push(CopyIssue::DroppedLibraryItem { source_page, page, item });
@@ -269,24 +241,20 @@ impl CopyJob {
     /// Copies tool item `k` with a new id: links remapped to the copies of
     /// what they point at, or dropped and reported (LMS-9); never grades,
     /// group members or forum replies.
-    fn copy_tool(&mut self, ws: &mut Workspace, k: usize) {
+    fn copy_tool(&mut self, ws: &mut Store, k: usize) {
         let Some(src) = self.tools.get(k) else { return };
         let link = src.link.and_then(|link| match link {
             ToolLink::Tool(t) => self.tool_map.get(&t).map(|n| ToolLink::Tool(*n)),
             ToolLink::Content(lo) => self.copy_of_lo(ws, lo).map(ToolLink::Content),
-            ToolLink::Term(t) => ws.terms.contains(t).then_some(link),
+            ToolLink::Term(t) => ws.has_term(t).then_some(link),
         });
         let posts = match self.selection.discussions {
             Discussions::ForumsAndStarterPosts => {
-                src.posts.iter().filter(|p| !p.reply && ws.users.contains(p.author)).cloned().collect()
+                src.posts.iter().filter(|p| !p.reply && ws.has_user(p.author)).cloned().collect()
             }
             Discussions::ForumsOnly | Discussions::None => Vector::new(),
         };
-        let Some(course) = ws.courses.get_mut(self.target) else {
-            return;
-        };
-        let id = course.tools.allocate();
-        course.tools.items.push_back(ToolItem {
+        let item = |id| ToolItem {
             id,
             category: src.category,
             title: src.title.clone(),
@@ -295,7 +263,14 @@ impl CopyJob {
             posts,
             groups: src.groups.keys().map(|name| (name.clone(), OrdSet::new())).collect::<OrdMap<_, _>>(),
             grades: OrdMap::new(),
-        });
+        };
+        let Some(id) = ws.update_course(self.target, |c| {
+            let id = c.tools.allocate();
+            c.tools.items.push_back(item(id));
+            id
+        }) else {
+            return;
+        };
         self.tool_map.insert(src.id, id);
         if let (Some(old), None) = (src.link, link) {
             self.issues.push(CopyIssue::DroppedLink {
@@ -310,13 +285,13 @@ impl CopyJob {
     /// What a content link to `lo` becomes in the copy: the same LO if the
     /// target includes it (Share), the LO duplicated from it (Duplicate), or
     /// nothing when the content was not copied.
-    fn copy_of_lo(&self, ws: &Workspace, lo: LoKey) -> Option<LoKey> {
+    fn copy_of_lo(&self, ws: &Store, lo: LoKey) -> Option<LoKey> {
         if !self.selection.content_areas {
             return None;
         }
-        let target = ws.courses.get(self.target)?;
+        let target = ws.course(self.target).ok()?;
         match self.mode {
-            CopyMode::Share => ws.los.get(lo).filter(|l| l.used_in.contains(&self.target)).map(|_| lo),
+            CopyMode::Share => ws.learning_object(lo).ok().filter(|l| l.used_in.contains(&self.target)).map(|_| lo),
             CopyMode::Duplicate => {
                 let i = self.snapshot.los.iter().position(|(k, _)| *k == lo)?;
                 target.los.get(self.base() + i).copied()
@@ -333,42 +308,33 @@ impl CopyJob {
     /// so a Share of it or a re-use may include a learning object the job
     /// duplicated. Such an LO leaves the target only; a duplicated LO that
     /// no other course includes or links to is deleted with its pages.
-    pub(crate) fn rollback(self, ws: &mut Workspace) {
-        let added: Vec<LoKey> =
-            ws.courses.get(self.target).map(|c| c.los.iter().skip(self.base()).copied().collect()).unwrap_or_default();
-        // Learning objects that tools of other courses link to: one pass over
-        // the tools, not one a learning object.
-        let linked: HashSet<LoKey> = match self.mode {
-            CopyMode::Share => HashSet::new(),
-            CopyMode::Duplicate => ws
-                .courses
-                .iter()
+    pub(crate) fn rollback(self, ws: &mut Store) {
+        let added = ws.truncate_los(self.target, self.base());
+        if self.mode == CopyMode::Duplicate {
+            // Learning objects that tools of other courses link to: one pass
+            // over the tools, not one a learning object.
+            let linked: HashSet<LoKey> = ws
+                .courses()
                 .filter(|(k, _)| *k != self.target)
                 .flat_map(|(_, c)| c.tools.iter())
                 .filter_map(|i| match i.link {
                     Some(ToolLink::Content(lo)) => Some(lo),
                     _ => None,
                 })
-                .collect(),
-        };
-        for lo in added {
-            let Some(record) = ws.los.get_mut(lo) else { continue };
-            record.used_in.remove(&self.target);
-            if self.mode == CopyMode::Share {
-                continue;
-            }
-            if !record.used_in.is_empty() || linked.contains(&lo) {
-                if self.new_target {
-                    record.parent = None;
+                .collect();
+            for lo in added {
+                let unused = ws.learning_object(lo).is_ok_and(|l| l.used_in.is_empty());
+                if unused && !linked.contains(&lo) {
+                    ws.remove_lo(lo);
                 }
-            } else {
-                ws.drop_learning_object(lo);
             }
         }
         if self.new_target {
-            ws.remove_course_record(self.target);
-        } else if let (Some(before), Some(course)) = (self.target_before, ws.courses.get_mut(self.target)) {
-            *course = before;
+            // Removing the course takes its parenthood from the LOs other
+            // courses kept.
+            ws.remove_course(self.target);
+        } else if let Some(before) = &self.target_before {
+            ws.update_course(self.target, |mut c| c.restore(before));
         }
     }
 }

@@ -1,10 +1,14 @@
 //! Checking a copy and building its plan. Reads the workspace, never
 //! changes it. Every check of a copy happens here.
 
+use super::request::resolve_course;
 use super::{CopyOptions, CopyRequest, CopyTarget, CourseRef};
-use crate::data::limits;
-use crate::data::{CopyMode, CopySelection, LoSnapshot, Snapshot};
-use crate::{Action, Course, CourseKey, Error, UserKey, Workspace};
+use crate::access::require;
+use crate::data::{CopyMode, CopySelection, Course, LoSnapshot, Snapshot, limits};
+use crate::edit::{free_course_id, free_external_id};
+use crate::error::{Action, Error};
+use crate::handles::{CourseKey, UserKey};
+use crate::store::Store;
 use imbl::{OrdSet, Vector};
 use std::sync::Arc;
 
@@ -28,117 +32,117 @@ pub(crate) struct CopyPlan {
     pub(crate) target: PlannedTarget,
 }
 
-impl Workspace {
-    /// Plans a copy into a new course with [`CopyOptions`] (OPT-1..4).
-    pub(crate) fn plan_copy(
-        &self,
-        actor: UserKey,
-        source: CourseKey,
-        mode: CopyMode,
-        options: &CopyOptions,
-    ) -> Result<CopyPlan, Error> {
-        let src = self.course(source)?;
-        self.require(actor, Action::ReadCourse(source))?;
-        self.require(actor, Action::CreateCourse)?;
-        let mut fields = options.fields.clone();
-        let course_id = match &options.course_id {
-            Some(id) => self.free_course_id(id)?,
-            None => self.derive_course_id(&src.course_id, fields.external_id.is_none()),
-        };
-        fields.external_id.get_or_insert_with(|| course_id.to_string());
-        let checked = fields.check(self, None)?;
-        let mut record = new_record(src, source, actor, course_id);
-        checked.apply(&mut record);
-        Ok(CopyPlan {
-            requester: actor,
-            mode,
-            selection: CopySelection::everything(),
-            keep_authors: options.keep_authors,
-            snapshot: self.snapshot(src, mode),
-            target: PlannedTarget::New(Box::new(record)),
-        })
-    }
+/// Plans a copy into a new course with [`CopyOptions`] (OPT-1..4).
+pub(crate) fn plan_copy(
+    store: &Store,
+    actor: UserKey,
+    source: CourseKey,
+    mode: CopyMode,
+    options: &CopyOptions,
+) -> Result<CopyPlan, Error> {
+    let src = store.course(source)?;
+    require(store, actor, Action::ReadCourse(source))?;
+    require(store, actor, Action::CreateCourse)?;
+    let mut fields = options.fields.clone();
+    let course_id = match &options.course_id {
+        Some(id) => free_course_id(store, id)?,
+        None => derive_course_id(store, &src.course_id, fields.external_id.is_none()),
+    };
+    fields.external_id.get_or_insert_with(|| course_id.to_string());
+    let checked = fields.check(store, None)?;
+    let mut record = new_record(src, source, actor, course_id);
+    checked.apply_to_record(&mut record);
+    Ok(CopyPlan {
+        requester: actor,
+        mode,
+        selection: CopySelection::everything(),
+        keep_authors: options.keep_authors,
+        snapshot: snapshot(store, src, mode),
+        target: PlannedTarget::New(Box::new(record)),
+    })
+}
 
-    /// Plans an LMS copy request (LMS-1..3, LMS-12).
-    pub(crate) fn plan_request(
-        &self,
-        actor: UserKey,
-        source: &CourseRef,
-        request: &CopyRequest,
-    ) -> Result<CopyPlan, Error> {
-        enum Resolved<'a> {
-            New(&'a str),
-            Existing(CourseKey),
+/// Plans an LMS copy request (LMS-1..3, LMS-12).
+pub(crate) fn plan_request(
+    store: &Store,
+    actor: UserKey,
+    source: &CourseRef,
+    request: &CopyRequest,
+) -> Result<CopyPlan, Error> {
+    enum Resolved<'a> {
+        New(&'a str),
+        Existing(CourseKey),
+    }
+    let source = resolve_course(store, source)?;
+    let resolved = match &request.target {
+        CopyTarget::NewCourse { course_id } => Resolved::New(course_id),
+        CopyTarget::Existing(target) => Resolved::Existing(resolve_course(store, target)?),
+    };
+    require(store, actor, Action::ReadCourse(source))?;
+    let src = store.course(source)?;
+    let target = match resolved {
+        Resolved::Existing(target) => {
+            require(store, actor, Action::EditCourse(target))?;
+            if target == source {
+                return Err(Error::invalid("target", "a course cannot be copied into itself"));
+            }
+            PlannedTarget::Existing(target)
         }
-        let source = self.resolve_course(source)?;
-        let resolved = match &request.target {
-            CopyTarget::NewCourse { course_id } => Resolved::New(course_id),
-            CopyTarget::Existing(target) => Resolved::Existing(self.resolve_course(target)?),
-        };
-        self.require(actor, Action::ReadCourse(source))?;
-        let src = self.course(source)?;
-        let target = match resolved {
-            Resolved::Existing(target) => {
-                self.require(actor, Action::EditCourse(target))?;
-                if target == source {
-                    return Err(Error::invalid("target", "a course cannot be copied into itself"));
-                }
-                PlannedTarget::Existing(target)
-            }
-            Resolved::New(course_id) => {
-                self.require(actor, Action::CreateCourse)?;
-                let course_id = self.free_course_id(course_id)?;
-                let external_id = self.free_external_id(&course_id, None)?;
-                let mut record = new_record(src, source, actor, course_id);
-                record.external_id = external_id;
-                PlannedTarget::New(Box::new(record))
-            }
-        };
-        Ok(CopyPlan {
-            requester: actor,
-            mode: request.mode,
-            selection: request.selection,
-            keep_authors: true,
-            snapshot: self.snapshot(src, request.mode),
-            target,
+        Resolved::New(course_id) => {
+            require(store, actor, Action::CreateCourse)?;
+            let course_id = free_course_id(store, course_id)?;
+            let external_id = free_external_id(store, &course_id, None)?;
+            let mut record = new_record(src, source, actor, course_id);
+            record.external_id = external_id;
+            PlannedTarget::New(Box::new(record))
+        }
+    };
+    Ok(CopyPlan {
+        requester: actor,
+        mode: request.mode,
+        selection: request.selection,
+        keep_authors: true,
+        snapshot: snapshot(store, src, request.mode),
+        target,
+    })
+}
+
+/// The source as it is now. Share reads no LO record (the course's LO
+/// list, a persistent vector, is all it needs), so only Duplicate takes
+/// the LO records.
+fn snapshot(store: &Store, source: &Course, mode: CopyMode) -> Snapshot {
+    let course = source.clone();
+    let styles = course.styles.iter().filter_map(|s| store.style(*s).ok()).cloned().collect();
+    let los = match mode {
+        CopyMode::Share => Vec::new(),
+        CopyMode::Duplicate => {
+            let mut los = Vec::with_capacity(course.los.len());
+            los.extend(
+                course.los.iter().filter_map(|lo| store.learning_object(*lo).ok().map(|r| (*lo, LoSnapshot::of(r)))),
+            );
+            los
+        }
+    };
+    Snapshot { course, styles, los }
+}
+
+/// The first free id among `<base>-copy`, `<base>-copy-2`, ..., with
+/// `base` cut to fit the limit. With `as_external`, the id must be free
+/// as an `external_id` too.
+fn derive_course_id(store: &Store, base: &str, as_external: bool) -> Arc<str> {
+    (1usize..)
+        .map(|n| {
+            let suffix = if n == 1 { "-copy".to_string() } else { format!("-copy-{n}") };
+            let keep = limits::COURSE_ID.saturating_sub(suffix.chars().count());
+            let stem: String = base.chars().take(keep).collect();
+            stem + &suffix
         })
-    }
-
-    /// The source as it is now. Share reads no LO record (the course's LO
-    /// list, a persistent vector, is all it needs), so only Duplicate takes
-    /// the LO records.
-    fn snapshot(&self, source: &Course, mode: CopyMode) -> Snapshot {
-        let course = source.clone();
-        let styles = course.styles.iter().filter_map(|s| self.styles.get(*s)).cloned().collect();
-        let los = match mode {
-            CopyMode::Share => Vec::new(),
-            CopyMode::Duplicate => {
-                let mut los = Vec::with_capacity(course.los.len());
-                los.extend(course.los.iter().filter_map(|lo| self.los.get(*lo).map(|r| (*lo, LoSnapshot::of(r)))));
-                los
-            }
-        };
-        Snapshot { course, styles, los }
-    }
-
-    /// The first free id among `<base>-copy`, `<base>-copy-2`, ..., with
-    /// `base` cut to fit the limit. With `as_external`, the id must be free
-    /// as an `external_id` too.
-    fn derive_course_id(&self, base: &str, as_external: bool) -> Arc<str> {
-        (1usize..)
-            .map(|n| {
-                let suffix = if n == 1 { "-copy".to_string() } else { format!("-copy-{n}") };
-                let keep = limits::COURSE_ID.saturating_sub(suffix.chars().count());
-                let stem: String = base.chars().take(keep).collect();
-                stem + &suffix
-            })
-            .find(|id| {
-                let taken_as_external = as_external && self.external_ids.contains_key(id.as_str());
-                !self.course_ids.contains_key(id.as_str()) && !taken_as_external
-            })
-            .map(Arc::from)
-            .unwrap_or_else(|| Arc::from(base))
-    }
+        .find(|id| {
+            let taken_as_external = as_external && store.course_by_external_id(id).is_some();
+            store.course_by_id(id).is_none() && !taken_as_external
+        })
+        .map(Arc::from)
+        .unwrap_or_else(|| Arc::from(base))
 }
 
 /// The record of a new course copied from `src`: everything but identity,

@@ -3,7 +3,9 @@
 //! course.
 
 use crate::data::{CopyMode, CopySelection};
-use crate::{CourseKey, Error, Workspace};
+use crate::error::Error;
+use crate::handles::CourseKey;
+use crate::store::Store;
 use std::str::FromStr;
 
 /// How a request names a course.
@@ -59,18 +61,16 @@ impl FromStr for CourseRef {
     }
 }
 
-impl Workspace {
-    /// The course a [`CourseRef`] names, or [`Error::NotFound`] /
-    /// [`Error::Invalid`] naming what was asked for.
-    pub fn resolve_course(&self, course: &CourseRef) -> Result<CourseKey, Error> {
-        let found = match course {
-            CourseRef::Key(k) => return self.course(*k).map(|_| *k),
-            CourseRef::PrimaryId(pk) => self.pks.get(pk).copied(),
-            CourseRef::CourseId(id) => self.find_course(id),
-            CourseRef::ExternalId(id) => self.find_course_by_external_id(id),
-        };
-        found.ok_or_else(|| Error::invalid("course", format!("no course matches {course:?}")))
-    }
+/// The course a [`CourseRef`] names, or [`Error::NotFound`] /
+/// [`Error::Invalid`] naming what was asked for.
+pub(crate) fn resolve_course(store: &Store, course: &CourseRef) -> Result<CourseKey, Error> {
+    let found = match course {
+        CourseRef::Key(k) => return store.course(*k).map(|_| *k),
+        CourseRef::PrimaryId(pk) => store.course_by_pk(*pk),
+        CourseRef::CourseId(id) => store.course_by_id(id),
+        CourseRef::ExternalId(id) => store.course_by_external_id(id),
+    };
+    found.ok_or_else(|| Error::invalid("course", format!("no course matches {course:?}")))
 }
 
 /// Where a copy goes (LMS-1).

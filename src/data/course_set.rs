@@ -97,13 +97,6 @@ impl PartialEq for CourseSet {
 impl Eq for CourseSet {}
 
 impl CourseSet {
-    /// A set of one course.
-    pub(crate) fn unit(course: CourseKey) -> Self {
-        let mut set = CourseSet::default();
-        set.courses.insert(0, course);
-        set
-    }
-
     fn as_slice(&self) -> &[CourseKey] {
         self.courses.as_slice()
     }

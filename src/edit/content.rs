@@ -8,14 +8,15 @@
 //! With Share, that is every course that includes the learning object
 //! (SHR-2, SHR-3, SHR-7).
 
-use super::{Reach, check_position};
-use crate::data::{PageContent, Text};
-use crate::{
-    Action, CourseKey, Entity, Error, LearningObject, LibraryItem, LoKey, Page, PageKey, StyleKey, UserKey, Workspace,
-};
+use super::check_position;
+use super::courses::reach_lo;
+use crate::data::{PageContent, Reach, Text};
+use crate::error::Error;
+use crate::handles::{CourseKey, LibraryItem, LoKey, PageKey, StyleKey, UserKey};
+use crate::store::Store;
 use std::sync::Arc;
 
-/// A page to add with [`Workspace::add_page`].
+/// A page to add with [`Workspace::add_page`](crate::Workspace::add_page).
 ///
 /// ```
 /// use coursecopy::PageDraft;
@@ -48,7 +49,7 @@ impl PageDraft {
     }
 }
 
-/// What [`Workspace::add_page`] returns: the new page and the courses that
+/// What [`Workspace::add_page`](crate::Workspace::add_page) returns: the new page and the courses that
 /// see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewPage {
@@ -58,7 +59,7 @@ pub struct NewPage {
     pub reach: Reach,
 }
 
-/// A change to a page's text, for [`Workspace::edit_page`]. Fields not set
+/// A change to a page's text, for [`Workspace::edit_page`](crate::Workspace::edit_page). Fields not set
 /// keep their value.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PageEdit {
@@ -85,226 +86,145 @@ impl PageEdit {
     }
 }
 
-impl Workspace {
-    /// Changes a learning object's title and description (`None` keeps
-    /// one as it is).
-    pub fn edit_learning_object(
-        &mut self,
-        actor: UserKey,
-        via: CourseKey,
-        lo: LoKey,
-        title: Option<&str>,
-        description: Option<&str>,
-    ) -> Result<Reach, Error> {
-        self.reach_lo(actor, via, lo, lo.into())?;
-        let title = title.map(|t| Text::name("title", t)).transpose()?;
-        Ok(self.change_lo(lo, |record| {
-            if let Some(t) = title {
-                record.title = t;
-            }
-            if let Some(d) = description {
-                record.description = Text::free(d);
-            }
-        }))
-    }
+pub(crate) fn edit_learning_object(
+    store: &mut Store,
+    actor: UserKey,
+    via: CourseKey,
+    lo: LoKey,
+    title: Option<&str>,
+    description: Option<&str>,
+) -> Result<Reach, Error> {
+    reach_lo(store, actor, via, lo, lo.into())?;
+    let title = title.map(|t| Text::name("title", t)).transpose()?;
+    Ok(store.set_lo_text(lo, title, description.map(Text::free)))
+}
 
-    /// Adds a page at the end of a learning object. Every course that
-    /// includes the LO sees it (SHR-3).
-    pub fn add_page(&mut self, actor: UserKey, via: CourseKey, lo: LoKey, draft: PageDraft) -> Result<NewPage, Error> {
-        self.reach_lo(actor, via, lo, lo.into())?;
-        let title = Text::name("title", &draft.title)?;
-        if let Some(style) = draft.style {
-            self.check_style(style, via)?;
+pub(crate) fn add_page(
+    store: &mut Store,
+    actor: UserKey,
+    via: CourseKey,
+    lo: LoKey,
+    draft: PageDraft,
+) -> Result<NewPage, Error> {
+    reach_lo(store, actor, via, lo, lo.into())?;
+    let title = Text::name("title", &draft.title)?;
+    if let Some(style) = draft.style {
+        check_style(store, style, via)?;
+    }
+    let items = check_items(store, draft.items, None)?;
+    let content = Arc::new(PageContent { title, body: Text::free(&draft.body), items });
+    let page = store.insert_page(lo, content, draft.style, None).ok_or_else(|| Error::not_found(lo))?;
+    Ok(NewPage { page, reach: store.lo_reach(lo) })
+}
+
+pub(crate) fn edit_page(
+    store: &mut Store,
+    actor: UserKey,
+    via: CourseKey,
+    page: PageKey,
+    edit: PageEdit,
+) -> Result<Reach, Error> {
+    reach_page(store, actor, via, page)?;
+    let title = edit.title.as_deref().map(|t| Text::name("title", t)).transpose()?;
+    Ok(store.set_page_text(page, title, edit.body.as_deref().map(Text::free)))
+}
+
+pub(crate) fn delete_page(store: &mut Store, actor: UserKey, via: CourseKey, page: PageKey) -> Result<Reach, Error> {
+    reach_page(store, actor, via, page)?;
+    Ok(store.remove_page(page))
+}
+
+pub(crate) fn move_page(
+    store: &mut Store,
+    actor: UserKey,
+    via: CourseKey,
+    page: PageKey,
+    to: usize,
+) -> Result<Reach, Error> {
+    let (lo, _) = reach_page(store, actor, via, page)?;
+    check_position(to, store.learning_object(lo)?.pages.len(), false)?;
+    Ok(store.move_page(page, to))
+}
+
+pub(crate) fn set_page_style(
+    store: &mut Store,
+    actor: UserKey,
+    via: CourseKey,
+    page: PageKey,
+    style: Option<StyleKey>,
+) -> Result<Reach, Error> {
+    reach_page(store, actor, via, page)?;
+    if let Some(style) = style {
+        check_style(store, style, via)?;
+    }
+    Ok(store.set_page_style(page, style))
+}
+
+/// A change to a page's list of library items.
+pub(crate) enum ItemChange {
+    Attach(LibraryItem),
+    Replace(LibraryItem, LibraryItem),
+    Detach(LibraryItem),
+}
+
+pub(crate) fn change_items(
+    store: &mut Store,
+    actor: UserKey,
+    via: CourseKey,
+    page: PageKey,
+    change: ItemChange,
+) -> Result<Reach, Error> {
+    reach_page(store, actor, via, page)?;
+    let mut items = store.page(page)?.items().to_vec();
+    let items = match change {
+        ItemChange::Attach(item) => {
+            items.push(item);
+            check_items(store, items, Some(page))?
         }
-        let items = self.check_items(draft.items, None)?;
-        if !items.is_empty() {
-            self.library_index.invalidate();
+        ItemChange::Replace(old, new) => {
+            let at = items.iter().position(|i| *i == old).ok_or_else(|| Error::not_in(old, page))?;
+            items[at] = new;
+            check_items(store, items, Some(page))?
         }
-        let content = Arc::new(PageContent { title, body: Text::free(&draft.body), items });
-        let page = self.pages.insert(Page { content, style: draft.style, lo, origin: None });
-        let reach = self.change_lo(lo, |record| record.pages.push_back(page));
-        Ok(NewPage { page, reach })
-    }
-
-    /// Changes a page's title or body. Every course that includes its LO
-    /// sees the change (SHR-2).
-    pub fn edit_page(&mut self, actor: UserKey, via: CourseKey, page: PageKey, edit: PageEdit) -> Result<Reach, Error> {
-        self.reach_page(actor, via, page)?;
-        let title = edit.title.as_deref().map(|t| Text::name("title", t)).transpose()?;
-        Ok(self.change_page(page, |p| {
-            let content = p.content_mut();
-            if let Some(t) = title {
-                content.title = t;
+        ItemChange::Detach(item) => {
+            if !items.contains(&item) {
+                return Err(Error::not_in(item, page));
             }
-            if let Some(b) = edit.body {
-                content.body = Text::free(&b);
-            }
-        }))
-    }
-
-    /// Deletes a page. Every course that includes its LO loses it (SHR-3).
-    pub fn delete_page(&mut self, actor: UserKey, via: CourseKey, page: PageKey) -> Result<Reach, Error> {
-        let (lo, at) = self.reach_page(actor, via, page)?;
-        self.remove_page(page);
-        Ok(self.change_lo(lo, |record| {
-            record.pages.remove(at);
-        }))
-    }
-
-    /// Moves a page to position `to` in its learning object. Every course
-    /// that includes the LO sees the new order (SHR-3).
-    pub fn move_page(&mut self, actor: UserKey, via: CourseKey, page: PageKey, to: usize) -> Result<Reach, Error> {
-        let (lo, at) = self.reach_page(actor, via, page)?;
-        check_position(to, self.learning_object(lo)?.pages.len(), false)?;
-        Ok(self.change_lo(lo, |record| {
-            if let Some(page) = record.pages.remove(at) {
-                record.pages.insert(to, page);
-            }
-        }))
-    }
-
-    /// Applies a style of the course `via` to a page, or clears it (`None`).
-    pub fn set_page_style(
-        &mut self,
-        actor: UserKey,
-        via: CourseKey,
-        page: PageKey,
-        style: Option<StyleKey>,
-    ) -> Result<Reach, Error> {
-        self.reach_page(actor, via, page)?;
-        if let Some(style) = style {
-            self.check_style(style, via)?;
+            items.into_iter().filter(|i| *i != item).collect()
         }
-        Ok(self.change_page(page, |p| p.style = style))
-    }
+    };
+    Ok(store.set_page_items(page, items))
+}
 
-    /// Makes a page reference a library item, after the ones it has.
-    pub fn attach_item(
-        &mut self,
-        actor: UserKey,
-        via: CourseKey,
-        page: PageKey,
-        item: impl Into<LibraryItem>,
-    ) -> Result<Reach, Error> {
-        let item = item.into();
-        self.reach_page(actor, via, page)?;
-        let mut items = self.page(page)?.items().to_vec();
-        items.push(item);
-        let items = self.check_items(items, Some(page))?;
-        Ok(self.change_items(page, items))
-    }
+/// Checks that `actor` may change `page` through `via`; returns its LO
+/// and its position there.
+fn reach_page(store: &Store, actor: UserKey, via: CourseKey, page: PageKey) -> Result<(LoKey, usize), Error> {
+    store.course(via)?;
+    let lo = store.page(page)?.lo;
+    reach_lo(store, actor, via, lo, page.into())?;
+    let at = store.learning_object(lo)?.position_of(page).ok_or_else(|| Error::not_in(page, lo))?;
+    Ok((lo, at))
+}
 
-    /// Makes a page reference `new` where it referenced `old`, in the same
-    /// place ("replace this image with that one"). Every course that
-    /// includes the page's LO sees the new item (SHR-7).
-    pub fn replace_item(
-        &mut self,
-        actor: UserKey,
-        via: CourseKey,
-        page: PageKey,
-        old: impl Into<LibraryItem>,
-        new: impl Into<LibraryItem>,
-    ) -> Result<Reach, Error> {
-        let (old, new) = (old.into(), new.into());
-        self.reach_page(actor, via, page)?;
-        let mut items = self.page(page)?.items().to_vec();
-        let at = items.iter().position(|i| *i == old).ok_or_else(|| Error::not_in(old, page))?;
-        items[at] = new;
-        let items = self.check_items(items, Some(page))?;
-        Ok(self.change_items(page, items))
+/// Checks that `style` exists and belongs to `course`.
+fn check_style(store: &Store, style: StyleKey, course: CourseKey) -> Result<(), Error> {
+    if store.style(style)?.course != course {
+        return Err(Error::not_in(style, course));
     }
+    Ok(())
+}
 
-    /// Makes a page stop referencing a library item. The item itself stays
-    /// in the library.
-    pub fn detach_item(
-        &mut self,
-        actor: UserKey,
-        via: CourseKey,
-        page: PageKey,
-        item: impl Into<LibraryItem>,
-    ) -> Result<Reach, Error> {
-        let item = item.into();
-        self.reach_page(actor, via, page)?;
-        let items = self.page(page)?.items().to_vec();
-        if !items.contains(&item) {
-            return Err(Error::not_in(item, page));
-        }
-        let items: Arc<[LibraryItem]> = items.into_iter().filter(|i| *i != item).collect();
-        Ok(self.change_items(page, items))
-    }
-
-    /// Checks that `actor` may change `lo` through `via`.
-    /// `named` is what a refusal names as not in `via`: the LO itself, or the
-    /// page reached through it.
-    fn reach_lo(&self, actor: UserKey, via: CourseKey, lo: LoKey, named: Entity) -> Result<&LearningObject, Error> {
-        self.course(via)?;
-        let record = self.learning_object(lo)?;
-        self.require(actor, Action::EditCourse(via))?;
-        // The LO's own course first: O(1), and where most edits come from.
-        if !(record.parent == Some(via) || record.used_in.contains(&via)) {
-            return Err(Error::NotIn { entity: named, container: via.into() });
-        }
-        self.parent_unlocked(lo)?;
-        Ok(record)
-    }
-
-    /// Checks that `actor` may change `page` through `via`; returns its LO
-    /// and its position there.
-    fn reach_page(&self, actor: UserKey, via: CourseKey, page: PageKey) -> Result<(LoKey, usize), Error> {
-        self.course(via)?;
-        let lo = self.page(page)?.lo;
-        let record = self.reach_lo(actor, via, lo, page.into())?;
-        let at = record.position_of(page).ok_or_else(|| Error::not_in(page, lo))?;
-        Ok((lo, at))
-    }
-
-    /// Checks that `style` exists and belongs to `course`.
-    fn check_style(&self, style: StyleKey, course: CourseKey) -> Result<(), Error> {
-        if self.style(style)?.course != course {
-            return Err(Error::not_in(style, course));
-        }
-        Ok(())
-    }
-
-    /// Checks that every item exists and none repeats. `page` is the page
-    /// the items are for, when it exists already.
-    fn check_items(&self, items: Vec<LibraryItem>, page: Option<PageKey>) -> Result<Arc<[LibraryItem]>, Error> {
-        for (i, item) in items.iter().enumerate() {
-            self.library_entry(*item)?;
-            if items[..i].contains(item) {
-                return Err(match page {
-                    Some(page) => Error::already_in(*item, page),
-                    None => Error::invalid("items", format!("{} is listed twice", crate::Entity::from(*item))),
-                });
-            }
-        }
-        Ok(items.into())
-    }
-
-    fn change_lo(&mut self, lo: LoKey, apply: impl FnOnce(&mut LearningObject)) -> Reach {
-        match self.los.get_mut(lo) {
-            Some(record) => {
-                apply(record);
-                record.used_in.reach()
-            }
-            None => Reach::default(),
+/// Checks that every item exists and none repeats. `page` is the page the
+/// items are for, when it exists already.
+fn check_items(store: &Store, items: Vec<LibraryItem>, page: Option<PageKey>) -> Result<Arc<[LibraryItem]>, Error> {
+    for (i, item) in items.iter().enumerate() {
+        store.library_entry(*item)?;
+        if items[..i].contains(item) {
+            return Err(match page {
+                Some(page) => Error::already_in(*item, page),
+                None => Error::invalid("items", format!("{} is listed twice", crate::handles::Entity::from(*item))),
+            });
         }
     }
-
-    /// Sets a page's library items: the one place they change.
-    fn change_items(&mut self, page: PageKey, items: Arc<[LibraryItem]>) -> Reach {
-        self.library_index.invalidate();
-        self.change_page(page, |p| p.content_mut().items = items)
-    }
-
-    fn change_page(&mut self, page: PageKey, apply: impl FnOnce(&mut Page)) -> Reach {
-        let lo = match self.page_mut(page) {
-            Some(p) => {
-                apply(p);
-                p.lo
-            }
-            None => return Reach::default(),
-        };
-        self.change_lo(lo, |_| {})
-    }
+    Ok(items.into())
 }

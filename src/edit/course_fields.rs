@@ -1,8 +1,11 @@
 //! The course-level fields that creating, updating and copying a course all
 //! set, with their validation in one place.
 
+use crate::data::Course;
 use crate::data::{Availability, CourseSettings, Duration, Enrollment, Text, limits};
-use crate::{Course, CourseKey, Error, MediaKey, Workspace};
+use crate::error::Error;
+use crate::handles::{CourseKey, MediaKey, UserKey};
+use crate::store::Store;
 use imbl::OrdMap;
 use std::sync::Arc;
 
@@ -36,7 +39,7 @@ pub(crate) struct SettingsChange {
 
 impl SettingsChange {
     /// Validates the change and returns the settings it makes of `current`.
-    fn apply_to(&self, ws: &Workspace, current: &CourseSettings) -> Result<CourseSettings, Error> {
+    fn apply_to(&self, ws: &Store, current: &CourseSettings) -> Result<CourseSettings, Error> {
         let mut s = current.clone();
         if let Some(a) = self.availability {
             s.availability = a;
@@ -74,7 +77,7 @@ impl SettingsChange {
         }
         if let Some(banner) = self.banner_image {
             if let Some(media) = banner {
-                ws.library_entry(media)?;
+                ws.library_entry(media.into())?;
             }
             s.banner_image = banner;
         }
@@ -99,15 +102,15 @@ pub(crate) struct CheckedFields {
 impl CourseFields {
     /// Validates every field. `owner` is the course the fields will belong
     /// to, if it exists already: its own `external_id` is no conflict.
-    pub(crate) fn check(&self, ws: &Workspace, owner: Option<CourseKey>) -> Result<CheckedFields, Error> {
-        let current = owner.and_then(|o| ws.courses.get(o));
+    pub(crate) fn check(&self, ws: &Store, owner: Option<CourseKey>) -> Result<CheckedFields, Error> {
+        let current = owner.and_then(|o| ws.course(o).ok());
         if let (Some(asked), Some(course)) = (&self.course_id, current)
             && **asked != *course.course_id
         {
             return Err(Error::invalid("course_id", "a course's course_id cannot change"));
         }
         let external_id = match &self.external_id {
-            Some(id) => Some(ws.free_external_id(id, owner)?),
+            Some(id) => Some(free_external_id(ws, id, owner)?),
             None => None,
         };
         let details = self
@@ -132,55 +135,80 @@ impl CourseFields {
 }
 
 impl CheckedFields {
-    /// Writes the fields into `course`. The caller updates the id indexes.
-    pub(crate) fn apply(self, course: &mut Course) {
-        if let Some(v) = self.external_id {
+    /// Writes the fields into a course record that is not in the store yet.
+    pub(crate) fn apply_to_record(self, course: &mut Course) {
+        if let Some(v) = self.external_id.clone() {
             course.external_id = v;
         }
+        let (title, description, layout, details, settings) = (
+            &mut course.title,
+            &mut course.description,
+            &mut course.player_layout,
+            &mut course.details,
+            &mut course.settings,
+        );
+        self.write(title, description, layout, details, settings);
+    }
+
+    /// Writes the fields into a course of the store, its `external_id`
+    /// through the primitive that keeps the index.
+    pub(crate) fn apply(self, store: &mut Store, course: CourseKey) {
+        if let Some(v) = self.external_id.clone() {
+            store.set_external_id(course, v);
+        }
+        store.update_course(course, |c| self.write(c.title, c.description, c.player_layout, c.details, c.settings));
+    }
+
+    fn write(
+        self,
+        title: &mut Arc<str>,
+        description: &mut Arc<str>,
+        player_layout: &mut Arc<str>,
+        details: &mut OrdMap<Arc<str>, Arc<str>>,
+        settings: &mut CourseSettings,
+    ) {
         if let Some(v) = self.title {
-            course.title = v;
+            *title = v;
         }
         if let Some(v) = self.description {
-            course.description = v;
+            *description = v;
         }
         if let Some(v) = self.player_layout {
-            course.player_layout = v;
+            *player_layout = v;
         }
         if let Some(v) = self.settings {
-            course.settings = v;
+            *settings = v;
         }
         for (k, v) in self.details {
             match v {
                 Some(v) => {
-                    course.details.insert(k, v);
+                    details.insert(k, v);
                 }
                 None => {
-                    course.details.remove(&k);
+                    details.remove(&k);
                 }
             }
         }
     }
 }
 
-impl Workspace {
-    /// Validates a `course_id` and checks it is free.
-    pub(crate) fn free_course_id(&self, id: &str) -> Result<Arc<str>, Error> {
-        let id = Text::identifier("course_id", id, limits::COURSE_ID)?;
-        match self.course_ids.get(&id) {
-            Some(&holder) => Err(Error::Conflict { field: "course_id", value: id.to_string(), holder }),
-            None => Ok(id),
-        }
+/// Validates a `course_id` and checks it is free.
+pub(crate) fn free_course_id(store: &Store, id: &str) -> Result<Arc<str>, Error> {
+    let id = Text::identifier("course_id", id, limits::COURSE_ID)?;
+    match store.course_by_id(&id) {
+        Some(holder) => Err(Error::Conflict { field: "course_id", value: id.to_string(), holder }),
+        None => Ok(id),
     }
+}
 
-    /// Validates an `external_id` and checks it is free (or held by `owner`).
-    pub(crate) fn free_external_id(&self, id: &str, owner: Option<CourseKey>) -> Result<Arc<str>, Error> {
-        let id = Text::identifier("external_id", id, limits::EXTERNAL_ID)?;
-        match self.external_ids.get(&id) {
-            Some(&holder) if Some(holder) != owner => {
-                Err(Error::Conflict { field: "external_id", value: id.to_string(), holder })
-            }
-            _ => Ok(id),
+/// Validates an `external_id` and checks it is free (or held by `owner`).
+pub(crate) fn free_external_id(store: &Store, id: &str, owner: Option<CourseKey>) -> Result<Arc<str>, Error> {
+    let id = Text::identifier("external_id", id, limits::EXTERNAL_ID)?;
+    match store.course_by_external_id(&id) {
+        Some(holder) if Some(holder) != owner => {
+            Err(Error::Conflict { field: "external_id", value: id.to_string(), holder })
         }
+        _ => Ok(id),
     }
 }
 
@@ -283,7 +311,7 @@ macro_rules! settings_setters {
     };
 }
 
-/// A course to create with [`Workspace::create_course`].
+/// A course to create with [`Workspace::create_course`](crate::Workspace::create_course).
 ///
 /// ```
 /// use coursecopy::NewCourse;
@@ -307,8 +335,8 @@ impl NewCourse {
         }
     }
 
-    pub(crate) fn into_record(self, ws: &Workspace, creator: crate::UserKey) -> Result<Course, Error> {
-        let course_id = ws.free_course_id(&self.course_id)?;
+    pub(crate) fn into_record(self, ws: &Store, creator: UserKey) -> Result<Course, Error> {
+        let course_id = free_course_id(ws, &self.course_id)?;
         let mut fields = self.fields;
         let external = fields.external_id.get_or_insert_with(|| course_id.to_string()).clone();
         let checked = fields.check(ws, None)?;
@@ -329,7 +357,7 @@ impl NewCourse {
             tools: Default::default(),
             lock: None,
         };
-        checked.apply(&mut course);
+        checked.apply_to_record(&mut course);
         Ok(course)
     }
 }
@@ -337,7 +365,7 @@ impl NewCourse {
 course_field_setters!(NewCourse);
 settings_setters!(NewCourse);
 
-/// A change to a course's own data, for [`Workspace::update_course`]. Fields
+/// A change to a course's own data, for [`Workspace::update_course`](crate::Workspace::update_course). Fields
 /// not set keep their value. The `course_id` never changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CourseChange {

@@ -6,26 +6,24 @@
 //! only then apply the plan, which cannot fail. So a failing operation has
 //! changed nothing (INT-3).
 
-mod content;
+pub(crate) mod content;
 mod course_fields;
-mod courses;
-mod library;
-mod tools;
-mod users;
+pub(crate) mod courses;
+pub(crate) mod library;
+pub(crate) mod tools;
+pub(crate) mod users;
 
 pub use content::{NewPage, PageDraft, PageEdit};
 pub use course_fields::{CourseChange, NewCourse};
-pub(crate) use course_fields::{CourseFields, course_field_setters};
+pub(crate) use course_fields::{CourseFields, course_field_setters, free_course_id, free_external_id};
 pub use tools::ToolDraft;
-
-pub use crate::data::Reach;
 
 /// Checks that `at` is a valid position in a list of `len` items (`len`
 /// itself too when `append_ok`, to insert at the end).
-pub(crate) fn check_position(at: usize, len: usize, append_ok: bool) -> Result<(), crate::Error> {
+pub(crate) fn check_position(at: usize, len: usize, append_ok: bool) -> Result<(), crate::error::Error> {
     let last = if append_ok { len } else { len.saturating_sub(1) };
     if at > last || (!append_ok && len == 0) {
-        return Err(crate::Error::invalid("position", format!("{at} is out of range for a list of {len}")));
+        return Err(crate::error::Error::invalid("position", format!("{at} is out of range for a list of {len}")));
     }
     Ok(())
 }

@@ -1,10 +1,13 @@
 //! Course tools: add and remove the light records of SPEC section 6.
 
+use crate::access::require;
 use crate::data::{Category, LinkKind, Post, Text, ToolId, ToolItem, ToolLink};
-use crate::{Action, CourseKey, Entity, Error, UserKey, Workspace};
+use crate::error::{Action, Error};
+use crate::handles::{CourseKey, Entity, UserKey};
+use crate::store::Store;
 use imbl::{OrdMap, OrdSet, Vector};
 
-/// A tool item to add with [`Workspace::add_tool`].
+/// A tool item to add with [`Workspace::add_tool`](crate::Workspace::add_tool).
 ///
 /// ```
 /// use coursecopy::{Category, ToolDraft};
@@ -75,98 +78,96 @@ impl ToolDraft {
     }
 }
 
-impl Workspace {
-    /// Adds a tool item to a course; returns its id.
-    ///
-    /// Fails with [`Error::Invalid`] when the link does not fit the
-    /// category, or posts, groups or grades are given to a category that has
-    /// none; with [`Error::NotIn`] when the link names an item of another
-    /// category or course, or a learning object the course does not include;
-    /// with [`Error::NotFound`] for a missing term or user.
-    pub fn add_tool(&mut self, actor: UserKey, course: CourseKey, draft: ToolDraft) -> Result<ToolId, Error> {
-        let record = self.course(course)?;
-        self.require(actor, Action::EditCourse(course))?;
-        let title = Text::name("title", &draft.title)?;
-        if let Some(link) = draft.link {
-            match (link, draft.category.link_kind()) {
-                (ToolLink::Tool(t), Some(LinkKind::Tool(cat))) => {
-                    if record.tools.get(t).is_none_or(|i| i.category != cat) {
-                        return Err(Error::not_in(Entity::Tool(course, t), course));
-                    }
+/// Adds a tool item to a course; returns its id.
+pub(crate) fn add_tool(
+    store: &mut Store,
+    actor: UserKey,
+    course: CourseKey,
+    draft: ToolDraft,
+) -> Result<ToolId, Error> {
+    let record = store.course(course)?;
+    require(store, actor, Action::EditCourse(course))?;
+    let title = Text::name("title", &draft.title)?;
+    if let Some(link) = draft.link {
+        match (link, draft.category.link_kind()) {
+            (ToolLink::Tool(t), Some(LinkKind::Tool(cat))) => {
+                if record.tools.get(t).is_none_or(|i| i.category != cat) {
+                    return Err(Error::not_in(Entity::Tool(course, t), course));
                 }
-                (ToolLink::Content(lo), Some(LinkKind::Content)) => {
-                    self.learning_object(lo)?;
-                    if !record.los.contains(&lo) {
-                        return Err(Error::not_in(lo, course));
-                    }
+            }
+            (ToolLink::Content(lo), Some(LinkKind::Content)) => {
+                store.learning_object(lo)?;
+                if !record.los.contains(&lo) {
+                    return Err(Error::not_in(lo, course));
                 }
-                (ToolLink::Term(t), Some(LinkKind::Term)) => {
-                    self.library_entry(t)?;
-                }
-                _ => {
-                    return Err(Error::invalid("link", format!("a {:?} item cannot link to {link:?}", draft.category)));
-                }
+            }
+            (ToolLink::Term(t), Some(LinkKind::Term)) => {
+                store.library_entry(t.into())?;
+            }
+            _ => {
+                return Err(Error::invalid("link", format!("a {:?} item cannot link to {link:?}", draft.category)));
             }
         }
-        let only = |field: &'static str, given: bool, category: Category| {
-            if given && draft.category != category {
-                Err(Error::invalid(field, format!("only {category:?} items have {field}")))
-            } else {
-                Ok(())
-            }
-        };
-        only("posts", !draft.posts.is_empty(), Category::Discussions)?;
-        only("groups", !draft.groups.is_empty(), Category::GroupSettings)?;
-        only("grades", !draft.grades.is_empty(), Category::Gradebook)?;
-        let users = draft
+    }
+    let only = |field: &'static str, given: bool, category: Category| {
+        if given && draft.category != category {
+            Err(Error::invalid(field, format!("only {category:?} items have {field}")))
+        } else {
+            Ok(())
+        }
+    };
+    only("posts", !draft.posts.is_empty(), Category::Discussions)?;
+    only("groups", !draft.groups.is_empty(), Category::GroupSettings)?;
+    only("grades", !draft.grades.is_empty(), Category::Gradebook)?;
+    let users = draft
+        .posts
+        .iter()
+        .map(|p| p.0)
+        .chain(draft.groups.iter().flat_map(|g| g.1.iter().copied()))
+        .chain(draft.grades.iter().map(|g| g.0));
+    for user in users {
+        store.user(user)?;
+    }
+    let mut groups = OrdMap::new();
+    for (name, members) in &draft.groups {
+        groups.insert(Text::name("group", name)?, members.iter().copied().collect::<OrdSet<_>>());
+    }
+    let item = |id| ToolItem {
+        id,
+        category: draft.category,
+        title,
+        body: Text::free(&draft.body),
+        link: draft.link,
+        posts: draft
             .posts
             .iter()
-            .map(|p| p.0)
-            .chain(draft.groups.iter().flat_map(|g| g.1.iter().copied()))
-            .chain(draft.grades.iter().map(|g| g.0));
-        for user in users {
-            self.user(user)?;
-        }
-        let mut groups = OrdMap::new();
-        for (name, members) in &draft.groups {
-            groups.insert(Text::name("group", name)?, members.iter().copied().collect::<OrdSet<_>>());
-        }
-        let item = |id| ToolItem {
-            id,
-            category: draft.category,
-            title,
-            body: Text::free(&draft.body),
-            link: draft.link,
-            posts: draft
-                .posts
-                .iter()
-                .map(|(author, body, reply)| Post { author: *author, body: Text::free(body), reply: *reply })
-                .collect::<Vector<_>>(),
-            groups,
-            grades: draft.grades.iter().map(|(u, g)| (*u, Text::free(g))).collect(),
-        };
-        let Some(course) = self.courses.get_mut(course) else {
-            return Err(Error::not_found(course));
-        };
-        let id = course.tools.allocate();
-        course.tools.items.push_back(item(id));
-        Ok(id)
-    }
+            .map(|(author, body, reply)| Post { author: *author, body: Text::free(body), reply: *reply })
+            .collect::<Vector<_>>(),
+        groups,
+        grades: draft.grades.iter().map(|(u, g)| (*u, Text::free(g))).collect(),
+    };
+    store
+        .update_course(course, |c| {
+            let id = c.tools.allocate();
+            c.tools.items.push_back(item(id));
+            id
+        })
+        .ok_or_else(|| Error::not_found(course))
+}
 
-    /// Removes a tool item from a course. Items of the course that linked
-    /// to it lose that link.
-    pub fn remove_tool(&mut self, actor: UserKey, course: CourseKey, tool: ToolId) -> Result<(), Error> {
-        let at = self.course(course)?.tools.items.iter().position(|i| i.id == tool);
-        self.require(actor, Action::EditCourse(course))?;
-        let at = at.ok_or_else(|| Error::not_in(Entity::Tool(course, tool), course))?;
-        if let Some(c) = self.courses.get_mut(course) {
-            c.tools.items.remove(at);
-            for item in c.tools.items.iter_mut() {
-                if item.link == Some(ToolLink::Tool(tool)) {
-                    item.link = None;
-                }
+/// Removes a tool item from a course; items that linked to it lose the
+/// link.
+pub(crate) fn remove_tool(store: &mut Store, actor: UserKey, course: CourseKey, tool: ToolId) -> Result<(), Error> {
+    let at = store.course(course)?.tools.items.iter().position(|i| i.id == tool);
+    require(store, actor, Action::EditCourse(course))?;
+    let at = at.ok_or_else(|| Error::not_in(Entity::Tool(course, tool), course))?;
+    store.update_course(course, |c| {
+        c.tools.items.remove(at);
+        for item in c.tools.items.iter_mut() {
+            if item.link == Some(ToolLink::Tool(tool)) {
+                item.link = None;
             }
         }
-        Ok(())
-    }
+    });
+    Ok(())
 }

@@ -1,39 +1,33 @@
 //! Users: create, rename, change role. Administrators only.
 
-use crate::data::{Role, Text};
-use crate::{Action, Error, User, UserKey, Workspace};
+use crate::access::require;
+use crate::data::{Role, Text, User};
+use crate::error::{Action, Error};
+use crate::handles::UserKey;
+use crate::store::Store;
 
-impl Workspace {
-    /// Creates a user with a role (ACC-1). Needs an Administrator.
-    pub fn create_user(&mut self, actor: UserKey, name: &str, role: Role) -> Result<UserKey, Error> {
-        self.require(actor, Action::ManageUsers)?;
-        let name = Text::name("name", name)?;
-        Ok(self.users.insert(User { name, role }))
-    }
+pub(crate) fn create_user(store: &mut Store, actor: UserKey, name: &str, role: Role) -> Result<UserKey, Error> {
+    require(store, actor, Action::ManageUsers)?;
+    let name = Text::name("name", name)?;
+    Ok(store.insert_user(User { name, role }))
+}
 
-    /// Renames a user. Needs an Administrator.
-    pub fn rename_user(&mut self, actor: UserKey, user: UserKey, name: &str) -> Result<(), Error> {
-        self.user(user)?;
-        self.require(actor, Action::ManageUsers)?;
-        let name = Text::name("name", name)?;
-        if let Some(u) = self.users.get_mut(user) {
-            u.name = name;
-        }
-        Ok(())
-    }
+pub(crate) fn rename_user(store: &mut Store, actor: UserKey, user: UserKey, name: &str) -> Result<(), Error> {
+    store.user(user)?;
+    require(store, actor, Action::ManageUsers)?;
+    let name = Text::name("name", name)?;
+    store.set_user_name(user, name);
+    Ok(())
+}
 
-    /// Changes a user's role. Needs an Administrator. The workspace keeps at
-    /// least one Administrator: demoting the last one is refused.
-    pub fn set_role(&mut self, actor: UserKey, user: UserKey, role: Role) -> Result<(), Error> {
-        let current = self.user(user)?.role;
-        self.require(actor, Action::ManageUsers)?;
-        let admins = self.users.iter().filter(|(_, u)| u.role == Role::Administrator).count();
-        if current == Role::Administrator && role != Role::Administrator && admins == 1 {
-            return Err(Error::invalid("role", "the workspace needs at least one Administrator"));
-        }
-        if let Some(u) = self.users.get_mut(user) {
-            u.role = role;
-        }
-        Ok(())
+/// The workspace keeps at least one Administrator.
+pub(crate) fn set_role(store: &mut Store, actor: UserKey, user: UserKey, role: Role) -> Result<(), Error> {
+    let current = store.user(user)?.role;
+    require(store, actor, Action::ManageUsers)?;
+    let admins = store.users().filter(|(_, u)| u.role == Role::Administrator).count();
+    if current == Role::Administrator && role != Role::Administrator && admins == 1 {
+        return Err(Error::invalid("role", "the workspace needs at least one Administrator"));
     }
+    store.set_user_role(user, role);
+    Ok(())
 }

@@ -1,15 +1,15 @@
 //! Integrity: the invariants of INT-1, checked from scratch.
 //!
-//! Operations keep these true by construction; [`Workspace::check_integrity`]
+//! Operations keep these true by construction; `check_integrity`
 //! proves it after the fact (property tests call it after every step, and
 //! loading a saved workspace calls it before handing the workspace out).
 
-use crate::Entity;
 use crate::data::{Text, limits};
-use crate::{Error, Workspace};
+use crate::error::Error;
+use crate::handles::Entity;
 use std::collections::{HashMap, HashSet};
 
-impl Workspace {
+impl super::Store {
     /// Checks every invariant of the workspace (INT-1):
     ///
     /// - every stored handle names a live entity (provenance links, which
@@ -156,7 +156,7 @@ impl Workspace {
         Ok(())
     }
 
-    fn check_course_data(&self, ck: crate::CourseKey, c: &crate::Course) -> Result<(), String> {
+    fn check_course_data(&self, ck: crate::handles::CourseKey, c: &crate::data::Course) -> Result<(), String> {
         use crate::data::{LinkKind, ToolLink};
         if let Some(u) = c.lock.filter(|u| !self.users.contains(*u)) {
             return Err(format!("{ck} is locked by a missing {u}"));

@@ -1,0 +1,777 @@
+//! The store: the one owner of every entity and index of a workspace.
+//!
+//! Its fields are private. Other modules read through the accessors below
+//! and change the state only through the primitives, each of which keeps
+//! every index and the copy tasks' write barrier correct by construction:
+//!
+//! | index or rule | kept by |
+//! | --- | --- |
+//! | `course_id`, `external_id`, LMS id lookups | [`Store::insert_course`], [`Store::set_external_id`], [`Store::remove_course`] |
+//! | an LO's where-used set = the courses whose list holds it | the LO-list primitives: [`Store::include_lo`], [`Store::exclude_lo_at`], [`Store::replace_lo_at`], [`Store::share_los`], [`Store::truncate_los`], [`Store::remove_lo`], [`Store::remove_course`] |
+//! | a page is listed by exactly its LO, once | [`Store::insert_page`], [`Store::push_duplicate_pages`], [`Store::remove_page`], [`Store::move_page`] |
+//! | a style is listed by exactly its course | [`Store::insert_style`], [`Store::remove_course`] |
+//! | write barrier: a pending copy keeps a page as it was at its request | every page primitive, through one private function, `save_for_tasks` |
+//! | which pages use a library item (lazy) | dropped by every primitive that changes page items |
+//! | a pending task is queued or running once, and marks its target busy | the task primitives |
+//!
+//! Primitives do not check rights or input: the layers above check, then
+//! call them. They never panic, and a primitive given a handle that names
+//! nothing changes nothing.
+
+mod integrity;
+mod library_index;
+#[cfg(feature = "serde")]
+mod saved;
+
+#[cfg(feature = "serde")]
+pub(crate) use saved::SavedParts;
+
+use crate::arena::{Arena, fresh_salt};
+use crate::data::Page;
+use crate::data::{
+    CopyJob, Course, CourseSet, CourseSettings, CourseStyle, CourseTools, DEFAULT_TASK_LIMIT, LearningObject,
+    LibraryEntry, PageContent, PageList, Phase, Reach, Role, Task, TaskState, Timestamp, User,
+};
+use crate::error::Error;
+use crate::handles::{
+    CourseKey, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
+};
+use imbl::{OrdMap, OrdSet, Vector};
+use library_index::LibraryIndex;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+/// Every entity and index of a workspace. See the module docs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Store {
+    users: Arena<UserKey, User>,
+    courses: Arena<CourseKey, Course>,
+    los: Arena<LoKey, LearningObject>,
+    pages: Arena<PageKey, Page>,
+    styles: Arena<StyleKey, CourseStyle>,
+    media: Arena<MediaKey, LibraryEntry>,
+    resources: Arena<ResourceKey, LibraryEntry>,
+    terms: Arena<TermKey, LibraryEntry>,
+    course_ids: HashMap<Arc<str>, CourseKey>,
+    external_ids: HashMap<Arc<str>, CourseKey>,
+    /// LMS primary ids (`_<pk>_1`) of courses.
+    pks: HashMap<u64, CourseKey>,
+    next_pk: u64,
+    tasks: Arena<TaskKey, Task>,
+    next_task_pk: u64,
+    /// Tasks waiting to run, in request order.
+    queue: VecDeque<TaskKey>,
+    /// Tasks running, in start order.
+    running: Vec<TaskKey>,
+    task_limit: usize,
+    /// Courses a task is copying into.
+    busy: HashMap<CourseKey, TaskKey>,
+    /// Which pages use each library item, built on demand.
+    library_index: LibraryIndex,
+}
+
+/// The fields of a course that no index depends on, to change in place
+/// with [`Store::update_course`]. Ids, the LO list and the style list
+/// change only through their own primitives.
+pub(crate) struct CourseData<'a> {
+    pub(crate) title: &'a mut Arc<str>,
+    pub(crate) description: &'a mut Arc<str>,
+    pub(crate) player_layout: &'a mut Arc<str>,
+    pub(crate) details: &'a mut OrdMap<Arc<str>, Arc<str>>,
+    pub(crate) assigned: &'a mut OrdSet<UserKey>,
+    pub(crate) settings: &'a mut CourseSettings,
+    pub(crate) tools: &'a mut CourseTools,
+    pub(crate) lock: &'a mut Option<UserKey>,
+}
+
+impl CourseData<'_> {
+    /// Puts back every field from `before`.
+    pub(crate) fn restore(&mut self, before: &Course) {
+        *self.title = before.title.clone();
+        *self.description = before.description.clone();
+        *self.player_layout = before.player_layout.clone();
+        *self.details = before.details.clone();
+        *self.assigned = before.assigned.clone();
+        *self.settings = before.settings.clone();
+        *self.tools = before.tools.clone();
+        *self.lock = before.lock;
+    }
+}
+
+impl Store {
+    /// An empty store with one Administrator.
+    pub(crate) fn with_admin(admin: User) -> (Store, UserKey) {
+        let salt = fresh_salt();
+        let mut store = Store {
+            users: Arena::new(salt),
+            courses: Arena::new(salt),
+            los: Arena::new(salt),
+            pages: Arena::new(salt),
+            styles: Arena::new(salt),
+            media: Arena::new(salt),
+            resources: Arena::new(salt),
+            terms: Arena::new(salt),
+            course_ids: HashMap::new(),
+            external_ids: HashMap::new(),
+            pks: HashMap::new(),
+            next_pk: 0,
+            tasks: Arena::new(salt),
+            next_task_pk: 0,
+            queue: VecDeque::new(),
+            running: Vec::new(),
+            task_limit: DEFAULT_TASK_LIMIT,
+            busy: HashMap::new(),
+            library_index: LibraryIndex::default(),
+        };
+        let admin = store.users.insert(User { name: admin.name, role: Role::Administrator });
+        (store, admin)
+    }
+
+    // ---- Reads ------------------------------------------------------------
+
+    pub(crate) fn user(&self, key: UserKey) -> Result<&User, Error> {
+        self.users.get(key).ok_or_else(|| Error::not_found(key))
+    }
+
+    pub(crate) fn course(&self, key: CourseKey) -> Result<&Course, Error> {
+        self.courses.get(key).ok_or_else(|| Error::not_found(key))
+    }
+
+    pub(crate) fn learning_object(&self, key: LoKey) -> Result<&LearningObject, Error> {
+        self.los.get(key).ok_or_else(|| Error::not_found(key))
+    }
+
+    pub(crate) fn page(&self, key: PageKey) -> Result<&Page, Error> {
+        self.pages.get(key).ok_or_else(|| Error::not_found(key))
+    }
+
+    pub(crate) fn style(&self, key: StyleKey) -> Result<&CourseStyle, Error> {
+        self.styles.get(key).ok_or_else(|| Error::not_found(key))
+    }
+
+    pub(crate) fn library_entry(&self, item: LibraryItem) -> Result<&LibraryEntry, Error> {
+        let found = match item {
+            LibraryItem::Media(k) => self.media.get(k),
+            LibraryItem::Resource(k) => self.resources.get(k),
+            LibraryItem::Term(k) => self.terms.get(k),
+        };
+        found.ok_or_else(|| Error::not_found(item))
+    }
+
+    pub(crate) fn task(&self, key: TaskKey) -> Result<&Task, Error> {
+        self.tasks.get(key).ok_or_else(|| Error::not_found(key))
+    }
+
+    pub(crate) fn has_user(&self, key: UserKey) -> bool {
+        self.users.contains(key)
+    }
+
+    pub(crate) fn has_media(&self, key: MediaKey) -> bool {
+        self.media.contains(key)
+    }
+
+    pub(crate) fn has_term(&self, key: TermKey) -> bool {
+        self.terms.contains(key)
+    }
+
+    pub(crate) fn course_by_id(&self, course_id: &str) -> Option<CourseKey> {
+        self.course_ids.get(course_id).copied()
+    }
+
+    pub(crate) fn course_by_external_id(&self, external_id: &str) -> Option<CourseKey> {
+        self.external_ids.get(external_id).copied()
+    }
+
+    pub(crate) fn course_by_pk(&self, pk: u64) -> Option<CourseKey> {
+        self.pks.get(&pk).copied()
+    }
+
+    pub(crate) fn users(&self) -> impl Iterator<Item = (UserKey, &User)> + '_ {
+        self.users.iter()
+    }
+
+    pub(crate) fn courses(&self) -> impl Iterator<Item = (CourseKey, &Course)> + '_ {
+        self.courses.iter()
+    }
+
+    pub(crate) fn learning_objects(&self) -> impl Iterator<Item = (LoKey, &LearningObject)> + '_ {
+        self.los.iter()
+    }
+
+    pub(crate) fn pages(&self) -> impl Iterator<Item = (PageKey, &Page)> + '_ {
+        self.pages.iter()
+    }
+
+    pub(crate) fn styles(&self) -> impl Iterator<Item = (StyleKey, &CourseStyle)> + '_ {
+        self.styles.iter()
+    }
+
+    pub(crate) fn library(&self) -> impl Iterator<Item = (LibraryItem, &LibraryEntry)> + '_ {
+        let media = self.media.iter().map(|(k, v)| (LibraryItem::Media(k), v));
+        let resources = self.resources.iter().map(|(k, v)| (LibraryItem::Resource(k), v));
+        let terms = self.terms.iter().map(|(k, v)| (LibraryItem::Term(k), v));
+        media.chain(resources).chain(terms)
+    }
+
+    /// (users, courses, learning objects, pages, styles, library items).
+    pub(crate) fn counts(&self) -> [usize; 6] {
+        [
+            self.users.len(),
+            self.courses.len(),
+            self.los.len(),
+            self.pages.len(),
+            self.styles.len(),
+            self.media.len() + self.resources.len() + self.terms.len(),
+        ]
+    }
+
+    /// The pages that reference `item`, in handle order. O(result) once the
+    /// lazy index is built; O(pages) to build it.
+    pub(crate) fn pages_using(&self, item: LibraryItem) -> Vec<PageKey> {
+        self.library_index.pages(self.pages.iter(), item)
+    }
+
+    /// The task copying into `course`, if any.
+    pub(crate) fn busy_task(&self, course: CourseKey) -> Option<TaskKey> {
+        self.busy.get(&course).copied()
+    }
+
+    pub(crate) fn tasks(&self) -> impl Iterator<Item = TaskKey> + '_ {
+        self.tasks.iter().map(|(k, _)| k)
+    }
+
+    /// A queued task's place in the queue, from 1.
+    pub(crate) fn queue_position(&self, task: TaskKey) -> Option<usize> {
+        self.queue.iter().position(|k| *k == task).map(|p| p + 1)
+    }
+
+    pub(crate) fn task_limit(&self) -> usize {
+        self.task_limit
+    }
+
+    /// The running tasks, in start order.
+    pub(crate) fn running(&self) -> &[TaskKey] {
+        &self.running
+    }
+
+    // ---- Users ------------------------------------------------------------
+
+    pub(crate) fn insert_user(&mut self, user: User) -> UserKey {
+        self.users.insert(user)
+    }
+
+    pub(crate) fn set_user_name(&mut self, user: UserKey, name: Arc<str>) {
+        if let Some(u) = self.users.get_mut(user) {
+            u.name = name;
+        }
+    }
+
+    pub(crate) fn set_user_role(&mut self, user: UserKey, role: Role) {
+        if let Some(u) = self.users.get_mut(user) {
+            u.role = role;
+        }
+    }
+
+    // ---- Courses ----------------------------------------------------------
+
+    /// Inserts a course record and indexes its ids; gives it the next LMS
+    /// id. The record comes without learning objects or styles: those are
+    /// added through their own primitives, which keep their indexes.
+    pub(crate) fn insert_course(&mut self, mut course: Course) -> CourseKey {
+        self.next_pk = self.next_pk.saturating_add(1);
+        course.pk = self.next_pk;
+        course.los = Vector::new();
+        course.styles = Vector::new();
+        let (id, ext) = (course.course_id.clone(), course.external_id.clone());
+        let key = self.courses.insert(course);
+        self.course_ids.insert(id, key);
+        self.external_ids.insert(ext, key);
+        self.pks.insert(self.next_pk, key);
+        key
+    }
+
+    /// Changes a course's `external_id` and its index entry.
+    pub(crate) fn set_external_id(&mut self, course: CourseKey, external_id: Arc<str>) {
+        let Some(record) = self.courses.get_mut(course) else { return };
+        self.external_ids.remove(&record.external_id);
+        self.external_ids.insert(external_id.clone(), course);
+        record.external_id = external_id;
+    }
+
+    /// Changes the fields of a course that no index depends on.
+    pub(crate) fn update_course<R>(
+        &mut self,
+        course: CourseKey,
+        change: impl FnOnce(CourseData<'_>) -> R,
+    ) -> Option<R> {
+        let c = self.courses.get_mut(course)?;
+        Some(change(CourseData {
+            title: &mut c.title,
+            description: &mut c.description,
+            player_layout: &mut c.player_layout,
+            details: &mut c.details,
+            assigned: &mut c.assigned,
+            settings: &mut c.settings,
+            tools: &mut c.tools,
+            lock: &mut c.lock,
+        }))
+    }
+
+    /// Removes a course with everything that hangs on it: its id index
+    /// entries, its styles (pages that applied one lose it), its place in
+    /// the where-used sets of the LOs it included, and its parenthood of
+    /// LOs, which keep living without a parent. O(LOs of the course + LOs),
+    /// plus O(pages) if the course had styles.
+    pub(crate) fn remove_course(&mut self, course: CourseKey) -> Option<Course> {
+        let record = self.courses.remove(course)?;
+        self.course_ids.remove(&record.course_id);
+        self.external_ids.remove(&record.external_id);
+        self.pks.remove(&record.pk);
+        for lo in record.los.iter() {
+            if let Some(lo) = self.los.get_mut(*lo) {
+                lo.used_in.remove(&course);
+            }
+        }
+        for (_, lo) in self.los.iter_mut().filter(|(_, lo)| lo.parent == Some(course)) {
+            lo.parent = None;
+        }
+        if !record.styles.is_empty() {
+            for style in record.styles.iter() {
+                self.styles.remove(*style);
+            }
+            let styled: Vec<PageKey> = self
+                .pages
+                .iter()
+                .filter(|(_, p)| p.style.is_some_and(|s| record.styles.contains(&s)))
+                .map(|(k, _)| k)
+                .collect();
+            for page in styled {
+                self.save_for_tasks(page);
+                if let Some(p) = self.pages.get_mut(page) {
+                    p.style = None;
+                }
+            }
+        }
+        Some(record)
+    }
+
+    /// Creates a style of `course`, at the end of its list.
+    pub(crate) fn insert_style(&mut self, course: CourseKey, name: Arc<str>, css: Arc<str>) -> Option<StyleKey> {
+        self.courses.get(course)?;
+        let key = self.styles.insert(CourseStyle { course, name, css });
+        if let Some(c) = self.courses.get_mut(course) {
+            c.styles.push_back(key);
+        }
+        Some(key)
+    }
+
+    // ---- A course's list of learning objects --------------------------------
+
+    /// Includes `lo` in `course` at `at` (clamped to the end). False, with
+    /// nothing changed, if either is missing or the course includes it.
+    pub(crate) fn include_lo(&mut self, course: CourseKey, lo: LoKey, at: usize) -> bool {
+        let (Some(c), Some(l)) = (self.courses.get_mut(course), self.los.get_mut(lo)) else { return false };
+        if !l.used_in.insert(course) {
+            return false;
+        }
+        let at = at.min(c.los.len());
+        if at == c.los.len() {
+            c.los.push_back(lo);
+        } else {
+            c.los.insert(at, lo);
+        }
+        true
+    }
+
+    /// Takes the LO at `at` out of `course`'s list; the LO lives on.
+    pub(crate) fn exclude_lo_at(&mut self, course: CourseKey, at: usize) -> Option<LoKey> {
+        let c = self.courses.get_mut(course)?;
+        if at >= c.los.len() {
+            return None;
+        }
+        let lo = c.los.remove(at);
+        if let Some(l) = self.los.get_mut(lo) {
+            l.used_in.remove(&course);
+        }
+        Some(lo)
+    }
+
+    /// Moves the LO at `from` to `to` in one course's list.
+    pub(crate) fn move_lo(&mut self, course: CourseKey, from: usize, to: usize) {
+        let Some(c) = self.courses.get_mut(course) else { return };
+        if from < c.los.len() && to < c.los.len() {
+            let lo = c.los.remove(from);
+            c.los.insert(to, lo);
+        }
+    }
+
+    /// Puts `new` where the LO at `at` stands in `course`'s list.
+    pub(crate) fn replace_lo_at(&mut self, course: CourseKey, at: usize, new: LoKey) {
+        let Some(old) = self.courses.get(course).and_then(|c| c.los.get(at)).copied() else { return };
+        if old == new || self.los.get(new).is_none_or(|l| l.used_in.contains(&course)) {
+            return;
+        }
+        if let Some(c) = self.courses.get_mut(course) {
+            c.los.set(at, new);
+        }
+        if let Some(l) = self.los.get_mut(old) {
+            l.used_in.remove(&course);
+        }
+        if let Some(l) = self.los.get_mut(new) {
+            l.used_in.insert(course);
+        }
+    }
+
+    /// Includes every live LO of `list` that `course` does not include yet,
+    /// at the end of its list, in order; returns the LOs of `list` that are
+    /// gone. A course with no LOs that takes all of them takes the list as
+    /// it is, in O(1): the two lists share their structure until one
+    /// changes.
+    pub(crate) fn share_los(&mut self, course: CourseKey, list: &Vector<LoKey>) -> Vec<LoKey> {
+        let Some(was_empty) = self.courses.get(course).map(|c| c.los.is_empty()) else { return Vec::new() };
+        let mut added = Vec::new();
+        let mut missing = Vec::new();
+        for &lo in list.leaves().flatten() {
+            match self.los.get_mut(lo) {
+                Some(record) => {
+                    if record.used_in.insert(course) {
+                        added.push(lo);
+                    }
+                }
+                None => missing.push(lo),
+            }
+        }
+        let Some(c) = self.courses.get_mut(course) else { return missing };
+        if was_empty && missing.is_empty() && added.len() == list.len() {
+            c.los = list.clone();
+        } else {
+            c.los.append(added.into_iter().collect());
+        }
+        missing
+    }
+
+    /// Takes every LO after the first `len` out of `course`'s list; returns
+    /// them. The LOs live on.
+    pub(crate) fn truncate_los(&mut self, course: CourseKey, len: usize) -> Vec<LoKey> {
+        let Some(c) = self.courses.get_mut(course) else { return Vec::new() };
+        if len >= c.los.len() {
+            return Vec::new();
+        }
+        let removed: Vec<LoKey> = c.los.slice(len..).into_iter().collect();
+        for lo in &removed {
+            if let Some(l) = self.los.get_mut(*lo) {
+                l.used_in.remove(&course);
+            }
+        }
+        removed
+    }
+
+    // ---- Learning objects -------------------------------------------------
+
+    /// Inserts a learning object with no pages, included in no course yet.
+    pub(crate) fn insert_lo(
+        &mut self,
+        title: Arc<str>,
+        description: Arc<str>,
+        parent: Option<CourseKey>,
+        origin: Option<LoKey>,
+        ancestors: Arc<[LoKey]>,
+    ) -> LoKey {
+        self.los.insert(LearningObject {
+            title,
+            description,
+            parent: parent.filter(|p| self.courses.contains(*p)),
+            pages: PageList::default(),
+            used_in: CourseSet::default(),
+            origin,
+            ancestors,
+        })
+    }
+
+    /// Changes an LO's title and description (`None` keeps one).
+    pub(crate) fn set_lo_text(&mut self, lo: LoKey, title: Option<Arc<str>>, description: Option<Arc<str>>) -> Reach {
+        let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
+        if let Some(t) = title {
+            record.title = t;
+        }
+        if let Some(d) = description {
+            record.description = d;
+        }
+        record.used_in.reach()
+    }
+
+    /// Deletes a learning object and its pages, taking it out of every
+    /// course that includes it first.
+    pub(crate) fn remove_lo(&mut self, lo: LoKey) {
+        let Some(courses) = self.los.get(lo).map(|l| l.used_in.iter().copied().collect::<Vec<_>>()) else { return };
+        for course in courses {
+            if let Some(at) = self.courses.get(course).and_then(|c| c.position_of(lo)) {
+                self.exclude_lo_at(course, at);
+            }
+        }
+        if let Some(record) = self.los.remove(lo) {
+            for page in record.pages.iter() {
+                self.remove_page_record(*page);
+            }
+        }
+    }
+
+    /// The courses that include `lo`, cached in the LO for widely shared
+    /// ones.
+    pub(crate) fn lo_reach(&mut self, lo: LoKey) -> Reach {
+        self.los.get_mut(lo).map(|l| l.used_in.reach()).unwrap_or_default()
+    }
+
+    // ---- Pages --------------------------------------------------------------
+
+    /// Adds a page to `lo`, at `at` or at the end.
+    pub(crate) fn insert_page(
+        &mut self,
+        lo: LoKey,
+        content: Arc<PageContent>,
+        style: Option<StyleKey>,
+        at: Option<usize>,
+    ) -> Option<PageKey> {
+        self.los.get(lo)?;
+        if !content.items.is_empty() {
+            self.library_index.invalidate();
+        }
+        let page = self.pages.insert(Page { content, style, lo, origin: None });
+        if let Some(record) = self.los.get_mut(lo) {
+            match at {
+                Some(at) => record.pages.insert(at, page),
+                None => record.pages.push_back(page),
+            }
+        }
+        Some(page)
+    }
+
+    /// Appends to `lo` a duplicate of each source page, given as its handle
+    /// and the content to give the duplicate, and empties `sources`: the
+    /// content is shared, not copied, the style dropped, the origin kept.
+    /// Returns the position in `lo` of the first new page. `more` is how
+    /// many pages are still to come after these, for which the list makes
+    /// room now. The pages come as a batch so that the LO's list grows
+    /// once, not page by page.
+    pub(crate) fn push_duplicate_pages(
+        &mut self,
+        lo: LoKey,
+        sources: &mut Vec<(PageKey, Arc<PageContent>)>,
+        more: usize,
+    ) -> usize {
+        let Some(record) = self.los.get_mut(lo) else {
+            sources.clear();
+            return 0;
+        };
+        self.library_index.invalidate();
+        let list = record.pages.to_mut();
+        let first = list.len();
+        list.reserve(sources.len().saturating_add(more));
+        for (src_key, content) in sources.drain(..) {
+            list.push(self.pages.insert(Page { content, style: None, lo, origin: Some(src_key) }));
+        }
+        first
+    }
+
+    /// Sets a page's title and body (`None` keeps one).
+    pub(crate) fn set_page_text(&mut self, page: PageKey, title: Option<Arc<str>>, body: Option<Arc<str>>) -> Reach {
+        self.change_page(page, |p| {
+            let content = p.content_mut();
+            if let Some(t) = title {
+                content.title = t;
+            }
+            if let Some(b) = body {
+                content.body = b;
+            }
+        })
+    }
+
+    /// Applies a style to a page, or clears it.
+    pub(crate) fn set_page_style(&mut self, page: PageKey, style: Option<StyleKey>) -> Reach {
+        self.change_page(page, |p| p.style = style)
+    }
+
+    /// Sets a page's library items: the one place they change.
+    pub(crate) fn set_page_items(&mut self, page: PageKey, items: Arc<[crate::handles::LibraryItem]>) -> Reach {
+        self.library_index.invalidate();
+        self.change_page(page, |p| p.content_mut().items = items)
+    }
+
+    /// Deletes a page from its LO.
+    pub(crate) fn remove_page(&mut self, page: PageKey) -> Reach {
+        let Some(lo) = self.pages.get(page).map(|p| p.lo) else { return Reach::default() };
+        self.remove_page_record(page);
+        let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
+        if let Some(at) = record.pages.index_of(page) {
+            record.pages.remove(at);
+        }
+        record.used_in.reach()
+    }
+
+    /// Moves a page to position `to` in its LO.
+    pub(crate) fn move_page(&mut self, page: PageKey, to: usize) -> Reach {
+        let Some(lo) = self.pages.get(page).map(|p| p.lo) else { return Reach::default() };
+        let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
+        if let Some(at) = record.pages.index_of(page)
+            && to < record.pages.len()
+            && let Some(page) = record.pages.remove(at)
+        {
+            record.pages.insert(to, page);
+        }
+        record.used_in.reach()
+    }
+
+    fn change_page(&mut self, page: PageKey, apply: impl FnOnce(&mut Page)) -> Reach {
+        self.save_for_tasks(page);
+        let Some(p) = self.pages.get_mut(page) else { return Reach::default() };
+        apply(p);
+        let lo = p.lo;
+        self.lo_reach(lo)
+    }
+
+    /// Removes a page record (not its place in its LO's list).
+    fn remove_page_record(&mut self, page: PageKey) {
+        self.save_for_tasks(page);
+        let removed = self.pages.remove(page);
+        if removed.as_ref().is_some_and(|p| !p.items().is_empty()) {
+            self.library_index.invalidate();
+        }
+    }
+
+    /// The write barrier: saves a page as it is into the overlay of every
+    /// task that will still read it, before the page changes. O(1) when no
+    /// task is pending; otherwise O(log LOs) a pending task.
+    fn save_for_tasks(&mut self, page: PageKey) {
+        if self.queue.is_empty() && self.running.is_empty() {
+            return;
+        }
+        let Some(record) = self.pages.get(page) else { return };
+        for task in self.queue.iter().chain(&self.running) {
+            if let Some(job) = self.tasks.get_mut(*task).and_then(|t| t.job.as_mut())
+                && job.reads(record.lo)
+            {
+                job.overlay.entry(page).or_insert_with(|| record.clone());
+            }
+        }
+    }
+
+    // ---- The library ------------------------------------------------------
+
+    pub(crate) fn insert_media(&mut self, entry: LibraryEntry) -> MediaKey {
+        self.media.insert(entry)
+    }
+
+    pub(crate) fn insert_resource(&mut self, entry: LibraryEntry) -> ResourceKey {
+        self.resources.insert(entry)
+    }
+
+    pub(crate) fn insert_term(&mut self, entry: LibraryEntry) -> TermKey {
+        self.terms.insert(entry)
+    }
+
+    /// Changes a library item's name or content (`None` keeps one).
+    pub(crate) fn set_library_entry(&mut self, item: LibraryItem, name: Option<Arc<str>>, content: Option<Arc<str>>) {
+        let entry = match item {
+            LibraryItem::Media(k) => self.media.get_mut(k),
+            LibraryItem::Resource(k) => self.resources.get_mut(k),
+            LibraryItem::Term(k) => self.terms.get_mut(k),
+        };
+        if let Some(entry) = entry {
+            if let Some(n) = name {
+                entry.name = n;
+            }
+            if let Some(c) = content {
+                entry.content = c;
+            }
+        }
+    }
+
+    pub(crate) fn remove_library_item(&mut self, item: LibraryItem) {
+        match item {
+            LibraryItem::Media(k) => drop(self.media.remove(k)),
+            LibraryItem::Resource(k) => drop(self.resources.remove(k)),
+            LibraryItem::Term(k) => drop(self.terms.remove(k)),
+        }
+    }
+
+    // ---- Tasks --------------------------------------------------------------
+
+    /// Queues a task for `job`, which copies into `target`; marks the
+    /// target busy.
+    pub(crate) fn insert_task(&mut self, requested_by: UserKey, job: CopyJob) -> TaskKey {
+        self.next_task_pk = self.next_task_pk.saturating_add(1);
+        let target = job.target;
+        let task = self.tasks.insert(Task {
+            pk: self.next_task_pk,
+            requested_by,
+            phase: Phase::Queued,
+            started: None,
+            job: Some(job),
+            target,
+            percent: 0,
+        });
+        self.busy.insert(target, task);
+        self.queue.push_back(task);
+        task
+    }
+
+    pub(crate) fn set_task_limit(&mut self, limit: usize) {
+        self.task_limit = limit.max(1);
+    }
+
+    /// Moves queued tasks to running while places are free; they start at
+    /// `now`.
+    pub(crate) fn start_queued(&mut self, now: Timestamp) {
+        while self.running.len() < self.task_limit {
+            let Some(task) = self.queue.pop_front() else { break };
+            if let Some(t) = self.tasks.get_mut(task) {
+                t.phase = Phase::Running;
+                t.started = Some(now);
+                self.running.push(task);
+            }
+        }
+    }
+
+    /// Takes a pending task's job out, to run it; [`put_job`](Self::put_job)
+    /// puts it back.
+    pub(crate) fn take_job(&mut self, task: TaskKey) -> Option<CopyJob> {
+        self.tasks.get_mut(task).and_then(|t| t.job.take())
+    }
+
+    /// Puts a job back into its task, and raises the task's percent to the
+    /// job's (it never decreases).
+    pub(crate) fn put_job(&mut self, task: TaskKey, job: CopyJob) {
+        if let Some(t) = self.tasks.get_mut(task) {
+            t.percent = t.percent.max(job.percent());
+            t.job = Some(job);
+        }
+    }
+
+    /// Ends a task: records its state, frees its target and its place in
+    /// the queue, and hands back its job (to undo it unless it completed).
+    pub(crate) fn finish_task(&mut self, task: TaskKey, state: TaskState) -> Option<CopyJob> {
+        let t = self.tasks.get_mut(task)?;
+        let job = t.job.take();
+        if matches!(state, TaskState::Complete { .. } | TaskState::CompleteWithErrors { .. }) {
+            t.percent = 100;
+        }
+        t.phase = Phase::Finished(state);
+        self.queue.retain(|k| *k != task);
+        self.running.retain(|k| *k != task);
+        self.busy.retain(|_, k| *k != task);
+        job
+    }
+
+    /// Makes room for `los` more learning objects and `pages` more pages,
+    /// ahead of a Duplicate.
+    pub(crate) fn reserve(&mut self, los: usize, pages: usize) {
+        self.los.reserve(los);
+        self.pages.reserve(pages);
+    }
+
+    /// The salt of this store's handles.
+    #[cfg(feature = "serde")]
+    pub(crate) fn salt(&self) -> u32 {
+        self.users.salt()
+    }
+}

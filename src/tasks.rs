@@ -1,0 +1,123 @@
+//! Tasks: LMS copy requests queued, run in bounded steps, polled for
+//! progress (LMS-4..7).
+//!
+//! A request is checked and accepted at once, and becomes a task. The host
+//! drives the queue with a budget of work units a call, so that it bounds
+//! how long a call takes. At most the task limit run at a time (4 unless
+//! set); the others wait in request order.
+//!
+//! While a task copies into a course, the course can be read but not edited
+//! ([`Error::Busy`]). Edits to the *source* go on as usual: the task copies
+//! the source as it was when the request was accepted (LMS-7), through the
+//! store's write barrier.
+
+use crate::access::{require, require_for_task};
+use crate::copy::{CopyJob, CopyRequest, CourseRef, plan};
+use crate::data::{Phase, TaskState, TaskStatus, Timestamp};
+use crate::error::{Action, Error};
+use crate::handles::{TaskKey, UserKey};
+use crate::store::Store;
+
+/// Accepts an LMS copy request (LMS-1): checks it at once and queues a task.
+pub(crate) fn request_copy(
+    store: &mut Store,
+    actor: UserKey,
+    source: &CourseRef,
+    request: &CopyRequest,
+) -> Result<TaskKey, Error> {
+    let plan = plan::plan_request(store, actor, source, request)?;
+    let job = CopyJob::start(store, plan);
+    Ok(store.insert_task(actor, job))
+}
+
+/// The status of a task, as an integration polls it.
+pub(crate) fn task_status(store: &Store, task: TaskKey) -> Result<TaskStatus, Error> {
+    let t = store.task(task)?;
+    let state = match &t.phase {
+        Phase::Queued => TaskState::Queued { position: store.queue_position(task).unwrap_or(0) },
+        Phase::Running => TaskState::Running { percent: t.percent },
+        Phase::Finished(state) => state.clone(),
+    };
+    Ok(TaskStatus {
+        id: format!("_{}_1", t.pk),
+        percent_complete: t.percent,
+        started: t.started,
+        target: t.target,
+        state,
+    })
+}
+
+/// Sets how many tasks may run at a time (at least 1).
+pub(crate) fn set_task_limit(store: &mut Store, actor: UserKey, limit: usize) -> Result<(), Error> {
+    require(store, actor, Action::ManageUsers)?;
+    if limit == 0 {
+        return Err(Error::invalid("limit", "at least one task must be able to run"));
+    }
+    store.set_task_limit(limit);
+    Ok(())
+}
+
+/// Does at most `budget` units of work, shared among the running tasks,
+/// starting queued tasks (at `now`) as places free up. Returns the units
+/// done.
+pub(crate) fn run_tasks(store: &mut Store, budget: u64, now: Timestamp) -> u64 {
+    let mut left = budget;
+    store.start_queued(now);
+    while left > 0 && !store.running().is_empty() {
+        let running = store.running().to_vec();
+        let slice = (left / running.len() as u64).max(1);
+        for task in running {
+            if left == 0 {
+                break;
+            }
+            left -= step_task(store, task, slice.min(left));
+        }
+        store.start_queued(now);
+    }
+    budget - left
+}
+
+/// Cancels a queued or running task and undoes its work (LMS-4).
+pub(crate) fn cancel_task(store: &mut Store, actor: UserKey, task: TaskKey) -> Result<(), Error> {
+    let finished = matches!(store.task(task)?.phase, Phase::Finished(_));
+    require(store, actor, Action::CancelTask(task))?;
+    if finished {
+        return Err(Error::TaskEnded { task });
+    }
+    end_task(store, task, TaskState::Cancelled);
+    Ok(())
+}
+
+/// Runs one task for at most `budget` units; returns the units done.
+fn step_task(store: &mut Store, task: TaskKey, budget: u64) -> u64 {
+    let Some(mut job) = store.take_job(task) else {
+        return 0;
+    };
+    let right = if job.new_target { Action::CreateCourse } else { Action::EditCourse(job.target) };
+    if let Err(refused) = require_for_task(store, job.requester, right) {
+        store.put_job(task, job);
+        end_task(store, task, TaskState::Incomplete { reason: refused.to_string() });
+        return 0;
+    }
+    let used = job.run(store, budget);
+    let outcome = job.is_done().then(|| (job.target, job.issues.clone()));
+    store.put_job(task, job);
+    if let Some((course, issues)) = outcome {
+        let state = if issues.is_empty() {
+            TaskState::Complete { course }
+        } else {
+            TaskState::CompleteWithErrors { course, issues }
+        };
+        end_task(store, task, state);
+    }
+    used
+}
+
+/// Ends a task: undoes its work unless it completed, frees its target,
+/// drops its snapshot.
+fn end_task(store: &mut Store, task: TaskKey, state: TaskState) {
+    let completed = matches!(state, TaskState::Complete { .. } | TaskState::CompleteWithErrors { .. });
+    if let (Some(job), false) = (store.finish_task(task, state), completed) {
+        job.rollback(store);
+    }
+}
