@@ -62,6 +62,18 @@ impl From<TermKey> for LibraryItem {
     }
 }
 
+/// The id of a tool item, unique within its course. A copy of a course gives
+/// its tool items new ids, and remaps the links between them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ToolId(pub(crate) u32);
+
+impl fmt::Display for ToolId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
 /// Any entity of the workspace, named by its handle. Errors use it to say
 /// *which* entity was wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,7 +99,7 @@ pub enum Entity {
     /// A copy task.
     Task(TaskKey),
     /// A tool item of a course.
-    Tool(CourseKey, crate::ToolId),
+    Tool(CourseKey, ToolId),
 }
 
 impl Entity {

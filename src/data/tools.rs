@@ -2,22 +2,10 @@
 //! objects (SPEC section 6). One record type, [`ToolItem`], serves every
 //! category; the category says which fields matter.
 
-use crate::{LoKey, TermKey, UserKey};
+pub use crate::handles::ToolId;
+use crate::handles::{LoKey, TermKey, UserKey};
 use imbl::{OrdMap, OrdSet, Vector};
-use std::fmt;
 use std::sync::Arc;
-
-/// The id of a tool item, unique within its course. A copy of a course gives
-/// its tool items new ids, and remaps the links between them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct ToolId(pub(crate) u32);
-
-impl fmt::Display for ToolId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
-    }
-}
 
 /// The categories of course tools, as an LMS copy selects them (LMS-8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
