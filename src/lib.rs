@@ -99,6 +99,7 @@
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![warn(clippy::missing_errors_doc)]
 
 // Layers, lowest first; a module may use only the layers at or below its
 // own (`tests/layers.rs` holds the code to that):

@@ -40,7 +40,27 @@ use crate::tasks;
 /// assert_eq!(ws.user(author)?.role(), Role::Author);
 /// # Ok::<(), coursecopy::Error>(())
 /// ```
+///
+/// With the `serde` feature a workspace saves to any serde format and loads
+/// back equal, every handle still valid; loading checks the whole file and
+/// refuses a broken one with an error that says what is wrong:
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use coursecopy::{NewCourse, Workspace};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+/// let saved = serde_json::to_string(&ws).unwrap();
+/// let loaded: Workspace = serde_json::from_str(&saved).unwrap();
+/// assert_eq!(loaded, ws);
+/// assert_eq!(loaded.course(course)?.title(), "Biology");
+/// assert!(serde_json::from_str::<Workspace>("{\"format\":99}").is_err());
+/// # }
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use]
 pub struct Workspace {
     store: Store,
 }
@@ -62,6 +82,10 @@ impl Workspace {
     /// every other user.
     ///
     /// Fails with [`Error::Invalid`] when `admin_name` is blank or too long.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] (`name`) when `admin_name` is blank or longer than [`limits::NAME`](crate::limits::NAME).
     pub fn with_admin(admin_name: &str) -> Result<(Workspace, UserKey), Error> {
         let name = Text::name("name", admin_name)?;
         let (store, admin) = Store::with_admin(User { name, role: Role::Administrator });
@@ -69,94 +93,133 @@ impl Workspace {
     }
 
     /// A user, by handle.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the handle is stale or from another workspace.
     pub fn user(&self, key: UserKey) -> Result<&User, Error> {
         self.store.user(key)
     }
 
     /// A course, by handle.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the handle is stale or from another workspace.
     pub fn course(&self, key: CourseKey) -> Result<&Course, Error> {
         self.store.course(key)
     }
 
     /// A learning object, by handle.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the handle is stale or from another workspace.
     pub fn learning_object(&self, key: LoKey) -> Result<&LearningObject, Error> {
         self.store.learning_object(key)
     }
 
     /// A page, by handle.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the handle is stale or from another workspace.
     pub fn page(&self, key: PageKey) -> Result<&Page, Error> {
         self.store.page(key)
     }
 
     /// A course style, by handle.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the handle is stale or from another workspace.
     pub fn style(&self, key: StyleKey) -> Result<&CourseStyle, Error> {
         self.store.style(key)
     }
 
     /// A library item, by handle of any kind.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the handle is stale or from another workspace.
     pub fn library_entry(&self, item: impl Into<LibraryItem>) -> Result<&LibraryEntry, Error> {
         self.store.library_entry(item.into())
     }
 
     /// The library items a page references, resolved, in the page's order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the page is not found.
     pub fn page_items(&self, page: PageKey) -> Result<Vec<(LibraryItem, &LibraryEntry)>, Error> {
         let page = self.store.page(page)?;
         page.items().iter().map(|&item| Ok((item, self.store.library_entry(item)?))).collect()
     }
 
     /// The course with this `course_id`, if any. O(1).
+    #[must_use]
     pub fn find_course(&self, course_id: &str) -> Option<CourseKey> {
         self.store.course_by_id(course_id)
     }
 
     /// The course with this `external_id`, if any. O(1).
+    #[must_use]
     pub fn find_course_by_external_id(&self, external_id: &str) -> Option<CourseKey> {
         self.store.course_by_external_id(external_id)
     }
 
     /// Every user, in handle order.
+    #[must_use]
     pub fn users(&self) -> impl Iterator<Item = (UserKey, &User)> + '_ {
         self.store.users()
     }
 
     /// Every course, in handle order.
+    #[must_use]
     pub fn courses(&self) -> impl Iterator<Item = (CourseKey, &Course)> + '_ {
         self.store.courses()
     }
 
     /// Every learning object, included in a course or not, in handle order.
+    #[must_use]
     pub fn learning_objects(&self) -> impl Iterator<Item = (LoKey, &LearningObject)> + '_ {
         self.store.learning_objects()
     }
 
     /// Every page, in handle order.
+    #[must_use]
     pub fn pages(&self) -> impl Iterator<Item = (PageKey, &Page)> + '_ {
         self.store.pages()
     }
 
     /// Every course style, in handle order.
+    #[must_use]
     pub fn styles(&self) -> impl Iterator<Item = (StyleKey, &CourseStyle)> + '_ {
         self.store.styles()
     }
 
     /// Every library item, media first, then resources, then glossary terms.
+    #[must_use]
     pub fn library(&self) -> impl Iterator<Item = (LibraryItem, &LibraryEntry)> + '_ {
         self.store.library()
     }
 
     /// How many entities of each kind the workspace holds.
+    #[must_use]
     pub fn counts(&self) -> Counts {
         let [users, courses, learning_objects, pages, styles, library_items] = self.store.counts();
         Counts { users, courses, learning_objects, pages, styles, library_items }
     }
 
     /// Whether `user` may read `course`. False for unknown handles.
+    #[must_use]
     pub fn can_read(&self, user: UserKey, course: CourseKey) -> bool {
         access::can(&self.store, user, Action::ReadCourse(course))
     }
 
     /// Whether `user` may edit `course`: its data, its LO list and the LOs
     /// and pages reached through it. False for unknown handles.
+    #[must_use]
     pub fn can_edit(&self, user: UserKey, course: CourseKey) -> bool {
         access::can(&self.store, user, Action::EditCourse(course))
     }
@@ -164,6 +227,11 @@ impl Workspace {
     /// Locks a course (ACC-4). Administrators may lock any course, Authors
     /// the courses assigned to them. A course a copy task is filling cannot
     /// be locked ([`Error::Busy`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course or actor; [`Error::Forbidden`] when the actor may not edit the
+    /// course; [`Error::Busy`] while a copy task fills it; [`Error::Locked`] when it is locked already.
     ///
     /// ```
     /// use coursecopy::{CourseChange, Error, NewCourse, Workspace};
@@ -184,6 +252,11 @@ impl Workspace {
     }
 
     /// Unlocks a course: the user who locked it, or an Administrator.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course or actor; [`Error::Forbidden`] unless the actor locked it or is an
+    /// Administrator; [`Error::Invalid`] (`lock`) when it is not locked.
     pub fn unlock_course(&mut self, actor: UserKey, course: CourseKey) -> Result<(), Error> {
         let lock = self.store.course(course)?.lock;
         access::require(&self.store, actor, Action::UnlockCourse(course))?;
@@ -195,17 +268,32 @@ impl Workspace {
     }
 
     /// Creates a user with a role (ACC-1). Needs an Administrator.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing actor; [`Error::Forbidden`] unless the actor is an Administrator;
+    /// [`Error::Invalid`] (`name`) for a blank or too long name.
     pub fn create_user(&mut self, actor: UserKey, name: &str, role: Role) -> Result<UserKey, Error> {
         edit::users::create_user(&mut self.store, actor, name, role)
     }
 
     /// Renames a user. Needs an Administrator.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing user or actor; [`Error::Forbidden`] unless the actor is an Administrator;
+    /// [`Error::Invalid`] (`name`) for a blank or too long name.
     pub fn rename_user(&mut self, actor: UserKey, user: UserKey, name: &str) -> Result<(), Error> {
         edit::users::rename_user(&mut self.store, actor, user, name)
     }
 
     /// Changes a user's role. Needs an Administrator. The workspace keeps at
     /// least one Administrator: demoting the last one is refused.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing user or actor; [`Error::Forbidden`] unless the actor is an Administrator;
+    /// [`Error::Invalid`] (`role`) when it would demote the last Administrator.
     pub fn set_role(&mut self, actor: UserKey, user: UserKey, role: Role) -> Result<(), Error> {
         edit::users::set_role(&mut self.store, actor, user, role)
     }
@@ -216,12 +304,38 @@ impl Workspace {
     /// Fails with [`Error::Conflict`] when the `course_id` or `external_id`
     /// is taken (OPT-3) and [`Error::Invalid`] when a field breaks its limits
     /// (LMS-12).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing actor or banner image; [`Error::Forbidden`] unless the actor may create
+    /// courses; [`Error::Conflict`] when the `course_id` or `external_id` is taken (OPT-3); [`Error::Invalid`],
+    /// naming the field, when a value breaks its limits (LMS-12).
     pub fn create_course(&mut self, actor: UserKey, spec: NewCourse) -> Result<CourseKey, Error> {
         edit::courses::create_course(&mut self.store, actor, spec)
     }
 
     /// Changes a course's own data: title, description, player layout,
     /// details, `external_id` (SHR-6: the change stays in this course).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, actor or banner image; [`Error::Forbidden`] when the actor may not
+    /// edit the course; [`Error::Busy`] or [`Error::Locked`] while it is being copied into or locked;
+    /// [`Error::Conflict`] when the new `external_id` is taken; [`Error::Invalid`], naming the field, for a value
+    /// out of its limits or a `course_id` other than the course's own (LMS-10).
+    ///
+    /// ```
+    /// use coursecopy::{CourseChange, Error, NewCourse, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// ws.update_course(admin, course, CourseChange::new().title("Biology I").external_id("sis-42"))?;
+    /// assert_eq!(ws.course(course)?.title(), "Biology I");
+    /// assert_eq!(ws.find_course_by_external_id("sis-42"), Some(course));
+    /// let blank = ws.update_course(admin, course, CourseChange::new().title(" "));
+    /// assert!(matches!(blank, Err(Error::Invalid { field: "title", .. })));
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     pub fn update_course(&mut self, actor: UserKey, course: CourseKey, change: CourseChange) -> Result<(), Error> {
         edit::courses::update_course(&mut self.store, actor, course, change)
     }
@@ -233,23 +347,43 @@ impl Workspace {
     /// re-use them); those it was the parent of lose their parent. Its styles
     /// are deleted, and pages that applied one of them lose that style.
     /// O(LOs + pages) when the course had styles.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course or actor; [`Error::Forbidden`] when the actor may not edit it;
+    /// [`Error::Busy`] or [`Error::Locked`] while it is being copied into or locked.
     pub fn delete_course(&mut self, actor: UserKey, course: CourseKey) -> Result<(), Error> {
         edit::courses::delete_course(&mut self.store, actor, course)
     }
 
     /// Assigns a user to a course: an Author may then edit it, a Reviewer
     /// read it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, actor or user; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any course edit; [`Error::AlreadyIn`] when the user is assigned already.
     pub fn assign_user(&mut self, actor: UserKey, course: CourseKey, user: UserKey) -> Result<(), Error> {
         edit::courses::set_assigned(&mut self.store, actor, course, user, true)
     }
 
     /// Takes a user's assignment to a course away.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, actor or user; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any course edit; [`Error::NotIn`] when the user is not assigned.
     pub fn unassign_user(&mut self, actor: UserKey, course: CourseKey, user: UserKey) -> Result<(), Error> {
         edit::courses::set_assigned(&mut self.store, actor, course, user, false)
     }
 
     /// Creates a style in a course; pages reached through the course can
     /// then apply it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course or actor; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any course edit; [`Error::Invalid`] (`name`) for a blank or too long name.
     pub fn create_style(
         &mut self,
         actor: UserKey,
@@ -263,6 +397,11 @@ impl Workspace {
     /// Creates a learning object in a course: the course becomes its parent
     /// and it is appended to the course's list. No other course sees it
     /// (SHR-5).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course or actor; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any course edit; [`Error::Invalid`] (`title`) for a blank or too long title.
     pub fn create_learning_object(
         &mut self,
         actor: UserKey,
@@ -279,6 +418,12 @@ impl Workspace {
     ///
     /// Needs edit rights on `course` and read rights on the LO's parent
     /// course. A course includes an LO at most once.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, LO or actor; [`Error::Forbidden`] when the actor may not edit the
+    /// course or read the LO's parent; [`Error::Busy`] or [`Error::Locked`] as for any course edit;
+    /// [`Error::AlreadyIn`] when the course includes the LO; [`Error::Invalid`] (`position`) for `at` past the end.
     pub fn add_learning_object(
         &mut self,
         actor: UserKey,
@@ -294,12 +439,23 @@ impl Workspace {
     /// on and can be added again.
     ///
     /// Returns the reach: that one course (REU-2).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, LO or actor; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any course edit; [`Error::NotIn`] when the course does not include the LO.
     pub fn remove_learning_object(&mut self, actor: UserKey, course: CourseKey, lo: LoKey) -> Result<Reach, Error> {
         edit::courses::remove_learning_object(&mut self.store, actor, course, lo)
     }
 
     /// Moves a learning object to position `to` in one course's list. Other
     /// courses keep their own order (SHR-5).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, LO or actor; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any course edit; [`Error::NotIn`] when the course does not include the LO;
+    /// [`Error::Invalid`] (`position`) for `to` out of range.
     pub fn move_learning_object(
         &mut self,
         actor: UserKey,
@@ -314,12 +470,24 @@ impl Workspace {
     /// includes it, or a course's tool (a release rule, an alignment) links
     /// to it: [`Error::InUse`] names the courses. Needs edit rights on its
     /// parent course (an Administrator for an LO without one).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing LO or actor; [`Error::Forbidden`] when the actor may not edit its parent
+    /// course (an Administrator is needed for an LO without one); [`Error::Locked`] when the parent is locked;
+    /// [`Error::InUse`], naming every course, while a course includes it or a tool links to it.
     pub fn delete_learning_object(&mut self, actor: UserKey, lo: LoKey) -> Result<(), Error> {
         edit::courses::delete_learning_object(&mut self.store, actor, lo)
     }
 
     /// Changes a learning object's title and description (`None` keeps
     /// one as it is).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, LO or actor; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any edit through `via`, or when the LO's parent course is locked; [`Error::NotIn`]
+    /// when `via` does not include the LO; [`Error::Invalid`] (`title`) for a blank or too long title.
     pub fn edit_learning_object(
         &mut self,
         actor: UserKey,
@@ -333,28 +501,56 @@ impl Workspace {
 
     /// Adds a page at the end of a learning object. Every course that
     /// includes the LO sees it (SHR-3).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, LO, actor, style or library item; [`Error::Forbidden`],
+    /// [`Error::Busy`] or [`Error::Locked`] as for any edit through `via`, or when the LO's parent course is
+    /// locked; [`Error::NotIn`] when `via` does not include the LO or the style is another course's;
+    /// [`Error::Invalid`] (`title`, `items`) for a bad title or an item listed twice.
     pub fn add_page(&mut self, actor: UserKey, via: CourseKey, lo: LoKey, draft: PageDraft) -> Result<NewPage, Error> {
         edit::content::add_page(&mut self.store, actor, via, lo, draft)
     }
 
     /// Changes a page's title or body. Every course that includes its LO
     /// sees the change (SHR-2).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, page or actor; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any edit through `via`, or when the LO's parent course is locked; [`Error::NotIn`]
+    /// when `via` does not include the page's LO; [`Error::Invalid`] (`title`) for a blank or too long title.
     pub fn edit_page(&mut self, actor: UserKey, via: CourseKey, page: PageKey, edit: PageEdit) -> Result<Reach, Error> {
         edit::content::edit_page(&mut self.store, actor, via, page, edit)
     }
 
     /// Deletes a page. Every course that includes its LO loses it (SHR-3).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, page or actor; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any edit through `via`, or when the LO's parent course is locked; [`Error::NotIn`]
+    /// when `via` does not include the page's LO.
     pub fn delete_page(&mut self, actor: UserKey, via: CourseKey, page: PageKey) -> Result<Reach, Error> {
         edit::content::delete_page(&mut self.store, actor, via, page)
     }
 
     /// Moves a page to position `to` in its learning object. Every course
     /// that includes the LO sees the new order (SHR-3).
+    ///
+    /// # Errors
+    ///
+    /// As [`delete_page`](Self::delete_page), and [`Error::Invalid`] (`position`) for `to` out of range.
     pub fn move_page(&mut self, actor: UserKey, via: CourseKey, page: PageKey, to: usize) -> Result<Reach, Error> {
         edit::content::move_page(&mut self.store, actor, via, page, to)
     }
 
     /// Applies a style of the course `via` to a page, or clears it (`None`).
+    ///
+    /// # Errors
+    ///
+    /// As [`delete_page`](Self::delete_page), and [`Error::NotFound`] for a missing style, [`Error::NotIn`] for a
+    /// style of another course.
     pub fn set_page_style(
         &mut self,
         actor: UserKey,
@@ -366,6 +562,11 @@ impl Workspace {
     }
 
     /// Makes a page reference a library item, after the ones it has.
+    ///
+    /// # Errors
+    ///
+    /// As [`delete_page`](Self::delete_page), and [`Error::NotFound`] for a missing item, [`Error::AlreadyIn`] when
+    /// the page references it already.
     pub fn attach_item(
         &mut self,
         actor: UserKey,
@@ -379,6 +580,11 @@ impl Workspace {
     /// Makes a page reference `new` where it referenced `old`, in the same
     /// place ("replace this image with that one"). Every course that
     /// includes the page's LO sees the new item (SHR-7).
+    ///
+    /// # Errors
+    ///
+    /// As [`delete_page`](Self::delete_page), and [`Error::NotIn`] when the page does not reference `old`,
+    /// [`Error::NotFound`] for a missing `new`, [`Error::AlreadyIn`] when the page references `new` already.
     pub fn replace_item(
         &mut self,
         actor: UserKey,
@@ -392,6 +598,10 @@ impl Workspace {
 
     /// Makes a page stop referencing a library item. The item itself stays
     /// in the library.
+    ///
+    /// # Errors
+    ///
+    /// As [`delete_page`](Self::delete_page), and [`Error::NotIn`] when the page does not reference the item.
     pub fn detach_item(
         &mut self,
         actor: UserKey,
@@ -409,18 +619,35 @@ impl Workspace {
     /// none; with [`Error::NotIn`] when the link names an item of another
     /// category or course, or a learning object the course does not include;
     /// with [`Error::NotFound`] for a missing term or user.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, actor, LO, term or user; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any course edit; [`Error::NotIn`] when the link names an item of another category
+    /// or course, or an LO the course does not include; [`Error::Invalid`], naming the field (`title`, `link`,
+    /// `posts`, `groups`, `grades`, `group`), for a value that does not fit the category.
     pub fn add_tool(&mut self, actor: UserKey, course: CourseKey, draft: ToolDraft) -> Result<ToolId, Error> {
         edit::tools::add_tool(&mut self.store, actor, course, draft)
     }
 
     /// Removes a tool item from a course. Items of the course that linked
     /// to it lose that link.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course or actor; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any course edit; [`Error::NotIn`] when the course has no such item.
     pub fn remove_tool(&mut self, actor: UserKey, course: CourseKey, tool: ToolId) -> Result<(), Error> {
         edit::tools::remove_tool(&mut self.store, actor, course, tool)
     }
 
     /// Adds a media asset (an image, a video, a sound) to the library.
     /// Needs an Administrator or an Author.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing actor; [`Error::Forbidden`] unless the actor may edit the library;
+    /// [`Error::Invalid`] (`name`) for a blank or too long name.
     pub fn add_media(&mut self, actor: UserKey, name: &str, file: &str) -> Result<MediaKey, Error> {
         match edit::library::add_item(&mut self.store, actor, Kind::Media, name, file)? {
             LibraryItem::Media(key) => Ok(key),
@@ -430,6 +657,11 @@ impl Workspace {
 
     /// Adds a resource (a document, a link) to the library.
     /// Needs an Administrator or an Author.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing actor; [`Error::Forbidden`] unless the actor may edit the library;
+    /// [`Error::Invalid`] (`name`) for a blank or too long name.
     pub fn add_resource(&mut self, actor: UserKey, name: &str, location: &str) -> Result<ResourceKey, Error> {
         match edit::library::add_item(&mut self.store, actor, Kind::Resource, name, location)? {
             LibraryItem::Resource(key) => Ok(key),
@@ -439,6 +671,11 @@ impl Workspace {
 
     /// Adds a glossary term to the library.
     /// Needs an Administrator or an Author.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing actor; [`Error::Forbidden`] unless the actor may edit the library;
+    /// [`Error::Invalid`] (`name`) for a blank or too long term.
     pub fn add_glossary_term(&mut self, actor: UserKey, term: &str, definition: &str) -> Result<TermKey, Error> {
         match edit::library::add_item(&mut self.store, actor, Kind::Term, term, definition)? {
             LibraryItem::Term(key) => Ok(key),
@@ -448,6 +685,11 @@ impl Workspace {
 
     /// Renames a library item. Every page that references it sees the new
     /// name (GLB-2). Returns the courses that see it (REU-2).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing item or actor; [`Error::Forbidden`] unless the actor may edit the library;
+    /// [`Error::Invalid`] (`name`) for a blank or too long name.
     pub fn rename_library_item(
         &mut self,
         actor: UserKey,
@@ -461,6 +703,10 @@ impl Workspace {
     /// location of a resource, the definition of a term. Every page that
     /// references it, in every course, sees the new content (GLB-2).
     /// Returns the courses that see it (REU-2).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing item or actor; [`Error::Forbidden`] unless the actor may edit the library.
     pub fn update_library_item(
         &mut self,
         actor: UserKey,
@@ -474,6 +720,11 @@ impl Workspace {
     /// a course's banner image, a course's glossary list. The error names
     /// every such page and course, and nothing changes (GLB-3).
     /// O(pages + courses).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing item or actor; [`Error::Forbidden`] unless the actor may edit the library;
+    /// [`Error::InUse`], naming every page and course, while anything references it (GLB-3).
     pub fn delete_library_item(&mut self, actor: UserKey, item: impl Into<LibraryItem>) -> Result<(), Error> {
         edit::library::delete_item(&mut self.store, actor, item.into())
     }
@@ -484,6 +735,12 @@ impl Workspace {
     /// Fails, creating nothing, with [`Error::Conflict`] when the requested
     /// `course_id` or `external_id` is taken (OPT-3), or [`Error::Invalid`]
     /// when an option breaks its limits.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course or actor; [`Error::Forbidden`] unless the actor may read the source
+    /// and create courses (ACC-2); [`Error::Conflict`] when the asked `course_id` or `external_id` is taken
+    /// (OPT-3); [`Error::Invalid`], naming the field, when an option breaks its limits.
     ///
     /// ```
     /// use coursecopy::{CopyMode, CopyOptions, NewCourse, Workspace};
@@ -509,6 +766,25 @@ impl Workspace {
     /// page edits, page deletions and page additions show in both courses
     /// (SHR-1..7). Same as [`copy_course`](Self::copy_course) with
     /// [`CopyMode::Share`].
+    ///
+    /// # Errors
+    ///
+    /// As [`copy_course`](Self::copy_course).
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, NewCourse, PageDraft, PageEdit, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, course, "Cells", "")?;
+    /// let page = ws.add_page(admin, course, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+    ///
+    /// let evening = ws.share_course(admin, course, &CopyOptions::new().course_id("BIO-101-EVE"))?;
+    /// assert_eq!(ws.course(evening)?.learning_objects().next(), Some(lo), "the same LO");
+    /// let reach = ws.edit_page(admin, evening, page, PageEdit::new().body("Bilayers."))?;
+    /// assert!(reach.contains(course) && reach.contains(evening));
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     pub fn share_course(
         &mut self,
         actor: UserKey,
@@ -521,6 +797,27 @@ impl Workspace {
     /// Duplicates a course: the copy gets new, independent learning objects
     /// and pages; duplicated pages lose their style (DUP-1..6). Same as
     /// [`copy_course`](Self::copy_course) with [`CopyMode::Duplicate`].
+    ///
+    /// # Errors
+    ///
+    /// As [`copy_course`](Self::copy_course).
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, NewCourse, PageDraft, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, course, "Cells", "")?;
+    /// let page = ws.add_page(admin, course, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+    ///
+    /// let copy = ws.duplicate_course(admin, course, &CopyOptions::new())?;
+    /// let new_lo = ws.course(copy)?.learning_objects().next().unwrap();
+    /// assert_ne!(new_lo, lo);
+    /// let new_page = ws.learning_object(new_lo)?.pages().next().unwrap();
+    /// assert_eq!(ws.page(new_page)?.origin(), Some(page));
+    /// assert!(ws.page(new_page)?.shares_body_with(ws.page(page)?), "text shared until edited");
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     pub fn duplicate_course(
         &mut self,
         actor: UserKey,
@@ -538,6 +835,11 @@ impl Workspace {
     ///
     /// Needs edit rights on the course; the LO's own parent lock does not
     /// matter, as the LO itself does not change.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, LO or actor; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any edit of `course`; [`Error::NotIn`] when the course does not include the LO.
     ///
     /// ```
     /// use coursecopy::{CopyOptions, NewCourse, PageDraft, Workspace};
@@ -560,6 +862,10 @@ impl Workspace {
 
     /// The course a [`CourseRef`] names, or [`Error::NotFound`] /
     /// [`Error::Invalid`] naming what was asked for.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a stale handle; [`Error::Invalid`] (`course`) when no course has the id asked for.
     pub fn resolve_course(&self, course: &CourseRef) -> Result<CourseKey, Error> {
         copy::resolve_course(&self.store, course)
     }
@@ -575,6 +881,14 @@ impl Workspace {
     ///
     /// A new target course exists from the start, with the source's record
     /// and no content; it can be read, not edited, until the task ends.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] or [`Error::Invalid`] (`course`) when the source or an existing target is not found;
+    /// [`Error::Forbidden`] unless the actor may read the source and create courses (new target) or edit the
+    /// target; [`Error::Busy`] or [`Error::Locked`] for an existing target being copied into or locked;
+    /// [`Error::Conflict`] when the new `course_id` or `external_id` is taken (LMS-2); [`Error::Invalid`] for an id
+    /// out of its limits (LMS-12) or a course copied into itself (`target`).
     ///
     /// ```
     /// use coursecopy::{CopyRequest, CopyTarget, CourseRef, NewCourse, TaskState, Workspace};
@@ -599,16 +913,22 @@ impl Workspace {
     }
 
     /// The status of a task, as an integration polls it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the task is not found.
     pub fn task_status(&self, task: TaskKey) -> Result<TaskStatus, Error> {
         tasks::task_status(&self.store, task)
     }
 
     /// Every task, finished or not, in handle order.
+    #[must_use]
     pub fn tasks(&self) -> impl Iterator<Item = TaskKey> + '_ {
         self.store.tasks()
     }
 
     /// How many tasks may run at a time.
+    #[must_use]
     pub fn task_limit(&self) -> usize {
         self.store.task_limit()
     }
@@ -616,6 +936,11 @@ impl Workspace {
     /// Sets how many tasks may run at a time (at least 1). Administrators
     /// only. Tasks already running go on; the limit applies to the next to
     /// start.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing actor; [`Error::Forbidden`] unless the actor is an Administrator;
+    /// [`Error::Invalid`] (`limit`) for 0.
     pub fn set_task_limit(&mut self, actor: UserKey, limit: usize) -> Result<(), Error> {
         tasks::set_task_limit(&mut self.store, actor, limit)
     }
@@ -673,23 +998,53 @@ impl Workspace {
     /// Cancels a queued or running task: its work is undone, a new target
     /// course removed, an existing one left exactly as before (LMS-4). The
     /// user who requested it, or an Administrator, may cancel it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing task or actor; [`Error::Forbidden`] unless the actor requested the task or
+    /// is an Administrator; [`Error::TaskEnded`] when it has ended already.
     pub fn cancel_task(&mut self, actor: UserKey, task: TaskKey) -> Result<(), Error> {
         tasks::cancel_task(&mut self.store, actor, task)
     }
 
     /// The pages that reference a library item, in handle order (REU-1).
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, NewCourse, PageDraft, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let image = ws.add_media(admin, "cell.png", "files/cell.png")?;
+    /// let lo = ws.create_learning_object(admin, course, "Cells", "")?;
+    /// let page = ws.add_page(admin, course, lo, PageDraft::new("Membranes", "Lipids.").item(image))?.page;
+    /// let copy = ws.duplicate_course(admin, course, &CopyOptions::new())?;
+    ///
+    /// let used = ws.pages_using(image);
+    /// assert_eq!(used.len(), 2, "the page and its duplicate");
+    /// assert!(used.contains(&page));
+    /// assert_eq!(ws.learning_object(lo)?.used_in().len(), 1, "where the LO is used: one course");
+    /// # let _ = copy;
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    #[must_use]
     pub fn pages_using(&self, item: impl Into<LibraryItem>) -> Vec<PageKey> {
         self.store.pages_using(item.into())
     }
 
     /// Everything that references a library item: pages, then courses whose
     /// banner image it is or whose glossary lists it (REU-1).
+    #[must_use]
     pub fn users_of(&self, item: impl Into<LibraryItem>) -> Vec<Entity> {
         edit::library::users_of(&self.store, item.into())
     }
 
     /// The courses a change would reach, before it is made (REU-2): the same
     /// courses the change reports when it is made.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing page, LO, course or library item; [`Error::NotIn`] for an LO the course
+    /// does not include.
     ///
     /// ```
     /// use coursecopy::{Change, CopyOptions, NewCourse, PageDraft, PageEdit, Workspace};
@@ -713,6 +1068,10 @@ impl Workspace {
     /// How two courses relate (REU-5): the LOs they share, the pairs related
     /// by duplication (across generations, by provenance), and the LOs
     /// unique to each.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when either course is not found.
     pub fn compare_courses(&self, first: CourseKey, second: CourseKey) -> Result<Comparison, Error> {
         reuse::compare_courses(&self.store, first, second)
     }
@@ -720,6 +1079,7 @@ impl Workspace {
     /// The sharing graph in Graphviz DOT (REU-6): courses, the LOs they
     /// include (shared ones filled, with their use count), and, with
     /// `library`, the library items the LOs' pages use.
+    #[must_use]
     pub fn sharing_graph(&self, library: bool) -> String {
         reuse::sharing_graph(&self.store, library)
     }
@@ -747,6 +1107,10 @@ impl Workspace {
     /// too: they may name deleted entities.
     ///
     /// O(size of the workspace). Returns the first violation found.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Integrity`], naming the first entity that breaks an invariant.
     pub fn check_integrity(&self) -> Result<(), Error> {
         self.store.check_integrity()
     }
@@ -769,3 +1133,9 @@ pub struct Counts {
     /// Media assets, resources and glossary terms together.
     pub library_items: usize,
 }
+
+/// A workspace can move to another thread and be shared behind a lock.
+const _: () = {
+    const fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<Workspace>();
+};

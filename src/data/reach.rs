@@ -69,23 +69,36 @@ impl Reach {
     }
 
     /// How many courses the change reaches.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.as_slice().len()
     }
 
     /// Whether the change reaches no course (the learning object is in no
     /// course's list).
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.as_slice().is_empty()
     }
 
     /// Whether the change reaches `course`.
+    #[must_use]
     pub fn contains(&self, course: CourseKey) -> bool {
         self.as_slice().binary_search(&course).is_ok()
     }
 
     /// The courses reached, in handle order.
     pub fn iter(&self) -> impl Iterator<Item = CourseKey> + '_ {
+        self.as_slice().iter().copied()
+    }
+}
+
+/// The courses reached, in handle order.
+impl<'a> IntoIterator for &'a Reach {
+    type Item = CourseKey;
+    type IntoIter = std::iter::Copied<std::slice::Iter<'a, CourseKey>>;
+
+    fn into_iter(self) -> Self::IntoIter {
         self.as_slice().iter().copied()
     }
 }
