@@ -169,37 +169,31 @@ impl Workspace {
     }
 
     /// Every user, in handle order.
-    #[must_use]
     pub fn users(&self) -> impl Iterator<Item = (UserKey, &User)> + '_ {
         self.store.users()
     }
 
     /// Every course, in handle order.
-    #[must_use]
     pub fn courses(&self) -> impl Iterator<Item = (CourseKey, &Course)> + '_ {
         self.store.courses()
     }
 
     /// Every learning object, included in a course or not, in handle order.
-    #[must_use]
     pub fn learning_objects(&self) -> impl Iterator<Item = (LoKey, &LearningObject)> + '_ {
         self.store.learning_objects()
     }
 
     /// Every page, in handle order.
-    #[must_use]
     pub fn pages(&self) -> impl Iterator<Item = (PageKey, &Page)> + '_ {
         self.store.pages()
     }
 
     /// Every course style, in handle order.
-    #[must_use]
     pub fn styles(&self) -> impl Iterator<Item = (StyleKey, &CourseStyle)> + '_ {
         self.store.styles()
     }
 
     /// Every library item, media first, then resources, then glossary terms.
-    #[must_use]
     pub fn library(&self) -> impl Iterator<Item = (LibraryItem, &LibraryEntry)> + '_ {
         self.store.library()
     }
@@ -922,7 +916,6 @@ impl Workspace {
     }
 
     /// Every task, finished or not, in handle order.
-    #[must_use]
     pub fn tasks(&self) -> impl Iterator<Item = TaskKey> + '_ {
         self.store.tasks()
     }
