@@ -83,9 +83,33 @@
 //! # Rights
 //!
 //! Every operation that changes the workspace takes the acting user first
-//! and checks that user's rights (the table is below, under *Rights*). Reads are
-//! not checked: the host decides what it shows, and can ask
-//! [`Workspace::can_read`].
+//! and checks that user's rights. Reads are not checked: the host decides
+//! what it shows, and can ask [`Workspace::can_read`].
+//!
+//! | role | read a course | edit a course | create courses, edit library | manage users |
+//! | --- | --- | --- | --- | --- |
+//! | Administrator | every course | every course | yes | yes |
+//! | Author | created by or assigned to them | created by or assigned to them | yes | no |
+//! | Reviewer | assigned to them | none | no | no |
+//!
+//! A locked course ([`Workspace::lock_course`]) is edited by nobody, and a
+//! course a copy task fills can be read, not edited, until the task ends.
+//!
+//! # Rules
+//!
+//! The specification names each rule with an ID; the test that proves a
+//! rule carries its ID in its name or doc comment (`grep -rn SHR-2 tests/`).
+//!
+//! | IDs | what they cover | tests |
+//! | --- | --- | --- |
+//! | SHR-1..7 | Share: same LOs, edits and page changes seen by every course | `tests/share.rs`, `tests/model.rs` |
+//! | DUP-1..6 | Duplicate: new LOs and pages, text shared until edited, no style, provenance | `tests/duplicate.rs` |
+//! | GLB-1..3 | the global library: never copied, changes seen everywhere, no delete while used | `tests/library.rs` |
+//! | OPT-1..4 | copy options: ids, authors, exact copy by default | `tests/copy_options.rs` |
+//! | ACC-1..4 | roles, checks on every change, reach, locks | `tests/access.rs`, `tests/locks.rs` |
+//! | INT-1..5 | invariants, stale and foreign handles, failed operations change nothing, save and load, no panics | `tests/integrity.rs`, `tests/persistence.rs`, `tests/golden.rs`, `tests/hardening.rs` |
+//! | LMS-1..12 | the LMS copy flow: requests, tasks, budgets, point in time, selection, JSON | `tests/lms.rs`, `tests/lms_props.rs`, `tests/lms_json.rs` |
+//! | REU-1..6 | re-use: where used, impact, re-use, detach, compare, picture | `tests/reuse.rs` |
 //!
 //! # Errors
 //!
