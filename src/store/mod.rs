@@ -429,23 +429,27 @@ impl Store {
     /// changes.
     pub(crate) fn share_los(&mut self, course: CourseKey, list: &Vector<LoKey>) -> Vec<LoKey> {
         let Some(was_empty) = self.courses.get(course).map(|c| c.los.is_empty()) else { return Vec::new() };
+        // An empty course takes what it is given; a course with LOs only
+        // those it does not hold yet, so only then is the list kept.
         let mut added = Vec::new();
         let mut missing = Vec::new();
         for &lo in list.leaves().flatten() {
             match self.los.get_mut(lo) {
                 Some(record) => {
-                    if record.used_in.insert(course) {
+                    if record.used_in.insert(course) && !was_empty {
                         added.push(lo);
                     }
                 }
                 None => missing.push(lo),
             }
         }
-        let Some(c) = self.courses.get_mut(course) else { return missing };
-        if was_empty && missing.is_empty() && added.len() == list.len() {
-            c.los = list.clone();
-        } else {
-            c.los.append(added.into_iter().collect());
+        let los = match (was_empty, missing.is_empty()) {
+            (true, true) => list.clone(),
+            (true, false) => list.iter().copied().filter(|lo| self.los.contains(*lo)).collect(),
+            (false, _) => added.into_iter().collect(),
+        };
+        if let Some(c) = self.courses.get_mut(course) {
+            c.los.append(los);
         }
         missing
     }
