@@ -18,8 +18,8 @@
 use super::duplicate::new_duplicate_lo;
 use super::plan::{CopyPlan, PlannedTarget};
 use super::{CopyMode, Discussions};
-use crate::data::{Category, CourseSettings, PageContent, PageList, ToolItem, ToolLink};
 use crate::data::{CopyIssue, CopyJob, ReadIndex, Step};
+use crate::data::{CourseSettings, PageContent, PageList, ToolItem, ToolLink};
 use crate::handles::{LibraryItem, LoKey, UserKey};
 use crate::store::Store;
 use imbl::{OrdMap, OrdSet, Vector};
@@ -34,11 +34,7 @@ impl CopyJob {
             PlannedTarget::New(record) => (ws.insert_course(*record), true, None),
             PlannedTarget::Existing(key) => (key, false, ws.course(key).ok().cloned()),
         };
-        let tools: Vec<ToolItem> = Category::ALL
-            .iter()
-            .filter(|c| plan.selection.includes(**c))
-            .flat_map(|c| plan.snapshot.course.tools.of(*c).cloned().collect::<Vec<_>>())
-            .collect();
+        let tools = plan.snapshot.course.tools.selected(&plan.selection);
         let content = match (plan.selection.content_areas, plan.mode) {
             (false, _) => 0,
             (true, CopyMode::Share) => u64::from(!plan.snapshot.course.los.is_empty()),

@@ -2,7 +2,9 @@
 //! copy job under way (its snapshot, cursor, counters and copy-on-write
 //! overlay). Plain data; the copy engine runs jobs.
 
-use super::{Category, Course, CourseStyle, LearningObject, Page, PageContent, PageList, ToolId, ToolItem, ToolLink};
+use super::{
+    Category, Course, CourseStyle, CourseTools, LearningObject, Page, PageContent, PageList, ToolId, ToolItem, ToolLink,
+};
 use crate::{CourseKey, LibraryItem, LoKey, MediaKey, PageKey, UserKey};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -342,7 +344,7 @@ impl CopyJob {
     /// Checks a loaded job for consistency: its cursor within its snapshot,
     /// its counts in order, its target the task's.
     #[cfg(feature = "serde")]
-    pub(crate) fn check(&self, target: CourseKey) -> Result<(), String> {
+    pub(crate) fn check(&self, target: CourseKey, target_tools: &CourseTools) -> Result<(), String> {
         let los = self.content_len();
         let step_ok = match self.step {
             Step::Settings | Step::Memberships | Step::Done => true,
@@ -359,6 +361,17 @@ impl CopyJob {
         }
         if self.new_target == self.target_before.is_some() {
             return Err(format!("the copy job of {target} mixes a new and an existing target"));
+        }
+        // The items to copy are those the selection takes from the
+        // snapshot, whose links fit their categories; each item copied so
+        // far maps to an item of the target of the same category.
+        let source = &self.snapshot.course.tools;
+        let mapped_ok = self.tool_map.iter().all(|(from, to)| {
+            let category = self.tools.iter().find(|i| i.id == *from).map(|i| i.category);
+            category.is_some() && target_tools.get(*to).map(|i| i.category) == category
+        });
+        if self.tools != source.selected(&self.selection) || !source.iter().all(|i| source.link_fits(i)) || !mapped_ok {
+            return Err(format!("the copy job of {target} holds tool items that do not fit its snapshot"));
         }
         // What the job will copy must be text the API accepts.
         use crate::data::Text;

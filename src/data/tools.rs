@@ -220,6 +220,28 @@ impl CourseTools {
         self.items.is_empty()
     }
 
+    /// Whether `item`'s link has the kind its category allows, and a link
+    /// to another item names one of this set, of the category the link
+    /// kind asks for. Whether a linked learning object or term is live is
+    /// the caller's question: a copy's snapshot is history.
+    pub(crate) fn link_fits(&self, item: &ToolItem) -> bool {
+        match (item.link, item.category.link_kind()) {
+            (None, _) => true,
+            (Some(ToolLink::Tool(t)), Some(LinkKind::Tool(cat))) => self.get(t).is_some_and(|i| i.category == cat),
+            (Some(ToolLink::Content(_)), Some(LinkKind::Content)) | (Some(ToolLink::Term(_)), Some(LinkKind::Term)) => {
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The items a copy with `selection` carries, in copy order: category
+    /// by category, in [`Category::ALL`] order, so that the targets of
+    /// links are copied before the items that link to them.
+    pub(crate) fn selected(&self, selection: &super::CopySelection) -> Vec<ToolItem> {
+        Category::ALL.iter().filter(|c| selection.includes(**c)).flat_map(|c| self.of(*c).cloned()).collect()
+    }
+
     pub(crate) fn allocate(&mut self) -> ToolId {
         self.next_id = self.next_id.saturating_add(1);
         ToolId(self.next_id)

@@ -157,7 +157,7 @@ impl super::Store {
     }
 
     fn check_course_data(&self, ck: crate::handles::CourseKey, c: &crate::data::Course) -> Result<(), String> {
-        use crate::data::{LinkKind, ToolLink};
+        use crate::data::ToolLink;
         if let Some(u) = c.lock.filter(|u| !self.users.contains(*u)) {
             return Err(format!("{ck} is locked by a missing {u}"));
         }
@@ -176,15 +176,12 @@ impl super::Store {
             if !ids.insert(item.id) || item.id.0 > c.tools.next_id || item.id.0 == 0 || c.tools.next_id > u32::MAX / 2 {
                 return Err(format!("{at} has a repeated or unallocated id"));
             }
-            let ok = match (item.link, item.category.link_kind()) {
-                (None, _) => true,
-                (Some(ToolLink::Tool(t)), Some(LinkKind::Tool(cat))) => {
-                    c.tools.get(t).is_some_and(|i| i.category == cat)
-                }
-                (Some(ToolLink::Content(lo)), Some(LinkKind::Content)) => self.los.contains(lo),
-                (Some(ToolLink::Term(t)), Some(LinkKind::Term)) => self.terms.contains(t),
-                _ => false,
+            let live = match item.link {
+                Some(ToolLink::Content(lo)) => self.los.contains(lo),
+                Some(ToolLink::Term(t)) => self.terms.contains(t),
+                Some(ToolLink::Tool(_)) | None => true,
             };
+            let ok = live && c.tools.link_fits(item);
             if !ok {
                 return Err(format!("{at} has a dangling or ill-typed link {:?}", item.link));
             }
