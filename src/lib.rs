@@ -148,9 +148,9 @@ mod workspace;
 pub use copy::{CopyOptions, CopyRequest, CopyTarget, CourseRef};
 pub use data::limits;
 pub use data::{
-    Availability, Category, CopyIssue, CopyMode, CopySelection, Course, CourseSettings, CourseStyle, CourseTools,
-    DEFAULT_TASK_LIMIT, Discussions, Duration, Enrollment, LearningObject, LibraryEntry, LinkKind, Page, Post, Reach,
-    Role, SettingsSelection, TaskState, TaskStatus, Timestamp, ToolId, ToolItem, ToolLink, User,
+    Availability, Category, CopyIssue, CopyMode, CopySelection, Counts, Course, CourseSettings, CourseStyle,
+    CourseTools, DEFAULT_TASK_LIMIT, Discussions, Duration, Enrollment, LearningObject, LibraryEntry, LinkKind, Page,
+    Post, Reach, Role, SettingsSelection, TaskState, TaskStatus, Timestamp, ToolId, ToolItem, ToolLink, User,
 };
 pub use edit::{CourseChange, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
 pub use error::{Action, Error};
@@ -160,7 +160,7 @@ pub use handles::{
 #[cfg(feature = "serde")]
 pub use persistence::SAVE_FORMAT;
 pub use reuse::{Change, Comparison};
-pub use workspace::{Counts, Workspace};
+pub use workspace::Workspace;
 
 pub mod architecture {
     #![doc = include_str!("../ARCHITECTURE.md")]

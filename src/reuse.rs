@@ -201,7 +201,7 @@ pub(crate) fn detach_learning_object(
     let at = lo_position(store, actor, course, lo)?;
     let copy = duplicate_lo_with_pages(store, lo, course).ok_or_else(|| Error::not_found(lo))?;
     store.replace_lo_at(course, at, copy);
-    store.update_course(course, |c| {
+    store.update_course_data(course, |c| {
         for item in c.tools.items.iter_mut().filter(|i| i.link == Some(ToolLink::Content(lo))) {
             item.link = Some(ToolLink::Content(copy));
         }

@@ -12,8 +12,8 @@
 //! store's write barrier.
 
 use crate::access::{require, require_for_task};
-use crate::copy::{CopyJob, CopyRequest, CourseRef, plan};
-use crate::data::{Phase, TaskState, TaskStatus, Timestamp};
+use crate::copy::{CopyRequest, CourseRef, plan};
+use crate::data::{CopyJob, Phase, TaskState, TaskStatus, Timestamp};
 use crate::error::{Action, Error};
 use crate::handles::{TaskKey, UserKey};
 use crate::store::Store;

@@ -10,11 +10,10 @@
 use crate::access;
 use crate::copy::{self, CopyOptions, CopyRequest, CourseRef};
 use crate::data::{
-    CopyMode, Course, CourseStyle, LearningObject, LibraryEntry, Page, Reach, Role, TaskStatus, Text, Timestamp,
-    ToolId, User,
+    CopyMode, Counts, Course, CourseStyle, LearningObject, LibraryEntry, Page, Reach, Role, TaskStatus, Text,
+    Timestamp, ToolId, User,
 };
 use crate::edit::content::ItemChange;
-use crate::edit::library::Kind;
 use crate::edit::{self, CourseChange, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
 use crate::error::{Action, Error};
 use crate::handles::{
@@ -87,8 +86,7 @@ impl Workspace {
     ///
     /// [`Error::Invalid`] (`name`) when `admin_name` is blank or longer than [`limits::NAME`](crate::limits::NAME).
     pub fn with_admin(admin_name: &str) -> Result<(Workspace, UserKey), Error> {
-        let name = Text::name("name", admin_name)?;
-        let (store, admin) = Store::with_admin(User { name, role: Role::Administrator });
+        let (store, admin) = Store::with_admin(Text::name("name", admin_name)?);
         Ok((Workspace { store }, admin))
     }
 
@@ -201,8 +199,7 @@ impl Workspace {
     /// How many entities of each kind the workspace holds.
     #[must_use]
     pub fn counts(&self) -> Counts {
-        let [users, courses, learning_objects, pages, styles, library_items] = self.store.counts();
-        Counts { users, courses, learning_objects, pages, styles, library_items }
+        self.store.counts()
     }
 
     /// Whether `user` may read `course`. False for unknown handles.
@@ -239,10 +236,7 @@ impl Workspace {
     /// # Ok::<(), coursecopy::Error>(())
     /// ```
     pub fn lock_course(&mut self, actor: UserKey, course: CourseKey) -> Result<(), Error> {
-        self.store.course(course)?;
-        access::require(&self.store, actor, Action::LockCourse(course))?;
-        self.store.update_course(course, |c| *c.lock = Some(actor));
-        Ok(())
+        edit::courses::set_lock(&mut self.store, actor, course, true)
     }
 
     /// Unlocks a course: the user who locked it, or an Administrator.
@@ -252,13 +246,7 @@ impl Workspace {
     /// [`Error::NotFound`] for a missing course or actor; [`Error::Forbidden`] unless the actor locked it or is an
     /// Administrator; [`Error::Invalid`] (`lock`) when it is not locked.
     pub fn unlock_course(&mut self, actor: UserKey, course: CourseKey) -> Result<(), Error> {
-        let lock = self.store.course(course)?.lock;
-        access::require(&self.store, actor, Action::UnlockCourse(course))?;
-        if lock.is_none() {
-            return Err(Error::invalid("lock", "the course is not locked"));
-        }
-        self.store.update_course(course, |c| *c.lock = None);
-        Ok(())
+        edit::courses::set_lock(&mut self.store, actor, course, false)
     }
 
     /// Creates a user with a role (ACC-1). Needs an Administrator.
@@ -643,10 +631,7 @@ impl Workspace {
     /// [`Error::NotFound`] for a missing actor; [`Error::Forbidden`] unless the actor may edit the library;
     /// [`Error::Invalid`] (`name`) for a blank or too long name.
     pub fn add_media(&mut self, actor: UserKey, name: &str, file: &str) -> Result<MediaKey, Error> {
-        match edit::library::add_item(&mut self.store, actor, Kind::Media, name, file)? {
-            LibraryItem::Media(key) => Ok(key),
-            other => Err(Error::not_found(other)),
-        }
+        edit::library::add_media(&mut self.store, actor, name, file)
     }
 
     /// Adds a resource (a document, a link) to the library.
@@ -657,10 +642,7 @@ impl Workspace {
     /// [`Error::NotFound`] for a missing actor; [`Error::Forbidden`] unless the actor may edit the library;
     /// [`Error::Invalid`] (`name`) for a blank or too long name.
     pub fn add_resource(&mut self, actor: UserKey, name: &str, location: &str) -> Result<ResourceKey, Error> {
-        match edit::library::add_item(&mut self.store, actor, Kind::Resource, name, location)? {
-            LibraryItem::Resource(key) => Ok(key),
-            other => Err(Error::not_found(other)),
-        }
+        edit::library::add_resource(&mut self.store, actor, name, location)
     }
 
     /// Adds a glossary term to the library.
@@ -671,10 +653,7 @@ impl Workspace {
     /// [`Error::NotFound`] for a missing actor; [`Error::Forbidden`] unless the actor may edit the library;
     /// [`Error::Invalid`] (`name`) for a blank or too long term.
     pub fn add_glossary_term(&mut self, actor: UserKey, term: &str, definition: &str) -> Result<TermKey, Error> {
-        match edit::library::add_item(&mut self.store, actor, Kind::Term, term, definition)? {
-            LibraryItem::Term(key) => Ok(key),
-            other => Err(Error::not_found(other)),
-        }
+        edit::library::add_glossary_term(&mut self.store, actor, term, definition)
     }
 
     /// Renames a library item. Every page that references it sees the new
@@ -1107,24 +1086,6 @@ impl Workspace {
     pub fn check_integrity(&self) -> Result<(), Error> {
         self.store.check_integrity()
     }
-}
-
-/// Entity counts, from [`Workspace::counts`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct Counts {
-    /// Users.
-    pub users: usize,
-    /// Courses.
-    pub courses: usize,
-    /// Learning objects, included in a course or not.
-    pub learning_objects: usize,
-    /// Pages.
-    pub pages: usize,
-    /// Course styles.
-    pub styles: usize,
-    /// Media assets, resources and glossary terms together.
-    pub library_items: usize,
 }
 
 /// A workspace can move to another thread and be shared behind a lock.

@@ -17,8 +17,7 @@
 
 use super::duplicate::new_duplicate_lo;
 use super::plan::{CopyPlan, PlannedTarget};
-use super::{CopyMode, Discussions};
-use crate::data::{CopyIssue, CopyJob, ReadIndex, Step};
+use crate::data::{CopyIssue, CopyJob, CopyMode, Discussions, ReadIndex, Step};
 use crate::data::{CourseSettings, PageContent, PageList, ToolItem, ToolLink};
 use crate::handles::{LibraryItem, LoKey, UserKey};
 use crate::store::Store;
@@ -154,7 +153,7 @@ impl CopyJob {
                 self.issues.push(CopyIssue::DroppedBannerImage { media });
             }
         }
-        ws.update_course(self.target, |c| *c.settings = s);
+        ws.update_course_data(self.target, |c| *c.settings = s);
         if self.new_target {
             for style in &self.snapshot.styles {
                 ws.insert_style(self.target, style.name.clone(), style.css.clone());
@@ -166,7 +165,7 @@ impl CopyJob {
         let source: OrdSet<UserKey> =
             self.snapshot.course.assigned.iter().copied().filter(|u| ws.has_user(*u)).collect();
         let (new_target, keep_authors, requester) = (self.new_target, self.keep_authors, self.requester);
-        ws.update_course(self.target, |c| match (new_target, keep_authors) {
+        ws.update_course_data(self.target, |c| match (new_target, keep_authors) {
             (true, true) => *c.assigned = source,
             (true, false) => *c.assigned = OrdSet::unit(requester),
             (false, true) => *c.assigned = c.assigned.clone().union(source),
@@ -260,7 +259,7 @@ impl CopyJob {
             groups: src.groups.keys().map(|name| (name.clone(), OrdSet::new())).collect::<OrdMap<_, _>>(),
             grades: OrdMap::new(),
         };
-        let Some(id) = ws.update_course(self.target, |c| {
+        let Some(id) = ws.update_course_data(self.target, |c| {
             let id = c.tools.allocate();
             c.tools.items.push_back(item(id));
             id
@@ -330,7 +329,7 @@ impl CopyJob {
             // courses kept.
             ws.remove_course(self.target);
         } else if let Some(before) = &self.target_before {
-            ws.update_course(self.target, |mut c| c.restore(before));
+            ws.update_course_data(self.target, |mut c| c.restore(before));
         }
     }
 }

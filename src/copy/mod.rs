@@ -26,12 +26,11 @@ mod options;
 pub(crate) mod plan;
 mod request;
 
-pub(crate) use crate::data::CopyJob;
-pub(crate) use crate::data::{CopyMode, Discussions};
 pub use options::CopyOptions;
 pub(crate) use request::resolve_course;
 pub use request::{CopyRequest, CopyTarget, CourseRef};
 
+use crate::data::{CopyJob, CopyMode};
 use crate::error::Error;
 use crate::handles::{CourseKey, UserKey};
 use crate::store::Store;

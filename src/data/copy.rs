@@ -2,9 +2,7 @@
 //! copy job under way (its snapshot, cursor, counters and copy-on-write
 //! overlay). Plain data; the copy engine runs jobs.
 
-use super::{
-    Category, Course, CourseStyle, CourseTools, LearningObject, Page, PageContent, PageList, ToolId, ToolItem, ToolLink,
-};
+use super::{Category, Course, CourseStyle, LearningObject, Page, PageContent, PageList, ToolId, ToolItem, ToolLink};
 use crate::{CourseKey, LibraryItem, LoKey, MediaKey, PageKey, UserKey};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -344,7 +342,7 @@ impl CopyJob {
     /// Checks a loaded job for consistency: its cursor within its snapshot,
     /// its counts in order, its target the task's.
     #[cfg(feature = "serde")]
-    pub(crate) fn check(&self, target: CourseKey, target_tools: &CourseTools) -> Result<(), String> {
+    pub(crate) fn check(&self, target: CourseKey, target_tools: &super::CourseTools) -> Result<(), String> {
         let los = self.content_len();
         let step_ok = match self.step {
             Step::Settings | Step::Memberships | Step::Done => true,

@@ -9,6 +9,7 @@
 
 mod content;
 mod copy;
+mod counts;
 mod course;
 mod course_set;
 mod library;
@@ -27,6 +28,7 @@ pub(crate) use content::PageContent;
 pub use content::{LearningObject, Page};
 pub use copy::{CopyIssue, CopyMode, CopySelection, Discussions, SettingsSelection};
 pub(crate) use copy::{CopyJob, LoSnapshot, ReadIndex, Snapshot, Step};
+pub use counts::Counts;
 pub use course::{Course, CourseStyle};
 pub(crate) use course_set::CourseSet;
 pub use library::LibraryEntry;

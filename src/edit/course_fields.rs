@@ -156,7 +156,8 @@ impl CheckedFields {
         if let Some(v) = self.external_id.clone() {
             store.set_external_id(course, v);
         }
-        store.update_course(course, |c| self.write(c.title, c.description, c.player_layout, c.details, c.settings));
+        store
+            .update_course_data(course, |c| self.write(c.title, c.description, c.player_layout, c.details, c.settings));
     }
 
     fn write(

@@ -21,16 +21,14 @@ pub(crate) fn update_course(
     course: CourseKey,
     change: CourseChange,
 ) -> Result<(), Error> {
-    store.course(course)?;
-    require(store, actor, Action::EditCourse(course))?;
+    editable(store, actor, course)?;
     let checked = change.fields.check(store, Some(course))?;
     checked.apply(store, course);
     Ok(())
 }
 
 pub(crate) fn delete_course(store: &mut Store, actor: UserKey, course: CourseKey) -> Result<(), Error> {
-    store.course(course)?;
-    require(store, actor, Action::EditCourse(course))?;
+    editable(store, actor, course)?;
     store.remove_course(course);
     Ok(())
 }
@@ -43,15 +41,14 @@ pub(crate) fn set_assigned(
     user: UserKey,
     assign: bool,
 ) -> Result<(), Error> {
-    store.course(course)?;
-    require(store, actor, Action::EditCourse(course))?;
+    let assigned = editable(store, actor, course)?.is_assigned(user);
     store.user(user)?;
-    match (assign, store.course(course)?.is_assigned(user)) {
+    match (assign, assigned) {
         (true, true) => return Err(Error::already_in(user, course)),
         (false, false) => return Err(Error::not_in(user, course)),
         _ => {}
     }
-    store.update_course(course, |c| {
+    store.update_course_data(course, |c| {
         if assign {
             c.assigned.insert(user);
         } else {
@@ -68,8 +65,7 @@ pub(crate) fn create_style(
     name: &str,
     css: &str,
 ) -> Result<StyleKey, Error> {
-    store.course(course)?;
-    require(store, actor, Action::EditCourse(course))?;
+    editable(store, actor, course)?;
     let name = Text::name("name", name)?;
     store.insert_style(course, name, Text::free(css)).ok_or_else(|| Error::not_found(course))
 }
@@ -83,8 +79,7 @@ pub(crate) fn create_learning_object(
     title: &str,
     description: &str,
 ) -> Result<LoKey, Error> {
-    let len = store.course(course)?.los.len();
-    require(store, actor, Action::EditCourse(course))?;
+    let len = editable(store, actor, course)?.los.len();
     let title = Text::name("title", title)?;
     let lo = store.insert_lo(title, Text::free(description), Some(course), None, Arc::from(Vec::new()));
     store.include_lo(course, lo, len);
@@ -99,8 +94,7 @@ pub(crate) fn add_learning_object(
     lo: LoKey,
     at: Option<usize>,
 ) -> Result<(), Error> {
-    let len = store.course(course)?.los.len();
-    require(store, actor, Action::EditCourse(course))?;
+    let len = editable(store, actor, course)?.los.len();
     let record = store.learning_object(lo)?;
     if let Some(parent) = record.parent {
         require(store, actor, Action::ReadCourse(parent))?;
@@ -152,6 +146,26 @@ pub(crate) fn delete_learning_object(store: &mut Store, actor: UserKey, lo: LoKe
     }
     store.remove_lo(lo);
     Ok(())
+}
+
+/// Locks (`lock`) or unlocks a course (ACC-4).
+pub(crate) fn set_lock(store: &mut Store, actor: UserKey, course: CourseKey, lock: bool) -> Result<(), Error> {
+    let locked = store.course(course)?.lock.is_some();
+    let action = if lock { Action::LockCourse(course) } else { Action::UnlockCourse(course) };
+    require(store, actor, action)?;
+    if !lock && !locked {
+        return Err(Error::invalid("lock", "the course is not locked"));
+    }
+    store.update_course_data(course, |c| *c.lock = lock.then_some(actor));
+    Ok(())
+}
+
+/// The course, after checking that it exists and that `actor` may edit it
+/// now: the check every change to a course's own data makes first.
+pub(crate) fn editable(store: &Store, actor: UserKey, course: CourseKey) -> Result<&crate::data::Course, Error> {
+    let record = store.course(course)?;
+    require(store, actor, Action::EditCourse(course))?;
+    Ok(record)
 }
 
 /// Where `lo` stands in `course`, after checking that `actor` may edit

@@ -5,31 +5,39 @@
 use crate::access::require;
 use crate::data::{LibraryEntry, Reach, Text, ToolLink};
 use crate::error::{Action, Error};
-use crate::handles::{Entity, LibraryItem, UserKey};
+use crate::handles::{Entity, LibraryItem, MediaKey, ResourceKey, TermKey, UserKey};
 use crate::store::Store;
 use std::collections::BTreeSet;
 
-/// The kinds of library item, for [`add_item`].
-pub(crate) enum Kind {
-    Media,
-    Resource,
-    Term,
+pub(crate) fn add_media(store: &mut Store, actor: UserKey, name: &str, file: &str) -> Result<MediaKey, Error> {
+    let entry = new_entry(store, actor, name, file)?;
+    Ok(store.insert_media(entry))
 }
 
-pub(crate) fn add_item(
+pub(crate) fn add_resource(
     store: &mut Store,
     actor: UserKey,
-    kind: Kind,
     name: &str,
-    content: &str,
-) -> Result<LibraryItem, Error> {
+    location: &str,
+) -> Result<ResourceKey, Error> {
+    let entry = new_entry(store, actor, name, location)?;
+    Ok(store.insert_resource(entry))
+}
+
+pub(crate) fn add_glossary_term(
+    store: &mut Store,
+    actor: UserKey,
+    term: &str,
+    definition: &str,
+) -> Result<TermKey, Error> {
+    let entry = new_entry(store, actor, term, definition)?;
+    Ok(store.insert_term(entry))
+}
+
+/// The check and the record every new library item shares.
+fn new_entry(store: &Store, actor: UserKey, name: &str, content: &str) -> Result<LibraryEntry, Error> {
     require(store, actor, Action::EditLibrary)?;
-    let entry = LibraryEntry { name: Text::name("name", name)?, content: Text::free(content) };
-    Ok(match kind {
-        Kind::Media => store.insert_media(entry).into(),
-        Kind::Resource => store.insert_resource(entry).into(),
-        Kind::Term => store.insert_term(entry).into(),
-    })
+    Ok(LibraryEntry { name: Text::name("name", name)?, content: Text::free(content) })
 }
 
 /// Renames a library item (`name`) or replaces its content; returns the

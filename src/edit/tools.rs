@@ -1,8 +1,8 @@
 //! Course tools: add and remove the light records of SPEC section 6.
 
-use crate::access::require;
+use super::courses::editable;
 use crate::data::{Category, LinkKind, Post, Text, ToolId, ToolItem, ToolLink};
-use crate::error::{Action, Error};
+use crate::error::Error;
 use crate::handles::{CourseKey, Entity, UserKey};
 use crate::store::Store;
 use imbl::{OrdMap, OrdSet, Vector};
@@ -85,8 +85,7 @@ pub(crate) fn add_tool(
     course: CourseKey,
     draft: ToolDraft,
 ) -> Result<ToolId, Error> {
-    let record = store.course(course)?;
-    require(store, actor, Action::EditCourse(course))?;
+    let record = editable(store, actor, course)?;
     let title = Text::name("title", &draft.title)?;
     if let Some(link) = draft.link {
         match (link, draft.category.link_kind()) {
@@ -147,7 +146,7 @@ pub(crate) fn add_tool(
         grades: draft.grades.iter().map(|(u, g)| (*u, Text::free(g))).collect(),
     };
     store
-        .update_course(course, |c| {
+        .update_course_data(course, |c| {
             let id = c.tools.allocate();
             c.tools.items.push_back(item(id));
             id
@@ -158,10 +157,9 @@ pub(crate) fn add_tool(
 /// Removes a tool item from a course; items that linked to it lose the
 /// link.
 pub(crate) fn remove_tool(store: &mut Store, actor: UserKey, course: CourseKey, tool: ToolId) -> Result<(), Error> {
-    let at = store.course(course)?.tools.items.iter().position(|i| i.id == tool);
-    require(store, actor, Action::EditCourse(course))?;
+    let at = editable(store, actor, course)?.tools.items.iter().position(|i| i.id == tool);
     let at = at.ok_or_else(|| Error::not_in(Entity::Tool(course, tool), course))?;
-    store.update_course(course, |c| {
+    store.update_course_data(course, |c| {
         c.tools.items.remove(at);
         for item in c.tools.items.iter_mut() {
             if item.link == Some(ToolLink::Tool(tool)) {

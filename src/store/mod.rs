@@ -29,7 +29,7 @@ pub(crate) use saved::SavedParts;
 use crate::arena::{Arena, fresh_salt};
 use crate::data::Page;
 use crate::data::{
-    CopyJob, Course, CourseSet, CourseSettings, CourseStyle, CourseTools, DEFAULT_TASK_LIMIT, LearningObject,
+    CopyJob, Counts, Course, CourseSet, CourseSettings, CourseStyle, CourseTools, DEFAULT_TASK_LIMIT, LearningObject,
     LibraryEntry, PageContent, PageList, Phase, Reach, Role, Task, TaskState, Timestamp, User,
 };
 use crate::error::Error;
@@ -71,7 +71,7 @@ pub(crate) struct Store {
 }
 
 /// The fields of a course that no index depends on, to change in place
-/// with [`Store::update_course`]. Ids, the LO list and the style list
+/// with [`Store::update_course_data`]. Ids, the LO list and the style list
 /// change only through their own primitives.
 pub(crate) struct CourseData<'a> {
     pub(crate) title: &'a mut Arc<str>,
@@ -99,8 +99,8 @@ impl CourseData<'_> {
 }
 
 impl Store {
-    /// An empty store with one Administrator.
-    pub(crate) fn with_admin(admin: User) -> (Store, UserKey) {
+    /// An empty store with one Administrator, named `admin_name`.
+    pub(crate) fn with_admin(admin_name: Arc<str>) -> (Store, UserKey) {
         let salt = fresh_salt();
         let mut store = Store {
             users: Arena::new(salt),
@@ -123,7 +123,7 @@ impl Store {
             busy: HashMap::new(),
             library_index: LibraryIndex::default(),
         };
-        let admin = store.users.insert(User { name: admin.name, role: Role::Administrator });
+        let admin = store.users.insert(User { name: admin_name, role: Role::Administrator });
         (store, admin)
     }
 
@@ -213,16 +213,15 @@ impl Store {
         media.chain(resources).chain(terms)
     }
 
-    /// (users, courses, learning objects, pages, styles, library items).
-    pub(crate) fn counts(&self) -> [usize; 6] {
-        [
-            self.users.len(),
-            self.courses.len(),
-            self.los.len(),
-            self.pages.len(),
-            self.styles.len(),
-            self.media.len() + self.resources.len() + self.terms.len(),
-        ]
+    pub(crate) fn counts(&self) -> Counts {
+        Counts {
+            users: self.users.len(),
+            courses: self.courses.len(),
+            learning_objects: self.los.len(),
+            pages: self.pages.len(),
+            styles: self.styles.len(),
+            library_items: self.media.len() + self.resources.len() + self.terms.len(),
+        }
     }
 
     /// The pages that reference `item`, in handle order. O(result) once the
@@ -299,7 +298,7 @@ impl Store {
     }
 
     /// Changes the fields of a course that no index depends on.
-    pub(crate) fn update_course<R>(
+    pub(crate) fn update_course_data<R>(
         &mut self,
         course: CourseKey,
         change: impl FnOnce(CourseData<'_>) -> R,
