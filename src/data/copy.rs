@@ -342,7 +342,7 @@ impl CopyJob {
     /// Checks a loaded job for consistency: its cursor within its snapshot,
     /// its counts in order, its target the task's.
     #[cfg(feature = "serde")]
-    pub(crate) fn check(&self, target: CourseKey, target_tools: &super::CourseTools) -> Result<(), String> {
+    pub(crate) fn check(&self, target: CourseKey, record: &Course) -> Result<(), String> {
         let los = self.content_len();
         let step_ok = match self.step {
             Step::Settings | Step::Memberships | Step::Done => true,
@@ -350,7 +350,9 @@ impl CopyJob {
             Step::Page(i, j) => {
                 self.snapshot.los.get(i).is_some_and(|(_, lo)| lo.pages.len() == self.current_pages.len())
                     && j < self.current_pages.len()
+                    // The LO being filled is the target's copy of LO `i`.
                     && self.current_lo.is_some()
+                    && record.los.get(self.base() + i).copied() == self.current_lo
             }
             Step::Tool(k) => k < self.tools.len(),
         };
@@ -366,7 +368,7 @@ impl CopyJob {
         let source = &self.snapshot.course.tools;
         let mapped_ok = self.tool_map.iter().all(|(from, to)| {
             let category = self.tools.iter().find(|i| i.id == *from).map(|i| i.category);
-            category.is_some() && target_tools.get(*to).map(|i| i.category) == category
+            category.is_some() && record.tools.get(*to).map(|i| i.category) == category
         });
         if self.tools != source.selected(&self.selection) || !source.iter().all(|i| source.link_fits(i)) || !mapped_ok {
             return Err(format!("the copy job of {target} holds tool items that do not fit its snapshot"));

@@ -3,7 +3,7 @@
 
 use super::{LibraryIndex, Store};
 use crate::arena::Arena;
-use crate::data::{Course, CourseStyle, CourseTools, LearningObject, LibraryEntry, Page, Phase, Task, User};
+use crate::data::{Course, CourseStyle, LearningObject, LibraryEntry, Page, Phase, Task, User};
 use crate::handles::{CourseKey, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey};
 use serde::ser::SerializeStruct;
 use slotmap::SlotMap;
@@ -112,10 +112,8 @@ impl Store {
             match (&t.phase, &t.job) {
                 (Phase::Finished(_), None) => {}
                 (Phase::Queued | Phase::Running, Some(job)) => {
-                    // A missing target is refused by the integrity check below.
-                    let no_tools = CourseTools::default();
-                    let target_tools = ws.courses.get(t.target).map_or(&no_tools, |c| &c.tools);
-                    job.check(t.target, target_tools).map_err(|e| format!("{at}: {e}"))?;
+                    let target = ws.courses.get(t.target).ok_or_else(|| format!("{at}: its target is missing"))?;
+                    job.check(t.target, target).map_err(|e| format!("{at}: {e}"))?;
                     if ws.busy.insert(t.target, key).is_some() {
                         return Err(format!("{at}: another task copies into the same course"));
                     }
