@@ -126,6 +126,13 @@ impl Page {
         self.origin
     }
 
+    /// A library item the page lists twice, if any: the API never lets one
+    /// in, so the loader refuses it wherever a saved page is found.
+    pub(crate) fn repeated_item(&self) -> Option<LibraryItem> {
+        let items = self.items();
+        items.iter().enumerate().find(|(i, item)| items[..*i].contains(item)).map(|(_, item)| *item)
+    }
+
     /// Whether this page and `other` hold the same body text in memory, not
     /// merely equal text. A duplicated page shares its body with its source
     /// until one of them is edited.

@@ -387,6 +387,11 @@ impl CopyJob {
         for name in names {
             Text::name("name", name).map_err(|e| format!("the copy job of {target} holds {e}"))?;
         }
+        // A page saved in the overlay will be copied: its library items
+        // repeat none, as the API ensures for every page.
+        if let Some((key, item)) = self.overlay.iter().find_map(|(k, p)| p.repeated_item().map(|i| (k, i))) {
+            return Err(format!("the copy job of {target} saved {key} with {item} listed twice"));
+        }
         Ok(())
     }
 

@@ -140,14 +140,11 @@ impl super::Store {
             if let Some(s) = p.style.filter(|s| !self.styles.contains(*s)) {
                 return fail(format!("{pk} applies a missing {s}"));
             }
-            let mut seen = HashSet::new();
-            for item in p.content.items.iter() {
-                if self.library_entry(*item).is_err() {
-                    return fail(format!("{pk} references a missing library item {item}"));
-                }
-                if !seen.insert(*item) {
-                    return fail(format!("{pk} references library item {item} twice"));
-                }
+            if let Some(item) = p.content.items.iter().find(|i| self.library_entry(**i).is_err()) {
+                return fail(format!("{pk} references a missing library item {item}"));
+            }
+            if let Some(item) = p.repeated_item() {
+                return fail(format!("{pk} references library item {item} twice"));
             }
         }
         if let Some(pk) = page_owner.keys().next() {
