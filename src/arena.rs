@@ -16,7 +16,7 @@
 //!
 //! This is the only module that touches raw slot map keys.
 
-use slotmap::{Key, KeyData, SlotMap};
+use slotmap::{Key, KeyData, SecondaryMap};
 use std::hash::BuildHasher;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -71,15 +71,53 @@ fn flip<K: Key>(key: K, salt: u32) -> K {
     KeyData::from_ffi(key.data().as_ffi() ^ (u64::from(salt) << 32)).into()
 }
 
+/// A slot's number and its version in the arena, without the salt: the
+/// parts a handle is saved as. Live entities have odd versions, free slots
+/// even ones.
+pub(crate) type RawKey = (u32, u32);
+
+/// An arena of values under salted generational handles.
+///
+/// The values live in a `slotmap` [`SecondaryMap`], which checks every
+/// handle's version on each read; the arena hands out the handles itself
+/// (a new slot, or the free slot removed last, one version on), so that a
+/// saved arena rebuilds with exactly the same handles and the same order of
+/// reuse ([`Arena::from_raw`]). A slot map can only be rebuilt through its
+/// own serde layout, which is why the arena does not wrap one.
 #[derive(Clone)]
 pub(crate) struct Arena<K: Key, V> {
-    map: SlotMap<K, V>,
+    map: SecondaryMap<K, V>,
+    /// Free slots and their (even) versions; the last is reused first.
+    free: Vec<RawKey>,
+    /// The first slot never used: slot 0 is never used, as in a slot map.
+    next_slot: u32,
     salt: u32,
+}
+
+fn raw_key<K: Key>((slot, version): RawKey) -> K {
+    KeyData::from_ffi(u64::from(version) << 32 | u64::from(slot)).into()
+}
+
+fn split<K: Key>(key: K) -> RawKey {
+    let ffi = key.data().as_ffi();
+    (ffi as u32, (ffi >> 32) as u32)
+}
+
+/// A handle's saved parts, in a workspace with this salt: its slot and
+/// its version without the salt.
+pub(crate) fn to_raw<K: Key>(key: K, salt: u32) -> RawKey {
+    split(flip(key, salt & !1))
+}
+
+/// The handle of saved parts, in a workspace with this salt. `None` for an
+/// even version, which no handle has.
+pub(crate) fn from_raw<K: Key>(raw: RawKey, salt: u32) -> Option<K> {
+    (raw.1 % 2 == 1).then(|| flip(raw_key(raw), salt & !1))
 }
 
 impl<K: Key, V> Arena<K, V> {
     pub(crate) fn new(salt: u32) -> Self {
-        Arena { map: SlotMap::with_key(), salt: salt & !1 }
+        Arena { map: SecondaryMap::new(), free: Vec::new(), next_slot: 1, salt: salt & !1 }
     }
 
     pub(crate) fn get(&self, key: K) -> Option<&V> {
@@ -94,12 +132,28 @@ impl<K: Key, V> Arena<K, V> {
         self.map.contains_key(flip(key, self.salt))
     }
 
+    /// Stores `value` under a new handle. Slots are `u32`s, as in a slot
+    /// map: the memory of four billion entities runs out long before they do.
     pub(crate) fn insert(&mut self, value: V) -> K {
-        flip(self.map.insert(value), self.salt)
+        let raw = match self.free.pop() {
+            Some((slot, version)) => (slot, version.wrapping_add(1)),
+            None => {
+                let slot = self.next_slot;
+                self.next_slot = self.next_slot.saturating_add(1).min(u32::MAX - 1);
+                (slot, 1)
+            }
+        };
+        let key = raw_key(raw);
+        self.map.insert(key, value);
+        flip(key, self.salt)
     }
 
     pub(crate) fn remove(&mut self, key: K) -> Option<V> {
-        self.map.remove(flip(key, self.salt))
+        let raw = flip(key, self.salt);
+        let value = self.map.remove(raw)?;
+        let (slot, version) = split(raw);
+        self.free.push((slot, version.wrapping_add(1)));
+        Some(value)
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = (K, &V)> + '_ {
@@ -116,25 +170,48 @@ impl<K: Key, V> Arena<K, V> {
         self.map.len()
     }
 
-    /// The slot map inside, for saving.
-    #[cfg(feature = "serde")]
-    pub(crate) fn raw(&self) -> &SlotMap<K, V> {
-        &self.map
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        let wanted = self.next_slot as usize + additional.saturating_sub(self.free.len());
+        self.map.set_capacity(wanted);
     }
 
-    /// An arena from a saved slot map and salt.
-    #[cfg(feature = "serde")]
-    pub(crate) fn from_raw(map: SlotMap<K, V>, salt: u32) -> Self {
-        Arena { map, salt: salt & !1 }
-    }
-
-    #[cfg(feature = "serde")]
+    /// The workspace salt the handles carry.
     pub(crate) fn salt(&self) -> u32 {
         self.salt
     }
 
-    pub(crate) fn reserve(&mut self, additional: usize) {
-        self.map.reserve(additional);
+    /// The free slots, the last to be reused first.
+    pub(crate) fn free_slots(&self) -> &[RawKey] {
+        &self.free
+    }
+
+    /// An arena rebuilt from saved parts: `live` values under their raw
+    /// handles, and the free slots in reuse order (last first). Refuses a
+    /// slot used twice, slot 0 or the top slot, a live version that is even
+    /// or a free one that is odd.
+    pub(crate) fn from_raw(salt: u32, live: Vec<(RawKey, V)>, free: Vec<RawKey>) -> Result<Self, String> {
+        let mut arena = Arena::new(salt);
+        let mut used = std::collections::HashSet::with_capacity(live.len() + free.len());
+        let slots = live.iter().map(|(raw, _)| (*raw, true)).chain(free.iter().map(|raw| (*raw, false)));
+        for ((slot, version), is_live) in slots {
+            if slot == 0 || slot >= u32::MAX - 1 {
+                return Err(format!("slot {slot} is out of range"));
+            }
+            if version % 2 != u32::from(is_live) {
+                let kind = if is_live { "a live" } else { "a free" };
+                return Err(format!("slot {slot}: version {version} cannot be {kind} one"));
+            }
+            if !used.insert(slot) {
+                return Err(format!("slot {slot} is used twice"));
+            }
+            arena.next_slot = arena.next_slot.max(slot + 1);
+        }
+        arena.map.set_capacity(arena.next_slot as usize);
+        for (raw, value) in live {
+            arena.map.insert(raw_key(raw), value);
+        }
+        arena.free = free;
+        Ok(arena)
     }
 }
 

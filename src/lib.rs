@@ -128,7 +128,7 @@
 // Layers, lowest first; a module may use only the layers at or below its
 // own (`tests/layers.rs` holds the code to that):
 // 0 error, handles, arena · 1 data · 2 store · 3 access · 4 edit
-// · 5 copy · 6 tasks · 7 reuse · 8 workspace, json, persistence.
+// · 5 copy · 6 tasks · 7 reuse · 8 workspace, json, saved.
 mod access;
 mod arena;
 mod copy;
@@ -138,9 +138,9 @@ mod error;
 mod handles;
 #[cfg(feature = "serde")]
 mod json;
-#[cfg(feature = "serde")]
-mod persistence;
 mod reuse;
+#[cfg(feature = "serde")]
+mod saved;
 mod store;
 mod tasks;
 mod workspace;
@@ -157,13 +157,18 @@ pub use error::{Action, Error};
 pub use handles::{
     CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
 };
-#[cfg(feature = "serde")]
-pub use persistence::SAVE_FORMAT;
 pub use reuse::{Change, Comparison};
+#[cfg(feature = "serde")]
+pub use saved::SAVE_FORMAT;
 pub use workspace::Workspace;
 
 pub mod architecture {
     #![doc = include_str!("../ARCHITECTURE.md")]
+
+    /// The saved form, format 2, field by field.
+    pub mod saved_format {
+        #![doc = include_str!("../docs/saved-format.md")]
+    }
 }
 
 #[cfg(doctest)]

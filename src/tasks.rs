@@ -24,8 +24,9 @@ pub(crate) fn request_copy(
     actor: UserKey,
     source: &CourseRef,
     request: &CopyRequest,
+    now: Timestamp,
 ) -> Result<TaskKey, Error> {
-    let plan = plan::plan_request(store, actor, source, request)?;
+    let plan = plan::plan_request(store, actor, source, request, now)?;
     let job = CopyJob::start(store, plan);
     Ok(store.insert_task(actor, job))
 }

@@ -293,7 +293,8 @@ impl Workspace {
     /// courses; [`Error::Conflict`] when the `course_id` or `external_id` is taken (OPT-3); [`Error::Invalid`],
     /// naming the field, when a value breaks its limits (LMS-12).
     pub fn create_course(&mut self, actor: UserKey, spec: NewCourse) -> Result<CourseKey, Error> {
-        edit::courses::create_course(&mut self.store, actor, spec)
+        let now = spec.fields.time_or_clock();
+        edit::courses::create_course(&mut self.store, actor, spec, now)
     }
 
     /// Changes a course's own data: title, description, player layout,
@@ -319,7 +320,8 @@ impl Workspace {
     /// # Ok::<(), coursecopy::Error>(())
     /// ```
     pub fn update_course(&mut self, actor: UserKey, course: CourseKey, change: CourseChange) -> Result<(), Error> {
-        edit::courses::update_course(&mut self.store, actor, course, change)
+        let now = change.fields.time_or_clock();
+        edit::courses::update_course(&mut self.store, actor, course, change, now)
     }
 
     /// Deletes a course.
@@ -732,7 +734,7 @@ impl Workspace {
         mode: CopyMode,
         options: &CopyOptions,
     ) -> Result<CourseKey, Error> {
-        copy::copy_course(&mut self.store, actor, source, mode, options)
+        copy::copy_course(&mut self.store, actor, source, mode, options, options.fields.time_or_clock())
     }
 
     /// Shares a course: the copy includes the *same* learning objects, so
@@ -882,7 +884,24 @@ impl Workspace {
         source: impl Into<CourseRef>,
         request: &CopyRequest,
     ) -> Result<TaskKey, Error> {
-        tasks::request_copy(&mut self.store, actor, &source.into(), request)
+        self.request_copy_at(actor, source, request, Timestamp::now())
+    }
+
+    /// [`request_copy`](Self::request_copy) at a time the caller gives
+    /// rather than the system clock's: a new target's `created` and
+    /// `modified`, an existing target's `modified`.
+    ///
+    /// # Errors
+    ///
+    /// As [`request_copy`](Self::request_copy).
+    pub fn request_copy_at(
+        &mut self,
+        actor: UserKey,
+        source: impl Into<CourseRef>,
+        request: &CopyRequest,
+        now: Timestamp,
+    ) -> Result<TaskKey, Error> {
+        tasks::request_copy(&mut self.store, actor, &source.into(), request, now)
     }
 
     /// The status of a task, as an integration polls it.

@@ -22,7 +22,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("reuse", 7),
     ("workspace", 8),
     ("json", 8),
-    ("persistence", 8),
+    ("saved", 8),
 ];
 
 fn layer(module: &str) -> Option<u8> {

@@ -76,6 +76,9 @@ fn int4_format_version_is_checked() {
     let mut missing = saved.clone();
     missing.as_object_mut().unwrap().remove("format");
     assert!(load(&missing).unwrap_err().contains("format"));
+    // `format` is written first, but read wherever it is: a JSON value
+    // keeps its keys sorted, so `format` comes after `entities` here.
+    assert!(load(&saved).is_ok());
     assert!(load(&json!({"something": "else"})).is_err());
     assert!(load(&json!([1, 2, 3])).unwrap_err().contains("saved coursecopy workspace"));
 }
@@ -92,10 +95,11 @@ fn refused(tamper: impl Fn(&mut Value), needle: &str) {
     }
 }
 
+/// The `n`th live record of an entity kind (`entities.<kind>`, or the
+/// tasks), in format 2: `live` holds `[handle, record]` pairs.
 fn with_live<'a>(v: &'a mut Value, kind: &str, n: usize) -> &'a mut Value {
-    let slots = v[kind].as_array_mut().unwrap();
-    let at = slots.iter().enumerate().filter(|(_, s)| !s["value"].is_null()).nth(n).unwrap().0;
-    &mut slots[at]["value"]
+    let arena = if kind == "tasks" { &mut v["copy_tasks"]["tasks"] } else { &mut v["entities"][kind] };
+    &mut arena["live"][n][1]
 }
 
 /// INT-4: loading checks INT-1 and refuses broken or tampered files, saying
@@ -103,7 +107,7 @@ fn with_live<'a>(v: &'a mut Value, kind: &str, n: usize) -> &'a mut Value {
 #[test]
 fn int4_tampered_files_are_refused_with_what_is_wrong() {
     // A dangling handle: a page names a learning object that does not exist.
-    refused(|v| with_live(v, "pages", 0)["lo"] = json!({"idx": 999, "version": 1}), "page");
+    refused(|v| with_live(v, "pages", 0)["lo"] = json!([999, 1]), "page");
     // A page listed by two learning objects.
     refused(
         |v| {
@@ -115,8 +119,8 @@ fn int4_tampered_files_are_refused_with_what_is_wrong() {
     // A learning object twice in a course's list.
     refused(
         |v| {
-            let lo = with_live(v, "courses", 0)["los"][0].clone();
-            with_live(v, "courses", 0)["los"].as_array_mut().unwrap().push(lo);
+            let lo = with_live(v, "courses", 0)["learning_objects"][0].clone();
+            with_live(v, "courses", 0)["learning_objects"].as_array_mut().unwrap().push(lo);
         },
         "twice",
     );
@@ -127,19 +131,24 @@ fn int4_tampered_files_are_refused_with_what_is_wrong() {
     refused(|v| with_live(v, "courses", 0)["course_id"] = json!("BIO 101"), "white space");
     // A title over the limit, a blank page title.
     refused(|v| with_live(v, "courses", 0)["title"] = json!("t".repeat(334)), "title");
-    refused(|v| with_live(v, "pages", 0)["content"]["title"] = json!("  "), "blank");
+    refused(
+        |v| {
+            let title = with_live(v, "pages", 0)["content"].as_u64().unwrap() as usize;
+            let text = v["shared"]["contents"][title][0].as_u64().unwrap() as usize;
+            v["shared"]["texts"][text] = json!("  ");
+        },
+        "blank",
+    );
     // A task that points at a missing course.
-    refused(|v| with_live(v, "tasks", 0)["target"] = json!({"idx": 999, "version": 1}), "task");
+    refused(|v| with_live(v, "tasks", 0)["target"] = json!([999, 1]), "task");
     // A task cursor past its snapshot.
-    refused(|v| with_live(v, "tasks", 0)["job"]["step"] = json!({"Tool": 999}), "inconsistent");
-    // A stale where-used set.
-    refused(|v| with_live(v, "learning_objects", 0)["used_in"] = json!([]), "where-used");
+    refused(|v| with_live(v, "tasks", 0)["job"]["step"] = json!({"tool": 999}), "inconsistent");
     // Tool links of the wrong kind.
     refused(
         |v| {
             let items = with_live(v, "courses", 0)["tools"]["items"].as_array_mut().unwrap();
             let gradebook = items.iter_mut().find(|i| i["category"] == "Gradebook").unwrap();
-            gradebook["link"] = json!({"Tool": 999});
+            gradebook["link"] = json!({"tool": 999});
         },
         "link",
     );
@@ -150,8 +159,50 @@ fn int4_tampered_files_are_refused_with_what_is_wrong() {
     // Counters at the edge of overflow.
     refused(|v| v["next_course_pk"] = json!(u64::MAX), "out of range");
     refused(|v| with_live(v, "courses", 0)["tools"]["next_id"] = json!(u32::MAX), "tool item");
-    // A field of the wrong type.
-    refused(|v| v["pages"] = json!("pages"), "pages");
+    // A field of the wrong type, named with its path.
+    refused(|v| v["entities"]["pages"] = json!("pages"), "entities.pages");
+    refused(|v| with_live(v, "pages", 0)["content"] = json!("x"), "entities.pages.live[0][1].content");
+}
+
+/// INT-5: the shared tables of format 2 are checked like every record: an
+/// entry no page uses, a page that points past the table, two records under
+/// one handle and a repeated uuid are refused, naming what is wrong.
+#[test]
+fn int5_shared_records_and_keys_are_checked() {
+    // A text, an item list or a content entry no one uses.
+    refused(|v| v["shared"]["texts"].as_array_mut().unwrap().push(json!("orphan")), "no page content uses it");
+    refused(|v| v["shared"]["item_lists"].as_array_mut().unwrap().push(json!([])), "no page content uses it");
+    refused(
+        |v| {
+            let first = v["shared"]["contents"][0].clone();
+            v["shared"]["contents"].as_array_mut().unwrap().push(first);
+        },
+        "no page uses it",
+    );
+    // A page that points past the contents, a content past the texts.
+    refused(|v| with_live(v, "pages", 0)["content"] = json!(1_000_000), "content 1000000 does not exist");
+    refused(|v| v["shared"]["contents"][0][1] = json!(1_000_000), "no text 1000000");
+    // Two records under one handle.
+    refused(
+        |v| {
+            let twin = v["entities"]["pages"]["live"][0].clone();
+            v["entities"]["pages"]["live"].as_array_mut().unwrap().push(twin);
+        },
+        "used twice",
+    );
+    // A handle with an even version, which names nothing.
+    refused(|v| with_live(v, "pages", 0)["lo"] = json!([1, 2]), "version is even");
+    // A repeated uuid, a malformed one.
+    refused(
+        |v| {
+            let uuid = with_live(v, "courses", 0)["uuid"].clone();
+            with_live(v, "courses", 1)["uuid"] = uuid;
+        },
+        "uuid",
+    );
+    refused(|v| with_live(v, "courses", 0)["uuid"] = json!("ABC"), "uuid");
+    // A field of format 1 in a file of format 2.
+    refused(|v| v["users"] = json!([]), "a field of format 1");
 }
 
 /// INT-4: truncated or garbled text is an error, never a panic.

@@ -31,7 +31,11 @@ impl CopyJob {
     pub(crate) fn start(ws: &mut Store, plan: CopyPlan) -> CopyJob {
         let (target, new_target, target_before) = match plan.target {
             PlannedTarget::New(record) => (ws.insert_course(*record), true, None),
-            PlannedTarget::Existing(key) => (key, false, ws.course(key).ok().cloned()),
+            PlannedTarget::Existing(key) => {
+                let before = ws.course(key).ok().cloned();
+                ws.update_course_data(key, |c| *c.modified = plan.at);
+                (key, false, before)
+            }
         };
         let tools = plan.snapshot.course.tools.selected(&plan.selection);
         let content = match (plan.selection.content_areas, plan.mode) {

@@ -30,7 +30,7 @@ pub use options::CopyOptions;
 pub(crate) use request::resolve_course;
 pub use request::{CopyRequest, CopyTarget, CourseRef};
 
-use crate::data::{CopyJob, CopyMode};
+use crate::data::{CopyJob, CopyMode, Timestamp};
 use crate::error::Error;
 use crate::handles::{CourseKey, UserKey};
 use crate::store::Store;
@@ -43,8 +43,9 @@ pub(crate) fn copy_course(
     source: CourseKey,
     mode: CopyMode,
     options: &CopyOptions,
+    now: Timestamp,
 ) -> Result<CourseKey, Error> {
-    let plan = plan::plan_copy(store, actor, source, mode, options)?;
+    let plan = plan::plan_copy(store, actor, source, mode, options, now)?;
     let mut job = CopyJob::start(store, plan);
     job.run(store, u64::MAX);
     Ok(job.target)

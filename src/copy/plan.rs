@@ -4,7 +4,7 @@
 use super::request::resolve_course;
 use super::{CopyOptions, CopyRequest, CopyTarget, CourseRef};
 use crate::access::require;
-use crate::data::{CopyMode, CopySelection, Course, LoSnapshot, Snapshot, limits};
+use crate::data::{CopyMode, CopySelection, Course, LoSnapshot, Snapshot, Timestamp, limits};
 use crate::edit::{free_course_id, free_external_id};
 use crate::error::{Action, Error};
 use crate::handles::{CourseKey, UserKey};
@@ -30,6 +30,9 @@ pub(crate) struct CopyPlan {
     pub(crate) keep_authors: bool,
     pub(crate) snapshot: Snapshot,
     pub(crate) target: PlannedTarget,
+    /// The time of the request: a new target's `created` and `modified`,
+    /// an existing target's `modified`.
+    pub(crate) at: Timestamp,
 }
 
 /// Plans a copy into a new course with [`CopyOptions`] (OPT-1..4).
@@ -39,6 +42,7 @@ pub(crate) fn plan_copy(
     source: CourseKey,
     mode: CopyMode,
     options: &CopyOptions,
+    now: Timestamp,
 ) -> Result<CopyPlan, Error> {
     let src = store.course(source)?;
     require(store, actor, Action::ReadCourse(source))?;
@@ -50,7 +54,7 @@ pub(crate) fn plan_copy(
     };
     fields.external_id.get_or_insert_with(|| course_id.to_string());
     let checked = fields.check(store, None)?;
-    let mut record = new_record(src, source, actor, course_id);
+    let mut record = new_record(src, source, actor, course_id, now);
     checked.apply_to_record(&mut record);
     Ok(CopyPlan {
         requester: actor,
@@ -59,6 +63,7 @@ pub(crate) fn plan_copy(
         keep_authors: options.keep_authors,
         snapshot: snapshot(store, src, mode),
         target: PlannedTarget::New(Box::new(record)),
+        at: now,
     })
 }
 
@@ -68,6 +73,7 @@ pub(crate) fn plan_request(
     actor: UserKey,
     source: &CourseRef,
     request: &CopyRequest,
+    now: Timestamp,
 ) -> Result<CopyPlan, Error> {
     enum Resolved<'a> {
         New(&'a str),
@@ -92,7 +98,7 @@ pub(crate) fn plan_request(
             require(store, actor, Action::CreateCourse)?;
             let course_id = free_course_id(store, course_id)?;
             let external_id = free_external_id(store, &course_id, None)?;
-            let mut record = new_record(src, source, actor, course_id);
+            let mut record = new_record(src, source, actor, course_id, now);
             record.external_id = external_id;
             PlannedTarget::New(Box::new(record))
         }
@@ -104,6 +110,7 @@ pub(crate) fn plan_request(
         keep_authors: true,
         snapshot: snapshot(store, src, request.mode),
         target,
+        at: now,
     })
 }
 
@@ -147,9 +154,12 @@ fn derive_course_id(store: &Store, base: &str, as_external: bool) -> Arc<str> {
 
 /// The record of a new course copied from `src`: everything but identity,
 /// members, styles, content, settings and tools, which the job fills in.
-fn new_record(src: &Course, source: CourseKey, actor: UserKey, course_id: Arc<str>) -> Course {
+fn new_record(src: &Course, source: CourseKey, actor: UserKey, course_id: Arc<str>, now: Timestamp) -> Course {
     Course {
         pk: 0,
+        uuid: 0,
+        created: now,
+        modified: now,
         external_id: course_id.clone(),
         course_id,
         created_by: actor,

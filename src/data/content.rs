@@ -6,7 +6,6 @@ use std::sync::Arc;
 /// description. An LO exists on its own; any number of courses can include
 /// it, and every one of them sees the same pages (Share).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LearningObject {
     pub(crate) title: Arc<str>,
     pub(crate) description: Arc<str>,
@@ -70,7 +69,6 @@ impl LearningObject {
 /// A page: content, an optional applied course style, and references to
 /// global library items. A page belongs to exactly one learning object.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Page {
     pub(crate) content: Arc<PageContent>,
     pub(crate) style: Option<StyleKey>,
@@ -81,7 +79,6 @@ pub struct Page {
 /// What a page says, shared between a page and its duplicates until one of
 /// them is edited (copy on write).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct PageContent {
     pub(crate) title: Arc<str>,
     pub(crate) body: Arc<str>,

@@ -205,7 +205,6 @@ impl CopySelection {
 /// this O(LOs + styles); the pages are read later, through the copy-on-write
 /// overlay of the job.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Snapshot {
     pub(crate) course: Course,
     pub(crate) styles: Vec<CourseStyle>,
@@ -216,7 +215,6 @@ pub(crate) struct Snapshot {
 /// its text, its page list and its ancestry. Taking it costs four counter
 /// increments, no allocation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct LoSnapshot {
     pub(crate) title: Arc<str>,
     pub(crate) description: Arc<str>,
@@ -278,7 +276,6 @@ pub enum CopyIssue {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) enum Step {
     Settings,
     Memberships,
@@ -290,7 +287,6 @@ pub(crate) enum Step {
 
 /// A copy under way.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct CopyJob {
     pub(crate) requester: UserKey,
     pub(crate) mode: CopyMode,
@@ -305,7 +301,6 @@ pub(crate) struct CopyJob {
     pub(crate) step: Step,
     pub(crate) done: u64,
     pub(crate) total: u64,
-    #[cfg_attr(feature = "serde", serde(with = "crate::data::pairs"))]
     pub(crate) tool_map: BTreeMap<ToolId, ToolId>,
     pub(crate) current_lo: Option<LoKey>,
     /// The pages of the source LO being duplicated, as they were at the
@@ -314,14 +309,11 @@ pub(crate) struct CopyJob {
     pub(crate) issues: Vec<CopyIssue>,
     /// Source pages as they were at the request, saved just before they
     /// changed (copy on write).
-    #[cfg_attr(feature = "serde", serde(with = "crate::data::pairs"))]
     pub(crate) overlay: BTreeMap<PageKey, Page>,
     /// The snapshot's LOs, sorted, once [`reads`](Self::reads) needs them.
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) reads: ReadIndex,
     /// The batch of pages being duplicated: empty between units, kept for
     /// its memory.
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) batch: Vec<(PageKey, Arc<PageContent>)>,
 }
 

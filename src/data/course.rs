@@ -1,4 +1,4 @@
-use super::{CourseSettings, CourseTools};
+use super::{CourseSettings, CourseTools, Timestamp};
 use crate::{CourseKey, LoKey, StyleKey, UserKey};
 use imbl::{OrdMap, OrdSet, Vector};
 use std::sync::Arc;
@@ -9,9 +9,12 @@ use std::sync::Arc;
 /// Read it with [`Workspace::course`](crate::Workspace::course); change it
 /// through the operations of [`Workspace`](crate::Workspace).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Course {
     pub(crate) pk: u64,
+    /// Unique in the workspace; see [`Course::uuid`].
+    pub(crate) uuid: u128,
+    pub(crate) created: Timestamp,
+    pub(crate) modified: Timestamp,
     pub(crate) course_id: Arc<str>,
     pub(crate) external_id: Arc<str>,
     pub(crate) title: Arc<str>,
@@ -33,6 +36,27 @@ impl Course {
     /// reused. [`CourseRef`](crate::CourseRef) parses it back.
     pub fn lms_id(&self) -> String {
         format!("_{}_1", self.pk)
+    }
+
+    /// The course's uuid, as an LMS writes it: 32 lowercase hex digits.
+    /// Unique in the workspace, kept by saving and loading, and new for
+    /// every course, copies included. It is derived from the workspace's
+    /// salt and the course's LMS id ([`course_uuid`]), so a run replays
+    /// exactly.
+    pub fn uuid(&self) -> String {
+        format!("{:032x}", self.uuid)
+    }
+
+    /// When the course was created (or copied), as the caller said.
+    pub fn created(&self) -> Timestamp {
+        self.created
+    }
+
+    /// When the course's own data last changed, as the caller said: its
+    /// creation, an [`update_course`](crate::Workspace::update_course), or
+    /// a copy into it finishing.
+    pub fn modified(&self) -> Timestamp {
+        self.modified
     }
 
     /// Who locked the course, if it is locked (ACC-4). Nobody edits a
@@ -127,7 +151,6 @@ impl Course {
 /// A named style that pages of a course can apply. A style belongs to one
 /// course; copying a course gives the copy its own styles with equal content.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CourseStyle {
     pub(crate) course: CourseKey,
     pub(crate) name: Arc<str>,
@@ -149,4 +172,21 @@ impl CourseStyle {
     pub fn css(&self) -> &str {
         &self.css
     }
+}
+
+/// The uuid of the course with LMS id `pk` in a workspace with this salt:
+/// a bijection of `pk` in the low 64 bits, so two courses of a workspace
+/// never share one, and the salt mixed into both halves, so two workspaces
+/// rarely do.
+pub(crate) fn course_uuid(salt: u32, pk: u64) -> u128 {
+    // The finaliser of splitmix64: a bijection on u64.
+    fn mix(mut z: u64) -> u64 {
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    let key = mix(u64::from(salt) ^ 0x243f_6a88_85a3_08d3);
+    let low = mix(pk ^ key);
+    let high = mix(low ^ key.rotate_left(17));
+    u128::from(high) << 64 | u128::from(low)
 }

@@ -178,27 +178,6 @@ impl CourseSet {
     }
 }
 
-#[cfg(feature = "serde")]
-impl serde::Serialize for CourseSet {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.iter())
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for CourseSet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut courses = Vec::<CourseKey>::deserialize(d)?;
-        courses.sort();
-        courses.dedup();
-        let mut set = CourseSet::default();
-        for course in courses {
-            set.insert(course);
-        }
-        Ok(set)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

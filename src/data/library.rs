@@ -4,7 +4,6 @@ use std::sync::Arc;
 /// term. Items belong to no course (GLB-1); every page that references one
 /// sees its current content (GLB-2).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LibraryEntry {
     pub(crate) name: Arc<str>,
     pub(crate) content: Arc<str>,

@@ -16,7 +16,6 @@ mod library;
 pub mod limits;
 mod page_list;
 #[cfg(feature = "serde")]
-pub(crate) mod pairs;
 mod reach;
 mod settings;
 mod task;
@@ -29,6 +28,7 @@ pub use content::{LearningObject, Page};
 pub use copy::{CopyIssue, CopyMode, CopySelection, Discussions, SettingsSelection};
 pub(crate) use copy::{CopyJob, LoSnapshot, ReadIndex, Snapshot, Step};
 pub use counts::Counts;
+pub(crate) use course::course_uuid;
 pub use course::{Course, CourseStyle};
 pub(crate) use course_set::CourseSet;
 pub use library::LibraryEntry;

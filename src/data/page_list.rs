@@ -82,21 +82,6 @@ impl FromIterator<PageKey> for PageList {
     }
 }
 
-/// Saved as a plain sequence of handles, as before the list was flat.
-#[cfg(feature = "serde")]
-impl serde::Serialize for PageList {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.iter())
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for PageList {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Vec::<PageKey>::deserialize(d).map(|pages| pages.into_iter().collect())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

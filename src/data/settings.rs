@@ -66,7 +66,6 @@ pub enum Enrollment {
 /// A course's settings. Each field is one of the `settings` categories an
 /// LMS copy selects (LMS-8).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CourseSettings {
     pub(crate) availability: Availability,
     pub(crate) duration: Duration,

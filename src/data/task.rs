@@ -8,7 +8,6 @@ pub const DEFAULT_TASK_LIMIT: usize = 4;
 
 /// Where a task stands, internally.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) enum Phase {
     Queued,
     Running,
@@ -17,7 +16,6 @@ pub(crate) enum Phase {
 
 /// A copy task.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Task {
     pub(crate) pk: u64,
     pub(crate) requested_by: UserKey,

@@ -105,7 +105,6 @@ pub enum ToolLink {
 
 /// A post in a discussion forum.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Post {
     pub(crate) author: UserKey,
     pub(crate) body: Arc<str>,
@@ -131,7 +130,6 @@ impl Post {
 
 /// One tool item of a course.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ToolItem {
     pub(crate) id: ToolId,
     pub(crate) category: Category,
@@ -140,7 +138,6 @@ pub struct ToolItem {
     pub(crate) link: Option<ToolLink>,
     pub(crate) posts: Vector<Post>,
     pub(crate) groups: OrdMap<Arc<str>, OrdSet<UserKey>>,
-    #[cfg_attr(feature = "serde", serde(with = "crate::data::pairs"))]
     pub(crate) grades: OrdMap<UserKey, Arc<str>>,
 }
 
@@ -188,7 +185,6 @@ impl ToolItem {
 
 /// A course's tool items, in the order they were added.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CourseTools {
     pub(crate) items: Vector<ToolItem>,
     pub(crate) next_id: u32,

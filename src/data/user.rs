@@ -15,7 +15,6 @@ pub enum Role {
 
 /// A person who acts on the workspace.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct User {
     pub(crate) name: Arc<str>,
     pub(crate) role: Role,

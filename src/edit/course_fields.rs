@@ -1,8 +1,8 @@
 //! The course-level fields that creating, updating and copying a course all
 //! set, with their validation in one place.
 
-use crate::data::Course;
 use crate::data::{Availability, CourseSettings, Duration, Enrollment, Text, limits};
+use crate::data::{Course, Timestamp};
 use crate::error::Error;
 use crate::handles::{CourseKey, MediaKey, UserKey};
 use crate::store::Store;
@@ -22,6 +22,17 @@ pub(crate) struct CourseFields {
     /// A `course_id` an update names: refused unless it is the course's own
     /// (LMS-10: `course_id` cannot change).
     pub(crate) course_id: Option<String>,
+    /// The time of the change, if the caller gave one.
+    pub(crate) at: Option<Timestamp>,
+}
+
+impl CourseFields {
+    /// The time the caller gave, or else the system clock's: called only
+    /// at the public boundary, so that everything below takes the time as
+    /// an input.
+    pub(crate) fn time_or_clock(&self) -> Timestamp {
+        self.at.unwrap_or_else(Timestamp::now)
+    }
 }
 
 /// Changes to course settings; `None` leaves a setting as it is.
@@ -152,12 +163,14 @@ impl CheckedFields {
 
     /// Writes the fields into a course of the store, its `external_id`
     /// through the primitive that keeps the index.
-    pub(crate) fn apply(self, store: &mut Store, course: CourseKey) {
+    pub(crate) fn apply(self, store: &mut Store, course: CourseKey, now: Timestamp) {
         if let Some(v) = self.external_id.clone() {
             store.set_external_id(course, v);
         }
-        store
-            .update_course_data(course, |c| self.write(c.title, c.description, c.player_layout, c.details, c.settings));
+        store.update_course_data(course, |c| {
+            *c.modified = now;
+            self.write(c.title, c.description, c.player_layout, c.details, c.settings)
+        });
     }
 
     fn write(
@@ -218,6 +231,14 @@ pub(crate) fn free_external_id(store: &Store, id: &str, owner: Option<CourseKey>
 macro_rules! course_field_setters {
     ($ty:ty) => {
         impl $ty {
+            /// Sets the time of this change, as the clock is an input: a new
+            /// course's (or copy's) `created` and `modified`, an update's
+            /// `modified`. Unset, the workspace reads the system clock.
+            pub fn at(mut self, time: $crate::Timestamp) -> Self {
+                self.fields.at = Some(time);
+                self
+            }
+
             /// Sets the `external_id` (unique, at most 256 characters, no white space).
             pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
                 self.fields.external_id = Some(external_id.into());
@@ -336,13 +357,16 @@ impl NewCourse {
         }
     }
 
-    pub(crate) fn into_record(self, ws: &Store, creator: UserKey) -> Result<Course, Error> {
+    pub(crate) fn into_record(self, ws: &Store, creator: UserKey, now: Timestamp) -> Result<Course, Error> {
         let course_id = free_course_id(ws, &self.course_id)?;
         let mut fields = self.fields;
         let external = fields.external_id.get_or_insert_with(|| course_id.to_string()).clone();
         let checked = fields.check(ws, None)?;
         let mut course = Course {
             pk: 0,
+            uuid: 0,
+            created: now,
+            modified: now,
             course_id,
             external_id: Arc::from(external.as_str()),
             title: Arc::from(""),

@@ -3,15 +3,20 @@
 
 use super::{CourseChange, NewCourse, check_position};
 use crate::access::{require, require_parent_unlocked};
-use crate::data::{Reach, Text, ToolLink};
+use crate::data::{Reach, Text, Timestamp, ToolLink};
 use crate::error::{Action, Error};
 use crate::handles::{CourseKey, Entity, LoKey, StyleKey, UserKey};
 use crate::store::Store;
 use std::sync::Arc;
 
-pub(crate) fn create_course(store: &mut Store, actor: UserKey, spec: NewCourse) -> Result<CourseKey, Error> {
+pub(crate) fn create_course(
+    store: &mut Store,
+    actor: UserKey,
+    spec: NewCourse,
+    now: Timestamp,
+) -> Result<CourseKey, Error> {
     require(store, actor, Action::CreateCourse)?;
-    let record = spec.into_record(store, actor)?;
+    let record = spec.into_record(store, actor, now)?;
     Ok(store.insert_course(record))
 }
 
@@ -20,10 +25,11 @@ pub(crate) fn update_course(
     actor: UserKey,
     course: CourseKey,
     change: CourseChange,
+    now: Timestamp,
 ) -> Result<(), Error> {
     editable(store, actor, course)?;
     let checked = change.fields.check(store, Some(course))?;
-    checked.apply(store, course);
+    checked.apply(store, course, now);
     Ok(())
 }
 

@@ -24,7 +24,7 @@ mod library_index;
 mod saved;
 
 #[cfg(feature = "serde")]
-pub(crate) use saved::SavedParts;
+pub(crate) use saved::{StoreParts, StorePartsRef};
 
 use crate::arena::{Arena, fresh_salt};
 use crate::data::Page;
@@ -82,6 +82,7 @@ pub(crate) struct CourseData<'a> {
     pub(crate) settings: &'a mut CourseSettings,
     pub(crate) tools: &'a mut CourseTools,
     pub(crate) lock: &'a mut Option<UserKey>,
+    pub(crate) modified: &'a mut Timestamp,
 }
 
 impl CourseData<'_> {
@@ -95,6 +96,7 @@ impl CourseData<'_> {
         *self.settings = before.settings.clone();
         *self.tools = before.tools.clone();
         *self.lock = before.lock;
+        *self.modified = before.modified;
     }
 }
 
@@ -279,6 +281,7 @@ impl Store {
     pub(crate) fn insert_course(&mut self, mut course: Course) -> CourseKey {
         self.next_pk = self.next_pk.saturating_add(1);
         course.pk = self.next_pk;
+        course.uuid = crate::data::course_uuid(self.users.salt(), self.next_pk);
         course.los = Vector::new();
         course.styles = Vector::new();
         let (id, ext) = (course.course_id.clone(), course.external_id.clone());
@@ -313,6 +316,7 @@ impl Store {
             settings: &mut c.settings,
             tools: &mut c.tools,
             lock: &mut c.lock,
+            modified: &mut c.modified,
         }))
     }
 
@@ -770,11 +774,5 @@ impl Store {
     pub(crate) fn reserve(&mut self, los: usize, pages: usize) {
         self.los.reserve(los);
         self.pages.reserve(pages);
-    }
-
-    /// The salt of this store's handles.
-    #[cfg(feature = "serde")]
-    pub(crate) fn salt(&self) -> u32 {
-        self.users.salt()
     }
 }

@@ -1,127 +1,161 @@
-//! The store's side of saving and loading: its parts as they are saved,
-//! and a store rebuilt from them, indexes and all, then checked.
+//! The store's side of saving and loading: its arenas and counters as a
+//! saved form reads them, and a store rebuilt from them, indexes and all,
+//! then checked. The saved schema itself (`crate::saved`) converts to and
+//! from these parts; the store knows nothing of any file layout.
 
 use super::{LibraryIndex, Store};
 use crate::arena::Arena;
 use crate::data::{Course, CourseStyle, LearningObject, LibraryEntry, Page, Phase, Task, User};
+use crate::error::Error;
 use crate::handles::{CourseKey, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey};
-use serde::ser::SerializeStruct;
-use slotmap::SlotMap;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
-/// The saved parts, as they are read.
-#[derive(Default)]
-pub(crate) struct SavedParts {
-    pub(crate) format: Option<u32>,
-    pub(crate) salt: Option<u32>,
-    pub(crate) users: Option<SlotMap<UserKey, User>>,
-    pub(crate) courses: Option<SlotMap<CourseKey, Course>>,
-    pub(crate) los: Option<SlotMap<LoKey, LearningObject>>,
-    pub(crate) pages: Option<SlotMap<PageKey, Page>>,
-    pub(crate) styles: Option<SlotMap<StyleKey, CourseStyle>>,
-    pub(crate) media: Option<SlotMap<MediaKey, LibraryEntry>>,
-    pub(crate) resources: Option<SlotMap<ResourceKey, LibraryEntry>>,
-    pub(crate) terms: Option<SlotMap<TermKey, LibraryEntry>>,
-    pub(crate) tasks: Option<SlotMap<TaskKey, Task>>,
-    pub(crate) next_pk: Option<u64>,
-    pub(crate) next_task_pk: Option<u64>,
-    pub(crate) queue: Option<VecDeque<TaskKey>>,
-    pub(crate) running: Option<Vec<TaskKey>>,
-    pub(crate) task_limit: Option<usize>,
+/// What a store is made of, but for its indexes, which are rebuilt. The
+/// learning objects' "used in" sets are an index too: [`Store::from_parts`]
+/// fills them from the courses' lists, whatever the parts hold.
+pub(crate) struct StoreParts {
+    pub(crate) users: Arena<UserKey, User>,
+    pub(crate) courses: Arena<CourseKey, Course>,
+    pub(crate) los: Arena<LoKey, LearningObject>,
+    pub(crate) pages: Arena<PageKey, Page>,
+    pub(crate) styles: Arena<StyleKey, CourseStyle>,
+    pub(crate) media: Arena<MediaKey, LibraryEntry>,
+    pub(crate) resources: Arena<ResourceKey, LibraryEntry>,
+    pub(crate) terms: Arena<TermKey, LibraryEntry>,
+    pub(crate) tasks: Arena<TaskKey, Task>,
+    pub(crate) next_course_pk: u64,
+    pub(crate) next_task_pk: u64,
+    pub(crate) queue: VecDeque<TaskKey>,
+    pub(crate) running: Vec<TaskKey>,
+    pub(crate) task_limit: usize,
+}
+
+/// The same parts, borrowed from a live store, for saving.
+pub(crate) struct StorePartsRef<'a> {
+    pub(crate) users: &'a Arena<UserKey, User>,
+    pub(crate) courses: &'a Arena<CourseKey, Course>,
+    pub(crate) los: &'a Arena<LoKey, LearningObject>,
+    pub(crate) pages: &'a Arena<PageKey, Page>,
+    pub(crate) styles: &'a Arena<StyleKey, CourseStyle>,
+    pub(crate) media: &'a Arena<MediaKey, LibraryEntry>,
+    pub(crate) resources: &'a Arena<ResourceKey, LibraryEntry>,
+    pub(crate) terms: &'a Arena<TermKey, LibraryEntry>,
+    pub(crate) tasks: &'a Arena<TaskKey, Task>,
+    pub(crate) next_course_pk: u64,
+    pub(crate) next_task_pk: u64,
+    pub(crate) queue: &'a VecDeque<TaskKey>,
+    pub(crate) running: &'a [TaskKey],
+    pub(crate) task_limit: usize,
 }
 
 impl Store {
-    /// Writes every saved field but `format`, in the saved order.
-    pub(crate) fn write_saved<S: SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
-        st.serialize_field("salt", &self.salt())?;
-        st.serialize_field("users", self.users.raw())?;
-        st.serialize_field("courses", self.courses.raw())?;
-        st.serialize_field("learning_objects", self.los.raw())?;
-        st.serialize_field("pages", self.pages.raw())?;
-        st.serialize_field("styles", self.styles.raw())?;
-        st.serialize_field("media", self.media.raw())?;
-        st.serialize_field("resources", self.resources.raw())?;
-        st.serialize_field("terms", self.terms.raw())?;
-        st.serialize_field("tasks", self.tasks.raw())?;
-        st.serialize_field("next_course_pk", &self.next_pk)?;
-        st.serialize_field("next_task_pk", &self.next_task_pk)?;
-        st.serialize_field("queue", &self.queue)?;
-        st.serialize_field("running", &self.running)?;
-        st.serialize_field("task_limit", &self.task_limit)?;
-        Ok(())
+    /// The store's parts, for saving.
+    pub(crate) fn parts(&self) -> StorePartsRef<'_> {
+        StorePartsRef {
+            users: &self.users,
+            courses: &self.courses,
+            los: &self.los,
+            pages: &self.pages,
+            styles: &self.styles,
+            media: &self.media,
+            resources: &self.resources,
+            terms: &self.terms,
+            tasks: &self.tasks,
+            next_course_pk: self.next_pk,
+            next_task_pk: self.next_task_pk,
+            queue: &self.queue,
+            running: &self.running,
+            task_limit: self.task_limit,
+        }
     }
 
-    /// Builds a workspace from its saved parts, rebuilds the indexes, and
-    /// checks every invariant.
-    pub(crate) fn from_saved(p: SavedParts) -> Result<Store, String> {
-        fn need<T>(part: Option<T>, name: &str) -> Result<T, String> {
-            part.ok_or_else(|| format!("the saved workspace has no `{name}`"))
+    /// Builds a store from saved parts, rebuilds the indexes, and checks
+    /// every invariant (INT-1), including what pending tasks will write.
+    /// Refuses with an error that names the record at fault.
+    pub(crate) fn from_parts(p: StoreParts) -> Result<Store, Error> {
+        let fail = |detail: String| Error::Integrity { detail };
+        if p.task_limit == 0 {
+            return Err(fail("task_limit: must be at least 1".into()));
         }
-        need(p.format, "format")?;
-        let salt = need(p.salt, "salt")?;
-        if salt % 2 != 0 {
-            return Err("salt: must be even".into());
+        if p.next_course_pk > u64::MAX / 2 || p.next_task_pk > u64::MAX / 2 {
+            return Err(fail("next_course_pk, next_task_pk: out of range".into()));
         }
-        let task_limit = need(p.task_limit, "task_limit")?;
-        let (next_pk, next_task_pk) = (need(p.next_pk, "next_course_pk")?, need(p.next_task_pk, "next_task_pk")?);
-        if next_pk > u64::MAX / 2 || next_task_pk > u64::MAX / 2 {
-            return Err("next_course_pk, next_task_pk: out of range".into());
-        }
-        if task_limit == 0 {
-            return Err("task_limit: must be at least 1".into());
+        let salt = p.users.salt();
+        let salts = [p.courses.salt(), p.los.salt(), p.pages.salt(), p.styles.salt(), p.media.salt()];
+        if salt % 2 != 0
+            || salts.iter().chain([p.resources.salt(), p.terms.salt(), p.tasks.salt()].iter()).any(|s| *s != salt)
+        {
+            return Err(fail("salt: every arena carries the workspace's one even salt".into()));
         }
         let mut ws = Store {
-            users: Arena::from_raw(need(p.users, "users")?, salt),
-            courses: Arena::from_raw(need(p.courses, "courses")?, salt),
-            los: Arena::from_raw(need(p.los, "learning_objects")?, salt),
-            pages: Arena::from_raw(need(p.pages, "pages")?, salt),
-            styles: Arena::from_raw(need(p.styles, "styles")?, salt),
-            media: Arena::from_raw(need(p.media, "media")?, salt),
-            resources: Arena::from_raw(need(p.resources, "resources")?, salt),
-            terms: Arena::from_raw(need(p.terms, "terms")?, salt),
-            tasks: Arena::from_raw(need(p.tasks, "tasks")?, salt),
+            users: p.users,
+            courses: p.courses,
+            los: p.los,
+            pages: p.pages,
+            styles: p.styles,
+            media: p.media,
+            resources: p.resources,
+            terms: p.terms,
+            tasks: p.tasks,
             course_ids: HashMap::new(),
             external_ids: HashMap::new(),
             pks: HashMap::new(),
-            next_pk,
-            next_task_pk,
-            queue: need(p.queue, "queue")?,
-            running: need(p.running, "running")?,
-            task_limit,
+            next_pk: p.next_course_pk,
+            next_task_pk: p.next_task_pk,
+            queue: p.queue,
+            running: p.running,
+            task_limit: p.task_limit,
             busy: HashMap::new(),
             library_index: LibraryIndex::default(),
         };
+        let mut uuids = HashSet::new();
         for (key, c) in ws.courses.iter() {
-            let at = format!("{key}");
             if ws.course_ids.insert(c.course_id.clone(), key).is_some() {
-                return Err(format!("{at}: course_id {:?} is held by two courses", c.course_id));
+                return Err(fail(format!("{key}: course_id {:?} is held by two courses", c.course_id)));
             }
             if ws.external_ids.insert(c.external_id.clone(), key).is_some() {
-                return Err(format!("{at}: external_id {:?} is held by two courses", c.external_id));
+                return Err(fail(format!("{key}: external_id {:?} is held by two courses", c.external_id)));
             }
             if c.pk == 0 || c.pk > ws.next_pk || ws.pks.insert(c.pk, key).is_some() {
-                return Err(format!("{at}: its LMS id {} is repeated or out of range", c.pk));
+                return Err(fail(format!("{key}: its LMS id {} is repeated or out of range", c.pk)));
+            }
+            if !uuids.insert(c.uuid) {
+                return Err(fail(format!("{key}: its uuid {:032x} is held by two courses", c.uuid)));
             }
         }
-        let mut task_pks = std::collections::HashSet::new();
+        // "Used in" is an index: rebuilt from the courses' lists.
+        for (_, lo) in ws.los.iter_mut() {
+            lo.used_in = Default::default();
+        }
+        let lists: Vec<(CourseKey, Vec<LoKey>)> =
+            ws.courses.iter().map(|(k, c)| (k, c.los.iter().copied().collect())).collect();
+        for (course, los) in lists {
+            for lo in los {
+                match ws.los.get_mut(lo) {
+                    Some(record) => drop(record.used_in.insert(course)),
+                    None => return Err(fail(format!("{course}: lists {lo}, which does not exist"))),
+                }
+            }
+        }
+        let mut task_pks = HashSet::new();
         for (key, t) in ws.tasks.iter() {
-            let at = format!("{key}");
             if t.pk == 0 || t.pk > ws.next_task_pk || !task_pks.insert(t.pk) || t.percent > 100 {
-                return Err(format!("{at}: its LMS id or percent is out of range"));
+                return Err(fail(format!("{key}: its LMS id or percent is out of range")));
             }
             match (&t.phase, &t.job) {
                 (Phase::Finished(_), None) => {}
                 (Phase::Queued | Phase::Running, Some(job)) => {
-                    let target = ws.courses.get(t.target).ok_or_else(|| format!("{at}: its target is missing"))?;
-                    job.check(t.target, target).map_err(|e| format!("{at}: {e}"))?;
+                    let target =
+                        ws.courses.get(t.target).ok_or_else(|| fail(format!("{key}: its target is missing")))?;
+                    job.check(t.target, target).map_err(|e| fail(format!("{key}: {e}")))?;
                     if ws.busy.insert(t.target, key).is_some() {
-                        return Err(format!("{at}: another task copies into the same course"));
+                        return Err(fail(format!("{key}: another task copies into the same course")));
                     }
                 }
-                _ => return Err(format!("{at}: its state and its work disagree")),
+                _ => return Err(fail(format!("{key}: its state and its work disagree"))),
             }
         }
-        ws.check_integrity().map_err(|e| e.to_string())?;
+        ws.check_integrity()?;
         Ok(ws)
     }
 }

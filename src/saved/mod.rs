@@ -1,0 +1,172 @@
+//! Saving and loading a workspace (INT-4, INT-5, INT-6), with the `serde`
+//! feature.
+//!
+//! [`Workspace`] implements `Serialize` and `Deserialize`, so it saves to
+//! any self-describing serde format (JSON, say). The saved form has its own
+//! schema, independent of the in-memory records, documented field by field
+//! in [`docs/saved-format.md`](crate::architecture::saved_format):
+//!
+//! - `format`: the version of the schema, [`SAVE_FORMAT`], written first.
+//!   Loading refuses a form from a newer crate, or an unknown one. Format 1
+//!   (coursecopy 0.1 and 0.2) loads through an explicit migration. Fields
+//!   may come in any order (a JSON store that sorts keys is fine).
+//! - Every entity, under its handle, and each arena's free slots in reuse
+//!   order, so every handle stays valid and a loaded workspace hands out
+//!   the same handles as the one saved.
+//! - Page text once per allocation (INT-6): a Duplicate's pages share their
+//!   title, body and item list with their source until edited, and the
+//!   saved form stores each shared allocation once, in tables that pages
+//!   refer to by index. Loading restores exactly that sharing, no more (it
+//!   never merges equal text) and no less. Saving an unedited Duplicate
+//!   therefore adds only its records, not its text.
+//! - The LMS id counters, and the copy tasks with their pending work: a
+//!   loaded running task carries on where it stopped.
+//!
+//! Loading converts the schema back into records, lets the store rebuild
+//! its indexes, then checks every invariant, including what the pending
+//! tasks will write. It refuses a broken or tampered file with an error
+//! that names the field or the record at fault, never returns a
+//! half-loaded workspace, and never panics.
+//!
+//! ```
+//! use coursecopy::{NewCourse, PageDraft, Workspace, CopyOptions};
+//!
+//! let (mut ws, admin) = Workspace::with_admin("Ada")?;
+//! let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+//! let lo = ws.create_learning_object(admin, course, "Cells", "")?;
+//! let page = ws.add_page(admin, course, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+//! let copy = ws.duplicate_course(admin, course, &CopyOptions::new())?;
+//!
+//! let saved = serde_json::to_string(&ws).unwrap();
+//! let loaded: Workspace = serde_json::from_str(&saved).unwrap();
+//! assert_eq!(loaded, ws);
+//! // The duplicate's page still shares its body with its source.
+//! let dup_lo = loaded.course(copy)?.learning_objects().next().unwrap();
+//! let dup_page = loaded.learning_object(dup_lo)?.pages().next().unwrap();
+//! assert!(loaded.page(dup_page)?.shares_body_with(loaded.page(page)?));
+//!
+//! let tampered = saved.replace("\"format\":2", "\"format\":99");
+//! let err = serde_json::from_str::<Workspace>(&tampered).unwrap_err();
+//! assert!(err.to_string().contains("newer"));
+//! # Ok::<(), coursecopy::Error>(())
+//! ```
+
+mod read;
+mod v1;
+mod v2;
+mod write;
+
+use crate::store::Store;
+use crate::workspace::Workspace;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+use std::fmt;
+
+/// The version of the saved form this crate writes. It reads this one and
+/// every earlier one.
+pub const SAVE_FORMAT: u32 = 2;
+
+impl Serialize for Workspace {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let w = write::write(&self.store().parts());
+        let mut st = s.serialize_struct("Workspace", 6)?;
+        st.serialize_field("format", &SAVE_FORMAT)?;
+        st.serialize_field("salt", &w.salt)?;
+        st.serialize_field("next_course_pk", &w.next_course_pk)?;
+        st.serialize_field("shared", &w.shared)?;
+        st.serialize_field("entities", &w.entities)?;
+        st.serialize_field("copy_tasks", &w.copy_tasks)?;
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Workspace {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let body = serde_path_to_error::deserialize(d).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if path == "." { inner } else { de::Error::custom(format_args!("{path}: {inner}")) }
+        })?;
+        let loaded = match body {
+            Body::V1(w) => v1::migrate(w).and_then(read::read),
+            Body::V2(w) => read::read(w),
+        };
+        loaded
+            .and_then(|parts| Store::from_parts(parts).map_err(|e| e.to_string()))
+            .map(Workspace::from_store)
+            .map_err(de::Error::custom)
+    }
+}
+
+/// A saved body, by format.
+enum Body {
+    V1(v1::Workspace),
+    V2(v2::Workspace),
+}
+
+impl<'de> Deserialize<'de> for Body {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(BodyVisitor)
+    }
+}
+
+struct BodyVisitor;
+
+impl<'de> Visitor<'de> for BodyVisitor {
+    type Value = Body;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a saved coursecopy workspace")
+    }
+
+    /// Reads the fields in any order: no field of format 2 has the name of
+    /// a field of format 1 of another type. A known `format` read early
+    /// stops a file of a newer or unknown format at once.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
+        let (mut format, mut salt, mut next_course_pk) = (None, None, None);
+        let (mut shared, mut entities, mut copy_tasks) = (None, None, None);
+        let mut v1 = v1::Parts::default();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => {
+                    let f: u32 = map.next_value()?;
+                    if f > SAVE_FORMAT {
+                        return Err(de::Error::custom(format_args!(
+                            "saved by a newer coursecopy (format {f}); this build reads formats 1 to {SAVE_FORMAT}"
+                        )));
+                    }
+                    if f == 0 {
+                        return Err(de::Error::custom(format_args!("unknown saved format {f}")));
+                    }
+                    format = Some(f);
+                }
+                "salt" => salt = Some(map.next_value()?),
+                "next_course_pk" => next_course_pk = Some(map.next_value()?),
+                "shared" => shared = Some(map.next_value()?),
+                "entities" => entities = Some(map.next_value()?),
+                "copy_tasks" => copy_tasks = Some(map.next_value()?),
+                other => {
+                    if !v1.read(other, &mut map)? {
+                        map.next_value::<de::IgnoredAny>()?;
+                    }
+                }
+            }
+        }
+        let format = format.ok_or_else(|| de::Error::missing_field("format"))?;
+        let salt = salt.ok_or_else(|| de::Error::missing_field("salt"))?;
+        let next_course_pk = next_course_pk.ok_or_else(|| de::Error::missing_field("next_course_pk"))?;
+        if format == 1 {
+            return v1.finish(salt, next_course_pk).map(Body::V1).map_err(de::Error::missing_field);
+        }
+        if let Some(field) = v1.any() {
+            return Err(de::Error::custom(format_args!("{field}: a field of format 1 in a file of format {format}")));
+        }
+        Ok(Body::V2(v2::Workspace {
+            salt,
+            next_course_pk,
+            shared: shared.ok_or_else(|| de::Error::missing_field("shared"))?,
+            entities: entities.ok_or_else(|| de::Error::missing_field("entities"))?,
+            copy_tasks: copy_tasks.ok_or_else(|| de::Error::missing_field("copy_tasks"))?,
+        }))
+    }
+}

@@ -1,0 +1,365 @@
+//! Format 2 → store parts. Every reference into the shared tables is
+//! checked here, and every table entry must be used (INT-5); sharing is
+//! restored exactly: pages that named one table entry share one allocation,
+//! and no two entries are merged, however equal their text (INT-6). The
+//! store then rebuilds its indexes and checks every invariant.
+
+use super::v2;
+use crate::arena::{Arena, RawKey, from_raw};
+use crate::data::{
+    CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, LearningObject, LibraryEntry, LoSnapshot,
+    Page, PageContent, PageList, Phase, ReadIndex, Snapshot, Step, Task, TaskState, ToolItem, ToolLink, User,
+};
+use crate::handles::{LibraryItem, ToolId};
+use crate::handles::{LoKey, PageKey, StyleKey, UserKey};
+use crate::store::StoreParts;
+use slotmap::Key;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Converts format 2 into store parts, or says which record is wrong.
+pub(crate) fn read(w: v2::Workspace) -> Result<StoreParts, String> {
+    if w.salt % 2 != 0 {
+        return Err("salt: must be even".into());
+    }
+    let (e, t, shared) = (w.entities, w.copy_tasks, w.shared);
+    let mut r = Reader::new(w.salt, shared.texts, shared.item_lists, shared.contents)?;
+    let users = r.arena("entities.users", e.users, |_, u| Ok(User { name: u.name, role: u.role }))?;
+    let courses = r.arena("entities.courses", e.courses, |r, c| r.course(c))?;
+    let los = r.arena("entities.learning_objects", e.learning_objects, |r, lo| r.lo(lo))?;
+    let pages = r.arena("entities.pages", e.pages, |r, p| r.page(p))?;
+    let styles = r.arena("entities.styles", e.styles, |r, s| r.style(s))?;
+    let media = r.arena("entities.media", e.media, |_, e| Ok(entry(e)))?;
+    let resources = r.arena("entities.resources", e.resources, |_, e| Ok(entry(e)))?;
+    let terms = r.arena("entities.terms", e.terms, |_, e| Ok(entry(e)))?;
+    let tasks = r.arena("copy_tasks.tasks", t.tasks, |r, t| r.task(t))?;
+    let queue = t.queue.into_iter().map(|k| r.key(k)).collect::<Result<_, _>>();
+    let running = t.running.into_iter().map(|k| r.key(k)).collect::<Result<_, _>>();
+    r.all_used()?;
+    Ok(StoreParts {
+        users,
+        courses,
+        los,
+        pages,
+        styles,
+        media,
+        resources,
+        terms,
+        tasks,
+        next_course_pk: w.next_course_pk,
+        next_task_pk: t.next_pk,
+        queue: queue.map_err(|e| format!("copy_tasks.queue: {e}"))?,
+        running: running.map_err(|e| format!("copy_tasks.running: {e}"))?,
+        task_limit: t.limit,
+    })
+}
+
+fn entry(e: v2::Entry) -> LibraryEntry {
+    LibraryEntry { name: e.name, content: e.content }
+}
+
+/// The shared tables, built once, and which entries pages used.
+struct Reader {
+    salt: u32,
+    contents: Vec<Arc<PageContent>>,
+    used: Vec<bool>,
+}
+
+impl Reader {
+    /// Builds the shared allocations: one per table entry. Every text and
+    /// item list must be used by some content.
+    fn new(
+        salt: u32,
+        texts: Vec<Arc<str>>,
+        item_lists: Vec<Vec<v2::Item>>,
+        contents: Vec<v2::Content>,
+    ) -> Result<Reader, String> {
+        let mut r = Reader { salt, contents: Vec::with_capacity(contents.len()), used: vec![false; contents.len()] };
+        let lists = item_lists
+            .into_iter()
+            .enumerate()
+            .map(|(n, list)| {
+                let items = list.into_iter().map(|i| r.item(i)).collect::<Result<Vec<_>, _>>();
+                items.map(Arc::<[LibraryItem]>::from).map_err(|e| format!("shared.item_lists[{n}]: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let (mut text_used, mut list_used) = (vec![false; texts.len()], vec![false; lists.len()]);
+        for (n, v2::Content(title, body, items)) in contents.into_iter().enumerate() {
+            let text = |at: v2::Index, used: &mut Vec<bool>| {
+                let found = texts.get(at as usize).cloned();
+                found.inspect(|_| used[at as usize] = true).ok_or_else(|| format!("shared.contents[{n}]: no text {at}"))
+            };
+            let title = text(title, &mut text_used)?;
+            let body = text(body, &mut text_used)?;
+            let list = lists
+                .get(items as usize)
+                .cloned()
+                .ok_or_else(|| format!("shared.contents[{n}]: no item list {items}"))?;
+            list_used[items as usize] = true;
+            let items = list;
+            r.contents.push(Arc::new(PageContent { title, body, items }));
+        }
+        if let Some(n) = text_used.iter().position(|u| !u) {
+            return Err(format!("shared.texts[{n}]: no page content uses it"));
+        }
+        if let Some(n) = list_used.iter().position(|u| !u) {
+            return Err(format!("shared.item_lists[{n}]: no page content uses it"));
+        }
+        Ok(r)
+    }
+
+    /// Fails on a content entry no page used.
+    fn all_used(&self) -> Result<(), String> {
+        match self.used.iter().position(|u| !u) {
+            Some(n) => Err(format!("shared.contents[{n}]: no page uses it")),
+            None => Ok(()),
+        }
+    }
+
+    fn key<K: Key>(&self, key: v2::Key) -> Result<K, String> {
+        from_raw((key.0, key.1), self.salt)
+            .ok_or_else(|| format!("[{}, {}] is no handle: its version is even", key.0, key.1))
+    }
+
+    fn keys<K: Key>(&self, keys: Vec<v2::Key>) -> Result<Vec<K>, String> {
+        keys.into_iter().map(|k| self.key(k)).collect()
+    }
+
+    fn opt<K: Key>(&self, key: Option<v2::Key>) -> Result<Option<K>, String> {
+        key.map(|k| self.key(k)).transpose()
+    }
+
+    fn arena<K: Key, T, V>(
+        &mut self,
+        name: &str,
+        arena: v2::Arena<T>,
+        mut f: impl FnMut(&mut Self, T) -> Result<V, String>,
+    ) -> Result<Arena<K, V>, String> {
+        let mut live = Vec::with_capacity(arena.live.len());
+        for (n, (key, record)) in arena.live.into_iter().enumerate() {
+            let value = f(self, record).map_err(|e| format!("{name}[{n}] [{}, {}]: {e}", key.0, key.1))?;
+            live.push(((key.0, key.1), value));
+        }
+        let free: Vec<RawKey> = arena.free.into_iter().map(|k| (k.0, k.1)).collect();
+        Arena::from_raw(self.salt, live, free).map_err(|e| format!("{name}: {e}"))
+    }
+
+    fn item(&self, item: v2::Item) -> Result<LibraryItem, String> {
+        Ok(match item {
+            v2::Item::Media(k) => LibraryItem::Media(self.key(k)?),
+            v2::Item::Resource(k) => LibraryItem::Resource(self.key(k)?),
+            v2::Item::Term(k) => LibraryItem::Term(self.key(k)?),
+        })
+    }
+
+    fn page(&mut self, p: v2::Page) -> Result<Page, String> {
+        let at = p.content as usize;
+        let content = self.contents.get(at).cloned().ok_or_else(|| format!("content {at} does not exist"))?;
+        self.used[at] = true;
+        Ok(Page { content, style: self.opt(p.style)?, lo: self.key(p.lo)?, origin: self.opt(p.origin)? })
+    }
+
+    fn style(&self, s: v2::Style) -> Result<CourseStyle, String> {
+        Ok(CourseStyle { course: self.key(s.course)?, name: s.name, css: s.css })
+    }
+
+    fn lo(&self, lo: v2::LearningObject) -> Result<LearningObject, String> {
+        let ancestors: Vec<LoKey> = self.keys(lo.ancestors)?;
+        Ok(LearningObject {
+            title: lo.title,
+            description: lo.description,
+            parent: self.opt(lo.parent)?,
+            pages: self.keys::<PageKey>(lo.pages)?.into_iter().collect(),
+            used_in: Default::default(),
+            origin: self.opt(lo.origin)?,
+            ancestors: ancestors.into(),
+        })
+    }
+
+    fn course(&self, c: v2::Course) -> Result<Course, String> {
+        let uuid = (c.uuid.len() == 32 && c.uuid.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+            .then(|| u128::from_str_radix(&c.uuid, 16).ok())
+            .flatten()
+            .ok_or_else(|| format!("uuid: {:?} is not 32 lowercase hex digits", c.uuid))?;
+        Ok(Course {
+            pk: c.pk,
+            uuid,
+            created: c.created,
+            modified: c.modified,
+            course_id: c.course_id,
+            external_id: c.external_id,
+            title: c.title,
+            description: c.description,
+            player_layout: c.player_layout,
+            details: c.details.into_iter().collect(),
+            created_by: self.key(c.created_by)?,
+            assigned: self.keys::<UserKey>(c.assigned)?.into_iter().collect(),
+            styles: self.keys::<StyleKey>(c.styles)?.into_iter().collect(),
+            los: self.keys::<LoKey>(c.learning_objects)?.into_iter().collect(),
+            copied_from: self.opt(c.copied_from)?,
+            settings: self.settings(c.settings)?,
+            tools: self.tools(c.tools)?,
+            lock: self.opt(c.locked_by)?,
+        })
+    }
+
+    fn settings(&self, s: v2::Settings) -> Result<CourseSettings, String> {
+        Ok(CourseSettings {
+            availability: s.availability,
+            duration: s.duration,
+            enrollment: s.enrollment,
+            locale: s.locale,
+            guest_access: s.guest_access,
+            observer_access: s.observer_access,
+            banner_image: self.opt(s.banner_image)?,
+            navigation: s.navigation,
+        })
+    }
+
+    fn tools(&self, t: v2::Tools) -> Result<CourseTools, String> {
+        let mut items = imbl::Vector::new();
+        for i in t.items {
+            let posts = i
+                .posts
+                .into_iter()
+                .map(|p| Ok(crate::data::Post { author: self.key(p.author)?, body: p.body, reply: p.reply }))
+                .collect::<Result<_, String>>()?;
+            let groups = i
+                .groups
+                .into_iter()
+                .map(|(name, members)| {
+                    Ok((name, self.keys::<UserKey>(members)?.into_iter().collect::<imbl::OrdSet<_>>()))
+                })
+                .collect::<Result<_, String>>()?;
+            let grades = i
+                .grades
+                .into_iter()
+                .map(|(user, grade)| Ok((self.key::<UserKey>(user)?, grade)))
+                .collect::<Result<_, String>>()?;
+            items.push_back(ToolItem {
+                id: ToolId(i.id),
+                category: i.category,
+                title: i.title,
+                body: i.body,
+                link: i.link.map(|l| self.link(l)).transpose()?,
+                posts,
+                groups,
+                grades,
+            });
+        }
+        Ok(CourseTools { items, next_id: t.next_id })
+    }
+
+    fn link(&self, link: v2::Link) -> Result<ToolLink, String> {
+        Ok(match link {
+            v2::Link::Tool(id) => ToolLink::Tool(ToolId(id)),
+            v2::Link::Content(k) => ToolLink::Content(self.key(k)?),
+            v2::Link::Term(k) => ToolLink::Term(self.key(k)?),
+        })
+    }
+
+    fn issue(&self, issue: v2::Issue) -> Result<CopyIssue, String> {
+        Ok(match issue {
+            v2::Issue::DroppedLink { category, source_item, item, link } => CopyIssue::DroppedLink {
+                category,
+                source_item: ToolId(source_item),
+                item: ToolId(item),
+                link: self.link(link)?,
+            },
+            v2::Issue::DroppedLibraryItem { source_page, page, item } => CopyIssue::DroppedLibraryItem {
+                source_page: self.key(source_page)?,
+                page: self.key(page)?,
+                item: self.item(item)?,
+            },
+            v2::Issue::DroppedBannerImage { media } => CopyIssue::DroppedBannerImage { media: self.key(media)? },
+            v2::Issue::MissingContent { learning_object } => {
+                CopyIssue::MissingContent { learning_object: self.key(learning_object)? }
+            }
+        })
+    }
+
+    fn issues(&self, issues: Vec<v2::Issue>) -> Result<Vec<CopyIssue>, String> {
+        issues.into_iter().map(|i| self.issue(i)).collect()
+    }
+
+    fn task(&mut self, t: v2::Task) -> Result<Task, String> {
+        let phase = match t.state {
+            v2::State::Queued => Phase::Queued,
+            v2::State::Running => Phase::Running,
+            v2::State::Complete { course } => Phase::Finished(TaskState::Complete { course: self.key(course)? }),
+            v2::State::CompleteWithErrors { course, issues } => Phase::Finished(TaskState::CompleteWithErrors {
+                course: self.key(course)?,
+                issues: self.issues(issues)?,
+            }),
+            v2::State::Incomplete { reason } => Phase::Finished(TaskState::Incomplete { reason }),
+            v2::State::Cancelled => Phase::Finished(TaskState::Cancelled),
+        };
+        Ok(Task {
+            pk: t.pk,
+            requested_by: self.key(t.requested_by)?,
+            phase,
+            started: t.started,
+            job: t.job.map(|j| self.job(j)).transpose().map_err(|e| format!("job: {e}"))?,
+            target: self.key(t.target)?,
+            percent: t.percent,
+        })
+    }
+
+    fn job(&mut self, j: v2::Job) -> Result<CopyJob, String> {
+        let mut overlay = BTreeMap::new();
+        for (key, page) in j.overlay {
+            let key = self.key(key)?;
+            if overlay.insert(key, self.page(page)?).is_some() {
+                return Err(format!("overlay: {key} is saved twice"));
+            }
+        }
+        let course = self.course(j.snapshot.course).map_err(|e| format!("snapshot: {e}"))?;
+        let styles = j.snapshot.styles.into_iter().map(|s| self.style(s)).collect::<Result<_, _>>()?;
+        let los = j
+            .snapshot
+            .learning_objects
+            .into_iter()
+            .map(|(k, lo)| Ok((self.key(k)?, self.lo_snapshot(lo)?)))
+            .collect::<Result<Vec<_>, String>>()?;
+        let snapshot = Snapshot { course, styles, los };
+        // The items a job copies are what its selection takes from its
+        // snapshot: derived, not saved.
+        let tools = snapshot.course.tools.selected(&j.selection);
+        let target_before =
+            j.target_before.map(|c| self.course(c)).transpose().map_err(|e| format!("target_before: {e}"))?;
+        Ok(CopyJob {
+            requester: self.key(j.requester)?,
+            mode: j.mode,
+            selection: j.selection,
+            keep_authors: j.keep_authors,
+            snapshot,
+            target: self.key(j.target)?,
+            new_target: target_before.is_none(),
+            target_before,
+            tools,
+            step: match j.step {
+                v2::Step::Settings => Step::Settings,
+                v2::Step::Memberships => Step::Memberships,
+                v2::Step::Lo(i) => Step::Lo(i),
+                v2::Step::Page(i, p) => Step::Page(i, p),
+                v2::Step::Tool(i) => Step::Tool(i),
+                v2::Step::Done => Step::Done,
+            },
+            done: j.done,
+            total: j.total,
+            tool_map: j.tool_map.into_iter().map(|(a, b)| (ToolId(a), ToolId(b))).collect(),
+            current_lo: self.opt(j.current_lo)?,
+            current_pages: self.keys::<PageKey>(j.current_pages)?.into_iter().collect::<PageList>(),
+            issues: self.issues(j.issues)?,
+            overlay,
+            reads: ReadIndex::default(),
+            batch: Vec::new(),
+        })
+    }
+
+    fn lo_snapshot(&self, lo: v2::LoSnapshot) -> Result<LoSnapshot, String> {
+        let ancestors: Vec<LoKey> = self.keys(lo.ancestors)?;
+        let pages = self.keys::<PageKey>(lo.pages)?.into_iter().collect();
+        Ok(LoSnapshot { title: lo.title, description: lo.description, pages, ancestors: ancestors.into() })
+    }
+}

@@ -1,0 +1,297 @@
+//! Store → format 2. Reads the store through its parts and writes the
+//! schema types; page content that pages share in memory is written once,
+//! in the shared tables, found by address (INT-6).
+
+use super::v2;
+use crate::arena::{Arena, to_raw};
+use crate::data::{
+    CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, LearningObject, LibraryEntry, LoSnapshot,
+    Page, PageContent, Phase, Step, Task, TaskState, ToolLink, User,
+};
+use crate::handles::LibraryItem;
+use crate::store::StorePartsRef;
+use slotmap::Key;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Writes the store as format 2.
+pub(crate) fn write(p: &StorePartsRef<'_>) -> v2::Workspace {
+    let mut w = Writer { salt: p.users.salt(), ..Writer::default() };
+    let pages = w.arena(p.pages, |w, page| w.page(page));
+    let tasks = w.arena(p.tasks, |w, task| w.task(task));
+    let entities = v2::Entities {
+        users: w.arena(p.users, |_, u: &User| v2::User { name: u.name.clone(), role: u.role }),
+        courses: w.arena(p.courses, |w, c| w.course(c)),
+        learning_objects: w.arena(p.los, |w, lo| w.lo(lo)),
+        pages,
+        styles: w.arena(p.styles, |w, s| w.style(s)),
+        media: w.arena(p.media, |_, e| entry(e)),
+        resources: w.arena(p.resources, |_, e| entry(e)),
+        terms: w.arena(p.terms, |_, e| entry(e)),
+    };
+    let copy_tasks = v2::CopyTasks {
+        next_pk: p.next_task_pk,
+        limit: p.task_limit,
+        queue: p.queue.iter().map(|k| w.key(*k)).collect(),
+        running: p.running.iter().map(|k| w.key(*k)).collect(),
+        tasks,
+    };
+    v2::Workspace {
+        salt: w.salt,
+        next_course_pk: p.next_course_pk,
+        shared: v2::Shared { texts: w.texts, item_lists: w.item_lists, contents: w.contents },
+        entities,
+        copy_tasks,
+    }
+}
+
+fn entry(e: &LibraryEntry) -> v2::Entry {
+    v2::Entry { name: e.name.clone(), content: e.content.clone() }
+}
+
+/// The shared tables as they fill up, and where each allocation went.
+#[derive(Default)]
+struct Writer {
+    salt: u32,
+    texts: Vec<Arc<str>>,
+    item_lists: Vec<Vec<v2::Item>>,
+    contents: Vec<v2::Content>,
+    text_at: HashMap<usize, v2::Index>,
+    items_at: HashMap<usize, v2::Index>,
+    content_at: HashMap<usize, v2::Index>,
+}
+
+/// The index of the allocation at `address` in `table`, added on first use.
+fn place<T>(
+    at: &mut HashMap<usize, v2::Index>,
+    table: &mut Vec<T>,
+    address: usize,
+    make: impl FnOnce() -> T,
+) -> v2::Index {
+    *at.entry(address).or_insert_with(|| {
+        table.push(make());
+        (table.len() - 1) as v2::Index
+    })
+}
+
+impl Writer {
+    fn key<K: Key>(&self, key: K) -> v2::Key {
+        let (slot, version) = to_raw(key, self.salt);
+        v2::Key(slot, version)
+    }
+
+    fn keys<'k, K: Key + 'k>(&self, keys: impl IntoIterator<Item = &'k K>) -> Vec<v2::Key> {
+        keys.into_iter().map(|k| self.key(*k)).collect()
+    }
+
+    fn arena<K: Key, V, T>(&mut self, arena: &Arena<K, V>, mut f: impl FnMut(&mut Self, &V) -> T) -> v2::Arena<T> {
+        let free = arena.free_slots().iter().map(|(slot, version)| v2::Key(*slot, *version)).collect();
+        let live = arena.iter().map(|(k, v)| (self.key(k), f(self, v))).collect();
+        v2::Arena { free, live }
+    }
+
+    fn text(&mut self, text: &Arc<str>) -> v2::Index {
+        let address = Arc::as_ptr(text) as *const u8 as usize;
+        place(&mut self.text_at, &mut self.texts, address, || text.clone())
+    }
+
+    fn content(&mut self, content: &Arc<PageContent>) -> v2::Index {
+        let address = Arc::as_ptr(content) as usize;
+        if let Some(at) = self.content_at.get(&address) {
+            return *at;
+        }
+        let title = self.text(&content.title);
+        let body = self.text(&content.body);
+        let items_address = Arc::as_ptr(&content.items) as *const u8 as usize;
+        let items = content.items.iter().map(|i| self.item(*i)).collect();
+        let items = place(&mut self.items_at, &mut self.item_lists, items_address, || items);
+        place(&mut self.content_at, &mut self.contents, address, || v2::Content(title, body, items))
+    }
+
+    fn item(&self, item: LibraryItem) -> v2::Item {
+        match item {
+            LibraryItem::Media(k) => v2::Item::Media(self.key(k)),
+            LibraryItem::Resource(k) => v2::Item::Resource(self.key(k)),
+            LibraryItem::Term(k) => v2::Item::Term(self.key(k)),
+        }
+    }
+
+    fn page(&mut self, page: &Page) -> v2::Page {
+        v2::Page {
+            content: self.content(&page.content),
+            style: page.style.map(|k| self.key(k)),
+            lo: self.key(page.lo),
+            origin: page.origin.map(|k| self.key(k)),
+        }
+    }
+
+    fn style(&self, s: &CourseStyle) -> v2::Style {
+        v2::Style { course: self.key(s.course), name: s.name.clone(), css: s.css.clone() }
+    }
+
+    fn lo(&self, lo: &LearningObject) -> v2::LearningObject {
+        v2::LearningObject {
+            title: lo.title.clone(),
+            description: lo.description.clone(),
+            parent: lo.parent.map(|k| self.key(k)),
+            pages: self.keys(lo.pages.iter()),
+            origin: lo.origin.map(|k| self.key(k)),
+            ancestors: self.keys(lo.ancestors.iter()),
+        }
+    }
+
+    fn course(&self, c: &Course) -> v2::Course {
+        v2::Course {
+            pk: c.pk,
+            uuid: format!("{:032x}", c.uuid),
+            created: c.created,
+            modified: c.modified,
+            course_id: c.course_id.clone(),
+            external_id: c.external_id.clone(),
+            title: c.title.clone(),
+            description: c.description.clone(),
+            player_layout: c.player_layout.clone(),
+            details: c.details.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            created_by: self.key(c.created_by),
+            assigned: self.keys(c.assigned.iter()),
+            styles: self.keys(c.styles.iter()),
+            learning_objects: self.keys(c.los.iter()),
+            copied_from: c.copied_from.map(|k| self.key(k)),
+            settings: self.settings(&c.settings),
+            tools: self.tools(&c.tools),
+            locked_by: c.lock.map(|k| self.key(k)),
+        }
+    }
+
+    fn settings(&self, s: &CourseSettings) -> v2::Settings {
+        v2::Settings {
+            availability: s.availability,
+            duration: s.duration,
+            enrollment: s.enrollment.clone(),
+            locale: s.locale.clone(),
+            guest_access: s.guest_access,
+            observer_access: s.observer_access,
+            banner_image: s.banner_image.map(|k| self.key(k)),
+            navigation: s.navigation.clone(),
+        }
+    }
+
+    fn tools(&self, t: &CourseTools) -> v2::Tools {
+        let items = t
+            .items
+            .iter()
+            .map(|i| v2::Tool {
+                id: i.id.0,
+                category: i.category,
+                title: i.title.clone(),
+                body: i.body.clone(),
+                link: i.link.map(|l| self.link(l)),
+                posts: i
+                    .posts
+                    .iter()
+                    .map(|p| v2::Post { author: self.key(p.author), body: p.body.clone(), reply: p.reply })
+                    .collect(),
+                groups: i.groups.iter().map(|(name, members)| (name.clone(), self.keys(members.iter()))).collect(),
+                grades: i.grades.iter().map(|(user, grade)| (self.key(*user), grade.clone())).collect(),
+            })
+            .collect();
+        v2::Tools { next_id: t.next_id, items }
+    }
+
+    fn link(&self, link: ToolLink) -> v2::Link {
+        match link {
+            ToolLink::Tool(id) => v2::Link::Tool(id.0),
+            ToolLink::Content(k) => v2::Link::Content(self.key(k)),
+            ToolLink::Term(k) => v2::Link::Term(self.key(k)),
+        }
+    }
+
+    fn issue(&self, issue: &CopyIssue) -> v2::Issue {
+        match issue {
+            CopyIssue::DroppedLink { category, source_item, item, link } => v2::Issue::DroppedLink {
+                category: *category,
+                source_item: source_item.0,
+                item: item.0,
+                link: self.link(*link),
+            },
+            CopyIssue::DroppedLibraryItem { source_page, page, item } => v2::Issue::DroppedLibraryItem {
+                source_page: self.key(*source_page),
+                page: self.key(*page),
+                item: self.item(*item),
+            },
+            CopyIssue::DroppedBannerImage { media } => v2::Issue::DroppedBannerImage { media: self.key(*media) },
+            CopyIssue::MissingContent { learning_object } => {
+                v2::Issue::MissingContent { learning_object: self.key(*learning_object) }
+            }
+        }
+    }
+
+    fn task(&mut self, t: &Task) -> v2::Task {
+        let state = match &t.phase {
+            Phase::Queued => v2::State::Queued,
+            Phase::Running => v2::State::Running,
+            Phase::Finished(TaskState::Complete { course }) => v2::State::Complete { course: self.key(*course) },
+            Phase::Finished(TaskState::CompleteWithErrors { course, issues }) => v2::State::CompleteWithErrors {
+                course: self.key(*course),
+                issues: issues.iter().map(|i| self.issue(i)).collect(),
+            },
+            Phase::Finished(TaskState::Incomplete { reason }) => v2::State::Incomplete { reason: reason.clone() },
+            // A pending state never ends a task; the store records it for
+            // none, so this arm is only there to be total.
+            Phase::Finished(TaskState::Cancelled | TaskState::Queued { .. } | TaskState::Running { .. }) => {
+                v2::State::Cancelled
+            }
+        };
+        v2::Task {
+            pk: t.pk,
+            requested_by: self.key(t.requested_by),
+            state,
+            started: t.started,
+            target: self.key(t.target),
+            percent: t.percent,
+            job: t.job.as_ref().map(|j| self.job(j)),
+        }
+    }
+
+    fn job(&mut self, j: &CopyJob) -> v2::Job {
+        let overlay = j.overlay.iter().map(|(k, page)| (self.key(*k), self.page(page))).collect();
+        let snapshot = v2::Snapshot {
+            course: self.course(&j.snapshot.course),
+            styles: j.snapshot.styles.iter().map(|s| self.style(s)).collect(),
+            learning_objects: j.snapshot.los.iter().map(|(k, lo)| (self.key(*k), self.lo_snapshot(lo))).collect(),
+        };
+        v2::Job {
+            requester: self.key(j.requester),
+            mode: j.mode,
+            selection: j.selection,
+            keep_authors: j.keep_authors,
+            target: self.key(j.target),
+            target_before: j.target_before.as_ref().map(|c| self.course(c)),
+            snapshot,
+            step: match j.step {
+                Step::Settings => v2::Step::Settings,
+                Step::Memberships => v2::Step::Memberships,
+                Step::Lo(i) => v2::Step::Lo(i),
+                Step::Page(i, p) => v2::Step::Page(i, p),
+                Step::Tool(i) => v2::Step::Tool(i),
+                Step::Done => v2::Step::Done,
+            },
+            done: j.done,
+            total: j.total,
+            tool_map: j.tool_map.iter().map(|(a, b)| (a.0, b.0)).collect(),
+            current_lo: j.current_lo.map(|k| self.key(k)),
+            current_pages: self.keys(j.current_pages.iter()),
+            issues: j.issues.iter().map(|i| self.issue(i)).collect(),
+            overlay,
+        }
+    }
+
+    fn lo_snapshot(&self, lo: &LoSnapshot) -> v2::LoSnapshot {
+        v2::LoSnapshot {
+            title: lo.title.clone(),
+            description: lo.description.clone(),
+            pages: self.keys(lo.pages.iter()),
+            ancestors: self.keys(lo.ancestors.iter()),
+        }
+    }
+}
