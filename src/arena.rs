@@ -103,12 +103,14 @@ fn split<K: Key>(key: K) -> RawKey {
     (ffi as u32, (ffi >> 32) as u32)
 }
 
+#[cfg(feature = "serde")]
 /// A handle's saved parts, in a workspace with this salt: its slot and
 /// its version without the salt.
 pub(crate) fn to_raw<K: Key>(key: K, salt: u32) -> RawKey {
     split(flip(key, salt & !1))
 }
 
+#[cfg(feature = "serde")]
 /// The handle of saved parts, in a workspace with this salt. `None` for an
 /// even version, which no handle has.
 pub(crate) fn from_raw<K: Key>(raw: RawKey, salt: u32) -> Option<K> {
@@ -180,11 +182,13 @@ impl<K: Key, V> Arena<K, V> {
         self.salt
     }
 
+    #[cfg(feature = "serde")]
     /// The free slots, the last to be reused first.
     pub(crate) fn free_slots(&self) -> &[RawKey] {
         &self.free
     }
 
+    #[cfg(feature = "serde")]
     /// An arena rebuilt from saved parts: `live` values under their raw
     /// handles, and the free slots in reuse order (last first). Refuses a
     /// slot used twice, slot 0 or the top slot, a live version that is even

@@ -15,7 +15,6 @@ mod course_set;
 mod library;
 pub mod limits;
 mod page_list;
-#[cfg(feature = "serde")]
 mod reach;
 mod settings;
 mod task;

@@ -88,8 +88,8 @@ impl<'de> Deserialize<'de> for Workspace {
             if path == "." { inner } else { de::Error::custom(format_args!("{path}: {inner}")) }
         })?;
         let loaded = match body {
-            Body::V1(w) => v1::migrate(w).and_then(read::read),
-            Body::V2(w) => read::read(w),
+            Body::V1(w) => v1::migrate(*w).and_then(read::read),
+            Body::V2(w) => read::read(*w),
         };
         loaded
             .and_then(|parts| Store::from_parts(parts).map_err(|e| e.to_string()))
@@ -100,8 +100,8 @@ impl<'de> Deserialize<'de> for Workspace {
 
 /// A saved body, by format.
 enum Body {
-    V1(v1::Workspace),
-    V2(v2::Workspace),
+    V1(Box<v1::Workspace>),
+    V2(Box<v2::Workspace>),
 }
 
 impl<'de> Deserialize<'de> for Body {
@@ -156,17 +156,17 @@ impl<'de> Visitor<'de> for BodyVisitor {
         let salt = salt.ok_or_else(|| de::Error::missing_field("salt"))?;
         let next_course_pk = next_course_pk.ok_or_else(|| de::Error::missing_field("next_course_pk"))?;
         if format == 1 {
-            return v1.finish(salt, next_course_pk).map(Body::V1).map_err(de::Error::missing_field);
+            return v1.finish(salt, next_course_pk).map(|w| Body::V1(Box::new(w))).map_err(de::Error::missing_field);
         }
         if let Some(field) = v1.any() {
             return Err(de::Error::custom(format_args!("{field}: a field of format 1 in a file of format {format}")));
         }
-        Ok(Body::V2(v2::Workspace {
+        Ok(Body::V2(Box::new(v2::Workspace {
             salt,
             next_course_pk,
             shared: shared.ok_or_else(|| de::Error::missing_field("shared"))?,
             entities: entities.ok_or_else(|| de::Error::missing_field("entities"))?,
             copy_tasks: copy_tasks.ok_or_else(|| de::Error::missing_field("copy_tasks"))?,
-        }))
+        })))
     }
 }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 /// Converts format 2 into store parts, or says which record is wrong.
 pub(crate) fn read(w: v2::Workspace) -> Result<StoreParts, String> {
-    if w.salt % 2 != 0 {
+    if !w.salt.is_multiple_of(2) {
         return Err("salt: must be even".into());
     }
     let (e, t, shared) = (w.entities, w.copy_tasks, w.shared);

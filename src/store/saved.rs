@@ -82,7 +82,7 @@ impl Store {
         }
         let salt = p.users.salt();
         let salts = [p.courses.salt(), p.los.salt(), p.pages.salt(), p.styles.salt(), p.media.salt()];
-        if salt % 2 != 0
+        if !salt.is_multiple_of(2)
             || salts.iter().chain([p.resources.salt(), p.terms.salt(), p.tasks.salt()].iter()).any(|s| *s != salt)
         {
             return Err(fail("salt: every arena carries the workspace's one even salt".into()));
