@@ -102,8 +102,48 @@ mod loader {
         };
     }
 
+    /// The busy workspace, saved once per test process (format 2).
+    fn busy_file() -> &'static Value {
+        static FILE: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+        FILE.get_or_init(|| serde_json::to_value(&busy().0.ws).unwrap())
+    }
+
+    /// The format-1 golden file, read once per test process.
+    fn format1_file() -> &'static Value {
+        static FILE: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+        FILE.get_or_init(|| serde_json::from_str(include_str!("golden/format1.json")).unwrap())
+    }
+
+    fn mutated(mut saved: Value, mutations: Vec<(Index, Index, u8, i64)>) -> Value {
+        for (target, other, kind, n) in mutations {
+            let mut all = vec![];
+            paths(&saved, vec![], &mut all);
+            mutate(&mut saved, &all, target, other, kind, n);
+        }
+        saved
+    }
+
     proptest! {
         #![proptest_config(config())]
+
+        /// INT-5 through the migration: a mutated format-1 file either
+        /// loads with every invariant true, keeps them when its tasks run,
+        /// and saves as format 2; or it is refused. Never a panic.
+        #[test]
+        fn int5_mutated_format1_files_load_valid_or_are_refused(
+            mutations in proptest::collection::vec((any::<Index>(), any::<Index>(), any::<u8>(), any::<i64>()), 1..4),
+        ) {
+            let saved = mutated(format1_file().clone(), mutations);
+            if let Ok(mut ws) = serde_json::from_value::<Workspace>(saved) {
+                prop_assert!(ws.check_integrity().is_ok());
+                ws.run_all_tasks();
+                if let Err(e) = ws.check_integrity() {
+                    panic!("a migrated workspace broke an invariant when its tasks ran: {e}");
+                }
+                let text = serde_json::to_string(&ws).unwrap();
+                prop_assert_eq!(serde_json::from_str::<Workspace>(&text).unwrap(), ws);
+            }
+        }
 
         /// INT-5 and INT-4: a mutated saved workspace either loads with every
         /// invariant true and keeps working, or is refused; never a panic.
@@ -111,13 +151,7 @@ mod loader {
         fn int5_mutated_files_load_valid_or_are_refused(
             mutations in proptest::collection::vec((any::<Index>(), any::<Index>(), any::<u8>(), any::<i64>()), 1..4),
         ) {
-            let (w, _, _, _) = busy();
-            let mut saved = serde_json::to_value(&w.ws).unwrap();
-            for (target, other, kind, n) in mutations {
-                let mut all = vec![];
-                paths(&saved, vec![], &mut all);
-                mutate(&mut saved, &all, target, other, kind, n);
-            }
+            let saved = mutated(busy_file().clone(), mutations);
             if let Ok(mut ws) = serde_json::from_value::<Workspace>(saved) {
                 prop_assert!(ws.check_integrity().is_ok());
                 ws.run_all_tasks();
