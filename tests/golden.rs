@@ -1,22 +1,31 @@
-//! A saved file of format 1, written once by coursecopy 0.1.0 and committed
-//! under `tests/golden/`: it must keep loading, with the same content,
-//! whatever changes inside the crate (INT-4).
+//! Saved files written once and committed under `tests/golden/`: each must
+//! keep loading, with the same content, whatever changes inside the crate
+//! (INT-4). These files never change once committed; a change to saved
+//! data adds a format, a migration and a new file (ARCHITECTURE.md).
 //!
-//! The file holds every kind of entity: users of each role, courses shared
+//! - `format1.json`, written by coursecopy 0.1.0, loads through the
+//!   migration from format 1;
+//! - `format2.json`, written by 0.3.0 from the same steps, with a fixed
+//!   clock, loads directly, with its sharing and course times.
+//!
+//! Each file holds every kind of entity: users of each role, courses shared
 //! and duplicated, a duplicate edited after the copy, library items of each
 //! kind, tools with links, a style, a locked course, and copy tasks that are
 //! finished, running (with a page saved in its copy-on-write overlay) and
-//! queued. The program that wrote it is `write_golden_file` in this file as
-//! of commit a1534c2, run once on the code of that commit; it is not kept
-//! here, since the file is never to be written again.
+//! queued. The program that wrote `format1.json` is `write_golden_file` in
+//! this file as of commit a1534c2, run once on the code of that commit; the
+//! one that wrote `format2.json` is the same program with a fixed clock, in
+//! this file as of the commit that added that file. Neither is kept, since
+//! the files are never to be written again.
 #![cfg(feature = "serde")]
 
 use coursecopy::*;
 
-const GOLDEN: &str = include_str!("golden/format1.json");
+const FORMAT1: &str = include_str!("golden/format1.json");
+const FORMAT2: &str = include_str!("golden/format2.json");
 
-fn load() -> Workspace {
-    serde_json::from_str(GOLDEN).expect("the format 1 golden file loads")
+fn load(file: &str) -> Workspace {
+    serde_json::from_str(file).expect("the golden file loads")
 }
 
 fn course(ws: &Workspace, id: &str) -> CourseKey {
@@ -35,11 +44,21 @@ fn bodies(ws: &Workspace, lo: LoKey) -> Vec<String> {
     ws.learning_object(lo).unwrap().pages().map(|p| ws.page(p).unwrap().body().to_string()).collect()
 }
 
-/// INT-4: a format 1 file loads, passes the integrity check, and holds what
-/// was saved: users, courses, sharing, provenance, library, tools, locks.
+/// INT-4: a format 1 file loads through the migration, passes the
+/// integrity check, and holds what was saved: users, courses, sharing,
+/// provenance, library, tools, locks.
 #[test]
 fn int4_golden_format1_loads_with_its_content() {
-    let ws = load();
+    check_content(&load(FORMAT1));
+}
+
+/// INT-4: the format 2 file loads and holds the same content.
+#[test]
+fn int4_golden_format2_loads_with_its_content() {
+    check_content(&load(FORMAT2));
+}
+
+fn check_content(ws: &Workspace) {
     ws.check_integrity().unwrap();
     let counts = ws.counts();
     // One style in each course that has its own: BIO-101 and the four copies made before the save.
@@ -106,7 +125,16 @@ fn int4_golden_format1_loads_with_its_content() {
 /// page edited after the request is copied as it was.
 #[test]
 fn lms4_golden_format1_tasks_carry_on() {
-    let mut ws = load();
+    check_tasks(load(FORMAT1));
+}
+
+/// LMS-4, INT-4: the same for the format 2 file.
+#[test]
+fn lms4_golden_format2_tasks_carry_on() {
+    check_tasks(load(FORMAT2));
+}
+
+fn check_tasks(mut ws: Workspace) {
     let states: Vec<&str> = ws.tasks().map(|t| ws.task_status(t).unwrap().state.name()).collect();
     assert_eq!(states, ["Complete", "Cancelled", "Running", "Queued"]);
     assert_eq!(ws.task_limit(), 1);
@@ -122,4 +150,48 @@ fn lms4_golden_format1_tasks_carry_on() {
     let src = ws.course(bio).unwrap().learning_objects().next().unwrap();
     assert_eq!(bodies(&ws, src)[1], "Edited after the request.");
     assert_eq!(lo_titles(&ws, course(&ws, "BIO-QUEUED")), ["Cells", "Genetics"]);
+}
+
+/// INT-6, INT-4: the format 2 file keeps what format 1 could not: the
+/// unedited page of the Duplicate shares its text with its source, the
+/// edited one does not; and each course has its uuid and times.
+#[test]
+fn int6_golden_format2_keeps_sharing_and_course_times() {
+    let ws = load(FORMAT2);
+    let (bio, dup) = (course(&ws, "BIO-101"), course(&ws, "BIO-DUP"));
+    let src_lo = ws.course(bio).unwrap().learning_objects().next().unwrap();
+    let dup_lo = ws.course(dup).unwrap().learning_objects().next().unwrap();
+    let src: Vec<PageKey> = ws.learning_object(src_lo).unwrap().pages().collect();
+    let copy: Vec<PageKey> = ws.learning_object(dup_lo).unwrap().pages().collect();
+    let page = |k: PageKey| ws.page(k).unwrap();
+    assert!(!page(copy[0]).shares_body_with(page(src[0])), "edited in the duplicate");
+    assert!(page(copy[0]).title().as_ptr() == page(src[0]).title().as_ptr(), "its title is still shared");
+    // The source's second page was edited after BIO-DUP was made.
+    assert!(!page(copy[1]).shares_body_with(page(src[1])));
+    assert_eq!(page(copy[1]).title().as_ptr(), page(src[1]).title().as_ptr());
+
+    let t0: Timestamp = "2027-01-04T09:00:00Z".parse().unwrap();
+    let c = ws.course(bio).unwrap();
+    assert_eq!((c.created(), c.modified()), (t0, t0));
+    let uuids: std::collections::HashSet<String> = ws.courses().map(|(_, c)| c.uuid()).collect();
+    assert_eq!(uuids.len(), ws.courses().count());
+    assert!(uuids.iter().all(|u| u.len() == 32 && u.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())));
+}
+
+/// INT-4: a format 1 file migrates with uuids derived from its salt and
+/// LMS ids, and course times from its tasks or the epoch.
+#[test]
+fn int4_golden_format1_migrates_uuids_and_times() {
+    let ws = load(FORMAT1);
+    let again = load(FORMAT1);
+    for (key, c) in ws.courses() {
+        assert_eq!(c.uuid(), again.course(key).unwrap().uuid(), "derived, not random");
+    }
+    let uuids: std::collections::HashSet<String> = ws.courses().map(|(_, c)| c.uuid()).collect();
+    assert_eq!(uuids.len(), ws.courses().count());
+    let bio = ws.course(course(&ws, "BIO-101")).unwrap();
+    assert_eq!(bio.created(), Timestamp::from_unix_millis(0), "no task copies into BIO-101");
+    let run = ws.course(course(&ws, "BIO-RUN")).unwrap();
+    assert!(run.created() > Timestamp::from_unix_millis(0), "the start time of the task copying into it");
+    assert_eq!(run.created(), run.modified());
 }
