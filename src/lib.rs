@@ -108,6 +108,7 @@
 //! | OPT-1..4 | copy options: ids, authors, exact copy by default | `tests/copy_options.rs` |
 //! | ACC-1..4 | roles, checks on every change, reach, locks | `tests/access.rs`, `tests/locks.rs` |
 //! | INT-1..5 | invariants, stale and foreign handles, failed operations change nothing, save and load, no panics | `tests/integrity.rs`, `tests/persistence.rs`, `tests/golden.rs`, `tests/hardening.rs` |
+//! | INT-6 | saving keeps sharing; its own versioned schema, migrations | `tests/sharing.rs`, `tests/golden.rs`, `tests/persistence.rs` |
 //! | LMS-1..12 | the LMS copy flow: requests, tasks, budgets, point in time, selection, JSON | `tests/lms.rs`, `tests/lms_props.rs`, `tests/lms_json.rs` |
 //! | REU-1..6 | re-use: where used, impact, re-use, detach, compare, picture | `tests/reuse.rs` |
 //!

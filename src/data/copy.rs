@@ -365,6 +365,16 @@ impl CopyJob {
         if self.tools != source.selected(&self.selection) || !source.iter().all(|i| source.link_fits(i)) || !mapped_ok {
             return Err(format!("the copy job of {target} holds tool items that do not fit its snapshot"));
         }
+        // The LO lists it will write repeat no LO, as a live course's list
+        // never does: Share takes the snapshot's list whole.
+        let mut seen = std::collections::HashSet::new();
+        if let Some(lo) = self.snapshot.course.los.iter().find(|lo| !seen.insert(**lo)) {
+            return Err(format!("the copy job of {target} lists {lo} twice in its snapshot"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some((lo, _)) = self.snapshot.los.iter().find(|(lo, _)| !seen.insert(*lo)) {
+            return Err(format!("the copy job of {target} saved {lo} twice in its snapshot"));
+        }
         // What the job will copy must be text the API accepts.
         use crate::data::Text;
         let c = &self.snapshot.course;
