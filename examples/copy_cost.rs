@@ -10,7 +10,7 @@
 #[path = "../benches/fixture/mod.rs"]
 mod fixture;
 
-use coursecopy::{CopyOptions, CopyRequest, CopyTarget, PageEdit, Workspace};
+use coursecopy::{CopyOptions, CopyRequest, CopyTarget, CourseKey, PageEdit, UserKey, Workspace};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -61,35 +61,55 @@ fn once<S, T>(setup: impl FnOnce() -> S, f: impl FnOnce(&mut S) -> T) -> Duratio
     t
 }
 
-/// The median time of `runs` runs (see [`once`]).
-fn median<S, T>(runs: usize, mut setup: impl FnMut() -> S, mut f: impl FnMut(&mut S) -> T) -> Duration {
-    let mut times: Vec<Duration> = (0..runs).map(|_| once(&mut setup, &mut f)).collect();
-    times.sort();
-    times[runs / 2]
+/// A ratio `a ÷ b` measured side by side: after one untimed round, each of
+/// `rounds` rounds times `a` and `b` once each, alternating which goes
+/// first, so that both see the machine, and the allocator, in the same
+/// state. The ratio is the median of the per-round ratios; its spread, the
+/// lowest and highest of them.
+#[derive(Clone, Copy)]
+struct Ratio {
+    median: f64,
+    min: f64,
+    max: f64,
+    a: Duration,
+    b: Duration,
 }
 
-/// The median times of several measurements taken side by side: round
-/// after round, each measurement once a round, after one untimed round.
-/// All of them see the machine in the same state, which a ratio between
-/// them needs. Each round starts with the next measurement, so that none
-/// always follows the same one: a run leaves the allocator's thresholds and
-/// free memory changed, and a Duplicate that follows a large free may have
-/// to copy its page arena where it would otherwise only remap it.
-fn side_by_side<const N: usize>(rounds: usize, runs: [&mut dyn FnMut() -> Duration; N]) -> [Duration; N] {
-    let mut times: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::with_capacity(rounds));
+impl Ratio {
+    fn percent(self) -> Ratio {
+        Ratio { median: self.median * 100.0, min: self.min * 100.0, max: self.max * 100.0, ..self }
+    }
+}
+
+fn ratio(rounds: usize, a: &mut dyn FnMut() -> Duration, b: &mut dyn FnMut() -> Duration) -> Ratio {
+    let (mut ratios, mut ta, mut tb) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..=rounds {
-        for k in 0..N {
-            let i = (round + k) % N;
-            let t = runs[i]();
-            if round > 0 {
-                times[i].push(t);
-            }
+        let (x, y) = if round % 2 == 0 {
+            let x = a();
+            (x, b())
+        } else {
+            let y = b();
+            (a(), y)
+        };
+        if round > 0 {
+            ratios.push(x.as_secs_f64() / y.as_secs_f64().max(1e-12));
+            ta.push(x);
+            tb.push(y);
         }
     }
-    times.map(|mut t| {
-        t.sort();
-        t[t.len() / 2]
-    })
+    let mid = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    ratios.sort_by(f64::total_cmp);
+    Ratio { median: ratios[ratios.len() / 2], min: ratios[0], max: ratios[ratios.len() - 1], a: mid(ta), b: mid(tb) }
+}
+
+/// The median of `n` timings of `f`, for operations too short to time once.
+fn median_of(n: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..n).map(|_| f()).collect();
+    times.sort();
+    times[n / 2]
 }
 
 fn fmt(d: Duration) -> String {
@@ -105,7 +125,7 @@ fn fmt(d: Duration) -> String {
 
 /// One Share of `course`, from the course as it was: the copy is deleted
 /// after it, outside the timing.
-fn share_once(ws: &mut Workspace, author: coursecopy::UserKey, course: coursecopy::CourseKey) -> Duration {
+fn share_once(ws: &mut Workspace, author: UserKey, course: CourseKey) -> Duration {
     let start = Instant::now();
     let copy = ws.share_course(author, course, &CopyOptions::new().course_id("SHARED")).unwrap();
     let t = start.elapsed();
@@ -113,110 +133,115 @@ fn share_once(ws: &mut Workspace, author: coursecopy::UserKey, course: coursecop
     t
 }
 
-/// The median time of 51 Shares (see [`share_once`]).
-fn share_time(ws: &mut Workspace, author: coursecopy::UserKey, course: coursecopy::CourseKey) -> Duration {
-    let mut times: Vec<Duration> = (0..51).map(|_| share_once(ws, author, course)).collect();
-    times.sort();
-    times[25]
-}
-
 struct Check {
     what: String,
-    value: f64,
+    ratio: Ratio,
     target: String,
     met: bool,
 }
 
-fn check(checks: &mut Vec<Check>, what: impl Into<String>, value: f64, target: impl Into<String>, met: bool) {
-    checks.push(Check { what: what.into(), value, target: target.into(), met });
+/// Records a ratio against its target: at most `limit`, or at least it
+/// when `floor` is set.
+fn check(checks: &mut Vec<Check>, what: impl Into<String>, ratio: Ratio, limit: f64, floor: bool) {
+    let met = if floor { ratio.median >= limit } else { ratio.median <= limit };
+    let target = format!("{} {limit}", if floor { "≥" } else { "≤" });
+    checks.push(Check { what: what.into(), ratio, target, met });
 }
+
+/// A single figure, as a ratio of no spread.
+fn figure(value: f64) -> Ratio {
+    Ratio { median: value, min: value, max: value, a: Duration::ZERO, b: Duration::ZERO }
+}
+
+/// How many rounds each ratio takes: at least 11.
+const ROUNDS: usize = 11;
 
 fn main() {
     let mut checks = Vec::new();
-    let mut dup = std::collections::BTreeMap::new();
-    let mut share = std::collections::BTreeMap::new();
+    let mut worlds = std::collections::BTreeMap::new();
 
-    println!("Copy cost on courses of 100 learning objects, ~2 KB bodies, 3 library items a page.\n");
+    println!("Copy cost on courses of 100 learning objects, ~2 KB bodies, 3 library items a page.");
+    println!("Each ratio is the median of {ROUNDS} or more alternating rounds; its spread (min–max) follows it.\n");
     println!(
-        "{:>8} {:>11} {:>11} {:>11} {:>13} {:>11} {:>10} {:>10}",
-        "pages", "share", "duplicate", "floor", "serde trip", "stepped", "dup ns/pg", "floor ns/pg"
+        "{:>8} {:>11} {:>11} {:>13} {:>11} {:>11} {:>11}",
+        "pages", "duplicate", "floor", "serde trip", "stepped", "dup ns/pg", "floor ns/pg"
     );
     for per_lo in [10, 100, 1000] {
         let pages = 100 * per_lo;
         let (ws, author, course) = fixture::course(100, per_lo, 2000);
-        let runs = if pages >= 100_000 { 9 } else { 15 };
-
-        // Share into one workspace, a new id each time: what Share costs
-        // without a clone of the workspace around it.
-        let mut shared = ws.clone();
-        let t_share = share_time(&mut shared, author, course);
-        drop(shared);
         let plain = fixture::plain_pages(&ws);
-        let [t_dup, t_floor, t_step] = side_by_side(
-            runs,
-            [
-                &mut || once(|| ws.clone(), |w| w.duplicate_course(author, course, &CopyOptions::new()).unwrap()),
-                &mut || once(|| (), |_| plain.clone()),
-                &mut || {
-                    once(
-                        || ws.clone(),
-                        |w| {
-                            let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "STEP".into() });
-                            w.request_copy(author, course, &request).unwrap();
-                            while w.run_tasks(1000) > 0 {}
-                        },
-                    )
+        // The floor runs with a clone of the workspace alive, as the
+        // Duplicate does: both allocate into the same heap.
+        let mut duplicate =
+            || once(|| ws.clone(), |w| w.duplicate_course(author, course, &CopyOptions::new()).unwrap());
+        let mut floor = || once(|| ws.clone(), |_| plain.clone());
+        let r_floor = ratio(ROUNDS, &mut duplicate, &mut floor);
+        let mut stepped = || {
+            once(
+                || ws.clone(),
+                |w| {
+                    let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "STEP".into() });
+                    w.request_copy(author, course, &request).unwrap();
+                    while w.run_tasks(1000) > 0 {}
                 },
-            ],
-        );
-        let t_serde = median(
-            if pages >= 100_000 { 1 } else { 3 },
-            || (),
-            |_| {
-                let text = serde_json::to_string(&ws).unwrap();
-                serde_json::from_str::<Workspace>(&text).unwrap()
-            },
-        );
+            )
+        };
+        let r_step = ratio(ROUNDS, &mut stepped, &mut duplicate);
+        let mut serde_trip = || {
+            once(
+                || (),
+                |_| {
+                    let text = serde_json::to_string(&ws).unwrap();
+                    serde_json::from_str::<Workspace>(&text).unwrap()
+                },
+            )
+        };
+        let r_serde = ratio(ROUNDS, &mut serde_trip, &mut duplicate);
         let per = |d: Duration| d.as_nanos() as f64 / pages as f64;
         println!(
-            "{pages:>8} {:>11} {:>11} {:>11} {:>13} {:>11} {:>10.1} {:>10.1}",
-            fmt(t_share),
-            fmt(t_dup),
-            fmt(t_floor),
-            fmt(t_serde),
-            fmt(t_step),
-            per(t_dup),
-            per(t_floor)
+            "{pages:>8} {:>11} {:>11} {:>13} {:>11} {:>11.1} {:>11.1}",
+            fmt(r_floor.a),
+            fmt(r_floor.b),
+            fmt(r_serde.a),
+            fmt(r_step.a),
+            per(r_floor.a),
+            per(r_floor.b)
         );
-        let r = t_dup.as_secs_f64() / t_floor.as_secs_f64();
-        check(&mut checks, format!("duplicate/{pages} ÷ floor/{pages}"), r, "≤ 3", r <= 3.0);
-        let r = t_serde.as_secs_f64() / t_dup.as_secs_f64();
-        check(&mut checks, format!("serde_roundtrip/{pages} ÷ duplicate/{pages}"), r, "≥ 20", r >= 20.0);
-        let r = t_step.as_secs_f64() / t_dup.as_secs_f64();
-        check(&mut checks, format!("stepped_duplicate/{pages} ÷ duplicate/{pages}"), r, "≤ 1.25", r <= 1.25);
-        dup.insert(pages, t_dup);
-        share.insert(pages, t_share);
+        let limit = if pages <= 1000 { 2.0 } else { 1.5 };
+        check(&mut checks, format!("duplicate/{pages} ÷ floor/{pages}"), r_floor, limit, false);
+        check(&mut checks, format!("serde_roundtrip/{pages} ÷ duplicate/{pages}"), r_serde, 20.0, true);
+        check(&mut checks, format!("stepped_duplicate/{pages} ÷ duplicate/{pages}"), r_step, 1.25, false);
+        worlds.insert(pages, (ws, author, course));
     }
-    let r = share[&100_000].as_secs_f64() / share[&1000].as_secs_f64();
-    check(&mut checks, "share/100000 ÷ share/1000", r, "≤ 1.5", r <= 1.5);
-    let r = share[&100_000].as_secs_f64() / dup[&100_000].as_secs_f64() * 100.0;
-    check(&mut checks, "share/100000 as % of duplicate/100000", r, "≤ 1 %", r <= 1.0);
+
+    // Share into one workspace, a new id each time: what Share costs
+    // without a clone of the workspace around it. A share is short: each
+    // round takes the median of 21.
+    let (mut small, a1, c1) = worlds[&1000].clone();
+    let (large_ws, a2, c2) = worlds.remove(&100_000).unwrap();
+    let mut large = large_ws.clone();
+    let mut share_small = || median_of(21, || share_once(&mut small, a1, c1));
+    let mut share_large = || median_of(21, || share_once(&mut large, a2, c2));
+    let r = ratio(ROUNDS, &mut share_large, &mut share_small);
+    println!("\nShare: {} at 1,000 pages, {} at 100,000 pages.", fmt(r.b), fmt(r.a));
+    check(&mut checks, "share/100000 ÷ share/1000", r, 1.5, false);
+    let mut dup_large = || once(|| large_ws.clone(), |w| w.duplicate_course(a2, c2, &CopyOptions::new()).unwrap());
+    let r = ratio(ROUNDS, &mut share_large, &mut dup_large).percent();
+    check(&mut checks, "share/100000 as % of duplicate/100000", r, 1.0, false);
 
     println!("\nShare per learning object (courses of 10 pages a learning object):\n");
     println!("{:>6} {:>11} {:>11} {:>8}", "LOs", "share", "duplicate", "share %");
     for los in [10, 100, 1000] {
         let (ws, author, course) = fixture::course(los, 10, 2000);
-        let [t_share, t_dup] = side_by_side(
+        let r = ratio(
             15,
-            [
-                &mut || once(|| ws.clone(), |w| w.share_course(author, course, &CopyOptions::new()).unwrap()),
-                &mut || once(|| ws.clone(), |w| w.duplicate_course(author, course, &CopyOptions::new()).unwrap()),
-            ],
-        );
-        let pct = t_share.as_secs_f64() / t_dup.as_secs_f64() * 100.0;
-        println!("{los:>6} {:>11} {:>11} {:>7.2}%", fmt(t_share), fmt(t_dup), pct);
+            &mut || once(|| ws.clone(), |w| w.share_course(author, course, &CopyOptions::new()).unwrap()),
+            &mut || once(|| ws.clone(), |w| w.duplicate_course(author, course, &CopyOptions::new()).unwrap()),
+        )
+        .percent();
+        println!("{los:>6} {:>11} {:>11} {:>7.2}%", fmt(r.a), fmt(r.b), r.median);
         if los == 1000 {
-            check(&mut checks, "share_los/1000 as % of its duplicate", pct, "≤ 2 %", pct <= 2.0);
+            check(&mut checks, "share_los/1000 as % of its duplicate", r, 2.0, false);
         }
     }
 
@@ -243,38 +268,44 @@ fn main() {
         })
         .collect();
     let [e1, e100, e10000, e_other] = &mut edits[..] else { unreachable!() };
-    let edit = side_by_side(21, [e1, e100, e10000, e_other]);
-    let labels = ["1 course", "100 courses", "10000 courses", "10000 courses, through another course"];
-    for (label, t) in labels.iter().zip(edit) {
+    let r100 = ratio(ROUNDS, e100, e1);
+    let r_other = ratio(ROUNDS, e_other, e1);
+    let r = ratio(ROUNDS, e10000, e1);
+    let labels = [
+        ("1 course", r.b),
+        ("100 courses", r100.a),
+        ("10000 courses", r.a),
+        ("10000 courses, through another course", r_other.a),
+    ];
+    for (label, t) in labels {
         println!("  {label:<40} {:>4} ns", t.as_nanos());
     }
-    let r = edit[2].as_secs_f64() / edit[0].as_secs_f64();
-    check(&mut checks, "edit_shared_page/10000 ÷ edit_shared_page/1", r, "≤ 1.5", r <= 1.5);
+    check(&mut checks, "edit_shared_page/10000 ÷ edit_shared_page/1", r, 1.5, false);
 
     println!("\nMemory, counted by a global allocator, on a course of 100,000 pages:\n");
     let (mut ws, author, course) = fixture::course(100, 1000, 2000);
     let (gross, net, _) = allocation(|| ws.share_course(author, course, &CopyOptions::new()).unwrap());
     println!("  Share allocates {gross} bytes ({net} kept)");
-    check(&mut checks, "Share of 100,000 pages, bytes allocated", gross as f64, "≤ 4096", gross <= 4096);
+    check(&mut checks, "Share of 100,000 pages, bytes allocated", figure(gross as f64), 4096.0, false);
     let (gross, net, _) = allocation(|| ws.duplicate_course(author, course, &CopyOptions::new()).unwrap());
     let per_page = net as f64 / 100_000.0;
     println!("  Duplicate allocates {gross} bytes, keeps {net}: {per_page:.1} bytes a page kept");
-    check(&mut checks, "Duplicate, bytes kept a page", per_page, "≤ 128", per_page <= 128.0);
+    check(&mut checks, "Duplicate, bytes kept a page", figure(per_page), 128.0, false);
     let (mut big, author, course) = fixture::course(100, 1000, 20_000);
     let (_, net_big, _) = allocation(|| big.duplicate_course(author, course, &CopyOptions::new()).unwrap());
-    let ratio = net_big as f64 / net as f64;
-    println!("  with 20 KB bodies instead of 2 KB: {net_big} bytes kept ({ratio:.2}×): no body text is copied");
-    check(
-        &mut checks,
-        "Duplicate, bytes kept with 10× longer bodies ÷ with 2 KB",
-        ratio,
-        "≈ 1 (no text copied)",
-        ratio < 1.1,
-    );
+    let ratio_big = net_big as f64 / net as f64;
+    println!("  with 20 KB bodies instead of 2 KB: {net_big} bytes kept ({ratio_big:.2}×): no body text is copied");
+    check(&mut checks, "Duplicate, bytes kept with 10× longer bodies ÷ with 2 KB", figure(ratio_big), 1.1, false);
 
-    println!("\nTargets:\n");
+    println!("\nTargets (median, spread of the per-round ratios):\n");
     for c in &checks {
-        println!("  [{}] {:<58} {:>10.2}   target {}", if c.met { "met" } else { "MISSED" }, c.what, c.value, c.target);
+        let spread = if c.ratio.min == c.ratio.max {
+            String::new()
+        } else {
+            format!("({:.2}–{:.2})", c.ratio.min, c.ratio.max)
+        };
+        let mark = if c.met { "met" } else { "MISSED" };
+        println!("  [{mark}] {:<58} {:>10.2} {:<15} target {}", c.what, c.ratio.median, spread, c.target);
     }
     let missed = checks.iter().filter(|c| !c.met).count();
     println!("\n{} of {} targets met.", checks.len() - missed, checks.len());

@@ -71,17 +71,17 @@ fn check_content(ws: &Workspace) {
     );
     let grace = ws.users().find(|(_, u)| u.name() == "Grace").unwrap().0;
 
-    let bio = course(&ws, "BIO-101");
-    let shared = course(&ws, "BIO-EVE");
-    let dup = course(&ws, "BIO-DUP");
+    let bio = course(ws, "BIO-101");
+    let shared = course(ws, "BIO-EVE");
+    let dup = course(ws, "BIO-DUP");
     assert_eq!(ws.course(bio).unwrap().title(), "Biology");
     assert_eq!(ws.course(bio).unwrap().detail("language"), Some("en"));
     assert_eq!(ws.course(bio).unwrap().lms_id(), "_1_1");
     assert_eq!(ws.course(bio).unwrap().locked_by(), None);
     assert_eq!(ws.course(shared).unwrap().locked_by(), Some(grace));
-    assert_eq!(lo_titles(&ws, bio), ["Cells", "Genetics"]);
-    assert_eq!(lo_titles(&ws, shared), ["Cells", "Genetics"]);
-    assert_eq!(lo_titles(&ws, dup), ["Cells", "Genetics"]);
+    assert_eq!(lo_titles(ws, bio), ["Cells", "Genetics"]);
+    assert_eq!(lo_titles(ws, shared), ["Cells", "Genetics"]);
+    assert_eq!(lo_titles(ws, dup), ["Cells", "Genetics"]);
 
     // Share: the same LOs, used in both courses.
     let bio_los: Vec<LoKey> = ws.course(bio).unwrap().learning_objects().collect();
@@ -97,8 +97,8 @@ fn check_content(ws: &Workspace) {
         assert_ne!(d, o);
         assert_eq!(ws.learning_object(*d).unwrap().origin(), Some(*o));
     }
-    assert_eq!(bodies(&ws, bio_los[0]), ["Lipids.", "Edited after the request."]);
-    assert_eq!(bodies(&ws, dup_los[0]), ["Lipid bilayers, edited in the duplicate.", "Respiration."]);
+    assert_eq!(bodies(ws, bio_los[0]), ["Lipids.", "Edited after the request."]);
+    assert_eq!(bodies(ws, dup_los[0]), ["Lipid bilayers, edited in the duplicate.", "Respiration."]);
     let dup_pages: Vec<PageKey> = ws.learning_object(dup_los[0]).unwrap().pages().collect();
     let src_pages: Vec<PageKey> = ws.learning_object(bio_los[0]).unwrap().pages().collect();
     assert_eq!(ws.page(dup_pages[1]).unwrap().origin(), Some(src_pages[1]));

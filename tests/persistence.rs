@@ -214,3 +214,29 @@ fn int4_truncated_files_are_errors() {
         assert!(serde_json::from_str::<Workspace>(&text[..cut]).is_err());
     }
 }
+
+/// INT-5: a course that has given out every tool item id loads, but takes no
+/// more items, through the API or a copy; one past the limit is refused.
+#[test]
+fn int5_tool_ids_never_run_past_their_limit() {
+    let (w, _, _) = busy_world();
+    let mut saved = save(&w.ws);
+    let courses = saved["entities"]["courses"]["live"].as_array_mut().unwrap();
+    // A course no pending copy writes into.
+    let no_task = |c: &&Value| !["T1", "T2"].contains(&c[1]["course_id"].as_str().unwrap());
+    let record = &mut courses.iter_mut().filter(|c| no_task(&&**c)).nth(1).unwrap()[1];
+    record["tools"]["next_id"] = json!(u32::MAX / 2);
+    let course_id = record["course_id"].as_str().unwrap().to_string();
+    let at = courses.iter().position(|c| c[1]["course_id"] == course_id.as_str()).unwrap();
+    let mut ws = load(&saved).unwrap();
+    let full = ws.find_course(&course_id).unwrap();
+    let err = ws.add_tool(w.author, full, ToolDraft::new(Category::Blogs, "One more")).unwrap_err();
+    assert!(matches!(err, Error::Invalid { field: "tools", .. }), "{err}");
+    let into_full = CopyRequest::new(CopyTarget::Existing(full.into()));
+    let err = ws.request_copy(w.author, w.course, &into_full).unwrap_err();
+    assert!(matches!(err, Error::Invalid { field: "target", .. }), "{err}");
+    ws.check_integrity().unwrap();
+
+    saved["entities"]["courses"]["live"][at][1]["tools"]["next_id"] = json!(u32::MAX / 2 + 1);
+    assert!(load(&saved).unwrap_err().contains("tool item ids"));
+}

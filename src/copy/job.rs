@@ -263,11 +263,15 @@ impl CopyJob {
             groups: src.groups.keys().map(|name| (name.clone(), OrdSet::new())).collect::<OrdMap<_, _>>(),
             grades: OrdMap::new(),
         };
-        let Some(id) = ws.update_course_data(self.target, |c| {
-            let id = c.tools.allocate();
-            c.tools.items.push_back(item(id));
-            id
-        }) else {
+        // The plan and the loader leave room for every item the job copies.
+        let Some(id) = ws
+            .update_course_data(self.target, |c| {
+                let id = c.tools.allocate()?;
+                c.tools.items.push_back(item(id));
+                Some(id)
+            })
+            .flatten()
+        else {
             return;
         };
         self.tool_map.insert(src.id, id);

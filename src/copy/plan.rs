@@ -92,6 +92,10 @@ pub(crate) fn plan_request(
             if target == source {
                 return Err(Error::invalid("target", "a course cannot be copied into itself"));
             }
+            let tools = src.tools.selected(&request.selection).len();
+            if (store.course(target)?.tools.ids_left() as usize) < tools {
+                return Err(Error::invalid("target", format!("{target} has no tool item ids left for the copy")));
+            }
             PlannedTarget::Existing(target)
         }
         Resolved::New(course_id) => {

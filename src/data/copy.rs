@@ -365,6 +365,15 @@ impl CopyJob {
         if self.tools != source.selected(&self.selection) || !source.iter().all(|i| source.link_fits(i)) || !mapped_ok {
             return Err(format!("the copy job of {target} holds tool items that do not fit its snapshot"));
         }
+        // The target has an id for every tool item still to copy.
+        let left = match self.step {
+            Step::Tool(k) => self.tools.len().saturating_sub(k),
+            Step::Done => 0,
+            _ => self.tools.len(),
+        };
+        if (record.tools.ids_left() as usize) < left {
+            return Err(format!("the copy job of {target} has no room for its tool items in its target"));
+        }
         // The LO lists it will write repeat no LO, as a live course's list
         // never does: Share takes the snapshot's list whole.
         let mut seen = std::collections::HashSet::new();

@@ -37,6 +37,7 @@ pub use settings::{Availability, CourseSettings, Duration, Enrollment};
 pub use task::{DEFAULT_TASK_LIMIT, TaskState, TaskStatus};
 pub(crate) use task::{Phase, Task};
 pub use time::Timestamp;
+pub(crate) use tools::MAX_TOOL_ID;
 pub use tools::{Category, CourseTools, LinkKind, Post, ToolId, ToolItem, ToolLink};
 pub use user::{Role, User};
 

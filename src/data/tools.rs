@@ -190,6 +190,10 @@ pub struct CourseTools {
     pub(crate) next_id: u32,
 }
 
+/// The highest tool item id a course gives out: ids are `u32`s, and half
+/// their range is room enough for any course (an id is never reused).
+pub(crate) const MAX_TOOL_ID: u32 = u32::MAX / 2;
+
 impl CourseTools {
     /// Every item, in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &ToolItem> + '_ {
@@ -238,8 +242,15 @@ impl CourseTools {
         Category::ALL.iter().filter(|c| selection.includes(**c)).flat_map(|c| self.of(*c).cloned()).collect()
     }
 
-    pub(crate) fn allocate(&mut self) -> ToolId {
-        self.next_id = self.next_id.saturating_add(1);
-        ToolId(self.next_id)
+    pub(crate) fn allocate(&mut self) -> Option<ToolId> {
+        (self.next_id < MAX_TOOL_ID).then(|| {
+            self.next_id += 1;
+            ToolId(self.next_id)
+        })
+    }
+
+    /// How many more ids the course can give out.
+    pub(crate) fn ids_left(&self) -> u32 {
+        MAX_TOOL_ID.saturating_sub(self.next_id)
     }
 }

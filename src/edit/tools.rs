@@ -145,12 +145,16 @@ pub(crate) fn add_tool(
         groups,
         grades: draft.grades.iter().map(|(u, g)| (*u, Text::free(g))).collect(),
     };
+    if store.course(course)?.tools.ids_left() == 0 {
+        return Err(Error::invalid("tools", format!("{course} has given out every tool item id")));
+    }
     store
         .update_course_data(course, |c| {
-            let id = c.tools.allocate();
+            let id = c.tools.allocate()?;
             c.tools.items.push_back(item(id));
-            id
+            Some(id)
         })
+        .flatten()
         .ok_or_else(|| Error::not_found(course))
 }
 

@@ -164,13 +164,16 @@ impl super::Store {
         if let Some(Err(e)) = c.details.keys().map(|k| Text::name("detail key", k)).find(Result::is_err) {
             return Err(format!("{ck}: {e}"));
         }
+        if c.tools.next_id > crate::data::MAX_TOOL_ID {
+            return Err(format!("{ck} has given out more tool item ids than a course can"));
+        }
         let mut ids = HashSet::new();
         for item in c.tools.iter() {
             let at = format!("tool item {} of {ck}", item.id);
             if let Err(e) = Text::name("title", &item.title) {
                 return Err(format!("{at}: {e}"));
             }
-            if !ids.insert(item.id) || item.id.0 > c.tools.next_id || item.id.0 == 0 || c.tools.next_id > u32::MAX / 2 {
+            if !ids.insert(item.id) || item.id.0 > c.tools.next_id || item.id.0 == 0 {
                 return Err(format!("{at} has a repeated or unallocated id"));
             }
             let live = match item.link {
