@@ -16,8 +16,9 @@
 //!
 //! This is the only module that touches raw slot map keys.
 
-use slotmap::{Key, KeyData, SecondaryMap};
+use slotmap::{Key, KeyData};
 use std::hash::BuildHasher;
+use std::marker::PhantomData;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -78,20 +79,31 @@ pub(crate) type RawKey = (u32, u32);
 
 /// An arena of values under salted generational handles.
 ///
-/// The values live in a `slotmap` [`SecondaryMap`], which checks every
-/// handle's version on each read; the arena hands out the handles itself
-/// (a new slot, or the free slot removed last, one version on), so that a
-/// saved arena rebuilds with exactly the same handles and the same order of
-/// reuse ([`Arena::from_raw`]). A slot map can only be rebuilt through its
-/// own serde layout, which is why the arena does not wrap one.
+/// A plain vector of slots, each a version and maybe a value: a handle's
+/// slot number indexes it and its version must match, so a stale or
+/// foreign handle finds nothing. A new value takes the free slot freed
+/// last (one version on), or a new slot at the end. The arena hands out its
+/// own handles so that a saved arena rebuilds with exactly the same handles
+/// and the same order of reuse ([`Arena::from_raw`]), which a `slotmap`
+/// container can only do through its own serde layout; and so that
+/// [`Arena::extend`] can append many values at the cost of a vector's
+/// `extend`. The handles themselves are `slotmap` keys.
 #[derive(Clone)]
 pub(crate) struct Arena<K: Key, V> {
-    map: SecondaryMap<K, V>,
-    /// Free slots and their (even) versions; the last is reused first.
-    free: Vec<RawKey>,
-    /// The first slot never used: slot 0 is never used, as in a slot map.
-    next_slot: u32,
+    /// Slot 0 is never used, as in a slot map.
+    slots: Vec<Slot<V>>,
+    /// Free slots; the last is reused first.
+    free: Vec<u32>,
+    len: usize,
     salt: u32,
+    key: PhantomData<fn() -> K>,
+}
+
+#[derive(Clone)]
+struct Slot<V> {
+    /// Odd while the slot holds a value, even while it is free.
+    version: u32,
+    value: Option<V>,
 }
 
 fn raw_key<K: Key>((slot, version): RawKey) -> K {
@@ -117,64 +129,98 @@ pub(crate) fn from_raw<K: Key>(raw: RawKey, salt: u32) -> Option<K> {
     (raw.1 % 2 == 1).then(|| flip(raw_key(raw), salt & !1))
 }
 
+/// The most slots an arena has, as in a slot map: memory runs out long
+/// before four billion entities.
+const MAX_SLOTS: usize = (u32::MAX - 1) as usize;
+
 impl<K: Key, V> Arena<K, V> {
     pub(crate) fn new(salt: u32) -> Self {
-        Arena { map: SecondaryMap::new(), free: Vec::new(), next_slot: 1, salt: salt & !1 }
+        let sentinel = Slot { version: 0, value: None };
+        Arena { slots: vec![sentinel], free: Vec::new(), len: 0, salt: salt & !1, key: PhantomData }
+    }
+
+    fn slot(&self, key: K) -> Option<&Slot<V>> {
+        let (slot, version) = split(flip(key, self.salt));
+        self.slots.get(slot as usize).filter(|s| s.version == version)
     }
 
     pub(crate) fn get(&self, key: K) -> Option<&V> {
-        self.map.get(flip(key, self.salt))
+        self.slot(key)?.value.as_ref()
     }
 
     pub(crate) fn get_mut(&mut self, key: K) -> Option<&mut V> {
-        self.map.get_mut(flip(key, self.salt))
+        let (slot, version) = split(flip(key, self.salt));
+        self.slots.get_mut(slot as usize).filter(|s| s.version == version)?.value.as_mut()
     }
 
     pub(crate) fn contains(&self, key: K) -> bool {
-        self.map.contains_key(flip(key, self.salt))
+        self.get(key).is_some()
     }
 
-    /// Stores `value` under a new handle. Slots are `u32`s, as in a slot
-    /// map: the memory of four billion entities runs out long before they do.
+    /// Stores `value` under a new handle.
     pub(crate) fn insert(&mut self, value: V) -> K {
         let raw = match self.free.pop() {
-            Some((slot, version)) => (slot, version.wrapping_add(1)),
+            Some(slot) => {
+                let s = &mut self.slots[slot as usize];
+                s.version = s.version.wrapping_add(1);
+                s.value = Some(value);
+                (slot, s.version)
+            }
             None => {
-                let slot = self.next_slot;
-                self.next_slot = self.next_slot.saturating_add(1).min(u32::MAX - 1);
+                let slot = self.slots.len().min(MAX_SLOTS) as u32;
+                self.slots.push(Slot { version: 1, value: Some(value) });
                 (slot, 1)
             }
         };
-        let key = raw_key(raw);
-        self.map.insert(key, value);
-        flip(key, self.salt)
+        self.len += 1;
+        flip(raw_key(raw), self.salt)
+    }
+
+    /// Stores each value under a new handle, in new slots at the end (free
+    /// slots stay free), and returns the handles in order: one vector
+    /// `extend`, for the pages of a Duplicate.
+    pub(crate) fn extend<I: Iterator<Item = V>>(
+        &mut self,
+        values: I,
+    ) -> impl ExactSizeIterator<Item = K> + use<K, V, I> {
+        let (salt, first) = (self.salt, self.slots.len());
+        self.slots.extend(values.map(|value| Slot { version: 1, value: Some(value) }));
+        self.len += self.slots.len() - first;
+        (first..self.slots.len()).map(move |slot| flip(raw_key((slot as u32, 1)), salt))
     }
 
     pub(crate) fn remove(&mut self, key: K) -> Option<V> {
-        let raw = flip(key, self.salt);
-        let value = self.map.remove(raw)?;
-        let (slot, version) = split(raw);
-        self.free.push((slot, version.wrapping_add(1)));
+        let (slot, version) = split(flip(key, self.salt));
+        let s = self.slots.get_mut(slot as usize).filter(|s| s.version == version)?;
+        let value = s.value.take()?;
+        s.version = s.version.wrapping_add(1);
+        self.free.push(slot);
+        self.len -= 1;
         Some(value)
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = (K, &V)> + '_ {
         let salt = self.salt;
-        self.map.iter().map(move |(k, v)| (flip(k, salt), v))
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(move |(slot, s)| s.value.as_ref().map(|v| (flip(raw_key((slot as u32, s.version)), salt), v)))
     }
 
     pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (K, &mut V)> + '_ {
         let salt = self.salt;
-        self.map.iter_mut().map(move |(k, v)| (flip(k, salt), v))
+        self.slots
+            .iter_mut()
+            .enumerate()
+            .filter_map(move |(slot, s)| s.value.as_mut().map(|v| (flip(raw_key((slot as u32, s.version)), salt), v)))
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.map.len()
+        self.len
     }
 
     pub(crate) fn reserve(&mut self, additional: usize) {
-        let wanted = self.next_slot as usize + additional.saturating_sub(self.free.len());
-        self.map.set_capacity(wanted);
+        self.slots.reserve(additional.saturating_sub(self.free.len()));
     }
 
     /// The workspace salt the handles carry.
@@ -183,38 +229,45 @@ impl<K: Key, V> Arena<K, V> {
     }
 
     #[cfg(feature = "serde")]
-    /// The free slots, the last to be reused first.
-    pub(crate) fn free_slots(&self) -> &[RawKey] {
-        &self.free
+    /// The free slots and their versions, the last to be reused first.
+    pub(crate) fn free_slots(&self) -> impl Iterator<Item = RawKey> + '_ {
+        self.free.iter().map(|slot| (*slot, self.slots[*slot as usize].version))
     }
 
     #[cfg(feature = "serde")]
     /// An arena rebuilt from saved parts: `live` values under their raw
     /// handles, and the free slots in reuse order (last first). Refuses a
-    /// slot used twice, slot 0 or the top slot, a live version that is even
-    /// or a free one that is odd.
+    /// slot used twice, slot 0 or one past the limit, a live version that
+    /// is even or a free one that is odd. A slot below the highest that is
+    /// neither live nor free stays unused.
     pub(crate) fn from_raw(salt: u32, live: Vec<(RawKey, V)>, free: Vec<RawKey>) -> Result<Self, String> {
+        let top = live.iter().map(|(raw, _)| raw.0).chain(free.iter().map(|raw| raw.0)).max().unwrap_or(0);
+        if top as usize >= MAX_SLOTS {
+            return Err(format!("slot {top} is out of range"));
+        }
+        if top as usize > 2 * (live.len() + free.len()) + 1024 {
+            return Err(format!("slot {top} is far beyond the {} slots the file holds", live.len() + free.len()));
+        }
         let mut arena = Arena::new(salt);
-        let mut used = std::collections::HashSet::with_capacity(live.len() + free.len());
-        let slots = live.iter().map(|(raw, _)| (*raw, true)).chain(free.iter().map(|raw| (*raw, false)));
-        for ((slot, version), is_live) in slots {
-            if slot == 0 || slot >= u32::MAX - 1 {
-                return Err(format!("slot {slot} is out of range"));
+        arena.slots.resize_with(top as usize + 1, || Slot { version: 0, value: None });
+        arena.len = live.len();
+        let mut used = vec![false; top as usize + 1];
+        let slots = live.into_iter().map(|(raw, v)| (raw, Some(v))).chain(free.iter().map(|raw| (*raw, None)));
+        for ((slot, version), value) in slots {
+            let is_live = value.is_some();
+            if slot == 0 {
+                return Err("slot 0 is never used".into());
             }
             if version % 2 != u32::from(is_live) {
                 let kind = if is_live { "a live" } else { "a free" };
                 return Err(format!("slot {slot}: version {version} cannot be {kind} one"));
             }
-            if !used.insert(slot) {
+            if std::mem::replace(&mut used[slot as usize], true) {
                 return Err(format!("slot {slot} is used twice"));
             }
-            arena.next_slot = arena.next_slot.max(slot + 1);
+            arena.slots[slot as usize] = Slot { version, value };
         }
-        arena.map.set_capacity(arena.next_slot as usize);
-        for (raw, value) in live {
-            arena.map.insert(raw_key(raw), value);
-        }
-        arena.free = free;
+        arena.free = free.into_iter().map(|(slot, _)| slot).collect();
         Ok(arena)
     }
 }
@@ -229,9 +282,7 @@ impl<K: Key + std::fmt::Debug, V: std::fmt::Debug> std::fmt::Debug for Arena<K, 
 /// Two arenas are equal when they hold equal values under equal handles.
 impl<K: Key, V: PartialEq> PartialEq for Arena<K, V> {
     fn eq(&self, other: &Self) -> bool {
-        self.salt == other.salt
-            && self.map.len() == other.map.len()
-            && self.map.iter().zip(other.map.iter()).all(|(a, b)| a == b)
+        self.salt == other.salt && self.len == other.len && self.iter().zip(other.iter()).all(|(a, b)| a == b)
     }
 }
 
@@ -301,5 +352,56 @@ mod tests {
         assert_eq!(a.get(old), None);
         assert_eq!(a.get(new), Some(&2));
         assert!(fresh_salt().is_multiple_of(2));
+    }
+
+    #[test]
+    fn extend_appends_in_order_and_leaves_free_slots_free() {
+        let mut a: Arena<CourseKey, u32> = Arena::new(fresh_salt());
+        let first = a.insert(1);
+        let second = a.insert(2);
+        a.remove(first);
+        let keys: Vec<CourseKey> = a.extend(10..13).collect();
+        assert_eq!(keys.iter().map(|k| a.get(*k).copied()).collect::<Vec<_>>(), [Some(10), Some(11), Some(12)]);
+        assert_eq!(slot_and_generation(keys[0]), (3, 1), "after the last slot, not in the free one");
+        assert_eq!(a.len(), 4);
+        let reused = a.insert(9);
+        assert_eq!(slot_and_generation(reused), (1, 2));
+        assert_eq!(a.get(second), Some(&2));
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn int4_an_arena_rebuilt_from_its_parts_has_the_same_handles_and_reuse_order() {
+        let salt = fresh_salt();
+        let mut a: Arena<CourseKey, u32> = Arena::new(salt);
+        let keys: Vec<CourseKey> = (0..6).map(|n| a.insert(n)).collect();
+        for k in [keys[1], keys[4], keys[2]] {
+            a.remove(k);
+        }
+        let live: Vec<(RawKey, u32)> = a.iter().map(|(k, v)| (to_raw(k, salt), *v)).collect();
+        let free: Vec<RawKey> = a.free_slots().collect();
+        let mut b = Arena::from_raw(salt, live, free).unwrap();
+        assert!(a == b);
+        for k in &keys {
+            assert_eq!(a.get(*k), b.get(*k));
+        }
+        let next: Vec<CourseKey> = (0..4).map(|n| a.insert(n)).collect();
+        let again: Vec<CourseKey> = (0..4).map(|n| b.insert(n)).collect();
+        assert_eq!(next, again, "the same handles, in the same order");
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn int5_arena_parts_that_cannot_be_are_refused() {
+        let live = |slots: &[(u32, u32)]| slots.iter().map(|raw| (*raw, 0u8)).collect::<Vec<_>>();
+        let build = |l: Vec<(RawKey, u8)>, f: Vec<RawKey>| Arena::<CourseKey, u8>::from_raw(0, l, f).map(|_| ());
+        assert!(build(live(&[(1, 1), (1, 3)]), vec![]).unwrap_err().contains("used twice"));
+        assert!(build(live(&[(1, 1)]), vec![(1, 2)]).unwrap_err().contains("used twice"));
+        assert!(build(live(&[(0, 1)]), vec![]).unwrap_err().contains("slot 0"));
+        assert!(build(live(&[(2, 2)]), vec![]).unwrap_err().contains("cannot be a live"));
+        assert!(build(vec![], vec![(2, 3)]).unwrap_err().contains("cannot be a free"));
+        assert!(build(live(&[(u32::MAX - 1, 1)]), vec![]).unwrap_err().contains("out of range"));
+        assert!(build(live(&[(1_000_000, 1)]), vec![]).unwrap_err().contains("far beyond"));
+        assert!(build(live(&[(1, 1), (3, 5)]), vec![(2, 2)]).is_ok());
     }
 }

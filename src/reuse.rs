@@ -91,7 +91,7 @@ pub(crate) fn compare_courses(store: &Store, first: CourseKey, second: CourseKey
     let b: Vec<LoKey> = store.course(second)?.learning_objects().collect();
     let lineage = |lo: LoKey| -> BTreeSet<LoKey> {
         let mut set: BTreeSet<LoKey> =
-            store.learning_object(lo).map(|l| l.ancestors.iter().copied().collect()).unwrap_or_default();
+            store.learning_object(lo).map(|l| l.ancestors.as_slice().iter().copied().collect()).unwrap_or_default();
         set.insert(lo);
         set
     };

@@ -11,7 +11,7 @@ use std::sync::Arc;
 /// end of course `into`, without pages yet: same title and description,
 /// the course as parent (DUP-6), its origin and ancestry (DUP-5).
 pub(crate) fn new_duplicate_lo(store: &mut Store, src_key: LoKey, src: &LoSnapshot, into: CourseKey) -> LoKey {
-    let ancestors: Arc<[LoKey]> = src.ancestors.iter().copied().chain([src_key]).collect();
+    let ancestors = src.ancestors.then(src_key);
     let lo = store.insert_lo(src.title.clone(), src.description.clone(), Some(into), Some(src_key), ancestors);
     let end = store.course(into).map_or(0, |c| c.los.len());
     store.include_lo(into, lo, end);
@@ -31,7 +31,7 @@ pub(crate) fn duplicate_pages(store: &mut Store, lo: LoKey, pages: impl Iterator
 /// included in no course yet: detach puts it in place of its source.
 pub(crate) fn duplicate_lo_with_pages(store: &mut Store, src_key: LoKey, parent: CourseKey) -> Option<LoKey> {
     let src = LoSnapshot::of(store.learning_object(src_key).ok()?);
-    let ancestors: Arc<[LoKey]> = src.ancestors.iter().copied().chain([src_key]).collect();
+    let ancestors = src.ancestors.then(src_key);
     let lo = store.insert_lo(src.title.clone(), src.description.clone(), Some(parent), Some(src_key), ancestors);
     duplicate_pages(store, lo, src.pages.iter().copied());
     Some(lo)

@@ -16,8 +16,62 @@ pub struct LearningObject {
     /// Every LO this one descends from by duplication, oldest first; the
     /// last is `origin`. Kept whole so that provenance survives the deletion
     /// of a middle generation (REU-5).
-    pub(crate) ancestors: Arc<[LoKey]>,
+    pub(crate) ancestors: Ancestry,
 }
+
+/// Every learning object one descends from by duplication, oldest first.
+/// Up to two ancestors live in the record itself, so duplicating an
+/// original or its duplicate allocates nothing for them; longer lineages
+/// share one allocation.
+#[derive(Clone, Debug)]
+pub(crate) enum Ancestry {
+    Inline { len: u8, keys: [LoKey; 2] },
+    Shared(Arc<[LoKey]>),
+}
+
+impl Default for Ancestry {
+    fn default() -> Self {
+        Ancestry::Inline { len: 0, keys: [LoKey::default(); 2] }
+    }
+}
+
+impl Ancestry {
+    pub(crate) fn as_slice(&self) -> &[LoKey] {
+        match self {
+            Ancestry::Inline { len, keys } => &keys[..usize::from(*len).min(2)],
+            Ancestry::Shared(keys) => keys,
+        }
+    }
+
+    /// This lineage, then `lo`: the lineage of a duplicate of `lo`.
+    pub(crate) fn then(&self, lo: LoKey) -> Ancestry {
+        match *self.as_slice() {
+            [] => Ancestry::Inline { len: 1, keys: [lo, LoKey::default()] },
+            [first] => Ancestry::Inline { len: 2, keys: [first, lo] },
+            ref longer => Ancestry::Shared(longer.iter().copied().chain([lo]).collect()),
+        }
+    }
+}
+
+impl FromIterator<LoKey> for Ancestry {
+    fn from_iter<I: IntoIterator<Item = LoKey>>(iter: I) -> Self {
+        let keys: Vec<LoKey> = iter.into_iter().collect();
+        match keys[..] {
+            [] => Ancestry::default(),
+            [a] => Ancestry::Inline { len: 1, keys: [a, LoKey::default()] },
+            [a, b] => Ancestry::Inline { len: 2, keys: [a, b] },
+            _ => Ancestry::Shared(keys.into()),
+        }
+    }
+}
+
+impl PartialEq for Ancestry {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Ancestry {}
 
 impl LearningObject {
     /// The LO's title.
@@ -62,7 +116,7 @@ impl LearningObject {
     /// last is [`origin`](Self::origin)). Handles may be stale: provenance
     /// is history.
     pub fn ancestors(&self) -> &[LoKey] {
-        &self.ancestors
+        self.ancestors.as_slice()
     }
 }
 
@@ -135,5 +189,25 @@ impl Page {
     /// until one of them is edited.
     pub fn shares_body_with(&self, other: &Page) -> bool {
         Arc::ptr_eq(&self.content.body, &other.content.body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ancestry;
+    use crate::LoKey;
+    use crate::arena::test_key as key;
+
+    #[test]
+    fn reu5_a_lineage_grows_by_one_a_generation_inline_then_shared() {
+        let mut lineage = Ancestry::default();
+        let keys: Vec<LoKey> = (1..=5).map(key).collect();
+        for (n, k) in keys.iter().enumerate() {
+            lineage = lineage.then(*k);
+            assert_eq!(lineage.as_slice(), &keys[..=n]);
+            assert_eq!(matches!(lineage, Ancestry::Inline { .. }), n < 2);
+        }
+        assert_eq!(lineage, keys.iter().copied().collect::<Ancestry>());
+        assert_eq!(Ancestry::default(), [].into_iter().collect::<Ancestry>());
     }
 }

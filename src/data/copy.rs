@@ -2,7 +2,9 @@
 //! copy job under way (its snapshot, cursor, counters and copy-on-write
 //! overlay). Plain data; the copy engine runs jobs.
 
-use super::{Category, Course, CourseStyle, LearningObject, Page, PageContent, PageList, ToolId, ToolItem, ToolLink};
+use super::{
+    Ancestry, Category, Course, CourseStyle, LearningObject, Page, PageContent, PageList, ToolId, ToolItem, ToolLink,
+};
 use crate::{CourseKey, LibraryItem, LoKey, MediaKey, PageKey, UserKey};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -219,7 +221,7 @@ pub(crate) struct LoSnapshot {
     pub(crate) title: Arc<str>,
     pub(crate) description: Arc<str>,
     pub(crate) pages: PageList,
-    pub(crate) ancestors: Arc<[LoKey]>,
+    pub(crate) ancestors: Ancestry,
 }
 
 impl LoSnapshot {

@@ -22,7 +22,7 @@ mod time;
 mod tools;
 mod user;
 
-pub(crate) use content::PageContent;
+pub(crate) use content::{Ancestry, PageContent};
 pub use content::{LearningObject, Page};
 pub use copy::{CopyIssue, CopyMode, CopySelection, Discussions, SettingsSelection};
 pub(crate) use copy::{CopyJob, LoSnapshot, ReadIndex, Snapshot, Step};

@@ -14,18 +14,39 @@ use crate::PageKey;
 use std::sync::Arc;
 
 /// The pages of a learning object, in order. An empty list holds no
-/// allocation.
+/// allocation; a list built whole (a Duplicate's) holds one, and becomes a
+/// growable vector on its first change.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct PageList(Option<Arc<Vec<PageKey>>>);
+pub(crate) struct PageList(Pages);
+
+#[derive(Clone, Debug, Default)]
+enum Pages {
+    #[default]
+    Empty,
+    Whole(Arc<[PageKey]>),
+    Growing(Arc<Vec<PageKey>>),
+}
 
 impl PageList {
     fn as_slice(&self) -> &[PageKey] {
-        self.0.as_deref().map_or(&[], Vec::as_slice)
+        match &self.0 {
+            Pages::Empty => &[],
+            Pages::Whole(pages) => pages,
+            Pages::Growing(pages) => pages,
+        }
     }
 
-    /// The list, for changing it: copied first if a clone shares it.
+    /// The list, for changing it: copied first if a clone shares it, or if
+    /// it was built whole.
     pub(crate) fn to_mut(&mut self) -> &mut Vec<PageKey> {
-        Arc::make_mut(self.0.get_or_insert_with(Arc::default))
+        if !matches!(self.0, Pages::Growing(_)) {
+            self.0 = Pages::Growing(Arc::new(self.as_slice().to_vec()));
+        }
+        match &mut self.0 {
+            Pages::Growing(pages) => Arc::make_mut(pages),
+            // Just made growing above.
+            Pages::Empty | Pages::Whole(_) => unreachable!("a page list is growing after to_mut's first step"),
+        }
     }
 
     pub(crate) fn iter(&self) -> std::slice::Iter<'_, PageKey> {
@@ -75,10 +96,12 @@ impl PartialEq for PageList {
 
 impl Eq for PageList {}
 
+/// A list built whole, in one allocation when the iterator knows its exact
+/// length.
 impl FromIterator<PageKey> for PageList {
     fn from_iter<I: IntoIterator<Item = PageKey>>(iter: I) -> Self {
-        let pages: Vec<PageKey> = iter.into_iter().collect();
-        if pages.is_empty() { PageList(None) } else { PageList(Some(Arc::new(pages))) }
+        let pages: Arc<[PageKey]> = iter.into_iter().collect();
+        if pages.is_empty() { PageList(Pages::Empty) } else { PageList(Pages::Whole(pages)) }
     }
 }
 

@@ -7,7 +7,6 @@ use crate::data::{Reach, Text, Timestamp, ToolLink};
 use crate::error::{Action, Error};
 use crate::handles::{CourseKey, Entity, LoKey, StyleKey, UserKey};
 use crate::store::Store;
-use std::sync::Arc;
 
 pub(crate) fn create_course(
     store: &mut Store,
@@ -87,7 +86,7 @@ pub(crate) fn create_learning_object(
 ) -> Result<LoKey, Error> {
     let len = editable(store, actor, course)?.los.len();
     let title = Text::name("title", title)?;
-    let lo = store.insert_lo(title, Text::free(description), Some(course), None, Arc::from(Vec::new()));
+    let lo = store.insert_lo(title, Text::free(description), Some(course), None, Default::default());
     store.include_lo(course, lo, len);
     Ok(lo)
 }

@@ -172,7 +172,7 @@ impl Reader {
             pages: self.keys::<PageKey>(lo.pages)?.into_iter().collect(),
             used_in: Default::default(),
             origin: self.opt(lo.origin)?,
-            ancestors: ancestors.into(),
+            ancestors: ancestors.into_iter().collect(),
         })
     }
 
@@ -360,6 +360,11 @@ impl Reader {
     fn lo_snapshot(&self, lo: v2::LoSnapshot) -> Result<LoSnapshot, String> {
         let ancestors: Vec<LoKey> = self.keys(lo.ancestors)?;
         let pages = self.keys::<PageKey>(lo.pages)?.into_iter().collect();
-        Ok(LoSnapshot { title: lo.title, description: lo.description, pages, ancestors: ancestors.into() })
+        Ok(LoSnapshot {
+            title: lo.title,
+            description: lo.description,
+            pages,
+            ancestors: ancestors.into_iter().collect(),
+        })
     }
 }

@@ -85,7 +85,7 @@ impl Writer {
     }
 
     fn arena<K: Key, V, T>(&mut self, arena: &Arena<K, V>, mut f: impl FnMut(&mut Self, &V) -> T) -> v2::Arena<T> {
-        let free = arena.free_slots().iter().map(|(slot, version)| v2::Key(*slot, *version)).collect();
+        let free = arena.free_slots().map(|(slot, version)| v2::Key(slot, version)).collect();
         let live = arena.iter().map(|(k, v)| (self.key(k), f(self, v))).collect();
         v2::Arena { free, live }
     }
@@ -136,7 +136,7 @@ impl Writer {
             parent: lo.parent.map(|k| self.key(k)),
             pages: self.keys(lo.pages.iter()),
             origin: lo.origin.map(|k| self.key(k)),
-            ancestors: self.keys(lo.ancestors.iter()),
+            ancestors: self.keys(lo.ancestors.as_slice()),
         }
     }
 
@@ -291,7 +291,7 @@ impl Writer {
             title: lo.title.clone(),
             description: lo.description.clone(),
             pages: self.keys(lo.pages.iter()),
-            ancestors: self.keys(lo.ancestors.iter()),
+            ancestors: self.keys(lo.ancestors.as_slice()),
         }
     }
 }

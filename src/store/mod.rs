@@ -27,7 +27,7 @@ mod saved;
 pub(crate) use saved::{StoreParts, StorePartsRef};
 
 use crate::arena::{Arena, fresh_salt};
-use crate::data::Page;
+use crate::data::{Ancestry, Page};
 use crate::data::{
     CopyJob, Counts, Course, CourseSet, CourseSettings, CourseStyle, CourseTools, DEFAULT_TASK_LIMIT, LearningObject,
     LibraryEntry, PageContent, PageList, Phase, Reach, Role, Task, TaskState, Timestamp, User,
@@ -482,7 +482,7 @@ impl Store {
         description: Arc<str>,
         parent: Option<CourseKey>,
         origin: Option<LoKey>,
-        ancestors: Arc<[LoKey]>,
+        ancestors: Ancestry,
     ) -> LoKey {
         self.los.insert(LearningObject {
             title,
@@ -571,11 +571,17 @@ impl Store {
             return 0;
         };
         self.library_index.invalidate();
-        let list = record.pages.to_mut();
-        let first = list.len();
-        list.reserve(sources.len().saturating_add(more));
-        for (src_key, content) in sources.drain(..) {
-            list.push(self.pages.insert(Page { content, style: None, lo, origin: Some(src_key) }));
+        let first = record.pages.len();
+        let pages =
+            sources.drain(..).map(|(src_key, content)| Page { content, style: None, lo, origin: Some(src_key) });
+        let keys = self.pages.extend(pages);
+        if first == 0 && more == 0 {
+            // The whole list at once: one allocation.
+            record.pages = keys.collect();
+        } else {
+            let list = record.pages.to_mut();
+            list.reserve(keys.len().saturating_add(more));
+            list.extend(keys);
         }
         first
     }
