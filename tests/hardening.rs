@@ -114,6 +114,21 @@ mod loader {
         FILE.get_or_init(|| serde_json::from_str(include_str!("golden/format1.json")).unwrap())
     }
 
+    /// Runs a loaded workspace's pending tasks to the end, or cancels them
+    /// all (as an administrator, if the file has one).
+    fn carry_on(ws: &mut Workspace, cancel: bool) {
+        let admin = ws.users().find(|(_, u)| u.role() == Role::Administrator).map(|(k, _)| k);
+        match (cancel, admin) {
+            (true, Some(admin)) => {
+                let tasks: Vec<TaskKey> = ws.tasks().collect();
+                for task in tasks {
+                    let _ = ws.cancel_task(admin, task);
+                }
+            }
+            _ => drop(ws.run_all_tasks()),
+        }
+    }
+
     fn mutated(mut saved: Value, mutations: Vec<(Index, Index, u8, i64)>) -> Value {
         for (target, other, kind, n) in mutations {
             let mut all = vec![];
@@ -132,13 +147,14 @@ mod loader {
         #[test]
         fn int5_mutated_format1_files_load_valid_or_are_refused(
             mutations in proptest::collection::vec((any::<Index>(), any::<Index>(), any::<u8>(), any::<i64>()), 1..4),
+            cancel in any::<bool>(),
         ) {
             let saved = mutated(format1_file().clone(), mutations);
             if let Ok(mut ws) = serde_json::from_value::<Workspace>(saved) {
                 prop_assert!(ws.check_integrity().is_ok());
-                ws.run_all_tasks();
+                carry_on(&mut ws, cancel);
                 if let Err(e) = ws.check_integrity() {
-                    panic!("a migrated workspace broke an invariant when its tasks ran: {e}");
+                    panic!("a migrated workspace broke an invariant when its tasks ran or were cancelled: {e}");
                 }
                 let text = serde_json::to_string(&ws).unwrap();
                 prop_assert_eq!(serde_json::from_str::<Workspace>(&text).unwrap(), ws);
@@ -150,13 +166,14 @@ mod loader {
         #[test]
         fn int5_mutated_files_load_valid_or_are_refused(
             mutations in proptest::collection::vec((any::<Index>(), any::<Index>(), any::<u8>(), any::<i64>()), 1..4),
+            cancel in any::<bool>(),
         ) {
             let saved = mutated(busy_file().clone(), mutations);
             if let Ok(mut ws) = serde_json::from_value::<Workspace>(saved) {
                 prop_assert!(ws.check_integrity().is_ok());
-                ws.run_all_tasks();
+                carry_on(&mut ws, cancel);
                 if let Err(e) = ws.check_integrity() {
-                    panic!("a loaded workspace broke an invariant when its tasks ran: {e}");
+                    panic!("a loaded workspace broke an invariant when its tasks ran or were cancelled: {e}");
                 }
                 let text = serde_json::to_string(&ws).unwrap();
                 prop_assert_eq!(serde_json::from_str::<Workspace>(&text).unwrap(), ws);

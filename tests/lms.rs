@@ -590,3 +590,25 @@ fn course_tools_and_settings_travel_with_share_and_duplicate() {
     assert!(matches!(w.ws.delete_library_item(w.author, w.term), Err(Error::InUse { .. })));
     w.ws.check_integrity().unwrap();
 }
+
+/// LMS-4, INT-1: a cancelled copy into an existing course puts back the
+/// banner image the copy replaced, even when that image was deleted while
+/// the copy ran: the image stays while a pending copy may restore it.
+#[test]
+fn lms4_cancel_restores_a_banner_that_was_replaced_and_deleted_meanwhile() {
+    let mut w = lms_world(2);
+    let old = w.ws.add_media(w.author, "old.png", "files/old.png").unwrap();
+    let target =
+        w.ws.create_course(w.author, NewCourse::new("BIO-OLD", "Old biology").banner_image(Some(old))).unwrap();
+    let request = CopyRequest::new(CopyTarget::Existing(target.into()));
+    let task = w.ws.request_copy(w.author, w.course, &request).unwrap();
+    w.ws.run_tasks(1);
+    assert_ne!(w.ws.course(target).unwrap().settings().banner_image(), Some(old), "the copy set the source's banner");
+    let deleted = w.ws.delete_library_item(w.author, old);
+    w.ws.cancel_task(w.author, task).unwrap();
+    w.ws.check_integrity().unwrap();
+    match deleted {
+        Ok(()) => assert_eq!(w.ws.course(target).unwrap().settings().banner_image(), None),
+        Err(_) => assert_eq!(w.ws.course(target).unwrap().settings().banner_image(), Some(old)),
+    }
+}

@@ -337,7 +337,13 @@ impl CopyJob {
             // courses kept.
             ws.remove_course(self.target);
         } else if let Some(before) = &self.target_before {
-            ws.update_course_data(self.target, |mut c| c.restore(before));
+            // The copy replaced the banner image; the old one may have been
+            // deleted since, no longer in use: then the course keeps none.
+            let banner = before.settings.banner_image.filter(|m| ws.has_media(*m));
+            ws.update_course_data(self.target, |mut c| {
+                c.restore(before);
+                c.settings.banner_image = banner;
+            });
         }
     }
 }

@@ -39,13 +39,11 @@ impl super::Store {
         // Courses: ids, authors, styles, LO lists.
         let mut lo_users: HashMap<_, HashSet<_>> = HashMap::new();
         for (ck, c) in self.courses.iter() {
-            let texts = [
+            let ids = [
                 Text::identifier("course_id", &c.course_id, limits::COURSE_ID),
                 Text::identifier("external_id", &c.external_id, limits::EXTERNAL_ID),
-                Text::name("title", &c.title),
-                Text::name("player_layout", &c.player_layout),
             ];
-            if let Some(Err(e)) = texts.into_iter().find(Result::is_err) {
+            if let Some(Err(e)) = ids.into_iter().find(Result::is_err) {
                 return fail(format!("{ck}: {e}"));
             }
             if self.course_ids.get(&c.course_id) != Some(&ck) {
@@ -56,9 +54,6 @@ impl super::Store {
             }
             if !self.users.contains(c.created_by) {
                 return fail(format!("{ck} names a missing creator {}", c.created_by));
-            }
-            if let Some(u) = c.assigned.iter().find(|u| !self.users.contains(**u)) {
-                return fail(format!("{ck} assigns a missing {u}"));
             }
             for sk in c.styles.iter() {
                 match self.styles.get(*sk) {
@@ -153,8 +148,22 @@ impl super::Store {
         Ok(())
     }
 
-    fn check_course_data(&self, ck: crate::handles::CourseKey, c: &crate::data::Course) -> Result<(), String> {
+    /// The checks of a course's own data, the fields that
+    /// [`CourseData`](super::CourseData) changes: also what a cancelled
+    /// copy puts back into its target, which loading checks with this.
+    pub(super) fn check_course_data(
+        &self,
+        ck: crate::handles::CourseKey,
+        c: &crate::data::Course,
+    ) -> Result<(), String> {
         use crate::data::ToolLink;
+        let texts = [Text::name("title", &c.title), Text::name("player_layout", &c.player_layout)];
+        if let Some(Err(e)) = texts.into_iter().find(Result::is_err) {
+            return Err(format!("{ck}: {e}"));
+        }
+        if let Some(u) = c.assigned.iter().find(|u| !self.users.contains(**u)) {
+            return Err(format!("{ck} assigns a missing {u}"));
+        }
         if let Some(u) = c.lock.filter(|u| !self.users.contains(*u)) {
             return Err(format!("{ck} is locked by a missing {u}"));
         }

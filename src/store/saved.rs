@@ -148,6 +148,14 @@ impl Store {
                     let target =
                         ws.courses.get(t.target).ok_or_else(|| fail(format!("{key}: its target is missing")))?;
                     job.check(t.target, target).map_err(|e| fail(format!("{key}: {e}")))?;
+                    // What a cancel puts back is checked as live data; a
+                    // banner image deleted meanwhile is dropped then.
+                    if let Some(before) = &job.target_before {
+                        let mut before = before.clone();
+                        before.settings.banner_image = None;
+                        ws.check_course_data(t.target, &before)
+                            .map_err(|e| fail(format!("{key}: the course its cancel would restore: {e}")))?;
+                    }
                     if ws.busy.insert(t.target, key).is_some() {
                         return Err(fail(format!("{key}: another task copies into the same course")));
                     }
