@@ -129,6 +129,20 @@ mod loader {
         }
     }
 
+    /// A file either is refused, or loads with every invariant true, keeps
+    /// them when its tasks run or are cancelled, and saves and loads equal.
+    fn loads_valid_or_is_refused(saved: Value, cancel: bool) {
+        if let Ok(mut ws) = serde_json::from_value::<Workspace>(saved) {
+            assert!(ws.check_integrity().is_ok());
+            carry_on(&mut ws, cancel);
+            if let Err(e) = ws.check_integrity() {
+                panic!("a loaded workspace broke an invariant when its tasks ran or were cancelled: {e}");
+            }
+            let text = serde_json::to_string(&ws).unwrap();
+            assert_eq!(serde_json::from_str::<Workspace>(&text).unwrap(), ws);
+        }
+    }
+
     fn mutated(mut saved: Value, mutations: Vec<(Index, Index, u8, i64)>) -> Value {
         for (target, other, kind, n) in mutations {
             let mut all = vec![];
@@ -149,16 +163,7 @@ mod loader {
             mutations in proptest::collection::vec((any::<Index>(), any::<Index>(), any::<u8>(), any::<i64>()), 1..4),
             cancel in any::<bool>(),
         ) {
-            let saved = mutated(format1_file().clone(), mutations);
-            if let Ok(mut ws) = serde_json::from_value::<Workspace>(saved) {
-                prop_assert!(ws.check_integrity().is_ok());
-                carry_on(&mut ws, cancel);
-                if let Err(e) = ws.check_integrity() {
-                    panic!("a migrated workspace broke an invariant when its tasks ran or were cancelled: {e}");
-                }
-                let text = serde_json::to_string(&ws).unwrap();
-                prop_assert_eq!(serde_json::from_str::<Workspace>(&text).unwrap(), ws);
-            }
+            loads_valid_or_is_refused(mutated(format1_file().clone(), mutations), cancel);
         }
 
         /// INT-5 and INT-4: a mutated saved workspace either loads with every
@@ -168,16 +173,7 @@ mod loader {
             mutations in proptest::collection::vec((any::<Index>(), any::<Index>(), any::<u8>(), any::<i64>()), 1..4),
             cancel in any::<bool>(),
         ) {
-            let saved = mutated(busy_file().clone(), mutations);
-            if let Ok(mut ws) = serde_json::from_value::<Workspace>(saved) {
-                prop_assert!(ws.check_integrity().is_ok());
-                carry_on(&mut ws, cancel);
-                if let Err(e) = ws.check_integrity() {
-                    panic!("a loaded workspace broke an invariant when its tasks ran or were cancelled: {e}");
-                }
-                let text = serde_json::to_string(&ws).unwrap();
-                prop_assert_eq!(serde_json::from_str::<Workspace>(&text).unwrap(), ws);
-            }
+            loads_valid_or_is_refused(mutated(busy_file().clone(), mutations), cancel);
         }
 
         /// INT-5: random bytes and random cuts of a valid file are errors or
