@@ -240,4 +240,3 @@ fn int5_tool_ids_never_run_past_their_limit() {
     saved["entities"]["courses"]["live"][at][1]["tools"]["next_id"] = json!(u32::MAX / 2 + 1);
     assert!(load(&saved).unwrap_err().contains("tool item ids"));
 }
-

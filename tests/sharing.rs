@@ -105,9 +105,22 @@ fn int6_sharing_survives_save_and_load_at_10000_pages() {
     // its source; an edited one does not; two originals with equal text do
     // not share (nothing was interned).
     let original = |p: PageKey| loaded.page(loaded.page(p).unwrap().origin().unwrap()).unwrap();
-    let unedited = dup_pages[1];
-    assert!(loaded.page(unedited).unwrap().shares_body_with(original(unedited)));
-    assert!(!loaded.page(dup_pages[7]).unwrap().shares_body_with(original(dup_pages[7])));
+    let unedited = dup_pages[3];
+    let page = |p: PageKey| loaded.page(p).unwrap();
+    assert!(page(unedited).shares_body_with(original(unedited)));
+    assert!(page(unedited).shares_title_with(original(unedited)));
+    assert!(page(unedited).shares_items_with(original(unedited)));
+    // Page 0 had its title edited, page 7 its body, page 14 both.
+    assert!(!page(dup_pages[0]).shares_title_with(original(dup_pages[0])));
+    assert!(page(dup_pages[0]).shares_body_with(original(dup_pages[0])));
+    assert!(page(dup_pages[7]).shares_title_with(original(dup_pages[7])));
+    assert!(!page(dup_pages[7]).shares_body_with(original(dup_pages[7])));
+    assert!(!page(dup_pages[14]).shares_title_with(original(dup_pages[14])));
+    assert!(!page(dup_pages[14]).shares_body_with(original(dup_pages[14])));
+    // Page 1 (one in eleven from the second, without items) had one attached.
+    let attached = dup_pages[1];
+    assert_eq!(page(attached).items().len(), 1);
+    assert!(!page(attached).shares_items_with(original(attached)));
     let lo = loaded.course(course).unwrap().learning_objects().next().unwrap();
     let first_two: Vec<PageKey> = loaded.learning_object(lo).unwrap().pages().take(2).collect();
     let (a, b) = (loaded.page(first_two[0]).unwrap(), loaded.page(first_two[1]).unwrap());

@@ -190,6 +190,18 @@ impl Page {
     pub fn shares_body_with(&self, other: &Page) -> bool {
         Arc::ptr_eq(&self.content.body, &other.content.body)
     }
+
+    /// Whether this page and `other` hold the same title in memory; see
+    /// [`shares_body_with`](Self::shares_body_with).
+    pub fn shares_title_with(&self, other: &Page) -> bool {
+        Arc::ptr_eq(&self.content.title, &other.content.title)
+    }
+
+    /// Whether this page and `other` hold the same list of library items
+    /// in memory; see [`shares_body_with`](Self::shares_body_with).
+    pub fn shares_items_with(&self, other: &Page) -> bool {
+        Arc::ptr_eq(&self.content.items, &other.content.items)
+    }
 }
 
 #[cfg(test)]
