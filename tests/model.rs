@@ -828,6 +828,20 @@ fn lo_of(sut: &Sut, t: &T) -> Option<usize> {
 
 struct WorkspaceTest;
 
+/// For each page, the first page (in handle order) that holds the same
+/// title, body and item list allocations: two pages share exactly when
+/// they map to the same page.
+#[cfg(feature = "serde")]
+fn sharing(ws: &Workspace) -> Vec<(PageKey, [PageKey; 3])> {
+    let mut first: [std::collections::HashMap<usize, PageKey>; 3] = Default::default();
+    ws.pages()
+        .map(|(k, p)| {
+            let at = [p.title().as_ptr() as usize, p.body().as_ptr() as usize, p.items().as_ptr() as usize];
+            (k, std::array::from_fn(|i| *first[i].entry(at[i]).or_insert(k)))
+        })
+        .collect()
+}
+
 impl StateMachineTest for WorkspaceTest {
     type SystemUnderTest = Sut;
     type Reference = Reference;
@@ -880,6 +894,8 @@ impl StateMachineTest for WorkspaceTest {
             let saved = serde_json::to_string(&sut.ws).unwrap();
             let loaded: Workspace = serde_json::from_str(&saved).unwrap();
             assert!(loaded == sut.ws, "the workspace did not load back equal");
+            // INT-6: and its pages share exactly what they shared.
+            assert_eq!(sharing(&loaded), sharing(&sut.ws), "the pages' sharing changed through save and load");
         }
         // Everything observable equals the model, entity by entity.
         let (got, want) = (sut.project(model), model.view());
