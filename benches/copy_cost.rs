@@ -4,7 +4,8 @@
 //!   objects of 10, 100 and 1,000 pages (bodies of ~2 KB, three library
 //!   references a page);
 //! - `floor/<pages>`: cloning a plain `Vec` of page records with the same
-//!   fields, the least any deep copy pays;
+//!   fields (text and items behind one shared pointer, as in a page), the
+//!   least any deep copy pays;
 //! - `serde_roundtrip/<pages>`: the workspace to JSON and back, the
 //!   backup-and-restore approach;
 //! - `stepped_duplicate/<pages>`: the same Duplicate through the LMS task

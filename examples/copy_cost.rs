@@ -141,10 +141,10 @@ struct Check {
 }
 
 /// Records a ratio against its target: at most `limit`, or at least it
-/// when `floor` is set.
-fn check(checks: &mut Vec<Check>, what: impl Into<String>, ratio: Ratio, limit: f64, floor: bool) {
-    let met = if floor { ratio.median >= limit } else { ratio.median <= limit };
-    let target = format!("{} {limit}", if floor { "≥" } else { "≤" });
+/// with `at_least`.
+fn check(checks: &mut Vec<Check>, what: impl Into<String>, ratio: Ratio, limit: f64, at_least: bool) {
+    let met = if at_least { ratio.median >= limit } else { ratio.median <= limit };
+    let target = format!("{} {limit}", if at_least { "≥" } else { "≤" });
     checks.push(Check { what: what.into(), ratio, target, met });
 }
 
