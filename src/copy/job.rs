@@ -18,8 +18,8 @@
 use super::duplicate::new_duplicate_lo;
 use super::plan::{CopyPlan, PlannedTarget};
 use crate::data::{CopyIssue, CopyJob, CopyMode, Discussions, ReadIndex, Step};
-use crate::data::{CourseSettings, PageContent, PageList, ToolItem, ToolLink};
-use crate::handles::{LibraryItem, LoKey, UserKey};
+use crate::data::{CourseSettings, PageContent, ToolItem, ToolLink};
+use crate::handles::{LibraryItem, LoKey, PageKey, UserKey};
 use crate::store::Store;
 use imbl::{OrdMap, OrdSet, Vector};
 use std::collections::{BTreeMap, HashSet};
@@ -65,7 +65,6 @@ impl CopyJob {
             done: 0,
             tool_map: BTreeMap::new(),
             current_lo: None,
-            current_pages: PageList::default(),
             issues: Vec::new(),
             overlay: BTreeMap::new(),
             reads: ReadIndex::default(),
@@ -97,11 +96,11 @@ impl CopyJob {
             }
             Step::Lo(i) => self.copy_lo(ws, i),
             Step::Page(i, j) => {
-                let left = self.current_pages.len().saturating_sub(j);
-                let n = left.min(usize::try_from(budget).unwrap_or(usize::MAX)).max(1);
-                self.copy_pages(ws, j, n);
+                let len = self.source_pages(i).len();
+                let n = len.saturating_sub(j).min(usize::try_from(budget).unwrap_or(usize::MAX)).max(1);
+                self.copy_pages(ws, i, j, n);
                 did = n as u64;
-                if j + n < self.current_pages.len() { Step::Page(i, j + n) } else { self.content_from(i + 1) }
+                if j + n < len { Step::Page(i, j + n) } else { self.content_from(i + 1) }
             }
             Step::Tool(k) => {
                 self.copy_tool(ws, k);
@@ -186,8 +185,12 @@ impl CopyJob {
         let src_key = *src_key;
         let copy = new_duplicate_lo(ws, src_key, src, self.target);
         self.current_lo = Some(copy);
-        self.current_pages = src.pages.clone();
         if src.pages.is_empty() { self.content_from(i + 1) } else { Step::Page(i, 0) }
+    }
+
+    /// The pages of the snapshot's LO `i`, which Step::Page(i, _) copies.
+    fn source_pages(&self, i: usize) -> &[PageKey] {
+        self.snapshot.los.get(i).map_or(&[][..], |(_, lo)| lo.pages.as_slice())
     }
 
     /// Shares the source's LOs with the target, in one unit: the target's
@@ -202,15 +205,17 @@ impl CopyJob {
     /// request: new pages with the same title, body and library items
     /// (shared in memory, not copied), no style (DUP-3), and their origin
     /// (DUP-5).
-    fn copy_pages(&mut self, ws: &mut Store, j: usize, n: usize) {
+    fn copy_pages(&mut self, ws: &mut Store, i: usize, j: usize, n: usize) {
         let Some(lo) = self.current_lo else { return };
-        let end = j.saturating_add(n).min(self.current_pages.len());
+        let source = self.snapshot.los.get(i).map(|(_, lo)| &lo.pages);
+        let source = source.map_or(&[][..], |pages| pages.as_slice());
+        let end = j.saturating_add(n).min(source.len());
         let mut sources = std::mem::take(&mut self.batch);
         sources.reserve(end.saturating_sub(j));
         // Library items a page saved in the overlay named, deleted since:
         // (position in `sources`, source page, item).
         let mut dropped = Vec::new();
-        for src_key in (j..end).filter_map(|at| self.current_pages.get(at)) {
+        for &src_key in source.get(j..end).unwrap_or_default() {
             // A live page's items are live (INT-1); a page saved in the
             // overlay may name items deleted since.
             let saved = if self.overlay.is_empty() { None } else { self.overlay.get(&src_key) };
@@ -226,7 +231,7 @@ impl CopyJob {
             };
             sources.push((src_key, content));
         }
-        let more = self.current_pages.len().saturating_sub(end);
+        let more = source.len().saturating_sub(end);
         let first = ws.push_duplicate_pages(lo, &mut sources, more);
         self.batch = sources;
         let Ok(pages) = ws.learning_object(lo).map(|record| &record.pages) else { return };

@@ -307,7 +307,6 @@ pub(crate) struct CopyJob {
     pub(crate) current_lo: Option<LoKey>,
     /// The pages of the source LO being duplicated, as they were at the
     /// request (the snapshot's list, shared).
-    pub(crate) current_pages: PageList,
     pub(crate) issues: Vec<CopyIssue>,
     /// Source pages as they were at the request, saved just before they
     /// changed (copy on write).
@@ -342,8 +341,7 @@ impl CopyJob {
             Step::Settings | Step::Memberships | Step::Done => true,
             Step::Lo(i) => i < los,
             Step::Page(i, j) => {
-                self.snapshot.los.get(i).is_some_and(|(_, lo)| lo.pages.len() == self.current_pages.len())
-                    && j < self.current_pages.len()
+                self.snapshot.los.get(i).is_some_and(|(_, lo)| j < lo.pages.len())
                     // The LO being filled is the target's copy of LO `i`.
                     && self.current_lo.is_some()
                     && record.los.get(self.base() + i).copied() == self.current_lo

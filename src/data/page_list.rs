@@ -28,7 +28,7 @@ enum Pages {
 }
 
 impl PageList {
-    fn as_slice(&self) -> &[PageKey] {
+    pub(crate) fn as_slice(&self) -> &[PageKey] {
         match &self.0 {
             Pages::Empty => &[],
             Pages::Whole(pages) => pages,

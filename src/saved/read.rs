@@ -8,7 +8,7 @@ use super::v2;
 use crate::arena::{Arena, RawKey, from_raw};
 use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, LearningObject, LibraryEntry, LoSnapshot,
-    Page, PageContent, PageList, Phase, ReadIndex, Snapshot, Step, Task, TaskState, ToolItem, ToolLink, User,
+    Page, PageContent, Phase, ReadIndex, Snapshot, Step, Task, TaskState, ToolItem, ToolLink, User,
 };
 use crate::handles::{LibraryItem, ToolId};
 use crate::handles::{LoKey, PageKey, StyleKey, UserKey};
@@ -349,7 +349,6 @@ impl Reader {
             total: j.total,
             tool_map: j.tool_map.into_iter().map(|(a, b)| (ToolId(a), ToolId(b))).collect(),
             current_lo: self.opt(j.current_lo)?,
-            current_pages: self.keys::<PageKey>(j.current_pages)?.into_iter().collect::<PageList>(),
             issues: self.issues(j.issues)?,
             overlay,
             reads: ReadIndex::default(),

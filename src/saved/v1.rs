@@ -14,9 +14,10 @@
 //! - each course gets the uuid [`course_uuid`] derives from the salt and its
 //!   LMS id, and its `created` and `modified` times are the latest start
 //!   time among the file's tasks that copy into it, or the Unix epoch;
-//! - the "used in" sets and a job's tool items, which format 2 derives
-//!   rather than stores, are dropped; a job's `new_target` must agree with
-//!   its `target_before`, and is dropped too.
+//! - the "used in" sets, a job's tool items and the pages of the LO it is
+//!   filling, which format 2 derives rather than stores, are dropped; a
+//!   job's `new_target` must agree with its `target_before`, and is dropped
+//!   too.
 
 use super::v2;
 use crate::data::{
@@ -307,7 +308,6 @@ struct Job {
     total: u64,
     tool_map: Vec<(u32, u32)>,
     current_lo: Option<Key>,
-    current_pages: Vec<Key>,
     issues: Vec<Issue>,
     overlay: Vec<(Key, Page)>,
 }
@@ -612,7 +612,6 @@ impl Migration {
             total: j.total,
             tool_map: j.tool_map,
             current_lo: j.current_lo.map(|k| self.key(k)),
-            current_pages: self.keys(j.current_pages),
             issues: self.issues(j.issues),
             overlay,
         })

@@ -234,7 +234,6 @@ pub(crate) struct Job {
     pub(crate) total: u64,
     pub(crate) tool_map: Vec<(u32, u32)>,
     pub(crate) current_lo: Option<Key>,
-    pub(crate) current_pages: Vec<Key>,
     pub(crate) issues: Vec<Issue>,
     pub(crate) overlay: Vec<(Key, Page)>,
 }

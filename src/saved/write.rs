@@ -280,7 +280,6 @@ impl Writer {
             total: j.total,
             tool_map: j.tool_map.iter().map(|(a, b)| (a.0, b.0)).collect(),
             current_lo: j.current_lo.map(|k| self.key(k)),
-            current_pages: self.keys(j.current_pages.iter()),
             issues: j.issues.iter().map(|i| self.issue(i)).collect(),
             overlay,
         }
