@@ -47,31 +47,43 @@ mod loader {
     use super::*;
     use serde_json::{Value, json};
 
-    /// Every path in a JSON tree.
-    fn paths(v: &Value, at: Vec<String>, out: &mut Vec<Vec<String>>) {
-        out.push(at.clone());
-        match v {
-            Value::Object(m) => m.iter().for_each(|(k, c)| paths(c, [at.clone(), vec![k.clone()]].concat(), out)),
-            Value::Array(a) => {
-                a.iter().enumerate().for_each(|(i, c)| paths(c, [at.clone(), vec![i.to_string()]].concat(), out))
-            }
-            _ => {}
+    /// How many nodes a JSON tree has.
+    fn count(v: &Value) -> usize {
+        1 + match v {
+            Value::Object(m) => m.values().map(count).sum(),
+            Value::Array(a) => a.iter().map(count).sum(),
+            _ => 0,
         }
     }
 
-    fn at<'a>(v: &'a mut Value, path: &[String]) -> &'a mut Value {
-        path.iter().fold(v, |v, k| match v {
-            Value::Object(m) => m.get_mut(k).unwrap(),
-            Value::Array(a) => &mut a[k.parse::<usize>().unwrap()],
-            _ => unreachable!(),
-        })
+    /// The `n`th node of a JSON tree, in preorder (a node, then its
+    /// children in order), without listing the paths.
+    fn nth(v: &mut Value, mut n: usize) -> &mut Value {
+        if n == 0 {
+            return v;
+        }
+        n -= 1;
+        let children: Vec<&mut Value> = match v {
+            Value::Object(m) => m.values_mut().collect(),
+            Value::Array(a) => a.iter_mut().collect(),
+            _ => Vec::new(),
+        };
+        for child in children {
+            let size = count(child);
+            if n < size {
+                return nth(child, n);
+            }
+            n -= size;
+        }
+        unreachable!("n is below the tree's count")
     }
 
-    /// One mutation of a saved workspace.
-    fn mutate(v: &mut Value, all: &[Vec<String>], target: Index, other: Index, kind: u8, n: i64) {
-        let path = target.get(all).clone();
-        let donor = at(v, other.get::<Vec<String>>(all)).clone();
-        let node = at(v, &path);
+    /// One mutation of a saved workspace: the node at `target` (in
+    /// preorder) changed by `kind`, maybe to the node at `other`.
+    fn mutate(v: &mut Value, target: Index, other: Index, kind: u8, n: i64) {
+        let total = count(v);
+        let donor = nth(v, other.index(total)).clone();
+        let node = nth(v, target.index(total));
         *node = match (kind % 12, node.clone()) {
             (0, _) => Value::Null,
             (1, Value::Bool(b)) => json!(!b),
@@ -145,9 +157,7 @@ mod loader {
 
     fn mutated(mut saved: Value, mutations: Vec<(Index, Index, u8, i64)>) -> Value {
         for (target, other, kind, n) in mutations {
-            let mut all = vec![];
-            paths(&saved, vec![], &mut all);
-            mutate(&mut saved, &all, target, other, kind, n);
+            mutate(&mut saved, target, other, kind, n);
         }
         saved
     }
