@@ -1,5 +1,7 @@
 //! Fuzzes the loader (INT-4, INT-5): any bytes either load into a
-//! workspace whose invariants hold, or are refused; never a panic.
+//! workspace whose invariants hold, and keep holding once its tasks run,
+//! or are refused; never a panic. The corpus starts from a file of each
+//! format (`corpus/load/seed.json` of format 1, `seed-format2.json`).
 #![no_main]
 
 use coursecopy::Workspace;
