@@ -16,7 +16,18 @@ use std::sync::Arc;
 
 /// Writes the store as format 2.
 pub(crate) fn write(p: &StorePartsRef<'_>) -> v2::Workspace {
-    let mut w = Writer { salt: p.users.salt(), ..Writer::default() };
+    // Sized for the usual case, every page with content of its own, so
+    // that the address maps never grow while a large workspace is written.
+    let pages = p.pages.len();
+    let mut w = Writer {
+        salt: p.users.salt(),
+        texts: Vec::with_capacity(2 * pages),
+        item_lists: Vec::with_capacity(pages),
+        contents: Vec::with_capacity(pages),
+        text_at: HashMap::with_capacity(2 * pages),
+        items_at: HashMap::with_capacity(pages),
+        content_at: HashMap::with_capacity(pages),
+    };
     let pages = w.arena(p.pages, |w, page| w.page(page));
     let tasks = w.arena(p.tasks, |w, task| w.task(task));
     let entities = v2::Entities {
@@ -50,7 +61,6 @@ fn entry(e: &LibraryEntry) -> v2::Entry {
 }
 
 /// The shared tables as they fill up, and where each allocation went.
-#[derive(Default)]
 struct Writer {
     salt: u32,
     texts: Vec<Arc<str>>,
