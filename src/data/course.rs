@@ -41,8 +41,7 @@ impl Course {
     /// The course's uuid, as an LMS writes it: 32 lowercase hex digits.
     /// Unique in the workspace, kept by saving and loading, and new for
     /// every course, copies included. It is derived from the workspace's
-    /// salt and the course's LMS id ([`course_uuid`]), so a run replays
-    /// exactly.
+    /// salt and the course's LMS id, so a run replays exactly.
     pub fn uuid(&self) -> String {
         format!("{:032x}", self.uuid)
     }
