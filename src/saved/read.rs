@@ -8,7 +8,7 @@ use super::v2;
 use crate::arena::{Arena, RawKey, from_raw};
 use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, LearningObject, LibraryEntry, LoSnapshot,
-    Page, PageContent, Phase, ReadIndex, Snapshot, Step, Task, TaskState, ToolItem, ToolLink, User,
+    Page, PageContent, Phase, ReadIndex, Snapshot, Task, TaskState, ToolItem, ToolLink, User,
 };
 use crate::handles::{LibraryItem, ToolId};
 use crate::handles::{LoKey, PageKey, StyleKey, UserKey};
@@ -337,14 +337,7 @@ impl Reader {
             new_target: target_before.is_none(),
             target_before,
             tools,
-            step: match j.step {
-                v2::Step::Settings => Step::Settings,
-                v2::Step::Memberships => Step::Memberships,
-                v2::Step::Lo(i) => Step::Lo(i),
-                v2::Step::Page(i, p) => Step::Page(i, p),
-                v2::Step::Tool(i) => Step::Tool(i),
-                v2::Step::Done => Step::Done,
-            },
+            step: j.step.into(),
             done: j.done,
             total: j.total,
             tool_map: j.tool_map.into_iter().map(|(a, b)| (ToolId(a), ToolId(b))).collect(),

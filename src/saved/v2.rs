@@ -263,3 +263,32 @@ pub(crate) enum Step {
     Tool(usize),
     Done,
 }
+
+/// A job's cursor, saved and read back as it is.
+impl From<crate::data::Step> for Step {
+    fn from(step: crate::data::Step) -> Step {
+        use crate::data::Step as S;
+        match step {
+            S::Settings => Step::Settings,
+            S::Memberships => Step::Memberships,
+            S::Lo(i) => Step::Lo(i),
+            S::Page(i, p) => Step::Page(i, p),
+            S::Tool(i) => Step::Tool(i),
+            S::Done => Step::Done,
+        }
+    }
+}
+
+impl From<Step> for crate::data::Step {
+    fn from(step: Step) -> crate::data::Step {
+        use crate::data::Step as S;
+        match step {
+            Step::Settings => S::Settings,
+            Step::Memberships => S::Memberships,
+            Step::Lo(i) => S::Lo(i),
+            Step::Page(i, p) => S::Page(i, p),
+            Step::Tool(i) => S::Tool(i),
+            Step::Done => S::Done,
+        }
+    }
+}

@@ -6,7 +6,7 @@ use super::v2;
 use crate::arena::{Arena, to_raw};
 use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, LearningObject, LibraryEntry, LoSnapshot,
-    Page, PageContent, Phase, Step, Task, TaskState, ToolLink, User,
+    Page, PageContent, Phase, Task, TaskState, ToolLink, User,
 };
 use crate::handles::LibraryItem;
 use crate::store::StorePartsRef;
@@ -278,14 +278,7 @@ impl Writer {
             target: self.key(j.target),
             target_before: j.target_before.as_ref().map(|c| self.course(c)),
             snapshot,
-            step: match j.step {
-                Step::Settings => v2::Step::Settings,
-                Step::Memberships => v2::Step::Memberships,
-                Step::Lo(i) => v2::Step::Lo(i),
-                Step::Page(i, p) => v2::Step::Page(i, p),
-                Step::Tool(i) => v2::Step::Tool(i),
-                Step::Done => v2::Step::Done,
-            },
+            step: j.step.into(),
             done: j.done,
             total: j.total,
             tool_map: j.tool_map.iter().map(|(a, b)| (a.0, b.0)).collect(),
