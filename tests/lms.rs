@@ -612,3 +612,30 @@ fn lms4_cancel_restores_a_banner_that_was_replaced_and_deleted_meanwhile() {
         Err(_) => assert_eq!(w.ws.course(target).unwrap().settings().banner_image(), Some(old)),
     }
 }
+
+/// LMS-10, LMS-4: a course's `created` and `modified` times are the
+/// caller's: an update moves `modified` only, a copy requested into the
+/// course moves it to the request's time, and cancelling that copy puts
+/// the earlier time back.
+#[test]
+fn lms10_course_times_are_the_callers_and_a_cancel_restores_them() {
+    let at = |minutes: i64| Timestamp::from_unix_millis(1_800_000_000_000 + minutes * 60_000);
+    let mut w = lms_world(2);
+    let target = w.ws.create_course(w.author, NewCourse::new("BIO-OLD", "Old biology").at(at(0))).unwrap();
+    w.ws.update_course(w.author, target, CourseChange::new().title("Older biology").at(at(5))).unwrap();
+    let c = w.ws.course(target).unwrap();
+    assert_eq!((c.created(), c.modified()), (at(0), at(5)));
+    let request = CopyRequest::new(CopyTarget::Existing(target.into()));
+    let task = w.ws.request_copy_at(w.author, w.course, &request, at(9)).unwrap();
+    assert_eq!(w.ws.course(target).unwrap().modified(), at(9));
+    w.ws.run_tasks_at(1, at(9));
+    w.ws.cancel_task(w.author, task).unwrap();
+    let c = w.ws.course(target).unwrap();
+    assert_eq!((c.created(), c.modified()), (at(0), at(5)));
+    let copy = w.ws.request_copy_at(w.author, w.course, &to_new("BIO-NEW"), at(12)).unwrap();
+    w.ws.run_all_tasks_at(at(13));
+    let (new, _) = finished(&w.ws, copy);
+    let c = w.ws.course(new).unwrap();
+    assert_eq!((c.created(), c.modified()), (at(12), at(12)));
+    assert_ne!(c.uuid(), w.ws.course(target).unwrap().uuid());
+}

@@ -221,13 +221,13 @@ fn int4_truncated_files_are_errors() {
 fn int5_tool_ids_never_run_past_their_limit() {
     let (w, _, _) = busy_world();
     let mut saved = save(&w.ws);
-    let courses = saved["entities"]["courses"]["live"].as_array_mut().unwrap();
-    // A course no pending copy writes into.
-    let no_task = |c: &&Value| !["T1", "T2"].contains(&c[1]["course_id"].as_str().unwrap());
-    let record = &mut courses.iter_mut().filter(|c| no_task(&&**c)).nth(1).unwrap()[1];
-    record["tools"]["next_id"] = json!(u32::MAX / 2);
-    let course_id = record["course_id"].as_str().unwrap().to_string();
-    let at = courses.iter().position(|c| c[1]["course_id"] == course_id.as_str()).unwrap();
+    // The second course no pending copy (T1, T2) writes into.
+    let courses = saved["entities"]["courses"]["live"].as_array().unwrap();
+    let at =
+        (0..courses.len()).filter(|n| !["T1", "T2"].contains(&courses[*n][1]["course_id"].as_str().unwrap())).nth(1);
+    let at = at.unwrap();
+    let course_id = courses[at][1]["course_id"].as_str().unwrap().to_string();
+    saved["entities"]["courses"]["live"][at][1]["tools"]["next_id"] = json!(u32::MAX / 2);
     let mut ws = load(&saved).unwrap();
     let full = ws.find_course(&course_id).unwrap();
     let err = ws.add_tool(w.author, full, ToolDraft::new(Category::Blogs, "One more")).unwrap_err();

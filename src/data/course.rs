@@ -53,7 +53,8 @@ impl Course {
 
     /// When the course's own data last changed, as the caller said: its
     /// creation, an [`update_course`](crate::Workspace::update_course), or
-    /// a copy into it finishing.
+    /// the request of a copy into it ([`request_copy_at`](crate::Workspace::request_copy_at));
+    /// cancelling that copy puts the earlier time back.
     pub fn modified(&self) -> Timestamp {
         self.modified
     }
