@@ -159,6 +159,7 @@ const ROUNDS: usize = 11;
 fn main() {
     let mut checks = Vec::new();
     let mut worlds = std::collections::BTreeMap::new();
+    let mut references = Vec::new();
 
     println!("Copy cost on courses of 100 learning objects, ~2 KB bodies, 3 library items a page.");
     println!("Each ratio is the median of {ROUNDS} or more alternating rounds; its spread (min–max) follows it.\n");
@@ -176,6 +177,9 @@ fn main() {
             || once(|| ws.clone(), |w| w.duplicate_course(author, course, &CopyOptions::new()).unwrap());
         let mut floor = || once(|| ws.clone(), |_| plain.clone());
         let r_floor = ratio(ROUNDS, &mut duplicate, &mut floor);
+        let plain_los = fixture::plain_los(&ws, course);
+        let mut by_hand = || once(|| ws.clone(), |_| fixture::plain_duplicate(&plain, &plain_los));
+        references.push((pages, ratio(ROUNDS, &mut by_hand, &mut floor)));
         let mut stepped = || {
             once(
                 || ws.clone(),
@@ -306,6 +310,12 @@ fn main() {
         };
         let mark = if c.met { "met" } else { "MISSED" };
         println!("  [{mark}] {:<58} {:>10.2} {:<15} target {}", c.what, c.ratio.median, spread, c.target);
+    }
+    println!("\nReference, not a target: a hand-written Duplicate over plain records (new LO records,");
+    println!("page lists and page records, no rules kept) against the same floor:\n");
+    for (pages, r) in &references {
+        let what = format!("plain_duplicate/{pages} ÷ floor/{pages}");
+        println!("  {what:<64} {:>10.2} ({:.2}–{:.2})", r.median, r.min, r.max);
     }
     let missed = checks.iter().filter(|c| !c.met).count();
     println!("\n{} of {} targets met.", checks.len() - missed, checks.len());
