@@ -46,6 +46,14 @@ pub enum Error {
         entity: Entity,
     },
 
+    /// No course matches a course reference (`_12_1`, `courseId:X`,
+    /// `externalId:X`, `uuid:X`).
+    #[error("no course matches {course}")]
+    UnknownCourse {
+        /// The reference, as written.
+        course: String,
+    },
+
     /// The user may not do this (ACC-1, ACC-2).
     #[error("{user} may not {action}")]
     Forbidden {

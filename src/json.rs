@@ -2,7 +2,8 @@
 //!
 //! - [`CopyRequest`] deserialises the body of the LMS's v2 copy request:
 //!   `targetCourse` with `courseId` (a new course) or `id` (an existing one:
-//!   `_12_1`, `courseId:X` or `externalId:X`); `copy` with one entry per
+//!   `_12_1`, `courseId:X`, `externalId:X` or `uuid:X`; `{}` or `null` is
+//!   no id); `copy` with one entry per
 //!   category, each a boolean or the string `"true"`/`"false"` (an entry left
 //!   out is not copied; `copy` left out, or `null`, copies everything); and,
 //!   beyond the LMS, an optional `mode`, `"Share"` or `"Duplicate"`.
@@ -12,9 +13,12 @@
 //!   (`type`, `start`, `end`, `accessCode`), `locale` (`id`), `allowGuests`,
 //!   `allowObservers`. A `courseId` other than the course's own is refused
 //!   when the change is applied (LMS-10).
-//! - [`TaskStatus`] serialises like the LMS's task object: `id`, `status`,
-//!   `percentComplete`, `started`, plus `queuePosition`, `reason` or
-//!   `errors` where they apply.
+//! - [`TaskStatus`] serialises the library's own, richer task form: `id`,
+//!   `status` (`Cancelled` included), `percentComplete`, `started`, plus
+//!   `queuePosition`, `reason` or `errors` where they apply. For exactly
+//!   what Learn writes (a cancelled task as `Incomplete`, nothing more than
+//!   `id`, `status`, `percentComplete`, `started`), use
+//!   [`LearnCourseTask`](crate::LearnCourseTask).
 //!
 //! Keys these forms do not know are ignored, so newer LMS bodies still
 //! load. A malformed value gives an error that names its field as a path
@@ -82,6 +86,34 @@ macro_rules! object_seed {
             }
         }
     };
+}
+
+/// A course id given as a string; `null` or an empty object is none.
+struct OptionalId(Option<String>);
+
+impl<'de> Deserialize<'de> for OptionalId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OptionalId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a course id string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OptionalId, E> {
+                Ok(OptionalId(Some(v.to_string())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<OptionalId, E> {
+                Ok(OptionalId(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OptionalId, A::Error> {
+                match map.next_key::<String>()? {
+                    None => Ok(OptionalId(None)),
+                    Some(_) => Err(de::Error::invalid_value(de::Unexpected::Map, &self)),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A boolean, or the string "true" or "false" (any case).
@@ -168,7 +200,9 @@ object_seed!(TargetSeed -> CopyTarget, "an object with courseId or id", null: No
     while let Some(key) = map.next_key::<String>()? {
         match key.as_str() {
             "courseId" => course_id = Some(leaf(&mut map, &join(&path, "courseId"))?),
-            "id" => id = Some(leaf(&mut map, &join(&path, "id"))?),
+            // A generated Java client writes an unset id as `{}`: read it,
+            // and `null`, as absent.
+            "id" => id = leaf::<OptionalId, _>(&mut map, &join(&path, "id"))?.0,
             _ => drop(map.next_value::<IgnoredAny>()?),
         }
     }
@@ -364,6 +398,9 @@ fn duration<'de, A: MapAccess<'de>>(map: &mut A, path: String) -> Result<Duratio
         ("DateRange", DurationType::DateRange),
         ("FixedNumDays", DurationType::FixedNumDays),
         ("Term", DurationType::Term),
+        // The 3900.12x swagger's name for Term; live Learn writes Term
+        // (SRV-11).
+        ("UseTerm", DurationType::Term),
     ];
     match choice(&join(&path, "type"), &kind, &types)? {
         DurationType::Continuous => Ok(Duration::Continuous),

@@ -110,6 +110,8 @@
 //! | INT-1..5 | invariants, stale and foreign handles, failed operations change nothing, save and load, no panics | `tests/integrity.rs`, `tests/persistence.rs`, `tests/golden.rs`, `tests/hardening.rs` |
 //! | INT-6 | saving keeps sharing; its own versioned schema, migrations | `tests/sharing.rs`, `tests/golden.rs`, `tests/persistence.rs` |
 //! | LMS-1..12 | the LMS copy flow: requests, tasks, budgets, point in time, selection, JSON | `tests/lms.rs`, `tests/lms_props.rs`, `tests/lms_json.rs` |
+//! | SRV-11 | Learn's wire in the library: `uuid:` ids, `UseTerm`, limits, PATCH `courseId`, the Learn task form | `tests/learn_wire.rs` |
+//! | SRV-1..10 | the Learn-compatible server (`coursecopy-server`) | `server/tests/` |
 //! | REU-1..6 | re-use: where used, impact, re-use, detach, compare, picture | `tests/reuse.rs` |
 //!
 //! # Errors
@@ -129,7 +131,7 @@
 // Layers, lowest first; a module may use only the layers at or below its
 // own (`tests/layers.rs` holds the code to that):
 // 0 error, handles, arena · 1 data · 2 store · 3 access · 4 edit
-// · 5 copy · 6 tasks · 7 reuse · 8 workspace, json, saved.
+// · 5 copy · 6 tasks · 7 reuse · 8 workspace, json, learn, saved.
 mod access;
 mod arena;
 mod copy;
@@ -139,6 +141,8 @@ mod error;
 mod handles;
 #[cfg(feature = "serde")]
 mod json;
+#[cfg(feature = "serde")]
+mod learn;
 mod reuse;
 #[cfg(feature = "serde")]
 mod saved;
@@ -157,6 +161,11 @@ pub use edit::{CourseChange, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft}
 pub use error::{Action, Error};
 pub use handles::{
     CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
+};
+#[cfg(feature = "serde")]
+pub use learn::{
+    LearnAvailability, LearnCourse, LearnCourseTask, LearnDuration, LearnEnrollment, LearnLocale, LearnSourceCourse,
+    LearnTaskStatus,
 };
 pub use reuse::{Change, Comparison};
 #[cfg(feature = "serde")]

@@ -22,6 +22,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("reuse", 7),
     ("workspace", 8),
     ("json", 8),
+    ("learn", 8),
     ("saved", 8),
 ];
 

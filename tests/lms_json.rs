@@ -115,7 +115,6 @@ fn lms11_patch_body_applies_as_an_update() {
         "locale": {"id": "es_ES", "force": false},
         "allowGuests": "false",
         "allowObservers": true,
-        "courseId": "BIO-101",
         "someNewField": {"x": 1}
     }"#;
     let change: CourseChange = serde_json::from_str(body).unwrap();

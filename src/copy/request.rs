@@ -31,6 +31,8 @@ pub enum CourseRef {
     CourseId(String),
     /// The `external_id`.
     ExternalId(String),
+    /// The course's [`uuid`](crate::Course::uuid): 32 hex digits (SRV-11).
+    Uuid(String),
 }
 
 impl From<CourseKey> for CourseRef {
@@ -49,6 +51,9 @@ impl FromStr for CourseRef {
         if let Some(id) = s.strip_prefix("externalId:") {
             return Ok(CourseRef::ExternalId(id.to_string()));
         }
+        if let Some(id) = s.strip_prefix("uuid:") {
+            return Ok(CourseRef::Uuid(id.to_string()));
+        }
         let pk = s
             .strip_prefix('_')
             .and_then(|rest| rest.strip_suffix("_1"))
@@ -56,21 +61,39 @@ impl FromStr for CourseRef {
             .and_then(|n| n.parse().ok());
         match pk {
             Some(pk) => Ok(CourseRef::PrimaryId(pk)),
-            None => Err(Error::invalid("course", format!("{s:?} is none of _<n>_1, courseId:<id>, externalId:<id>"))),
+            None => Err(Error::invalid(
+                "course",
+                format!("{s:?} is none of _<n>_1, courseId:<id>, externalId:<id>, uuid:<uuid>"),
+            )),
         }
     }
 }
 
-/// The course a [`CourseRef`] names, or [`Error::NotFound`] /
-/// [`Error::Invalid`] naming what was asked for.
+/// Writes the reference as it is parsed: `_12_1`, `courseId:X`,
+/// `externalId:X`, `uuid:X`; a handle as its debug form.
+impl std::fmt::Display for CourseRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CourseRef::Key(k) => write!(f, "{k}"),
+            CourseRef::PrimaryId(pk) => write!(f, "_{pk}_1"),
+            CourseRef::CourseId(id) => write!(f, "courseId:{id}"),
+            CourseRef::ExternalId(id) => write!(f, "externalId:{id}"),
+            CourseRef::Uuid(id) => write!(f, "uuid:{id}"),
+        }
+    }
+}
+
+/// The course a [`CourseRef`] names, or [`Error::NotFound`] (a stale
+/// handle) / [`Error::UnknownCourse`] naming what was asked for.
 pub(crate) fn resolve_course(store: &Store, course: &CourseRef) -> Result<CourseKey, Error> {
     let found = match course {
         CourseRef::Key(k) => return store.course(*k).map(|_| *k),
         CourseRef::PrimaryId(pk) => store.course_by_pk(*pk),
         CourseRef::CourseId(id) => store.course_by_id(id),
         CourseRef::ExternalId(id) => store.course_by_external_id(id),
+        CourseRef::Uuid(uuid) => store.course_by_uuid(uuid),
     };
-    found.ok_or_else(|| Error::invalid("course", format!("no course matches {course:?}")))
+    found.ok_or_else(|| Error::UnknownCourse { course: course.to_string() })
 }
 
 /// Where a copy goes (LMS-1).

@@ -179,14 +179,62 @@ impl CourseStyle {
 /// never share one, and the salt mixed into both halves, so two workspaces
 /// rarely do.
 pub(crate) fn course_uuid(salt: u32, pk: u64) -> u128 {
-    // The finaliser of splitmix64: a bijection on u64.
-    fn mix(mut z: u64) -> u64 {
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    let key = mix(u64::from(salt) ^ 0x243f_6a88_85a3_08d3);
+    let key = uuid_key(salt);
     let low = mix(pk ^ key);
     let high = mix(low ^ key.rotate_left(17));
     u128::from(high) << 64 | u128::from(low)
+}
+
+/// The LMS id whose uuid is `uuid` under `salt`, if `uuid` is one:
+/// [`course_uuid`] inverted.
+pub(crate) fn course_pk_of_uuid(salt: u32, uuid: u128) -> Option<u64> {
+    let key = uuid_key(salt);
+    let low = uuid as u64;
+    let pk = unmix(low) ^ key;
+    (course_uuid(salt, pk) == uuid).then_some(pk)
+}
+
+fn uuid_key(salt: u32) -> u64 {
+    mix(u64::from(salt) ^ 0x243f_6a88_85a3_08d3)
+}
+
+/// The finaliser of splitmix64: a bijection on u64.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The inverse of [`mix`]: each xor-shift undone, each multiplication by
+/// the modular inverse of its odd constant.
+fn unmix(mut z: u64) -> u64 {
+    z ^= (z >> 31) ^ (z >> 62);
+    z = z.wrapping_mul(0x3196_42b2_d24d_8ec3);
+    z ^= (z >> 27) ^ (z >> 54);
+    z = z.wrapping_mul(0x96de_1b17_3f11_9089);
+    z ^ (z >> 30) ^ (z >> 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unmix_inverts_mix() {
+        assert_eq!(0x3196_42b2_d24d_8ec3u64.wrapping_mul(0x94d0_49bb_1331_11eb), 1);
+        assert_eq!(0x96de_1b17_3f11_9089u64.wrapping_mul(0xbf58_476d_1ce4_e5b9), 1);
+        for z in [0, 1, 12, u64::MAX, 0x243f_6a88_85a3_08d3] {
+            assert_eq!(unmix(mix(z)), z);
+        }
+    }
+
+    #[test]
+    fn a_uuid_gives_back_its_id() {
+        for pk in [1, 2, 12, 9_999_999] {
+            let uuid = course_uuid(7, pk);
+            assert_eq!(course_pk_of_uuid(7, uuid), Some(pk));
+            assert_eq!(course_pk_of_uuid(8, uuid), None);
+        }
+        assert_eq!(course_pk_of_uuid(7, 0), None);
+    }
 }

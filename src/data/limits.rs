@@ -13,6 +13,10 @@ pub const EXTERNAL_ID: usize = 256;
 /// Longest course name (title), in characters. Other titles and names
 /// (learning objects, pages, styles, users, library items) share it.
 pub const NAME: usize = 333;
+/// Longest self-enrollment access code, in characters (SRV-11).
+pub const ACCESS_CODE: usize = 50;
+/// Longest locale id, in characters (SRV-11).
+pub const LOCALE: usize = 20;
 
 /// Validation of text fields. Each function returns the text ready to
 /// store, or an [`Error::Invalid`] naming the field.
@@ -38,13 +42,18 @@ impl Text {
     /// A name or title: not blank, at most [`NAME`] characters, no control
     /// characters.
     pub(crate) fn name(field: &'static str, value: &str) -> Result<Arc<str>, Error> {
+        Self::short_name(field, value, NAME)
+    }
+
+    /// A name of at most `max` characters, as [`Text::name`] checks it.
+    pub(crate) fn short_name(field: &'static str, value: &str, max: usize) -> Result<Arc<str>, Error> {
         if value.trim().is_empty() {
             return Err(Error::invalid(field, "must not be blank"));
         }
         if let Some(c) = value.chars().find(|c| c.is_control()) {
             return Err(Error::invalid(field, format!("must not contain control characters (found {c:?})")));
         }
-        Self::at_most(field, value, NAME)?;
+        Self::at_most(field, value, max)?;
         Ok(Arc::from(value))
     }
 

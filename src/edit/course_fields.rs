@@ -73,12 +73,12 @@ impl SettingsChange {
                 return Err(Error::invalid("enrollment", format!("ends ({end}) before it starts ({start})")));
             }
             if let Enrollment::SelfEnrollment { access_code: Some(code), .. } = e {
-                Text::name("access_code", code)?;
+                Text::short_name("access_code", code, limits::ACCESS_CODE)?;
             }
             s.enrollment = e.clone();
         }
         if let Some(locale) = &self.locale {
-            s.locale = locale.as_deref().map(|l| Text::identifier("locale", l, 20)).transpose()?;
+            s.locale = locale.as_deref().map(|l| Text::identifier("locale", l, limits::LOCALE)).transpose()?;
         }
         if let Some(g) = self.guest_access {
             s.guest_access = g;
@@ -115,10 +115,10 @@ impl CourseFields {
     /// to, if it exists already: its own `external_id` is no conflict.
     pub(crate) fn check(&self, ws: &Store, owner: Option<CourseKey>) -> Result<CheckedFields, Error> {
         let current = owner.and_then(|o| ws.course(o).ok());
-        if let (Some(asked), Some(course)) = (&self.course_id, current)
-            && **asked != *course.course_id
-        {
-            return Err(Error::invalid("course_id", "a course's course_id cannot change"));
+        if self.course_id.is_some() && current.is_some() {
+            // Refused even when it names the stored value, as the LMS does
+            // (SRV-11): an update must leave the course_id out.
+            return Err(Error::invalid("course_id", "a course's course_id cannot change; leave it out of an update"));
         }
         let external_id = match &self.external_id {
             Some(id) => Some(free_external_id(ws, id, owner)?),

@@ -188,6 +188,17 @@ impl Store {
         self.pks.get(&pk).copied()
     }
 
+    /// The course whose uuid is `uuid` (32 hex digits, any case). A uuid
+    /// is a bijection of the LMS id, so this inverts it: O(1).
+    pub(crate) fn course_by_uuid(&self, uuid: &str) -> Option<CourseKey> {
+        if uuid.len() != 32 {
+            return None;
+        }
+        let value = u128::from_str_radix(uuid, 16).ok()?;
+        let pk = crate::data::course_pk_of_uuid(self.users.salt(), value)?;
+        self.course_by_pk(pk)
+    }
+
     pub(crate) fn users(&self) -> impl Iterator<Item = (UserKey, &User)> + '_ {
         self.users.iter()
     }
