@@ -7,6 +7,8 @@
 //!   category, each a boolean or the string `"true"`/`"false"` (an entry left
 //!   out is not copied; `copy` left out, or `null`, copies everything); and,
 //!   beyond the LMS, an optional `mode`, `"Share"` or `"Duplicate"`.
+//! - [`NewCourse`] deserialises the body of the LMS's v3 course POST: the
+//!   keys of a PATCH (below), with `courseId` and `name` required.
 //! - [`CourseChange`] deserialises the body of the LMS's v3 course PATCH:
 //!   `externalId`, `name`, `description`, `availability` (`available`, and
 //!   `duration` with `type`, `start`, `end`, `daysOfUse`), `enrollment`
@@ -29,7 +31,7 @@ use crate::data::{
     Availability, CopyMode, CopySelection, Discussions, Duration, Enrollment, SettingsSelection, TaskState, TaskStatus,
     Timestamp,
 };
-use crate::edit::CourseChange;
+use crate::edit::{CourseChange, NewCourse};
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::fmt;
@@ -275,6 +277,19 @@ object_seed!(SettingsSeed -> SettingsSelection, "an object of settings options",
     }
     Ok(s)
 });
+
+// ---- the new course ---------------------------------------------------------
+
+impl<'de> Deserialize<'de> for NewCourse {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let CourseChange { mut fields } = PatchSeed { path: String::new() }.deserialize(d)?;
+        let course_id = fields.course_id.take().ok_or_else(|| bad::<D::Error>("courseId", "missing"))?;
+        if fields.title.is_none() {
+            return Err(bad("name", "missing"));
+        }
+        Ok(NewCourse { course_id, fields })
+    }
+}
 
 // ---- the course update ------------------------------------------------------
 

@@ -1,0 +1,285 @@
+//! The one shared handle every handler and the runner hold: the model
+//! behind one lock, the journal, and what lives in memory only (tokens,
+//! rate windows, faults, the runner's controls).
+//!
+//! Handlers lock, translate, call [`State::commit`] or read, and unlock;
+//! they never wait behind a copy, because a runner step holds the lock for
+//! a bounded budget of work.
+
+use crate::config::Config;
+use crate::demo::{AppKey, demo_keys, demo_workspace};
+use crate::journal::{Journal, JournalError};
+use crate::model::{ApplyError, Model, Op, Outcome};
+use crate::wire::Failure;
+use axum::http::StatusCode;
+use coursecopy::{UserKey, Workspace};
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// The shared handle.
+pub type SharedApp = Arc<App>;
+
+/// The server.
+pub struct App {
+    /// Its settings.
+    pub config: Config,
+    /// The token of the test controls.
+    pub admin_token: String,
+    /// The app keys.
+    pub keys: Vec<AppKey>,
+    state: Mutex<State>,
+    /// Wakes the runner when there is work or its controls changed.
+    pub wake: Condvar,
+}
+
+/// A bearer token's session.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The app key it was issued to.
+    pub key: String,
+    /// When it stops being valid.
+    pub expires: Instant,
+}
+
+/// A rate window of one app key (or of unauthenticated callers).
+#[derive(Clone, Copy, Debug)]
+pub struct Window {
+    /// When the window started.
+    pub start: Instant,
+    /// Requests made in it.
+    pub used: u64,
+}
+
+/// Injected faults (SRV-10).
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// Copies still to end Incomplete.
+    pub fail_copies: u64,
+    /// Requests still to answer 503.
+    pub unavailable: u64,
+    /// Requests still to answer 429.
+    pub throttled: u64,
+    /// Latency added to every Learn request.
+    pub latency: Duration,
+}
+
+/// The runner's controls.
+#[derive(Clone, Debug, Default)]
+pub struct RunnerControl {
+    /// Paused: no step runs unless asked.
+    pub paused: bool,
+}
+
+/// Everything behind the lock.
+pub(crate) struct State {
+    /// The durable part.
+    pub model: Model,
+    /// The journal, with `--data`.
+    pub journal: Option<Journal>,
+    /// Bearer tokens.
+    pub sessions: HashMap<String, Session>,
+    /// Rate windows by app key.
+    pub windows: HashMap<String, Window>,
+    /// Injected faults.
+    pub faults: Faults,
+    /// The runner's controls.
+    pub runner: RunnerControl,
+    /// Set when the journal failed: the server then refuses changes.
+    pub broken: Option<String>,
+    tokens_made: u64,
+}
+
+impl App {
+    /// The server for `config`: its model from the database, an import or
+    /// the demo.
+    ///
+    /// # Errors
+    /// A database or import that cannot be used, app keys naming unknown
+    /// users; each message names the file and what is wrong.
+    pub fn new(config: Config) -> Result<SharedApp, String> {
+        let keys = if config.app_keys.is_empty() { demo_keys() } else { parse_keys(&config.app_keys)? };
+        let import = config.import.clone();
+        let fresh = || -> Result<Model, String> {
+            let ws = match &import {
+                Some(path) => load_saved(path)?,
+                None => demo_workspace().map_err(|e| format!("the demo workspace: {e}"))?,
+            };
+            let mut model = Model::new(ws, &keys)?;
+            set_task_limit(&mut model, config.max_running);
+            Ok(model)
+        };
+        let (model, journal) = match &config.data {
+            Some(path) => {
+                let (journal, model) = Journal::open(path, &keys, fresh).map_err(|e: JournalError| e.0)?;
+                (model, Some(journal))
+            }
+            None => (fresh()?, None),
+        };
+        let admin_token = config.admin_token.clone().unwrap_or_else(|| random_hex(16));
+        let state = State {
+            model,
+            journal,
+            sessions: HashMap::new(),
+            windows: HashMap::new(),
+            faults: Faults::default(),
+            runner: RunnerControl::default(),
+            broken: None,
+            tokens_made: 0,
+        };
+        Ok(Arc::new(App { config, admin_token, keys, state: Mutex::new(state), wake: Condvar::new() }))
+    }
+
+    /// Locks the state. A panic while it was held leaves it usable: every
+    /// change is all-or-nothing in the model.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Replaces the model (reset to the demo or to an uploaded workspace),
+    /// snapshotting it when there is a journal.
+    ///
+    /// # Errors
+    /// App keys the workspace has no users for; the journal's errors.
+    pub(crate) fn reset(&self, ws: Workspace) -> Result<(), Failure> {
+        let mut model = Model::new(ws, &self.keys).map_err(Failure::bad_request)?;
+        set_task_limit(&mut model, self.config.max_running);
+        let mut state = self.lock();
+        if let Some(journal) = state.journal.as_mut() {
+            journal.snapshot(&model).map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e.0))?;
+        }
+        state.model = model;
+        state.sessions.clear();
+        drop(state);
+        self.wake.notify_all();
+        Ok(())
+    }
+}
+
+impl State {
+    /// Applies `op` and, with a journal, commits it before returning: what
+    /// this returns `Ok` for survives a crash.
+    ///
+    /// # Errors
+    /// The model's refusal, as a Learn failure; 503 once the journal failed.
+    pub fn commit(&mut self, op: Op, every: u64) -> Result<Outcome, Failure> {
+        if let Some(why) = &self.broken {
+            return Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, format!("the data file failed: {why}")));
+        }
+        let outcome = self.model.apply(&op).map_err(failure)?;
+        if let Some(journal) = self.journal.as_mut() {
+            if let Err(e) = journal.commit(Some(&op)) {
+                tracing::error!(error = %e, "journal commit failed; refusing changes from now on");
+                self.broken = Some(e.0.clone());
+                return Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.0));
+            }
+            if journal.snapshot_due(every)
+                && let Err(e) = journal.snapshot(&self.model)
+            {
+                tracing::warn!(error = %e, "snapshot failed; the journal keeps growing");
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Runs one runner step of `budget` units at `at`; it is written with
+    /// the next commit or flush.
+    pub fn step(&mut self, budget: u64, at: coursecopy::Timestamp) -> u64 {
+        let op = Op::Step { budget, at };
+        let worked = match self.model.apply(&op) {
+            Ok(Outcome::Worked(n)) => n,
+            _ => 0,
+        };
+        if worked > 0
+            && let Some(journal) = self.journal.as_mut()
+        {
+            journal.buffer_step(op);
+        }
+        worked
+    }
+
+    /// Makes every step so far durable, before telling a client a task has
+    /// ended.
+    ///
+    /// # Errors
+    /// 503 when the journal fails.
+    pub fn flush(&mut self) -> Result<(), Failure> {
+        if let Some(journal) = self.journal.as_mut()
+            && let Err(e) = journal.flush()
+        {
+            self.broken = Some(e.0.clone());
+            return Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.0));
+        }
+        Ok(())
+    }
+
+    /// A new bearer token for `key`.
+    pub fn issue_token(&mut self, key: &str, ttl: Duration) -> String {
+        self.tokens_made += 1;
+        let token = format!("{}{:x}", random_hex(16), self.tokens_made);
+        self.sessions.insert(token.clone(), Session { key: key.to_string(), expires: Instant::now() + ttl });
+        token
+    }
+
+    /// The app key and user a bearer token acts for.
+    pub fn session(&self, token: &str) -> Option<(String, UserKey)> {
+        let session = self.sessions.get(token).filter(|s| s.expires > Instant::now())?;
+        let user = self.model.actors.get(&session.key)?;
+        Some((session.key.clone(), *user))
+    }
+}
+
+/// A model error as a Learn failure.
+pub(crate) fn failure(e: ApplyError) -> Failure {
+    match e {
+        ApplyError::Model(e) => Failure::from(e),
+        ApplyError::Body(message) => Failure::bad_request(message),
+        ApplyError::Actor(key) => Failure::unauthorized(format!("app key {key:?} acts as no user")),
+    }
+}
+
+fn set_task_limit(model: &mut Model, limit: usize) {
+    let admin = model.ws.users().find(|(_, u)| u.role() == coursecopy::Role::Administrator).map(|(k, _)| k);
+    if let Some(admin) = admin {
+        // A limit of 0 is refused by the model; the flag's value is then
+        // ignored and the workspace keeps its own.
+        let _ = model.ws.set_task_limit(admin, limit);
+    }
+}
+
+fn parse_keys(specs: &[String]) -> Result<Vec<AppKey>, String> {
+    specs
+        .iter()
+        .map(|spec| {
+            let mut parts = spec.splitn(3, ':');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(key), Some(secret), Some(user)) if !key.is_empty() && !secret.is_empty() && !user.is_empty() => {
+                    Ok(AppKey { key: key.into(), secret: secret.into(), user: user.into() })
+                }
+                _ => Err(format!("--app-key {spec:?}: expected KEY:SECRET:USER NAME")),
+            }
+        })
+        .collect()
+}
+
+fn load_saved(path: &std::path::Path) -> Result<Workspace, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let ws: Workspace = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    ws.check_integrity().map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(ws)
+}
+
+/// `bytes` random bytes as hex, from the standard library's randomly
+/// seeded hasher: tokens only need to be unguessable on a test machine.
+pub fn random_hex(bytes: usize) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::with_capacity(bytes * 2);
+    while out.len() < bytes * 2 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_usize(out.len());
+        h.write_u128(Instant::now().elapsed().as_nanos());
+        out.push_str(&format!("{:016x}", h.finish()));
+    }
+    out.truncate(bytes * 2);
+    out
+}

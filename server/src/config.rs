@@ -1,0 +1,79 @@
+//! The server's settings: command-line flags (clap), with the defaults a
+//! laptop or CI run wants.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A Learn-compatible REST server over the coursecopy model.
+#[derive(Clone, Debug, Parser)]
+#[command(name = "coursecopy-server", version, about)]
+pub struct Config {
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:9876")]
+    pub listen: SocketAddr,
+
+    /// The SQLite database that keeps the workspace. Without it the server
+    /// runs in memory and forgets everything when it stops.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+
+    /// A saved workspace (JSON) to start a new database, or an in-memory
+    /// run, from, instead of the demo workspace.
+    #[arg(long, value_name = "SAVED_JSON")]
+    pub import: Option<PathBuf>,
+
+    /// An app key, as `key:secret:user name`; repeat for more. The user
+    /// must exist in the workspace. Without any, the demo keys are used.
+    #[arg(long = "app-key", value_name = "KEY:SECRET:USER")]
+    pub app_keys: Vec<String>,
+
+    /// The token of the test controls under `/_coursecopy/`. A random one
+    /// is made (and printed) if not given.
+    #[arg(long, env = "COURSECOPY_ADMIN_TOKEN")]
+    pub admin_token: Option<String>,
+
+    /// Seconds a bearer token lives.
+    #[arg(long, default_value_t = 3600)]
+    pub token_ttl: u64,
+
+    /// Requests each app key may make per rate window.
+    #[arg(long, default_value_t = 10_000)]
+    pub rate_limit: u64,
+
+    /// The rate window, in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub rate_window: u64,
+
+    /// Copy tasks that may wait or run at once before a copy request gets
+    /// 429.
+    #[arg(long, default_value_t = 100)]
+    pub max_queued: usize,
+
+    /// Copy tasks that run at once (Learn runs 4).
+    #[arg(long, default_value_t = 4)]
+    pub max_running: usize,
+
+    /// Copy work units per second (about one page each); 0 runs copies as
+    /// fast as the machine allows.
+    #[arg(long, default_value_t = 1000)]
+    pub units_per_second: u64,
+
+    /// The largest request body, in bytes.
+    #[arg(long, default_value_t = 1 << 20)]
+    pub max_body: usize,
+
+    /// Journal records between two snapshots of the database.
+    #[arg(long, default_value_t = 1000)]
+    pub snapshot_every: u64,
+
+    /// Log level: error, warn, info, debug or trace.
+    #[arg(long, default_value = "info")]
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::parse_from(["coursecopy-server"])
+    }
+}

@@ -1,0 +1,125 @@
+//! Test controls under `/_coursecopy/` (SRV-10), behind the admin token:
+//! health, reset, the saved workspace, the runner's pause, step and
+//! resume, fault injection, the sharing graph.
+
+use crate::app::SharedApp;
+use crate::auth::is_admin;
+use crate::extract::JsonBody;
+use crate::wire::Failure;
+use axum::Json;
+use axum::extract::{Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use coursecopy::{Timestamp, Workspace};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// Refuses a control request without the admin token.
+pub async fn admin_only(State(app): State<SharedApp>, req: Request, next: Next) -> Response {
+    if !is_admin(&app, req.headers()) {
+        return Failure::unauthorized("the admin token is required").into_response();
+    }
+    next.run(req).await
+}
+
+/// `GET /_coursecopy/health`.
+pub async fn health(State(app): State<SharedApp>) -> Json<Value> {
+    let state = app.lock();
+    let counts = state.model.ws.counts();
+    Json(json!({
+        "status": if state.broken.is_some() { "broken" } else { "ok" },
+        "durable": state.journal.is_some(),
+        "courses": counts.courses,
+        "tasksUnfinished": state.model.unfinished(),
+        "runnerPaused": state.runner.paused,
+    }))
+}
+
+/// `POST /_coursecopy/reset`: back to the demo, or, with a body, to the
+/// saved workspace it holds.
+pub async fn reset(State(app): State<SharedApp>, body: axum::body::Bytes) -> Result<Json<Value>, Failure> {
+    let ws = if body.iter().all(u8::is_ascii_whitespace) {
+        crate::demo::demo_workspace()?
+    } else {
+        let ws: Workspace =
+            serde_json::from_slice(&body).map_err(|e| Failure::bad_request(format!("saved workspace: {e}")))?;
+        ws.check_integrity()?;
+        ws
+    };
+    app.reset(ws)?;
+    Ok(Json(json!({ "reset": true })))
+}
+
+/// `GET /_coursecopy/workspace`: the saved workspace (format 2).
+pub async fn download(State(app): State<SharedApp>) -> Result<Response, Failure> {
+    let state = app.lock();
+    let text = serde_json::to_string(&state.model.ws)
+        .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
+}
+
+/// `POST /_coursecopy/runner/pause`.
+pub async fn pause(State(app): State<SharedApp>) -> Json<Value> {
+    app.lock().runner.paused = true;
+    Json(json!({ "paused": true }))
+}
+
+/// `POST /_coursecopy/runner/resume`.
+pub async fn resume(State(app): State<SharedApp>) -> Json<Value> {
+    app.lock().runner.paused = false;
+    app.wake.notify_all();
+    Json(json!({ "paused": false }))
+}
+
+/// How many units a step runs.
+#[derive(Deserialize)]
+pub struct StepQuery {
+    units: Option<u64>,
+}
+
+/// `POST /_coursecopy/runner/step?units=N`: one step of N units (default
+/// 1), paused or not.
+pub async fn step(State(app): State<SharedApp>, Query(q): Query<StepQuery>) -> Json<Value> {
+    let units = q.units.unwrap_or(1);
+    let worked = app.lock().step(units, Timestamp::now());
+    Json(json!({ "units": worked }))
+}
+
+/// What to inject; each field left out keeps its value.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaultRequest {
+    fail_copies: Option<u64>,
+    unavailable: Option<u64>,
+    throttled: Option<u64>,
+    latency_ms: Option<u64>,
+}
+
+/// `POST /_coursecopy/faults` with `{"failCopies", "unavailable",
+/// "throttled", "latencyMs"}`: the next N copies end Incomplete, the next
+/// N Learn requests answer 503 or 429, every Learn request waits so long.
+pub async fn faults(State(app): State<SharedApp>, JsonBody(body): JsonBody) -> Result<Json<Value>, Failure> {
+    let request: FaultRequest = serde_json::from_value(body).map_err(|e| Failure::bad_request(e.to_string()))?;
+    let mut state = app.lock();
+    let f = &mut state.faults;
+    f.fail_copies = request.fail_copies.unwrap_or(f.fail_copies);
+    f.unavailable = request.unavailable.unwrap_or(f.unavailable);
+    f.throttled = request.throttled.unwrap_or(f.throttled);
+    if let Some(ms) = request.latency_ms {
+        f.latency = Duration::from_millis(ms.min(60_000));
+    }
+    Ok(Json(json!({
+        "failCopies": f.fail_copies,
+        "unavailable": f.unavailable,
+        "throttled": f.throttled,
+        "latencyMs": f.latency.as_millis() as u64,
+    })))
+}
+
+/// `GET /_coursecopy/graph`: the sharing graph in DOT.
+pub async fn graph(State(app): State<SharedApp>) -> Response {
+    let dot = app.lock().model.ws.sharing_graph(true);
+    ([(header::CONTENT_TYPE, "text/vnd.graphviz")], dot).into_response()
+}

@@ -1,0 +1,121 @@
+//! Copy routes (SRV-5) and task routes (SRV-6).
+
+use crate::app::SharedApp;
+use crate::courses::resolve;
+use crate::extract::Caller;
+use crate::model::{Op, Outcome};
+use crate::wire::Failure;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use coursecopy::{LearnCourseTask, LearnTaskStatus, Timestamp};
+use serde_json::{Value, json};
+
+/// `POST /v2/courses/{courseId}/copy` with the LMS-11 body: 202, `{}`, and
+/// `Location: /learn/api/public/v1/courses/{target}/tasks/{task}`. 429 with
+/// `Retry-After` when `--max-queued` tasks wait or run.
+pub async fn copy_v2(app: SharedApp, caller: Caller, id: String, body: Value) -> Result<Response, Failure> {
+    let mut state = app.lock();
+    let source = resolve(&state.model.ws, &id)?;
+    let source = state.model.ws.course(source)?.lms_id();
+    if state.model.unfinished() >= app.config.max_queued {
+        return Err(Failure::too_many(
+            format!("the copy queue is full ({} tasks wait or run)", app.config.max_queued),
+            5,
+        ));
+    }
+    let fail = state.faults.fail_copies > 0;
+    let op = Op::RequestCopy { key: caller.key, source, body, at: Timestamp::now(), fail };
+    let Outcome::Copy { task, target } = state.commit(op, app.config.snapshot_every)? else {
+        return Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "the copy gave no task"));
+    };
+    if fail {
+        state.faults.fail_copies -= 1;
+    }
+    drop(state);
+    app.wake.notify_all();
+    let location = format!("/learn/api/public/v1/courses/{target}/tasks/{task}");
+    let mut response = (StatusCode::ACCEPTED, Json(json!({}))).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// `POST /v1/courses/{courseId}/copy` (deprecated) with `{"courseId": X}`:
+/// an exact copy into a new course.
+pub async fn copy_v1(app: SharedApp, caller: Caller, id: String, body: Value) -> Result<Response, Failure> {
+    let course_id = match body.get("courseId") {
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => return Err(Failure::bad_request("courseId: expected a string")),
+        None => return Err(Failure::bad_request("courseId: missing")),
+    };
+    copy_v2(app, caller, id, json!({ "targetCourse": { "courseId": course_id } })).await
+}
+
+/// `GET /v1/courses/{courseId}/tasks/{taskId}`: 200 with the task while it
+/// waits or runs, or when it ended Incomplete; 303 to the target course
+/// once complete, after the end is durable.
+pub async fn course_task(app: SharedApp, caller: Caller, course: String, task: String) -> Result<Response, Failure> {
+    let mut state = app.lock();
+    let Some((accepted, status)) = state.model.task(&task) else {
+        return Err(Failure::not_found(format!("task {task} not found for course {course}")));
+    };
+    let target = accepted.target.clone();
+    let matches = course == target || resolve(&state.model.ws, &course).ok() == Some(status.target);
+    if !matches {
+        return Err(Failure::not_found(format!("task {task} not found for course {course}")));
+    }
+    if !visible(&state.model.ws, &caller, &status) {
+        return Err(Failure::new(StatusCode::FORBIDDEN, format!("the caller may not view task {task}")));
+    }
+    let learn = LearnCourseTask::from(&status);
+    match learn.status {
+        LearnTaskStatus::Complete | LearnTaskStatus::CompleteWithErrors => {
+            state.flush()?;
+            let location = format!("/learn/api/public/v3/courses/{target}");
+            let mut response = (StatusCode::SEE_OTHER, Json(learn)).into_response();
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            Ok(response)
+        }
+        _ => Ok(Json(learn).into_response()),
+    }
+}
+
+/// Who may see a task: its requester, an Administrator, or anyone who can
+/// read its target.
+fn visible(ws: &coursecopy::Workspace, caller: &Caller, status: &coursecopy::TaskStatus) -> bool {
+    let admin = ws.user(caller.user).map(|u| u.role() == coursecopy::Role::Administrator).unwrap_or(false);
+    admin || ws.can_read(caller.user, status.target) || ws.course(status.target).is_err()
+}
+
+/// `GET /v1/system/tasks/{taskId}`: the task in SystemTask form.
+pub async fn system_task(app: SharedApp, caller: Caller, task: String) -> Result<Json<Value>, Failure> {
+    let mut state = app.lock();
+    let Some((accepted, status)) = state.model.task(&task) else {
+        return Err(Failure::not_found(format!("task {task} not found")));
+    };
+    let ended = accepted.ended;
+    if !visible(&state.model.ws, &caller, &status) {
+        return Err(Failure::new(StatusCode::FORBIDDEN, format!("the caller may not view task {task}")));
+    }
+    let learn = LearnCourseTask::from(&status);
+    if learn.status.is_finished() {
+        state.flush()?;
+    }
+    let mut body = json!({
+        "id": learn.id,
+        "type": "CourseCopy",
+        "status": learn.status.system_task_name(),
+        "percentComplete": learn.percent_complete,
+    });
+    if let Some(started) = learn.started {
+        body["started"] = json!(started);
+    }
+    if let Some(ended) = ended.filter(|_| learn.status.is_finished()) {
+        body["ended"] = json!(ended);
+    }
+    Ok(Json(body))
+}

@@ -1,0 +1,304 @@
+//! Course routes (SRV-4): list, get, create, PATCH, delete in v1, v2 and
+//! v3 shapes, and the read-only views of a course's contents and users.
+
+use crate::app::SharedApp;
+use crate::extract::Caller;
+use crate::model::{Op, Outcome};
+use crate::wire::{CourseVersion, Failure, course_json, project};
+use axum::Json;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use coursecopy::{CourseKey, CourseRef, Timestamp, Workspace};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+type Params = Query<BTreeMap<String, String>>;
+
+/// The course a `{courseId}` path segment names: `_12_1`, `courseId:X`,
+/// `externalId:X` or `uuid:X`.
+pub fn resolve(ws: &Workspace, id: &str) -> Result<CourseKey, Failure> {
+    let r: CourseRef = id.parse().map_err(|_| Failure::not_found(format!("no course matches {id}")))?;
+    Ok(ws.resolve_course(&r)?)
+}
+
+fn readable(ws: &Workspace, caller: &Caller, id: &str) -> Result<CourseKey, Failure> {
+    let key = resolve(ws, id)?;
+    if !ws.can_read(caller.user, key) {
+        return Err(Failure::new(StatusCode::FORBIDDEN, format!("the caller may not read course {id}")));
+    }
+    Ok(key)
+}
+
+/// `GET /vN/courses`.
+pub async fn list(
+    version: CourseVersion,
+    app: SharedApp,
+    caller: Caller,
+    params: Params,
+) -> Result<Json<Value>, Failure> {
+    let p = &params.0;
+    let number =
+        |name: &str, default: usize, max: usize| -> Result<usize, Failure> {
+            match p.get(name) {
+                None => Ok(default),
+                Some(v) => v.parse::<usize>().ok().filter(|n| *n <= max).ok_or_else(|| {
+                    Failure::bad_request(format!("{name}: {v:?} is not a whole number from 0 to {max}"))
+                }),
+            }
+        };
+    let offset = number("offset", 0, usize::MAX)?;
+    let limit = number("limit", 100, 1000)?.max(1);
+    let created = match p.get("created") {
+        None => None,
+        Some(v) => Some(
+            v.parse::<Timestamp>().map_err(|_| Failure::bad_request(format!("created: {v:?} is not a date-time")))?,
+        ),
+    };
+    let later = match p.get("createdCompare").map(String::as_str) {
+        None | Some("greaterOrEqual") => true,
+        Some("lessOrEqual") => false,
+        Some(other) => {
+            return Err(Failure::bad_request(format!(
+                "createdCompare: {other:?} is none of lessOrEqual, greaterOrEqual"
+            )));
+        }
+    };
+    let contains = |name: &str, value: &str| {
+        p.get(name).is_none_or(|needle| value.to_lowercase().contains(&needle.to_lowercase()))
+    };
+    let sort = sort_order(p.get("sort").map(String::as_str))?;
+
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let mut found: Vec<(CourseKey, &coursecopy::Course)> = ws
+        .courses()
+        .filter(|(k, _)| ws.can_read(caller.user, *k))
+        .filter(|(_, c)| contains("courseId", c.course_id()) && contains("externalId", c.external_id()))
+        .filter(|(_, c)| contains("name", c.title()))
+        .filter(|(_, c)| {
+            p.get("availability.available").is_none_or(|a| {
+                let name = format!("{:?}", c.settings().availability());
+                name.eq_ignore_ascii_case(a)
+            })
+        })
+        .filter(|(_, c)| created.is_none_or(|t| if later { c.created() >= t } else { c.created() <= t }))
+        .collect();
+    found.sort_by(|(_, a), (_, b)| {
+        let mut ord = std::cmp::Ordering::Equal;
+        for (field, desc) in &sort {
+            let o = match field.as_str() {
+                "courseId" => a.course_id().cmp(b.course_id()),
+                "externalId" => a.external_id().cmp(b.external_id()),
+                "name" => a.title().cmp(b.title()),
+                "created" => a.created().cmp(&b.created()),
+                "modified" => a.modified().cmp(&b.modified()),
+                _ => a.lms_id().len().cmp(&b.lms_id().len()).then_with(|| a.lms_id().cmp(&b.lms_id())),
+            };
+            ord = ord.then(if *desc { o.reverse() } else { o });
+        }
+        ord
+    });
+    let total = found.len();
+    let fields = p.get("fields").map(String::as_str);
+    let results = found
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(k, _)| course_json(ws, *k, version).map(|v| project(&v, fields)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut body = json!({ "results": results });
+    if offset.saturating_add(limit) < total {
+        let mut query: Vec<String> = p
+            .iter()
+            .filter(|(k, _)| *k != "offset" && *k != "limit")
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
+        query.insert(0, format!("offset={}&limit={limit}", offset + limit));
+        body["paging"] = json!({ "nextPage": format!("{}?{}", courses_path(version), query.join("&")) });
+    }
+    Ok(Json(body))
+}
+
+fn sort_order(sort: Option<&str>) -> Result<Vec<(String, bool)>, Failure> {
+    let Some(sort) = sort.filter(|s| !s.is_empty()) else { return Ok(vec![("id".into(), false)]) };
+    sort.split(',')
+        .map(|part| {
+            let part = part.trim();
+            let (field, desc) = match part.strip_suffix("(desc)") {
+                Some(f) => (f, true),
+                None => (part.strip_suffix("(asc)").unwrap_or(part), false),
+            };
+            match field {
+                "id" | "courseId" | "externalId" | "name" | "created" | "modified" => Ok((field.to_string(), desc)),
+                other => Err(Failure::bad_request(format!(
+                    "sort: {other:?} is none of id, courseId, externalId, name, created, modified"
+                ))),
+            }
+        })
+        .collect()
+}
+
+/// Percent-encodes a query value.
+fn encode(v: &str) -> String {
+    let mut out = String::new();
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~:".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The collection path of a version's course routes.
+pub fn courses_path(version: CourseVersion) -> &'static str {
+    match version {
+        CourseVersion::V1 => "/learn/api/public/v1/courses",
+        CourseVersion::V2 => "/learn/api/public/v2/courses",
+        CourseVersion::V3 => "/learn/api/public/v3/courses",
+    }
+}
+
+/// `GET /vN/courses/{courseId}`.
+pub async fn get(
+    version: CourseVersion,
+    app: SharedApp,
+    caller: Caller,
+    id: String,
+    params: Params,
+) -> Result<Json<Value>, Failure> {
+    let state = app.lock();
+    let key = readable(&state.model.ws, &caller, &id)?;
+    let value = course_json(&state.model.ws, key, version)?;
+    Ok(Json(project(&value, params.0.get("fields").map(String::as_str))))
+}
+
+/// `POST /vN/courses`: 201 with the new course.
+pub async fn create(version: CourseVersion, app: SharedApp, caller: Caller, body: Value) -> Result<Response, Failure> {
+    let op = Op::CreateCourse { key: caller.key, body, at: Timestamp::now() };
+    let mut state = app.lock();
+    let Outcome::Course(key) = state.commit(op, app.config.snapshot_every)? else {
+        return Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "course creation gave no course"));
+    };
+    let value = course_json(&state.model.ws, key, version)?;
+    Ok((StatusCode::CREATED, Json(value)).into_response())
+}
+
+/// `PATCH /vN/courses/{courseId}`: 200 with the course as it is now; 409
+/// while a copy runs into it.
+pub async fn patch(
+    version: CourseVersion,
+    app: SharedApp,
+    caller: Caller,
+    id: String,
+    body: Value,
+) -> Result<Json<Value>, Failure> {
+    let mut state = app.lock();
+    let key = readable(&state.model.ws, &caller, &id)?;
+    let lms_id = state.model.ws.course(key)?.lms_id();
+    let op = Op::UpdateCourse { key: caller.key, course: lms_id, body, at: Timestamp::now() };
+    state.commit(op, app.config.snapshot_every)?;
+    Ok(Json(course_json(&state.model.ws, key, version)?))
+}
+
+/// `DELETE /vN/courses/{courseId}`: v3 answers 202 (Learn queues the
+/// delete; here it is done before the answer), v1 and v2 answer 204.
+pub async fn delete(version: CourseVersion, app: SharedApp, caller: Caller, id: String) -> Result<Response, Failure> {
+    let mut state = app.lock();
+    let key = readable(&state.model.ws, &caller, &id)?;
+    let lms_id = state.model.ws.course(key)?.lms_id();
+    state.commit(Op::DeleteCourse { key: caller.key, course: lms_id }, app.config.snapshot_every)?;
+    let status = if version == CourseVersion::V3 { StatusCode::ACCEPTED } else { StatusCode::NO_CONTENT };
+    Ok(status.into_response())
+}
+
+/// The id of a learning object or page in the contents view:
+/// `lo-<slot>-<generation>`, `page-<slot>-<generation>`.
+fn content_id(handle: &impl std::fmt::Display) -> String {
+    handle.to_string().replace(['#', 'v'], "-")
+}
+
+/// `GET /v1/courses/{courseId}/contents`: the course's learning objects as
+/// folders.
+pub async fn contents(app: SharedApp, caller: Caller, id: String) -> Result<Json<Value>, Failure> {
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let key = readable(ws, &caller, &id)?;
+    let mut results = Vec::new();
+    for (position, lo) in ws.course(key)?.learning_objects().enumerate() {
+        let record = ws.learning_object(lo)?;
+        results.push(json!({
+            "id": content_id(&lo),
+            "title": record.title(),
+            "description": record.description(),
+            "position": position,
+            "hasChildren": record.pages().len() > 0,
+            "contentHandler": { "id": "resource/x-bb-folder" },
+            "availability": { "available": "Yes" },
+        }));
+    }
+    Ok(Json(json!({ "results": results })))
+}
+
+/// `GET /v1/courses/{courseId}/contents/{contentId}/children`: a learning
+/// object's pages as documents; a page has none.
+pub async fn children(app: SharedApp, caller: Caller, id: String, content: String) -> Result<Json<Value>, Failure> {
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let key = readable(ws, &caller, &id)?;
+    let course = ws.course(key)?;
+    if let Some(lo) = course.learning_objects().find(|lo| content_id(lo) == content) {
+        let record = ws.learning_object(lo)?;
+        let mut results = Vec::new();
+        for (position, page) in record.pages().enumerate() {
+            let p = ws.page(page)?;
+            results.push(json!({
+                "id": content_id(&page),
+                "parentId": content,
+                "title": p.title(),
+                "body": p.body(),
+                "position": position,
+                "hasChildren": false,
+                "contentHandler": { "id": "resource/x-bb-document" },
+                "availability": { "available": "Yes" },
+            }));
+        }
+        return Ok(Json(json!({ "results": results })));
+    }
+    let is_page = course
+        .learning_objects()
+        .filter_map(|lo| ws.learning_object(lo).ok())
+        .any(|lo| lo.pages().any(|p| content_id(&p) == content));
+    if is_page {
+        return Ok(Json(json!({ "results": [] })));
+    }
+    Err(Failure::not_found(format!("course {id} has no content {content}")))
+}
+
+/// `GET /v1/courses/{courseId}/users`: the users assigned to the course,
+/// as memberships: Administrators and Authors as `Instructor`, Reviewers
+/// as `Student`.
+pub async fn users(app: SharedApp, caller: Caller, id: String) -> Result<Json<Value>, Failure> {
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let key = readable(ws, &caller, &id)?;
+    let course = ws.course(key)?;
+    let mut results = Vec::new();
+    for user in course.assigned_users() {
+        let u = ws.user(user)?;
+        let role = match u.role() {
+            coursecopy::Role::Reviewer => "Student",
+            _ => "Instructor",
+        };
+        results.push(json!({
+            "userId": content_id(&user),
+            "courseId": course.lms_id(),
+            "courseRoleId": role,
+            "availability": { "available": "Yes" },
+            "user": { "id": content_id(&user), "userName": u.name() },
+        }));
+    }
+    Ok(Json(json!({ "results": results })))
+}

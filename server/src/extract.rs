@@ -1,0 +1,55 @@
+//! Request extractors that answer in Learn's error form: the JSON body
+//! (content type, size limit, line and column of a syntax error) and the
+//! caller a bearer token stands for.
+
+use crate::app::SharedApp;
+use crate::wire::Failure;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use coursecopy::UserKey;
+use serde_json::Value;
+
+/// A JSON request body, parsed but not yet typed.
+pub struct JsonBody(pub Value);
+
+impl FromRequest<SharedApp> for JsonBody {
+    type Rejection = Failure;
+
+    async fn from_request(req: Request, app: &SharedApp) -> Result<Self, Failure> {
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if media != "application/json" && !media.ends_with("+json") {
+            return Err(Failure::bad_request(format!(
+                "Content-Type: expected application/json, got {:?}",
+                if content_type.is_empty() { "nothing" } else { content_type }
+            )));
+        }
+        let limit = app.config.max_body;
+        let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| {
+            Failure::new(StatusCode::PAYLOAD_TOO_LARGE, format!("the request body is larger than {limit} bytes"))
+        })?;
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            Failure::bad_request(format!("malformed JSON at line {} column {}: {e}", e.line(), e.column()))
+        })?;
+        Ok(JsonBody(value))
+    }
+}
+
+/// Who is calling: the app key of the bearer token, and its user. The
+/// auth middleware puts it in the request.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    /// The app key.
+    pub key: String,
+    /// The workspace user it acts as.
+    pub user: UserKey,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Failure> {
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| Failure::unauthorized("a bearer token is required"))
+    }
+}

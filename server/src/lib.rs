@@ -1,0 +1,204 @@
+//! A Learn-compatible REST server over the coursecopy model.
+//!
+//! Point a Learn integration (a script, a generated client, an LMS
+//! connector) at it on a laptop or in CI: it serves Learn's course-copy
+//! routes with Learn's status codes, headers and JSON, backed by the
+//! coursecopy library, and adds test controls a live Learn does not have.
+//!
+//! # Design
+//!
+//! - Handlers are thin: they translate HTTP into an op (a change with all
+//!   its inputs, the time included) or a read, call the model, and
+//!   translate back. Every change goes through one `apply`, the same code
+//!   the journal replays.
+//! - State lives behind one shared handle, [`app::App`], with one lock.
+//!   The copy runner is a thread that takes the lock for one
+//!   bounded step at a time.
+//! - With `--data FILE`, every answered change is committed to an SQLite
+//!   journal first; a restart replays it on the last
+//!   snapshot without reading the clock.
+//! - Tokens, rate windows, injected faults and the runner's pause live in
+//!   memory only: clients log in again after a restart.
+//!
+//! Start it with [`serve`]; tests bind an ephemeral port and do the same.
+
+#![deny(missing_docs)]
+
+pub mod app;
+mod auth;
+pub mod config;
+mod controls;
+mod copies;
+mod courses;
+pub mod demo;
+mod extract;
+mod journal;
+mod model;
+mod runner;
+mod wire;
+
+use app::SharedApp;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{Request, StatusCode};
+use axum::middleware;
+use axum::routing::{get, post};
+use extract::{Caller, JsonBody};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use wire::{CourseVersion, Failure};
+
+/// The Learn version the server reports: newer than the 3900.123 swagger,
+/// so clients pick the v3 and v2 routes.
+pub const LEARN_VERSION: (u32, u32, u32) = (3900, 123, 0);
+
+type Params = Query<BTreeMap<String, String>>;
+
+/// The routes of one version of the course collection.
+fn course_routes(version: CourseVersion) -> Router<SharedApp> {
+    let base = courses::courses_path(version);
+    Router::new()
+        .route(
+            base,
+            get(move |State(app): State<SharedApp>, caller: Caller, q: Params| courses::list(version, app, caller, q))
+                .post(move |State(app): State<SharedApp>, caller: Caller, JsonBody(body): JsonBody| {
+                    courses::create(version, app, caller, body)
+                }),
+        )
+        .route(
+            &format!("{base}/{{course_id}}"),
+            get(move |State(app): State<SharedApp>, caller: Caller, Path(id): Path<String>, q: Params| {
+                courses::get(version, app, caller, id, q)
+            })
+            .patch(
+                move |State(app): State<SharedApp>,
+                      caller: Caller,
+                      Path(id): Path<String>,
+                      JsonBody(body): JsonBody| { courses::patch(version, app, caller, id, body) },
+            )
+            .delete(move |State(app): State<SharedApp>, caller: Caller, Path(id): Path<String>| {
+                courses::delete(version, app, caller, id)
+            }),
+        )
+}
+
+/// Every route, with the gate (rate headers, tokens, faults) around all of
+/// them and the admin check around the controls.
+pub fn router(app: SharedApp) -> Router {
+    const V1: &str = "/learn/api/public/v1";
+    let learn = Router::new()
+        .route(auth::TOKEN_PATH, post(auth::token))
+        .route(&format!("{V1}/system/version"), get(version))
+        .merge(course_routes(CourseVersion::V1))
+        .merge(course_routes(CourseVersion::V2))
+        .merge(course_routes(CourseVersion::V3))
+        .route(
+            "/learn/api/public/v2/courses/{course_id}/copy",
+            post(|State(app): State<SharedApp>, caller: Caller, Path(id): Path<String>, JsonBody(body): JsonBody| {
+                copies::copy_v2(app, caller, id, body)
+            }),
+        )
+        .route(
+            &format!("{V1}/courses/{{course_id}}/copy"),
+            post(|State(app): State<SharedApp>, caller: Caller, Path(id): Path<String>, JsonBody(body): JsonBody| {
+                copies::copy_v1(app, caller, id, body)
+            }),
+        )
+        .route(
+            &format!("{V1}/courses/{{course_id}}/tasks/{{task_id}}"),
+            get(|State(app): State<SharedApp>, caller: Caller, Path((id, task)): Path<(String, String)>| {
+                copies::course_task(app, caller, id, task)
+            }),
+        )
+        .route(
+            &format!("{V1}/system/tasks/{{task_id}}"),
+            get(|State(app): State<SharedApp>, caller: Caller, Path(task): Path<String>| {
+                copies::system_task(app, caller, task)
+            }),
+        )
+        .route(
+            &format!("{V1}/courses/{{course_id}}/contents"),
+            get(|State(app): State<SharedApp>, caller: Caller, Path(id): Path<String>| {
+                courses::contents(app, caller, id)
+            }),
+        )
+        .route(
+            &format!("{V1}/courses/{{course_id}}/contents/{{content_id}}/children"),
+            get(|State(app): State<SharedApp>, caller: Caller, Path((id, content)): Path<(String, String)>| {
+                courses::children(app, caller, id, content)
+            }),
+        )
+        .route(
+            &format!("{V1}/courses/{{course_id}}/users"),
+            get(|State(app): State<SharedApp>, caller: Caller, Path(id): Path<String>| courses::users(app, caller, id)),
+        );
+    let controls = Router::new()
+        .route("/_coursecopy/health", get(controls::health))
+        .route("/_coursecopy/reset", post(controls::reset))
+        .route("/_coursecopy/workspace", get(controls::download))
+        .route("/_coursecopy/runner/pause", post(controls::pause))
+        .route("/_coursecopy/runner/resume", post(controls::resume))
+        .route("/_coursecopy/runner/step", post(controls::step))
+        .route("/_coursecopy/faults", post(controls::faults))
+        .route("/_coursecopy/graph", get(controls::graph))
+        .layer(middleware::from_fn_with_state(app.clone(), controls::admin_only));
+    learn
+        .merge(controls)
+        .fallback(|| async { Failure::not_found("no such route") })
+        .method_not_allowed_fallback(|| async {
+            Failure::new(StatusCode::METHOD_NOT_ALLOWED, "the route does not take this method")
+        })
+        .layer(middleware::from_fn_with_state(app.clone(), auth::gate))
+        .layer(middleware::from_fn(trace))
+        .with_state(app)
+}
+
+/// `GET /v1/system/version`.
+async fn version() -> axum::Json<serde_json::Value> {
+    let (major, minor, patch) = LEARN_VERSION;
+    axum::Json(serde_json::json!({
+        "learn": { "major": major, "minor": minor, "patch": patch, "build": format!("coursecopy-server {}", env!("CARGO_PKG_VERSION")) }
+    }))
+}
+
+/// One tracing span per request, with its method, path and status.
+async fn trace(req: Request<axum::body::Body>, next: middleware::Next) -> axum::response::Response {
+    let span = tracing::info_span!("request", method = %req.method(), path = %req.uri().path());
+    let _entered = span.clone().entered();
+    let start = std::time::Instant::now();
+    drop(_entered);
+    let response = {
+        use tracing::Instrument;
+        next.run(req).instrument(span.clone()).await
+    };
+    span.in_scope(|| {
+        tracing::info!(status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "answered")
+    });
+    response
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops the
+/// runner, lets requests in flight finish, and snapshots the journal.
+///
+/// # Errors
+/// The listener's errors; a failed final snapshot.
+pub async fn serve(
+    app: SharedApp,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let runner = runner::spawn(app.clone(), stop.clone())?;
+    let result = axum::serve(listener, router(app.clone())).with_graceful_shutdown(shutdown).await;
+    stop.store(true, Ordering::Relaxed);
+    app.wake.notify_all();
+    let _ = tokio::task::spawn_blocking(move || runner.join()).await;
+    let mut state = app.lock();
+    let state = &mut *state;
+    if let Some(journal) = state.journal.as_mut() {
+        journal.snapshot(&state.model).map_err(std::io::Error::other)?;
+        tracing::info!("snapshot written at shutdown");
+    }
+    result
+}

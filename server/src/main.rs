@@ -1,0 +1,79 @@
+//! `coursecopy-server`: see the crate docs and `--help`.
+
+use clap::Parser;
+use coursecopy_server::app::App;
+use coursecopy_server::config::Config;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::parse();
+    let level = config.log.parse().unwrap_or(tracing::Level::INFO);
+    tracing_subscriber::fmt().with_max_level(level).with_target(false).init();
+    let app = match App::new(config.clone()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("coursecopy-server: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(config.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("coursecopy-server: cannot listen on {}: {e}", config.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let address = listener.local_addr().map_or(config.listen, |a| a);
+    print_banner(&app, address);
+    match coursecopy_server::serve(app, listener, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("coursecopy-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_banner(app: &coursecopy_server::app::SharedApp, address: std::net::SocketAddr) {
+    println!("coursecopy-server listening on http://{address}");
+    match &app.config.data {
+        Some(path) => println!("data: {} (SQLite journal; answered changes survive a crash)", path.display()),
+        None => println!("data: in memory only (start with --data FILE to keep changes)"),
+    }
+    println!("app keys (key / secret -> user):");
+    for k in &app.keys {
+        println!("  {} / {} -> {}", k.key, k.secret, k.user);
+    }
+    println!("admin token (for /_coursecopy/): {}", app.admin_token);
+    if let Some(k) = app.keys.first() {
+        println!("try:");
+        println!(
+            "  curl -s -u {}:{} -d grant_type=client_credentials http://{address}/learn/api/public/v1/oauth2/token",
+            k.key, k.secret
+        );
+    }
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

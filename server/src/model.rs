@@ -1,0 +1,239 @@
+//! The durable part of the server: the workspace, the book of copy tasks
+//! the server accepted, and the operations that change them.
+//!
+//! Every change, live or replayed from the journal, goes through
+//! [`Model::apply`]: an [`Op`] carries all its inputs, the time included,
+//! so that applying the same ops to the same snapshot reaches the same
+//! state without reading the clock. The runner's steps are ops too.
+
+use coursecopy::{
+    CopyRequest, CourseChange, CourseKey, CourseRef, NewCourse, TaskKey, TaskStatus, Timestamp, UserKey, Workspace,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One change, with everything needed to apply it again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    /// `POST /courses`: the body as the client sent it.
+    CreateCourse {
+        /// The app key that asked.
+        key: String,
+        /// The course body.
+        body: Value,
+        /// When.
+        at: Timestamp,
+    },
+    /// `PATCH /courses/{id}`.
+    UpdateCourse {
+        /// The app key that asked.
+        key: String,
+        /// The course, `_<n>_1`.
+        course: String,
+        /// The PATCH body.
+        body: Value,
+        /// When.
+        at: Timestamp,
+    },
+    /// `DELETE /courses/{id}`.
+    DeleteCourse {
+        /// The app key that asked.
+        key: String,
+        /// The course, `_<n>_1`.
+        course: String,
+    },
+    /// `POST /courses/{id}/copy`: accepted, queued.
+    RequestCopy {
+        /// The app key that asked.
+        key: String,
+        /// The source course, `_<n>_1`.
+        source: String,
+        /// The copy request body (LMS-11).
+        body: Value,
+        /// When.
+        at: Timestamp,
+        /// An injected fault: the copy ends Incomplete at once.
+        fail: bool,
+    },
+    /// The runner ran the task queue for `budget` units at `at`.
+    Step {
+        /// Work units.
+        budget: u64,
+        /// When.
+        at: Timestamp,
+    },
+}
+
+/// What an applied op gives back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A course was made.
+    Course(CourseKey),
+    /// A copy was accepted: its task id and target course id.
+    Copy {
+        /// `_<n>_1`.
+        task: String,
+        /// The target course's `_<n>_1`.
+        target: String,
+    },
+    /// Done; nothing to report.
+    Done,
+    /// Units of work the step did.
+    Worked(u64),
+}
+
+/// A copy task the server accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    /// Its handle.
+    pub key: TaskKey,
+    /// The target course's id at acceptance, `_<n>_1`: it stays the task's
+    /// course even when an Incomplete copy removed it.
+    pub target: String,
+    /// When the task ended, as the step that ended it says.
+    pub ended: Option<Timestamp>,
+}
+
+/// Why an op could not be applied.
+#[derive(Debug)]
+pub enum ApplyError {
+    /// The model refused it.
+    Model(coursecopy::Error),
+    /// The body did not parse; the message names the key path.
+    Body(String),
+    /// The app key names no user.
+    Actor(String),
+}
+
+impl From<coursecopy::Error> for ApplyError {
+    fn from(e: coursecopy::Error) -> Self {
+        ApplyError::Model(e)
+    }
+}
+
+/// The workspace and the accepted tasks.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// The workspace.
+    pub ws: Workspace,
+    /// App key → the user it acts as.
+    pub actors: BTreeMap<String, UserKey>,
+    /// Task id → the accepted task.
+    pub tasks: BTreeMap<String, Accepted>,
+}
+
+impl Model {
+    /// A model over `ws`, its app keys resolved to users by name.
+    ///
+    /// # Errors
+    /// A key whose user the workspace does not have.
+    pub fn new(ws: Workspace, keys: &[crate::demo::AppKey]) -> Result<Model, String> {
+        let mut actors = BTreeMap::new();
+        for k in keys {
+            let user = ws
+                .users()
+                .find(|(_, u)| u.name() == k.user)
+                .map(|(key, _)| key)
+                .ok_or_else(|| format!("app key {:?}: the workspace has no user named {:?}", k.key, k.user))?;
+            actors.insert(k.key.clone(), user);
+        }
+        let mut model = Model { ws, actors, tasks: BTreeMap::new() };
+        model.adopt_tasks();
+        Ok(model)
+    }
+
+    /// Takes into the book the tasks the workspace holds that it has not
+    /// accepted itself (a loaded snapshot's).
+    fn adopt_tasks(&mut self) {
+        let tasks: Vec<TaskKey> = self.ws.tasks().collect();
+        for key in tasks {
+            if let Ok(status) = self.ws.task_status(key)
+                && let Ok(course) = self.ws.course(status.target)
+            {
+                let ended = status.state.is_finished().then_some(status.started).flatten();
+                self.tasks.entry(status.id.clone()).or_insert(Accepted { key, target: course.lms_id(), ended });
+            }
+        }
+    }
+
+    fn actor(&self, key: &str) -> Result<UserKey, ApplyError> {
+        self.actors.get(key).copied().ok_or_else(|| ApplyError::Actor(key.to_string()))
+    }
+
+    fn course(&self, id: &str) -> Result<CourseKey, ApplyError> {
+        let r: CourseRef = id.parse()?;
+        Ok(self.ws.resolve_course(&r)?)
+    }
+
+    /// Whether a task is queued or running.
+    pub fn unfinished(&self) -> usize {
+        self.tasks.values().filter(|t| t.ended.is_none()).count()
+    }
+
+    /// A task's status, by id.
+    pub fn task(&self, id: &str) -> Option<(&Accepted, TaskStatus)> {
+        let accepted = self.tasks.get(id)?;
+        let status = self.ws.task_status(accepted.key).ok()?;
+        Some((accepted, status))
+    }
+
+    /// Applies `op`; on an error nothing changed.
+    ///
+    /// # Errors
+    /// What the model refused, a body that does not parse, an unknown key.
+    pub fn apply(&mut self, op: &Op) -> Result<Outcome, ApplyError> {
+        match op {
+            Op::CreateCourse { key, body, at } => {
+                let actor = self.actor(key)?;
+                let spec: NewCourse = parse(body)?;
+                Ok(Outcome::Course(self.ws.create_course(actor, spec.at(*at))?))
+            }
+            Op::UpdateCourse { key, course, body, at } => {
+                let actor = self.actor(key)?;
+                let course = self.course(course)?;
+                let change: CourseChange = parse(body)?;
+                self.ws.update_course(actor, course, change.at(*at))?;
+                Ok(Outcome::Done)
+            }
+            Op::DeleteCourse { key, course } => {
+                let actor = self.actor(key)?;
+                let course = self.course(course)?;
+                self.ws.delete_course(actor, course)?;
+                Ok(Outcome::Done)
+            }
+            Op::RequestCopy { key, source, body, at, fail } => {
+                let actor = self.actor(key)?;
+                let source = self.course(source)?;
+                let request: CopyRequest = parse(body)?;
+                let task = self.ws.request_copy_at(actor, source, &request, *at)?;
+                let status = self.ws.task_status(task)?;
+                let target = self.ws.course(status.target)?.lms_id();
+                let mut ended = None;
+                if *fail {
+                    // An injected failure: the copy ends Incomplete before
+                    // it starts, its new target removed.
+                    self.ws.cancel_task(actor, task)?;
+                    ended = Some(*at);
+                }
+                self.tasks.insert(status.id.clone(), Accepted { key: task, target: target.clone(), ended });
+                Ok(Outcome::Copy { task: status.id, target })
+            }
+            Op::Step { budget, at } => {
+                let worked = self.ws.run_tasks_at(*budget, *at);
+                for accepted in self.tasks.values_mut().filter(|t| t.ended.is_none()) {
+                    let finished = self.ws.task_status(accepted.key).map(|s| s.state.is_finished()).unwrap_or(true);
+                    if finished {
+                        accepted.ended = Some(*at);
+                    }
+                }
+                Ok(Outcome::Worked(worked))
+            }
+        }
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, ApplyError> {
+    serde_json::from_value(body.clone()).map_err(|e| ApplyError::Body(e.to_string()))
+}
