@@ -1,0 +1,122 @@
+//! Starts the server in-process on an ephemeral port, and the HTTP helpers
+//! the tests share.
+#![allow(dead_code)]
+
+use clap::Parser;
+use coursecopy_server::app::App;
+use coursecopy_server::config::Config;
+use reqwest::{Client, Method, Response, StatusCode};
+use serde_json::Value;
+
+pub const V1: &str = "/learn/api/public/v1";
+pub const V3: &str = "/learn/api/public/v3";
+
+/// A server running in this process.
+pub struct Server {
+    pub base: String,
+    pub admin: String,
+    pub client: Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    done: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+/// Starts a server with these flags (besides `--listen`).
+pub async fn start(flags: &[&str]) -> Server {
+    let mut args = vec!["coursecopy-server", "--listen", "127.0.0.1:0", "--admin-token", "test-admin"];
+    args.extend_from_slice(flags);
+    let config = Config::parse_from(args);
+    let app = App::new(config).expect("the server starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let done = tokio::spawn(coursecopy_server::serve(app, listener, async move {
+        let _ = rx.await;
+    }));
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    Server { base, admin: "test-admin".into(), client, stop: Some(tx), done: Some(done) }
+}
+
+impl Server {
+    /// Stops it gracefully, and waits.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(done) = self.done.take() {
+            done.await.unwrap().unwrap();
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A bearer token for a demo key.
+    pub async fn token(&self, key: &str) -> String {
+        let secret = key.replace("-key", "-secret");
+        let r = self
+            .client
+            .post(self.url(&format!("{V1}/oauth2/token")))
+            .basic_auth(key, Some(secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let body: Value = r.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// A request with a bearer token and, if given, a JSON body.
+    pub async fn call(&self, method: Method, path: &str, token: &str, body: Option<Value>) -> Response {
+        let mut r = self.client.request(method, self.url(path)).bearer_auth(token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        r.send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        read(self.call(Method::GET, path, token, None).await).await
+    }
+
+    /// A test control.
+    pub async fn control(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        read(self.call(method, path, &self.admin.clone(), body).await).await
+    }
+
+    /// Polls a task's Location until it answers other than 200; gives
+    /// that answer.
+    pub async fn poll(&self, location: &str, token: &str) -> Response {
+        for _ in 0..2000 {
+            let r = self.call(Method::GET, location, token, None).await;
+            if r.status() != StatusCode::OK {
+                return r;
+            }
+            let body: Value = r.json().await.unwrap();
+            if body["status"] == "Incomplete" {
+                panic!("the task ended Incomplete: {body}");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        panic!("{location} never ended");
+    }
+}
+
+/// Status and JSON body (null when there is none).
+pub async fn read(r: Response) -> (StatusCode, Value) {
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+pub fn location(r: &Response) -> String {
+    r.headers().get("location").expect("a Location header").to_str().unwrap().to_string()
+}
+
+/// Asserts a Learn error body with this status.
+pub fn assert_error(status: StatusCode, body: &Value, want: StatusCode) {
+    assert_eq!(status, want, "{body}");
+    assert_eq!(body["status"], want.as_u16().to_string(), "{body}");
+    assert!(body["message"].is_string(), "{body}");
+}
