@@ -28,8 +28,13 @@ pub async fn admin_only(State(app): State<SharedApp>, req: Request, next: Next) 
 pub async fn health(State(app): State<SharedApp>) -> Json<Value> {
     let state = app.lock();
     let counts = state.model.ws.counts();
+    let integrity = match state.model.ws.check_integrity() {
+        Ok(()) => "ok".to_string(),
+        Err(e) => e.to_string(),
+    };
     Json(json!({
         "status": if state.broken.is_some() { "broken" } else { "ok" },
+        "integrity": integrity,
         "durable": state.journal.is_some(),
         "courses": counts.courses,
         "tasksUnfinished": state.model.unfinished(),

@@ -223,3 +223,86 @@ impl SnapshotParts {
 struct SavedBook {
     tasks: Vec<SavedTask>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{demo_keys, demo_workspace};
+    use coursecopy::Timestamp;
+    use serde_json::json;
+
+    fn temp(name: &str) -> PathBuf {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        std::env::temp_dir().join(format!("coursecopy-journal-{name}-{}-{nanos}.db", std::process::id()))
+    }
+
+    fn fresh() -> Result<Model, String> {
+        Model::new(demo_workspace().map_err(|e| e.to_string())?, &demo_keys())
+    }
+
+    fn at(s: u64) -> Timestamp {
+        Timestamp::from_unix_millis(1_800_000_000_000 + 1000 * s as i64)
+    }
+
+    /// SRV-9: replaying the journal on the snapshot reaches the state the
+    /// live model reached, steps and their times included, without the
+    /// clock; records written after a snapshot replay on it.
+    #[test]
+    fn srv9_replay_reaches_the_same_state() {
+        let path = temp("replay");
+        let (mut journal, mut live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
+        let key = "author-key".to_string();
+        let ops = [
+            Op::CreateCourse { key: key.clone(), body: json!({"courseId": "R-1", "name": "One"}), at: at(1) },
+            Op::RequestCopy {
+                key: key.clone(),
+                source: "_1_1".into(),
+                body: json!({"targetCourse": {"courseId": "R-2"}}),
+                at: at(2),
+                fail: false,
+            },
+            Op::UpdateCourse { key: key.clone(), course: "_4_1".into(), body: json!({"name": "Uno"}), at: at(3) },
+            Op::RequestCopy {
+                key: key.clone(),
+                source: "_2_1".into(),
+                body: json!({"targetCourse": {"courseId": "R-3"}}),
+                at: at(4),
+                fail: true,
+            },
+        ];
+        for (i, op) in ops.iter().enumerate() {
+            live.apply(op).unwrap();
+            journal.commit(Some(op)).unwrap();
+            let step = Op::Step { budget: 3, at: at(10 + i as u64) };
+            live.apply(&step).unwrap();
+            journal.buffer_step(step);
+            if i == 1 {
+                journal.snapshot(&live).unwrap();
+            }
+        }
+        journal.flush().unwrap();
+        drop(journal);
+        let (_, replayed) = Journal::open(&path, &demo_keys(), || Err("not fresh".into())).unwrap();
+        assert_eq!(replayed.ws, live.ws);
+        assert_eq!(replayed.tasks, live.tasks);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    /// SRV-9: a record that does not apply stops the start, naming the
+    /// file and the record.
+    #[test]
+    fn srv9_a_record_that_does_not_apply_is_named() {
+        let path = temp("bad-record");
+        let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
+        let bad = Op::UpdateCourse { key: "author-key".into(), course: "_99_1".into(), body: json!({}), at: at(1) };
+        journal.commit(Some(&bad)).unwrap();
+        drop(journal);
+        let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
+        assert!(err.contains(&path.display().to_string()) && err.contains("journal record 1"), "{err}");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+}

@@ -30,7 +30,10 @@ async fn srv5_srv6_copy_poll_follow_patch() {
     assert_eq!(course_url, format!("{V3}/courses/{}", parts[6]));
     let (status, course) = s.get(&course_url, &t).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!((course["courseId"].as_str(), course["externalId"].as_str()), (Some("BIO-101-2027"), Some("BIO-101-2027")));
+    assert_eq!(
+        (course["courseId"].as_str(), course["externalId"].as_str()),
+        (Some("BIO-101-2027"), Some("BIO-101-2027"))
+    );
     let (_, source) = s.get(&format!("{V3}/courses/courseId:BIO-101"), &t).await;
     assert_eq!(course["copyHistory"][0]["uuid"], source["uuid"]);
 
@@ -44,7 +47,9 @@ async fn srv5_srv6_copy_poll_follow_patch() {
     let (_, pages) = s.get(&format!("{V1}/courses/{}/contents/{first}/children", parts[6]), &t).await;
     let pages = pages["results"].as_array().unwrap();
     assert_eq!(pages.len(), 3);
-    assert!(pages.iter().enumerate().all(|(i, p)| p["parentId"] == first && p["position"] == i && p["contentHandler"]["id"] == "resource/x-bb-document"));
+    assert!(pages.iter().enumerate().all(|(i, p)| p["parentId"] == first
+        && p["position"] == i
+        && p["contentHandler"]["id"] == "resource/x-bb-document"));
     let (_, users) = s.get(&format!("{V1}/courses/{}/users", parts[6]), &t).await;
     assert!(users["results"].as_array().unwrap().iter().any(|m| m["courseRoleId"] == "Instructor"));
 
@@ -137,13 +142,16 @@ async fn srv6_srv8_task_forms_and_busy_target() {
 async fn srv5_v1_copy_route_takes_its_v1_body() {
     let s = start(&["--units-per-second", "0"]).await;
     let t = s.token("author-key").await;
-    let r = s.call(Method::POST, &format!("{V1}/courses/courseId:BIO-101/copy"), &t, Some(json!({"courseId": "V1-COPY"}))).await;
+    let r = s
+        .call(Method::POST, &format!("{V1}/courses/courseId:BIO-101/copy"), &t, Some(json!({"courseId": "V1-COPY"})))
+        .await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     let location = location(&r);
     let (_, target) = s.get(&format!("{V3}/courses/courseId:V1-COPY"), &t).await;
     assert!(location.starts_with(&format!("{V1}/courses/{}/tasks/", target["id"].as_str().unwrap())), "{location}");
     assert_eq!(s.poll(&location, &t).await.status(), StatusCode::SEE_OTHER);
-    let (status, err) = read(s.call(Method::POST, &format!("{V1}/courses/courseId:BIO-101/copy"), &t, Some(json!({}))).await).await;
+    let (status, err) =
+        read(s.call(Method::POST, &format!("{V1}/courses/courseId:BIO-101/copy"), &t, Some(json!({}))).await).await;
     assert_error(status, &err, StatusCode::BAD_REQUEST);
     assert!(err["message"].as_str().unwrap().starts_with("courseId"));
     // A task polled under another course is not found.
@@ -160,14 +168,21 @@ async fn srv5_copy_targets_and_conflicts() {
     let s = start(&["--units-per-second", "0"]).await;
     let t = s.token("author-key").await;
     let (_, chem) = s.get(&format!("{V3}/courses/courseId:CHEM-101"), &t).await;
-    for id in [chem["id"].as_str().unwrap().to_string(), "courseId:CHEM-101".into(), format!("uuid:{}", chem["uuid"].as_str().unwrap())] {
-        let r = s.call(Method::POST, COPY, &t, Some(json!({"targetCourse": {"id": id}, "copy": {"contentAreas": true}}))).await;
+    for id in [
+        chem["id"].as_str().unwrap().to_string(),
+        "courseId:CHEM-101".into(),
+        format!("uuid:{}", chem["uuid"].as_str().unwrap()),
+    ] {
+        let r = s
+            .call(Method::POST, COPY, &t, Some(json!({"targetCourse": {"id": id}, "copy": {"contentAreas": true}})))
+            .await;
         assert_eq!(r.status(), StatusCode::ACCEPTED, "{id}");
         assert!(location(&r).contains(chem["id"].as_str().unwrap()));
         assert_eq!(s.poll(&location(&r), &t).await.status(), StatusCode::SEE_OTHER);
     }
     for taken in ["CHEM-101", "BIO-101-2025"] {
-        let (status, err) = read(s.call(Method::POST, COPY, &t, Some(json!({"targetCourse": {"courseId": taken}}))).await).await;
+        let (status, err) =
+            read(s.call(Method::POST, COPY, &t, Some(json!({"targetCourse": {"courseId": taken}}))).await).await;
         assert_error(status, &err, StatusCode::CONFLICT);
     }
     let java = json!({"targetCourse": {"courseId": "JAVA", "id": {}}, "copy": {"announcements": false, "assessments": false, "contentAreas": true}});
@@ -205,11 +220,16 @@ async fn srv10_controls_health_reset_download_graph() {
     assert_eq!(s.get("/_coursecopy/health", &t).await.0, StatusCode::UNAUTHORIZED);
     let (status, health) = s.control(Method::GET, "/_coursecopy/health", None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!((health["status"].as_str(), health["courses"].as_u64(), health["durable"].as_bool()), (Some("ok"), Some(3), Some(false)));
+    assert_eq!(
+        (health["status"].as_str(), health["courses"].as_u64(), health["durable"].as_bool()),
+        (Some("ok"), Some(3), Some(false))
+    );
 
     // Download, change, upload the download: back as it was.
-    let saved = s.client.get(s.url("/_coursecopy/workspace")).bearer_auth(&s.admin).send().await.unwrap().text().await.unwrap();
-    let r = s.call(Method::POST, &format!("{V3}/courses"), &t, Some(json!({"courseId": "EXTRA", "name": "Extra"}))).await;
+    let saved =
+        s.client.get(s.url("/_coursecopy/workspace")).bearer_auth(&s.admin).send().await.unwrap().text().await.unwrap();
+    let r =
+        s.call(Method::POST, &format!("{V3}/courses"), &t, Some(json!({"courseId": "EXTRA", "name": "Extra"}))).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let r = s.client.post(s.url("/_coursecopy/reset")).bearer_auth(&s.admin).body(saved).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
@@ -217,7 +237,8 @@ async fn srv10_controls_health_reset_download_graph() {
     assert_eq!(s.get(&format!("{V3}/courses"), &t).await.0, StatusCode::UNAUTHORIZED);
     let t = s.token("admin-key").await;
     assert_eq!(s.get(&format!("{V3}/courses/courseId:EXTRA"), &t).await.0, StatusCode::NOT_FOUND);
-    let r = s.client.post(s.url("/_coursecopy/reset")).bearer_auth(&s.admin).body("{\"format\": 2").send().await.unwrap();
+    let r =
+        s.client.post(s.url("/_coursecopy/reset")).bearer_auth(&s.admin).body("{\"format\": 2").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let (status, _) = s.control(Method::POST, "/_coursecopy/reset", None).await;
     assert_eq!(status, StatusCode::OK);
@@ -275,7 +296,16 @@ async fn srv11_client_bodies_over_http() {
     let s = start(&[]).await;
     let t = s.token("author-key").await;
     let bio = format!("{V3}/courses/courseId:BIO-101");
-    let (status, v) = read(s.call(Method::PATCH, &bio, &t, Some(json!({"availability": {"available": "Term", "duration": {"type": "UseTerm"}}}))).await).await;
+    let (status, v) = read(
+        s.call(
+            Method::PATCH,
+            &bio,
+            &t,
+            Some(json!({"availability": {"available": "Term", "duration": {"type": "UseTerm"}}})),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["availability"]["duration"]["type"], "Term");
 

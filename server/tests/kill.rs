@@ -1,0 +1,262 @@
+//! SRV-9: the server binary, killed with SIGKILL in the middle of a stream
+//! of writes and copies, restarts from its data file with every answered
+//! change and every completed copy; a copy that was running resumes or
+//! ends Incomplete with its new target removed, never half-applied.
+
+mod common;
+use common::{V1, V3, read};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Process {
+    child: Child,
+    base: String,
+}
+
+/// Starts the binary on `data`; waits for its address line.
+fn spawn(data: &Path, extra: &[&str]) -> Process {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coursecopy-server"))
+        .args(["--listen", "127.0.0.1:0", "--admin-token", "kill-admin", "--log", "warn", "--data"])
+        .arg(data)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the server binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().expect("a first line").unwrap();
+    let base = first.rsplit(' ').next().unwrap().to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{first}");
+    // Keep reading so that the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Process { child, base }
+}
+
+fn temp_db(name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    std::env::temp_dir().join(format!("coursecopy-{name}-{}-{nanos}.db", std::process::id()))
+}
+
+async fn token(client: &Client, base: &str) -> String {
+    let r = client
+        .post(format!("{base}{V1}/oauth2/token"))
+        .basic_auth("author-key", Some("author-secret"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    r.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
+}
+
+/// The number of pages of a course, through the contents views.
+async fn pages_of(client: &Client, base: &str, t: &str, course: &str) -> usize {
+    let contents: Value = client
+        .get(format!("{base}{V1}/courses/{course}/contents"))
+        .bearer_auth(t)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut n = 0;
+    for folder in contents["results"].as_array().unwrap() {
+        let id = folder["id"].as_str().unwrap();
+        let children: Value = client
+            .get(format!("{base}{V1}/courses/{course}/contents/{id}/children"))
+            .bearer_auth(t)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        n += children["results"].as_array().unwrap().len();
+    }
+    n
+}
+
+/// The demo's users, and BIO-101 of 20 learning objects of 50 pages.
+fn big_workspace() -> coursecopy::Workspace {
+    use coursecopy::{NewCourse, PageDraft, Role, Workspace};
+    let (mut ws, admin) = Workspace::with_admin("Administrator").unwrap();
+    let author = ws.create_user(admin, "Author", Role::Author).unwrap();
+    ws.create_user(admin, "Reviewer", Role::Reviewer).unwrap();
+    let course = ws.create_course(author, NewCourse::new("BIO-101", "Biology")).unwrap();
+    for l in 0..20 {
+        let lo = ws.create_learning_object(author, course, &format!("LO {l}"), "").unwrap();
+        for p in 0..50 {
+            ws.add_page(author, course, lo, PageDraft::new(format!("Page {l}.{p}"), "<p>text</p>")).unwrap();
+        }
+    }
+    ws
+}
+
+/// SRV-9: SIGKILL mid-stream, restart, find everything answered.
+#[tokio::test]
+async fn srv9_sigkill_loses_nothing_answered() {
+    let data = temp_db("kill");
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    // A 1,000-page source and slow copies, so that some run when the
+    // process dies; frequent snapshots, so that replay starts from one.
+    let import = data.with_extension("json");
+    std::fs::write(&import, serde_json::to_string(&big_workspace()).unwrap()).unwrap();
+    let import_arg = import.display().to_string();
+    let mut server = spawn(&data, &["--units-per-second", "1500", "--snapshot-every", "7", "--import", &import_arg]);
+    let base = server.base.clone();
+    let t = token(&client, &base).await;
+    let source_pages = pages_of(&client, &base, &t, "courseId:BIO-101").await;
+
+    let mut courses = Vec::new(); // (courseId, name) answered
+    let mut copies = Vec::new(); // (location, target courseId) answered
+    let mut completed = Vec::new(); // copies seen complete before the kill
+    for i in 0..24 {
+        let id = format!("K-{i}");
+        let r = client
+            .post(format!("{base}{V3}/courses"))
+            .bearer_auth(&t)
+            .json(&json!({"courseId": id, "name": "draft"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let name = format!("final {i}");
+        let r = client
+            .patch(format!("{base}{V3}/courses/courseId:{id}"))
+            .bearer_auth(&t)
+            .json(&json!({"name": name}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        courses.push((id, name));
+        if i % 4 == 0 {
+            let target = format!("KC-{i}");
+            let r = client
+                .post(format!("{base}/learn/api/public/v2/courses/courseId:BIO-101/copy"))
+                .bearer_auth(&t)
+                .json(&json!({"targetCourse": {"courseId": target}}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::ACCEPTED);
+            copies.push((r.headers()["location"].to_str().unwrap().to_string(), target));
+        }
+        // The first copy is waited for, so that one completed before the
+        // kill; the later ones run when it comes.
+        let wait = if i == 0 { 2000 } else { 1 };
+        for _ in 0..wait {
+            for (location, target) in &copies {
+                let r = client.get(format!("{base}{location}")).bearer_auth(&t).send().await.unwrap();
+                if r.status() == StatusCode::SEE_OTHER && !completed.contains(target) {
+                    completed.push(target.clone());
+                }
+            }
+            if !completed.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(15)).await;
+    }
+    server.child.kill().unwrap(); // SIGKILL
+    server.child.wait().unwrap();
+    assert!(!completed.is_empty() && completed.len() < copies.len(), "one copy complete, some running: {completed:?}");
+
+    let mut server = spawn(&data, &["--units-per-second", "0"]);
+    let base = server.base.clone();
+    let t = token(&client, &base).await;
+    for (id, name) in &courses {
+        let r = client.get(format!("{base}{V3}/courses/courseId:{id}")).bearer_auth(&t).send().await.unwrap();
+        let (status, course) = read(r).await;
+        assert_eq!(status, StatusCode::OK, "{id} was answered 201 and is gone");
+        assert_eq!(course["name"], name.as_str(), "{id}'s answered PATCH is lost");
+    }
+    for (location, target) in &copies {
+        // Every copy ends: Complete with all its pages, or Incomplete with
+        // its target removed.
+        let mut ended = None;
+        for _ in 0..2000 {
+            let r = client.get(format!("{base}{location}")).bearer_auth(&t).send().await.unwrap();
+            let (status, body) = read(r).await;
+            if status == StatusCode::SEE_OTHER || body["status"] == "Incomplete" {
+                ended = Some(status);
+                break;
+            }
+            assert_eq!(status, StatusCode::OK, "{location}: {body}");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let target_status =
+            client.get(format!("{base}{V3}/courses/courseId:{target}")).bearer_auth(&t).send().await.unwrap().status();
+        match ended {
+            Some(StatusCode::SEE_OTHER) => {
+                assert_eq!(target_status, StatusCode::OK);
+                assert_eq!(
+                    pages_of(&client, &base, &t, &format!("courseId:{target}")).await,
+                    source_pages,
+                    "{target} is half-applied"
+                );
+            }
+            Some(_) => {
+                assert!(!completed.contains(target), "{target} was complete before the kill");
+                assert_eq!(target_status, StatusCode::NOT_FOUND);
+            }
+            None => panic!("{location} never ended after the restart"),
+        }
+    }
+    let health: Value = client
+        .get(format!("{base}/_coursecopy/health"))
+        .bearer_auth("kill-admin")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((health["integrity"].as_str(), health["durable"].as_bool()), (Some("ok"), Some(true)));
+
+    // A graceful stop snapshots; a third start finds the same.
+    #[cfg(unix)]
+    {
+        let _ = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status();
+        let status = server.child.wait().unwrap();
+        assert!(status.success(), "{status:?}");
+        let mut third = spawn(&data, &[]);
+        let t = token(&client, &third.base).await;
+        let r = client.get(format!("{}{V3}/courses/courseId:K-23", third.base)).bearer_auth(&t).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        third.child.kill().unwrap();
+        third.child.wait().unwrap();
+    }
+    #[cfg(not(unix))]
+    {
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+    }
+    let _ = std::fs::remove_file(&import);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", data.display()));
+    }
+}
+
+/// SRV-9: a damaged data file stops the start with an error naming the
+/// file.
+#[test]
+fn srv9_damaged_data_file_stops_the_start() {
+    let data = temp_db("damaged");
+    std::fs::write(&data, b"this is not an SQLite database, not even close; it is text.").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_coursecopy-server"))
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&data.display().to_string()), "{err}");
+    let _ = std::fs::remove_file(&data);
+}
