@@ -2,7 +2,7 @@
 //! behind one lock, the journal, and what lives in memory only (tokens,
 //! rate windows, faults, the runner's controls).
 //!
-//! Handlers lock, translate, call [`State::commit`] or read, and unlock;
+//! Handlers lock, translate, commit an op or read, and unlock;
 //! they never wait behind a copy, because a runner step holds the lock for
 //! a bounded budget of work.
 
