@@ -126,7 +126,7 @@ async fn phase(
             let course = format!("{base}{V3}/courses/courseId:C-{c}");
             while !stop.load(Ordering::Relaxed) {
                 i += 1;
-                if i % 10 == 0 {
+                if i.is_multiple_of(10) {
                     let name = format!("name {c}.{i}");
                     let r = client.patch(&course).bearer_auth(&token).json(&json!({"name": name})).send().await;
                     stats.requests.fetch_add(1, Ordering::Relaxed);
