@@ -98,7 +98,14 @@ impl App {
     /// A database or import that cannot be used, app keys naming unknown
     /// users; each message names the file and what is wrong.
     pub fn new(config: Config) -> Result<SharedApp, String> {
-        let keys = if config.app_keys.is_empty() { demo_keys() } else { parse_keys(&config.app_keys)? };
+        let mut specs = config.app_keys.clone();
+        if let Some(path) = &config.app_keys_file {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            specs.extend(
+                text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string),
+            );
+        }
+        let keys = if specs.is_empty() { demo_keys() } else { parse_keys(&specs)? };
         let import = config.import.clone();
         let fresh = || -> Result<Model, String> {
             let ws = match &import {
@@ -167,8 +174,9 @@ impl State {
             return Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, format!("the data file failed: {why}")));
         }
         let outcome = self.model.apply(&op).map_err(failure)?;
+        let gave = self.model.describe(&outcome);
         if let Some(journal) = self.journal.as_mut() {
-            if let Err(e) = journal.commit(Some(&op)) {
+            if let Err(e) = journal.commit(Some((&op, gave))) {
                 tracing::error!(error = %e, "journal commit failed; refusing changes from now on");
                 self.broken = Some(e.0.clone());
                 return Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.0));
@@ -193,7 +201,7 @@ impl State {
         if worked > 0
             && let Some(journal) = self.journal.as_mut()
         {
-            journal.buffer_step(op);
+            journal.buffer_step(op, worked);
         }
         worked
     }

@@ -28,6 +28,11 @@ pub struct Config {
     #[arg(long = "app-key", value_name = "KEY:SECRET:USER")]
     pub app_keys: Vec<String>,
 
+    /// A file of app keys, one `key:secret:user name` a line (`#` starts a
+    /// comment); read besides any `--app-key`.
+    #[arg(long, value_name = "FILE")]
+    pub app_keys_file: Option<PathBuf>,
+
     /// The token of the test controls under `/_coursecopy/`. A random one
     /// is made (and printed) if not given.
     #[arg(long, env = "COURSECOPY_ADMIN_TOKEN")]

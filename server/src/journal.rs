@@ -23,7 +23,17 @@ pub struct Journal {
     /// Records since the snapshot.
     since_snapshot: u64,
     /// Steps applied but not written yet.
-    steps: Vec<Op>,
+    steps: Vec<Record>,
+}
+
+/// A journal record: an op, and what it assigned when it was applied
+/// (ids, uuids, units), which replay must assign again.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    #[serde(flatten)]
+    op: Op,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    gave: Option<String>,
 }
 
 /// The task book as a snapshot keeps it.
@@ -101,8 +111,18 @@ impl Journal {
             rows.collect::<Result<_, _>>().map_err(|e| journal.err(e))?
         };
         for (seq, text) in records {
-            let op: Op = serde_json::from_str(&text).map_err(|e| journal.err(format!("journal record {seq}: {e}")))?;
-            model.apply(&op).map_err(|e| journal.err(format!("journal record {seq} does not apply: {e:?}")))?;
+            let record: Record =
+                serde_json::from_str(&text).map_err(|e| journal.err(format!("journal record {seq}: {e}")))?;
+            let outcome = model
+                .apply(&record.op)
+                .map_err(|e| journal.err(format!("journal record {seq} does not apply: {e:?}")))?;
+            let gave = model.describe(&outcome);
+            if gave != record.gave {
+                return Err(journal.err(format!(
+                    "journal record {seq} gave {:?} when it was written and {gave:?} on replay",
+                    record.gave
+                )));
+            }
             journal.seq = seq;
             journal.since_snapshot += 1;
         }
@@ -114,17 +134,22 @@ impl Journal {
         snapshot.into_model(keys).map_err(|e| self.err(format!("snapshot: {e}")))
     }
 
-    /// Writes the buffered steps and `op` in one transaction.
+    /// Writes the buffered steps and `op` (with what it assigned) in one
+    /// transaction.
     ///
     /// # Errors
     /// SQLite's.
-    pub fn commit(&mut self, op: Option<&Op>) -> Result<(), JournalError> {
+    pub fn commit(&mut self, op: Option<(&Op, Option<String>)>) -> Result<(), JournalError> {
         if op.is_none() && self.steps.is_empty() {
             return Ok(());
         }
         let mut records = Vec::with_capacity(self.steps.len() + 1);
-        for step in self.steps.iter().chain(op) {
+        for step in &self.steps {
             records.push(serde_json::to_string(step).map_err(|e| self.err(e))?);
+        }
+        if let Some((op, gave)) = op {
+            let record = Record { op: op.clone(), gave };
+            records.push(serde_json::to_string(&record).map_err(|e| self.err(e))?);
         }
         let tx = self.db.transaction().map_err(|e| JournalError(e.to_string()))?;
         let mut seq = self.seq;
@@ -140,9 +165,9 @@ impl Journal {
         Ok(())
     }
 
-    /// Keeps a step to write with the next commit.
-    pub fn buffer_step(&mut self, op: Op) {
-        self.steps.push(op);
+    /// Keeps a step, and the units it did, to write with the next commit.
+    pub fn buffer_step(&mut self, op: Op, units: u64) {
+        self.steps.push(Record { op, gave: Some(units.to_string()) });
     }
 
     /// Writes the buffered steps.
@@ -228,6 +253,7 @@ struct SavedBook {
 mod tests {
     use super::*;
     use crate::demo::{demo_keys, demo_workspace};
+    use crate::model::Outcome;
     use coursecopy::Timestamp;
     use serde_json::json;
 
@@ -271,11 +297,11 @@ mod tests {
             },
         ];
         for (i, op) in ops.iter().enumerate() {
-            live.apply(op).unwrap();
-            journal.commit(Some(op)).unwrap();
+            let outcome = live.apply(op).unwrap();
+            journal.commit(Some((op, live.describe(&outcome)))).unwrap();
             let step = Op::Step { budget: 3, at: at(10 + i as u64) };
-            live.apply(&step).unwrap();
-            journal.buffer_step(step);
+            let Outcome::Worked(units) = live.apply(&step).unwrap() else { panic!() };
+            journal.buffer_step(step, units);
             if i == 1 {
                 journal.snapshot(&live).unwrap();
             }
@@ -297,10 +323,22 @@ mod tests {
         let path = temp("bad-record");
         let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
         let bad = Op::UpdateCourse { key: "author-key".into(), course: "_99_1".into(), body: json!({}), at: at(1) };
-        journal.commit(Some(&bad)).unwrap();
+        journal.commit(Some((&bad, None))).unwrap();
         drop(journal);
         let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
         assert!(err.contains(&path.display().to_string()) && err.contains("journal record 1"), "{err}");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+
+        // A record that applies but assigns other ids than when written.
+        let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
+        let create =
+            Op::CreateCourse { key: "author-key".into(), body: json!({"courseId": "X", "name": "X"}), at: at(1) };
+        journal.commit(Some((&create, Some("_99_1 00".into())))).unwrap();
+        drop(journal);
+        let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
+        assert!(err.contains("journal record 1 gave"), "{err}");
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }

@@ -179,6 +179,18 @@ impl Model {
         Some((accepted, status))
     }
 
+    /// What an outcome assigned, as a journal record keeps it to check
+    /// replay against: a new course's id, a copy's task and target, the
+    /// units a step did.
+    pub fn describe(&self, outcome: &Outcome) -> Option<String> {
+        match outcome {
+            Outcome::Course(key) => self.ws.course(*key).ok().map(|c| format!("{} {}", c.lms_id(), c.uuid())),
+            Outcome::Copy { task, target } => Some(format!("{task} {target}")),
+            Outcome::Worked(units) => Some(units.to_string()),
+            Outcome::Done => None,
+        }
+    }
+
     /// Applies `op`; on an error nothing changed.
     ///
     /// # Errors

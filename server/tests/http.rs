@@ -330,3 +330,35 @@ async fn srv7_rate_limit_headers_and_429() {
     assert!(r.headers().contains_key("x-rate-limit-limit"));
     s.stop().await;
 }
+
+/// SRV-2: app keys from flags and from a file replace the demo keys; a key
+/// naming no user stops the start.
+#[tokio::test]
+async fn srv2_app_keys_from_flags_and_a_file() {
+    let file = std::env::temp_dir().join(format!("coursecopy-keys-{}.txt", std::process::id()));
+    std::fs::write(&file, "# keys for CI\nci-key:ci-secret:Reviewer\n\n").unwrap();
+    let file_arg = file.display().to_string();
+    let s = start(&["--app-key", "mine:s3cret:Author", "--app-keys-file", &file_arg]).await;
+    let url = s.url(&format!("{V1}/oauth2/token"));
+    for (key, secret, want) in [
+        ("mine", "s3cret", StatusCode::OK),
+        ("ci-key", "ci-secret", StatusCode::OK),
+        ("author-key", "author-secret", StatusCode::UNAUTHORIZED),
+    ] {
+        let r = s
+            .client
+            .post(&url)
+            .basic_auth(key, Some(secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), want, "{key}");
+    }
+    s.stop().await;
+    use clap::Parser;
+    let config = coursecopy_server::config::Config::parse_from(["x", "--app-key", "k:s:Nobody"]);
+    let err = coursecopy_server::app::App::new(config).err().unwrap();
+    assert!(err.contains("Nobody"), "{err}");
+    let _ = std::fs::remove_file(&file);
+}
