@@ -260,3 +260,44 @@ fn srv9_damaged_data_file_stops_the_start() {
     assert!(err.contains(&data.display().to_string()), "{err}");
     let _ = std::fs::remove_file(&data);
 }
+
+/// SRV-1: one command starts the binary on a local address with the demo
+/// workspace in memory, and it prints the address, the demo app keys and
+/// secrets, the admin token and a curl line to start from.
+#[test]
+fn srv1_binary_prints_what_a_client_needs() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coursecopy-server"))
+        .args(["--listen", "127.0.0.1:0", "--log", "warn"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    // The banner ends with the curl line.
+    let mut banner = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        let last = line.trim_start().starts_with("curl ");
+        banner.push(line);
+        if last || banner.len() > 20 {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let text = banner.join("\n");
+    assert!(banner[0].starts_with("coursecopy-server listening on http://127.0.0.1:"), "{text}");
+    assert!(text.contains("in memory"), "{text}");
+    for key in [
+        "admin-key / admin-secret -> Administrator",
+        "author-key / author-secret -> Author",
+        "reviewer-key / reviewer-secret -> Reviewer",
+    ] {
+        assert!(text.contains(key), "{key}: {text}");
+    }
+    let token = text.lines().find_map(|l| l.strip_prefix("admin token (for /_coursecopy/): ")).unwrap();
+    assert_eq!(token.len(), 32);
+    assert!(
+        text.contains("curl -s -u admin-key:admin-secret -d grant_type=client_credentials http://127.0.0.1:"),
+        "{text}"
+    );
+}
