@@ -9,6 +9,9 @@
 //! cargo run --release -p coursecopy-server --example load            # 20 s a phase
 //! COURSECOPY_LOAD_SECONDS=5 cargo run --release -p coursecopy-server --example load
 //! ```
+//!
+//! `COURSECOPY_LOAD_PAGES` sets the size of the copied course (default
+//! 10,000); CI runs 1,000 pages for 1 s a phase.
 
 use clap::Parser;
 use coursecopy::{NewCourse, PageDraft, Role, Workspace};
@@ -23,15 +26,15 @@ use std::time::{Duration, Instant};
 const CLIENTS: usize = 32;
 const V3: &str = "/learn/api/public/v3";
 
-/// The demo's users and BIG-1, of 100 learning objects of 100 pages.
-fn workspace() -> Workspace {
+/// The demo's users and BIG-1, of 100 learning objects of `per_lo` pages.
+fn workspace(per_lo: usize) -> Workspace {
     let (mut ws, admin) = Workspace::with_admin("Administrator").expect("admin");
     let author = ws.create_user(admin, "Author", Role::Author).expect("author");
     ws.create_user(admin, "Reviewer", Role::Reviewer).expect("reviewer");
     let course = ws.create_course(author, NewCourse::new("BIG-1", "Big")).expect("course");
     for l in 0..100 {
         let lo = ws.create_learning_object(author, course, &format!("LO {l}"), "").expect("lo");
-        for p in 0..100 {
+        for p in 0..per_lo {
             ws.add_page(author, course, lo, PageDraft::new(format!("Page {l}.{p}"), "<p>text</p>")).expect("page");
         }
     }
@@ -169,9 +172,9 @@ async fn phase(
     (latencies, rps, names)
 }
 
-async fn run(label: &str, flags: &[&str], seconds: f64) -> Result<(), String> {
+async fn run(label: &str, flags: &[&str], seconds: f64, per_lo: usize) -> Result<(), String> {
     let saved = std::env::temp_dir().join(format!("coursecopy-load-{}.json", std::process::id()));
-    std::fs::write(&saved, serde_json::to_string(&workspace()).map_err(|e| e.to_string())?)
+    std::fs::write(&saved, serde_json::to_string(&workspace(per_lo)).map_err(|e| e.to_string())?)
         .map_err(|e| e.to_string())?;
     let saved_arg = saved.display().to_string();
     let mut args = vec![
@@ -225,10 +228,10 @@ async fn run(label: &str, flags: &[&str], seconds: f64) -> Result<(), String> {
         println!("  {what:<28} {rps:>10.0} {:>8.2}ms {:>8.2}ms", ms(percentile(l, 0.5)), ms(percentile(l, 0.99)));
     };
     row("no copy running", quiet_rps, &quiet);
-    row("4 copies of 10,000 pages", busy_rps, &busy);
+    row(&format!("4 copies of {} pages", 100 * per_lo), busy_rps, &busy);
     let ratio = ms(percentile(&busy, 0.99)) / ms(percentile(&quiet, 0.99)).max(1e-9);
     println!("  p99 with copies ÷ without: {ratio:.2} (goal ≤ 2)");
-    println!("  copies of 10,000 pages finished meanwhile: {}", stats.copies_done.load(Ordering::Relaxed));
+    println!("  copies of {} pages finished meanwhile: {}", 100 * per_lo, stats.copies_done.load(Ordering::Relaxed));
 
     // Checks: no 5xx, a sound workspace, every answered PATCH visible.
     let errors = stats.server_errors.load(Ordering::Relaxed);
@@ -273,10 +276,12 @@ fn ms(d: Duration) -> f64 {
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let seconds: f64 = std::env::var("COURSECOPY_LOAD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20.0);
-    run("in memory", &[], seconds).await?;
+    let pages: usize = std::env::var("COURSECOPY_LOAD_PAGES").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let per_lo = (pages / 100).max(1);
+    run("in memory", &[], seconds, per_lo).await?;
     let data = std::env::temp_dir().join(format!("coursecopy-load-{}.db", std::process::id()));
     let data_arg = data.display().to_string();
-    let result = run("with --data", &["--data", &data_arg], seconds).await;
+    let result = run("with --data", &["--data", &data_arg], seconds, per_lo).await;
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", data.display()));
     }
