@@ -235,26 +235,10 @@ async fn run(label: &str, flags: &[&str], seconds: f64, per_lo: usize) -> Result
 
     // Checks: no 5xx, a sound workspace, every answered PATCH visible.
     let errors = stats.server_errors.load(Ordering::Relaxed);
-    let health: Value = client
-        .get(format!("{base}/_coursecopy/health"))
-        .bearer_auth("load")
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
+    let health = get_json(&client, &format!("{base}/_coursecopy/health"), "load").await?;
     let mut lost = 0;
     for (c, name) in names.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
-        let course: Value = client
-            .get(format!("{base}{V3}/courses/courseId:C-{c}"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
+        let course = get_json(&client, &format!("{base}{V3}/courses/courseId:C-{c}"), &token).await?;
         if course["name"] != name.as_str() {
             lost += 1;
         }
@@ -267,6 +251,12 @@ async fn run(label: &str, flags: &[&str], seconds: f64, per_lo: usize) -> Result
         return Err(format!("{label}: the checks failed"));
     }
     Ok(())
+}
+
+/// A GET's JSON body.
+async fn get_json(client: &Client, url: &str, token: &str) -> Result<Value, String> {
+    let r = client.get(url).bearer_auth(token).send().await.map_err(|e| e.to_string())?;
+    r.json().await.map_err(|e| e.to_string())
 }
 
 fn ms(d: Duration) -> f64 {

@@ -53,29 +53,18 @@ async fn token(client: &Client, base: &str) -> String {
     r.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
 }
 
+/// A GET's JSON body.
+async fn get_json(client: &Client, url: &str, t: &str) -> Value {
+    client.get(url).bearer_auth(t).send().await.unwrap().json().await.unwrap()
+}
+
 /// The number of pages of a course, through the contents views.
 async fn pages_of(client: &Client, base: &str, t: &str, course: &str) -> usize {
-    let contents: Value = client
-        .get(format!("{base}{V1}/courses/{course}/contents"))
-        .bearer_auth(t)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let contents = get_json(client, &format!("{base}{V1}/courses/{course}/contents"), t).await;
     let mut n = 0;
     for folder in contents["results"].as_array().unwrap() {
         let id = folder["id"].as_str().unwrap();
-        let children: Value = client
-            .get(format!("{base}{V1}/courses/{course}/contents/{id}/children"))
-            .bearer_auth(t)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let children = get_json(client, &format!("{base}{V1}/courses/{course}/contents/{id}/children"), t).await;
         n += children["results"].as_array().unwrap().len();
     }
     n
