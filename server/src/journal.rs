@@ -6,7 +6,9 @@
 //! runner's steps are kept in memory and written in the same transaction
 //! as the next change, or by [`Journal::flush`] before a task's end is
 //! reported: a crash loses only steps nobody was told about, and the copy
-//! they belonged to resumes from the last written one.
+//! they belonged to resumes from the last written one. A copy's end is
+//! not a record of its own: it is the step that ended it, written (and
+//! flushed) before the end is reported, and replay finds it there again.
 
 use crate::demo::AppKey;
 use crate::model::{Accepted, Model, Op};

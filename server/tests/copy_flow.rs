@@ -327,3 +327,29 @@ async fn srv11_client_bodies_over_http() {
     assert_eq!(s.call(Method::PATCH, &bio, &t, Some(java)).await.status(), StatusCode::OK);
     s.stop().await;
 }
+
+/// SRV-8, LMS-5: at most 4 copies run at once by default; the rest wait,
+/// in request order, and run as places free up.
+#[tokio::test]
+async fn srv8_at_most_four_copies_run_at_once() {
+    let s = start(&[]).await;
+    s.control(Method::POST, "/_coursecopy/runner/pause", None).await;
+    let t = s.token("author-key").await;
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let r = s.call(Method::POST, COPY, &t, Some(json!({"targetCourse": {"courseId": format!("PAR-{i}")}}))).await;
+        assert_eq!(r.status(), StatusCode::ACCEPTED);
+        tasks.push(location(&r));
+    }
+    s.control(Method::POST, "/_coursecopy/runner/step?units=4", None).await;
+    let mut states = Vec::new();
+    for task in &tasks {
+        states.push(s.get(task, &t).await.1["status"].as_str().unwrap().to_string());
+    }
+    assert_eq!(states, ["Running", "Running", "Running", "Running", "Queued", "Queued"]);
+    s.control(Method::POST, "/_coursecopy/runner/resume", None).await;
+    for task in &tasks {
+        assert_eq!(s.poll(task, &t).await.status(), StatusCode::SEE_OTHER);
+    }
+    s.stop().await;
+}
