@@ -221,8 +221,10 @@ impl State {
         Ok(())
     }
 
-    /// A new bearer token for `key`.
+    /// A new bearer token for `key`; expired ones are forgotten.
     pub fn issue_token(&mut self, key: &str, ttl: Duration) -> String {
+        let now = Instant::now();
+        self.sessions.retain(|_, s| s.expires > now);
         self.tokens_made += 1;
         let token = format!("{}{:x}", random_hex(16), self.tokens_made);
         self.sessions.insert(token.clone(), Session { key: key.to_string(), expires: Instant::now() + ttl });
