@@ -249,3 +249,97 @@ impl Model {
 fn parse<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, ApplyError> {
     serde_json::from_value(body.clone()).map_err(|e| ApplyError::Body(e.to_string()))
 }
+
+/// Untrusted bodies: whatever JSON a client sends to a course or copy
+/// route, applying it never panics, and a refused body changes nothing.
+#[cfg(test)]
+mod untrusted_bodies {
+    use super::*;
+    use crate::demo::{demo_keys, demo_workspace};
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    /// JSON values, biased towards the keys and shapes the routes read.
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(|f| json!(f)),
+            "[a-zA-Z0-9_:\\-. ]{0,12}".prop_map(Value::from),
+            prop_oneof![
+                Just("true"),
+                Just("false"),
+                Just("Term"),
+                Just("UseTerm"),
+                Just("DateRange"),
+                Just("SelfEnrollment"),
+                Just("2027-01-01T00:00:00.000Z"),
+                Just("_1_1"),
+                Just("courseId:BIO-101"),
+                Just("uuid:zz"),
+                Just("Share"),
+                Just("Duplicate")
+            ]
+            .prop_map(Value::from),
+        ];
+        let keys = prop_oneof![
+            Just("courseId"),
+            Just("externalId"),
+            Just("name"),
+            Just("description"),
+            Just("availability"),
+            Just("available"),
+            Just("duration"),
+            Just("type"),
+            Just("start"),
+            Just("end"),
+            Just("daysOfUse"),
+            Just("enrollment"),
+            Just("accessCode"),
+            Just("locale"),
+            Just("id"),
+            Just("allowGuests"),
+            Just("targetCourse"),
+            Just("copy"),
+            Just("settings"),
+            Just("mode"),
+            Just("discussions"),
+            Just("contentAreas"),
+            Just("x"),
+        ];
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map(keys.clone().prop_map(str::to_string), inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn cases() -> u32 {
+        std::env::var("COURSECOPY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+        /// SRV-7: no body panics; a refused one changes nothing.
+        #[test]
+        fn srv7_any_body_is_applied_or_refused_whole(body in value(), route in 0u8..3, course in 1u8..5) {
+            let mut model = Model::new(demo_workspace().unwrap(), &demo_keys()).unwrap();
+            let at = Timestamp::from_unix_millis(1_800_000_000_000);
+            let key = "author-key".to_string();
+            let op = match route {
+                0 => Op::CreateCourse { key, body, at },
+                1 => Op::UpdateCourse { key, course: format!("_{course}_1"), body, at },
+                _ => Op::RequestCopy { key, source: format!("_{course}_1"), body, at, fail: false },
+            };
+            let before = model.ws.clone();
+            if model.apply(&op).is_err() {
+                prop_assert_eq!(&model.ws, &before);
+            }
+            prop_assert!(model.ws.check_integrity().is_ok());
+        }
+    }
+}
