@@ -20,7 +20,36 @@
 //! - Tokens, rate windows, injected faults and the runner's pause live in
 //!   memory only: clients log in again after a restart.
 //!
-//! Start it with [`serve`]; tests bind an ephemeral port and do the same.
+//! Start it with [`serve`]; tests bind an ephemeral port and do the same:
+//!
+//! ```
+//! use clap::Parser;
+//! use coursecopy_server::{app::App, config::Config};
+//! # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let app = App::new(Config::parse_from(["coursecopy-server", "--listen", "127.0.0.1:0"]))?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let base = format!("http://{}", listener.local_addr()?);
+//! let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+//! let server = tokio::spawn(coursecopy_server::serve(app, listener, async {
+//!     let _ = stopped.await;
+//! }));
+//!
+//! // A demo app key logs in, as any Learn client does.
+//! let token: serde_json::Value = reqwest::Client::new()
+//!     .post(format!("{base}/learn/api/public/v1/oauth2/token"))
+//!     .basic_auth("author-key", Some("author-secret"))
+//!     .form(&[("grant_type", "client_credentials")])
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! assert_eq!(token["token_type"], "bearer");
+//!
+//! stop.send(()).ok();
+//! server.await??;
+//! # Ok(())
+//! # }
+//! ```
 
 #![deny(missing_docs)]
 
