@@ -36,17 +36,17 @@ impl PageList {
         }
     }
 
-    /// The list, for changing it: copied first if a clone shares it, or if
+    /// Changes the list with `f`: copied first if a clone shares it, or if
     /// it was built whole.
-    pub(crate) fn to_mut(&mut self) -> &mut Vec<PageKey> {
-        if !matches!(self.0, Pages::Growing(_)) {
-            self.0 = Pages::Growing(Arc::new(self.as_slice().to_vec()));
-        }
-        match &mut self.0 {
-            Pages::Growing(pages) => Arc::make_mut(pages),
-            // Just made growing above.
-            Pages::Empty | Pages::Whole(_) => unreachable!("a page list is growing after to_mut's first step"),
-        }
+    pub(crate) fn change<R>(&mut self, f: impl FnOnce(&mut Vec<PageKey>) -> R) -> R {
+        let mut pages = match std::mem::take(&mut self.0) {
+            Pages::Growing(pages) => pages,
+            Pages::Whole(pages) => Arc::new(pages.to_vec()),
+            Pages::Empty => Arc::new(Vec::new()),
+        };
+        let out = f(Arc::make_mut(&mut pages));
+        self.0 = Pages::Growing(pages);
+        out
     }
 
     pub(crate) fn iter(&self) -> std::slice::Iter<'_, PageKey> {
@@ -70,13 +70,12 @@ impl PageList {
     }
 
     pub(crate) fn push_back(&mut self, page: PageKey) {
-        self.to_mut().push(page);
+        self.change(|list| list.push(page));
     }
 
     /// Inserts `page` at `at`, or at the end when `at` is past it.
     pub(crate) fn insert(&mut self, at: usize, page: PageKey) {
-        let list = self.to_mut();
-        list.insert(at.min(list.len()), page);
+        self.change(|list| list.insert(at.min(list.len()), page));
     }
 
     /// Removes the page at `at`, if there is one.
@@ -84,7 +83,7 @@ impl PageList {
         if at >= self.len() {
             return None;
         }
-        Some(self.to_mut().remove(at))
+        Some(self.change(|list| list.remove(at)))
     }
 }
 

@@ -590,9 +590,10 @@ impl Store {
             // The whole list at once: one allocation.
             record.pages = keys.collect();
         } else {
-            let list = record.pages.to_mut();
-            list.reserve(keys.len().saturating_add(more));
-            list.extend(keys);
+            record.pages.change(|list| {
+                list.reserve(keys.len().saturating_add(more));
+                list.extend(keys);
+            });
         }
         first
     }
