@@ -13,7 +13,7 @@
 
 use crate::access::{require, require_for_task};
 use crate::copy::{CopyRequest, CourseRef, plan};
-use crate::data::{CopyJob, Phase, TaskState, TaskStatus, Timestamp};
+use crate::data::{CopyJob, Ending, Phase, TaskState, TaskStatus, Timestamp};
 use crate::error::{Action, Error};
 use crate::handles::{TaskKey, UserKey};
 use crate::store::Store;
@@ -37,7 +37,7 @@ pub(crate) fn task_status(store: &Store, task: TaskKey) -> Result<TaskStatus, Er
     let state = match &t.phase {
         Phase::Queued => TaskState::Queued { position: store.queue_position(task).unwrap_or(0) },
         Phase::Running => TaskState::Running { percent: t.percent },
-        Phase::Finished(state) => state.clone(),
+        Phase::Finished(ending) => ending.state(),
     };
     Ok(TaskStatus {
         id: format!("_{}_1", t.pk),
@@ -85,7 +85,7 @@ pub(crate) fn cancel_task(store: &mut Store, actor: UserKey, task: TaskKey) -> R
     if finished {
         return Err(Error::TaskEnded { task });
     }
-    end_task(store, task, TaskState::Cancelled);
+    end_task(store, task, Ending::Cancelled);
     Ok(())
 }
 
@@ -97,28 +97,25 @@ fn step_task(store: &mut Store, task: TaskKey, budget: u64) -> u64 {
     let right = if job.new_target { Action::CreateCourse } else { Action::EditCourse(job.target) };
     if let Err(refused) = require_for_task(store, job.requester, right) {
         store.put_job(task, job);
-        end_task(store, task, TaskState::Incomplete { reason: refused.to_string() });
+        end_task(store, task, Ending::Incomplete { reason: refused.to_string() });
         return 0;
     }
     let used = job.run(store, budget);
     let outcome = job.is_done().then(|| (job.target, job.issues.clone()));
     store.put_job(task, job);
     if let Some((course, issues)) = outcome {
-        let state = if issues.is_empty() {
-            TaskState::Complete { course }
-        } else {
-            TaskState::CompleteWithErrors { course, issues }
-        };
-        end_task(store, task, state);
+        let ending =
+            if issues.is_empty() { Ending::Complete { course } } else { Ending::CompleteWithErrors { course, issues } };
+        end_task(store, task, ending);
     }
     used
 }
 
 /// Ends a task: undoes its work unless it completed, frees its target,
 /// drops its snapshot.
-fn end_task(store: &mut Store, task: TaskKey, state: TaskState) {
-    let completed = matches!(state, TaskState::Complete { .. } | TaskState::CompleteWithErrors { .. });
-    if let (Some(job), false) = (store.finish_task(task, state), completed) {
+fn end_task(store: &mut Store, task: TaskKey, ending: Ending) {
+    let completed = ending.completed();
+    if let (Some(job), false) = (store.finish_task(task, ending), completed) {
         job.rollback(store);
     }
 }

@@ -35,7 +35,7 @@ pub(crate) use page_list::PageList;
 pub use reach::Reach;
 pub use settings::{Availability, CourseSettings, Duration, Enrollment};
 pub use task::{DEFAULT_TASK_LIMIT, TaskState, TaskStatus};
-pub(crate) use task::{Phase, Task};
+pub(crate) use task::{Ending, Phase, Task};
 pub use time::Timestamp;
 pub(crate) use tools::MAX_TOOL_ID;
 pub use tools::{Category, CourseTools, LinkKind, Post, ToolId, ToolItem, ToolLink};

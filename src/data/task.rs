@@ -11,7 +11,36 @@ pub const DEFAULT_TASK_LIMIT: usize = 4;
 pub(crate) enum Phase {
     Queued,
     Running,
-    Finished(TaskState),
+    Finished(Ending),
+}
+
+/// How a task ended: only the end states, so that a finished task cannot
+/// hold a queued or running state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Ending {
+    Complete { course: CourseKey },
+    CompleteWithErrors { course: CourseKey, issues: Vec<CopyIssue> },
+    Incomplete { reason: String },
+    Cancelled,
+}
+
+impl Ending {
+    /// Whether the copy was kept (complete, with or without errors).
+    pub(crate) fn completed(&self) -> bool {
+        matches!(self, Ending::Complete { .. } | Ending::CompleteWithErrors { .. })
+    }
+
+    /// The public state.
+    pub(crate) fn state(&self) -> TaskState {
+        match self {
+            Ending::Complete { course } => TaskState::Complete { course: *course },
+            Ending::CompleteWithErrors { course, issues } => {
+                TaskState::CompleteWithErrors { course: *course, issues: issues.clone() }
+            }
+            Ending::Incomplete { reason } => TaskState::Incomplete { reason: reason.clone() },
+            Ending::Cancelled => TaskState::Cancelled,
+        }
+    }
 }
 
 /// A copy task.

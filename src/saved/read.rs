@@ -7,8 +7,8 @@
 use super::v2;
 use crate::arena::{Arena, RawKey, from_raw};
 use crate::data::{
-    CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, LearningObject, LibraryEntry, LoSnapshot,
-    Page, PageContent, Phase, ReadIndex, Snapshot, Task, TaskState, ToolItem, ToolLink, User,
+    CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, Ending, LearningObject, LibraryEntry,
+    LoSnapshot, Page, PageContent, Phase, ReadIndex, Snapshot, Task, ToolItem, ToolLink, User,
 };
 use crate::handles::{LibraryItem, ToolId};
 use crate::handles::{LoKey, PageKey, StyleKey, UserKey};
@@ -286,13 +286,12 @@ impl Reader {
         let phase = match t.state {
             v2::State::Queued => Phase::Queued,
             v2::State::Running => Phase::Running,
-            v2::State::Complete { course } => Phase::Finished(TaskState::Complete { course: self.key(course)? }),
-            v2::State::CompleteWithErrors { course, issues } => Phase::Finished(TaskState::CompleteWithErrors {
-                course: self.key(course)?,
-                issues: self.issues(issues)?,
-            }),
-            v2::State::Incomplete { reason } => Phase::Finished(TaskState::Incomplete { reason }),
-            v2::State::Cancelled => Phase::Finished(TaskState::Cancelled),
+            v2::State::Complete { course } => Phase::Finished(Ending::Complete { course: self.key(course)? }),
+            v2::State::CompleteWithErrors { course, issues } => {
+                Phase::Finished(Ending::CompleteWithErrors { course: self.key(course)?, issues: self.issues(issues)? })
+            }
+            v2::State::Incomplete { reason } => Phase::Finished(Ending::Incomplete { reason }),
+            v2::State::Cancelled => Phase::Finished(Ending::Cancelled),
         };
         Ok(Task {
             pk: t.pk,

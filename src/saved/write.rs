@@ -5,8 +5,8 @@
 use super::v2;
 use crate::arena::{Arena, to_raw};
 use crate::data::{
-    CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, LearningObject, LibraryEntry, LoSnapshot,
-    Page, PageContent, Phase, Task, TaskState, ToolLink, User,
+    CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, Ending, LearningObject, LibraryEntry,
+    LoSnapshot, Page, PageContent, Phase, Task, ToolLink, User,
 };
 use crate::handles::LibraryItem;
 use crate::store::StorePartsRef;
@@ -240,17 +240,13 @@ impl Writer {
         let state = match &t.phase {
             Phase::Queued => v2::State::Queued,
             Phase::Running => v2::State::Running,
-            Phase::Finished(TaskState::Complete { course }) => v2::State::Complete { course: self.key(*course) },
-            Phase::Finished(TaskState::CompleteWithErrors { course, issues }) => v2::State::CompleteWithErrors {
+            Phase::Finished(Ending::Complete { course }) => v2::State::Complete { course: self.key(*course) },
+            Phase::Finished(Ending::CompleteWithErrors { course, issues }) => v2::State::CompleteWithErrors {
                 course: self.key(*course),
                 issues: issues.iter().map(|i| self.issue(i)).collect(),
             },
-            Phase::Finished(TaskState::Incomplete { reason }) => v2::State::Incomplete { reason: reason.clone() },
-            // A pending state never ends a task; the store records it for
-            // none, so this arm is only there to be total.
-            Phase::Finished(TaskState::Cancelled | TaskState::Queued { .. } | TaskState::Running { .. }) => {
-                v2::State::Cancelled
-            }
+            Phase::Finished(Ending::Incomplete { reason }) => v2::State::Incomplete { reason: reason.clone() },
+            Phase::Finished(Ending::Cancelled) => v2::State::Cancelled,
         };
         v2::Task {
             pk: t.pk,

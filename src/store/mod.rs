@@ -29,8 +29,8 @@ pub(crate) use saved::{StoreParts, StorePartsRef};
 use crate::arena::{Arena, fresh_salt};
 use crate::data::{Ancestry, Page};
 use crate::data::{
-    CopyJob, Counts, Course, CourseSet, CourseSettings, CourseStyle, CourseTools, DEFAULT_TASK_LIMIT, LearningObject,
-    LibraryEntry, PageContent, PageList, Phase, Reach, Role, Task, TaskState, Timestamp, User,
+    CopyJob, Counts, Course, CourseSet, CourseSettings, CourseStyle, CourseTools, DEFAULT_TASK_LIMIT, Ending,
+    LearningObject, LibraryEntry, PageContent, PageList, Phase, Reach, Role, Task, Timestamp, User,
 };
 use crate::error::Error;
 use crate::handles::{
@@ -774,13 +774,13 @@ impl Store {
 
     /// Ends a task: records its state, frees its target and its place in
     /// the queue, and hands back its job (to undo it unless it completed).
-    pub(crate) fn finish_task(&mut self, task: TaskKey, state: TaskState) -> Option<CopyJob> {
+    pub(crate) fn finish_task(&mut self, task: TaskKey, ending: Ending) -> Option<CopyJob> {
         let t = self.tasks.get_mut(task)?;
         let job = t.job.take();
-        if matches!(state, TaskState::Complete { .. } | TaskState::CompleteWithErrors { .. }) {
+        if ending.completed() {
             t.percent = 100;
         }
-        t.phase = Phase::Finished(state);
+        t.phase = Phase::Finished(ending);
         self.queue.retain(|k| *k != task);
         self.running.retain(|k| *k != task);
         self.busy.retain(|_, k| *k != task);
