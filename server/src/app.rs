@@ -87,6 +87,8 @@ pub(crate) struct State {
     pub runner: RunnerControl,
     /// Set when the journal failed: the server then refuses changes.
     pub broken: Option<String>,
+    /// Journal records between snapshots (`--snapshot-every`).
+    snapshot_every: u64,
     tokens_made: u64,
 }
 
@@ -132,6 +134,7 @@ impl App {
             faults: Faults::default(),
             runner: RunnerControl::default(),
             broken: None,
+            snapshot_every: config.snapshot_every,
             tokens_made: 0,
         };
         Ok(Arc::new(App { config, admin_token, keys, state: Mutex::new(state), wake: Condvar::new() }))
@@ -169,7 +172,7 @@ impl State {
     ///
     /// # Errors
     /// The model's refusal, as a Learn failure; 503 once the journal failed.
-    pub fn commit(&mut self, op: Op, every: u64) -> Result<Outcome, Failure> {
+    pub fn commit(&mut self, op: Op) -> Result<Outcome, Failure> {
         if let Some(why) = &self.broken {
             return Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, format!("the data file failed: {why}")));
         }
@@ -177,11 +180,9 @@ impl State {
         let gave = self.model.describe(&outcome);
         if let Some(journal) = self.journal.as_mut() {
             if let Err(e) = journal.commit(Some((&op, gave))) {
-                tracing::error!(error = %e, "journal commit failed; refusing changes from now on");
-                self.broken = Some(e.0.clone());
-                return Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.0));
+                return Err(self.journal_failed(e));
             }
-            if journal.snapshot_due(every)
+            if journal.snapshot_due(self.snapshot_every)
                 && let Err(e) = journal.snapshot(&self.model)
             {
                 tracing::warn!(error = %e, "snapshot failed; the journal keeps growing");
@@ -215,10 +216,17 @@ impl State {
         if let Some(journal) = self.journal.as_mut()
             && let Err(e) = journal.flush()
         {
-            self.broken = Some(e.0.clone());
-            return Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.0));
+            return Err(self.journal_failed(e));
         }
         Ok(())
+    }
+
+    /// Marks the server broken after a journal failure: it refuses every
+    /// later change, since what it answers could no longer be kept.
+    fn journal_failed(&mut self, e: JournalError) -> Failure {
+        tracing::error!(error = %e, "the journal failed; refusing changes from now on");
+        self.broken = Some(e.0.clone());
+        Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.0)
     }
 
     /// A new bearer token for `key`; expired ones are forgotten.

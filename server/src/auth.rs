@@ -2,13 +2,14 @@
 //! the rate window, the bearer token, injected faults, and the rate
 //! headers on every answer (SRV-7).
 
-use crate::app::{SharedApp, Window};
+use crate::app::{SharedApp, State as AppState, Window};
+use crate::config::Config;
 use crate::extract::Caller;
 use crate::wire::Failure;
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -18,11 +19,17 @@ use std::time::{Duration, Instant};
 /// The path of the token route.
 pub const TOKEN_PATH: &str = "/learn/api/public/v1/oauth2/token";
 
+type FormFields = std::collections::HashMap<String, String>;
+
 /// `POST /learn/api/public/v1/oauth2/token`: HTTP Basic `key:secret`,
-/// `grant_type=client_credentials` in the form body or the query.
-pub async fn token(State(app): State<SharedApp>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
-    let grant = form_value(uri.query().unwrap_or(""), "grant_type")
-        .or_else(|| form_value(std::str::from_utf8(&body).unwrap_or(""), "grant_type"));
+/// `grant_type=client_credentials` in the query or the form body.
+pub async fn token(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Query(query): Query<FormFields>,
+    body: Result<Form<FormFields>, FormRejection>,
+) -> Response {
+    let grant = query.get("grant_type").or_else(|| body.as_ref().ok().and_then(|Form(f)| f.get("grant_type")));
     let Some((key, secret)) = basic_credentials(&headers) else {
         return Failure::unauthorized("HTTP Basic credentials (key:secret) are required").into_response();
     };
@@ -30,7 +37,7 @@ pub async fn token(State(app): State<SharedApp>, headers: HeaderMap, uri: Uri, b
     if !known {
         return Failure::unauthorized("unknown app key or wrong secret").into_response();
     }
-    match grant.as_deref() {
+    match grant.map(String::as_str) {
         Some("client_credentials") => {}
         Some(other) => {
             return Failure::bad_request(format!("grant_type: {other:?} is not supported; use client_credentials"))
@@ -44,35 +51,6 @@ pub async fn token(State(app): State<SharedApp>, headers: HeaderMap, uri: Uri, b
     let mut response = Json(body).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
-}
-
-/// One value of an `application/x-www-form-urlencoded` string.
-fn form_value(form: &str, name: &str) -> Option<String> {
-    form.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| decode(v))
-}
-
-/// Percent-decoding, with `+` as a space.
-fn decode(v: &str) -> String {
-    let bytes = v.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
@@ -104,7 +82,7 @@ pub fn is_admin(app: &SharedApp, headers: &HeaderMap) -> bool {
 pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let learn = path.starts_with("/learn/");
-    let (bucket, caller, latency, fault) = {
+    let (caller, latency, (limit, remaining, reset), fault) = {
         let mut state = app.lock();
         let caller = bearer(req.headers()).and_then(|t| state.session(t));
         // Unknown keys share one window, so that made-up keys cannot grow
@@ -114,8 +92,10 @@ pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) ->
             (None, Some((key, _))) if app.keys.iter().any(|k| k.key == key) => key,
             _ => "anonymous".to_string(),
         };
+        let rate = count(&app.config, &mut state, &bucket);
+        // A request refused by the rate limit uses up no injected fault.
         let mut fault = None;
-        if learn {
+        if learn && rate.1.is_some() {
             if state.faults.unavailable > 0 {
                 state.faults.unavailable -= 1;
                 fault = Some(Failure::new(StatusCode::SERVICE_UNAVAILABLE, "injected fault: service unavailable"));
@@ -124,9 +104,8 @@ pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) ->
                 fault = Some(Failure::too_many("injected fault: too many requests", 1));
             }
         }
-        (bucket, caller, state.faults.latency, fault)
+        (caller, state.faults.latency, rate, fault)
     };
-    let (limit, remaining, reset) = count(&app, &bucket);
     let answer = if remaining.is_none() {
         Failure::too_many(format!("the rate limit of {limit} requests per window is used up"), reset).into_response()
     } else if let Some(fault) = fault {
@@ -152,11 +131,10 @@ pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) ->
 
 /// Counts a request against `bucket`'s window: the limit, what remains
 /// (`None` when none did), and seconds until the window resets.
-fn count(app: &SharedApp, bucket: &str) -> (u64, Option<u64>, u64) {
-    let limit = app.config.rate_limit;
-    let window = Duration::from_secs(app.config.rate_window.max(1));
+fn count(config: &Config, state: &mut AppState, bucket: &str) -> (u64, Option<u64>, u64) {
+    let limit = config.rate_limit;
+    let window = Duration::from_secs(config.rate_window.max(1));
     let now = Instant::now();
-    let mut state = app.lock();
     let w = state.windows.entry(bucket.to_string()).or_insert(Window { start: now, used: 0 });
     if now.duration_since(w.start) >= window {
         *w = Window { start: now, used: 0 };
@@ -175,21 +153,4 @@ fn with_rate_headers(mut response: Response, limit: u64, remaining: u64, reset: 
     h.insert("x-rate-limit-remaining", HeaderValue::from(remaining));
     h.insert("x-rate-limit-reset", HeaderValue::from(reset));
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn form_values_decode() {
-        assert_eq!(
-            form_value("a=1&grant_type=client_credentials", "grant_type").as_deref(),
-            Some("client_credentials")
-        );
-        assert_eq!(form_value("x=a%20b+c", "x").as_deref(), Some("a b c"));
-        assert_eq!(form_value("x=%", "x").as_deref(), Some("%"));
-        assert_eq!(form_value("x=%4", "x").as_deref(), Some("%4"));
-        assert_eq!(form_value("", "x"), None);
-    }
 }

@@ -55,7 +55,9 @@ pub struct Config {
     #[arg(long, default_value_t = 100)]
     pub max_queued: usize,
 
-    /// Copy tasks that run at once (Learn runs 4).
+    /// Copy tasks that run at once (Learn runs 4). It is set in a new
+    /// workspace (the demo, an import, a reset); a data file keeps the
+    /// limit it was made with, since its journal replays under it.
     #[arg(long, default_value_t = 4)]
     pub max_running: usize,
 
@@ -75,10 +77,4 @@ pub struct Config {
     /// Log level: error, warn, info, debug or trace.
     #[arg(long, default_value = "info")]
     pub log: String,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config::parse_from(["coursecopy-server"])
-    }
 }

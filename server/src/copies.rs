@@ -26,7 +26,7 @@ pub async fn copy_v2(app: SharedApp, caller: Caller, id: String, body: Value) ->
     }
     let fail = state.faults.fail_copies > 0;
     let op = Op::RequestCopy { key: caller.key, source, body, at: Timestamp::now(), fail };
-    let Outcome::Copy { task, target } = state.commit(op, app.config.snapshot_every)? else {
+    let Outcome::Copy { task, target } = state.commit(op)? else {
         return Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "the copy gave no task"));
     };
     if fail {

@@ -179,7 +179,7 @@ pub async fn get(
 pub async fn create(version: CourseVersion, app: SharedApp, caller: Caller, body: Value) -> Result<Response, Failure> {
     let op = Op::CreateCourse { key: caller.key, body, at: Timestamp::now() };
     let mut state = app.lock();
-    let Outcome::Course(key) = state.commit(op, app.config.snapshot_every)? else {
+    let Outcome::Course(key) = state.commit(op)? else {
         return Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "course creation gave no course"));
     };
     let value = course_json(&state.model.ws, key, version)?;
@@ -199,7 +199,7 @@ pub async fn patch(
     let key = readable(&state.model.ws, &caller, &id)?;
     let lms_id = state.model.ws.course(key)?.lms_id();
     let op = Op::UpdateCourse { key: caller.key, course: lms_id, body, at: Timestamp::now() };
-    state.commit(op, app.config.snapshot_every)?;
+    state.commit(op)?;
     Ok(Json(course_json(&state.model.ws, key, version)?))
 }
 
@@ -209,7 +209,7 @@ pub async fn delete(version: CourseVersion, app: SharedApp, caller: Caller, id: 
     let mut state = app.lock();
     let key = readable(&state.model.ws, &caller, &id)?;
     let lms_id = state.model.ws.course(key)?.lms_id();
-    state.commit(Op::DeleteCourse { key: caller.key, course: lms_id }, app.config.snapshot_every)?;
+    state.commit(Op::DeleteCourse { key: caller.key, course: lms_id })?;
     let status = if version == CourseVersion::V3 { StatusCode::ACCEPTED } else { StatusCode::NO_CONTENT };
     Ok(status.into_response())
 }

@@ -193,14 +193,10 @@ async fn version() -> axum::Json<serde_json::Value> {
 
 /// One tracing span per request, with its method, path and status.
 async fn trace(req: Request<axum::body::Body>, next: middleware::Next) -> axum::response::Response {
+    use tracing::Instrument;
     let span = tracing::info_span!("request", method = %req.method(), path = %req.uri().path());
-    let _entered = span.clone().entered();
     let start = std::time::Instant::now();
-    drop(_entered);
-    let response = {
-        use tracing::Instrument;
-        next.run(req).instrument(span.clone()).await
-    };
+    let response = next.run(req).instrument(span.clone()).await;
     span.in_scope(|| {
         tracing::info!(status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "answered")
     });

@@ -167,7 +167,7 @@ impl Model {
         Ok(self.ws.resolve_course(&r)?)
     }
 
-    /// Whether a task is queued or running.
+    /// How many accepted tasks are queued or running.
     pub fn unfinished(&self) -> usize {
         self.tasks.values().filter(|t| t.ended.is_none()).count()
     }

@@ -94,7 +94,6 @@ pub fn client_field(field: &str) -> &str {
         "guest_access" => "allowGuests",
         "observer_access" => "allowObservers",
         "target" => "targetCourse",
-        "timestamp" => "date",
         other => other,
     }
 }

@@ -261,29 +261,11 @@ async fn srv7_errors_name_what_the_client_wrote() {
     assert!(err["message"].as_str().unwrap().starts_with("targetCourse"), "{err}");
 
     // Malformed JSON: line and column.
-    let r = s
-        .client
-        .patch(s.url(&bio))
-        .bearer_auth(&t)
-        .header("content-type", "application/json")
-        .body("{\n  \"name\": }")
-        .send()
-        .await
-        .unwrap();
-    let (status, err) = read(r).await;
+    let (status, err) = s.raw(Method::PATCH, &bio, &t, "application/json", "{\n  \"name\": }").await;
     assert_error(status, &err, StatusCode::BAD_REQUEST);
     assert!(err["message"].as_str().unwrap().contains("line 2 column"), "{err}");
     // A wrong content type.
-    let r = s
-        .client
-        .patch(s.url(&bio))
-        .bearer_auth(&t)
-        .header("content-type", "text/plain")
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
-    let (status, err) = read(r).await;
+    let (status, err) = s.raw(Method::PATCH, &bio, &t, "text/plain", "{}").await;
     assert_error(status, &err, StatusCode::BAD_REQUEST);
     assert!(err["message"].as_str().unwrap().contains("Content-Type"), "{err}");
     // Too large.

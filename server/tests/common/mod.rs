@@ -76,6 +76,20 @@ impl Server {
         r.send().await.unwrap()
     }
 
+    /// A request with a raw body of the given content type, as a client
+    /// that writes its own JSON sends it.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: &str,
+    ) -> (StatusCode, Value) {
+        let r = self.client.request(method, self.url(path)).bearer_auth(token).header("content-type", content_type);
+        read(r.body(body.to_string()).send().await.unwrap()).await
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
         read(self.call(Method::GET, path, token, None).await).await
     }
