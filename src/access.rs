@@ -51,6 +51,26 @@ pub(crate) fn require_parent_unlocked(store: &Store, lo: LoKey) -> Result<(), Er
     }
 }
 
+/// Fails with [`Error::FieldLocked`] if `field` of the linked LO `lo`
+/// (`page` for a page field) is locked by the upstream course (LNK-9).
+/// Records that are not linked copies have no locked field.
+pub(crate) fn require_field_unlocked(
+    store: &Store,
+    lo: LoKey,
+    page: Option<crate::PageKey>,
+    field: crate::LinkedField,
+) -> Result<(), Error> {
+    let Some(link) = store.learning_object(lo).ok().and_then(|l| l.link.as_deref()) else { return Ok(()) };
+    let page_linked = page.is_none_or(|p| store.page(p).is_ok_and(|p| p.link.is_some()));
+    let Some(upstream) = link.course.filter(|_| link.upstream.is_some() && page_linked) else { return Ok(()) };
+    let locks = store.course(upstream).map(|c| c.field_locks).unwrap_or_default();
+    if field.covered_by(locks, page.is_some()) {
+        let entity = page.map_or(crate::Entity::from(lo), crate::Entity::from);
+        return Err(Error::FieldLocked { field: field.name(), entity, upstream });
+    }
+    Ok(())
+}
+
 fn decide(store: &Store, actor: UserKey, action: Action, busy_blocks: bool) -> Result<(), Error> {
     let user = store.user(actor)?;
     let ok = match action {

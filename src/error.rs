@@ -137,6 +137,27 @@ pub enum Error {
         by: UserKey,
     },
 
+    /// The field of a linked copy is locked by its upstream course (LNK-9):
+    /// it takes the upstream's value on every sync and cannot be edited
+    /// downstream.
+    #[error("{field} of {entity} is locked by its upstream course {upstream}")]
+    FieldLocked {
+        /// The field: `"title"`, `"description"`, `"body"` or `"items"`.
+        field: &'static str,
+        /// The linked learning object or page whose field it is.
+        entity: Entity,
+        /// The upstream course that locks it.
+        upstream: CourseKey,
+    },
+
+    /// The learning object or page is not a linked copy, so it has no
+    /// upstream to sync from, decline, revert to or unlink from.
+    #[error("{entity} is not a linked copy")]
+    NotLinked {
+        /// The learning object or page.
+        entity: Entity,
+    },
+
     /// The task has ended already (complete, failed or cancelled).
     #[error("{task} has ended already")]
     TaskEnded {

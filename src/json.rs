@@ -6,7 +6,7 @@
 //!   no id); `copy` with one entry per
 //!   category, each a boolean or the string `"true"`/`"false"` (an entry left
 //!   out is not copied; `copy` left out, or `null`, copies everything); and,
-//!   beyond the LMS, an optional `mode`, `"Share"` or `"Duplicate"`.
+//!   beyond the LMS, an optional `mode`, `"Share"`, `"Duplicate"` or `"Linked"` (LNK-12).
 //! - [`NewCourse`] deserialises the body of the LMS's v3 course POST: the
 //!   keys of a PATCH (below), with `courseId` and `name` required.
 //! - [`CourseChange`] deserialises the body of the LMS's v3 course PATCH:
@@ -188,7 +188,11 @@ object_seed!(RequestSeed -> CopyRequest, "a copy request body", null: None, |map
             "copy" => selection = map.next_value_seed(CopySeed { path: at })?,
             "mode" => {
                 let given: String = leaf(&mut map, &at)?;
-                mode = choice(&at, &given, &[("Share", CopyMode::Share), ("Duplicate", CopyMode::Duplicate)])?;
+                mode = choice(
+                    &at,
+                    &given,
+                    &[("Share", CopyMode::Share), ("Duplicate", CopyMode::Duplicate), ("Linked", CopyMode::Linked)],
+                )?;
             }
             _ => drop(map.next_value::<IgnoredAny>()?),
         }

@@ -143,6 +143,7 @@ mod handles;
 mod json;
 #[cfg(feature = "serde")]
 mod learn;
+mod linked;
 mod reuse;
 #[cfg(feature = "serde")]
 mod saved;
@@ -154,8 +155,9 @@ pub use copy::{CopyOptions, CopyRequest, CopyTarget, CourseRef};
 pub use data::limits;
 pub use data::{
     Availability, Category, CopyIssue, CopyMode, CopySelection, Counts, Course, CourseSettings, CourseStyle,
-    CourseTools, DEFAULT_TASK_LIMIT, Discussions, Duration, Enrollment, LearningObject, LibraryEntry, LinkKind, Page,
-    Post, Reach, Role, SettingsSelection, TaskState, TaskStatus, Timestamp, ToolId, ToolItem, ToolLink, User,
+    CourseTools, DEFAULT_TASK_LIMIT, Discussions, Duration, Enrollment, FieldLocks, LearningObject, LibraryEntry,
+    LinkKind, LinkedField, LoLinkInfo, Page, PageLinkInfo, Post, Reach, Role, SettingsSelection, TaskState, TaskStatus,
+    Timestamp, ToolId, ToolItem, ToolLink, User,
 };
 pub use edit::{CourseChange, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
 pub use error::{Action, Error};
@@ -167,6 +169,7 @@ pub use learn::{
     LearnAvailability, LearnCourse, LearnCourseTask, LearnDuration, LearnEnrollment, LearnLocale, LearnSourceCourse,
     LearnTaskStatus,
 };
+pub use linked::{Customisations, DownstreamSync, LinkPreview, LinkedRecord, Outcome, PendingChange, SyncReport};
 pub use reuse::{Change, Comparison};
 #[cfg(feature = "serde")]
 pub use saved::SAVE_FORMAT;

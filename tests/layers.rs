@@ -20,6 +20,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("copy", 5),
     ("tasks", 6),
     ("reuse", 7),
+    ("linked", 7),
     ("workspace", 8),
     ("json", 8),
     ("learn", 8),

@@ -57,7 +57,7 @@ pub async fn reset(State(app): State<SharedApp>, body: axum::body::Bytes) -> Res
     Ok(Json(json!({ "reset": true })))
 }
 
-/// `GET /_coursecopy/workspace`: the saved workspace (format 2).
+/// `GET /_coursecopy/workspace`: the saved workspace (the library's current format).
 pub async fn download(State(app): State<SharedApp>) -> Result<Response, Failure> {
     let state = app.lock();
     let text = serde_json::to_string(&state.model.ws)

@@ -1,5 +1,5 @@
 //! The durable store: one SQLite database (WAL, `synchronous=FULL`) with
-//! the last snapshot (the saved workspace, format 2, and the task book)
+//! the last snapshot (the saved workspace, in the library's format, and the task book)
 //! and the journal of ops applied since (SRV-9).
 //!
 //! A change is committed as a journal record before it is answered. The
@@ -207,7 +207,7 @@ impl Journal {
     }
 }
 
-/// A model in its saved parts: the workspace (format 2) and the task book.
+/// A model in its saved parts: the saved workspace and the task book.
 pub struct SnapshotParts {
     ws: coursecopy::Workspace,
     tasks: Vec<SavedTask>,

@@ -17,7 +17,7 @@
 
 use super::duplicate::new_duplicate_lo;
 use super::plan::{CopyPlan, PlannedTarget};
-use crate::data::{CopyIssue, CopyJob, CopyMode, Discussions, ReadIndex, Step};
+use crate::data::{CopyIssue, CopyJob, CopyMode, Discussions, PageSource, ReadIndex, Step};
 use crate::data::{CourseSettings, PageContent, ToolItem, ToolLink};
 use crate::handles::{LibraryItem, LoKey, PageKey, UserKey};
 use crate::store::Store;
@@ -41,12 +41,12 @@ impl CopyJob {
         let content = match (plan.selection.content_areas, plan.mode) {
             (false, _) => 0,
             (true, CopyMode::Share) => u64::from(!plan.snapshot.course.los.is_empty()),
-            (true, CopyMode::Duplicate) => {
+            (true, CopyMode::Duplicate | CopyMode::Linked) => {
                 let los = plan.snapshot.los.len() as u64;
                 los + plan.snapshot.los.iter().map(|(_, lo)| lo.pages.len() as u64).sum::<u64>()
             }
         };
-        if plan.mode == CopyMode::Duplicate && plan.selection.content_areas {
+        if plan.mode.copies_content() && plan.selection.content_areas {
             let pages = (content - plan.snapshot.los.len() as u64) as usize;
             ws.reserve(plan.snapshot.los.len(), pages);
         }
@@ -183,7 +183,13 @@ impl CopyJob {
         }
         let Some((src_key, src)) = self.snapshot.los.get(i) else { return Step::Done };
         let src_key = *src_key;
-        let copy = new_duplicate_lo(ws, src_key, src, self.target);
+        // A linked copy's upstream course is the source, found by its LMS
+        // id, which is never reused.
+        let linked = match self.mode {
+            CopyMode::Linked => ws.course_by_pk(self.snapshot.course.pk),
+            CopyMode::Share | CopyMode::Duplicate => None,
+        };
+        let copy = new_duplicate_lo(ws, src_key, src, self.target, linked);
         self.current_lo = Some(copy);
         if src.pages.is_empty() { self.content_from(i + 1) } else { Step::Page(i, 0) }
     }
@@ -220,6 +226,7 @@ impl CopyJob {
             // overlay may name items deleted since.
             let saved = if self.overlay.is_empty() { None } else { self.overlay.get(&src_key) };
             let Some(src) = saved.or_else(|| ws.page(src_key).ok()) else { continue };
+            let version = src.version;
             let live = |item: &LibraryItem| ws.library_entry(*item).is_ok();
             let items = &src.content.items;
             let content = if saved.is_none() || items.iter().all(live) {
@@ -229,11 +236,14 @@ impl CopyJob {
                 let kept: Arc<[LibraryItem]> = items.iter().copied().filter(live).collect();
                 Arc::new(PageContent { items: kept, ..(*src.content).clone() })
             };
-            sources.push((src_key, content));
+            sources.push(PageSource { key: src_key, content, version });
         }
         let more = source.len().saturating_sub(end);
         let first = ws.push_duplicate_pages(lo, &mut sources, more);
         self.batch = sources;
+        if more == 0 && self.mode == CopyMode::Linked {
+            ws.set_link_copies(lo);
+        }
         let Ok(pages) = ws.learning_object(lo).map(|record| &record.pages) else { return };
         for (at, source_page, item) in dropped {
             if let Some(page) = pages.get(first + at) {
@@ -300,7 +310,7 @@ impl CopyJob {
         let target = ws.course(self.target).ok()?;
         match self.mode {
             CopyMode::Share => ws.learning_object(lo).ok().filter(|l| l.used_in.contains(&self.target)).map(|_| lo),
-            CopyMode::Duplicate => {
+            CopyMode::Duplicate | CopyMode::Linked => {
                 let i = self.snapshot.los.iter().position(|(k, _)| *k == lo)?;
                 target.los.get(self.base() + i).copied()
             }
@@ -318,7 +328,7 @@ impl CopyJob {
     /// no other course includes or links to is deleted with its pages.
     pub(crate) fn rollback(self, ws: &mut Store) {
         let added = ws.truncate_los(self.target, self.base());
-        if self.mode == CopyMode::Duplicate {
+        if self.mode.copies_content() {
             // Learning objects that tools of other courses link to: one pass
             // over the tools, not one a learning object.
             let linked: HashSet<LoKey> = ws

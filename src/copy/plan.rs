@@ -126,7 +126,7 @@ fn snapshot(store: &Store, source: &Course, mode: CopyMode) -> Snapshot {
     let styles = course.styles.iter().filter_map(|s| store.style(*s).ok()).cloned().collect();
     let los = match mode {
         CopyMode::Share => Vec::new(),
-        CopyMode::Duplicate => {
+        CopyMode::Duplicate | CopyMode::Linked => {
             let mut los = Vec::with_capacity(course.los.len());
             los.extend(
                 course.los.iter().filter_map(|lo| store.learning_object(*lo).ok().map(|r| (*lo, LoSnapshot::of(r)))),

@@ -1,5 +1,7 @@
-use super::{CourseSet, PageList};
+use super::link::{LoLink, PageLink};
+use super::{CourseSet, LoLinkInfo, PageLinkInfo, PageList};
 use crate::{CourseKey, LibraryItem, LoKey, PageKey, StyleKey};
+use imbl::OrdMap;
 use std::sync::Arc;
 
 /// A learning object (LO): an ordered list of pages with a title and a
@@ -17,7 +19,34 @@ pub struct LearningObject {
     /// last is `origin`. Kept whole so that provenance survives the deletion
     /// of a middle generation (REU-5).
     pub(crate) ancestors: Ancestry,
+    /// Grows by one with each change to the LO or its pages (LNK-3).
+    pub(crate) version: u64,
+    /// The version of the last change to the page list (a page added,
+    /// deleted or moved).
+    pub(crate) layout_version: u64,
+    /// The pages whose content changed since they were added, under the
+    /// version of their last change, with their position then. A sync
+    /// reads the range past its synced version: O(what changed), not
+    /// O(pages) (LNK-12).
+    pub(crate) edited: Edited,
+    /// Set on a linked copy (LNK-1).
+    pub(crate) link: Option<Box<LoLink>>,
 }
+
+/// The pages of an LO whose content changed since they were added: each
+/// under the version of its last change, with its position then (a hint,
+/// checked before use). It can be rebuilt from the pages' versions, so
+/// equality ignores the hints.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Edited(pub(crate) OrdMap<u64, (PageKey, u32)>);
+
+impl PartialEq for Edited {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().zip(other.0.iter()).all(|(a, b)| a.0 == b.0 && a.1.0 == b.1.0)
+    }
+}
+
+impl Eq for Edited {}
 
 /// Every learning object one descends from by duplication, oldest first.
 /// Up to two ancestors live in the record itself, so duplicating an
@@ -118,6 +147,17 @@ impl LearningObject {
     pub fn ancestors(&self) -> &[LoKey] {
         self.ancestors.as_slice()
     }
+
+    /// The LO's version: it grows with every change to the LO's fields and
+    /// to its pages (a page edited, added, deleted or moved), LNK-3.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The link of a linked copy to its upstream, if this is one (LNK-1).
+    pub fn link(&self) -> Option<LoLinkInfo> {
+        self.link.as_ref().map(|l| l.info())
+    }
 }
 
 /// A page: content, an optional applied course style, and references to
@@ -128,6 +168,11 @@ pub struct Page {
     pub(crate) style: Option<StyleKey>,
     pub(crate) lo: LoKey,
     pub(crate) origin: Option<PageKey>,
+    /// Its LO's version at the page's last content change; 0 until the
+    /// first. It is also the page's key in its LO's `edited` map.
+    pub(crate) version: u64,
+    /// Set on a page of a linked copy that came from upstream.
+    pub(crate) link: Option<PageLink>,
 }
 
 /// What a page says, shared between a page and its duplicates until one of
@@ -175,6 +220,19 @@ impl Page {
     /// be stale if that page was deleted since: provenance is history.
     pub fn origin(&self) -> Option<PageKey> {
         self.origin
+    }
+
+    /// The page's version: its learning object's version at the page's
+    /// last change of title, body or items, or 0 if it never changed since
+    /// it was added (LNK-3).
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The link of a linked page to its upstream page, if it has one
+    /// (LNK-1). A page added downstream has none.
+    pub fn link(&self) -> Option<PageLinkInfo> {
+        self.link.as_ref().map(|l| l.info())
     }
 
     /// A library item the page lists twice, if any: the API never lets one

@@ -19,6 +19,18 @@ pub enum CopyMode {
     /// source's. The default, as in an LMS (LMS-1).
     #[default]
     Duplicate,
+    /// A Duplicate that remembers its upstream: each new learning object
+    /// and page records the one it came from and the upstream version it
+    /// was taken at, and takes later upstream changes on demand (LNK-1).
+    Linked,
+}
+
+impl CopyMode {
+    /// Whether the copy makes new learning objects and pages (Duplicate
+    /// and Linked) rather than including the same ones (Share).
+    pub fn copies_content(self) -> bool {
+        matches!(self, CopyMode::Duplicate | CopyMode::Linked)
+    }
 }
 
 /// What to do with discussion forums (LMS-8 `discussions`). Replies are
@@ -213,6 +225,15 @@ pub(crate) struct Snapshot {
     pub(crate) los: Vec<(LoKey, LoSnapshot)>,
 }
 
+/// A page to duplicate: its handle, the content to give the duplicate, and
+/// its version as read (a linked copy's synced version).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PageSource {
+    pub(crate) key: PageKey,
+    pub(crate) content: Arc<PageContent>,
+    pub(crate) version: u64,
+}
+
 /// What a Duplicate reads of a learning object, as it was at the request:
 /// its text, its page list and its ancestry. Taking it costs four counter
 /// increments, no allocation.
@@ -222,6 +243,8 @@ pub(crate) struct LoSnapshot {
     pub(crate) description: Arc<str>,
     pub(crate) pages: PageList,
     pub(crate) ancestors: Ancestry,
+    /// The LO's version at the request: a linked copy's synced version.
+    pub(crate) version: u64,
 }
 
 impl LoSnapshot {
@@ -231,6 +254,7 @@ impl LoSnapshot {
             description: lo.description.clone(),
             pages: lo.pages.clone(),
             ancestors: lo.ancestors.clone(),
+            version: lo.version,
         }
     }
 }
@@ -315,7 +339,7 @@ pub(crate) struct CopyJob {
     pub(crate) reads: ReadIndex,
     /// The batch of pages being duplicated: empty between units, kept for
     /// its memory.
-    pub(crate) batch: Vec<(PageKey, Arc<PageContent>)>,
+    pub(crate) batch: Vec<PageSource>,
 }
 
 /// A cache of what a job reads: not part of the job's value, so not
@@ -429,7 +453,7 @@ impl CopyJob {
     /// them must first save it in the overlay. The first call sorts the
     /// job's LOs; a request pays nothing for it.
     pub(crate) fn reads(&mut self, lo: LoKey) -> bool {
-        if self.mode != CopyMode::Duplicate || !self.selection.content_areas {
+        if !self.mode.copies_content() || !self.selection.content_areas {
             return false;
         }
         let snapshot = &self.snapshot;
@@ -448,7 +472,7 @@ impl CopyJob {
             // Share takes the whole LO list in one unit: sharing an LO costs
             // a small fraction of duplicating a page.
             CopyMode::Share => usize::from(!self.snapshot.course.los.is_empty()),
-            CopyMode::Duplicate => self.snapshot.los.len(),
+            CopyMode::Duplicate | CopyMode::Linked => self.snapshot.los.len(),
         }
     }
 

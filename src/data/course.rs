@@ -29,6 +29,8 @@ pub struct Course {
     pub(crate) settings: CourseSettings,
     pub(crate) tools: CourseTools,
     pub(crate) lock: Option<UserKey>,
+    /// The fields this course locks for linked copies of its LOs (LNK-9).
+    pub(crate) field_locks: super::FieldLocks,
 }
 
 impl Course {
@@ -63,6 +65,12 @@ impl Course {
     /// locked course, nor the learning objects it is the parent of.
     pub fn locked_by(&self) -> Option<UserKey> {
         self.lock
+    }
+
+    /// The fields this course locks for the linked copies of its learning
+    /// objects (LNK-9).
+    pub fn field_locks(&self) -> super::FieldLocks {
+        self.field_locks
     }
 
     /// The course's settings.

@@ -10,7 +10,8 @@
 
 use super::check_position;
 use super::courses::reach_lo;
-use crate::data::{PageContent, Reach, Text};
+use crate::access::require_field_unlocked;
+use crate::data::{LinkedField, PageContent, Reach, Text};
 use crate::error::Error;
 use crate::handles::{CourseKey, LibraryItem, LoKey, PageKey, StyleKey, UserKey};
 use crate::store::Store;
@@ -95,6 +96,11 @@ pub(crate) fn edit_learning_object(
     description: Option<&str>,
 ) -> Result<Reach, Error> {
     reach_lo(store, actor, via, lo, lo.into())?;
+    for (given, field) in [(title.is_some(), LinkedField::Title), (description.is_some(), LinkedField::Description)] {
+        if given {
+            require_field_unlocked(store, lo, None, field)?;
+        }
+    }
     let title = title.map(|t| Text::name("title", t)).transpose()?;
     Ok(store.set_lo_text(lo, title, description.map(Text::free)))
 }
@@ -124,7 +130,12 @@ pub(crate) fn edit_page(
     page: PageKey,
     edit: PageEdit,
 ) -> Result<Reach, Error> {
-    reach_page(store, actor, via, page)?;
+    let (lo, _) = reach_page(store, actor, via, page)?;
+    for (given, field) in [(edit.title.is_some(), LinkedField::Title), (edit.body.is_some(), LinkedField::Body)] {
+        if given {
+            require_field_unlocked(store, lo, Some(page), field)?;
+        }
+    }
     let title = edit.title.as_deref().map(|t| Text::name("title", t)).transpose()?;
     Ok(store.set_page_text(page, title, edit.body.as_deref().map(Text::free)))
 }
@@ -174,7 +185,8 @@ pub(crate) fn change_items(
     page: PageKey,
     change: ItemChange,
 ) -> Result<Reach, Error> {
-    reach_page(store, actor, via, page)?;
+    let (lo, _) = reach_page(store, actor, via, page)?;
+    require_field_unlocked(store, lo, Some(page), LinkedField::Items)?;
     let mut items = store.page(page)?.items().to_vec();
     let items = match change {
         ItemChange::Attach(item) => {

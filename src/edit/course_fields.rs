@@ -381,6 +381,7 @@ impl NewCourse {
             settings: Default::default(),
             tools: Default::default(),
             lock: None,
+            field_locks: Default::default(),
         };
         checked.apply_to_record(&mut course);
         Ok(course)

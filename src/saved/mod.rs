@@ -45,7 +45,7 @@
 //! let dup_page = loaded.learning_object(dup_lo)?.pages().next().unwrap();
 //! assert!(loaded.page(dup_page)?.shares_body_with(loaded.page(page)?));
 //!
-//! let tampered = saved.replace("\"format\":2", "\"format\":99");
+//! let tampered = saved.replace("\"format\":3", "\"format\":99");
 //! let err = serde_json::from_str::<Workspace>(&tampered).unwrap_err();
 //! assert!(err.to_string().contains("newer"));
 //! # Ok::<(), coursecopy::Error>(())
@@ -54,6 +54,7 @@
 mod read;
 mod v1;
 mod v2;
+mod v3;
 mod write;
 
 use crate::store::Store;
@@ -64,18 +65,19 @@ use std::fmt;
 
 /// The version of the saved form this crate writes. It reads this one and
 /// every earlier one.
-pub const SAVE_FORMAT: u32 = 2;
+pub const SAVE_FORMAT: u32 = 3;
 
 impl Serialize for Workspace {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let w = write::write(&self.store().parts());
-        let mut st = s.serialize_struct("Workspace", 6)?;
+        let (w, linked) = write::write(&self.store().parts());
+        let mut st = s.serialize_struct("Workspace", 7)?;
         st.serialize_field("format", &SAVE_FORMAT)?;
         st.serialize_field("salt", &w.salt)?;
         st.serialize_field("next_course_pk", &w.next_course_pk)?;
         st.serialize_field("shared", &w.shared)?;
         st.serialize_field("entities", &w.entities)?;
         st.serialize_field("copy_tasks", &w.copy_tasks)?;
+        st.serialize_field("linked", &linked)?;
         st.end()
     }
 }
@@ -88,8 +90,8 @@ impl<'de> Deserialize<'de> for Workspace {
             if path == "." { inner } else { de::Error::custom(format_args!("{path}: {inner}")) }
         })?;
         let loaded = match body {
-            Body::V1(w) => v1::migrate(*w).and_then(read::read),
-            Body::V2(w) => read::read(*w),
+            Body::V1(w) => v1::migrate(*w).and_then(|w| read::read(w, v3::Linked::default())),
+            Body::V2(w, linked) => read::read(*w, linked),
         };
         loaded
             .and_then(|parts| Store::from_parts(parts).map_err(|e| e.to_string()))
@@ -101,7 +103,9 @@ impl<'de> Deserialize<'de> for Workspace {
 /// A saved body, by format.
 enum Body {
     V1(Box<v1::Workspace>),
-    V2(Box<v2::Workspace>),
+    /// Format 2, or 3 with its `linked` part; format 2 migrates to 3 with
+    /// an empty one: every version 0, no link, no lock.
+    V2(Box<v2::Workspace>, v3::Linked),
 }
 
 impl<'de> Deserialize<'de> for Body {
@@ -124,7 +128,7 @@ impl<'de> Visitor<'de> for BodyVisitor {
     /// stops a file of a newer or unknown format at once.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
         let (mut format, mut salt, mut next_course_pk) = (None, None, None);
-        let (mut shared, mut entities, mut copy_tasks) = (None, None, None);
+        let (mut shared, mut entities, mut copy_tasks, mut linked) = (None, None, None, None);
         let mut v1 = v1::Parts::default();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
@@ -145,6 +149,7 @@ impl<'de> Visitor<'de> for BodyVisitor {
                 "shared" => shared = Some(map.next_value()?),
                 "entities" => entities = Some(map.next_value()?),
                 "copy_tasks" => copy_tasks = Some(map.next_value()?),
+                "linked" => linked = Some(map.next_value()?),
                 other => {
                     if !v1.read(other, &mut map)? {
                         map.next_value::<de::IgnoredAny>()?;
@@ -161,12 +166,20 @@ impl<'de> Visitor<'de> for BodyVisitor {
         if let Some(field) = v1.any() {
             return Err(de::Error::custom(format_args!("{field}: a field of format 1 in a file of format {format}")));
         }
-        Ok(Body::V2(Box::new(v2::Workspace {
-            salt,
-            next_course_pk,
-            shared: shared.ok_or_else(|| de::Error::missing_field("shared"))?,
-            entities: entities.ok_or_else(|| de::Error::missing_field("entities"))?,
-            copy_tasks: copy_tasks.ok_or_else(|| de::Error::missing_field("copy_tasks"))?,
-        })))
+        let linked = match (format, linked) {
+            (2, None) => v3::Linked::default(),
+            (2, Some(_)) => return Err(de::Error::custom("linked: a field of format 3 in a file of format 2")),
+            (_, linked) => linked.ok_or_else(|| de::Error::missing_field("linked"))?,
+        };
+        Ok(Body::V2(
+            Box::new(v2::Workspace {
+                salt,
+                next_course_pk,
+                shared: shared.ok_or_else(|| de::Error::missing_field("shared"))?,
+                entities: entities.ok_or_else(|| de::Error::missing_field("entities"))?,
+                copy_tasks: copy_tasks.ok_or_else(|| de::Error::missing_field("copy_tasks"))?,
+            }),
+            linked,
+        ))
     }
 }

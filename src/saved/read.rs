@@ -4,21 +4,24 @@
 //! and no two entries are merged, however equal their text (INT-6). The
 //! store then rebuilds its indexes and checks every invariant.
 
-use super::v2;
+use super::{v2, v3};
 use crate::arena::{Arena, RawKey, from_raw};
 use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, Ending, LearningObject, LibraryEntry,
     LoSnapshot, Page, PageContent, Phase, ReadIndex, Snapshot, Task, ToolItem, ToolLink, User,
 };
+use crate::data::{Customised, LoLink, PageLink};
+use crate::handles::{CourseKey, LoKey, PageKey, StyleKey, TaskKey, UserKey};
 use crate::handles::{LibraryItem, ToolId};
-use crate::handles::{LoKey, PageKey, StyleKey, UserKey};
 use crate::store::StoreParts;
 use slotmap::Key;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-/// Converts format 2 into store parts, or says which record is wrong.
-pub(crate) fn read(w: v2::Workspace) -> Result<StoreParts, String> {
+/// Converts format 3 (a format 2 body and the `linked` part; a format 2
+/// file reads with an empty one) into store parts, or says which record is
+/// wrong.
+pub(crate) fn read(w: v2::Workspace, linked: v3::Linked) -> Result<StoreParts, String> {
     if !w.salt.is_multiple_of(2) {
         return Err("salt: must be even".into());
     }
@@ -32,7 +35,9 @@ pub(crate) fn read(w: v2::Workspace) -> Result<StoreParts, String> {
     let media = r.arena("entities.media", e.media, |_, e| Ok(entry(e)))?;
     let resources = r.arena("entities.resources", e.resources, |_, e| Ok(entry(e)))?;
     let terms = r.arena("entities.terms", e.terms, |_, e| Ok(entry(e)))?;
-    let tasks = r.arena("copy_tasks.tasks", t.tasks, |r, t| r.task(t))?;
+    let mut tasks = r.arena("copy_tasks.tasks", t.tasks, |r, t| r.task(t))?;
+    let (mut los, mut pages, mut courses) = (los, pages, courses);
+    r.linked(linked, &mut los, &mut pages, &mut courses, &mut tasks).map_err(|e| format!("linked.{e}"))?;
     let queue = t.queue.into_iter().map(|k| r.key(k)).collect::<Result<_, _>>();
     let running = t.running.into_iter().map(|k| r.key(k)).collect::<Result<_, _>>();
     r.all_used()?;
@@ -156,7 +161,14 @@ impl Reader {
         let at = p.content as usize;
         let content = self.contents.get(at).cloned().ok_or_else(|| format!("content {at} does not exist"))?;
         self.used[at] = true;
-        Ok(Page { content, style: self.opt(p.style)?, lo: self.key(p.lo)?, origin: self.opt(p.origin)? })
+        Ok(Page {
+            content,
+            style: self.opt(p.style)?,
+            lo: self.key(p.lo)?,
+            origin: self.opt(p.origin)?,
+            version: 0,
+            link: None,
+        })
     }
 
     fn style(&self, s: v2::Style) -> Result<CourseStyle, String> {
@@ -173,6 +185,10 @@ impl Reader {
             used_in: Default::default(),
             origin: self.opt(lo.origin)?,
             ancestors: ancestors.into_iter().collect(),
+            version: 0,
+            layout_version: 0,
+            edited: Default::default(),
+            link: None,
         })
     }
 
@@ -200,6 +216,7 @@ impl Reader {
             settings: self.settings(c.settings)?,
             tools: self.tools(c.tools)?,
             lock: self.opt(c.locked_by)?,
+            field_locks: Default::default(),
         })
     }
 
@@ -356,6 +373,116 @@ impl Reader {
             description: lo.description,
             pages,
             ancestors: ancestors.into_iter().collect(),
+            version: 0,
+        })
+    }
+}
+
+impl Reader {
+    /// Applies the `linked` part of format 3 to the records read, and
+    /// rebuilds each LO's `edited` map from its pages' versions.
+    fn linked(
+        &mut self,
+        linked: v3::Linked,
+        los: &mut Arena<LoKey, LearningObject>,
+        pages: &mut Arena<PageKey, Page>,
+        courses: &mut Arena<CourseKey, Course>,
+        tasks: &mut Arena<TaskKey, Task>,
+    ) -> Result<(), String> {
+        let mut seen = HashSet::new();
+        for (n, (key, v)) in linked.learning_objects.into_iter().enumerate() {
+            let at = format!("learning_objects[{n}]");
+            let k: LoKey = self.key(key).map_err(|e| format!("{at}: {e}"))?;
+            let link = v.link.map(|l| self.lo_link(l)).transpose().map_err(|e| format!("{at}: {e}"))?;
+            let lo =
+                los.get_mut(k).filter(|_| seen.insert(k)).ok_or_else(|| format!("{at}: {k} is missing or repeated"))?;
+            if v.layout_version > v.version {
+                return Err(format!("{at}: layout_version is past version"));
+            }
+            (lo.version, lo.layout_version, lo.link) = (v.version, v.layout_version, link.map(Box::new));
+        }
+        let mut seen = HashSet::new();
+        for (n, (key, v)) in linked.pages.into_iter().enumerate() {
+            let at = format!("pages[{n}]");
+            let k: PageKey = self.key(key).map_err(|e| format!("{at}: {e}"))?;
+            let link = v.link.map(|l| self.page_link(l)).transpose().map_err(|e| format!("{at}: {e}"))?;
+            let page = pages
+                .get_mut(k)
+                .filter(|_| seen.insert(k))
+                .ok_or_else(|| format!("{at}: {k} is missing or repeated"))?;
+            (page.version, page.link) = (v.version, link);
+        }
+        for (_, lo) in los.iter_mut() {
+            for (i, p) in lo.pages.iter().enumerate() {
+                let Some(page) = pages.get(*p).filter(|page| page.version > 0) else { continue };
+                let entry = (*p, u32::try_from(i).unwrap_or(u32::MAX));
+                if lo.edited.0.insert(page.version, entry).is_some() {
+                    return Err(format!("pages: two pages of one learning object at version {}", page.version));
+                }
+            }
+        }
+        for (n, (key, l)) in linked.field_locks.into_iter().enumerate() {
+            let k: CourseKey = self.key(key).map_err(|e| format!("field_locks[{n}]: {e}"))?;
+            let course = courses.get_mut(k).ok_or_else(|| format!("field_locks[{n}]: {k} is missing"))?;
+            course.field_locks = crate::data::FieldLocks { content: l.content, title_description: l.title_description };
+        }
+        for (n, (key, v)) in linked.tasks.into_iter().enumerate() {
+            let at = format!("tasks[{n}]");
+            let k: TaskKey = self.key(key).map_err(|e| format!("{at}: {e}"))?;
+            let job = tasks.get_mut(k).and_then(|t| t.job.as_mut()).ok_or_else(|| format!("{at}: {k} has no work"))?;
+            if job.snapshot.los.len() != v.learning_objects.len() {
+                return Err(format!(
+                    "{at}: {} versions for {} learning objects",
+                    v.learning_objects.len(),
+                    job.snapshot.los.len()
+                ));
+            }
+            for ((_, lo), version) in job.snapshot.los.iter_mut().zip(v.learning_objects) {
+                lo.version = version;
+            }
+            for (page, version) in v.overlay {
+                let page: PageKey = self.key(page).map_err(|e| format!("{at}: {e}"))?;
+                let saved = job.overlay.get_mut(&page).ok_or_else(|| format!("{at}: {page} is not in the overlay"))?;
+                saved.version = version;
+            }
+        }
+        Ok(())
+    }
+
+    fn lo_link(&self, l: v3::LoLink) -> Result<LoLink, String> {
+        let copies = l.copies.into_iter().map(|k| k.map(|k| self.key(k)).transpose().map(Option::unwrap_or_default));
+        Ok(LoLink {
+            upstream: self.opt(l.upstream)?,
+            course: self.opt(l.course)?,
+            synced: l.synced,
+            declined: l.declined,
+            base_title: l.base_title,
+            base_description: l.base_description,
+            base_pages: self.keys::<PageKey>(l.base_pages)?.into_iter().collect(),
+            copies: copies.collect::<Result<Vec<PageKey>, String>>()?.into_iter().collect(),
+            customised: Customised {
+                title: l.customised.title,
+                description: l.customised.description,
+                ..Customised::default()
+            },
+            reordered: l.reordered,
+        })
+    }
+
+    fn page_link(&mut self, l: v3::PageLink) -> Result<PageLink, String> {
+        let at = l.base as usize;
+        let base = self.contents.get(at).cloned().ok_or_else(|| format!("base: content {at} does not exist"))?;
+        self.used[at] = true;
+        Ok(PageLink {
+            upstream: self.opt(l.upstream)?,
+            synced: l.synced,
+            base,
+            customised: Customised {
+                title: l.customised.title,
+                body: l.customised.body,
+                items: l.customised.items,
+                ..Customised::default()
+            },
         })
     }
 }

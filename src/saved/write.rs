@@ -2,7 +2,7 @@
 //! schema types; page content that pages share in memory is written once,
 //! in the shared tables, found by address (INT-6).
 
-use super::v2;
+use super::{v2, v3};
 use crate::arena::{Arena, to_raw};
 use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, Ending, LearningObject, LibraryEntry,
@@ -14,8 +14,8 @@ use slotmap::Key;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Writes the store as format 2.
-pub(crate) fn write(p: &StorePartsRef<'_>) -> v2::Workspace {
+/// Writes the store as format 3: the format 2 body and the `linked` part.
+pub(crate) fn write(p: &StorePartsRef<'_>) -> (v2::Workspace, v3::Linked) {
     // Sized for the usual case, every page with content of its own, so
     // that the address maps never grow while a large workspace is written.
     let pages = p.pages.len();
@@ -47,13 +47,15 @@ pub(crate) fn write(p: &StorePartsRef<'_>) -> v2::Workspace {
         running: p.running.iter().map(|k| w.key(*k)).collect(),
         tasks,
     };
-    v2::Workspace {
+    let linked = w.linked(p);
+    let body = v2::Workspace {
         salt: w.salt,
         next_course_pk: p.next_course_pk,
         shared: v2::Shared { texts: w.texts, item_lists: w.item_lists, contents: w.contents },
         entities,
         copy_tasks,
-    }
+    };
+    (body, linked)
 }
 
 fn entry(e: &LibraryEntry) -> v2::Entry {
@@ -291,5 +293,66 @@ impl Writer {
             pages: self.keys(lo.pages.iter()),
             ancestors: self.keys(lo.ancestors.as_slice()),
         }
+    }
+}
+
+impl Writer {
+    /// The `linked` part of format 3: only the records that carry
+    /// something.
+    fn linked(&mut self, p: &StorePartsRef<'_>) -> v3::Linked {
+        let mut out = v3::Linked::default();
+        for (key, lo) in p.los.iter() {
+            if lo.version == 0 && lo.link.is_none() {
+                continue;
+            }
+            let link = lo.link.as_ref().map(|l| v3::LoLink {
+                upstream: l.upstream.map(|k| self.key(k)),
+                course: l.course.map(|k| self.key(k)),
+                synced: l.synced,
+                declined: l.declined,
+                base_title: l.base_title.clone(),
+                base_description: l.base_description.clone(),
+                base_pages: self.keys(l.base_pages.iter()),
+                copies: l.copies.iter().map(|k| (!k.is_null()).then(|| self.key(*k))).collect(),
+                customised: v3::LoCustomised { title: l.customised.title, description: l.customised.description },
+                reordered: l.reordered,
+            });
+            let versions = v3::LoVersions { version: lo.version, layout_version: lo.layout_version, link };
+            out.learning_objects.push((self.key(key), versions));
+        }
+        for (key, page) in p.pages.iter() {
+            if page.version == 0 && page.link.is_none() {
+                continue;
+            }
+            let link = page.link.as_ref().map(|l| v3::PageLink {
+                upstream: l.upstream.map(|k| self.key(k)),
+                synced: l.synced,
+                base: self.content(&l.base),
+                customised: v3::PageCustomised {
+                    title: l.customised.title,
+                    body: l.customised.body,
+                    items: l.customised.items,
+                },
+            });
+            out.pages.push((self.key(key), v3::PageVersions { version: page.version, link }));
+        }
+        for (key, course) in p.courses.iter() {
+            let l = course.field_locks;
+            if l.content || l.title_description {
+                out.field_locks.push((
+                    self.key(key),
+                    v3::FieldLocks { content: l.content, title_description: l.title_description },
+                ));
+            }
+        }
+        for (key, task) in p.tasks.iter() {
+            let Some(job) = task.job.as_ref() else { continue };
+            let versions = v3::TaskVersions {
+                learning_objects: job.snapshot.los.iter().map(|(_, lo)| lo.version).collect(),
+                overlay: job.overlay.iter().map(|(k, page)| (self.key(*k), page.version)).collect(),
+            };
+            out.tasks.push((self.key(key), versions));
+        }
+        out
     }
 }

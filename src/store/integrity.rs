@@ -145,6 +145,62 @@ impl super::Store {
         if let Some(pk) = page_owner.keys().next() {
             return fail(format!("a learning object lists a missing {pk}"));
         }
+        match self.check_links() {
+            Ok(()) => Ok(()),
+            Err(detail) => fail(detail),
+        }
+    }
+
+    /// Links (LNK-10, INT-1): every link names a live upstream or holds an
+    /// "upstream deleted" marker; the downstreams index is exactly the
+    /// links; versions and the `edited` maps agree with the pages.
+    fn check_links(&self) -> Result<(), String> {
+        let mut indexed = 0;
+        for (up, copies) in &self.downstreams {
+            for d in copies {
+                let names = self.los.get(*d).and_then(|l| l.link.as_ref()).and_then(|l| l.upstream);
+                if names != Some(*up) {
+                    return Err(format!("the downstreams index lists {d} under {up}, which it does not link to"));
+                }
+                indexed += 1;
+            }
+        }
+        let mut links = 0;
+        for (lk, lo) in self.los.iter() {
+            if lo.layout_version > lo.version {
+                return Err(format!("{lk}: its layout version is past its version"));
+            }
+            for (v, (pk, _)) in lo.edited.0.iter() {
+                if !self.pages.get(*pk).is_some_and(|p| p.lo == lk && p.version == *v) {
+                    return Err(format!("{lk}: its edit log names {pk} at version {v}, which is not that page's"));
+                }
+            }
+            let Some(link) = lo.link.as_ref() else { continue };
+            if let Some(up) = link.upstream {
+                links += 1;
+                let Some(upstream) = self.los.get(up).filter(|_| up != lk) else {
+                    return Err(format!("{lk} links to a missing upstream {up}"));
+                };
+                if link.synced > upstream.version || link.declined > upstream.version {
+                    return Err(format!("{lk}: its synced or declined version is past its upstream's"));
+                }
+            }
+            if let Some(c) = link.course.filter(|c| !self.courses.contains(*c)) {
+                return Err(format!("{lk} names a missing upstream course {c}"));
+            }
+        }
+        if links != indexed {
+            return Err("the downstreams index misses a link".into());
+        }
+        for (pk, p) in self.pages.iter() {
+            let Some(lo) = self.los.get(p.lo) else { continue };
+            if p.version > lo.version || (p.version > 0 && lo.edited.0.get(&p.version).map(|e| e.0) != Some(pk)) {
+                return Err(format!("{pk}: its version disagrees with its learning object's edit log"));
+            }
+            if let Some(up) = p.link.as_ref().and_then(|l| l.upstream).filter(|u| !self.pages.contains(*u)) {
+                return Err(format!("{pk} links to a missing upstream page {up}"));
+            }
+        }
         Ok(())
     }
 

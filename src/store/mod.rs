@@ -11,6 +11,9 @@
 //! | a page is listed by exactly its LO, once | [`Store::insert_page`], [`Store::push_duplicate_pages`], [`Store::remove_page`], [`Store::move_page`] |
 //! | a style is listed by exactly its course | [`Store::insert_style`], [`Store::remove_course`] |
 //! | write barrier: a pending copy keeps a page as it was at its request | every page primitive, through one private function, `save_for_tasks` |
+//! | versions: an LO's grows with every change to it or its pages; a page's is its LO's at its last content change; the LO's `edited` map holds each changed page once | every LO and page primitive |
+//! | customisation flags and `reordered` of linked copies: set by the edit primitives, never by the sync primitives | [`Store::set_lo_text`], [`Store::set_page_text`], [`Store::set_page_items`], [`Store::move_page`] |
+//! | the downstreams index (upstream LO → its linked copies); links of deleted upstreams become "upstream deleted" markers | [`Store::set_lo_link`], [`Store::remove_lo`], [`Store::remove_page`], [`Store::remove_course`] |
 //! | which pages use a library item (lazy) | dropped by every primitive that changes page items |
 //! | a pending task is queued or running once, and marks its target busy | the task primitives |
 //!
@@ -20,6 +23,7 @@
 
 mod integrity;
 mod library_index;
+mod links;
 #[cfg(feature = "serde")]
 mod saved;
 
@@ -27,7 +31,7 @@ mod saved;
 pub(crate) use saved::{StoreParts, StorePartsRef};
 
 use crate::arena::{Arena, fresh_salt};
-use crate::data::{Ancestry, Page};
+use crate::data::{Ancestry, Page, PageLink, PageSource};
 use crate::data::{
     CopyJob, Counts, Course, CourseSet, CourseSettings, CourseStyle, CourseTools, DEFAULT_TASK_LIMIT, Ending,
     LearningObject, LibraryEntry, PageContent, PageList, Phase, Reach, Role, Task, Timestamp, User,
@@ -38,7 +42,7 @@ use crate::handles::{
 };
 use imbl::{OrdMap, OrdSet, Vector};
 use library_index::LibraryIndex;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 /// Every entity and index of a workspace. See the module docs.
@@ -68,6 +72,9 @@ pub(crate) struct Store {
     busy: HashMap<CourseKey, TaskKey>,
     /// Which pages use each library item, built on demand.
     library_index: LibraryIndex,
+    /// Upstream LO → its linked copies (LNK-8). Derived from the LOs'
+    /// links; rebuilt on load, never saved.
+    downstreams: HashMap<LoKey, BTreeSet<LoKey>>,
 }
 
 /// The fields of a course that no index depends on, to change in place
@@ -124,6 +131,7 @@ impl Store {
             task_limit: DEFAULT_TASK_LIMIT,
             busy: HashMap::new(),
             library_index: LibraryIndex::default(),
+            downstreams: HashMap::new(),
         };
         let admin = store.users.insert(User { name: admin_name, role: Role::Administrator });
         (store, admin)
@@ -346,8 +354,13 @@ impl Store {
                 lo.used_in.remove(&course);
             }
         }
-        for (_, lo) in self.los.iter_mut().filter(|(_, lo)| lo.parent == Some(course)) {
-            lo.parent = None;
+        for (_, lo) in self.los.iter_mut() {
+            if lo.parent == Some(course) {
+                lo.parent = None;
+            }
+            if let Some(link) = lo.link.as_mut().filter(|l| l.course == Some(course)) {
+                link.course = None;
+            }
         }
         if !record.styles.is_empty() {
             for style in record.styles.iter() {
@@ -503,24 +516,37 @@ impl Store {
             used_in: CourseSet::default(),
             origin,
             ancestors,
+            version: 0,
+            layout_version: 0,
+            edited: Default::default(),
+            link: None,
         })
     }
 
     /// Changes an LO's title and description (`None` keeps one).
     pub(crate) fn set_lo_text(&mut self, lo: LoKey, title: Option<Arc<str>>, description: Option<Arc<str>>) -> Reach {
         let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
+        if let Some(link) = record.link.as_mut() {
+            link.customised.title |= title.is_some();
+            link.customised.description |= description.is_some();
+        }
         if let Some(t) = title {
             record.title = t;
         }
         if let Some(d) = description {
             record.description = d;
         }
+        record.version += 1;
         record.used_in.reach()
     }
 
     /// Deletes a learning object and its pages, taking it out of every
-    /// course that includes it first.
+    /// course that includes it first. Its linked copies keep their content
+    /// and hold "upstream deleted" markers (LNK-10); its own link leaves
+    /// the downstreams index.
     pub(crate) fn remove_lo(&mut self, lo: LoKey) {
+        self.forget_upstream_lo(lo);
+        self.set_lo_link(lo, None);
         let Some(courses) = self.los.get(lo).map(|l| l.used_in.iter().copied().collect::<Vec<_>>()) else { return };
         for course in courses {
             if let Some(at) = self.courses.get(course).and_then(|c| c.position_of(lo)) {
@@ -550,11 +576,11 @@ impl Store {
         style: Option<StyleKey>,
         at: Option<usize>,
     ) -> Option<PageKey> {
-        self.los.get(lo)?;
+        self.bump_layout(lo)?;
         if !content.items.is_empty() {
             self.library_index.invalidate();
         }
-        let page = self.pages.insert(Page { content, style, lo, origin: None });
+        let page = self.pages.insert(Page { content, style, lo, origin: None, version: 0, link: None });
         if let Some(record) = self.los.get_mut(lo) {
             match at {
                 Some(at) => record.pages.insert(at, page),
@@ -571,20 +597,28 @@ impl Store {
     /// many pages are still to come after these, for which the list makes
     /// room now. The pages come as a batch so that the LO's list grows
     /// once, not page by page.
-    pub(crate) fn push_duplicate_pages(
-        &mut self,
-        lo: LoKey,
-        sources: &mut Vec<(PageKey, Arc<PageContent>)>,
-        more: usize,
-    ) -> usize {
+    pub(crate) fn push_duplicate_pages(&mut self, lo: LoKey, sources: &mut Vec<PageSource>, more: usize) -> usize {
         let Some(record) = self.los.get_mut(lo) else {
             sources.clear();
             return 0;
         };
         self.library_index.invalidate();
-        let first = record.pages.len();
-        let pages =
-            sources.drain(..).map(|(src_key, content)| Page { content, style: None, lo, origin: Some(src_key) });
+        record.version += 1;
+        record.layout_version = record.version;
+        let (first, linked) = (record.pages.len(), record.link.is_some());
+        let pages = sources.drain(..).map(|src| Page {
+            link: linked.then(|| PageLink {
+                upstream: Some(src.key),
+                synced: src.version,
+                base: src.content.clone(),
+                customised: Default::default(),
+            }),
+            content: src.content,
+            style: None,
+            lo,
+            origin: Some(src.key),
+            version: 0,
+        });
         let keys = self.pages.extend(pages);
         if first == 0 && more == 0 {
             // The whole list at once: one allocation.
@@ -598,9 +632,14 @@ impl Store {
         first
     }
 
-    /// Sets a page's title and body (`None` keeps one).
+    /// Sets a page's title and body (`None` keeps one); on a linked page,
+    /// marks them customised (LNK-5).
     pub(crate) fn set_page_text(&mut self, page: PageKey, title: Option<Arc<str>>, body: Option<Arc<str>>) -> Reach {
-        self.change_page(page, |p| {
+        self.change_content(page, |p| {
+            if let Some(link) = p.link.as_mut() {
+                link.customised.title |= title.is_some();
+                link.customised.body |= body.is_some();
+            }
             let content = p.content_mut();
             if let Some(t) = title {
                 content.title = t;
@@ -616,34 +655,85 @@ impl Store {
         self.change_page(page, |p| p.style = style)
     }
 
-    /// Sets a page's library items: the one place they change.
+    /// Sets a page's library items: the one place they change. On a
+    /// linked page, marks them customised (LNK-5).
     pub(crate) fn set_page_items(&mut self, page: PageKey, items: Arc<[crate::handles::LibraryItem]>) -> Reach {
         self.library_index.invalidate();
-        self.change_page(page, |p| p.content_mut().items = items)
+        self.change_content(page, |p| {
+            if let Some(link) = p.link.as_mut() {
+                link.customised.items = true;
+            }
+            p.content_mut().items = items;
+        })
     }
 
-    /// Deletes a page from its LO.
+    /// Deletes a page from its LO. The linked copies of the page keep
+    /// theirs, with an "upstream deleted" marker (LNK-10).
     pub(crate) fn remove_page(&mut self, page: PageKey) -> Reach {
-        let Some(lo) = self.pages.get(page).map(|p| p.lo) else { return Reach::default() };
+        let Some((lo, version)) = self.pages.get(page).map(|p| (p.lo, p.version)) else { return Reach::default() };
+        let at = self.los.get(lo).and_then(|l| l.pages.index_of(page));
+        self.forget_upstream_page(lo, page, at);
         self.remove_page_record(page);
+        if self.bump_layout(lo).is_none() {
+            return Reach::default();
+        }
         let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
-        if let Some(at) = record.pages.index_of(page) {
+        if record.edited.0.get(&version).is_some_and(|(p, _)| *p == page) {
+            record.edited.0.remove(&version);
+        }
+        if let Some(at) = at {
             record.pages.remove(at);
         }
         record.used_in.reach()
     }
 
-    /// Moves a page to position `to` in its LO.
+    /// Moves a page to position `to` in its LO; in a linked copy, marks
+    /// the LO reordered (LNK-6).
     pub(crate) fn move_page(&mut self, page: PageKey, to: usize) -> Reach {
         let Some(lo) = self.pages.get(page).map(|p| p.lo) else { return Reach::default() };
+        let Some(at) = self.los.get(lo).and_then(|l| l.pages.index_of(page)) else { return Reach::default() };
+        if self.los.get(lo).is_none_or(|l| to >= l.pages.len()) {
+            return self.lo_reach(lo);
+        }
+        self.bump_layout(lo);
         let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
-        if let Some(at) = record.pages.index_of(page)
-            && to < record.pages.len()
-            && let Some(page) = record.pages.remove(at)
-        {
+        if let Some(link) = record.link.as_mut() {
+            link.reordered = true;
+        }
+        if let Some(page) = record.pages.remove(at) {
             record.pages.insert(to, page);
         }
         record.used_in.reach()
+    }
+
+    /// Raises an LO's version for a change to its page list; returns the
+    /// new version.
+    fn bump_layout(&mut self, lo: LoKey) -> Option<u64> {
+        let record = self.los.get_mut(lo)?;
+        record.version += 1;
+        record.layout_version = record.version;
+        Some(record.version)
+    }
+
+    /// Changes a page's content: saves it for pending tasks, raises its
+    /// LO's version, and stamps the page with it in the LO's `edited` map.
+    fn change_content(&mut self, page: PageKey, apply: impl FnOnce(&mut Page)) -> Reach {
+        self.save_for_tasks(page);
+        let Some((lo, old)) = self.pages.get(page).map(|p| (p.lo, p.version)) else { return Reach::default() };
+        let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
+        let at = record.pages.index_of(page).unwrap_or(0);
+        record.version += 1;
+        let version = record.version;
+        if record.edited.0.get(&old).is_some_and(|(p, _)| *p == page) {
+            record.edited.0.remove(&old);
+        }
+        record.edited.0.insert(version, (page, u32::try_from(at).unwrap_or(u32::MAX)));
+        let reach = record.used_in.reach();
+        if let Some(p) = self.pages.get_mut(page) {
+            apply(p);
+            p.version = version;
+        }
+        reach
     }
 
     fn change_page(&mut self, page: PageKey, apply: impl FnOnce(&mut Page)) -> Reach {
@@ -675,7 +765,9 @@ impl Store {
             if let Some(job) = self.tasks.get_mut(*task).and_then(|t| t.job.as_mut())
                 && job.reads(record.lo)
             {
-                job.overlay.entry(page).or_insert_with(|| record.clone());
+                // The job reads content and version only; links are not
+                // history it needs.
+                job.overlay.entry(page).or_insert_with(|| Page { link: None, ..record.clone() });
             }
         }
     }

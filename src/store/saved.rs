@@ -107,6 +107,7 @@ impl Store {
             task_limit: p.task_limit,
             busy: HashMap::new(),
             library_index: LibraryIndex::default(),
+            downstreams: HashMap::new(),
         };
         let mut uuids = HashSet::new();
         for (key, c) in ws.courses.iter() {
@@ -163,6 +164,7 @@ impl Store {
                 _ => return Err(fail(format!("{key}: its state and its work disagree"))),
             }
         }
+        ws.rebuild_downstreams();
         ws.check_integrity()?;
         Ok(ws)
     }

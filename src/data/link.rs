@@ -1,0 +1,208 @@
+//! The link records of linked copies (LNK-1..12): what a linked learning
+//! object or page remembers of its upstream. They live inline in the LO and
+//! page records, kept by the store's primitives.
+
+use super::{PageContent, PageList};
+use crate::{CourseKey, LoKey, PageKey};
+use std::sync::Arc;
+
+/// A field that a linked copy takes from its upstream, or keeps as its own
+/// customisation (LNK-4, LNK-5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum LinkedField {
+    /// A learning object's or a page's title.
+    Title,
+    /// A learning object's description.
+    Description,
+    /// A page's body.
+    Body,
+    /// A page's list of library items.
+    Items,
+}
+
+impl LinkedField {
+    /// The field's name, as errors and previews print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkedField::Title => "title",
+            LinkedField::Description => "description",
+            LinkedField::Body => "body",
+            LinkedField::Items => "items",
+        }
+    }
+
+    /// The lock of the upstream course that covers this field on a page
+    /// (`on_page`) or on a learning object (LNK-9): a page's fields are its
+    /// content; an LO's own fields are its title and description.
+    pub(crate) fn covered_by(self, locks: FieldLocks, on_page: bool) -> bool {
+        if on_page { locks.content } else { locks.title_description }
+    }
+}
+
+impl std::fmt::Display for LinkedField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The fields an upstream course locks for the linked copies of its
+/// learning objects (LNK-9). A locked field cannot be edited downstream,
+/// and every sync writes it, customised or not.
+///
+/// ```
+/// use coursecopy::FieldLocks;
+/// let locks = FieldLocks { content: true, ..FieldLocks::default() };
+/// assert!(!locks.title_description);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FieldLocks {
+    /// Pages: title, body and library items.
+    pub content: bool,
+    /// The learning object's own title and description.
+    pub title_description: bool,
+}
+
+/// Which fields of a linked record were edited downstream (LNK-5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Customised {
+    pub(crate) title: bool,
+    pub(crate) description: bool,
+    pub(crate) body: bool,
+    pub(crate) items: bool,
+}
+
+impl Customised {
+    pub(crate) fn get(self, field: LinkedField) -> bool {
+        match field {
+            LinkedField::Title => self.title,
+            LinkedField::Description => self.description,
+            LinkedField::Body => self.body,
+            LinkedField::Items => self.items,
+        }
+    }
+
+    pub(crate) fn set(&mut self, field: LinkedField, on: bool) {
+        match field {
+            LinkedField::Title => self.title = on,
+            LinkedField::Description => self.description = on,
+            LinkedField::Body => self.body = on,
+            LinkedField::Items => self.items = on,
+        }
+    }
+
+    pub(crate) fn any(self) -> bool {
+        self.title || self.description || self.body || self.items
+    }
+}
+
+/// What a linked learning object remembers of its upstream.
+///
+/// `base_*` are the upstream's values at version `synced`: a field changed
+/// upstream when the upstream's value differs from its base. `base_pages`
+/// is the upstream's page list at `synced`, and `copies` the downstream
+/// page made from each of them, position by position. Both lists are the
+/// diff base, history like provenance: a handle there may be stale, and is
+/// only used after a check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct LoLink {
+    /// `None` once the upstream LO is deleted (LNK-10).
+    pub(crate) upstream: Option<LoKey>,
+    /// The upstream course, whose field locks apply (LNK-9); `None` once
+    /// that course is deleted.
+    pub(crate) course: Option<CourseKey>,
+    pub(crate) synced: u64,
+    pub(crate) declined: u64,
+    pub(crate) base_title: Arc<str>,
+    pub(crate) base_description: Arc<str>,
+    pub(crate) base_pages: PageList,
+    pub(crate) copies: PageList,
+    pub(crate) customised: Customised,
+    pub(crate) reordered: bool,
+}
+
+/// What a linked page remembers of its upstream page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PageLink {
+    /// `None` once the upstream page is deleted (LNK-10).
+    pub(crate) upstream: Option<PageKey>,
+    /// The upstream page's version when taken or last synced.
+    pub(crate) synced: u64,
+    /// The upstream page's content at `synced`, shared, not copied.
+    pub(crate) base: Arc<PageContent>,
+    pub(crate) customised: Customised,
+}
+
+/// Whether two page contents differ in one field. Shared allocations are
+/// equal without reading the text.
+pub(crate) fn field_differs(a: &PageContent, b: &PageContent, field: LinkedField) -> bool {
+    match field {
+        LinkedField::Title => !Arc::ptr_eq(&a.title, &b.title) && a.title != b.title,
+        LinkedField::Body => !Arc::ptr_eq(&a.body, &b.body) && a.body != b.body,
+        LinkedField::Items => !Arc::ptr_eq(&a.items, &b.items) && a.items != b.items,
+        LinkedField::Description => false,
+    }
+}
+
+/// A public view of a learning object's link (LNK-1, LNK-10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoLinkInfo {
+    /// The upstream LO, or `None` when it was deleted: the link is broken
+    /// and the copy keeps its content.
+    pub upstream: Option<LoKey>,
+    /// The upstream course whose field locks apply, while it lives.
+    pub upstream_course: Option<CourseKey>,
+    /// The upstream version the copy was taken at or last synced to.
+    pub synced: u64,
+    /// The upstream version last declined (0 when none was).
+    pub declined: u64,
+    /// Whether the downstream moved pages of this LO itself.
+    pub reordered: bool,
+    /// Whether the title was edited here (LNK-5).
+    pub title_customised: bool,
+    /// Whether the description was edited here.
+    pub description_customised: bool,
+}
+
+/// A public view of a page's link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageLinkInfo {
+    /// The upstream page, or `None` when it was deleted upstream.
+    pub upstream: Option<PageKey>,
+    /// The upstream page's version when taken or last synced.
+    pub synced: u64,
+    /// Whether the title was edited here (LNK-5).
+    pub title_customised: bool,
+    /// Whether the body was edited here.
+    pub body_customised: bool,
+    /// Whether the library items were changed here.
+    pub items_customised: bool,
+}
+
+impl LoLink {
+    pub(crate) fn info(&self) -> LoLinkInfo {
+        LoLinkInfo {
+            upstream: self.upstream,
+            upstream_course: self.course,
+            synced: self.synced,
+            declined: self.declined,
+            reordered: self.reordered,
+            title_customised: self.customised.title,
+            description_customised: self.customised.description,
+        }
+    }
+}
+
+impl PageLink {
+    pub(crate) fn info(&self) -> PageLinkInfo {
+        PageLinkInfo {
+            upstream: self.upstream,
+            synced: self.synced,
+            title_customised: self.customised.title,
+            body_customised: self.customised.body,
+            items_customised: self.customised.items,
+        }
+    }
+}

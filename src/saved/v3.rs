@@ -1,0 +1,90 @@
+//! Format 3: format 2 plus one part, `linked`, with what linked copies add
+//! (LNK-12): versions, links, customisations, declined versions, field
+//! locks, and the upstream versions pending copy tasks read. Each list
+//! holds only the records that carry something: a workspace without
+//! linked copies or edits writes four empty lists.
+//!
+//! Nothing here may change once released: a change to saved data is a new
+//! format (see ARCHITECTURE.md).
+
+use super::v2::{Index, Key};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// The `linked` part.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Linked {
+    /// Learning objects with a version past 0 or a link.
+    pub(crate) learning_objects: Vec<(Key, LoVersions)>,
+    /// Pages with a version past 0 or a link.
+    pub(crate) pages: Vec<(Key, PageVersions)>,
+    /// Courses with a field locked.
+    pub(crate) field_locks: Vec<(Key, FieldLocks)>,
+    /// Pending copy tasks: the version of each learning object of the
+    /// snapshot, in its order, and of each page saved in the overlay.
+    pub(crate) tasks: Vec<(Key, TaskVersions)>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct LoVersions {
+    pub(crate) version: u64,
+    pub(crate) layout_version: u64,
+    pub(crate) link: Option<LoLink>,
+}
+
+/// A linked LO's link. `upstream` and `course` are `null` once deleted.
+/// `base_pages` and `copies` are history: their handles may be stale, and
+/// a `null` in `copies` is a base page with no copy here.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct LoLink {
+    pub(crate) upstream: Option<Key>,
+    pub(crate) course: Option<Key>,
+    pub(crate) synced: u64,
+    pub(crate) declined: u64,
+    pub(crate) base_title: Arc<str>,
+    pub(crate) base_description: Arc<str>,
+    pub(crate) base_pages: Vec<Key>,
+    pub(crate) copies: Vec<Option<Key>>,
+    pub(crate) customised: LoCustomised,
+    pub(crate) reordered: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct LoCustomised {
+    pub(crate) title: bool,
+    pub(crate) description: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct PageVersions {
+    pub(crate) version: u64,
+    pub(crate) link: Option<PageLink>,
+}
+
+/// A linked page's link: `base` is an index into `shared.contents`.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct PageLink {
+    pub(crate) upstream: Option<Key>,
+    pub(crate) synced: u64,
+    pub(crate) base: Index,
+    pub(crate) customised: PageCustomised,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct PageCustomised {
+    pub(crate) title: bool,
+    pub(crate) body: bool,
+    pub(crate) items: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct FieldLocks {
+    pub(crate) content: bool,
+    pub(crate) title_description: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct TaskVersions {
+    pub(crate) learning_objects: Vec<u64>,
+    pub(crate) overlay: Vec<(Key, u64)>,
+}

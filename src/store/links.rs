@@ -1,0 +1,278 @@
+//! The store's primitives for linked copies (LNK-1..12): links set and
+//! dropped with the downstreams index, "upstream deleted" markers, and the
+//! writes of a sync, decline and revert. Like every primitive, they do not
+//! check rights or input; `crate::linked` checks, then calls them.
+
+use super::Store;
+use crate::data::{FieldLocks, LinkedField, LoLink, PageContent, PageLink, PageList};
+use crate::handles::{CourseKey, LoKey, PageKey};
+use std::sync::Arc;
+
+impl Store {
+    /// The linked copies of `lo`, in handle order (LNK-8).
+    pub(crate) fn downstreams_of(&self, lo: LoKey) -> impl Iterator<Item = LoKey> + '_ {
+        self.downstreams.get(&lo).into_iter().flatten().copied()
+    }
+
+    /// Sets or drops an LO's link, keeping the downstreams index.
+    pub(crate) fn set_lo_link(&mut self, lo: LoKey, link: Option<Box<LoLink>>) {
+        let Some(record) = self.los.get_mut(lo) else { return };
+        if let Some(up) = record.link.as_ref().and_then(|l| l.upstream)
+            && let Some(set) = self.downstreams.get_mut(&up)
+        {
+            set.remove(&lo);
+            if set.is_empty() {
+                self.downstreams.remove(&up);
+            }
+        }
+        if let Some(up) = link.as_ref().and_then(|l| l.upstream) {
+            self.downstreams.entry(up).or_default().insert(lo);
+        }
+        record.link = link;
+    }
+
+    /// Rebuilds the downstreams index from the LOs' links (after a load).
+    pub(crate) fn rebuild_downstreams(&mut self) {
+        self.downstreams.clear();
+        for (key, lo) in self.los.iter() {
+            if let Some(up) = lo.link.as_ref().and_then(|l| l.upstream) {
+                self.downstreams.entry(up).or_default().insert(key);
+            }
+        }
+    }
+
+    /// Unlinks `lo` and its pages: a plain duplicate (LNK-10). O(pages).
+    pub(crate) fn unlink(&mut self, lo: LoKey) {
+        self.set_lo_link(lo, None);
+        let pages: Vec<PageKey> = self.los.get(lo).map(|l| l.pages.iter().copied().collect()).unwrap_or_default();
+        for page in pages {
+            if let Some(p) = self.pages.get_mut(page) {
+                p.link = None;
+            }
+        }
+    }
+
+    /// `lo` is about to be deleted: its linked copies, and their linked
+    /// pages, get "upstream deleted" markers. O(pages of its copies).
+    pub(super) fn forget_upstream_lo(&mut self, lo: LoKey) {
+        let Some(copies) = self.downstreams.remove(&lo) else { return };
+        for copy in copies {
+            let Some(record) = self.los.get_mut(copy) else { continue };
+            if let Some(link) = record.link.as_mut() {
+                link.upstream = None;
+                link.course = None;
+            }
+            for page in record.pages.iter() {
+                if let Some(link) = self.pages.get_mut(*page).and_then(|p| p.link.as_mut()) {
+                    link.upstream = None;
+                }
+            }
+        }
+    }
+
+    /// `page` of `lo`, at `at`, is about to be deleted: the copy of it in
+    /// each linked copy of `lo` gets an "upstream deleted" marker. O(linked
+    /// copies of `lo`) when the copy stands where the diff base says, which
+    /// it does unless the page list changed since the copy's last sync.
+    pub(super) fn forget_upstream_page(&mut self, lo: LoKey, page: PageKey, at: Option<usize>) {
+        let Some(copies) = self.downstreams.get(&lo) else { return };
+        for copy in copies {
+            let Some(record) = self.los.get(*copy) else { continue };
+            let Some(link) = record.link.as_ref() else { continue };
+            let hinted = at
+                .filter(|i| link.base_pages.get(*i) == Some(page))
+                .and_then(|i| link.copies.get(i))
+                .filter(|d| self.pages.get(*d).is_some_and(|p| p.lo == *copy));
+            let found = hinted.or_else(|| {
+                record.pages.iter().copied().find(|d| {
+                    self.pages.get(*d).and_then(|p| p.link.as_ref()).is_some_and(|l| l.upstream == Some(page))
+                })
+            });
+            if let Some(link) = found.and_then(|d| self.pages.get_mut(d)).and_then(|p| p.link.as_mut())
+                && link.upstream == Some(page)
+            {
+                link.upstream = None;
+            }
+        }
+    }
+
+    /// Sets a course's field locks (LNK-9).
+    pub(crate) fn set_field_locks(&mut self, course: CourseKey, locks: FieldLocks) {
+        if let Some(c) = self.courses.get_mut(course) {
+            c.field_locks = locks;
+        }
+    }
+
+    /// Hides upstream versions up to `version` from "updates available"
+    /// (LNK-7).
+    pub(crate) fn decline(&mut self, lo: LoKey, version: u64) {
+        if let Some(link) = self.los.get_mut(lo).and_then(|l| l.link.as_mut()) {
+            link.declined = version;
+        }
+    }
+
+    /// Writes upstream values into a linked LO's own fields (`None` keeps
+    /// one) and clears their flags: a sync or a revert, never a
+    /// customisation.
+    pub(crate) fn take_lo_fields(&mut self, lo: LoKey, title: Option<Arc<str>>, description: Option<Arc<str>>) {
+        let Some(record) = self.los.get_mut(lo) else { return };
+        if let Some(link) = record.link.as_mut() {
+            link.customised.title &= title.is_none();
+            link.customised.description &= description.is_none();
+        }
+        if let Some(t) = title {
+            record.title = t;
+        }
+        if let Some(d) = description {
+            record.description = d;
+        }
+        record.version += 1;
+    }
+
+    /// Writes upstream content into fields of a linked page and clears
+    /// their flags; with `base`, also moves its diff base to that content
+    /// at upstream version `synced` (a sync). A revert gives no base.
+    pub(crate) fn take_page_fields(
+        &mut self,
+        page: PageKey,
+        from: &Arc<PageContent>,
+        fields: &[LinkedField],
+        base: Option<(Arc<PageContent>, u64)>,
+    ) {
+        if fields.contains(&LinkedField::Items) {
+            self.library_index.invalidate();
+        }
+        self.change_content(page, |p| {
+            let untouched = p.link.as_ref().is_some_and(|l| !l.customised.any()) && base.is_some();
+            if untouched && fields.len() == 3 {
+                // The whole content as upstream has it: shared, not copied.
+                p.content = from.clone();
+            } else {
+                let content = p.content_mut();
+                for field in fields {
+                    match field {
+                        LinkedField::Title => content.title = from.title.clone(),
+                        LinkedField::Body => content.body = from.body.clone(),
+                        LinkedField::Items => content.items = from.items.clone(),
+                        LinkedField::Description => {}
+                    }
+                }
+            }
+            if let Some(link) = p.link.as_mut() {
+                for field in fields {
+                    link.customised.set(*field, false);
+                }
+                if let Some((base, synced)) = base {
+                    link.base = base;
+                    link.synced = synced;
+                }
+            }
+        });
+    }
+
+    /// Moves a linked page's diff base without touching its content: the
+    /// upstream change was kept out as a customisation (a sync's conflict).
+    pub(crate) fn rebase_page(&mut self, page: PageKey, base: Arc<PageContent>, synced: u64) {
+        if let Some(link) = self.pages.get_mut(page).and_then(|p| p.link.as_mut()) {
+            link.base = base;
+            link.synced = synced;
+        }
+    }
+
+    /// Adds a page copied from upstream page `upstream` at `at`, linked to
+    /// it: a sync's added page.
+    pub(crate) fn insert_linked_page(
+        &mut self,
+        lo: LoKey,
+        at: usize,
+        upstream: PageKey,
+        content: Arc<PageContent>,
+        synced: u64,
+    ) -> Option<PageKey> {
+        let page = self.insert_page(lo, content.clone(), None, Some(at))?;
+        if let Some(p) = self.pages.get_mut(page) {
+            p.origin = Some(upstream);
+            p.link = Some(PageLink { upstream: Some(upstream), synced, base: content, customised: Default::default() });
+        }
+        Some(page)
+    }
+
+    /// Puts an LO's pages in the order given, which holds the same pages:
+    /// a sync applying upstream moves. Does not mark the LO reordered.
+    pub(crate) fn set_page_order(&mut self, lo: LoKey, order: Vec<PageKey>) {
+        let same = self.los.get(lo).is_some_and(|l| {
+            let mut a: Vec<PageKey> = l.pages.iter().copied().collect();
+            let mut b = order.clone();
+            a.sort_unstable();
+            b.sort_unstable();
+            a == b
+        });
+        if same
+            && self.bump_layout(lo).is_some()
+            && let Some(record) = self.los.get_mut(lo)
+        {
+            record.pages = order.into_iter().collect();
+        }
+    }
+
+    /// Ends a sync of a linked LO: the base is the upstream as it is, at
+    /// `synced`; nothing is declined; `copies` lists the downstream copy
+    /// of each upstream page, position by position.
+    pub(crate) fn finish_sync(&mut self, lo: LoKey, synced: u64, copies: Option<PageList>) {
+        let Some(up) = self.los.get(lo).and_then(|l| l.link.as_ref()).and_then(|l| l.upstream) else { return };
+        let Some(upstream) = self.los.get(up) else { return };
+        let (title, description, pages) =
+            (upstream.title.clone(), upstream.description.clone(), upstream.pages.clone());
+        if let Some(link) = self.los.get_mut(lo).and_then(|l| l.link.as_mut()) {
+            link.synced = synced;
+            link.declined = 0;
+            link.base_title = title;
+            link.base_description = description;
+            if let Some(copies) = copies {
+                link.base_pages = pages;
+                link.copies = copies;
+                link.reordered = false;
+            }
+        }
+    }
+
+    /// Sets the `copies` list of a new linked LO once its pages are in:
+    /// its pages, position by position, when each base page was copied.
+    pub(crate) fn set_link_copies(&mut self, lo: LoKey) {
+        let Some(record) = self.los.get_mut(lo) else { return };
+        let pages = record.pages.clone();
+        if let Some(link) = record.link.as_mut() {
+            if link.base_pages.len() == pages.len() {
+                link.copies = pages;
+            } else {
+                let by_upstream: std::collections::HashMap<PageKey, PageKey> = pages
+                    .iter()
+                    .filter_map(|d| {
+                        let up = self.pages.get(*d)?.link.as_ref()?.upstream?;
+                        Some((up, *d))
+                    })
+                    .collect();
+                link.copies = link.base_pages.iter().map(|b| by_upstream.get(b).copied().unwrap_or_default()).collect();
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Gives `to`, a fresh duplicate of `from` with its pages in the same
+    /// order, the links of `from` and of its pages (detach, LNK-11).
+    pub(crate) fn carry_links(&mut self, from: LoKey, to: LoKey) {
+        let (Some(src), Some(dst)) = (self.los.get(from), self.los.get(to)) else { return };
+        let Some(mut link) = src.link.clone() else { return };
+        let pairs: Vec<(PageKey, PageKey)> = src.pages.iter().copied().zip(dst.pages.iter().copied()).collect();
+        let map: std::collections::HashMap<PageKey, PageKey> = pairs.iter().copied().collect();
+        link.copies = link.copies.iter().map(|c| map.get(c).copied().unwrap_or_default()).collect();
+        self.set_lo_link(to, Some(link));
+        for (old, new) in pairs {
+            let carried = self.pages.get(old).and_then(|p| p.link.clone());
+            if let Some(p) = self.pages.get_mut(new) {
+                p.link = carried;
+            }
+        }
+    }
+}

@@ -1,0 +1,519 @@
+//! Linked copies (LNK-1..12): scenarios in the shape of what people who run
+//! many sections of one course do with upstream/downstream links.
+
+use coursecopy::*;
+
+struct Master {
+    ws: Workspace,
+    admin: UserKey,
+    author: UserKey,
+    master: CourseKey,
+    lo: LoKey,
+    pages: Vec<PageKey>,
+}
+
+fn master() -> Master {
+    let (mut ws, admin) = Workspace::with_admin("Ada").unwrap();
+    let author = ws.create_user(admin, "Grace", Role::Author).unwrap();
+    let master = ws.create_course(author, NewCourse::new("BIO-101", "Biology")).unwrap();
+    let style = ws.create_style(author, master, "dark", "body{}").unwrap();
+    let lo = ws.create_learning_object(author, master, "Cells", "What cells are").unwrap();
+    let mut pages = Vec::new();
+    for (i, title) in ["Membranes", "Nucleus", "Mitochondria"].into_iter().enumerate() {
+        let mut draft = PageDraft::new(title, format!("Body {i}"));
+        if i == 0 {
+            draft = draft.style(style);
+        }
+        pages.push(ws.add_page(author, master, lo, draft).unwrap().page);
+    }
+    Master { ws, admin, author, master, lo, pages }
+}
+
+impl Master {
+    fn section(&mut self, id: &str) -> (CourseKey, LoKey) {
+        let c = self.ws.link_course(self.author, self.master, &CopyOptions::new().course_id(id)).unwrap();
+        let lo = self.ws.course(c).unwrap().learning_objects().next().unwrap();
+        (c, lo)
+    }
+
+    fn pages_of(&self, lo: LoKey) -> Vec<PageKey> {
+        self.ws.learning_object(lo).unwrap().pages().collect()
+    }
+
+    fn titles(&self, lo: LoKey) -> Vec<String> {
+        self.pages_of(lo).iter().map(|p| self.ws.page(*p).unwrap().title().to_string()).collect()
+    }
+
+    fn body(&self, page: PageKey) -> String {
+        self.ws.page(page).unwrap().body().to_string()
+    }
+
+    fn edit_master(&mut self, page: usize, body: &str) {
+        self.ws.edit_page(self.author, self.master, self.pages[page], PageEdit::new().body(body)).unwrap();
+    }
+}
+
+/// LNK-1: a linked copy follows the Duplicate rules (new LOs and pages,
+/// text shared until edited, no style) and records upstream and version.
+#[test]
+fn lnk1_linked_copy_is_a_duplicate_that_records_its_upstream() {
+    let mut m = master();
+    let version = m.ws.learning_object(m.lo).unwrap().version();
+    let (section, copy) = m.section("BIO-101-A");
+    assert_ne!(copy, m.lo);
+    let link = m.ws.learning_object(copy).unwrap().link().unwrap();
+    assert_eq!(link.upstream, Some(m.lo));
+    assert_eq!(link.synced, version);
+    assert_eq!(link.upstream_course, Some(m.master));
+    assert_eq!(m.ws.learning_object(copy).unwrap().parent(), Some(section));
+    for (d, u) in m.pages_of(copy).into_iter().zip(m.pages.clone()) {
+        assert_ne!(d, u);
+        let page = m.ws.page(d).unwrap();
+        assert_eq!(page.link().unwrap().upstream, Some(u));
+        assert_eq!(page.link().unwrap().synced, m.ws.page(u).unwrap().version());
+        assert!(page.shares_body_with(m.ws.page(u).unwrap()), "text shared until edited");
+        assert_eq!(page.style(), None, "DUP-3: no course style");
+        assert_eq!(page.origin(), Some(u));
+    }
+    m.ws.check_integrity().unwrap();
+}
+
+/// LNK-1: one LO linked into another course.
+#[test]
+fn lnk1_one_learning_object_linked_into_a_course() {
+    let mut m = master();
+    let other = m.ws.create_course(m.author, NewCourse::new("CHEM-101", "Chemistry")).unwrap();
+    let copy = m.ws.link_learning_object(m.author, m.master, m.lo, other).unwrap();
+    assert_eq!(m.ws.course(other).unwrap().learning_objects().collect::<Vec<_>>(), vec![copy]);
+    assert_eq!(m.ws.learning_object(copy).unwrap().link().unwrap().upstream, Some(m.lo));
+    assert_eq!(m.titles(copy), ["Membranes", "Nucleus", "Mitochondria"]);
+    let stranger = m.ws.create_course(m.admin, NewCourse::new("ART-1", "Art")).unwrap();
+    let err = m.ws.link_learning_object(m.author, m.master, m.lo, stranger).unwrap_err();
+    assert!(matches!(err, Error::Forbidden { .. }), "{err}");
+    let err = m.ws.link_learning_object(m.admin, stranger, m.lo, other).unwrap_err();
+    assert!(matches!(err, Error::NotIn { .. }), "{err}");
+}
+
+/// LNK-1, LNK-12: through the LMS flow with `"mode": "Linked"`, the synced
+/// version is the one at request acceptance: an edit made while the task
+/// runs shows as a pending update.
+#[cfg(feature = "serde")]
+#[test]
+fn lnk1_lnk12_lms_linked_copy_records_the_version_at_acceptance() {
+    let mut m = master();
+    let request: CopyRequest =
+        serde_json::from_str(r#"{"targetCourse":{"courseId":"BIO-101-LMS"},"mode":"Linked"}"#).unwrap();
+    assert_eq!(request.mode, CopyMode::Linked);
+    let at_request = m.ws.learning_object(m.lo).unwrap().version();
+    let task = m.ws.request_copy(m.author, m.master, &request).unwrap();
+    m.edit_master(1, "Edited while the copy runs");
+    m.ws.run_all_tasks();
+    assert!(matches!(m.ws.task_status(task).unwrap().state, TaskState::Complete { .. }));
+    let section = m.ws.find_course("BIO-101-LMS").unwrap();
+    let copy = m.ws.course(section).unwrap().learning_objects().next().unwrap();
+    assert_eq!(m.ws.learning_object(copy).unwrap().link().unwrap().synced, at_request);
+    assert_eq!(m.body(m.pages_of(copy)[1]), "Body 1", "the copy is the source at acceptance");
+    assert_eq!(m.ws.updates_available(section).unwrap(), vec![copy]);
+    m.ws.sync_course(m.author, section, Customisations::Keep).unwrap();
+    assert_eq!(m.body(m.pages_of(copy)[1]), "Edited while the copy runs");
+    m.ws.check_integrity().unwrap();
+}
+
+/// LNK-2: upstream edits stay upstream until a sync; downstream edits never
+/// reach upstream.
+#[test]
+fn lnk2_nothing_flows_until_synced_and_never_upstream() {
+    let mut m = master();
+    let (section, copy) = m.section("BIO-101-A");
+    m.edit_master(0, "New upstream");
+    let down = m.pages_of(copy);
+    assert_eq!(m.body(down[0]), "Body 0");
+    m.ws.edit_page(m.author, section, down[1], PageEdit::new().body("Local")).unwrap();
+    assert_eq!(m.body(m.pages[1]), "Body 1");
+    m.ws.sync_learning_object(m.author, section, copy, Customisations::Keep).unwrap();
+    assert_eq!(m.body(m.pages[1]), "Body 1", "a sync never writes upstream");
+    assert_eq!(m.body(down[0]), "New upstream");
+}
+
+/// LNK-3: versions grow with every change to an LO or its pages;
+/// "updates available" lists linked LOs whose upstream moved on.
+#[test]
+fn lnk3_versions_and_updates_available() {
+    let mut m = master();
+    let (a, copy_a) = m.section("BIO-101-A");
+    let last = std::cell::Cell::new(m.ws.learning_object(m.lo).unwrap().version());
+    let grew = |m: &Master| {
+        let v = m.ws.learning_object(m.lo).unwrap().version();
+        assert!(v > last.get(), "version {v} did not grow past {}", last.get());
+        last.set(v);
+    };
+    assert!(m.ws.updates_available(a).unwrap().is_empty());
+    m.edit_master(0, "x");
+    grew(&m);
+    assert_eq!(m.ws.page(m.pages[0]).unwrap().version(), last.get(), "a page carries its last change's version");
+    assert_eq!(m.ws.updates_available(a).unwrap(), vec![copy_a]);
+    m.ws.edit_learning_object(m.author, m.master, m.lo, Some("Cells!"), None).unwrap();
+    grew(&m);
+    let new = m.ws.add_page(m.author, m.master, m.lo, PageDraft::new("Ribosomes", "r")).unwrap().page;
+    grew(&m);
+    m.ws.move_page(m.author, m.master, new, 0).unwrap();
+    grew(&m);
+    m.ws.delete_page(m.author, m.master, new).unwrap();
+    grew(&m);
+    let image = m.ws.add_media(m.author, "cell.png", "f").unwrap();
+    m.ws.attach_item(m.author, m.master, m.pages[2], image).unwrap();
+    grew(&m);
+    m.ws.sync_learning_object(m.author, a, copy_a, Customisations::Keep).unwrap();
+    assert!(m.ws.updates_available(a).unwrap().is_empty());
+    assert_eq!(m.ws.learning_object(copy_a).unwrap().link().unwrap().synced, last.get());
+}
+
+/// LNK-4: the preview lists each pending change field by field, *will
+/// apply* or *conflict*, with pages added, deleted and moved upstream; a
+/// customised field that did not change upstream is not listed.
+#[test]
+fn lnk4_preview_marks_will_apply_and_conflict() {
+    let mut m = master();
+    let (section, copy) = m.section("BIO-101-A");
+    let down = m.pages_of(copy);
+    m.ws.edit_page(m.author, section, down[0], PageEdit::new().body("Local 0")).unwrap();
+    m.ws.edit_page(m.author, section, down[2], PageEdit::new().title("Local title")).unwrap();
+    m.edit_master(0, "Upstream 0");
+    m.edit_master(1, "Upstream 1");
+    let preview = m.ws.preview_sync(copy).unwrap();
+    assert_eq!(
+        preview.changes(),
+        &[
+            PendingChange::PageField {
+                page: down[0],
+                upstream_page: m.pages[0],
+                field: LinkedField::Body,
+                outcome: Outcome::Conflict
+            },
+            PendingChange::PageField {
+                page: down[1],
+                upstream_page: m.pages[1],
+                field: LinkedField::Body,
+                outcome: Outcome::WillApply
+            },
+        ],
+        "page 2's customised title has no upstream change, so it is not listed"
+    );
+    assert_eq!(preview.conflicts().count(), 1);
+    let printed = preview.to_string();
+    assert!(printed.contains("conflict: body") && printed.contains("will apply: body"), "{printed}");
+
+    // Structure: added, deleted, moved.
+    let added = m.ws.add_page(m.author, m.master, m.lo, PageDraft::new("Ribosomes", "r")).unwrap().page;
+    m.ws.delete_page(m.author, m.master, m.pages[1]).unwrap();
+    m.ws.move_page(m.author, m.master, m.pages[2], 0).unwrap();
+    let preview = m.ws.preview_sync(copy).unwrap();
+    let changes = preview.changes();
+    assert!(changes.contains(&PendingChange::PageAdded { upstream_page: added }), "{preview}");
+    assert!(changes.contains(&PendingChange::PageDeleted { page: down[1], outcome: Outcome::WillApply }));
+    assert!(changes.contains(&PendingChange::PagesMoved { outcome: Outcome::WillApply }));
+    assert_eq!(
+        m.ws.page(down[1]).unwrap().link().unwrap().upstream,
+        None,
+        "LNK-10: the deleted upstream page left a marker"
+    );
+    let preview = m.ws.preview_sync(copy).unwrap();
+    assert_eq!(preview.upstream_version(), m.ws.learning_object(m.lo).unwrap().version());
+}
+
+/// LNK-5: a downstream edit is a customisation that sync keeps unless told
+/// to overwrite; one field can be reverted; page style never syncs.
+#[test]
+fn lnk5_customisations_survive_sync_overwrite_and_revert() {
+    let mut m = master();
+    let (section, copy) = m.section("BIO-101-A");
+    let down = m.pages_of(copy);
+    m.ws.edit_page(m.author, section, down[0], PageEdit::new().body("Local")).unwrap();
+    m.edit_master(0, "Upstream");
+    let report = m.ws.sync_learning_object(m.author, section, copy, Customisations::Keep).unwrap();
+    assert_eq!(report.kept.len(), 1);
+    assert!(report.applied.is_empty());
+    assert_eq!(m.body(down[0]), "Local");
+
+    m.edit_master(0, "Upstream again");
+    let report = m.ws.sync_learning_object(m.author, section, copy, Customisations::Overwrite).unwrap();
+    assert_eq!(report.applied.len(), 1);
+    assert_eq!(m.body(down[0]), "Upstream again");
+
+    // Revert one field: back to upstream at the synced version.
+    m.ws.edit_page(m.author, section, down[1], PageEdit::new().title("Mine").body("Mine too")).unwrap();
+    m.ws.revert_field(m.author, section, LinkedRecord::Page(down[1]), LinkedField::Title).unwrap();
+    assert_eq!(m.ws.page(down[1]).unwrap().title(), "Nucleus");
+    assert_eq!(m.body(down[1]), "Mine too", "the other field stays customised");
+    m.ws.edit_learning_object(m.author, section, copy, Some("My cells"), None).unwrap();
+    m.ws.revert_field(m.author, section, LinkedRecord::LearningObject(copy), LinkedField::Title).unwrap();
+    assert_eq!(m.ws.learning_object(copy).unwrap().title(), "Cells");
+    let err = m.ws.revert_field(m.author, section, LinkedRecord::Page(down[1]), LinkedField::Description);
+    assert!(matches!(err, Err(Error::Invalid { field: "field", .. })));
+
+    // Style: a downstream style stays; upstream style changes never sync.
+    let style = m.ws.create_style(m.author, section, "light", "p{}").unwrap();
+    m.ws.set_page_style(m.author, section, down[2], Some(style)).unwrap();
+    m.ws.set_page_style(m.author, m.master, m.pages[2], None).unwrap();
+    m.edit_master(2, "Changed");
+    m.ws.sync_learning_object(m.author, section, copy, Customisations::Keep).unwrap();
+    assert_eq!(m.ws.page(down[2]).unwrap().style(), Some(style));
+    assert_eq!(m.body(down[2]), "Changed");
+    m.ws.check_integrity().unwrap();
+}
+
+/// LNK-6: sync places an upstream-added page after the copy of its nearest
+/// upstream predecessor that exists downstream; pages added downstream stay
+/// where they are; upstream moves apply unless reordered here; upstream
+/// deletions go unless customised here; the report lists every change.
+#[test]
+fn lnk6_sync_places_pages_as_specified() {
+    let mut m = master();
+    let (section, copy) = m.section("BIO-101-A");
+    let down = m.pages_of(copy);
+    // Downstream: its own page after the first, and the copy of
+    // "Nucleus" deleted here.
+    let own = m.ws.add_page(m.author, section, copy, PageDraft::new("Local notes", "n")).unwrap().page;
+    m.ws.move_page(m.author, section, own, 1).unwrap();
+    assert!(m.ws.learning_object(copy).unwrap().link().unwrap().reordered);
+    m.ws.delete_page(m.author, section, down[1]).unwrap();
+    // Upstream: a page after "Nucleus" (whose copy is gone here, so the
+    // nearest predecessor with a copy is "Membranes"), one at the start.
+    let after_nucleus = m.ws.add_page(m.author, m.master, m.lo, PageDraft::new("Golgi", "g")).unwrap().page;
+    m.ws.move_page(m.author, m.master, after_nucleus, 2).unwrap();
+    let first = m.ws.add_page(m.author, m.master, m.lo, PageDraft::new("Intro", "i")).unwrap().page;
+    m.ws.move_page(m.author, m.master, first, 0).unwrap();
+    let report = m.ws.sync_learning_object(m.author, section, copy, Customisations::Keep).unwrap();
+    assert_eq!(m.titles(copy), ["Intro", "Membranes", "Golgi", "Local notes", "Mitochondria"]);
+    let added = report.applied.iter().filter(|c| matches!(c, PendingChange::PageAdded { .. })).count();
+    assert_eq!(added, 2, "{report:?}");
+    assert!(report.courses.contains(section));
+    m.ws.check_integrity().unwrap();
+
+    // Moves: applied when not reordered here (a fresh section).
+    let (b, copy_b) = m.section("BIO-101-B");
+    let order = m.titles(copy_b);
+    let last = *m.ws.learning_object(m.lo).unwrap().pages().collect::<Vec<_>>().last().unwrap();
+    m.ws.move_page(m.author, m.master, last, 0).unwrap();
+    m.ws.sync_learning_object(m.author, b, copy_b, Customisations::Keep).unwrap();
+    assert_eq!(m.titles(copy_b), m.titles(m.lo));
+    assert_ne!(m.titles(copy_b), order);
+
+    // Moves kept and reported when reordered here.
+    let pages_b = m.pages_of(copy_b);
+    m.ws.move_page(m.author, b, pages_b[0], 1).unwrap();
+    let local = m.titles(copy_b);
+    let upstream_first = m.ws.learning_object(m.lo).unwrap().pages().next().unwrap();
+    m.ws.move_page(m.author, m.master, upstream_first, 3).unwrap();
+    let report = m.ws.sync_learning_object(m.author, b, copy_b, Customisations::Keep).unwrap();
+    assert_eq!(m.titles(copy_b), local);
+    assert!(report.kept.contains(&PendingChange::PagesMoved { outcome: Outcome::Conflict }));
+
+    // Deletions: a customised copy is kept and reported, a plain one goes.
+    let pages_b = m.pages_of(copy_b);
+    let (plain, custom) = (pages_b[0], pages_b[1]);
+    let up_plain = m.ws.page(plain).unwrap().link().unwrap().upstream.unwrap();
+    let up_custom = m.ws.page(custom).unwrap().link().unwrap().upstream.unwrap();
+    m.ws.edit_page(m.author, b, custom, PageEdit::new().body("mine")).unwrap();
+    m.ws.delete_page(m.author, m.master, up_plain).unwrap();
+    m.ws.delete_page(m.author, m.master, up_custom).unwrap();
+    let report = m.ws.sync_learning_object(m.author, b, copy_b, Customisations::Keep).unwrap();
+    assert!(m.ws.page(plain).is_err());
+    assert!(m.ws.page(custom).is_ok());
+    assert!(report.applied.contains(&PendingChange::PageDeleted { page: plain, outcome: Outcome::WillApply }));
+    assert!(report.kept.contains(&PendingChange::PageDeleted { page: custom, outcome: Outcome::Conflict }));
+    m.ws.check_integrity().unwrap();
+}
+
+/// LNK-6: a course sync is all or nothing, needs edit rights and obeys
+/// course locks; a shared linked LO syncs for every course that includes
+/// it, and the report names them all.
+#[test]
+fn lnk6_course_sync_is_atomic_checked_and_names_every_course() {
+    let mut m = master();
+    let (section, copy) = m.section("BIO-101-A");
+    let second = m.ws.create_learning_object(m.author, m.master, "Tissues", "").unwrap();
+    m.ws.add_page(m.author, m.master, second, PageDraft::new("Epithelium", "e")).unwrap();
+    let copy2 = m.ws.link_learning_object(m.author, m.master, second, section).unwrap();
+    let shared = m.ws.share_course(m.author, section, &CopyOptions::new().course_id("BIO-101-A-EVE")).unwrap();
+    m.edit_master(0, "Upstream");
+    let reviewer = m.ws.create_user(m.admin, "Rita", Role::Reviewer).unwrap();
+    let before = m.ws.clone();
+    assert!(matches!(m.ws.sync_course(reviewer, section, Customisations::Keep), Err(Error::Forbidden { .. })));
+    m.ws.lock_course(m.admin, section).unwrap();
+    assert!(matches!(m.ws.sync_course(m.author, section, Customisations::Keep), Err(Error::Locked { .. })));
+    assert_eq!(m.ws.learning_object(copy).unwrap(), before.learning_object(copy).unwrap(), "nothing changed");
+    m.ws.unlock_course(m.admin, section).unwrap();
+    let reports = m.ws.sync_course(m.author, section, Customisations::Keep).unwrap();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[0].learning_object, copy);
+    assert_eq!(reports[1].learning_object, copy2);
+    assert!(reports[0].courses.contains(section) && reports[0].courses.contains(shared));
+    assert_eq!(m.body(m.pages_of(copy)[0]), "Upstream");
+}
+
+/// LNK-7: a declined version leaves "updates available" until the upstream
+/// changes again, and the next sync includes the declined changes.
+#[test]
+fn lnk7_decline_hides_until_the_next_change() {
+    let mut m = master();
+    let (section, copy) = m.section("BIO-101-A");
+    m.edit_master(0, "First");
+    m.ws.decline_update(m.author, section, copy).unwrap();
+    assert!(m.ws.updates_available(section).unwrap().is_empty());
+    m.edit_master(1, "Second");
+    assert_eq!(m.ws.updates_available(section).unwrap(), vec![copy]);
+    m.ws.sync_learning_object(m.author, section, copy, Customisations::Keep).unwrap();
+    let down = m.pages_of(copy);
+    assert_eq!((m.body(down[0]), m.body(down[1])), ("First".into(), "Second".into()));
+}
+
+/// LNK-8: from the upstream side, every downstream is listed and synced in
+/// one call; each is atomic by itself and a refused one is reported while
+/// the others proceed.
+#[test]
+fn lnk8_push_updates_to_every_downstream() {
+    let mut m = master();
+    let (a, copy_a) = m.section("BIO-101-A");
+    let (b, copy_b) = m.section("BIO-101-B");
+    let (_, copy_c) = m.section("BIO-101-C");
+    let mut all = vec![copy_a, copy_b, copy_c];
+    all.sort();
+    assert_eq!(m.ws.downstreams(m.lo).unwrap(), all);
+    m.ws.lock_course(m.admin, b).unwrap();
+    m.edit_master(0, "Pushed");
+    let results = m.ws.push_updates(m.author, m.lo, Customisations::Keep).unwrap();
+    assert_eq!(results.len(), 3);
+    for DownstreamSync { learning_object: lo, result } in &results {
+        if *lo == copy_b {
+            assert!(matches!(result, Err(Error::Locked { .. })), "{result:?}");
+            assert_eq!(m.body(m.pages_of(copy_b)[0]), "Body 0");
+        } else {
+            assert!(result.is_ok());
+            assert_eq!(m.body(m.pages_of(*lo)[0]), "Pushed");
+        }
+    }
+    assert!(m.ws.updates_available(a).unwrap().is_empty());
+}
+
+/// LNK-9: field locks refuse downstream edits with an error naming the
+/// field and the upstream course; a sync always applies locked fields.
+#[test]
+fn lnk9_field_locks_refuse_edits_and_always_sync() {
+    let mut m = master();
+    let (section, copy) = m.section("BIO-101-A");
+    let down = m.pages_of(copy);
+    m.ws.edit_page(m.author, section, down[0], PageEdit::new().body("Local")).unwrap();
+    m.ws.set_field_locks(m.author, m.master, FieldLocks { content: true, title_description: false }).unwrap();
+    let err = m.ws.edit_page(m.author, section, down[1], PageEdit::new().body("no")).unwrap_err();
+    assert_eq!(err, Error::FieldLocked { field: "body", entity: down[1].into(), upstream: m.master });
+    assert!(err.to_string().contains("body") && err.to_string().contains(&m.master.to_string()));
+    let image = m.ws.add_media(m.author, "x.png", "x").unwrap();
+    assert!(matches!(
+        m.ws.attach_item(m.author, section, down[1], image),
+        Err(Error::FieldLocked { field: "items", .. })
+    ));
+    m.ws.edit_learning_object(m.author, section, copy, Some("Allowed"), None).unwrap();
+    m.ws.set_field_locks(m.author, m.master, FieldLocks { content: true, title_description: true }).unwrap();
+    assert!(matches!(
+        m.ws.edit_learning_object(m.author, section, copy, None, Some("no")),
+        Err(Error::FieldLocked { field: "description", .. })
+    ));
+    // A page added here is not linked, so not locked.
+    let own = m.ws.add_page(m.author, section, copy, PageDraft::new("Own", "o")).unwrap().page;
+    m.ws.edit_page(m.author, section, own, PageEdit::new().body("fine")).unwrap();
+    // Sync applies locked fields over customisations.
+    m.edit_master(0, "Locked upstream");
+    let preview = m.ws.preview_sync(copy).unwrap();
+    assert_eq!(preview.conflicts().count(), 0, "{preview}");
+    m.ws.sync_learning_object(m.author, section, copy, Customisations::Keep).unwrap();
+    assert_eq!(m.body(down[0]), "Locked upstream");
+    assert_eq!(m.ws.course(m.master).unwrap().field_locks(), FieldLocks { content: true, title_description: true });
+}
+
+/// LNK-10: unlink makes a plain duplicate; deleting an upstream page or LO
+/// leaves "upstream deleted" markers at once, the downstream whole.
+#[test]
+fn lnk10_unlink_and_upstream_deleted_markers() {
+    let mut m = master();
+    let (a, copy_a) = m.section("BIO-101-A");
+    let (b, copy_b) = m.section("BIO-101-B");
+    m.ws.unlink_learning_object(m.author, a, copy_a).unwrap();
+    assert_eq!(m.ws.learning_object(copy_a).unwrap().link(), None);
+    assert!(m.pages_of(copy_a).iter().all(|p| m.ws.page(*p).unwrap().link().is_none()));
+    assert_eq!(m.ws.downstreams(m.lo).unwrap(), vec![copy_b]);
+    assert!(matches!(m.ws.preview_sync(copy_a), Err(Error::NotLinked { .. })));
+
+    m.ws.remove_learning_object(m.author, m.master, m.lo).unwrap();
+    m.ws.delete_learning_object(m.author, m.lo).unwrap();
+    let link = m.ws.learning_object(copy_b).unwrap().link().unwrap();
+    assert_eq!(link.upstream, None, "marker at once");
+    assert!(m.pages_of(copy_b).iter().all(|p| m.ws.page(*p).unwrap().link().unwrap().upstream.is_none()));
+    assert_eq!(m.titles(copy_b), ["Membranes", "Nucleus", "Mitochondria"], "the downstream stays whole");
+    let preview = m.ws.preview_sync(copy_b).unwrap();
+    assert_eq!(preview.upstream(), None);
+    assert!(preview.to_string().contains("upstream deleted"));
+    let report = m.ws.sync_learning_object(m.author, b, copy_b, Customisations::Keep).unwrap();
+    assert!(report.upstream_deleted);
+    m.ws.check_integrity().unwrap();
+}
+
+/// LNK-11: a linked copy of a linked copy links one hop up; a Duplicate of
+/// a course with linked LOs makes plain duplicates; Detach of a shared
+/// linked LO keeps its link, synced version and customisations.
+#[test]
+fn lnk11_chains_duplicates_and_detach() {
+    let mut m = master();
+    let (a, copy_a) = m.section("BIO-101-A");
+    let aa = m.ws.link_course(m.author, a, &CopyOptions::new().course_id("BIO-101-AA")).unwrap();
+    let copy_aa = m.ws.course(aa).unwrap().learning_objects().next().unwrap();
+    assert_eq!(m.ws.learning_object(copy_aa).unwrap().link().unwrap().upstream, Some(copy_a));
+    m.edit_master(0, "Top");
+    assert!(m.ws.updates_available(aa).unwrap().is_empty(), "one hop only");
+    m.ws.sync_learning_object(m.author, a, copy_a, Customisations::Keep).unwrap();
+    assert_eq!(m.ws.updates_available(aa).unwrap(), vec![copy_aa]);
+    m.ws.sync_learning_object(m.author, aa, copy_aa, Customisations::Keep).unwrap();
+    assert_eq!(m.body(m.pages_of(copy_aa)[0]), "Top");
+
+    let dup = m.ws.duplicate_course(m.author, a, &CopyOptions::new().course_id("BIO-101-DUP")).unwrap();
+    let dup_lo = m.ws.course(dup).unwrap().learning_objects().next().unwrap();
+    assert_eq!(m.ws.learning_object(dup_lo).unwrap().link(), None);
+    assert!(m.pages_of(dup_lo).iter().all(|p| m.ws.page(*p).unwrap().link().is_none()));
+
+    let eve = m.ws.share_course(m.author, a, &CopyOptions::new().course_id("BIO-101-A-EVE")).unwrap();
+    m.ws.edit_page(m.author, a, m.pages_of(copy_a)[1], PageEdit::new().body("custom")).unwrap();
+    m.edit_master(2, "Later");
+    let before = m.ws.learning_object(copy_a).unwrap().link().unwrap();
+    let own = m.ws.detach_learning_object(m.author, eve, copy_a).unwrap();
+    let link = m.ws.learning_object(own).unwrap().link().unwrap();
+    assert_eq!((link.upstream, link.synced), (before.upstream, before.synced));
+    let report = m.ws.sync_learning_object(m.author, eve, own, Customisations::Keep).unwrap();
+    assert_eq!(m.body(m.pages_of(own)[1]), "custom", "customisation carried over: {report:?}");
+    assert_eq!(m.body(m.pages_of(own)[2]), "Later");
+    m.ws.check_integrity().unwrap();
+}
+
+/// LNK-12: links, versions, customisations, field locks and declined
+/// versions are saved and loaded.
+#[cfg(feature = "serde")]
+#[test]
+fn lnk12_links_survive_saving_and_loading() {
+    let mut m = master();
+    let (section, copy) = m.section("BIO-101-A");
+    let down = m.pages_of(copy);
+    m.ws.edit_page(m.author, section, down[0], PageEdit::new().body("Local")).unwrap();
+    m.ws.set_field_locks(m.author, m.master, FieldLocks { content: false, title_description: true }).unwrap();
+    m.edit_master(1, "Upstream");
+    m.ws.decline_update(m.author, section, copy).unwrap();
+    m.ws.delete_page(m.author, m.master, m.pages[2]).unwrap();
+    let saved = serde_json::to_string(&m.ws).unwrap();
+    let loaded: Workspace = serde_json::from_str(&saved).unwrap();
+    assert_eq!(loaded, m.ws);
+    assert_eq!(loaded.preview_sync(copy).unwrap(), m.ws.preview_sync(copy).unwrap());
+    assert_eq!(loaded.downstreams(m.lo).unwrap(), vec![copy]);
+    let mut loaded = loaded;
+    let a = loaded.sync_learning_object(m.author, section, copy, Customisations::Keep).unwrap();
+    let b = m.ws.sync_learning_object(m.author, section, copy, Customisations::Keep).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(loaded, m.ws);
+}
