@@ -20,7 +20,7 @@
 
 use crate::access::require;
 use crate::copy::duplicate::{duplicate_pages, new_duplicate_lo};
-use crate::data::{LinkedField, LoSnapshot, PageContent, PageList, Reach, field_differs};
+use crate::data::{LinkedField, LoSnapshot, PageContent, PageList, Reach, UpstreamState, field_differs};
 use crate::edit::courses::reach_lo;
 use crate::error::{Action, Error};
 use crate::handles::{CourseKey, Entity, LoKey, PageKey, UserKey};
@@ -244,6 +244,8 @@ pub struct DownstreamSync {
 /// step needs that the preview does not show.
 struct SyncPlan {
     preview: LinkPreview,
+    /// The upstream as the plan read it: what the base becomes.
+    upstream: Option<UpstreamState>,
     /// The upstream page and its content for each `PageField` group.
     pages: Vec<PagePlan>,
     /// Set when the upstream's page list changed since the last sync.
@@ -261,6 +263,8 @@ struct Layout {
     /// Upstream page → its linked copy here.
     copies: HashMap<PageKey, PageKey>,
     upstream_pages: Vec<PageKey>,
+    /// The pages added upstream, with their content and version.
+    added: HashMap<PageKey, (Arc<PageContent>, u64)>,
 }
 
 /// Checks that `lo` is a linked copy; returns its link's upstream.
@@ -282,10 +286,13 @@ fn plan_sync(store: &Store, lo: LoKey) -> Result<SyncPlan, Error> {
         },
         pages: Vec::new(),
         layout: None,
+        upstream: None,
     };
     let Some(up_key) = link.upstream else { return Ok(plan) };
     let up = store.learning_object(up_key)?;
     plan.preview.upstream_version = up.version;
+    plan.upstream =
+        Some(UpstreamState { title: up.title.clone(), description: up.description.clone(), pages: up.pages.clone() });
     if up.version <= link.synced {
         return Ok(plan);
     }
@@ -383,10 +390,14 @@ fn plan_sync(store: &Store, lo: LoKey) -> Result<SyncPlan, Error> {
             let outcome = if link.reordered { Outcome::Conflict } else { Outcome::WillApply };
             plan.preview.changes.push(PendingChange::PagesMoved { outcome });
         }
+        let mut added = HashMap::new();
         for u in up.pages.iter().filter(|u| !base.contains(u) && !copies.contains_key(u)) {
             plan.preview.changes.push(PendingChange::PageAdded { upstream_page: *u });
+            if let Ok(page) = store.page(*u) {
+                added.insert(*u, (page.content.clone(), page.version));
+            }
         }
-        plan.layout = Some(Layout { copies, upstream_pages: up.pages.iter().copied().collect() });
+        plan.layout = Some(Layout { copies, upstream_pages: up.pages.iter().copied().collect(), added });
     }
     Ok(plan)
 }
@@ -405,16 +416,13 @@ fn apply_sync(store: &mut Store, plan: SyncPlan, overwrite: bool) -> SyncReport 
         version: plan.preview.synced,
         upstream_deleted: plan.preview.upstream.is_none(),
     };
-    let Some(up_key) = plan.preview.upstream else { return report };
+    let Some(upstream) = plan.upstream else { return report };
     let version = plan.preview.upstream_version;
     report.version = version;
     if version <= plan.preview.synced {
         return report;
     }
-    let (up_title, up_description) = match store.learning_object(up_key) {
-        Ok(up) => (up.title.clone(), up.description.clone()),
-        Err(_) => return report,
-    };
+    let (up_title, up_description) = (upstream.title.clone(), upstream.description.clone());
     let mut title = None;
     let mut description = None;
     for change in &plan.preview.changes {
@@ -439,7 +447,7 @@ fn apply_sync(store: &mut Store, plan: SyncPlan, overwrite: bool) -> SyncReport 
         }
     }
     let Some(mut layout) = plan.layout else {
-        store.finish_sync(lo, version, None);
+        store.finish_sync(lo, version, &upstream, None);
         return report;
     };
     for change in &plan.preview.changes {
@@ -484,8 +492,7 @@ fn apply_sync(store: &mut Store, plan: SyncPlan, overwrite: bool) -> SyncReport 
         {
             continue;
         }
-        let Ok(src) = store.page(*u) else { continue };
-        let (content, src_version) = (src.content.clone(), src.version);
+        let Some((content, src_version)) = layout.added.get(u).cloned() else { continue };
         let pages = store.learning_object(lo).map(|l| l.pages.clone()).unwrap_or_default();
         let at = layout.upstream_pages[..i]
             .iter()
@@ -498,7 +505,7 @@ fn apply_sync(store: &mut Store, plan: SyncPlan, overwrite: bool) -> SyncReport 
     }
     let copies: PageList =
         layout.upstream_pages.iter().map(|u| layout.copies.get(u).copied().unwrap_or_default()).collect();
-    store.finish_sync(lo, version, Some(copies));
+    store.finish_sync(lo, version, &upstream, Some(copies));
     report
 }
 
@@ -572,14 +579,19 @@ pub(crate) fn sync_course(
     let overwrite = customisations == Customisations::Overwrite;
     let los = linked_los(store, course)?;
     require(store, actor, Action::EditCourse(course))?;
-    let mut plans = Vec::with_capacity(los.len());
-    for lo in los {
-        check_sync(store, actor, course, lo)?;
-        plans.push(plan_sync(store, lo)?);
+    for lo in &los {
+        check_sync(store, actor, course, *lo)?;
     }
-    // A shared linked LO appears once in a course's list, so no two plans
-    // touch the same LO.
-    Ok(plans.into_iter().map(|plan| apply_sync(store, plan, overwrite)).collect())
+    // Every check passed, and no sync changes what they read (rights,
+    // locks, links), so none can fail now: all or nothing. Each LO is
+    // planned when its turn comes, so a copy of a copy in the same course
+    // takes what its upstream's sync just brought in.
+    let mut reports = Vec::with_capacity(los.len());
+    for lo in los {
+        let plan = plan_sync(store, lo)?;
+        reports.push(apply_sync(store, plan, overwrite));
+    }
+    Ok(reports)
 }
 
 /// The linked copies of `lo`, in handle order (LNK-8).

@@ -146,6 +146,15 @@ pub(crate) fn field_differs(a: &PageContent, b: &PageContent, field: LinkedField
     }
 }
 
+/// An upstream LO's fields as a sync read them: what the downstream's
+/// base becomes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct UpstreamState {
+    pub(crate) title: Arc<str>,
+    pub(crate) description: Arc<str>,
+    pub(crate) pages: PageList,
+}
+
 /// A public view of a learning object's link (LNK-1, LNK-10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LoLinkInfo {

@@ -4,7 +4,7 @@
 //! check rights or input; `crate::linked` checks, then calls them.
 
 use super::Store;
-use crate::data::{FieldLocks, LinkedField, LoLink, PageContent, PageLink, PageList};
+use crate::data::{FieldLocks, LinkedField, LoLink, PageContent, PageLink, PageList, UpstreamState};
 use crate::handles::{CourseKey, LoKey, PageKey};
 use std::sync::Arc;
 
@@ -215,21 +215,18 @@ impl Store {
         }
     }
 
-    /// Ends a sync of a linked LO: the base is the upstream as it is, at
-    /// `synced`; nothing is declined; `copies` lists the downstream copy
-    /// of each upstream page, position by position.
-    pub(crate) fn finish_sync(&mut self, lo: LoKey, synced: u64, copies: Option<PageList>) {
-        let Some(up) = self.los.get(lo).and_then(|l| l.link.as_ref()).and_then(|l| l.upstream) else { return };
-        let Some(upstream) = self.los.get(up) else { return };
-        let (title, description, pages) =
-            (upstream.title.clone(), upstream.description.clone(), upstream.pages.clone());
+    /// Ends a sync of a linked LO: the base is the upstream as the sync
+    /// read it, at `synced`; nothing is declined; with a new page list,
+    /// `copies` lists the downstream copy of each upstream page, position
+    /// by position.
+    pub(crate) fn finish_sync(&mut self, lo: LoKey, synced: u64, upstream: &UpstreamState, copies: Option<PageList>) {
         if let Some(link) = self.los.get_mut(lo).and_then(|l| l.link.as_mut()) {
             link.synced = synced;
             link.declined = 0;
-            link.base_title = title;
-            link.base_description = description;
+            link.base_title = upstream.title.clone();
+            link.base_description = upstream.description.clone();
             if let Some(copies) = copies {
-                link.base_pages = pages;
+                link.base_pages = upstream.pages.clone();
                 link.copies = copies;
                 link.reordered = false;
             }
