@@ -31,13 +31,24 @@ fn busy() -> (Lms, Vec<TaskKey>, Vec<PageKey>, Vec<CourseKey>) {
     let deleted_page = w.ws.learning_object(w.los[0]).unwrap().pages().next().unwrap();
     w.ws.delete_page(w.author, w.course, deleted_page).unwrap();
     w.ws.delete_course(w.author, gone).unwrap();
+    // Linked copies: customised, pending, locked, and a page deleted
+    // upstream (LNK-12).
+    let linked = w.ws.link_course(w.author, w.course, &CopyOptions::new().course_id("LINKED")).unwrap();
+    let copy = w.ws.course(linked).unwrap().learning_objects().nth(1).unwrap();
+    let down = w.ws.learning_object(copy).unwrap().pages().next().unwrap();
+    w.ws.edit_page(w.author, linked, down, PageEdit::new().body("local")).unwrap();
+    w.ws.set_field_locks(w.author, w.course, FieldLocks { content: false, title_description: true }).unwrap();
     let t1 = w.ws.request_copy(w.author, w.course, &to_new("T1")).unwrap();
     let t2 = w.ws.request_copy(w.author, dup, &CopyRequest::new(CopyTarget::Existing(shared.into()))).unwrap();
+    let mut linked_request = to_new("T3");
+    linked_request.mode = CopyMode::Linked;
+    let t3 = w.ws.request_copy(w.author, w.course, &linked_request).unwrap();
+    w.ws.set_task_limit(w.admin, 3).unwrap();
     w.ws.run_tasks(3);
     let page = w.ws.learning_object(w.los[1]).unwrap().pages().next().unwrap();
     w.ws.edit_page(w.author, w.course, page, PageEdit::new().body("after")).unwrap();
     w.ws.lock_course(w.admin, dup).unwrap();
-    (w, vec![t1, t2], vec![deleted_page], vec![gone, shared, dup])
+    (w, vec![t1, t2, t3], vec![deleted_page], vec![gone, shared, dup])
 }
 
 // ---- the loader -------------------------------------------------------------
@@ -114,7 +125,7 @@ mod loader {
         };
     }
 
-    /// The busy workspace, saved once per test process (format 2).
+    /// The busy workspace, saved once per test process (the current format).
     fn busy_file() -> &'static Value {
         static FILE: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
         FILE.get_or_init(|| serde_json::to_value(&busy().0.ws).unwrap())
@@ -237,7 +248,7 @@ proptest! {
     /// panics; a failed call leaves the workspace exactly as it was.
     #[test]
     fn int5_operations_with_arbitrary_input_never_panic(
-        calls in proptest::collection::vec((0u8..40, any::<Index>(), any::<Index>(), any::<u64>(), any::<u64>(), any::<u8>(), any::<u64>()), 1..40),
+        calls in proptest::collection::vec((0u8..52, any::<Index>(), any::<Index>(), any::<u64>(), any::<u64>(), any::<u8>(), any::<u64>()), 1..40),
     ) {
         let (mut w, tasks, stale_pages, stale_courses) = busy();
         let (foreign_ws, fadmin) = Workspace::with_admin("F").unwrap();
@@ -307,6 +318,19 @@ proptest! {
                 36 => ws.unlock_course(u, c),
                 37 => ws.add_tool(u, c, ToolDraft::new(Category::ALL[(n % 16) as usize], text.clone()).link(ToolLink::Content(lo))).map(drop),
                 38 => match tool { Some(t) => ws.remove_tool(u, c, t), None => Ok(()) },
+                // Linked copies (LNK-1..12).
+                39 => ws.link_course(u, c, &CopyOptions::new().course_id(text.clone())).map(drop),
+                40 => ws.link_learning_object(u, c, lo, c2).map(drop),
+                41 => ws.sync_learning_object(u, c, lo, if n % 2 == 0 { Customisations::Keep } else { Customisations::Overwrite }).map(drop),
+                42 => ws.sync_course(u, c, Customisations::Keep).map(drop),
+                43 => ws.push_updates(u, lo, Customisations::Overwrite).map(drop),
+                44 => ws.decline_update(u, c, lo).map(drop),
+                45 => ws.revert_field(u, c, LinkedRecord::Page(page), [LinkedField::Title, LinkedField::Body, LinkedField::Items, LinkedField::Description][(n % 4) as usize]).map(drop),
+                46 => ws.revert_field(u, c, LinkedRecord::LearningObject(lo), [LinkedField::Title, LinkedField::Description, LinkedField::Body][(n % 3) as usize]).map(drop),
+                47 => ws.unlink_learning_object(u, c, lo),
+                48 => ws.set_field_locks(u, c, FieldLocks { content: n % 2 == 0, title_description: n % 3 == 0 }),
+                49 => ws.preview_sync(lo).map(|p| drop(p.to_string())),
+                50 => ws.updates_available(c).and_then(|_| ws.preview_course_sync(c)).map(drop),
                 _ => ws.task_status(task).map(drop),
             };
             if result.is_err() && op != 32 {

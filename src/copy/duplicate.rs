@@ -22,9 +22,10 @@ pub(crate) fn new_duplicate_lo(
     let ancestors = src.ancestors.then(src_key);
     let lo = store.insert_lo(src.title.clone(), src.description.clone(), Some(into), Some(src_key), ancestors);
     if let Some(course) = linked {
+        let live = store.learning_object(src_key).is_ok();
         let link = LoLink {
-            upstream: Some(src_key),
-            course: Some(course),
+            upstream: Some(src_key).filter(|_| live),
+            course: Some(course).filter(|_| live),
             synced: src.version,
             declined: 0,
             base_title: src.title.clone(),

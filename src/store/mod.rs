@@ -606,9 +606,14 @@ impl Store {
         record.version += 1;
         record.layout_version = record.version;
         let (first, linked) = (record.pages.len(), record.link.is_some());
+        // A linked page of a source deleted since the request (a page a
+        // pending copy saved) starts with an "upstream deleted" marker.
+        let live: Vec<bool> =
+            if linked { sources.iter().map(|src| self.pages.contains(src.key)).collect() } else { Vec::new() };
+        let mut live = live.into_iter();
         let pages = sources.drain(..).map(|src| Page {
             link: linked.then(|| PageLink {
-                upstream: Some(src.key),
+                upstream: Some(src.key).filter(|_| live.next().unwrap_or(false)),
                 synced: src.version,
                 base: src.content.clone(),
                 customised: Default::default(),
