@@ -6,7 +6,16 @@
 //! - `format1.json`, written by coursecopy 0.1.0, loads through the
 //!   migration from format 1;
 //! - `format2.json`, written by 0.3.0 from the same steps, with a fixed
-//!   clock, loads directly, with its sharing and course times.
+//!   clock, loads directly, with its sharing and course times;
+//! - `format3.json` is `format2.json` loaded, then these steps by Grace,
+//!   saved by the build that added linked copies: two pages added to
+//!   Genetics in BIO-101 (RNA, Proteins); three courses SEC-A, SEC-B and
+//!   SEC-C; Genetics linked into SEC-A and SEC-B, and SEC-A's copy linked
+//!   into SEC-C; in SEC-A, the RNA copy's title customised, then a sync
+//!   that took an upstream edit of RNA's body; in SEC-B, Proteins moved
+//!   first and the pending version declined; upstream, Proteins deleted,
+//!   Genetics' description changed and BIO-101's content locked; SEC-C's
+//!   description customised.
 //!
 //! Each file holds every kind of entity: users of each role, courses shared
 //! and duplicated, a duplicate edited after the copy, library items of each
@@ -23,6 +32,7 @@ use coursecopy::*;
 
 const FORMAT1: &str = include_str!("golden/format1.json");
 const FORMAT2: &str = include_str!("golden/format2.json");
+const FORMAT3: &str = include_str!("golden/format3.json");
 
 fn load(file: &str) -> Workspace {
     serde_json::from_str(file).expect("the golden file loads")
@@ -194,4 +204,64 @@ fn int4_golden_format1_migrates_uuids_and_times() {
     let run = ws.course(course(&ws, "BIO-RUN")).unwrap();
     assert!(run.created() > Timestamp::from_unix_millis(0), "the start time of the task copying into it");
     assert_eq!(run.created(), run.modified());
+}
+
+/// INT-4: the format 3 file loads and holds the same content as the
+/// earlier ones, and its tasks carry on.
+#[test]
+fn int4_golden_format3_loads_with_its_content() {
+    check_content(&load(FORMAT3));
+    check_tasks(load(FORMAT3));
+}
+
+/// LNK-12, INT-4: the format 3 file keeps links, versions, customisations,
+/// a reordered copy, a declined version, upstream-deleted markers, a link
+/// of a link and a field lock; syncs carry on from them.
+#[test]
+fn lnk12_golden_format3_keeps_links() {
+    let mut ws = load(FORMAT3);
+    let grace = ws.users().find(|(_, u)| u.name() == "Grace").unwrap().0;
+    let bio = course(&ws, "BIO-101");
+    let (a, b, c) = (course(&ws, "SEC-A"), course(&ws, "SEC-B"), course(&ws, "SEC-C"));
+    let genetics = ws.course(bio).unwrap().learning_objects().nth(1).unwrap();
+    let first = |ws: &Workspace, c: CourseKey| ws.course(c).unwrap().learning_objects().next().unwrap();
+    let (copy_a, copy_b, copy_c) = (first(&ws, a), first(&ws, b), first(&ws, c));
+    let titles = |ws: &Workspace, lo: LoKey| -> Vec<String> {
+        ws.learning_object(lo).unwrap().pages().map(|p| ws.page(p).unwrap().title().to_string()).collect()
+    };
+    assert_eq!(ws.course(bio).unwrap().field_locks(), FieldLocks { content: true, title_description: false });
+    assert_eq!(ws.downstreams(genetics).unwrap().len(), 2);
+    assert_eq!(ws.learning_object(copy_c).unwrap().link().unwrap().upstream, Some(copy_a));
+    assert!(ws.learning_object(copy_c).unwrap().link().unwrap().description_customised);
+
+    // SEC-A: synced once, one title customised, Proteins' copy marked.
+    let a_pages: Vec<PageKey> = ws.learning_object(copy_a).unwrap().pages().collect();
+    assert_eq!(titles(&ws, copy_a), ["DNA", "RNA (ours)", "Proteins"]);
+    assert_eq!(ws.page(a_pages[1]).unwrap().body(), "Messenger and transfer.");
+    assert!(ws.page(a_pages[1]).unwrap().link().unwrap().title_customised);
+    assert_eq!(ws.page(a_pages[2]).unwrap().link().unwrap().upstream, None);
+    // SEC-B: reordered, declined, then changed upstream again.
+    let link_b = ws.learning_object(copy_b).unwrap().link().unwrap();
+    assert!(link_b.reordered && link_b.declined > link_b.synced);
+    assert_eq!(titles(&ws, copy_b), ["Proteins", "DNA", "RNA"]);
+    assert_eq!(ws.updates_available(a).unwrap(), [copy_a]);
+    assert_eq!(ws.updates_available(b).unwrap(), [copy_b]);
+    assert_eq!(ws.updates_available(c).unwrap(), [copy_c]);
+
+    // The preview and the sync pick up where the file left off.
+    let preview = ws.preview_sync(copy_b).unwrap();
+    assert!(
+        preview
+            .changes()
+            .contains(&PendingChange::LoField { field: LinkedField::Description, outcome: Outcome::WillApply })
+    );
+    let b_first = ws.learning_object(copy_b).unwrap().pages().next().unwrap();
+    assert!(matches!(
+        ws.edit_page(grace, b, b_first, PageEdit::new().body("no")),
+        Err(Error::FieldLocked { field: "body", .. })
+    ));
+    ws.sync_course(grace, b, Customisations::Keep).unwrap();
+    assert_eq!(titles(&ws, copy_b), ["DNA", "RNA"], "the marked copy went; nothing moved");
+    assert_eq!(ws.learning_object(copy_b).unwrap().description(), "Genes and proteins");
+    ws.check_integrity().unwrap();
 }
