@@ -6,8 +6,10 @@
 //! | question | call | cost |
 //! | --- | --- | --- |
 //! | which courses include this LO? | [`LearningObject::used_in`](crate::LearningObject::used_in) | O(1) to get, an index kept by every operation |
+//! | which LOs are linked copies of this one? | [`Workspace::downstreams`](crate::Workspace::downstreams) | O(result), an index kept by every operation |
 //! | which pages use this library item? | [`Workspace::pages_using`](crate::Workspace::pages_using) | O(result) from a lazy index, rebuilt in O(pages) after a change to page items |
 //! | which courses will this change reach? | [`Workspace::impact`](crate::Workspace::impact) | O(1) for page and LO changes; O(result) for library items |
+//! | which courses will a sync or a push reach? | [`Workspace::impact`](crate::Workspace::impact) with [`Change::SyncLearningObject`], [`Change::PushUpdates`] | O(result) |
 //! | how do two courses relate? | [`Workspace::compare_courses`](crate::Workspace::compare_courses) | O(LOs of both × ancestry) |
 //! | a picture | [`Workspace::sharing_graph`](crate::Workspace::sharing_graph) | O(courses + LOs + pages with library items) |
 
@@ -42,6 +44,14 @@ pub enum Change {
     UpdateLibraryItem(LibraryItem),
     /// Deleting a library item (refused while anything uses it).
     DeleteLibraryItem(LibraryItem),
+    /// Syncing a linked learning object (LNK-6): every course that
+    /// includes it.
+    SyncLearningObject(LoKey),
+    /// Pushing an upstream learning object's changes to all its linked
+    /// copies (LNK-8): every course that includes one of them. An upstream
+    /// edit reaches its own courses at once ([`Change::EditPage`]) and
+    /// these only when they sync.
+    PushUpdates(LoKey),
 }
 
 /// How two courses relate, from [`Workspace::compare_courses`](crate::Workspace::compare_courses) (REU-5).
@@ -54,9 +64,14 @@ pub struct Comparison {
     /// duplication: one descends from the other, or both from a common
     /// ancestor, across any number of generations.
     pub duplicated: Vec<(LoKey, LoKey)>,
-    /// LOs of the first course in neither of the above.
+    /// Pairs (an LO of the first course, an LO of the second) where one
+    /// is a linked copy of the other, directly or through linked copies
+    /// of linked copies (LNK-1, LNK-11). They are not listed as
+    /// duplicated.
+    pub linked: Vec<(LoKey, LoKey)>,
+    /// LOs of the first course in none of the above.
     pub only_in_first: Vec<LoKey>,
-    /// LOs of the second course in neither of the above.
+    /// LOs of the second course in none of the above.
     pub only_in_second: Vec<LoKey>,
 }
 
@@ -80,7 +95,39 @@ pub(crate) fn impact(store: &Store, change: Change) -> Result<Reach, Error> {
             store.library_entry(item)?;
             Ok(item_reach(store, item))
         }
+        Change::SyncLearningObject(lo) => {
+            let record = store.learning_object(lo)?;
+            if record.link.is_none() {
+                return Err(Error::NotLinked { entity: lo.into() });
+            }
+            Ok(record.used_in())
+        }
+        Change::PushUpdates(lo) => {
+            store.learning_object(lo)?;
+            let courses: BTreeSet<CourseKey> = store
+                .downstreams_of(lo)
+                .filter_map(|d| store.learning_object(d).ok())
+                .flat_map(|d| d.used_in.iter().copied().collect::<Vec<_>>())
+                .collect();
+            Ok(Reach::of(courses))
+        }
     }
+}
+
+/// Whether `a` reaches `b` by following linked copies' upstreams.
+fn links_up_to(store: &Store, mut a: LoKey, b: LoKey) -> bool {
+    // A chain cannot be longer than the number of LOs; stop at a repeat.
+    let mut seen = BTreeSet::new();
+    while let Some(up) = store.learning_object(a).ok().and_then(|l| l.link.as_ref()).and_then(|l| l.upstream) {
+        if up == b {
+            return true;
+        }
+        if !seen.insert(up) {
+            return false;
+        }
+        a = up;
+    }
+    false
 }
 
 /// How two courses relate (REU-5): the LOs they share, the pairs related
@@ -108,7 +155,11 @@ pub(crate) fn compare_courses(store: &Store, first: CourseKey, second: CourseKey
     for x in unshared {
         let lx = lineage(x);
         for &y in b.iter().filter(|y| !out.shared.contains(*y)) {
-            if !lineage(y).is_disjoint(&lx) {
+            if links_up_to(store, x, y) || links_up_to(store, y, x) {
+                out.linked.push((x, y));
+                used_a.insert(x);
+                used_b.insert(y);
+            } else if !lineage(y).is_disjoint(&lx) {
                 out.duplicated.push((x, y));
                 used_a.insert(x);
                 used_b.insert(y);
@@ -121,8 +172,9 @@ pub(crate) fn compare_courses(store: &Store, first: CourseKey, second: CourseKey
 }
 
 /// The sharing graph in Graphviz DOT (REU-6): courses, the LOs they
-/// include (shared ones filled, with their use count), and, with
-/// `library`, the library items the LOs' pages use.
+/// include (shared ones filled, with their use count), linked copies with
+/// a bold blue edge to their upstream (a broken link drawn red and dotted
+/// to a note), and, with `library`, the library items the LOs' pages use.
 pub(crate) fn sharing_graph(store: &Store, library: bool) -> String {
     fn quote(s: &str) -> String {
         s.replace('\\', "\\\\").replace('"', "\\\"")
@@ -156,6 +208,26 @@ pub(crate) fn sharing_graph(store: &Store, library: bool) -> String {
             format!("label=\"{}\"", quote(record.title()))
         };
         let _ = writeln!(dot, "  {} [shape=ellipse, {style}];", id(Entity::LearningObject(*lo)));
+        match record.link.as_ref().map(|l| l.upstream) {
+            Some(Some(up)) => {
+                let _ = writeln!(
+                    dot,
+                    "  {} -> {} [style=bold, color=\"#1f5fbf\", label=\"linked\"];",
+                    id(Entity::LearningObject(*lo)),
+                    id(Entity::LearningObject(up))
+                );
+            }
+            Some(None) => {
+                let broken = format!("{}broken", id(Entity::LearningObject(*lo)));
+                let _ = writeln!(dot, "  {broken} [shape=note, color=red, label=\"upstream deleted\"];");
+                let _ = writeln!(
+                    dot,
+                    "  {} -> {broken} [style=dotted, color=red, label=\"linked\"];",
+                    id(Entity::LearningObject(*lo))
+                );
+            }
+            None => {}
+        }
         if library {
             let used: BTreeSet<LibraryItem> = record
                 .pages

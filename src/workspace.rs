@@ -1230,7 +1230,7 @@ impl Workspace {
     /// # Errors
     ///
     /// [`Error::NotFound`] for a missing page, LO, course or library item; [`Error::NotIn`] for an LO the course
-    /// does not include.
+    /// does not include; [`Error::NotLinked`] to sync an LO that is not a linked copy.
     ///
     /// ```
     /// use coursecopy::{Change, CopyOptions, NewCourse, PageDraft, PageEdit, Workspace};

@@ -517,3 +517,67 @@ fn lnk12_links_survive_saving_and_loading() {
     assert_eq!(a, b);
     assert_eq!(loaded, m.ws);
 }
+
+/// REU-1, REU-2, REU-5, REU-6 with linked copies: where-linked, the courses
+/// a sync or a push reaches, compare tells linked from shared and
+/// duplicated, and the DOT graph draws links in their own style.
+#[test]
+fn lnk_reuse_toolkit_knows_linked_copies() {
+    let mut m = master();
+    let (a, copy_a) = m.section("BIO-101-A");
+    let (b, copy_b) = m.section("BIO-101-B");
+    let eve = m.ws.share_course(m.author, a, &CopyOptions::new().course_id("BIO-101-A-EVE")).unwrap();
+    let dup = m.ws.duplicate_course(m.author, m.master, &CopyOptions::new().course_id("BIO-101-DUP")).unwrap();
+    let aa = m.ws.link_course(m.author, a, &CopyOptions::new().course_id("BIO-101-AA")).unwrap();
+
+    // REU-1: where linked.
+    let mut copies = vec![copy_a, copy_b];
+    copies.sort();
+    assert_eq!(m.ws.downstreams(m.lo).unwrap(), copies);
+
+    let set = |r: Reach| -> Vec<CourseKey> {
+        let mut v: Vec<CourseKey> = r.iter().collect();
+        v.sort();
+        v
+    };
+    let sorted = |mut v: Vec<CourseKey>| {
+        v.sort();
+        v
+    };
+    // REU-2: an upstream edit reaches the master's courses now; a push
+    // reaches every course of every linked copy; a sync, the copy's own.
+    assert_eq!(set(m.ws.impact(Change::EditPage(m.pages[0])).unwrap()), [m.master]);
+    let push = set(m.ws.impact(Change::PushUpdates(m.lo)).unwrap());
+    assert_eq!(push, sorted(vec![a, b, eve]));
+    m.edit_master(0, "Pushed");
+    let reached: Vec<CourseKey> =
+        m.ws.push_updates(m.author, m.lo, Customisations::Keep)
+            .unwrap()
+            .into_iter()
+            .flat_map(|r| r.result.unwrap().courses.iter().collect::<Vec<_>>())
+            .collect();
+    assert_eq!(sorted(reached), push, "the preview is what the push reports");
+    assert_eq!(set(m.ws.impact(Change::SyncLearningObject(copy_a)).unwrap()), sorted(vec![a, eve]));
+    assert!(matches!(m.ws.impact(Change::SyncLearningObject(m.lo)), Err(Error::NotLinked { .. })));
+
+    // REU-5: linked, shared and duplicated apart, chains included.
+    let c = m.ws.compare_courses(m.master, a).unwrap();
+    assert_eq!(c.linked, vec![(m.lo, copy_a)]);
+    assert!(c.duplicated.is_empty() && c.shared.is_empty());
+    let c = m.ws.compare_courses(m.master, dup).unwrap();
+    assert_eq!(c.duplicated.len(), 1);
+    assert!(c.linked.is_empty());
+    let c = m.ws.compare_courses(a, eve).unwrap();
+    assert_eq!(c.shared, vec![copy_a]);
+    let copy_aa = m.ws.course(aa).unwrap().learning_objects().next().unwrap();
+    assert_eq!(m.ws.compare_courses(m.master, aa).unwrap().linked, vec![(m.lo, copy_aa)], "a link of a link");
+
+    // REU-6: links drawn bold and blue; a broken one red and dotted.
+    let dot = m.ws.sharing_graph(false);
+    assert_eq!(dot.matches("label=\"linked\"").count(), 3, "{dot}");
+    assert!(dot.contains("style=bold, color=\"#1f5fbf\""));
+    m.ws.remove_learning_object(m.author, m.master, m.lo).unwrap();
+    m.ws.delete_learning_object(m.author, m.lo).unwrap();
+    let dot = m.ws.sharing_graph(false);
+    assert_eq!(dot.matches("upstream deleted").count(), 2, "{dot}");
+}
