@@ -220,8 +220,37 @@ fn content_id(handle: &impl std::fmt::Display) -> String {
     handle.to_string().replace(['#', 'v'], "-")
 }
 
+/// The `links` of a linked learning object or page (LNK-1, LNK-10): one
+/// `alternate` link to its upstream's content URL, titled `linked
+/// upstream`; `linked upstream (deleted)`, with no `href`, once the
+/// upstream is gone. Content that is not a linked copy has no `links`.
+fn upstream_links(upstream: Option<Option<(String, String)>>) -> Option<Value> {
+    let link = match upstream? {
+        Some((course, content)) => json!({
+            "href": format!("/learn/api/public/v1/courses/{course}/contents/{content}"),
+            "rel": "alternate",
+            "title": "linked upstream",
+            "type": "application/json",
+        }),
+        None => json!({ "rel": "alternate", "title": "linked upstream (deleted)" }),
+    };
+    Some(json!([link]))
+}
+
+/// Where the upstream of linked LO `lo` lives: its course's LMS id and its
+/// content id. `None` when `lo` is not linked; `Some(None)` when the link
+/// is broken.
+fn lo_upstream(ws: &coursecopy::Workspace, lo: coursecopy::LoKey) -> Option<Option<(String, String)>> {
+    let link = ws.learning_object(lo).ok()?.link()?;
+    let place = link.upstream.and_then(|up| {
+        let course = link.upstream_course.or_else(|| ws.learning_object(up).ok()?.parent())?;
+        Some((ws.course(course).ok()?.lms_id(), content_id(&up)))
+    });
+    Some(place)
+}
+
 /// `GET /v1/courses/{courseId}/contents`: the course's learning objects as
-/// folders.
+/// folders; a linked copy carries a `links` entry to its upstream.
 pub async fn contents(app: SharedApp, caller: Caller, id: String) -> Result<Json<Value>, Failure> {
     let state = app.lock();
     let ws = &state.model.ws;
@@ -229,7 +258,7 @@ pub async fn contents(app: SharedApp, caller: Caller, id: String) -> Result<Json
     let mut results = Vec::new();
     for (position, lo) in ws.course(key)?.learning_objects().enumerate() {
         let record = ws.learning_object(lo)?;
-        results.push(json!({
+        let mut item = json!({
             "id": content_id(&lo),
             "title": record.title(),
             "description": record.description(),
@@ -237,13 +266,18 @@ pub async fn contents(app: SharedApp, caller: Caller, id: String) -> Result<Json
             "hasChildren": record.pages().len() > 0,
             "contentHandler": { "id": "resource/x-bb-folder" },
             "availability": { "available": "Yes" },
-        }));
+        });
+        if let Some(links) = upstream_links(lo_upstream(ws, lo)) {
+            item["links"] = links;
+        }
+        results.push(item);
     }
     Ok(Json(json!({ "results": results })))
 }
 
 /// `GET /v1/courses/{courseId}/contents/{contentId}/children`: a learning
-/// object's pages as documents; a page has none.
+/// object's pages as documents, a linked page with a `links` entry to its
+/// upstream page; a page has none.
 pub async fn children(app: SharedApp, caller: Caller, id: String, content: String) -> Result<Json<Value>, Failure> {
     let state = app.lock();
     let ws = &state.model.ws;
@@ -251,10 +285,14 @@ pub async fn children(app: SharedApp, caller: Caller, id: String, content: Strin
     let course = ws.course(key)?;
     if let Some(lo) = course.learning_objects().find(|lo| content_id(lo) == content) {
         let record = ws.learning_object(lo)?;
+        let course_of_upstream = lo_upstream(ws, lo).flatten().map(|(course, _)| course);
         let mut results = Vec::new();
         for (position, page) in record.pages().enumerate() {
             let p = ws.page(page)?;
-            results.push(json!({
+            let upstream = p
+                .link()
+                .map(|l| l.upstream.and_then(|up| course_of_upstream.clone().map(|course| (course, content_id(&up)))));
+            let mut item = json!({
                 "id": content_id(&page),
                 "parentId": content,
                 "title": p.title(),
@@ -263,7 +301,11 @@ pub async fn children(app: SharedApp, caller: Caller, id: String, content: Strin
                 "hasChildren": false,
                 "contentHandler": { "id": "resource/x-bb-document" },
                 "availability": { "available": "Yes" },
-            }));
+            });
+            if let Some(links) = upstream_links(upstream) {
+                item["links"] = links;
+            }
+            results.push(item);
         }
         return Ok(Json(json!({ "results": results })));
     }

@@ -363,7 +363,7 @@ mod replay_property {
         Create(u8),
         Rename(u8, bool),
         Delete(u8),
-        Copy { source: u8, target: u8, existing: bool, fail: bool, share: bool },
+        Copy { source: u8, target: u8, existing: bool, fail: bool, mode: u8 },
         Step(u8),
         Flush,
         Snapshot,
@@ -374,8 +374,8 @@ mod replay_property {
             2 => (0u8..6).prop_map(Action::Create),
             2 => (1u8..10, any::<bool>()).prop_map(|(c, valid)| Action::Rename(c, valid)),
             1 => (1u8..10).prop_map(Action::Delete),
-            3 => (1u8..10, 0u8..8, any::<bool>(), proptest::bool::weighted(0.2), any::<bool>())
-                .prop_map(|(source, target, existing, fail, share)| Action::Copy { source, target, existing, fail, share }),
+            3 => (1u8..10, 0u8..8, any::<bool>(), proptest::bool::weighted(0.2), 0u8..3)
+                .prop_map(|(source, target, existing, fail, mode)| Action::Copy { source, target, existing, fail, mode }),
             4 => (1u8..20).prop_map(Action::Step),
             1 => Just(Action::Flush),
             1 => Just(Action::Snapshot),
@@ -392,13 +392,13 @@ mod replay_property {
                 Op::UpdateCourse { key, course: format!("_{c}_1"), body: json!({"name": name}), at }
             }
             Action::Delete(c) => Op::DeleteCourse { key, course: format!("_{c}_1") },
-            Action::Copy { source, target, existing, fail, share } => {
+            Action::Copy { source, target, existing, fail, mode } => {
                 let target = if *existing {
                     json!({"id": format!("_{target}_1")})
                 } else {
                     json!({"courseId": format!("T-{target}")})
                 };
-                let mode = if *share { "Share" } else { "Duplicate" };
+                let mode = ["Share", "Duplicate", "Linked"][usize::from(*mode % 3)];
                 Op::RequestCopy {
                     key,
                     source: format!("_{source}_1"),

@@ -279,7 +279,8 @@ mod untrusted_bodies {
                 Just("courseId:BIO-101"),
                 Just("uuid:zz"),
                 Just("Share"),
-                Just("Duplicate")
+                Just("Duplicate"),
+                Just("Linked")
             ]
             .prop_map(Value::from),
         ];

@@ -353,3 +353,40 @@ async fn srv8_at_most_four_copies_run_at_once() {
     }
     s.stop().await;
 }
+
+/// LNK-12, LNK-1: a copy request with `"mode": "Linked"` makes a linked
+/// copy, and the contents view shows which folders and documents are
+/// linked, with a link to their upstream.
+#[tokio::test]
+async fn lnk12_linked_mode_over_http_and_linked_contents() {
+    let s = start(&["--units-per-second", "0"]).await;
+    let t = s.token("author-key").await;
+    let body = json!({"targetCourse": {"courseId": "BIO-101-LINKED"}, "mode": "Linked"});
+    let r = s.call(Method::POST, COPY, &t, Some(body)).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let task = location(&r);
+    assert_eq!(s.poll(&task, &t).await.status(), StatusCode::SEE_OTHER);
+    let (_, source) = s.get(&format!("{V3}/courses/courseId:BIO-101"), &t).await;
+    let source_id = source["id"].as_str().unwrap().to_string();
+    let (_, contents) = s.get(&format!("{V1}/courses/courseId:BIO-101-LINKED/contents"), &t).await;
+    let folders = contents["results"].as_array().unwrap();
+    let (_, upstream) = s.get(&format!("{V1}/courses/courseId:BIO-101/contents"), &t).await;
+    for (folder, up) in folders.iter().zip(upstream["results"].as_array().unwrap()) {
+        let link = &folder["links"][0];
+        assert_eq!(link["rel"], "alternate");
+        assert_eq!(
+            link["href"],
+            format!("/learn/api/public/v1/courses/{source_id}/contents/{}", up["id"].as_str().unwrap())
+        );
+        assert!(up.get("links").is_none(), "the upstream is not linked");
+    }
+    let first = folders[0]["id"].as_str().unwrap();
+    let (_, pages) = s.get(&format!("{V1}/courses/courseId:BIO-101-LINKED/contents/{first}/children"), &t).await;
+    assert!(pages["results"].as_array().unwrap().iter().all(|p| p["links"][0]["title"] == "linked upstream"));
+    // A Duplicate is not linked.
+    let r = s.call(Method::POST, COPY, &t, Some(json!({"targetCourse": {"courseId": "BIO-101-DUP2"}}))).await;
+    assert_eq!(s.poll(&location(&r), &t).await.status(), StatusCode::SEE_OTHER);
+    let (_, contents) = s.get(&format!("{V1}/courses/courseId:BIO-101-DUP2/contents"), &t).await;
+    assert!(contents["results"].as_array().unwrap().iter().all(|f| f.get("links").is_none()));
+    s.stop().await;
+}
