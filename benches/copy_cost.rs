@@ -13,7 +13,11 @@
 //! - `edit_shared_page/<courses>`: editing one page of a learning object
 //!   shared by 1, 100 and 10,000 courses;
 //! - `share_los/<los>` and `duplicate_los/<los>`: courses of 10, 100 and
-//!   1,000 learning objects of 10 pages.
+//!   1,000 learning objects of 10 pages;
+//! - `linked/<pages>`: a linked copy (LNK-1) of the same courses as
+//!   `duplicate/<pages>`;
+//! - `sync/<k>`: syncing a linked copy of 100 learning objects of 1,000
+//!   pages after `k` page edits upstream, spread over them (LNK-12).
 //!
 //! Every copy is timed one a batch and dropped outside the timing, so that
 //! each one works on reused memory, as a long-running service does. Run with `cargo bench --bench
@@ -23,7 +27,7 @@
 #[path = "fixture/mod.rs"]
 mod fixture;
 
-use coursecopy::{CopyOptions, CopyRequest, CopyTarget, CourseKey, PageEdit, UserKey, Workspace};
+use coursecopy::{CopyOptions, CopyRequest, CopyTarget, CourseKey, Customisations, PageEdit, UserKey, Workspace};
 use criterion::{BatchSize, Bencher, BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -82,6 +86,17 @@ fn copy(c: &mut Criterion) {
             duplicate_from_clone(b, &ws, author, course)
         });
 
+        g.bench_with_input(BenchmarkId::new("linked", pages), &pages, |b, _| {
+            b.iter_batched(
+                || ws.clone(),
+                |mut ws| {
+                    black_box(ws.link_course(author, course, &CopyOptions::new()).unwrap());
+                    ws
+                },
+                BatchSize::PerIteration,
+            )
+        });
+
         g.bench_with_input(BenchmarkId::new("stepped_duplicate", pages), &pages, |b, _| {
             b.iter_batched(
                 || ws.clone(),
@@ -136,5 +151,26 @@ fn share_los(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, copy, edit_shared_page, share_los);
+fn sync(c: &mut Criterion) {
+    let mut g = c.benchmark_group("sync");
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    let (base, author, master, section) = fixture::linked_with_changes(100, 1000, 0);
+    for k in [10, 100, 1000, 10_000] {
+        let mut ws = base.clone();
+        fixture::edit_spread(&mut ws, author, master, k);
+        g.bench_with_input(BenchmarkId::from_parameter(k), &k, |b, _| {
+            b.iter_batched(
+                || ws.clone(),
+                |mut ws| {
+                    black_box(ws.sync_course(author, section, Customisations::Keep).unwrap());
+                    ws
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, copy, edit_shared_page, share_los, sync);
 criterion_main!(benches);

@@ -1,7 +1,8 @@
-//! What a copy costs, in a few seconds: Share, Duplicate, the floor any deep
-//! copy pays, the backup-and-restore approach (JSON out and back), the
-//! stepped LMS copy, an edit of a widely shared page; the ratios against the
-//! crate's targets; and the memory a copy allocates.
+//! What a copy costs, in a few seconds: Share, Duplicate, a linked copy,
+//! the floor any deep copy pays, the backup-and-restore approach (JSON out
+//! and back), the stepped LMS copy, an edit of a widely shared page, a sync
+//! of a linked copy after few and many upstream edits; the ratios against
+//! the crate's targets; and the memory a copy allocates.
 //!
 //! Run with `cargo run --release --example copy_cost --features serde`.
 //! The criterion benchmark (`cargo bench --bench copy_cost`) measures the
@@ -10,7 +11,7 @@
 #[path = "../benches/fixture/mod.rs"]
 mod fixture;
 
-use coursecopy::{CopyOptions, CopyRequest, CopyTarget, CourseKey, PageEdit, UserKey, Workspace};
+use coursecopy::{CopyOptions, CopyRequest, CopyTarget, CourseKey, Customisations, PageEdit, UserKey, Workspace};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -164,8 +165,8 @@ fn main() {
     println!("Copy cost on courses of 100 learning objects, ~2 KB bodies, 3 library items a page.");
     println!("Each ratio is the median of {ROUNDS} or more alternating rounds; its spread (min–max) follows it.\n");
     println!(
-        "{:>8} {:>11} {:>11} {:>13} {:>11} {:>11} {:>11}",
-        "pages", "duplicate", "floor", "serde trip", "stepped", "dup ns/pg", "floor ns/pg"
+        "{:>8} {:>11} {:>11} {:>11} {:>13} {:>11} {:>11} {:>11}",
+        "pages", "duplicate", "linked", "floor", "serde trip", "stepped", "dup ns/pg", "floor ns/pg"
     );
     for per_lo in [10, 100, 1000] {
         let pages = 100 * per_lo;
@@ -201,10 +202,13 @@ fn main() {
             )
         };
         let r_serde = ratio(ROUNDS, &mut serde_trip, &mut duplicate);
+        let mut linked = || once(|| ws.clone(), |w| w.link_course(author, course, &CopyOptions::new()).unwrap());
+        let r_linked = ratio(ROUNDS, &mut linked, &mut duplicate);
         let per = |d: Duration| d.as_nanos() as f64 / pages as f64;
         println!(
-            "{pages:>8} {:>11} {:>11} {:>13} {:>11} {:>11.1} {:>11.1}",
+            "{pages:>8} {:>11} {:>11} {:>11} {:>13} {:>11} {:>11.1} {:>11.1}",
             fmt(r_floor.a),
+            fmt(r_linked.a),
             fmt(r_floor.b),
             fmt(r_serde.a),
             fmt(r_step.a),
@@ -215,6 +219,7 @@ fn main() {
         check(&mut checks, format!("duplicate/{pages} ÷ floor/{pages}"), r_floor, limit, false);
         check(&mut checks, format!("serde_roundtrip/{pages} ÷ duplicate/{pages}"), r_serde, 20.0, true);
         check(&mut checks, format!("stepped_duplicate/{pages} ÷ duplicate/{pages}"), r_step, 1.25, false);
+        check(&mut checks, format!("linked/{pages} ÷ duplicate/{pages}"), r_linked, 1.2, false);
         worlds.insert(pages, (ws, author, course));
     }
 
@@ -285,6 +290,19 @@ fn main() {
         println!("  {label:<40} {:>4} ns", t.as_nanos());
     }
     check(&mut checks, "edit_shared_page/10000 ÷ edit_shared_page/1", r, 1.5, false);
+
+    println!("\nSyncing a linked copy of 100 learning objects of 1,000 pages after k upstream page edits:\n");
+    let (base, author, master, section) = fixture::linked_with_changes(100, 1000, 0);
+    let edited = |k: usize| {
+        let mut ws = base.clone();
+        fixture::edit_spread(&mut ws, author, master, k);
+        ws
+    };
+    let (few, many) = (edited(10), edited(10_000));
+    let sync = |ws: &Workspace| once(|| ws.clone(), |w| w.sync_course(author, section, Customisations::Keep).unwrap());
+    let r = ratio(ROUNDS, &mut || sync(&few), &mut || sync(&many)).percent();
+    println!("  k = 10: {}; k = 10,000: {}", fmt(r.a), fmt(r.b));
+    check(&mut checks, "sync(k = 10) as % of sync(k = 10,000)", r, 1.0, false);
 
     println!("\nMemory, counted by a global allocator, on a course of 100,000 pages:\n");
     let (mut ws, author, course) = fixture::course(100, 1000, 2000);

@@ -269,7 +269,7 @@ struct Layout {
 
 /// Checks that `lo` is a linked copy; returns its link's upstream.
 fn linked(store: &Store, lo: LoKey) -> Result<&crate::data::LoLink, Error> {
-    store.learning_object(lo)?.link.as_deref().ok_or(Error::NotLinked { entity: lo.into() })
+    store.learning_object(lo)?.link.as_ref().ok_or(Error::NotLinked { entity: lo.into() })
 }
 
 /// Works out what a sync of `lo` would do. Reads only; O(pages changed)
@@ -291,11 +291,11 @@ fn plan_sync(store: &Store, lo: LoKey) -> Result<SyncPlan, Error> {
     let Some(up_key) = link.upstream else { return Ok(plan) };
     let up = store.learning_object(up_key)?;
     plan.preview.upstream_version = up.version;
-    plan.upstream =
-        Some(UpstreamState { title: up.title.clone(), description: up.description.clone(), pages: up.pages.clone() });
     if up.version <= link.synced {
         return Ok(plan);
     }
+    plan.upstream =
+        Some(UpstreamState { title: up.title.clone(), description: up.description.clone(), pages: up.pages.clone() });
     let locks = link.course.and_then(|c| store.course(c).ok()).map(|c| c.field_locks).unwrap_or_default();
     let here = store.learning_object(lo)?;
     let lo_outcome = |customised: bool| {
@@ -318,7 +318,7 @@ fn plan_sync(store: &Store, lo: LoKey) -> Result<SyncPlan, Error> {
         }
         let fields: Vec<(LinkedField, Outcome)> = [LinkedField::Title, LinkedField::Body, LinkedField::Items]
             .into_iter()
-            .filter(|f| field_differs(&plink.base, &u.content, *f))
+            .filter(|f| field_differs(plink.base(&p.content), &u.content, *f))
             .map(|f| {
                 let conflict = plink.customised.get(f) && !locks.content;
                 (f, if conflict { Outcome::Conflict } else { Outcome::WillApply })
@@ -538,7 +538,7 @@ pub(crate) fn updates_available(store: &Store, course: CourseKey) -> Result<Vec<
         .iter()
         .copied()
         .filter(|lo| {
-            let Some(link) = store.learning_object(*lo).ok().and_then(|l| l.link.as_deref()) else { return false };
+            let Some(link) = store.learning_object(*lo).ok().and_then(|l| l.link.as_ref()) else { return false };
             let up = link.upstream.and_then(|u| store.learning_object(u).ok());
             up.is_some_and(|up| up.version > link.synced.max(link.declined))
         })
@@ -682,7 +682,9 @@ pub(crate) fn revert(
         LinkedRecord::Page(page) => {
             let lo = store.page(page)?.lo;
             reach_lo(store, actor, via, lo, page.into())?;
-            let base = store.page(page)?.link.as_ref().ok_or(Error::NotLinked { entity: page.into() })?.base.clone();
+            let record = store.page(page)?;
+            let link = record.link.as_ref().ok_or(Error::NotLinked { entity: page.into() })?;
+            let base = link.base(&record.content).clone();
             if field == LinkedField::Description {
                 return Err(Error::invalid("field", "a page has no description to revert"));
             }

@@ -35,7 +35,7 @@ pub(crate) fn new_duplicate_lo(
             customised: Default::default(),
             reordered: false,
         };
-        store.set_lo_link(lo, Some(Box::new(link)));
+        store.set_lo_link(lo, Some(link));
     }
     let end = store.course(into).map_or(0, |c| c.los.len());
     store.include_lo(into, lo, end);
@@ -48,7 +48,7 @@ pub(crate) fn new_duplicate_lo(
 pub(crate) fn duplicate_pages(store: &mut Store, lo: LoKey, pages: impl Iterator<Item = PageKey>) {
     let mut sources: Vec<PageSource> = pages
         .filter_map(|key| {
-            store.page(key).ok().map(|p| PageSource { key, content: p.content.clone(), version: p.version })
+            store.page(key).ok().map(|p| PageSource { key, content: p.content.clone(), version: p.version, live: true })
         })
         .collect();
     store.push_duplicate_pages(lo, &mut sources, 0);

@@ -236,7 +236,9 @@ impl CopyJob {
                 let kept: Arc<[LibraryItem]> = items.iter().copied().filter(live).collect();
                 Arc::new(PageContent { items: kept, ..(*src.content).clone() })
             };
-            sources.push(PageSource { key: src_key, content, version });
+            // A page read live lives; one saved in the overlay may not.
+            let live = saved.is_none() || ws.page(src_key).is_ok();
+            sources.push(PageSource { key: src_key, content, version, live });
         }
         let more = source.len().saturating_sub(end);
         let first = ws.push_duplicate_pages(lo, &mut sources, more);

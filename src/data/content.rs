@@ -30,7 +30,7 @@ pub struct LearningObject {
     /// O(pages) (LNK-12).
     pub(crate) edited: Edited,
     /// Set on a linked copy (LNK-1).
-    pub(crate) link: Option<Box<LoLink>>,
+    pub(crate) link: Option<LoLink>,
 }
 
 /// The pages of an LO whose content changed since they were added: each

@@ -225,13 +225,15 @@ pub(crate) struct Snapshot {
     pub(crate) los: Vec<(LoKey, LoSnapshot)>,
 }
 
-/// A page to duplicate: its handle, the content to give the duplicate, and
-/// its version as read (a linked copy's synced version).
+/// A page to duplicate: its handle, the content to give the duplicate, its
+/// version as read (a linked copy's synced version), and whether it still
+/// lives (a page a pending copy saved may have been deleted since).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct PageSource {
     pub(crate) key: PageKey,
     pub(crate) content: Arc<PageContent>,
     pub(crate) version: u64,
+    pub(crate) live: bool,
 }
 
 /// What a Duplicate reads of a learning object, as it was at the request:

@@ -130,8 +130,11 @@ pub(crate) struct PageLink {
     pub(crate) upstream: Option<PageKey>,
     /// The upstream page's version when taken or last synced.
     pub(crate) synced: u64,
-    /// The upstream page's content at `synced`, shared, not copied.
-    pub(crate) base: Arc<PageContent>,
+    /// The upstream page's content at `synced`, shared, not copied; `None`
+    /// while it is the page's own content (as it is on a fresh copy), which
+    /// saves a reference count a page. The store keeps it `None` exactly
+    /// when it would point at the page's own content.
+    pub(crate) base: Option<Arc<PageContent>>,
     pub(crate) customised: Customised,
 }
 
@@ -205,6 +208,11 @@ impl LoLink {
 }
 
 impl PageLink {
+    /// The diff base, given the page's own content.
+    pub(crate) fn base<'a>(&'a self, own: &'a Arc<PageContent>) -> &'a Arc<PageContent> {
+        self.base.as_ref().unwrap_or(own)
+    }
+
     pub(crate) fn info(&self) -> PageLinkInfo {
         PageLinkInfo {
             upstream: self.upstream,

@@ -399,7 +399,7 @@ impl Reader {
             if v.layout_version > v.version {
                 return Err(format!("{at}: layout_version is past version"));
             }
-            (lo.version, lo.layout_version, lo.link) = (v.version, v.layout_version, link.map(Box::new));
+            (lo.version, lo.layout_version, lo.link) = (v.version, v.layout_version, link);
         }
         let mut seen = HashSet::new();
         for (n, (key, v)) in linked.pages.into_iter().enumerate() {
@@ -410,6 +410,13 @@ impl Reader {
                 .get_mut(k)
                 .filter(|_| seen.insert(k))
                 .ok_or_else(|| format!("{at}: {k} is missing or repeated"))?;
+            let mut link = link;
+            // A base that is the page's own content is held as `None`.
+            if let Some(l) = link.as_mut()
+                && l.base.as_ref().is_some_and(|b| Arc::ptr_eq(b, &page.content))
+            {
+                l.base = None;
+            }
             (page.version, page.link) = (v.version, link);
         }
         for (_, lo) in los.iter_mut() {
@@ -476,7 +483,7 @@ impl Reader {
         Ok(PageLink {
             upstream: self.opt(l.upstream)?,
             synced: l.synced,
-            base,
+            base: Some(base),
             customised: Customised {
                 title: l.customised.title,
                 body: l.customised.body,

@@ -327,7 +327,7 @@ impl Writer {
             let link = page.link.as_ref().map(|l| v3::PageLink {
                 upstream: l.upstream.map(|k| self.key(k)),
                 synced: l.synced,
-                base: self.content(&l.base),
+                base: self.content(l.base(&page.content)),
                 customised: v3::PageCustomised {
                     title: l.customised.title,
                     body: l.customised.body,

@@ -156,14 +156,12 @@ impl super::Store {
     /// links; versions and the `edited` maps agree with the pages.
     fn check_links(&self) -> Result<(), String> {
         let mut indexed = 0;
-        for (up, copies) in &self.downstreams {
-            for d in copies {
-                let names = self.los.get(*d).and_then(|l| l.link.as_ref()).and_then(|l| l.upstream);
-                if names != Some(*up) {
-                    return Err(format!("the downstreams index lists {d} under {up}, which it does not link to"));
-                }
-                indexed += 1;
+        for (up, d) in &self.downstreams {
+            let names = self.los.get(*d).and_then(|l| l.link.as_ref()).and_then(|l| l.upstream);
+            if names != Some(*up) {
+                return Err(format!("the downstreams index lists {d} under {up}, which it does not link to"));
             }
+            indexed += 1;
         }
         let mut links = 0;
         for (lk, lo) in self.los.iter() {

@@ -11,22 +11,19 @@ use std::sync::Arc;
 impl Store {
     /// The linked copies of `lo`, in handle order (LNK-8).
     pub(crate) fn downstreams_of(&self, lo: LoKey) -> impl Iterator<Item = LoKey> + '_ {
-        self.downstreams.get(&lo).into_iter().flatten().copied()
+        // The least handle there is: slot 0, version 1.
+        let least = LoKey::from(slotmap::KeyData::from_ffi(0));
+        self.downstreams.range((lo, least)..).take_while(move |(up, _)| *up == lo).map(|(_, d)| *d)
     }
 
     /// Sets or drops an LO's link, keeping the downstreams index.
-    pub(crate) fn set_lo_link(&mut self, lo: LoKey, link: Option<Box<LoLink>>) {
+    pub(crate) fn set_lo_link(&mut self, lo: LoKey, link: Option<LoLink>) {
         let Some(record) = self.los.get_mut(lo) else { return };
-        if let Some(up) = record.link.as_ref().and_then(|l| l.upstream)
-            && let Some(set) = self.downstreams.get_mut(&up)
-        {
-            set.remove(&lo);
-            if set.is_empty() {
-                self.downstreams.remove(&up);
-            }
+        if let Some(up) = record.link.as_ref().and_then(|l| l.upstream) {
+            self.downstreams.remove(&(up, lo));
         }
         if let Some(up) = link.as_ref().and_then(|l| l.upstream) {
-            self.downstreams.entry(up).or_default().insert(lo);
+            self.downstreams.insert((up, lo));
         }
         record.link = link;
     }
@@ -36,7 +33,7 @@ impl Store {
         self.downstreams.clear();
         for (key, lo) in self.los.iter() {
             if let Some(up) = lo.link.as_ref().and_then(|l| l.upstream) {
-                self.downstreams.entry(up).or_default().insert(key);
+                self.downstreams.insert((up, key));
             }
         }
     }
@@ -55,8 +52,9 @@ impl Store {
     /// `lo` is about to be deleted: its linked copies, and their linked
     /// pages, get "upstream deleted" markers. O(pages of its copies).
     pub(super) fn forget_upstream_lo(&mut self, lo: LoKey) {
-        let Some(copies) = self.downstreams.remove(&lo) else { return };
+        let copies: Vec<LoKey> = self.downstreams_of(lo).collect();
         for copy in copies {
+            self.downstreams.remove(&(lo, copy));
             let Some(record) = self.los.get_mut(copy) else { continue };
             if let Some(link) = record.link.as_mut() {
                 link.upstream = None;
@@ -75,8 +73,8 @@ impl Store {
     /// copies of `lo`) when the copy stands where the diff base says, which
     /// it does unless the page list changed since the copy's last sync.
     pub(super) fn forget_upstream_page(&mut self, lo: LoKey, page: PageKey, at: Option<usize>) {
-        let Some(copies) = self.downstreams.get(&lo) else { return };
-        for copy in copies {
+        let copies: Vec<LoKey> = self.downstreams_of(lo).collect();
+        for copy in &copies {
             let Some(record) = self.los.get(*copy) else { continue };
             let Some(link) = record.link.as_ref() else { continue };
             let hinted = at
@@ -163,7 +161,7 @@ impl Store {
                     link.customised.set(*field, false);
                 }
                 if let Some((base, synced)) = base {
-                    link.base = base;
+                    link.base = Some(base);
                     link.synced = synced;
                 }
             }
@@ -173,8 +171,10 @@ impl Store {
     /// Moves a linked page's diff base without touching its content: the
     /// upstream change was kept out as a customisation (a sync's conflict).
     pub(crate) fn rebase_page(&mut self, page: PageKey, base: Arc<PageContent>, synced: u64) {
-        if let Some(link) = self.pages.get_mut(page).and_then(|p| p.link.as_mut()) {
-            link.base = base;
+        if let Some(p) = self.pages.get_mut(page)
+            && let Some(link) = p.link.as_mut()
+        {
+            link.base = (!Arc::ptr_eq(&base, &p.content)).then_some(base);
             link.synced = synced;
         }
     }
@@ -192,7 +192,7 @@ impl Store {
         let page = self.insert_page(lo, content.clone(), None, Some(at))?;
         if let Some(p) = self.pages.get_mut(page) {
             p.origin = Some(upstream);
-            p.link = Some(PageLink { upstream: Some(upstream), synced, base: content, customised: Default::default() });
+            p.link = Some(PageLink { upstream: Some(upstream), synced, base: None, customised: Default::default() });
         }
         Some(page)
     }

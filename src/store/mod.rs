@@ -74,7 +74,7 @@ pub(crate) struct Store {
     library_index: LibraryIndex,
     /// Upstream LO → its linked copies (LNK-8). Derived from the LOs'
     /// links; rebuilt on load, never saved.
-    downstreams: HashMap<LoKey, BTreeSet<LoKey>>,
+    downstreams: BTreeSet<(LoKey, LoKey)>,
 }
 
 /// The fields of a course that no index depends on, to change in place
@@ -131,7 +131,7 @@ impl Store {
             task_limit: DEFAULT_TASK_LIMIT,
             busy: HashMap::new(),
             library_index: LibraryIndex::default(),
-            downstreams: HashMap::new(),
+            downstreams: BTreeSet::new(),
         };
         let admin = store.users.insert(User { name: admin_name, role: Role::Administrator });
         (store, admin)
@@ -608,14 +608,11 @@ impl Store {
         let (first, linked) = (record.pages.len(), record.link.is_some());
         // A linked page of a source deleted since the request (a page a
         // pending copy saved) starts with an "upstream deleted" marker.
-        let live: Vec<bool> =
-            if linked { sources.iter().map(|src| self.pages.contains(src.key)).collect() } else { Vec::new() };
-        let mut live = live.into_iter();
         let pages = sources.drain(..).map(|src| Page {
             link: linked.then(|| PageLink {
-                upstream: Some(src.key).filter(|_| live.next().unwrap_or(false)),
+                upstream: Some(src.key).filter(|_| src.live),
                 synced: src.version,
-                base: src.content.clone(),
+                base: None,
                 customised: Default::default(),
             }),
             content: src.content,
@@ -735,8 +732,21 @@ impl Store {
         record.edited.0.insert(version, (page, u32::try_from(at).unwrap_or(u32::MAX)));
         let reach = record.used_in.reach();
         if let Some(p) = self.pages.get_mut(page) {
+            // A linked page's base that is its own content is held as
+            // `None`: pin it before the content changes, and let go of it
+            // again if the change leaves the two the same.
+            if let Some(link) = p.link.as_mut()
+                && link.base.is_none()
+            {
+                link.base = Some(p.content.clone());
+            }
             apply(p);
             p.version = version;
+            if let Some(link) = p.link.as_mut()
+                && link.base.as_ref().is_some_and(|b| Arc::ptr_eq(b, &p.content))
+            {
+                link.base = None;
+            }
         }
         reach
     }

@@ -107,7 +107,7 @@ impl Store {
             task_limit: p.task_limit,
             busy: HashMap::new(),
             library_index: LibraryIndex::default(),
-            downstreams: HashMap::new(),
+            downstreams: Default::default(),
         };
         let mut uuids = HashSet::new();
         for (key, c) in ws.courses.iter() {
