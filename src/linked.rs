@@ -301,30 +301,52 @@ fn plan_sync(store: &Store, lo: LoKey) -> Result<SyncPlan, Error> {
     let lo_outcome = |customised: bool| {
         if customised && !locks.title_description { Outcome::Conflict } else { Outcome::WillApply }
     };
-    if up.title != link.base_title {
-        let outcome = lo_outcome(link.customised.title);
-        plan.preview.changes.push(PendingChange::LoField { field: LinkedField::Title, outcome });
-    }
-    if up.description != link.base_description {
-        let outcome = lo_outcome(link.customised.description);
-        plan.preview.changes.push(PendingChange::LoField { field: LinkedField::Description, outcome });
+    // A field changed upstream is pending; so is a customised field that
+    // the upstream course has locked since, whose value differs (LNK-9:
+    // a sync always writes locked fields).
+    let lo_fields = [
+        (LinkedField::Title, &up.title, &link.base_title, &here.title, link.customised.title),
+        (
+            LinkedField::Description,
+            &up.description,
+            &link.base_description,
+            &here.description,
+            link.customised.description,
+        ),
+    ];
+    for (field, now, base, own, customised) in lo_fields {
+        if now != base {
+            plan.preview.changes.push(PendingChange::LoField { field, outcome: lo_outcome(customised) });
+        } else if customised && locks.title_description && own != now {
+            plan.preview.changes.push(PendingChange::LoField { field, outcome: Outcome::WillApply });
+        }
     }
     let page_plan = |page: PageKey, upstream_page: PageKey| -> Option<PagePlan> {
         let p = store.page(page).ok()?;
         let plink = p.link.as_ref()?;
         let u = store.page(upstream_page).ok()?;
-        if u.version <= plink.synced {
+        let locked_customised = locks.content && plink.customised.any();
+        if u.version <= plink.synced && !locked_customised {
             return None;
         }
         let fields: Vec<(LinkedField, Outcome)> = [LinkedField::Title, LinkedField::Body, LinkedField::Items]
             .into_iter()
-            .filter(|f| field_differs(plink.base(&p.content), &u.content, *f))
-            .map(|f| {
-                let conflict = plink.customised.get(f) && !locks.content;
-                (f, if conflict { Outcome::Conflict } else { Outcome::WillApply })
+            .filter_map(|f| {
+                if field_differs(plink.base(&p.content), &u.content, f) {
+                    let conflict = plink.customised.get(f) && !locks.content;
+                    Some((f, if conflict { Outcome::Conflict } else { Outcome::WillApply }))
+                } else {
+                    let relock = locks.content && plink.customised.get(f) && field_differs(&p.content, &u.content, f);
+                    relock.then_some((f, Outcome::WillApply))
+                }
             })
             .collect();
-        Some(PagePlan { page, upstream: u.content.clone(), upstream_version: u.version, fields })
+        (!fields.is_empty() || u.version > plink.synced).then(|| PagePlan {
+            page,
+            upstream: u.content.clone(),
+            upstream_version: u.version,
+            fields,
+        })
     };
     let layout_changed = up.layout_version > link.synced;
     let mut by_upstream: Option<HashMap<PageKey, PageKey>> = None;
@@ -351,6 +373,17 @@ fn plan_sync(store: &Store, lo: LoKey) -> Result<SyncPlan, Error> {
             });
             let found = hinted.or_else(|| by_upstream.get_or_insert_with(|| copies_here(store)).get(u).copied());
             if let Some(p) = found.and_then(|d| page_plan(d, *u)) {
+                plan.pages.push(p);
+            }
+        }
+    }
+    if locks.content {
+        // Customised pages that the lock now overrides, though their
+        // upstream did not change: O(pages of the LO), only under a lock.
+        let planned: HashSet<PageKey> = plan.pages.iter().map(|p| p.page).collect();
+        for d in here.pages.iter().filter(|d| !planned.contains(d)) {
+            let upstream = store.page(*d).ok().and_then(|p| p.link.as_ref()).and_then(|l| l.upstream);
+            if let Some(p) = upstream.and_then(|u| page_plan(*d, u)).filter(|p| !p.fields.is_empty()) {
                 plan.pages.push(p);
             }
         }

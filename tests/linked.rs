@@ -404,7 +404,18 @@ fn lnk9_field_locks_refuse_edits_and_always_sync() {
     let (section, copy) = m.section("BIO-101-A");
     let down = m.pages_of(copy);
     m.ws.edit_page(m.author, section, down[0], PageEdit::new().body("Local")).unwrap();
+    m.ws.edit_page(m.author, section, down[2], PageEdit::new().body("Local too")).unwrap();
     m.ws.set_field_locks(m.author, m.master, FieldLocks { content: true, title_description: false }).unwrap();
+    // Locking is an upstream change: the customised pages will be
+    // overwritten by the next sync, though their upstream did not change.
+    assert_eq!(m.ws.updates_available(section).unwrap(), vec![copy]);
+    let preview = m.ws.preview_sync(copy).unwrap();
+    assert!(preview.changes().contains(&PendingChange::PageField {
+        page: down[2],
+        upstream_page: m.pages[2],
+        field: LinkedField::Body,
+        outcome: Outcome::WillApply
+    }));
     let err = m.ws.edit_page(m.author, section, down[1], PageEdit::new().body("no")).unwrap_err();
     assert_eq!(err, Error::FieldLocked { field: "body", entity: down[1].into(), upstream: m.master });
     assert!(err.to_string().contains("body") && err.to_string().contains(&m.master.to_string()));
@@ -428,6 +439,8 @@ fn lnk9_field_locks_refuse_edits_and_always_sync() {
     assert_eq!(preview.conflicts().count(), 0, "{preview}");
     m.ws.sync_learning_object(m.author, section, copy, Customisations::Keep).unwrap();
     assert_eq!(m.body(down[0]), "Locked upstream");
+    assert_eq!(m.body(down[2]), "Body 2", "the lock overrode the customisation");
+    assert!(!m.ws.page(down[2]).unwrap().link().unwrap().body_customised);
     assert_eq!(m.ws.course(m.master).unwrap().field_locks(), FieldLocks { content: true, title_description: true });
 }
 

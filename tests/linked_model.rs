@@ -413,8 +413,27 @@ impl Model {
                 if self.courses[course].locked {
                     return Err(Fail::Locked);
                 }
+                let c = &self.courses[course];
+                let tightened = (content && !c.lock_content) || (title && !c.lock_title);
                 self.courses[course].lock_content = content;
                 self.courses[course].lock_title = title;
+                if tightened {
+                    // A lock turned on is an upstream change of every LO
+                    // with a copy under it.
+                    let mut ups: Vec<usize> = self
+                        .live_los()
+                        .into_iter()
+                        .filter_map(|d| match &self.lo(d).link {
+                            Some(LLink { upstream: Some(u), course: Some(c), .. }) if *c == course => Some(*u),
+                            _ => None,
+                        })
+                        .collect();
+                    ups.sort();
+                    ups.dedup();
+                    for u in ups {
+                        self.lo_mut(u).changes += 1;
+                    }
+                }
             }
             T::DeleteLo { lo } => {
                 self.guard(lo)?;
@@ -454,7 +473,8 @@ impl Model {
         let takes = |conflict: bool| !conflict || overwrite;
         let mut applied = false;
         let mut layout = false;
-        if up.title != link.base_title {
+        let relock = link.cust_title && lock_title && self.lo(lo).title != up.title;
+        if up.title != link.base_title || relock {
             let conflict = link.cust_title && !lock_title;
             seen.push(MChange::LoTitle(conflict));
             if takes(conflict) {
@@ -476,7 +496,10 @@ impl Model {
                 } else {
                     (&upage.body, &l.base_body, l.cust_body)
                 };
-                if now == base {
+                let own = if title { &page.title } else { &page.body };
+                // Unchanged upstream: pending only when a lock overrides a
+                // customisation that differs.
+                if now == base && !(cust && lock_content && own != now) {
                     continue;
                 }
                 let conflict = cust && !lock_content;

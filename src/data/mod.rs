@@ -32,8 +32,10 @@ pub use course::{Course, CourseStyle};
 pub(crate) use course::{course_pk_of_uuid, course_uuid};
 pub(crate) use course_set::CourseSet;
 pub use library::LibraryEntry;
-pub(crate) use link::{Customised, LoLink, PageLink, UpstreamState, field_differs};
+#[cfg(feature = "serde")]
+pub(crate) use link::Customised;
 pub use link::{FieldLocks, LinkedField, LoLinkInfo, PageLinkInfo};
+pub(crate) use link::{LoLink, PageLink, UpstreamState, field_differs};
 pub(crate) use page_list::PageList;
 pub use reach::Reach;
 pub use settings::{Availability, CourseSettings, Duration, Enrollment};

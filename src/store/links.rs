@@ -6,6 +6,7 @@
 use super::Store;
 use crate::data::{FieldLocks, LinkedField, LoLink, PageContent, PageLink, PageList, UpstreamState};
 use crate::handles::{CourseKey, LoKey, PageKey};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 impl Store {
@@ -29,6 +30,7 @@ impl Store {
     }
 
     /// Rebuilds the downstreams index from the LOs' links (after a load).
+    #[cfg(feature = "serde")]
     pub(crate) fn rebuild_downstreams(&mut self) {
         self.downstreams.clear();
         for (key, lo) in self.los.iter() {
@@ -94,10 +96,28 @@ impl Store {
         }
     }
 
-    /// Sets a course's field locks (LNK-9).
+    /// Sets a course's field locks (LNK-9). A lock turned on is an
+    /// upstream change: each LO that has a linked copy under this course's
+    /// locks gets a new version, so that the copies show an update, and
+    /// their next sync writes the locked fields over their
+    /// customisations. O(links).
     pub(crate) fn set_field_locks(&mut self, course: CourseKey, locks: FieldLocks) {
-        if let Some(c) = self.courses.get_mut(course) {
-            c.field_locks = locks;
+        let Some(c) = self.courses.get_mut(course) else { return };
+        let before = std::mem::replace(&mut c.field_locks, locks);
+        let tightened = (locks.content && !before.content) || (locks.title_description && !before.title_description);
+        if !tightened {
+            return;
+        }
+        let upstreams: BTreeSet<LoKey> = self
+            .downstreams
+            .iter()
+            .filter(|(_, d)| self.los.get(*d).and_then(|l| l.link.as_ref()).is_some_and(|l| l.course == Some(course)))
+            .map(|(up, _)| *up)
+            .collect();
+        for up in upstreams {
+            if let Some(lo) = self.los.get_mut(up) {
+                lo.version += 1;
+            }
         }
     }
 
