@@ -442,6 +442,8 @@ fn lnk9_field_locks_refuse_edits_and_always_sync() {
     assert_eq!(m.body(down[2]), "Body 2", "the lock overrode the customisation");
     assert!(!m.ws.page(down[2]).unwrap().link().unwrap().body_customised);
     assert_eq!(m.ws.course(m.master).unwrap().field_locks(), FieldLocks { content: true, title_description: true });
+    let copy_of_master = m.ws.duplicate_course(m.author, m.master, &CopyOptions::new().course_id("BIO-DUP")).unwrap();
+    assert_eq!(m.ws.course(copy_of_master).unwrap().field_locks(), FieldLocks::default(), "locks are not copied");
 }
 
 /// LNK-10: unlink makes a plain duplicate; deleting an upstream page or LO

@@ -174,6 +174,7 @@ fn new_record(src: &Course, source: CourseKey, actor: UserKey, course_id: Arc<st
         settings: Default::default(),
         tools: Default::default(),
         lock: None,
+        field_locks: Default::default(),
         ..src.clone()
     }
 }

@@ -378,6 +378,10 @@ impl Reader {
     }
 }
 
+/// The largest version a file may hold: versions grow by one a change, so
+/// no workspace reaches it, and a loaded one can never overflow.
+const MAX_VERSION: u64 = u64::MAX / 2;
+
 impl Reader {
     /// Applies the `linked` part of format 3 to the records read, and
     /// rebuilds each LO's `edited` map from its pages' versions.
@@ -396,8 +400,11 @@ impl Reader {
             let link = v.link.map(|l| self.lo_link(l)).transpose().map_err(|e| format!("{at}: {e}"))?;
             let lo =
                 los.get_mut(k).filter(|_| seen.insert(k)).ok_or_else(|| format!("{at}: {k} is missing or repeated"))?;
-            if v.layout_version > v.version {
-                return Err(format!("{at}: layout_version is past version"));
+            if v.layout_version > v.version || v.version > MAX_VERSION {
+                return Err(format!("{at}: layout_version is past version, or version is out of range"));
+            }
+            if link.as_ref().is_some_and(|l| l.synced > MAX_VERSION || l.declined > MAX_VERSION) {
+                return Err(format!("{at}: synced or declined version out of range"));
             }
             (lo.version, lo.layout_version, lo.link) = (v.version, v.layout_version, link);
         }
@@ -406,6 +413,9 @@ impl Reader {
             let at = format!("pages[{n}]");
             let k: PageKey = self.key(key).map_err(|e| format!("{at}: {e}"))?;
             let link = v.link.map(|l| self.page_link(l)).transpose().map_err(|e| format!("{at}: {e}"))?;
+            if v.version > MAX_VERSION || link.as_ref().is_some_and(|l| l.synced > MAX_VERSION) {
+                return Err(format!("{at}: version out of range"));
+            }
             let page = pages
                 .get_mut(k)
                 .filter(|_| seen.insert(k))
@@ -443,6 +453,9 @@ impl Reader {
                     v.learning_objects.len(),
                     job.snapshot.los.len()
                 ));
+            }
+            if v.learning_objects.iter().chain(v.overlay.iter().map(|(_, v)| v)).any(|v| *v > MAX_VERSION) {
+                return Err(format!("{at}: version out of range"));
             }
             for ((_, lo), version) in job.snapshot.los.iter_mut().zip(v.learning_objects) {
                 lo.version = version;

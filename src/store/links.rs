@@ -116,7 +116,7 @@ impl Store {
             .collect();
         for up in upstreams {
             if let Some(lo) = self.los.get_mut(up) {
-                lo.version += 1;
+                lo.version = lo.version.saturating_add(1);
             }
         }
     }
@@ -144,7 +144,7 @@ impl Store {
         if let Some(d) = description {
             record.description = d;
         }
-        record.version += 1;
+        record.version = record.version.saturating_add(1);
     }
 
     /// Writes upstream content into fields of a linked page and clears

@@ -536,7 +536,7 @@ impl Store {
         if let Some(d) = description {
             record.description = d;
         }
-        record.version += 1;
+        record.version = record.version.saturating_add(1);
         record.used_in.reach()
     }
 
@@ -603,7 +603,7 @@ impl Store {
             return 0;
         };
         self.library_index.invalidate();
-        record.version += 1;
+        record.version = record.version.saturating_add(1);
         record.layout_version = record.version;
         let (first, linked) = (record.pages.len(), record.link.is_some());
         // A linked page of a source deleted since the request (a page a
@@ -712,7 +712,7 @@ impl Store {
     /// new version.
     fn bump_layout(&mut self, lo: LoKey) -> Option<u64> {
         let record = self.los.get_mut(lo)?;
-        record.version += 1;
+        record.version = record.version.saturating_add(1);
         record.layout_version = record.version;
         Some(record.version)
     }
@@ -724,7 +724,7 @@ impl Store {
         let Some((lo, old)) = self.pages.get(page).map(|p| (p.lo, p.version)) else { return Reach::default() };
         let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
         let at = record.pages.index_of(page).unwrap_or(0);
-        record.version += 1;
+        record.version = record.version.saturating_add(1);
         let version = record.version;
         if record.edited.0.get(&old).is_some_and(|(p, _)| *p == page) {
             record.edited.0.remove(&old);
