@@ -3,15 +3,19 @@
 //! A [`Workspace`] holds courses, the learning objects (LOs) they include,
 //! the pages of those LOs, the global library (media assets, resources,
 //! glossary terms) and the users who act on all of it. A course can be
-//! copied in two modes:
+//! copied in three modes:
 //!
 //! - **Share**: the copy includes the *same* LOs. A page edited, added or
 //!   deleted through one course shows in the other; an LO removed from one
 //!   course stays in the other.
 //! - **Duplicate**: the copy gets new LOs and new pages, independent from
 //!   then on. Duplicated pages lose their applied course style.
+//! - **Linked**: a Duplicate that remembers its upstream. Upstream changes
+//!   show as "updates available"; a preview lists them field by field; a
+//!   sync takes them and keeps what was customised downstream; an update
+//!   can be declined; the upstream course can lock fields.
 //!
-//! In both modes the library items pages reference stay global: shared,
+//! In every mode the library items pages reference stay global: shared,
 //! never cloned.
 //!
 //! # A first example
@@ -53,7 +57,37 @@
 //! | media assets, resources, glossary terms | never copied (GLB-1) | never copied (DUP-4) |
 //!
 //! "Not copied" is observable: [`Page::shares_body_with`] tells whether two
-//! pages hold the very same text in memory.
+//! pages hold the very same text in memory. A linked copy is copied as a
+//! Duplicate is; what it adds is a link in each new LO and page record.
+//!
+//! # Linked copies
+//!
+//! ```
+//! use coursecopy::{CopyOptions, Customisations, NewCourse, Outcome, PageDraft, PageEdit, Workspace};
+//!
+//! let (mut ws, admin) = Workspace::with_admin("Ada")?;
+//! let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+//! let lo = ws.create_learning_object(admin, master, "Cells", "")?;
+//! let intro = ws.add_page(admin, master, lo, PageDraft::new("Intro", "Cells."))?.page;
+//! let membranes = ws.add_page(admin, master, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+//! let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+//! let copy = ws.course(section)?.learning_objects().next().unwrap();
+//! let own_intro = ws.learning_object(copy)?.pages().next().unwrap();
+//!
+//! // The section customises its intro; the master fixes both pages.
+//! ws.edit_page(admin, section, own_intro, PageEdit::new().body("Our cells."))?;
+//! ws.edit_page(admin, master, intro, PageEdit::new().body("Cells, the unit of life."))?;
+//! ws.edit_page(admin, master, membranes, PageEdit::new().body("Lipid bilayers."))?;
+//!
+//! assert_eq!(ws.updates_available(section)?, [copy]);
+//! let preview = ws.preview_sync(copy)?;
+//! assert_eq!(preview.conflicts().count(), 1, "{preview}");
+//! let report = ws.sync_learning_object(admin, section, copy, Customisations::Keep)?;
+//! assert_eq!((report.applied.len(), report.kept.len()), (1, 1));
+//! assert_eq!(ws.page(own_intro)?.body(), "Our cells.", "the customisation is kept");
+//! assert!(report.kept.iter().all(|c| c.outcome() == Outcome::Conflict));
+//! # Ok::<(), coursecopy::Error>(())
+//! ```
 //!
 //! # Cost of each operation
 //!
@@ -76,6 +110,11 @@
 //! | [`Workspace::compare_courses`] | O(*l*₁ × *l*₂ × ancestry) | |
 //! | [`Workspace::delete_course`] | O(*l* + LOs), plus O(*P*) if it had styles | |
 //! | [`Workspace::check_integrity`] | O(size) | |
+//! | [`Workspace::link_course`] | as Duplicate | plus one link record an LO; a page's link holds no new allocation |
+//! | [`Workspace::updates_available`] | O(*l*) | a version comparison a linked LO |
+//! | [`Workspace::preview_sync`], [`Workspace::sync_learning_object`] | O(log pages + pages changed upstream) | O(pages of the LO) when pages were added, deleted or moved upstream, or content is locked |
+//! | [`Workspace::decline_update`], [`Workspace::revert_field`] | O(1), O(pages of the LO) to place a page | |
+//! | [`Workspace::downstreams`] | O(log links + result) | |
 //! | [`Workspace::request_copy`] | O(*l* + tools) | snapshot: course record, and what Duplicate reads of each LO; no page is read, nothing allocated per LO |
 //! | [`Workspace::run_tasks`] | O(budget) | one unit: a page, a tool item, an LO, the settings, the memberships; an LO's pages run as one batch |
 //! | page change while tasks are pending | O(log *l*) a pending task | saves the old page once per task that still reads it; a task's first such check sorts its LOs |
@@ -113,6 +152,7 @@
 //! | SRV-11 | Learn's wire in the library: `uuid:` ids, `UseTerm`, limits, PATCH `courseId`, the Learn task form | `tests/learn_wire.rs` |
 //! | SRV-1..10 | the Learn-compatible server (`coursecopy-server`) | `server/tests/` |
 //! | REU-1..6 | re-use: where used, impact, re-use, detach, compare, picture | `tests/reuse.rs` |
+//! | LNK-1..12 | linked copies: links, versions, preview, customisation, sync, decline, push, locks, unlink, markers, chains, saving | `tests/linked.rs`, `tests/linked_model.rs`, `tests/golden.rs` |
 //!
 //! # Errors
 //!
@@ -131,7 +171,7 @@
 // Layers, lowest first; a module may use only the layers at or below its
 // own (`tests/layers.rs` holds the code to that):
 // 0 error, handles, arena · 1 data · 2 store · 3 access · 4 edit
-// · 5 copy · 6 tasks · 7 reuse · 8 workspace, json, learn, saved.
+// · 5 copy · 6 tasks · 7 reuse, linked · 8 workspace, json, learn, saved.
 mod access;
 mod arena;
 mod copy;
@@ -178,7 +218,7 @@ pub use workspace::Workspace;
 pub mod architecture {
     #![doc = include_str!("../ARCHITECTURE.md")]
 
-    /// The saved form, format 2, field by field.
+    /// The saved form, format 3, field by field.
     pub mod saved_format {
         #![doc = include_str!("../docs/saved-format.md")]
     }

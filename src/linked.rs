@@ -678,7 +678,8 @@ pub(crate) fn decline(store: &mut Store, actor: UserKey, via: CourseKey, lo: LoK
     Ok(version)
 }
 
-/// Which record a field belongs to, for [`revert`].
+/// Which record a field belongs to, for
+/// [`Workspace::revert_field`](crate::Workspace::revert_field).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LinkedRecord {
     /// A linked learning object's own field (title, description).

@@ -72,10 +72,13 @@ fn view(ws: &Workspace, course: CourseKey, mode: CopyMode) -> String {
                 .pages()
                 .map(|p| {
                     let p = ws.page(p).unwrap();
-                    (p.title().to_string(), p.body().to_string(), p.style(), p.items().to_vec())
+                    // A linked page: the upstream version it was taken at.
+                    let link = p.link().map(|l| l.synced);
+                    (p.title().to_string(), p.body().to_string(), p.style(), p.items().to_vec(), link)
                 })
                 .collect();
-            (lo.title().to_string(), pages)
+            // A linked LO: the upstream version at acceptance (LNK-1).
+            (lo.title().to_string(), pages, lo.link().map(|l| l.synced))
         })
         .collect();
     format!(
@@ -138,18 +141,19 @@ proptest! {
         }
     }
 
-    /// LMS-7: whatever edits the source receives while the task waits or
-    /// runs, the finished copy equals the same request run undisturbed: for
-    /// Duplicate, down to every page; for Share, the LO list, course data and
-    /// tools (shared pages show later edits by definition).
+    /// LMS-7, LNK-1: whatever edits the source receives while the task
+    /// waits or runs, the finished copy equals the same request run
+    /// undisturbed: for Duplicate and Linked, down to every page, and for
+    /// Linked the upstream versions at acceptance; for Share, the LO list,
+    /// course data and tools (shared pages show later edits by definition).
     #[test]
     fn lms7_point_in_time_under_random_edits(
         pages in 1usize..6,
-        mode_share in any::<bool>(),
+        mode in 0u8..3,
         steps in proptest::collection::vec((0u64..6, 0u8..9, any::<proptest::sample::Index>()), 1..30),
     ) {
         let mut w = lms_world(pages);
-        let mode = if mode_share { CopyMode::Share } else { CopyMode::Duplicate };
+        let mode = [CopyMode::Share, CopyMode::Duplicate, CopyMode::Linked][usize::from(mode)];
         let task = w.ws.request_copy(w.author, w.course, &to_new("PIT").mode(mode)).unwrap();
         let mut undisturbed = w.ws.clone();
         undisturbed.run_all_tasks();

@@ -1,4 +1,5 @@
-//! The copy engine: Share and Duplicate, direct or through an LMS request.
+//! The copy engine: Share, Duplicate and Linked, direct or through an LMS
+//! request.
 //!
 //! A copy runs in stages. The plan stage checks everything (rights, ids,
 //! options) and takes a point-in-time snapshot of the source, without
@@ -8,14 +9,14 @@
 //! to the task queue, which runs it in bounded steps. One engine, two ways
 //! to drive it.
 //!
-//! | | Share | Duplicate |
-//! | --- | --- | --- |
-//! | course record, settings, styles | new, equal content | new, equal content |
-//! | LO list | the *same* LO handles (SHR-1) | a new LO per source LO (DUP-1) |
-//! | pages | not touched | new pages, equal title, body and items, no style (DUP-3) |
-//! | library items | referenced, never cloned (GLB-1) | referenced, never cloned (DUP-4) |
-//! | tools | new items, links to the same LOs | new items, links to the new LOs |
-//! | cost | O(LOs + tools): no page is read | O(LOs + pages + tools): copies handles, never text |
+//! | | Share | Duplicate | Linked |
+//! | --- | --- | --- | --- |
+//! | course record, settings, styles | new, equal content | new, equal content | new, equal content |
+//! | LO list | the *same* LO handles (SHR-1) | a new LO per source LO (DUP-1) | as Duplicate, each LO linked to its source (LNK-1) |
+//! | pages | not touched | new pages, equal title, body and items, no style (DUP-3) | as Duplicate, each page linked |
+//! | library items | referenced, never cloned (GLB-1) | referenced, never cloned (DUP-4) | referenced, never cloned |
+//! | tools | new items, links to the same LOs | new items, links to the new LOs | as Duplicate |
+//! | cost | O(LOs + tools): no page is read | O(LOs + pages + tools): copies handles, never text | as Duplicate |
 //!
 //! Grades, group members and forum replies are user data: no copy carries
 //! them.

@@ -8,7 +8,8 @@
 //!
 //! - `format`: the version of the schema, [`SAVE_FORMAT`], written first.
 //!   Loading refuses a form from a newer crate, or an unknown one. Format 1
-//!   (coursecopy 0.1 and 0.2) loads through an explicit migration. Fields
+//!   (coursecopy 0.1 and 0.2) and format 2 load through explicit
+//!   migrations. Fields
 //!   may come in any order (a JSON store that sorts keys is fine).
 //! - Every entity, under its handle, and each arena's free slots in reuse
 //!   order, so every handle stays valid and a loaded workspace hands out
@@ -21,6 +22,8 @@
 //!   therefore adds only its records, not its text.
 //! - The LMS id counters, and the copy tasks with their pending work: a
 //!   loaded running task carries on where it stopped.
+//! - Format 3's `linked` part: versions, links, customisations, declined
+//!   versions and field locks of linked copies (LNK-12).
 //!
 //! Loading converts the schema back into records, lets the store rebuild
 //! its indexes, then checks every invariant, including what the pending
