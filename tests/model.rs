@@ -18,7 +18,9 @@
 //!   stay independent), DUP-1..6 (new ids, equal content, styles dropped,
 //!   same library items, provenance, new parent), GLB-1..3 (items never
 //!   cloned, updates seen everywhere, deletion refused with the pages),
-//!   OPT-1..4 (title option, keep authors, derived ids, exact copy);
+//!   OPT-1..4 (title option, keep authors, derived ids, exact copy); and
+//!   LNK-1 (a linked copy is, in all this suite observes, a Duplicate,
+//!   while every other operation runs around its links);
 //! - the returned `Reach` of every page operation equals the model's
 //!   courses that include the LO: ACC-3;
 //! - where every library item is used, from the crate's index, equals a
@@ -152,7 +154,7 @@ impl ReferenceStateMachine for Reference {
         let orphan = prefer(orphans, lo.clone());
         let role = prop_oneof![Just(Role::Administrator), Just(Role::Author), Just(Role::Reviewer)];
         let kind = prop_oneof![Just(Kind::Media), Just(Kind::Resource), Just(Kind::Term)];
-        let mode = prop_oneof![Just(Mode::Share), Just(Mode::Duplicate)];
+        let mode = prop_oneof![Just(Mode::Share), Just(Mode::Duplicate), Just(Mode::Linked)];
         let at = 0usize..5;
         let a = || actor.clone();
         let c = || course.clone();
@@ -699,12 +701,13 @@ impl Sut {
                 let mode = match mode {
                     Mode::Share => CopyMode::Share,
                     Mode::Duplicate => CopyMode::Duplicate,
+                    Mode::Linked => CopyMode::Linked,
                 };
                 let k = ws.copy_course(ids.user(actor), ids.course(source), mode, &options)?;
                 ids.add_course(k);
                 let course = ws.course(k).unwrap().clone();
                 course.styles().for_each(|s| ids.add_style(s));
-                if mode == CopyMode::Duplicate {
+                if mode.copies_content() {
                     for lo in course.learning_objects() {
                         ids.add_lo(lo);
                         let pages: Vec<_> = ws.learning_object(lo).unwrap().pages().collect();

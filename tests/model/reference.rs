@@ -73,6 +73,10 @@ pub enum Fail {
 pub enum Mode {
     Share,
     Duplicate,
+    /// A Duplicate that remembers its upstream (LNK-1): in everything this
+    /// model observes, it is a Duplicate; `tests/linked_model.rs` checks
+    /// the links themselves.
+    Linked,
 }
 
 /// Every changing operation the suite drives.
@@ -799,7 +803,7 @@ impl Model {
                     // SHR-1: the same LO ids.
                     Mode::Share => src.los.clone(),
                     // DUP-1, DUP-3..6: new LOs and pages.
-                    Mode::Duplicate => src.los.iter().map(|lo| self.duplicate_lo(*lo, c)).collect(),
+                    Mode::Duplicate | Mode::Linked => src.los.iter().map(|lo| self.duplicate_lo(*lo, c)).collect(),
                 };
                 self.courses.push(Some(course));
             }
