@@ -28,6 +28,11 @@ impl super::Store {
     /// - every task that has not ended is queued or running, once, and its
     ///   target course is live and marked busy by it; nothing else is
     ///   marked busy.
+    /// - every link of a linked copy names a live upstream LO or page, or
+    ///   holds an "upstream deleted" marker; its synced and declined
+    ///   versions are not past the upstream's; the downstreams index is
+    ///   exactly the links; each LO's edit log holds exactly its pages
+    ///   whose version is past 0, under that version (LNK-10).
     ///
     /// Finished tasks' reports and the snapshots of pending tasks are history
     /// too: they may name deleted entities.
