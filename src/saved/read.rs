@@ -457,12 +457,20 @@ impl Reader {
             if v.learning_objects.iter().chain(v.overlay.iter().map(|(_, v)| v)).any(|v| *v > MAX_VERSION) {
                 return Err(format!("{at}: version out of range"));
             }
-            for ((_, lo), version) in job.snapshot.los.iter_mut().zip(v.learning_objects) {
+            for ((key, lo), version) in job.snapshot.los.iter_mut().zip(v.learning_objects) {
+                // A snapshot is the LO as it was: no later than it is now.
+                if los.get(*key).is_some_and(|live| live.version < version) {
+                    return Err(format!("{at}: {key} is saved at version {version}, past its own"));
+                }
                 lo.version = version;
             }
             for (page, version) in v.overlay {
                 let page: PageKey = self.key(page).map_err(|e| format!("{at}: {e}"))?;
                 let saved = job.overlay.get_mut(&page).ok_or_else(|| format!("{at}: {page} is not in the overlay"))?;
+                let lo_version = job.snapshot.los.iter().find(|(k, _)| *k == saved.lo).map_or(0, |(_, lo)| lo.version);
+                if version > lo_version {
+                    return Err(format!("{at}: {page} is saved at version {version}, past its learning object's"));
+                }
                 saved.version = version;
             }
         }
