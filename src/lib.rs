@@ -100,7 +100,7 @@
 //! | any lookup by handle | O(1) | generational: a stale handle is not found |
 //! | [`Workspace::find_course`] | O(1) | hashed |
 //! | [`Workspace::share_course`] | O(*l*), O(*l* log *n*) at worst | no page is read or written; the LO list itself is shared in O(1); an LO in one or two courses is updated in its own record |
-//! | [`Workspace::duplicate_course`] | O(*l* + *p*) | one counter and a 40-byte record a page, each new LO's page list built in one go; never text |
+//! | [`Workspace::duplicate_course`] | O(*l* + *p*) | one counter and a 72-byte record a page, each new LO's page list built in one go; never text |
 //! | page edit | O(log *n* + *i*) | returns the [`Reach`] in O(1) |
 //! | page add, delete, move | O(pages of the LO) | a `memmove` of 8 bytes a page; the first change after a copy snapshot copies that one list |
 //! | add, remove, move an LO in a course | O(log *l* + log *n*) | |
