@@ -154,16 +154,20 @@ fn figure(value: f64) -> Ratio {
     Ratio { median: value, min: value, max: value, a: Duration::ZERO, b: Duration::ZERO }
 }
 
-/// How many rounds each ratio takes: at least 11.
-const ROUNDS: usize = 11;
+/// How many rounds each ratio takes: 11, or `COURSECOPY_ROUNDS` (CI runs
+/// the example with 1, to check that it runs, not to measure).
+fn rounds() -> usize {
+    std::env::var("COURSECOPY_ROUNDS").ok().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or(11)
+}
 
 fn main() {
+    let rounds = rounds();
     let mut checks = Vec::new();
     let mut worlds = std::collections::BTreeMap::new();
     let mut references = Vec::new();
 
     println!("Copy cost on courses of 100 learning objects, ~2 KB bodies, 3 library items a page.");
-    println!("Each ratio is the median of {ROUNDS} or more alternating rounds; its spread (min–max) follows it.\n");
+    println!("Each ratio is the median of {rounds} or more alternating rounds; its spread (min–max) follows it.\n");
     println!(
         "{:>8} {:>11} {:>11} {:>11} {:>13} {:>11} {:>11} {:>11}",
         "pages", "duplicate", "linked", "floor", "serde trip", "stepped", "dup ns/pg", "floor ns/pg"
@@ -177,10 +181,10 @@ fn main() {
         let mut duplicate =
             || once(|| ws.clone(), |w| w.duplicate_course(author, course, &CopyOptions::new()).unwrap());
         let mut floor = || once(|| ws.clone(), |_| plain.clone());
-        let r_floor = ratio(ROUNDS, &mut duplicate, &mut floor);
+        let r_floor = ratio(rounds, &mut duplicate, &mut floor);
         let plain_los = fixture::plain_los(&ws, course);
         let mut by_hand = || once(|| ws.clone(), |_| fixture::plain_duplicate(&plain, &plain_los));
-        references.push((pages, ratio(ROUNDS, &mut by_hand, &mut floor)));
+        references.push((pages, ratio(rounds, &mut by_hand, &mut floor)));
         let mut stepped = || {
             once(
                 || ws.clone(),
@@ -191,7 +195,7 @@ fn main() {
                 },
             )
         };
-        let r_step = ratio(ROUNDS, &mut stepped, &mut duplicate);
+        let r_step = ratio(rounds, &mut stepped, &mut duplicate);
         let mut serde_trip = || {
             once(
                 || (),
@@ -201,9 +205,9 @@ fn main() {
                 },
             )
         };
-        let r_serde = ratio(ROUNDS, &mut serde_trip, &mut duplicate);
+        let r_serde = ratio(rounds, &mut serde_trip, &mut duplicate);
         let mut linked = || once(|| ws.clone(), |w| w.link_course(author, course, &CopyOptions::new()).unwrap());
-        let r_linked = ratio(ROUNDS, &mut linked, &mut duplicate);
+        let r_linked = ratio(rounds, &mut linked, &mut duplicate);
         let per = |d: Duration| d.as_nanos() as f64 / pages as f64;
         println!(
             "{pages:>8} {:>11} {:>11} {:>11} {:>13} {:>11} {:>11.1} {:>11.1}",
@@ -231,11 +235,11 @@ fn main() {
     let mut large = large_ws.clone();
     let mut share_small = || median_of(21, || share_once(&mut small, a1, c1));
     let mut share_large = || median_of(21, || share_once(&mut large, a2, c2));
-    let r = ratio(ROUNDS, &mut share_large, &mut share_small);
+    let r = ratio(rounds, &mut share_large, &mut share_small);
     println!("\nShare: {} at 1,000 pages, {} at 100,000 pages.", fmt(r.b), fmt(r.a));
     check(&mut checks, "share/100000 ÷ share/1000", r, 1.5, false);
     let mut dup_large = || once(|| large_ws.clone(), |w| w.duplicate_course(a2, c2, &CopyOptions::new()).unwrap());
-    let r = ratio(ROUNDS, &mut share_large, &mut dup_large).percent();
+    let r = ratio(rounds, &mut share_large, &mut dup_large).percent();
     check(&mut checks, "share/100000 as % of duplicate/100000", r, 1.0, false);
 
     println!("\nShare per learning object (courses of 10 pages a learning object):\n");
@@ -277,9 +281,9 @@ fn main() {
         })
         .collect();
     let [e1, e100, e10000, e_other] = &mut edits[..] else { unreachable!() };
-    let r100 = ratio(ROUNDS, e100, e1);
-    let r_other = ratio(ROUNDS, e_other, e1);
-    let r = ratio(ROUNDS, e10000, e1);
+    let r100 = ratio(rounds, e100, e1);
+    let r_other = ratio(rounds, e_other, e1);
+    let r = ratio(rounds, e10000, e1);
     let labels = [
         ("1 course", r.b),
         ("100 courses", r100.a),
@@ -300,7 +304,7 @@ fn main() {
     };
     let (few, many) = (edited(10), edited(10_000));
     let sync = |ws: &Workspace| once(|| ws.clone(), |w| w.sync_course(author, section, Customisations::Keep).unwrap());
-    let r = ratio(ROUNDS, &mut || sync(&few), &mut || sync(&many)).percent();
+    let r = ratio(rounds, &mut || sync(&few), &mut || sync(&many)).percent();
     println!("  k = 10: {}; k = 10,000: {}", fmt(r.a), fmt(r.b));
     check(&mut checks, "sync(k = 10) as % of sync(k = 10,000)", r, 1.0, false);
 
