@@ -1,13 +1,16 @@
-//! A UTC timestamp, as LMS APIs write it (ISO 8601, `Z`).
+//! A UTC timestamp, as LMS APIs write it (ISO 8601, `Z`), on `jiff`.
 
 use crate::Error;
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
 use std::fmt;
 
 /// A point in time, UTC, to the millisecond: course dates, enrollment
 /// windows, task start times.
 ///
 /// Parses and prints the LMS form `2027-01-31T09:30:00.000Z` (the
-/// fraction is optional when parsing).
+/// fraction is optional when parsing). The calendar is `jiff`'s; the range
+/// is `jiff`'s too, from early -9999 to the end of 9999.
 ///
 /// ```
 /// use coursecopy::Timestamp;
@@ -21,10 +24,19 @@ pub struct Timestamp {
     millis: i64,
 }
 
+/// The first and last whole millisecond `jiff` takes: from
+/// -009999-01-02T01:59:59Z to 9999-12-30T22:00:00Z.
+fn range() -> (i64, i64) {
+    (jiff::Timestamp::MIN.as_millisecond(), jiff::Timestamp::MAX.as_second().saturating_mul(1000))
+}
+
 impl Timestamp {
-    /// The timestamp `millis` milliseconds after 1970-01-01T00:00:00Z.
+    /// The timestamp `millis` milliseconds after 1970-01-01T00:00:00Z,
+    /// clamped to `jiff`'s range (-009999-01-02T01:59:59Z to
+    /// 9999-12-30T22:00:00Z).
     pub fn from_unix_millis(millis: i64) -> Self {
-        Timestamp { millis }
+        let (min, max) = range();
+        Timestamp { millis: millis.clamp(min, max) }
     }
 
     /// Milliseconds since 1970-01-01T00:00:00Z.
@@ -34,39 +46,23 @@ impl Timestamp {
 
     /// The current time, from the system clock.
     pub fn now() -> Self {
-        let millis = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
-        Timestamp { millis }
+        Timestamp::from_unix_millis(jiff::Timestamp::now().as_millisecond())
     }
-}
 
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    /// The same instant as a `jiff` timestamp.
+    fn to_jiff(self) -> jiff::Timestamp {
+        // Every constructor clamps, so this always succeeds.
+        jiff::Timestamp::from_millisecond(self.millis).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
 }
 
 impl std::str::FromStr for Timestamp {
     type Err = Error;
 
+    /// The LMS form only: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of
+    /// 1 to 9 digits (read to the millisecond), and `Z`. The shape is
+    /// checked here; `jiff` checks the calendar (no February 30) and
+    /// converts.
     fn from_str(s: &str) -> Result<Self, Error> {
         let bad = || Error::invalid("timestamp", format!("{s:?} is not of the form YYYY-MM-DDTHH:MM:SS[.fff]Z"));
         let b = s.as_bytes();
@@ -80,7 +76,7 @@ impl std::str::FromStr for Timestamp {
         {
             return Err(bad());
         }
-        let num = |r: std::ops::Range<usize>| -> Result<i64, Error> {
+        let num = |r: std::ops::Range<usize>| -> Result<i16, Error> {
             let part = &s[r];
             if part.bytes().all(|c| c.is_ascii_digit()) { part.parse().map_err(|_| bad()) } else { Err(bad()) }
         };
@@ -94,27 +90,32 @@ impl std::str::FromStr for Timestamp {
                     return Err(bad());
                 }
                 let padded = format!("{frac:0<3}");
-                padded[..3].parse::<i64>().map_err(|_| bad())?
+                padded[..3].parse::<i32>().map_err(|_| bad())?
             }
             _ => return Err(bad()),
         };
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-        if !(1..=12).contains(&mo) || d < 1 || d > month_days[(mo - 1) as usize] || h > 23 || mi > 59 || sec > 59 {
-            return Err(bad());
-        }
-        let days = days_from_civil(y, mo, d);
-        Ok(Timestamp { millis: ((days * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + millis })
+        let small = |v: i16| i8::try_from(v).map_err(|_| bad());
+        let civil = DateTime::new(y, small(mo)?, small(d)?, small(h)?, small(mi)?, small(sec)?, millis * 1_000_000)
+            .map_err(|_| bad())?;
+        let instant = civil.to_zoned(TimeZone::UTC).map_err(|_| bad())?.timestamp();
+        Ok(Timestamp { millis: instant.as_millisecond() })
     }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let days = self.millis.div_euclid(86_400_000);
-        let ms = self.millis.rem_euclid(86_400_000);
-        let (y, m, d) = civil_from_days(days);
-        let (h, mi, s, milli) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-        write!(f, "{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
+        let t = self.to_jiff().to_zoned(TimeZone::UTC).datetime();
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            t.millisecond()
+        )
     }
 }
 
@@ -168,8 +169,31 @@ mod tests {
             "2027-01-01T00:00:00+01:00",
             "2027-01-01T00:00:00.1234567890Z",
             "é027-01-01T00:00:00Z",
+            "2027-02-29T00:00:00Z",
+            "2027-01-01T00:00:60Z",
         ] {
             assert!(s.parse::<Timestamp>().is_err(), "{s}");
+        }
+        assert!("2028-02-29T12:00:00Z".parse::<Timestamp>().is_ok(), "a leap day");
+    }
+
+    #[test]
+    fn the_range_is_jiffs_and_out_of_range_millis_are_clamped() {
+        let (min, max) = (Timestamp::from_unix_millis(i64::MIN), Timestamp::from_unix_millis(i64::MAX));
+        assert_eq!(max.to_string(), "9999-12-30T22:00:00.000Z");
+        assert!(min < Timestamp::from_unix_millis(0) && min.to_string().starts_with("-9999-01-02"), "{min}");
+        assert_eq!("9999-12-30T22:00:00Z".parse::<Timestamp>().unwrap(), max);
+        assert!("9999-12-31T00:00:00Z".parse::<Timestamp>().is_err(), "past jiff's range: refused, not clamped");
+    }
+
+    proptest::proptest! {
+        /// Printing and parsing give back every millisecond of years 0 to
+        /// 9999, in order.
+        #[test]
+        fn prints_and_parses_back(a in -62_167_219_200_000i64..253_402_207_200_000, b in -62_167_219_200_000i64..253_402_207_200_000) {
+            let (ta, tb) = (Timestamp::from_unix_millis(a), Timestamp::from_unix_millis(b));
+            proptest::prop_assert_eq!(ta.to_string().parse::<Timestamp>().unwrap(), ta);
+            proptest::prop_assert_eq!(ta.to_string().cmp(&tb.to_string()), a.cmp(&b));
         }
     }
 }
