@@ -655,6 +655,30 @@ pub(crate) fn push_updates(
     Ok(out)
 }
 
+/// The linked copies of every LO of `course`, as (upstream, copy) pairs
+/// in the course's order (LNK-8).
+pub(crate) fn course_downstreams(store: &Store, course: CourseKey) -> Result<Vec<(LoKey, LoKey)>, Error> {
+    let c = store.course(course)?;
+    Ok(c.los.iter().flat_map(|up| store.downstreams_of(*up).map(move |d| (*up, d))).collect())
+}
+
+/// Syncs the linked copies of every LO of `course` (LNK-8), each by
+/// itself, as [`push_updates`] does for one LO.
+pub(crate) fn push_course_updates(
+    store: &mut Store,
+    actor: UserKey,
+    course: CourseKey,
+    customisations: Customisations,
+) -> Result<Vec<DownstreamSync>, Error> {
+    let los: Vec<LoKey> = store.course(course)?.los.iter().copied().collect();
+    store.user(actor)?;
+    let mut out = Vec::new();
+    for lo in los {
+        out.extend(push_updates(store, actor, lo, customisations)?);
+    }
+    Ok(out)
+}
+
 /// A course through which `actor` may sync `lo`.
 fn via_for(store: &Store, actor: UserKey, lo: LoKey) -> Result<CourseKey, Error> {
     let record = store.learning_object(lo)?;

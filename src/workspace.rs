@@ -977,6 +977,32 @@ impl Workspace {
         linked::push_updates(&mut self.store, actor, lo, customisations)
     }
 
+    /// The linked copies of every learning object of `course`, as
+    /// (upstream, copy) pairs in the course's order (LNK-8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course.
+    pub fn course_downstreams(&self, course: CourseKey) -> Result<Vec<(LoKey, LoKey)>, Error> {
+        linked::course_downstreams(&self.store, course)
+    }
+
+    /// From the upstream side: syncs the linked copies of every learning
+    /// object of `course` (LNK-8), each by itself, as
+    /// [`push_updates`](Self::push_updates) does for one.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course or actor.
+    pub fn push_course_updates(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        customisations: Customisations,
+    ) -> Result<Vec<DownstreamSync>, Error> {
+        linked::push_course_updates(&mut self.store, actor, course, customisations)
+    }
+
     /// Declines the pending upstream version of linked learning object
     /// `lo` (LNK-7): it leaves [`updates_available`](Self::updates_available)
     /// until the upstream changes again, and the next sync still takes it.

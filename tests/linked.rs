@@ -163,6 +163,9 @@ fn lnk3_versions_and_updates_available() {
     let image = m.ws.add_media(m.author, "cell.png", "f").unwrap();
     m.ws.attach_item(m.author, m.master, m.pages[2], image).unwrap();
     grew(&m);
+    // A page's style is a page field too, though it never syncs (LNK-5).
+    m.ws.set_page_style(m.author, m.master, m.pages[1], None).unwrap();
+    grew(&m);
     m.ws.sync_learning_object(m.author, a, copy_a, Customisations::Keep).unwrap();
     assert!(m.ws.updates_available(a).unwrap().is_empty());
     assert_eq!(m.ws.learning_object(copy_a).unwrap().link().unwrap().synced, last.get());
@@ -394,6 +397,22 @@ fn lnk8_push_updates_to_every_downstream() {
         }
     }
     assert!(m.ws.updates_available(a).unwrap().is_empty());
+
+    // The same from the upstream course, for all its LOs at once.
+    let second = m.ws.create_learning_object(m.author, m.master, "Tissues", "").unwrap();
+    let page = m.ws.add_page(m.author, m.master, second, PageDraft::new("Epithelium", "e")).unwrap().page;
+    let copy_second = m.ws.link_learning_object(m.author, m.master, second, a).unwrap();
+    let pairs = m.ws.course_downstreams(m.master).unwrap();
+    assert_eq!(pairs.len(), 4);
+    assert!(pairs.contains(&(second, copy_second)) && pairs.iter().filter(|(up, _)| *up == m.lo).count() == 3);
+    m.ws.unlock_course(m.admin, b).unwrap();
+    m.edit_master(1, "Course push");
+    m.ws.edit_page(m.author, m.master, page, PageEdit::new().body("Pushed too")).unwrap();
+    let results = m.ws.push_course_updates(m.author, m.master, Customisations::Keep).unwrap();
+    assert_eq!(results.len(), 4);
+    assert!(results.iter().all(|r| r.result.is_ok()));
+    assert_eq!(m.body(m.pages_of(copy_second)[0]), "Pushed too");
+    assert!(m.ws.updates_available(b).unwrap().is_empty());
 }
 
 /// LNK-9: field locks refuse downstream edits with an error naming the

@@ -653,7 +653,13 @@ impl Store {
     }
 
     /// Applies a style to a page, or clears it.
+    /// A style is a page field, so the LO's version grows (LNK-3); it is
+    /// not content, so the page's own version does not: style never syncs.
     pub(crate) fn set_page_style(&mut self, page: PageKey, style: Option<StyleKey>) -> Reach {
+        let lo = self.pages.get(page).map(|p| p.lo);
+        if let Some(record) = lo.and_then(|lo| self.los.get_mut(lo)) {
+            record.version = record.version.saturating_add(1);
+        }
         self.change_page(page, |p| p.style = style)
     }
 
