@@ -1,0 +1,329 @@
+//! Date shifting (DAT-1..4): the rule that moves one date of a course to a
+//! new term, in the course's local calendar. Pure: a date and a time zone
+//! in, a date (or none) out.
+
+use super::Timestamp;
+use crate::Error;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{ToSpan, Unit};
+
+/// How to move dates to a new term (DAT-1..4), as LMSs offer it when a
+/// course is copied: by a number of days, by mapping an old range of dates
+/// onto a new one (proportionally, keeping weekdays), or by removing them.
+///
+/// Precedence (DAT-1): remove dates, else days, else range, else no
+/// change. Shifting works on local calendar dates in the course's time
+/// zone and keeps each date's local time of day (DAT-2); a local time in a
+/// daylight-saving gap moves forward by the gap, one in a fold takes the
+/// earlier instant.
+///
+/// ```
+/// use coursecopy::{DateShift, Timestamp};
+///
+/// // A whole term, a year and a week later.
+/// let t = |s: &str| s.parse::<Timestamp>().unwrap();
+/// let shift = DateShift::by_range(
+///     t("2027-01-04T00:00:00Z"), t("2027-05-01T00:00:00Z"),
+///     t("2028-01-10T00:00:00Z"), t("2028-05-06T00:00:00Z"),
+/// );
+/// // Due on a Monday at 23:59 in Berlin: still a Monday, still 23:59 there.
+/// let due = t("2027-03-29T21:59:00Z");
+/// assert_eq!(shift.shift(due, "Europe/Berlin")?, Some(t("2028-04-03T21:59:00Z")));
+/// assert_eq!(DateShift::remove_dates().shift(due, "UTC")?, None);
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct DateShift {
+    remove: bool,
+    days: Option<i32>,
+    range: Option<[Timestamp; 4]>,
+    /// Old weekday (0 = Sunday) → wanted weekday.
+    substitutions: [Option<u8>; 7],
+}
+
+impl DateShift {
+    /// No change.
+    pub fn new() -> Self {
+        DateShift::default()
+    }
+
+    /// Every date moves by `days` calendar days (DAT-1, day mode).
+    pub fn by_days(days: i32) -> Self {
+        DateShift { days: Some(days), ..DateShift::default() }
+    }
+
+    /// A date's place between `old_start` and `old_end` maps proportionally
+    /// between `new_start` and `new_end`, in whole days, rounding halves
+    /// away from zero; then it moves to its weekday (DAT-1, DAT-3).
+    pub fn by_range(old_start: Timestamp, old_end: Timestamp, new_start: Timestamp, new_end: Timestamp) -> Self {
+        DateShift { range: Some([old_start, old_end, new_start, new_end]), ..DateShift::default() }
+    }
+
+    /// The copy's dates are removed (DAT-4).
+    pub fn remove_dates() -> Self {
+        DateShift { remove: true, ..DateShift::default() }
+    }
+
+    /// A date that was on weekday `from` lands on weekday `to` (0 =
+    /// Sunday, 6 = Saturday), DAT-3.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] (`daySubstitutions`) for a weekday number past 6.
+    pub fn substitute(mut self, from: u8, to: u8) -> Result<Self, Error> {
+        if from > 6 || to > 6 {
+            return Err(Error::invalid(
+                "daySubstitutions",
+                format!("weekdays are 0 (Sunday) to 6, not {from} -> {to}"),
+            ));
+        }
+        self.substitutions[usize::from(from)] = Some(to);
+        Ok(self)
+    }
+
+    /// Where `date` lands, in the calendar of `time_zone` (an IANA name),
+    /// or `None` when dates are removed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] (`timeZone`) for a zone the bundled database does not know;
+    /// [`Error::Invalid`] (`date`) when the result falls outside the years -9999 to 9999.
+    pub fn shift(&self, date: Timestamp, time_zone: &str) -> Result<Option<Timestamp>, Error> {
+        if self.remove {
+            return Ok(None);
+        }
+        let tz = zone(time_zone)?;
+        let out_of_range = || Error::invalid("date", format!("{date} moves out of range"));
+        let local = jiff::Timestamp::from_millisecond(date.unix_millis())
+            .map_err(|_| out_of_range())?
+            .to_zoned(tz.clone())
+            .datetime();
+        let (day, old_weekday) = (local.date(), weekday(local.date()));
+        let wanted = self.substitutions[usize::from(old_weekday)];
+        let new_day = match (self.days, &self.range) {
+            (Some(days), _) => {
+                let moved = day.checked_add(days.days()).map_err(|_| out_of_range())?;
+                match wanted {
+                    Some(w) => forward_to(moved, w).ok_or_else(out_of_range)?,
+                    None => moved,
+                }
+            }
+            (None, Some([old_start, old_end, new_start, new_end])) => {
+                let date_of = |t: &Timestamp| local_date(*t, &tz).ok_or_else(out_of_range);
+                let (os, oe, ns, ne) = (date_of(old_start)?, date_of(old_end)?, date_of(new_start)?, date_of(new_end)?);
+                let offset = match days_between(os, oe) {
+                    0 => 0,
+                    old_len => round_half_away(
+                        i64::from(days_between(os, day)) * i64::from(days_between(ns, ne)),
+                        i64::from(old_len),
+                    ),
+                };
+                let proportional = ns.checked_add(offset.days()).map_err(|_| out_of_range())?;
+                let wanted = wanted.unwrap_or(old_weekday);
+                if weekday(proportional) == wanted {
+                    proportional
+                } else {
+                    let forward = forward_to(proportional, wanted).ok_or_else(out_of_range)?;
+                    match forward.checked_sub(7.days()) {
+                        Ok(back) if back >= ns => back,
+                        _ => forward,
+                    }
+                }
+            }
+            (None, None) => return Ok(Some(date)),
+        };
+        let zoned = new_day.to_datetime(local.time()).to_zoned(tz).map_err(|_| out_of_range())?;
+        let millis = zoned.timestamp().as_millisecond();
+        Ok(Some(Timestamp::from_unix_millis(millis)))
+    }
+}
+
+/// The zone named `name`, from the bundled database.
+fn zone(name: &str) -> Result<TimeZone, Error> {
+    TimeZone::get(name).map_err(|_| Error::invalid("timeZone", format!("{name:?} is not a known IANA time zone")))
+}
+
+fn local_date(t: Timestamp, tz: &TimeZone) -> Option<Date> {
+    Some(jiff::Timestamp::from_millisecond(t.unix_millis()).ok()?.to_zoned(tz.clone()).date())
+}
+
+/// Weekday number, 0 = Sunday.
+fn weekday(d: Date) -> u8 {
+    u8::try_from(d.weekday().to_sunday_zero_offset()).unwrap_or(0)
+}
+
+/// Whole days from `a` to `b`.
+fn days_between(a: Date, b: Date) -> i32 {
+    b.since((Unit::Day, a)).map(|s| s.get_days()).unwrap_or(0)
+}
+
+/// `num ÷ den` rounded to the nearest integer, halves away from zero; `den`
+/// is not 0.
+fn round_half_away(num: i64, den: i64) -> i32 {
+    let (q, r) = (num / den, num % den);
+    let q = if 2 * r.abs() >= den.abs() { q + (num.signum() * den.signum()) } else { q };
+    i32::try_from(q).unwrap_or(if q < 0 { i32::MIN } else { i32::MAX })
+}
+
+/// `d`, or the first day after it (1 to 6 days on) that is weekday `w`.
+fn forward_to(d: Date, w: u8) -> Option<Date> {
+    let ahead = (i32::from(w) - i32::from(weekday(d))).rem_euclid(7);
+    d.checked_add(ahead.days()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    /// DAT-2: 23:59 local stays 23:59 local across the 2027 daylight-saving
+    /// changes of Europe/Berlin (March 28, October 31), America/New_York
+    /// (March 14, November 7) and Australia/Sydney (April 4, October 3).
+    #[test]
+    fn dat2_local_time_of_day_survives_daylight_saving_changes() {
+        let cases = [
+            ("Europe/Berlin", "2027-03-24T22:59:00Z", "2027-03-31T21:59:00Z"),
+            ("Europe/Berlin", "2027-10-27T21:59:00Z", "2027-11-03T22:59:00Z"),
+            ("America/New_York", "2027-03-11T04:59:00Z", "2027-03-18T03:59:00Z"),
+            ("America/New_York", "2027-11-04T03:59:00Z", "2027-11-11T04:59:00Z"),
+            ("Australia/Sydney", "2027-04-01T12:59:00Z", "2027-04-08T13:59:00Z"),
+            ("Australia/Sydney", "2027-09-30T13:59:00Z", "2027-10-07T12:59:00Z"),
+        ];
+        for (zone, before, after) in cases {
+            assert_eq!(DateShift::by_days(7).shift(t(before), zone).unwrap(), Some(t(after)), "{zone} {before}");
+        }
+    }
+
+    /// DAT-2: a local time in a gap moves forward by the gap; one in a fold
+    /// takes the earlier instant (jiff's `Compatible`).
+    #[test]
+    fn dat2_gaps_move_forward_and_folds_take_the_earlier_instant() {
+        // 02:30 on 2027-03-21 in Berlin; 02:30 on 2027-03-28 does not exist.
+        let gap = DateShift::by_days(7).shift(t("2027-03-21T01:30:00Z"), "Europe/Berlin").unwrap();
+        assert_eq!(gap, Some(t("2027-03-28T01:30:00Z")), "03:30 CEST");
+        // 02:30 on 2027-10-24; 02:30 on 2027-10-31 happens twice: the first.
+        let fold = DateShift::by_days(7).shift(t("2027-10-24T00:30:00Z"), "Europe/Berlin").unwrap();
+        assert_eq!(fold, Some(t("2027-10-31T00:30:00Z")), "02:30 CEST");
+    }
+
+    /// DAT-1, DAT-3: range mode maps proportionally, then keeps the
+    /// weekday (forward, then back a week unless before the new start);
+    /// substitutions; a leap day; an empty old range.
+    #[test]
+    fn dat1_dat3_range_mode_fixed_cases() {
+        let shift = DateShift::by_range(
+            t("2027-01-04T10:00:00Z"),
+            t("2027-01-11T10:00:00Z"),
+            t("2028-02-21T10:00:00Z"),
+            t("2028-03-06T10:00:00Z"),
+        );
+        // Jan 7 (Thursday), 3 of 7 days in: 3 × 14 ÷ 7 = 6 days past Feb 21
+        // is Feb 27 (Sunday); forward to Thursday Mar 2, back a week: Feb 24.
+        assert_eq!(shift.shift(t("2027-01-07T09:00:00Z"), "UTC").unwrap(), Some(t("2028-02-24T09:00:00Z")));
+        // Substitution: Thursday → Tuesday (4 → 2), through the leap day.
+        let sub = shift.clone().substitute(4, 2).unwrap();
+        assert_eq!(sub.shift(t("2027-01-07T09:00:00Z"), "UTC").unwrap(), Some(t("2028-02-22T09:00:00Z")));
+        let leap = DateShift::by_range(
+            t("2027-03-01T00:00:00Z"),
+            t("2027-03-01T00:00:00Z"),
+            t("2028-02-29T00:00:00Z"),
+            t("2028-03-20T00:00:00Z"),
+        );
+        // An empty old range maps to the new start (a Tuesday); Monday
+        // wanted: forward to Monday Mar 6, back a week is before the start.
+        assert_eq!(leap.shift(t("2027-03-01T12:00:00Z"), "UTC").unwrap(), Some(t("2028-03-06T12:00:00Z")));
+        // Back a week may land exactly on the new start (Monday 2028-01-03).
+        let to_monday = DateShift::by_range(
+            t("2027-01-04T00:00:00Z"),
+            t("2027-01-11T00:00:00Z"),
+            t("2028-01-03T00:00:00Z"),
+            t("2028-01-10T00:00:00Z"),
+        )
+        .substitute(2, 1)
+        .unwrap();
+        assert_eq!(to_monday.shift(t("2027-01-05T08:00:00Z"), "UTC").unwrap(), Some(t("2028-01-03T08:00:00Z")));
+        assert_eq!(round_half_away(5, 2), 3);
+        assert_eq!(round_half_away(-5, 2), -3);
+        assert_eq!(round_half_away(7, 3), 2);
+        assert!(DateShift::new().substitute(7, 1).is_err());
+        assert!(matches!(
+            DateShift::new().shift(t("2027-01-01T00:00:00Z"), "Mars/Olympus"),
+            Err(Error::Invalid { field: "timeZone", .. })
+        ));
+        assert_eq!(DateShift::new().shift(t("2027-01-01T00:00:00Z"), "UTC").unwrap(), Some(t("2027-01-01T00:00:00Z")));
+    }
+
+    fn day_in_2027() -> impl Strategy<Value = Timestamp> {
+        (0i64..365, 0i64..86_400_000)
+            .prop_map(|(d, ms)| Timestamp::from_unix_millis(1_798_761_600_000 + d * 86_400_000 + ms))
+    }
+
+    proptest! {
+        /// DAT-1: in day mode, a shift by d days then by -d days gives back
+        /// every date (UTC has no gap or fold).
+        #[test]
+        fn dat1_days_there_and_back(date in day_in_2027(), d in -400i32..400) {
+            let there = DateShift::by_days(d).shift(date, "UTC").unwrap().unwrap();
+            prop_assert_eq!(DateShift::by_days(-d).shift(there, "UTC").unwrap(), Some(date));
+        }
+
+        /// DAT-1, DAT-3: range mode with equal lengths and a shift that is a
+        /// multiple of 7 days equals day mode (an empty old range maps
+        /// everything to the new start instead).
+        #[test]
+        fn dat1_dat3_equal_ranges_a_whole_number_of_weeks_apart_are_day_mode(date in day_in_2027(), start in day_in_2027(), len in 1i64..200, weeks in -60i64..60) {
+            let day = 86_400_000;
+            let (os, oe) = (start, Timestamp::from_unix_millis(start.unix_millis() + len * day));
+            let k = weeks * 7 * day;
+            let (ns, ne) = (Timestamp::from_unix_millis(os.unix_millis() + k), Timestamp::from_unix_millis(oe.unix_millis() + k));
+            let range = DateShift::by_range(os, oe, ns, ne).shift(date, "UTC").unwrap();
+            prop_assert_eq!(range, DateShift::by_days((weeks * 7) as i32).shift(date, "UTC").unwrap());
+        }
+
+        /// DAT-3: in range mode a date inside the old range lands on or after
+        /// the new start, on the wanted weekday, at most 6 days past its
+        /// proportional date.
+        #[test]
+        fn dat3_range_mode_lands_on_the_wanted_weekday(
+            a in day_in_2027(), b in day_in_2027(), c in day_in_2027(), d in day_in_2027(), at in 0.0f64..=1.0,
+            sub in proptest::option::of((0u8..7, 0u8..7)), zone in proptest::sample::select(vec!["UTC", "Europe/Berlin", "America/New_York", "Australia/Sydney"]),
+        ) {
+            let ((os, oe), (ns, ne)) = ((a.min(b), a.max(b)), (c.min(d), c.max(d)));
+            let inside = Timestamp::from_unix_millis(os.unix_millis() + ((oe.unix_millis() - os.unix_millis()) as f64 * at) as i64);
+            let mut shift = DateShift::by_range(os, oe, ns, ne);
+            if let Some((from, to)) = sub {
+                shift = shift.substitute(from, to).unwrap();
+            }
+            let tz = zone_for(zone);
+            let out = shift.shift(inside, zone).unwrap().unwrap();
+            let day = |t: Timestamp| local_date(t, &tz).unwrap();
+            let old = day(inside);
+            let wanted = sub.filter(|(from, _)| *from == weekday(old)).map_or(weekday(old), |(_, to)| to);
+            prop_assert!(day(out) >= day(ns), "{} before the new start {}", out, ns);
+            prop_assert_eq!(weekday(day(out)), wanted);
+            let old_len = days_between(day(os), day(oe));
+            let offset = if old_len == 0 { 0 } else {
+                round_half_away(i64::from(days_between(day(os), old)) * i64::from(days_between(day(ns), day(ne))), i64::from(old_len))
+            };
+            let proportional = day(ns).checked_add(offset.days()).unwrap();
+            prop_assert!(days_between(proportional, day(out)) <= 6);
+        }
+
+        /// DAT-4: remove dates leaves none.
+        #[test]
+        fn dat4_remove_dates_leaves_none(date in day_in_2027(), d in -10i32..10) {
+            let mut shift = DateShift::remove_dates();
+            shift.days = Some(d);
+            prop_assert_eq!(shift.shift(date, "Europe/Berlin").unwrap(), None);
+        }
+    }
+
+    fn zone_for(name: &str) -> TimeZone {
+        zone(name).unwrap()
+    }
+}
