@@ -187,6 +187,10 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(
+            std::env::var("COURSECOPY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
+        ))]
+
         /// Printing and parsing give back every millisecond of years 0 to
         /// 9999, in order.
         #[test]
