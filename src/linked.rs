@@ -449,12 +449,11 @@ fn apply_sync(store: &mut Store, plan: SyncPlan, overwrite: bool) -> SyncReport 
         version: plan.preview.synced,
         upstream_deleted: plan.preview.upstream.is_none(),
     };
+    // The plan holds the upstream's state only when it moved past the
+    // synced version: otherwise there is nothing to apply.
     let Some(upstream) = plan.upstream else { return report };
     let version = plan.preview.upstream_version;
     report.version = version;
-    if version <= plan.preview.synced {
-        return report;
-    }
     let (up_title, up_description) = (upstream.title.clone(), upstream.description.clone());
     let mut title = None;
     let mut description = None;
