@@ -6,18 +6,29 @@
 //!   no id); `copy` with one entry per
 //!   category, each a boolean or the string `"true"`/`"false"` (an entry left
 //!   out is not copied; `copy` left out, or `null`, copies everything); and,
-//!   beyond the LMS, an optional `mode`, `"Share"`, `"Duplicate"` or `"Linked"` (LNK-12).
+//!   beyond the LMS, an optional `mode`, `"Share"`, `"Duplicate"` or `"Linked"` (LNK-12),
+//!   and an optional `dateShift` (DAT-7), Canvas's content-migration
+//!   `date_shift_options` in camelCase: `shiftDates`, `oldStartDate`,
+//!   `oldEndDate`, `newStartDate`, `newEndDate` (each a calendar date
+//!   `YYYY-MM-DD`, that date in the source course's zone, or a timestamp),
+//!   `daySubstitutions` (`{"1": "2"}`, weekday numbers, 0 = Sunday),
+//!   `removeDates`, and `shiftDays` for day mode. Precedence (DAT-1):
+//!   `removeDates`, else `shiftDays`, else the range if all four dates are
+//!   given, else no shift; `shiftDates: false` turns days and range off.
 //! - [`NewCourse`] deserialises the body of the LMS's v3 course POST: the
 //!   keys of a PATCH (below), with `courseId` and `name` required.
 //! - [`CourseChange`] deserialises the body of the LMS's v3 course PATCH:
 //!   `externalId`, `name`, `description`, `availability` (`available`, and
 //!   `duration` with `type`, `start`, `end`, `daysOfUse`), `enrollment`
 //!   (`type`, `start`, `end`, `accessCode`), `locale` (`id`), `allowGuests`,
-//!   `allowObservers`. A `courseId` other than the course's own is refused
+//!   `allowObservers`, and, beyond the LMS, `timeZone` (an IANA name,
+//!   DAT-7). A `courseId` other than the course's own is refused
 //!   when the change is applied (LMS-10).
 //! - [`TaskStatus`] serialises the library's own, richer task form: `id`,
 //!   `status` (`Cancelled` included), `percentComplete`, `started`, plus
-//!   `queuePosition`, `reason` or `errors` where they apply. For exactly
+//!   `queuePosition`, `reason` or `errors` where they apply, and
+//!   `dateShift` (the [`DateShiftReport`](crate::DateShiftReport)) once a
+//!   copy that shifted dates is complete. For exactly
 //!   what Learn writes (a cancelled task as `Incomplete`, nothing more than
 //!   `id`, `status`, `percentComplete`, `started`), use
 //!   [`LearnCourseTask`](crate::LearnCourseTask).
@@ -28,8 +39,8 @@
 
 use crate::copy::{CopyRequest, CopyTarget, CourseRef};
 use crate::data::{
-    Availability, CopyMode, CopySelection, Discussions, Duration, Enrollment, SettingsSelection, TaskState, TaskStatus,
-    Timestamp,
+    Availability, CopyMode, CopySelection, DateShift, Discussions, Duration, Enrollment, RangeDay, SettingsSelection,
+    TaskState, TaskStatus, Timestamp,
 };
 use crate::edit::{CourseChange, NewCourse};
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -181,11 +192,13 @@ impl<'de> Deserialize<'de> for CopyRequest {
 
 object_seed!(RequestSeed -> CopyRequest, "a copy request body", null: None, |map, path| {
     let (mut target, mut mode, mut selection) = (None, CopyMode::Duplicate, CopySelection::everything());
+    let mut date_shift = DateShift::new();
     while let Some(key) = map.next_key::<String>()? {
         let at = join(&path, &key);
         match key.as_str() {
             "targetCourse" => target = Some(map.next_value_seed(TargetSeed { path: at })?),
             "copy" => selection = map.next_value_seed(CopySeed { path: at })?,
+            "dateShift" => date_shift = map.next_value_seed(DateShiftSeed { path: at })?,
             "mode" => {
                 let given: String = leaf(&mut map, &at)?;
                 mode = choice(
@@ -198,8 +211,118 @@ object_seed!(RequestSeed -> CopyRequest, "a copy request body", null: None, |map
         }
     }
     let target = target.ok_or_else(|| bad(&join(&path, "targetCourse"), "missing"))?;
-    Ok(CopyRequest { target, mode, selection })
+    Ok(CopyRequest { target, mode, selection, date_shift })
 });
+
+object_seed!(DateShiftSeed -> DateShift, "an object of date shift options", null: Some(DateShift::new()), |map, path| {
+    let (mut shift_dates, mut remove, mut days) = (None, false, None);
+    let mut range: [Option<RangeDay>; 4] = [None; 4];
+    let mut substitutions = Vec::new();
+    while let Some(key) = map.next_key::<String>()? {
+        let at = join(&path, &key);
+        let slot = match key.as_str() {
+            "shiftDates" => {
+                shift_dates = Some(leaf::<Flag, _>(&mut map, &at)?.0);
+                continue;
+            }
+            "removeDates" => {
+                remove = leaf::<Flag, _>(&mut map, &at)?.0;
+                continue;
+            }
+            "shiftDays" => {
+                days = leaf::<Option<i32>, _>(&mut map, &at)?;
+                continue;
+            }
+            "daySubstitutions" => {
+                substitutions = map.next_value_seed(SubstitutionsSeed { path: at })?;
+                continue;
+            }
+            "oldStartDate" => 0,
+            "oldEndDate" => 1,
+            "newStartDate" => 2,
+            "newEndDate" => 3,
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+        };
+        let given: Option<String> = leaf(&mut map, &at)?;
+        range[slot] = given.filter(|g| !g.is_empty()).map(|g| range_day(&at, &g)).transpose()?;
+    }
+    // DAT-1's precedence: remove, else days, else range (all four), else
+    // nothing; `shiftDates: false` turns days and range off.
+    let mut shift = DateShift::new().with_removal(remove);
+    if shift_dates != Some(false) {
+        if let Some(d) = days {
+            shift = shift.with_days(d);
+        } else if let [Some(a), Some(b), Some(c), Some(d)] = range {
+            shift = shift.with_range([a, b, c, d]);
+        }
+    }
+    for (from, to) in substitutions {
+        shift = shift.substitute(from, to).map_err(|e| bad::<A::Error>(&join(&path, "daySubstitutions"), e))?;
+    }
+    Ok(shift)
+});
+
+/// A range bound: an instant (`2027-01-04T00:00:00Z`, or with an offset)
+/// or a calendar date (`2027-01-04`).
+fn range_day<E: de::Error>(path: &str, given: &str) -> Result<RangeDay, E> {
+    if let Ok(t) = given.parse::<Timestamp>() {
+        return Ok(RangeDay::At(t));
+    }
+    if let Ok(t) = given.parse::<jiff::Timestamp>() {
+        return Ok(RangeDay::At(Timestamp::from_unix_millis(t.as_millisecond())));
+    }
+    match given.parse::<jiff::civil::Date>() {
+        Ok(d) if given.len() == 10 => Ok(RangeDay::On(d)),
+        _ => Err(bad(path, format_args!("{given:?} is neither a date (YYYY-MM-DD) nor a timestamp"))),
+    }
+}
+
+object_seed!(SubstitutionsSeed -> Vec<(u8, u8)>, "an object of weekday substitutions", null: Some(Vec::new()), |map, path| {
+    let mut out = Vec::new();
+    while let Some(key) = map.next_key::<String>()? {
+        let at = join(&path, &key);
+        let to: Weekday = leaf(&mut map, &at)?;
+        let from = key.parse::<u8>().ok().filter(|d| *d <= 6).ok_or_else(|| bad::<A::Error>(&at, "a weekday is 0 (Sunday) to 6"))?;
+        out.push((from, to.0));
+    }
+    Ok(out)
+});
+
+/// A weekday number, 0 (Sunday) to 6, as a number or a string of one.
+struct Weekday(u8);
+
+impl<'de> Deserialize<'de> for Weekday {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Weekday;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a weekday number, 0 (Sunday) to 6")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Weekday, E> {
+                u8::try_from(v)
+                    .ok()
+                    .filter(|d| *d <= 6)
+                    .map(Weekday)
+                    .ok_or_else(|| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Weekday, E> {
+                u64::try_from(v)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+                    .and_then(|v| self.visit_u64(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Weekday, E> {
+                v.parse::<u64>()
+                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+                    .and_then(|n| self.visit_u64(n))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 object_seed!(TargetSeed -> CopyTarget, "an object with courseId or id", null: None, |map, path| {
     let (mut course_id, mut id) = (None::<String>, None::<String>);
@@ -312,6 +435,7 @@ object_seed!(PatchSeed -> CourseChange, "a course update body", null: None, |map
             "courseId" => c.fields.course_id = Some(leaf(&mut map, &at)?),
             "name" => c.fields.title = Some(leaf(&mut map, &at)?),
             "description" => c.fields.description = Some(leaf(&mut map, &at)?),
+            "timeZone" => c.fields.time_zone = Some(leaf(&mut map, &at)?),
             "availability" => {
                 let (available, duration) = map.next_value_seed(AvailabilitySeed { path: at })?;
                 c.fields.settings.availability = available.or(c.fields.settings.availability);
@@ -484,6 +608,9 @@ impl Serialize for TaskStatus {
             TaskState::Incomplete { reason } => m.serialize_entry("reason", reason)?,
             TaskState::CompleteWithErrors { issues, .. } => m.serialize_entry("errors", issues)?,
             _ => {}
+        }
+        if let Some(report) = &self.date_shift {
+            m.serialize_entry("dateShift", report)?;
         }
         m.end()
     }

@@ -194,10 +194,11 @@ mod workspace;
 pub use copy::{CopyOptions, CopyRequest, CopyTarget, CourseRef};
 pub use data::limits;
 pub use data::{
-    Availability, Category, CopyIssue, CopyMode, CopySelection, Counts, Course, CourseSettings, CourseStyle,
-    CourseTools, DEFAULT_TASK_LIMIT, DateShift, Discussions, Duration, Enrollment, FieldLocks, LearningObject,
-    LibraryEntry, LinkKind, LinkedField, LoLinkInfo, Page, PageLinkInfo, Post, Reach, Role, SettingsSelection,
-    TaskState, TaskStatus, Timestamp, ToolId, ToolItem, ToolLink, User,
+    Availability, Category, CopyIssue, CopyMode, CopyReport, CopySelection, Counts, Course, CourseSettings,
+    CourseStyle, CourseTools, DEFAULT_TASK_LIMIT, DateField, DateShift, DateShiftReport, DateWarning, DatedItem,
+    Discussions, Duration, Enrollment, FieldLocks, LearningObject, LibraryEntry, LinkKind, LinkedField, LoLinkInfo,
+    Page, PageLinkInfo, Post, Reach, Role, SettingsSelection, ShiftedItem, TaskState, TaskStatus, Timestamp, ToolDates,
+    ToolId, ToolItem, ToolLink, User,
 };
 pub use edit::{CourseChange, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
 pub use error::{Action, Error};

@@ -13,7 +13,7 @@
 
 use crate::access::{require, require_for_task};
 use crate::copy::{CopyRequest, CourseRef, plan};
-use crate::data::{CopyJob, Ending, Phase, TaskState, TaskStatus, Timestamp};
+use crate::data::{CopyJob, DateShiftReport, Ending, Phase, TaskState, TaskStatus, Timestamp};
 use crate::error::{Action, Error};
 use crate::handles::{TaskKey, UserKey};
 use crate::store::Store;
@@ -44,6 +44,7 @@ pub(crate) fn task_status(store: &Store, task: TaskKey) -> Result<TaskStatus, Er
         percent_complete: t.percent,
         started: t.started,
         target: t.target,
+        date_shift: t.dates.clone(),
         state,
     })
 }
@@ -85,7 +86,7 @@ pub(crate) fn cancel_task(store: &mut Store, actor: UserKey, task: TaskKey) -> R
     if finished {
         return Err(Error::TaskEnded { task });
     }
-    end_task(store, task, Ending::Cancelled);
+    end_task(store, task, Ending::Cancelled, None);
     Ok(())
 }
 
@@ -97,25 +98,25 @@ fn step_task(store: &mut Store, task: TaskKey, budget: u64) -> u64 {
     let right = if job.new_target { Action::CreateCourse } else { Action::EditCourse(job.target) };
     if let Err(refused) = require_for_task(store, job.requester, right) {
         store.put_job(task, job);
-        end_task(store, task, Ending::Incomplete { reason: refused.to_string() });
+        end_task(store, task, Ending::Incomplete { reason: refused.to_string() }, None);
         return 0;
     }
     let used = job.run(store, budget);
-    let outcome = job.is_done().then(|| (job.target, job.issues.clone()));
+    let outcome = job.is_done().then(|| (job.target, job.issues.clone(), job.date_report(store)));
     store.put_job(task, job);
-    if let Some((course, issues)) = outcome {
+    if let Some((course, issues, dates)) = outcome {
         let ending =
             if issues.is_empty() { Ending::Complete { course } } else { Ending::CompleteWithErrors { course, issues } };
-        end_task(store, task, ending);
+        end_task(store, task, ending, dates);
     }
     used
 }
 
 /// Ends a task: undoes its work unless it completed, frees its target,
 /// drops its snapshot.
-fn end_task(store: &mut Store, task: TaskKey, ending: Ending) {
+fn end_task(store: &mut Store, task: TaskKey, ending: Ending, dates: Option<DateShiftReport>) {
     let completed = ending.completed();
-    if let (Some(job), false) = (store.finish_task(task, ending), completed) {
+    if let (Some(job), false) = (store.finish_task(task, ending, dates), completed) {
         job.rollback(store);
     }
 }

@@ -10,8 +10,8 @@
 use crate::access;
 use crate::copy::{self, CopyOptions, CopyRequest, CourseRef};
 use crate::data::{
-    CopyMode, Counts, Course, CourseStyle, FieldLocks, LearningObject, LibraryEntry, LinkedField, Page, Reach, Role,
-    TaskStatus, Text, Timestamp, ToolId, User,
+    CopyMode, CopyReport, Counts, Course, CourseStyle, DateShift, DateShiftReport, FieldLocks, LearningObject,
+    LibraryEntry, LinkedField, Page, Reach, Role, TaskStatus, Text, Timestamp, ToolDates, ToolId, User,
 };
 use crate::edit::content::ItemChange;
 use crate::edit::{self, CourseChange, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
@@ -626,6 +626,91 @@ impl Workspace {
         edit::tools::remove_tool(&mut self.store, actor, course, tool)
     }
 
+    /// Sets the dates of a tool item (SPEC section 12), replacing the
+    /// ones it had.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course or actor; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any course edit; [`Error::NotIn`] when the course has no such item;
+    /// [`Error::Invalid`] naming the field (`start`, `end`, `due`) for a date the item's category does
+    /// not take, or an end before the start.
+    ///
+    /// ```
+    /// use coursecopy::{Category, NewCourse, ToolDates, ToolDraft, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let quiz = ws.add_tool(admin, course, ToolDraft::new(Category::Assessments, "Quiz 1"))?;
+    /// let due = "2027-02-01T22:59:00Z".parse()?;
+    /// ws.set_tool_dates(admin, course, quiz, ToolDates::new().due(due))?;
+    /// assert_eq!(ws.course(course)?.tools().get(quiz).unwrap().dates().due_date(), Some(due));
+    ///
+    /// let backwards = ToolDates::new().start(due).end("2027-01-01T00:00:00Z".parse()?);
+    /// let err = ws.set_tool_dates(admin, course, quiz, backwards).unwrap_err();
+    /// assert!(matches!(err, coursecopy::Error::Invalid { field: "end", .. }));
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn set_tool_dates(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        tool: ToolId,
+        dates: ToolDates,
+    ) -> Result<(), Error> {
+        edit::tools::set_tool_dates(&mut self.store, actor, course, tool, dates)
+    }
+
+    /// What [`shift_course_dates`](Self::shift_course_dates) would do to
+    /// `course`, without doing it (DAT-6).
+    ///
+    /// # Errors
+    ///
+    /// As [`shift_course_dates`](Self::shift_course_dates), rights aside.
+    pub fn preview_date_shift(&self, course: CourseKey, shift: &DateShift) -> Result<DateShiftReport, Error> {
+        edit::dates::preview_date_shift(&self.store, course, shift)
+    }
+
+    /// Shifts every date of a course in place, at once (DAT-6): its
+    /// duration, its self-enrollment window and the dates of its tool
+    /// items, in the course's time zone, each item's dates together
+    /// (DAT-5). Returns what moved, with warnings for dates outside the
+    /// course's duration. Needs edit rights on the course; a failure
+    /// changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course or actor; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any course edit; [`Error::Invalid`] (`date`) when a date would move
+    /// outside the years -9999 to 9999.
+    ///
+    /// ```
+    /// use coursecopy::{Category, DateShift, NewCourse, ToolDates, ToolDraft, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology").time_zone("Europe/Berlin"))?;
+    /// let due = "2027-03-26T22:59:00Z".parse()?; // Friday 23:59 in Berlin, winter time
+    /// let quiz = ToolDraft::new(Category::Assessments, "Quiz 1").dates(ToolDates::new().due(due));
+    /// let quiz = ws.add_tool(admin, course, quiz)?;
+    ///
+    /// let preview = ws.preview_date_shift(course, &DateShift::by_days(7))?;
+    /// assert_eq!(preview.shifted[0].new.due_date(), Some("2027-04-02T21:59:00Z".parse()?));
+    /// assert_eq!(ws.course(course)?.tools().get(quiz).unwrap().dates().due_date(), Some(due), "a preview changes nothing");
+    ///
+    /// ws.shift_course_dates(admin, course, &DateShift::by_days(7))?;
+    /// // Still Friday 23:59 in Berlin, now summer time.
+    /// assert_eq!(ws.course(course)?.tools().get(quiz).unwrap().dates().due_date(), Some("2027-04-02T21:59:00Z".parse()?));
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn shift_course_dates(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        shift: &DateShift,
+    ) -> Result<DateShiftReport, Error> {
+        edit::dates::shift_course_dates(&mut self.store, actor, course, shift)
+    }
+
     /// Adds a media asset (an image, a video, a sound) to the library.
     /// Needs an Administrator or an Author.
     ///
@@ -735,6 +820,42 @@ impl Workspace {
         mode: CopyMode,
         options: &CopyOptions,
     ) -> Result<CourseKey, Error> {
+        self.copy_course_with_report(actor, source, mode, options).map(|r| r.course)
+    }
+
+    /// As [`copy_course`](Self::copy_course), and says what the copy did:
+    /// the references it dropped (LMS-9) and, when the options shift dates
+    /// ([`CopyOptions::date_shift`]), every shifted item with its old and
+    /// new dates and warnings for dates outside the copy's duration (DAT-5).
+    ///
+    /// # Errors
+    ///
+    /// As [`copy_course`](Self::copy_course); and [`Error::Invalid`] (`dateShift`) when the shift
+    /// would move a date outside the years -9999 to 9999.
+    ///
+    /// ```
+    /// use coursecopy::{Category, CopyMode, CopyOptions, DateShift, NewCourse, ToolDates, ToolDraft, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let due = "2027-01-08T17:00:00Z".parse()?; // a Friday
+    /// ws.add_tool(admin, course, ToolDraft::new(Category::Tasks, "Read ch. 1").dates(ToolDates::new().due(due)))?;
+    ///
+    /// let shift = DateShift::by_range_dates("2027-01-04", "2027-05-01", "2028-01-10", "2028-05-06")?;
+    /// let options = CopyOptions::new().course_id("BIO-101-2028").date_shift(shift);
+    /// let report = ws.copy_course_with_report(admin, course, CopyMode::Duplicate, &options)?;
+    /// let moved = &report.date_shift.unwrap().shifted[0];
+    /// assert_eq!(moved.old.due_date(), Some(due));
+    /// assert_eq!(moved.new.due_date(), Some("2028-01-14T17:00:00Z".parse()?), "still a Friday");
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn copy_course_with_report(
+        &mut self,
+        actor: UserKey,
+        source: CourseKey,
+        mode: CopyMode,
+        options: &CopyOptions,
+    ) -> Result<CopyReport, Error> {
         copy::copy_course(&mut self.store, actor, source, mode, options, options.fields.time_or_clock())
     }
 

@@ -18,7 +18,7 @@
 use super::duplicate::new_duplicate_lo;
 use super::plan::{CopyPlan, PlannedTarget};
 use crate::data::{CopyIssue, CopyJob, CopyMode, Discussions, PageSource, ReadIndex, Step};
-use crate::data::{CourseSettings, PageContent, ToolItem, ToolLink};
+use crate::data::{CourseSettings, DateShiftReport, DatedItem, Duration, PageContent, ToolItem, ToolLink};
 use crate::handles::{LibraryItem, LoKey, PageKey, UserKey};
 use crate::store::Store;
 use imbl::{OrdMap, OrdSet, Vector};
@@ -69,6 +69,7 @@ impl CopyJob {
             overlay: BTreeMap::new(),
             reads: ReadIndex::default(),
             batch: Vec::new(),
+            dates: plan.dates,
         }
     }
 
@@ -132,11 +133,12 @@ impl CopyJob {
         if sel.availability {
             s.availability = src.availability;
         }
+        let shifted = self.dates.as_deref();
         if sel.duration {
-            s.duration = src.duration;
+            s.duration = shifted.and_then(|d| d.duration).unwrap_or(src.duration);
         }
         if sel.enrollment_options {
-            s.enrollment = src.enrollment.clone();
+            s.enrollment = shifted.and_then(|d| d.enrollment.clone()).unwrap_or_else(|| src.enrollment.clone());
         }
         if sel.language_pack {
             s.locale = src.locale.clone();
@@ -279,6 +281,7 @@ impl CopyJob {
             posts,
             groups: src.groups.keys().map(|name| (name.clone(), OrdSet::new())).collect::<OrdMap<_, _>>(),
             grades: OrdMap::new(),
+            dates: self.dates.as_ref().and_then(|d| d.tools.get(&src.id).copied()).unwrap_or(src.dates),
         };
         // The plan and the loader leave room for every item the job copies.
         let Some(id) = ws
@@ -300,6 +303,22 @@ impl CopyJob {
                 link: old,
             });
         }
+    }
+
+    /// What the job did to the dates, once it is done: each shifted tool
+    /// item named by its copy, and warnings for dates outside the target's
+    /// duration (DAT-5). `None` if the job shifts no dates.
+    pub(crate) fn date_report(&self, ws: &Store) -> Option<DateShiftReport> {
+        let plan = self.dates.as_deref()?;
+        let mut report = plan.report.clone();
+        for entry in &mut report.shifted {
+            if let DatedItem::Tool { source_item, item, .. } = &mut entry.item {
+                *item = self.tool_map.get(source_item).copied().unwrap_or(*item);
+            }
+        }
+        let duration = ws.course(self.target).map_or(Duration::Continuous, |c| c.settings.duration);
+        report.warn_outside(duration);
+        Some(report)
     }
 
     /// What a content link to `lo` becomes in the copy: the same LO if the

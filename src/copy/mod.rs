@@ -31,13 +31,15 @@ pub use options::CopyOptions;
 pub(crate) use request::resolve_course;
 pub use request::{CopyRequest, CopyTarget, CourseRef};
 
-use crate::data::{CopyJob, CopyMode, Timestamp};
+use crate::data::{CopyJob, CopyMode, CopyReport, Timestamp};
 use crate::error::Error;
 use crate::handles::{CourseKey, UserKey};
+
 use crate::store::Store;
 
 /// Copies a course in the given mode, at once: plan (every check), then
-/// the job run to its end. Returns the new course.
+/// the job run to its end. Returns the new course and what the copy
+/// reports.
 pub(crate) fn copy_course(
     store: &mut Store,
     actor: UserKey,
@@ -45,9 +47,10 @@ pub(crate) fn copy_course(
     mode: CopyMode,
     options: &CopyOptions,
     now: Timestamp,
-) -> Result<CourseKey, Error> {
+) -> Result<CopyReport, Error> {
     let plan = plan::plan_copy(store, actor, source, mode, options, now)?;
     let mut job = CopyJob::start(store, plan);
     job.run(store, u64::MAX);
-    Ok(job.target)
+    let date_shift = job.date_report(store);
+    Ok(CopyReport { course: job.target, issues: job.issues, date_shift })
 }

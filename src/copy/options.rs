@@ -1,3 +1,4 @@
+use crate::data::DateShift;
 use crate::edit::CourseFields;
 use crate::edit::course_field_setters;
 
@@ -17,11 +18,17 @@ pub struct CopyOptions {
     pub(crate) course_id: Option<String>,
     pub(crate) fields: CourseFields,
     pub(crate) keep_authors: bool,
+    pub(crate) date_shift: DateShift,
 }
 
 impl Default for CopyOptions {
     fn default() -> Self {
-        CopyOptions { course_id: None, fields: CourseFields::default(), keep_authors: true }
+        CopyOptions {
+            course_id: None,
+            fields: CourseFields::default(),
+            keep_authors: true,
+            date_shift: DateShift::new(),
+        }
     }
 }
 
@@ -44,6 +51,15 @@ impl CopyOptions {
     /// only the user who makes the copy (`false`) (OPT-2).
     pub fn keep_authors(mut self, keep: bool) -> Self {
         self.keep_authors = keep;
+        self
+    }
+
+    /// Moves the copy's dates to a new term (DAT-1..5): its tool items'
+    /// dates, its duration and its enrollment window, in the source's time
+    /// zone. [`Workspace::copy_course_with_report`](crate::Workspace::copy_course_with_report)
+    /// says what moved.
+    pub fn date_shift(mut self, shift: DateShift) -> Self {
+        self.date_shift = shift;
         self
     }
 }

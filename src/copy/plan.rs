@@ -4,7 +4,9 @@
 use super::request::resolve_course;
 use super::{CopyOptions, CopyRequest, CopyTarget, CourseRef};
 use crate::access::require;
-use crate::data::{CopyMode, CopySelection, Course, LoSnapshot, Snapshot, Timestamp, limits};
+use crate::data::{
+    CopyMode, CopySelection, Course, DatePlan, DateShift, LoSnapshot, OwnDates, Snapshot, Timestamp, limits,
+};
 use crate::edit::{free_course_id, free_external_id};
 use crate::error::{Action, Error};
 use crate::handles::{CourseKey, UserKey};
@@ -33,6 +35,8 @@ pub(crate) struct CopyPlan {
     /// The time of the request: a new target's `created` and `modified`,
     /// an existing target's `modified`.
     pub(crate) at: Timestamp,
+    /// The new dates of what the copy carries, if it shifts dates.
+    pub(crate) dates: Option<Box<DatePlan>>,
 }
 
 /// Plans a copy into a new course with [`CopyOptions`] (OPT-1..4).
@@ -54,12 +58,15 @@ pub(crate) fn plan_copy(
     };
     fields.external_id.get_or_insert_with(|| course_id.to_string());
     let checked = fields.check(store, None)?;
+    let selection = CopySelection::everything();
+    let dates = plan_dates(src, &selection, &options.date_shift)?;
     let mut record = new_record(src, source, actor, course_id, now);
     checked.apply_to_record(&mut record);
     Ok(CopyPlan {
+        dates,
         requester: actor,
         mode,
-        selection: CopySelection::everything(),
+        selection,
         keep_authors: options.keep_authors,
         snapshot: snapshot(store, src, mode),
         target: PlannedTarget::New(Box::new(record)),
@@ -107,7 +114,9 @@ pub(crate) fn plan_request(
             PlannedTarget::New(Box::new(record))
         }
     };
+    let dates = plan_dates(src, &request.selection, &request.date_shift)?;
     Ok(CopyPlan {
+        dates,
         requester: actor,
         mode: request.mode,
         selection: request.selection,
@@ -116,6 +125,23 @@ pub(crate) fn plan_request(
         target,
         at: now,
     })
+}
+
+/// The new dates of what a copy with `selection` carries of `src`, if
+/// `shift` moves dates: the selected tool items, and the duration and
+/// enrollment window if the copy carries them (LMS-8). Shifted in the
+/// source's time zone (DAT-2).
+fn plan_dates(src: &Course, selection: &CopySelection, shift: &DateShift) -> Result<Option<Box<DatePlan>>, Error> {
+    if shift.is_none() {
+        return Ok(None);
+    }
+    let own = OwnDates { duration: selection.settings.duration, enrollment: selection.settings.enrollment_options };
+    let tools = src.tools.selected(selection);
+    let plan = DatePlan::of(src, &tools, own, shift).map_err(|e| match e {
+        Error::Invalid { field: "date", reason } => Error::invalid("dateShift", reason),
+        other => other,
+    })?;
+    Ok(Some(Box::new(plan)))
 }
 
 /// The source as it is now. Share reads no LO record (the course's LO

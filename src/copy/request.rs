@@ -2,7 +2,7 @@
 //! and a selection of categories (LMS-1, LMS-8), and the ways an LMS names a
 //! course.
 
-use crate::data::{CopyMode, CopySelection};
+use crate::data::{CopyMode, CopySelection, DateShift};
 use crate::error::Error;
 use crate::handles::CourseKey;
 use crate::store::Store;
@@ -128,12 +128,19 @@ pub struct CopyRequest {
     pub mode: CopyMode,
     /// What is copied; everything unless set.
     pub selection: CopySelection,
+    /// How the copy's dates move (DAT-1..5); not at all unless set.
+    pub date_shift: DateShift,
 }
 
 impl CopyRequest {
     /// An exact Duplicate into `target`.
     pub fn new(target: CopyTarget) -> Self {
-        CopyRequest { target, mode: CopyMode::Duplicate, selection: CopySelection::everything() }
+        CopyRequest {
+            target,
+            mode: CopyMode::Duplicate,
+            selection: CopySelection::everything(),
+            date_shift: DateShift::new(),
+        }
     }
 
     /// Sets the mode.
@@ -145,6 +152,12 @@ impl CopyRequest {
     /// Sets the selection.
     pub fn selection(mut self, selection: CopySelection) -> Self {
         self.selection = selection;
+        self
+    }
+
+    /// Sets how the copy's dates move (DAT-1..5).
+    pub fn date_shift(mut self, shift: DateShift) -> Self {
+        self.date_shift = shift;
         self
     }
 }

@@ -303,6 +303,20 @@ pub enum CopyIssue {
     },
 }
 
+/// What a direct copy did, as
+/// [`Workspace::copy_course_with_report`](crate::Workspace::copy_course_with_report)
+/// returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CopyReport {
+    /// The new course.
+    pub course: CourseKey,
+    /// What the copy could not carry over and dropped (LMS-9).
+    pub issues: Vec<CopyIssue>,
+    /// What it did to the dates, if the options shifted them (DAT-5).
+    pub date_shift: Option<super::DateShiftReport>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Step {
     Settings,
@@ -342,6 +356,9 @@ pub(crate) struct CopyJob {
     /// The batch of pages being duplicated: empty between units, kept for
     /// its memory.
     pub(crate) batch: Vec<PageSource>,
+    /// The new dates of what the job copies, worked out at the request
+    /// (DAT-5), if it shifts dates.
+    pub(crate) dates: Option<Box<super::DatePlan>>,
 }
 
 /// A cache of what a job reads: not part of the job's value, so not

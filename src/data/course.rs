@@ -31,6 +31,8 @@ pub struct Course {
     pub(crate) lock: Option<UserKey>,
     /// The fields this course locks for linked copies of its LOs (LNK-9).
     pub(crate) field_locks: super::FieldLocks,
+    /// The course's time zone, an IANA name the bundled database knows.
+    pub(crate) time_zone: Arc<str>,
 }
 
 impl Course {
@@ -71,6 +73,12 @@ impl Course {
     /// objects (LNK-9).
     pub fn field_locks(&self) -> super::FieldLocks {
         self.field_locks
+    }
+
+    /// The course's time zone, an IANA name (`UTC` unless set): the
+    /// calendar its dates shift in (DAT-2).
+    pub fn time_zone(&self) -> &str {
+        &self.time_zone
     }
 
     /// The course's settings.

@@ -4,7 +4,7 @@
 
 use super::Timestamp;
 use crate::Error;
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{ToSpan, Unit};
 
@@ -37,7 +37,7 @@ use jiff::{ToSpan, Unit};
 pub struct DateShift {
     remove: bool,
     days: Option<i32>,
-    range: Option<[Timestamp; 4]>,
+    range: Option<[RangeDay; 4]>,
     /// Old weekday (0 = Sunday) → wanted weekday.
     substitutions: [Option<u8>; 7],
 }
@@ -57,7 +57,60 @@ impl DateShift {
     /// between `new_start` and `new_end`, in whole days, rounding halves
     /// away from zero; then it moves to its weekday (DAT-1, DAT-3).
     pub fn by_range(old_start: Timestamp, old_end: Timestamp, new_start: Timestamp, new_end: Timestamp) -> Self {
-        DateShift { range: Some([old_start, old_end, new_start, new_end]), ..DateShift::default() }
+        let at = RangeDay::At;
+        DateShift { range: Some([at(old_start), at(old_end), at(new_start), at(new_end)]), ..DateShift::default() }
+    }
+
+    /// As [`by_range`](Self::by_range), with the four dates given as
+    /// calendar dates, `YYYY-MM-DD`, as people write a term's first and
+    /// last day: the date itself, in whatever zone the course is.
+    ///
+    /// ```
+    /// use coursecopy::{DateShift, Timestamp};
+    /// let shift = DateShift::by_range_dates("2027-01-04", "2027-05-01", "2028-01-10", "2028-05-06")?;
+    /// let due: Timestamp = "2027-01-05T04:59:00Z".parse()?; // Monday 23:59 in New York
+    /// assert_eq!(shift.shift(due, "America/New_York")?, Some("2028-01-11T04:59:00Z".parse()?));
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] naming `oldStartDate`, `oldEndDate`,
+    /// `newStartDate` or `newEndDate` for a value that is not a date.
+    pub fn by_range_dates(old_start: &str, old_end: &str, new_start: &str, new_end: &str) -> Result<Self, Error> {
+        let day = |field: &'static str, s: &str| {
+            s.parse::<Date>()
+                .ok()
+                .filter(|_| s.len() == 10)
+                .map(RangeDay::On)
+                .ok_or_else(|| Error::invalid(field, format!("{s:?} is not a date of the form YYYY-MM-DD")))
+        };
+        let range = [
+            day("oldStartDate", old_start)?,
+            day("oldEndDate", old_end)?,
+            day("newStartDate", new_start)?,
+            day("newEndDate", new_end)?,
+        ];
+        Ok(DateShift { range: Some(range), ..DateShift::default() })
+    }
+
+    /// Sets the range from bounds each given as an instant or a calendar
+    /// date (the JSON layer's mix).
+    pub(crate) fn with_range(mut self, range: [RangeDay; 4]) -> Self {
+        self.range = Some(range);
+        self
+    }
+
+    /// Sets day mode's number of days.
+    pub(crate) fn with_days(mut self, days: i32) -> Self {
+        self.days = Some(days);
+        self
+    }
+
+    /// Sets whether dates are removed.
+    pub(crate) fn with_removal(mut self, remove: bool) -> Self {
+        self.remove = remove;
+        self
     }
 
     /// The copy's dates are removed (DAT-4).
@@ -82,6 +135,16 @@ impl DateShift {
         Ok(self)
     }
 
+    /// Whether the shift changes nothing: no removal, no days, no range.
+    pub fn is_none(&self) -> bool {
+        !self.remove && self.days.is_none() && self.range.is_none()
+    }
+
+    /// Whether the shift removes dates (DAT-4).
+    pub fn removes_dates(&self) -> bool {
+        self.remove
+    }
+
     /// Where `date` lands, in the calendar of `time_zone` (an IANA name),
     /// or `None` when dates are removed.
     ///
@@ -90,58 +153,135 @@ impl DateShift {
     /// [`Error::Invalid`] (`timeZone`) for a zone the bundled database does not know;
     /// [`Error::Invalid`] (`date`) when the result falls outside the years -9999 to 9999.
     pub fn shift(&self, date: Timestamp, time_zone: &str) -> Result<Option<Timestamp>, Error> {
-        if self.remove {
-            return Ok(None);
-        }
+        let [moved, ..] = self.prepare(time_zone)?.dates([Some(date), None, None])?;
+        Ok(moved)
+    }
+
+    /// The shift ready to run in `time_zone`: the zone looked up and the
+    /// range's local dates worked out once, for every date of a course.
+    pub(crate) fn prepare(&self, time_zone: &str) -> Result<Shifter, Error> {
         let tz = zone(time_zone)?;
-        let out_of_range = || Error::invalid("date", format!("{date} moves out of range"));
-        let local = jiff::Timestamp::from_millisecond(date.unix_millis())
-            .map_err(|_| out_of_range())?
-            .to_zoned(tz.clone())
-            .datetime();
-        let (day, old_weekday) = (local.date(), weekday(local.date()));
+        let range = match self.range {
+            Some(r) => {
+                let day = |d: RangeDay| match d {
+                    RangeDay::On(date) => Ok(date),
+                    RangeDay::At(t) => {
+                        local_date(t, &tz).ok_or_else(|| Error::invalid("dateShift", format!("{t} is out of range")))
+                    }
+                };
+                Some([day(r[0])?, day(r[1])?, day(r[2])?, day(r[3])?])
+            }
+            None => None,
+        };
+        Ok(Shifter { remove: self.remove, days: self.days, range, substitutions: self.substitutions, tz })
+    }
+}
+
+/// A bound of a shift's range: an instant (its local date in the course's
+/// zone counts) or a calendar date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum RangeDay {
+    At(Timestamp),
+    On(Date),
+}
+
+/// A [`DateShift`] prepared for one time zone.
+#[derive(Clone, Debug)]
+pub(crate) struct Shifter {
+    remove: bool,
+    days: Option<i32>,
+    /// Old start, old end, new start, new end, as local dates.
+    range: Option<[Date; 4]>,
+    substitutions: [Option<u8>; 7],
+    tz: TimeZone,
+}
+
+impl Shifter {
+    /// The dates of one item, moved together (DAT-5): the earliest by the
+    /// rule (DAT-1..3); each other one by the same number of calendar days,
+    /// at its own local time of day (DAT-2), so their order holds. A later
+    /// date that a daylight-saving gap would put before the earliest takes
+    /// the earliest's instant. With dates removed, none is left (DAT-4).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] (`date`) when a date moves outside the years
+    /// -9999 to 9999.
+    pub(crate) fn dates(&self, dates: [Option<Timestamp>; 3]) -> Result<[Option<Timestamp>; 3], Error> {
+        if self.remove {
+            return Ok([None; 3]);
+        }
+        let Some(earliest) = dates.iter().flatten().min().copied() else { return Ok(dates) };
+        if self.days.is_none() && self.range.is_none() {
+            return Ok(dates);
+        }
+        let out_of_range = |t: Timestamp| Error::invalid("date", format!("{t} moves out of range"));
+        let local = |t: Timestamp| -> Result<DateTime, Error> {
+            let instant = jiff::Timestamp::from_millisecond(t.unix_millis()).map_err(|_| out_of_range(t))?;
+            Ok(self.tz.to_datetime(instant))
+        };
+        let first = local(earliest)?;
+        let new_day = self.new_day(first.date()).ok_or_else(|| out_of_range(earliest))?;
+        let days = days_between(first.date(), new_day);
+        let resolve = |t: Timestamp| -> Result<Timestamp, Error> {
+            let moved = local(t)?.checked_add(days.days()).map_err(|_| out_of_range(t))?;
+            let instant = self.tz.to_ambiguous_timestamp(moved).compatible().map_err(|_| out_of_range(t))?;
+            Ok(Timestamp::from_unix_millis(instant.as_millisecond()))
+        };
+        let first = resolve(earliest)?;
+        let mut out = [None; 3];
+        for (slot, date) in out.iter_mut().zip(dates) {
+            if let Some(date) = date {
+                *slot = Some(if date == earliest { first } else { resolve(date)?.max(first) });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The local date `day` moves to by the rule (DAT-1, DAT-3).
+    fn new_day(&self, day: Date) -> Option<Date> {
+        let old_weekday = weekday(day);
         let wanted = self.substitutions[usize::from(old_weekday)];
-        let new_day = match (self.days, &self.range) {
+        match (self.days, &self.range) {
             (Some(days), _) => {
-                let moved = day.checked_add(days.days()).map_err(|_| out_of_range())?;
+                let moved = day.checked_add(days.days()).ok()?;
                 match wanted {
-                    Some(w) => forward_to(moved, w).ok_or_else(out_of_range)?,
-                    None => moved,
+                    Some(w) => forward_to(moved, w),
+                    None => Some(moved),
                 }
             }
-            (None, Some([old_start, old_end, new_start, new_end])) => {
-                let date_of = |t: &Timestamp| local_date(*t, &tz).ok_or_else(out_of_range);
-                let (os, oe, ns, ne) = (date_of(old_start)?, date_of(old_end)?, date_of(new_start)?, date_of(new_end)?);
-                let offset = match days_between(os, oe) {
+            (None, Some([os, oe, ns, ne])) => {
+                let offset = match days_between(*os, *oe) {
                     0 => 0,
                     old_len => round_half_away(
-                        i64::from(days_between(os, day)) * i64::from(days_between(ns, ne)),
+                        i64::from(days_between(*os, day)) * i64::from(days_between(*ns, *ne)),
                         i64::from(old_len),
                     ),
                 };
-                let proportional = ns.checked_add(offset.days()).map_err(|_| out_of_range())?;
+                let proportional = ns.checked_add(offset.days()).ok()?;
                 let wanted = wanted.unwrap_or(old_weekday);
                 if weekday(proportional) == wanted {
-                    proportional
-                } else {
-                    let forward = forward_to(proportional, wanted).ok_or_else(out_of_range)?;
-                    match forward.checked_sub(7.days()) {
-                        Ok(back) if back >= ns => back,
-                        _ => forward,
-                    }
+                    return Some(proportional);
+                }
+                let forward = forward_to(proportional, wanted)?;
+                match forward.checked_sub(7.days()) {
+                    Ok(back) if back >= *ns => Some(back),
+                    _ => Some(forward),
                 }
             }
-            (None, None) => return Ok(Some(date)),
-        };
-        let zoned = new_day.to_datetime(local.time()).to_zoned(tz).map_err(|_| out_of_range())?;
-        let millis = zoned.timestamp().as_millisecond();
-        Ok(Some(Timestamp::from_unix_millis(millis)))
+            (None, None) => Some(day),
+        }
     }
 }
 
 /// The zone named `name`, from the bundled database.
 fn zone(name: &str) -> Result<TimeZone, Error> {
     TimeZone::get(name).map_err(|_| Error::invalid("timeZone", format!("{name:?} is not a known IANA time zone")))
+}
+
+/// Checks that the bundled database knows the zone `name`.
+pub(crate) fn check_time_zone(name: &str) -> Result<(), Error> {
+    zone(name).map(|_| ())
 }
 
 fn local_date(t: Timestamp, tz: &TimeZone) -> Option<Date> {

@@ -54,6 +54,8 @@ pub(crate) struct Task {
     pub(crate) job: Option<CopyJob>,
     pub(crate) target: CourseKey,
     pub(crate) percent: u8,
+    /// What the copy did to the dates, once finished, if it shifted any.
+    pub(crate) dates: Option<super::DateShiftReport>,
 }
 
 /// The state of a copy task (LMS-4).
@@ -129,4 +131,8 @@ pub struct TaskStatus {
     pub started: Option<Timestamp>,
     /// The course the task copies into.
     pub target: CourseKey,
+    /// What the copy did to the dates (DAT-5), once it is complete, if
+    /// the request shifted them: every shifted item with its old and new
+    /// dates, and warnings, which leave the task complete.
+    pub date_shift: Option<super::DateShiftReport>,
 }

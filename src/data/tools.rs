@@ -139,6 +139,8 @@ pub struct ToolItem {
     pub(crate) posts: Vector<Post>,
     pub(crate) groups: OrdMap<Arc<str>, OrdSet<UserKey>>,
     pub(crate) grades: OrdMap<UserKey, Arc<str>>,
+    /// Its dates; only the fields its category takes are ever set.
+    pub(crate) dates: super::ToolDates,
 }
 
 impl ToolItem {
@@ -165,6 +167,11 @@ impl ToolItem {
     /// What the item links to, if anything.
     pub fn link(&self) -> Option<ToolLink> {
         self.link
+    }
+
+    /// The item's dates (SPEC section 12): none unless set.
+    pub fn dates(&self) -> super::ToolDates {
+        self.dates
     }
 
     /// A forum's posts, starter posts and replies, in order.

@@ -2,7 +2,7 @@
 //! set, with their validation in one place.
 
 use crate::data::{Availability, CourseSettings, Duration, Enrollment, Text, limits};
-use crate::data::{Course, Timestamp};
+use crate::data::{Course, Timestamp, check_time_zone};
 use crate::error::Error;
 use crate::handles::{CourseKey, MediaKey, UserKey};
 use crate::store::Store;
@@ -22,6 +22,8 @@ pub(crate) struct CourseFields {
     /// A `course_id` an update names: refused unless it is the course's own
     /// (LMS-10: `course_id` cannot change).
     pub(crate) course_id: Option<String>,
+    /// The course's time zone, an IANA name.
+    pub(crate) time_zone: Option<String>,
     /// The time of the change, if the caller gave one.
     pub(crate) at: Option<Timestamp>,
 }
@@ -108,6 +110,7 @@ pub(crate) struct CheckedFields {
     player_layout: Option<Arc<str>>,
     details: Vec<(Arc<str>, Option<Arc<str>>)>,
     settings: Option<CourseSettings>,
+    time_zone: Option<Arc<str>>,
 }
 
 impl CourseFields {
@@ -135,6 +138,13 @@ impl CourseFields {
             description: self.description.as_deref().map(Text::free),
             player_layout: self.player_layout.as_deref().map(|p| Text::name("player_layout", p)).transpose()?,
             details,
+            time_zone: match &self.time_zone {
+                Some(zone) => {
+                    check_time_zone(zone)?;
+                    Some(Arc::from(zone.as_str()))
+                }
+                None => None,
+            },
             settings: if self.settings == SettingsChange::default() {
                 None
             } else {
@@ -150,6 +160,9 @@ impl CheckedFields {
     pub(crate) fn apply_to_record(self, course: &mut Course) {
         if let Some(v) = self.external_id.clone() {
             course.external_id = v;
+        }
+        if let Some(zone) = self.time_zone.clone() {
+            course.time_zone = zone;
         }
         let (title, description, layout, details, settings) = (
             &mut course.title,
@@ -169,6 +182,9 @@ impl CheckedFields {
         }
         store.update_course_data(course, |c| {
             *c.modified = now;
+            if let Some(zone) = self.time_zone.clone() {
+                *c.time_zone = zone;
+            }
             self.write(c.title, c.description, c.player_layout, c.details, c.settings)
         });
     }
@@ -248,6 +264,15 @@ macro_rules! course_field_setters {
             /// Sets the title (at most 333 characters, not blank).
             pub fn title(mut self, title: impl Into<String>) -> Self {
                 self.fields.title = Some(title.into());
+                self
+            }
+
+            /// Sets the time zone, an IANA name such as `Europe/Berlin`
+            /// (`UTC` unless set): the calendar the course's dates shift in
+            /// (DAT-2). A name the bundled time-zone database does not know
+            /// is refused ([`Error::Invalid`](crate::Error::Invalid), field `timeZone`).
+            pub fn time_zone(mut self, time_zone: impl Into<String>) -> Self {
+                self.fields.time_zone = Some(time_zone.into());
                 self
             }
 
@@ -382,6 +407,7 @@ impl NewCourse {
             tools: Default::default(),
             lock: None,
             field_locks: Default::default(),
+            time_zone: Arc::from("UTC"),
         };
         checked.apply_to_record(&mut course);
         Ok(course)

@@ -9,6 +9,7 @@
 pub(crate) mod content;
 mod course_fields;
 pub(crate) mod courses;
+pub(crate) mod dates;
 pub(crate) mod library;
 pub(crate) mod tools;
 pub(crate) mod users;

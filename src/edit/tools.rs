@@ -1,7 +1,7 @@
 //! Course tools: add and remove the light records of SPEC section 6.
 
 use super::courses::editable;
-use crate::data::{Category, LinkKind, Post, Text, ToolId, ToolItem, ToolLink};
+use crate::data::{Category, DateField, LinkKind, Post, Text, ToolDates, ToolId, ToolItem, ToolLink};
 use crate::error::Error;
 use crate::handles::{CourseKey, Entity, UserKey};
 use crate::store::Store;
@@ -23,6 +23,7 @@ pub struct ToolDraft {
     posts: Vec<(UserKey, String, bool)>,
     groups: Vec<(String, Vec<UserKey>)>,
     grades: Vec<(UserKey, String)>,
+    dates: ToolDates,
 }
 
 impl ToolDraft {
@@ -36,7 +37,15 @@ impl ToolDraft {
             posts: Vec::new(),
             groups: Vec::new(),
             grades: Vec::new(),
+            dates: ToolDates::new(),
         }
+    }
+
+    /// Sets the item's dates (SPEC section 12): only those its category
+    /// takes ([`Category::takes_date`]), no end before the start.
+    pub fn dates(mut self, dates: ToolDates) -> Self {
+        self.dates = dates;
+        self
     }
 
     /// Sets the text.
@@ -118,6 +127,7 @@ pub(crate) fn add_tool(
     only("posts", !draft.posts.is_empty(), Category::Discussions)?;
     only("groups", !draft.groups.is_empty(), Category::GroupSettings)?;
     only("grades", !draft.grades.is_empty(), Category::Gradebook)?;
+    let dates = check_dates(draft.category, draft.dates)?;
     let users = draft
         .posts
         .iter()
@@ -144,6 +154,7 @@ pub(crate) fn add_tool(
             .collect::<Vector<_>>(),
         groups,
         grades: draft.grades.iter().map(|(u, g)| (*u, Text::free(g))).collect(),
+        dates,
     };
     if store.course(course)?.tools.ids_left() == 0 {
         return Err(Error::invalid("tools", format!("{course} has given out every tool item id")));
@@ -169,6 +180,44 @@ pub(crate) fn remove_tool(store: &mut Store, actor: UserKey, course: CourseKey, 
             if item.link == Some(ToolLink::Tool(tool)) {
                 item.link = None;
             }
+        }
+    });
+    Ok(())
+}
+
+/// Checks an item's dates: only the fields its category takes, no end
+/// before its start.
+pub(crate) fn check_dates(category: Category, dates: ToolDates) -> Result<ToolDates, Error> {
+    if let Some((field, _)) = dates.iter().find(|(f, _)| !category.takes_date(*f)) {
+        return Err(Error::invalid(field.name(), format!("{category:?} items have no {} date", field.name())));
+    }
+    if !dates.in_order() {
+        let (start, end) = (dates.get(DateField::Start), dates.get(DateField::End));
+        let show = |t: Option<crate::data::Timestamp>| t.map(|t| t.to_string()).unwrap_or_default();
+        return Err(Error::invalid(
+            DateField::End.name(),
+            format!("{} is before its start {}", show(end), show(start)),
+        ));
+    }
+    Ok(dates)
+}
+
+/// Sets the dates of a tool item.
+pub(crate) fn set_tool_dates(
+    store: &mut Store,
+    actor: UserKey,
+    course: CourseKey,
+    tool: ToolId,
+    dates: ToolDates,
+) -> Result<(), Error> {
+    let record = editable(store, actor, course)?;
+    let at = record.tools.items.iter().position(|i| i.id == tool);
+    let at = at.ok_or_else(|| Error::not_in(Entity::Tool(course, tool), course))?;
+    let category = record.tools.items.get(at).map(|i| i.category).unwrap_or(Category::Assessments);
+    let dates = check_dates(category, dates)?;
+    store.update_course_data(course, |c| {
+        if let Some(item) = c.tools.items.get_mut(at) {
+            item.dates = dates;
         }
     });
     Ok(())

@@ -8,8 +8,8 @@
 //!
 //! - `format`: the version of the schema, [`SAVE_FORMAT`], written first.
 //!   Loading refuses a form from a newer crate, or an unknown one. Format 1
-//!   (coursecopy 0.1 and 0.2) and format 2 load through explicit
-//!   migrations. Fields
+//!   (coursecopy 0.1 and 0.2), format 2 and format 3 load through
+//!   explicit migrations. Fields
 //!   may come in any order (a JSON store that sorts keys is fine).
 //! - Every entity, under its handle, and each arena's free slots in reuse
 //!   order, so every handle stays valid and a loaded workspace hands out
@@ -24,6 +24,8 @@
 //!   loaded running task carries on where it stopped.
 //! - Format 3's `linked` part: versions, links, customisations, declined
 //!   versions and field locks of linked copies (LNK-12).
+//! - Format 4's `dates` part: course time zones, the dates of tool items,
+//!   and the date shifts of copy tasks (SPEC section 12).
 //!
 //! Loading converts the schema back into records, lets the store rebuild
 //! its indexes, then checks every invariant, including what the pending
@@ -48,7 +50,7 @@
 //! let dup_page = loaded.learning_object(dup_lo)?.pages().next().unwrap();
 //! assert!(loaded.page(dup_page)?.shares_body_with(loaded.page(page)?));
 //!
-//! let tampered = saved.replace("\"format\":3", "\"format\":99");
+//! let tampered = saved.replace("\"format\":4", "\"format\":99");
 //! let err = serde_json::from_str::<Workspace>(&tampered).unwrap_err();
 //! assert!(err.to_string().contains("newer"));
 //! # Ok::<(), coursecopy::Error>(())
@@ -58,6 +60,7 @@ mod read;
 mod v1;
 mod v2;
 mod v3;
+mod v4;
 mod write;
 
 use crate::store::Store;
@@ -68,12 +71,12 @@ use std::fmt;
 
 /// The version of the saved form this crate writes. It reads this one and
 /// every earlier one.
-pub const SAVE_FORMAT: u32 = 3;
+pub const SAVE_FORMAT: u32 = 4;
 
 impl Serialize for Workspace {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (w, linked) = write::write(&self.store().parts());
-        let mut st = s.serialize_struct("Workspace", 7)?;
+        let (w, linked, dates) = write::write(&self.store().parts());
+        let mut st = s.serialize_struct("Workspace", 8)?;
         st.serialize_field("format", &SAVE_FORMAT)?;
         st.serialize_field("salt", &w.salt)?;
         st.serialize_field("next_course_pk", &w.next_course_pk)?;
@@ -81,6 +84,7 @@ impl Serialize for Workspace {
         st.serialize_field("entities", &w.entities)?;
         st.serialize_field("copy_tasks", &w.copy_tasks)?;
         st.serialize_field("linked", &linked)?;
+        st.serialize_field("dates", &dates)?;
         st.end()
     }
 }
@@ -93,8 +97,8 @@ impl<'de> Deserialize<'de> for Workspace {
             if path == "." { inner } else { de::Error::custom(format_args!("{path}: {inner}")) }
         })?;
         let loaded = match body {
-            Body::V1(w) => v1::migrate(*w).and_then(|w| read::read(w, v3::Linked::default())),
-            Body::V2(w, linked) => read::read(*w, linked),
+            Body::V1(w) => v1::migrate(*w).and_then(|w| read::read(w, v3::Linked::default(), v4::Dates::default())),
+            Body::V2(w, linked, dates) => read::read(*w, linked, dates),
         };
         loaded
             .and_then(|parts| Store::from_parts(parts).map_err(|e| e.to_string()))
@@ -106,9 +110,11 @@ impl<'de> Deserialize<'de> for Workspace {
 /// A saved body, by format.
 enum Body {
     V1(Box<v1::Workspace>),
-    /// Format 2, or 3 with its `linked` part; format 2 migrates to 3 with
-    /// an empty one: every version 0, no link, no lock.
-    V2(Box<v2::Workspace>, v3::Linked),
+    /// Format 2, 3 with its `linked` part, or 4 with its `dates` part too.
+    /// Format 2 migrates with an empty `linked` part (every version 0, no
+    /// link, no lock), formats 2 and 3 with an empty `dates` part (every
+    /// course in UTC, no dated item).
+    V2(Box<v2::Workspace>, v3::Linked, v4::Dates),
 }
 
 impl<'de> Deserialize<'de> for Body {
@@ -131,7 +137,7 @@ impl<'de> Visitor<'de> for BodyVisitor {
     /// stops a file of a newer or unknown format at once.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
         let (mut format, mut salt, mut next_course_pk) = (None, None, None);
-        let (mut shared, mut entities, mut copy_tasks, mut linked) = (None, None, None, None);
+        let (mut shared, mut entities, mut copy_tasks, mut linked, mut dates) = (None, None, None, None, None);
         let mut v1 = v1::Parts::default();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
@@ -153,6 +159,7 @@ impl<'de> Visitor<'de> for BodyVisitor {
                 "entities" => entities = Some(map.next_value()?),
                 "copy_tasks" => copy_tasks = Some(map.next_value()?),
                 "linked" => linked = Some(map.next_value()?),
+                "dates" => dates = Some(map.next_value()?),
                 other => {
                     if !v1.read(other, &mut map)? {
                         map.next_value::<de::IgnoredAny>()?;
@@ -174,6 +181,13 @@ impl<'de> Visitor<'de> for BodyVisitor {
             (2, Some(_)) => return Err(de::Error::custom("linked: a field of format 3 in a file of format 2")),
             (_, linked) => linked.ok_or_else(|| de::Error::missing_field("linked"))?,
         };
+        let dates = match (format, dates) {
+            (2 | 3, None) => v4::Dates::default(),
+            (2 | 3, Some(_)) => {
+                return Err(de::Error::custom(format_args!("dates: a field of format 4 in a file of format {format}")));
+            }
+            (_, dates) => dates.ok_or_else(|| de::Error::missing_field("dates"))?,
+        };
         Ok(Body::V2(
             Box::new(v2::Workspace {
                 salt,
@@ -183,6 +197,7 @@ impl<'de> Visitor<'de> for BodyVisitor {
                 copy_tasks: copy_tasks.ok_or_else(|| de::Error::missing_field("copy_tasks"))?,
             }),
             linked,
+            dates,
         ))
     }
 }

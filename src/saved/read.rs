@@ -4,13 +4,16 @@
 //! and no two entries are merged, however equal their text (INT-6). The
 //! store then rebuilds its indexes and checks every invariant.
 
-use super::{v2, v3};
+use super::{v2, v3, v4};
 use crate::arena::{Arena, RawKey, from_raw};
 use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, Ending, LearningObject, LibraryEntry,
     LoSnapshot, Page, PageContent, Phase, ReadIndex, Snapshot, Task, ToolItem, ToolLink, User,
 };
 use crate::data::{Customised, LoLink, PageLink};
+use crate::data::{
+    DateField, DatePlan, DateShiftReport, DateWarning, DatedItem, Duration, Enrollment, ShiftedItem, ToolDates,
+};
 use crate::handles::{CourseKey, LoKey, PageKey, StyleKey, TaskKey, UserKey};
 use crate::handles::{LibraryItem, ToolId};
 use crate::store::StoreParts;
@@ -21,7 +24,7 @@ use std::sync::Arc;
 /// Converts format 3 (a format 2 body and the `linked` part; a format 2
 /// file reads with an empty one) into store parts, or says which record is
 /// wrong.
-pub(crate) fn read(w: v2::Workspace, linked: v3::Linked) -> Result<StoreParts, String> {
+pub(crate) fn read(w: v2::Workspace, linked: v3::Linked, dates: v4::Dates) -> Result<StoreParts, String> {
     if !w.salt.is_multiple_of(2) {
         return Err("salt: must be even".into());
     }
@@ -38,6 +41,7 @@ pub(crate) fn read(w: v2::Workspace, linked: v3::Linked) -> Result<StoreParts, S
     let mut tasks = r.arena("copy_tasks.tasks", t.tasks, |r, t| r.task(t))?;
     let (mut los, mut pages, mut courses) = (los, pages, courses);
     r.linked(linked, &mut los, &mut pages, &mut courses, &mut tasks).map_err(|e| format!("linked.{e}"))?;
+    r.dates(dates, &mut courses, &mut tasks).map_err(|e| format!("dates.{e}"))?;
     let queue = t.queue.into_iter().map(|k| r.key(k)).collect::<Result<_, _>>();
     let running = t.running.into_iter().map(|k| r.key(k)).collect::<Result<_, _>>();
     r.all_used()?;
@@ -217,6 +221,7 @@ impl Reader {
             tools: self.tools(c.tools)?,
             lock: self.opt(c.locked_by)?,
             field_locks: Default::default(),
+            time_zone: Arc::from("UTC"),
         })
     }
 
@@ -262,6 +267,7 @@ impl Reader {
                 posts,
                 groups,
                 grades,
+                dates: Default::default(),
             });
         }
         Ok(CourseTools { items, next_id: t.next_id })
@@ -318,6 +324,7 @@ impl Reader {
             job: t.job.map(|j| self.job(j)).transpose().map_err(|e| format!("job: {e}"))?,
             target: self.key(t.target)?,
             percent: t.percent,
+            dates: None,
         })
     }
 
@@ -362,6 +369,7 @@ impl Reader {
             overlay,
             reads: ReadIndex::default(),
             batch: Vec::new(),
+            dates: None,
         })
     }
 
@@ -513,4 +521,194 @@ impl Reader {
             },
         })
     }
+}
+
+impl Reader {
+    /// Applies the `dates` part of format 4: zones and item dates to the
+    /// courses read and to the courses copy tasks hold, a pending task's
+    /// shift, a finished one's report. Each is checked as the API checks
+    /// it: a known zone, only the dates a category takes, no end before
+    /// its start; a pending shift names items its copy carries, with their
+    /// dates as they are.
+    fn dates(
+        &self,
+        dates: v4::Dates,
+        courses: &mut Arena<CourseKey, Course>,
+        tasks: &mut Arena<TaskKey, Task>,
+    ) -> Result<(), String> {
+        let mut seen = HashSet::new();
+        for (n, (key, d)) in dates.courses.into_iter().enumerate() {
+            let at = format!("courses[{n}]");
+            let k: CourseKey = self.key(key).map_err(|e| format!("{at}: {e}"))?;
+            let course = courses
+                .get_mut(k)
+                .filter(|_| seen.insert(k))
+                .ok_or_else(|| format!("{at}: {k} is missing or repeated"))?;
+            apply_course_dates(course, d).map_err(|e| format!("{at}.{e}"))?;
+        }
+        let mut seen = HashSet::new();
+        for (n, (key, d)) in dates.tasks.into_iter().enumerate() {
+            let at = format!("tasks[{n}]");
+            let k: TaskKey = self.key(key).map_err(|e| format!("{at}: {e}"))?;
+            let task = tasks
+                .get_mut(k)
+                .filter(|_| seen.insert(k))
+                .ok_or_else(|| format!("{at}: {k} is missing or repeated"))?;
+            if let Some(r) = d.report {
+                if !matches!(task.phase, Phase::Finished(ref e) if e.completed()) {
+                    return Err(format!("{at}.report: {k} has not completed"));
+                }
+                task.dates = Some(read_report(r).map_err(|e| format!("{at}.report.{e}"))?);
+            }
+            let has_job_dates = d.snapshot.is_some() || d.target_before.is_some() || d.shift.is_some();
+            let Some(job) = task.job.as_mut() else {
+                if has_job_dates {
+                    return Err(format!("{at}: {k} has no work"));
+                }
+                continue;
+            };
+            if let Some(c) = d.snapshot {
+                apply_course_dates(&mut job.snapshot.course, c).map_err(|e| format!("{at}.snapshot.{e}"))?;
+                // The items to copy are derived from the snapshot.
+                job.tools = job.snapshot.course.tools.selected(&job.selection);
+            }
+            match (d.target_before, job.target_before.as_mut()) {
+                (Some(c), Some(before)) => {
+                    apply_course_dates(before, c).map_err(|e| format!("{at}.target_before.{e}"))?
+                }
+                (Some(_), None) => return Err(format!("{at}.target_before: {k} copies into a new course")),
+                (None, _) => {}
+            }
+            if let Some(r) = d.shift {
+                let report = read_report(r).map_err(|e| format!("{at}.shift.{e}"))?;
+                job.dates = Some(Box::new(plan_of(job, report).map_err(|e| format!("{at}.shift: {e}"))?));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sets a course's zone and item dates, checked.
+fn apply_course_dates(course: &mut Course, d: v4::CourseDates) -> Result<(), String> {
+    crate::data::check_time_zone(&d.time_zone).map_err(|e| format!("time_zone: {e}"))?;
+    course.time_zone = Arc::from(d.time_zone.as_str());
+    let mut seen = HashSet::new();
+    for (n, (id, dates)) in d.tools.into_iter().enumerate() {
+        let at = format!("tools[{n}]");
+        let item = course
+            .tools
+            .items
+            .iter_mut()
+            .find(|i| i.id == ToolId(id))
+            .filter(|_| seen.insert(id))
+            .ok_or_else(|| format!("{at}: item {id} is missing or repeated"))?;
+        item.dates =
+            crate::edit::tools::check_dates(item.category, item_dates(dates)).map_err(|e| format!("{at}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn item_dates(d: v4::ItemDates) -> ToolDates {
+    ToolDates::new_checked_free(d.start, d.end, d.due)
+}
+
+fn dated_item(item: v4::Item) -> DatedItem {
+    match item {
+        v4::Item::Tool { category, source_item, item } => {
+            DatedItem::Tool { category, source_item: ToolId(source_item), item: ToolId(item) }
+        }
+        v4::Item::Duration => DatedItem::Duration,
+        v4::Item::EnrollmentWindow => DatedItem::EnrollmentWindow,
+    }
+}
+
+fn read_report(r: v4::Report) -> Result<DateShiftReport, String> {
+    crate::data::check_time_zone(&r.time_zone).map_err(|e| format!("time_zone: {e}"))?;
+    let mut shifted = Vec::with_capacity(r.shifted.len());
+    for (n, s) in r.shifted.into_iter().enumerate() {
+        let (old, new) = (item_dates(s.old), item_dates(s.new));
+        if !old.in_order() || !new.in_order() {
+            return Err(format!("shifted[{n}]: an end before its start"));
+        }
+        shifted.push(ShiftedItem { item: dated_item(s.item), title: s.title, old, new });
+    }
+    let mut warnings = Vec::with_capacity(r.warnings.len());
+    for (n, w) in r.warnings.into_iter().enumerate() {
+        let field = match w.field.as_str() {
+            "start" => DateField::Start,
+            "end" => DateField::End,
+            "due" => DateField::Due,
+            other => return Err(format!("warnings[{n}].field: {other:?} is none of start, end, due")),
+        };
+        warnings.push(DateWarning {
+            item: dated_item(w.item),
+            field,
+            date: w.date,
+            course_start: w.course_start,
+            course_end: w.course_end,
+        });
+    }
+    Ok(DateShiftReport { time_zone: r.time_zone, shifted, warnings })
+}
+
+/// A pending copy's date plan, rebuilt from the report it saved: each
+/// shifted tool item is one the copy carries, of its category, with the
+/// dates it has in the snapshot; the course's own dates are those of the
+/// snapshot, and carried by the copy.
+fn plan_of(job: &CopyJob, report: DateShiftReport) -> Result<DatePlan, String> {
+    let mut plan = DatePlan::default();
+    let settings = &job.snapshot.course.settings;
+    for s in &report.shifted {
+        let fits = |category: crate::data::Category| {
+            DateField::ALL.iter().all(|f| s.new.get(*f).is_none() || category.takes_date(*f))
+        };
+        match s.item {
+            DatedItem::Tool { category, source_item, .. } => {
+                let carried = job.tools.iter().find(|i| i.id == source_item);
+                if !carried.is_some_and(|i| i.category == category && i.dates == s.old) || !fits(category) {
+                    return Err(format!("{source_item} is not an item the copy carries with these dates"));
+                }
+                if plan.tools.insert(source_item, s.new).is_some() {
+                    return Err(format!("{source_item} is shifted twice"));
+                }
+            }
+            DatedItem::Duration => {
+                let old = match settings.duration {
+                    Duration::DateRange { start, end } => ToolDates::new().start(start).end(end),
+                    _ => return Err("the snapshot has no date range to shift".into()),
+                };
+                if s.old != old
+                    || s.new.due_date().is_some()
+                    || plan.duration.is_some()
+                    || !job.selection.settings.duration
+                {
+                    return Err("the duration's shift does not fit the snapshot".into());
+                }
+                plan.duration = Some(match (s.new.start_date(), s.new.end_date()) {
+                    (Some(start), Some(end)) => Duration::DateRange { start, end },
+                    _ => Duration::Continuous,
+                });
+            }
+            DatedItem::EnrollmentWindow => {
+                let Enrollment::SelfEnrollment { start, end, access_code } = &settings.enrollment else {
+                    return Err("the snapshot has no enrollment window to shift".into());
+                };
+                let old = ToolDates::new_checked_free(*start, *end, None);
+                if s.old != old
+                    || s.new.due_date().is_some()
+                    || plan.enrollment.is_some()
+                    || !job.selection.settings.enrollment_options
+                {
+                    return Err("the enrollment window's shift does not fit the snapshot".into());
+                }
+                plan.enrollment = Some(Enrollment::SelfEnrollment {
+                    start: s.new.start_date(),
+                    end: s.new.end_date(),
+                    access_code: access_code.clone(),
+                });
+            }
+        }
+    }
+    plan.report = report;
+    Ok(plan)
 }

@@ -2,20 +2,22 @@
 //! schema types; page content that pages share in memory is written once,
 //! in the shared tables, found by address (INT-6).
 
-use super::{v2, v3};
+use super::{v2, v3, v4};
 use crate::arena::{Arena, to_raw};
 use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, Ending, LearningObject, LibraryEntry,
     LoSnapshot, Page, PageContent, Phase, Task, ToolLink, User,
 };
+use crate::data::{DateShiftReport, DatedItem, ToolDates};
 use crate::handles::LibraryItem;
 use crate::store::StorePartsRef;
 use slotmap::Key;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Writes the store as format 3: the format 2 body and the `linked` part.
-pub(crate) fn write(p: &StorePartsRef<'_>) -> (v2::Workspace, v3::Linked) {
+/// Writes the store as format 4: the format 2 body, the `linked` part and
+/// the `dates` part.
+pub(crate) fn write(p: &StorePartsRef<'_>) -> (v2::Workspace, v3::Linked, v4::Dates) {
     // Sized for the usual case, every page with content of its own, so
     // that the address maps never grow while a large workspace is written.
     let pages = p.pages.len();
@@ -48,6 +50,7 @@ pub(crate) fn write(p: &StorePartsRef<'_>) -> (v2::Workspace, v3::Linked) {
         tasks,
     };
     let linked = w.linked(p);
+    let dates = w.dates(p);
     let body = v2::Workspace {
         salt: w.salt,
         next_course_pk: p.next_course_pk,
@@ -55,7 +58,7 @@ pub(crate) fn write(p: &StorePartsRef<'_>) -> (v2::Workspace, v3::Linked) {
         entities,
         copy_tasks,
     };
-    (body, linked)
+    (body, linked, dates)
 }
 
 fn entry(e: &LibraryEntry) -> v2::Entry {
@@ -354,5 +357,83 @@ impl Writer {
             out.tasks.push((self.key(key), versions));
         }
         out
+    }
+}
+
+impl Writer {
+    /// The `dates` part of format 4: only what carries something.
+    fn dates(&self, p: &StorePartsRef<'_>) -> v4::Dates {
+        let mut out = v4::Dates::default();
+        for (key, course) in p.courses.iter() {
+            if let Some(dates) = course_dates(course) {
+                out.courses.push((self.key(key), dates));
+            }
+        }
+        for (key, task) in p.tasks.iter() {
+            let job = task.job.as_ref();
+            let dates = v4::TaskDates {
+                snapshot: job.and_then(|j| course_dates(&j.snapshot.course)),
+                target_before: job.and_then(|j| j.target_before.as_ref()).and_then(course_dates),
+                shift: job.and_then(|j| j.dates.as_ref()).map(|plan| report(&plan.report)),
+                report: task.dates.as_ref().map(report),
+            };
+            let carries = dates.snapshot.is_some()
+                || dates.target_before.is_some()
+                || dates.shift.is_some()
+                || dates.report.is_some();
+            if carries {
+                out.tasks.push((self.key(key), dates));
+            }
+        }
+        out
+    }
+}
+
+/// A course's zone and dated items, unless it is in UTC with none.
+fn course_dates(course: &Course) -> Option<v4::CourseDates> {
+    let tools: Vec<_> =
+        course.tools.iter().filter(|i| !i.dates.is_empty()).map(|i| (i.id.0, item_dates(&i.dates))).collect();
+    (&*course.time_zone != "UTC" || !tools.is_empty())
+        .then(|| v4::CourseDates { time_zone: course.time_zone.to_string(), tools })
+}
+
+fn item_dates(d: &ToolDates) -> v4::ItemDates {
+    v4::ItemDates { start: d.start, end: d.end, due: d.due }
+}
+
+fn dated_item(item: &DatedItem) -> v4::Item {
+    match *item {
+        DatedItem::Tool { category, source_item, item } => {
+            v4::Item::Tool { category, source_item: source_item.0, item: item.0 }
+        }
+        DatedItem::Duration => v4::Item::Duration,
+        DatedItem::EnrollmentWindow => v4::Item::EnrollmentWindow,
+    }
+}
+
+fn report(r: &DateShiftReport) -> v4::Report {
+    v4::Report {
+        time_zone: r.time_zone.clone(),
+        shifted: r
+            .shifted
+            .iter()
+            .map(|s| v4::Shifted {
+                item: dated_item(&s.item),
+                title: s.title.clone(),
+                old: item_dates(&s.old),
+                new: item_dates(&s.new),
+            })
+            .collect(),
+        warnings: r
+            .warnings
+            .iter()
+            .map(|w| v4::Warning {
+                item: dated_item(&w.item),
+                field: w.field.name().to_string(),
+                date: w.date,
+                course_start: w.course_start,
+                course_end: w.course_end,
+            })
+            .collect(),
     }
 }

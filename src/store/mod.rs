@@ -90,6 +90,7 @@ pub(crate) struct CourseData<'a> {
     pub(crate) tools: &'a mut CourseTools,
     pub(crate) lock: &'a mut Option<UserKey>,
     pub(crate) modified: &'a mut Timestamp,
+    pub(crate) time_zone: &'a mut Arc<str>,
 }
 
 impl CourseData<'_> {
@@ -104,6 +105,7 @@ impl CourseData<'_> {
         *self.tools = before.tools.clone();
         *self.lock = before.lock;
         *self.modified = before.modified;
+        *self.time_zone = before.time_zone.clone();
     }
 }
 
@@ -336,6 +338,7 @@ impl Store {
             tools: &mut c.tools,
             lock: &mut c.lock,
             modified: &mut c.modified,
+            time_zone: &mut c.time_zone,
         }))
     }
 
@@ -847,6 +850,7 @@ impl Store {
             job: Some(job),
             target,
             percent: 0,
+            dates: None,
         });
         self.busy.insert(target, task);
         self.queue.push_back(task);
@@ -887,11 +891,17 @@ impl Store {
 
     /// Ends a task: records its state, frees its target and its place in
     /// the queue, and hands back its job (to undo it unless it completed).
-    pub(crate) fn finish_task(&mut self, task: TaskKey, ending: Ending) -> Option<CopyJob> {
+    pub(crate) fn finish_task(
+        &mut self,
+        task: TaskKey,
+        ending: Ending,
+        dates: Option<crate::data::DateShiftReport>,
+    ) -> Option<CopyJob> {
         let t = self.tasks.get_mut(task)?;
         let job = t.job.take();
         if ending.completed() {
             t.percent = 100;
+            t.dates = dates;
         }
         t.phase = Phase::Finished(ending);
         self.queue.retain(|k| *k != task);

@@ -1,0 +1,338 @@
+//! Dated items (SPEC section 12): the optional dates of a tool item, and
+//! what a date shift reports.
+
+use super::{Category, Course, DateShift, Duration, Enrollment, Shifter, Timestamp, ToolId, ToolItem};
+use crate::Error;
+use std::collections::BTreeMap;
+
+/// The dates of one dated item, each optional. What each means depends on
+/// the item's [`Category`] ([`Category::takes_date`]):
+///
+/// | category | `start` | `end` | `due` |
+/// | --- | --- | --- | --- |
+/// | assessments | available from | available until | due |
+/// | announcements | shown from | shown until | |
+/// | calendar events | start | end | |
+/// | discussion forums | available from | available until | |
+/// | adaptive release rules | released from | released until | |
+/// | tasks, gradebook columns | | | due |
+/// | course duration, self-enrollment window (in reports) | start | end | |
+///
+/// `end` is never before `start`. `due` may fall anywhere: a late
+/// submission window is an assessment's own business.
+///
+/// ```
+/// use coursecopy::{Timestamp, ToolDates};
+/// let t = |s: &str| s.parse::<Timestamp>().unwrap();
+/// let week = ToolDates::new().start(t("2027-03-01T08:00:00Z")).end(t("2027-03-07T21:59:00Z"));
+/// assert_eq!(week.earliest(), Some(t("2027-03-01T08:00:00Z")));
+/// assert!(ToolDates::new().is_empty());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", deny_unknown_fields))]
+pub struct ToolDates {
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub(crate) start: Option<Timestamp>,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub(crate) end: Option<Timestamp>,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    pub(crate) due: Option<Timestamp>,
+}
+
+/// One of the three dates of [`ToolDates`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+pub enum DateField {
+    /// Available, shown or released from; an event's start.
+    Start,
+    /// Available, shown or released until; an event's end.
+    End,
+    /// Due.
+    Due,
+}
+
+impl DateField {
+    /// The three fields, in order.
+    pub const ALL: [DateField; 3] = [DateField::Start, DateField::End, DateField::Due];
+
+    /// The field's name in errors and JSON: `start`, `end`, `due`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DateField::Start => "start",
+            DateField::End => "end",
+            DateField::Due => "due",
+        }
+    }
+}
+
+impl ToolDates {
+    /// No dates.
+    pub fn new() -> Self {
+        ToolDates::default()
+    }
+
+    /// Sets the start.
+    pub fn start(mut self, at: Timestamp) -> Self {
+        self.start = Some(at);
+        self
+    }
+
+    /// Sets the end.
+    pub fn end(mut self, at: Timestamp) -> Self {
+        self.end = Some(at);
+        self
+    }
+
+    /// Sets the due date.
+    pub fn due(mut self, at: Timestamp) -> Self {
+        self.due = Some(at);
+        self
+    }
+
+    /// The start, if any.
+    pub fn start_date(&self) -> Option<Timestamp> {
+        self.start
+    }
+
+    /// The end, if any.
+    pub fn end_date(&self) -> Option<Timestamp> {
+        self.end
+    }
+
+    /// The due date, if any.
+    pub fn due_date(&self) -> Option<Timestamp> {
+        self.due
+    }
+
+    /// One date, by field.
+    pub fn get(&self, field: DateField) -> Option<Timestamp> {
+        match field {
+            DateField::Start => self.start,
+            DateField::End => self.end,
+            DateField::Due => self.due,
+        }
+    }
+
+    /// Whether no date is set.
+    pub fn is_empty(&self) -> bool {
+        self.start.is_none() && self.end.is_none() && self.due.is_none()
+    }
+
+    /// The earliest date set: the one a shift moves by its rule (DAT-5).
+    pub fn earliest(&self) -> Option<Timestamp> {
+        self.iter().map(|(_, t)| t).min()
+    }
+
+    /// The dates set, with their fields, in field order.
+    pub fn iter(&self) -> impl Iterator<Item = (DateField, Timestamp)> + '_ {
+        [DateField::Start, DateField::End, DateField::Due].into_iter().filter_map(|f| self.get(f).map(|t| (f, t)))
+    }
+
+    /// Whether the dates are in order: no end before its start.
+    pub(crate) fn in_order(&self) -> bool {
+        !matches!((self.start, self.end), (Some(s), Some(e)) if e < s)
+    }
+
+    /// Dates as given, unchecked (the loader checks them).
+    pub(crate) fn new_checked_free(start: Option<Timestamp>, end: Option<Timestamp>, due: Option<Timestamp>) -> Self {
+        ToolDates { start, end, due }
+    }
+
+    pub(crate) fn as_array(&self) -> [Option<Timestamp>; 3] {
+        [self.start, self.end, self.due]
+    }
+
+    pub(crate) fn from_array([start, end, due]: [Option<Timestamp>; 3]) -> Self {
+        ToolDates { start, end, due }
+    }
+}
+
+impl Category {
+    /// Whether items of this category take `field` (SPEC section 12).
+    pub fn takes_date(self, field: DateField) -> bool {
+        use Category::*;
+        match field {
+            DateField::Start | DateField::End => {
+                matches!(self, Assessments | Announcements | Calendar | Discussions | AdaptiveReleaseRules)
+            }
+            DateField::Due => matches!(self, Assessments | Tasks | Gradebook),
+        }
+    }
+}
+
+/// A dated item of a course, as a date shift reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", tag = "kind"))]
+#[non_exhaustive]
+pub enum DatedItem {
+    /// A tool item.
+    #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+    Tool {
+        /// Its category.
+        category: Category,
+        /// The item in the source course (for a shift in place, the item itself).
+        source_item: ToolId,
+        /// The item whose dates were set: in a copy, the copy's item.
+        item: ToolId,
+    },
+    /// The course duration (a date range).
+    Duration,
+    /// The self-enrollment window.
+    EnrollmentWindow,
+}
+
+/// One item a shift moved, with its dates before and after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+#[non_exhaustive]
+pub struct ShiftedItem {
+    /// Which item.
+    pub item: DatedItem,
+    /// Its title (empty for the course's own dates).
+    pub title: String,
+    /// Its dates before the shift.
+    pub old: ToolDates,
+    /// Its dates after the shift (none once removed).
+    pub new: ToolDates,
+}
+
+/// A shifted date that falls outside the course's duration (DAT-5). A
+/// warning only: the copy completes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+#[non_exhaustive]
+pub struct DateWarning {
+    /// The item.
+    pub item: DatedItem,
+    /// Which of its dates.
+    pub field: DateField,
+    /// The date, after the shift.
+    pub date: Timestamp,
+    /// The course's duration: its first moment.
+    pub course_start: Timestamp,
+    /// The course's duration: its last moment.
+    pub course_end: Timestamp,
+}
+
+/// What a date shift did, or would do (DAT-5, DAT-6): every dated item
+/// it moved, old and new dates, and the dates that fall outside the
+/// course's duration.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+#[non_exhaustive]
+pub struct DateShiftReport {
+    /// The time zone the dates were shifted in (the source course's).
+    pub time_zone: String,
+    /// Every dated item shifted, in the course's order: the duration, the
+    /// enrollment window, then the tool items.
+    pub shifted: Vec<ShiftedItem>,
+    /// Shifted dates outside the course's duration.
+    pub warnings: Vec<DateWarning>,
+}
+
+impl DateShiftReport {
+    /// Fills in the warnings: each shifted date of a tool item outside
+    /// `duration`, if the course runs for a date range. The course's own
+    /// dates (the duration, the enrollment window) never warn.
+    pub(crate) fn warn_outside(&mut self, duration: super::Duration) {
+        self.warnings.clear();
+        let super::Duration::DateRange { start, end } = duration else { return };
+        for s in self.shifted.iter().filter(|s| matches!(s.item, DatedItem::Tool { .. })) {
+            for (field, date) in s.new.iter() {
+                if date < start || date > end {
+                    self.warnings.push(DateWarning { item: s.item, field, date, course_start: start, course_end: end });
+                }
+            }
+        }
+    }
+}
+
+/// Which of the course's own dates a shift moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct OwnDates {
+    pub(crate) duration: bool,
+    pub(crate) enrollment: bool,
+}
+
+/// Every new date a shift gives a course, worked out in full: applying it
+/// cannot fail.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub(crate) struct DatePlan {
+    /// New dates of each dated tool item, by the id of the item shifted
+    /// (in a copy, the source's item).
+    pub(crate) tools: BTreeMap<ToolId, ToolDates>,
+    /// The new duration, if the shift moves it.
+    pub(crate) duration: Option<Duration>,
+    /// The new enrollment, if the shift moves its window.
+    pub(crate) enrollment: Option<Enrollment>,
+    /// What the shift does, without warnings (they depend on the duration
+    /// the course ends up with). A copy's tool entries name the source's
+    /// items until the copy maps them.
+    pub(crate) report: DateShiftReport,
+}
+
+impl DatePlan {
+    /// The plan for shifting `tools` and the chosen `own` dates of
+    /// `course`, in `course`'s time zone.
+    pub(crate) fn of<'a>(
+        course: &Course,
+        tools: impl IntoIterator<Item = &'a ToolItem>,
+        own: OwnDates,
+        shift: &DateShift,
+    ) -> Result<DatePlan, Error> {
+        let shifter = shift.prepare(&course.time_zone)?;
+        let mut plan = DatePlan {
+            report: DateShiftReport { time_zone: course.time_zone.to_string(), ..DateShiftReport::default() },
+            ..DatePlan::default()
+        };
+        let settings = &course.settings;
+        if let (true, Duration::DateRange { start, end }) = (own.duration, settings.duration) {
+            let old = ToolDates { start: Some(start), end: Some(end), due: None };
+            let new = moved(&shifter, old)?;
+            plan.duration = Some(match (new.start, new.end) {
+                (Some(start), Some(end)) => Duration::DateRange { start, end },
+                _ => Duration::Continuous,
+            });
+            plan.report.shifted.push(ShiftedItem { item: DatedItem::Duration, title: String::new(), old, new });
+        }
+        if let (true, Enrollment::SelfEnrollment { start, end, access_code }) = (own.enrollment, &settings.enrollment) {
+            let old = ToolDates { start: *start, end: *end, due: None };
+            if !old.is_empty() {
+                let new = moved(&shifter, old)?;
+                plan.enrollment = Some(Enrollment::SelfEnrollment {
+                    start: new.start,
+                    end: new.end,
+                    access_code: access_code.clone(),
+                });
+                plan.report.shifted.push(ShiftedItem {
+                    item: DatedItem::EnrollmentWindow,
+                    title: String::new(),
+                    old,
+                    new,
+                });
+            }
+        }
+        for item in tools.into_iter().filter(|i| !i.dates.is_empty()) {
+            let new = moved(&shifter, item.dates)?;
+            plan.tools.insert(item.id, new);
+            plan.report.shifted.push(ShiftedItem {
+                item: DatedItem::Tool { category: item.category, source_item: item.id, item: item.id },
+                title: item.title.to_string(),
+                old: item.dates,
+                new,
+            });
+        }
+        Ok(plan)
+    }
+}
+
+/// An item's dates moved together (DAT-5).
+fn moved(shifter: &Shifter, dates: ToolDates) -> Result<ToolDates, Error> {
+    shifter.dates(dates.as_array()).map(ToolDates::from_array)
+}

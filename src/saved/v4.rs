@@ -1,0 +1,94 @@
+//! Format 4: format 3 plus one part, `dates`, with what dated items add
+//! (SPEC section 12): each course's time zone and its tool items' dates,
+//! and for copy tasks the same of the courses they hold (the snapshot, an
+//! existing target as it was), the new dates a pending copy will write,
+//! and the shift report of a finished one. Each list holds only what
+//! carries something: a workspace without dates or zones writes two empty
+//! lists.
+//!
+//! Nothing here may change once released: a change to saved data is a new
+//! format (see ARCHITECTURE.md).
+
+use super::v2::Key;
+use crate::data::{Category, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// The `dates` part.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Dates {
+    /// Courses with a zone other than `UTC` or a dated tool item.
+    pub(crate) courses: Vec<(Key, CourseDates)>,
+    /// Copy tasks with dates to keep.
+    pub(crate) tasks: Vec<(Key, TaskDates)>,
+}
+
+/// A course's time zone and the dates of its dated tool items, by item id.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CourseDates {
+    pub(crate) time_zone: String,
+    pub(crate) tools: Vec<(u32, ItemDates)>,
+}
+
+/// One item's dates.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ItemDates {
+    pub(crate) start: Option<Timestamp>,
+    pub(crate) end: Option<Timestamp>,
+    pub(crate) due: Option<Timestamp>,
+}
+
+/// A copy task's dates: for a pending one, those of its snapshot and of
+/// its target as it was, and the shift it will apply; for a finished one,
+/// its report.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TaskDates {
+    pub(crate) snapshot: Option<CourseDates>,
+    pub(crate) target_before: Option<CourseDates>,
+    /// The new dates the pending copy writes (its plan: no warnings yet).
+    pub(crate) shift: Option<Report>,
+    /// What the finished copy did.
+    pub(crate) report: Option<Report>,
+}
+
+/// A shift report.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Report {
+    pub(crate) time_zone: String,
+    pub(crate) shifted: Vec<Shifted>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+/// A dated item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Item {
+    Tool { category: Category, source_item: u32, item: u32 },
+    Duration,
+    EnrollmentWindow,
+}
+
+/// One shifted item.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Shifted {
+    pub(crate) item: Item,
+    pub(crate) title: String,
+    pub(crate) old: ItemDates,
+    pub(crate) new: ItemDates,
+}
+
+/// A date outside the course's duration.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Warning {
+    pub(crate) item: Item,
+    /// `start`, `end` or `due`.
+    pub(crate) field: String,
+    pub(crate) date: Timestamp,
+    pub(crate) course_start: Timestamp,
+    pub(crate) course_end: Timestamp,
+}
