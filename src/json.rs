@@ -252,7 +252,7 @@ object_seed!(DateShiftSeed -> DateShift, "an object of date shift options", null
     // DAT-1's precedence: remove, else days, else range (all four), else
     // nothing; `shiftDates: false` turns days and range off.
     let mut shift = DateShift::new().with_removal(remove);
-    if shift_dates != Some(false) {
+    if shift_dates != Some(false) && !remove {
         if let Some(d) = days {
             shift = shift.with_days(d);
         } else if let [Some(a), Some(b), Some(c), Some(d)] = range {

@@ -229,8 +229,9 @@ pub struct DateWarning {
 pub struct DateShiftReport {
     /// The time zone the dates were shifted in (the source course's).
     pub time_zone: String,
-    /// Every dated item shifted, in the course's order: the duration, the
-    /// enrollment window, then the tool items.
+    /// Every dated item shifted: the duration, the enrollment window,
+    /// then the tool items in the order the copy carries them (category by
+    /// category), or, for a shift in place, the course's order.
     pub shifted: Vec<ShiftedItem>,
     /// Shifted dates outside the course's duration.
     pub warnings: Vec<DateWarning>,

@@ -462,6 +462,56 @@ mod tests {
             prop_assert!(days_between(proportional, day(out)) <= 6);
         }
 
+        /// DAT-1, DAT-2: in day mode, in zones with daylight saving, a
+        /// shift by d days then by -d days gives back every date whose
+        /// local time was neither in a gap nor in a fold on the way.
+        #[test]
+        fn dat1_days_there_and_back_in_zones_with_daylight_saving(date in day_in_2027(), d in -400i32..400, zone in zones()) {
+            let tz = zone_for(zone);
+            let there = DateShift::by_days(d).shift(date, zone).unwrap().unwrap();
+            let clean = |t: Timestamp, days: i32| {
+                let local = tz.to_datetime(jiff::Timestamp::from_millisecond(t.unix_millis()).unwrap());
+                let moved = local.checked_add(days.days()).unwrap();
+                !tz.to_ambiguous_timestamp(moved).is_ambiguous()
+            };
+            prop_assume!(clean(date, d) && clean(there, -d));
+            prop_assert_eq!(DateShift::by_days(-d).shift(there, zone).unwrap(), Some(date));
+        }
+
+        /// DAT-5: an item's dates move together: none ends before it
+        /// starts, each keeps its local time of day (unless a gap moved
+        /// it), and each moves by the same number of calendar days.
+        #[test]
+        fn dat5_an_items_dates_move_together(
+            dates in proptest::array::uniform3(proptest::option::of(day_in_2027())),
+            shift in shifts(), zone in zones(),
+        ) {
+            let dates = {
+                let [s, e, d] = dates;
+                match (s, e) {
+                    (Some(s), Some(e)) if e < s => [Some(e), Some(s), d],
+                    _ => [s, e, d],
+                }
+            };
+            let out = shift.prepare(zone).unwrap().dates(dates).unwrap();
+            if let [Some(start), Some(end), _] = out {
+                prop_assert!(end >= start);
+            }
+            let tz = zone_for(zone);
+            let local = |t: Timestamp| tz.to_datetime(jiff::Timestamp::from_millisecond(t.unix_millis()).unwrap());
+            let mut moved_by = None;
+            for (old, new) in dates.iter().zip(out) {
+                prop_assert_eq!(old.is_some(), new.is_some());
+                let (Some(old), Some(new)) = (old, new) else { continue };
+                let days = days_between(local(*old).date(), local(new).date());
+                let gap = tz.to_ambiguous_timestamp(local(*old).checked_add(days.days()).unwrap()).is_ambiguous();
+                if !gap {
+                    prop_assert_eq!(local(*old).time(), local(new).time());
+                    prop_assert_eq!(*moved_by.get_or_insert(days), days);
+                }
+            }
+        }
+
         /// DAT-4: remove dates leaves none.
         #[test]
         fn dat4_remove_dates_leaves_none(date in day_in_2027(), d in -10i32..10) {
@@ -469,6 +519,21 @@ mod tests {
             shift.days = Some(d);
             prop_assert_eq!(shift.shift(date, "Europe/Berlin").unwrap(), None);
         }
+    }
+
+    fn zones() -> impl Strategy<Value = &'static str> {
+        proptest::sample::select(vec!["UTC", "Europe/Berlin", "America/New_York", "Australia/Sydney"])
+    }
+
+    /// Shifts by days or by range, with or without a substitution.
+    fn shifts() -> impl Strategy<Value = DateShift> {
+        let days = (-400i32..400).prop_map(DateShift::by_days);
+        let range = (day_in_2027(), day_in_2027(), day_in_2027(), day_in_2027())
+            .prop_map(|(a, b, c, d)| DateShift::by_range(a.min(b), a.max(b), c.min(d), c.max(d)));
+        (prop_oneof![days, range], proptest::option::of((0u8..7, 0u8..7))).prop_map(|(shift, sub)| match sub {
+            Some((from, to)) => shift.substitute(from, to).unwrap(),
+            None => shift,
+        })
     }
 
     fn zone_for(name: &str) -> TimeZone {
