@@ -26,7 +26,12 @@
 //! - where every library item is used, from the crate's index, equals a
 //!   scan of the model (REU-1); detach (REU-4) and re-use (REU-3, `AddLo`)
 //!   are transitions like any other;
-//! - `Workspace::check_integrity`: INT-1.
+//! - `Workspace::check_integrity`: INT-1;
+//! - dated tool items, shifts of a course in place (DAT-6) and copies that
+//!   shift dates (DAT-5) by days, by range with substitutions, or removing
+//!   them: every course's items and dates equal the model's, whose shift is
+//!   DAT-1, DAT-3 and DAT-5 written directly in whole days (its courses are
+//!   in UTC; zones have their own properties next to the rule).
 //!
 //! `COURSECOPY_CASES` sets the number of cases (default 256).
 
@@ -35,7 +40,7 @@ mod model {
 }
 
 use coursecopy::*;
-use model::reference::{self as m, Act, Ent, Fail, Kind, Mode, R, T};
+use model::reference::{self as m, Act, DAY, Ent, Fail, Kind, Mode, R, Shift, T};
 use proptest::prelude::*;
 use proptest::strategy::Union;
 use proptest::test_runner::{Config, FileFailurePersistence};
@@ -113,6 +118,54 @@ fn prefer<V: Clone + std::fmt::Debug + 'static>(preferred: Vec<V>, fallback: Box
         return fallback;
     }
     prop_oneof![3 => proptest::sample::select(preferred), 2 => fallback].boxed()
+}
+
+/// 2027-01-01, in days since 1970.
+const YEAR_2027: i64 = 20_819;
+
+/// Categories with dates and without.
+fn category() -> BoxedStrategy<Category> {
+    proptest::sample::select(vec![Category::Assessments, Category::Calendar, Category::Tasks, Category::Blogs]).boxed()
+}
+
+/// A date in 2027 or 2028, to the minute.
+fn date() -> BoxedStrategy<i64> {
+    (0i64..730, 0i64..1440).prop_map(|(d, m)| (YEAR_2027 + d) * DAY + m * 60_000).boxed()
+}
+
+/// Start, end and due, each optional; an end mostly after its start.
+fn dates() -> BoxedStrategy<m::Dates> {
+    let ordered = (date(), 0i64..20 * DAY).prop_map(|(s, len)| (Some(s), Some(s + len)));
+    let any_pair = (proptest::option::of(date()), proptest::option::of(date()));
+    (prop_oneof![3 => ordered, 1 => any_pair], proptest::option::of(date()))
+        .prop_map(|((start, end), due)| [start, end, due])
+        .boxed()
+}
+
+/// A shift by days, by range or removing dates, with a substitution now
+/// and then.
+fn shift() -> BoxedStrategy<Shift> {
+    let sub = proptest::option::of((0u8..7, 0u8..7));
+    let days = (-60i32..60, sub.clone()).prop_map(|(d, sub)| Shift::Days(d, sub));
+    let range = (0i64..365, 0i64..150, 0i64..365, 0i64..150, sub).prop_map(|(os, ol, ns, nl, sub)| {
+        let (os, ns) = (YEAR_2027 + os, YEAR_2027 + 365 + ns);
+        Shift::Range([os, os + ol, ns, ns + nl], sub)
+    });
+    prop_oneof![3 => days, 3 => range, 1 => Just(Shift::Remove)].boxed()
+}
+
+/// The library's form of a model shift.
+fn date_shift(shift: Shift) -> DateShift {
+    let day = |d: i64| Timestamp::from_unix_millis(d * DAY);
+    let (plain, sub) = match shift {
+        Shift::Days(d, sub) => (DateShift::by_days(d), sub),
+        Shift::Range([os, oe, ns, ne], sub) => (DateShift::by_range(day(os), day(oe), day(ns), day(ne)), sub),
+        Shift::Remove => (DateShift::remove_dates(), None),
+    };
+    match sub {
+        Some((from, to)) => plain.substitute(from, to).unwrap(),
+        None => plain,
+    }
 }
 
 fn live<V>(list: &[Option<V>]) -> Vec<usize> {
@@ -285,17 +338,26 @@ impl ReferenceStateMachine for Reference {
                     proptest::option::of(text(COURSE_IDS)),
                     proptest::option::of(text(TITLES)),
                     any::<bool>(),
+                    proptest::option::of(shift()),
                 )
-                    .prop_map(|(actor, source, mode, course_id, title, keep_authors)| T::Copy {
+                    .prop_map(|(actor, source, mode, course_id, title, keep_authors, shift)| T::Copy {
                         actor,
                         source,
                         mode,
                         course_id,
                         title,
                         keep_authors,
+                        shift,
                     })
                     .boxed(),
             ),
+            (
+                3,
+                (a(), c(), category(), dates())
+                    .prop_map(|(actor, course, category, dates)| T::AddDated { actor, course, category, dates })
+                    .boxed(),
+            ),
+            (2, (a(), c(), shift()).prop_map(|(actor, course, shift)| T::ShiftDates { actor, course, shift }).boxed()),
             (2, (a(), c()).prop_map(|(actor, course)| T::Lock { actor, course }).boxed()),
             (2, (a(), c(), l()).prop_map(|(actor, course, lo)| T::DetachLo { actor, course, lo }).boxed()),
             (2, (a(), c()).prop_map(|(actor, course)| T::Unlock { actor, course }).boxed()),
@@ -386,6 +448,10 @@ impl ReferenceStateMachine for Reference {
             T::Copy { actor, source, .. } => {
                 check(*actor, u);
                 check(*source, c);
+            }
+            T::AddDated { actor, course, .. } | T::ShiftDates { actor, course, .. } => {
+                check(*actor, u);
+                check(*course, c);
             }
             T::Lock { actor, course } | T::Unlock { actor, course } => {
                 check(*actor, u);
@@ -690,8 +756,28 @@ impl Sut {
                 ws.update_library_item(ids.user(actor), ids.item(item), content).map(drop)?
             }
             T::DeleteItem { actor, item } => ws.delete_library_item(ids.user(actor), ids.item(item))?,
-            T::Copy { actor, source, mode, course_id, title, keep_authors } => {
+            T::AddDated { actor, course, category, dates: given } => {
+                let at = |d: Option<i64>| d.map(Timestamp::from_unix_millis);
+                let mut d = ToolDates::new();
+                if let Some(s) = at(given[0]) {
+                    d = d.start(s);
+                }
+                if let Some(e) = at(given[1]) {
+                    d = d.end(e);
+                }
+                if let Some(due) = at(given[2]) {
+                    d = d.due(due);
+                }
+                ws.add_tool(ids.user(actor), ids.course(course), ToolDraft::new(category, "Dated").dates(d))?;
+            }
+            T::ShiftDates { actor, course, shift } => {
+                ws.shift_course_dates(ids.user(actor), ids.course(course), &date_shift(shift))?;
+            }
+            T::Copy { actor, source, mode, course_id, title, keep_authors, shift } => {
                 let mut options = CopyOptions::new().keep_authors(keep_authors);
+                if let Some(shift) = shift {
+                    options = options.date_shift(date_shift(shift));
+                }
                 if let Some(id) = course_id {
                     options = options.course_id(id);
                 }
@@ -752,6 +838,19 @@ impl Sut {
                     styles: c.styles().map(|s| ids.id(s)).collect(),
                     copied_from: c.copied_from().map(|s| ids.id(s)),
                     lock: c.locked_by().map(|u| ids.id(u)),
+                    dated: {
+                        let ms = |t: Option<Timestamp>| t.map(Timestamp::unix_millis);
+                        let mut dated: Vec<_> = c
+                            .tools()
+                            .iter()
+                            .map(|i| {
+                                let d = i.dates();
+                                (i.category(), [ms(d.start_date()), ms(d.end_date()), ms(d.due_date())])
+                            })
+                            .collect();
+                        dated.sort();
+                        dated
+                    },
                 })
             })
             .collect();
@@ -949,7 +1048,7 @@ prop_state_machine! {
 
     /// Random sequences of every changing operation, by every role, on live,
     /// stale and foreign handles, against the reference model: SHR-1..7,
-    /// DUP-1..6, GLB-1..3, OPT-1..4, ACC-1..3, INT-1..3.
+    /// DUP-1..6, GLB-1..3, OPT-1..4, ACC-1..3, INT-1..3, DAT-1, DAT-3..6.
     #[test]
     fn workspace_matches_the_reference_model(sequential 1..64 => WorkspaceTest);
 }

@@ -14,7 +14,7 @@
 //! documents for `Error`: the entities acted on exist, the actor exists and
 //! has the right, they fit together, then the other arguments.
 
-use coursecopy::Role;
+use coursecopy::{Category, Role};
 use std::collections::BTreeSet;
 
 pub type Id = usize;
@@ -77,6 +77,73 @@ pub enum Mode {
     /// model observes, it is a Duplicate; `tests/linked_model.rs` checks
     /// the links themselves.
     Linked,
+}
+
+/// A date, in milliseconds since 1970 (courses here are in UTC).
+pub type Ms = i64;
+
+/// An item's start, end and due date.
+pub type Dates = [Option<Ms>; 3];
+
+pub const DAY: Ms = 86_400_000;
+
+/// A date shift (DAT-1..4), with days counted since 1970-01-01.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shift {
+    /// By days, with an optional weekday substitution (from, to).
+    Days(i32, Option<(u8, u8)>),
+    /// By range: old start, old end, new start, new end (days), and a
+    /// substitution.
+    Range([i64; 4], Option<(u8, u8)>),
+    Remove,
+}
+
+impl Shift {
+    /// DAT-1..5, directly, in UTC (no gap, no fold): the earliest date's
+    /// day moves by the rule; every date of the item by the same days.
+    pub fn apply(self, dates: Dates) -> Dates {
+        let Some(first) = dates.iter().flatten().min().copied() else { return dates };
+        let day = first.div_euclid(DAY);
+        // 1970-01-01 was a Thursday (4); 0 is Sunday.
+        let weekday = |d: i64| (d + 4).rem_euclid(7);
+        let forward = |d: i64, w: i64| d + (w - weekday(d)).rem_euclid(7);
+        let wanted = |sub: Option<(u8, u8)>| {
+            sub.filter(|(from, _)| i64::from(*from) == weekday(day)).map(|(_, to)| i64::from(to))
+        };
+        let new_day = match self {
+            Shift::Remove => return [None; 3],
+            Shift::Days(d, sub) => match wanted(sub) {
+                Some(w) => forward(day + i64::from(d), w),
+                None => day + i64::from(d),
+            },
+            Shift::Range([os, oe, ns, ne], sub) => {
+                let offset = if oe == os {
+                    0
+                } else {
+                    let (num, den) = ((day - os) * (ne - ns), oe - os);
+                    // Halves away from zero.
+                    let q = num / den;
+                    if 2 * (num % den).abs() >= den.abs() { q + num.signum() * den.signum() } else { q }
+                };
+                let proportional = ns + offset;
+                let w = wanted(sub).unwrap_or(weekday(day));
+                let ahead = forward(proportional, w);
+                // DAT-3: a date already on its weekday stays; one moved
+                // forward goes back a week unless that is before the start.
+                if ahead != proportional && ahead - 7 >= ns { ahead - 7 } else { ahead }
+            }
+        };
+        dates.map(|d| d.map(|d| d + (new_day - day) * DAY))
+    }
+}
+
+/// Whether a category takes a date (start, end, due): SPEC section 12.
+pub fn takes(category: Category, field: usize) -> bool {
+    use Category::*;
+    match field {
+        0 | 1 => matches!(category, Assessments | Announcements | Calendar | Discussions | AdaptiveReleaseRules),
+        _ => matches!(category, Assessments | Tasks | Gradebook),
+    }
 }
 
 /// Every changing operation the suite drives.
@@ -227,6 +294,8 @@ pub enum T {
         course_id: Option<&'static str>,
         title: Option<&'static str>,
         keep_authors: bool,
+        /// DAT-5: the copy's dates shifted.
+        shift: Option<Shift>,
     },
     Lock {
         actor: R,
@@ -240,6 +309,19 @@ pub enum T {
     Unlock {
         actor: R,
         course: R,
+    },
+    /// A tool item with dates.
+    AddDated {
+        actor: R,
+        course: R,
+        category: Category,
+        dates: Dates,
+    },
+    /// DAT-6: every date of a course shifted in place.
+    ShiftDates {
+        actor: R,
+        course: R,
+        shift: Shift,
     },
 }
 
@@ -261,6 +343,9 @@ pub struct Course {
     pub copied_from: Option<Id>,
     /// Who locked the course (ACC-4).
     pub lock: Option<Id>,
+    /// Its tool items, each a category and dates, in the order the
+    /// suite compares them (sorted).
+    pub dated: Vec<(Category, Dates)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -516,6 +601,7 @@ impl Model {
                     styles: vec![],
                     copied_from: None,
                     lock: None,
+                    dated: vec![],
                 }));
             }
             T::UpdateCourse { actor, course, title, external_id } => {
@@ -759,7 +845,7 @@ impl Model {
                 }
                 self.items[id(item)] = None;
             }
-            T::Copy { actor, source, mode, course_id, title, keep_authors } => {
+            T::Copy { actor, source, mode, course_id, title, keep_authors, shift } => {
                 let src = self.course(source)?.clone();
                 self.may(actor, Act::Read(source))?;
                 self.may(actor, Act::CreateCourse)?;
@@ -793,6 +879,8 @@ impl Model {
                     styles: vec![],
                     copied_from: Some(id(source)),
                     lock: None,
+                    // SHR-6 and DAT-5: the tools, their dates shifted.
+                    dated: src.dated.iter().map(|(c, d)| (*c, shift.map_or(*d, |s| s.apply(*d)))).collect(),
                 };
                 for s in &src.styles {
                     let name = self.styles[*s].as_ref().unwrap().name.clone();
@@ -822,6 +910,27 @@ impl Model {
                 self.may(actor, Act::Lock(course))?;
                 self.unlocked(id(course))?;
                 self.courses[id(course)].as_mut().unwrap().lock = Some(id(actor));
+            }
+            T::AddDated { actor, course, category, dates } => {
+                self.course(course)?;
+                self.may(actor, Act::Edit(course))?;
+                const FIELDS: [&str; 3] = ["start", "end", "due"];
+                if let Some(f) = (0..3).find(|f| dates[*f].is_some() && !takes(category, *f)) {
+                    return Err(Fail::Invalid(FIELDS[f]));
+                }
+                if let [Some(start), Some(end), _] = dates
+                    && end < start
+                {
+                    return Err(Fail::Invalid("end"));
+                }
+                self.courses[id(course)].as_mut().unwrap().dated.push((category, dates));
+            }
+            T::ShiftDates { actor, course, shift } => {
+                self.course(course)?;
+                self.may(actor, Act::Edit(course))?;
+                for (_, dates) in &mut self.courses[id(course)].as_mut().unwrap().dated {
+                    *dates = shift.apply(*dates);
+                }
             }
             T::Unlock { actor, course } => {
                 self.course(course)?;
@@ -858,6 +967,9 @@ impl Model {
             if let Some(lo) = lo {
                 lo.used_in = self.used_in(i);
             }
+        }
+        for course in view.courses.iter_mut().flatten() {
+            course.dated.sort();
         }
         view.last = Ok(());
         view
