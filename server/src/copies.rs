@@ -70,18 +70,31 @@ pub async fn course_task(app: SharedApp, caller: Caller, course: String, task: S
         return Err(Failure::new(StatusCode::FORBIDDEN, format!("the caller may not view task {task}")));
     }
     let learn = LearnCourseTask::from(&status);
+    let body = task_view(&learn, &status)?;
     match learn.status {
         LearnTaskStatus::Complete | LearnTaskStatus::CompleteWithErrors => {
             state.flush()?;
             let location = format!("/learn/api/public/v3/courses/{target}");
-            let mut response = (StatusCode::SEE_OTHER, Json(learn)).into_response();
+            let mut response = (StatusCode::SEE_OTHER, Json(body)).into_response();
             if let Ok(value) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(header::LOCATION, value);
             }
             Ok(response)
         }
-        _ => Ok(Json(learn).into_response()),
+        _ => Ok(Json(body).into_response()),
     }
+}
+
+/// The course task as Learn writes it, plus `dateShift`, the copy's date
+/// shift report (DAT-7), once a copy that shifted dates is complete:
+/// an extension key, which Learn's clients ignore.
+fn task_view(learn: &LearnCourseTask, status: &coursecopy::TaskStatus) -> Result<Value, Failure> {
+    let internal = |e: serde_json::Error| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+    let mut body = serde_json::to_value(learn).map_err(internal)?;
+    if let (Some(report), Some(object)) = (&status.date_shift, body.as_object_mut()) {
+        object.insert("dateShift".into(), serde_json::to_value(report).map_err(internal)?);
+    }
+    Ok(body)
 }
 
 /// Who may see a task: its requester, an Administrator, or anyone who can

@@ -280,7 +280,11 @@ mod untrusted_bodies {
                 Just("uuid:zz"),
                 Just("Share"),
                 Just("Duplicate"),
-                Just("Linked")
+                Just("Linked"),
+                Just("2027-03-01"),
+                Just("Europe/Berlin"),
+                Just("Mars/Olympus"),
+                Just("1")
             ]
             .prop_map(Value::from),
         ];
@@ -307,6 +311,17 @@ mod untrusted_bodies {
             Just("mode"),
             Just("discussions"),
             Just("contentAreas"),
+            Just("timeZone"),
+            Just("dateShift"),
+            Just("shiftDates"),
+            Just("shiftDays"),
+            Just("removeDates"),
+            Just("oldStartDate"),
+            Just("oldEndDate"),
+            Just("newStartDate"),
+            Just("newEndDate"),
+            Just("daySubstitutions"),
+            Just("1"),
             Just("x"),
         ];
         leaf.prop_recursive(4, 48, 6, move |inner| {

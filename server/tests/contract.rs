@@ -45,7 +45,10 @@ fn definitions() -> Value {
                 "id": {"type": "string", "pattern": "^_[0-9]+_1$"},
                 "status": {"enum": ["Queued", "Running", "Complete", "CompleteWithErrors", "Incomplete"]},
                 "percentComplete": {"type": "integer", "minimum": 0, "maximum": 100},
-                "started": {"type": "string", "format": "date-time"}
+                "started": {"type": "string", "format": "date-time"},
+                // DAT-7: the one extension key, there only when the request
+                // shifted dates (Learn's clients send no `dateShift`).
+                "dateShift": {"type": "object", "required": ["timeZone", "shifted", "warnings"]}
             }
         }),
     );

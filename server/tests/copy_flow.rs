@@ -390,3 +390,63 @@ async fn lnk12_linked_mode_over_http_and_linked_contents() {
     assert!(contents["results"].as_array().unwrap().iter().all(|f| f.get("links").is_none()));
     s.stop().await;
 }
+
+/// DAT-7: a course made with `timeZone`, its zone changed by PATCH (an
+/// unknown one refused, naming the field), then copied with Canvas's
+/// `dateShift` options: the copy's duration moves in the course's zone,
+/// and the task view shows the shift report as an extra key (clients
+/// that follow the 303 see the course, as before).
+#[tokio::test]
+async fn dat7_time_zone_and_date_shift_over_http() {
+    let s = start(&["--units-per-second", "0"]).await;
+    let t = s.token("author-key").await;
+    let course = json!({
+        "courseId": "HIST-200", "name": "History", "timeZone": "Europe/Berlin",
+        "availability": {"duration": {"type": "DateRange", "start": "2027-02-28T23:00:00.000Z", "end": "2027-07-31T21:59:00.000Z"}}
+    });
+    let (status, created) = read(s.call(Method::POST, &format!("{V3}/courses"), &t, Some(course)).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let url = format!("{V3}/courses/courseId:HIST-200");
+    let (status, refused) =
+        read(s.call(Method::PATCH, &url, &t, Some(json!({"timeZone": "Europe/Atlantis"}))).await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(refused["message"].as_str().unwrap().contains("timeZone"), "{refused}");
+    let (status, _) = read(s.call(Method::PATCH, &url, &t, Some(json!({"timeZone": "America/New_York"}))).await).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // 2027-02-28 18:00 in New York is a Sunday; the new term starts on a
+    // Sunday too, a year and a day later.
+    let body = json!({
+        "targetCourse": {"courseId": "HIST-200-2028"},
+        "dateShift": {"shiftDates": true, "oldStartDate": "2027-02-28", "oldEndDate": "2027-07-31",
+                      "newStartDate": "2028-02-27", "newEndDate": "2028-07-29"}
+    });
+    let r = s.call(Method::POST, "/learn/api/public/v2/courses/courseId:HIST-200/copy", &t, Some(body)).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let task = location(&r);
+    let (status, view) = read(s.poll(&task, &t).await).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(view["status"], "Complete");
+    let report = &view["dateShift"];
+    assert_eq!(report["timeZone"], "America/New_York");
+    assert_eq!(report["shifted"][0]["item"]["kind"], "duration");
+    assert_eq!(report["shifted"][0]["old"]["start"], "2027-02-28T23:00:00.000Z");
+    // 18:00 in New York on Sunday 2028-02-27 (winter time, UTC-5).
+    assert_eq!(report["shifted"][0]["new"]["start"], "2028-02-27T23:00:00.000Z");
+    let (_, copy) = s.get(&format!("{V3}/courses/courseId:HIST-200-2028"), &t).await;
+    assert_eq!(copy["availability"]["duration"]["start"], "2028-02-27T23:00:00.000Z");
+    assert!(copy.get("timeZone").is_none(), "the course object stays Learn's");
+
+    // Learn's own clients send no dateShift and see no extra key.
+    let r = s
+        .call(
+            Method::POST,
+            "/learn/api/public/v2/courses/courseId:HIST-200/copy",
+            &t,
+            Some(json!({"targetCourse": {"courseId": "HIST-PLAIN"}})),
+        )
+        .await;
+    let (_, plain) = read(s.poll(&location(&r), &t).await).await;
+    assert!(plain.get("dateShift").is_none(), "{plain}");
+    s.stop().await;
+}
