@@ -16,6 +16,17 @@
 //!   first and the pending version declined; upstream, Proteins deleted,
 //!   Genetics' description changed and BIO-101's content locked; SEC-C's
 //!   description customised.
+//! - `format4.json` is `format3.json` loaded, then, with a fixed clock, by
+//!   Grace: every task run to its end; BIO-101 put in Europe/Berlin with a
+//!   duration of 2027-03-01 to 2027-07-31 and a self-enrollment window;
+//!   three dated items added to it (the Midterm assessment, open across the
+//!   daylight-saving change, a Field trip after the course's end, a Lab
+//!   report task); BIO-NY made in America/New_York with a dated task of its
+//!   own; a copy of BIO-101 to BIO-2028 shifted by range to 2028-02-28 …
+//!   2028-07-29 with Wednesday → Thursday, run to its end; a copy into
+//!   BIO-NY shifted by 7 days, stopped after 3 units; a copy to
+//!   BIO-UNDATED removing dates, queued. The program that wrote it ran
+//!   once on the commit that added the file and is not kept.
 //!
 //! Each file holds every kind of entity: users of each role, courses shared
 //! and duplicated, a duplicate edited after the copy, library items of each
@@ -33,6 +44,7 @@ use coursecopy::*;
 const FORMAT1: &str = include_str!("golden/format1.json");
 const FORMAT2: &str = include_str!("golden/format2.json");
 const FORMAT3: &str = include_str!("golden/format3.json");
+const FORMAT4: &str = include_str!("golden/format4.json");
 
 fn load(file: &str) -> Workspace {
     serde_json::from_str(file).expect("the golden file loads")
@@ -264,4 +276,41 @@ fn lnk12_golden_format3_keeps_links() {
     assert_eq!(titles(&ws, copy_b), ["DNA", "RNA"], "the marked copy went; nothing moved");
     assert_eq!(ws.learning_object(copy_b).unwrap().description(), "Genes and proteins");
     ws.check_integrity().unwrap();
+}
+
+/// DAT-5, DAT-6, INT-4: the format 4 file loads and keeps time zones, item dates, a
+/// finished copy's shift report, and the shifts of a running and a queued
+/// copy, which carry on to the same dates the API gives.
+#[test]
+fn dat_golden_format4_keeps_dates_and_pending_shifts() {
+    let mut ws = load(FORMAT4);
+    let t = |s: &str| s.parse::<Timestamp>().unwrap();
+    let bio = course(&ws, "BIO-101");
+    assert_eq!(ws.course(bio).unwrap().time_zone(), "Europe/Berlin");
+    let midterm = ws.course(bio).unwrap().tools().iter().find(|i| i.title() == "Midterm").unwrap().dates();
+    assert_eq!(midterm.due_date(), Some(t("2027-03-26T22:59:00Z")));
+    let states: Vec<&str> = ws.tasks().map(|k| ws.task_status(k).unwrap().state.name()).collect();
+    assert_eq!(states, ["Complete", "Cancelled", "Complete", "Complete", "Complete", "Running", "Queued"]);
+    let tasks: Vec<TaskKey> = ws.tasks().collect();
+    let report = ws.task_status(tasks[4]).unwrap().date_shift.unwrap();
+    assert_eq!(report.shifted.len(), 5);
+    assert_eq!(report.warnings.len(), 2, "the field trip is after the course");
+    let new_midterm =
+        ws.course(course(&ws, "BIO-2028")).unwrap().tools().iter().find(|i| i.title() == "Midterm").unwrap().dates();
+    assert_eq!(new_midterm.start_date(), Some(t("2028-03-20T08:00:00Z")));
+
+    ws.run_all_tasks();
+    ws.check_integrity().unwrap();
+    // The copy into BIO-NY: its own task kept, BIO-101's a week later at
+    // the same Berlin time, in BIO-NY's zone still.
+    let ny = course(&ws, "BIO-NY");
+    assert_eq!(ws.course(ny).unwrap().time_zone(), "America/New_York");
+    let dates = |title: &str| ws.course(ny).unwrap().tools().iter().find(|i| i.title() == title).unwrap().dates();
+    assert_eq!(dates("Own task").due_date(), Some(t("2027-05-01T03:59:00Z")));
+    assert_eq!(dates("Midterm").end_date(), Some(t("2027-04-05T21:59:00Z")), "23:59 in Berlin, summer time");
+    let b = ws.task_status(tasks[5]).unwrap().date_shift.unwrap();
+    assert!(b.shifted.iter().any(|s| s.title == "Lab report" && s.new.due_date() == Some(t("2027-04-16T10:00:00Z"))));
+    let undated = course(&ws, "BIO-UNDATED");
+    assert!(ws.course(undated).unwrap().tools().iter().all(|i| i.dates().is_empty()));
+    assert_eq!(ws.course(undated).unwrap().settings().duration(), Duration::Continuous);
 }

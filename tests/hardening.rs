@@ -22,7 +22,8 @@ fn config() -> ProptestConfig {
 }
 
 /// A workspace with a bit of everything: copies, tasks queued and running,
-/// a lock, deleted entities (so stale handles exist).
+/// a lock, deleted entities (so stale handles exist), time zones, dated
+/// items, and copies that shift dates, finished and pending.
 fn busy() -> (Lms, Vec<TaskKey>, Vec<PageKey>, Vec<CourseKey>) {
     let mut w = lms_world(2);
     let shared = w.ws.share_course(w.author, w.course, &CopyOptions::new()).unwrap();
@@ -38,9 +39,30 @@ fn busy() -> (Lms, Vec<TaskKey>, Vec<PageKey>, Vec<CourseKey>) {
     let down = w.ws.learning_object(copy).unwrap().pages().next().unwrap();
     w.ws.edit_page(w.author, linked, down, PageEdit::new().body("local")).unwrap();
     w.ws.set_field_locks(w.author, w.course, FieldLocks { content: false, title_description: true }).unwrap();
-    let t1 = w.ws.request_copy(w.author, w.course, &to_new("T1")).unwrap();
-    let t2 = w.ws.request_copy(w.author, dup, &CopyRequest::new(CopyTarget::Existing(shared.into()))).unwrap();
-    let mut linked_request = to_new("T3");
+    // Dates (SPEC section 12): zones, dated items, a finished shifted copy.
+    let at = |s: &str| s.parse::<Timestamp>().unwrap();
+    w.ws.update_course(w.author, w.course, CourseChange::new().time_zone("Europe/Berlin")).unwrap();
+    let quiz = ToolDates::new()
+        .start(at("2027-03-22T08:00:00Z"))
+        .end(at("2027-03-29T21:59:00Z"))
+        .due(at("2027-03-26T22:59:00Z"));
+    w.ws.set_tool_dates(w.author, w.course, w.tools.quiz, quiz).unwrap();
+    w.ws.set_tool_dates(w.author, w.course, w.tools.release, ToolDates::new().start(at("2027-04-01T00:00:00Z")))
+        .unwrap();
+    w.ws.update_course(w.author, shared, CourseChange::new().time_zone("Asia/Tokyo")).unwrap();
+    let own = ToolDraft::new(Category::Tasks, "Own").dates(ToolDates::new().due(at("2027-05-01T00:00:00Z")));
+    w.ws.add_tool(w.author, shared, own).unwrap();
+    let t0 = w.ws.request_copy(w.author, w.course, &to_new("T0").date_shift(DateShift::remove_dates())).unwrap();
+    w.ws.run_all_tasks();
+    assert!(w.ws.task_status(t0).unwrap().date_shift.is_some());
+    let next_term = DateShift::by_range_dates("2027-01-10", "2027-06-30", "2028-01-09", "2028-06-28").unwrap();
+    let t1 =
+        w.ws.request_copy(w.author, w.course, &to_new("T1").date_shift(next_term.substitute(1, 2).unwrap())).unwrap();
+    let into_shared = CopyRequest::new(CopyTarget::Existing(shared.into())).date_shift(DateShift::by_days(-3));
+    let dup_event = ToolDraft::new(Category::Calendar, "Lab").dates(ToolDates::new().start(at("2027-02-01T09:00:00Z")));
+    w.ws.add_tool(w.author, dup, dup_event).unwrap();
+    let t2 = w.ws.request_copy(w.author, dup, &into_shared).unwrap();
+    let mut linked_request = to_new("T3").date_shift(DateShift::by_days(7));
     linked_request.mode = CopyMode::Linked;
     let t3 = w.ws.request_copy(w.author, w.course, &linked_request).unwrap();
     w.ws.set_task_limit(w.admin, 3).unwrap();
@@ -248,7 +270,7 @@ proptest! {
     /// panics; a failed call leaves the workspace exactly as it was.
     #[test]
     fn int5_operations_with_arbitrary_input_never_panic(
-        calls in proptest::collection::vec((0u8..52, any::<Index>(), any::<Index>(), any::<u64>(), any::<u64>(), any::<u8>(), any::<u64>()), 1..40),
+        calls in proptest::collection::vec((0u8..58, any::<Index>(), any::<Index>(), any::<u64>(), any::<u64>(), any::<u8>(), any::<u64>()), 1..40),
     ) {
         let (mut w, tasks, stale_pages, stale_courses) = busy();
         let (foreign_ws, fadmin) = Workspace::with_admin("F").unwrap();
@@ -331,6 +353,26 @@ proptest! {
                 48 => ws.set_field_locks(u, c, FieldLocks { content: n % 2 == 0, title_description: n % 3 == 0 }),
                 49 => ws.preview_sync(lo).map(|p| drop(p.to_string())),
                 50 => ws.updates_available(c).and_then(|_| ws.preview_course_sync(c)).map(drop),
+                // Dates (DAT-1..7): extreme shifts and dates, unknown zones.
+                51 | 52 | 53 | 54 | 55 | 56 => {
+                    let when = |x: u64| Timestamp::from_unix_millis(x as i64);
+                    let shift = match n % 4 {
+                        0 => DateShift::by_days(r1 as i32),
+                        1 => DateShift::by_range(when(r1), when(r2), when(n), when(r1 ^ r2)),
+                        2 => DateShift::remove_dates(),
+                        _ => DateShift::by_days((r1 % 100) as i32).substitute((n % 9) as u8, (r2 % 8) as u8).unwrap_or_default(),
+                    };
+                    let dates = ToolDates::new().start(when(r1)).end(when(r2));
+                    let dates = if n % 5 == 0 { dates.due(when(n)) } else { dates };
+                    match op {
+                        51 => match tool { Some(t) => ws.set_tool_dates(u, c, t, dates), None => Ok(()) },
+                        52 => ws.shift_course_dates(u, c, &shift).map(drop),
+                        53 => ws.preview_date_shift(c, &shift).map(drop),
+                        54 => ws.copy_course_with_report(u, c, CopyMode::Duplicate, &CopyOptions::new().date_shift(shift)).map(drop),
+                        55 => ws.request_copy(u, c, &to_new(&text).date_shift(shift)).map(drop),
+                        _ => ws.update_course(u, c, CourseChange::new().time_zone(text.clone())),
+                    }
+                }
                 _ => ws.task_status(task).map(drop),
             };
             if result.is_err() && op != 32 {

@@ -224,7 +224,8 @@ impl Shifter {
         let new_day = self.new_day(first.date()).ok_or_else(|| out_of_range(earliest))?;
         let days = days_between(first.date(), new_day);
         let resolve = |t: Timestamp| -> Result<Timestamp, Error> {
-            let moved = local(t)?.checked_add(days.days()).map_err(|_| out_of_range(t))?;
+            let moved =
+                span_of_days(days).and_then(|d| local(t).ok()?.checked_add(d).ok()).ok_or_else(|| out_of_range(t))?;
             let instant = self.tz.to_ambiguous_timestamp(moved).compatible().map_err(|_| out_of_range(t))?;
             Ok(Timestamp::from_unix_millis(instant.as_millisecond()))
         };
@@ -244,7 +245,7 @@ impl Shifter {
         let wanted = self.substitutions[usize::from(old_weekday)];
         match (self.days, &self.range) {
             (Some(days), _) => {
-                let moved = day.checked_add(days.days()).ok()?;
+                let moved = day.checked_add(span_of_days(days)?).ok()?;
                 match wanted {
                     Some(w) => forward_to(moved, w),
                     None => Some(moved),
@@ -258,7 +259,7 @@ impl Shifter {
                         i64::from(old_len),
                     ),
                 };
-                let proportional = ns.checked_add(offset.days()).ok()?;
+                let proportional = ns.checked_add(span_of_days(offset)?).ok()?;
                 let wanted = wanted.unwrap_or(old_weekday);
                 if weekday(proportional) == wanted {
                     return Some(proportional);
@@ -306,10 +307,16 @@ fn round_half_away(num: i64, den: i64) -> i32 {
     i32::try_from(q).unwrap_or(if q < 0 { i32::MIN } else { i32::MAX })
 }
 
+/// A span of `n` days, if jiff can hold it (about ±20,000 years); the
+/// `ToSpan` shorthand would panic past that.
+fn span_of_days(n: i32) -> Option<jiff::Span> {
+    jiff::Span::new().try_days(n).ok()
+}
+
 /// `d`, or the first day after it (1 to 6 days on) that is weekday `w`.
 fn forward_to(d: Date, w: u8) -> Option<Date> {
     let ahead = (i32::from(w) - i32::from(weekday(d))).rem_euclid(7);
-    d.checked_add(ahead.days()).ok()
+    d.checked_add(span_of_days(ahead)?).ok()
 }
 
 #[cfg(test)]
@@ -391,6 +398,11 @@ mod tests {
         assert_eq!(round_half_away(-5, 2), -3);
         assert_eq!(round_half_away(7, 3), 2);
         assert!(DateShift::new().substitute(7, 1).is_err());
+        // Far past jiff's range: an error, never a panic.
+        for days in [i32::MAX, i32::MIN, 4_000_000] {
+            let far = DateShift::by_days(days).shift(t("2027-01-01T00:00:00Z"), "UTC");
+            assert!(matches!(far, Err(Error::Invalid { field: "date", .. })), "{days}: {far:?}");
+        }
         assert!(matches!(
             DateShift::new().shift(t("2027-01-01T00:00:00Z"), "Mars/Olympus"),
             Err(Error::Invalid { field: "timeZone", .. })
