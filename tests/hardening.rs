@@ -354,7 +354,7 @@ proptest! {
                 49 => ws.preview_sync(lo).map(|p| drop(p.to_string())),
                 50 => ws.updates_available(c).and_then(|_| ws.preview_course_sync(c)).map(drop),
                 // Dates (DAT-1..7): extreme shifts and dates, unknown zones.
-                51 | 52 | 53 | 54 | 55 | 56 => {
+                51..=56 => {
                     let when = |x: u64| Timestamp::from_unix_millis(x as i64);
                     let shift = match n % 4 {
                         0 => DateShift::by_days(r1 as i32),
