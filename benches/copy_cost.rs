@@ -17,7 +17,11 @@
 //! - `linked/<pages>`: a linked copy (LNK-1) of the same courses as
 //!   `duplicate/<pages>`;
 //! - `sync/<k>`: syncing a linked copy of 100 learning objects of 1,000
-//!   pages after `k` page edits upstream, spread over them (LNK-12).
+//!   pages after `k` page edits upstream, spread over them (LNK-12);
+//! - `date_shift/plain/<pages>` and `date_shift/shifted/<pages>`: a
+//!   Duplicate of a dated course (one dated assessment a learning object,
+//!   one calendar event per 10 pages) without and with a date shift by
+//!   range (DAT-5).
 //!
 //! Every copy is timed one a batch and dropped outside the timing, so that
 //! each one works on reused memory, as a long-running service does. Run with `cargo bench --bench
@@ -27,7 +31,9 @@
 #[path = "fixture/mod.rs"]
 mod fixture;
 
-use coursecopy::{CopyOptions, CopyRequest, CopyTarget, CourseKey, Customisations, PageEdit, UserKey, Workspace};
+use coursecopy::{
+    CopyMode, CopyOptions, CopyRequest, CopyTarget, CourseKey, Customisations, PageEdit, UserKey, Workspace,
+};
 use criterion::{BatchSize, Bencher, BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -172,5 +178,29 @@ fn sync(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, copy, edit_shared_page, share_los, sync);
+/// A Duplicate of a dated course, without and with shifting its dates.
+fn date_shift(c: &mut Criterion) {
+    let mut group = c.benchmark_group("date_shift");
+    group.sample_size(20);
+    for per_lo in [10, 100] {
+        let (ws, author, course, _) = fixture::dated_course(100, per_lo, 2000);
+        let pages = 100 * per_lo;
+        let shifting = CopyOptions::new().date_shift(fixture::next_spring());
+        for (name, options) in [("plain", CopyOptions::new()), ("shifted", shifting)] {
+            group.bench_function(BenchmarkId::new(name, pages), |b| {
+                b.iter_batched(
+                    || ws.clone(),
+                    |mut ws| {
+                        black_box(ws.copy_course_with_report(author, course, CopyMode::Duplicate, &options).unwrap());
+                        ws
+                    },
+                    BatchSize::PerIteration,
+                )
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, copy, edit_shared_page, share_los, sync, date_shift);
 criterion_main!(benches);

@@ -1,7 +1,8 @@
 //! What a copy costs, in a few seconds: Share, Duplicate, a linked copy,
 //! the floor any deep copy pays, the backup-and-restore approach (JSON out
 //! and back), the stepped LMS copy, an edit of a widely shared page, a sync
-//! of a linked copy after few and many upstream edits; the ratios against
+//! of a linked copy after few and many upstream edits; a copy that shifts
+//! dates against the same copy that does not; the ratios against
 //! the crate's targets; and the memory a copy allocates.
 //!
 //! Run with `cargo run --release --example copy_cost --features serde`.
@@ -11,7 +12,9 @@
 #[path = "../benches/fixture/mod.rs"]
 mod fixture;
 
-use coursecopy::{CopyOptions, CopyRequest, CopyTarget, CourseKey, Customisations, PageEdit, UserKey, Workspace};
+use coursecopy::{
+    CopyMode, CopyOptions, CopyRequest, CopyTarget, CourseKey, Customisations, PageEdit, UserKey, Workspace,
+};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -307,6 +310,31 @@ fn main() {
     let r = ratio(rounds, &mut || sync(&few), &mut || sync(&many)).percent();
     println!("  k = 10: {}; k = 10,000: {}", fmt(r.a), fmt(r.b));
     check(&mut checks, "sync(k = 10) as % of sync(k = 10,000)", r, 1.0, false);
+
+    println!("\nShifting dates at copy time (DAT-5): one dated assessment per learning object, one");
+    println!("calendar event per 10 pages, shifted by range from spring 2027 to spring 2028 in Berlin:\n");
+    println!(
+        "{:>8} {:>7} {:>11} {:>11} {:>8} {:>13}",
+        "pages", "items", "duplicate", "shifted", "ratio", "ns per item"
+    );
+    for per_lo in [10, 100] {
+        let (ws, author, course, items) = fixture::dated_course(100, per_lo, 2000);
+        let shifting = CopyOptions::new().date_shift(fixture::next_spring());
+        let mut shifted = || {
+            once(|| ws.clone(), |w| w.copy_course_with_report(author, course, CopyMode::Duplicate, &shifting).unwrap())
+        };
+        let mut plain = || {
+            once(
+                || ws.clone(),
+                |w| w.copy_course_with_report(author, course, CopyMode::Duplicate, &CopyOptions::new()).unwrap(),
+            )
+        };
+        let r = ratio(rounds, &mut shifted, &mut plain);
+        let per_item = (r.a.as_nanos() as f64 - r.b.as_nanos() as f64) / items as f64;
+        let pages = 100 * per_lo;
+        println!("{pages:>8} {items:>7} {:>11} {:>11} {:>8.2} {per_item:>13.0}", fmt(r.b), fmt(r.a), r.median);
+        check(&mut checks, format!("duplicate_shifted/{pages} ÷ duplicate/{pages} (dated fixture)"), r, 1.5, false);
+    }
 
     println!("\nMemory, counted by a global allocator, on a course of 100,000 pages:\n");
     let (mut ws, author, course) = fixture::course(100, 1000, 2000);

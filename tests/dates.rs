@@ -131,7 +131,7 @@ fn dat5_copy_moves_each_items_dates_together_and_reports_them() {
             assert!(end >= start, "{title} ends before it starts");
         }
         // The report says the same, naming the copy's item.
-        let entry = report.shifted.iter().find(|s| s.title == *title).unwrap();
+        let entry = report.shifted.iter().find(|s| &*s.title == title.as_str()).unwrap();
         assert_eq!((entry.old, entry.new), (*old, *new));
     }
     // The quiz opens on Monday 2028-03-20 at 09:00 and closes a week later
@@ -142,8 +142,8 @@ fn dat5_copy_moves_each_items_dates_together_and_reports_them() {
     assert_eq!(new_quiz.due_date(), Some(at(BERLIN, "2028-03-24T23:59")));
     // Every dated item is listed, with the course's own dates; not the blog.
     assert_eq!(report.shifted.len(), 7 + 2);
-    assert!(report.shifted.iter().all(|s| s.title != "Diary"));
-    let quiz_entry = report.shifted.iter().find(|s| s.title == "Quiz 1").unwrap();
+    assert!(report.shifted.iter().all(|s| &*s.title != "Diary"));
+    let quiz_entry = report.shifted.iter().find(|s| &*s.title == "Quiz 1").unwrap();
     let copy_quiz = ws.course(copy).unwrap().tools().iter().find(|i| i.title() == "Quiz 1").unwrap().id();
     assert_eq!(
         quiz_entry.item,
@@ -189,7 +189,7 @@ fn dat5_selection_and_point_in_time_hold() {
     let report = status.date_shift.unwrap();
     let copied_quiz = ws.course(copy).unwrap().tools().iter().find(|i| i.title() == "Quiz 1").unwrap().dates();
     assert_eq!(copied_quiz.start_date(), Some(at(BERLIN, "2027-03-29T09:00")), "the quiz as accepted, a week on");
-    assert_eq!(report.shifted.iter().find(|s| s.title == "Quiz 1").unwrap().old, quiz_then);
+    assert_eq!(report.shifted.iter().find(|s| &*s.title == "Quiz 1").unwrap().old, quiz_then);
     assert!(
         report.shifted.iter().all(|s| !matches!(s.item, DatedItem::Tool { source_item, .. } if source_item == task))
     );

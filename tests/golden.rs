@@ -309,7 +309,7 @@ fn dat_golden_format4_keeps_dates_and_pending_shifts() {
     assert_eq!(dates("Own task").due_date(), Some(t("2027-05-01T03:59:00Z")));
     assert_eq!(dates("Midterm").end_date(), Some(t("2027-04-05T21:59:00Z")), "23:59 in Berlin, summer time");
     let b = ws.task_status(tasks[5]).unwrap().date_shift.unwrap();
-    assert!(b.shifted.iter().any(|s| s.title == "Lab report" && s.new.due_date() == Some(t("2027-04-16T10:00:00Z"))));
+    assert!(b.shifted.iter().any(|s| &*s.title == "Lab report" && s.new.due_date() == Some(t("2027-04-16T10:00:00Z"))));
     let undated = course(&ws, "BIO-UNDATED");
     assert!(ws.course(undated).unwrap().tools().iter().all(|i| i.dates().is_empty()));
     assert_eq!(ws.course(undated).unwrap().settings().duration(), Duration::Continuous);

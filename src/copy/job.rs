@@ -18,7 +18,7 @@
 use super::duplicate::new_duplicate_lo;
 use super::plan::{CopyPlan, PlannedTarget};
 use crate::data::{CopyIssue, CopyJob, CopyMode, Discussions, PageSource, ReadIndex, Step};
-use crate::data::{CourseSettings, DateShiftReport, DatedItem, Duration, PageContent, ToolItem, ToolLink};
+use crate::data::{CourseSettings, DateShiftReport, Duration, PageContent, ToolItem, ToolLink};
 use crate::handles::{LibraryItem, LoKey, PageKey, UserKey};
 use crate::store::Store;
 use imbl::{OrdMap, OrdSet, Vector};
@@ -37,7 +37,7 @@ impl CopyJob {
                 (key, false, before)
             }
         };
-        let tools = plan.snapshot.course.tools.selected(&plan.selection);
+        let tools = plan.tools;
         let content = match (plan.selection.content_areas, plan.mode) {
             (false, _) => 0,
             (true, CopyMode::Share) => u64::from(!plan.snapshot.course.los.is_empty()),
@@ -281,7 +281,7 @@ impl CopyJob {
             posts,
             groups: src.groups.keys().map(|name| (name.clone(), OrdSet::new())).collect::<OrdMap<_, _>>(),
             grades: OrdMap::new(),
-            dates: self.dates.as_ref().and_then(|d| d.tools.get(&src.id).copied()).unwrap_or(src.dates),
+            dates: self.dates.as_ref().and_then(|d| d.tools.get(k).copied().flatten()).unwrap_or(src.dates),
         };
         // The plan and the loader leave room for every item the job copies.
         let Some(id) = ws
@@ -310,15 +310,8 @@ impl CopyJob {
     /// duration (DAT-5). `None` if the job shifts no dates.
     pub(crate) fn date_report(&self, ws: &Store) -> Option<DateShiftReport> {
         let plan = self.dates.as_deref()?;
-        let mut report = plan.report.clone();
-        for entry in &mut report.shifted {
-            if let DatedItem::Tool { source_item, item, .. } = &mut entry.item {
-                *item = self.tool_map.get(source_item).copied().unwrap_or(*item);
-            }
-        }
         let duration = ws.course(self.target).map_or(Duration::Continuous, |c| c.settings.duration);
-        report.warn_outside(duration);
-        Some(report)
+        Some(plan.report(&self.tools, |source| self.tool_map.get(&source).copied().unwrap_or(source), duration))
     }
 
     /// What a content link to `lo` becomes in the copy: the same LO if the

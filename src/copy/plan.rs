@@ -5,7 +5,7 @@ use super::request::resolve_course;
 use super::{CopyOptions, CopyRequest, CopyTarget, CourseRef};
 use crate::access::require;
 use crate::data::{
-    CopyMode, CopySelection, Course, DatePlan, DateShift, LoSnapshot, OwnDates, Snapshot, Timestamp, limits,
+    CopyMode, CopySelection, Course, DatePlan, DateShift, LoSnapshot, OwnDates, Snapshot, Timestamp, ToolItem, limits,
 };
 use crate::edit::{free_course_id, free_external_id};
 use crate::error::{Action, Error};
@@ -35,6 +35,8 @@ pub(crate) struct CopyPlan {
     /// The time of the request: a new target's `created` and `modified`,
     /// an existing target's `modified`.
     pub(crate) at: Timestamp,
+    /// The tool items the copy carries, in copy order.
+    pub(crate) tools: Vec<ToolItem>,
     /// The new dates of what the copy carries, if it shifts dates.
     pub(crate) dates: Option<Box<DatePlan>>,
 }
@@ -59,10 +61,12 @@ pub(crate) fn plan_copy(
     fields.external_id.get_or_insert_with(|| course_id.to_string());
     let checked = fields.check(store, None)?;
     let selection = CopySelection::everything();
-    let dates = plan_dates(src, &selection, &options.date_shift)?;
+    let tools = src.tools.selected(&selection);
+    let dates = plan_dates(src, &tools, &selection, &options.date_shift)?;
     let mut record = new_record(src, source, actor, course_id, now);
     checked.apply_to_record(&mut record);
     Ok(CopyPlan {
+        tools,
         dates,
         requester: actor,
         mode,
@@ -99,7 +103,7 @@ pub(crate) fn plan_request(
             if target == source {
                 return Err(Error::invalid("target", "a course cannot be copied into itself"));
             }
-            let tools = src.tools.selected(&request.selection).len();
+            let tools = src.tools.iter().filter(|i| request.selection.includes(i.category)).count();
             if (store.course(target)?.tools.ids_left() as usize) < tools {
                 return Err(Error::invalid("target", format!("{target} has no tool item ids left for the copy")));
             }
@@ -114,8 +118,10 @@ pub(crate) fn plan_request(
             PlannedTarget::New(Box::new(record))
         }
     };
-    let dates = plan_dates(src, &request.selection, &request.date_shift)?;
+    let tools = src.tools.selected(&request.selection);
+    let dates = plan_dates(src, &tools, &request.selection, &request.date_shift)?;
     Ok(CopyPlan {
+        tools,
         dates,
         requester: actor,
         mode: request.mode,
@@ -131,13 +137,17 @@ pub(crate) fn plan_request(
 /// `shift` moves dates: the selected tool items, and the duration and
 /// enrollment window if the copy carries them (LMS-8). Shifted in the
 /// source's time zone (DAT-2).
-fn plan_dates(src: &Course, selection: &CopySelection, shift: &DateShift) -> Result<Option<Box<DatePlan>>, Error> {
+fn plan_dates(
+    src: &Course,
+    tools: &[ToolItem],
+    selection: &CopySelection,
+    shift: &DateShift,
+) -> Result<Option<Box<DatePlan>>, Error> {
     if shift.is_none() {
         return Ok(None);
     }
     let own = OwnDates { duration: selection.settings.duration, enrollment: selection.settings.enrollment_options };
-    let tools = src.tools.selected(selection);
-    let plan = DatePlan::of(src, &tools, own, shift).map_err(|e| match e {
+    let plan = DatePlan::of(src, tools, own, shift).map_err(|e| match e {
         Error::Invalid { field: "date", reason } => Error::invalid("dateShift", reason),
         other => other,
     })?;

@@ -3,7 +3,7 @@
 
 use super::{Category, Course, DateShift, Duration, Enrollment, Shifter, Timestamp, ToolId, ToolItem};
 use crate::Error;
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The dates of one dated item, each optional. What each means depends on
 /// the item's [`Category`] ([`Category::takes_date`]):
@@ -136,6 +136,7 @@ impl ToolDates {
     }
 
     /// Dates as given, unchecked (the loader checks them).
+    #[cfg(feature = "serde")]
     pub(crate) fn new_checked_free(start: Option<Timestamp>, end: Option<Timestamp>, due: Option<Timestamp>) -> Self {
         ToolDates { start, end, due }
     }
@@ -192,8 +193,8 @@ pub enum DatedItem {
 pub struct ShiftedItem {
     /// Which item.
     pub item: DatedItem,
-    /// Its title (empty for the course's own dates).
-    pub title: String,
+    /// Its title (empty for the course's own dates), shared with the item.
+    pub title: Arc<str>,
     /// Its dates before the shift.
     pub old: ToolDates,
     /// Its dates after the shift (none once removed).
@@ -262,34 +263,31 @@ pub(crate) struct OwnDates {
 }
 
 /// Every new date a shift gives a course, worked out in full: applying it
-/// cannot fail.
+/// cannot fail. Compact: the new dates of the items it was made for, by
+/// position (the items themselves are the caller's: a copy's carried
+/// items, or a course's own); the report is built from both on demand.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(crate) struct DatePlan {
-    /// New dates of each dated tool item, by the id of the item shifted
-    /// (in a copy, the source's item).
-    pub(crate) tools: BTreeMap<ToolId, ToolDates>,
+    /// The zone the dates were shifted in.
+    pub(crate) time_zone: String,
+    /// New dates of each item, by its position; `None` for an undated one.
+    pub(crate) tools: Vec<Option<ToolDates>>,
     /// The new duration, if the shift moves it.
     pub(crate) duration: Option<Duration>,
     /// The new enrollment, if the shift moves its window.
     pub(crate) enrollment: Option<Enrollment>,
-    /// What the shift does, without warnings (they depend on the duration
-    /// the course ends up with). A copy's tool entries name the source's
-    /// items until the copy maps them.
-    pub(crate) report: DateShiftReport,
+    /// The course's own dates shifted: the duration, the enrollment window.
+    pub(crate) own: Vec<ShiftedItem>,
 }
 
 impl DatePlan {
     /// The plan for shifting `tools` and the chosen `own` dates of
     /// `course`, in `course`'s time zone.
-    pub(crate) fn of<'a>(
-        course: &Course,
-        tools: impl IntoIterator<Item = &'a ToolItem>,
-        own: OwnDates,
-        shift: &DateShift,
-    ) -> Result<DatePlan, Error> {
+    pub(crate) fn of(course: &Course, tools: &[ToolItem], own: OwnDates, shift: &DateShift) -> Result<DatePlan, Error> {
         let shifter = shift.prepare(&course.time_zone)?;
         let mut plan = DatePlan {
-            report: DateShiftReport { time_zone: course.time_zone.to_string(), ..DateShiftReport::default() },
+            time_zone: course.time_zone.to_string(),
+            tools: Vec::with_capacity(tools.len()),
             ..DatePlan::default()
         };
         let settings = &course.settings;
@@ -300,7 +298,7 @@ impl DatePlan {
                 (Some(start), Some(end)) => Duration::DateRange { start, end },
                 _ => Duration::Continuous,
             });
-            plan.report.shifted.push(ShiftedItem { item: DatedItem::Duration, title: String::new(), old, new });
+            plan.own.push(ShiftedItem { item: DatedItem::Duration, title: Arc::from(""), old, new });
         }
         if let (true, Enrollment::SelfEnrollment { start, end, access_code }) = (own.enrollment, &settings.enrollment) {
             let old = ToolDates { start: *start, end: *end, due: None };
@@ -311,25 +309,37 @@ impl DatePlan {
                     end: new.end,
                     access_code: access_code.clone(),
                 });
-                plan.report.shifted.push(ShiftedItem {
-                    item: DatedItem::EnrollmentWindow,
-                    title: String::new(),
-                    old,
-                    new,
-                });
+                plan.own.push(ShiftedItem { item: DatedItem::EnrollmentWindow, title: Arc::from(""), old, new });
             }
         }
-        for item in tools.into_iter().filter(|i| !i.dates.is_empty()) {
-            let new = moved(&shifter, item.dates)?;
-            plan.tools.insert(item.id, new);
-            plan.report.shifted.push(ShiftedItem {
-                item: DatedItem::Tool { category: item.category, source_item: item.id, item: item.id },
-                title: item.title.to_string(),
-                old: item.dates,
-                new,
-            });
+        for item in tools {
+            plan.tools.push(if item.dates.is_empty() { None } else { Some(moved(&shifter, item.dates)?) });
         }
         Ok(plan)
+    }
+
+    /// The report of the plan made for `tools`, each item named by the id
+    /// `id_of` gives its source id (in a copy, the copy's item), with
+    /// warnings against `duration`, the course's final one.
+    pub(crate) fn report(
+        &self,
+        tools: &[ToolItem],
+        id_of: impl Fn(ToolId) -> ToolId,
+        duration: Duration,
+    ) -> DateShiftReport {
+        let shifted = tools.iter().zip(&self.tools).filter_map(|(item, new)| {
+            new.map(|new| ShiftedItem {
+                item: DatedItem::Tool { category: item.category, source_item: item.id, item: id_of(item.id) },
+                title: item.title.clone(),
+                old: item.dates,
+                new,
+            })
+        });
+        let mut all = Vec::with_capacity(self.own.len() + self.tools.iter().flatten().count());
+        all.extend(self.own.iter().cloned().chain(shifted));
+        let mut report = DateShiftReport { time_zone: self.time_zone.clone(), shifted: all, warnings: Vec::new() };
+        report.warn_outside(duration);
+        report
     }
 }
 

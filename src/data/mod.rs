@@ -44,7 +44,9 @@ pub(crate) use page_list::PageList;
 pub use reach::Reach;
 pub use settings::{Availability, CourseSettings, Duration, Enrollment};
 pub use shift::DateShift;
-pub(crate) use shift::{RangeDay, Shifter, check_time_zone};
+#[cfg(feature = "serde")]
+pub(crate) use shift::RangeDay;
+pub(crate) use shift::{Shifter, check_time_zone};
 pub use task::{DEFAULT_TASK_LIMIT, TaskState, TaskStatus};
 pub(crate) use task::{Ending, Phase, Task};
 pub use time::Timestamp;

@@ -4,9 +4,9 @@
 
 use super::Timestamp;
 use crate::Error;
+use jiff::SignedDuration;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
-use jiff::{ToSpan, Unit};
 
 /// How to move dates to a new term (DAT-1..4), as LMSs offer it when a
 /// course is copied: by a number of days, by mapping an old range of dates
@@ -96,18 +96,21 @@ impl DateShift {
 
     /// Sets the range from bounds each given as an instant or a calendar
     /// date (the JSON layer's mix).
+    #[cfg(feature = "serde")]
     pub(crate) fn with_range(mut self, range: [RangeDay; 4]) -> Self {
         self.range = Some(range);
         self
     }
 
     /// Sets day mode's number of days.
+    #[cfg(feature = "serde")]
     pub(crate) fn with_days(mut self, days: i32) -> Self {
         self.days = Some(days);
         self
     }
 
     /// Sets whether dates are removed.
+    #[cfg(feature = "serde")]
     pub(crate) fn with_removal(mut self, remove: bool) -> Self {
         self.remove = remove;
         self
@@ -169,11 +172,18 @@ impl DateShift {
                         local_date(t, &tz).ok_or_else(|| Error::invalid("dateShift", format!("{t} is out of range")))
                     }
                 };
-                Some([day(r[0])?, day(r[1])?, day(r[2])?, day(r[3])?])
+                let (os, oe, ns, ne) = (day(r[0])?, day(r[1])?, day(r[2])?, day(r[3])?);
+                Some(Range {
+                    old_start: os,
+                    new_start: ns,
+                    old_len: days_between(os, oe),
+                    new_len: days_between(ns, ne),
+                })
             }
             None => None,
         };
-        Ok(Shifter { remove: self.remove, days: self.days, range, substitutions: self.substitutions, tz })
+        let offsets = Offsets { tz, seen: std::cell::RefCell::new(Vec::new()) };
+        Ok(Shifter { remove: self.remove, days: self.days, range, substitutions: self.substitutions, offsets })
     }
 }
 
@@ -185,15 +195,99 @@ pub(crate) enum RangeDay {
     On(Date),
 }
 
+/// A range worked out for one zone: the starts as local dates, the
+/// lengths in days.
+#[derive(Clone, Copy, Debug)]
+struct Range {
+    old_start: Date,
+    new_start: Date,
+    old_len: i64,
+    new_len: i64,
+}
+
 /// A [`DateShift`] prepared for one time zone.
 #[derive(Clone, Debug)]
 pub(crate) struct Shifter {
     remove: bool,
     days: Option<i32>,
-    /// Old start, old end, new start, new end, as local dates.
-    range: Option<[Date; 4]>,
+    range: Option<Range>,
     substitutions: [Option<u8>; 7],
+    offsets: Offsets,
+}
+
+/// A time zone with the spans of constant offset met so far: a course's
+/// dates fall in a few of them (a term crosses two or three daylight-saving
+/// changes), and jiff works out a zone's rule for each lookup past its
+/// table of transitions. Each answer is jiff's: a span is taken from jiff
+/// and checked before it is used, and a local time is resolved from a span
+/// only when no transition lies within a day of it, where there is no gap
+/// and no fold; otherwise jiff resolves it (`Compatible`).
+#[derive(Clone, Debug)]
+struct Offsets {
     tz: TimeZone,
+    /// `[start, end)`, the offset that holds throughout, and the part of
+    /// the span more than a day from either end.
+    seen: std::cell::RefCell<Vec<Span>>,
+}
+
+/// A span of constant offset.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: jiff::Timestamp,
+    end: jiff::Timestamp,
+    offset: jiff::tz::Offset,
+    clear_from: jiff::Timestamp,
+    clear_until: jiff::Timestamp,
+}
+
+/// Spans remembered at most: a term's worth, many times over.
+const SPANS: usize = 32;
+
+impl Offsets {
+    /// The local time of `t`.
+    fn local(&self, t: jiff::Timestamp) -> DateTime {
+        let hit = self.seen.borrow().iter().find(|s| s.start <= t && t < s.end).map(|s| s.offset);
+        match hit {
+            Some(offset) => offset.to_datetime(t),
+            None => {
+                self.learn(t);
+                self.tz.to_datetime(t)
+            }
+        }
+    }
+
+    /// The instant of local time `dt`: `Compatible` in a gap or a fold.
+    fn instant(&self, dt: DateTime) -> Result<jiff::Timestamp, jiff::Error> {
+        let clear = self.seen.borrow().iter().find_map(|s| {
+            let t = s.offset.to_timestamp(dt).ok()?;
+            (s.clear_from <= t && t < s.clear_until).then_some(t)
+        });
+        match clear {
+            Some(t) => Ok(t),
+            None => {
+                let t = self.tz.to_ambiguous_timestamp(dt).compatible()?;
+                self.learn(t);
+                Ok(t)
+            }
+        }
+    }
+
+    /// Remembers the span of constant offset around `t`, if jiff's
+    /// transitions and offsets agree on it.
+    fn learn(&self, t: jiff::Timestamp) {
+        if self.seen.borrow().len() >= SPANS {
+            return;
+        }
+        let start = self.tz.preceding(t).next().map_or(jiff::Timestamp::MIN, |tr| tr.timestamp());
+        let end = self.tz.following(t).next().map_or(jiff::Timestamp::MAX, |tr| tr.timestamp());
+        let offset = self.tz.to_offset(t);
+        let last = end.checked_sub(SignedDuration::from_nanos(1)).unwrap_or(end);
+        let agrees = start <= t && t < end && self.tz.to_offset(start) == offset && self.tz.to_offset(last) == offset;
+        let day = SignedDuration::from_hours(24);
+        if let (true, Ok(clear_from), Ok(clear_until)) = (agrees, start.checked_add(day), end.checked_sub(day)) {
+            self.seen.borrow_mut().push(Span { start, end, offset, clear_from, clear_until });
+        }
+    }
 }
 
 impl Shifter {
@@ -218,22 +312,22 @@ impl Shifter {
         let out_of_range = |t: Timestamp| Error::invalid("date", format!("{t} moves out of range"));
         let local = |t: Timestamp| -> Result<DateTime, Error> {
             let instant = jiff::Timestamp::from_millisecond(t.unix_millis()).map_err(|_| out_of_range(t))?;
-            Ok(self.tz.to_datetime(instant))
+            Ok(self.offsets.local(instant))
         };
         let first = local(earliest)?;
         let new_day = self.new_day(first.date()).ok_or_else(|| out_of_range(earliest))?;
-        let days = days_between(first.date(), new_day);
-        let resolve = |t: Timestamp| -> Result<Timestamp, Error> {
-            let moved =
-                span_of_days(days).and_then(|d| local(t).ok()?.checked_add(d).ok()).ok_or_else(|| out_of_range(t))?;
-            let instant = self.tz.to_ambiguous_timestamp(moved).compatible().map_err(|_| out_of_range(t))?;
+        let by = days_between(first.date(), new_day);
+        let resolve = |t: Timestamp, local: DateTime| -> Result<Timestamp, Error> {
+            let moved = local.date().checked_add(in_days(by).ok_or_else(|| out_of_range(t))?);
+            let moved = moved.map_err(|_| out_of_range(t))?.to_datetime(local.time());
+            let instant = self.offsets.instant(moved).map_err(|_| out_of_range(t))?;
             Ok(Timestamp::from_unix_millis(instant.as_millisecond()))
         };
-        let first = resolve(earliest)?;
+        let first = resolve(earliest, first)?;
         let mut out = [None; 3];
         for (slot, date) in out.iter_mut().zip(dates) {
             if let Some(date) = date {
-                *slot = Some(if date == earliest { first } else { resolve(date)?.max(first) });
+                *slot = Some(if date == earliest { first } else { resolve(date, local(date)?)?.max(first) });
             }
         }
         Ok(out)
@@ -245,28 +339,25 @@ impl Shifter {
         let wanted = self.substitutions[usize::from(old_weekday)];
         match (self.days, &self.range) {
             (Some(days), _) => {
-                let moved = day.checked_add(span_of_days(days)?).ok()?;
+                let moved = day.checked_add(in_days(i64::from(days))?).ok()?;
                 match wanted {
                     Some(w) => forward_to(moved, w),
                     None => Some(moved),
                 }
             }
-            (None, Some([os, oe, ns, ne])) => {
-                let offset = match days_between(*os, *oe) {
+            (None, Some(r)) => {
+                let offset = match r.old_len {
                     0 => 0,
-                    old_len => round_half_away(
-                        i64::from(days_between(*os, day)) * i64::from(days_between(*ns, *ne)),
-                        i64::from(old_len),
-                    ),
+                    old_len => round_half_away(days_between(r.old_start, day).checked_mul(r.new_len)?, old_len),
                 };
-                let proportional = ns.checked_add(span_of_days(offset)?).ok()?;
+                let proportional = r.new_start.checked_add(in_days(offset)?).ok()?;
                 let wanted = wanted.unwrap_or(old_weekday);
                 if weekday(proportional) == wanted {
                     return Some(proportional);
                 }
                 let forward = forward_to(proportional, wanted)?;
-                match forward.checked_sub(7.days()) {
-                    Ok(back) if back >= *ns => Some(back),
+                match forward.checked_sub(in_days(7)?) {
+                    Ok(back) if back >= r.new_start => Some(back),
                     _ => Some(forward),
                 }
             }
@@ -294,29 +385,30 @@ fn weekday(d: Date) -> u8 {
     u8::try_from(d.weekday().to_sunday_zero_offset()).unwrap_or(0)
 }
 
-/// Whole days from `a` to `b`.
-fn days_between(a: Date, b: Date) -> i32 {
-    b.since((Unit::Day, a)).map(|s| s.get_days()).unwrap_or(0)
+/// Whole days from `a` to `b`: civil dates are 24-hour days apart, so an
+/// absolute duration (jiff's fast path) counts them exactly.
+fn days_between(a: Date, b: Date) -> i64 {
+    b.duration_since(a).as_secs().div_euclid(86_400)
+}
+
+/// `n` days as an absolute duration, which jiff adds to civil dates and
+/// times as whole 24-hour days (no time zone is involved), or `None` past
+/// any date.
+fn in_days(n: i64) -> Option<SignedDuration> {
+    n.checked_mul(86_400).map(SignedDuration::from_secs)
 }
 
 /// `num ÷ den` rounded to the nearest integer, halves away from zero; `den`
 /// is not 0.
-fn round_half_away(num: i64, den: i64) -> i32 {
+fn round_half_away(num: i64, den: i64) -> i64 {
     let (q, r) = (num / den, num % den);
-    let q = if 2 * r.abs() >= den.abs() { q + (num.signum() * den.signum()) } else { q };
-    i32::try_from(q).unwrap_or(if q < 0 { i32::MIN } else { i32::MAX })
-}
-
-/// A span of `n` days, if jiff can hold it (about ±20,000 years); the
-/// `ToSpan` shorthand would panic past that.
-fn span_of_days(n: i32) -> Option<jiff::Span> {
-    jiff::Span::new().try_days(n).ok()
+    if 2 * r.abs() >= den.abs() { q + (num.signum() * den.signum()) } else { q }
 }
 
 /// `d`, or the first day after it (1 to 6 days on) that is weekday `w`.
 fn forward_to(d: Date, w: u8) -> Option<Date> {
-    let ahead = (i32::from(w) - i32::from(weekday(d))).rem_euclid(7);
-    d.checked_add(span_of_days(ahead)?).ok()
+    let ahead = (i64::from(w) - i64::from(weekday(d))).rem_euclid(7);
+    d.checked_add(in_days(ahead)?).ok()
 }
 
 #[cfg(test)]
@@ -410,6 +502,34 @@ mod tests {
         assert_eq!(DateShift::new().shift(t("2027-01-01T00:00:00Z"), "UTC").unwrap(), Some(t("2027-01-01T00:00:00Z")));
     }
 
+    /// DAT-2: with the spans on both sides of Berlin's 2027 changes
+    /// remembered, a local time in the gap or the fold is still jiff's
+    /// `Compatible` answer, and so are times just beside them.
+    #[test]
+    fn dat2_remembered_offsets_leave_gaps_and_folds_to_jiff() {
+        let tz = zone_for("Europe/Berlin");
+        let offsets = Offsets { tz: tz.clone(), seen: std::cell::RefCell::new(Vec::new()) };
+        for warm in ["2027-03-20T12:00:00Z", "2027-04-05T12:00:00Z", "2027-10-20T12:00:00Z", "2027-11-05T12:00:00Z"] {
+            offsets.local(warm.parse().unwrap());
+        }
+        assert_eq!(offsets.seen.borrow().len(), 3, "winter, summer, winter");
+        for local in [
+            "2027-03-28T02:30",
+            "2027-03-28T01:59",
+            "2027-03-28T03:00",
+            "2027-03-27T02:30",
+            "2027-03-29T02:30",
+            "2027-10-31T02:30",
+            "2027-10-31T01:59",
+            "2027-10-31T03:00",
+            "2027-10-30T02:30",
+            "2027-11-01T02:30",
+        ] {
+            let dt: DateTime = local.parse().unwrap();
+            assert_eq!(offsets.instant(dt).unwrap(), tz.to_ambiguous_timestamp(dt).compatible().unwrap(), "{local}");
+        }
+    }
+
     fn day_in_2027() -> impl Strategy<Value = Timestamp> {
         (0i64..365, 0i64..86_400_000)
             .prop_map(|(d, ms)| Timestamp::from_unix_millis(1_798_761_600_000 + d * 86_400_000 + ms))
@@ -468,9 +588,9 @@ mod tests {
             prop_assert_eq!(weekday(day(out)), wanted);
             let old_len = days_between(day(os), day(oe));
             let offset = if old_len == 0 { 0 } else {
-                round_half_away(i64::from(days_between(day(os), old)) * i64::from(days_between(day(ns), day(ne))), i64::from(old_len))
+                round_half_away(days_between(day(os), old) * days_between(day(ns), day(ne)), old_len)
             };
-            let proportional = day(ns).checked_add(offset.days()).unwrap();
+            let proportional = day(ns).checked_add(in_days(offset).unwrap()).unwrap();
             prop_assert!(days_between(proportional, day(out)) <= 6);
         }
 
@@ -483,7 +603,7 @@ mod tests {
             let there = DateShift::by_days(d).shift(date, zone).unwrap().unwrap();
             let clean = |t: Timestamp, days: i32| {
                 let local = tz.to_datetime(jiff::Timestamp::from_millisecond(t.unix_millis()).unwrap());
-                let moved = local.checked_add(days.days()).unwrap();
+                let moved = local.checked_add(in_days(i64::from(days)).unwrap()).unwrap();
                 !tz.to_ambiguous_timestamp(moved).is_ambiguous()
             };
             prop_assume!(clean(date, d) && clean(there, -d));
@@ -516,11 +636,33 @@ mod tests {
                 prop_assert_eq!(old.is_some(), new.is_some());
                 let (Some(old), Some(new)) = (old, new) else { continue };
                 let days = days_between(local(*old).date(), local(new).date());
-                let gap = tz.to_ambiguous_timestamp(local(*old).checked_add(days.days()).unwrap()).is_ambiguous();
+                let gap = tz.to_ambiguous_timestamp(local(*old).checked_add(in_days(days).unwrap()).unwrap()).is_ambiguous();
                 if !gap {
                     prop_assert_eq!(local(*old).time(), local(new).time());
                     prop_assert_eq!(*moved_by.get_or_insert(days), days);
                 }
+            }
+        }
+
+        /// DAT-2: the remembered spans of constant offset give jiff's own
+        /// answers, gaps and folds included (there, jiff answers), however
+        /// warm the memory is.
+        #[test]
+        fn dat2_remembered_offsets_answer_as_jiff_does(
+            warm in proptest::collection::vec(day_in_2027(), 0..12), probes in proptest::collection::vec(day_in_2027(), 1..12),
+            zone in zones(), hours in -30i64..30,
+        ) {
+            let tz = zone_for(zone);
+            let offsets = Offsets { tz: tz.clone(), seen: std::cell::RefCell::new(Vec::new()) };
+            let at = |t: Timestamp| jiff::Timestamp::from_millisecond(t.unix_millis()).unwrap();
+            for t in warm {
+                offsets.local(at(t));
+            }
+            for t in probes {
+                prop_assert_eq!(offsets.local(at(t)), tz.to_datetime(at(t)));
+                // A local time near the probe, perhaps in a gap or a fold.
+                let dt = tz.to_datetime(at(t)).checked_add(SignedDuration::from_mins(hours * 37)).unwrap();
+                prop_assert_eq!(offsets.instant(dt).unwrap(), tz.to_ambiguous_timestamp(dt).compatible().unwrap());
             }
         }
 

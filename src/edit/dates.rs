@@ -2,7 +2,7 @@
 //! plan ([`DatePlan`](crate::data::DatePlan)) is the one a copy uses.
 
 use super::courses::editable;
-use crate::data::{DatePlan, DateShift, DateShiftReport, Duration, OwnDates};
+use crate::data::{DatePlan, DateShift, DateShiftReport, OwnDates};
 use crate::error::Error;
 use crate::handles::{CourseKey, UserKey};
 use crate::store::Store;
@@ -14,8 +14,9 @@ pub(crate) fn preview_date_shift(
     shift: &DateShift,
 ) -> Result<DateShiftReport, Error> {
     let record = store.course(course)?;
-    let plan = DatePlan::of(record, record.tools.iter(), OwnDates { duration: true, enrollment: true }, shift)?;
-    Ok(finished_report(plan.report, plan.duration.unwrap_or(record.settings.duration)))
+    let tools: Vec<_> = record.tools.iter().cloned().collect();
+    let plan = DatePlan::of(record, &tools, EVERY, shift)?;
+    Ok(plan.report(&tools, |id| id, plan.duration.unwrap_or(record.settings.duration)))
 }
 
 /// Shifts every date of `course` at once (DAT-6): its duration, its
@@ -27,27 +28,25 @@ pub(crate) fn shift_course_dates(
     shift: &DateShift,
 ) -> Result<DateShiftReport, Error> {
     let record = editable(store, actor, course)?;
-    let plan = DatePlan::of(record, record.tools.iter(), OwnDates { duration: true, enrollment: true }, shift)?;
-    let duration = plan.duration.unwrap_or(record.settings.duration);
-    let DatePlan { tools, duration: new_duration, enrollment, report } = plan;
+    let tools: Vec<_> = record.tools.iter().cloned().collect();
+    let plan = DatePlan::of(record, &tools, EVERY, shift)?;
+    let report = plan.report(&tools, |id| id, plan.duration.unwrap_or(record.settings.duration));
     store.update_course_data(course, |c| {
-        if let Some(d) = new_duration {
+        if let Some(d) = plan.duration {
             c.settings.duration = d;
         }
-        if let Some(e) = enrollment {
+        if let Some(e) = plan.enrollment {
             c.settings.enrollment = e;
         }
-        for item in c.tools.items.iter_mut() {
-            if let Some(dates) = tools.get(&item.id) {
+        // The plan was made for the items in this order.
+        for (item, new) in c.tools.items.iter_mut().zip(&plan.tools) {
+            if let Some(dates) = new {
                 item.dates = *dates;
             }
         }
     });
-    Ok(finished_report(report, duration))
+    Ok(report)
 }
 
-/// The report with its warnings against the course's final duration.
-pub(crate) fn finished_report(mut report: DateShiftReport, duration: Duration) -> DateShiftReport {
-    report.warn_outside(duration);
-    report
-}
+/// A shift in place moves every date of the course.
+const EVERY: OwnDates = OwnDates { duration: true, enrollment: true };

@@ -630,7 +630,7 @@ fn read_report(r: v4::Report) -> Result<DateShiftReport, String> {
         if !old.in_order() || !new.in_order() {
             return Err(format!("shifted[{n}]: an end before its start"));
         }
-        shifted.push(ShiftedItem { item: dated_item(s.item), title: s.title, old, new });
+        shifted.push(ShiftedItem { item: dated_item(s.item), title: s.title.into(), old, new });
     }
     let mut warnings = Vec::with_capacity(r.warnings.len());
     for (n, w) in r.warnings.into_iter().enumerate() {
@@ -656,7 +656,8 @@ fn read_report(r: v4::Report) -> Result<DateShiftReport, String> {
 /// dates it has in the snapshot; the course's own dates are those of the
 /// snapshot, and carried by the copy.
 fn plan_of(job: &CopyJob, report: DateShiftReport) -> Result<DatePlan, String> {
-    let mut plan = DatePlan::default();
+    let mut plan =
+        DatePlan { time_zone: report.time_zone.clone(), tools: vec![None; job.tools.len()], ..DatePlan::default() };
     let settings = &job.snapshot.course.settings;
     for s in &report.shifted {
         let fits = |category: crate::data::Category| {
@@ -664,12 +665,16 @@ fn plan_of(job: &CopyJob, report: DateShiftReport) -> Result<DatePlan, String> {
         };
         match s.item {
             DatedItem::Tool { category, source_item, .. } => {
-                let carried = job.tools.iter().find(|i| i.id == source_item);
-                if !carried.is_some_and(|i| i.category == category && i.dates == s.old) || !fits(category) {
+                let at = job.tools.iter().position(|i| i.id == source_item);
+                let carried = at.and_then(|at| job.tools.get(at));
+                if !carried.is_some_and(|i| i.category == category && i.dates == s.old && !i.dates.is_empty())
+                    || !fits(category)
+                {
                     return Err(format!("{source_item} is not an item the copy carries with these dates"));
                 }
-                if plan.tools.insert(source_item, s.new).is_some() {
-                    return Err(format!("{source_item} is shifted twice"));
+                match at.and_then(|at| plan.tools.get_mut(at)) {
+                    Some(slot @ None) => *slot = Some(s.new),
+                    _ => return Err(format!("{source_item} is shifted twice")),
                 }
             }
             DatedItem::Duration => {
@@ -688,6 +693,7 @@ fn plan_of(job: &CopyJob, report: DateShiftReport) -> Result<DatePlan, String> {
                     (Some(start), Some(end)) => Duration::DateRange { start, end },
                     _ => Duration::Continuous,
                 });
+                plan.own.push(s.clone());
             }
             DatedItem::EnrollmentWindow => {
                 let Enrollment::SelfEnrollment { start, end, access_code } = &settings.enrollment else {
@@ -706,9 +712,14 @@ fn plan_of(job: &CopyJob, report: DateShiftReport) -> Result<DatePlan, String> {
                     end: s.new.end_date(),
                     access_code: access_code.clone(),
                 });
+                plan.own.push(s.clone());
             }
         }
     }
-    plan.report = report;
+    // Every dated item the copy carries has its new dates, as the plan
+    // made them.
+    if job.tools.iter().zip(&plan.tools).any(|(i, new)| i.dates.is_empty() == new.is_some()) {
+        return Err("a dated item the copy carries has no new dates".into());
+    }
     Ok(plan)
 }

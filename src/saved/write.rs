@@ -8,7 +8,7 @@ use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, Ending, LearningObject, LibraryEntry,
     LoSnapshot, Page, PageContent, Phase, Task, ToolLink, User,
 };
-use crate::data::{DateShiftReport, DatedItem, ToolDates};
+use crate::data::{DateShiftReport, DatedItem, Duration, ToolDates};
 use crate::handles::LibraryItem;
 use crate::store::StorePartsRef;
 use slotmap::Key;
@@ -374,7 +374,9 @@ impl Writer {
             let dates = v4::TaskDates {
                 snapshot: job.and_then(|j| course_dates(&j.snapshot.course)),
                 target_before: job.and_then(|j| j.target_before.as_ref()).and_then(course_dates),
-                shift: job.and_then(|j| j.dates.as_ref()).map(|plan| report(&plan.report)),
+                // A pending plan, as a report without warnings.
+                shift: job
+                    .and_then(|j| Some(report(&j.dates.as_ref()?.report(&j.tools, |id| id, Duration::Continuous)))),
                 report: task.dates.as_ref().map(report),
             };
             let carries = dates.snapshot.is_some()
@@ -419,7 +421,7 @@ fn report(r: &DateShiftReport) -> v4::Report {
             .iter()
             .map(|s| v4::Shifted {
                 item: dated_item(&s.item),
-                title: s.title.clone(),
+                title: s.title.to_string(),
                 old: item_dates(&s.old),
                 new: item_dates(&s.new),
             })
