@@ -5,7 +5,7 @@
 use super::Timestamp;
 use crate::Error;
 use jiff::SignedDuration;
-use jiff::civil::{Date, DateTime};
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 /// How to move dates to a new term (DAT-1..4), as LMSs offer it when a
@@ -167,18 +167,13 @@ impl DateShift {
         let range = match self.range {
             Some(r) => {
                 let day = |d: RangeDay| match d {
-                    RangeDay::On(date) => Ok(date),
-                    RangeDay::At(t) => {
-                        local_date(t, &tz).ok_or_else(|| Error::invalid("dateShift", format!("{t} is out of range")))
-                    }
+                    RangeDay::On(date) => Ok(epoch_day(date)),
+                    RangeDay::At(t) => local_date(t, &tz)
+                        .map(epoch_day)
+                        .ok_or_else(|| Error::invalid("dateShift", format!("{t} is out of range"))),
                 };
                 let (os, oe, ns, ne) = (day(r[0])?, day(r[1])?, day(r[2])?, day(r[3])?);
-                Some(Range {
-                    old_start: os,
-                    new_start: ns,
-                    old_len: days_between(os, oe),
-                    new_len: days_between(ns, ne),
-                })
+                Some(Range { old_start: os, new_start: ns, old_len: oe - os, new_len: ne - ns })
             }
             None => None,
         };
@@ -195,17 +190,23 @@ pub(crate) enum RangeDay {
     On(Date),
 }
 
-/// A range worked out for one zone: the starts as local dates, the
-/// lengths in days.
+/// A range worked out for one zone: the starts as local day numbers
+/// ([`epoch_day`]), the lengths in days.
 #[derive(Clone, Copy, Debug)]
 struct Range {
-    old_start: Date,
-    new_start: Date,
+    old_start: i64,
+    new_start: i64,
     old_len: i64,
     new_len: i64,
 }
 
 /// A [`DateShift`] prepared for one time zone.
+///
+/// It counts whole days as day numbers: a local date is the number of days
+/// since 1970-01-01, so that moving by days, measuring a range and finding
+/// a weekday are sums. Every local time and every offset comes from jiff
+/// (through [`Offsets`]); no calendar (months, years, leap days) is worked
+/// out here.
 #[derive(Clone, Debug)]
 pub(crate) struct Shifter {
     remove: bool,
@@ -215,61 +216,61 @@ pub(crate) struct Shifter {
     offsets: Offsets,
 }
 
+const DAY_MS: i64 = 86_400_000;
+
 /// A time zone with the spans of constant offset met so far: a course's
 /// dates fall in a few of them (a term crosses two or three daylight-saving
 /// changes), and jiff works out a zone's rule for each lookup past its
-/// table of transitions. Each answer is jiff's: a span is taken from jiff
-/// and checked before it is used, and a local time is resolved from a span
-/// only when no transition lies within a day of it, where there is no gap
-/// and no fold; otherwise jiff resolves it (`Compatible`).
+/// table of transitions. Each span is jiff's, checked before it is kept. A
+/// local time is resolved from a span only when no transition lies within
+/// a day of the instant, where there is no gap and no fold; otherwise jiff
+/// resolves it (`Compatible`).
 #[derive(Clone, Debug)]
 struct Offsets {
     tz: TimeZone,
-    /// `[start, end)`, the offset that holds throughout, and the part of
-    /// the span more than a day from either end.
     seen: std::cell::RefCell<Vec<Span>>,
 }
 
-/// A span of constant offset.
+/// A span of constant offset, in Unix milliseconds: `[start, end)`, its
+/// offset, and the part of it more than a day from either end.
 #[derive(Clone, Copy, Debug)]
 struct Span {
-    start: jiff::Timestamp,
-    end: jiff::Timestamp,
-    offset: jiff::tz::Offset,
-    clear_from: jiff::Timestamp,
-    clear_until: jiff::Timestamp,
+    start: i64,
+    end: i64,
+    offset: i64,
+    clear_from: i64,
+    clear_until: i64,
 }
 
 /// Spans remembered at most: a term's worth, many times over.
 const SPANS: usize = 32;
 
 impl Offsets {
-    /// The local time of `t`.
-    fn local(&self, t: jiff::Timestamp) -> DateTime {
-        let hit = self.seen.borrow().iter().find(|s| s.start <= t && t < s.end).map(|s| s.offset);
-        match hit {
-            Some(offset) => offset.to_datetime(t),
-            None => {
-                self.learn(t);
-                self.tz.to_datetime(t)
-            }
+    /// The offset from UTC at `t` (Unix milliseconds), in milliseconds.
+    fn offset_at(&self, t: i64) -> Option<i64> {
+        if let Some(span) = self.seen.borrow().iter().find(|s| s.start <= t && t < s.end) {
+            return Some(span.offset);
         }
+        let instant = jiff::Timestamp::from_millisecond(t).ok()?;
+        self.learn(instant);
+        Some(i64::from(self.tz.to_offset(instant).seconds()) * 1000)
     }
 
-    /// The instant of local time `dt`: `Compatible` in a gap or a fold.
-    fn instant(&self, dt: DateTime) -> Result<jiff::Timestamp, jiff::Error> {
+    /// The instant (Unix milliseconds) of the local time `local` (local
+    /// wall-clock milliseconds since 1970-01-01T00:00): `Compatible` in a gap
+    /// or a fold.
+    fn instant(&self, local: i64) -> Option<i64> {
         let clear = self.seen.borrow().iter().find_map(|s| {
-            let t = s.offset.to_timestamp(dt).ok()?;
+            let t = local.checked_sub(s.offset)?;
             (s.clear_from <= t && t < s.clear_until).then_some(t)
         });
-        match clear {
-            Some(t) => Ok(t),
-            None => {
-                let t = self.tz.to_ambiguous_timestamp(dt).compatible()?;
-                self.learn(t);
-                Ok(t)
-            }
+        if clear.is_some() {
+            return clear;
         }
+        let wall = jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::from_millisecond(local).ok()?);
+        let t = self.tz.to_ambiguous_timestamp(wall).compatible().ok()?;
+        self.learn(t);
+        Some(t.as_millisecond())
     }
 
     /// Remembers the span of constant offset around `t`, if jiff's
@@ -281,11 +282,17 @@ impl Offsets {
         let start = self.tz.preceding(t).next().map_or(jiff::Timestamp::MIN, |tr| tr.timestamp());
         let end = self.tz.following(t).next().map_or(jiff::Timestamp::MAX, |tr| tr.timestamp());
         let offset = self.tz.to_offset(t);
-        let last = end.checked_sub(SignedDuration::from_nanos(1)).unwrap_or(end);
+        let last = end.checked_sub(SignedDuration::from_millis(1)).unwrap_or(end);
         let agrees = start <= t && t < end && self.tz.to_offset(start) == offset && self.tz.to_offset(last) == offset;
-        let day = SignedDuration::from_hours(24);
-        if let (true, Ok(clear_from), Ok(clear_until)) = (agrees, start.checked_add(day), end.checked_sub(day)) {
-            self.seen.borrow_mut().push(Span { start, end, offset, clear_from, clear_until });
+        let (start, end) = (start.as_millisecond(), end.as_millisecond());
+        if agrees {
+            self.seen.borrow_mut().push(Span {
+                start,
+                end,
+                offset: i64::from(offset.seconds()) * 1000,
+                clear_from: start.saturating_add(DAY_MS),
+                clear_until: end.saturating_sub(DAY_MS),
+            });
         }
     }
 }
@@ -310,56 +317,53 @@ impl Shifter {
             return Ok(dates);
         }
         let out_of_range = |t: Timestamp| Error::invalid("date", format!("{t} moves out of range"));
-        let local = |t: Timestamp| -> Result<DateTime, Error> {
-            let instant = jiff::Timestamp::from_millisecond(t.unix_millis()).map_err(|_| out_of_range(t))?;
-            Ok(self.offsets.local(instant))
-        };
-        let first = local(earliest)?;
-        let new_day = self.new_day(first.date()).ok_or_else(|| out_of_range(earliest))?;
-        let by = days_between(first.date(), new_day);
-        let resolve = |t: Timestamp, local: DateTime| -> Result<Timestamp, Error> {
-            let moved = local.date().checked_add(in_days(by).ok_or_else(|| out_of_range(t))?);
-            let moved = moved.map_err(|_| out_of_range(t))?.to_datetime(local.time());
-            let instant = self.offsets.instant(moved).map_err(|_| out_of_range(t))?;
-            Ok(Timestamp::from_unix_millis(instant.as_millisecond()))
+        // Local wall-clock milliseconds.
+        let local = |t: Timestamp| self.offsets.offset_at(t.unix_millis()).map(|o| t.unix_millis() + o);
+        let first = local(earliest).ok_or_else(|| out_of_range(earliest))?;
+        let day = first.div_euclid(DAY_MS);
+        let by = self.new_day(day).and_then(|d| (d - day).checked_mul(DAY_MS)).ok_or_else(|| out_of_range(earliest))?;
+        let resolve = |t: Timestamp, local: i64| {
+            let moved = local.checked_add(by).and_then(|l| self.offsets.instant(l)).ok_or_else(|| out_of_range(t))?;
+            Ok::<_, Error>(Timestamp::from_unix_millis(moved))
         };
         let first = resolve(earliest, first)?;
         let mut out = [None; 3];
         for (slot, date) in out.iter_mut().zip(dates) {
             if let Some(date) = date {
-                *slot = Some(if date == earliest { first } else { resolve(date, local(date)?)?.max(first) });
+                *slot = Some(if date == earliest {
+                    first
+                } else {
+                    resolve(date, local(date).ok_or_else(|| out_of_range(date))?)?.max(first)
+                });
             }
         }
         Ok(out)
     }
 
-    /// The local date `day` moves to by the rule (DAT-1, DAT-3).
-    fn new_day(&self, day: Date) -> Option<Date> {
-        let old_weekday = weekday(day);
+    /// The local day (number) `day` moves to by the rule (DAT-1, DAT-3).
+    fn new_day(&self, day: i64) -> Option<i64> {
+        let old_weekday = weekday_of(day);
         let wanted = self.substitutions[usize::from(old_weekday)];
         match (self.days, &self.range) {
             (Some(days), _) => {
-                let moved = day.checked_add(in_days(i64::from(days))?).ok()?;
-                match wanted {
-                    Some(w) => forward_to(moved, w),
-                    None => Some(moved),
-                }
+                let moved = day.checked_add(i64::from(days))?;
+                Some(match wanted {
+                    Some(w) => ahead_to(moved, w),
+                    None => moved,
+                })
             }
             (None, Some(r)) => {
                 let offset = match r.old_len {
                     0 => 0,
-                    old_len => round_half_away(days_between(r.old_start, day).checked_mul(r.new_len)?, old_len),
+                    old_len => round_half_away((day - r.old_start).checked_mul(r.new_len)?, old_len),
                 };
-                let proportional = r.new_start.checked_add(in_days(offset)?).ok()?;
+                let proportional = r.new_start.checked_add(offset)?;
                 let wanted = wanted.unwrap_or(old_weekday);
-                if weekday(proportional) == wanted {
+                if weekday_of(proportional) == wanted {
                     return Some(proportional);
                 }
-                let forward = forward_to(proportional, wanted)?;
-                match forward.checked_sub(in_days(7)?) {
-                    Ok(back) if back >= r.new_start => Some(back),
-                    _ => Some(forward),
-                }
+                let forward = ahead_to(proportional, wanted);
+                Some(if forward - 7 >= r.new_start { forward - 7 } else { forward })
             }
             (None, None) => Some(day),
         }
@@ -380,22 +384,15 @@ fn local_date(t: Timestamp, tz: &TimeZone) -> Option<Date> {
     Some(jiff::Timestamp::from_millisecond(t.unix_millis()).ok()?.to_zoned(tz.clone()).date())
 }
 
-/// Weekday number, 0 = Sunday.
-fn weekday(d: Date) -> u8 {
-    u8::try_from(d.weekday().to_sunday_zero_offset()).unwrap_or(0)
+/// The day number of a date: days since 1970-01-01 (jiff counts them:
+/// civil dates are whole 24-hour days apart).
+fn epoch_day(d: Date) -> i64 {
+    d.duration_since(Date::constant(1970, 1, 1)).as_secs().div_euclid(86_400)
 }
 
-/// Whole days from `a` to `b`: civil dates are 24-hour days apart, so an
-/// absolute duration (jiff's fast path) counts them exactly.
-fn days_between(a: Date, b: Date) -> i64 {
-    b.duration_since(a).as_secs().div_euclid(86_400)
-}
-
-/// `n` days as an absolute duration, which jiff adds to civil dates and
-/// times as whole 24-hour days (no time zone is involved), or `None` past
-/// any date.
-fn in_days(n: i64) -> Option<SignedDuration> {
-    n.checked_mul(86_400).map(SignedDuration::from_secs)
+/// The weekday of day number `d`, 0 = Sunday: 1970-01-01 was a Thursday.
+fn weekday_of(d: i64) -> u8 {
+    u8::try_from((d + 4).rem_euclid(7)).unwrap_or(0)
 }
 
 /// `num ÷ den` rounded to the nearest integer, halves away from zero; `den`
@@ -405,16 +402,45 @@ fn round_half_away(num: i64, den: i64) -> i64 {
     if 2 * r.abs() >= den.abs() { q + (num.signum() * den.signum()) } else { q }
 }
 
-/// `d`, or the first day after it (1 to 6 days on) that is weekday `w`.
-fn forward_to(d: Date, w: u8) -> Option<Date> {
-    let ahead = (i64::from(w) - i64::from(weekday(d))).rem_euclid(7);
-    d.checked_add(in_days(ahead)?).ok()
+/// Day `d`, or the first day after it (1 to 6 days on) that is weekday `w`.
+fn ahead_to(d: i64, w: u8) -> i64 {
+    d + (i64::from(w) - i64::from(weekday_of(d))).rem_euclid(7)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::DateTime;
     use proptest::prelude::*;
+
+    /// Weekday number of a date, 0 = Sunday, by jiff.
+    fn weekday(d: Date) -> u8 {
+        u8::try_from(d.weekday().to_sunday_zero_offset()).unwrap()
+    }
+
+    /// Whole days from `a` to `b`, by jiff's calendar.
+    fn days_between(a: Date, b: Date) -> i64 {
+        b.since((jiff::Unit::Day, a)).unwrap().get_days().into()
+    }
+
+    fn in_days(n: i64) -> Option<SignedDuration> {
+        n.checked_mul(86_400).map(SignedDuration::from_secs)
+    }
+
+    /// Local wall-clock milliseconds of a civil time.
+    fn wall(dt: DateTime) -> i64 {
+        jiff::tz::Offset::UTC.to_timestamp(dt).unwrap().as_millisecond()
+    }
+
+    /// The day numbers agree with jiff's calendar, weekdays included.
+    #[test]
+    fn day_numbers_are_jiffs_days() {
+        for d in ["1970-01-01", "1969-12-31", "2000-02-29", "2027-03-28", "-000044-03-15", "9999-12-31"] {
+            let date: Date = d.parse().unwrap();
+            assert_eq!(epoch_day(date), days_between(Date::constant(1970, 1, 1), date), "{d}");
+            assert_eq!(weekday_of(epoch_day(date)), weekday(date), "{d}");
+        }
+    }
 
     fn t(s: &str) -> Timestamp {
         s.parse().unwrap()
@@ -510,7 +536,7 @@ mod tests {
         let tz = zone_for("Europe/Berlin");
         let offsets = Offsets { tz: tz.clone(), seen: std::cell::RefCell::new(Vec::new()) };
         for warm in ["2027-03-20T12:00:00Z", "2027-04-05T12:00:00Z", "2027-10-20T12:00:00Z", "2027-11-05T12:00:00Z"] {
-            offsets.local(warm.parse().unwrap());
+            offsets.offset_at(warm.parse::<Timestamp>().unwrap().unix_millis());
         }
         assert_eq!(offsets.seen.borrow().len(), 3, "winter, summer, winter");
         for local in [
@@ -526,7 +552,8 @@ mod tests {
             "2027-11-01T02:30",
         ] {
             let dt: DateTime = local.parse().unwrap();
-            assert_eq!(offsets.instant(dt).unwrap(), tz.to_ambiguous_timestamp(dt).compatible().unwrap(), "{local}");
+            let jiffs = tz.to_ambiguous_timestamp(dt).compatible().unwrap().as_millisecond();
+            assert_eq!(offsets.instant(wall(dt)), Some(jiffs), "{local}");
         }
     }
 
@@ -656,13 +683,15 @@ mod tests {
             let offsets = Offsets { tz: tz.clone(), seen: std::cell::RefCell::new(Vec::new()) };
             let at = |t: Timestamp| jiff::Timestamp::from_millisecond(t.unix_millis()).unwrap();
             for t in warm {
-                offsets.local(at(t));
+                offsets.offset_at(t.unix_millis());
             }
             for t in probes {
-                prop_assert_eq!(offsets.local(at(t)), tz.to_datetime(at(t)));
+                let want = i64::from(tz.to_offset(at(t)).seconds()) * 1000;
+                prop_assert_eq!(offsets.offset_at(t.unix_millis()), Some(want));
                 // A local time near the probe, perhaps in a gap or a fold.
                 let dt = tz.to_datetime(at(t)).checked_add(SignedDuration::from_mins(hours * 37)).unwrap();
-                prop_assert_eq!(offsets.instant(dt).unwrap(), tz.to_ambiguous_timestamp(dt).compatible().unwrap());
+                let jiffs = tz.to_ambiguous_timestamp(dt).compatible().unwrap().as_millisecond();
+                prop_assert_eq!(offsets.instant(wall(dt)), Some(jiffs));
             }
         }
 
