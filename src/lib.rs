@@ -93,7 +93,7 @@
 //!
 //! *n* is the number of courses, *l* the LOs of the course copied or
 //! changed, *p* its pages, *P* every page of the workspace, *i* the library
-//! items of one page.
+//! items of one page, *t* the course's tool items.
 //!
 //! | operation | time | notes |
 //! | --- | --- | --- |
@@ -118,6 +118,8 @@
 //! | [`Workspace::request_copy`] | O(*l* + tools) | snapshot: course record, and what Duplicate reads of each LO; no page is read, nothing allocated per LO |
 //! | [`Workspace::run_tasks`] | O(budget) | one unit: a page, a tool item, an LO, the settings, the memberships; an LO's pages run as one batch |
 //! | page change while tasks are pending | O(log *l*) a pending task | saves the old page once per task that still reads it; a task's first such check sorts its LOs |
+//! | a copy with a [`DateShift`] | plus O(*t*) at the request | every new date worked out when the copy is planned, about 100 ns a dated item; the report is built once, when the copy ends |
+//! | [`Workspace::shift_course_dates`], [`Workspace::preview_date_shift`] | O(*t*) | one write for the whole course |
 //!
 //! # Rights
 //!
@@ -153,6 +155,7 @@
 //! | SRV-1..10 | the Learn-compatible server (`coursecopy-server`) | `server/tests/` |
 //! | REU-1..6 | re-use: where used, impact, re-use, detach, compare, picture | `tests/reuse.rs` |
 //! | LNK-1..12 | linked copies: links, versions, preview, customisation, sync, decline, push, locks, unlink, markers, chains, saving | `tests/linked.rs`, `tests/linked_model.rs`, `tests/golden.rs` |
+//! | DAT-1..7 | dates: time zones, dated tool items, shifting by days or range with weekday rules, removing dates, at copy time and in place, JSON | `src/data/shift.rs` (the rule), `tests/dates.rs`, `tests/model.rs`, `tests/golden.rs`, `server/tests/copy_flow.rs` |
 //!
 //! # Errors
 //!
