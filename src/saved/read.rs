@@ -406,8 +406,7 @@ impl Reader {
             let at = format!("learning_objects[{n}]");
             let k: LoKey = self.key(key).map_err(|e| format!("{at}: {e}"))?;
             let link = v.link.map(|l| self.lo_link(l)).transpose().map_err(|e| format!("{at}: {e}"))?;
-            let lo =
-                los.get_mut(k).filter(|_| seen.insert(k)).ok_or_else(|| format!("{at}: {k} is missing or repeated"))?;
+            let lo = once(los, &mut seen, k, &at)?;
             if v.layout_version > v.version || v.version > MAX_VERSION {
                 return Err(format!("{at}: layout_version is past version, or version is out of range"));
             }
@@ -424,10 +423,7 @@ impl Reader {
             if v.version > MAX_VERSION || link.as_ref().is_some_and(|l| l.synced > MAX_VERSION) {
                 return Err(format!("{at}: version out of range"));
             }
-            let page = pages
-                .get_mut(k)
-                .filter(|_| seen.insert(k))
-                .ok_or_else(|| format!("{at}: {k} is missing or repeated"))?;
+            let page = once(pages, &mut seen, k, &at)?;
             let mut link = link;
             // A base that is the page's own content is held as `None`.
             if let Some(l) = link.as_mut()
@@ -540,20 +536,14 @@ impl Reader {
         for (n, (key, d)) in dates.courses.into_iter().enumerate() {
             let at = format!("courses[{n}]");
             let k: CourseKey = self.key(key).map_err(|e| format!("{at}: {e}"))?;
-            let course = courses
-                .get_mut(k)
-                .filter(|_| seen.insert(k))
-                .ok_or_else(|| format!("{at}: {k} is missing or repeated"))?;
+            let course = once(courses, &mut seen, k, &at)?;
             apply_course_dates(course, d).map_err(|e| format!("{at}.{e}"))?;
         }
         let mut seen = HashSet::new();
         for (n, (key, d)) in dates.tasks.into_iter().enumerate() {
             let at = format!("tasks[{n}]");
             let k: TaskKey = self.key(key).map_err(|e| format!("{at}: {e}"))?;
-            let task = tasks
-                .get_mut(k)
-                .filter(|_| seen.insert(k))
-                .ok_or_else(|| format!("{at}: {k} is missing or repeated"))?;
+            let task = once(tasks, &mut seen, k, &at)?;
             if let Some(r) = d.report {
                 if !matches!(task.phase, Phase::Finished(ref e) if e.completed()) {
                     return Err(format!("{at}.report: {k} has not completed"));
@@ -586,6 +576,14 @@ impl Reader {
         }
         Ok(())
     }
+}
+
+/// The record `k` names, the first time a list names it.
+fn once<'a, K, V>(arena: &'a mut Arena<K, V>, seen: &mut HashSet<K>, k: K, at: &str) -> Result<&'a mut V, String>
+where
+    K: slotmap::Key + std::hash::Hash + std::fmt::Display,
+{
+    arena.get_mut(k).filter(|_| seen.insert(k)).ok_or_else(|| format!("{at}: {k} is missing or repeated"))
 }
 
 /// Sets a course's zone and item dates, checked.
