@@ -10,7 +10,8 @@
 //!   and an optional `dateShift` (DAT-7), Canvas's content-migration
 //!   `date_shift_options` in camelCase: `shiftDates`, `oldStartDate`,
 //!   `oldEndDate`, `newStartDate`, `newEndDate` (each a calendar date
-//!   `YYYY-MM-DD`, that date in the source course's zone, or a timestamp),
+//!   `YYYY-MM-DD`, that date in the source course's zone; a timestamp
+//!   counts by the date written at its start, as Canvas reads it),
 //!   `daySubstitutions` (`{"1": "2"}`, weekday numbers, 0 = Sunday),
 //!   `removeDates`, and `shiftDays` for day mode. Precedence (DAT-1):
 //!   `removeDates`, else `shiftDays`, else the range if all four dates are
@@ -265,17 +266,18 @@ object_seed!(DateShiftSeed -> DateShift, "an object of date shift options", null
     Ok(shift)
 });
 
-/// A range bound: an instant (`2027-01-04T00:00:00Z`, or with an offset)
-/// or a calendar date (`2027-01-04`).
+/// A range bound, the calendar date written at its start: `2027-01-04`,
+/// or a timestamp such as `2027-01-04T00:00:00Z` or
+/// `2027-01-04T00:00:00-05:00`, whose date is taken as written, as Canvas
+/// reads these options (its own `Date.parse`), whatever the zones.
 fn range_day<E: de::Error>(path: &str, given: &str) -> Result<RangeDay, E> {
-    if let Ok(t) = given.parse::<Timestamp>() {
-        return Ok(RangeDay::At(t));
-    }
-    if let Ok(t) = given.parse::<jiff::Timestamp>() {
-        return Ok(RangeDay::At(Timestamp::from_unix_millis(t.as_millisecond())));
-    }
-    match given.parse::<jiff::civil::Date>() {
-        Ok(d) if given.len() == 10 => Ok(RangeDay::On(d)),
+    let date = given.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok());
+    let whole = given.len() == 10
+        || given.parse::<Timestamp>().is_ok()
+        || given.parse::<jiff::Timestamp>().is_ok()
+        || given.parse::<jiff::civil::DateTime>().is_ok();
+    match (date, whole) {
+        (Some(d), true) => Ok(RangeDay::On(d)),
         _ => Err(bad(path, format_args!("{given:?} is neither a date (YYYY-MM-DD) nor a timestamp"))),
     }
 }

@@ -355,8 +355,7 @@ fn dat7_json_date_shift_and_time_zone() {
     });
     let request: CopyRequest = serde_json::from_value(body).unwrap();
     let expected = next_spring().substitute(1, 2).unwrap().substitute(5, 4).unwrap();
-    // The new start given as an instant is midnight UTC: 01:00 in Berlin,
-    // the same day.
+    // The new start given as a timestamp counts by the date written.
     let job = ws.request_copy(author, course, &request).unwrap();
     ws.run_all_tasks();
     let status = ws.task_status(job).unwrap();
@@ -391,6 +390,13 @@ fn dat7_json_date_shift_and_time_zone() {
         DateShift::by_days(7)
     );
     assert_eq!(shift(serde_json::json!({"shiftDates": false, "shiftDays": 7})), DateShift::new());
+    // Timestamps count by the date written at their start, whatever their
+    // offset, as Canvas reads them.
+    assert_eq!(
+        shift(serde_json::json!({"oldStartDate": "2027-03-01T23:30:00-05:00", "oldEndDate": "2027-07-31T00:00:00Z",
+                                 "newStartDate": "2028-02-28T00:00:00.000Z", "newEndDate": "2028-07-29"})),
+        next_spring()
+    );
     assert_eq!(
         shift(serde_json::json!({"oldStartDate": "2027-03-01"})),
         DateShift::new(),

@@ -353,8 +353,10 @@ impl Shifter {
                 })
             }
             (None, Some(r)) => {
+                // An old range of no length (or one that ends before it
+                // starts, as Canvas treats it) maps to the new start.
                 let offset = match r.old_len {
-                    0 => 0,
+                    ..=0 => 0,
                     old_len => round_half_away((day - r.old_start).checked_mul(r.new_len)?, old_len),
                 };
                 let proportional = r.new_start.checked_add(offset)?;
@@ -502,6 +504,18 @@ mod tests {
         // An empty old range maps to the new start (a Tuesday); Monday
         // wanted: forward to Monday Mar 6, back a week is before the start.
         assert_eq!(leap.shift(t("2027-03-01T12:00:00Z"), "UTC").unwrap(), Some(t("2028-03-06T12:00:00Z")));
+        // An old range that ends before it starts maps to the new start too.
+        let reversed = DateShift::by_range_dates("2027-03-10", "2027-03-01", "2028-02-29", "2028-03-20").unwrap();
+        assert_eq!(reversed.shift(t("2027-03-01T12:00:00Z"), "UTC").unwrap(), Some(t("2028-03-06T12:00:00Z")));
+        // Exact arithmetic (7 × 45 ÷ 10 = 31.5, up to 32), where a
+        // fraction taken first in floating point would give 31.49999….
+        // Monday → Friday: Jan 11 → Feb 1 + 32 days = Mar 5, a Friday: it
+        // stays (31 days would give Thursday Mar 4, then Friday Feb 26).
+        let half = DateShift::by_range_dates("2027-01-04", "2027-01-14", "2027-02-01", "2027-03-18")
+            .unwrap()
+            .substitute(1, 5)
+            .unwrap();
+        assert_eq!(half.shift(t("2027-01-11T09:00:00Z"), "UTC").unwrap(), Some(t("2027-03-05T09:00:00Z")));
         // Back a week may land exactly on the new start (Monday 2028-01-03).
         let to_monday = DateShift::by_range(
             t("2027-01-04T00:00:00Z"),
