@@ -41,7 +41,7 @@
 use crate::copy::{CopyRequest, CopyTarget, CourseRef};
 use crate::data::{
     Availability, CopyMode, CopySelection, DateShift, Discussions, Duration, Enrollment, RangeDay, SettingsSelection,
-    TaskState, TaskStatus, Timestamp,
+    TaskState, TaskStatus, Timestamp, calendar_date,
 };
 use crate::edit::{CourseChange, NewCourse};
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -271,7 +271,7 @@ object_seed!(DateShiftSeed -> DateShift, "an object of date shift options", null
 /// `2027-01-04T00:00:00-05:00`, whose date is taken as written, as Canvas
 /// reads these options (its own `Date.parse`), whatever the zones.
 fn range_day<E: de::Error>(path: &str, given: &str) -> Result<RangeDay, E> {
-    let date = given.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok());
+    let date = given.get(..10).and_then(calendar_date);
     let whole = given.len() == 10
         || given.parse::<Timestamp>().is_ok()
         || given.parse::<jiff::Timestamp>().is_ok()

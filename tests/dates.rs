@@ -102,7 +102,7 @@ fn dated(ws: &Workspace, course: CourseKey) -> Vec<(String, ToolDates)> {
 /// for the event outside the new duration; the task is still Complete.
 #[test]
 fn dat5_copy_moves_each_items_dates_together_and_reports_them() {
-    let Term { mut ws, author, course, quiz, event, blog, .. } = term();
+    let Term { mut ws, author, course, quiz, event, .. } = term();
     let request =
         CopyRequest::new(CopyTarget::NewCourse { course_id: "HIST-200-2028".into() }).date_shift(next_spring());
     let task = ws.request_copy(author, course, &request).unwrap();
@@ -161,7 +161,6 @@ fn dat5_copy_moves_each_items_dates_together_and_reports_them() {
         report.warnings.iter().all(|w| matches!(w.item, DatedItem::Tool { source_item, .. } if source_item == event))
     );
     assert!(ws.course(copy).unwrap().tools().iter().any(|i| i.title() == "Diary" && i.dates().is_empty()));
-    let _ = blog;
     // The copy keeps the source's zone.
     assert_eq!(ws.course(copy).unwrap().time_zone(), BERLIN);
 }

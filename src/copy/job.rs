@@ -135,10 +135,11 @@ impl CopyJob {
         }
         let shifted = self.dates.as_deref();
         if sel.duration {
-            s.duration = shifted.and_then(|d| d.duration).unwrap_or(src.duration);
+            s.duration = shifted.and_then(|d| d.duration()).unwrap_or(src.duration);
         }
         if sel.enrollment_options {
-            s.enrollment = shifted.and_then(|d| d.enrollment.clone()).unwrap_or_else(|| src.enrollment.clone());
+            s.enrollment =
+                shifted.and_then(|d| d.enrollment(&src.enrollment)).unwrap_or_else(|| src.enrollment.clone());
         }
         if sel.language_pack {
             s.locale = src.locale.clone();

@@ -97,14 +97,14 @@ pub(crate) fn plan_request(
     };
     require(store, actor, Action::ReadCourse(source))?;
     let src = store.course(source)?;
+    let tools = src.tools.selected(&request.selection);
     let target = match resolved {
         Resolved::Existing(target) => {
             require(store, actor, Action::EditCourse(target))?;
             if target == source {
                 return Err(Error::invalid("target", "a course cannot be copied into itself"));
             }
-            let tools = src.tools.iter().filter(|i| request.selection.includes(i.category)).count();
-            if (store.course(target)?.tools.ids_left() as usize) < tools {
+            if (store.course(target)?.tools.ids_left() as usize) < tools.len() {
                 return Err(Error::invalid("target", format!("{target} has no tool item ids left for the copy")));
             }
             PlannedTarget::Existing(target)
@@ -118,7 +118,6 @@ pub(crate) fn plan_request(
             PlannedTarget::New(Box::new(record))
         }
     };
-    let tools = src.tools.selected(&request.selection);
     let dates = plan_dates(src, &tools, &request.selection, &request.date_shift)?;
     Ok(CopyPlan {
         tools,

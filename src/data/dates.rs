@@ -127,7 +127,7 @@ impl ToolDates {
 
     /// The dates set, with their fields, in field order.
     pub fn iter(&self) -> impl Iterator<Item = (DateField, Timestamp)> + '_ {
-        [DateField::Start, DateField::End, DateField::Due].into_iter().filter_map(|f| self.get(f).map(|t| (f, t)))
+        DateField::ALL.into_iter().filter_map(|f| self.get(f).map(|t| (f, t)))
     }
 
     /// Whether the dates are in order: no end before its start.
@@ -135,16 +135,12 @@ impl ToolDates {
         !matches!((self.start, self.end), (Some(s), Some(e)) if e < s)
     }
 
-    /// Dates as given, unchecked (the loader checks them).
-    #[cfg(feature = "serde")]
-    pub(crate) fn new_checked_free(start: Option<Timestamp>, end: Option<Timestamp>, due: Option<Timestamp>) -> Self {
-        ToolDates { start, end, due }
-    }
-
     pub(crate) fn as_array(&self) -> [Option<Timestamp>; 3] {
         [self.start, self.end, self.due]
     }
 
+    /// Dates as given, unchecked: callers check them ([`in_order`](Self::in_order),
+    /// or the edit layer's check of a category's dates).
     pub(crate) fn from_array([start, end, due]: [Option<Timestamp>; 3]) -> Self {
         ToolDates { start, end, due }
     }
@@ -265,50 +261,40 @@ pub(crate) struct OwnDates {
 /// Every new date a shift gives a course, worked out in full: applying it
 /// cannot fail. Compact: the new dates of the items it was made for, by
 /// position (the items themselves are the caller's: a copy's carried
-/// items, or a course's own); the report is built from both on demand.
+/// items, or a course's own), and the course's own dates shifted; the new
+/// duration and enrollment and the report derive from these.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(crate) struct DatePlan {
     /// The zone the dates were shifted in.
     pub(crate) time_zone: String,
     /// New dates of each item, by its position; `None` for an undated one.
     pub(crate) tools: Vec<Option<ToolDates>>,
-    /// The new duration, if the shift moves it.
-    pub(crate) duration: Option<Duration>,
-    /// The new enrollment, if the shift moves its window.
-    pub(crate) enrollment: Option<Enrollment>,
-    /// The course's own dates shifted: the duration, the enrollment window.
+    /// The course's own dates shifted: the duration, the enrollment
+    /// window, each at most once, in that order.
     pub(crate) own: Vec<ShiftedItem>,
 }
 
 impl DatePlan {
     /// The plan for shifting `tools` and the chosen `own` dates of
     /// `course`, in `course`'s time zone.
-    pub(crate) fn of(course: &Course, tools: &[ToolItem], own: OwnDates, shift: &DateShift) -> Result<DatePlan, Error> {
+    pub(crate) fn of<'a>(
+        course: &Course,
+        tools: impl IntoIterator<Item = &'a ToolItem>,
+        own: OwnDates,
+        shift: &DateShift,
+    ) -> Result<DatePlan, Error> {
         let shifter = shift.prepare(&course.time_zone)?;
-        let mut plan = DatePlan {
-            time_zone: course.time_zone.to_string(),
-            tools: Vec::with_capacity(tools.len()),
-            ..DatePlan::default()
-        };
+        let mut plan = DatePlan { time_zone: course.time_zone.to_string(), ..DatePlan::default() };
         let settings = &course.settings;
         if let (true, Duration::DateRange { start, end }) = (own.duration, settings.duration) {
             let old = ToolDates { start: Some(start), end: Some(end), due: None };
             let new = moved(&shifter, old)?;
-            plan.duration = Some(match (new.start, new.end) {
-                (Some(start), Some(end)) => Duration::DateRange { start, end },
-                _ => Duration::Continuous,
-            });
             plan.own.push(ShiftedItem { item: DatedItem::Duration, title: Arc::from(""), old, new });
         }
-        if let (true, Enrollment::SelfEnrollment { start, end, access_code }) = (own.enrollment, &settings.enrollment) {
+        if let (true, Enrollment::SelfEnrollment { start, end, .. }) = (own.enrollment, &settings.enrollment) {
             let old = ToolDates { start: *start, end: *end, due: None };
             if !old.is_empty() {
                 let new = moved(&shifter, old)?;
-                plan.enrollment = Some(Enrollment::SelfEnrollment {
-                    start: new.start,
-                    end: new.end,
-                    access_code: access_code.clone(),
-                });
                 plan.own.push(ShiftedItem { item: DatedItem::EnrollmentWindow, title: Arc::from(""), old, new });
             }
         }
@@ -318,16 +304,42 @@ impl DatePlan {
         Ok(plan)
     }
 
+    /// The new dates the plan gives one of the course's own dated items.
+    fn own_dates(&self, item: DatedItem) -> Option<ToolDates> {
+        self.own.iter().find(|s| s.item == item).map(|s| s.new)
+    }
+
+    /// The new duration, if the plan moves it: `Continuous` once its dates
+    /// are removed.
+    pub(crate) fn duration(&self) -> Option<Duration> {
+        self.own_dates(DatedItem::Duration).map(|new| match (new.start, new.end) {
+            (Some(start), Some(end)) => Duration::DateRange { start, end },
+            _ => Duration::Continuous,
+        })
+    }
+
+    /// What `enrollment` becomes, if the plan moves its window: the same
+    /// self-enrollment, access code kept, with the new window.
+    pub(crate) fn enrollment(&self, enrollment: &Enrollment) -> Option<Enrollment> {
+        let new = self.own_dates(DatedItem::EnrollmentWindow)?;
+        match enrollment {
+            Enrollment::SelfEnrollment { access_code, .. } => {
+                Some(Enrollment::SelfEnrollment { start: new.start, end: new.end, access_code: access_code.clone() })
+            }
+            _ => None,
+        }
+    }
+
     /// The report of the plan made for `tools`, each item named by the id
     /// `id_of` gives its source id (in a copy, the copy's item), with
     /// warnings against `duration`, the course's final one.
-    pub(crate) fn report(
+    pub(crate) fn report<'a>(
         &self,
-        tools: &[ToolItem],
+        tools: impl IntoIterator<Item = &'a ToolItem>,
         id_of: impl Fn(ToolId) -> ToolId,
         duration: Duration,
     ) -> DateShiftReport {
-        let shifted = tools.iter().zip(&self.tools).filter_map(|(item, new)| {
+        let shifted = tools.into_iter().zip(&self.tools).filter_map(|(item, new)| {
             new.map(|new| ShiftedItem {
                 item: DatedItem::Tool { category: item.category, source_item: item.id, item: id_of(item.id) },
                 title: item.title.clone(),

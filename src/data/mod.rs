@@ -45,7 +45,7 @@ pub use reach::Reach;
 pub use settings::{Availability, CourseSettings, Duration, Enrollment};
 pub use shift::DateShift;
 #[cfg(feature = "serde")]
-pub(crate) use shift::RangeDay;
+pub(crate) use shift::{RangeDay, calendar_date};
 pub(crate) use shift::{Shifter, check_time_zone};
 pub use task::{DEFAULT_TASK_LIMIT, TaskState, TaskStatus};
 pub(crate) use task::{Ending, Phase, Task};

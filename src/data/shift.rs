@@ -79,9 +79,7 @@ impl DateShift {
     /// `newStartDate` or `newEndDate` for a value that is not a date.
     pub fn by_range_dates(old_start: &str, old_end: &str, new_start: &str, new_end: &str) -> Result<Self, Error> {
         let day = |field: &'static str, s: &str| {
-            s.parse::<Date>()
-                .ok()
-                .filter(|_| s.len() == 10)
+            calendar_date(s)
                 .map(RangeDay::On)
                 .ok_or_else(|| Error::invalid(field, format!("{s:?} is not a date of the form YYYY-MM-DD")))
         };
@@ -383,7 +381,12 @@ pub(crate) fn check_time_zone(name: &str) -> Result<(), Error> {
 }
 
 fn local_date(t: Timestamp, tz: &TimeZone) -> Option<Date> {
-    Some(jiff::Timestamp::from_millisecond(t.unix_millis()).ok()?.to_zoned(tz.clone()).date())
+    Some(tz.to_datetime(jiff::Timestamp::from_millisecond(t.unix_millis()).ok()?).date())
+}
+
+/// A calendar date written `YYYY-MM-DD`, and nothing more.
+pub(crate) fn calendar_date(s: &str) -> Option<Date> {
+    s.parse::<Date>().ok().filter(|_| s.len() == 10)
 }
 
 /// The day number of a date: days since 1970-01-01 (jiff counts them:
@@ -530,6 +533,10 @@ mod tests {
         assert_eq!(round_half_away(-5, 2), -3);
         assert_eq!(round_half_away(7, 3), 2);
         assert!(DateShift::new().substitute(7, 1).is_err());
+        // Day mode: only an explicit substitution moves a date, forward.
+        let days = DateShift::by_days(7).substitute(1, 3).unwrap();
+        assert_eq!(days.shift(t("2027-01-04T09:00:00Z"), "UTC").unwrap(), Some(t("2027-01-13T09:00:00Z")));
+        assert_eq!(days.shift(t("2027-01-05T09:00:00Z"), "UTC").unwrap(), Some(t("2027-01-12T09:00:00Z")));
         // Far past jiff's range: an error, never a panic.
         for days in [i32::MAX, i32::MIN, 4_000_000] {
             let far = DateShift::by_days(days).shift(t("2027-01-01T00:00:00Z"), "UTC");

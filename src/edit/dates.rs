@@ -2,7 +2,7 @@
 //! plan ([`DatePlan`](crate::data::DatePlan)) is the one a copy uses.
 
 use super::courses::editable;
-use crate::data::{DatePlan, DateShift, DateShiftReport, OwnDates};
+use crate::data::{Course, DatePlan, DateShift, DateShiftReport, OwnDates};
 use crate::error::Error;
 use crate::handles::{CourseKey, UserKey};
 use crate::store::Store;
@@ -13,10 +13,7 @@ pub(crate) fn preview_date_shift(
     course: CourseKey,
     shift: &DateShift,
 ) -> Result<DateShiftReport, Error> {
-    let record = store.course(course)?;
-    let tools: Vec<_> = record.tools.iter().cloned().collect();
-    let plan = DatePlan::of(record, &tools, EVERY, shift)?;
-    Ok(plan.report(&tools, |id| id, plan.duration.unwrap_or(record.settings.duration)))
+    planned(store.course(course)?, shift).map(|(_, report)| report)
 }
 
 /// Shifts every date of `course` at once (DAT-6): its duration, its
@@ -28,14 +25,13 @@ pub(crate) fn shift_course_dates(
     shift: &DateShift,
 ) -> Result<DateShiftReport, Error> {
     let record = editable(store, actor, course)?;
-    let tools: Vec<_> = record.tools.iter().cloned().collect();
-    let plan = DatePlan::of(record, &tools, EVERY, shift)?;
-    let report = plan.report(&tools, |id| id, plan.duration.unwrap_or(record.settings.duration));
+    let (plan, report) = planned(record, shift)?;
+    let (duration, enrollment) = (plan.duration(), plan.enrollment(&record.settings.enrollment));
     store.update_course_data(course, |c| {
-        if let Some(d) = plan.duration {
+        if let Some(d) = duration {
             c.settings.duration = d;
         }
-        if let Some(e) = plan.enrollment {
+        if let Some(e) = enrollment {
             c.settings.enrollment = e;
         }
         // The plan was made for the items in this order.
@@ -48,5 +44,11 @@ pub(crate) fn shift_course_dates(
     Ok(report)
 }
 
-/// A shift in place moves every date of the course.
-const EVERY: OwnDates = OwnDates { duration: true, enrollment: true };
+/// The plan for shifting every date of `record` in place, and its report,
+/// warnings against the duration the course will have.
+fn planned(record: &Course, shift: &DateShift) -> Result<(DatePlan, DateShiftReport), Error> {
+    let every = OwnDates { duration: true, enrollment: true };
+    let plan = DatePlan::of(record, record.tools.iter(), every, shift)?;
+    let report = plan.report(record.tools.iter(), |id| id, plan.duration().unwrap_or(record.settings.duration));
+    Ok((plan, report))
+}

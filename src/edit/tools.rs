@@ -211,10 +211,9 @@ pub(crate) fn set_tool_dates(
     dates: ToolDates,
 ) -> Result<(), Error> {
     let record = editable(store, actor, course)?;
-    let at = record.tools.items.iter().position(|i| i.id == tool);
-    let at = at.ok_or_else(|| Error::not_in(Entity::Tool(course, tool), course))?;
-    let category = record.tools.items.get(at).map(|i| i.category).unwrap_or(Category::Assessments);
-    let dates = check_dates(category, dates)?;
+    let found = record.tools.items.iter().enumerate().find(|(_, i)| i.id == tool);
+    let (at, item) = found.ok_or_else(|| Error::not_in(Entity::Tool(course, tool), course))?;
+    let dates = check_dates(item.category, dates)?;
     store.update_course_data(course, |c| {
         if let Some(item) = c.tools.items.get_mut(at) {
             item.dates = dates;

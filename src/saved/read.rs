@@ -607,7 +607,7 @@ fn apply_course_dates(course: &mut Course, d: v4::CourseDates) -> Result<(), Str
 }
 
 fn item_dates(d: v4::ItemDates) -> ToolDates {
-    ToolDates::new_checked_free(d.start, d.end, d.due)
+    ToolDates::from_array([d.start, d.end, d.due])
 }
 
 fn dated_item(item: v4::Item) -> DatedItem {
@@ -632,11 +632,8 @@ fn read_report(r: v4::Report) -> Result<DateShiftReport, String> {
     }
     let mut warnings = Vec::with_capacity(r.warnings.len());
     for (n, w) in r.warnings.into_iter().enumerate() {
-        let field = match w.field.as_str() {
-            "start" => DateField::Start,
-            "end" => DateField::End,
-            "due" => DateField::Due,
-            other => return Err(format!("warnings[{n}].field: {other:?} is none of start, end, due")),
+        let Some(field) = DateField::ALL.into_iter().find(|f| f.name() == w.field) else {
+            return Err(format!("warnings[{n}].field: {:?} is none of start, end, due", w.field));
         };
         warnings.push(DateWarning {
             item: dated_item(w.item),
@@ -651,22 +648,20 @@ fn read_report(r: v4::Report) -> Result<DateShiftReport, String> {
 
 /// A pending copy's date plan, rebuilt from the report it saved: each
 /// shifted tool item is one the copy carries, of its category, with the
-/// dates it has in the snapshot; the course's own dates are those of the
-/// snapshot, and carried by the copy.
+/// dates it has in the snapshot, and new dates its category takes, in
+/// order; the course's own dates are the snapshot's, shifted only if the
+/// copy carries them, each once.
 fn plan_of(job: &CopyJob, report: DateShiftReport) -> Result<DatePlan, String> {
     let mut plan =
         DatePlan { time_zone: report.time_zone.clone(), tools: vec![None; job.tools.len()], ..DatePlan::default() };
     let settings = &job.snapshot.course.settings;
-    for s in &report.shifted {
-        let fits = |category: crate::data::Category| {
-            DateField::ALL.iter().all(|f| s.new.get(*f).is_none() || category.takes_date(*f))
-        };
+    for s in report.shifted {
         match s.item {
             DatedItem::Tool { category, source_item, .. } => {
                 let at = job.tools.iter().position(|i| i.id == source_item);
                 let carried = at.and_then(|at| job.tools.get(at));
-                if !carried.is_some_and(|i| i.category == category && i.dates == s.old && !i.dates.is_empty())
-                    || !fits(category)
+                let fits = crate::edit::tools::check_dates(category, s.new).is_ok();
+                if !carried.is_some_and(|i| i.category == category && i.dates == s.old && !i.dates.is_empty()) || !fits
                 {
                     return Err(format!("{source_item} is not an item the copy carries with these dates"));
                 }
@@ -675,42 +670,21 @@ fn plan_of(job: &CopyJob, report: DateShiftReport) -> Result<DatePlan, String> {
                     _ => return Err(format!("{source_item} is shifted twice")),
                 }
             }
-            DatedItem::Duration => {
-                let old = match settings.duration {
-                    Duration::DateRange { start, end } => ToolDates::new().start(start).end(end),
-                    _ => return Err("the snapshot has no date range to shift".into()),
+            own => {
+                let (old, carried) = match (own, settings.duration, &settings.enrollment) {
+                    (DatedItem::Duration, Duration::DateRange { start, end }, _) => {
+                        (ToolDates::new().start(start).end(end), job.selection.settings.duration)
+                    }
+                    (DatedItem::EnrollmentWindow, _, Enrollment::SelfEnrollment { start, end, .. }) => {
+                        (ToolDates::from_array([*start, *end, None]), job.selection.settings.enrollment_options)
+                    }
+                    _ => return Err(format!("the snapshot has no {own:?} to shift")),
                 };
-                if s.old != old
-                    || s.new.due_date().is_some()
-                    || plan.duration.is_some()
-                    || !job.selection.settings.duration
-                {
-                    return Err("the duration's shift does not fit the snapshot".into());
+                let repeated = plan.own.iter().any(|o| o.item == own);
+                if s.old != old || s.new.due_date().is_some() || repeated || !carried {
+                    return Err(format!("the {own:?}'s shift does not fit the snapshot"));
                 }
-                plan.duration = Some(match (s.new.start_date(), s.new.end_date()) {
-                    (Some(start), Some(end)) => Duration::DateRange { start, end },
-                    _ => Duration::Continuous,
-                });
-                plan.own.push(s.clone());
-            }
-            DatedItem::EnrollmentWindow => {
-                let Enrollment::SelfEnrollment { start, end, access_code } = &settings.enrollment else {
-                    return Err("the snapshot has no enrollment window to shift".into());
-                };
-                let old = ToolDates::new_checked_free(*start, *end, None);
-                if s.old != old
-                    || s.new.due_date().is_some()
-                    || plan.enrollment.is_some()
-                    || !job.selection.settings.enrollment_options
-                {
-                    return Err("the enrollment window's shift does not fit the snapshot".into());
-                }
-                plan.enrollment = Some(Enrollment::SelfEnrollment {
-                    start: s.new.start_date(),
-                    end: s.new.end_date(),
-                    access_code: access_code.clone(),
-                });
-                plan.own.push(s.clone());
+                plan.own.push(s);
             }
         }
     }
