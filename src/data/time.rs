@@ -60,28 +60,36 @@ impl std::str::FromStr for Timestamp {
     type Err = Error;
 
     /// The LMS form only: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of
-    /// 1 to 9 digits (read to the millisecond), and `Z`. The shape is
-    /// checked here; `jiff` checks the calendar (no February 30) and
-    /// converts.
+    /// 1 to 9 digits (read to the millisecond), and `Z`. A year before 0
+    /// takes ISO 8601's expanded form, a sign and six digits
+    /// (`-000580-06-12T19:04:00.000Z`), as it prints. The shape is checked
+    /// here; `jiff` checks the calendar (no February 30) and converts.
     fn from_str(s: &str) -> Result<Self, Error> {
         let bad = || Error::invalid("timestamp", format!("{s:?} is not of the form YYYY-MM-DDTHH:MM:SS[.fff]Z"));
+        // How far an expanded year moves every later field.
+        let o = if s.starts_with(['-', '+']) { 3 } else { 0 };
         let b = s.as_bytes();
-        if b.len() < 20
+        if b.len() < 20 + o
             || !b.is_ascii()
-            || b[4] != b'-'
-            || b[7] != b'-'
-            || b[10] != b'T'
-            || b[13] != b':'
-            || b[16] != b':'
+            || b[4 + o] != b'-'
+            || b[7 + o] != b'-'
+            || b[10 + o] != b'T'
+            || b[13 + o] != b':'
+            || b[16 + o] != b':'
         {
             return Err(bad());
         }
-        let num = |r: std::ops::Range<usize>| -> Result<i16, Error> {
-            let part = &s[r];
+        let digits = |part: &str| -> Result<i16, Error> {
             if part.bytes().all(|c| c.is_ascii_digit()) { part.parse().map_err(|_| bad()) } else { Err(bad()) }
         };
-        let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
-        let rest = &s[19..];
+        let num = |r: std::ops::Range<usize>| digits(&s[r.start + o..r.end + o]);
+        let y = match b[0] {
+            b'-' => -digits(&s[1..7])?,
+            b'+' => digits(&s[1..7])?,
+            _ => num(0..4)?,
+        };
+        let (mo, d, h, mi, sec) = (num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+        let rest = &s[19 + o..];
         let millis = match rest {
             "Z" => 0,
             _ if rest.len() >= 3 && rest.starts_with('.') && rest.ends_with('Z') => {
@@ -105,10 +113,16 @@ impl std::str::FromStr for Timestamp {
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let t = self.to_jiff().to_zoned(TimeZone::UTC).datetime();
+        // Years 0 to 9999 as LMSs write them; earlier ones in ISO 8601's
+        // expanded form, which parses back.
+        if t.year() < 0 {
+            write!(f, "-{:06}", -i32::from(t.year()))?;
+        } else {
+            write!(f, "{:04}", t.year())?;
+        }
         write!(
             f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-            t.year(),
+            "-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
             t.month(),
             t.day(),
             t.hour(),
@@ -181,7 +195,15 @@ mod tests {
     fn the_range_is_jiffs_and_out_of_range_millis_are_clamped() {
         let (min, max) = (Timestamp::from_unix_millis(i64::MIN), Timestamp::from_unix_millis(i64::MAX));
         assert_eq!(max.to_string(), "9999-12-30T22:00:00.000Z");
-        assert!(min < Timestamp::from_unix_millis(0) && min.to_string().starts_with("-9999-01-02"), "{min}");
+        assert!(min < Timestamp::from_unix_millis(0) && min.to_string().starts_with("-009999-01-02"), "{min}");
+        assert_eq!(min.to_string().parse::<Timestamp>().unwrap(), min);
+        let ancient: Timestamp = "-000580-06-12T19:04:00.000Z".parse().unwrap();
+        assert_eq!(ancient.to_string(), "-000580-06-12T19:04:00.000Z");
+        assert_eq!("+002027-01-01T00:00:00Z".parse::<Timestamp>().unwrap().to_string(), "2027-01-01T00:00:00.000Z");
+        for s in ["-580-06-12T19:04:00Z", "-0580-06-12T19:04:00Z", "-010000-01-01T00:00:00Z", "-00058a-06-12T19:04:00Z"]
+        {
+            assert!(s.parse::<Timestamp>().is_err(), "{s}");
+        }
         assert_eq!("9999-12-30T22:00:00Z".parse::<Timestamp>().unwrap(), max);
         assert!("9999-12-31T00:00:00Z".parse::<Timestamp>().is_err(), "past jiff's range: refused, not clamped");
     }
@@ -198,6 +220,14 @@ mod tests {
             let (ta, tb) = (Timestamp::from_unix_millis(a), Timestamp::from_unix_millis(b));
             proptest::prop_assert_eq!(ta.to_string().parse::<Timestamp>().unwrap(), ta);
             proptest::prop_assert_eq!(ta.to_string().cmp(&tb.to_string()), a.cmp(&b));
+        }
+
+        /// INT-4: every timestamp of the range prints in a form that parses
+        /// back, years before 0 included, so saved dates always load.
+        #[test]
+        fn every_timestamp_parses_back(a in proptest::num::i64::ANY) {
+            let t = Timestamp::from_unix_millis(a);
+            proptest::prop_assert_eq!(t.to_string().parse::<Timestamp>().unwrap(), t);
         }
     }
 }
