@@ -327,13 +327,16 @@ impl<'de> Deserialize<'de> for Weekday {
 }
 
 object_seed!(TargetSeed -> CopyTarget, "an object with courseId or id", null: None, |map, path| {
-    let (mut course_id, mut id) = (None::<String>, None::<String>);
+    let (mut course_id, mut id, mut id_given) = (None::<String>, None::<String>, false);
     while let Some(key) = map.next_key::<String>()? {
         match key.as_str() {
             "courseId" => course_id = Some(leaf(&mut map, &join(&path, "courseId"))?),
             // A generated Java client writes an unset id as `{}`: read it,
             // and `null`, as absent.
-            "id" => id = leaf::<OptionalId, _>(&mut map, &join(&path, "id"))?.0,
+            "id" => {
+                id = leaf::<OptionalId, _>(&mut map, &join(&path, "id"))?.0;
+                id_given = true;
+            }
             _ => drop(map.next_value::<IgnoredAny>()?),
         }
     }
@@ -341,6 +344,12 @@ object_seed!(TargetSeed -> CopyTarget, "an object with courseId or id", null: No
         (Some(course_id), None) => Ok(CopyTarget::NewCourse { course_id }),
         (None, Some(id)) => id.parse::<CourseRef>().map(CopyTarget::Existing).map_err(|e| bad(&join(&path, "id"), e)),
         (Some(_), Some(_)) => Err(bad(&path, "give courseId (a new course) or id (an existing course), not both")),
+        // An `id` was written, but as `{}` or `null`: name it, since that
+        // is the key the client will look for.
+        (None, None) if id_given => Err(bad(
+            &join(&path, "id"),
+            "is empty ({} or null), and there is no courseId: give courseId (a new course) or id (an existing course)",
+        )),
         (None, None) => Err(bad(&path, "needs courseId (a new course) or id (an existing course)")),
     }
 });

@@ -73,6 +73,9 @@ fn lms11_copy_body_variants() {
         let parsed = request(json!({"targetCourse": {"id": id}})).unwrap();
         assert_eq!(parsed.target, CopyTarget::Existing(r));
     }
+    // The generated Java client's `{}` beside a courseId is no id.
+    let java = request(json!({"targetCourse": {"courseId": "x", "id": {}}})).unwrap();
+    assert_eq!(java.target, CopyTarget::NewCourse { course_id: "x".into() });
     let share = request(json!({"targetCourse": {"courseId": "x"}, "mode": "share"})).unwrap();
     assert_eq!(share.mode, CopyMode::Share);
 }
@@ -85,6 +88,10 @@ fn lms11_malformed_copy_bodies_name_the_field() {
         (json!({"targetCourse": {}}), "targetCourse: needs courseId"),
         (json!({"targetCourse": {"courseId": "a", "id": "_1_1"}}), "not both"),
         (json!({"targetCourse": {"id": "BIO"}}), "targetCourse.id:"),
+        // A generated Java client writes an unset id as `{}`: with no
+        // courseId beside it, the error names the key it wrote.
+        (json!({"targetCourse": {"id": {}}}), "targetCourse.id: is empty"),
+        (json!({"targetCourse": {"id": null}}), "targetCourse.id: is empty"),
         (json!({"targetCourse": {"courseId": 5}}), "targetCourse.courseId:"),
         (json!({"targetCourse": {"courseId": "x"}, "copy": {"gradebook": "yes"}}), "copy.gradebook:"),
         (json!({"targetCourse": {"courseId": "x"}, "copy": {"discussions": "Some"}}), "copy.discussions:"),

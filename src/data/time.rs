@@ -8,8 +8,9 @@ use std::fmt;
 /// A point in time, UTC, to the millisecond: course dates, enrollment
 /// windows, task start times.
 ///
-/// Parses and prints the LMS form `2027-01-31T09:30:00.000Z` (the
-/// fraction is optional when parsing). The calendar is `jiff`'s; the range
+/// Prints the LMS form `2027-01-31T09:30:00.000Z`; parses every RFC 3339
+/// `date-time` (the fraction is optional, and a UTC offset may stand for
+/// the `Z`: see [`FromStr`](#impl-FromStr-for-Timestamp)). The calendar is `jiff`'s; the range
 /// is `jiff`'s too, from early -9999 to the end of 9999.
 ///
 /// ```
@@ -59,13 +60,27 @@ impl Timestamp {
 impl std::str::FromStr for Timestamp {
     type Err = Error;
 
-    /// The LMS form only: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of
-    /// 1 to 9 digits (read to the millisecond), and `Z`. A year before 0
-    /// takes ISO 8601's expanded form, a sign and six digits
-    /// (`-000580-06-12T19:04:00.000Z`), as it prints. The shape is checked
-    /// here; `jiff` checks the calendar (no February 30) and converts.
+    /// RFC 3339's `date-time`, the form LMS APIs (and OpenAPI's
+    /// `date-time`) use: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of 1
+    /// to 9 digits (read to the millisecond), and `Z` or a UTC offset
+    /// `+HH:MM` / `-HH:MM`. `T` and `Z` may be lower case, as RFC 3339
+    /// allows. A leap second (`:60`) is read as second 59, as `jiff` reads
+    /// it. A year before 0 takes ISO 8601's expanded form, a sign and six
+    /// digits (`-000580-06-12T19:04:00.000Z`), as it prints. The shape is
+    /// checked here; `jiff` checks the calendar (no February 30) and
+    /// converts. Whatever the offset written, the timestamp prints in the
+    /// `Z` form.
+    ///
+    /// ```
+    /// use coursecopy::Timestamp;
+    /// let t: Timestamp = "2030-01-01T00:00:00+01:00".parse()?;
+    /// assert_eq!(t.to_string(), "2029-12-31T23:00:00.000Z");
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     fn from_str(s: &str) -> Result<Self, Error> {
-        let bad = || Error::invalid("timestamp", format!("{s:?} is not of the form YYYY-MM-DDTHH:MM:SS[.fff]Z"));
+        let bad = || {
+            Error::invalid("timestamp", format!("{s:?} is not of the form YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)"))
+        };
         // How far an expanded year moves every later field.
         let o = if s.starts_with(['-', '+']) { 3 } else { 0 };
         let b = s.as_bytes();
@@ -73,7 +88,7 @@ impl std::str::FromStr for Timestamp {
             || !b.is_ascii()
             || b[4 + o] != b'-'
             || b[7 + o] != b'-'
-            || b[10 + o] != b'T'
+            || !matches!(b[10 + o], b'T' | b't')
             || b[13 + o] != b':'
             || b[16 + o] != b':'
         {
@@ -89,24 +104,39 @@ impl std::str::FromStr for Timestamp {
             _ => num(0..4)?,
         };
         let (mo, d, h, mi, sec) = (num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
-        let rest = &s[19 + o..];
-        let millis = match rest {
-            "Z" => 0,
-            _ if rest.len() >= 3 && rest.starts_with('.') && rest.ends_with('Z') => {
-                let frac = &rest[1..rest.len() - 1];
-                if frac.is_empty() || frac.len() > 9 || !frac.bytes().all(|c| c.is_ascii_digit()) {
+        let mut rest = &s[19 + o..];
+        let mut millis = 0;
+        if let Some(fraction) = rest.strip_prefix('.') {
+            let len = fraction.bytes().take_while(u8::is_ascii_digit).count();
+            if len == 0 || len > 9 {
+                return Err(bad());
+            }
+            millis = format!("{:0<3}", &fraction[..len])[..3].parse::<i32>().map_err(|_| bad())?;
+            rest = &fraction[len..];
+        }
+        let offset_minutes = match rest.as_bytes() {
+            [b'Z' | b'z'] => 0,
+            [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+                let (oh, om) = (digits(&rest[1..3])?, digits(&rest[4..6])?);
+                if oh > 23 || om > 59 {
                     return Err(bad());
                 }
-                let padded = format!("{frac:0<3}");
-                padded[..3].parse::<i32>().map_err(|_| bad())?
+                let minutes = i64::from(oh * 60 + om);
+                if *sign == b'-' { -minutes } else { minutes }
             }
             _ => return Err(bad()),
         };
         let small = |v: i16| i8::try_from(v).map_err(|_| bad());
+        let sec = if sec == 60 { 59 } else { sec };
         let civil = DateTime::new(y, small(mo)?, small(d)?, small(h)?, small(mi)?, small(sec)?, millis * 1_000_000)
             .map_err(|_| bad())?;
-        let instant = civil.to_zoned(TimeZone::UTC).map_err(|_| bad())?.timestamp();
-        Ok(Timestamp { millis: instant.as_millisecond() })
+        let local = civil.to_zoned(TimeZone::UTC).map_err(|_| bad())?.timestamp().as_millisecond();
+        let instant = local - offset_minutes * 60_000;
+        let (min, max) = range();
+        if !(min..=max).contains(&instant) {
+            return Err(bad());
+        }
+        Ok(Timestamp { millis: instant })
     }
 }
 
@@ -180,15 +210,40 @@ mod tests {
             "2027-01-01T00:00:00",
             "2027-01-01T00:00:00.Z",
             "20x7-01-01T00:00:00Z",
-            "2027-01-01T00:00:00+01:00",
+            "2027-01-01T00:00:00+01",
+            "2027-01-01T00:00:00+0100",
+            "2027-01-01T00:00:00+24:00",
+            "2027-01-01T00:00:00+01:60",
+            "2027-01-01T00:00:00Z+01:00",
+            "2027-01-01T00:00:00.5+01:00Z",
+            "2027-01-01T00:00Z",
             "2027-01-01T00:00:00.1234567890Z",
             "é027-01-01T00:00:00Z",
             "2027-02-29T00:00:00Z",
-            "2027-01-01T00:00:60Z",
+            "2027-01-01T00:00:61Z",
+            "9999-12-30T22:00:00-01:00",
         ] {
             assert!(s.parse::<Timestamp>().is_err(), "{s}");
         }
         assert!("2028-02-29T12:00:00Z".parse::<Timestamp>().is_ok(), "a leap day");
+    }
+
+    /// RFC 3339's other forms: offsets, lower-case `t` and `z`, a leap
+    /// second; each prints back in the `Z` form.
+    #[test]
+    fn reads_every_rfc3339_form_and_writes_z() {
+        for (given, z) in [
+            ("2030-01-01T00:00:00+01:00", "2029-12-31T23:00:00.000Z"),
+            ("2030-01-01T00:00:00-05:30", "2030-01-01T05:30:00.000Z"),
+            ("2030-01-01T00:00:00.25+00:00", "2030-01-01T00:00:00.250Z"),
+            ("2030-01-01T00:00:00-00:00", "2030-01-01T00:00:00.000Z"),
+            ("2030-01-01t00:00:00z", "2030-01-01T00:00:00.000Z"),
+            ("2016-12-31T23:59:60Z", "2016-12-31T23:59:59.000Z"),
+            ("2029-12-31T23:00:00.123456789+23:59", "2029-12-30T23:01:00.123Z"),
+        ] {
+            let t: Timestamp = given.parse().unwrap();
+            assert_eq!(t.to_string(), z, "{given}");
+        }
     }
 
     #[test]
