@@ -28,6 +28,9 @@ pub struct App {
     pub admin_token: String,
     /// The app keys.
     pub keys: Vec<AppKey>,
+    /// Whether this start made a new data file (`--data` named a path
+    /// where no file existed).
+    pub created_data_file: bool,
     state: Mutex<State>,
     /// Wakes the runner when there is work or its controls changed.
     pub wake: Condvar,
@@ -100,14 +103,7 @@ impl App {
     /// A database or import that cannot be used, app keys naming unknown
     /// users; each message names the file and what is wrong.
     pub fn new(config: Config) -> Result<SharedApp, String> {
-        let mut specs = config.app_keys.clone();
-        if let Some(path) = &config.app_keys_file {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            specs.extend(
-                text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string),
-            );
-        }
-        let keys = if specs.is_empty() { demo_keys() } else { parse_keys(&specs)? };
+        let keys = app_keys(&config)?;
         let import = config.import.clone();
         let fresh = || -> Result<Model, String> {
             let ws = match &import {
@@ -118,6 +114,7 @@ impl App {
             set_task_limit(&mut model, config.max_running);
             Ok(model)
         };
+        let created_data_file = config.data.as_ref().is_some_and(|p| std::fs::symlink_metadata(p).is_err());
         let (model, journal) = match &config.data {
             Some(path) => {
                 let (journal, model) = Journal::open(path, &keys, fresh).map_err(|e: JournalError| e.0)?;
@@ -137,7 +134,14 @@ impl App {
             snapshot_every: config.snapshot_every,
             tokens_made: 0,
         };
-        Ok(Arc::new(App { config, admin_token, keys, state: Mutex::new(state), wake: Condvar::new() }))
+        Ok(Arc::new(App {
+            config,
+            admin_token,
+            keys,
+            created_data_file,
+            state: Mutex::new(state),
+            wake: Condvar::new(),
+        }))
     }
 
     /// Locks the state. A panic while it was held leaves it usable: every
@@ -263,6 +267,21 @@ fn set_task_limit(model: &mut Model, limit: usize) {
         // ignored and the workspace keeps its own.
         let _ = model.ws.set_task_limit(admin, limit);
     }
+}
+
+/// The app keys `config` names (`--app-key`, `--app-keys-file`), or the
+/// demo's when it names none.
+///
+/// # Errors
+/// A key file that cannot be read; a key not of the form
+/// `KEY:SECRET:USER NAME`.
+pub fn app_keys(config: &Config) -> Result<Vec<AppKey>, String> {
+    let mut specs = config.app_keys.clone();
+    if let Some(path) = &config.app_keys_file {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        specs.extend(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string));
+    }
+    if specs.is_empty() { Ok(demo_keys()) } else { parse_keys(&specs) }
 }
 
 fn parse_keys(specs: &[String]) -> Result<Vec<AppKey>, String> {

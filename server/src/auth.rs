@@ -1,10 +1,11 @@
-//! OAuth2 client credentials (SRV-2) and the gate every request passes:
-//! the rate window, the bearer token, injected faults, and the rate
-//! headers on every answer (SRV-7).
+//! OAuth2 client credentials (SRV-2) and the two layers every request
+//! passes: the rate window, with the rate headers on every answer (SRV-7),
+//! and the access gate (injected faults, the bearer token).
 
 use crate::app::{SharedApp, State as AppState, Window};
 use crate::config::Config;
 use crate::extract::Caller;
+use crate::hygiene::{close, drain};
 use crate::wire::Failure;
 use axum::Json;
 use axum::extract::rejection::FormRejection;
@@ -76,26 +77,46 @@ pub fn is_admin(app: &SharedApp, headers: &HeaderMap) -> bool {
     bearer(headers) == Some(app.admin_token.as_str())
 }
 
-/// The gate: rate window, bearer token (Learn routes but the token route),
-/// injected faults and latency (Learn routes), and the rate headers on
-/// every answer.
-pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_string();
-    let learn = path.starts_with("/learn/");
-    let (caller, latency, (limit, remaining, reset), fault) = {
+/// The rate window: counts the request against its app key's window (or
+/// the one all unknown callers share), answers 429 with `Retry-After` once
+/// the window is used up (after reading the body, SRV-13), and puts the
+/// rate headers on every answer, whatever layer made it (SRV-7).
+pub async fn rate(State(app): State<SharedApp>, req: Request, next: Next) -> Response {
+    let (limit, remaining, reset) = {
         let mut state = app.lock();
-        let caller = bearer(req.headers()).and_then(|t| state.session(t));
         // Unknown keys share one window, so that made-up keys cannot grow
         // the table.
-        let bucket = match (&caller, basic_credentials(req.headers())) {
-            (Some((key, _)), _) => key.clone(),
+        let bucket = match (bearer(req.headers()).and_then(|t| state.session(t)), basic_credentials(req.headers())) {
+            (Some((key, _)), _) => key,
             (None, Some((key, _))) if app.keys.iter().any(|k| k.key == key) => key,
             _ => "anonymous".to_string(),
         };
-        let rate = count(&app.config, &mut state, &bucket);
-        // A request refused by the rate limit uses up no injected fault.
+        count(&app.config, &mut state, &bucket)
+    };
+    let answer = match remaining {
+        Some(_) => next.run(req).await,
+        None => {
+            let whole = drain(req.into_body(), app.config.max_body).await;
+            let refused = Failure::too_many(format!("the rate limit of {limit} requests per window is used up"), reset)
+                .into_response();
+            if whole { refused } else { close(refused) }
+        }
+    };
+    with_rate_headers(answer, limit, remaining.unwrap_or(0), reset)
+}
+
+/// The access gate, after the rate window and with the body read: injected
+/// faults and latency (Learn routes), and the bearer token (Learn routes
+/// but the token route), whose caller it hands to the handler.
+pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let learn = path.starts_with("/learn/");
+    let needs_token = learn && path != TOKEN_PATH;
+    let (caller, latency, fault) = {
+        let mut state = app.lock();
+        let caller = bearer(req.headers()).and_then(|t| state.session(t));
         let mut fault = None;
-        if learn && rate.1.is_some() {
+        if learn {
             if state.faults.unavailable > 0 {
                 state.faults.unavailable -= 1;
                 fault = Some(Failure::new(StatusCode::SERVICE_UNAVAILABLE, "injected fault: service unavailable"));
@@ -104,29 +125,26 @@ pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) ->
                 fault = Some(Failure::too_many("injected fault: too many requests", 1));
             }
         }
-        (caller, state.faults.latency, rate, fault)
+        (caller, state.faults.latency, fault)
     };
-    let answer = if remaining.is_none() {
-        Failure::too_many(format!("the rate limit of {limit} requests per window is used up"), reset).into_response()
-    } else if let Some(fault) = fault {
-        fault.into_response()
-    } else if learn && path != TOKEN_PATH && caller.is_none() {
+    if let Some(fault) = fault {
+        return fault.into_response();
+    }
+    if needs_token && caller.is_none() {
         let why = if bearer(req.headers()).is_some() {
             "the token is unknown or expired"
         } else {
             "a bearer token is required"
         };
-        Failure::unauthorized(why).into_response()
-    } else {
-        if learn && !latency.is_zero() {
-            tokio::time::sleep(latency).await;
-        }
-        if let Some((key, user)) = caller {
-            req.extensions_mut().insert(Caller { key, user });
-        }
-        next.run(req).await
-    };
-    with_rate_headers(answer, limit, remaining.unwrap_or(0), reset)
+        return Failure::unauthorized(why).into_response();
+    }
+    if learn && !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    if let Some((key, user)) = caller {
+        req.extensions_mut().insert(Caller { key, user });
+    }
+    next.run(req).await
 }
 
 /// Counts a request against `bucket`'s window: the limit, what remains

@@ -1,7 +1,7 @@
 //! The server's settings: command-line flags (clap), with the defaults a
 //! laptop or CI run wants.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -9,6 +9,10 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, Parser)]
 #[command(name = "coursecopy-server", version, about)]
 pub struct Config {
+    /// Something else than serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Where to listen.
     #[arg(long, default_value = "127.0.0.1:9876")]
     pub listen: SocketAddr,
@@ -25,12 +29,12 @@ pub struct Config {
 
     /// An app key, as `key:secret:user name`; repeat for more. The user
     /// must exist in the workspace. Without any, the demo keys are used.
-    #[arg(long = "app-key", value_name = "KEY:SECRET:USER")]
+    #[arg(long = "app-key", value_name = "KEY:SECRET:USER", global = true)]
     pub app_keys: Vec<String>,
 
     /// A file of app keys, one `key:secret:user name` a line (`#` starts a
     /// comment); read besides any `--app-key`.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pub app_keys_file: Option<PathBuf>,
 
     /// The token of the test controls under `/_coursecopy/`. A random one
@@ -77,4 +81,20 @@ pub struct Config {
     /// Log level: error, warn, info, debug or trace.
     #[arg(long, default_value = "info")]
     pub log: String,
+}
+
+/// What the binary does instead of serving.
+#[derive(Clone, Debug, Subcommand)]
+pub enum Command {
+    /// Checks a data file read-only, as a start would, without starting a
+    /// server and without writing: prints its schema version, its
+    /// snapshot's counts, its number of journal records and the first bad
+    /// one, and exits with 1 when it is damaged. Journal records replay
+    /// as the users of the app keys they were written under: give the
+    /// same `--app-key` flags the server runs with.
+    Check {
+        /// The data file.
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+    },
 }

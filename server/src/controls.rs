@@ -5,9 +5,10 @@
 use crate::app::SharedApp;
 use crate::auth::is_admin;
 use crate::extract::JsonBody;
+use crate::extract::QueryParams;
 use crate::wire::Failure;
 use axum::Json;
-use axum::extract::{Query, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -43,18 +44,21 @@ pub async fn health(State(app): State<SharedApp>) -> Json<Value> {
 }
 
 /// `POST /_coursecopy/reset`: back to the demo, or, with a body, to the
-/// saved workspace it holds.
+/// saved workspace it holds. The answer says which, and how many courses
+/// the server now holds, so that an upload that went missing (an empty
+/// body) cannot pass for one that loaded.
 pub async fn reset(State(app): State<SharedApp>, body: axum::body::Bytes) -> Result<Json<Value>, Failure> {
-    let ws = if body.iter().all(u8::is_ascii_whitespace) {
-        crate::demo::demo_workspace()?
+    let (ws, from) = if body.iter().all(u8::is_ascii_whitespace) {
+        (crate::demo::demo_workspace()?, "demo")
     } else {
         let ws: Workspace =
             serde_json::from_slice(&body).map_err(|e| Failure::bad_request(format!("saved workspace: {e}")))?;
         ws.check_integrity()?;
-        ws
+        (ws, "saved workspace")
     };
+    let courses = ws.counts().courses;
     app.reset(ws)?;
-    Ok(Json(json!({ "reset": true })))
+    Ok(Json(json!({ "reset": from, "courses": courses })))
 }
 
 /// `GET /_coursecopy/workspace`: the saved workspace (the library's current format).
@@ -86,7 +90,7 @@ pub struct StepQuery {
 
 /// `POST /_coursecopy/runner/step?units=N`: one step of N units (default
 /// 1), paused or not.
-pub async fn step(State(app): State<SharedApp>, Query(q): Query<StepQuery>) -> Json<Value> {
+pub async fn step(State(app): State<SharedApp>, QueryParams(q): QueryParams<StepQuery>) -> Json<Value> {
     let units = q.units.unwrap_or(1);
     let worked = app.lock().step(units, Timestamp::now());
     Json(json!({ "units": worked }))

@@ -4,16 +4,14 @@
 use crate::app::SharedApp;
 use crate::extract::Caller;
 use crate::model::{Op, Outcome};
+use crate::paging::ListQuery;
 use crate::wire::{CourseVersion, Failure, course_json, project};
 use axum::Json;
-use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use coursecopy::{CourseKey, CourseRef, Timestamp, Workspace};
+use coursecopy::{Availability, CourseKey, CourseRef, Timestamp, Workspace};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-
-type Params = Query<BTreeMap<String, String>>;
 
 /// The course a `{courseId}` path segment names: `_12_1`, `courseId:X`,
 /// `externalId:X` or `uuid:X`.
@@ -30,39 +28,33 @@ fn readable(ws: &Workspace, caller: &Caller, id: &str) -> Result<CourseKey, Fail
     Ok(key)
 }
 
-/// `GET /vN/courses`.
+/// `GET /vN/courses`: Learn's filters, `sort`, `fields` and paging.
 pub async fn list(
     version: CourseVersion,
     app: SharedApp,
     caller: Caller,
-    params: Params,
+    query: ListQuery,
 ) -> Result<Json<Value>, Failure> {
-    let p = &params.0;
-    let number =
-        |name: &str, default: usize, max: usize| -> Result<usize, Failure> {
-            match p.get(name) {
-                None => Ok(default),
-                Some(v) => v.parse::<usize>().ok().filter(|n| *n <= max).ok_or_else(|| {
-                    Failure::bad_request(format!("{name}: {v:?} is not a whole number from 0 to {max}"))
-                }),
-            }
-        };
-    let offset = number("offset", 0, usize::MAX)?;
-    let limit = number("limit", 100, 1000)?.max(1);
+    let p = &query.params;
     let created = match p.get("created") {
         None => None,
-        Some(v) => Some(
-            v.parse::<Timestamp>().map_err(|_| Failure::bad_request(format!("created: {v:?} is not a date-time")))?,
-        ),
+        Some(v) => Some(v.parse::<Timestamp>().map_err(|_| {
+            Failure::bad_request(format!("created: {v:?} is not an RFC 3339 date-time (2030-01-01T00:00:00Z)"))
+        })?),
     };
-    let later = match p.get("createdCompare").map(String::as_str) {
-        None | Some("greaterOrEqual") => true,
-        Some("lessOrEqual") => false,
+    // Learn's two comparisons: `lessThan` is strictly before.
+    let before = match p.get("createdCompare").map(String::as_str) {
+        None | Some("greaterOrEqual") => false,
+        Some("lessThan") => true,
         Some(other) => {
-            return Err(Failure::bad_request(format!(
-                "createdCompare: {other:?} is none of lessOrEqual, greaterOrEqual"
-            )));
+            return Err(Failure::bad_request(format!("createdCompare: {other:?} is none of lessThan, greaterOrEqual")));
         }
+    };
+    let available = match p.get("availability.available") {
+        None => None,
+        Some(v) => Some(availability(v).ok_or_else(|| {
+            Failure::bad_request(format!("availability.available: {v:?} is none of Yes, No, Disabled, Term"))
+        })?),
     };
     let contains = |name: &str, value: &str| {
         p.get(name).is_none_or(|needle| value.to_lowercase().contains(&needle.to_lowercase()))
@@ -75,14 +67,9 @@ pub async fn list(
         .courses()
         .filter(|(k, _)| ws.can_read(caller.user, *k))
         .filter(|(_, c)| contains("courseId", c.course_id()) && contains("externalId", c.external_id()))
-        .filter(|(_, c)| contains("name", c.title()))
-        .filter(|(_, c)| {
-            p.get("availability.available").is_none_or(|a| {
-                let name = format!("{:?}", c.settings().availability());
-                name.eq_ignore_ascii_case(a)
-            })
-        })
-        .filter(|(_, c)| created.is_none_or(|t| if later { c.created() >= t } else { c.created() <= t }))
+        .filter(|(_, c)| contains("name", c.title()) && contains("description", c.description()))
+        .filter(|(_, c)| available.is_none_or(|a| c.settings().availability() == a))
+        .filter(|(_, c)| created.is_none_or(|t| if before { c.created() < t } else { c.created() >= t }))
         .collect();
     found.sort_by(|(_, a), (_, b)| {
         let mut ord = std::cmp::Ordering::Equal;
@@ -99,25 +86,21 @@ pub async fn list(
         }
         ord
     });
-    let total = found.len();
     let fields = p.get("fields").map(String::as_str);
-    let results = found
+    let results = query
+        .paging
+        .rows(&found)
         .iter()
-        .skip(offset)
-        .take(limit)
         .map(|(k, _)| course_json(ws, *k, version).map(|v| project(&v, fields)))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut body = json!({ "results": results });
-    if offset.saturating_add(limit) < total {
-        let mut query: Vec<String> = p
-            .iter()
-            .filter(|(k, _)| *k != "offset" && *k != "limit")
-            .map(|(k, v)| format!("{k}={}", encode(v)))
-            .collect();
-        query.insert(0, format!("offset={}&limit={limit}", offset + limit));
-        body["paging"] = json!({ "nextPage": format!("{}?{}", courses_path(version), query.join("&")) });
-    }
-    Ok(Json(body))
+    Ok(query.paging.answer(&query.path, p, results, found.len()))
+}
+
+/// A course availability as Learn's filter names it (any case).
+fn availability(name: &str) -> Option<Availability> {
+    [Availability::Yes, Availability::No, Availability::Disabled, Availability::Term]
+        .into_iter()
+        .find(|a| format!("{a:?}").eq_ignore_ascii_case(name))
 }
 
 fn sort_order(sort: Option<&str>) -> Result<Vec<(String, bool)>, Failure> {
@@ -139,19 +122,6 @@ fn sort_order(sort: Option<&str>) -> Result<Vec<(String, bool)>, Failure> {
         .collect()
 }
 
-/// Percent-encodes a query value.
-fn encode(v: &str) -> String {
-    let mut out = String::new();
-    for b in v.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~:".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// The collection path of a version's course routes.
 pub fn courses_path(version: CourseVersion) -> &'static str {
     match version {
@@ -167,12 +137,12 @@ pub async fn get(
     app: SharedApp,
     caller: Caller,
     id: String,
-    params: Params,
+    params: BTreeMap<String, String>,
 ) -> Result<Json<Value>, Failure> {
     let state = app.lock();
     let key = readable(&state.model.ws, &caller, &id)?;
     let value = course_json(&state.model.ws, key, version)?;
-    Ok(Json(project(&value, params.0.get("fields").map(String::as_str))))
+    Ok(Json(project(&value, params.get("fields").map(String::as_str))))
 }
 
 /// `POST /vN/courses`: 201 with the new course.
@@ -250,8 +220,8 @@ fn lo_upstream(ws: &coursecopy::Workspace, lo: coursecopy::LoKey) -> Option<Opti
 }
 
 /// `GET /v1/courses/{courseId}/contents`: the course's learning objects as
-/// folders; a linked copy carries a `links` entry to its upstream.
-pub async fn contents(app: SharedApp, caller: Caller, id: String) -> Result<Json<Value>, Failure> {
+/// folders; a linked copy carries a `links` entry to its upstream. Paged.
+pub async fn contents(app: SharedApp, caller: Caller, id: String, query: ListQuery) -> Result<Json<Value>, Failure> {
     let state = app.lock();
     let ws = &state.model.ws;
     let key = readable(ws, &caller, &id)?;
@@ -272,13 +242,19 @@ pub async fn contents(app: SharedApp, caller: Caller, id: String) -> Result<Json
         }
         results.push(item);
     }
-    Ok(Json(json!({ "results": results })))
+    Ok(query.answer(results))
 }
 
 /// `GET /v1/courses/{courseId}/contents/{contentId}/children`: a learning
 /// object's pages as documents, a linked page with a `links` entry to its
-/// upstream page; a page has none.
-pub async fn children(app: SharedApp, caller: Caller, id: String, content: String) -> Result<Json<Value>, Failure> {
+/// upstream page; a page has none. Paged.
+pub async fn children(
+    app: SharedApp,
+    caller: Caller,
+    id: String,
+    content: String,
+    query: ListQuery,
+) -> Result<Json<Value>, Failure> {
     let state = app.lock();
     let ws = &state.model.ws;
     let key = readable(ws, &caller, &id)?;
@@ -307,22 +283,22 @@ pub async fn children(app: SharedApp, caller: Caller, id: String, content: Strin
             }
             results.push(item);
         }
-        return Ok(Json(json!({ "results": results })));
+        return Ok(query.answer(results));
     }
     let is_page = course
         .learning_objects()
         .filter_map(|lo| ws.learning_object(lo).ok())
         .any(|lo| lo.pages().any(|p| content_id(&p) == content));
     if is_page {
-        return Ok(Json(json!({ "results": [] })));
+        return Ok(query.answer(Vec::new()));
     }
     Err(Failure::not_found(format!("course {id} has no content {content}")))
 }
 
 /// `GET /v1/courses/{courseId}/users`: the users assigned to the course,
 /// as memberships: Administrators and Authors as `Instructor`, Reviewers
-/// as `Student`.
-pub async fn users(app: SharedApp, caller: Caller, id: String) -> Result<Json<Value>, Failure> {
+/// as `Student`. Paged.
+pub async fn users(app: SharedApp, caller: Caller, id: String, query: ListQuery) -> Result<Json<Value>, Failure> {
     let state = app.lock();
     let ws = &state.model.ws;
     let key = readable(ws, &caller, &id)?;
@@ -342,5 +318,5 @@ pub async fn users(app: SharedApp, caller: Caller, id: String) -> Result<Json<Va
             "user": { "id": content_id(&user), "userName": u.name() },
         }));
     }
-    Ok(Json(json!({ "results": results })))
+    Ok(query.answer(results))
 }

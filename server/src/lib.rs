@@ -61,28 +61,33 @@ mod copies;
 mod courses;
 pub mod demo;
 mod extract;
+mod hygiene;
 mod journal;
 mod model;
+mod paging;
 mod runner;
 mod wire;
 
 use app::SharedApp;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{Request, StatusCode};
 use axum::middleware;
 use axum::routing::{get, post};
-use extract::{Caller, JsonBody};
+use extract::{Caller, JsonBody, PathParams, QueryParams};
+use paging::ListQuery;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use wire::{CourseVersion, Failure};
 
+pub use hygiene::MAX_URI_BYTES;
+
 /// The Learn version the server reports: newer than the 3900.123 swagger,
 /// so clients pick the v3 and v2 routes.
 pub const LEARN_VERSION: (u32, u32, u32) = (3900, 123, 0);
 
-type Params = Query<BTreeMap<String, String>>;
+type Params = QueryParams<BTreeMap<String, String>>;
 
 /// The routes of one version of the course collection.
 fn course_routes(version: CourseVersion) -> Router<SharedApp> {
@@ -90,33 +95,37 @@ fn course_routes(version: CourseVersion) -> Router<SharedApp> {
     Router::new()
         .route(
             base,
-            get(move |State(app): State<SharedApp>, caller: Caller, q: Params| courses::list(version, app, caller, q))
-                .post(move |State(app): State<SharedApp>, caller: Caller, JsonBody(body): JsonBody| {
-                    courses::create(version, app, caller, body)
-                }),
+            get(move |State(app): State<SharedApp>, caller: Caller, q: ListQuery| {
+                courses::list(version, app, caller, q)
+            })
+            .post(move |State(app): State<SharedApp>, caller: Caller, JsonBody(body): JsonBody| {
+                courses::create(version, app, caller, body)
+            }),
         )
         .route(
             &format!("{base}/{{course_id}}"),
-            get(move |State(app): State<SharedApp>, caller: Caller, Path(id): Path<String>, q: Params| {
-                courses::get(version, app, caller, id, q)
+            get(move |State(app): State<SharedApp>, caller: Caller, PathParams(id): PathParams<String>, q: Params| {
+                courses::get(version, app, caller, id, q.0)
             })
             .patch(
                 move |State(app): State<SharedApp>,
                       caller: Caller,
-                      Path(id): Path<String>,
+                      PathParams(id): PathParams<String>,
                       JsonBody(body): JsonBody| { courses::patch(version, app, caller, id, body) },
             )
-            .delete(move |State(app): State<SharedApp>, caller: Caller, Path(id): Path<String>| {
-                courses::delete(version, app, caller, id)
-            }),
+            .delete(
+                move |State(app): State<SharedApp>, caller: Caller, PathParams(id): PathParams<String>| {
+                    courses::delete(version, app, caller, id)
+                },
+            ),
         )
 }
 
-/// Every route, with the gate (rate headers, tokens, faults) around all of
-/// them and the admin check around the controls.
-pub fn router(app: SharedApp) -> Router {
+/// The Learn routes.
+fn learn_routes() -> Router<SharedApp> {
     const V1: &str = "/learn/api/public/v1";
-    let learn = Router::new()
+    type Ids = PathParams<(String, String)>;
+    Router::new()
         .route(auth::TOKEN_PATH, post(auth::token))
         .route(&format!("{V1}/system/version"), get(version))
         .merge(course_routes(CourseVersion::V1))
@@ -124,44 +133,58 @@ pub fn router(app: SharedApp) -> Router {
         .merge(course_routes(CourseVersion::V3))
         .route(
             "/learn/api/public/v2/courses/{course_id}/copy",
-            post(|State(app): State<SharedApp>, caller: Caller, Path(id): Path<String>, JsonBody(body): JsonBody| {
-                copies::copy_v2(app, caller, id, body)
-            }),
+            post(
+                |State(app): State<SharedApp>,
+                 caller: Caller,
+                 PathParams(id): PathParams<String>,
+                 JsonBody(body): JsonBody| { copies::copy_v2(app, caller, id, body) },
+            ),
         )
         .route(
             &format!("{V1}/courses/{{course_id}}/copy"),
-            post(|State(app): State<SharedApp>, caller: Caller, Path(id): Path<String>, JsonBody(body): JsonBody| {
-                copies::copy_v1(app, caller, id, body)
-            }),
+            post(
+                |State(app): State<SharedApp>,
+                 caller: Caller,
+                 PathParams(id): PathParams<String>,
+                 JsonBody(body): JsonBody| { copies::copy_v1(app, caller, id, body) },
+            ),
         )
         .route(
             &format!("{V1}/courses/{{course_id}}/tasks/{{task_id}}"),
-            get(|State(app): State<SharedApp>, caller: Caller, Path((id, task)): Path<(String, String)>| {
+            get(|State(app): State<SharedApp>, caller: Caller, PathParams((id, task)): Ids| {
                 copies::course_task(app, caller, id, task)
             }),
         )
         .route(
             &format!("{V1}/system/tasks/{{task_id}}"),
-            get(|State(app): State<SharedApp>, caller: Caller, Path(task): Path<String>| {
+            get(|State(app): State<SharedApp>, caller: Caller, PathParams(task): PathParams<String>| {
                 copies::system_task(app, caller, task)
             }),
         )
         .route(
             &format!("{V1}/courses/{{course_id}}/contents"),
-            get(|State(app): State<SharedApp>, caller: Caller, Path(id): Path<String>| {
-                courses::contents(app, caller, id)
+            get(|State(app): State<SharedApp>, caller: Caller, PathParams(id): PathParams<String>, q: ListQuery| {
+                courses::contents(app, caller, id, q)
             }),
         )
         .route(
             &format!("{V1}/courses/{{course_id}}/contents/{{content_id}}/children"),
-            get(|State(app): State<SharedApp>, caller: Caller, Path((id, content)): Path<(String, String)>| {
-                courses::children(app, caller, id, content)
+            get(|State(app): State<SharedApp>, caller: Caller, PathParams((id, content)): Ids, q: ListQuery| {
+                courses::children(app, caller, id, content, q)
             }),
         )
         .route(
             &format!("{V1}/courses/{{course_id}}/users"),
-            get(|State(app): State<SharedApp>, caller: Caller, Path(id): Path<String>| courses::users(app, caller, id)),
-        );
+            get(|State(app): State<SharedApp>, caller: Caller, PathParams(id): PathParams<String>, q: ListQuery| {
+                courses::users(app, caller, id, q)
+            }),
+        )
+}
+
+/// Every route, with the layers every request passes (outermost first): a
+/// tracing span, the rate window, errors in Learn's form, the whole body
+/// read, the access gate; and the admin check around the controls.
+pub fn router(app: SharedApp) -> Router {
     let controls = Router::new()
         .route("/_coursecopy/health", get(controls::health))
         .route("/_coursecopy/reset", post(controls::reset))
@@ -172,15 +195,34 @@ pub fn router(app: SharedApp) -> Router {
         .route("/_coursecopy/faults", post(controls::faults))
         .route("/_coursecopy/graph", get(controls::graph))
         .layer(middleware::from_fn_with_state(app.clone(), controls::admin_only));
-    learn
+    learn_routes()
         .merge(controls)
         .fallback(|| async { Failure::not_found("no such route") })
         .method_not_allowed_fallback(|| async {
             Failure::new(StatusCode::METHOD_NOT_ALLOWED, "the route does not take this method")
         })
+        // The whole body is read (and limited) by `whole_body`; the
+        // extractors' own default limit would refuse a larger
+        // `--max-body` in plain text.
+        .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn_with_state(app.clone(), auth::gate))
+        .layer(middleware::from_fn_with_state(app.clone(), hygiene::whole_body))
+        .layer(middleware::from_fn(hygiene::learn_errors))
+        .layer(middleware::from_fn_with_state(app.clone(), auth::rate))
         .layer(middleware::from_fn(trace))
         .with_state(app)
+}
+
+/// `coursecopy-server check --data FILE` (SRV-12): the read-only check of
+/// a data file a start makes, without starting and without writing. Gives
+/// the report to print and whether the file is sound.
+///
+/// # Errors
+/// App keys that cannot be read.
+pub fn check_data_file(config: &config::Config, path: &std::path::Path) -> Result<(String, bool), String> {
+    let keys = app::app_keys(config)?;
+    let checked = journal::inspect(path, &keys);
+    Ok((checked.report.to_string(), checked.report.problem.is_none()))
 }
 
 /// `GET /v1/system/version`.
@@ -203,16 +245,21 @@ async fn trace(req: Request<axum::body::Body>, next: middleware::Next) -> axum::
     response
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then stops the
-/// runner, lets requests in flight finish, and snapshots the journal.
+/// Serves `app` on `listener` (a `tokio::net::TcpListener`, or any axum
+/// listener) until `shutdown` completes, then stops the runner, lets
+/// requests in flight finish, and snapshots the journal.
 ///
 /// # Errors
 /// The listener's errors; a failed final snapshot.
-pub async fn serve(
+pub async fn serve<L>(
     app: SharedApp,
-    listener: tokio::net::TcpListener,
+    listener: L,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+) -> std::io::Result<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     let stop = Arc::new(AtomicBool::new(false));
     let runner = runner::spawn(app.clone(), stop.clone())?;
     let result = axum::serve(listener, router(app.clone())).with_graceful_shutdown(shutdown).await;

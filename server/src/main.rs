@@ -2,12 +2,24 @@
 
 use clap::Parser;
 use coursecopy_server::app::App;
-use coursecopy_server::config::Config;
+use coursecopy_server::config::{Command, Config};
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = Config::parse();
+    if let Some(Command::Check { data }) = &config.command {
+        return match coursecopy_server::check_data_file(&config, data) {
+            Ok((report, sound)) => {
+                println!("{report}");
+                if sound { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+            }
+            Err(e) => {
+                eprintln!("coursecopy-server check: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let level = config.log.parse().unwrap_or(tracing::Level::INFO);
     tracing_subscriber::fmt().with_max_level(level).with_target(false).init();
     let app = match App::new(config.clone()) {
@@ -38,7 +50,12 @@ async fn main() -> ExitCode {
 fn print_banner(app: &coursecopy_server::app::SharedApp, address: std::net::SocketAddr) {
     println!("coursecopy-server listening on http://{address}");
     match &app.config.data {
-        Some(path) => println!("data: {} (SQLite journal; answered changes survive a crash)", path.display()),
+        Some(path) => {
+            println!("data: {} (SQLite journal; answered changes survive a crash)", path.display());
+            if app.config.import.is_some() && !app.created_data_file {
+                println!("  (the file existed: --import is read only to make a new data file)");
+            }
+        }
         None => println!("data: in memory only (start with --data FILE to keep changes)"),
     }
     println!("app keys (key / secret -> user):");

@@ -161,10 +161,22 @@ async fn srv4_course_list_pages_filters_sorts_and_projects() {
     assert_eq!(ids(&v), ["CHEM-101"]);
     let (_, v) = s.get(&format!("{V3}/courses?availability.available=No"), &t).await;
     assert!(ids(&v).is_empty());
-    let (_, v) = s.get(&format!("{V3}/courses?created=2026-10-01T00:00:00.000Z&createdCompare=lessOrEqual"), &t).await;
+    let (_, v) = s.get(&format!("{V3}/courses?availability.available=Yes&courseId=CHEM"), &t).await;
+    assert_eq!(ids(&v), ["CHEM-101"]);
+    // Learn's two comparisons, `lessThan` strictly before; a date-time
+    // with a UTC offset is the instant it names.
+    let (_, v) = s.get(&format!("{V3}/courses?created=2026-10-01T00:00:00.000Z&createdCompare=lessThan"), &t).await;
     assert_eq!(ids(&v), ["BIO-101", "CHEM-101", "BIO-101-2025"]);
+    let (_, v) = s.get(&format!("{V3}/courses?created=2026-09-01T00:00:00Z&createdCompare=lessThan"), &t).await;
+    assert!(ids(&v).is_empty(), "the demo's courses were made at exactly 2026-09-01: {v}");
+    let (_, v) =
+        s.get(&format!("{V3}/courses?created=2026-09-01T02:00:00%2B02:00&createdCompare=greaterOrEqual"), &t).await;
+    assert_eq!(ids(&v).len(), 8);
     let (_, v) = s.get(&format!("{V3}/courses?created=2026-10-01T00:00:00.000Z"), &t).await;
     assert_eq!(ids(&v).len(), 5);
+    // The widest page and offset the errors name are taken.
+    let (status, v) = s.get(&format!("{V3}/courses?limit=1000&offset=2147483647"), &t).await;
+    assert_eq!((status, ids(&v).len()), (StatusCode::OK, 0));
     let (_, v) =
         s.get(&format!("{V3}/courses?courseId=BIO-101-2025&fields=id,name,availability.duration.type"), &t).await;
     let only = &v["results"][0];
@@ -173,7 +185,18 @@ async fn srv4_course_list_pages_filters_sorts_and_projects() {
     assert_eq!(keys, ["availability", "id", "name"]);
     assert_eq!(only["availability"], json!({"duration": {"type": "Continuous"}}));
 
-    for bad in ["limit=x", "offset=-1", "sort=color", "createdCompare=before", "created=yesterday"] {
+    for bad in [
+        "limit=x",
+        "limit=0",
+        "limit=1001",
+        "offset=-1",
+        "offset=2147483648",
+        "sort=color",
+        "createdCompare=before",
+        "createdCompare=lessOrEqual",
+        "created=yesterday",
+        "availability.available=Maybe",
+    ] {
         let (status, v) = s.get(&format!("{V3}/courses?{bad}"), &t).await;
         assert_error(status, &v, StatusCode::BAD_REQUEST);
         let name = bad.split('=').next().unwrap();

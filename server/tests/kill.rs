@@ -4,53 +4,20 @@
 //! ends Incomplete with its new target removed, never half-applied.
 
 mod common;
-use common::{V1, V3, read};
+use common::{Process, V1, V3, author_token as token, read, remove_data_file, spawn_binary, temp_path as temp_db};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
-
-struct Process {
-    child: Child,
-    base: String,
-}
 
 /// Starts the binary on `data`; waits for its address line.
 fn spawn(data: &Path, extra: &[&str]) -> Process {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_coursecopy-server"))
-        .args(["--listen", "127.0.0.1:0", "--admin-token", "kill-admin", "--log", "warn", "--data"])
-        .arg(data)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the server binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().expect("a first line").unwrap();
-    let base = first.rsplit(' ').next().unwrap().to_string();
-    assert!(base.starts_with("http://127.0.0.1:"), "{first}");
-    // Keep reading so that the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Process { child, base }
-}
-
-fn temp_db(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    std::env::temp_dir().join(format!("coursecopy-{name}-{}-{nanos}.db", std::process::id()))
-}
-
-async fn token(client: &Client, base: &str) -> String {
-    let r = client
-        .post(format!("{base}{V1}/oauth2/token"))
-        .basic_auth("author-key", Some("author-secret"))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
-    r.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
+    let data = data.display().to_string();
+    let mut args = vec!["--admin-token", "kill-admin", "--log", "warn", "--data", &data];
+    args.extend_from_slice(extra);
+    spawn_binary(&args)
 }
 
 /// A GET's JSON body.
@@ -228,26 +195,7 @@ async fn srv9_sigkill_loses_nothing_answered() {
         server.child.wait().unwrap();
     }
     let _ = std::fs::remove_file(&import);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", data.display()));
-    }
-}
-
-/// SRV-9: a damaged data file stops the start with an error naming the
-/// file.
-#[test]
-fn srv9_damaged_data_file_stops_the_start() {
-    let data = temp_db("damaged");
-    std::fs::write(&data, b"this is not an SQLite database, not even close; it is text.").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_coursecopy-server"))
-        .args(["--listen", "127.0.0.1:0", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(&data.display().to_string()), "{err}");
-    let _ = std::fs::remove_file(&data);
+    remove_data_file(&data);
 }
 
 /// SRV-1: one command starts the binary on a local address with the demo

@@ -1,6 +1,7 @@
-//! The durable store: one SQLite database (WAL, `synchronous=FULL`) with
-//! the last snapshot (the saved workspace, in the library's format, and the task book)
-//! and the journal of ops applied since (SRV-9).
+//! The durable store: one SQLite database (WAL, `synchronous=FULL`,
+//! exclusive locking) with the last snapshot (the saved workspace, in the
+//! library's format, and the task book) and the journal of ops applied
+//! since (SRV-9), each with its checksum (SRV-12).
 //!
 //! A change is committed as a journal record before it is answered. The
 //! runner's steps are kept in memory and written in the same transaction
@@ -9,11 +10,26 @@
 //! they belonged to resumes from the last written one. A copy's end is
 //! not a record of its own: it is the step that ended it, written (and
 //! flushed) before the end is reported, and replay finds it there again.
+//!
+//! Nothing about a file is guessed (SRV-12). A path where no file exists
+//! gets a new database, built beside it and linked into place only once
+//! complete. An existing file is first checked read-only ([`check`]); it
+//! is opened for writing, and migrated from an older schema version
+//! ([`schema`]), only once it passed. A journal record is deleted only in
+//! the transaction that writes the snapshot replacing it.
+
+mod check;
+mod schema;
+mod snapshot;
+mod wal;
+
+pub use check::inspect;
 
 use crate::demo::AppKey;
-use crate::model::{Accepted, Model, Op};
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::model::{Model, Op};
+use rusqlite::{Connection, OpenFlags, params};
 use serde::{Deserialize, Serialize};
+use snapshot::SnapshotParts;
 use std::path::{Path, PathBuf};
 
 /// The journal of one database file.
@@ -38,16 +54,8 @@ struct Record {
     gave: Option<String>,
 }
 
-/// The task book as a snapshot keeps it.
-#[derive(Serialize, Deserialize)]
-struct SavedTask {
-    id: String,
-    target: String,
-    ended: Option<coursecopy::Timestamp>,
-}
-
 /// Why the database cannot be used. Names the file and, for a record that
-/// does not apply, its sequence number.
+/// is missing, damaged or does not replay, its sequence number.
 #[derive(Debug)]
 pub struct JournalError(pub String);
 
@@ -59,81 +67,99 @@ impl std::fmt::Display for JournalError {
 
 impl std::error::Error for JournalError {}
 
+/// The file beside `path` with `suffix` added to its name (`-wal`, `-shm`).
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 impl Journal {
     fn err(&self, what: impl std::fmt::Display) -> JournalError {
-        JournalError(format!("{}: {what}", self.path.display()))
+        named(&self.path, what)
     }
 
-    /// Opens `path`, checks it, and gives the model it holds: the last
-    /// snapshot with the journal replayed on it. A new file is started
-    /// from `fresh()`.
+    /// Opens the data file at `path` and gives the model it holds: the
+    /// last snapshot with the journal replayed on it. Where no file
+    /// exists, a new one is made from `fresh()`.
     ///
     /// # Errors
-    /// A file SQLite cannot open or that fails its integrity check, a
-    /// snapshot that does not load, a record that does not apply.
+    /// Anything the read-only check finds (the file is then left as it
+    /// was), SQLite's errors; each names the file and, where there is one,
+    /// the record.
     pub fn open(
         path: &Path,
         keys: &[AppKey],
         fresh: impl FnOnce() -> Result<Model, String>,
     ) -> Result<(Journal, Model), JournalError> {
-        let named = |e: &dyn std::fmt::Display| JournalError(format!("{}: {e}", path.display()));
-        let db = Connection::open(path).map_err(|e| named(&e))?;
-        let check: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| named(&e))?;
-        if check != "ok" {
-            return Err(named(&format!("fails SQLite's integrity check: {check}")));
-        }
-        db.execute_batch(
-            "PRAGMA journal_mode=WAL;
-             PRAGMA synchronous=FULL;
-             CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, workspace TEXT NOT NULL, tasks TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, record TEXT NOT NULL);",
-        )
-        .map_err(|e| named(&e))?;
-        let mut journal = Journal { path: path.to_path_buf(), db, seq: 0, since_snapshot: 0, steps: Vec::new() };
-        let row: Option<(i64, String, String)> = journal
-            .db
-            .query_row("SELECT seq, workspace, tasks FROM snapshot WHERE id = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()
-            .map_err(|e| journal.err(e))?;
-        let Some((seq, workspace, tasks)) = row else {
-            let model = fresh().map_err(|e| journal.err(e))?;
-            journal.snapshot(&model)?;
-            return Ok((journal, model));
-        };
-        let mut model = journal.load_snapshot(&workspace, &tasks, keys)?;
-        journal.seq = seq;
-        let records: Vec<(i64, String)> = {
-            let mut stmt = journal
-                .db
-                .prepare("SELECT seq, record FROM journal WHERE seq > ?1 ORDER BY seq")
-                .map_err(|e| journal.err(e))?;
-            let rows = stmt.query_map([seq], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| journal.err(e))?;
-            rows.collect::<Result<_, _>>().map_err(|e| journal.err(e))?
-        };
-        for (seq, text) in records {
-            let record: Record =
-                serde_json::from_str(&text).map_err(|e| journal.err(format!("journal record {seq}: {e}")))?;
-            let outcome = model
-                .apply(&record.op)
-                .map_err(|e| journal.err(format!("journal record {seq} does not apply: {e:?}")))?;
-            let gave = model.describe(&outcome);
-            if gave != record.gave {
-                return Err(journal.err(format!(
-                    "journal record {seq} gave {:?} when it was written and {gave:?} on replay",
-                    record.gave
-                )));
+        match std::fs::symlink_metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let model = fresh().map_err(|e| named(path, e))?;
+                let journal = Journal::create(path, &model)?;
+                Ok((journal, model))
             }
-            journal.seq = seq;
-            journal.since_snapshot += 1;
+            Err(e) => Err(named(path, e)),
+            Ok(_) => {
+                let checked = inspect(path, keys);
+                let (Some(model), Some(version)) = (checked.model, checked.version) else {
+                    let problem = checked.report.problem.map_or_else(|| "cannot be used".into(), |p| p.to_string());
+                    return Err(named(path, problem));
+                };
+                let mut db = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+                if version == schema::Version::V1 {
+                    schema::migrate_v1(&mut db)
+                        .map_err(|e| named(path, format!("migrating to schema version 2: {e}")))?;
+                    tracing::info!(path = %path.display(), "data file migrated to schema version 2");
+                }
+                let journal = Journal {
+                    path: path.to_path_buf(),
+                    db,
+                    seq: checked.report.last_seq,
+                    since_snapshot: checked.report.records,
+                    steps: Vec::new(),
+                };
+                Ok((journal, model))
+            }
         }
-        Ok((journal, model))
     }
 
-    fn load_snapshot(&self, workspace: &str, tasks: &str, keys: &[AppKey]) -> Result<Model, JournalError> {
-        let snapshot = SnapshotParts::read(workspace, tasks).map_err(|e| self.err(format!("snapshot: {e}")))?;
-        snapshot.into_model(keys).map_err(|e| self.err(format!("snapshot: {e}")))
+    /// A new data file at `path` holding `model`: built complete under
+    /// another name in the same folder, then linked into place, so that a
+    /// crash never leaves a half-made file at `path`.
+    fn create(path: &Path, model: &Model) -> Result<Journal, JournalError> {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let building = sidecar(path, &format!(".new-{}-{nanos}", std::process::id()));
+        let built = (|| -> Result<(), String> {
+            let mut db = Connection::open_with_flags(
+                &building,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| e.to_string())?;
+            db.execute_batch("PRAGMA synchronous=FULL;").map_err(|e| e.to_string())?;
+            let (workspace, tasks) = SnapshotParts::write(model)?;
+            let tx = db.transaction().map_err(|e| e.to_string())?;
+            tx.execute_batch(&format!(
+                "{} PRAGMA application_id = {}; PRAGMA user_version = {};",
+                schema::CREATE_TABLES,
+                schema::APPLICATION_ID,
+                schema::CURRENT
+            ))
+            .map_err(|e| e.to_string())?;
+            insert_snapshot(&tx, 0, &workspace, &tasks).map_err(|e| e.to_string())?;
+            tx.commit().map_err(|e| e.to_string())?;
+            db.close().map_err(|(_, e)| e.to_string())?;
+            // Linking fails if a file appeared at `path` meanwhile: it is
+            // never overwritten.
+            std::fs::hard_link(&building, path).map_err(|e| e.to_string())?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        })();
+        let _ = std::fs::remove_file(&building);
+        built.map_err(|e| named(path, format!("creating the data file: {e}")))?;
+        let db = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        Ok(Journal { path: path.to_path_buf(), db, seq: 0, since_snapshot: 0, steps: Vec::new() })
     }
 
     /// Writes the buffered steps and `op` (with what it assigned) in one
@@ -153,14 +179,17 @@ impl Journal {
             let record = Record { op: op.clone(), gave };
             records.push(serde_json::to_string(&record).map_err(|e| self.err(e))?);
         }
-        let tx = self.db.transaction().map_err(|e| JournalError(e.to_string()))?;
+        let tx = self.db.transaction().map_err(|e| named(&self.path, e))?;
         let mut seq = self.seq;
         for record in &records {
             seq += 1;
-            tx.execute("INSERT INTO journal (seq, record) VALUES (?1, ?2)", params![seq, record])
-                .map_err(|e| JournalError(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO journal (seq, record, checksum) VALUES (?1, ?2, ?3)",
+                params![seq, record, schema::record_checksum(seq, record.as_bytes())],
+            )
+            .map_err(|e| named(&self.path, e))?;
         }
-        tx.commit().map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| named(&self.path, e))?;
         self.since_snapshot += (seq - self.seq).unsigned_abs();
         self.seq = seq;
         self.steps.clear();
@@ -186,294 +215,50 @@ impl Journal {
     }
 
     /// Replaces the snapshot with `model` and empties the journal, in one
-    /// transaction. Buffered steps are part of `model`, so they are dropped.
+    /// transaction: a record is gone only once the snapshot that holds it
+    /// is durable. Buffered steps are part of `model`, so they are dropped.
     ///
     /// # Errors
     /// SQLite's, or a workspace that does not serialise.
     pub fn snapshot(&mut self, model: &Model) -> Result<(), JournalError> {
         let (workspace, tasks) = SnapshotParts::write(model).map_err(|e| self.err(e))?;
-        let tx = self.db.transaction().map_err(|e| JournalError(e.to_string()))?;
-        tx.execute(
-            "INSERT OR REPLACE INTO snapshot (id, seq, workspace, tasks) VALUES (1, ?1, ?2, ?3)",
-            params![self.seq + self.steps.len() as i64, workspace, tasks],
-        )
-        .map_err(|e| JournalError(e.to_string()))?;
-        tx.execute("DELETE FROM journal", []).map_err(|e| JournalError(e.to_string()))?;
-        tx.commit().map_err(|e| self.err(e))?;
-        self.seq += self.steps.len() as i64;
+        let seq = self.seq + self.steps.len() as i64;
+        let tx = self.db.transaction().map_err(|e| named(&self.path, e))?;
+        insert_snapshot(&tx, seq, &workspace, &tasks).map_err(|e| named(&self.path, e))?;
+        tx.execute("DELETE FROM journal", []).map_err(|e| named(&self.path, e))?;
+        tx.commit().map_err(|e| named(&self.path, e))?;
+        self.seq = seq;
         self.steps.clear();
         self.since_snapshot = 0;
         Ok(())
     }
 }
 
-/// A model in its saved parts: the saved workspace and the task book.
-pub struct SnapshotParts {
-    ws: coursecopy::Workspace,
-    tasks: Vec<SavedTask>,
+/// `what`, naming the file.
+fn named(path: &Path, what: impl std::fmt::Display) -> JournalError {
+    JournalError(format!("{}: {what}", path.display()))
 }
 
-impl SnapshotParts {
-    fn read(workspace: &str, tasks: &str) -> Result<SnapshotParts, String> {
-        let ws: coursecopy::Workspace = serde_json::from_str(workspace).map_err(|e| e.to_string())?;
-        ws.check_integrity().map_err(|e| e.to_string())?;
-        let saved: SavedBook = serde_json::from_str(tasks).map_err(|e| format!("tasks: {e}"))?;
-        Ok(SnapshotParts { ws, tasks: saved.tasks })
-    }
-
-    fn write(model: &Model) -> Result<(String, String), String> {
-        let workspace = serde_json::to_string(&model.ws).map_err(|e| e.to_string())?;
-        let tasks = model
-            .tasks
-            .iter()
-            .map(|(id, t)| SavedTask { id: id.clone(), target: t.target.clone(), ended: t.ended })
-            .collect();
-        let book = SavedBook { tasks };
-        Ok((workspace, serde_json::to_string(&book).map_err(|e| e.to_string())?))
-    }
-
-    fn into_model(self, keys: &[AppKey]) -> Result<Model, String> {
-        let ids: std::collections::BTreeMap<String, coursecopy::TaskKey> =
-            self.ws.tasks().filter_map(|k| self.ws.task_status(k).ok().map(|s| (s.id, k))).collect();
-        let mut tasks = std::collections::BTreeMap::new();
-        for t in self.tasks {
-            let key = *ids.get(&t.id).ok_or_else(|| format!("tasks: {} is not in the workspace", t.id))?;
-            tasks.insert(t.id, Accepted { key, target: t.target, ended: t.ended });
-        }
-        let mut model = Model::new(self.ws, keys)?;
-        model.tasks.extend(tasks);
-        Ok(model)
-    }
+/// A read-write connection to the existing file at `path`, as the server
+/// keeps it: WAL, `synchronous=FULL`, and exclusive locking, so that a
+/// second server (or `check`) on the same file is refused while this one
+/// runs instead of writing beside it.
+fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, JournalError> {
+    let db = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(|e| named(path, e))?;
+    db.execute_batch("PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+        .map_err(|e| named(path, e))?;
+    Ok(db)
 }
 
-#[derive(Serialize, Deserialize)]
-struct SavedBook {
-    tasks: Vec<SavedTask>,
+/// Writes the snapshot row, with its checksum.
+fn insert_snapshot(tx: &rusqlite::Transaction<'_>, seq: i64, workspace: &str, tasks: &str) -> rusqlite::Result<()> {
+    let checksum = schema::snapshot_checksum(seq, workspace.as_bytes(), tasks.as_bytes());
+    tx.execute(
+        "INSERT OR REPLACE INTO snapshot (id, seq, workspace, tasks, checksum) VALUES (1, ?1, ?2, ?3, ?4)",
+        params![seq, workspace, tasks, checksum],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::demo::{demo_keys, demo_workspace};
-    use crate::model::Outcome;
-    use coursecopy::Timestamp;
-    use serde_json::json;
-
-    fn temp(name: &str) -> PathBuf {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        std::env::temp_dir().join(format!("coursecopy-journal-{name}-{}-{nanos}.db", std::process::id()))
-    }
-
-    fn fresh() -> Result<Model, String> {
-        Model::new(demo_workspace().map_err(|e| e.to_string())?, &demo_keys())
-    }
-
-    fn at(s: u64) -> Timestamp {
-        Timestamp::from_unix_millis(1_800_000_000_000 + 1000 * s as i64)
-    }
-
-    /// SRV-9: replaying the journal on the snapshot reaches the state the
-    /// live model reached, steps and their times included, without the
-    /// clock; records written after a snapshot replay on it.
-    #[test]
-    fn srv9_replay_reaches_the_same_state() {
-        let path = temp("replay");
-        let (mut journal, mut live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
-        let key = "author-key".to_string();
-        let ops = [
-            Op::CreateCourse { key: key.clone(), body: json!({"courseId": "R-1", "name": "One"}), at: at(1) },
-            Op::RequestCopy {
-                key: key.clone(),
-                source: "_1_1".into(),
-                body: json!({"targetCourse": {"courseId": "R-2"}}),
-                at: at(2),
-                fail: false,
-            },
-            Op::UpdateCourse { key: key.clone(), course: "_4_1".into(), body: json!({"name": "Uno"}), at: at(3) },
-            Op::RequestCopy {
-                key: key.clone(),
-                source: "_2_1".into(),
-                body: json!({"targetCourse": {"courseId": "R-3"}}),
-                at: at(4),
-                fail: true,
-            },
-        ];
-        for (i, op) in ops.iter().enumerate() {
-            let outcome = live.apply(op).unwrap();
-            journal.commit(Some((op, live.describe(&outcome)))).unwrap();
-            let step = Op::Step { budget: 3, at: at(10 + i as u64) };
-            let Outcome::Worked(units) = live.apply(&step).unwrap() else { panic!() };
-            journal.buffer_step(step, units);
-            if i == 1 {
-                journal.snapshot(&live).unwrap();
-            }
-        }
-        journal.flush().unwrap();
-        drop(journal);
-        let (_, replayed) = Journal::open(&path, &demo_keys(), || Err("not fresh".into())).unwrap();
-        assert_eq!(replayed.ws, live.ws);
-        assert_eq!(replayed.tasks, live.tasks);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-    }
-
-    /// SRV-9: a record that does not apply stops the start, naming the
-    /// file and the record.
-    #[test]
-    fn srv9_a_record_that_does_not_apply_is_named() {
-        let path = temp("bad-record");
-        let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
-        let bad = Op::UpdateCourse { key: "author-key".into(), course: "_99_1".into(), body: json!({}), at: at(1) };
-        journal.commit(Some((&bad, None))).unwrap();
-        drop(journal);
-        let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
-        assert!(err.contains(&path.display().to_string()) && err.contains("journal record 1"), "{err}");
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-
-        // A record that applies but assigns other ids than when written.
-        let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
-        let create =
-            Op::CreateCourse { key: "author-key".into(), body: json!({"courseId": "X", "name": "X"}), at: at(1) };
-        journal.commit(Some((&create, Some("_99_1 00".into())))).unwrap();
-        drop(journal);
-        let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
-        assert!(err.contains("journal record 1 gave"), "{err}");
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-    }
-}
-
-/// SRV-9 as a property: random sequences of ops, steps, snapshots, flushes
-/// and a crash; replay always reaches the state of the last durable write.
-#[cfg(test)]
-mod replay_property {
-    use super::*;
-    use crate::demo::{demo_keys, demo_workspace};
-    use crate::model::Outcome;
-    use coursecopy::Timestamp;
-    use proptest::prelude::*;
-    use serde_json::json;
-
-    #[derive(Clone, Debug)]
-    enum Action {
-        Create(u8),
-        Rename(u8, bool),
-        Delete(u8),
-        Copy { source: u8, target: u8, existing: bool, fail: bool, mode: u8 },
-        Step(u8),
-        Flush,
-        Snapshot,
-    }
-
-    fn action() -> impl Strategy<Value = Action> {
-        prop_oneof![
-            2 => (0u8..6).prop_map(Action::Create),
-            2 => (1u8..10, any::<bool>()).prop_map(|(c, valid)| Action::Rename(c, valid)),
-            1 => (1u8..10).prop_map(Action::Delete),
-            3 => (1u8..10, 0u8..8, any::<bool>(), proptest::bool::weighted(0.2), 0u8..3)
-                .prop_map(|(source, target, existing, fail, mode)| Action::Copy { source, target, existing, fail, mode }),
-            4 => (1u8..20).prop_map(Action::Step),
-            1 => Just(Action::Flush),
-            1 => Just(Action::Snapshot),
-        ]
-    }
-
-    fn op(action: &Action, t: i64) -> Option<Op> {
-        let at = Timestamp::from_unix_millis(1_800_000_000_000 + t * 1000);
-        let key = "author-key".to_string();
-        Some(match action {
-            Action::Create(n) => Op::CreateCourse { key, body: json!({"courseId": format!("P-{n}"), "name": "P"}), at },
-            Action::Rename(c, valid) => {
-                let name = if *valid { json!(format!("name {t}")) } else { json!("") };
-                Op::UpdateCourse { key, course: format!("_{c}_1"), body: json!({"name": name}), at }
-            }
-            Action::Delete(c) => Op::DeleteCourse { key, course: format!("_{c}_1") },
-            Action::Copy { source, target, existing, fail, mode } => {
-                let target = if *existing {
-                    json!({"id": format!("_{target}_1")})
-                } else {
-                    json!({"courseId": format!("T-{target}")})
-                };
-                let mode = ["Share", "Duplicate", "Linked"][usize::from(*mode % 3)];
-                Op::RequestCopy {
-                    key,
-                    source: format!("_{source}_1"),
-                    body: json!({"targetCourse": target, "mode": mode}),
-                    at,
-                    fail: *fail,
-                }
-            }
-            Action::Step(budget) => Op::Step { budget: u64::from(*budget), at },
-            Action::Flush | Action::Snapshot => return None,
-        })
-    }
-
-    fn db(n: u64) -> PathBuf {
-        let dir = if Path::new("/dev/shm").is_dir() { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        dir.join(format!("coursecopy-prop-{}-{n}-{nanos}.db", std::process::id()))
-    }
-
-    fn cases() -> u32 {
-        std::env::var("COURSECOPY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24)
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(cases()))]
-
-        /// SRV-9: after any sequence, a restart (a crash: buffered steps
-        /// unwritten) replays to exactly the model as of its last durable
-        /// write, sound; no record fails to apply.
-        #[test]
-        fn srv9_replay_reaches_the_last_durable_state(actions in proptest::collection::vec(action(), 1..40)) {
-            static RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-            let path = db(RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-            let fresh = || Model::new(demo_workspace().map_err(|e| e.to_string())?, &demo_keys());
-            let (mut journal, mut live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
-            let mut durable = live.clone();
-            for (t, action) in actions.iter().enumerate() {
-                match (action, op(action, t as i64)) {
-                    (Action::Flush, _) => {
-                        journal.flush().unwrap();
-                        durable = live.clone();
-                    }
-                    (Action::Snapshot, _) => {
-                        journal.snapshot(&live).unwrap();
-                        durable = live.clone();
-                    }
-                    (_, Some(step @ Op::Step { .. })) => {
-                        if let Ok(Outcome::Worked(units)) = live.apply(&step)
-                            && units > 0
-                        {
-                            journal.buffer_step(step, units);
-                        }
-                    }
-                    (_, Some(op)) => {
-                        // A refused op changes nothing and is not written.
-                        let before = live.ws.clone();
-                        match live.apply(&op) {
-                            Ok(outcome) => {
-                                journal.commit(Some((&op, live.describe(&outcome)))).unwrap();
-                                durable = live.clone();
-                            }
-                            Err(_) => prop_assert_eq!(&live.ws, &before),
-                        }
-                    }
-                    (_, None) => {}
-                }
-            }
-            drop(journal);
-            let (_, replayed) = Journal::open(&path, &demo_keys(), || Err("the file exists".into())).unwrap();
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
-            prop_assert_eq!(&replayed.ws, &durable.ws);
-            prop_assert_eq!(&replayed.tasks, &durable.tasks);
-            prop_assert!(replayed.ws.check_integrity().is_ok());
-        }
-    }
-}
+mod tests;

@@ -2,11 +2,17 @@
 //! the tests share.
 #![allow(dead_code)]
 
+use axum::serve::ListenerExt;
 use clap::Parser;
 use coursecopy_server::app::App;
 use coursecopy_server::config::Config;
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub const V1: &str = "/learn/api/public/v1";
 pub const V3: &str = "/learn/api/public/v3";
@@ -16,6 +22,8 @@ pub struct Server {
     pub base: String,
     pub admin: String,
     pub client: Client,
+    /// TCP connections it accepted so far.
+    pub connections: Arc<AtomicUsize>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     done: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -28,12 +36,17 @@ pub async fn start(flags: &[&str]) -> Server {
     let app = App::new(config).expect("the server starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = connections.clone();
+    let listener = listener.tap_io(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let done = tokio::spawn(coursecopy_server::serve(app, listener, async move {
         let _ = rx.await;
     }));
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    Server { base, admin: "test-admin".into(), client, stop: Some(tx), done: Some(done) }
+    Server { base, admin: "test-admin".into(), client, connections, stop: Some(tx), done: Some(done) }
 }
 
 impl Server {
@@ -133,4 +146,62 @@ pub fn assert_error(status: StatusCode, body: &Value, want: StatusCode) {
     assert_eq!(status, want, "{body}");
     assert_eq!(body["status"], want.as_u16().to_string(), "{body}");
     assert!(body["message"].is_string(), "{body}");
+}
+
+/// The server binary, running as a child process.
+pub struct Process {
+    pub child: Child,
+    pub base: String,
+}
+
+/// Starts the binary with `args` (besides `--listen`) and waits for its
+/// address line; stderr goes to the test's.
+pub fn spawn_binary(args: &[&str]) -> Process {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coursecopy-server"))
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the server binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().expect("a first line").unwrap();
+    let base = first.rsplit(' ').next().unwrap().to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{first}");
+    // Keep reading so that the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Process { child, base }
+}
+
+/// A path in the temporary folder no other test uses.
+pub fn temp_path(name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    std::env::temp_dir().join(format!("coursecopy-{name}-{}-{nanos}.db", std::process::id()))
+}
+
+/// The file beside `path` with `suffix` added to its name.
+pub fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Removes a data file and its SQLite sidecars.
+pub fn remove_data_file(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(sidecar(path, suffix));
+    }
+}
+
+/// A bearer token for the demo's author key, from a server at `base`.
+pub async fn author_token(client: &Client, base: &str) -> String {
+    let r = client
+        .post(format!("{base}{V1}/oauth2/token"))
+        .basic_auth("author-key", Some("author-secret"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    r.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
 }

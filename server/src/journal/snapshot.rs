@@ -1,0 +1,77 @@
+//! The snapshot's two parts: the saved workspace (the library's current
+//! format) and the book of copy tasks the server accepted.
+
+use crate::demo::AppKey;
+use crate::model::{Accepted, Model};
+use serde::{Deserialize, Serialize};
+
+/// A model in its saved parts: the saved workspace and the task book.
+pub struct SnapshotParts {
+    ws: coursecopy::Workspace,
+    tasks: Vec<SavedTask>,
+}
+
+/// The task book as a snapshot keeps it.
+#[derive(Serialize, Deserialize)]
+struct SavedBook {
+    tasks: Vec<SavedTask>,
+}
+
+/// One accepted task, as a snapshot keeps it.
+#[derive(Serialize, Deserialize)]
+struct SavedTask {
+    id: String,
+    target: String,
+    ended: Option<coursecopy::Timestamp>,
+}
+
+impl SnapshotParts {
+    /// Reads the two texts; the workspace must pass its integrity check.
+    ///
+    /// # Errors
+    /// Either text does not parse; the workspace is not sound.
+    pub fn read(workspace: &str, tasks: &str) -> Result<SnapshotParts, String> {
+        let ws: coursecopy::Workspace = serde_json::from_str(workspace).map_err(|e| e.to_string())?;
+        ws.check_integrity().map_err(|e| e.to_string())?;
+        let saved: SavedBook = serde_json::from_str(tasks).map_err(|e| format!("tasks: {e}"))?;
+        Ok(SnapshotParts { ws, tasks: saved.tasks })
+    }
+
+    /// The two texts of `model`.
+    ///
+    /// # Errors
+    /// The workspace does not serialise.
+    pub fn write(model: &Model) -> Result<(String, String), String> {
+        let workspace = serde_json::to_string(&model.ws).map_err(|e| e.to_string())?;
+        let tasks = model
+            .tasks
+            .iter()
+            .map(|(id, t)| SavedTask { id: id.clone(), target: t.target.clone(), ended: t.ended })
+            .collect();
+        let book = SavedBook { tasks };
+        Ok((workspace, serde_json::to_string(&book).map_err(|e| e.to_string())?))
+    }
+
+    /// How many tasks the book holds.
+    pub fn task_count(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// The model, its app keys resolved to users.
+    ///
+    /// # Errors
+    /// A book entry for a task the workspace does not hold; a key whose
+    /// user the workspace does not have.
+    pub fn into_model(self, keys: &[AppKey]) -> Result<Model, String> {
+        let ids: std::collections::BTreeMap<String, coursecopy::TaskKey> =
+            self.ws.tasks().filter_map(|k| self.ws.task_status(k).ok().map(|s| (s.id, k))).collect();
+        let mut tasks = std::collections::BTreeMap::new();
+        for t in self.tasks {
+            let key = *ids.get(&t.id).ok_or_else(|| format!("tasks: {} is not in the workspace", t.id))?;
+            tasks.insert(t.id, Accepted { key, target: t.target, ended: t.ended });
+        }
+        let mut model = Model::new(self.ws, keys)?;
+        model.tasks.extend(tasks);
+        Ok(model)
+    }
+}

@@ -1,0 +1,224 @@
+//! The journal's own tests: replay, records that do not apply, and the
+//! replay property.
+
+use super::*;
+use crate::demo::{demo_keys, demo_workspace};
+use crate::model::Outcome;
+use coursecopy::Timestamp;
+use serde_json::json;
+
+fn temp(name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    std::env::temp_dir().join(format!("coursecopy-journal-{name}-{}-{nanos}.db", std::process::id()))
+}
+
+fn fresh() -> Result<Model, String> {
+    Model::new(demo_workspace().map_err(|e| e.to_string())?, &demo_keys())
+}
+
+fn at(s: u64) -> Timestamp {
+    Timestamp::from_unix_millis(1_800_000_000_000 + 1000 * s as i64)
+}
+
+/// SRV-9: replaying the journal on the snapshot reaches the state the
+/// live model reached, steps and their times included, without the
+/// clock; records written after a snapshot replay on it.
+#[test]
+fn srv9_replay_reaches_the_same_state() {
+    let path = temp("replay");
+    let (mut journal, mut live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
+    let key = "author-key".to_string();
+    let ops = [
+        Op::CreateCourse { key: key.clone(), body: json!({"courseId": "R-1", "name": "One"}), at: at(1) },
+        Op::RequestCopy {
+            key: key.clone(),
+            source: "_1_1".into(),
+            body: json!({"targetCourse": {"courseId": "R-2"}}),
+            at: at(2),
+            fail: false,
+        },
+        Op::UpdateCourse { key: key.clone(), course: "_4_1".into(), body: json!({"name": "Uno"}), at: at(3) },
+        Op::RequestCopy {
+            key: key.clone(),
+            source: "_2_1".into(),
+            body: json!({"targetCourse": {"courseId": "R-3"}}),
+            at: at(4),
+            fail: true,
+        },
+    ];
+    for (i, op) in ops.iter().enumerate() {
+        let outcome = live.apply(op).unwrap();
+        journal.commit(Some((op, live.describe(&outcome)))).unwrap();
+        let step = Op::Step { budget: 3, at: at(10 + i as u64) };
+        let Outcome::Worked(units) = live.apply(&step).unwrap() else { panic!() };
+        journal.buffer_step(step, units);
+        if i == 1 {
+            journal.snapshot(&live).unwrap();
+        }
+    }
+    journal.flush().unwrap();
+    drop(journal);
+    let (_, replayed) = Journal::open(&path, &demo_keys(), || Err("not fresh".into())).unwrap();
+    assert_eq!(replayed.ws, live.ws);
+    assert_eq!(replayed.tasks, live.tasks);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+/// SRV-9: a record that does not apply stops the start, naming the
+/// file and the record.
+#[test]
+fn srv9_a_record_that_does_not_apply_is_named() {
+    let path = temp("bad-record");
+    let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
+    let bad = Op::UpdateCourse { key: "author-key".into(), course: "_99_1".into(), body: json!({}), at: at(1) };
+    journal.commit(Some((&bad, None))).unwrap();
+    drop(journal);
+    let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
+    assert!(err.contains(&path.display().to_string()) && err.contains("journal record 1"), "{err}");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+
+    // A record that applies but assigns other ids than when written.
+    let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
+    let create = Op::CreateCourse { key: "author-key".into(), body: json!({"courseId": "X", "name": "X"}), at: at(1) };
+    journal.commit(Some((&create, Some("_99_1 00".into())))).unwrap();
+    drop(journal);
+    let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
+    assert!(err.contains("journal record 1: gave"), "{err}");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+/// SRV-9 as a property: random sequences of ops, steps, snapshots, flushes
+/// and a crash; replay always reaches the state of the last durable write.
+mod replay_property {
+    use super::*;
+    use crate::demo::{demo_keys, demo_workspace};
+    use crate::model::Outcome;
+    use coursecopy::Timestamp;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    #[derive(Clone, Debug)]
+    enum Action {
+        Create(u8),
+        Rename(u8, bool),
+        Delete(u8),
+        Copy { source: u8, target: u8, existing: bool, fail: bool, mode: u8 },
+        Step(u8),
+        Flush,
+        Snapshot,
+    }
+
+    fn action() -> impl Strategy<Value = Action> {
+        prop_oneof![
+            2 => (0u8..6).prop_map(Action::Create),
+            2 => (1u8..10, any::<bool>()).prop_map(|(c, valid)| Action::Rename(c, valid)),
+            1 => (1u8..10).prop_map(Action::Delete),
+            3 => (1u8..10, 0u8..8, any::<bool>(), proptest::bool::weighted(0.2), 0u8..3)
+                .prop_map(|(source, target, existing, fail, mode)| Action::Copy { source, target, existing, fail, mode }),
+            4 => (1u8..20).prop_map(Action::Step),
+            1 => Just(Action::Flush),
+            1 => Just(Action::Snapshot),
+        ]
+    }
+
+    fn op(action: &Action, t: i64) -> Option<Op> {
+        let at = Timestamp::from_unix_millis(1_800_000_000_000 + t * 1000);
+        let key = "author-key".to_string();
+        Some(match action {
+            Action::Create(n) => Op::CreateCourse { key, body: json!({"courseId": format!("P-{n}"), "name": "P"}), at },
+            Action::Rename(c, valid) => {
+                let name = if *valid { json!(format!("name {t}")) } else { json!("") };
+                Op::UpdateCourse { key, course: format!("_{c}_1"), body: json!({"name": name}), at }
+            }
+            Action::Delete(c) => Op::DeleteCourse { key, course: format!("_{c}_1") },
+            Action::Copy { source, target, existing, fail, mode } => {
+                let target = if *existing {
+                    json!({"id": format!("_{target}_1")})
+                } else {
+                    json!({"courseId": format!("T-{target}")})
+                };
+                let mode = ["Share", "Duplicate", "Linked"][usize::from(*mode % 3)];
+                Op::RequestCopy {
+                    key,
+                    source: format!("_{source}_1"),
+                    body: json!({"targetCourse": target, "mode": mode}),
+                    at,
+                    fail: *fail,
+                }
+            }
+            Action::Step(budget) => Op::Step { budget: u64::from(*budget), at },
+            Action::Flush | Action::Snapshot => return None,
+        })
+    }
+
+    fn db(n: u64) -> PathBuf {
+        let dir = if Path::new("/dev/shm").is_dir() { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        dir.join(format!("coursecopy-prop-{}-{n}-{nanos}.db", std::process::id()))
+    }
+
+    fn cases() -> u32 {
+        std::env::var("COURSECOPY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+        /// SRV-9: after any sequence, a restart (a crash: buffered steps
+        /// unwritten) replays to exactly the model as of its last durable
+        /// write, sound; no record fails to apply.
+        #[test]
+        fn srv9_replay_reaches_the_last_durable_state(actions in proptest::collection::vec(action(), 1..40)) {
+            static RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let path = db(RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+            let fresh = || Model::new(demo_workspace().map_err(|e| e.to_string())?, &demo_keys());
+            let (mut journal, mut live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
+            let mut durable = live.clone();
+            for (t, action) in actions.iter().enumerate() {
+                match (action, op(action, t as i64)) {
+                    (Action::Flush, _) => {
+                        journal.flush().unwrap();
+                        durable = live.clone();
+                    }
+                    (Action::Snapshot, _) => {
+                        journal.snapshot(&live).unwrap();
+                        durable = live.clone();
+                    }
+                    (_, Some(step @ Op::Step { .. })) => {
+                        if let Ok(Outcome::Worked(units)) = live.apply(&step)
+                            && units > 0
+                        {
+                            journal.buffer_step(step, units);
+                        }
+                    }
+                    (_, Some(op)) => {
+                        // A refused op changes nothing and is not written.
+                        let before = live.ws.clone();
+                        match live.apply(&op) {
+                            Ok(outcome) => {
+                                journal.commit(Some((&op, live.describe(&outcome)))).unwrap();
+                                durable = live.clone();
+                            }
+                            Err(_) => prop_assert_eq!(&live.ws, &before),
+                        }
+                    }
+                    (_, None) => {}
+                }
+            }
+            drop(journal);
+            let (_, replayed) = Journal::open(&path, &demo_keys(), || Err("the file exists".into())).unwrap();
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+            prop_assert_eq!(&replayed.ws, &durable.ws);
+            prop_assert_eq!(&replayed.tasks, &durable.tasks);
+            prop_assert!(replayed.ws.check_integrity().is_ok());
+        }
+    }
+}
