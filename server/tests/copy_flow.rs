@@ -232,7 +232,9 @@ async fn srv10_controls_health_reset_download_graph() {
         s.call(Method::POST, &format!("{V3}/courses"), &t, Some(json!({"courseId": "EXTRA", "name": "Extra"}))).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let r = s.client.post(s.url("/_coursecopy/reset")).bearer_auth(&s.admin).body(saved).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    // The answer says what was loaded, so that an upload that went
+    // missing cannot pass for one that loaded.
+    assert_eq!(read(r).await, (StatusCode::OK, json!({"reset": "saved workspace", "courses": 3})));
     // Tokens do not survive a reset.
     assert_eq!(s.get(&format!("{V3}/courses"), &t).await.0, StatusCode::UNAUTHORIZED);
     let t = s.token("admin-key").await;
@@ -240,8 +242,8 @@ async fn srv10_controls_health_reset_download_graph() {
     let r =
         s.client.post(s.url("/_coursecopy/reset")).bearer_auth(&s.admin).body("{\"format\": 2").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let (status, _) = s.control(Method::POST, "/_coursecopy/reset", None).await;
-    assert_eq!(status, StatusCode::OK);
+    let (status, answer) = s.control(Method::POST, "/_coursecopy/reset", None).await;
+    assert_eq!((status, answer), (StatusCode::OK, json!({"reset": "demo", "courses": 3})));
 
     let r = s.client.get(s.url("/_coursecopy/graph")).bearer_auth(&s.admin).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);

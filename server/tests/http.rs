@@ -282,6 +282,10 @@ async fn srv7_errors_name_what_the_client_wrote() {
     let (status, err) = read(s.call(Method::POST, copy, &t, Some(json!({"copy": {}}))).await).await;
     assert_error(status, &err, StatusCode::BAD_REQUEST);
     assert!(err["message"].as_str().unwrap().starts_with("targetCourse"), "{err}");
+    // The generated Java client's empty id, with no courseId beside it.
+    let (status, err) = read(s.call(Method::POST, copy, &t, Some(json!({"targetCourse": {"id": {}}}))).await).await;
+    assert_error(status, &err, StatusCode::BAD_REQUEST);
+    assert!(err["message"].as_str().unwrap().starts_with("targetCourse.id"), "{err}");
 
     // Malformed JSON: line and column.
     let (status, err) = s.raw(Method::PATCH, &bio, &t, "application/json", "{\n  \"name\": }").await;
@@ -366,4 +370,61 @@ async fn srv2_app_keys_from_flags_and_a_file() {
     let err = coursecopy_server::app::App::new(config).err().unwrap();
     assert!(err.contains("Nobody"), "{err}");
     let _ = std::fs::remove_file(&file);
+}
+
+/// SRV-4: the contents, children and users lists page as the course list
+/// does, with the same checks of `offset` and `limit`, and `fields`.
+#[tokio::test]
+async fn srv4_every_list_pages_with_learns_offset_and_limit() {
+    let s = start(&[]).await;
+    let t = s.token("author-key").await;
+    let contents = format!("{V1}/courses/courseId:BIO-101/contents");
+    let (_, all) = s.get(&contents, &t).await;
+    let folders = all["results"].as_array().unwrap().clone();
+    assert_eq!(folders.len(), 3);
+    assert!(all.get("paging").is_none());
+    let (_, page) = s.get(&format!("{contents}?limit=1&offset=1&fields=id,title"), &t).await;
+    assert_eq!(page["results"], json!([{"id": folders[1]["id"], "title": folders[1]["title"]}]));
+    let next = page["paging"]["nextPage"].as_str().unwrap();
+    assert!(next.starts_with(&format!("{contents}?offset=2&limit=1")) && next.contains("fields=id%2Ctitle"), "{next}");
+    let (_, last) = s.get(next, &t).await;
+    assert_eq!(last["results"][0]["id"], folders[2]["id"]);
+    assert!(last.get("paging").is_none());
+
+    let first = folders[0]["id"].as_str().unwrap();
+    let children = format!("{contents}/{first}/children");
+    let (_, page) = s.get(&format!("{children}?limit=2"), &t).await;
+    assert_eq!(page["results"].as_array().unwrap().len(), 2);
+    assert!(page["paging"]["nextPage"].as_str().unwrap().contains("offset=2"), "{page}");
+    let users = format!("{V1}/courses/courseId:BIO-101/users");
+    let (_, page) = s.get(&format!("{users}?offset=5"), &t).await;
+    assert_eq!(page["results"], json!([]));
+
+    for list in [&contents, &children, &users] {
+        for (bad, name) in
+            [("limit=1&offset=-5", "offset"), ("limit=0", "limit"), ("limit=1001", "limit"), ("offset=x", "offset")]
+        {
+            let (status, err) = s.get(&format!("{list}?{bad}"), &t).await;
+            assert_error(status, &err, StatusCode::BAD_REQUEST);
+            assert!(err["message"].as_str().unwrap().starts_with(name), "{list}?{bad}: {err}");
+        }
+    }
+    s.stop().await;
+}
+
+/// SRV-11: a date-time with a UTC offset, valid RFC 3339, is read as the
+/// instant it names in a body, and written back in the `Z` form.
+#[tokio::test]
+async fn srv11_offsets_in_bodies_are_read_and_written_as_z() {
+    let s = start(&[]).await;
+    let t = s.token("author-key").await;
+    let body = json!({"availability": {"duration": {"type": "DateRange",
+        "start": "2030-01-01T00:00:00+01:00", "end": "2030-06-30T18:30:00.5-05:30"}}});
+    let (status, course) =
+        read(s.call(Method::PATCH, &format!("{V3}/courses/courseId:BIO-101"), &t, Some(body)).await).await;
+    assert_eq!(status, StatusCode::OK, "{course}");
+    let duration = &course["availability"]["duration"];
+    assert_eq!(duration["start"], "2029-12-31T23:00:00.000Z");
+    assert_eq!(duration["end"], "2030-07-01T00:00:00.500Z");
+    s.stop().await;
 }

@@ -277,6 +277,19 @@ mod tests {
             proptest::prop_assert_eq!(ta.to_string().cmp(&tb.to_string()), a.cmp(&b));
         }
 
+        /// RFC 3339 with any UTC offset: an instant written in any offset's
+        /// local time, as jiff writes it, parses to that instant.
+        #[test]
+        fn any_offset_reads_as_the_instant_it_names(
+            a in -62_000_000_000_000i64..253_000_000_000_000,
+            minutes in -(23 * 60 + 59)..=(23 * 60 + 59i32),
+        ) {
+            let t = Timestamp::from_unix_millis(a);
+            let offset = jiff::tz::Offset::from_seconds(minutes * 60).unwrap();
+            let written = t.to_jiff().display_with_offset(offset).to_string();
+            proptest::prop_assert_eq!(written.parse::<Timestamp>().unwrap(), t, "{}", written);
+        }
+
         /// INT-4: every timestamp of the range prints in a form that parses
         /// back, years before 0 included, so saved dates always load.
         #[test]
