@@ -1,10 +1,13 @@
 //! The built-in demo workspace: three users (one per role, each behind an
 //! app key), a course with learning objects, pages and library items, a
 //! course that shares one of its learning objects, a Duplicate of it, and
-//! tools. Its times are fixed, so two demos differ only in their salt.
+//! tools, two of them dated in the fall 2027 term (New York time), so that
+//! a copy to a new term has dates to shift. Its times are fixed, so two
+//! demos differ only in their salt.
 
 use coursecopy::{
-    Category, CopyOptions, CourseKey, Error, NewCourse, PageDraft, Role, Timestamp, ToolDraft, UserKey, Workspace,
+    Category, CopyOptions, CourseKey, Error, NewCourse, PageDraft, Role, Timestamp, ToolDates, ToolDraft, UserKey,
+    Workspace,
 };
 
 /// An app key: what a client logs in with, and the user it acts as.
@@ -51,7 +54,10 @@ pub fn demo_workspace() -> Result<Workspace, Error> {
 
     let bio = ws.create_course(
         author,
-        NewCourse::new("BIO-101", "Introduction to Biology").description("Cells, genes and ecosystems").at(at),
+        NewCourse::new("BIO-101", "Introduction to Biology")
+            .description("Cells, genes and ecosystems")
+            .time_zone("America/New_York")
+            .at(at),
     )?;
     ws.assign_user(author, bio, reviewer)?;
     let chapters: [(&str, &[&str]); 3] = [
@@ -68,8 +74,14 @@ pub fn demo_workspace() -> Result<Workspace, Error> {
         }
         los.push(lo);
     }
-    ws.add_tool(author, bio, ToolDraft::new(Category::Announcements, "Welcome").body("Welcome to Biology"))?;
-    ws.add_tool(author, bio, ToolDraft::new(Category::Assessments, "Quiz 1"))?;
+    // The fall 2027 term, New York time: Welcome shown from Monday 6
+    // September 08:00 to Friday 17 December 18:00; Quiz 1 open Monday 13
+    // September 09:00, due Friday 17 September 23:59.
+    let welcome = ToolDates::new().start("2027-09-06T12:00:00Z".parse()?).end("2027-12-17T23:00:00Z".parse()?);
+    let quiz = ToolDates::new().start("2027-09-13T13:00:00Z".parse()?).due("2027-09-18T03:59:00Z".parse()?);
+    let announcement = ToolDraft::new(Category::Announcements, "Welcome").body("Welcome to Biology").dates(welcome);
+    ws.add_tool(author, bio, announcement)?;
+    ws.add_tool(author, bio, ToolDraft::new(Category::Assessments, "Quiz 1").dates(quiz))?;
 
     // Chemistry shares the Cells learning object with Biology.
     let chem = ws.create_course(author, NewCourse::new("CHEM-101", "Introduction to Chemistry").at(at))?;
@@ -97,6 +109,10 @@ mod tests {
         let ws = super::demo_workspace().unwrap();
         ws.check_integrity().unwrap();
         assert_eq!(ws.courses().count(), 3);
+        let (_, course) = ws.courses().next().unwrap();
+        assert_eq!(course.time_zone(), "America/New_York");
+        let dated = course.tools().iter().filter(|item| !item.dates().is_empty()).count();
+        assert_eq!(dated, 2, "Welcome and Quiz 1 have dates to shift");
         for key in super::demo_keys() {
             assert!(ws.users().any(|(_, u)| u.name() == key.user));
         }
