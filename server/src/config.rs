@@ -18,7 +18,10 @@ pub struct Config {
     pub listen: SocketAddr,
 
     /// The SQLite database that keeps the workspace. Without it the server
-    /// runs in memory and forgets everything when it stops.
+    /// runs in memory and forgets everything when it stops. A path where no
+    /// file exists gets a new one; an existing file is used only if it
+    /// passes the check `coursecopy-server check` makes, and is left as
+    /// it was otherwise.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
 

@@ -9,13 +9,13 @@
 //! file work on a copy checkpointed into it.
 
 mod common;
-use common::{author_token, remove_data_file, sidecar, spawn_binary, temp_path};
+use common::{author_token, remove_data_file, run_at_most, sidecar, spawn_binary, temp_path};
 use reqwest::{Client, StatusCode};
 use rusqlite::Connection;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 const RECORDS: usize = 40;
 
@@ -70,21 +70,7 @@ fn files(path: &Path) -> Vec<(String, Option<Vec<u8>>)> {
 
 /// Runs the binary with `args` until it exits (at most 30 s).
 fn run(args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_coursecopy-server"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(30) {
-            child.kill().unwrap();
-            panic!("coursecopy-server {args:?} did not exit");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    run_at_most(Command::new(env!("CARGO_BIN_EXE_coursecopy-server")).args(args), Duration::from_secs(30))
 }
 
 /// Asserts that a start on `path` is refused, and `check` reports the

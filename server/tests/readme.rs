@@ -8,10 +8,11 @@
 //! port, which replaces `127.0.0.1:9876` everywhere in the section), and
 //! the blocks run in an empty temporary folder.
 
-use std::io::Read;
+mod common;
+use common::run_at_most;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const SECTION: &str = "## Run the Learn-compatible server";
 const ADDRESS: &str = "127.0.0.1:9876";
@@ -119,24 +120,8 @@ fn readme_server_section_runs_as_written() {
     }
     let folder = std::env::temp_dir().join(format!("coursecopy-readme-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
-    let mut child = Command::new("bash")
-        .arg("-c")
-        .arg(&script)
-        .current_dir(&folder)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("bash runs");
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            child.kill().unwrap();
-            panic!("the README's blocks did not finish in 2 minutes");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let mut output = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut output).unwrap();
+    let run = run_at_most(Command::new("bash").arg("-c").arg(&script).current_dir(&folder), Duration::from_secs(120));
+    let output = String::from_utf8_lossy(&run.stdout).to_string();
     let _ = std::fs::remove_dir_all(&folder);
 
     let printed: Vec<&str> = output.split(&format!("{MARK}\n")).skip(1).collect();
