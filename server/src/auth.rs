@@ -96,7 +96,7 @@ pub async fn rate(State(app): State<SharedApp>, req: Request, next: Next) -> Res
     let answer = match remaining {
         Some(_) => next.run(req).await,
         None => {
-            let whole = drain(req.into_body(), app.config.max_body).await;
+            let whole = drain(req.into_body()).await;
             let refused = Failure::too_many(format!("the rate limit of {limit} requests per window is used up"), reset)
                 .into_response();
             if whole { refused } else { close(refused) }
@@ -105,13 +105,18 @@ pub async fn rate(State(app): State<SharedApp>, req: Request, next: Next) -> Res
     with_rate_headers(answer, limit, remaining.unwrap_or(0), reset)
 }
 
-/// The access gate, after the rate window and with the body read: injected
-/// faults and latency (Learn routes), and the bearer token (Learn routes
-/// but the token route), whose caller it hands to the handler.
+/// The access gate, after the rate window and with the body read: the
+/// admin token (everything under `/_coursecopy/`), injected faults and
+/// latency (Learn routes), and the bearer token (Learn routes but the
+/// token route), whose caller it hands to the handler.
 pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let learn = path.starts_with("/learn/");
     let needs_token = learn && path != TOKEN_PATH;
+    // Everything under /_coursecopy/ (known routes or not) is the admin's.
+    if path.starts_with("/_coursecopy/") && !is_admin(&app, req.headers()) {
+        return Failure::unauthorized("the admin token is required").into_response();
+    }
     let (caller, latency, fault) = {
         let mut state = app.lock();
         let caller = bearer(req.headers()).and_then(|t| state.session(t));

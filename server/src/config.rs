@@ -92,9 +92,11 @@ pub enum Command {
     /// Checks a data file read-only, as a start would, without starting a
     /// server and without writing: prints its schema version, its
     /// snapshot's counts, its number of journal records and the first bad
-    /// one, and exits with 1 when it is damaged. Journal records replay
-    /// as the users of the app keys they were written under: give the
-    /// same `--app-key` flags the server runs with.
+    /// one. Exits with 0 when the file is whole, 1 when it is damaged, 3
+    /// when it could not be checked (missing, unreadable, or held by a
+    /// running server). Journal records replay as the users of the app
+    /// keys they were written under: give the same `--app-key` flags the
+    /// server runs with.
     Check {
         /// The data file.
         #[arg(long, value_name = "FILE")]

@@ -1,29 +1,20 @@
-//! Test controls under `/_coursecopy/` (SRV-10), behind the admin token:
+//! Test controls under `/_coursecopy/` (SRV-10), behind the admin token
+//! (checked by the access gate, `auth::gate`):
 //! health, reset, the saved workspace, the runner's pause, step and
 //! resume, fault injection, the sharing graph.
 
 use crate::app::SharedApp;
-use crate::auth::is_admin;
 use crate::extract::JsonBody;
 use crate::extract::QueryParams;
 use crate::wire::Failure;
 use axum::Json;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use coursecopy::{Timestamp, Workspace};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::time::Duration;
-
-/// Refuses a control request without the admin token.
-pub async fn admin_only(State(app): State<SharedApp>, req: Request, next: Next) -> Response {
-    if !is_admin(&app, req.headers()) {
-        return Failure::unauthorized("the admin token is required").into_response();
-    }
-    next.run(req).await
-}
 
 /// `GET /_coursecopy/health`.
 pub async fn health(State(app): State<SharedApp>) -> Json<Value> {

@@ -1,5 +1,5 @@
 //! Course routes (SRV-4): list, get, create, PATCH, delete in v1, v2 and
-//! v3 shapes, and the read-only views of a course's contents and users.
+//! v3 shapes.
 
 use crate::app::SharedApp;
 use crate::extract::Caller;
@@ -10,7 +10,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use coursecopy::{Availability, CourseKey, CourseRef, Timestamp, Workspace};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The course a `{courseId}` path segment names: `_12_1`, `courseId:X`,
@@ -20,7 +20,8 @@ pub fn resolve(ws: &Workspace, id: &str) -> Result<CourseKey, Failure> {
     Ok(ws.resolve_course(&r)?)
 }
 
-fn readable(ws: &Workspace, caller: &Caller, id: &str) -> Result<CourseKey, Failure> {
+/// The course a `{courseId}` names, if the caller may read it.
+pub fn readable(ws: &Workspace, caller: &Caller, id: &str) -> Result<CourseKey, Failure> {
     let key = resolve(ws, id)?;
     if !ws.can_read(caller.user, key) {
         return Err(Failure::new(StatusCode::FORBIDDEN, format!("the caller may not read course {id}")));
@@ -182,141 +183,4 @@ pub async fn delete(version: CourseVersion, app: SharedApp, caller: Caller, id: 
     state.commit(Op::DeleteCourse { key: caller.key, course: lms_id })?;
     let status = if version == CourseVersion::V3 { StatusCode::ACCEPTED } else { StatusCode::NO_CONTENT };
     Ok(status.into_response())
-}
-
-/// The id of a learning object or page in the contents view:
-/// `lo-<slot>-<generation>`, `page-<slot>-<generation>`.
-fn content_id(handle: &impl std::fmt::Display) -> String {
-    handle.to_string().replace(['#', 'v'], "-")
-}
-
-/// The `links` of a linked learning object or page (LNK-1, LNK-10): one
-/// `alternate` link to its upstream's content URL, titled `linked
-/// upstream`; `linked upstream (deleted)`, with no `href`, once the
-/// upstream is gone. Content that is not a linked copy has no `links`.
-fn upstream_links(upstream: Option<Option<(String, String)>>) -> Option<Value> {
-    let link = match upstream? {
-        Some((course, content)) => json!({
-            "href": format!("/learn/api/public/v1/courses/{course}/contents/{content}"),
-            "rel": "alternate",
-            "title": "linked upstream",
-            "type": "application/json",
-        }),
-        None => json!({ "rel": "alternate", "title": "linked upstream (deleted)" }),
-    };
-    Some(json!([link]))
-}
-
-/// Where the upstream of linked LO `lo` lives: its course's LMS id and its
-/// content id. `None` when `lo` is not linked; `Some(None)` when the link
-/// is broken.
-fn lo_upstream(ws: &coursecopy::Workspace, lo: coursecopy::LoKey) -> Option<Option<(String, String)>> {
-    let link = ws.learning_object(lo).ok()?.link()?;
-    let place = link.upstream.and_then(|up| {
-        let course = link.upstream_course.or_else(|| ws.learning_object(up).ok()?.parent())?;
-        Some((ws.course(course).ok()?.lms_id(), content_id(&up)))
-    });
-    Some(place)
-}
-
-/// `GET /v1/courses/{courseId}/contents`: the course's learning objects as
-/// folders; a linked copy carries a `links` entry to its upstream. Paged.
-pub async fn contents(app: SharedApp, caller: Caller, id: String, query: ListQuery) -> Result<Json<Value>, Failure> {
-    let state = app.lock();
-    let ws = &state.model.ws;
-    let key = readable(ws, &caller, &id)?;
-    let mut results = Vec::new();
-    for (position, lo) in ws.course(key)?.learning_objects().enumerate() {
-        let record = ws.learning_object(lo)?;
-        let mut item = json!({
-            "id": content_id(&lo),
-            "title": record.title(),
-            "description": record.description(),
-            "position": position,
-            "hasChildren": record.pages().len() > 0,
-            "contentHandler": { "id": "resource/x-bb-folder" },
-            "availability": { "available": "Yes" },
-        });
-        if let Some(links) = upstream_links(lo_upstream(ws, lo)) {
-            item["links"] = links;
-        }
-        results.push(item);
-    }
-    Ok(query.answer(results))
-}
-
-/// `GET /v1/courses/{courseId}/contents/{contentId}/children`: a learning
-/// object's pages as documents, a linked page with a `links` entry to its
-/// upstream page; a page has none. Paged.
-pub async fn children(
-    app: SharedApp,
-    caller: Caller,
-    id: String,
-    content: String,
-    query: ListQuery,
-) -> Result<Json<Value>, Failure> {
-    let state = app.lock();
-    let ws = &state.model.ws;
-    let key = readable(ws, &caller, &id)?;
-    let course = ws.course(key)?;
-    if let Some(lo) = course.learning_objects().find(|lo| content_id(lo) == content) {
-        let record = ws.learning_object(lo)?;
-        let course_of_upstream = lo_upstream(ws, lo).flatten().map(|(course, _)| course);
-        let mut results = Vec::new();
-        for (position, page) in record.pages().enumerate() {
-            let p = ws.page(page)?;
-            let upstream = p
-                .link()
-                .map(|l| l.upstream.and_then(|up| course_of_upstream.clone().map(|course| (course, content_id(&up)))));
-            let mut item = json!({
-                "id": content_id(&page),
-                "parentId": content,
-                "title": p.title(),
-                "body": p.body(),
-                "position": position,
-                "hasChildren": false,
-                "contentHandler": { "id": "resource/x-bb-document" },
-                "availability": { "available": "Yes" },
-            });
-            if let Some(links) = upstream_links(upstream) {
-                item["links"] = links;
-            }
-            results.push(item);
-        }
-        return Ok(query.answer(results));
-    }
-    let is_page = course
-        .learning_objects()
-        .filter_map(|lo| ws.learning_object(lo).ok())
-        .any(|lo| lo.pages().any(|p| content_id(&p) == content));
-    if is_page {
-        return Ok(query.answer(Vec::new()));
-    }
-    Err(Failure::not_found(format!("course {id} has no content {content}")))
-}
-
-/// `GET /v1/courses/{courseId}/users`: the users assigned to the course,
-/// as memberships: Administrators and Authors as `Instructor`, Reviewers
-/// as `Student`. Paged.
-pub async fn users(app: SharedApp, caller: Caller, id: String, query: ListQuery) -> Result<Json<Value>, Failure> {
-    let state = app.lock();
-    let ws = &state.model.ws;
-    let key = readable(ws, &caller, &id)?;
-    let course = ws.course(key)?;
-    let mut results = Vec::new();
-    for user in course.assigned_users() {
-        let u = ws.user(user)?;
-        let role = match u.role() {
-            coursecopy::Role::Reviewer => "Student",
-            _ => "Instructor",
-        };
-        results.push(json!({
-            "userId": content_id(&user),
-            "courseId": course.lms_id(),
-            "courseRoleId": role,
-            "availability": { "available": "Yes" },
-            "user": { "id": content_id(&user), "userName": u.name() },
-        }));
-    }
-    Ok(query.answer(results))
 }

@@ -3,6 +3,13 @@
 //! connection; the server's own URI limit; and every error answer in
 //! Learn's JSON form, whatever layer made it.
 //!
+//! A body past `--max-body` is read on and dropped, up to
+//! [`DRAIN_BYTES`], before the 413 goes out: a client that is still
+//! sending then reads the answer, where closing on unread bytes would
+//! have the system reset the connection under it. Only a body longer
+//! than that, one that does not arrive within [`BODY_TIME`], or one whose
+//! framing is broken gets an answer that closes the connection.
+//!
 //! Layers, outermost first (see [`crate::router`]): `trace`, the rate
 //! window ([`crate::auth::rate`]), [`learn_errors`], [`whole_body`], the
 //! access gate ([`crate::auth::gate`]), the routes. A layer that refuses
@@ -22,11 +29,20 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::BodyExt;
+use std::time::Duration;
 
 /// The longest URI (path and query, as sent) the server takes; a longer
 /// one answers 414 in Learn's form.
 pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// How much of a body past `--max-body` is read and dropped before the
+/// 413, so that the client reads the answer instead of a reset
+/// connection; past this, the answer closes the connection.
+pub const DRAIN_BYTES: usize = 64 << 20;
+
+/// How long a body may take to arrive, whole.
+pub const BODY_TIME: Duration = Duration::from_secs(30);
 
 /// The longest message an error answer made from another layer's plain
 /// text keeps.
@@ -34,29 +50,54 @@ const MAX_MESSAGE_BYTES: usize = 512;
 
 /// Why a body could not be read whole.
 pub enum BodyError {
-    /// It is longer than the limit; the rest is unread.
-    TooLarge,
+    /// It is longer than the limit. `drained`: the rest was read and
+    /// dropped, and the connection can carry another request.
+    TooLarge {
+        /// Whether the whole body was read.
+        drained: bool,
+    },
+    /// It did not arrive within [`BODY_TIME`].
+    TimedOut,
     /// The connection or its framing failed.
     Unreadable(String),
 }
 
-/// Reads `body` whole, up to `limit` bytes.
+/// Reads `body` whole, keeping at most `limit` bytes: past the limit it
+/// reads on and drops what comes, up to [`DRAIN_BYTES`], so that the
+/// connection stays usable; all within [`BODY_TIME`].
 ///
 /// # Errors
-/// [`BodyError::TooLarge`] past the limit, [`BodyError::Unreadable`] when
-/// the client's framing or connection fails.
+/// [`BodyError::TooLarge`] past the limit, [`BodyError::TimedOut`],
+/// [`BodyError::Unreadable`] when the client's framing or connection
+/// fails.
 pub async fn read_whole(body: Body, limit: usize) -> Result<Bytes, BodyError> {
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(BodyError::TooLarge),
-        Err(e) => Err(BodyError::Unreadable(e.to_string())),
+    match tokio::time::timeout(BODY_TIME, read_frames(body, limit)).await {
+        Ok(result) => result,
+        Err(_) => Err(BodyError::TimedOut),
     }
 }
 
-/// Reads and drops `body`, up to `limit` bytes: whether the connection
-/// can carry another request after the answer.
-pub async fn drain(body: Body, limit: usize) -> bool {
-    read_whole(body, limit).await.is_ok()
+async fn read_frames(mut body: Body, limit: usize) -> Result<Bytes, BodyError> {
+    let mut kept = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| BodyError::Unreadable(e.to_string()))?;
+        if let Ok(data) = frame.into_data() {
+            total = total.saturating_add(data.len());
+            if total <= limit {
+                kept.extend_from_slice(&data);
+            } else if total > DRAIN_BYTES.max(limit) {
+                return Err(BodyError::TooLarge { drained: false });
+            }
+        }
+    }
+    if total > limit { Err(BodyError::TooLarge { drained: true }) } else { Ok(Bytes::from(kept)) }
+}
+
+/// Reads and drops `body` (keeping nothing): whether the connection can
+/// carry another request after the answer.
+pub async fn drain(body: Body) -> bool {
+    matches!(read_whole(body, 0).await, Ok(_) | Err(BodyError::TooLarge { drained: true }))
 }
 
 /// Marks `response` as the last on its connection.
@@ -65,10 +106,17 @@ pub fn close(mut response: Response) -> Response {
     response
 }
 
-/// Refuses a URI over [`MAX_URI_BYTES`], then reads the body whole (up to
-/// `--max-body`) and hands it on: 413 past the limit and 400 when it
-/// cannot be read, each closing the connection, since the rest of the body
-/// is unread.
+/// `failure` as an answer, after the body was drained: the last on its
+/// connection if the body could not be read to its end.
+async fn refuse_after(body: Body, failure: Failure) -> Response {
+    if drain(body).await { failure.into_response() } else { close(failure.into_response()) }
+}
+
+/// Refuses a URI over [`MAX_URI_BYTES`] (414), then reads the body whole
+/// (up to `--max-body`) and hands it on. A body past the limit is a 413,
+/// one that does not arrive in time a 408, one that cannot be read a 400;
+/// each answer closes the connection when bytes of the body are left
+/// unread.
 pub async fn whole_body(State(app): State<SharedApp>, req: Request, next: Next) -> Response {
     let uri_len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
     if uri_len > MAX_URI_BYTES {
@@ -76,13 +124,25 @@ pub async fn whole_body(State(app): State<SharedApp>, req: Request, next: Next) 
             StatusCode::URI_TOO_LONG,
             format!("the URI is {uri_len} bytes long; the server takes at most {MAX_URI_BYTES}"),
         );
-        return close(failure.into_response());
+        return refuse_after(req.into_body(), failure).await;
     }
     let limit = app.config.max_body;
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > DRAIN_BYTES.max(limit)) {
+        return close(too_large(limit).into_response());
+    }
     let (parts, body) = req.into_parts();
     match read_whole(body, limit).await {
         Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
-        Err(BodyError::TooLarge) => close(too_large(limit).into_response()),
+        Err(BodyError::TooLarge { drained: true }) => too_large(limit).into_response(),
+        Err(BodyError::TooLarge { drained: false }) => close(too_large(limit).into_response()),
+        Err(BodyError::TimedOut) => close(
+            Failure::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!("the request body did not arrive within {} seconds", BODY_TIME.as_secs()),
+            )
+            .into_response(),
+        ),
         Err(BodyError::Unreadable(why)) => {
             close(Failure::bad_request(format!("the request body could not be read: {why}")).into_response())
         }
@@ -98,7 +158,12 @@ pub fn too_large(limit: usize) -> Failure {
 /// layer's plain-text rejection) into Learn's error body with the same
 /// status, its text as the message, and its other headers kept.
 pub async fn learn_errors(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let ours = path.starts_with("/learn/") || path.starts_with("/_coursecopy/");
     let response = next.run(req).await;
+    if !ours {
+        return response;
+    }
     let status = response.status();
     let is_json = response
         .headers()

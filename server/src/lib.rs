@@ -61,6 +61,7 @@
 pub mod app;
 mod auth;
 pub mod config;
+mod contents;
 mod controls;
 mod copies;
 mod courses;
@@ -169,26 +170,27 @@ fn learn_routes() -> Router<SharedApp> {
         .route(
             &format!("{V1}/courses/{{course_id}}/contents"),
             get(|State(app): State<SharedApp>, caller: Caller, PathParams(id): PathParams<String>, q: ListQuery| {
-                courses::contents(app, caller, id, q)
+                contents::contents(app, caller, id, q)
             }),
         )
         .route(
             &format!("{V1}/courses/{{course_id}}/contents/{{content_id}}/children"),
             get(|State(app): State<SharedApp>, caller: Caller, PathParams((id, content)): Ids, q: ListQuery| {
-                courses::children(app, caller, id, content, q)
+                contents::children(app, caller, id, content, q)
             }),
         )
         .route(
             &format!("{V1}/courses/{{course_id}}/users"),
             get(|State(app): State<SharedApp>, caller: Caller, PathParams(id): PathParams<String>, q: ListQuery| {
-                courses::users(app, caller, id, q)
+                contents::users(app, caller, id, q)
             }),
         )
 }
 
 /// Every route, with the layers every request passes (outermost first): a
 /// tracing span, the rate window, errors in Learn's form, the whole body
-/// read, the access gate; and the admin check around the controls.
+/// read, the access gate (the admin token for the controls, bearer tokens
+/// for Learn's routes).
 pub fn router(app: SharedApp) -> Router {
     let controls = Router::new()
         .route("/_coursecopy/health", get(controls::health))
@@ -198,8 +200,7 @@ pub fn router(app: SharedApp) -> Router {
         .route("/_coursecopy/runner/resume", post(controls::resume))
         .route("/_coursecopy/runner/step", post(controls::step))
         .route("/_coursecopy/faults", post(controls::faults))
-        .route("/_coursecopy/graph", get(controls::graph))
-        .layer(middleware::from_fn_with_state(app.clone(), controls::admin_only));
+        .route("/_coursecopy/graph", get(controls::graph));
     learn_routes()
         .merge(controls)
         .fallback(|| async { Failure::not_found("no such route") })
@@ -218,16 +219,34 @@ pub fn router(app: SharedApp) -> Router {
         .with_state(app)
 }
 
+/// What `coursecopy-server check` found of a data file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckVerdict {
+    /// The file is whole: a start would use it.
+    Whole,
+    /// The file is damaged, or no coursecopy data file: a start would
+    /// refuse it.
+    Damaged,
+    /// The file could not be checked: missing, unreadable, or held by a
+    /// running server.
+    NotChecked,
+}
+
 /// `coursecopy-server check --data FILE` (SRV-12): the read-only check of
 /// a data file a start makes, without starting and without writing. Gives
-/// the report to print and whether the file is sound.
+/// the report to print and the verdict.
 ///
 /// # Errors
 /// App keys that cannot be read.
-pub fn check_data_file(config: &config::Config, path: &std::path::Path) -> Result<(String, bool), String> {
+pub fn check_data_file(config: &config::Config, path: &std::path::Path) -> Result<(String, CheckVerdict), String> {
     let keys = app::app_keys(config)?;
     let checked = journal::inspect(path, &keys);
-    Ok((checked.report.to_string(), checked.report.problem.is_none()))
+    let verdict = match checked.report.problem.as_ref().map(|p| p.kind) {
+        None => CheckVerdict::Whole,
+        Some(journal::ProblemKind::Damaged) => CheckVerdict::Damaged,
+        Some(journal::ProblemKind::NotChecked) => CheckVerdict::NotChecked,
+    };
+    Ok((checked.report.to_string(), verdict))
 }
 
 /// `GET /v1/system/version`.

@@ -1,6 +1,7 @@
 //! `coursecopy-server`: see the crate docs and `--help`.
 
 use clap::Parser;
+use coursecopy_server::CheckVerdict;
 use coursecopy_server::app::App;
 use coursecopy_server::config::{Command, Config};
 use std::process::ExitCode;
@@ -10,9 +11,13 @@ async fn main() -> ExitCode {
     let config = Config::parse();
     if let Some(Command::Check { data }) = &config.command {
         return match coursecopy_server::check_data_file(&config, data) {
-            Ok((report, sound)) => {
+            Ok((report, verdict)) => {
                 println!("{report}");
-                if sound { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+                match verdict {
+                    CheckVerdict::Whole => ExitCode::SUCCESS,
+                    CheckVerdict::Damaged => ExitCode::FAILURE,
+                    CheckVerdict::NotChecked => ExitCode::from(3),
+                }
             }
             Err(e) => {
                 eprintln!("coursecopy-server check: {e}");
@@ -22,17 +27,18 @@ async fn main() -> ExitCode {
     }
     let level = config.log.parse().unwrap_or(tracing::Level::INFO);
     tracing_subscriber::fmt().with_max_level(level).with_target(false).init();
-    let app = match App::new(config.clone()) {
-        Ok(app) => app,
-        Err(e) => {
-            eprintln!("coursecopy-server: cannot start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    // The address first: a start that cannot listen changes no data file.
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(l) => l,
         Err(e) => {
             eprintln!("coursecopy-server: cannot listen on {}: {e}", config.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let app = match App::new(config.clone()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("coursecopy-server: cannot start: {e}");
             return ExitCode::FAILURE;
         }
     };

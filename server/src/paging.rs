@@ -89,6 +89,19 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// Refuses the query if it names one of `unsupported`: filters Learn
+    /// defines for this list that the server cannot apply, refused rather
+    /// than silently ignored.
+    ///
+    /// # Errors
+    /// 400 naming the first such parameter.
+    pub fn refuse(&self, unsupported: &[&str]) -> Result<(), Failure> {
+        match unsupported.iter().find(|name| self.params.contains_key(**name)) {
+            Some(name) => Err(Failure::bad_request(format!("{name}: this server does not filter this list by {name}"))),
+            None => Ok(()),
+        }
+    }
+
     /// The answer of a list route over all its `rows`: the page asked
     /// for, each row cut down to the `fields` asked for.
     pub fn answer(&self, rows: Vec<Value>) -> Json<Value> {

@@ -38,10 +38,10 @@ async fn killed_with_records() -> PathBuf {
     path
 }
 
-/// A copy of `base` (and its `-wal`) under a new name.
+/// A copy of `base` (and its `-wal` and `-shm`) under a new name.
 fn copy_of(base: &Path, name: &str) -> PathBuf {
     let path = temp_path(name);
-    for suffix in ["", "-wal"] {
+    for suffix in ["", "-wal", "-shm"] {
         if sidecar(base, suffix).exists() {
             std::fs::copy(sidecar(base, suffix), sidecar(&path, suffix)).unwrap();
         }
@@ -63,9 +63,12 @@ fn checkpointed(base: &Path, name: &str, change: &str) -> PathBuf {
     path
 }
 
-/// The bytes of `path` and of its sidecars, those that exist.
-fn files(path: &Path) -> Vec<(String, Option<Vec<u8>>)> {
-    ["", "-wal", "-shm"].iter().map(|s| (s.to_string(), std::fs::read(sidecar(path, s)).ok())).collect()
+/// The bytes of `path` and of its `-wal`, and whether a `-shm` exists
+/// (SQLite's shared-memory index: any reader may rebuild its content, and
+/// it holds no data).
+fn files(path: &Path) -> (Option<Vec<u8>>, Option<Vec<u8>>, bool) {
+    let read = |suffix| std::fs::read(sidecar(path, suffix)).ok();
+    (read(""), read("-wal"), sidecar(path, "-shm").exists())
 }
 
 /// Runs the binary with `args` until it exits (at most 30 s).
@@ -215,7 +218,8 @@ async fn srv12_the_write_ahead_log_what_is_and_is_not_detected() {
     // Detected: a byte flipped in a frame in the middle.
     let middle = copy_of(&base, "datafile-wal-middle");
     flip(&sidecar(&middle, "-wal"), 32 + (frames / 2) * frame + 24 + 100, 0x01);
-    let report = refused(&middle, &["its write-ahead log", "-wal is damaged at frame", "would be dropped"]);
+    let report =
+        refused(&middle, &["its write-ahead log", "-wal is damaged at frame", "SQLite would drop, without a word"]);
     assert!(!report.contains("schema version: 2"), "stopped before SQLite read the file: {report}");
 
     // Detected: a byte flipped in the -wal's header (SQLite would ignore
@@ -259,47 +263,75 @@ fn records_on_start(path: &Path) -> usize {
     records
 }
 
-/// The golden file of schema version 1, as the server before checksums
-/// wrote it.
-fn golden_v1() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/data-v1.db")
+/// A golden file of schema version 1, as the server before checksums
+/// wrote it (`tests/golden/README.md` says how).
+fn golden(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
 }
 
 /// SRV-12: a file of schema version 1 (written before records had
 /// checksums) is checked as before, then migrated on start: the same
-/// snapshot and records, now with checksums, and the state they held.
+/// snapshot and records, now with checksums, and the state they held. Both
+/// as an old server left it after a crash (records in its `-wal` file) and
+/// checkpointed into the main file.
 #[tokio::test]
 async fn srv12_a_version_1_file_is_checked_then_migrated() {
-    let path = copy_of(&golden_v1(), "datafile-v1");
-    let data = path.display().to_string();
-    let before = files(&path);
-    let out = run(&["check", "--data", &data]);
-    let report = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "{report}");
-    assert!(report.contains("schema version: 1") && report.contains("journal records: 6"), "{report}");
-    assert!(files(&path) == before, "check changed the file");
+    for golden_file in ["data-v1.db", "data-v1-crashed.db"] {
+        let path = copy_of(&golden(golden_file), "datafile-v1");
+        let data = path.display().to_string();
+        let before = files(&path);
+        let out = run(&["check", "--data", &data]);
+        let report = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success(), "{golden_file}: {report}");
+        assert!(report.contains("schema version: 1") && report.contains("journal records: 6"), "{report}");
+        assert!(files(&path) == before, "check changed {golden_file}");
 
-    let mut server = spawn_binary(&["--log", "warn", "--data", &data]);
-    let client = Client::new();
-    let t = author_token(&client, &server.base).await;
-    let course = |id: &str| format!("{}/learn/api/public/v3/courses/courseId:{id}", server.base);
-    let renamed: serde_json::Value =
-        client.get(course("V1-2")).bearer_auth(&t).send().await.unwrap().json().await.unwrap();
-    assert_eq!(renamed["name"], "Renamed under schema version 1");
-    assert_eq!(client.get(course("V1-COPY")).bearer_auth(&t).send().await.unwrap().status(), StatusCode::OK);
-    server.child.kill().unwrap(); // no snapshot at shutdown: the records stay
-    server.child.wait().unwrap();
+        let mut server = spawn_binary(&["--log", "warn", "--data", &data]);
+        let client = Client::new();
+        let t = author_token(&client, &server.base).await;
+        let course = |id: &str| format!("{}/learn/api/public/v3/courses/courseId:{id}", server.base);
+        let renamed: serde_json::Value =
+            client.get(course("V1-2")).bearer_auth(&t).send().await.unwrap().json().await.unwrap();
+        assert_eq!(renamed["name"], "Renamed under schema version 1", "{golden_file}");
+        assert_eq!(client.get(course("V1-COPY")).bearer_auth(&t).send().await.unwrap().status(), StatusCode::OK);
+        server.child.kill().unwrap(); // no snapshot at shutdown: the records stay
+        server.child.wait().unwrap();
 
-    let out = run(&["check", "--data", &data]);
-    let report = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "{report}");
-    assert!(report.contains("schema version: 2") && report.contains("journal records: 6"), "{report}");
-    assert!(report.contains("the last record is 6"), "{report}");
-    remove_data_file(&path);
+        let out = run(&["check", "--data", &data]);
+        let report = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success(), "{report}");
+        assert!(report.contains("schema version: 2") && report.contains("journal records: 6"), "{report}");
+        assert!(report.contains("the last record is 6"), "{report}");
+        remove_data_file(&path);
+    }
 
     // A version 1 record that is not UTF-8 is refused by its number.
-    let damaged = copy_of(&golden_v1(), "datafile-v1-damaged");
+    let damaged = copy_of(&golden("data-v1.db"), "datafile-v1-damaged");
     let at = only_offset(&std::fs::read(&damaged).unwrap(), b"Written by schema version 1, course 3");
     flip(&damaged, at, 0xff);
     refused(&damaged, &["journal record 3: is not UTF-8"]);
+}
+
+/// SRV-12: a server holds its data file: `check` says so (exit 3, not
+/// "damaged"), and a second server on the same file is refused, until the
+/// first is gone.
+#[tokio::test]
+async fn srv12_a_running_servers_file_is_neither_checked_nor_shared() {
+    let path = temp_path("datafile-held");
+    let data = path.display().to_string();
+    let mut first = spawn_binary(&["--log", "warn", "--data", &data]);
+    let out = run(&["check", "--data", &data]);
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(3), "{report}");
+    assert!(report.contains("not checked: is held by a running coursecopy-server"), "{report}");
+    let second = run(&["--listen", "127.0.0.1:0", "--log", "warn", "--data", &data]);
+    let err = String::from_utf8_lossy(&second.stderr).to_string();
+    assert!(!second.status.success(), "{err}");
+    assert!(err.contains("is held by another coursecopy-server"), "{err}");
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let out = run(&["check", "--data", &data]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(run(&["check", "--data", "/nonexistent/coursecopy.db"]).status.code(), Some(3), "missing: not checked");
+    remove_data_file(&path);
 }

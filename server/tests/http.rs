@@ -373,7 +373,9 @@ async fn srv2_app_keys_from_flags_and_a_file() {
 }
 
 /// SRV-4: the contents, children and users lists page as the course list
-/// does, with the same checks of `offset` and `limit`, and `fields`.
+/// does, with the same checks of `offset` and `limit`, and `fields`; they
+/// apply Learn's filters the server can (`title`, `contentHandler`,
+/// `recursive`; `role`, `availability.available`) and refuse the others.
 #[tokio::test]
 async fn srv4_every_list_pages_with_learns_offset_and_limit() {
     let s = start(&[]).await;
@@ -399,6 +401,31 @@ async fn srv4_every_list_pages_with_learns_offset_and_limit() {
     let users = format!("{V1}/courses/courseId:BIO-101/users");
     let (_, page) = s.get(&format!("{users}?offset=5"), &t).await;
     assert_eq!(page["results"], json!([]));
+
+    // Learn's filters the server applies, and those it refuses rather than
+    // ignore.
+    let (_, genetics) = s.get(&format!("{contents}?title=GENET"), &t).await;
+    assert_eq!(genetics["results"].as_array().unwrap().len(), 1, "{genetics}");
+    assert_eq!(genetics["results"][0]["title"], "Genetics");
+    let (_, all) = s.get(&format!("{contents}?recursive=true"), &t).await;
+    assert_eq!(all["results"].as_array().unwrap().len(), 3 + 7, "three folders and their seven pages");
+    let (_, pages) = s.get(&format!("{contents}?recursive=true&contentHandler=resource/x-bb-document"), &t).await;
+    assert_eq!(pages["results"].as_array().unwrap().len(), 7);
+    let (_, students) = s.get(&format!("{users}?role=Student"), &t).await;
+    assert_eq!(students["results"].as_array().unwrap().len(), 1, "the Reviewer: {students}");
+    let (_, none) = s.get(&format!("{users}?availability.available=No"), &t).await;
+    assert_eq!(none["results"], json!([]));
+    for (list, bad, name) in [
+        (&contents, "created=2027-01-01T00:00:00Z", "created"),
+        (&contents, "recursive=maybe", "recursive"),
+        (&children, "reviewable=true", "reviewable"),
+        (&users, "lastAccessed=2027-01-01T00:00:00Z", "lastAccessed"),
+        (&users, "availability.available=Maybe", "availability.available"),
+    ] {
+        let (status, err) = s.get(&format!("{list}?{bad}"), &t).await;
+        assert_error(status, &err, StatusCode::BAD_REQUEST);
+        assert!(err["message"].as_str().unwrap().starts_with(name), "{list}?{bad}: {err}");
+    }
 
     for list in [&contents, &children, &users] {
         for (bad, name) in

@@ -29,9 +29,11 @@ impl Answer {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {self:?}"))
     }
 
-    /// Asserts Learn's error body with this status.
+    /// Asserts Learn's error body with this status, and the rate headers
+    /// every answer carries.
     fn learn_error(&self, status: u16) -> Value {
         assert_eq!(self.status, status, "{self:?}");
+        assert!(self.header("x-rate-limit-limit").is_some(), "rate headers on every answer: {self:?}");
         assert!(self.header("content-type").is_some_and(|t| t.starts_with("application/json")), "{self:?}");
         let body = self.json();
         assert_eq!(body["status"], status.to_string(), "{body}");
@@ -170,12 +172,14 @@ async fn srv13_a_client_that_sends_a_body_with_every_get_keeps_its_connection() 
 }
 
 /// SRV-13: a body over `--max-body` is refused with 413 in Learn's form on
-/// every route, the token route and the controls included; the answer
-/// closes the connection, since the rest of the body is unread. A 429 of
-/// the rate window reads the body first and keeps the connection.
+/// every route, the token route and the controls included. The rest of
+/// the body is read and dropped first, so the client reads the answer and
+/// the connection carries its next request; a body declared longer than
+/// the server drains is refused at once, closing the connection. A 429 of
+/// the rate window reads the body first too.
 #[tokio::test]
 async fn srv13_a_body_over_the_limit_is_a_learn_413_everywhere() {
-    let s = start(&["--max-body", "1024", "--rate-limit", "6"]).await;
+    let s = start(&["--max-body", "1024", "--rate-limit", "8"]).await;
     let t = s.token("author-key").await;
     let big = vec![b'a'; 4096];
     let routes = [
@@ -184,21 +188,19 @@ async fn srv13_a_body_over_the_limit_is_a_learn_413_everywhere() {
         format!("GET {V3}/courses HTTP/1.1\r\nAuthorization: Bearer {t}"),
         "POST /_coursecopy/reset HTTP/1.1\r\nAuthorization: Bearer test-admin".to_string(),
     ];
+    let mut raw = Raw::connect(&s).await;
     for head in &routes {
-        let mut raw = Raw::connect(&s).await;
         let answer = raw.exchange(head, &big).await;
         let body = answer.learn_error(413);
         assert!(body["message"].as_str().unwrap().contains("1024 bytes"), "{body}");
-        assert_eq!(answer.header("connection"), Some("close"), "{head}");
-        assert!(answer.header("x-rate-limit-limit").is_some(), "{head}: rate headers on every answer");
+        assert_ne!(answer.header("connection"), Some("close"), "{head}: drained, the connection stays");
     }
     // Once the rate window is used up: 429, the body read, the connection
     // kept.
-    let mut raw = Raw::connect(&s).await;
     let small = vec![b'a'; 512];
     let head = format!("POST {V3}/courses HTTP/1.1\r\nAuthorization: Bearer {t}\r\nContent-Type: application/json");
     let mut answer = raw.exchange(&head, &small).await;
-    for _ in 0..6 {
+    for _ in 0..8 {
         if answer.status == 429 {
             break;
         }
@@ -208,6 +210,29 @@ async fn srv13_a_body_over_the_limit_is_a_learn_413_everywhere() {
     answer.learn_error(429);
     assert_ne!(answer.header("connection"), Some("close"));
     assert_eq!(raw.exchange(&head, &small).await.status, 429, "the same connection answers again");
+    s.stop().await;
+}
+
+/// SRV-13: the 20 MB token form, sent as a client sends it, gets
+/// its 413 (not `grant_type: missing`, not a reset connection) on a
+/// server with the default limit; a body declared past what the server
+/// drains is refused before it is sent, the connection closed.
+#[tokio::test]
+async fn srv13_a_20_mb_token_form_reads_a_413() {
+    let s = start(&[]).await;
+    let mut raw = Raw::connect(&s).await;
+    let form = format!("grant_type=client_credentials&pad={}", "a".repeat(20 << 20));
+    let head = format!("POST {V1}/oauth2/token HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded");
+    let answer = raw.exchange(&head, form.as_bytes()).await;
+    answer.learn_error(413);
+    assert_eq!(raw.exchange(&format!("GET {V1}/oauth2/token HTTP/1.1"), b"").await.status, 405, "still usable");
+
+    let mut raw = Raw::connect(&s).await;
+    let declared = format!("{head}\r\nHost: test\r\nContent-Length: {}\r\n\r\n", 100 << 20);
+    raw.stream.write_all(declared.as_bytes()).await.unwrap();
+    let answer = raw.answer().await.expect("an answer before the body");
+    answer.learn_error(413);
+    assert_eq!(answer.header("connection"), Some("close"));
     s.stop().await;
 }
 
@@ -237,6 +262,8 @@ async fn srv13_the_http_layers_refusals_are_learn_errors() {
     assert!(body["message"].as_str().unwrap().contains("units"), "{body}");
     raw.exchange(&format!("DELETE {V1}/system/version HTTP/1.1\r\n{auth}"), b"").await.learn_error(405);
     raw.exchange(&format!("PUT /_coursecopy/health HTTP/1.1\r\n{admin}"), b"").await.learn_error(405);
+    raw.exchange(&format!("PUT /_coursecopy/health HTTP/1.1\r\n{auth}"), b"").await.learn_error(401);
+    raw.exchange(&format!("GET /_coursecopy/nothing HTTP/1.1\r\n{auth}"), b"").await.learn_error(401);
     raw.exchange(&format!("GET /_coursecopy/nothing HTTP/1.1\r\n{admin}"), b"").await.learn_error(404);
     raw.exchange(&format!("GET /_coursecopy/health HTTP/1.1\r\n{auth}"), b"").await.learn_error(401);
     raw.exchange(&format!("GET /elsewhere HTTP/1.1\r\n{auth}"), b"").await.learn_error(404);
@@ -245,8 +272,8 @@ async fn srv13_the_http_layers_refusals_are_learn_errors() {
 
 /// SRV-13, documented: what hyper refuses before the server sees it
 /// answers with hyper's status, an empty body, and the connection closed:
-/// a URI over 65,534 bytes (414), more than 100 headers (431), a request
-/// line that does not parse (400).
+/// a URI over 65,534 bytes (414), more than 100 headers or a head over
+/// about 400 KiB (431), a request line that does not parse (400).
 #[tokio::test]
 async fn srv13_what_the_http_library_refuses_first() {
     let s = start(&[]).await;
@@ -260,6 +287,11 @@ async fn srv13_what_the_http_library_refuses_first() {
     raw.send(&format!("GET {V1}/system/version HTTP/1.1{headers}"), b"").await;
     let answer = raw.answer().await.unwrap();
     assert_eq!((answer.status, answer.body.len()), (431, 0), "{answer:?}");
+
+    let mut raw = Raw::connect(&s).await;
+    raw.send(&format!("GET {V1}/system/version HTTP/1.1\r\nX-Big: {}", "b".repeat(500 << 10)), b"").await;
+    let answer = raw.answer().await.unwrap();
+    assert_eq!((answer.status, answer.body.len()), (431, 0), "a head over about 400 KiB: {answer:?}");
 
     let mut raw = Raw::connect(&s).await;
     raw.stream.write_all(b"NOT AN HTTP REQUEST\r\n\r\n").await.unwrap();

@@ -4,9 +4,10 @@
 //! any text). So the README cannot drift from the server.
 //!
 //! What the test changes, and only this: `cargo run -p coursecopy-server
-//! -- ARGS` starts the binary under test in the background (on a free
-//! port, which replaces `127.0.0.1:9876` everywhere in the section), and
-//! the blocks run in an empty temporary folder.
+//! -- ARGS` starts the binary under test in the background (on a port the
+//! system picks, whose address replaces `127.0.0.1:9876` everywhere in
+//! the section), the blocks run in an empty temporary folder, and `curl`
+//! uses no proxy.
 
 mod common;
 use common::run_at_most;
@@ -76,29 +77,39 @@ fn matches(pattern: &str, text: &str) -> bool {
     true
 }
 
-/// A loopback port nothing listens on now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 /// The bash that runs before the README's lines: `cargo run -p
 /// coursecopy-server -- ARGS` becomes the binary under test, in the
-/// background on `address`, waited for until it listens; every server
+/// background on a port the system picks (its address then in
+/// `$COURSECOPY_ADDRESS`), waited for until it listens; every server
 /// started is stopped at the end.
-fn prelude(address: &str) -> String {
+fn prelude() -> String {
     let binary = env!("CARGO_BIN_EXE_coursecopy-server");
     format!(
         r#"exec 2>&1
+export no_proxy='*' NO_PROXY='*'
 trap 'kill $(jobs -p) 2>/dev/null' EXIT
 cargo() {{
   if [ "$1 $2 $3 $4" != "run -p coursecopy-server --" ]; then echo "the README runs: cargo $*"; return 1; fi
   shift 4
-  "{binary}" --listen {address} --log warn "$@" > server.out 2>&1 &
-  for _ in $(seq 200); do grep -q listening server.out && return 0; sleep 0.05; done
+  "{binary}" --listen 127.0.0.1:0 --log warn "$@" > server.out 2>&1 &
+  for _ in $(seq 200); do
+    COURSECOPY_ADDRESS=$(sed -n 's|^coursecopy-server listening on http://||p' server.out)
+    [ -n "$COURSECOPY_ADDRESS" ] && return 0
+    sleep 0.05
+  done
   cat server.out; return 1
 }}
 "#
     )
+}
+
+/// A folder removed when the test ends, passed or not.
+struct Folder(PathBuf);
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 #[test]
@@ -109,26 +120,26 @@ fn readme_server_section_runs_as_written() {
     assert!(steps.len() >= 10, "the section's blocks, cut at each promise: {}", steps.len());
     assert!(steps[0].script.iter().any(|l| l.starts_with("cargo run -p coursecopy-server")), "it starts the server");
 
-    let address = format!("127.0.0.1:{}", free_port());
-    let mut script = prelude(&address);
+    let mut script = prelude();
     for step in &steps {
         script.push_str(&format!("echo '{MARK}'\n"));
         for line in &step.script {
-            script.push_str(&line.replace(ADDRESS, &address));
+            script.push_str(&line.replace(ADDRESS, "$COURSECOPY_ADDRESS"));
             script.push('\n');
         }
     }
-    let folder = std::env::temp_dir().join(format!("coursecopy-readme-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
-    let run = run_at_most(Command::new("bash").arg("-c").arg(&script).current_dir(&folder), Duration::from_secs(120));
+    let folder = Folder(std::env::temp_dir().join(format!("coursecopy-readme-{}", std::process::id())));
+    std::fs::create_dir_all(&folder.0).unwrap();
+    let run = run_at_most(Command::new("bash").arg("-c").arg(&script).current_dir(&folder.0), Duration::from_secs(120));
     let output = String::from_utf8_lossy(&run.stdout).to_string();
-    let _ = std::fs::remove_dir_all(&folder);
-
+    let banner = std::fs::read_to_string(folder.0.join("server.out")).unwrap_or_default();
+    let address = banner.lines().next().and_then(|l| l.strip_prefix("coursecopy-server listening on http://"));
+    let address = address.unwrap_or_else(|| panic!("the server's banner: {banner}\n{output}"));
     let printed: Vec<&str> = output.split(&format!("{MARK}\n")).skip(1).collect();
     assert_eq!(printed.len(), steps.len(), "every step ran:\n{output}");
     let mut checked = 0;
     for (step, printed) in steps.iter().zip(printed) {
-        let promised = step.promised.join("\n").replace(ADDRESS, &address);
+        let promised = step.promised.join("\n").replace(ADDRESS, address);
         let printed = printed.trim_end();
         assert!(
             matches(&promised, printed),

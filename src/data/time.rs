@@ -61,11 +61,11 @@ impl std::str::FromStr for Timestamp {
     type Err = Error;
 
     /// RFC 3339's `date-time`, the form LMS APIs (and OpenAPI's
-    /// `date-time`) use: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of 1
-    /// to 9 digits (read to the millisecond), and `Z` or a UTC offset
+    /// `date-time`) use: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of
+    /// one digit or more (read to the millisecond), and `Z` or a UTC offset
     /// `+HH:MM` / `-HH:MM`. `T` and `Z` may be lower case, as RFC 3339
-    /// allows. A leap second (`:60`) is read as second 59, as `jiff` reads
-    /// it. A year before 0 takes ISO 8601's expanded form, a sign and six
+    /// allows. A leap second (`:60`, only where one can be: 23:59:60 UTC)
+    /// is read as second 59, as `jiff` reads it. A year before 0 takes ISO 8601's expanded form, a sign and six
     /// digits (`-000580-06-12T19:04:00.000Z`), as it prints. The shape is
     /// checked here; `jiff` checks the calendar (no February 30) and
     /// converts. Whatever the offset written, the timestamp prints in the
@@ -108,10 +108,10 @@ impl std::str::FromStr for Timestamp {
         let mut millis = 0;
         if let Some(fraction) = rest.strip_prefix('.') {
             let len = fraction.bytes().take_while(u8::is_ascii_digit).count();
-            if len == 0 || len > 9 {
+            if len == 0 {
                 return Err(bad());
             }
-            millis = format!("{:0<3}", &fraction[..len])[..3].parse::<i32>().map_err(|_| bad())?;
+            millis = format!("{:0<3}", &fraction[..len.min(3)]).parse::<i32>().map_err(|_| bad())?;
             rest = &fraction[len..];
         }
         let offset_minutes = match rest.as_bytes() {
@@ -127,13 +127,19 @@ impl std::str::FromStr for Timestamp {
             _ => return Err(bad()),
         };
         let small = |v: i16| i8::try_from(v).map_err(|_| bad());
-        let sec = if sec == 60 { 59 } else { sec };
+        let leap = sec == 60;
+        let sec = if leap { 59 } else { sec };
         let civil = DateTime::new(y, small(mo)?, small(d)?, small(h)?, small(mi)?, small(sec)?, millis * 1_000_000)
             .map_err(|_| bad())?;
         let local = civil.to_zoned(TimeZone::UTC).map_err(|_| bad())?.timestamp().as_millisecond();
         let instant = local - offset_minutes * 60_000;
         let (min, max) = range();
         if !(min..=max).contains(&instant) {
+            return Err(bad());
+        }
+        // A leap second is inserted at the end of a UTC day, so `:60` is
+        // 23:59:60 in UTC once the offset is taken off.
+        if leap && instant.rem_euclid(86_400_000) / 1000 != 86_399 {
             return Err(bad());
         }
         Ok(Timestamp { millis: instant })
@@ -217,10 +223,11 @@ mod tests {
             "2027-01-01T00:00:00Z+01:00",
             "2027-01-01T00:00:00.5+01:00Z",
             "2027-01-01T00:00Z",
-            "2027-01-01T00:00:00.1234567890Z",
             "é027-01-01T00:00:00Z",
             "2027-02-29T00:00:00Z",
             "2027-01-01T00:00:61Z",
+            "2027-01-01T12:34:60Z",
+            "2016-12-31T23:59:60+01:00",
             "9999-12-30T22:00:00-01:00",
         ] {
             assert!(s.parse::<Timestamp>().is_err(), "{s}");
@@ -239,6 +246,8 @@ mod tests {
             ("2030-01-01T00:00:00-00:00", "2030-01-01T00:00:00.000Z"),
             ("2030-01-01t00:00:00z", "2030-01-01T00:00:00.000Z"),
             ("2016-12-31T23:59:60Z", "2016-12-31T23:59:59.000Z"),
+            ("2017-01-01T00:59:60+01:00", "2016-12-31T23:59:59.000Z"),
+            ("2030-01-01T00:00:00.1234567890123Z", "2030-01-01T00:00:00.123Z"),
             ("2029-12-31T23:00:00.123456789+23:59", "2029-12-30T23:01:00.123Z"),
         ] {
             let t: Timestamp = given.parse().unwrap();

@@ -3,12 +3,14 @@
 //! one. `Journal::open` uses a file only after this passes; `coursecopy-server
 //! check` prints what it found.
 //!
-//! In order, each step stopping at the first problem:
+//! First the file is locked against a server (a shared lock, see
+//! [`super::lock`]): a file a server runs on is not checked, since it is
+//! being written. Then, in order, each step stopping at the first problem:
 //!
-//! 1. the file: a regular file, not empty, SQLite's header, not shorter
-//!    than its header says;
-//! 2. its `-wal` file, if any: no whole, committed frames after a bad one
-//!    (SQLite would drop them without a word, see [`super::wal`]);
+//! 1. the file: a regular file, not empty, SQLite's header, and, when no
+//!    `-wal` file holds pages for it, not shorter than its header says;
+//! 2. its `-wal` file, if any: no transaction committed after a damaged
+//!    one (SQLite would drop it without a word, see [`super::wal`]);
 //! 3. opened read-only: SQLite's `integrity_check`;
 //! 4. the schema: a coursecopy data file of a known version
 //!    ([`super::schema::identify`]);
@@ -20,15 +22,16 @@
 //!
 //! A read-only connection to a database in WAL mode may create the `-shm`
 //! file (and an empty `-wal`) beside it, which SQLite needs to read one;
-//! the check removes those it created. The main file is never opened for
-//! writing.
+//! the check removes those it created (an empty `-wal` only), while it
+//! still holds the lock, so that no server can have started on them. The
+//! main file is never opened for writing.
 
 use super::schema::{self, Version};
 use super::snapshot::SnapshotParts;
 use super::wal::{self, WalState};
 use super::{Record, sidecar};
 use crate::demo::AppKey;
-use crate::model::Model;
+use crate::model::{ApplyError, Model};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -43,12 +46,13 @@ pub struct Report {
     pub version: Option<i64>,
     /// The snapshot, once read.
     pub snapshot: Option<SnapshotSummary>,
-    /// Journal records in the file.
-    pub records: u64,
+    /// Journal records in the file, once counted.
+    pub records: Option<u64>,
     /// The sequence number of the last record replayed (the snapshot's
     /// when there are none).
     pub last_seq: i64,
-    /// Whole frames SQLite reads from the `-wal` file.
+    /// Frames of committed transactions SQLite reads from the `-wal`
+    /// file.
     pub wal_frames: u64,
     /// Why the file cannot be used; `None` when it can.
     pub problem: Option<Problem>,
@@ -68,10 +72,22 @@ pub struct SnapshotSummary {
 /// Why a data file cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// Whether the file is damaged, or could not be checked at all.
+    pub kind: ProblemKind,
     /// The journal record at fault, if it is one.
     pub record: Option<i64>,
     /// What is wrong, for a person.
     pub what: String,
+}
+
+/// The two ways a check fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The file is not a whole coursecopy data file.
+    Damaged,
+    /// The file could not be checked: it is missing or unreadable, or a
+    /// server holds it.
+    NotChecked,
 }
 
 impl fmt::Display for Problem {
@@ -97,9 +113,12 @@ impl fmt::Display for Report {
                 "snapshot: at record {}; {} courses, {} learning objects, {} pages, {} users, {} copy tasks",
                 s.seq, s.counts.courses, s.counts.learning_objects, s.counts.pages, s.counts.users, s.tasks
             )?,
-            None => writeln!(f, "snapshot: none read")?,
+            None => writeln!(f, "snapshot: not read")?,
         }
-        writeln!(f, "journal records: {}", self.records)?;
+        match self.records {
+            Some(n) => writeln!(f, "journal records: {n}")?,
+            None => writeln!(f, "journal records: not read")?,
+        }
         if self.wal_frames > 0 {
             writeln!(f, "-wal frames SQLite reads: {}", self.wal_frames)?;
         }
@@ -108,7 +127,10 @@ impl fmt::Display for Report {
                 if let Some(seq) = p.record {
                     writeln!(f, "first bad record: {seq}")?;
                 }
-                write!(f, "damaged: {p}")
+                match p.kind {
+                    ProblemKind::Damaged => write!(f, "damaged: {p}"),
+                    ProblemKind::NotChecked => write!(f, "not checked: {p}"),
+                }
             }
             None => write!(f, "ok: the file is whole; the last record is {}", self.last_seq),
         }
@@ -126,9 +148,21 @@ pub struct Checked {
     pub version: Option<Version>,
 }
 
-/// Checks the existing data file at `path`, reading only. `keys` are the
-/// app keys the records were written under (replay acts as their users).
+/// Checks the existing data file at `path`, reading only, under a shared
+/// lock (refused while a server holds the file). `keys` are the app keys
+/// the records were written under (replay acts as their users).
 pub fn inspect(path: &Path, keys: &[AppKey]) -> Checked {
+    match super::lock(path, super::Lock::Shared) {
+        Ok(_held) => inspect_locked(path, keys),
+        Err(why) => {
+            let report = Report { path: path.to_path_buf(), problem: Some(not_checked(why)), ..Report::default() };
+            Checked { report, model: None, version: None }
+        }
+    }
+}
+
+/// [`inspect`], for a caller that holds the file's lock already.
+pub fn inspect_locked(path: &Path, keys: &[AppKey]) -> Checked {
     let mut report = Report { path: path.to_path_buf(), ..Report::default() };
     match check(path, keys, &mut report) {
         Ok((model, version)) => Checked { report, model: Some(model), version: Some(version) },
@@ -140,28 +174,40 @@ pub fn inspect(path: &Path, keys: &[AppKey]) -> Checked {
 }
 
 fn problem(what: impl Into<String>) -> Problem {
-    Problem { record: None, what: what.into() }
+    Problem { kind: ProblemKind::Damaged, record: None, what: what.into() }
+}
+
+fn not_checked(what: impl Into<String>) -> Problem {
+    Problem { kind: ProblemKind::NotChecked, record: None, what: what.into() }
 }
 
 fn at_record(seq: i64, what: impl Into<String>) -> Problem {
-    Problem { record: Some(seq), what: what.into() }
+    Problem { kind: ProblemKind::Damaged, record: Some(seq), what: what.into() }
 }
 
 fn check(path: &Path, keys: &[AppKey], report: &mut Report) -> Result<(Model, Version), Problem> {
-    check_file(path)?;
-    report.wal_frames = check_wal(path)?;
-    let created = [sidecar(path, "-wal"), sidecar(path, "-shm")].map(|p| (!p.exists()).then_some(p));
+    let wal_path = sidecar(path, "-wal");
+    let wal_holds_pages = std::fs::metadata(&wal_path).is_ok_and(|m| m.len() > 0);
+    check_file(path, wal_holds_pages)?;
+    report.wal_frames = check_wal(&wal_path)?;
+    let made = [(wal_path, true), (sidecar(path, "-shm"), false)].map(|(p, empty_only)| (!p.exists(), p, empty_only));
     let result = check_database(path, keys, report);
-    // Leave no file the read-only connection made (it is closed by now).
-    for made in created.into_iter().flatten() {
-        let _ = std::fs::remove_file(made);
+    // Leave no file the read-only connection made (it is closed by now,
+    // and the lock keeps servers out).
+    for (absent_before, made, empty_only) in made {
+        let empty = std::fs::metadata(&made).is_ok_and(|m| m.len() == 0);
+        if absent_before && (empty || !empty_only) {
+            let _ = std::fs::remove_file(made);
+        }
     }
     result
 }
 
-/// Step 1: a regular, non-empty SQLite file, as long as its header says.
-fn check_file(path: &Path) -> Result<(), Problem> {
-    let meta = std::fs::metadata(path).map_err(|e| problem(format!("cannot be read: {e}")))?;
+/// Step 1: a regular, non-empty SQLite file, as long as its header says
+/// unless a `-wal` file holds pages for it (a checkpoint cut by a crash
+/// leaves the main file short, and the `-wal` whole).
+fn check_file(path: &Path, wal_holds_pages: bool) -> Result<(), Problem> {
+    let meta = std::fs::metadata(path).map_err(|e| not_checked(format!("cannot be read: {e}")))?;
     if !meta.is_file() {
         return Err(problem("is not a regular file"));
     }
@@ -173,8 +219,8 @@ fn check_file(path: &Path) -> Result<(), Problem> {
     let mut header = [0u8; 100];
     let read = {
         use std::io::Read;
-        let mut file = std::fs::File::open(path).map_err(|e| problem(format!("cannot be read: {e}")))?;
-        file.read(&mut header).map_err(|e| problem(format!("cannot be read: {e}")))?
+        let mut file = std::fs::File::open(path).map_err(|e| not_checked(format!("cannot be read: {e}")))?;
+        file.read(&mut header).map_err(|e| not_checked(format!("cannot be read: {e}")))?
     };
     if read < 100 || &header[..16] != b"SQLite format 3\0" {
         return Err(problem("is not an SQLite database (it does not start with SQLite's header)"));
@@ -187,7 +233,7 @@ fn check_file(path: &Path) -> Result<(), Problem> {
     };
     let word = |at: usize| u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
     let pages = u64::from(word(28));
-    if word(24) == word(92) && pages * page_size > meta.len() {
+    if !wal_holds_pages && word(24) == word(92) && pages * page_size > meta.len() {
         return Err(problem(format!(
             "is cut short: its header says {pages} pages of {page_size} bytes ({} bytes), and the file holds {}",
             pages * page_size,
@@ -198,21 +244,22 @@ fn check_file(path: &Path) -> Result<(), Problem> {
 }
 
 /// Step 2: the `-wal` file SQLite would read, if there is one.
-fn check_wal(path: &Path) -> Result<u64, Problem> {
-    let wal_path = sidecar(path, "-wal");
-    let bytes = match std::fs::read(&wal_path) {
+fn check_wal(wal_path: &Path) -> Result<u64, Problem> {
+    let bytes = match std::fs::read(wal_path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(problem(format!("its write-ahead log {} cannot be read: {e}", wal_path.display()))),
+        Err(e) => {
+            return Err(not_checked(format!("its write-ahead log {} cannot be read: {e}", wal_path.display())));
+        }
     };
     match wal::scan(&bytes) {
         WalState::Sound { frames } => Ok(frames),
-        WalState::Damaged { at_frame, whole_after } => {
+        WalState::Damaged { at_frame, lost_transactions } => {
             let at = if at_frame == 0 { "its header".to_string() } else { format!("frame {at_frame}") };
             Err(problem(format!(
-                "its write-ahead log {} is damaged at {at}, and {whole_after} whole frames after it, committed \
-                 changes among them, would be dropped without a word; restore both files from a backup, or move \
-                 the -wal file away to start from what the main file holds",
+                "its write-ahead log {} is damaged at {at}: SQLite would drop, without a word, the transaction \
+                 there and {lost_transactions} committed after it. Restore both files from a backup; moving the \
+                 -wal file away starts from what the main file holds, without any transaction the -wal holds",
                 wal_path.display()
             )))
         }
@@ -221,10 +268,11 @@ fn check_wal(path: &Path) -> Result<u64, Problem> {
 
 /// Steps 3 to 6, on a read-only connection.
 fn check_database(path: &Path, keys: &[AppKey], report: &mut Report) -> Result<(Model, Version), Problem> {
-    let sql = |e: rusqlite::Error| {
-        let busy = e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy);
-        let hint = if busy { " (a server holds it: stop it first)" } else { "" };
-        problem(format!("SQLite cannot read it: {e}{hint}"))
+    let sql = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            not_checked(format!("SQLite cannot read it: {e} (another program holds it)"))
+        }
+        _ => problem(format!("SQLite cannot read it: {e}")),
     };
     let db = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(sql)?;
@@ -239,7 +287,8 @@ fn check_database(path: &Path, keys: &[AppKey], report: &mut Report) -> Result<(
     report.version = Some(version.number());
 
     let mut model = read_snapshot(&db, version, keys, report)?;
-    report.records = db.query_row("SELECT count(*) FROM journal", [], |r| r.get::<_, i64>(0)).map_err(sql)? as u64;
+    let records = db.query_row("SELECT count(*) FROM journal", [], |r| r.get::<_, i64>(0)).map_err(sql)?;
+    report.records = Some(records.unsigned_abs());
     replay(&db, version, &mut model, report)?;
     Ok((model, version))
 }
@@ -306,7 +355,16 @@ fn replay(db: &Connection, version: Version, model: &mut Model, report: &mut Rep
         }
         let text = String::from_utf8(bytes).map_err(|e| at_record(seq, format!("is not UTF-8: {e}")))?;
         let record: Record = serde_json::from_str(&text).map_err(|e| at_record(seq, format!("does not parse: {e}")))?;
-        let outcome = model.apply(&record.op).map_err(|e| at_record(seq, format!("does not replay: {e:?}")))?;
+        let outcome = model.apply(&record.op).map_err(|e| {
+            let hint = match e {
+                ApplyError::Actor(_) => {
+                    " (a record replays as the user of the app key it was written under: give the --app-key \
+                     flags the server ran with)"
+                }
+                _ => "",
+            };
+            at_record(seq, format!("does not replay: {e:?}{hint}"))
+        })?;
         let gave = model.describe(&outcome);
         if gave != record.gave {
             return Err(at_record(seq, format!("gave {:?} when it was written and {gave:?} on replay", record.gave)));

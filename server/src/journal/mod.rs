@@ -13,17 +13,18 @@
 //!
 //! Nothing about a file is guessed (SRV-12). A path where no file exists
 //! gets a new database, built beside it and linked into place only once
-//! complete. An existing file is first checked read-only ([`check`]); it
-//! is opened for writing, and migrated from an older schema version
-//! ([`schema`]), only once it passed. A journal record is deleted only in
-//! the transaction that writes the snapshot replacing it.
+//! complete. An existing file is first locked against other servers
+//! ([`lock`]) and checked read-only ([`check`]); it is opened for writing,
+//! and migrated from an older schema version ([`schema`]), only once it
+//! passed. A journal record is deleted only in the transaction that writes
+//! the snapshot replacing it.
 
 mod check;
 mod schema;
 mod snapshot;
 mod wal;
 
-pub use check::inspect;
+pub use check::{ProblemKind, inspect};
 
 use crate::demo::AppKey;
 use crate::model::{Model, Op};
@@ -36,6 +37,8 @@ use std::path::{Path, PathBuf};
 pub struct Journal {
     path: PathBuf,
     db: Connection,
+    /// The exclusive lock on the file, held as long as the journal lives.
+    _lock: Option<std::fs::File>,
     /// The sequence number of the last written record.
     seq: i64,
     /// Records since the snapshot.
@@ -66,6 +69,49 @@ impl std::fmt::Display for JournalError {
 }
 
 impl std::error::Error for JournalError {}
+
+/// How a data file is locked: a server holds it exclusively, `check`
+/// shares it with other checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lock {
+    /// A server's: no other server or check while it runs.
+    Exclusive,
+    /// A check's: no server starts meanwhile.
+    Shared,
+}
+
+/// Locks the file at `path` (an advisory lock of the operating system,
+/// released when the handle closes or the process ends, SIGKILL
+/// included), so that a server is alone on its file and a check never
+/// reads a file being written. Gives the handle that holds the lock; on a
+/// platform without such locks (not Unix), none is taken.
+///
+/// # Errors
+/// The file is held in a way that excludes this lock, or cannot be
+/// opened; the message says which.
+pub fn lock(path: &Path, how: Lock) -> Result<Option<std::fs::File>, String> {
+    #[cfg(unix)]
+    {
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
+        let taken = match how {
+            Lock::Exclusive => file.try_lock(),
+            Lock::Shared => file.try_lock_shared(),
+        };
+        match taken {
+            Ok(()) => Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Err(match how {
+                Lock::Exclusive => "is held by another coursecopy-server, or a check of it is running".into(),
+                Lock::Shared => "is held by a running coursecopy-server: stop it first".into(),
+            }),
+            Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot be locked: {e}")),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, how);
+        Ok(None)
+    }
+}
 
 /// The file beside `path` with `suffix` added to its name (`-wal`, `-shm`).
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
@@ -100,7 +146,8 @@ impl Journal {
             }
             Err(e) => Err(named(path, e)),
             Ok(_) => {
-                let checked = inspect(path, keys);
+                let held = lock(path, Lock::Exclusive).map_err(|why| named(path, why))?;
+                let checked = check::inspect_locked(path, keys);
                 let (Some(model), Some(version)) = (checked.model, checked.version) else {
                     let problem = checked.report.problem.map_or_else(|| "cannot be used".into(), |p| p.to_string());
                     return Err(named(path, problem));
@@ -114,8 +161,9 @@ impl Journal {
                 let journal = Journal {
                     path: path.to_path_buf(),
                     db,
+                    _lock: held,
                     seq: checked.report.last_seq,
-                    since_snapshot: checked.report.records,
+                    since_snapshot: checked.report.records.unwrap_or(0),
                     steps: Vec::new(),
                 };
                 Ok((journal, model))
@@ -129,7 +177,7 @@ impl Journal {
     fn create(path: &Path, model: &Model) -> Result<Journal, JournalError> {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let building = sidecar(path, &format!(".new-{}-{nanos}", std::process::id()));
-        let built = (|| -> Result<(), String> {
+        let built = (|| -> Result<Option<std::fs::File>, String> {
             let mut db = Connection::open_with_flags(
                 &building,
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -148,18 +196,16 @@ impl Journal {
             insert_snapshot(&tx, 0, &workspace, &tasks).map_err(|e| e.to_string())?;
             tx.commit().map_err(|e| e.to_string())?;
             db.close().map_err(|(_, e)| e.to_string())?;
-            // Linking fails if a file appeared at `path` meanwhile: it is
-            // never overwritten.
-            std::fs::hard_link(&building, path).map_err(|e| e.to_string())?;
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(|e| e.to_string())?;
-            }
-            Ok(())
+            // Locked before it is in place (the lock is the file's, under
+            // either name), so no other server gets it first.
+            let held = lock(&building, Lock::Exclusive)?;
+            place(&building, path)?;
+            Ok(held)
         })();
         let _ = std::fs::remove_file(&building);
-        built.map_err(|e| named(path, format!("creating the data file: {e}")))?;
+        let held = built.map_err(|e| named(path, format!("creating the data file: {e}")))?;
         let db = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-        Ok(Journal { path: path.to_path_buf(), db, seq: 0, since_snapshot: 0, steps: Vec::new() })
+        Ok(Journal { path: path.to_path_buf(), db, _lock: held, seq: 0, since_snapshot: 0, steps: Vec::new() })
     }
 
     /// Writes the buffered steps and `op` (with what it assigned) in one
@@ -232,6 +278,27 @@ impl Journal {
         self.since_snapshot = 0;
         Ok(())
     }
+}
+
+/// Puts the complete file `built` at `path`, never over a file there: a
+/// hard link (which fails if `path` exists), or, where the file system
+/// has none, a rename once `path` is seen free. Then makes the folder's
+/// new entry durable.
+fn place(built: &Path, path: &Path) -> Result<(), String> {
+    match std::fs::hard_link(built, path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(e.to_string()),
+        Err(_) if std::fs::symlink_metadata(path).is_err() => {
+            std::fs::rename(built, path).map_err(|e| e.to_string())?
+        }
+        Err(e) => return Err(e.to_string()),
+    }
+    #[cfg(unix)]
+    {
+        let folder = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::File::open(folder).and_then(|d| d.sync_all()).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// `what`, naming the file.

@@ -20,6 +20,14 @@ fn at(s: u64) -> Timestamp {
     Timestamp::from_unix_millis(1_800_000_000_000 + 1000 * s as i64)
 }
 
+/// Ends `journal` as a crash would: its connection closes without the
+/// checkpoint a clean close makes, so the `-wal` file keeps what it holds
+/// and the next open recovers from it.
+fn crash(journal: Journal) {
+    journal.db.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).unwrap();
+    drop(journal);
+}
+
 /// SRV-9: replaying the journal on the snapshot reaches the state the
 /// live model reached, steps and their times included, without the
 /// clock; records written after a snapshot replay on it.
@@ -57,7 +65,9 @@ fn srv9_replay_reaches_the_same_state() {
         }
     }
     journal.flush().unwrap();
-    drop(journal);
+    crash(journal);
+    let wal = std::fs::metadata(sidecar(&path, "-wal")).map(|m| m.len()).unwrap_or(0);
+    assert!(wal > 0, "the crash left the records in the -wal file");
     let (_, replayed) = Journal::open(&path, &demo_keys(), || Err("not fresh".into())).unwrap();
     assert_eq!(replayed.ws, live.ws);
     assert_eq!(replayed.tasks, live.tasks);
@@ -74,7 +84,7 @@ fn srv9_a_record_that_does_not_apply_is_named() {
     let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
     let bad = Op::UpdateCourse { key: "author-key".into(), course: "_99_1".into(), body: json!({}), at: at(1) };
     journal.commit(Some((&bad, None))).unwrap();
-    drop(journal);
+    crash(journal);
     let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
     assert!(err.contains(&path.display().to_string()) && err.contains("journal record 1"), "{err}");
     for suffix in ["", "-wal", "-shm"] {
@@ -85,7 +95,7 @@ fn srv9_a_record_that_does_not_apply_is_named() {
     let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
     let create = Op::CreateCourse { key: "author-key".into(), body: json!({"courseId": "X", "name": "X"}), at: at(1) };
     journal.commit(Some((&create, Some("_99_1 00".into())))).unwrap();
-    drop(journal);
+    crash(journal);
     let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
     assert!(err.contains("journal record 1: gave"), "{err}");
     for suffix in ["", "-wal", "-shm"] {
@@ -211,7 +221,7 @@ mod replay_property {
                     (_, None) => {}
                 }
             }
-            drop(journal);
+            super::crash(journal);
             let (_, replayed) = Journal::open(&path, &demo_keys(), || Err("the file exists".into())).unwrap();
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

@@ -148,10 +148,18 @@ pub fn assert_error(status: StatusCode, body: &Value, want: StatusCode) {
     assert!(body["message"].is_string(), "{body}");
 }
 
-/// The server binary, running as a child process.
+/// The server binary, running as a child process; killed when dropped, so
+/// that a failing test leaves no server behind.
 pub struct Process {
     pub child: Child,
     pub base: String,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// Starts the binary with `args` (besides `--listen`) and waits for its
@@ -206,9 +214,12 @@ pub async fn author_token(client: &Client, base: &str) -> String {
     r.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
 }
 
-/// Runs `command` to its end, its output read as it comes; kills it and
-/// fails the test if it runs longer than `limit`.
+/// Runs `command` to its end, its output read as it comes; kills it, and
+/// on Unix every process it started, and fails the test if it runs longer
+/// than `limit`.
 pub fn run_at_most(command: &mut Command, limit: std::time::Duration) -> Output {
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(command, 0);
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("the command starts");
     let reader = |mut pipe: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
@@ -225,7 +236,9 @@ pub fn run_at_most(command: &mut Command, limit: std::time::Duration) -> Output 
             break status;
         }
         if started.elapsed() > limit {
-            child.kill().unwrap();
+            #[cfg(unix)]
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+            let _ = child.kill();
             panic!("{command:?} ran longer than {limit:?}");
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
