@@ -19,9 +19,10 @@
 //!   snapshot without reading the clock. An existing file is checked
 //!   read-only before anything writes to it, and used only when whole
 //!   (SRV-12; [`check_data_file`] runs the same check on its own).
-//! - Every request body is read whole before anything answers, and every
-//!   error answer is Learn's JSON error body, whichever layer refused
-//!   (SRV-13).
+//! - Every request body is read whole before anything answers (one
+//!   declared past 64 MiB is refused unread, closing the connection), and
+//!   every error answer is Learn's JSON error body, whichever layer
+//!   refused (SRV-13).
 //! - Tokens, rate windows, injected faults and the runner's pause live in
 //!   memory only: clients log in again after a restart.
 //!
