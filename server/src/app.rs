@@ -151,7 +151,8 @@ impl App {
     }
 
     /// Replaces the model (reset to the demo or to an uploaded workspace),
-    /// snapshotting it when there is a journal.
+    /// snapshotting it when there is a journal. Tokens and injected faults
+    /// are cleared with it: a reset starts a test from a known state.
     ///
     /// # Errors
     /// App keys the workspace has no users for; the journal's errors.
@@ -164,6 +165,7 @@ impl App {
         }
         state.model = model;
         state.sessions.clear();
+        state.faults = Faults::default();
         drop(state);
         self.wake.notify_all();
         Ok(())
@@ -256,7 +258,7 @@ pub(crate) fn failure(e: ApplyError) -> Failure {
     match e {
         ApplyError::Model(e) => Failure::from(e),
         ApplyError::Body(message) => Failure::bad_request(message),
-        ApplyError::Actor(key) => Failure::unauthorized(format!("app key {key:?} acts as no user")),
+        actor @ ApplyError::Actor(_) => Failure::unauthorized(actor.to_string()),
     }
 }
 

@@ -42,7 +42,7 @@ pub struct Config {
 
     /// The token of the test controls under `/_coursecopy/`. A random one
     /// is made (and printed) if not given.
-    #[arg(long, env = "COURSECOPY_ADMIN_TOKEN")]
+    #[arg(long, env = "COURSECOPY_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
 
     /// Seconds a bearer token lives.
@@ -89,14 +89,15 @@ pub struct Config {
 /// What the binary does instead of serving.
 #[derive(Clone, Debug, Subcommand)]
 pub enum Command {
-    /// Checks a data file read-only, as a start would, without starting a
-    /// server and without writing: prints its schema version, its
-    /// snapshot's counts, its number of journal records and the first bad
-    /// one. Exits with 0 when the file is whole, 1 when it is damaged, 3
-    /// when it could not be checked (missing, unreadable, or held by a
-    /// running server). Journal records replay as the users of the app
-    /// keys they were written under: give the same `--app-key` flags the
-    /// server runs with.
+    /// Checks a data file as a start would, without starting or writing.
+    ///
+    /// Prints its schema version, its snapshot's counts, its number of
+    /// journal records and the first bad one. Exits with 0 when a start
+    /// would use the file, 1 when a start would refuse it (damaged, or no
+    /// coursecopy data file), 3 when it could not be checked (missing,
+    /// unreadable, or held by a running server). Journal records replay as
+    /// the users of the app keys they were written under: give the same
+    /// `--app-key` flags the server runs with.
     Check {
         /// The data file.
         #[arg(long, value_name = "FILE")]

@@ -87,6 +87,21 @@ pub async fn step(State(app): State<SharedApp>, QueryParams(q): QueryParams<Step
     Json(json!({ "units": worked }))
 }
 
+/// `GET /_coursecopy/faults`: the faults armed now.
+pub async fn armed_faults(State(app): State<SharedApp>) -> Json<Value> {
+    Json(faults_json(&app.lock().faults))
+}
+
+/// The faults as the controls write them.
+fn faults_json(f: &crate::app::Faults) -> Value {
+    json!({
+        "failCopies": f.fail_copies,
+        "unavailable": f.unavailable,
+        "throttled": f.throttled,
+        "latencyMs": f.latency.as_millis() as u64,
+    })
+}
+
 /// What to inject; each field left out keeps its value.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -110,12 +125,7 @@ pub async fn faults(State(app): State<SharedApp>, JsonBody(body): JsonBody) -> R
     if let Some(ms) = request.latency_ms {
         f.latency = Duration::from_millis(ms.min(60_000));
     }
-    Ok(Json(json!({
-        "failCopies": f.fail_copies,
-        "unavailable": f.unavailable,
-        "throttled": f.throttled,
-        "latencyMs": f.latency.as_millis() as u64,
-    })))
+    Ok(Json(faults_json(f)))
 }
 
 /// `GET /_coursecopy/graph`: the sharing graph in DOT.

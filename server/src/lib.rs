@@ -200,7 +200,7 @@ pub fn router(app: SharedApp) -> Router {
         .route("/_coursecopy/runner/pause", post(controls::pause))
         .route("/_coursecopy/runner/resume", post(controls::resume))
         .route("/_coursecopy/runner/step", post(controls::step))
-        .route("/_coursecopy/faults", post(controls::faults))
+        .route("/_coursecopy/faults", get(controls::armed_faults).post(controls::faults))
         .route("/_coursecopy/graph", get(controls::graph));
     learn_routes()
         .merge(controls)

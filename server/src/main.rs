@@ -26,7 +26,15 @@ async fn main() -> ExitCode {
         };
     }
     let level = config.log.parse().unwrap_or(tracing::Level::INFO);
-    tracing_subscriber::fmt().with_max_level(level).with_target(false).init();
+    // Logs go to stderr, coloured only on a terminal: stdout carries the
+    // banner a script reads.
+    use std::io::IsTerminal;
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
     // The address first: a start that cannot listen changes no data file.
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(l) => l,
@@ -57,10 +65,13 @@ fn print_banner(app: &coursecopy_server::app::SharedApp, address: std::net::Sock
     println!("coursecopy-server listening on http://{address}");
     match &app.config.data {
         Some(path) => {
-            println!("data: {} (SQLite journal; answered changes survive a crash)", path.display());
-            if app.config.import.is_some() && !app.created_data_file {
-                println!("  (the file existed: --import is read only to make a new data file)");
-            }
+            let made = match (app.created_data_file, &app.config.import) {
+                (true, Some(import)) => format!("made now, from {}", import.display()),
+                (true, None) => "made now, from the demo".to_string(),
+                (false, Some(_)) => "existing, checked; --import is read only to make a new data file".to_string(),
+                (false, None) => "existing, checked".to_string(),
+            };
+            println!("data: {} ({made}; answered changes survive a crash)", path.display());
         }
         None => println!("data: in memory only (start with --data FILE to keep changes)"),
     }

@@ -107,6 +107,16 @@ pub enum ApplyError {
     Actor(String),
 }
 
+impl std::fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApplyError::Model(e) => write!(f, "{e}"),
+            ApplyError::Body(message) => f.write_str(message),
+            ApplyError::Actor(key) => write!(f, "app key {key:?} acts as no user"),
+        }
+    }
+}
+
 impl From<coursecopy::Error> for ApplyError {
     fn from(e: coursecopy::Error) -> Self {
         ApplyError::Model(e)

@@ -254,7 +254,8 @@ async fn srv10_controls_health_reset_download_graph() {
 }
 
 /// SRV-10: injected faults: the next copy ends Incomplete with its new
-/// target removed; the next requests answer 503 and 429; latency.
+/// target removed; the next requests answer 503 and 429; latency; what is
+/// armed reads back, and a reset disarms it.
 #[tokio::test]
 async fn srv10_fault_injection() {
     let s = start(&["--units-per-second", "0"]).await;
@@ -287,6 +288,13 @@ async fn srv10_fault_injection() {
     assert!(start.elapsed() >= std::time::Duration::from_millis(150));
     let (status, _) = s.control(Method::POST, "/_coursecopy/faults", Some(json!({"nonsense": 1}))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // What is armed can be read; a reset disarms everything.
+    s.control(Method::POST, "/_coursecopy/faults", Some(json!({"failCopies": 2}))).await;
+    let armed = json!({"failCopies": 2, "latencyMs": 150, "throttled": 0, "unavailable": 0});
+    assert_eq!(s.control(Method::GET, "/_coursecopy/faults", None).await, (StatusCode::OK, armed));
+    s.control(Method::POST, "/_coursecopy/reset", None).await;
+    let none = json!({"failCopies": 0, "latencyMs": 0, "throttled": 0, "unavailable": 0});
+    assert_eq!(s.control(Method::GET, "/_coursecopy/faults", None).await, (StatusCode::OK, none));
     s.stop().await;
 }
 

@@ -100,24 +100,28 @@ impl fmt::Display for Problem {
 }
 
 impl fmt::Display for Report {
-    /// What `coursecopy-server check` prints.
+    /// What `coursecopy-server check` prints: what was read, then `ok`,
+    /// `refused` (a start would refuse the file) or `not checked`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "data file: {}", self.path.display())?;
-        match self.version {
-            Some(v) => writeln!(f, "schema version: {v}")?,
-            None => writeln!(f, "schema version: unknown")?,
+        if let Some(v) = self.version {
+            writeln!(f, "schema version: {v}")?;
         }
-        match &self.snapshot {
-            Some(s) => writeln!(
+        if let Some(s) = &self.snapshot {
+            let c = &s.counts;
+            writeln!(
                 f,
-                "snapshot: at record {}; {} courses, {} learning objects, {} pages, {} users, {} copy tasks",
-                s.seq, s.counts.courses, s.counts.learning_objects, s.counts.pages, s.counts.users, s.tasks
-            )?,
-            None => writeln!(f, "snapshot: not read")?,
+                "snapshot: at record {}: {}, {}, {}, {}, {}",
+                s.seq,
+                counted(c.courses, "course"),
+                counted(c.learning_objects, "learning object"),
+                counted(c.pages, "page"),
+                counted(c.users, "user"),
+                counted(s.tasks, "copy task")
+            )?;
         }
-        match self.records {
-            Some(n) => writeln!(f, "journal records: {n}")?,
-            None => writeln!(f, "journal records: not read")?,
+        if let Some(n) = self.records {
+            writeln!(f, "journal records after the snapshot: {n}")?;
         }
         if self.wal_frames > 0 {
             writeln!(f, "-wal frames SQLite reads: {}", self.wal_frames)?;
@@ -128,13 +132,18 @@ impl fmt::Display for Report {
                     writeln!(f, "first bad record: {seq}")?;
                 }
                 match p.kind {
-                    ProblemKind::Damaged => write!(f, "damaged: {p}"),
+                    ProblemKind::Damaged => write!(f, "refused: {p}"),
                     ProblemKind::NotChecked => write!(f, "not checked: {p}"),
                 }
             }
-            None => write!(f, "ok: the file is whole; the last record is {}", self.last_seq),
+            None => write!(f, "ok: a start would use it; the last record is {}", self.last_seq),
         }
     }
+}
+
+/// `n` things, in the singular or the plural.
+fn counted(n: usize, thing: &str) -> String {
+    if n == 1 { format!("1 {thing}") } else { format!("{n} {thing}s") }
 }
 
 /// A checked file: the report, and the model it holds when it is sound.
@@ -209,7 +218,7 @@ fn check(path: &Path, keys: &[AppKey], report: &mut Report) -> Result<(Model, Ve
 fn check_file(path: &Path, wal_holds_pages: bool) -> Result<(), Problem> {
     let meta = std::fs::metadata(path).map_err(|e| not_checked(format!("cannot be read: {e}")))?;
     if !meta.is_file() {
-        return Err(problem("is not a regular file"));
+        return Err(not_checked("is not a regular file"));
     }
     if meta.len() == 0 {
         return Err(problem(
@@ -363,7 +372,7 @@ fn replay(db: &Connection, version: Version, model: &mut Model, report: &mut Rep
                 }
                 _ => "",
             };
-            at_record(seq, format!("does not replay: {e:?}{hint}"))
+            at_record(seq, format!("does not replay: {e}{hint}"))
         })?;
         let gave = model.describe(&outcome);
         if gave != record.gave {
