@@ -103,6 +103,21 @@ fn refused(path: &Path, needles: &[&str]) -> String {
     report
 }
 
+/// `check` on a file a start would use: its schema version and its number
+/// of journal records, from the report; the report must end `ok`.
+fn sound(path: &Path) -> (u32, usize) {
+    let out = run(&["check", "--data", &path.display().to_string()]);
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{report}");
+    let field = |name: &str| -> usize {
+        let value = report.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.parse().ok());
+        value.unwrap_or_else(|| panic!("{name} in {report}"))
+    };
+    let last = report.lines().last().unwrap_or_default();
+    assert!(last.starts_with("ok: a start would use it; the last record is "), "{report}");
+    (field("schema version: ") as u32, field("journal records after the snapshot: "))
+}
+
 /// The one offset of `needle` in `bytes`.
 fn only_offset(bytes: &[u8], needle: &[u8]) -> usize {
     let found: Vec<usize> =
@@ -198,14 +213,7 @@ async fn srv12_damage_is_named_and_the_file_left_as_it_was() {
 
     // The undamaged file starts, with every record.
     let whole = checkpointed(&base, "datafile-whole", "");
-    let out = run(&["check", "--data", &whole.display().to_string()]);
-    let report = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "{report}");
-    assert!(
-        report.contains("schema version: 2") && report.contains("journal records after the snapshot: 40"),
-        "{report}"
-    );
-    assert!(report.contains("ok: a start would use it; the last record is 40"), "{report}");
+    assert_eq!(sound(&whole), (2, RECORDS));
     remove_data_file(&whole);
     remove_data_file(&base);
 }
@@ -263,12 +271,7 @@ async fn srv12_the_write_ahead_log_what_is_and_is_not_detected() {
 /// How many journal records a start on `path` would replay: what `check`
 /// finds (the check a start makes), the file being sound.
 fn records_on_start(path: &Path) -> usize {
-    let data = path.display().to_string();
-    let out = run(&["check", "--data", &data]);
-    let report = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "{report}");
-    let line = report.lines().find_map(|l| l.strip_prefix("journal records after the snapshot: ")).unwrap();
-    let records: usize = line.parse().unwrap();
+    let (_, records) = sound(path);
     remove_data_file(path);
     records
 }
@@ -290,13 +293,7 @@ async fn srv12_a_version_1_file_is_checked_then_migrated() {
         let path = copy_of(&golden(golden_file), "datafile-v1");
         let data = path.display().to_string();
         let before = files(&path);
-        let out = run(&["check", "--data", &data]);
-        let report = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(out.status.success(), "{golden_file}: {report}");
-        assert!(
-            report.contains("schema version: 1") && report.contains("journal records after the snapshot: 6"),
-            "{report}"
-        );
+        assert_eq!(sound(&path), (1, 6), "{golden_file}");
         assert!(files(&path) == before, "check changed {golden_file}");
 
         let mut server = spawn_binary(&["--log", "warn", "--data", &data]);
@@ -310,14 +307,7 @@ async fn srv12_a_version_1_file_is_checked_then_migrated() {
         server.child.kill().unwrap(); // no snapshot at shutdown: the records stay
         server.child.wait().unwrap();
 
-        let out = run(&["check", "--data", &data]);
-        let report = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(out.status.success(), "{report}");
-        assert!(
-            report.contains("schema version: 2") && report.contains("journal records after the snapshot: 6"),
-            "{report}"
-        );
-        assert!(report.contains("the last record is 6"), "{report}");
+        assert_eq!(sound(&path), (2, 6), "{golden_file}: migrated, the records kept");
         remove_data_file(&path);
     }
 
@@ -346,8 +336,7 @@ async fn srv12_a_running_servers_file_is_neither_checked_nor_shared() {
     assert!(err.contains("is held by another coursecopy-server"), "{err}");
     first.child.kill().unwrap();
     first.child.wait().unwrap();
-    let out = run(&["check", "--data", &data]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(sound(&path), (2, 0), "free again once the server is gone");
     assert_eq!(run(&["check", "--data", "/nonexistent/coursecopy.db"]).status.code(), Some(3), "missing: not checked");
     remove_data_file(&path);
 }
