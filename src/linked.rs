@@ -269,7 +269,7 @@ struct Layout {
 
 /// Checks that `lo` is a linked copy; returns its link's upstream.
 fn linked(store: &Store, lo: LoKey) -> Result<&crate::data::LoLink, Error> {
-    store.learning_object(lo)?.link.as_ref().ok_or(Error::NotLinked { entity: lo.into() })
+    store.learning_object(lo)?.link_data().ok_or(Error::NotLinked { entity: lo.into() })
 }
 
 /// Works out what a sync of `lo` would do. Reads only; O(pages changed)
@@ -323,7 +323,7 @@ fn plan_sync(store: &Store, lo: LoKey) -> Result<SyncPlan, Error> {
     }
     let page_plan = |page: PageKey, upstream_page: PageKey| -> Option<PagePlan> {
         let p = store.page(page).ok()?;
-        let plink = p.link.as_ref()?;
+        let plink = p.link_data()?;
         let u = store.page(upstream_page).ok()?;
         let locked_customised = locks.content && plink.customised.any();
         if u.version <= plink.synced && !locked_customised {
@@ -351,7 +351,7 @@ fn plan_sync(store: &Store, lo: LoKey) -> Result<SyncPlan, Error> {
     let layout_changed = up.layout_version > link.synced;
     let mut by_upstream: Option<HashMap<PageKey, PageKey>> = None;
     let copies_here = |store: &Store| -> HashMap<PageKey, PageKey> {
-        here.pages.iter().filter_map(|d| Some((store.page(*d).ok()?.link.as_ref()?.upstream?, *d))).collect()
+        here.pages.iter().filter_map(|d| Some((store.page(*d).ok()?.link_data()?.upstream?, *d))).collect()
     };
     if layout_changed {
         let copies = copies_here(store);
@@ -369,7 +369,7 @@ fn plan_sync(store: &Store, lo: LoKey) -> Result<SyncPlan, Error> {
         for (_, (u, at)) in up.edited.0.range(link.synced.saturating_add(1)..) {
             let at = *at as usize;
             let hinted = (link.base_pages.get(at) == Some(*u)).then(|| link.copies.get(at)).flatten().filter(|d| {
-                store.page(*d).is_ok_and(|p| p.lo == lo && p.link.as_ref().and_then(|l| l.upstream) == Some(*u))
+                store.page(*d).is_ok_and(|p| p.lo == lo && p.link_data().and_then(|l| l.upstream) == Some(*u))
             });
             let found = hinted.or_else(|| by_upstream.get_or_insert_with(|| copies_here(store)).get(u).copied());
             if let Some(p) = found.and_then(|d| page_plan(d, *u)) {
@@ -382,14 +382,14 @@ fn plan_sync(store: &Store, lo: LoKey) -> Result<SyncPlan, Error> {
         // upstream did not change: O(pages of the LO), only under a lock.
         let planned: HashSet<PageKey> = plan.pages.iter().map(|p| p.page).collect();
         for d in here.pages.iter().filter(|d| !planned.contains(d)) {
-            let upstream = store.page(*d).ok().and_then(|p| p.link.as_ref()).and_then(|l| l.upstream);
+            let upstream = store.page(*d).ok().and_then(|p| p.link_data()).and_then(|l| l.upstream);
             if let Some(p) = upstream.and_then(|u| page_plan(*d, u)).filter(|p| !p.fields.is_empty()) {
                 plan.pages.push(p);
             }
         }
     }
     for p in &plan.pages {
-        let upstream_page = store.page(p.page).ok().and_then(|d| d.link.as_ref()).and_then(|l| l.upstream);
+        let upstream_page = store.page(p.page).ok().and_then(|d| d.link_data()).and_then(|l| l.upstream);
         for (field, outcome) in &p.fields {
             plan.preview.changes.push(PendingChange::PageField {
                 page: p.page,
@@ -410,10 +410,10 @@ fn plan_sync(store: &Store, lo: LoKey) -> Result<SyncPlan, Error> {
             }
             let Some(d) = link.copies.get(i) else { continue };
             let Ok(p) = store.page(d) else { continue };
-            if p.lo != lo || p.link.as_ref().is_none_or(|l| l.upstream.is_some_and(|u| u != *b)) {
+            if p.lo != lo || p.link_data().is_none_or(|l| l.upstream.is_some_and(|u| u != *b)) {
                 continue;
             }
-            let customised = p.link.as_ref().is_some_and(|l| l.customised.any());
+            let customised = p.link_data().is_some_and(|l| l.customised.any());
             let outcome = if customised { Outcome::Conflict } else { Outcome::WillApply };
             plan.preview.changes.push(PendingChange::PageDeleted { page: d, outcome });
         }
@@ -498,7 +498,7 @@ fn apply_sync(store: &mut Store, plan: SyncPlan, overwrite: bool) -> SyncReport 
         let rank: HashMap<PageKey, usize> = layout.upstream_pages.iter().enumerate().map(|(i, u)| (*u, i)).collect();
         let current: Vec<PageKey> =
             store.learning_object(lo).map(|l| l.pages.iter().copied().collect()).unwrap_or_default();
-        let upstream_of = |d: &PageKey| store.page(*d).ok().and_then(|p| p.link.as_ref()).and_then(|l| l.upstream);
+        let upstream_of = |d: &PageKey| store.page(*d).ok().and_then(|p| p.link_data()).and_then(|l| l.upstream);
         let mut linked: Vec<(usize, PageKey)> =
             current.iter().filter_map(|d| Some((*rank.get(&upstream_of(d)?)?, *d))).collect();
         linked.sort_unstable_by_key(|(r, _)| *r);
@@ -559,7 +559,7 @@ pub(crate) fn preview_course(store: &Store, course: CourseKey) -> Result<Vec<Lin
 /// The linked LOs of a course, in its order.
 fn linked_los(store: &Store, course: CourseKey) -> Result<Vec<LoKey>, Error> {
     let c = store.course(course)?;
-    Ok(c.los.iter().copied().filter(|lo| store.learning_object(*lo).is_ok_and(|l| l.link.is_some())).collect())
+    Ok(c.los.iter().copied().filter(|lo| store.learning_object(*lo).is_ok_and(|l| l.link_data().is_some())).collect())
 }
 
 /// The linked LOs of `course` whose upstream moved past the synced version
@@ -570,7 +570,7 @@ pub(crate) fn updates_available(store: &Store, course: CourseKey) -> Result<Vec<
         .iter()
         .copied()
         .filter(|lo| {
-            let Some(link) = store.learning_object(*lo).ok().and_then(|l| l.link.as_ref()) else { return false };
+            let Some(link) = store.learning_object(*lo).ok().and_then(|l| l.link_data()) else { return false };
             let up = link.upstream.and_then(|u| store.learning_object(u).ok());
             up.is_some_and(|up| up.version > link.synced.max(link.declined))
         })
@@ -740,7 +740,7 @@ pub(crate) fn revert(
             let lo = store.page(page)?.lo;
             reach_lo(store, actor, via, lo, page.into())?;
             let record = store.page(page)?;
-            let link = record.link.as_ref().ok_or(Error::NotLinked { entity: page.into() })?;
+            let link = record.link_data().ok_or(Error::NotLinked { entity: page.into() })?;
             let base = link.base(&record.content).clone();
             if field == LinkedField::Description {
                 return Err(Error::invalid("field", "a page has no description to revert"));

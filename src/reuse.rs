@@ -14,7 +14,7 @@
 //! | a picture | [`Workspace::sharing_graph`](crate::Workspace::sharing_graph) | O(courses + LOs + pages with library items) |
 
 use crate::copy::duplicate::duplicate_lo_with_pages;
-use crate::data::{Reach, ToolLink};
+use crate::data::Reach;
 use crate::edit::courses::lo_position;
 use crate::edit::library::item_reach;
 use crate::error::Error;
@@ -97,7 +97,7 @@ pub(crate) fn impact(store: &Store, change: Change) -> Result<Reach, Error> {
         }
         Change::SyncLearningObject(lo) => {
             let record = store.learning_object(lo)?;
-            if record.link.is_none() {
+            if record.link_data().is_none() {
                 return Err(Error::NotLinked { entity: lo.into() });
             }
             Ok(record.used_in())
@@ -118,7 +118,7 @@ pub(crate) fn impact(store: &Store, change: Change) -> Result<Reach, Error> {
 fn links_up_to(store: &Store, mut a: LoKey, b: LoKey) -> bool {
     // A chain cannot be longer than the number of LOs; stop at a repeat.
     let mut seen = BTreeSet::new();
-    while let Some(up) = store.learning_object(a).ok().and_then(|l| l.link.as_ref()).and_then(|l| l.upstream) {
+    while let Some(up) = store.learning_object(a).ok().and_then(|l| l.link_data()).and_then(|l| l.upstream) {
         if up == b {
             return true;
         }
@@ -208,7 +208,7 @@ pub(crate) fn sharing_graph(store: &Store, library: bool) -> String {
             format!("label=\"{}\"", quote(record.title()))
         };
         let _ = writeln!(dot, "  {} [shape=ellipse, {style}];", id(Entity::LearningObject(*lo)));
-        match record.link.as_ref().map(|l| l.upstream) {
+        match record.link_data().map(|l| l.upstream) {
             Some(Some(up)) => {
                 let _ = writeln!(
                     dot,
@@ -273,10 +273,6 @@ pub(crate) fn detach_learning_object(
     let at = lo_position(store, actor, course, lo)?;
     let copy = duplicate_lo_with_pages(store, lo, course).ok_or_else(|| Error::not_found(lo))?;
     store.replace_lo_at(course, at, copy);
-    store.update_course_data(course, |c| {
-        for item in c.tools.items.iter_mut().filter(|i| i.link == Some(ToolLink::Content(lo))) {
-            item.link = Some(ToolLink::Content(copy));
-        }
-    });
+    store.relink_tools(course, lo, copy)?;
     Ok(copy)
 }

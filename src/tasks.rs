@@ -27,7 +27,7 @@ pub(crate) fn request_copy(
     now: Timestamp,
 ) -> Result<TaskKey, Error> {
     let plan = plan::plan_request(store, actor, source, request, now)?;
-    let job = CopyJob::start(store, plan);
+    let job = CopyJob::start(store, plan)?;
     Ok(store.insert_task(actor, job))
 }
 
@@ -92,21 +92,25 @@ pub(crate) fn cancel_task(store: &mut Store, actor: UserKey, task: TaskKey) -> R
 
 /// Runs one task for at most `budget` units; returns the units done.
 fn step_task(store: &mut Store, task: TaskKey, budget: u64) -> u64 {
-    let Some(mut job) = store.take_job(task) else {
-        return 0;
-    };
-    let right = if job.new_target { Action::CreateCourse } else { Action::EditCourse(job.target) };
-    if let Err(refused) = require_for_task(store, job.requester, right) {
-        store.put_job(task, job);
-        end_task(store, task, Ending::Incomplete { reason: refused.to_string() }, None);
-        return 0;
-    }
-    let used = job.run(store, budget);
-    let outcome = job.is_done().then(|| (job.target, job.issues.clone(), job.date_report(store)));
-    store.put_job(task, job);
-    if let Some((course, issues, dates)) = outcome {
-        let ending =
-            if issues.is_empty() { Ending::Complete { course } } else { Ending::CompleteWithErrors { course, issues } };
+    let ran = store.with_job(task, |job, store| {
+        let right = if job.new_target { Action::CreateCourse } else { Action::EditCourse(job.target) };
+        if let Err(refused) = require_for_task(store, job.requester, right) {
+            return (0, Some((Ending::Incomplete { reason: refused.to_string() }, None)));
+        }
+        let used = job.run(store, budget);
+        let ending = job.is_done().then(|| {
+            let (course, issues) = (job.target, job.issues.clone());
+            let ending = if issues.is_empty() {
+                Ending::Complete { course }
+            } else {
+                Ending::CompleteWithErrors { course, issues }
+            };
+            (ending, job.date_report(store))
+        });
+        (used, ending)
+    });
+    let Some((used, ending)) = ran else { return 0 };
+    if let Some((ending, dates)) = ending {
         end_task(store, task, ending, dates);
     }
     used

@@ -72,8 +72,8 @@ impl Workspace {
         Workspace { store }
     }
 
-    /// The store, for saving.
-    #[cfg(feature = "serde")]
+    /// The store, for saving, and for the store's own tests.
+    #[cfg(any(feature = "serde", test))]
     pub(crate) fn store(&self) -> &Store {
         &self.store
     }

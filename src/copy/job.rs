@@ -19,6 +19,7 @@ use super::duplicate::new_duplicate_lo;
 use super::plan::{CopyPlan, PlannedTarget};
 use crate::data::{CopyIssue, CopyJob, CopyMode, Discussions, PageSource, ReadIndex, Step};
 use crate::data::{CourseSettings, DateShiftReport, Duration, PageContent, ToolItem, ToolLink};
+use crate::error::Error;
 use crate::handles::{LibraryItem, LoKey, PageKey, UserKey};
 use crate::store::Store;
 use imbl::{OrdMap, OrdSet, Vector};
@@ -28,13 +29,17 @@ use std::sync::Arc;
 impl CopyJob {
     /// Starts a planned copy: creates the target record of a new course, or
     /// remembers an existing target as it is, for a rollback.
-    pub(crate) fn start(ws: &mut Store, plan: CopyPlan) -> CopyJob {
+    ///
+    /// # Errors
+    /// The new target's record cannot be inserted (the plan checked it, so
+    /// only a plan made against another state fails here); nothing changed.
+    pub(crate) fn start(ws: &mut Store, plan: CopyPlan) -> Result<CopyJob, Error> {
         let (target, new_target, target_before) = match plan.target {
-            PlannedTarget::New(record) => (ws.insert_course(*record), true, None),
+            PlannedTarget::New(record) => (ws.insert_course(*record)?, true, None),
             PlannedTarget::Existing(key) => {
-                let before = ws.course(key).ok().cloned();
-                ws.update_course_data(key, |c| *c.modified = plan.at);
-                (key, false, before)
+                let before = ws.course(key)?.clone();
+                ws.update_course_text(key, |c| *c.modified = plan.at);
+                (key, false, Some(before))
             }
         };
         let tools = plan.tools;
@@ -50,7 +55,7 @@ impl CopyJob {
             let pages = (content - plan.snapshot.los.len() as u64) as usize;
             ws.reserve(plan.snapshot.los.len(), pages);
         }
-        CopyJob {
+        Ok(CopyJob {
             requester: plan.requester,
             mode: plan.mode,
             selection: plan.selection,
@@ -70,7 +75,7 @@ impl CopyJob {
             reads: ReadIndex::default(),
             batch: Vec::new(),
             dates: plan.dates,
-        }
+        })
     }
 
     /// Does at most `budget` units; returns how many it did.
@@ -159,7 +164,9 @@ impl CopyJob {
                 self.issues.push(CopyIssue::DroppedBannerImage { media });
             }
         }
-        ws.update_course_data(self.target, |c| *c.settings = s);
+        // The banner is filtered to a live one above, and the target is the
+        // task's: this cannot be refused.
+        let _ = ws.set_course_settings(self.target, s);
         if self.new_target {
             for style in &self.snapshot.styles {
                 ws.insert_style(self.target, style.name.clone(), style.css.clone());
@@ -170,13 +177,16 @@ impl CopyJob {
     fn copy_memberships(&mut self, ws: &mut Store) {
         let source: OrdSet<UserKey> =
             self.snapshot.course.assigned.iter().copied().filter(|u| ws.has_user(*u)).collect();
-        let (new_target, keep_authors, requester) = (self.new_target, self.keep_authors, self.requester);
-        ws.update_course_data(self.target, |c| match (new_target, keep_authors) {
-            (true, true) => *c.assigned = source,
-            (true, false) => *c.assigned = OrdSet::unit(requester),
-            (false, true) => *c.assigned = c.assigned.clone().union(source),
-            (false, false) => {}
-        });
+        let Ok(target) = ws.course(self.target) else { return };
+        let assigned = match (self.new_target, self.keep_authors) {
+            (true, true) => source,
+            (true, false) => OrdSet::unit(self.requester),
+            (false, true) => target.assigned.clone().union(source),
+            (false, false) => return,
+        };
+        // Every user is live: the source's are filtered, the requester
+        // asked.
+        let _ = ws.set_assigned(self.target, assigned);
     }
 
     fn copy_lo(&mut self, ws: &mut Store, i: usize) -> Step {
@@ -284,17 +294,9 @@ impl CopyJob {
             grades: OrdMap::new(),
             dates: self.dates.as_ref().and_then(|d| d.tools.get(k).copied().flatten()).unwrap_or(src.dates),
         };
-        // The plan and the loader leave room for every item the job copies.
-        let Some(id) = ws
-            .update_course_data(self.target, |c| {
-                let id = c.tools.allocate()?;
-                c.tools.items.push_back(item(id));
-                Some(id)
-            })
-            .flatten()
-        else {
-            return;
-        };
+        // The plan and the loader leave room for every item the job copies,
+        // and its links are remapped to what lives.
+        let Ok(id) = ws.push_tool(self.target, item) else { return };
         self.tool_map.insert(src.id, id);
         if let (Some(old), None) = (src.link, link) {
             self.issues.push(CopyIssue::DroppedLink {
@@ -357,8 +359,10 @@ impl CopyJob {
                 .collect();
             for lo in added {
                 let unused = ws.learning_object(lo).is_ok_and(|l| l.used_in.is_empty());
+                // An LO a tool links to stays: the store refuses to
+                // delete it, and the check above already kept it.
                 if unused && !linked.contains(&lo) {
-                    ws.remove_lo(lo);
+                    let _ = ws.remove_lo(lo);
                 }
             }
         }
@@ -369,11 +373,7 @@ impl CopyJob {
         } else if let Some(before) = &self.target_before {
             // The copy replaced the banner image; the old one may have been
             // deleted since, no longer in use: then the course keeps none.
-            let banner = before.settings.banner_image.filter(|m| ws.has_media(*m));
-            ws.update_course_data(self.target, |mut c| {
-                c.restore(before);
-                c.settings.banner_image = banner;
-            });
+            ws.restore_course_fields(self.target, before);
         }
     }
 }

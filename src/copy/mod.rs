@@ -49,7 +49,7 @@ pub(crate) fn copy_course(
     now: Timestamp,
 ) -> Result<CopyReport, Error> {
     let plan = plan::plan_copy(store, actor, source, mode, options, now)?;
-    let mut job = CopyJob::start(store, plan);
+    let mut job = CopyJob::start(store, plan)?;
     job.run(store, u64::MAX);
     let date_shift = job.date_report(store);
     Ok(CopyReport { course: job.target, issues: job.issues, date_shift })

@@ -154,6 +154,12 @@ impl LearningObject {
         self.version
     }
 
+    /// The link record, for the crate: the one way it is read outside the
+    /// store, so that where links live can change behind it.
+    pub(crate) fn link_data(&self) -> Option<&LoLink> {
+        self.link.as_ref()
+    }
+
     /// The link of a linked copy to its upstream, if this is one (LNK-1).
     pub fn link(&self) -> Option<LoLinkInfo> {
         self.link.as_ref().map(|l| l.info())
@@ -227,6 +233,12 @@ impl Page {
     /// it was added (LNK-3).
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// The link record, for the crate: the one way it is read outside the
+    /// store, so that where links live can change behind it.
+    pub(crate) fn link_data(&self) -> Option<&PageLink> {
+        self.link.as_ref()
     }
 
     /// The link of a linked page to its upstream page, if it has one

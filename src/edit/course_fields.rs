@@ -174,19 +174,33 @@ impl CheckedFields {
         self.write(title, description, layout, details, settings);
     }
 
-    /// Writes the fields into a course of the store, its `external_id`
-    /// through the primitive that keeps the index.
-    pub(crate) fn apply(self, store: &mut Store, course: CourseKey, now: Timestamp) {
-        if let Some(v) = self.external_id.clone() {
-            store.set_external_id(course, v);
+    /// Writes the fields into a course of the store, each through its
+    /// primitive: `external_id` keeps its index, the settings name a live
+    /// banner image.
+    ///
+    /// # Errors
+    /// The course is gone, the `external_id` is taken, the banner image is
+    /// gone: all checked before anything is written, so nothing changed.
+    pub(crate) fn apply(self, store: &mut Store, course: CourseKey, now: Timestamp) -> Result<(), Error> {
+        let record = store.course(course)?;
+        let mut settings = record.settings.clone();
+        let (mut title, mut description) = (record.title.clone(), record.description.clone());
+        let (mut layout, mut details) = (record.player_layout.clone(), record.details.clone());
+        let (external_id, time_zone) = (self.external_id.clone(), self.time_zone.clone());
+        self.write(&mut title, &mut description, &mut layout, &mut details, &mut settings);
+        store.check_course_settings(&settings)?;
+        if let Some(v) = external_id {
+            store.set_external_id(course, v)?;
         }
-        store.update_course_data(course, |c| {
+        store.set_course_settings(course, settings)?;
+        store.update_course_text(course, |c| {
             *c.modified = now;
-            if let Some(zone) = self.time_zone.clone() {
+            if let Some(zone) = time_zone {
                 *c.time_zone = zone;
             }
-            self.write(c.title, c.description, c.player_layout, c.details, c.settings)
+            (*c.title, *c.description, *c.player_layout, *c.details) = (title, description, layout, details);
         });
+        Ok(())
     }
 
     fn write(

@@ -3,7 +3,7 @@
 
 use super::{CourseChange, NewCourse, check_position};
 use crate::access::{require, require_parent_unlocked};
-use crate::data::{Reach, Text, Timestamp, ToolLink};
+use crate::data::{Reach, Text, Timestamp};
 use crate::error::{Action, Error};
 use crate::handles::{CourseKey, Entity, LoKey, StyleKey, UserKey};
 use crate::store::Store;
@@ -16,7 +16,7 @@ pub(crate) fn create_course(
 ) -> Result<CourseKey, Error> {
     require(store, actor, Action::CreateCourse)?;
     let record = spec.into_record(store, actor, now)?;
-    Ok(store.insert_course(record))
+    store.insert_course(record)
 }
 
 pub(crate) fn update_course(
@@ -28,8 +28,7 @@ pub(crate) fn update_course(
 ) -> Result<(), Error> {
     editable(store, actor, course)?;
     let checked = change.fields.check(store, Some(course))?;
-    checked.apply(store, course, now);
-    Ok(())
+    checked.apply(store, course, now)
 }
 
 pub(crate) fn delete_course(store: &mut Store, actor: UserKey, course: CourseKey) -> Result<(), Error> {
@@ -53,14 +52,13 @@ pub(crate) fn set_assigned(
         (false, false) => return Err(Error::not_in(user, course)),
         _ => {}
     }
-    store.update_course_data(course, |c| {
-        if assign {
-            c.assigned.insert(user);
-        } else {
-            c.assigned.remove(&user);
-        }
-    });
-    Ok(())
+    let mut users = store.course(course)?.assigned.clone();
+    if assign {
+        users.insert(user);
+    } else {
+        users.remove(&user);
+    }
+    store.set_assigned(course, users)
 }
 
 pub(crate) fn create_style(
@@ -142,15 +140,13 @@ pub(crate) fn move_learning_object(
 pub(crate) fn delete_learning_object(store: &mut Store, actor: UserKey, lo: LoKey) -> Result<(), Error> {
     let record = store.learning_object(lo)?;
     require(store, actor, Action::DeleteLearningObject(lo))?;
-    let linked = store.courses().filter(|(_, c)| c.tools.iter().any(|i| i.link == Some(ToolLink::Content(lo))));
     let mut used_by: Vec<Entity> = record.used_in.iter().map(|c| Entity::Course(*c)).collect();
-    let linked: Vec<Entity> = linked.map(|(k, _)| Entity::Course(k)).filter(|e| !used_by.contains(e)).collect();
-    used_by.extend(linked);
+    let linked = store.courses_linking_to(lo).into_iter().map(Entity::Course).filter(|e| !used_by.contains(e));
+    used_by.extend(linked.collect::<Vec<_>>());
     if !used_by.is_empty() {
         return Err(Error::InUse { entity: lo.into(), used_by });
     }
-    store.remove_lo(lo);
-    Ok(())
+    store.remove_lo(lo)
 }
 
 /// Locks (`lock`) or unlocks a course (ACC-4).
@@ -161,8 +157,7 @@ pub(crate) fn set_lock(store: &mut Store, actor: UserKey, course: CourseKey, loc
     if !lock && !locked {
         return Err(Error::invalid("lock", "the course is not locked"));
     }
-    store.update_course_data(course, |c| *c.lock = lock.then_some(actor));
-    Ok(())
+    store.set_course_lock(course, lock.then_some(actor))
 }
 
 /// The course, after checking that it exists and that `actor` may edit it

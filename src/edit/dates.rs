@@ -26,21 +26,23 @@ pub(crate) fn shift_course_dates(
 ) -> Result<DateShiftReport, Error> {
     let record = editable(store, actor, course)?;
     let (plan, report) = planned(record, shift)?;
-    let (duration, enrollment) = (plan.duration(), plan.enrollment(&record.settings.enrollment));
-    store.update_course_data(course, |c| {
-        if let Some(d) = duration {
-            c.settings.duration = d;
+    let mut settings = record.settings.clone();
+    if let Some(d) = plan.duration() {
+        settings.duration = d;
+    }
+    if let Some(e) = plan.enrollment(&record.settings.enrollment) {
+        settings.enrollment = e;
+    }
+    // The plan was made for the items in this order.
+    let items: Vec<_> = record.tools.iter().map(|i| i.id).zip(plan.tools.iter().copied()).collect();
+    // Neither can fail: the settings name what they named, the items are
+    // the course's own.
+    store.set_course_settings(course, settings)?;
+    for (tool, new) in items {
+        if let Some(dates) = new {
+            store.set_tool_dates(course, tool, dates)?;
         }
-        if let Some(e) = enrollment {
-            c.settings.enrollment = e;
-        }
-        // The plan was made for the items in this order.
-        for (item, new) in c.tools.items.iter_mut().zip(&plan.tools) {
-            if let Some(dates) = new {
-                item.dates = *dates;
-            }
-        }
-    });
+    }
     Ok(report)
 }
 

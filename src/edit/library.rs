@@ -3,7 +3,7 @@
 //! one is seen by every page that references it (GLB-2).
 
 use crate::access::require;
-use crate::data::{LibraryEntry, Reach, Text, ToolLink};
+use crate::data::{LibraryEntry, Reach, Text};
 use crate::error::{Action, Error};
 use crate::handles::{Entity, LibraryItem, MediaKey, ResourceKey, TermKey, UserKey};
 use crate::store::Store;
@@ -59,23 +59,13 @@ pub(crate) fn update_item(
 /// Deletes a library item; refused while anything references it (GLB-3).
 pub(crate) fn delete_item(store: &mut Store, actor: UserKey, item: LibraryItem) -> Result<(), Error> {
     check_library_change(store, actor, item)?;
-    let used_by = users_of(store, item);
-    if !used_by.is_empty() {
-        return Err(Error::InUse { entity: item.into(), used_by });
-    }
-    store.remove_library_item(item);
-    Ok(())
+    store.remove_library_item(item)
 }
 
 /// Everything that references a library item: pages, then courses whose
 /// banner image it is or whose glossary lists it (REU-1).
 pub(crate) fn users_of(store: &Store, item: LibraryItem) -> Vec<Entity> {
-    let courses = store.courses().filter(|(_, c)| {
-        matches!(item, LibraryItem::Media(m) if c.settings.banner_image == Some(m))
-            || matches!(item, LibraryItem::Term(t) if c.tools.iter().any(|i| i.link == Some(ToolLink::Term(t))))
-    });
-    let pages = store.pages_using(item).into_iter().map(Entity::Page);
-    pages.chain(courses.map(|(k, _)| Entity::Course(k))).collect()
+    store.library_item_users(item)
 }
 
 /// The courses that see a change to a library item: those that include an

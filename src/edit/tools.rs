@@ -156,33 +156,14 @@ pub(crate) fn add_tool(
         grades: draft.grades.iter().map(|(u, g)| (*u, Text::free(g))).collect(),
         dates,
     };
-    if store.course(course)?.tools.ids_left() == 0 {
-        return Err(Error::invalid("tools", format!("{course} has given out every tool item id")));
-    }
-    store
-        .update_course_data(course, |c| {
-            let id = c.tools.allocate()?;
-            c.tools.items.push_back(item(id));
-            Some(id)
-        })
-        .flatten()
-        .ok_or_else(|| Error::not_found(course))
+    store.push_tool(course, item)
 }
 
 /// Removes a tool item from a course; items that linked to it lose the
 /// link.
 pub(crate) fn remove_tool(store: &mut Store, actor: UserKey, course: CourseKey, tool: ToolId) -> Result<(), Error> {
-    let at = editable(store, actor, course)?.tools.items.iter().position(|i| i.id == tool);
-    let at = at.ok_or_else(|| Error::not_in(Entity::Tool(course, tool), course))?;
-    store.update_course_data(course, |c| {
-        c.tools.items.remove(at);
-        for item in c.tools.items.iter_mut() {
-            if item.link == Some(ToolLink::Tool(tool)) {
-                item.link = None;
-            }
-        }
-    });
-    Ok(())
+    editable(store, actor, course)?;
+    store.remove_tool(course, tool).map(drop)
 }
 
 /// Checks an item's dates: only the fields its category takes, no end
@@ -211,13 +192,7 @@ pub(crate) fn set_tool_dates(
     dates: ToolDates,
 ) -> Result<(), Error> {
     let record = editable(store, actor, course)?;
-    let found = record.tools.items.iter().enumerate().find(|(_, i)| i.id == tool);
-    let (at, item) = found.ok_or_else(|| Error::not_in(Entity::Tool(course, tool), course))?;
+    let item = record.tools.get(tool).ok_or_else(|| Error::not_in(Entity::Tool(course, tool), course))?;
     let dates = check_dates(item.category, dates)?;
-    store.update_course_data(course, |c| {
-        if let Some(item) = c.tools.items.get_mut(at) {
-            item.dates = dates;
-        }
-    });
-    Ok(())
+    store.set_tool_dates(course, tool, dates)
 }

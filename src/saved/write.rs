@@ -305,10 +305,10 @@ impl Writer {
     fn linked(&mut self, p: &StorePartsRef<'_>) -> v3::Linked {
         let mut out = v3::Linked::default();
         for (key, lo) in p.los.iter() {
-            if lo.version == 0 && lo.link.is_none() {
+            if lo.version == 0 && lo.link_data().is_none() {
                 continue;
             }
-            let link = lo.link.as_ref().map(|l| v3::LoLink {
+            let link = lo.link_data().map(|l| v3::LoLink {
                 upstream: l.upstream.map(|k| self.key(k)),
                 course: l.course.map(|k| self.key(k)),
                 synced: l.synced,
@@ -324,10 +324,10 @@ impl Writer {
             out.learning_objects.push((self.key(key), versions));
         }
         for (key, page) in p.pages.iter() {
-            if page.version == 0 && page.link.is_none() {
+            if page.version == 0 && page.link_data().is_none() {
                 continue;
             }
-            let link = page.link.as_ref().map(|l| v3::PageLink {
+            let link = page.link_data().map(|l| v3::PageLink {
                 upstream: l.upstream.map(|k| self.key(k)),
                 synced: l.synced,
                 base: self.content(l.base(&page.content)),

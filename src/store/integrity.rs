@@ -207,9 +207,9 @@ impl super::Store {
         Ok(())
     }
 
-    /// The checks of a course's own data, the fields that
-    /// [`CourseData`](super::CourseData) changes: also what a cancelled
-    /// copy puts back into its target, which loading checks with this.
+    /// The checks of a course's own fields (text, settings, assigned users,
+    /// lock, tool items): also what a cancelled copy puts back into its
+    /// target, which loading checks with this.
     pub(super) fn check_course_data(
         &self,
         ck: crate::handles::CourseKey,

@@ -15,32 +15,41 @@
 //! | customisation flags and `reordered` of linked copies: set by the edit primitives, never by the sync primitives | [`Store::set_lo_text`], [`Store::set_page_text`], [`Store::set_page_items`], [`Store::move_page`] |
 //! | the downstreams index (upstream LO → its linked copies); links of deleted upstreams become "upstream deleted" markers | [`Store::set_lo_link`], [`Store::remove_lo`], [`Store::remove_page`], [`Store::remove_course`] |
 //! | which pages use a library item (lazy) | dropped by every primitive that changes page items |
-//! | a pending task is queued or running once, and marks its target busy | the task primitives |
+//! | a pending task is queued or running once, and marks its target busy | the task primitives; a job runs only inside [`Store::with_job`], which always puts it back and keeps its write barrier while it is out |
+//! | a course names only what lives: its creator, assigned users and lock holder, its banner image | [`Store::insert_course`], [`Store::set_course_settings`], [`Store::set_assigned`], [`Store::set_course_lock`], [`Store::restore_course_fields`]; its plain text and times change in place through [`Store::update_course_text`] |
+//! | tool items: ids given out once and below the limit; links to an item of the course of the right category, a live LO or term; posts, groups and grades by live users | [`Store::push_tool`], [`Store::remove_tool`], [`Store::set_tool_dates`], [`Store::relink_tools`] |
+//! | nothing references a deleted LO or library item | [`Store::remove_lo`] and [`Store::remove_library_item`] refuse while something does |
 //!
-//! Primitives do not check rights or input: the layers above check, then
-//! call them. They never panic, and a primitive given a handle that names
-//! nothing changes nothing.
+//! Primitives do not check rights: the layers above check, then call them.
+//! Each keeps every invariant above by itself, whatever its caller checked:
+//! it does what it is asked, or refuses with an error and changes nothing
+//! (a primitive given a handle that names nothing changes nothing). None
+//! panics. The reads hand out shared references only: no `&mut` to a
+//! record leaves the store.
 
+mod course_fields;
 mod integrity;
 mod library_index;
 mod links;
 #[cfg(feature = "serde")]
 mod saved;
+mod tools;
 
 #[cfg(feature = "serde")]
 pub(crate) use saved::{StoreParts, StorePartsRef};
 
 use crate::arena::{Arena, fresh_salt};
+use crate::data::ToolLink;
 use crate::data::{Ancestry, Page, PageLink, PageSource};
 use crate::data::{
-    CopyJob, Counts, Course, CourseSet, CourseSettings, CourseStyle, CourseTools, DEFAULT_TASK_LIMIT, Ending,
-    LearningObject, LibraryEntry, PageContent, PageList, Phase, Reach, Role, Task, Timestamp, User,
+    CopyJob, Counts, Course, CourseSet, CourseStyle, DEFAULT_TASK_LIMIT, Ending, LearningObject, LibraryEntry,
+    PageContent, PageList, Phase, Reach, Role, Task, Timestamp, User,
 };
 use crate::error::Error;
 use crate::handles::{
-    CourseKey, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
+    CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
 };
-use imbl::{OrdMap, OrdSet, Vector};
+use imbl::Vector;
 use library_index::LibraryIndex;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
@@ -75,38 +84,17 @@ pub(crate) struct Store {
     /// Upstream LO → its linked copies (LNK-8). Derived from the LOs'
     /// links; rebuilt on load, never saved.
     downstreams: BTreeSet<(LoKey, LoKey)>,
+    /// The job [`Store::with_job`] has out of its task, for the write
+    /// barrier; `None` between steps.
+    lent: Option<Lent>,
 }
 
-/// The fields of a course that no index depends on, to change in place
-/// with [`Store::update_course_data`]. Ids, the LO list and the style list
-/// change only through their own primitives.
-pub(crate) struct CourseData<'a> {
-    pub(crate) title: &'a mut Arc<str>,
-    pub(crate) description: &'a mut Arc<str>,
-    pub(crate) player_layout: &'a mut Arc<str>,
-    pub(crate) details: &'a mut OrdMap<Arc<str>, Arc<str>>,
-    pub(crate) assigned: &'a mut OrdSet<UserKey>,
-    pub(crate) settings: &'a mut CourseSettings,
-    pub(crate) tools: &'a mut CourseTools,
-    pub(crate) lock: &'a mut Option<UserKey>,
-    pub(crate) modified: &'a mut Timestamp,
-    pub(crate) time_zone: &'a mut Arc<str>,
-}
-
-impl CourseData<'_> {
-    /// Puts back every field from `before`.
-    pub(crate) fn restore(&mut self, before: &Course) {
-        *self.title = before.title.clone();
-        *self.description = before.description.clone();
-        *self.player_layout = before.player_layout.clone();
-        *self.details = before.details.clone();
-        *self.assigned = before.assigned.clone();
-        *self.settings = before.settings.clone();
-        *self.tools = before.tools.clone();
-        *self.lock = before.lock;
-        *self.modified = before.modified;
-        *self.time_zone = before.time_zone.clone();
-    }
+/// A job out of its task while it runs: the LOs it reads, and the pages of
+/// them the run changed, as they were.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Lent {
+    reads: Arc<[LoKey]>,
+    saved: HashMap<PageKey, Page>,
 }
 
 impl Store {
@@ -134,6 +122,7 @@ impl Store {
             busy: HashMap::new(),
             library_index: LibraryIndex::default(),
             downstreams: BTreeSet::new(),
+            lent: None,
         };
         let admin = store.users.insert(User { name: admin_name, role: Role::Administrator });
         (store, admin)
@@ -299,7 +288,14 @@ impl Store {
     /// Inserts a course record and indexes its ids; gives it the next LMS
     /// id. The record comes without learning objects or styles: those are
     /// added through their own primitives, which keep their indexes.
-    pub(crate) fn insert_course(&mut self, mut course: Course) -> CourseKey {
+    ///
+    /// # Errors
+    /// The record names what is not there: a creator, an assigned user or
+    /// a lock holder that is gone, a banner image that is no live media
+    /// asset, a tool item that links to nothing; or its `course_id` or
+    /// `external_id` is taken. Nothing changed.
+    pub(crate) fn insert_course(&mut self, mut course: Course) -> Result<CourseKey, Error> {
+        self.course_record_problem(&course)?;
         self.next_pk = self.next_pk.saturating_add(1);
         course.pk = self.next_pk;
         course.uuid = crate::data::course_uuid(self.users.salt(), self.next_pk);
@@ -310,36 +306,47 @@ impl Store {
         self.course_ids.insert(id, key);
         self.external_ids.insert(ext, key);
         self.pks.insert(self.next_pk, key);
-        key
+        Ok(key)
+    }
+
+    /// What a course record about to be inserted names that is not there,
+    /// or takes that is taken.
+    fn course_record_problem(&self, course: &Course) -> Result<(), Error> {
+        for (field, id, index) in [
+            ("course_id", &course.course_id, &self.course_ids),
+            ("external_id", &course.external_id, &self.external_ids),
+        ] {
+            if let Some(holder) = index.get(id) {
+                return Err(Error::Conflict { field, value: id.to_string(), holder: *holder });
+            }
+        }
+        let users = std::iter::once(course.created_by).chain(course.assigned.iter().copied()).chain(course.lock);
+        if let Some(user) = users.into_iter().find(|u| !self.users.contains(*u)) {
+            return Err(Error::not_found(user));
+        }
+        if let Some(media) = course.settings.banner_image.filter(|m| !self.media.contains(*m)) {
+            return Err(Error::not_found(media));
+        }
+        if let Some(problem) = course.tools.iter().find_map(|item| self.tool_item_problem(&course.tools, item)) {
+            return Err(problem);
+        }
+        Ok(())
     }
 
     /// Changes a course's `external_id` and its index entry.
-    pub(crate) fn set_external_id(&mut self, course: CourseKey, external_id: Arc<str>) {
-        let Some(record) = self.courses.get_mut(course) else { return };
+    ///
+    /// # Errors
+    /// The course is gone, or another course holds `external_id`; nothing
+    /// changed.
+    pub(crate) fn set_external_id(&mut self, course: CourseKey, external_id: Arc<str>) -> Result<(), Error> {
+        if let Some(holder) = self.external_ids.get(&external_id).filter(|k| **k != course) {
+            return Err(Error::Conflict { field: "external_id", value: external_id.to_string(), holder: *holder });
+        }
+        let record = self.courses.get_mut(course).ok_or_else(|| Error::not_found(course))?;
         self.external_ids.remove(&record.external_id);
         self.external_ids.insert(external_id.clone(), course);
         record.external_id = external_id;
-    }
-
-    /// Changes the fields of a course that no index depends on.
-    pub(crate) fn update_course_data<R>(
-        &mut self,
-        course: CourseKey,
-        change: impl FnOnce(CourseData<'_>) -> R,
-    ) -> Option<R> {
-        let c = self.courses.get_mut(course)?;
-        Some(change(CourseData {
-            title: &mut c.title,
-            description: &mut c.description,
-            player_layout: &mut c.player_layout,
-            details: &mut c.details,
-            assigned: &mut c.assigned,
-            settings: &mut c.settings,
-            tools: &mut c.tools,
-            lock: &mut c.lock,
-            modified: &mut c.modified,
-            time_zone: &mut c.time_zone,
-        }))
+        Ok(())
     }
 
     /// Removes a course with everything that hangs on it: its id index
@@ -547,10 +554,21 @@ impl Store {
     /// course that includes it first. Its linked copies keep their content
     /// and hold "upstream deleted" markers (LNK-10); its own link leaves
     /// the downstreams index.
-    pub(crate) fn remove_lo(&mut self, lo: LoKey) {
+    ///
+    /// # Errors
+    /// The LO is gone, or a course's tool items link to it (they would
+    /// dangle); nothing changed.
+    pub(crate) fn remove_lo(&mut self, lo: LoKey) -> Result<(), Error> {
+        if !self.los.contains(lo) {
+            return Err(Error::not_found(lo));
+        }
+        let linking = self.courses_linking_to(lo);
+        if !linking.is_empty() {
+            return Err(Error::InUse { entity: lo.into(), used_by: linking.into_iter().map(Into::into).collect() });
+        }
         self.forget_upstream_lo(lo);
         self.set_lo_link(lo, None);
-        let Some(courses) = self.los.get(lo).map(|l| l.used_in.iter().copied().collect::<Vec<_>>()) else { return };
+        let courses = self.los.get(lo).map(|l| l.used_in.iter().copied().collect::<Vec<_>>()).unwrap_or_default();
         for course in courses {
             if let Some(at) = self.courses.get(course).and_then(|c| c.position_of(lo)) {
                 self.exclude_lo_at(course, at);
@@ -561,6 +579,7 @@ impl Store {
                 self.remove_page_record(*page);
             }
         }
+        Ok(())
     }
 
     /// The courses that include `lo`, cached in the LO for widely shared
@@ -785,6 +804,11 @@ impl Store {
             return;
         }
         let Some(record) = self.pages.get(page) else { return };
+        if let Some(lent) = self.lent.as_mut()
+            && lent.reads.binary_search(&record.lo).is_ok()
+        {
+            lent.saved.entry(page).or_insert_with(|| Page { link: None, ..record.clone() });
+        }
         for task in self.queue.iter().chain(&self.running) {
             if let Some(job) = self.tasks.get_mut(*task).and_then(|t| t.job.as_mut())
                 && job.reads(record.lo)
@@ -827,12 +851,35 @@ impl Store {
         }
     }
 
-    pub(crate) fn remove_library_item(&mut self, item: LibraryItem) {
+    /// Everything that references a library item: the pages that use it,
+    /// then the courses whose banner image it is or whose tool items link
+    /// to it.
+    pub(crate) fn library_item_users(&self, item: LibraryItem) -> Vec<Entity> {
+        let courses = self.courses.iter().filter(|(_, c)| {
+            matches!(item, LibraryItem::Media(m) if c.settings.banner_image == Some(m))
+                || matches!(item, LibraryItem::Term(t) if c.tools.iter().any(|i| i.link == Some(ToolLink::Term(t))))
+        });
+        let pages = self.pages_using(item).into_iter().map(Entity::Page);
+        pages.chain(courses.map(|(k, _)| Entity::Course(k))).collect()
+    }
+
+    /// Deletes a library item.
+    ///
+    /// # Errors
+    /// The item is gone, or something references it (it would dangle);
+    /// nothing changed.
+    pub(crate) fn remove_library_item(&mut self, item: LibraryItem) -> Result<(), Error> {
+        self.library_entry(item)?;
+        let used_by = self.library_item_users(item);
+        if !used_by.is_empty() {
+            return Err(Error::InUse { entity: item.into(), used_by });
+        }
         match item {
             LibraryItem::Media(k) => drop(self.media.remove(k)),
             LibraryItem::Resource(k) => drop(self.resources.remove(k)),
             LibraryItem::Term(k) => drop(self.terms.remove(k)),
         }
+        Ok(())
     }
 
     // ---- Tasks --------------------------------------------------------------
@@ -874,19 +921,27 @@ impl Store {
         }
     }
 
-    /// Takes a pending task's job out, to run it; [`put_job`](Self::put_job)
-    /// puts it back.
-    pub(crate) fn take_job(&mut self, task: TaskKey) -> Option<CopyJob> {
-        self.tasks.get_mut(task).and_then(|t| t.job.take())
-    }
-
-    /// Puts a job back into its task, and raises the task's percent to the
-    /// job's (it never decreases).
-    pub(crate) fn put_job(&mut self, task: TaskKey, job: CopyJob) {
+    /// Runs `work` on a pending task's job and the store, and puts the job
+    /// back, raising the task's percent to the job's (it never decreases).
+    /// `None`, without running `work`, when the task has no job (it ended).
+    ///
+    /// While `work` runs the job is out of its task, and the write barrier
+    /// keeps its pages all the same: a page it reads that `work` changes is
+    /// saved aside and goes into the job's overlay when it is back.
+    pub(crate) fn with_job<R>(&mut self, task: TaskKey, work: impl FnOnce(&mut CopyJob, &mut Store) -> R) -> Option<R> {
+        let mut job = self.tasks.get_mut(task)?.job.take()?;
+        let reads = job.read_set();
+        let outer = self.lent.replace(Lent { reads, saved: HashMap::new() });
+        let result = work(&mut job, self);
+        let lent = std::mem::replace(&mut self.lent, outer);
+        for (page, record) in lent.map(|l| l.saved).unwrap_or_default() {
+            job.overlay.entry(page).or_insert(record);
+        }
         if let Some(t) = self.tasks.get_mut(task) {
             t.percent = t.percent.max(job.percent());
             t.job = Some(job);
         }
+        Some(result)
     }
 
     /// Ends a task: records its state, frees its target and its place in
@@ -917,3 +972,6 @@ impl Store {
         self.pages.reserve(pages);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -108,6 +108,7 @@ impl Store {
             busy: HashMap::new(),
             library_index: LibraryIndex::default(),
             downstreams: Default::default(),
+            lent: None,
         };
         let mut uuids = HashSet::new();
         for (key, c) in ws.courses.iter() {
