@@ -1,0 +1,245 @@
+//! The operations on linked copies the workspace calls, each request →
+//! check → plan → apply.
+
+use super::apply::apply_sync;
+use super::plan::{linked, plan_sync};
+use super::types::{Customisations, DownstreamSync, LinkPreview, LinkedRecord, SyncReport};
+use crate::access::require;
+use crate::copy::duplicate::{duplicate_pages, new_duplicate_lo};
+use crate::data::{LinkedField, LoSnapshot, Reach};
+use crate::edit::courses::reach_lo;
+use crate::error::{Action, Error};
+use crate::handles::{CourseKey, Entity, LoKey, UserKey};
+use crate::store::Store;
+
+/// Checks that `actor` may sync `lo` through `via` (LNK-6): as an edit of
+/// the LO there, rights and locks.
+fn check_sync(store: &Store, actor: UserKey, via: CourseKey, lo: LoKey) -> Result<(), Error> {
+    reach_lo(store, actor, via, lo, lo.into())?;
+    linked(store, lo).map(|_| ())
+}
+
+pub(crate) fn preview(store: &Store, lo: LoKey) -> Result<LinkPreview, Error> {
+    plan_sync(store, lo).map(|p| p.preview)
+}
+
+pub(crate) fn preview_course(store: &Store, course: CourseKey) -> Result<Vec<LinkPreview>, Error> {
+    linked_los(store, course)?.into_iter().map(|lo| preview(store, lo)).collect()
+}
+
+/// The linked LOs of a course, in its order.
+fn linked_los(store: &Store, course: CourseKey) -> Result<Vec<LoKey>, Error> {
+    let c = store.course(course)?;
+    Ok(c.los.iter().copied().filter(|lo| store.learning_object(*lo).is_ok_and(|l| l.link_data().is_some())).collect())
+}
+
+/// The linked LOs of `course` whose upstream moved past the synced version
+/// and was not declined (LNK-3). O(LOs of the course).
+pub(crate) fn updates_available(store: &Store, course: CourseKey) -> Result<Vec<LoKey>, Error> {
+    let c = store.course(course)?;
+    Ok(c.los
+        .iter()
+        .copied()
+        .filter(|lo| {
+            let Some(link) = store.learning_object(*lo).ok().and_then(|l| l.link_data()) else { return false };
+            let up = link.upstream.and_then(|u| store.learning_object(u).ok());
+            up.is_some_and(|up| up.version > link.synced.max(link.declined))
+        })
+        .collect())
+}
+
+pub(crate) fn sync(
+    store: &mut Store,
+    actor: UserKey,
+    via: CourseKey,
+    lo: LoKey,
+    customisations: Customisations,
+) -> Result<SyncReport, Error> {
+    let overwrite = customisations == Customisations::Overwrite;
+    check_sync(store, actor, via, lo)?;
+    let plan = plan_sync(store, lo)?;
+    Ok(apply_sync(store, plan, overwrite))
+}
+
+/// Syncs every linked LO of `course`, all or none (LNK-6).
+pub(crate) fn sync_course(
+    store: &mut Store,
+    actor: UserKey,
+    course: CourseKey,
+    customisations: Customisations,
+) -> Result<Vec<SyncReport>, Error> {
+    let overwrite = customisations == Customisations::Overwrite;
+    let los = linked_los(store, course)?;
+    require(store, actor, Action::EditCourse(course))?;
+    for lo in &los {
+        check_sync(store, actor, course, *lo)?;
+    }
+    // Every check passed, and no sync changes what they read (rights,
+    // locks, links), so none can fail now: all or nothing. Each LO is
+    // planned when its turn comes, so a copy of a copy in the same course
+    // takes what its upstream's sync just brought in.
+    let mut reports = Vec::with_capacity(los.len());
+    for lo in los {
+        let plan = plan_sync(store, lo)?;
+        reports.push(apply_sync(store, plan, overwrite));
+    }
+    Ok(reports)
+}
+
+/// The linked copies of `lo`, in handle order (LNK-8).
+pub(crate) fn downstreams(store: &Store, lo: LoKey) -> Result<Vec<LoKey>, Error> {
+    store.learning_object(lo)?;
+    Ok(store.downstreams_of(lo).collect())
+}
+
+/// Syncs every linked copy of `upstream` (LNK-8), each by itself, through
+/// the first course that includes it (or its parent) where `actor` may
+/// edit it; a copy refused everywhere is reported with the first refusal.
+pub(crate) fn push_updates(
+    store: &mut Store,
+    actor: UserKey,
+    upstream: LoKey,
+    customisations: Customisations,
+) -> Result<Vec<DownstreamSync>, Error> {
+    let copies = downstreams(store, upstream)?;
+    store.user(actor)?;
+    let mut out = Vec::with_capacity(copies.len());
+    for lo in copies {
+        let result = match via_for(store, actor, lo) {
+            Ok(via) => sync(store, actor, via, lo, customisations),
+            Err(e) => Err(e),
+        };
+        out.push(DownstreamSync { learning_object: lo, result });
+    }
+    Ok(out)
+}
+
+/// The linked copies of every LO of `course`, as (upstream, copy) pairs
+/// in the course's order (LNK-8).
+pub(crate) fn course_downstreams(store: &Store, course: CourseKey) -> Result<Vec<(LoKey, LoKey)>, Error> {
+    let c = store.course(course)?;
+    Ok(c.los.iter().flat_map(|up| store.downstreams_of(*up).map(move |d| (*up, d))).collect())
+}
+
+/// Syncs the linked copies of every LO of `course` (LNK-8), each by
+/// itself, as [`push_updates`] does for one LO.
+pub(crate) fn push_course_updates(
+    store: &mut Store,
+    actor: UserKey,
+    course: CourseKey,
+    customisations: Customisations,
+) -> Result<Vec<DownstreamSync>, Error> {
+    let los: Vec<LoKey> = store.course(course)?.los.iter().copied().collect();
+    store.user(actor)?;
+    let mut out = Vec::new();
+    for lo in los {
+        out.extend(push_updates(store, actor, lo, customisations)?);
+    }
+    Ok(out)
+}
+
+/// A course through which `actor` may sync `lo`.
+fn via_for(store: &Store, actor: UserKey, lo: LoKey) -> Result<CourseKey, Error> {
+    let record = store.learning_object(lo)?;
+    let candidates: Vec<CourseKey> = record.used_in.iter().copied().chain(record.parent).collect();
+    let mut first = None;
+    for via in candidates {
+        match check_sync(store, actor, via, lo) {
+            Ok(()) => return Ok(via),
+            Err(e) => drop(first.get_or_insert(e)),
+        }
+    }
+    Err(first.unwrap_or(Error::NotIn { entity: lo.into(), container: Entity::User(actor) }))
+}
+
+/// Declines the pending upstream version of `lo` (LNK-7); returns it.
+pub(crate) fn decline(store: &mut Store, actor: UserKey, via: CourseKey, lo: LoKey) -> Result<u64, Error> {
+    check_sync(store, actor, via, lo)?;
+    let link = linked(store, lo)?;
+    let version = link.upstream.and_then(|u| store.learning_object(u).ok()).map_or(link.declined, |u| u.version);
+    store.decline(lo, version);
+    Ok(version)
+}
+
+/// Puts a field of a linked record back to its upstream's value at the
+/// synced version, and clears its customisation (LNK-5).
+pub(crate) fn revert(
+    store: &mut Store,
+    actor: UserKey,
+    via: CourseKey,
+    record: LinkedRecord,
+    field: LinkedField,
+) -> Result<Reach, Error> {
+    match record {
+        LinkedRecord::LearningObject(lo) => {
+            check_sync(store, actor, via, lo)?;
+            let link = linked(store, lo)?;
+            let (title, description) = match field {
+                LinkedField::Title => (Some(link.base_title.clone()), None),
+                LinkedField::Description => (None, Some(link.base_description.clone())),
+                LinkedField::Body | LinkedField::Items => {
+                    return Err(Error::invalid("field", format!("a learning object has no {field} to revert")));
+                }
+            };
+            store.take_lo_fields(lo, title, description);
+            Ok(store.lo_reach(lo))
+        }
+        LinkedRecord::Page(page) => {
+            let lo = store.page(page)?.lo;
+            reach_lo(store, actor, via, lo, page.into())?;
+            let record = store.page(page)?;
+            let link = record.link_data().ok_or(Error::NotLinked { entity: page.into() })?;
+            let base = link.base(&record.content).clone();
+            match field {
+                LinkedField::Title | LinkedField::Body | LinkedField::Items => {}
+                LinkedField::Description => {
+                    return Err(Error::invalid("field", "a page has no description to revert"));
+                }
+            }
+            store.take_page_fields(page, &base, &[field], None);
+            Ok(store.lo_reach(lo))
+        }
+    }
+}
+
+/// Unlinks `lo`: a plain duplicate from now on (LNK-10).
+pub(crate) fn unlink(store: &mut Store, actor: UserKey, via: CourseKey, lo: LoKey) -> Result<(), Error> {
+    check_sync(store, actor, via, lo)?;
+    store.unlink(lo);
+    Ok(())
+}
+
+/// Adds to `into` a linked copy of `lo`, read through `from` (LNK-1).
+pub(crate) fn link_learning_object(
+    store: &mut Store,
+    actor: UserKey,
+    from: CourseKey,
+    lo: LoKey,
+    into: CourseKey,
+) -> Result<LoKey, Error> {
+    store.course(from)?;
+    let record = store.learning_object(lo)?;
+    store.course(into)?;
+    require(store, actor, Action::ReadCourse(from))?;
+    require(store, actor, Action::EditCourse(into))?;
+    if !(record.parent == Some(from) || record.used_in.contains(&from)) {
+        return Err(Error::not_in(lo, from));
+    }
+    let snapshot = LoSnapshot::of(record);
+    let copy = new_duplicate_lo(store, lo, &snapshot, into, Some(from));
+    duplicate_pages(store, copy, snapshot.pages.iter().copied());
+    Ok(copy)
+}
+
+/// Sets the field locks of `course` (LNK-9).
+pub(crate) fn set_field_locks(
+    store: &mut Store,
+    actor: UserKey,
+    course: CourseKey,
+    locks: crate::data::FieldLocks,
+) -> Result<(), Error> {
+    store.course(course)?;
+    require(store, actor, Action::EditCourse(course))?;
+    store.set_field_locks(course, locks);
+    Ok(())
+}

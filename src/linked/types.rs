@@ -1,0 +1,239 @@
+//! The public types of linked copies: what a sync would take (LNK-4), what
+//! it did (LNK-6), and how it treats customisations (LNK-5).
+
+use crate::data::{LinkedField, Reach};
+use crate::error::Error;
+use crate::handles::{LoKey, PageKey};
+use std::fmt;
+
+/// Whether a sync would take an upstream change (LNK-4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Outcome {
+    /// Changed upstream and not customised here (or locked upstream): a
+    /// sync takes it.
+    WillApply,
+    /// Changed upstream and customised here: a sync keeps the local value
+    /// unless asked to overwrite customisations.
+    Conflict,
+}
+
+/// One pending upstream change of a linked learning object (LNK-4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum PendingChange {
+    /// A field of the learning object itself (title or description).
+    LoField {
+        /// The field.
+        field: LinkedField,
+        /// Whether a sync takes it.
+        outcome: Outcome,
+    },
+    /// A field of a page.
+    PageField {
+        /// The downstream page.
+        page: PageKey,
+        /// The upstream page it is linked to.
+        upstream_page: PageKey,
+        /// The field.
+        field: LinkedField,
+        /// Whether a sync takes it.
+        outcome: Outcome,
+    },
+    /// A page added upstream; a sync adds a linked copy of it after the
+    /// copy of its nearest upstream predecessor (LNK-6).
+    PageAdded {
+        /// The upstream page.
+        upstream_page: PageKey,
+    },
+    /// A page deleted upstream: a sync deletes its copy here, unless the
+    /// copy was customised ([`Outcome::Conflict`]: kept).
+    PageDeleted {
+        /// The downstream page.
+        page: PageKey,
+        /// Whether a sync deletes it.
+        outcome: Outcome,
+    },
+    /// Pages moved upstream: a sync puts the linked pages in the
+    /// upstream's order, unless this LO was reordered here
+    /// ([`Outcome::Conflict`]: the local order is kept).
+    PagesMoved {
+        /// Whether a sync applies the upstream order.
+        outcome: Outcome,
+    },
+}
+
+impl PendingChange {
+    /// Whether a sync takes this change.
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            PendingChange::PageAdded { .. } => Outcome::WillApply,
+            PendingChange::LoField { outcome, .. }
+            | PendingChange::PageField { outcome, .. }
+            | PendingChange::PageDeleted { outcome, .. }
+            | PendingChange::PagesMoved { outcome } => *outcome,
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Outcome::WillApply => "will apply",
+            Outcome::Conflict => "conflict",
+        })
+    }
+}
+
+impl fmt::Display for PendingChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PendingChange::LoField { field, outcome } => write!(f, "{outcome}: {field} of the learning object"),
+            PendingChange::PageField { page, field, outcome, .. } => write!(f, "{outcome}: {field} of {page}"),
+            PendingChange::PageAdded { upstream_page } => write!(f, "will apply: {upstream_page} added upstream"),
+            PendingChange::PageDeleted { page, outcome: Outcome::WillApply } => {
+                write!(f, "will apply: {page} deleted upstream")
+            }
+            PendingChange::PageDeleted { page, outcome: Outcome::Conflict } => {
+                write!(f, "conflict: {page} deleted upstream, customised here (kept)")
+            }
+            PendingChange::PagesMoved { outcome: Outcome::WillApply } => write!(f, "will apply: pages moved upstream"),
+            PendingChange::PagesMoved { outcome: Outcome::Conflict } => {
+                write!(f, "conflict: pages moved upstream, reordered here (local order kept)")
+            }
+        }
+    }
+}
+
+/// What a sync of one linked learning object would do (LNK-4): every
+/// pending upstream change, field by field and page by page. A customised
+/// field that did not change upstream is not listed. Prints as a list.
+///
+/// ```
+/// use coursecopy::{CopyOptions, NewCourse, PageDraft, PageEdit, Workspace};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+/// let lo = ws.create_learning_object(admin, master, "Cells", "")?;
+/// let page = ws.add_page(admin, master, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+/// let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+///
+/// ws.edit_page(admin, master, page, PageEdit::new().body("Bilayers."))?;
+/// let copy = ws.course(section)?.learning_objects().next().unwrap();
+/// let preview = ws.preview_sync(copy)?;
+/// assert_eq!(preview.changes().len(), 1);
+/// assert!(preview.to_string().contains("will apply: body"));
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkPreview {
+    pub(super) learning_object: LoKey,
+    pub(super) upstream: Option<LoKey>,
+    pub(super) synced: u64,
+    pub(super) upstream_version: u64,
+    pub(super) changes: Vec<PendingChange>,
+}
+
+impl LinkPreview {
+    /// The linked learning object.
+    pub fn learning_object(&self) -> LoKey {
+        self.learning_object
+    }
+
+    /// Its upstream, or `None` when the upstream was deleted: the link is
+    /// broken and nothing is pending (LNK-10).
+    pub fn upstream(&self) -> Option<LoKey> {
+        self.upstream
+    }
+
+    /// The upstream version the copy is synced to.
+    pub fn synced(&self) -> u64 {
+        self.synced
+    }
+
+    /// The upstream's version now; a sync moves `synced` to it.
+    pub fn upstream_version(&self) -> u64 {
+        self.upstream_version
+    }
+
+    /// The pending changes: the LO's fields, then page fields in upstream
+    /// order, then pages deleted, moved and added.
+    pub fn changes(&self) -> &[PendingChange] {
+        &self.changes
+    }
+
+    /// The pending changes that a sync keeps out unless it overwrites
+    /// customisations.
+    pub fn conflicts(&self) -> impl Iterator<Item = &PendingChange> + '_ {
+        self.changes.iter().filter(|c| c.outcome() == Outcome::Conflict)
+    }
+}
+
+impl fmt::Display for LinkPreview {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(upstream) = self.upstream else {
+            return writeln!(f, "{}: upstream deleted, link broken", self.learning_object);
+        };
+        writeln!(
+            f,
+            "{} <- {upstream}: synced at version {}, upstream at {}",
+            self.learning_object, self.synced, self.upstream_version
+        )?;
+        if self.changes.is_empty() {
+            writeln!(f, "  no pending change")?;
+        }
+        for change in &self.changes {
+            writeln!(f, "  {change}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a sync of one linked learning object did (LNK-6).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncReport {
+    /// The linked learning object.
+    pub learning_object: LoKey,
+    /// Every course that includes it and so sees the sync (ACC-3).
+    pub courses: Reach,
+    /// The changes it took.
+    pub applied: Vec<PendingChange>,
+    /// The conflicts it kept out: customised here, not overwritten.
+    pub kept: Vec<PendingChange>,
+    /// The upstream version the copy is now synced to.
+    pub version: u64,
+    /// The upstream was deleted: the link is broken, nothing was synced.
+    pub upstream_deleted: bool,
+}
+
+/// The outcome of one downstream's sync in
+/// [`Workspace::push_updates`](crate::Workspace::push_updates) (LNK-8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DownstreamSync {
+    /// The linked copy.
+    pub learning_object: LoKey,
+    /// Its sync's report, or why it was refused (rights, locks).
+    pub result: Result<SyncReport, Error>,
+}
+
+/// What a sync does with fields customised downstream that also changed
+/// upstream (LNK-5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Customisations {
+    /// Keep them, and report them as kept conflicts.
+    #[default]
+    Keep,
+    /// Overwrite them with the upstream's values.
+    Overwrite,
+}
+
+/// Which record a field belongs to, for
+/// [`Workspace::revert_field`](crate::Workspace::revert_field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinkedRecord {
+    /// A linked learning object's own field (title, description).
+    LearningObject(LoKey),
+    /// A linked page's field (title, body, items).
+    Page(PageKey),
+}
