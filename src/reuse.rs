@@ -14,7 +14,7 @@
 //! | a picture | [`Workspace::sharing_graph`](crate::Workspace::sharing_graph) | O(courses + LOs + pages with library items) |
 
 use crate::copy::duplicate::duplicate_lo_with_pages;
-use crate::data::Reach;
+use crate::data::{LearningObject, Reach};
 use crate::edit::courses::lo_position;
 use crate::edit::library::item_reach;
 use crate::error::Error;
@@ -176,89 +176,92 @@ pub(crate) fn compare_courses(store: &Store, first: CourseKey, second: CourseKey
 /// a bold blue edge to their upstream (a broken link drawn red and dotted
 /// to a note), and, with `library`, the library items the LOs' pages use.
 pub(crate) fn sharing_graph(store: &Store, library: bool) -> String {
-    fn quote(s: &str) -> String {
-        s.replace('\\', "\\\\").replace('"', "\\\"")
-    }
     let mut dot = String::from("digraph sharing {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n");
-    let id = |e: Entity| -> String {
-        let s = format!("{e:?}");
-        s.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
-    };
-    let mut shown = BTreeSet::new();
-    for (key, c) in store.courses() {
-        let _ = writeln!(
-            dot,
-            "  {} [shape=box, style=\"rounded,bold\", label=\"{}\\n[{}]\"];",
-            id(Entity::Course(key)),
-            quote(c.title()),
-            quote(c.course_id())
-        );
-        for lo in c.learning_objects() {
-            shown.insert(lo);
-            let _ = writeln!(dot, "  {} -> {};", id(Entity::Course(key)), id(Entity::LearningObject(lo)));
-        }
-    }
+    let shown = dot_courses(&mut dot, store);
     let mut items = BTreeSet::new();
     for lo in &shown {
         let Ok(record) = store.learning_object(*lo) else { continue };
-        let uses = record.used_in.len();
-        let style = if uses > 1 {
-            format!("style=filled, fillcolor=\"#ffd27f\", label=\"{}\\nshared: {uses} courses\"", quote(record.title()))
-        } else {
-            format!("label=\"{}\"", quote(record.title()))
-        };
-        let _ = writeln!(dot, "  {} [shape=ellipse, {style}];", id(Entity::LearningObject(*lo)));
-        match record.link_data().map(|l| l.upstream) {
-            Some(Some(up)) => {
-                let _ = writeln!(
-                    dot,
-                    "  {} -> {} [style=bold, color=\"#1f5fbf\", label=\"linked\"];",
-                    id(Entity::LearningObject(*lo)),
-                    id(Entity::LearningObject(up))
-                );
-            }
-            Some(None) => {
-                let broken = format!("{}broken", id(Entity::LearningObject(*lo)));
-                let _ = writeln!(dot, "  {broken} [shape=note, color=red, label=\"upstream deleted\"];");
-                let _ = writeln!(
-                    dot,
-                    "  {} -> {broken} [style=dotted, color=red, label=\"linked\"];",
-                    id(Entity::LearningObject(*lo))
-                );
-            }
-            None => {}
-        }
+        dot_learning_object(&mut dot, *lo, record);
         if library {
-            let used: BTreeSet<LibraryItem> = record
-                .pages
-                .iter()
-                .filter_map(|p| store.page(*p).ok())
-                .flat_map(|p| p.items().iter().copied())
-                .collect();
-            for item in used {
-                items.insert(item);
-                let _ = writeln!(
-                    dot,
-                    "  {} -> {} [style=dashed];",
-                    id(Entity::LearningObject(*lo)),
-                    id(Entity::from(item))
-                );
-            }
+            items.extend(dot_library_edges(&mut dot, store, *lo, record));
         }
     }
     for item in items {
         if let Ok(entry) = store.library_entry(item) {
             let kind = Entity::from(item).kind();
-            let _ = writeln!(
-                dot,
-                "  {} [shape=note, label=\"{}\\n({kind})\"];",
-                id(Entity::from(item)),
-                quote(entry.name())
-            );
+            let _ =
+                writeln!(dot, "  {} [shape=note, label=\"{}\\n({kind})\"];", dot_id(item.into()), quote(entry.name()));
         }
     }
     dot.push_str("}\n");
     dot
+}
+
+/// A DOT string literal's content.
+fn quote(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// An entity's DOT node id: its debug form, letters and digits only.
+fn dot_id(e: Entity) -> String {
+    format!("{e:?}").chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+}
+
+/// Each course as a node, with an edge to each LO it includes; gives the
+/// LOs shown.
+fn dot_courses(dot: &mut String, store: &Store) -> BTreeSet<LoKey> {
+    let mut shown = BTreeSet::new();
+    for (key, c) in store.courses() {
+        let node = dot_id(Entity::Course(key));
+        let _ = writeln!(
+            dot,
+            "  {node} [shape=box, style=\"rounded,bold\", label=\"{}\\n[{}]\"];",
+            quote(c.title()),
+            quote(c.course_id())
+        );
+        for lo in c.learning_objects() {
+            shown.insert(lo);
+            let _ = writeln!(dot, "  {node} -> {};", dot_id(Entity::LearningObject(lo)));
+        }
+    }
+    shown
+}
+
+/// An LO's node (filled when shared, with its use count) and its link to
+/// its upstream: bold and blue, or, once the upstream is deleted, red and
+/// dotted to a note.
+fn dot_learning_object(dot: &mut String, lo: LoKey, record: &LearningObject) {
+    let node = dot_id(Entity::LearningObject(lo));
+    let uses = record.used_in.len();
+    let style = if uses > 1 {
+        format!("style=filled, fillcolor=\"#ffd27f\", label=\"{}\\nshared: {uses} courses\"", quote(record.title()))
+    } else {
+        format!("label=\"{}\"", quote(record.title()))
+    };
+    let _ = writeln!(dot, "  {node} [shape=ellipse, {style}];");
+    match record.link_data().map(|l| l.upstream) {
+        Some(Some(up)) => {
+            let upstream = dot_id(Entity::LearningObject(up));
+            let _ = writeln!(dot, "  {node} -> {upstream} [style=bold, color=\"#1f5fbf\", label=\"linked\"];");
+        }
+        Some(None) => {
+            let broken = format!("{node}broken");
+            let _ = writeln!(dot, "  {broken} [shape=note, color=red, label=\"upstream deleted\"];");
+            let _ = writeln!(dot, "  {node} -> {broken} [style=dotted, color=red, label=\"linked\"];");
+        }
+        None => {}
+    }
+}
+
+/// A dashed edge from an LO to each library item its pages use; gives
+/// the items.
+fn dot_library_edges(dot: &mut String, store: &Store, lo: LoKey, record: &LearningObject) -> BTreeSet<LibraryItem> {
+    let used: BTreeSet<LibraryItem> =
+        record.pages.iter().filter_map(|p| store.page(*p).ok()).flat_map(|p| p.items().iter().copied()).collect();
+    for item in &used {
+        let _ = writeln!(dot, "  {} -> {} [style=dashed];", dot_id(Entity::LearningObject(lo)), dot_id((*item).into()));
+    }
+    used
 }
 
 /// Detaches a shared LO from one course (REU-4): the course gets a

@@ -390,6 +390,20 @@ impl Reader {
 /// no workspace reaches it, and a loaded one can never overflow.
 const MAX_VERSION: u64 = u64::MAX / 2;
 
+/// Each LO's `edited` map, from its pages' versions: one page a version.
+fn rebuild_edited(los: &mut Arena<LoKey, LearningObject>, pages: &Arena<PageKey, Page>) -> Result<(), String> {
+    for (_, lo) in los.iter_mut() {
+        for (i, p) in lo.pages.iter().enumerate() {
+            let Some(page) = pages.get(*p).filter(|page| page.version > 0) else { continue };
+            let entry = (*p, u32::try_from(i).unwrap_or(u32::MAX));
+            if lo.edited.0.insert(page.version, entry).is_some() {
+                return Err(format!("pages: two pages of one learning object at version {}", page.version));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Reader {
     /// Applies the `linked` part of format 3 to the records read, and
     /// rebuilds each LO's `edited` map from its pages' versions.
@@ -401,8 +415,25 @@ impl Reader {
         courses: &mut Arena<CourseKey, Course>,
         tasks: &mut Arena<TaskKey, Task>,
     ) -> Result<(), String> {
+        self.linked_los(linked.learning_objects, los)?;
+        self.linked_pages(linked.pages, pages)?;
+        rebuild_edited(los, pages)?;
+        for (n, (key, l)) in linked.field_locks.into_iter().enumerate() {
+            let k: CourseKey = self.key(key).map_err(|e| format!("field_locks[{n}]: {e}"))?;
+            let course = courses.get_mut(k).ok_or_else(|| format!("field_locks[{n}]: {k} is missing"))?;
+            course.field_locks = crate::data::FieldLocks { content: l.content, title_description: l.title_description };
+        }
+        self.linked_tasks(linked.tasks, los, tasks)
+    }
+
+    /// The versions and links of learning objects.
+    fn linked_los(
+        &mut self,
+        saved: Vec<(v2::Key, v3::LoVersions)>,
+        los: &mut Arena<LoKey, LearningObject>,
+    ) -> Result<(), String> {
         let mut seen = HashSet::new();
-        for (n, (key, v)) in linked.learning_objects.into_iter().enumerate() {
+        for (n, (key, v)) in saved.into_iter().enumerate() {
             let at = format!("learning_objects[{n}]");
             let k: LoKey = self.key(key).map_err(|e| format!("{at}: {e}"))?;
             let link = v.link.map(|l| self.lo_link(l)).transpose().map_err(|e| format!("{at}: {e}"))?;
@@ -415,8 +446,17 @@ impl Reader {
             }
             (lo.version, lo.layout_version, lo.link) = (v.version, v.layout_version, link);
         }
+        Ok(())
+    }
+
+    /// The versions and links of pages.
+    fn linked_pages(
+        &mut self,
+        saved: Vec<(v2::Key, v3::PageVersions)>,
+        pages: &mut Arena<PageKey, Page>,
+    ) -> Result<(), String> {
         let mut seen = HashSet::new();
-        for (n, (key, v)) in linked.pages.into_iter().enumerate() {
+        for (n, (key, v)) in saved.into_iter().enumerate() {
             let at = format!("pages[{n}]");
             let k: PageKey = self.key(key).map_err(|e| format!("{at}: {e}"))?;
             let link = v.link.map(|l| self.page_link(l)).transpose().map_err(|e| format!("{at}: {e}"))?;
@@ -433,21 +473,18 @@ impl Reader {
             }
             (page.version, page.link) = (v.version, link);
         }
-        for (_, lo) in los.iter_mut() {
-            for (i, p) in lo.pages.iter().enumerate() {
-                let Some(page) = pages.get(*p).filter(|page| page.version > 0) else { continue };
-                let entry = (*p, u32::try_from(i).unwrap_or(u32::MAX));
-                if lo.edited.0.insert(page.version, entry).is_some() {
-                    return Err(format!("pages: two pages of one learning object at version {}", page.version));
-                }
-            }
-        }
-        for (n, (key, l)) in linked.field_locks.into_iter().enumerate() {
-            let k: CourseKey = self.key(key).map_err(|e| format!("field_locks[{n}]: {e}"))?;
-            let course = courses.get_mut(k).ok_or_else(|| format!("field_locks[{n}]: {k} is missing"))?;
-            course.field_locks = crate::data::FieldLocks { content: l.content, title_description: l.title_description };
-        }
-        for (n, (key, v)) in linked.tasks.into_iter().enumerate() {
+        Ok(())
+    }
+
+    /// The versions of pending copies' snapshots and overlays: none past
+    /// the live record's.
+    fn linked_tasks(
+        &mut self,
+        saved: Vec<(v2::Key, v3::TaskVersions)>,
+        los: &Arena<LoKey, LearningObject>,
+        tasks: &mut Arena<TaskKey, Task>,
+    ) -> Result<(), String> {
+        for (n, (key, v)) in saved.into_iter().enumerate() {
             let at = format!("tasks[{n}]");
             let k: TaskKey = self.key(key).map_err(|e| format!("{at}: {e}"))?;
             let job = tasks.get_mut(k).and_then(|t| t.job.as_mut()).ok_or_else(|| format!("{at}: {k} has no work"))?;

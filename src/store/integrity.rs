@@ -6,7 +6,7 @@
 
 use crate::data::{Text, limits};
 use crate::error::Error;
-use crate::handles::Entity;
+use crate::handles::{CourseKey, Entity, LoKey, PageKey};
 use std::collections::{HashMap, HashSet};
 
 impl super::Store {
@@ -39,9 +39,27 @@ impl super::Store {
     ///
     /// O(size of the workspace). Returns the first violation found.
     pub fn check_integrity(&self) -> Result<(), Error> {
-        let fail = |detail: String| Err(Error::Integrity { detail });
+        self.check_all().map_err(|detail| Error::Integrity { detail })
+    }
 
-        // Courses: ids, authors, styles, LO lists.
+    /// Every check, in order; the first violation, described.
+    fn check_all(&self) -> Result<(), String> {
+        let mut lo_users = self.check_courses()?;
+        for (ck, c) in self.courses.iter() {
+            self.check_course_data(ck, c)?;
+        }
+        self.check_tasks()?;
+        self.check_id_indexes()?;
+        self.check_names()?;
+        self.check_styles()?;
+        let page_owner = self.check_los(&mut lo_users)?;
+        self.check_pages(page_owner)?;
+        self.check_links()
+    }
+
+    /// Courses: ids, creator, styles, LO lists. Gives each LO's users, as
+    /// the courses' lists say.
+    fn check_courses(&self) -> Result<HashMap<LoKey, HashSet<CourseKey>>, String> {
         let mut lo_users: HashMap<_, HashSet<_>> = HashMap::new();
         for (ck, c) in self.courses.iter() {
             let ids = [
@@ -49,51 +67,46 @@ impl super::Store {
                 Text::identifier("external_id", &c.external_id, limits::EXTERNAL_ID),
             ];
             if let Some(Err(e)) = ids.into_iter().find(Result::is_err) {
-                return fail(format!("{ck}: {e}"));
+                return Err(format!("{ck}: {e}"));
             }
             if self.course_ids.get(&c.course_id) != Some(&ck) {
-                return fail(format!("course_id {:?} is not indexed to {ck}", c.course_id));
+                return Err(format!("course_id {:?} is not indexed to {ck}", c.course_id));
             }
             if self.external_ids.get(&c.external_id) != Some(&ck) {
-                return fail(format!("external_id {:?} is not indexed to {ck}", c.external_id));
+                return Err(format!("external_id {:?} is not indexed to {ck}", c.external_id));
             }
             if !self.users.contains(c.created_by) {
-                return fail(format!("{ck} names a missing creator {}", c.created_by));
+                return Err(format!("{ck} names a missing creator {}", c.created_by));
             }
-            for sk in c.styles.iter() {
-                match self.styles.get(*sk) {
-                    Some(s) if s.course == ck => {}
-                    _ => {
-                        return fail(format!("{ck} lists {sk} that is not its own"));
-                    }
-                }
+            if let Some(sk) = c.styles.iter().find(|sk| self.styles.get(**sk).is_none_or(|s| s.course != ck)) {
+                return Err(format!("{ck} lists {sk} that is not its own"));
             }
             for lk in c.los.iter() {
                 if !self.los.contains(*lk) {
-                    return fail(format!("{ck} includes a missing {lk}"));
+                    return Err(format!("{ck} includes a missing {lk}"));
                 }
                 if !lo_users.entry(*lk).or_default().insert(ck) {
-                    return fail(format!("{ck} includes {lk} twice"));
+                    return Err(format!("{ck} includes {lk} twice"));
                 }
             }
         }
-        for (ck, c) in self.courses.iter() {
-            if let Err(detail) = self.check_course_data(ck, c) {
-                return fail(detail);
-            }
-        }
-        if let Err(detail) = self.check_tasks() {
-            return fail(detail);
-        }
+        Ok(lo_users)
+    }
+
+    /// The id lookups hold nothing but the courses.
+    fn check_id_indexes(&self) -> Result<(), String> {
         if self.course_ids.len() != self.courses.len()
             || self.external_ids.len() != self.courses.len()
             || self.pks.len() != self.courses.len()
             || self.courses.iter().any(|(k, c)| self.pks.get(&c.pk) != Some(&k))
         {
-            return fail("the course id indexes hold entries for missing courses".into());
+            return Err("the course id indexes hold entries for missing courses".into());
         }
+        Ok(())
+    }
 
-        // Names are what the API would accept.
+    /// Names are what the API would accept.
+    fn check_names(&self) -> Result<(), String> {
         let names = self
             .users
             .iter()
@@ -104,55 +117,62 @@ impl super::Store {
             .chain(self.library().map(|(k, e)| (Entity::from(k), &e.name)));
         for (entity, name) in names {
             if let Err(e) = Text::name("name", name) {
-                return fail(format!("{entity}: {e}"));
+                return Err(format!("{entity}: {e}"));
             }
         }
+        Ok(())
+    }
 
-        // Styles belong to a live course that lists them.
+    /// Styles belong to a live course that lists them.
+    fn check_styles(&self) -> Result<(), String> {
         for (sk, s) in self.styles.iter() {
             if !self.courses.get(s.course).is_some_and(|c| c.styles.contains(&sk)) {
-                return fail(format!("{sk} is not listed by its course {}", s.course));
+                return Err(format!("{sk} is not listed by its course {}", s.course));
             }
         }
+        Ok(())
+    }
 
-        // Learning objects: parent, where-used, page lists.
+    /// Learning objects: parent, where-used (against `lo_users`, which it
+    /// empties), page lists. Gives each listed page's LO.
+    fn check_los(&self, lo_users: &mut HashMap<LoKey, HashSet<CourseKey>>) -> Result<HashMap<PageKey, LoKey>, String> {
         let mut page_owner = HashMap::new();
         for (lk, lo) in self.los.iter() {
             if let Some(p) = lo.parent.filter(|p| !self.courses.contains(*p)) {
-                return fail(format!("{lk} names a missing {p}"));
+                return Err(format!("{lk} names a missing {p}"));
             }
             let expected = lo_users.remove(&lk).unwrap_or_default();
             if lo.used_in.len() != expected.len() || !lo.used_in.iter().all(|c| expected.contains(c)) {
-                return fail(format!("{lk} has a wrong where-used set"));
+                return Err(format!("{lk} has a wrong where-used set"));
             }
             for pk in lo.pages.iter() {
                 if page_owner.insert(*pk, lk).is_some() {
-                    return fail(format!("{pk} is listed twice"));
+                    return Err(format!("{pk} is listed twice"));
                 }
             }
         }
+        Ok(page_owner)
+    }
 
-        // Pages: owner, style, library items.
+    /// Pages: owner (against `page_owner`), style, library items.
+    fn check_pages(&self, mut page_owner: HashMap<PageKey, LoKey>) -> Result<(), String> {
         for (pk, p) in self.pages.iter() {
             if page_owner.remove(&pk) != Some(p.lo) {
-                return fail(format!("{pk} is not listed by exactly its learning object {}", p.lo));
+                return Err(format!("{pk} is not listed by exactly its learning object {}", p.lo));
             }
             if let Some(s) = p.style.filter(|s| !self.styles.contains(*s)) {
-                return fail(format!("{pk} applies a missing {s}"));
+                return Err(format!("{pk} applies a missing {s}"));
             }
             if let Some(item) = p.content.items.iter().find(|i| self.library_entry(**i).is_err()) {
-                return fail(format!("{pk} references a missing library item {item}"));
+                return Err(format!("{pk} references a missing library item {item}"));
             }
             if let Some(item) = p.repeated_item() {
-                return fail(format!("{pk} references library item {item} twice"));
+                return Err(format!("{pk} references library item {item} twice"));
             }
         }
-        if let Some(pk) = page_owner.keys().next() {
-            return fail(format!("a learning object lists a missing {pk}"));
-        }
-        match self.check_links() {
-            Ok(()) => Ok(()),
-            Err(detail) => fail(detail),
+        match page_owner.keys().next() {
+            Some(pk) => Err(format!("a learning object lists a missing {pk}")),
+            None => Ok(()),
         }
     }
 
@@ -210,11 +230,7 @@ impl super::Store {
     /// The checks of a course's own fields (text, settings, assigned users,
     /// lock, tool items): also what a cancelled copy puts back into its
     /// target, which loading checks with this.
-    pub(super) fn check_course_data(
-        &self,
-        ck: crate::handles::CourseKey,
-        c: &crate::data::Course,
-    ) -> Result<(), String> {
+    pub(super) fn check_course_data(&self, ck: CourseKey, c: &crate::data::Course) -> Result<(), String> {
         use crate::data::ToolLink;
         let texts = [Text::name("title", &c.title), Text::name("player_layout", &c.player_layout)];
         if let Some(Err(e)) = texts.into_iter().find(Result::is_err) {

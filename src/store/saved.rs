@@ -74,19 +74,7 @@ impl Store {
     /// Refuses with an error that names the record at fault.
     pub(crate) fn from_parts(p: StoreParts) -> Result<Store, Error> {
         let fail = |detail: String| Error::Integrity { detail };
-        if p.task_limit == 0 {
-            return Err(fail("task_limit: must be at least 1".into()));
-        }
-        if p.next_course_pk > u64::MAX / 2 || p.next_task_pk > u64::MAX / 2 {
-            return Err(fail("next_course_pk, next_task_pk: out of range".into()));
-        }
-        let salt = p.users.salt();
-        let salts = [p.courses.salt(), p.los.salt(), p.pages.salt(), p.styles.salt(), p.media.salt()];
-        if !salt.is_multiple_of(2)
-            || salts.iter().chain([p.resources.salt(), p.terms.salt(), p.tasks.salt()].iter()).any(|s| *s != salt)
-        {
-            return Err(fail("salt: every arena carries the workspace's one even salt".into()));
-        }
+        check_counters_and_salts(&p).map_err(fail)?;
         let mut ws = Store {
             users: p.users,
             courses: p.courses,
@@ -110,63 +98,101 @@ impl Store {
             downstreams: Default::default(),
             lent: None,
         };
+        ws.index_loaded_courses().map_err(fail)?;
+        ws.rebuild_used_in().map_err(fail)?;
+        ws.check_loaded_tasks().map_err(fail)?;
+        ws.rebuild_downstreams();
+        ws.check_integrity()?;
+        Ok(ws)
+    }
+
+    /// Rebuilds the course id indexes from the loaded courses; refuses a
+    /// repeated id, LMS id or uuid.
+    fn index_loaded_courses(&mut self) -> Result<(), String> {
         let mut uuids = HashSet::new();
-        for (key, c) in ws.courses.iter() {
-            if ws.course_ids.insert(c.course_id.clone(), key).is_some() {
-                return Err(fail(format!("{key}: course_id {:?} is held by two courses", c.course_id)));
+        for (key, c) in self.courses.iter() {
+            if self.course_ids.insert(c.course_id.clone(), key).is_some() {
+                return Err(format!("{key}: course_id {:?} is held by two courses", c.course_id));
             }
-            if ws.external_ids.insert(c.external_id.clone(), key).is_some() {
-                return Err(fail(format!("{key}: external_id {:?} is held by two courses", c.external_id)));
+            if self.external_ids.insert(c.external_id.clone(), key).is_some() {
+                return Err(format!("{key}: external_id {:?} is held by two courses", c.external_id));
             }
-            if c.pk == 0 || c.pk > ws.next_pk || ws.pks.insert(c.pk, key).is_some() {
-                return Err(fail(format!("{key}: its LMS id {} is repeated or out of range", c.pk)));
+            if c.pk == 0 || c.pk > self.next_pk || self.pks.insert(c.pk, key).is_some() {
+                return Err(format!("{key}: its LMS id {} is repeated or out of range", c.pk));
             }
             if !uuids.insert(c.uuid) {
-                return Err(fail(format!("{key}: its uuid {:032x} is held by two courses", c.uuid)));
+                return Err(format!("{key}: its uuid {:032x} is held by two courses", c.uuid));
             }
         }
-        // "Used in" is an index: rebuilt from the courses' lists.
-        for (_, lo) in ws.los.iter_mut() {
+        Ok(())
+    }
+
+    /// "Used in" is an index: rebuilt from the courses' lists.
+    fn rebuild_used_in(&mut self) -> Result<(), String> {
+        for (_, lo) in self.los.iter_mut() {
             lo.used_in = Default::default();
         }
         let lists: Vec<(CourseKey, Vec<LoKey>)> =
-            ws.courses.iter().map(|(k, c)| (k, c.los.iter().copied().collect())).collect();
+            self.courses.iter().map(|(k, c)| (k, c.los.iter().copied().collect())).collect();
         for (course, los) in lists {
             for lo in los {
-                match ws.los.get_mut(lo) {
+                match self.los.get_mut(lo) {
                     Some(record) => drop(record.used_in.insert(course)),
-                    None => return Err(fail(format!("{course}: lists {lo}, which does not exist"))),
+                    None => return Err(format!("{course}: lists {lo}, which does not exist")),
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Loaded tasks: ids and percent in range, a job exactly while
+    /// pending, each job consistent with its target and what its cancel
+    /// would restore; marks the targets busy.
+    fn check_loaded_tasks(&mut self) -> Result<(), String> {
         let mut task_pks = HashSet::new();
-        for (key, t) in ws.tasks.iter() {
-            if t.pk == 0 || t.pk > ws.next_task_pk || !task_pks.insert(t.pk) || t.percent > 100 {
-                return Err(fail(format!("{key}: its LMS id or percent is out of range")));
+        for (key, t) in self.tasks.iter() {
+            if t.pk == 0 || t.pk > self.next_task_pk || !task_pks.insert(t.pk) || t.percent > 100 {
+                return Err(format!("{key}: its LMS id or percent is out of range"));
             }
             match (&t.phase, &t.job) {
                 (Phase::Finished(_), None) => {}
                 (Phase::Queued | Phase::Running, Some(job)) => {
-                    let target =
-                        ws.courses.get(t.target).ok_or_else(|| fail(format!("{key}: its target is missing")))?;
-                    job.check(t.target, target).map_err(|e| fail(format!("{key}: {e}")))?;
+                    let target = self.courses.get(t.target).ok_or_else(|| format!("{key}: its target is missing"))?;
+                    job.check(t.target, target).map_err(|e| format!("{key}: {e}"))?;
                     // What a cancel puts back is checked as live data; a
                     // banner image deleted meanwhile is dropped then.
                     if let Some(before) = &job.target_before {
                         let mut before = before.clone();
                         before.settings.banner_image = None;
-                        ws.check_course_data(t.target, &before)
-                            .map_err(|e| fail(format!("{key}: the course its cancel would restore: {e}")))?;
+                        self.check_course_data(t.target, &before)
+                            .map_err(|e| format!("{key}: the course its cancel would restore: {e}"))?;
                     }
-                    if ws.busy.insert(t.target, key).is_some() {
-                        return Err(fail(format!("{key}: another task copies into the same course")));
+                    if self.busy.insert(t.target, key).is_some() {
+                        return Err(format!("{key}: another task copies into the same course"));
                     }
                 }
-                _ => return Err(fail(format!("{key}: its state and its work disagree"))),
+                _ => return Err(format!("{key}: its state and its work disagree")),
             }
         }
-        ws.rebuild_downstreams();
-        ws.check_integrity()?;
-        Ok(ws)
+        Ok(())
     }
+}
+
+/// The counters and salts of saved parts: a task limit of at least 1,
+/// counters in range, one even salt for every arena.
+fn check_counters_and_salts(p: &StoreParts) -> Result<(), String> {
+    if p.task_limit == 0 {
+        return Err("task_limit: must be at least 1".into());
+    }
+    if p.next_course_pk > u64::MAX / 2 || p.next_task_pk > u64::MAX / 2 {
+        return Err("next_course_pk, next_task_pk: out of range".into());
+    }
+    let salt = p.users.salt();
+    let salts = [p.courses.salt(), p.los.salt(), p.pages.salt(), p.styles.salt(), p.media.salt()];
+    if !salt.is_multiple_of(2)
+        || salts.iter().chain([p.resources.salt(), p.terms.salt(), p.tasks.salt()].iter()).any(|s| *s != salt)
+    {
+        return Err("salt: every arena carries the workspace's one even salt".into());
+    }
+    Ok(())
 }
