@@ -56,15 +56,13 @@
 //! # Ok::<(), coursecopy::Error>(())
 //! ```
 
-mod read;
-mod v1;
-mod v2;
-mod v3;
-mod v4;
-mod write;
+mod current;
+mod older;
 
 use crate::store::Store;
 use crate::workspace::Workspace;
+use current::{body, dates, linked, read, write};
+use older::format1;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use std::fmt;
@@ -97,8 +95,10 @@ impl<'de> Deserialize<'de> for Workspace {
             if path == "." { inner } else { de::Error::custom(format_args!("{path}: {inner}")) }
         })?;
         let loaded = match body {
-            Body::V1(w) => v1::migrate(*w).and_then(|w| read::read(w, v3::Linked::default(), v4::Dates::default())),
-            Body::V2(w, linked, dates) => read::read(*w, linked, dates),
+            Body::V1(w) => {
+                format1::migrate(*w).and_then(|w| read::read(w, linked::Linked::default(), dates::Dates::default()))
+            }
+            Body::Later(w, linked, dates) => read::read(*w, linked, dates),
         };
         loaded
             .and_then(|parts| Store::from_parts(parts).map_err(|e| e.to_string()))
@@ -109,12 +109,11 @@ impl<'de> Deserialize<'de> for Workspace {
 
 /// A saved body, by format.
 enum Body {
-    V1(Box<v1::Workspace>),
-    /// Format 2, 3 with its `linked` part, or 4 with its `dates` part too.
-    /// Format 2 migrates with an empty `linked` part (every version 0, no
-    /// link, no lock), formats 2 and 3 with an empty `dates` part (every
-    /// course in UTC, no dated item).
-    V2(Box<v2::Workspace>, v3::Linked, v4::Dates),
+    /// Format 1.
+    V1(Box<format1::Workspace>),
+    /// Format 2 or later: today's body and parts, those a format before
+    /// today's lacks made empty (see [`older`]).
+    Later(Box<body::Workspace>, linked::Linked, dates::Dates),
 }
 
 impl<'de> Deserialize<'de> for Body {
@@ -138,7 +137,7 @@ impl<'de> Visitor<'de> for BodyVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
         let (mut format, mut salt, mut next_course_pk) = (None, None, None);
         let (mut shared, mut entities, mut copy_tasks, mut linked, mut dates) = (None, None, None, None, None);
-        let mut v1 = v1::Parts::default();
+        let mut v1 = format1::Parts::default();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "format" => {
@@ -176,20 +175,10 @@ impl<'de> Visitor<'de> for BodyVisitor {
         if let Some(field) = v1.any() {
             return Err(de::Error::custom(format_args!("{field}: a field of format 1 in a file of format {format}")));
         }
-        let linked = match (format, linked) {
-            (2, None) => v3::Linked::default(),
-            (2, Some(_)) => return Err(de::Error::custom("linked: a field of format 3 in a file of format 2")),
-            (_, linked) => linked.ok_or_else(|| de::Error::missing_field("linked"))?,
-        };
-        let dates = match (format, dates) {
-            (2 | 3, None) => v4::Dates::default(),
-            (2 | 3, Some(_)) => {
-                return Err(de::Error::custom(format_args!("dates: a field of format 4 in a file of format {format}")));
-            }
-            (_, dates) => dates.ok_or_else(|| de::Error::missing_field("dates"))?,
-        };
-        Ok(Body::V2(
-            Box::new(v2::Workspace {
+        let linked = older::linked_part(format, linked).map_err(de::Error::custom)?;
+        let dates = older::dates_part(format, dates).map_err(de::Error::custom)?;
+        Ok(Body::Later(
+            Box::new(body::Workspace {
                 salt,
                 next_course_pk,
                 shared: shared.ok_or_else(|| de::Error::missing_field("shared"))?,

@@ -1,8 +1,8 @@
-//! Store → format 2. Reads the store through its parts and writes the
-//! schema types; page content that pages share in memory is written once,
+//! Store → the saved form (its body and parts). Reads the store through its
+//! parts and writes the schema types; page content that pages share in memory is written once,
 //! in the shared tables, found by address (INT-6).
 
-use super::{v2, v3, v4};
+use super::{body, dates, linked};
 use crate::arena::{Arena, to_raw};
 use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, Ending, LearningObject, LibraryEntry,
@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 /// Writes the store as format 4: the format 2 body, the `linked` part and
 /// the `dates` part.
-pub(crate) fn write(p: &StorePartsRef<'_>) -> (v2::Workspace, v3::Linked, v4::Dates) {
+pub(crate) fn write(p: &StorePartsRef<'_>) -> (body::Workspace, linked::Linked, dates::Dates) {
     // Sized for the usual case, every page with content of its own, so
     // that the address maps never grow while a large workspace is written.
     let pages = p.pages.len();
@@ -32,8 +32,8 @@ pub(crate) fn write(p: &StorePartsRef<'_>) -> (v2::Workspace, v3::Linked, v4::Da
     };
     let pages = w.arena(p.pages, |w, page| w.page(page));
     let tasks = w.arena(p.tasks, |w, task| w.task(task));
-    let entities = v2::Entities {
-        users: w.arena(p.users, |_, u: &User| v2::User { name: u.name.clone(), role: u.role }),
+    let entities = body::Entities {
+        users: w.arena(p.users, |_, u: &User| body::User { name: u.name.clone(), role: u.role }),
         courses: w.arena(p.courses, |w, c| w.course(c)),
         learning_objects: w.arena(p.los, |w, lo| w.lo(lo)),
         pages,
@@ -42,7 +42,7 @@ pub(crate) fn write(p: &StorePartsRef<'_>) -> (v2::Workspace, v3::Linked, v4::Da
         resources: w.arena(p.resources, |_, e| entry(e)),
         terms: w.arena(p.terms, |_, e| entry(e)),
     };
-    let copy_tasks = v2::CopyTasks {
+    let copy_tasks = body::CopyTasks {
         next_pk: p.next_task_pk,
         limit: p.task_limit,
         queue: p.queue.iter().map(|k| w.key(*k)).collect(),
@@ -51,66 +51,66 @@ pub(crate) fn write(p: &StorePartsRef<'_>) -> (v2::Workspace, v3::Linked, v4::Da
     };
     let linked = w.linked(p);
     let dates = w.dates(p);
-    let body = v2::Workspace {
+    let body = body::Workspace {
         salt: w.salt,
         next_course_pk: p.next_course_pk,
-        shared: v2::Shared { texts: w.texts, item_lists: w.item_lists, contents: w.contents },
+        shared: body::Shared { texts: w.texts, item_lists: w.item_lists, contents: w.contents },
         entities,
         copy_tasks,
     };
     (body, linked, dates)
 }
 
-fn entry(e: &LibraryEntry) -> v2::Entry {
-    v2::Entry { name: e.name.clone(), content: e.content.clone() }
+fn entry(e: &LibraryEntry) -> body::Entry {
+    body::Entry { name: e.name.clone(), content: e.content.clone() }
 }
 
 /// The shared tables as they fill up, and where each allocation went.
 struct Writer {
     salt: u32,
     texts: Vec<Arc<str>>,
-    item_lists: Vec<Vec<v2::Item>>,
-    contents: Vec<v2::Content>,
-    text_at: HashMap<usize, v2::Index>,
-    items_at: HashMap<usize, v2::Index>,
-    content_at: HashMap<usize, v2::Index>,
+    item_lists: Vec<Vec<body::Item>>,
+    contents: Vec<body::Content>,
+    text_at: HashMap<usize, body::Index>,
+    items_at: HashMap<usize, body::Index>,
+    content_at: HashMap<usize, body::Index>,
 }
 
 /// The index of the allocation at `address` in `table`, added on first use.
 fn place<T>(
-    at: &mut HashMap<usize, v2::Index>,
+    at: &mut HashMap<usize, body::Index>,
     table: &mut Vec<T>,
     address: usize,
     make: impl FnOnce() -> T,
-) -> v2::Index {
+) -> body::Index {
     *at.entry(address).or_insert_with(|| {
         table.push(make());
-        (table.len() - 1) as v2::Index
+        (table.len() - 1) as body::Index
     })
 }
 
 impl Writer {
-    fn key<K: Key>(&self, key: K) -> v2::Key {
+    fn key<K: Key>(&self, key: K) -> body::Key {
         let (slot, version) = to_raw(key, self.salt);
-        v2::Key(slot, version)
+        body::Key(slot, version)
     }
 
-    fn keys<'k, K: Key + 'k>(&self, keys: impl IntoIterator<Item = &'k K>) -> Vec<v2::Key> {
+    fn keys<'k, K: Key + 'k>(&self, keys: impl IntoIterator<Item = &'k K>) -> Vec<body::Key> {
         keys.into_iter().map(|k| self.key(*k)).collect()
     }
 
-    fn arena<K: Key, V, T>(&mut self, arena: &Arena<K, V>, mut f: impl FnMut(&mut Self, &V) -> T) -> v2::Arena<T> {
-        let free = arena.free_slots().map(|(slot, version)| v2::Key(slot, version)).collect();
+    fn arena<K: Key, V, T>(&mut self, arena: &Arena<K, V>, mut f: impl FnMut(&mut Self, &V) -> T) -> body::Arena<T> {
+        let free = arena.free_slots().map(|(slot, version)| body::Key(slot, version)).collect();
         let live = arena.iter().map(|(k, v)| (self.key(k), f(self, v))).collect();
-        v2::Arena { free, live }
+        body::Arena { free, live }
     }
 
-    fn text(&mut self, text: &Arc<str>) -> v2::Index {
+    fn text(&mut self, text: &Arc<str>) -> body::Index {
         let address = Arc::as_ptr(text) as *const u8 as usize;
         place(&mut self.text_at, &mut self.texts, address, || text.clone())
     }
 
-    fn content(&mut self, content: &Arc<PageContent>) -> v2::Index {
+    fn content(&mut self, content: &Arc<PageContent>) -> body::Index {
         let address = Arc::as_ptr(content) as usize;
         if let Some(at) = self.content_at.get(&address) {
             return *at;
@@ -120,19 +120,19 @@ impl Writer {
         let items_address = Arc::as_ptr(&content.items) as *const u8 as usize;
         let items = content.items.iter().map(|i| self.item(*i)).collect();
         let items = place(&mut self.items_at, &mut self.item_lists, items_address, || items);
-        place(&mut self.content_at, &mut self.contents, address, || v2::Content(title, body, items))
+        place(&mut self.content_at, &mut self.contents, address, || body::Content(title, body, items))
     }
 
-    fn item(&self, item: LibraryItem) -> v2::Item {
+    fn item(&self, item: LibraryItem) -> body::Item {
         match item {
-            LibraryItem::Media(k) => v2::Item::Media(self.key(k)),
-            LibraryItem::Resource(k) => v2::Item::Resource(self.key(k)),
-            LibraryItem::Term(k) => v2::Item::Term(self.key(k)),
+            LibraryItem::Media(k) => body::Item::Media(self.key(k)),
+            LibraryItem::Resource(k) => body::Item::Resource(self.key(k)),
+            LibraryItem::Term(k) => body::Item::Term(self.key(k)),
         }
     }
 
-    fn page(&mut self, page: &Page) -> v2::Page {
-        v2::Page {
+    fn page(&mut self, page: &Page) -> body::Page {
+        body::Page {
             content: self.content(&page.content),
             style: page.style.map(|k| self.key(k)),
             lo: self.key(page.lo),
@@ -140,12 +140,12 @@ impl Writer {
         }
     }
 
-    fn style(&self, s: &CourseStyle) -> v2::Style {
-        v2::Style { course: self.key(s.course), name: s.name.clone(), css: s.css.clone() }
+    fn style(&self, s: &CourseStyle) -> body::Style {
+        body::Style { course: self.key(s.course), name: s.name.clone(), css: s.css.clone() }
     }
 
-    fn lo(&self, lo: &LearningObject) -> v2::LearningObject {
-        v2::LearningObject {
+    fn lo(&self, lo: &LearningObject) -> body::LearningObject {
+        body::LearningObject {
             title: lo.title.clone(),
             description: lo.description.clone(),
             parent: lo.parent.map(|k| self.key(k)),
@@ -155,8 +155,8 @@ impl Writer {
         }
     }
 
-    fn course(&self, c: &Course) -> v2::Course {
-        v2::Course {
+    fn course(&self, c: &Course) -> body::Course {
+        body::Course {
             pk: c.pk,
             uuid: format!("{:032x}", c.uuid),
             created: c.created,
@@ -178,8 +178,8 @@ impl Writer {
         }
     }
 
-    fn settings(&self, s: &CourseSettings) -> v2::Settings {
-        v2::Settings {
+    fn settings(&self, s: &CourseSettings) -> body::Settings {
+        body::Settings {
             availability: s.availability,
             duration: s.duration,
             enrollment: s.enrollment.clone(),
@@ -191,11 +191,11 @@ impl Writer {
         }
     }
 
-    fn tools(&self, t: &CourseTools) -> v2::Tools {
+    fn tools(&self, t: &CourseTools) -> body::Tools {
         let items = t
             .items
             .iter()
-            .map(|i| v2::Tool {
+            .map(|i| body::Tool {
                 id: i.id.0,
                 category: i.category,
                 title: i.title.clone(),
@@ -204,56 +204,56 @@ impl Writer {
                 posts: i
                     .posts
                     .iter()
-                    .map(|p| v2::Post { author: self.key(p.author), body: p.body.clone(), reply: p.reply })
+                    .map(|p| body::Post { author: self.key(p.author), body: p.body.clone(), reply: p.reply })
                     .collect(),
                 groups: i.groups.iter().map(|(name, members)| (name.clone(), self.keys(members.iter()))).collect(),
                 grades: i.grades.iter().map(|(user, grade)| (self.key(*user), grade.clone())).collect(),
             })
             .collect();
-        v2::Tools { next_id: t.next_id, items }
+        body::Tools { next_id: t.next_id, items }
     }
 
-    fn link(&self, link: ToolLink) -> v2::Link {
+    fn link(&self, link: ToolLink) -> body::Link {
         match link {
-            ToolLink::Tool(id) => v2::Link::Tool(id.0),
-            ToolLink::Content(k) => v2::Link::Content(self.key(k)),
-            ToolLink::Term(k) => v2::Link::Term(self.key(k)),
+            ToolLink::Tool(id) => body::Link::Tool(id.0),
+            ToolLink::Content(k) => body::Link::Content(self.key(k)),
+            ToolLink::Term(k) => body::Link::Term(self.key(k)),
         }
     }
 
-    fn issue(&self, issue: &CopyIssue) -> v2::Issue {
+    fn issue(&self, issue: &CopyIssue) -> body::Issue {
         match issue {
-            CopyIssue::DroppedLink { category, source_item, item, link } => v2::Issue::DroppedLink {
+            CopyIssue::DroppedLink { category, source_item, item, link } => body::Issue::DroppedLink {
                 category: *category,
                 source_item: source_item.0,
                 item: item.0,
                 link: self.link(*link),
             },
-            CopyIssue::DroppedLibraryItem { source_page, page, item } => v2::Issue::DroppedLibraryItem {
+            CopyIssue::DroppedLibraryItem { source_page, page, item } => body::Issue::DroppedLibraryItem {
                 source_page: self.key(*source_page),
                 page: self.key(*page),
                 item: self.item(*item),
             },
-            CopyIssue::DroppedBannerImage { media } => v2::Issue::DroppedBannerImage { media: self.key(*media) },
+            CopyIssue::DroppedBannerImage { media } => body::Issue::DroppedBannerImage { media: self.key(*media) },
             CopyIssue::MissingContent { learning_object } => {
-                v2::Issue::MissingContent { learning_object: self.key(*learning_object) }
+                body::Issue::MissingContent { learning_object: self.key(*learning_object) }
             }
         }
     }
 
-    fn task(&mut self, t: &Task) -> v2::Task {
+    fn task(&mut self, t: &Task) -> body::Task {
         let state = match &t.phase {
-            Phase::Queued => v2::State::Queued,
-            Phase::Running => v2::State::Running,
-            Phase::Finished(Ending::Complete { course }) => v2::State::Complete { course: self.key(*course) },
-            Phase::Finished(Ending::CompleteWithErrors { course, issues }) => v2::State::CompleteWithErrors {
+            Phase::Queued => body::State::Queued,
+            Phase::Running => body::State::Running,
+            Phase::Finished(Ending::Complete { course }) => body::State::Complete { course: self.key(*course) },
+            Phase::Finished(Ending::CompleteWithErrors { course, issues }) => body::State::CompleteWithErrors {
                 course: self.key(*course),
                 issues: issues.iter().map(|i| self.issue(i)).collect(),
             },
-            Phase::Finished(Ending::Incomplete { reason }) => v2::State::Incomplete { reason: reason.clone() },
-            Phase::Finished(Ending::Cancelled) => v2::State::Cancelled,
+            Phase::Finished(Ending::Incomplete { reason }) => body::State::Incomplete { reason: reason.clone() },
+            Phase::Finished(Ending::Cancelled) => body::State::Cancelled,
         };
-        v2::Task {
+        body::Task {
             pk: t.pk,
             requested_by: self.key(t.requested_by),
             state,
@@ -264,14 +264,14 @@ impl Writer {
         }
     }
 
-    fn job(&mut self, j: &CopyJob) -> v2::Job {
+    fn job(&mut self, j: &CopyJob) -> body::Job {
         let overlay = j.overlay.iter().map(|(k, page)| (self.key(*k), self.page(page))).collect();
-        let snapshot = v2::Snapshot {
+        let snapshot = body::Snapshot {
             course: self.course(&j.snapshot.course),
             styles: j.snapshot.styles.iter().map(|s| self.style(s)).collect(),
             learning_objects: j.snapshot.los.iter().map(|(k, lo)| (self.key(*k), self.lo_snapshot(lo))).collect(),
         };
-        v2::Job {
+        body::Job {
             requester: self.key(j.requester),
             mode: j.mode,
             selection: j.selection,
@@ -289,8 +289,8 @@ impl Writer {
         }
     }
 
-    fn lo_snapshot(&self, lo: &LoSnapshot) -> v2::LoSnapshot {
-        v2::LoSnapshot {
+    fn lo_snapshot(&self, lo: &LoSnapshot) -> body::LoSnapshot {
+        body::LoSnapshot {
             title: lo.title.clone(),
             description: lo.description.clone(),
             pages: self.keys(lo.pages.iter()),
@@ -302,13 +302,13 @@ impl Writer {
 impl Writer {
     /// The `linked` part of format 3: only the records that carry
     /// something.
-    fn linked(&mut self, p: &StorePartsRef<'_>) -> v3::Linked {
-        let mut out = v3::Linked::default();
+    fn linked(&mut self, p: &StorePartsRef<'_>) -> linked::Linked {
+        let mut out = linked::Linked::default();
         for (key, lo) in p.los.iter() {
             if lo.version == 0 && lo.link_data().is_none() {
                 continue;
             }
-            let link = lo.link_data().map(|l| v3::LoLink {
+            let link = lo.link_data().map(|l| linked::LoLink {
                 upstream: l.upstream.map(|k| self.key(k)),
                 course: l.course.map(|k| self.key(k)),
                 synced: l.synced,
@@ -317,40 +317,40 @@ impl Writer {
                 base_description: l.base_description.clone(),
                 base_pages: self.keys(l.base_pages.iter()),
                 copies: l.copies.iter().map(|k| (!k.is_null()).then(|| self.key(*k))).collect(),
-                customised: v3::LoCustomised { title: l.customised.title, description: l.customised.description },
+                customised: linked::LoCustomised { title: l.customised.title, description: l.customised.description },
                 reordered: l.reordered,
             });
-            let versions = v3::LoVersions { version: lo.version, layout_version: lo.layout_version, link };
+            let versions = linked::LoVersions { version: lo.version, layout_version: lo.layout_version, link };
             out.learning_objects.push((self.key(key), versions));
         }
         for (key, page) in p.pages.iter() {
             if page.version == 0 && page.link_data().is_none() {
                 continue;
             }
-            let link = page.link_data().map(|l| v3::PageLink {
+            let link = page.link_data().map(|l| linked::PageLink {
                 upstream: l.upstream.map(|k| self.key(k)),
                 synced: l.synced,
                 base: self.content(l.base(&page.content)),
-                customised: v3::PageCustomised {
+                customised: linked::PageCustomised {
                     title: l.customised.title,
                     body: l.customised.body,
                     items: l.customised.items,
                 },
             });
-            out.pages.push((self.key(key), v3::PageVersions { version: page.version, link }));
+            out.pages.push((self.key(key), linked::PageVersions { version: page.version, link }));
         }
         for (key, course) in p.courses.iter() {
             let l = course.field_locks;
             if l.content || l.title_description {
                 out.field_locks.push((
                     self.key(key),
-                    v3::FieldLocks { content: l.content, title_description: l.title_description },
+                    linked::FieldLocks { content: l.content, title_description: l.title_description },
                 ));
             }
         }
         for (key, task) in p.tasks.iter() {
             let Some(job) = task.job.as_ref() else { continue };
-            let versions = v3::TaskVersions {
+            let versions = linked::TaskVersions {
                 learning_objects: job.snapshot.los.iter().map(|(_, lo)| lo.version).collect(),
                 overlay: job.overlay.iter().map(|(k, page)| (self.key(*k), page.version)).collect(),
             };
@@ -362,8 +362,8 @@ impl Writer {
 
 impl Writer {
     /// The `dates` part of format 4: only what carries something.
-    fn dates(&self, p: &StorePartsRef<'_>) -> v4::Dates {
-        let mut out = v4::Dates::default();
+    fn dates(&self, p: &StorePartsRef<'_>) -> dates::Dates {
+        let mut out = dates::Dates::default();
         for (key, course) in p.courses.iter() {
             if let Some(dates) = course_dates(course) {
                 out.courses.push((self.key(key), dates));
@@ -371,7 +371,7 @@ impl Writer {
         }
         for (key, task) in p.tasks.iter() {
             let job = task.job.as_ref();
-            let dates = v4::TaskDates {
+            let dates = dates::TaskDates {
                 snapshot: job.and_then(|j| course_dates(&j.snapshot.course)),
                 target_before: job.and_then(|j| j.target_before.as_ref()).and_then(course_dates),
                 // A pending plan, as a report without warnings.
@@ -392,34 +392,34 @@ impl Writer {
 }
 
 /// A course's zone and dated items, unless it is in UTC with none.
-fn course_dates(course: &Course) -> Option<v4::CourseDates> {
+fn course_dates(course: &Course) -> Option<dates::CourseDates> {
     let tools: Vec<_> =
         course.tools.iter().filter(|i| !i.dates.is_empty()).map(|i| (i.id.0, item_dates(&i.dates))).collect();
     (&*course.time_zone != "UTC" || !tools.is_empty())
-        .then(|| v4::CourseDates { time_zone: course.time_zone.to_string(), tools })
+        .then(|| dates::CourseDates { time_zone: course.time_zone.to_string(), tools })
 }
 
-fn item_dates(d: &ToolDates) -> v4::ItemDates {
-    v4::ItemDates { start: d.start, end: d.end, due: d.due }
+fn item_dates(d: &ToolDates) -> dates::ItemDates {
+    dates::ItemDates { start: d.start, end: d.end, due: d.due }
 }
 
-fn dated_item(item: &DatedItem) -> v4::Item {
+fn dated_item(item: &DatedItem) -> dates::Item {
     match *item {
         DatedItem::Tool { category, source_item, item } => {
-            v4::Item::Tool { category, source_item: source_item.0, item: item.0 }
+            dates::Item::Tool { category, source_item: source_item.0, item: item.0 }
         }
-        DatedItem::Duration => v4::Item::Duration,
-        DatedItem::EnrollmentWindow => v4::Item::EnrollmentWindow,
+        DatedItem::Duration => dates::Item::Duration,
+        DatedItem::EnrollmentWindow => dates::Item::EnrollmentWindow,
     }
 }
 
-fn report(r: &DateShiftReport) -> v4::Report {
-    v4::Report {
+fn report(r: &DateShiftReport) -> dates::Report {
+    dates::Report {
         time_zone: r.time_zone.clone(),
         shifted: r
             .shifted
             .iter()
-            .map(|s| v4::Shifted {
+            .map(|s| dates::Shifted {
                 item: dated_item(&s.item),
                 title: s.title.to_string(),
                 old: item_dates(&s.old),
@@ -429,7 +429,7 @@ fn report(r: &DateShiftReport) -> v4::Report {
         warnings: r
             .warnings
             .iter()
-            .map(|w| v4::Warning {
+            .map(|w| dates::Warning {
                 item: dated_item(&w.item),
                 field: w.field.name().to_string(),
                 date: w.date,

@@ -1,4 +1,5 @@
-//! Format 4: format 3 plus one part, `dates`, with what dated items add
+//! The `dates` part of the saved form (since format 4), with what dated
+//! items add
 //! (SPEC section 12): each course's time zone and its tool items' dates,
 //! and for copy tasks the same of the courses they hold (the snapshot, an
 //! existing target as it was), the new dates a pending copy will write,
@@ -9,7 +10,7 @@
 //! Nothing here may change once released: a change to saved data is a new
 //! format (see ARCHITECTURE.md).
 
-use super::v2::Key;
+use super::body::Key;
 use crate::data::{Category, Timestamp};
 use serde::{Deserialize, Serialize};
 

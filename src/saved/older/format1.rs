@@ -1,5 +1,5 @@
 //! Format 1, as coursecopy 0.1.0 and 0.2.0 wrote it, frozen, and its
-//! migration to format 2.
+//! migration to today's body.
 //!
 //! Format 1 mirrored the private records: every arena was a slot map's
 //! own serde layout (`[{"value": …, "version": …}, …]`, slot 0 empty),
@@ -19,7 +19,7 @@
 //!   job's `new_target` must agree with its `target_before`, and is dropped
 //!   too.
 
-use super::v2;
+use super::super::current::body;
 use crate::data::{
     Availability, Category, CopyMode, CopySelection, Duration, Enrollment, Role, Timestamp, course_uuid,
 };
@@ -338,7 +338,7 @@ enum Step {
 }
 
 /// Format 1 → format 2. See the module docs for what changes.
-pub(crate) fn migrate(w: Workspace) -> Result<v2::Workspace, String> {
+pub(crate) fn migrate(w: Workspace) -> Result<body::Workspace, String> {
     let mut m = Migration { salt: w.salt & !1, times: HashMap::new(), ..Migration::default() };
     // Course times come from the tasks that copy into them.
     for task in w.tasks.iter().filter_map(|s| s.value.as_ref()) {
@@ -349,8 +349,8 @@ pub(crate) fn migrate(w: Workspace) -> Result<v2::Workspace, String> {
         }
     }
     let tasks = m.arena("tasks", w.tasks, |m, _, t| m.task(t))?;
-    let entities = v2::Entities {
-        users: m.arena("users", w.users, |_, _, u| Ok(v2::User { name: u.name, role: u.role }))?,
+    let entities = body::Entities {
+        users: m.arena("users", w.users, |_, _, u| Ok(body::User { name: u.name, role: u.role }))?,
         courses: m.arena("courses", w.courses, |m, key, c| Ok(m.course(c, Some(key))))?,
         learning_objects: m.arena("learning_objects", w.learning_objects, |m, _, lo| Ok(m.lo(lo)))?,
         pages: m.arena("pages", w.pages, |m, _, p| Ok(m.page(p)))?,
@@ -359,42 +359,42 @@ pub(crate) fn migrate(w: Workspace) -> Result<v2::Workspace, String> {
         resources: m.arena("resources", w.resources, |_, _, e| Ok(entry(e)))?,
         terms: m.arena("terms", w.terms, |_, _, e| Ok(entry(e)))?,
     };
-    let copy_tasks = v2::CopyTasks {
+    let copy_tasks = body::CopyTasks {
         next_pk: w.next_task_pk,
         limit: w.task_limit,
         queue: w.queue.into_iter().map(|k| m.key(k)).collect(),
         running: w.running.into_iter().map(|k| m.key(k)).collect(),
         tasks,
     };
-    Ok(v2::Workspace {
+    Ok(body::Workspace {
         salt: w.salt,
         next_course_pk: w.next_course_pk,
-        shared: v2::Shared { texts: m.texts, item_lists: m.item_lists, contents: m.contents },
+        shared: body::Shared { texts: m.texts, item_lists: m.item_lists, contents: m.contents },
         entities,
         copy_tasks,
     })
 }
 
-fn entry(e: Entry) -> v2::Entry {
-    v2::Entry { name: e.name, content: e.content }
+fn entry(e: Entry) -> body::Entry {
+    body::Entry { name: e.name, content: e.content }
 }
 
 #[derive(Default)]
 struct Migration {
     salt: u32,
     /// The latest start of a task copying into each course (by raw key).
-    times: HashMap<v2::Key, Timestamp>,
+    times: HashMap<body::Key, Timestamp>,
     texts: Vec<Arc<str>>,
-    item_lists: Vec<Vec<v2::Item>>,
-    contents: Vec<v2::Content>,
+    item_lists: Vec<Vec<body::Item>>,
+    contents: Vec<body::Content>,
 }
 
 impl Migration {
-    fn key(&self, k: Key) -> v2::Key {
-        v2::Key(k.idx, (k.version | 1) ^ self.salt)
+    fn key(&self, k: Key) -> body::Key {
+        body::Key(k.idx, (k.version | 1) ^ self.salt)
     }
 
-    fn keys(&self, keys: Vec<Key>) -> Vec<v2::Key> {
+    fn keys(&self, keys: Vec<Key>) -> Vec<body::Key> {
         keys.into_iter().map(|k| self.key(k)).collect()
     }
 
@@ -405,54 +405,54 @@ impl Migration {
         &mut self,
         name: &str,
         slots: Vec<Slot<T>>,
-        mut f: impl FnMut(&mut Self, v2::Key, T) -> Result<U, String>,
-    ) -> Result<v2::Arena<U>, String> {
+        mut f: impl FnMut(&mut Self, body::Key, T) -> Result<U, String>,
+    ) -> Result<body::Arena<U>, String> {
         let (mut free, mut live) = (Vec::new(), Vec::new());
         for (slot, s) in slots.into_iter().enumerate().skip(1) {
             let slot = u32::try_from(slot).map_err(|_| format!("{name}: too many slots"))?;
             match (s.value, s.version % 2 == 1) {
                 (Some(value), true) => {
-                    let key = v2::Key(slot, s.version);
+                    let key = body::Key(slot, s.version);
                     let value = f(self, key, value).map_err(|e| format!("{name}[{slot}]: {e}"))?;
                     live.push((key, value));
                 }
-                (None, false) => free.push(v2::Key(slot, s.version)),
+                (None, false) => free.push(body::Key(slot, s.version)),
                 _ => return Err(format!("{name}[{slot}]: its version and its value disagree")),
             }
         }
-        Ok(v2::Arena { free, live })
+        Ok(body::Arena { free, live })
     }
 
-    fn item(&self, item: Item) -> v2::Item {
+    fn item(&self, item: Item) -> body::Item {
         match item {
-            Item::Media(k) => v2::Item::Media(self.key(k)),
-            Item::Resource(k) => v2::Item::Resource(self.key(k)),
-            Item::Term(k) => v2::Item::Term(self.key(k)),
+            Item::Media(k) => body::Item::Media(self.key(k)),
+            Item::Resource(k) => body::Item::Resource(self.key(k)),
+            Item::Term(k) => body::Item::Term(self.key(k)),
         }
     }
 
     /// A page's text and items become table entries of their own.
-    fn page(&mut self, p: Page) -> v2::Page {
-        let at = self.texts.len() as v2::Index;
+    fn page(&mut self, p: Page) -> body::Page {
+        let at = self.texts.len() as body::Index;
         self.texts.push(p.content.title);
         self.texts.push(p.content.body);
         let items = p.content.items.into_iter().map(|i| self.item(i)).collect();
         self.item_lists.push(items);
-        self.contents.push(v2::Content(at, at + 1, (self.item_lists.len() - 1) as v2::Index));
-        v2::Page {
-            content: (self.contents.len() - 1) as v2::Index,
+        self.contents.push(body::Content(at, at + 1, (self.item_lists.len() - 1) as body::Index));
+        body::Page {
+            content: (self.contents.len() - 1) as body::Index,
             style: p.style.map(|k| self.key(k)),
             lo: self.key(p.lo),
             origin: p.origin.map(|k| self.key(k)),
         }
     }
 
-    fn style(&self, s: Style) -> v2::Style {
-        v2::Style { course: self.key(s.course), name: s.name, css: s.css }
+    fn style(&self, s: Style) -> body::Style {
+        body::Style { course: self.key(s.course), name: s.name, css: s.css }
     }
 
-    fn lo(&self, lo: LearningObject) -> v2::LearningObject {
-        v2::LearningObject {
+    fn lo(&self, lo: LearningObject) -> body::LearningObject {
+        body::LearningObject {
             title: lo.title,
             description: lo.description,
             parent: lo.parent.map(|k| self.key(k)),
@@ -464,10 +464,10 @@ impl Migration {
 
     /// A course record; `key` is the course it describes, for its times
     /// (a snapshot's or a saved target's record describes that course).
-    fn course(&self, c: Course, key: Option<v2::Key>) -> v2::Course {
+    fn course(&self, c: Course, key: Option<body::Key>) -> body::Course {
         let time = key.and_then(|k| self.times.get(&k)).copied().unwrap_or_default();
         let tools = c.tools.items.into_iter().map(|t| self.tool(t)).collect();
-        v2::Course {
+        body::Course {
             pk: c.pk,
             uuid: format!("{:032x}", course_uuid(self.salt, c.pk)),
             created: time,
@@ -483,7 +483,7 @@ impl Migration {
             styles: self.keys(c.styles),
             learning_objects: self.keys(c.los),
             copied_from: c.copied_from.map(|k| self.key(k)),
-            settings: v2::Settings {
+            settings: body::Settings {
                 availability: c.settings.availability,
                 duration: c.settings.duration,
                 enrollment: c.settings.enrollment,
@@ -493,13 +493,13 @@ impl Migration {
                 banner_image: c.settings.banner_image.map(|k| self.key(k)),
                 navigation: c.settings.navigation,
             },
-            tools: v2::Tools { next_id: c.tools.next_id, items: tools },
+            tools: body::Tools { next_id: c.tools.next_id, items: tools },
             locked_by: c.lock.map(|k| self.key(k)),
         }
     }
 
-    fn tool(&self, t: Tool) -> v2::Tool {
-        v2::Tool {
+    fn tool(&self, t: Tool) -> body::Tool {
+        body::Tool {
             id: t.id,
             category: t.category,
             title: t.title,
@@ -508,57 +508,57 @@ impl Migration {
             posts: t
                 .posts
                 .into_iter()
-                .map(|p| v2::Post { author: self.key(p.author), body: p.body, reply: p.reply })
+                .map(|p| body::Post { author: self.key(p.author), body: p.body, reply: p.reply })
                 .collect(),
             groups: t.groups.into_iter().map(|(name, members)| (name, self.keys(members))).collect(),
             grades: t.grades.into_iter().map(|(user, grade)| (self.key(user), grade)).collect(),
         }
     }
 
-    fn link(&self, link: Link) -> v2::Link {
+    fn link(&self, link: Link) -> body::Link {
         match link {
-            Link::Tool(id) => v2::Link::Tool(id),
-            Link::Content(k) => v2::Link::Content(self.key(k)),
-            Link::Term(k) => v2::Link::Term(self.key(k)),
+            Link::Tool(id) => body::Link::Tool(id),
+            Link::Content(k) => body::Link::Content(self.key(k)),
+            Link::Term(k) => body::Link::Term(self.key(k)),
         }
     }
 
-    fn issues(&self, issues: Vec<Issue>) -> Vec<v2::Issue> {
+    fn issues(&self, issues: Vec<Issue>) -> Vec<body::Issue> {
         issues
             .into_iter()
             .map(|issue| match issue {
                 Issue::DroppedLink { category, source_item, item, link } => {
-                    v2::Issue::DroppedLink { category, source_item, item, link: self.link(link) }
+                    body::Issue::DroppedLink { category, source_item, item, link: self.link(link) }
                 }
-                Issue::DroppedLibraryItem { source_page, page, item } => v2::Issue::DroppedLibraryItem {
+                Issue::DroppedLibraryItem { source_page, page, item } => body::Issue::DroppedLibraryItem {
                     source_page: self.key(source_page),
                     page: self.key(page),
                     item: self.item(item),
                 },
-                Issue::DroppedBannerImage { media } => v2::Issue::DroppedBannerImage { media: self.key(media) },
+                Issue::DroppedBannerImage { media } => body::Issue::DroppedBannerImage { media: self.key(media) },
                 Issue::MissingContent { learning_object } => {
-                    v2::Issue::MissingContent { learning_object: self.key(learning_object) }
+                    body::Issue::MissingContent { learning_object: self.key(learning_object) }
                 }
             })
             .collect()
     }
 
-    fn task(&mut self, t: Task) -> Result<v2::Task, String> {
+    fn task(&mut self, t: Task) -> Result<body::Task, String> {
         let state = match t.phase {
-            Phase::Queued => v2::State::Queued,
-            Phase::Running => v2::State::Running,
-            Phase::Finished(State::Complete { course }) => v2::State::Complete { course: self.key(course) },
+            Phase::Queued => body::State::Queued,
+            Phase::Running => body::State::Running,
+            Phase::Finished(State::Complete { course }) => body::State::Complete { course: self.key(course) },
             Phase::Finished(State::CompleteWithErrors { course, issues }) => {
-                v2::State::CompleteWithErrors { course: self.key(course), issues: self.issues(issues) }
+                body::State::CompleteWithErrors { course: self.key(course), issues: self.issues(issues) }
             }
-            Phase::Finished(State::Incomplete { reason }) => v2::State::Incomplete { reason },
-            Phase::Finished(State::Cancelled) => v2::State::Cancelled,
+            Phase::Finished(State::Incomplete { reason }) => body::State::Incomplete { reason },
+            Phase::Finished(State::Cancelled) => body::State::Cancelled,
             Phase::Finished(State::Queued {} | State::Running {}) => {
                 return Err("a finished task cannot be queued or running".into());
             }
         };
         let job = t.job.map(|j| self.job(j)).transpose().map_err(|e| format!("job: {e}"))?;
-        Ok(v2::Task {
+        Ok(body::Task {
             pk: t.pk,
             requested_by: self.key(t.requested_by),
             state,
@@ -569,20 +569,20 @@ impl Migration {
         })
     }
 
-    fn job(&mut self, j: Job) -> Result<v2::Job, String> {
+    fn job(&mut self, j: Job) -> Result<body::Job, String> {
         if j.new_target == j.target_before.is_some() {
             return Err("it mixes a new and an existing target".into());
         }
         let target = self.key(j.target);
         let overlay = j.overlay.into_iter().map(|(k, p)| (self.key(k), self.page(p))).collect();
-        Ok(v2::Job {
+        Ok(body::Job {
             requester: self.key(j.requester),
             mode: j.mode,
             selection: j.selection,
             keep_authors: j.keep_authors,
             target,
             target_before: j.target_before.map(|c| self.course(c, Some(target))),
-            snapshot: v2::Snapshot {
+            snapshot: body::Snapshot {
                 course: self.course(j.snapshot.course, None),
                 styles: j.snapshot.styles.into_iter().map(|s| self.style(s)).collect(),
                 learning_objects: j
@@ -590,7 +590,7 @@ impl Migration {
                     .los
                     .into_iter()
                     .map(|(k, lo)| {
-                        let lo = v2::LoSnapshot {
+                        let lo = body::LoSnapshot {
                             title: lo.title,
                             description: lo.description,
                             pages: self.keys(lo.pages),
@@ -601,12 +601,12 @@ impl Migration {
                     .collect(),
             },
             step: match j.step {
-                Step::Settings => v2::Step::Settings,
-                Step::Memberships => v2::Step::Memberships,
-                Step::Lo(i) => v2::Step::Lo(i),
-                Step::Page(i, p) => v2::Step::Page(i, p),
-                Step::Tool(i) => v2::Step::Tool(i),
-                Step::Done => v2::Step::Done,
+                Step::Settings => body::Step::Settings,
+                Step::Memberships => body::Step::Memberships,
+                Step::Lo(i) => body::Step::Lo(i),
+                Step::Page(i, p) => body::Step::Page(i, p),
+                Step::Tool(i) => body::Step::Tool(i),
+                Step::Done => body::Step::Done,
             },
             done: j.done,
             total: j.total,

@@ -1,4 +1,5 @@
-//! Format 3: format 2 plus one part, `linked`, with what linked copies add
+//! The `linked` part of the saved form (since format 3), with what linked
+//! copies add
 //! (LNK-12): versions, links, customisations, declined versions, field
 //! locks, and the upstream versions pending copy tasks read. Each list
 //! holds only the records that carry something: a workspace without
@@ -7,7 +8,7 @@
 //! Nothing here may change once released: a change to saved data is a new
 //! format (see ARCHITECTURE.md).
 
-use super::v2::{Index, Key};
+use super::body::{Index, Key};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 

@@ -1,7 +1,8 @@
-//! Format 2: the saved schema, type by type. `docs/saved-format.md`
-//! documents every field; these types are that document in Rust. They are
-//! plain data, written and read by serde's derives; `write` and `read`
-//! convert them from and to the store.
+//! The body of the saved form, type by type: everything but its parts
+//! (unchanged since format 2). `docs/saved-format.md` documents every
+//! field; these types are that document in Rust. They are plain data,
+//! written and read by serde's derives; `write` and `read` convert them
+//! from and to the store.
 //!
 //! Nothing here may change once released: a change to saved data is a new
 //! format, with its own module, a migration from this one, and a new golden

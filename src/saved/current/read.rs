@@ -1,10 +1,11 @@
-//! Format 2 → store parts. Every reference into the shared tables is
+//! The saved form (its body and parts) → store parts. Every reference into
+//! the shared tables is
 //! checked here, and every table entry must be used (INT-5); sharing is
 //! restored exactly: pages that named one table entry share one allocation,
 //! and no two entries are merged, however equal their text (INT-6). The
 //! store then rebuilds its indexes and checks every invariant.
 
-use super::{v2, v3, v4};
+use super::{body, dates, linked};
 use crate::arena::{Arena, RawKey, from_raw};
 use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, Ending, LearningObject, LibraryEntry,
@@ -24,7 +25,7 @@ use std::sync::Arc;
 /// Converts format 3 (a format 2 body and the `linked` part; a format 2
 /// file reads with an empty one) into store parts, or says which record is
 /// wrong.
-pub(crate) fn read(w: v2::Workspace, linked: v3::Linked, dates: v4::Dates) -> Result<StoreParts, String> {
+pub(crate) fn read(w: body::Workspace, linked: linked::Linked, dates: dates::Dates) -> Result<StoreParts, String> {
     if !w.salt.is_multiple_of(2) {
         return Err("salt: must be even".into());
     }
@@ -63,7 +64,7 @@ pub(crate) fn read(w: v2::Workspace, linked: v3::Linked, dates: v4::Dates) -> Re
     })
 }
 
-fn entry(e: v2::Entry) -> LibraryEntry {
+fn entry(e: body::Entry) -> LibraryEntry {
     LibraryEntry { name: e.name, content: e.content }
 }
 
@@ -80,8 +81,8 @@ impl Reader {
     fn new(
         salt: u32,
         texts: Vec<Arc<str>>,
-        item_lists: Vec<Vec<v2::Item>>,
-        contents: Vec<v2::Content>,
+        item_lists: Vec<Vec<body::Item>>,
+        contents: Vec<body::Content>,
     ) -> Result<Reader, String> {
         let mut r = Reader { salt, contents: Vec::with_capacity(contents.len()), used: vec![false; contents.len()] };
         let lists = item_lists
@@ -93,8 +94,8 @@ impl Reader {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let (mut text_used, mut list_used) = (vec![false; texts.len()], vec![false; lists.len()]);
-        for (n, v2::Content(title, body, items)) in contents.into_iter().enumerate() {
-            let text = |at: v2::Index, used: &mut Vec<bool>| {
+        for (n, body::Content(title, body, items)) in contents.into_iter().enumerate() {
+            let text = |at: body::Index, used: &mut Vec<bool>| {
                 let found = texts.get(at as usize).cloned();
                 found.inspect(|_| used[at as usize] = true).ok_or_else(|| format!("shared.contents[{n}]: no text {at}"))
             };
@@ -125,23 +126,23 @@ impl Reader {
         }
     }
 
-    fn key<K: Key>(&self, key: v2::Key) -> Result<K, String> {
+    fn key<K: Key>(&self, key: body::Key) -> Result<K, String> {
         from_raw((key.0, key.1), self.salt)
             .ok_or_else(|| format!("[{}, {}] is no handle: its version is even", key.0, key.1))
     }
 
-    fn keys<K: Key>(&self, keys: Vec<v2::Key>) -> Result<Vec<K>, String> {
+    fn keys<K: Key>(&self, keys: Vec<body::Key>) -> Result<Vec<K>, String> {
         keys.into_iter().map(|k| self.key(k)).collect()
     }
 
-    fn opt<K: Key>(&self, key: Option<v2::Key>) -> Result<Option<K>, String> {
+    fn opt<K: Key>(&self, key: Option<body::Key>) -> Result<Option<K>, String> {
         key.map(|k| self.key(k)).transpose()
     }
 
     fn arena<K: Key, T, V>(
         &mut self,
         name: &str,
-        arena: v2::Arena<T>,
+        arena: body::Arena<T>,
         mut f: impl FnMut(&mut Self, T) -> Result<V, String>,
     ) -> Result<Arena<K, V>, String> {
         let mut live = Vec::with_capacity(arena.live.len());
@@ -153,15 +154,15 @@ impl Reader {
         Arena::from_raw(self.salt, live, free).map_err(|e| format!("{name}: {e}"))
     }
 
-    fn item(&self, item: v2::Item) -> Result<LibraryItem, String> {
+    fn item(&self, item: body::Item) -> Result<LibraryItem, String> {
         Ok(match item {
-            v2::Item::Media(k) => LibraryItem::Media(self.key(k)?),
-            v2::Item::Resource(k) => LibraryItem::Resource(self.key(k)?),
-            v2::Item::Term(k) => LibraryItem::Term(self.key(k)?),
+            body::Item::Media(k) => LibraryItem::Media(self.key(k)?),
+            body::Item::Resource(k) => LibraryItem::Resource(self.key(k)?),
+            body::Item::Term(k) => LibraryItem::Term(self.key(k)?),
         })
     }
 
-    fn page(&mut self, p: v2::Page) -> Result<Page, String> {
+    fn page(&mut self, p: body::Page) -> Result<Page, String> {
         let at = p.content as usize;
         let content = self.contents.get(at).cloned().ok_or_else(|| format!("content {at} does not exist"))?;
         self.used[at] = true;
@@ -175,11 +176,11 @@ impl Reader {
         })
     }
 
-    fn style(&self, s: v2::Style) -> Result<CourseStyle, String> {
+    fn style(&self, s: body::Style) -> Result<CourseStyle, String> {
         Ok(CourseStyle { course: self.key(s.course)?, name: s.name, css: s.css })
     }
 
-    fn lo(&self, lo: v2::LearningObject) -> Result<LearningObject, String> {
+    fn lo(&self, lo: body::LearningObject) -> Result<LearningObject, String> {
         let ancestors: Vec<LoKey> = self.keys(lo.ancestors)?;
         Ok(LearningObject {
             title: lo.title,
@@ -196,7 +197,7 @@ impl Reader {
         })
     }
 
-    fn course(&self, c: v2::Course) -> Result<Course, String> {
+    fn course(&self, c: body::Course) -> Result<Course, String> {
         let uuid = (c.uuid.len() == 32 && c.uuid.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
             .then(|| u128::from_str_radix(&c.uuid, 16).ok())
             .flatten()
@@ -225,7 +226,7 @@ impl Reader {
         })
     }
 
-    fn settings(&self, s: v2::Settings) -> Result<CourseSettings, String> {
+    fn settings(&self, s: body::Settings) -> Result<CourseSettings, String> {
         Ok(CourseSettings {
             availability: s.availability,
             duration: s.duration,
@@ -238,7 +239,7 @@ impl Reader {
         })
     }
 
-    fn tools(&self, t: v2::Tools) -> Result<CourseTools, String> {
+    fn tools(&self, t: body::Tools) -> Result<CourseTools, String> {
         let mut items = imbl::Vector::new();
         for i in t.items {
             let posts = i
@@ -273,48 +274,48 @@ impl Reader {
         Ok(CourseTools { items, next_id: t.next_id })
     }
 
-    fn link(&self, link: v2::Link) -> Result<ToolLink, String> {
+    fn link(&self, link: body::Link) -> Result<ToolLink, String> {
         Ok(match link {
-            v2::Link::Tool(id) => ToolLink::Tool(ToolId(id)),
-            v2::Link::Content(k) => ToolLink::Content(self.key(k)?),
-            v2::Link::Term(k) => ToolLink::Term(self.key(k)?),
+            body::Link::Tool(id) => ToolLink::Tool(ToolId(id)),
+            body::Link::Content(k) => ToolLink::Content(self.key(k)?),
+            body::Link::Term(k) => ToolLink::Term(self.key(k)?),
         })
     }
 
-    fn issue(&self, issue: v2::Issue) -> Result<CopyIssue, String> {
+    fn issue(&self, issue: body::Issue) -> Result<CopyIssue, String> {
         Ok(match issue {
-            v2::Issue::DroppedLink { category, source_item, item, link } => CopyIssue::DroppedLink {
+            body::Issue::DroppedLink { category, source_item, item, link } => CopyIssue::DroppedLink {
                 category,
                 source_item: ToolId(source_item),
                 item: ToolId(item),
                 link: self.link(link)?,
             },
-            v2::Issue::DroppedLibraryItem { source_page, page, item } => CopyIssue::DroppedLibraryItem {
+            body::Issue::DroppedLibraryItem { source_page, page, item } => CopyIssue::DroppedLibraryItem {
                 source_page: self.key(source_page)?,
                 page: self.key(page)?,
                 item: self.item(item)?,
             },
-            v2::Issue::DroppedBannerImage { media } => CopyIssue::DroppedBannerImage { media: self.key(media)? },
-            v2::Issue::MissingContent { learning_object } => {
+            body::Issue::DroppedBannerImage { media } => CopyIssue::DroppedBannerImage { media: self.key(media)? },
+            body::Issue::MissingContent { learning_object } => {
                 CopyIssue::MissingContent { learning_object: self.key(learning_object)? }
             }
         })
     }
 
-    fn issues(&self, issues: Vec<v2::Issue>) -> Result<Vec<CopyIssue>, String> {
+    fn issues(&self, issues: Vec<body::Issue>) -> Result<Vec<CopyIssue>, String> {
         issues.into_iter().map(|i| self.issue(i)).collect()
     }
 
-    fn task(&mut self, t: v2::Task) -> Result<Task, String> {
+    fn task(&mut self, t: body::Task) -> Result<Task, String> {
         let phase = match t.state {
-            v2::State::Queued => Phase::Queued,
-            v2::State::Running => Phase::Running,
-            v2::State::Complete { course } => Phase::Finished(Ending::Complete { course: self.key(course)? }),
-            v2::State::CompleteWithErrors { course, issues } => {
+            body::State::Queued => Phase::Queued,
+            body::State::Running => Phase::Running,
+            body::State::Complete { course } => Phase::Finished(Ending::Complete { course: self.key(course)? }),
+            body::State::CompleteWithErrors { course, issues } => {
                 Phase::Finished(Ending::CompleteWithErrors { course: self.key(course)?, issues: self.issues(issues)? })
             }
-            v2::State::Incomplete { reason } => Phase::Finished(Ending::Incomplete { reason }),
-            v2::State::Cancelled => Phase::Finished(Ending::Cancelled),
+            body::State::Incomplete { reason } => Phase::Finished(Ending::Incomplete { reason }),
+            body::State::Cancelled => Phase::Finished(Ending::Cancelled),
         };
         Ok(Task {
             pk: t.pk,
@@ -328,7 +329,7 @@ impl Reader {
         })
     }
 
-    fn job(&mut self, j: v2::Job) -> Result<CopyJob, String> {
+    fn job(&mut self, j: body::Job) -> Result<CopyJob, String> {
         let mut overlay = BTreeMap::new();
         for (key, page) in j.overlay {
             let key = self.key(key)?;
@@ -373,7 +374,7 @@ impl Reader {
         })
     }
 
-    fn lo_snapshot(&self, lo: v2::LoSnapshot) -> Result<LoSnapshot, String> {
+    fn lo_snapshot(&self, lo: body::LoSnapshot) -> Result<LoSnapshot, String> {
         let ancestors: Vec<LoKey> = self.keys(lo.ancestors)?;
         let pages = self.keys::<PageKey>(lo.pages)?.into_iter().collect();
         Ok(LoSnapshot {
@@ -409,7 +410,7 @@ impl Reader {
     /// rebuilds each LO's `edited` map from its pages' versions.
     fn linked(
         &mut self,
-        linked: v3::Linked,
+        linked: linked::Linked,
         los: &mut Arena<LoKey, LearningObject>,
         pages: &mut Arena<PageKey, Page>,
         courses: &mut Arena<CourseKey, Course>,
@@ -429,7 +430,7 @@ impl Reader {
     /// The versions and links of learning objects.
     fn linked_los(
         &mut self,
-        saved: Vec<(v2::Key, v3::LoVersions)>,
+        saved: Vec<(body::Key, linked::LoVersions)>,
         los: &mut Arena<LoKey, LearningObject>,
     ) -> Result<(), String> {
         let mut seen = HashSet::new();
@@ -452,7 +453,7 @@ impl Reader {
     /// The versions and links of pages.
     fn linked_pages(
         &mut self,
-        saved: Vec<(v2::Key, v3::PageVersions)>,
+        saved: Vec<(body::Key, linked::PageVersions)>,
         pages: &mut Arena<PageKey, Page>,
     ) -> Result<(), String> {
         let mut seen = HashSet::new();
@@ -480,7 +481,7 @@ impl Reader {
     /// the live record's.
     fn linked_tasks(
         &mut self,
-        saved: Vec<(v2::Key, v3::TaskVersions)>,
+        saved: Vec<(body::Key, linked::TaskVersions)>,
         los: &Arena<LoKey, LearningObject>,
         tasks: &mut Arena<TaskKey, Task>,
     ) -> Result<(), String> {
@@ -518,7 +519,7 @@ impl Reader {
         Ok(())
     }
 
-    fn lo_link(&self, l: v3::LoLink) -> Result<LoLink, String> {
+    fn lo_link(&self, l: linked::LoLink) -> Result<LoLink, String> {
         let copies = l.copies.into_iter().map(|k| k.map(|k| self.key(k)).transpose().map(Option::unwrap_or_default));
         Ok(LoLink {
             upstream: self.opt(l.upstream)?,
@@ -538,7 +539,7 @@ impl Reader {
         })
     }
 
-    fn page_link(&mut self, l: v3::PageLink) -> Result<PageLink, String> {
+    fn page_link(&mut self, l: linked::PageLink) -> Result<PageLink, String> {
         let at = l.base as usize;
         let base = self.contents.get(at).cloned().ok_or_else(|| format!("base: content {at} does not exist"))?;
         self.used[at] = true;
@@ -565,7 +566,7 @@ impl Reader {
     /// dates as they are.
     fn dates(
         &self,
-        dates: v4::Dates,
+        dates: dates::Dates,
         courses: &mut Arena<CourseKey, Course>,
         tasks: &mut Arena<TaskKey, Task>,
     ) -> Result<(), String> {
@@ -624,7 +625,7 @@ where
 }
 
 /// Sets a course's zone and item dates, checked.
-fn apply_course_dates(course: &mut Course, d: v4::CourseDates) -> Result<(), String> {
+fn apply_course_dates(course: &mut Course, d: dates::CourseDates) -> Result<(), String> {
     crate::data::check_time_zone(&d.time_zone).map_err(|e| format!("time_zone: {e}"))?;
     course.time_zone = Arc::from(d.time_zone.as_str());
     let mut seen = HashSet::new();
@@ -643,21 +644,21 @@ fn apply_course_dates(course: &mut Course, d: v4::CourseDates) -> Result<(), Str
     Ok(())
 }
 
-fn item_dates(d: v4::ItemDates) -> ToolDates {
+fn item_dates(d: dates::ItemDates) -> ToolDates {
     ToolDates::from_array([d.start, d.end, d.due])
 }
 
-fn dated_item(item: v4::Item) -> DatedItem {
+fn dated_item(item: dates::Item) -> DatedItem {
     match item {
-        v4::Item::Tool { category, source_item, item } => {
+        dates::Item::Tool { category, source_item, item } => {
             DatedItem::Tool { category, source_item: ToolId(source_item), item: ToolId(item) }
         }
-        v4::Item::Duration => DatedItem::Duration,
-        v4::Item::EnrollmentWindow => DatedItem::EnrollmentWindow,
+        dates::Item::Duration => DatedItem::Duration,
+        dates::Item::EnrollmentWindow => DatedItem::EnrollmentWindow,
     }
 }
 
-fn read_report(r: v4::Report) -> Result<DateShiftReport, String> {
+fn read_report(r: dates::Report) -> Result<DateShiftReport, String> {
     crate::data::check_time_zone(&r.time_zone).map_err(|e| format!("time_zone: {e}"))?;
     let mut shifted = Vec::with_capacity(r.shifted.len());
     for (n, s) in r.shifted.into_iter().enumerate() {

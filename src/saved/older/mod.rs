@@ -1,0 +1,42 @@
+//! The saved formats before today's, and how each becomes today's:
+//!
+//! | format | written by | becomes today's |
+//! | --- | --- | --- |
+//! | 1 | coursecopy 0.1, 0.2 | [`format1`] reads it, frozen, and migrates it to today's body |
+//! | 2 | 0.3 before linked copies | today's body, with an empty `linked` part and an empty `dates` part |
+//! | 3 | 0.3 before dates | today's body and `linked` part, with an empty `dates` part |
+//!
+//! An empty `linked` part means every version 0, no link, no lock; an
+//! empty `dates` part, every course in UTC and no dated item.
+
+pub(super) mod format1;
+
+use super::current::{dates::Dates, linked::Linked};
+
+/// The `linked` part of a file of `format`: read in format 3 and later,
+/// empty before.
+///
+/// # Errors
+/// A file of format 2 that has one, or a later one that lacks it.
+pub(super) fn linked_part(format: u32, given: Option<Linked>) -> Result<Linked, String> {
+    match (format, given) {
+        (2, None) => Ok(Linked::default()),
+        (2, Some(_)) => Err("linked: a field of format 3 in a file of format 2".into()),
+        (_, Some(linked)) => Ok(linked),
+        (_, None) => Err("missing field `linked`".into()),
+    }
+}
+
+/// The `dates` part of a file of `format`: read in format 4 and later,
+/// empty before.
+///
+/// # Errors
+/// A file of format 2 or 3 that has one, or a later one that lacks it.
+pub(super) fn dates_part(format: u32, given: Option<Dates>) -> Result<Dates, String> {
+    match (format, given) {
+        (2 | 3, None) => Ok(Dates::default()),
+        (2 | 3, Some(_)) => Err(format!("dates: a field of format 4 in a file of format {format}")),
+        (_, Some(dates)) => Ok(dates),
+        (_, None) => Err("missing field `dates`".into()),
+    }
+}
