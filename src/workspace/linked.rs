@@ -1,0 +1,225 @@
+//! Linked copies: make them, see and take upstream changes, decline, revert, unlink, lock.
+
+use super::*;
+
+impl Workspace {
+    /// Makes a linked copy of a course (LNK-1): a Duplicate whose learning
+    /// objects and pages remember their upstream and the upstream version
+    /// they were taken at, so that later upstream changes can be previewed
+    /// and synced. Same as [`copy_course`](Self::copy_course) with
+    /// [`CopyMode::Linked`].
+    ///
+    /// # Errors
+    ///
+    /// As [`copy_course`](Self::copy_course).
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, NewCourse, PageDraft, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, master, "Cells", "")?;
+    /// ws.add_page(admin, master, lo, PageDraft::new("Membranes", "Lipids."))?;
+    ///
+    /// let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+    /// let copy = ws.course(section)?.learning_objects().next().unwrap();
+    /// assert_ne!(copy, lo, "new learning objects, as a Duplicate");
+    /// assert_eq!(ws.learning_object(copy)?.link().unwrap().upstream, Some(lo));
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn link_course(
+        &mut self,
+        actor: UserKey,
+        source: CourseKey,
+        options: &CopyOptions,
+    ) -> Result<CourseKey, Error> {
+        self.copy_course(actor, source, CopyMode::Linked, options)
+    }
+
+    /// Adds to course `into`, at its end, a linked copy of learning object
+    /// `lo`, which `from` includes (LNK-1). The copy's upstream course, whose
+    /// field locks apply (LNK-9), is `from`. Returns the copy.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, LO or actor; [`Error::Forbidden`] without read rights in
+    /// `from` or edit rights in `into` ([`Error::Busy`], [`Error::Locked`] as for any edit of it);
+    /// [`Error::NotIn`] when `from` does not include `lo`.
+    pub fn link_learning_object(
+        &mut self,
+        actor: UserKey,
+        from: CourseKey,
+        lo: LoKey,
+        into: CourseKey,
+    ) -> Result<LoKey, Error> {
+        crate::linked::link_learning_object(&mut self.store, actor, from, lo, into)
+    }
+
+    /// The linked learning objects of `course` whose upstream changed since
+    /// they were synced and was not declined (LNK-3). O(LOs of the course).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course.
+    pub fn updates_available(&self, course: CourseKey) -> Result<Vec<LoKey>, Error> {
+        crate::linked::updates_available(&self.store, course)
+    }
+
+    /// What a sync of linked learning object `lo` would do (LNK-4): every
+    /// pending upstream change, marked *will apply* or *conflict*.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing LO; [`Error::NotLinked`] when it is not a linked copy.
+    pub fn preview_sync(&self, lo: LoKey) -> Result<LinkPreview, Error> {
+        crate::linked::preview(&self.store, lo)
+    }
+
+    /// The previews of every linked learning object of `course`, in its
+    /// order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course.
+    pub fn preview_course_sync(&self, course: CourseKey) -> Result<Vec<LinkPreview>, Error> {
+        crate::linked::preview_course(&self.store, course)
+    }
+
+    /// Takes the pending upstream changes of linked learning object `lo`,
+    /// reached through `via`, atomically (LNK-6): what
+    /// [`preview_sync`](Self::preview_sync) marks *will apply*, and the
+    /// conflicts too with [`Customisations::Overwrite`]. A shared linked LO
+    /// syncs for every course that includes it; the report names them.
+    ///
+    /// # Errors
+    ///
+    /// As an edit of `lo` through `via` ([`Error::NotFound`], [`Error::Forbidden`], [`Error::NotIn`],
+    /// [`Error::Busy`], [`Error::Locked`]); [`Error::NotLinked`] when it is not a linked copy.
+    pub fn sync_learning_object(
+        &mut self,
+        actor: UserKey,
+        via: CourseKey,
+        lo: LoKey,
+        customisations: Customisations,
+    ) -> Result<SyncReport, Error> {
+        crate::linked::sync(&mut self.store, actor, via, lo, customisations)
+    }
+
+    /// Syncs every linked learning object of `course`, all or none (LNK-6).
+    ///
+    /// # Errors
+    ///
+    /// As [`sync_learning_object`](Self::sync_learning_object) for any of them: then none is synced.
+    pub fn sync_course(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        customisations: Customisations,
+    ) -> Result<Vec<SyncReport>, Error> {
+        crate::linked::sync_course(&mut self.store, actor, course, customisations)
+    }
+
+    /// The linked copies of learning object `lo`, in handle order (LNK-8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing LO.
+    pub fn downstreams(&self, lo: LoKey) -> Result<Vec<LoKey>, Error> {
+        crate::linked::downstreams(&self.store, lo)
+    }
+
+    /// From the upstream side: syncs every linked copy of `lo` (LNK-8).
+    /// Each sync is atomic by itself; one the actor may not do (rights,
+    /// locks) is reported with its error while the others proceed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing LO or actor.
+    pub fn push_updates(
+        &mut self,
+        actor: UserKey,
+        lo: LoKey,
+        customisations: Customisations,
+    ) -> Result<Vec<DownstreamSync>, Error> {
+        crate::linked::push_updates(&mut self.store, actor, lo, customisations)
+    }
+
+    /// The linked copies of every learning object of `course`, as
+    /// (upstream, copy) pairs in the course's order (LNK-8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course.
+    pub fn course_downstreams(&self, course: CourseKey) -> Result<Vec<(LoKey, LoKey)>, Error> {
+        crate::linked::course_downstreams(&self.store, course)
+    }
+
+    /// From the upstream side: syncs the linked copies of every learning
+    /// object of `course` (LNK-8), each by itself, as
+    /// [`push_updates`](Self::push_updates) does for one.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course or actor.
+    pub fn push_course_updates(
+        &mut self,
+        actor: UserKey,
+        course: CourseKey,
+        customisations: Customisations,
+    ) -> Result<Vec<DownstreamSync>, Error> {
+        crate::linked::push_course_updates(&mut self.store, actor, course, customisations)
+    }
+
+    /// Declines the pending upstream version of linked learning object
+    /// `lo` (LNK-7): it leaves [`updates_available`](Self::updates_available)
+    /// until the upstream changes again, and the next sync still takes it.
+    /// Returns the declined version.
+    ///
+    /// # Errors
+    ///
+    /// As [`sync_learning_object`](Self::sync_learning_object).
+    pub fn decline_update(&mut self, actor: UserKey, via: CourseKey, lo: LoKey) -> Result<u64, Error> {
+        crate::linked::decline(&mut self.store, actor, via, lo)
+    }
+
+    /// Puts one field of a linked learning object or page back to its
+    /// upstream's value at the synced version and clears its
+    /// customisation (LNK-5); the next sync then takes upstream changes to
+    /// it.
+    ///
+    /// # Errors
+    ///
+    /// As an edit through `via`; [`Error::NotLinked`] for a record that is not linked; [`Error::Invalid`]
+    /// (`field`) for a field the record does not have.
+    pub fn revert_field(
+        &mut self,
+        actor: UserKey,
+        via: CourseKey,
+        record: LinkedRecord,
+        field: LinkedField,
+    ) -> Result<Reach, Error> {
+        crate::linked::revert(&mut self.store, actor, via, record, field)
+    }
+
+    /// Unlinks learning object `lo`: a plain duplicate from now on, its
+    /// content as it is (LNK-10).
+    ///
+    /// # Errors
+    ///
+    /// As [`sync_learning_object`](Self::sync_learning_object).
+    pub fn unlink_learning_object(&mut self, actor: UserKey, via: CourseKey, lo: LoKey) -> Result<(), Error> {
+        crate::linked::unlink(&mut self.store, actor, via, lo)
+    }
+
+    /// Sets the fields that `course` locks for the linked copies of its
+    /// learning objects (LNK-9). Edits to a locked field downstream are
+    /// refused with [`Error::FieldLocked`]; every sync writes it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`], [`Error::Forbidden`], [`Error::Busy`], [`Error::Locked`] as for any edit of
+    /// `course`.
+    pub fn set_field_locks(&mut self, actor: UserKey, course: CourseKey, locks: FieldLocks) -> Result<(), Error> {
+        crate::linked::set_field_locks(&mut self.store, actor, course, locks)
+    }
+}

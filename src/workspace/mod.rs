@@ -1,0 +1,265 @@
+//! The public facade: [`Workspace`], one value that owns a store, and one
+//! method a public operation. Each method hands its arguments to the layer
+//! that carries the operation out (edits, the copy engine, tasks, re-use)
+//! and returns what it returns; none holds logic of its own.
+//!
+//! Reads are not access-checked: the host application decides what it shows
+//! to whom, and can ask [`Workspace::can_read`]. Every operation that changes
+//! the workspace takes the acting user and is checked (ACC-2).
+
+mod content;
+mod copies;
+mod courses;
+mod dates;
+mod library;
+mod linked;
+mod reuse;
+mod tasks;
+mod tools;
+mod users;
+
+use crate::access;
+use crate::copy::{self, CopyOptions, CopyRequest, CourseRef};
+use crate::data::{
+    CopyMode, CopyReport, Counts, Course, CourseStyle, DateShift, DateShiftReport, FieldLocks, LearningObject,
+    LibraryEntry, LinkedField, Page, Reach, Role, TaskStatus, Text, Timestamp, ToolDates, ToolId, User,
+};
+use crate::edit::content::ItemChange;
+use crate::edit::{self, CourseChange, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
+use crate::error::{Action, Error};
+use crate::handles::{
+    CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
+};
+use crate::linked::{Customisations, DownstreamSync, LinkPreview, LinkedRecord, SyncReport};
+use crate::reuse::{Change, Comparison};
+use crate::store::Store;
+
+/// The whole in-memory world: users, courses, learning objects, pages,
+/// course styles and the global library.
+///
+/// Every entity is reached through a typed handle ([`CourseKey`],
+/// [`PageKey`], ...). Cloning a workspace is O(number of entities), and the
+/// clone hands out the same handles: it is a snapshot, handy for "what if"
+/// previews and tests.
+///
+/// ```
+/// use coursecopy::{Workspace, Role};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let author = ws.create_user(admin, "Grace", Role::Author)?;
+/// assert_eq!(ws.user(author)?.role(), Role::Author);
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
+///
+/// With the `serde` feature a workspace saves to any serde format and loads
+/// back equal, every handle still valid; loading checks the whole file and
+/// refuses a broken one with an error that says what is wrong:
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use coursecopy::{NewCourse, Workspace};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+/// let saved = serde_json::to_string(&ws).unwrap();
+/// let loaded: Workspace = serde_json::from_str(&saved).unwrap();
+/// assert_eq!(loaded, ws);
+/// assert_eq!(loaded.course(course)?.title(), "Biology");
+/// assert!(serde_json::from_str::<Workspace>("{\"format\":99}").is_err());
+/// # }
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use]
+pub struct Workspace {
+    store: Store,
+}
+
+impl Workspace {
+    /// A workspace around a store that was loaded and checked.
+    #[cfg(feature = "serde")]
+    pub(crate) fn from_store(store: Store) -> Workspace {
+        Workspace { store }
+    }
+
+    /// The store, for saving, and for the store's own tests.
+    #[cfg(any(feature = "serde", test))]
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// A new, empty workspace with one Administrator, who can then create
+    /// every other user.
+    ///
+    /// Fails with [`Error::Invalid`] when `admin_name` is blank or too long.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] (`name`) when `admin_name` is blank or longer than [`limits::NAME`](crate::limits::NAME).
+    pub fn with_admin(admin_name: &str) -> Result<(Workspace, UserKey), Error> {
+        let (store, admin) = Store::with_admin(Text::name("name", admin_name)?);
+        Ok((Workspace { store }, admin))
+    }
+
+    /// A user, by handle.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the handle is stale or from another workspace.
+    pub fn user(&self, key: UserKey) -> Result<&User, Error> {
+        self.store.user(key)
+    }
+
+    /// A course, by handle.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the handle is stale or from another workspace.
+    pub fn course(&self, key: CourseKey) -> Result<&Course, Error> {
+        self.store.course(key)
+    }
+
+    /// A learning object, by handle.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the handle is stale or from another workspace.
+    pub fn learning_object(&self, key: LoKey) -> Result<&LearningObject, Error> {
+        self.store.learning_object(key)
+    }
+
+    /// A page, by handle.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the handle is stale or from another workspace.
+    pub fn page(&self, key: PageKey) -> Result<&Page, Error> {
+        self.store.page(key)
+    }
+
+    /// A course style, by handle.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the handle is stale or from another workspace.
+    pub fn style(&self, key: StyleKey) -> Result<&CourseStyle, Error> {
+        self.store.style(key)
+    }
+
+    /// A library item, by handle of any kind.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the handle is stale or from another workspace.
+    pub fn library_entry(&self, item: impl Into<LibraryItem>) -> Result<&LibraryEntry, Error> {
+        self.store.library_entry(item.into())
+    }
+
+    /// The library items a page references, resolved, in the page's order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the page is not found.
+    pub fn page_items(&self, page: PageKey) -> Result<Vec<(LibraryItem, &LibraryEntry)>, Error> {
+        let page = self.store.page(page)?;
+        page.items().iter().map(|&item| Ok((item, self.store.library_entry(item)?))).collect()
+    }
+
+    /// The course with this `course_id`, if any. O(1).
+    #[must_use]
+    pub fn find_course(&self, course_id: &str) -> Option<CourseKey> {
+        self.store.course_by_id(course_id)
+    }
+
+    /// The course with this `external_id`, if any. O(1).
+    #[must_use]
+    pub fn find_course_by_external_id(&self, external_id: &str) -> Option<CourseKey> {
+        self.store.course_by_external_id(external_id)
+    }
+
+    /// Every user, in handle order.
+    pub fn users(&self) -> impl Iterator<Item = (UserKey, &User)> + '_ {
+        self.store.users()
+    }
+
+    /// Every course, in handle order.
+    pub fn courses(&self) -> impl Iterator<Item = (CourseKey, &Course)> + '_ {
+        self.store.courses()
+    }
+
+    /// Every learning object, included in a course or not, in handle order.
+    pub fn learning_objects(&self) -> impl Iterator<Item = (LoKey, &LearningObject)> + '_ {
+        self.store.learning_objects()
+    }
+
+    /// Every page, in handle order.
+    pub fn pages(&self) -> impl Iterator<Item = (PageKey, &Page)> + '_ {
+        self.store.pages()
+    }
+
+    /// Every course style, in handle order.
+    pub fn styles(&self) -> impl Iterator<Item = (StyleKey, &CourseStyle)> + '_ {
+        self.store.styles()
+    }
+
+    /// Every library item, media first, then resources, then glossary terms.
+    pub fn library(&self) -> impl Iterator<Item = (LibraryItem, &LibraryEntry)> + '_ {
+        self.store.library()
+    }
+
+    /// How many entities of each kind the workspace holds.
+    #[must_use]
+    pub fn counts(&self) -> Counts {
+        self.store.counts()
+    }
+
+    /// Whether `user` may read `course`. False for unknown handles.
+    #[must_use]
+    pub fn can_read(&self, user: UserKey, course: CourseKey) -> bool {
+        access::can(&self.store, user, Action::ReadCourse(course))
+    }
+
+    /// Whether `user` may edit `course`: its data, its LO list and the LOs
+    /// and pages reached through it. False for unknown handles.
+    #[must_use]
+    pub fn can_edit(&self, user: UserKey, course: CourseKey) -> bool {
+        access::can(&self.store, user, Action::EditCourse(course))
+    }
+
+    /// Checks every invariant of the workspace (INT-1):
+    ///
+    /// - every stored handle names a live entity (provenance links, which
+    ///   are history, excepted);
+    /// - every page belongs to exactly one learning object, the one it
+    ///   names, and appears once in its list;
+    /// - a course's LO list has no repeats, and each LO's "used in" set is
+    ///   exactly the courses whose list holds it;
+    /// - each style belongs to exactly the course that lists it;
+    /// - `course_id`s and `external_id`s are unique and within their limits,
+    ///   and the lookup indexes match the courses;
+    /// - a course's banner image is a live media asset; its tool items have
+    ///   unique ids, and their links point at a live entity of the right
+    ///   kind (another item of the same course, a learning object, a
+    ///   glossary term), their posts, groups and grades at live users;
+    /// - every task that has not ended is queued or running, once, and its
+    ///   target course is live and marked busy by it; nothing else is
+    ///   marked busy.
+    ///
+    /// Finished tasks' reports and the snapshots of pending tasks are history
+    /// too: they may name deleted entities.
+    ///
+    /// O(size of the workspace). Returns the first violation found.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Integrity`], naming the first entity that breaks an invariant.
+    pub fn check_integrity(&self) -> Result<(), Error> {
+        self.store.check_integrity()
+    }
+}
+
+/// A workspace can move to another thread and be shared behind a lock.
+const _: () = {
+    const fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<Workspace>();
+};
