@@ -143,13 +143,13 @@
 //!
 //! | IDs | what they cover | tests |
 //! | --- | --- | --- |
-//! | SHR-1..7 | Share: same LOs, edits and page changes seen by every course | `tests/share.rs`, `tests/model.rs` |
+//! | SHR-1..7 | Share: same LOs, edits and page changes seen by every course | `tests/share_mode.rs`, `tests/model.rs` |
 //! | DUP-1..6 | Duplicate: new LOs and pages, text shared until edited, no style, provenance | `tests/duplicate.rs` |
 //! | GLB-1..3 | the global library: never copied, changes seen everywhere, no delete while used | `tests/library.rs` |
 //! | OPT-1..4 | copy options: ids, authors, exact copy by default | `tests/copy_options.rs` |
 //! | ACC-1..4 | roles, checks on every change, reach, locks | `tests/access.rs`, `tests/locks.rs` |
 //! | INT-1..5 | invariants, stale and foreign handles, failed operations change nothing, save and load, no panics | `tests/integrity.rs`, `tests/persistence.rs`, `tests/golden.rs`, `tests/hardening.rs` |
-//! | INT-6 | saving keeps sharing; its own versioned schema, migrations | `tests/sharing.rs`, `tests/golden.rs`, `tests/persistence.rs` |
+//! | INT-6 | saving keeps sharing; its own versioned schema, migrations | `tests/saving_keeps_sharing.rs`, `tests/golden.rs`, `tests/persistence.rs` |
 //! | LMS-1..12 | the LMS copy flow: requests, tasks, budgets, point in time, selection, JSON | `tests/lms.rs`, `tests/lms_props.rs`, `tests/lms_json.rs` |
 //! | SRV-11 | Learn's wire in the library: `uuid:` ids, `UseTerm`, limits, PATCH `courseId`, the Learn task form | `tests/learn_wire.rs` |
 //! | SRV-1..10 | the Learn-compatible server (`coursecopy-server`) | `server/tests/` |

@@ -84,7 +84,9 @@ fn int4_format_version_is_checked() {
 }
 
 /// Applies `tamper` to a saved workspace; the load must fail with an error
-/// mentioning `needle`.
+/// that says `needle`: for an invariant, `integrity violation` (the
+/// variant `Error::Integrity`), the entity at fault by its handle, and what
+/// is wrong with it.
 fn refused(tamper: impl Fn(&mut Value), needle: &str) {
     let (w, _, _) = busy_world();
     let mut saved = save(&w.ws);
@@ -107,14 +109,17 @@ fn with_live<'a>(v: &'a mut Value, kind: &str, n: usize) -> &'a mut Value {
 #[test]
 fn int4_tampered_files_are_refused_with_what_is_wrong() {
     // A dangling handle: a page names a learning object that does not exist.
-    refused(|v| with_live(v, "pages", 0)["lo"] = json!([999, 1]), "page");
+    refused(
+        |v| with_live(v, "pages", 0)["lo"] = json!([999, 1]),
+        "integrity violation: page#1v1 is not listed by exactly its learning object lo#999v1",
+    );
     // A page listed by two learning objects.
     refused(
         |v| {
             let page = with_live(v, "learning_objects", 0)["pages"][0].clone();
             with_live(v, "learning_objects", 1)["pages"].as_array_mut().unwrap().push(page);
         },
-        "listed twice",
+        "integrity violation: page#1v1 is listed twice",
     );
     // A learning object twice in a course's list.
     refused(
@@ -122,27 +127,42 @@ fn int4_tampered_files_are_refused_with_what_is_wrong() {
             let lo = with_live(v, "courses", 0)["learning_objects"][0].clone();
             with_live(v, "courses", 0)["learning_objects"].as_array_mut().unwrap().push(lo);
         },
-        "twice",
+        "integrity violation: course#1v1 includes lo#1v1 twice",
     );
     // Two courses with one course_id.
-    refused(|v| with_live(v, "courses", 1)["course_id"] = json!("BIO-101"), "held by two courses");
+    refused(
+        |v| with_live(v, "courses", 1)["course_id"] = json!("BIO-101"),
+        "integrity violation: course#2v1: course_id \"BIO-101\" is held by two courses",
+    );
     // A course_id over the limit, or with a space.
-    refused(|v| with_live(v, "courses", 0)["course_id"] = json!("x".repeat(101)), "course_id");
-    refused(|v| with_live(v, "courses", 0)["course_id"] = json!("BIO 101"), "white space");
+    refused(
+        |v| with_live(v, "courses", 0)["course_id"] = json!("x".repeat(101)),
+        "course#1v1: invalid course_id: is 101",
+    );
+    refused(
+        |v| with_live(v, "courses", 0)["course_id"] = json!("BIO 101"),
+        "course#1v1: invalid course_id: must not contain white space",
+    );
     // A title over the limit, a blank page title.
-    refused(|v| with_live(v, "courses", 0)["title"] = json!("t".repeat(334)), "title");
+    refused(|v| with_live(v, "courses", 0)["title"] = json!("t".repeat(334)), "course#1v1: invalid title: is 334");
     refused(
         |v| {
             let title = with_live(v, "pages", 0)["content"].as_u64().unwrap() as usize;
             let text = v["shared"]["contents"][title][0].as_u64().unwrap() as usize;
             v["shared"]["texts"][text] = json!("  ");
         },
-        "blank",
+        "integrity violation: page#1v1: invalid name: must not be blank",
     );
     // A task that points at a missing course.
-    refused(|v| with_live(v, "tasks", 0)["target"] = json!([999, 1]), "task");
+    refused(
+        |v| with_live(v, "tasks", 0)["target"] = json!([999, 1]),
+        "integrity violation: task#1v1: its target is missing",
+    );
     // A task cursor past its snapshot.
-    refused(|v| with_live(v, "tasks", 0)["job"]["step"] = json!({"tool": 999}), "inconsistent");
+    refused(
+        |v| with_live(v, "tasks", 0)["job"]["step"] = json!({"tool": 999}),
+        "integrity violation: task#1v1: the copy job of course#4v1 is inconsistent",
+    );
     // Tool links of the wrong kind.
     refused(
         |v| {
@@ -150,15 +170,24 @@ fn int4_tampered_files_are_refused_with_what_is_wrong() {
             let gradebook = items.iter_mut().find(|i| i["category"] == "Gradebook").unwrap();
             gradebook["link"] = json!({"tool": 999});
         },
-        "link",
+        "integrity violation: tool item #3 of course#1v1 has a dangling or ill-typed link",
     );
     // An odd salt.
-    refused(|v| v["salt"] = json!(v["salt"].as_u64().unwrap() | 1), "salt");
+    refused(|v| v["salt"] = json!(v["salt"].as_u64().unwrap() | 1), "salt: must be even");
     // A repeated LMS id.
-    refused(|v| with_live(v, "courses", 1)["pk"] = json!(1), "LMS id");
+    refused(
+        |v| with_live(v, "courses", 1)["pk"] = json!(1),
+        "integrity violation: course#2v1: its LMS id 1 is repeated",
+    );
     // Counters at the edge of overflow.
-    refused(|v| v["next_course_pk"] = json!(u64::MAX), "out of range");
-    refused(|v| with_live(v, "courses", 0)["tools"]["next_id"] = json!(u32::MAX), "tool item");
+    refused(
+        |v| v["next_course_pk"] = json!(u64::MAX),
+        "integrity violation: next_course_pk, next_task_pk: out of range",
+    );
+    refused(
+        |v| with_live(v, "courses", 0)["tools"]["next_id"] = json!(u32::MAX),
+        "integrity violation: course#1v1 has given out more tool item ids than a course can",
+    );
     // A field of the wrong type, named with its path.
     refused(|v| v["entities"]["pages"] = json!("pages"), "entities.pages");
     refused(|v| with_live(v, "pages", 0)["content"] = json!("x"), "entities.pages.live[0][1].content");

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 
 /// A course of `los` learning objects of `pages` pages each. Every page
 /// has the same title and body text, in allocations of its own, so that
-/// a loader that merged equal text would be caught.
+/// a loader that merged equal text would be caught. The body is 512 bytes:
+/// a saved form that wrote a duplicated page's body again would pay that
+/// for each page, past the size test's limit.
 fn big_course(los: usize, pages: usize) -> (Workspace, UserKey, CourseKey, MediaKey) {
     let (mut ws, admin) = Workspace::with_admin("Ada").unwrap();
     let image = ws.add_media(admin, "cell.png", "files/cell.png").unwrap();
@@ -17,7 +19,7 @@ fn big_course(los: usize, pages: usize) -> (Workspace, UserKey, CourseKey, Media
     for l in 0..los {
         let lo = ws.create_learning_object(admin, course, &format!("LO {l}"), "").unwrap();
         for p in 0..pages {
-            let draft = PageDraft::new("Same title", "Same body");
+            let draft = PageDraft::new("Same title", format!("{:.<512}", "Same body"));
             let page = ws.add_page(admin, course, lo, draft).unwrap().page;
             if p % 3 == 0 {
                 ws.attach_item(admin, course, page, image).unwrap();
