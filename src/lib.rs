@@ -222,7 +222,7 @@ pub use workspace::Workspace;
 pub mod architecture {
     #![doc = include_str!("../ARCHITECTURE.md")]
 
-    /// The saved form, format 3, field by field.
+    /// The saved form, field by field, in the format `SAVE_FORMAT` names.
     pub mod saved_format {
         #![doc = include_str!("../docs/saved-format.md")]
     }

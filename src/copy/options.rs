@@ -1,3 +1,6 @@
+//! [`CopyOptions`]: the fields a copy sets on its new course (OPT-1..4),
+//! and its date shift; everything left out is taken from the source.
+
 use crate::data::DateShift;
 use crate::edit::CourseFields;
 use crate::edit::course_field_setters;

@@ -1,3 +1,9 @@
+//! The content records: [`LearningObject`] (an ordered list of pages any
+//! number of courses can include) and [`Page`] (a title, a body, library
+//! items, a style), with the crate's own parts of them: the page content
+//! several pages may share until one is edited, and an LO's log of edited
+//! pages by version.
+
 use super::link::{LoLink, PageLink};
 use super::{CourseSet, LoLinkInfo, PageLinkInfo, PageList};
 use crate::{CourseKey, LibraryItem, LoKey, PageKey, StyleKey};
@@ -7,6 +13,23 @@ use std::sync::Arc;
 /// A learning object (LO): an ordered list of pages with a title and a
 /// description. An LO exists on its own; any number of courses can include
 /// it, and every one of them sees the same pages (Share).
+///
+/// ```
+/// use coursecopy::{NewCourse, PageDraft, Workspace};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let bio = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+/// let chem = ws.create_course(admin, NewCourse::new("CHEM-101", "Chemistry"))?;
+/// let cells = ws.create_learning_object(admin, bio, "Cells", "The unit of life")?;
+/// ws.add_page(admin, bio, cells, PageDraft::new("Membranes", "<p>Lipids.</p>"))?;
+/// // Chemistry includes the same LO: both courses see its pages.
+/// ws.add_learning_object(admin, chem, cells, None)?;
+/// let lo = ws.learning_object(cells)?;
+/// assert_eq!((lo.title(), lo.pages().len()), ("Cells", 1));
+/// assert_eq!(lo.used_in().len(), 2);
+/// assert_eq!(lo.parent(), Some(bio));
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LearningObject {
     pub(crate) title: Arc<str>,
@@ -168,6 +191,24 @@ impl LearningObject {
 
 /// A page: content, an optional applied course style, and references to
 /// global library items. A page belongs to exactly one learning object.
+///
+/// ```
+/// use coursecopy::{CopyOptions, NewCourse, PageDraft, Workspace};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let bio = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+/// let cells = ws.create_learning_object(admin, bio, "Cells", "")?;
+/// let page = ws.add_page(admin, bio, cells, PageDraft::new("Membranes", "<p>Lipids.</p>"))?.page;
+/// let copy = ws.duplicate_course(admin, bio, &CopyOptions::new().course_id("BIO-101-B"))?;
+/// let copy_lo = ws.course(copy)?.learning_objects().next().unwrap();
+/// let copy_page = ws.learning_object(copy_lo)?.pages().next().unwrap();
+/// let (original, duplicate) = (ws.page(page)?, ws.page(copy_page)?);
+/// assert_eq!((duplicate.title(), duplicate.body()), (original.title(), original.body()));
+/// // A Duplicate's text is shared in memory until one side is edited.
+/// assert!(duplicate.shares_body_with(original));
+/// assert_eq!(duplicate.origin(), Some(page));
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Page {
     pub(crate) content: Arc<PageContent>,

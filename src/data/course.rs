@@ -1,3 +1,7 @@
+//! The course record, [`Course`]: its identity, its course-level data (the
+//! settings, tools, authors, details), its list of learning objects and
+//! its styles, and the [`CourseStyle`] record.
+
 use super::{CourseSettings, CourseTools, Timestamp};
 use crate::{CourseKey, LoKey, StyleKey, UserKey};
 use imbl::{OrdMap, OrdSet, Vector};
@@ -8,6 +12,20 @@ use std::sync::Arc;
 ///
 /// Read it with [`Workspace::course`](crate::Workspace::course); change it
 /// through the operations of [`Workspace`](crate::Workspace).
+///
+/// ```
+/// use coursecopy::{NewCourse, Workspace};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let key = ws.create_course(admin, NewCourse::new("BIO-101", "Biology").description("Cells and genes"))?;
+/// let course = ws.course(key)?;
+/// assert_eq!((course.course_id(), course.title()), ("BIO-101", "Biology"));
+/// assert_eq!(course.description(), "Cells and genes");
+/// assert_eq!(course.time_zone(), "UTC");
+/// assert_eq!(course.learning_objects().len(), 0);
+/// assert!(course.is_assigned(admin) || course.created_by() == admin);
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Course {
     pub(crate) pk: u64,

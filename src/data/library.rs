@@ -1,3 +1,6 @@
+//! The global library's record: a [`LibraryEntry`] (a media asset, a
+//! resource or a glossary term) belongs to no course.
+
 use std::sync::Arc;
 
 /// One item of the global library: a media asset, a resource or a glossary

@@ -9,6 +9,22 @@ use std::sync::Arc;
 ///
 /// Cloning a `Reach` is O(1), whatever the number of courses: up to two
 /// courses are held inline, more are shared behind one pointer.
+///
+/// ```
+/// use coursecopy::{NewCourse, PageDraft, PageEdit, Workspace};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let bio = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+/// let chem = ws.create_course(admin, NewCourse::new("CHEM-101", "Chemistry"))?;
+/// let cells = ws.create_learning_object(admin, bio, "Cells", "")?;
+/// let page = ws.add_page(admin, bio, cells, PageDraft::new("Membranes", "Lipids."))?.page;
+/// ws.add_learning_object(admin, chem, cells, None)?;
+/// // An edit through one course reaches every course that includes the LO.
+/// let reach = ws.edit_page(admin, bio, page, PageEdit::new().body("Bilayers."))?;
+/// assert_eq!(reach.len(), 2);
+/// assert!(reach.contains(bio) && reach.contains(chem));
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
 #[derive(Clone, Default)]
 pub struct Reach {
     courses: Courses,

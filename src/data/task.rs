@@ -118,6 +118,22 @@ impl TaskState {
 /// A task's status, as [`Workspace::task_status`](crate::Workspace::task_status)
 /// returns it. With the `serde` feature it serialises like the LMS's task
 /// object: `id`, `status`, `percentComplete`, `started` (LMS-11).
+///
+/// ```
+/// use coursecopy::{CopyRequest, CopyTarget, NewCourse, TaskState, Workspace};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let bio = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+/// let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "BIO-101-B".into() });
+/// let task = ws.request_copy(admin, bio, &request)?;
+/// assert!(matches!(ws.task_status(task)?.state, TaskState::Queued { position: 1 }));
+/// ws.run_all_tasks();
+/// let status = ws.task_status(task)?;
+/// assert_eq!(status.percent_complete, 100);
+/// assert!(matches!(status.state, TaskState::Complete { course } if course == status.target));
+/// assert!(status.id.starts_with('_') && status.date_shift.is_none());
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TaskStatus {

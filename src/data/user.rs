@@ -1,3 +1,6 @@
+//! Users: a [`User`] has a name and a [`Role`], which decides what they
+//! may do (ACC-1).
+
 use std::sync::Arc;
 
 /// What a user may do (ACC-1).

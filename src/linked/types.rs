@@ -191,6 +191,22 @@ impl fmt::Display for LinkPreview {
 }
 
 /// What a sync of one linked learning object did (LNK-6).
+///
+/// ```
+/// use coursecopy::{CopyOptions, Customisations, NewCourse, PageDraft, PageEdit, Workspace};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+/// let lo = ws.create_learning_object(admin, master, "Cells", "")?;
+/// let page = ws.add_page(admin, master, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+/// let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+/// let copy = ws.course(section)?.learning_objects().next().unwrap();
+/// ws.edit_page(admin, master, page, PageEdit::new().body("Bilayers."))?;
+/// let report = ws.sync_learning_object(admin, section, copy, Customisations::Keep)?;
+/// assert_eq!((report.applied.len(), report.kept.len()), (1, 0));
+/// assert!(report.courses.contains(section) && !report.upstream_deleted);
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyncReport {
     /// The linked learning object.

@@ -9,6 +9,23 @@ impl Workspace {
     /// # Errors
     ///
     /// As [`shift_course_dates`](Self::shift_course_dates), rights aside.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use coursecopy::{Category, DateShift, NewCourse, ToolDates, ToolDraft, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("HIST-200", "History"))?;
+    /// let due = ToolDates::new().due("2027-03-26T22:59:00Z".parse()?);
+    /// ws.add_tool(admin, course, ToolDraft::new(Category::Assessments, "Quiz 1").dates(due))?;
+    /// let report = ws.preview_date_shift(course, &DateShift::by_days(7))?;
+    /// assert_eq!(report.shifted[0].new.due_date(), Some("2027-04-02T22:59:00Z".parse()?));
+    /// // A preview changes nothing.
+    /// let quiz = ws.course(course)?.tools().iter().next().unwrap();
+    /// assert_eq!(quiz.dates().due_date(), Some("2027-03-26T22:59:00Z".parse()?));
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     pub fn preview_date_shift(&self, course: CourseKey, shift: &DateShift) -> Result<DateShiftReport, Error> {
         edit::dates::preview_date_shift(&self.store, course, shift)
     }

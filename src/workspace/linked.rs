@@ -95,6 +95,33 @@ impl Workspace {
     ///
     /// As an edit of `lo` through `via` ([`Error::NotFound`], [`Error::Forbidden`], [`Error::NotIn`],
     /// [`Error::Busy`], [`Error::Locked`]); [`Error::NotLinked`] when it is not a linked copy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, Customisations, NewCourse, PageDraft, PageEdit, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, master, "Cells", "")?;
+    /// let page = ws.add_page(admin, master, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+    /// let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+    /// let copy = ws.course(section)?.learning_objects().next().unwrap();
+    /// let copy_page = ws.learning_object(copy)?.pages().next().unwrap();
+    /// ws.edit_page(admin, master, page, PageEdit::new().body("Bilayers."))?;
+    /// ws.sync_learning_object(admin, section, copy, Customisations::Keep)?;
+    /// assert_eq!(ws.page(copy_page)?.body(), "Bilayers.");
+    /// // The section customises the page; the master edits it again: a conflict,
+    /// // which a Keep sync keeps out and an Overwrite sync takes.
+    /// ws.edit_page(admin, section, copy_page, PageEdit::new().body("Our own."))?;
+    /// ws.edit_page(admin, master, page, PageEdit::new().body("Phospholipids."))?;
+    /// let kept = ws.sync_learning_object(admin, section, copy, Customisations::Keep)?;
+    /// assert_eq!((kept.kept.len(), ws.page(copy_page)?.body()), (1, "Our own."));
+    /// ws.edit_page(admin, master, page, PageEdit::new().body("Phospholipid bilayers."))?;
+    /// ws.sync_learning_object(admin, section, copy, Customisations::Overwrite)?;
+    /// assert_eq!(ws.page(copy_page)?.body(), "Phospholipid bilayers.");
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     pub fn sync_learning_object(
         &mut self,
         actor: UserKey,
@@ -110,6 +137,26 @@ impl Workspace {
     /// # Errors
     ///
     /// As [`sync_learning_object`](Self::sync_learning_object) for any of them: then none is synced.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, Customisations, NewCourse, PageDraft, PageEdit, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, master, "Cells", "")?;
+    /// let page = ws.add_page(admin, master, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+    /// let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+    /// let copy = ws.course(section)?.learning_objects().next().unwrap();
+    /// let copy_page = ws.learning_object(copy)?.pages().next().unwrap();
+    /// ws.edit_page(admin, master, page, PageEdit::new().body("Bilayers."))?;
+    /// let reports = ws.sync_course(admin, section, Customisations::Keep)?;
+    /// assert_eq!(reports.len(), 1);
+    /// assert!(ws.updates_available(section)?.is_empty());
+    /// # let _ = copy_page;
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     pub fn sync_course(
         &mut self,
         actor: UserKey,
@@ -135,6 +182,29 @@ impl Workspace {
     /// # Errors
     ///
     /// [`Error::NotFound`] for a missing LO or actor.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, Customisations, NewCourse, PageDraft, PageEdit, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, master, "Cells", "")?;
+    /// let page = ws.add_page(admin, master, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+    /// let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+    /// let copy = ws.course(section)?.learning_objects().next().unwrap();
+    /// let copy_page = ws.learning_object(copy)?.pages().next().unwrap();
+    /// let other = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-B"))?;
+    /// ws.edit_page(admin, master, page, PageEdit::new().body("Bilayers."))?;
+    /// // From the master's side: every linked copy of the LO takes the change.
+    /// let pushed = ws.push_updates(admin, lo, Customisations::Keep)?;
+    /// assert_eq!(pushed.len(), 2);
+    /// assert!(pushed.iter().all(|d| d.result.is_ok()));
+    /// assert!(ws.updates_available(section)?.is_empty() && ws.updates_available(other)?.is_empty());
+    /// # let _ = (copy, copy_page);
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     pub fn push_updates(
         &mut self,
         actor: UserKey,
@@ -161,6 +231,26 @@ impl Workspace {
     /// # Errors
     ///
     /// [`Error::NotFound`] for a missing course or actor.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, Customisations, NewCourse, PageDraft, PageEdit, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, master, "Cells", "")?;
+    /// let page = ws.add_page(admin, master, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+    /// let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+    /// let copy = ws.course(section)?.learning_objects().next().unwrap();
+    /// let copy_page = ws.learning_object(copy)?.pages().next().unwrap();
+    /// ws.edit_page(admin, master, page, PageEdit::new().body("Bilayers."))?;
+    /// let pushed = ws.push_course_updates(admin, master, Customisations::Keep)?;
+    /// assert_eq!(pushed.len(), 1);
+    /// assert_eq!(ws.page(copy_page)?.body(), "Bilayers.");
+    /// # let _ = copy;
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     pub fn push_course_updates(
         &mut self,
         actor: UserKey,
@@ -178,6 +268,27 @@ impl Workspace {
     /// # Errors
     ///
     /// As [`sync_learning_object`](Self::sync_learning_object).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, Customisations, NewCourse, PageDraft, PageEdit, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, master, "Cells", "")?;
+    /// let page = ws.add_page(admin, master, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+    /// let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+    /// let copy = ws.course(section)?.learning_objects().next().unwrap();
+    /// let copy_page = ws.learning_object(copy)?.pages().next().unwrap();
+    /// ws.edit_page(admin, master, page, PageEdit::new().body("Bilayers."))?;
+    /// assert_eq!(ws.updates_available(section)?, vec![copy]);
+    /// ws.decline_update(admin, section, copy)?;
+    /// // Hidden until the master changes again; the copy keeps its text.
+    /// assert!(ws.updates_available(section)?.is_empty());
+    /// assert_eq!(ws.page(copy_page)?.body(), "Lipids.");
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     pub fn decline_update(&mut self, actor: UserKey, via: CourseKey, lo: LoKey) -> Result<u64, Error> {
         crate::linked::decline(&mut self.store, actor, via, lo)
     }
@@ -191,6 +302,27 @@ impl Workspace {
     ///
     /// As an edit through `via`; [`Error::NotLinked`] for a record that is not linked; [`Error::Invalid`]
     /// (`field`) for a field the record does not have.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, LinkedField, LinkedRecord, NewCourse, PageDraft, PageEdit, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, master, "Cells", "")?;
+    /// let page = ws.add_page(admin, master, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+    /// let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+    /// let copy = ws.course(section)?.learning_objects().next().unwrap();
+    /// let copy_page = ws.learning_object(copy)?.pages().next().unwrap();
+    /// ws.edit_page(admin, section, copy_page, PageEdit::new().body("Our own."))?;
+    /// assert!(ws.page(copy_page)?.link().is_some_and(|l| l.body_customised));
+    /// ws.revert_field(admin, section, LinkedRecord::Page(copy_page), LinkedField::Body)?;
+    /// assert_eq!(ws.page(copy_page)?.body(), "Lipids.");
+    /// assert!(ws.page(copy_page)?.link().is_some_and(|l| !l.body_customised));
+    /// # let _ = page;
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     pub fn revert_field(
         &mut self,
         actor: UserKey,
