@@ -68,13 +68,19 @@ pub(crate) fn run_tasks(store: &mut Store, budget: u64, now: Timestamp) -> u64 {
     while left > 0 && !store.running().is_empty() {
         let running = store.running().to_vec();
         let slice = (left / running.len() as u64).max(1);
-        for task in running {
+        let before = left;
+        for task in &running {
             if left == 0 {
                 break;
             }
-            left -= step_task(store, task, slice.min(left));
+            left -= step_task(store, *task, slice.min(left));
         }
         store.start_queued(now);
+        // Every running task works or ends each pass; a pass that did
+        // neither would come round again the same: stop rather than spin.
+        if left == before && store.running() == running.as_slice() {
+            break;
+        }
     }
     budget - left
 }

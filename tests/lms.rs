@@ -156,6 +156,40 @@ fn lms4_states_and_clean_up_on_cancel_and_failure() {
     assert_eq!(w.ws.task_status(t4).unwrap().percent_complete, 100);
 }
 
+/// LMS-4: a copy cancelled after any number of units leaves nothing
+/// behind, whatever it had copied: its new LOs and pages, and its tool
+/// items that link to them, into a new course or an existing one.
+#[test]
+fn lms4_a_cancel_after_any_unit_leaves_nothing_behind() {
+    let w = lms_world(2);
+    let other = {
+        let mut ws = w.ws.clone();
+        ws.create_course(w.author, NewCourse::new("X", "x")).unwrap()
+    };
+    for existing in [false, true] {
+        let mut base = w.ws.clone();
+        if existing {
+            base.create_course(w.author, NewCourse::new("X", "x")).unwrap();
+        }
+        let request = if existing { CopyRequest::new(CopyTarget::Existing(other.into())) } else { to_new("A1") };
+        let total = {
+            let mut ws = base.clone();
+            ws.request_copy(w.author, w.course, &request).unwrap();
+            ws.run_all_tasks()
+        };
+        assert!(total > 4, "{total} units");
+        for units in 0..total {
+            let mut ws = base.clone();
+            let before = content(&ws);
+            let task = ws.request_copy(w.author, w.course, &request).unwrap();
+            ws.run_tasks(units);
+            ws.cancel_task(w.author, task).unwrap();
+            assert_eq!(content(&ws), before, "existing target: {existing}; cancelled after {units} of {total} units");
+            ws.check_integrity().unwrap();
+        }
+    }
+}
+
 /// LMS-4: cancelling a copy undoes it in its target only. A course that
 /// took a learning object from the target while the copy ran (a Share of
 /// the target, a re-use) keeps it, pages and all; what nobody else took

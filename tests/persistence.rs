@@ -137,14 +137,17 @@ fn int4_tampered_files_are_refused_with_what_is_wrong() {
     // A course_id over the limit, or with a space.
     refused(
         |v| with_live(v, "courses", 0)["course_id"] = json!("x".repeat(101)),
-        "course#1v1: invalid course_id: is 101",
+        "integrity violation: course#1v1: invalid course_id: is 101",
     );
     refused(
         |v| with_live(v, "courses", 0)["course_id"] = json!("BIO 101"),
-        "course#1v1: invalid course_id: must not contain white space",
+        "integrity violation: course#1v1: invalid course_id: must not contain white space",
     );
     // A title over the limit, a blank page title.
-    refused(|v| with_live(v, "courses", 0)["title"] = json!("t".repeat(334)), "course#1v1: invalid title: is 334");
+    refused(
+        |v| with_live(v, "courses", 0)["title"] = json!("t".repeat(334)),
+        "integrity violation: course#1v1: invalid title: is 334",
+    );
     refused(
         |v| {
             let title = with_live(v, "pages", 0)["content"].as_u64().unwrap() as usize;

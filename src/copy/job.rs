@@ -23,7 +23,7 @@ use crate::error::Error;
 use crate::handles::{LibraryItem, LoKey, PageKey, UserKey};
 use crate::store::Store;
 use imbl::{OrdMap, OrdSet, Vector};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 impl CopyJob {
@@ -38,7 +38,8 @@ impl CopyJob {
             PlannedTarget::New(record) => (ws.insert_course(*record)?, true, None),
             PlannedTarget::Existing(key) => {
                 let before = ws.course(key)?.clone();
-                ws.update_course_text(key, |c| *c.modified = plan.at);
+                // Only the time changes: the text stays as valid as it was.
+                ws.update_course_text(key, |c| *c.modified = plan.at)?;
                 (key, false, Some(before))
             }
         };
@@ -166,7 +167,8 @@ impl CopyJob {
         }
         // The banner is filtered to a live one above, and the target is the
         // task's: this cannot be refused.
-        let _ = ws.set_course_settings(self.target, s);
+        let set = ws.set_course_settings(self.target, s);
+        debug_assert!(set.is_ok(), "{set:?}");
         if self.new_target {
             for style in &self.snapshot.styles {
                 ws.insert_style(self.target, style.name.clone(), style.css.clone());
@@ -186,7 +188,8 @@ impl CopyJob {
         };
         // Every user is live: the source's are filtered, the requester
         // asked.
-        let _ = ws.set_assigned(self.target, assigned);
+        let set = ws.set_assigned(self.target, assigned);
+        debug_assert!(set.is_ok(), "{set:?}");
     }
 
     fn copy_lo(&mut self, ws: &mut Store, i: usize) -> Step {
@@ -345,35 +348,21 @@ impl CopyJob {
     /// no other course includes or links to is deleted with its pages.
     pub(crate) fn rollback(self, ws: &mut Store) {
         let added = ws.truncate_los(self.target, self.base());
-        if self.mode.copies_content() {
-            // Learning objects that tools of other courses link to: one pass
-            // over the tools, not one a learning object.
-            let linked: HashSet<LoKey> = ws
-                .courses()
-                .filter(|(k, _)| *k != self.target)
-                .flat_map(|(_, c)| c.tools.iter())
-                .filter_map(|i| match i.link {
-                    Some(ToolLink::Content(lo)) => Some(lo),
-                    _ => None,
-                })
-                .collect();
-            for lo in added {
-                let unused = ws.learning_object(lo).is_ok_and(|l| l.used_in.is_empty());
-                // An LO a tool links to stays: the store refuses to
-                // delete it, and the check above already kept it.
-                if unused && !linked.contains(&lo) {
-                    let _ = ws.remove_lo(lo);
-                }
-            }
-        }
+        // The target first, so that its copied tool items, which link to
+        // the copied LOs, are gone before those are deleted.
         if self.new_target {
             // Removing the course takes its parenthood from the LOs other
             // courses kept.
             ws.remove_course(self.target);
         } else if let Some(before) = &self.target_before {
-            // The copy replaced the banner image; the old one may have been
-            // deleted since, no longer in use: then the course keeps none.
+            // What the copy replaced comes back; what `before` names that
+            // was deleted since (a banner image, say) is left out.
             ws.restore_course_fields(self.target, before);
+        }
+        if self.mode.copies_content() {
+            // A copied LO that another course included, or a tool item of
+            // another course linked to, meanwhile stays.
+            ws.remove_los(&added);
         }
     }
 }

@@ -364,7 +364,7 @@ pub(crate) struct CopyJob {
 /// A cache of what a job reads: not part of the job's value, so not
 /// compared and not saved.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct ReadIndex(Option<std::sync::Arc<[LoKey]>>);
+pub(crate) struct ReadIndex(Option<Vec<LoKey>>);
 
 impl PartialEq for ReadIndex {
     fn eq(&self, _: &Self) -> bool {
@@ -472,24 +472,16 @@ impl CopyJob {
     /// them must first save it in the overlay. The first call sorts the
     /// job's LOs; a request pays nothing for it.
     pub(crate) fn reads(&mut self, lo: LoKey) -> bool {
-        self.read_set().binary_search(&lo).is_ok()
-    }
-
-    /// The LOs whose pages the job reads, sorted (none when it copies no
-    /// content). The first call sorts them; later ones share that list.
-    pub(crate) fn read_set(&mut self) -> std::sync::Arc<[LoKey]> {
         if !self.mode.copies_content() || !self.selection.content_areas {
-            return std::sync::Arc::from([]);
+            return false;
         }
         let snapshot = &self.snapshot;
-        self.reads
-            .0
-            .get_or_insert_with(|| {
-                let mut los: Vec<LoKey> = snapshot.los.iter().map(|(k, _)| *k).collect();
-                los.sort_unstable();
-                los.into()
-            })
-            .clone()
+        let los = self.reads.0.get_or_insert_with(|| {
+            let mut los: Vec<LoKey> = snapshot.los.iter().map(|(k, _)| *k).collect();
+            los.sort_unstable();
+            los
+        });
+        los.binary_search(&lo).is_ok()
     }
 
     /// How many content units of LOs the job walks: the source's LO list

@@ -188,19 +188,22 @@ impl CheckedFields {
         let (mut layout, mut details) = (record.player_layout.clone(), record.details.clone());
         let (external_id, time_zone) = (self.external_id.clone(), self.time_zone.clone());
         self.write(&mut title, &mut description, &mut layout, &mut details, &mut settings);
+        // Everything that can refuse is checked before the first write.
         store.check_course_settings(&settings)?;
-        if let Some(v) = external_id {
-            store.set_external_id(course, v)?;
+        if let Some(v) = &external_id {
+            store.check_external_id(course, v)?;
         }
-        store.set_course_settings(course, settings)?;
         store.update_course_text(course, |c| {
             *c.modified = now;
             if let Some(zone) = time_zone {
                 *c.time_zone = zone;
             }
             (*c.title, *c.description, *c.player_layout, *c.details) = (title, description, layout, details);
-        });
-        Ok(())
+        })?;
+        if let Some(v) = external_id {
+            store.set_external_id(course, v)?;
+        }
+        store.set_course_settings(course, settings)
     }
 
     fn write(

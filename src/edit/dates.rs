@@ -35,8 +35,8 @@ pub(crate) fn shift_course_dates(
     }
     // The plan was made for the items in this order.
     let items: Vec<_> = record.tools.iter().map(|i| i.id).zip(plan.tools.iter().copied()).collect();
-    // Neither can fail: the settings name what they named, the items are
-    // the course's own.
+    // Checked before the first write; the items are the course's own.
+    store.check_course_settings(&settings)?;
     store.set_course_settings(course, settings)?;
     for (tool, new) in items {
         if let Some(dates) = new {

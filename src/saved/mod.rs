@@ -175,8 +175,8 @@ impl<'de> Visitor<'de> for BodyVisitor {
         if let Some(field) = v1.any() {
             return Err(de::Error::custom(format_args!("{field}: a field of format 1 in a file of format {format}")));
         }
-        let linked = older::linked_part(format, linked).map_err(de::Error::custom)?;
-        let dates = older::dates_part(format, dates).map_err(de::Error::custom)?;
+        let linked = older::linked_part(format, linked)?;
+        let dates = older::dates_part(format, dates)?;
         Ok(Body::Later(
             Box::new(body::Workspace {
                 salt,

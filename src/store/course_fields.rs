@@ -7,7 +7,7 @@
 //! their own (`tools.rs`).
 
 use super::Store;
-use crate::data::{Course, CourseSettings, Timestamp, ToolLink};
+use crate::data::{Course, CourseSettings, Text, Timestamp, ToolLink};
 use crate::error::Error;
 use crate::handles::{CourseKey, UserKey};
 use imbl::{OrdMap, OrdSet};
@@ -25,22 +25,40 @@ pub(crate) struct CourseText<'a> {
 }
 
 impl Store {
-    /// Changes the fields of a course that name no other entity. `None`
-    /// when the course is gone.
+    /// Changes the fields of a course that name no other entity: `change`
+    /// works on copies of them, which are written back only if the title,
+    /// the player layout and every detail key are names the API takes.
+    ///
+    /// # Errors
+    /// The course is gone, or a changed field is no such name; nothing
+    /// changed.
     pub(crate) fn update_course_text<R>(
         &mut self,
         course: CourseKey,
         change: impl FnOnce(CourseText<'_>) -> R,
-    ) -> Option<R> {
-        let c = self.courses.get_mut(course)?;
-        Some(change(CourseText {
-            title: &mut c.title,
-            description: &mut c.description,
-            player_layout: &mut c.player_layout,
-            details: &mut c.details,
-            modified: &mut c.modified,
-            time_zone: &mut c.time_zone,
-        }))
+    ) -> Result<R, Error> {
+        let c = self.courses.get(course).ok_or_else(|| Error::not_found(course))?;
+        let (mut title, mut description, mut player_layout) =
+            (c.title.clone(), c.description.clone(), c.player_layout.clone());
+        let (mut details, mut modified, mut time_zone) = (c.details.clone(), c.modified, c.time_zone.clone());
+        let result = change(CourseText {
+            title: &mut title,
+            description: &mut description,
+            player_layout: &mut player_layout,
+            details: &mut details,
+            modified: &mut modified,
+            time_zone: &mut time_zone,
+        });
+        Text::name("title", &title)?;
+        Text::name("player_layout", &player_layout)?;
+        if let Some(Err(e)) = details.keys().map(|k| Text::name("detail key", k)).find(Result::is_err) {
+            return Err(e);
+        }
+        if let Some(c) = self.courses.get_mut(course) {
+            (c.title, c.description, c.player_layout) = (title, description, player_layout);
+            (c.details, c.modified, c.time_zone) = (details, modified, time_zone);
+        }
+        Ok(result)
     }
 
     /// Sets a course's settings.
@@ -92,11 +110,13 @@ impl Store {
         Ok(())
     }
 
-    /// Puts back a course's own fields as `before` holds them (a copy into
-    /// it was cancelled): text, times, settings, assigned users, lock and
-    /// tool items, not its ids, learning objects or styles. What `before`
-    /// names that is gone since (a banner image, a user, a linked learning
-    /// object or term) is left out, so that nothing dangles.
+    /// Puts back a course's own fields as `before`, a record this course
+    /// held, has them (a copy into it was cancelled): text, times,
+    /// settings, assigned users, lock and tool items, not its ids, learning
+    /// objects or styles. What `before` names that is gone since (a banner
+    /// image, a user, a linked learning object or term) is left out, so
+    /// that nothing dangles. The course is as it was, tool id counter
+    /// included: the cancelled copy's items are gone with it (LMS-4).
     pub(crate) fn restore_course_fields(&mut self, course: CourseKey, before: &Course) {
         let users = &self.users;
         let live_link = |link: Option<ToolLink>| match link {

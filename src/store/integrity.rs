@@ -46,7 +46,7 @@ impl super::Store {
     fn check_all(&self) -> Result<(), String> {
         let mut lo_users = self.check_courses()?;
         for (ck, c) in self.courses.iter() {
-            self.check_course_data(ck, c)?;
+            self.check_course_data(&ck, c)?;
         }
         self.check_tasks()?;
         self.check_id_indexes()?;
@@ -230,7 +230,7 @@ impl super::Store {
     /// The checks of a course's own fields (text, settings, assigned users,
     /// lock, tool items): also what a cancelled copy puts back into its
     /// target, which loading checks with this.
-    pub(super) fn check_course_data(&self, ck: CourseKey, c: &crate::data::Course) -> Result<(), String> {
+    pub(super) fn check_course_data(&self, ck: &dyn std::fmt::Display, c: &crate::data::Course) -> Result<(), String> {
         use crate::data::ToolLink;
         let texts = [Text::name("title", &c.title), Text::name("player_layout", &c.player_layout)];
         if let Some(Err(e)) = texts.into_iter().find(Result::is_err) {

@@ -17,15 +17,20 @@
 //! | which pages use a library item (lazy) | dropped by every primitive that changes page items |
 //! | a pending task is queued or running once, and marks its target busy | the task primitives; a job runs only inside [`Store::with_job`], which always puts it back and keeps its write barrier while it is out |
 //! | a course names only what lives: its creator, assigned users and lock holder, its banner image | [`Store::insert_course`], [`Store::set_course_settings`], [`Store::set_assigned`], [`Store::set_course_lock`], [`Store::restore_course_fields`]; its plain text and times change in place through [`Store::update_course_text`] |
-//! | tool items: ids given out once and below the limit; links to an item of the course of the right category, a live LO or term; posts, groups and grades by live users | [`Store::push_tool`], [`Store::remove_tool`], [`Store::set_tool_dates`], [`Store::relink_tools`] |
-//! | nothing references a deleted LO or library item | [`Store::remove_lo`] and [`Store::remove_library_item`] refuse while something does |
+//! | tool items: unique ids below the limit; links to an item of the course of the right category, a live LO or term; posts, groups and grades by live users; names the API takes | [`Store::push_tool`], [`Store::remove_tool`], [`Store::set_tool_dates`], [`Store::relink_tools`]; whole lists through [`Store::insert_course`] (checked) and [`Store::restore_course_fields`] (references gone since dropped) |
+//! | nothing references a deleted LO or library item | [`Store::remove_lo`], [`Store::remove_los`] and [`Store::remove_library_item`] refuse (or keep) while something does |
 //!
 //! Primitives do not check rights: the layers above check, then call them.
-//! Each keeps every invariant above by itself, whatever its caller checked:
-//! it does what it is asked, or refuses with an error and changes nothing
-//! (a primitive given a handle that names nothing changes nothing). None
-//! panics. The reads hand out shared references only: no `&mut` to a
-//! record leaves the store.
+//! Every reference between records is the store's to keep: a primitive
+//! that would leave one dangling refuses with an error and changes
+//! nothing, whatever its caller checked. Names are checked where they come
+//! in (`Text`, in the edit layer) and again here where a whole record or a
+//! course's text comes in ([`Store::insert_course`], [`Store::push_tool`],
+//! [`Store::update_course_text`]); whether a course is busy or locked is
+//! the access layer's question. None panics. The reads hand out shared
+//! references only; the two ways to a `&mut` are
+//! [`Store::update_course_text`], whose changes to copies are checked
+//! before they are written back, and the job inside [`Store::with_job`].
 
 mod course_fields;
 mod integrity;
@@ -39,12 +44,12 @@ mod tools;
 pub(crate) use saved::{StoreParts, StorePartsRef};
 
 use crate::arena::{Arena, fresh_salt};
-use crate::data::ToolLink;
 use crate::data::{Ancestry, Page, PageLink, PageSource};
 use crate::data::{
     CopyJob, Counts, Course, CourseSet, CourseStyle, DEFAULT_TASK_LIMIT, Ending, LearningObject, LibraryEntry,
     PageContent, PageList, Phase, Reach, Role, Task, Timestamp, User,
 };
+use crate::data::{Text, ToolLink, limits};
 use crate::error::Error;
 use crate::handles::{
     CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
@@ -84,16 +89,17 @@ pub(crate) struct Store {
     /// Upstream LO → its linked copies (LNK-8). Derived from the LOs'
     /// links; rebuilt on load, never saved.
     downstreams: BTreeSet<(LoKey, LoKey)>,
-    /// The job [`Store::with_job`] has out of its task, for the write
-    /// barrier; `None` between steps.
-    lent: Option<Lent>,
+    /// The jobs [`Store::with_job`] has out of their tasks, innermost
+    /// last, for the write barrier; empty between steps.
+    lent: Vec<Lent>,
 }
 
-/// A job out of its task while it runs: the LOs it reads, and the pages of
-/// them the run changed, as they were.
+/// A job out of its task while it runs: its task, and every page the run
+/// changed, as it was before its first change. Which of them the job
+/// reads is sorted out when it is back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Lent {
-    reads: Arc<[LoKey]>,
+    task: TaskKey,
     saved: HashMap<PageKey, Page>,
 }
 
@@ -122,7 +128,7 @@ impl Store {
             busy: HashMap::new(),
             library_index: LibraryIndex::default(),
             downstreams: BTreeSet::new(),
-            lent: None,
+            lent: Vec::new(),
         };
         let admin = store.users.insert(User { name: admin_name, role: Role::Administrator });
         (store, admin)
@@ -309,8 +315,12 @@ impl Store {
         Ok(key)
     }
 
-    /// What a course record about to be inserted names that is not there,
-    /// or takes that is taken.
+    /// What a course record about to be inserted breaks: an id taken or
+    /// not of an id's form, a creator, assigned user or lock holder that
+    /// is gone, a banner image that is no live media asset, a name the API
+    /// would refuse, tool items that link to nothing or whose ids are not
+    /// its own (integrity's checks of a course's fields, run before the
+    /// record goes in).
     fn course_record_problem(&self, course: &Course) -> Result<(), Error> {
         for (field, id, index) in [
             ("course_id", &course.course_id, &self.course_ids),
@@ -320,28 +330,37 @@ impl Store {
                 return Err(Error::Conflict { field, value: id.to_string(), holder: *holder });
             }
         }
-        let users = std::iter::once(course.created_by).chain(course.assigned.iter().copied()).chain(course.lock);
-        if let Some(user) = users.into_iter().find(|u| !self.users.contains(*u)) {
-            return Err(Error::not_found(user));
+        Text::identifier("course_id", &course.course_id, limits::COURSE_ID)?;
+        Text::identifier("external_id", &course.external_id, limits::EXTERNAL_ID)?;
+        if !self.users.contains(course.created_by) {
+            return Err(Error::not_found(course.created_by));
         }
-        if let Some(media) = course.settings.banner_image.filter(|m| !self.media.contains(*m)) {
-            return Err(Error::not_found(media));
+        let at = format!("the new course {:?}", course.course_id);
+        self.check_course_data(&at, course).map_err(|detail| Error::Integrity { detail })
+    }
+
+    /// Whether `course` may take `external_id`: of an id's form, and held
+    /// by no other course.
+    ///
+    /// # Errors
+    /// The id is not of an id's form, or another course holds it.
+    pub(crate) fn check_external_id(&self, course: CourseKey, external_id: &str) -> Result<(), Error> {
+        Text::identifier("external_id", external_id, limits::EXTERNAL_ID)?;
+        match self.external_ids.get(external_id).filter(|k| **k != course) {
+            Some(holder) => {
+                Err(Error::Conflict { field: "external_id", value: external_id.to_string(), holder: *holder })
+            }
+            None => Ok(()),
         }
-        if let Some(problem) = course.tools.iter().find_map(|item| self.tool_item_problem(&course.tools, item)) {
-            return Err(problem);
-        }
-        Ok(())
     }
 
     /// Changes a course's `external_id` and its index entry.
     ///
     /// # Errors
-    /// The course is gone, or another course holds `external_id`; nothing
-    /// changed.
+    /// The course is gone, `external_id` is not of an id's form, or another
+    /// course holds it; nothing changed.
     pub(crate) fn set_external_id(&mut self, course: CourseKey, external_id: Arc<str>) -> Result<(), Error> {
-        if let Some(holder) = self.external_ids.get(&external_id).filter(|k| **k != course) {
-            return Err(Error::Conflict { field: "external_id", value: external_id.to_string(), holder: *holder });
-        }
+        self.check_external_id(course, &external_id)?;
         let record = self.courses.get_mut(course).ok_or_else(|| Error::not_found(course))?;
         self.external_ids.remove(&record.external_id);
         self.external_ids.insert(external_id.clone(), course);
@@ -582,6 +601,38 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes every learning object of `los` that no course includes and
+    /// no tool item links to (with its pages, as [`remove_lo`](Self::remove_lo)
+    /// does); gives back those it kept. One pass over the tool items for
+    /// them all.
+    pub(crate) fn remove_los(&mut self, los: &[LoKey]) -> Vec<LoKey> {
+        let linked: std::collections::HashSet<LoKey> = self
+            .courses
+            .iter()
+            .flat_map(|(_, c)| c.tools.iter())
+            .filter_map(|i| match i.link {
+                Some(ToolLink::Content(lo)) => Some(lo),
+                _ => None,
+            })
+            .collect();
+        let mut kept = Vec::new();
+        for &lo in los {
+            let unused = self.los.get(lo).is_some_and(|l| l.used_in.is_empty());
+            if !unused || linked.contains(&lo) {
+                kept.push(lo);
+                continue;
+            }
+            self.forget_upstream_lo(lo);
+            self.set_lo_link(lo, None);
+            if let Some(record) = self.los.remove(lo) {
+                for page in record.pages.iter() {
+                    self.remove_page_record(*page);
+                }
+            }
+        }
+        kept
+    }
+
     /// The courses that include `lo`, cached in the LO for widely shared
     /// ones.
     pub(crate) fn lo_reach(&mut self, lo: LoKey) -> Reach {
@@ -804,9 +855,7 @@ impl Store {
             return;
         }
         let Some(record) = self.pages.get(page) else { return };
-        if let Some(lent) = self.lent.as_mut()
-            && lent.reads.binary_search(&record.lo).is_ok()
-        {
+        for lent in &mut self.lent {
             lent.saved.entry(page).or_insert_with(|| Page { link: None, ..record.clone() });
         }
         for task in self.queue.iter().chain(&self.running) {
@@ -926,16 +975,20 @@ impl Store {
     /// `None`, without running `work`, when the task has no job (it ended).
     ///
     /// While `work` runs the job is out of its task, and the write barrier
-    /// keeps its pages all the same: a page it reads that `work` changes is
-    /// saved aside and goes into the job's overlay when it is back.
+    /// keeps its pages all the same: every page `work` changes is saved as
+    /// it was, and those the job reads go into its overlay when it is
+    /// back. The task cannot be ended meanwhile
+    /// ([`finish_task`](Self::finish_task) refuses): it is ended after.
     pub(crate) fn with_job<R>(&mut self, task: TaskKey, work: impl FnOnce(&mut CopyJob, &mut Store) -> R) -> Option<R> {
         let mut job = self.tasks.get_mut(task)?.job.take()?;
-        let reads = job.read_set();
-        let outer = self.lent.replace(Lent { reads, saved: HashMap::new() });
+        self.lent.push(Lent { task, saved: HashMap::new() });
         let result = work(&mut job, self);
-        let lent = std::mem::replace(&mut self.lent, outer);
-        for (page, record) in lent.map(|l| l.saved).unwrap_or_default() {
-            job.overlay.entry(page).or_insert(record);
+        let at = self.lent.iter().rposition(|l| l.task == task);
+        let saved = at.map(|at| self.lent.remove(at).saved).unwrap_or_default();
+        for (page, record) in saved {
+            if job.reads(record.lo) {
+                job.overlay.entry(page).or_insert(record);
+            }
         }
         if let Some(t) = self.tasks.get_mut(task) {
             t.percent = t.percent.max(job.percent());
@@ -952,6 +1005,10 @@ impl Store {
         ending: Ending,
         dates: Option<crate::data::DateShiftReport>,
     ) -> Option<CopyJob> {
+        // A task whose job is out in `with_job` ends once the job is back.
+        if self.lent.iter().any(|l| l.task == task) {
+            return None;
+        }
         let t = self.tasks.get_mut(task)?;
         let job = t.job.take();
         if ending.completed() {

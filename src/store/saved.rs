@@ -96,7 +96,7 @@ impl Store {
             busy: HashMap::new(),
             library_index: LibraryIndex::default(),
             downstreams: Default::default(),
-            lent: None,
+            lent: Vec::new(),
         };
         ws.index_loaded_courses().map_err(fail)?;
         ws.rebuild_used_in().map_err(fail)?;
@@ -164,7 +164,7 @@ impl Store {
                     if let Some(before) = &job.target_before {
                         let mut before = before.clone();
                         before.settings.banner_image = None;
-                        self.check_course_data(t.target, &before)
+                        self.check_course_data(&t.target, &before)
                             .map_err(|e| format!("{key}: the course its cancel would restore: {e}"))?;
                     }
                     if self.busy.insert(t.target, key).is_some() {

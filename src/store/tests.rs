@@ -91,6 +91,9 @@ fn push_tool_gives_ids_and_refuses_what_would_dangle() {
     ghost_post.posts.push_back(Post { author: missing_user(&w.store), body: "hi".into(), reply: false });
     let e = refused(&mut w.store, |s| s.push_tool(w.course, |_| ghost_post));
     assert!(matches!(e, Error::NotFound { .. }), "{e}");
+    let untitled = ToolItem { title: "".into(), ..item(Category::Announcements, None) };
+    let e = refused(&mut w.store, |s| s.push_tool(w.course, |_| untitled));
+    assert!(matches!(e, Error::Invalid { field: "title", .. }), "{e}");
     let mut full = w.store.clone();
     if let Some(c) = full.courses.get_mut(w.course) {
         c.tools.next_id = crate::data::MAX_TOOL_ID;
@@ -111,6 +114,14 @@ fn tool_primitives_refuse_what_is_not_there() {
     refused(&mut w.store, |s| s.set_tool_dates(w.course, ToolId(42), ToolDates::default()));
     let gone = missing_lo(&w.store);
     refused(&mut w.store, |s| s.relink_tools(w.second, w.lo, gone));
+    // Given what they need, they do it.
+    let dates = ToolDates::new().due(Timestamp::from_unix_millis(1_800_000_000_000));
+    w.store.set_tool_dates(w.second, w.linking_tool, dates).unwrap();
+    assert_eq!(w.store.course(w.second).unwrap().tools.get(w.linking_tool).map(|i| i.dates), Some(dates));
+    let copy = w.store.insert_lo("Copy".into(), "".into(), None, None, Default::default());
+    w.store.relink_tools(w.second, w.lo, copy).unwrap();
+    let link = w.store.course(w.second).unwrap().tools.get(w.linking_tool).and_then(|i| i.link);
+    assert_eq!(link, Some(ToolLink::Content(copy)));
     // Removing an item unlinks the items that linked to it.
     let quiz = w.store.push_tool(w.course, |_| item(Category::Assessments, None)).unwrap();
     let column = w.store.push_tool(w.course, |_| item(Category::Gradebook, Some(ToolLink::Tool(quiz)))).unwrap();
@@ -131,6 +142,17 @@ fn course_field_primitives_refuse_what_is_not_there() {
     let taken = w.store.course(w.second).unwrap().external_id.clone();
     let e = refused(&mut w.store, |s| s.set_external_id(w.course, taken));
     assert!(matches!(e, Error::Conflict { field: "external_id", .. }), "{e}");
+    let e = refused(&mut w.store, |s| s.set_external_id(w.course, "has space".into()));
+    assert!(matches!(e, Error::Invalid { field: "external_id", .. }), "{e}");
+    // Text is checked before it is written back: a blank title changes
+    // nothing, the time set beside it included.
+    let e = refused(&mut w.store, |s| {
+        s.update_course_text(w.course, |c| {
+            *c.title = "  ".into();
+            *c.modified = Timestamp::from_unix_millis(1);
+        })
+    });
+    assert!(matches!(e, Error::Invalid { field: "title", .. }), "{e}");
     w.store.set_assigned(w.course, OrdSet::unit(w.other)).unwrap();
     w.store.set_course_lock(w.course, Some(w.admin)).unwrap();
     w.store.check_integrity().unwrap();
@@ -151,10 +173,25 @@ fn insert_course_refuses_taken_ids_and_what_is_not_there() {
     let link = Some(ToolLink::Content(missing_lo(&w.store)));
     dangling.tools.items.push_back(ToolItem { id: ToolId(1), ..item(Category::AdaptiveReleaseRules, link) });
     dangling.tools.next_id = 1;
-    refused(&mut w.store, |s| s.insert_course(dangling));
+    let e = refused(&mut w.store, |s| s.insert_course(dangling));
+    assert!(matches!(e, Error::Integrity { .. }), "{e}");
     let mut ghost = record("C-4");
     ghost.assigned = OrdSet::unit(missing_user(&w.store));
     refused(&mut w.store, |s| s.insert_course(ghost));
+    let mut locked = record("C-6");
+    locked.lock = Some(missing_user(&w.store));
+    refused(&mut w.store, |s| s.insert_course(locked));
+    let mut bannered = record("C-7");
+    bannered.settings.banner_image = Some(missing_media(&w.store));
+    refused(&mut w.store, |s| s.insert_course(bannered));
+    let mut taken_external = record("C-8");
+    taken_external.external_id = template.external_id.clone();
+    let e = refused(&mut w.store, |s| s.insert_course(taken_external));
+    assert!(matches!(e, Error::Conflict { field: "external_id", .. }), "{e}");
+    let mut spaced = record("C-9");
+    spaced.course_id = "C 9".into();
+    let e = refused(&mut w.store, |s| s.insert_course(spaced));
+    assert!(matches!(e, Error::Invalid { field: "course_id", .. }), "{e}");
     let key = w.store.insert_course(record("C-5")).unwrap();
     assert!(w.store.course(key).is_ok());
     w.store.check_integrity().unwrap();
@@ -169,6 +206,17 @@ fn deletions_refuse_what_would_dangle() {
     assert!(matches!(e, Error::InUse { .. }), "{e}");
     let gone = missing_lo(&w.store);
     refused(&mut w.store, |s| s.remove_lo(gone));
+    // A banner image and a glossary term in use are kept too.
+    let banner = w.store.insert_media(LibraryEntry { name: "Banner".into(), content: "b.png".into() });
+    let mut settings = w.store.course(w.course).unwrap().settings.clone();
+    settings.banner_image = Some(banner);
+    w.store.set_course_settings(w.course, settings).unwrap();
+    refused(&mut w.store, |s| s.remove_library_item(LibraryItem::Media(banner)));
+    let term = w.store.insert_term(LibraryEntry { name: "Mitosis".into(), content: "Division".into() });
+    w.store.push_tool(w.course, |_| item(Category::Glossary, Some(ToolLink::Term(term)))).unwrap();
+    refused(&mut w.store, |s| s.remove_library_item(LibraryItem::Term(term)));
+    // The batch keeps what a course includes or a tool links to.
+    assert_eq!(w.store.remove_los(&[w.lo]), vec![w.lo]);
     // Once nothing links to them they go, and nothing dangles.
     w.store.remove_tool(w.second, w.linking_tool).unwrap();
     w.store.remove_lo(w.lo).unwrap();
@@ -219,7 +267,12 @@ fn with_job_always_puts_the_job_back_and_keeps_its_barrier() {
     let job = store.task(task).unwrap().job.as_ref().expect("the job is back in its task");
     assert_eq!(job.overlay.get(&page).map(|p| p.content.body.to_string()).as_deref(), Some("as requested"));
     store.check_integrity().unwrap();
+    // While its job is out, the task cannot be ended: it ends after.
+    let ended_inside = store.with_job(task, |_, store| store.finish_task(task, Ending::Cancelled, None).is_some());
+    assert_eq!(ended_inside, Some(false));
+    assert!(store.task(task).unwrap().job.is_some());
     // A task whose job is gone (it ended) runs nothing.
-    store.finish_task(task, Ending::Cancelled, None);
+    assert!(store.finish_task(task, Ending::Cancelled, None).is_some());
     assert_eq!(store.with_job(task, |_, _| 1), None);
+    store.check_integrity().unwrap();
 }

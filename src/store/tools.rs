@@ -4,15 +4,19 @@
 //! or glossary term; and their posts, groups and grades at live users.
 
 use super::Store;
-use crate::data::{CourseTools, ToolDates, ToolItem, ToolLink};
+use crate::data::{CourseTools, Text, ToolDates, ToolItem, ToolLink};
 use crate::error::Error;
 use crate::handles::{CourseKey, Entity, LoKey, ToolId};
 
 impl Store {
-    /// Why `item` cannot stand among `tools`: a link to nothing, or of a
-    /// kind its category does not take, or a user that is gone. The check
+    /// Why `item` cannot stand among `tools`: a title the API would refuse,
+    /// a link to nothing, or of a kind its category does not take, or a
+    /// user that is gone. The check
     /// [`push_tool`](Self::push_tool) and inserting a course make.
     pub(super) fn tool_item_problem(&self, tools: &CourseTools, item: &ToolItem) -> Option<Error> {
+        if let Err(e) = Text::name("title", &item.title) {
+            return Some(e);
+        }
         let live = match item.link {
             Some(ToolLink::Content(lo)) => self.los.contains(lo).then_some(()).ok_or(Error::not_found(lo)),
             Some(ToolLink::Term(term)) => self.terms.contains(term).then_some(()).ok_or(Error::not_found(term)),

@@ -69,6 +69,18 @@ use crate::store::Store;
 /// # }
 /// # Ok::<(), coursecopy::Error>(())
 /// ```
+///
+/// Nothing a workspace hands out can change it: records come as shared
+/// references with private fields, so every change goes through a method,
+/// which checks it.
+///
+/// ```compile_fail
+/// use coursecopy::{NewCourse, Workspace};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada").unwrap();
+/// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology")).unwrap();
+/// ws.course(course).unwrap().title = "Changed behind its back".into();
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use]
 pub struct Workspace {

@@ -22,9 +22,9 @@ use slotmap::Key;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-/// Converts format 3 (a format 2 body and the `linked` part; a format 2
-/// file reads with an empty one) into store parts, or says which record is
-/// wrong.
+/// Converts today's form (the body, and the `linked` and `dates` parts,
+/// empty ones for a file of an earlier format) into store parts, or says
+/// which record is wrong.
 pub(crate) fn read(w: body::Workspace, linked: linked::Linked, dates: dates::Dates) -> Result<StoreParts, String> {
     if !w.salt.is_multiple_of(2) {
         return Err("salt: must be even".into());

@@ -12,18 +12,19 @@
 pub(super) mod format1;
 
 use super::current::{dates::Dates, linked::Linked};
+use serde::de;
 
 /// The `linked` part of a file of `format`: read in format 3 and later,
 /// empty before.
 ///
 /// # Errors
 /// A file of format 2 that has one, or a later one that lacks it.
-pub(super) fn linked_part(format: u32, given: Option<Linked>) -> Result<Linked, String> {
+pub(super) fn linked_part<E: de::Error>(format: u32, given: Option<Linked>) -> Result<Linked, E> {
     match (format, given) {
         (2, None) => Ok(Linked::default()),
-        (2, Some(_)) => Err("linked: a field of format 3 in a file of format 2".into()),
+        (2, Some(_)) => Err(E::custom("linked: a field of format 3 in a file of format 2")),
         (_, Some(linked)) => Ok(linked),
-        (_, None) => Err("missing field `linked`".into()),
+        (_, None) => Err(E::missing_field("linked")),
     }
 }
 
@@ -32,11 +33,11 @@ pub(super) fn linked_part(format: u32, given: Option<Linked>) -> Result<Linked, 
 ///
 /// # Errors
 /// A file of format 2 or 3 that has one, or a later one that lacks it.
-pub(super) fn dates_part(format: u32, given: Option<Dates>) -> Result<Dates, String> {
+pub(super) fn dates_part<E: de::Error>(format: u32, given: Option<Dates>) -> Result<Dates, E> {
     match (format, given) {
         (2 | 3, None) => Ok(Dates::default()),
-        (2 | 3, Some(_)) => Err(format!("dates: a field of format 4 in a file of format {format}")),
+        (2 | 3, Some(_)) => Err(E::custom(format_args!("dates: a field of format 4 in a file of format {format}"))),
         (_, Some(dates)) => Ok(dates),
-        (_, None) => Err("missing field `dates`".into()),
+        (_, None) => Err(E::missing_field("dates")),
     }
 }
