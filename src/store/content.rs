@@ -1,0 +1,346 @@
+//! Learning objects and pages: their records, versions and edit logs, and the copy tasks' write barrier every page change passes.
+
+use super::*;
+
+impl Store {
+    /// Inserts a learning object with no pages, included in no course yet.
+    pub(crate) fn insert_lo(
+        &mut self,
+        title: Arc<str>,
+        description: Arc<str>,
+        parent: Option<CourseKey>,
+        origin: Option<LoKey>,
+        ancestors: Ancestry,
+    ) -> LoKey {
+        self.los.insert(LearningObject {
+            title,
+            description,
+            parent: parent.filter(|p| self.courses.contains(*p)),
+            pages: PageList::default(),
+            used_in: CourseSet::default(),
+            origin,
+            ancestors,
+            version: 0,
+            layout_version: 0,
+            edited: Default::default(),
+            link: None,
+        })
+    }
+
+    /// Changes an LO's title and description (`None` keeps one).
+    pub(crate) fn set_lo_text(&mut self, lo: LoKey, title: Option<Arc<str>>, description: Option<Arc<str>>) -> Reach {
+        let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
+        if let Some(link) = record.link.as_mut() {
+            link.customised.title |= title.is_some();
+            link.customised.description |= description.is_some();
+        }
+        if let Some(t) = title {
+            record.title = t;
+        }
+        if let Some(d) = description {
+            record.description = d;
+        }
+        record.version = record.version.saturating_add(1);
+        record.used_in.reach()
+    }
+
+    /// Deletes a learning object and its pages, taking it out of every
+    /// course that includes it first. Its linked copies keep their content
+    /// and hold "upstream deleted" markers (LNK-10); its own link leaves
+    /// the downstreams index.
+    ///
+    /// # Errors
+    /// The LO is gone, or a course's tool items link to it (they would
+    /// dangle); nothing changed.
+    pub(crate) fn remove_lo(&mut self, lo: LoKey) -> Result<(), Error> {
+        if !self.los.contains(lo) {
+            return Err(Error::not_found(lo));
+        }
+        let linking = self.courses_linking_to(lo);
+        if !linking.is_empty() {
+            return Err(Error::InUse { entity: lo.into(), used_by: linking.into_iter().map(Into::into).collect() });
+        }
+        self.forget_upstream_lo(lo);
+        self.set_lo_link(lo, None);
+        let courses = self.los.get(lo).map(|l| l.used_in.iter().copied().collect::<Vec<_>>()).unwrap_or_default();
+        for course in courses {
+            if let Some(at) = self.courses.get(course).and_then(|c| c.position_of(lo)) {
+                self.exclude_lo_at(course, at);
+            }
+        }
+        if let Some(record) = self.los.remove(lo) {
+            for page in record.pages.iter() {
+                self.remove_page_record(*page);
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes every learning object of `los` that no course includes and
+    /// no tool item links to (with its pages, as [`remove_lo`](Self::remove_lo)
+    /// does); gives back those it kept. One pass over the tool items for
+    /// them all.
+    pub(crate) fn remove_los(&mut self, los: &[LoKey]) -> Vec<LoKey> {
+        let linked: std::collections::HashSet<LoKey> = self
+            .courses
+            .iter()
+            .flat_map(|(_, c)| c.tools.iter())
+            .filter_map(|i| match i.link {
+                Some(ToolLink::Content(lo)) => Some(lo),
+                _ => None,
+            })
+            .collect();
+        let mut kept = Vec::new();
+        for &lo in los {
+            let unused = self.los.get(lo).is_some_and(|l| l.used_in.is_empty());
+            if !unused || linked.contains(&lo) {
+                kept.push(lo);
+                continue;
+            }
+            self.forget_upstream_lo(lo);
+            self.set_lo_link(lo, None);
+            if let Some(record) = self.los.remove(lo) {
+                for page in record.pages.iter() {
+                    self.remove_page_record(*page);
+                }
+            }
+        }
+        kept
+    }
+
+    /// The courses that include `lo`, cached in the LO for widely shared
+    /// ones.
+    pub(crate) fn lo_reach(&mut self, lo: LoKey) -> Reach {
+        self.los.get_mut(lo).map(|l| l.used_in.reach()).unwrap_or_default()
+    }
+
+    // ---- Pages --------------------------------------------------------------
+
+    /// Adds a page to `lo`, at `at` or at the end.
+    pub(crate) fn insert_page(
+        &mut self,
+        lo: LoKey,
+        content: Arc<PageContent>,
+        style: Option<StyleKey>,
+        at: Option<usize>,
+    ) -> Option<PageKey> {
+        self.bump_layout(lo)?;
+        if !content.items.is_empty() {
+            self.library_index.invalidate();
+        }
+        let page = self.pages.insert(Page { content, style, lo, origin: None, version: 0, link: None });
+        if let Some(record) = self.los.get_mut(lo) {
+            match at {
+                Some(at) => record.pages.insert(at, page),
+                None => record.pages.push_back(page),
+            }
+        }
+        Some(page)
+    }
+
+    /// Appends to `lo` a duplicate of each source page, given as its handle
+    /// and the content to give the duplicate, and empties `sources`: the
+    /// content is shared, not copied, the style dropped, the origin kept.
+    /// Returns the position in `lo` of the first new page. `more` is how
+    /// many pages are still to come after these, for which the list makes
+    /// room now. The pages come as a batch so that the LO's list grows
+    /// once, not page by page.
+    pub(crate) fn push_duplicate_pages(&mut self, lo: LoKey, sources: &mut Vec<PageSource>, more: usize) -> usize {
+        let Some(record) = self.los.get_mut(lo) else {
+            sources.clear();
+            return 0;
+        };
+        self.library_index.invalidate();
+        record.version = record.version.saturating_add(1);
+        record.layout_version = record.version;
+        let (first, linked) = (record.pages.len(), record.link.is_some());
+        // A linked page of a source deleted since the request (a page a
+        // pending copy saved) starts with an "upstream deleted" marker.
+        let pages = sources.drain(..).map(|src| Page {
+            link: linked.then(|| PageLink {
+                upstream: Some(src.key).filter(|_| src.live),
+                synced: src.version,
+                base: None,
+                customised: Default::default(),
+            }),
+            content: src.content,
+            style: None,
+            lo,
+            origin: Some(src.key),
+            version: 0,
+        });
+        let keys = self.pages.extend(pages);
+        if first == 0 && more == 0 {
+            // The whole list at once: one allocation.
+            record.pages = keys.collect();
+        } else {
+            record.pages.change(|list| {
+                list.reserve(keys.len().saturating_add(more));
+                list.extend(keys);
+            });
+        }
+        first
+    }
+
+    /// Sets a page's title and body (`None` keeps one); on a linked page,
+    /// marks them customised (LNK-5).
+    pub(crate) fn set_page_text(&mut self, page: PageKey, title: Option<Arc<str>>, body: Option<Arc<str>>) -> Reach {
+        self.change_content(page, |p| {
+            if let Some(link) = p.link.as_mut() {
+                link.customised.title |= title.is_some();
+                link.customised.body |= body.is_some();
+            }
+            let content = p.content_mut();
+            if let Some(t) = title {
+                content.title = t;
+            }
+            if let Some(b) = body {
+                content.body = b;
+            }
+        })
+    }
+
+    /// Applies a style to a page, or clears it.
+    /// A style is a page field, so the LO's version grows (LNK-3); it is
+    /// not content, so the page's own version does not: style never syncs.
+    pub(crate) fn set_page_style(&mut self, page: PageKey, style: Option<StyleKey>) -> Reach {
+        let lo = self.pages.get(page).map(|p| p.lo);
+        if let Some(record) = lo.and_then(|lo| self.los.get_mut(lo)) {
+            record.version = record.version.saturating_add(1);
+        }
+        self.change_page(page, |p| p.style = style)
+    }
+
+    /// Sets a page's library items: the one place they change. On a
+    /// linked page, marks them customised (LNK-5).
+    pub(crate) fn set_page_items(&mut self, page: PageKey, items: Arc<[crate::handles::LibraryItem]>) -> Reach {
+        self.library_index.invalidate();
+        self.change_content(page, |p| {
+            if let Some(link) = p.link.as_mut() {
+                link.customised.items = true;
+            }
+            p.content_mut().items = items;
+        })
+    }
+
+    /// Deletes a page from its LO. The linked copies of the page keep
+    /// theirs, with an "upstream deleted" marker (LNK-10).
+    pub(crate) fn remove_page(&mut self, page: PageKey) -> Reach {
+        let Some((lo, version)) = self.pages.get(page).map(|p| (p.lo, p.version)) else { return Reach::default() };
+        let at = self.los.get(lo).and_then(|l| l.pages.index_of(page));
+        self.forget_upstream_page(lo, page, at);
+        self.remove_page_record(page);
+        if self.bump_layout(lo).is_none() {
+            return Reach::default();
+        }
+        let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
+        if record.edited.0.get(&version).is_some_and(|(p, _)| *p == page) {
+            record.edited.0.remove(&version);
+        }
+        if let Some(at) = at {
+            record.pages.remove(at);
+        }
+        record.used_in.reach()
+    }
+
+    /// Moves a page to position `to` in its LO; in a linked copy, marks
+    /// the LO reordered (LNK-6).
+    pub(crate) fn move_page(&mut self, page: PageKey, to: usize) -> Reach {
+        let Some(lo) = self.pages.get(page).map(|p| p.lo) else { return Reach::default() };
+        let Some(at) = self.los.get(lo).and_then(|l| l.pages.index_of(page)) else { return Reach::default() };
+        if self.los.get(lo).is_none_or(|l| to >= l.pages.len()) {
+            return self.lo_reach(lo);
+        }
+        self.bump_layout(lo);
+        let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
+        if let Some(link) = record.link.as_mut() {
+            link.reordered = true;
+        }
+        if let Some(page) = record.pages.remove(at) {
+            record.pages.insert(to, page);
+        }
+        record.used_in.reach()
+    }
+
+    /// Raises an LO's version for a change to its page list; returns the
+    /// new version.
+    pub(super) fn bump_layout(&mut self, lo: LoKey) -> Option<u64> {
+        let record = self.los.get_mut(lo)?;
+        record.version = record.version.saturating_add(1);
+        record.layout_version = record.version;
+        Some(record.version)
+    }
+
+    /// Changes a page's content: saves it for pending tasks, raises its
+    /// LO's version, and stamps the page with it in the LO's `edited` map.
+    pub(super) fn change_content(&mut self, page: PageKey, apply: impl FnOnce(&mut Page)) -> Reach {
+        self.save_for_tasks(page);
+        let Some((lo, old)) = self.pages.get(page).map(|p| (p.lo, p.version)) else { return Reach::default() };
+        let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
+        let at = record.pages.index_of(page).unwrap_or(0);
+        record.version = record.version.saturating_add(1);
+        let version = record.version;
+        if record.edited.0.get(&old).is_some_and(|(p, _)| *p == page) {
+            record.edited.0.remove(&old);
+        }
+        record.edited.0.insert(version, (page, u32::try_from(at).unwrap_or(u32::MAX)));
+        let reach = record.used_in.reach();
+        if let Some(p) = self.pages.get_mut(page) {
+            // A linked page's base that is its own content is held as
+            // `None`: pin it before the content changes, and let go of it
+            // again if the change leaves the two the same.
+            if let Some(link) = p.link.as_mut()
+                && link.base.is_none()
+            {
+                link.base = Some(p.content.clone());
+            }
+            apply(p);
+            p.version = version;
+            if let Some(link) = p.link.as_mut()
+                && link.base.as_ref().is_some_and(|b| Arc::ptr_eq(b, &p.content))
+            {
+                link.base = None;
+            }
+        }
+        reach
+    }
+
+    fn change_page(&mut self, page: PageKey, apply: impl FnOnce(&mut Page)) -> Reach {
+        self.save_for_tasks(page);
+        let Some(p) = self.pages.get_mut(page) else { return Reach::default() };
+        apply(p);
+        let lo = p.lo;
+        self.lo_reach(lo)
+    }
+
+    /// Removes a page record (not its place in its LO's list).
+    fn remove_page_record(&mut self, page: PageKey) {
+        self.save_for_tasks(page);
+        let removed = self.pages.remove(page);
+        if removed.as_ref().is_some_and(|p| !p.items().is_empty()) {
+            self.library_index.invalidate();
+        }
+    }
+
+    /// The write barrier: saves a page as it is into the overlay of every
+    /// task that will still read it, before the page changes. O(1) when no
+    /// task is pending; otherwise O(log LOs) a pending task.
+    pub(super) fn save_for_tasks(&mut self, page: PageKey) {
+        if self.queue.is_empty() && self.running.is_empty() {
+            return;
+        }
+        let Some(record) = self.pages.get(page) else { return };
+        for lent in &mut self.lent {
+            lent.saved.entry(page).or_insert_with(|| Page { link: None, ..record.clone() });
+        }
+        for task in self.queue.iter().chain(&self.running) {
+            if let Some(job) = self.tasks.get_mut(*task).and_then(|t| t.job.as_mut())
+                && job.reads(record.lo)
+            {
+                // The job reads content and version only; links are not
+                // history it needs.
+                job.overlay.entry(page).or_insert_with(|| Page { link: None, ..record.clone() });
+            }
+        }
+    }
+}
