@@ -94,14 +94,14 @@ fn dated(ws: &Workspace, course: CourseKey) -> Vec<(String, ToolDates)> {
     items
 }
 
-/// DAT-5: a copy through the LMS flow moves every dated item, each item's
-/// dates together: the earliest on its weekday by DAT-1 and DAT-3, the
-/// others by the same number of days, each at its own local time of day
-/// across the daylight-saving change (DAT-2). The report lists every
+/// DAT-5: a copy through the LMS flow moves every dated item, each date by
+/// itself on its weekday by DAT-1 and DAT-3 (here the ranges are 52 weeks
+/// apart and as long: every date moves 364 days), each at its own local
+/// time of day across the daylight-saving change (DAT-2). The report lists every
 /// shifted item with old and new dates, names the copy's items, and warns
 /// for the event outside the new duration; the task is still Complete.
 #[test]
-fn dat5_copy_moves_each_items_dates_together_and_reports_them() {
+fn dat5_copy_moves_every_date_and_reports_it() {
     let Term { mut ws, author, course, quiz, event, .. } = term();
     let request =
         CopyRequest::new(CopyTarget::NewCourse { course_id: "HIST-200-2028".into() }).date_shift(next_spring());
@@ -158,11 +158,73 @@ fn dat5_copy_moves_each_items_dates_together_and_reports_them() {
     // nothing else.
     assert_eq!(report.warnings.len(), 2);
     assert!(
-        report.warnings.iter().all(|w| matches!(w.item, DatedItem::Tool { source_item, .. } if source_item == event))
+        report.warnings.iter().all(|w| matches!(w.item(), DatedItem::Tool { source_item, .. } if source_item == event))
     );
     assert!(ws.course(copy).unwrap().tools().iter().any(|i| i.title() == "Diary" && i.dates().is_empty()));
     // The copy keeps the source's zone.
     assert_eq!(ws.course(copy).unwrap().time_zone(), BERLIN);
+}
+
+/// DAT-5, as a term roll-over meets it: with Monday → Tuesday, an
+/// assessment open Monday and due Friday 23:59 opens on a Tuesday and is
+/// still due Friday 23:59 (each date by itself); the copy's duration is
+/// exactly the range asked for; an event from Monday 09:00, the term's
+/// first day, to Tuesday 08:00 would end before it starts (its Monday
+/// cannot go back a week before the new start, so it moves to Tuesday
+/// 09:00), so it keeps its length, from its start, and the report warns
+/// about it; the task still completes.
+#[test]
+fn dat5_a_weekday_substitution_leaves_deadlines_on_their_day() {
+    let (mut ws, admin) = Workspace::with_admin("Ada").unwrap();
+    let chicago = "America/Chicago";
+    let c = |s: &str| at(chicago, s);
+    let spec = NewCourse::new("BIO-200", "Biology")
+        .time_zone(chicago)
+        .duration(Duration::DateRange { start: c("2027-04-05T00:00"), end: c("2027-06-25T23:59") });
+    let course = ws.create_course(admin, spec).unwrap();
+    let dates = ToolDates::new().start(c("2027-04-12T08:00")).end(c("2027-04-16T23:59")).due(c("2027-04-16T23:59"));
+    ws.add_tool(admin, course, ToolDraft::new(Category::Assessments, "Quiz").dates(dates)).unwrap();
+    let trip = ToolDates::new().start(c("2027-04-05T09:00")).end(c("2027-04-06T08:00"));
+    let event = ws.add_tool(admin, course, ToolDraft::new(Category::Calendar, "Field trip").dates(trip)).unwrap();
+    let shift = DateShift::by_range_dates("2027-04-05", "2027-06-25", "2028-04-10", "2028-06-30")
+        .unwrap()
+        .substitute(1, 2)
+        .unwrap();
+    let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "BIO-200-2028".into() }).date_shift(shift);
+    let task = ws.request_copy(admin, course, &request).unwrap();
+    ws.run_all_tasks();
+    let status = ws.task_status(task).unwrap();
+    let TaskState::Complete { course: copy } = status.state else { panic!("{:?}", status.state) };
+    let new = |title: &str| ws.course(copy).unwrap().tools().iter().find(|i| i.title() == title).unwrap().dates();
+    // 2027-04-12 is 7 days in: 2028-04-17, a Monday; Tuesday 04-18, back a
+    // week to 04-11 (not before the new start). Friday 04-16 → Friday 2028-04-21.
+    assert_eq!(new("Quiz").start_date(), Some(c("2028-04-11T08:00")));
+    assert_eq!(new("Quiz").end_date(), Some(c("2028-04-21T23:59")));
+    assert_eq!(new("Quiz").due_date(), Some(c("2028-04-21T23:59")), "still Friday 23:59");
+    // Monday 04-05 → Monday 2028-04-10 → Tuesday 04-11 (a week back is
+    // before the new start); Tuesday 04-06 → Tuesday 2028-04-11 08:00, an
+    // hour before: the end keeps its 23 hours from the start instead.
+    assert_eq!(new("Field trip").start_date(), Some(c("2028-04-11T09:00")));
+    assert_eq!(new("Field trip").end_date(), Some(c("2028-04-12T08:00")));
+    assert_eq!(
+        ws.course(copy).unwrap().settings().duration(),
+        Duration::DateRange { start: c("2028-04-10T00:00"), end: c("2028-06-30T23:59") },
+        "exactly the new range"
+    );
+    let report = status.date_shift.unwrap();
+    let item = |source| {
+        report
+            .shifted
+            .iter()
+            .find(|s| matches!(s.item, DatedItem::Tool { source_item, .. } if source_item == source))
+            .unwrap()
+    };
+    assert!(item(event).kept_distances);
+    assert_eq!(report.shifted.iter().filter(|s| s.kept_distances).count(), 1);
+    assert!(matches!(
+        report.warnings.as_slice(),
+        [DateWarning::KeptDistances { item: DatedItem::Tool { source_item, .. } }] if *source_item == event
+    ));
 }
 
 /// DAT-5 with LMS-8 and LMS-7: shifted are exactly the items the copy

@@ -27,6 +27,13 @@
 //!   BIO-NY shifted by 7 days, stopped after 3 units; a copy to
 //!   BIO-UNDATED removing dates, queued. The program that wrote it ran
 //!   once on the commit that added the file and is not kept.
+//! - `format5.json` is `format4.json` loaded, then, with a fixed clock, by
+//!   Grace: every task run to its end; a Calendar item "Welcome day" added
+//!   to BIO-101, Monday 2027-03-01 09:00 to Tuesday 08:00 in Berlin; two
+//!   copies of BIO-101 shifted by range to 2029-03-05 … 2029-08-04 with
+//!   Monday → Tuesday, where Welcome day keeps its distances: to BIO-2029,
+//!   run to its end, and to BIO-2029-B, queued. Written once, like the
+//!   others.
 //!
 //! Each file holds every kind of entity: users of each role, courses shared
 //! and duplicated, a duplicate edited after the copy, library items of each
@@ -45,6 +52,7 @@ const FORMAT1: &str = include_str!("golden/format1.json");
 const FORMAT2: &str = include_str!("golden/format2.json");
 const FORMAT3: &str = include_str!("golden/format3.json");
 const FORMAT4: &str = include_str!("golden/format4.json");
+const FORMAT5: &str = include_str!("golden/format5.json");
 
 fn load(file: &str) -> Workspace {
     serde_json::from_str(file).expect("the golden file loads")
@@ -313,4 +321,54 @@ fn dat_golden_format4_keeps_dates_and_pending_shifts() {
     let undated = course(&ws, "BIO-UNDATED");
     assert!(ws.course(undated).unwrap().tools().iter().all(|i| i.dates().is_empty()));
     assert_eq!(ws.course(undated).unwrap().settings().duration(), Duration::Continuous);
+}
+
+/// DAT-5, INT-4: the format 5 file loads and keeps which items kept their
+/// distances, in a finished copy's report (with its warning) and in a
+/// queued copy's plan, which runs to the same dates.
+#[test]
+fn dat5_golden_format5_keeps_items_that_kept_their_distances() {
+    let mut ws = load(FORMAT5);
+    let t = |s: &str| s.parse::<Timestamp>().unwrap();
+    let tasks: Vec<TaskKey> = ws.tasks().collect();
+    let [.., done, queued] = tasks[..] else { panic!("{} tasks", tasks.len()) };
+    let report = ws.task_status(done).unwrap().date_shift.unwrap();
+    let kept: Vec<&str> = report.shifted.iter().filter(|s| s.kept_distances).map(|s| &*s.title).collect();
+    assert_eq!(kept, ["Welcome day"]);
+    let warned = report.warnings.iter().filter(|w| matches!(w, DateWarning::KeptDistances { .. })).count();
+    assert_eq!((warned, report.warnings.len()), (1, 3), "and the field trip's two dates after the course");
+    let copy = course(&ws, "BIO-2029");
+    assert_eq!(
+        ws.course(copy).unwrap().settings().duration(),
+        Duration::DateRange { start: t("2029-03-04T23:00:00Z"), end: t("2029-08-04T21:59:00Z") },
+        "exactly the new range, 00:00 and 23:59 in Berlin"
+    );
+    ws.run_all_tasks();
+    let again = ws.task_status(queued).unwrap();
+    let TaskState::Complete { course: second } = again.state else { panic!("{:?}", again.state) };
+    let dates = |c: CourseKey| ws.course(c).unwrap().tools().iter().map(|i| i.dates()).collect::<Vec<_>>();
+    assert_eq!(dates(second), dates(copy));
+    // A new course numbers its items alike: the same warnings.
+    assert_eq!(again.date_shift.unwrap().warnings, report.warnings);
+    ws.check_integrity().unwrap();
+}
+
+/// INT-4: `kept_distances` is a field of format 5: the format 5 file
+/// relabelled format 4 is refused, naming it; a warning that is half a
+/// date outside the course and half kept distances is refused too.
+#[test]
+fn dat5_kept_distances_is_format_5() {
+    let mut four: serde_json::Value = serde_json::from_str(FORMAT5).unwrap();
+    four["format"] = serde_json::json!(4);
+    let err = serde_json::from_value::<Workspace>(four).unwrap_err().to_string();
+    assert!(err.contains("kept_distances, a field of format 5, in a file of format 4"), "{err}");
+    let mut mixed: serde_json::Value = serde_json::from_str(FORMAT5).unwrap();
+    let tasks = mixed["dates"]["tasks"].as_array_mut().unwrap();
+    let report = tasks
+        .iter_mut()
+        .find_map(|t| t[1]["report"].as_object_mut().filter(|r| !r["warnings"].as_array().unwrap().is_empty()))
+        .unwrap();
+    report["warnings"][0]["kept_distances"] = serde_json::json!(true);
+    let err = serde_json::from_value::<Workspace>(mixed).unwrap_err().to_string();
+    assert!(err.contains("warnings[0]: neither a date outside the course"), "{err}");
 }

@@ -295,7 +295,7 @@ impl CopyJob {
             posts,
             groups: src.groups.keys().map(|name| (name.clone(), OrdSet::new())).collect::<OrdMap<_, _>>(),
             grades: OrdMap::new(),
-            dates: self.dates.as_ref().and_then(|d| d.tools.get(k).copied().flatten()).unwrap_or(src.dates),
+            dates: self.dates.as_ref().and_then(|d| d.tools.get(k).copied().flatten()).map_or(src.dates, |n| n.dates),
         };
         // The plan and the loader leave room for every item the job copies,
         // and its links are remapped to what lives.

@@ -1,7 +1,7 @@
 //! Dated items (SPEC section 12): the optional dates of a tool item, and
 //! what a date shift reports.
 
-use super::{Category, Course, DateShift, Duration, Enrollment, Shifter, Timestamp, ToolId, ToolItem};
+use super::{Category, Course, DateShift, Duration, Enrollment, Moved, Timestamp, ToolId, ToolItem};
 use crate::Error;
 use std::sync::Arc;
 
@@ -195,25 +195,50 @@ pub struct ShiftedItem {
     pub old: ToolDates,
     /// Its dates after the shift (none once removed).
     pub new: ToolDates,
+    /// Whether its dates kept their distances instead of moving each by
+    /// itself, because that would have put its end or due date before its
+    /// start (DAT-5); the report warns about it.
+    pub kept_distances: bool,
 }
 
-/// A shifted date that falls outside the course's duration (DAT-5). A
-/// warning only: the copy completes.
+/// Something about a date shift worth a look (DAT-5). A warning only: the
+/// copy completes, the shift applies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", tag = "kind"))]
 #[non_exhaustive]
-pub struct DateWarning {
-    /// The item.
-    pub item: DatedItem,
-    /// Which of its dates.
-    pub field: DateField,
-    /// The date, after the shift.
-    pub date: Timestamp,
-    /// The course's duration: its first moment.
-    pub course_start: Timestamp,
-    /// The course's duration: its last moment.
-    pub course_end: Timestamp,
+pub enum DateWarning {
+    /// A shifted date falls outside the course's duration.
+    #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+    OutsideCourse {
+        /// The item.
+        item: DatedItem,
+        /// Which of its dates.
+        field: DateField,
+        /// The date, after the shift.
+        date: Timestamp,
+        /// The course's duration: its first moment.
+        course_start: Timestamp,
+        /// The course's duration: its last moment.
+        course_end: Timestamp,
+    },
+    /// Shifted each by itself, the item's dates would have put its end or
+    /// due date before its start: they kept their distances instead,
+    /// measured from the earliest one, which moved by the rule.
+    #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+    KeptDistances {
+        /// The item.
+        item: DatedItem,
+    },
+}
+
+impl DateWarning {
+    /// The item the warning is about.
+    pub fn item(&self) -> DatedItem {
+        match self {
+            DateWarning::OutsideCourse { item, .. } | DateWarning::KeptDistances { item } => *item,
+        }
+    }
 }
 
 /// What a date shift did, or would do (DAT-5, DAT-6): every dated item
@@ -230,25 +255,42 @@ pub struct DateShiftReport {
     /// then the tool items in the order the copy carries them (category by
     /// category), or, for a shift in place, the course's order.
     pub shifted: Vec<ShiftedItem>,
-    /// Shifted dates outside the course's duration.
+    /// Items whose dates kept their distances, and shifted dates outside
+    /// the course's duration, item by item.
     pub warnings: Vec<DateWarning>,
 }
 
 impl DateShiftReport {
-    /// Fills in the warnings: each shifted date of a tool item outside
-    /// `duration`, if the course runs for a date range. The course's own
-    /// dates (the duration, the enrollment window) never warn.
-    pub(crate) fn warn_outside(&mut self, duration: super::Duration) {
+    /// Fills in the warnings, item by item: one whose dates kept their
+    /// distances; each shifted date of a tool item outside `duration`, if
+    /// the course runs for a date range. The course's own dates (the
+    /// duration, the enrollment window) are never outside it.
+    pub(crate) fn warn(&mut self, duration: super::Duration) {
         self.warnings.clear();
-        let super::Duration::DateRange { start, end } = duration else { return };
-        for s in self.shifted.iter().filter(|s| matches!(s.item, DatedItem::Tool { .. })) {
-            for (field, date) in s.new.iter() {
-                if date < start || date > end {
-                    self.warnings.push(DateWarning { item: s.item, field, date, course_start: start, course_end: end });
-                }
+        let range = match duration {
+            super::Duration::DateRange { start, end } => Some((start, end)),
+            _ => None,
+        };
+        for s in &self.shifted {
+            if s.kept_distances {
+                self.warnings.push(DateWarning::KeptDistances { item: s.item });
+            }
+            let Some((course_start, course_end)) = range.filter(|_| matches!(s.item, DatedItem::Tool { .. })) else {
+                continue;
+            };
+            for (field, date) in s.new.iter().filter(|(_, date)| *date < course_start || *date > course_end) {
+                self.warnings.push(DateWarning::OutsideCourse { item: s.item, field, date, course_start, course_end });
             }
         }
     }
+}
+
+/// An item's new dates in a [`DatePlan`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NewDates {
+    pub(crate) dates: ToolDates,
+    /// See [`ShiftedItem::kept_distances`].
+    pub(crate) kept_distances: bool,
 }
 
 /// Which of the course's own dates a shift moves.
@@ -268,7 +310,7 @@ pub(crate) struct DatePlan {
     /// The zone the dates were shifted in.
     pub(crate) time_zone: String,
     /// New dates of each item, by its position; `None` for an undated one.
-    pub(crate) tools: Vec<Option<ToolDates>>,
+    pub(crate) tools: Vec<Option<NewDates>>,
     /// The course's own dates shifted: the duration, the enrollment
     /// window, each at most once, in that order.
     pub(crate) own: Vec<ShiftedItem>,
@@ -288,18 +330,20 @@ impl DatePlan {
         let settings = &course.settings;
         if let (true, Duration::DateRange { start, end }) = (own.duration, settings.duration) {
             let old = ToolDates { start: Some(start), end: Some(end), due: None };
-            let new = moved(&shifter, old)?;
-            plan.own.push(ShiftedItem { item: DatedItem::Duration, title: Arc::from(""), old, new });
+            let NewDates { dates: new, kept_distances } = new_dates(shifter.date_range(start, end)?);
+            plan.own.push(ShiftedItem { item: DatedItem::Duration, title: Arc::from(""), old, new, kept_distances });
         }
         if let (true, Enrollment::SelfEnrollment { start, end, .. }) = (own.enrollment, &settings.enrollment) {
             let old = ToolDates { start: *start, end: *end, due: None };
             if !old.is_empty() {
-                let new = moved(&shifter, old)?;
-                plan.own.push(ShiftedItem { item: DatedItem::EnrollmentWindow, title: Arc::from(""), old, new });
+                let NewDates { dates: new, kept_distances } = new_dates(shifter.dates(old.as_array())?);
+                let item = DatedItem::EnrollmentWindow;
+                plan.own.push(ShiftedItem { item, title: Arc::from(""), old, new, kept_distances });
             }
         }
         for item in tools {
-            plan.tools.push(if item.dates.is_empty() { None } else { Some(moved(&shifter, item.dates)?) });
+            let new = if item.dates.is_empty() { None } else { Some(new_dates(shifter.dates(item.dates.as_array())?)) };
+            plan.tools.push(new);
         }
         Ok(plan)
     }
@@ -344,18 +388,18 @@ impl DatePlan {
                 item: DatedItem::Tool { category: item.category, source_item: item.id, item: id_of(item.id) },
                 title: item.title.clone(),
                 old: item.dates,
-                new,
+                new: new.dates,
+                kept_distances: new.kept_distances,
             })
         });
         let mut all = Vec::with_capacity(self.own.len() + self.tools.iter().flatten().count());
         all.extend(self.own.iter().cloned().chain(shifted));
         let mut report = DateShiftReport { time_zone: self.time_zone.clone(), shifted: all, warnings: Vec::new() };
-        report.warn_outside(duration);
+        report.warn(duration);
         report
     }
 }
 
-/// An item's dates moved together (DAT-5).
-fn moved(shifter: &Shifter, dates: ToolDates) -> Result<ToolDates, Error> {
-    shifter.dates(dates.as_array()).map(ToolDates::from_array)
+fn new_dates(moved: Moved) -> NewDates {
+    NewDates { dates: ToolDates::from_array(moved.dates), kept_distances: moved.kept_distances }
 }

@@ -34,7 +34,7 @@ pub use course::{Course, CourseStyle};
 pub(crate) use course::{course_pk_of_uuid, course_uuid};
 pub(crate) use course_set::CourseSet;
 pub use dates::{DateField, DateShiftReport, DateWarning, DatedItem, ShiftedItem, ToolDates};
-pub(crate) use dates::{DatePlan, OwnDates};
+pub(crate) use dates::{DatePlan, NewDates, OwnDates};
 pub use library::LibraryEntry;
 #[cfg(feature = "serde")]
 pub(crate) use link::Customised;
@@ -44,9 +44,9 @@ pub(crate) use page_list::PageList;
 pub use reach::Reach;
 pub use settings::{Availability, CourseSettings, Duration, Enrollment};
 pub use shift::DateShift;
+pub(crate) use shift::{Moved, check_time_zone};
 #[cfg(feature = "serde")]
 pub(crate) use shift::{RangeDay, calendar_date};
-pub(crate) use shift::{Shifter, check_time_zone};
 pub use task::{DEFAULT_TASK_LIMIT, TaskState, TaskStatus};
 pub(crate) use task::{Ending, Phase, Task};
 pub use time::Timestamp;

@@ -154,7 +154,7 @@ impl DateShift {
     /// [`Error::Invalid`] (`timeZone`) for a zone the bundled database does not know;
     /// [`Error::Invalid`] (`date`) when the result falls outside the years -9999 to 9999.
     pub fn shift(&self, date: Timestamp, time_zone: &str) -> Result<Option<Timestamp>, Error> {
-        let [moved, ..] = self.prepare(time_zone)?.dates([Some(date), None, None])?;
+        let [moved, ..] = self.prepare(time_zone)?.dates([Some(date), None, None])?.dates;
         Ok(moved)
     }
 
@@ -171,7 +171,7 @@ impl DateShift {
                         .ok_or_else(|| Error::invalid("dateShift", format!("{t} is out of range"))),
                 };
                 let (os, oe, ns, ne) = (day(r[0])?, day(r[1])?, day(r[2])?, day(r[3])?);
-                Some(Range { old_start: os, new_start: ns, old_len: oe - os, new_len: ne - ns })
+                Some(Range { old_start: os, new_start: ns, old_len: oe - os, new_len: ne - ns, new: [r[2], r[3]] })
             }
             None => None,
         };
@@ -196,6 +196,8 @@ struct Range {
     new_start: i64,
     old_len: i64,
     new_len: i64,
+    /// The new range's bounds as given.
+    new: [RangeDay; 2],
 }
 
 /// A [`DateShift`] prepared for one time zone.
@@ -295,47 +297,109 @@ impl Offsets {
     }
 }
 
+/// An item's dates after a shift, and whether they kept their distances
+/// instead of moving each by itself (DAT-5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Moved {
+    pub(crate) dates: [Option<Timestamp>; 3],
+    pub(crate) kept_distances: bool,
+}
+
 impl Shifter {
-    /// The dates of one item, moved together (DAT-5): the earliest by the
-    /// rule (DAT-1..3); each other one by the same number of calendar days,
-    /// at its own local time of day (DAT-2), so their order holds. A later
-    /// date that a daylight-saving gap would put before the earliest takes
-    /// the earliest's instant. With dates removed, none is left (DAT-4).
+    /// The dates (start, end, due) of one item after the shift (DAT-5):
+    /// each by itself, by the rule (DAT-1..3), at its own local time of day
+    /// (DAT-2). Only when that would put the end before the start, or a due
+    /// date that was not before the start before it, do the dates instead
+    /// keep their distances: the earliest moves by the rule and every other
+    /// one by the same number of calendar days, at its own local time of
+    /// day ([`Moved::kept_distances`]). With dates removed, none is left
+    /// (DAT-4).
     ///
     /// # Errors
     ///
     /// [`Error::Invalid`] (`date`) when a date moves outside the years
     /// -9999 to 9999.
-    pub(crate) fn dates(&self, dates: [Option<Timestamp>; 3]) -> Result<[Option<Timestamp>; 3], Error> {
+    pub(crate) fn dates(&self, dates: [Option<Timestamp>; 3]) -> Result<Moved, Error> {
+        let unmoved = |dates| Ok(Moved { dates, kept_distances: false });
         if self.remove {
-            return Ok([None; 3]);
+            return unmoved([None; 3]);
         }
-        let Some(earliest) = dates.iter().flatten().min().copied() else { return Ok(dates) };
         if self.days.is_none() && self.range.is_none() {
-            return Ok(dates);
+            return unmoved(dates);
         }
-        let out_of_range = |t: Timestamp| Error::invalid("date", format!("{t} moves out of range"));
-        // Local wall-clock milliseconds.
-        let local = |t: Timestamp| self.offsets.offset_at(t.unix_millis()).map(|o| t.unix_millis() + o);
-        let first = local(earliest).ok_or_else(|| out_of_range(earliest))?;
-        let day = first.div_euclid(DAY_MS);
-        let by = self.new_day(day).and_then(|d| (d - day).checked_mul(DAY_MS)).ok_or_else(|| out_of_range(earliest))?;
-        let resolve = |t: Timestamp, local: i64| {
-            let moved = local.checked_add(by).and_then(|l| self.offsets.instant(l)).ok_or_else(|| out_of_range(t))?;
-            Ok::<_, Error>(Timestamp::from_unix_millis(moved))
-        };
-        let first = resolve(earliest, first)?;
+        let mut each = [None; 3];
+        for (slot, date) in each.iter_mut().zip(dates) {
+            if let Some(date) = date {
+                *slot = Some(self.resolve(date, self.local(date)?, self.days_moved(date)?)?);
+            }
+        }
+        if !reverses_order(dates, each) {
+            return unmoved(each);
+        }
+        Ok(Moved { dates: self.together(dates)?, kept_distances: true })
+    }
+
+    /// The dates of one item moved together: the earliest by the rule,
+    /// every other one by the same number of days, none before the
+    /// earliest (a daylight-saving gap could put it there).
+    fn together(&self, dates: [Option<Timestamp>; 3]) -> Result<[Option<Timestamp>; 3], Error> {
+        let Some(earliest) = dates.iter().flatten().min().copied() else { return Ok(dates) };
+        let by = self.days_moved(earliest)?;
+        let first = self.resolve(earliest, self.local(earliest)?, by)?;
         let mut out = [None; 3];
         for (slot, date) in out.iter_mut().zip(dates) {
             if let Some(date) = date {
-                *slot = Some(if date == earliest {
-                    first
-                } else {
-                    resolve(date, local(date).ok_or_else(|| out_of_range(date))?)?.max(first)
-                });
+                *slot =
+                    Some(if date == earliest { first } else { self.resolve(date, self.local(date)?, by)?.max(first) });
             }
         }
         Ok(out)
+    }
+
+    /// `t` as local wall-clock milliseconds.
+    fn local(&self, t: Timestamp) -> Result<i64, Error> {
+        let offset = self.offsets.offset_at(t.unix_millis()).ok_or_else(|| out_of_range(t))?;
+        t.unix_millis().checked_add(offset).ok_or_else(|| out_of_range(t))
+    }
+
+    /// How far (milliseconds, whole days) the rule moves the local day of `t`.
+    fn days_moved(&self, t: Timestamp) -> Result<i64, Error> {
+        let day = self.local(t)?.div_euclid(DAY_MS);
+        self.new_day(day).and_then(|d| (d - day).checked_mul(DAY_MS)).ok_or_else(|| out_of_range(t))
+    }
+
+    /// The instant of `t`'s local time `local` moved by `by` milliseconds.
+    fn resolve(&self, t: Timestamp, local: i64, by: i64) -> Result<Timestamp, Error> {
+        let moved = local.checked_add(by).and_then(|l| self.offsets.instant(l)).ok_or_else(|| out_of_range(t))?;
+        Ok(Timestamp::from_unix_millis(moved))
+    }
+
+    /// A course's date range (`start` to `end`) after the shift (DAT-5):
+    /// in range mode exactly the new range, each bound an instant as given
+    /// or a calendar date at the local time of day the old bound had;
+    /// otherwise, or if the new range ends before it starts, as an item's
+    /// dates.
+    ///
+    /// # Errors
+    ///
+    /// As [`dates`](Self::dates).
+    pub(crate) fn date_range(&self, start: Timestamp, end: Timestamp) -> Result<Moved, Error> {
+        let as_item = |s: &Self| s.dates([Some(start), Some(end), None]);
+        let (false, None, Some(range)) = (self.remove, self.days, &self.range) else { return as_item(self) };
+        let bound = |given: RangeDay, old: Timestamp| match given {
+            RangeDay::At(t) => Ok(t),
+            RangeDay::On(date) => {
+                let time_of_day = self.local(old)?.rem_euclid(DAY_MS);
+                let local = epoch_day(date).checked_mul(DAY_MS).and_then(|d| d.checked_add(time_of_day));
+                let at = local.and_then(|l| self.offsets.instant(l)).ok_or_else(|| out_of_range(old))?;
+                Ok(Timestamp::from_unix_millis(at))
+            }
+        };
+        let (new_start, new_end) = (bound(range.new[0], start)?, bound(range.new[1], end)?);
+        if new_end < new_start {
+            return as_item(self);
+        }
+        Ok(Moved { dates: [Some(new_start), Some(new_end), None], kept_distances: false })
     }
 
     /// The local day (number) `day` moves to by the rule (DAT-1, DAT-3).
@@ -368,6 +432,20 @@ impl Shifter {
             (None, None) => Some(day),
         }
     }
+}
+
+/// Whether dates shifted each by itself (`after`) put an end before its
+/// start, or a due date before the start when it was not before it
+/// (`before`).
+fn reverses_order(before: [Option<Timestamp>; 3], after: [Option<Timestamp>; 3]) -> bool {
+    let [Some(start), end, due] = after else { return false };
+    let end_first = end.is_some_and(|end| end < start);
+    let due_first = matches!((before[0], before[2], due), (Some(s0), Some(d0), Some(d)) if d0 >= s0 && d < start);
+    end_first || due_first
+}
+
+fn out_of_range(t: Timestamp) -> Error {
+    Error::invalid("date", format!("{t} moves out of range"))
 }
 
 /// The zone named `name`, from the bundled database.
@@ -549,6 +627,78 @@ mod tests {
         assert_eq!(DateShift::new().shift(t("2027-01-01T00:00:00Z"), "UTC").unwrap(), Some(t("2027-01-01T00:00:00Z")));
     }
 
+    /// DAT-5: with Monday → Tuesday, an assessment open Monday and due
+    /// Friday 23:59 opens on a Tuesday and is still due on a Friday: each
+    /// date moves by itself (the Tuesday is in the week before, DAT-3).
+    /// One open Thursday and due Monday 09:00 would be due before it opens
+    /// (the Monday moves to the Tuesday before): its dates keep their
+    /// distances from the opening, which moves by the rule.
+    #[test]
+    fn dat5_a_substitution_moves_only_the_dates_on_that_weekday() {
+        let shift = DateShift::by_range_dates("2027-04-05", "2027-06-25", "2028-04-03", "2028-06-23")
+            .unwrap()
+            .substitute(1, 2)
+            .unwrap();
+        let prepared = shift.prepare("America/Chicago").unwrap();
+        // Monday 2027-04-12 08:00 and Friday 2027-04-16 23:59 in Chicago (CDT, -5).
+        let item = [Some(t("2027-04-12T13:00:00Z")), None, Some(t("2027-04-17T04:59:00Z"))];
+        let moved = prepared.dates(item).unwrap();
+        // Monday 2028-04-10 → Tuesday 04-11 → back a week: Tuesday 04-04;
+        // Friday 2028-04-14 23:59 stays.
+        assert_eq!(moved.dates, [Some(t("2028-04-04T13:00:00Z")), None, Some(t("2028-04-15T04:59:00Z"))]);
+        assert!(!moved.kept_distances);
+        // Thursday 2027-04-15 10:00 to Monday 2027-04-19 09:00.
+        let late = [Some(t("2027-04-15T15:00:00Z")), None, Some(t("2027-04-19T14:00:00Z"))];
+        let alone = late.map(|d| d.map(|d| shift.shift(d, "America/Chicago").unwrap().unwrap()));
+        assert_eq!(alone, [Some(t("2028-04-13T15:00:00Z")), None, Some(t("2028-04-11T14:00:00Z"))], "due first");
+        let moved = prepared.dates(late).unwrap();
+        assert!(moved.kept_distances);
+        assert_eq!(moved.dates, [Some(t("2028-04-13T15:00:00Z")), None, Some(t("2028-04-17T14:00:00Z"))]);
+        // A due date already before the start is left to move by itself.
+        let early = [Some(t("2027-04-15T15:00:00Z")), None, Some(t("2027-04-12T14:00:00Z"))];
+        assert!(!prepared.dates(early).unwrap().kept_distances);
+        // Day mode, Friday → Saturday: an event from Friday to Sunday would end before it starts.
+        let weekend = DateShift::by_days(7).substitute(5, 6).unwrap().prepare("UTC").unwrap();
+        let event = [Some(t("2027-04-16T18:00:00Z")), Some(t("2027-04-18T12:00:00Z")), None];
+        let alone = [Some(t("2027-04-24T18:00:00Z")), Some(t("2027-04-25T12:00:00Z")), None];
+        assert_eq!(weekend.dates(event).unwrap(), Moved { dates: alone, kept_distances: false });
+        let short = [Some(t("2027-04-16T18:00:00Z")), Some(t("2027-04-16T20:00:00Z")), None];
+        assert_eq!(
+            weekend.dates(short).unwrap(),
+            Moved {
+                dates: [Some(t("2027-04-24T18:00:00Z")), Some(t("2027-04-24T20:00:00Z")), None],
+                kept_distances: false
+            }
+        );
+        // Saturday → Friday (forward: the next Friday): Saturday to Sunday would end first.
+        let back = DateShift::by_days(7).substitute(6, 5).unwrap().prepare("UTC").unwrap();
+        let event = [Some(t("2027-04-17T18:00:00Z")), Some(t("2027-04-18T12:00:00Z")), None];
+        let moved = back.dates(event).unwrap();
+        assert!(moved.kept_distances);
+        assert_eq!(moved.dates, [Some(t("2027-04-30T18:00:00Z")), Some(t("2027-05-01T12:00:00Z")), None]);
+    }
+
+    /// DAT-5: in range mode a course's date range becomes exactly the new
+    /// range: instants as given, calendar dates at the old bounds' local
+    /// times of day; a new range that ends before it starts moves as an
+    /// item's dates do.
+    #[test]
+    fn dat5_the_date_range_becomes_the_new_range() {
+        // 5 April (Monday) to 25 June 2027 (Friday), in New York, 00:00 to 23:59.
+        let (start, end) = (t("2027-04-05T04:00:00Z"), t("2027-06-26T03:59:00Z"));
+        let dates = DateShift::by_range_dates("2027-04-05", "2027-06-25", "2028-04-05", "2028-06-25").unwrap();
+        let moved = dates.prepare("America/New_York").unwrap().date_range(start, end).unwrap();
+        assert_eq!(moved.dates, [Some(t("2028-04-05T04:00:00Z")), Some(t("2028-06-26T03:59:00Z")), None]);
+        let (ns, ne) = (t("2028-04-05T12:00:00Z"), t("2028-06-25T12:00:00Z"));
+        let instants = DateShift::by_range(start, end, ns, ne);
+        let moved = instants.prepare("America/New_York").unwrap().date_range(start, end).unwrap();
+        assert_eq!(moved.dates, [Some(ns), Some(ne), None]);
+        let reversed = DateShift::by_range(start, end, ne, ns).prepare("UTC").unwrap();
+        assert_eq!(reversed.date_range(start, end).unwrap(), reversed.dates([Some(start), Some(end), None]).unwrap());
+        let days = DateShift::by_days(7).prepare("UTC").unwrap();
+        assert_eq!(days.date_range(start, end).unwrap(), days.dates([Some(start), Some(end), None]).unwrap());
+    }
+
     /// DAT-2: with the spans on both sides of Berlin's 2027 changes
     /// remembered, a local time in the gap or the fold is still jiff's
     /// `Compatible` answer, and so are times just beside them.
@@ -658,11 +808,13 @@ mod tests {
             prop_assert_eq!(DateShift::by_days(-d).shift(there, zone).unwrap(), Some(date));
         }
 
-        /// DAT-5: an item's dates move together: none ends before it
-        /// starts, each keeps its local time of day (unless a gap moved
-        /// it), and each moves by the same number of calendar days.
+        /// DAT-5: each date of an item moves by itself, unless that puts
+        /// its end, or a due date that was not before its start, before its
+        /// start: then the dates move together, each keeping its local time
+        /// of day (unless a gap moved it), each by the same number of
+        /// calendar days, and none ends before it starts.
         #[test]
-        fn dat5_an_items_dates_move_together(
+        fn dat5_each_date_by_itself_unless_the_item_would_end_before_it_starts(
             dates in proptest::array::uniform3(proptest::option::of(day_in_2027())),
             shift in shifts(), zone in zones(),
         ) {
@@ -673,14 +825,18 @@ mod tests {
                     _ => [s, e, d],
                 }
             };
-            let out = shift.prepare(zone).unwrap().dates(dates).unwrap();
-            if let [Some(start), Some(end), _] = out {
-                prop_assert!(end >= start);
+            let moved = shift.prepare(zone).unwrap().dates(dates).unwrap();
+            let alone = dates.map(|d| d.map(|d| shift.shift(d, zone).unwrap().unwrap()));
+            prop_assert_eq!(moved.kept_distances, reverses_order(dates, alone));
+            prop_assert!(!reverses_order(dates, moved.dates));
+            if !moved.kept_distances {
+                prop_assert_eq!(moved.dates, alone);
+                return Ok(());
             }
             let tz = zone_for(zone);
             let local = |t: Timestamp| tz.to_datetime(jiff::Timestamp::from_millisecond(t.unix_millis()).unwrap());
             let mut moved_by = None;
-            for (old, new) in dates.iter().zip(out) {
+            for (old, new) in dates.iter().zip(moved.dates) {
                 prop_assert_eq!(old.is_some(), new.is_some());
                 let (Some(old), Some(new)) = (old, new) else { continue };
                 let days = days_between(local(*old).date(), local(new).date());

@@ -34,7 +34,7 @@ pub(crate) fn shift_course_dates(
         settings.enrollment = e;
     }
     // The plan was made for the items in this order.
-    let items: Vec<_> = record.tools.iter().map(|i| i.id).zip(plan.tools.iter().copied()).collect();
+    let items: Vec<_> = record.tools.iter().map(|i| i.id).zip(plan.tools.iter().map(|n| n.map(|n| n.dates))).collect();
     // Checked before the first write; the items are the course's own.
     store.check_course_settings(&settings)?;
     store.set_course_settings(course, settings)?;

@@ -50,7 +50,7 @@
 //! let dup_page = loaded.learning_object(dup_lo)?.pages().next().unwrap();
 //! assert!(loaded.page(dup_page)?.shares_body_with(loaded.page(page)?));
 //!
-//! let tampered = saved.replace("\"format\":4", "\"format\":99");
+//! let tampered = saved.replace(&format!("\"format\":{}", coursecopy::SAVE_FORMAT), "\"format\":99");
 //! let err = serde_json::from_str::<Workspace>(&tampered).unwrap_err();
 //! assert!(err.to_string().contains("newer"));
 //! # Ok::<(), coursecopy::Error>(())
@@ -69,7 +69,7 @@ use std::fmt;
 
 /// The version of the saved form this crate writes. It reads this one and
 /// every earlier one.
-pub const SAVE_FORMAT: u32 = 4;
+pub const SAVE_FORMAT: u32 = 5;
 
 impl Serialize for Workspace {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

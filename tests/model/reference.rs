@@ -99,19 +99,39 @@ pub enum Shift {
 }
 
 impl Shift {
-    /// DAT-1..5, directly, in UTC (no gap, no fold): the earliest date's
-    /// day moves by the rule; every date of the item by the same days.
+    /// DAT-1..5, directly, in UTC (no gap, no fold): each date's day
+    /// moves by the rule; if that puts the end, or a due date that was not
+    /// before the start, before the start, the earliest date's day moves by
+    /// the rule and every date of the item by the same days.
     pub fn apply(self, dates: Dates) -> Dates {
+        if self == Shift::Remove {
+            return [None; 3];
+        }
+        let each = dates.map(|d| d.map(|d| d + (self.new_day(d.div_euclid(DAY)) - d.div_euclid(DAY)) * DAY));
+        let reversed = match each {
+            [Some(s), Some(e), _] if e < s => true,
+            [Some(s), _, Some(d)] => dates[2] >= dates[0] && d < s,
+            _ => false,
+        };
+        if !reversed {
+            return each;
+        }
         let Some(first) = dates.iter().flatten().min().copied() else { return dates };
         let day = first.div_euclid(DAY);
+        let by = (self.new_day(day) - day) * DAY;
+        dates.map(|d| d.map(|d| d + by))
+    }
+
+    /// The day (since 1970-01-01) that `day` moves to (DAT-1, DAT-3).
+    fn new_day(self, day: i64) -> i64 {
         // 1970-01-01 was a Thursday (4); 0 is Sunday.
         let weekday = |d: i64| (d + 4).rem_euclid(7);
         let forward = |d: i64, w: i64| d + (w - weekday(d)).rem_euclid(7);
         let wanted = |sub: Option<(u8, u8)>| {
             sub.filter(|(from, _)| i64::from(*from) == weekday(day)).map(|(_, to)| i64::from(to))
         };
-        let new_day = match self {
-            Shift::Remove => return [None; 3],
+        match self {
+            Shift::Remove => day,
             Shift::Days(d, sub) => match wanted(sub) {
                 Some(w) => forward(day + i64::from(d), w),
                 None => day + i64::from(d),
@@ -132,8 +152,7 @@ impl Shift {
                 // forward goes back a week unless that is before the start.
                 if ahead != proportional && ahead - 7 >= ns { ahead - 7 } else { ahead }
             }
-        };
-        dates.map(|d| d.map(|d| d + (new_day - day) * DAY))
+        }
     }
 }
 

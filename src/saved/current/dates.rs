@@ -24,6 +24,16 @@ pub(crate) struct Dates {
     pub(crate) tasks: Vec<(Key, TaskDates)>,
 }
 
+impl Dates {
+    /// Whether a report says an item's dates kept their distances (a field
+    /// of format 5).
+    pub(crate) fn keeps_distances(&self) -> bool {
+        let report =
+            |r: &Report| r.shifted.iter().any(|s| s.kept_distances) || r.warnings.iter().any(|w| w.kept_distances);
+        self.tasks.iter().flat_map(|(_, t)| [&t.shift, &t.report]).flatten().any(report)
+    }
+}
+
 /// A course's time zone and the dates of its dated tool items, by item id.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,16 +90,27 @@ pub(crate) struct Shifted {
     pub(crate) title: String,
     pub(crate) old: ItemDates,
     pub(crate) new: ItemDates,
+    /// Since format 5: the dates kept their distances (DAT-5).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) kept_distances: bool,
 }
 
-/// A date outside the course's duration.
+/// A warning: a date outside the course's duration (every field), or,
+/// since format 5, an item whose dates kept their distances
+/// (`kept_distances` and no other field).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Warning {
     pub(crate) item: Item,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) kept_distances: bool,
     /// `start`, `end` or `due`.
-    pub(crate) field: String,
-    pub(crate) date: Timestamp,
-    pub(crate) course_start: Timestamp,
-    pub(crate) course_end: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) date: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) course_start: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) course_end: Option<Timestamp>,
 }

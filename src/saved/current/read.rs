@@ -13,7 +13,8 @@ use crate::data::{
 };
 use crate::data::{Customised, LoLink, PageLink};
 use crate::data::{
-    DateField, DatePlan, DateShiftReport, DateWarning, DatedItem, Duration, Enrollment, ShiftedItem, ToolDates,
+    DateField, DatePlan, DateShiftReport, DateWarning, DatedItem, Duration, Enrollment, NewDates, ShiftedItem,
+    ToolDates,
 };
 use crate::handles::{CourseKey, LoKey, PageKey, StyleKey, TaskKey, UserKey};
 use crate::handles::{LibraryItem, ToolId};
@@ -666,22 +667,31 @@ fn read_report(r: dates::Report) -> Result<DateShiftReport, String> {
         if !old.in_order() || !new.in_order() {
             return Err(format!("shifted[{n}]: an end before its start"));
         }
-        shifted.push(ShiftedItem { item: dated_item(s.item), title: s.title.into(), old, new });
+        let (item, kept_distances) = (dated_item(s.item), s.kept_distances);
+        shifted.push(ShiftedItem { item, title: s.title.into(), old, new, kept_distances });
     }
     let mut warnings = Vec::with_capacity(r.warnings.len());
     for (n, w) in r.warnings.into_iter().enumerate() {
-        let Some(field) = DateField::ALL.into_iter().find(|f| f.name() == w.field) else {
-            return Err(format!("warnings[{n}].field: {:?} is none of start, end, due", w.field));
-        };
-        warnings.push(DateWarning {
-            item: dated_item(w.item),
-            field,
-            date: w.date,
-            course_start: w.course_start,
-            course_end: w.course_end,
-        });
+        warnings.push(warning(w).map_err(|e| format!("warnings[{n}]: {e}"))?);
     }
     Ok(DateShiftReport { time_zone: r.time_zone, shifted, warnings })
+}
+
+fn warning(w: dates::Warning) -> Result<DateWarning, String> {
+    let item = dated_item(w.item);
+    match (w.kept_distances, w.field, w.date, w.course_start, w.course_end) {
+        (true, None, None, None, None) => Ok(DateWarning::KeptDistances { item }),
+        (false, Some(field), Some(date), Some(course_start), Some(course_end)) => {
+            let Some(field) = DateField::ALL.into_iter().find(|f| f.name() == field) else {
+                return Err(format!("field: {field:?} is none of start, end, due"));
+            };
+            Ok(DateWarning::OutsideCourse { item, field, date, course_start, course_end })
+        }
+        _ => {
+            Err("neither a date outside the course (field, date, course_start, course_end) nor kept_distances alone"
+                .into())
+        }
+    }
 }
 
 /// A pending copy's date plan, rebuilt from the report it saved: each
@@ -704,7 +714,7 @@ fn plan_of(job: &CopyJob, report: DateShiftReport) -> Result<DatePlan, String> {
                     return Err(format!("{source_item} is not an item the copy carries with these dates"));
                 }
                 match at.and_then(|at| plan.tools.get_mut(at)) {
-                    Some(slot @ None) => *slot = Some(s.new),
+                    Some(slot @ None) => *slot = Some(NewDates { dates: s.new, kept_distances: s.kept_distances }),
                     _ => return Err(format!("{source_item} is shifted twice")),
                 }
             }

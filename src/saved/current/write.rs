@@ -8,7 +8,7 @@ use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, Ending, LearningObject, LibraryEntry,
     LoSnapshot, Page, PageContent, Phase, Task, ToolLink, User,
 };
-use crate::data::{DateShiftReport, DatedItem, Duration, ToolDates};
+use crate::data::{DateShiftReport, DateWarning, DatedItem, Duration, ToolDates};
 use crate::handles::LibraryItem;
 use crate::store::StorePartsRef;
 use slotmap::Key;
@@ -424,18 +424,30 @@ fn report(r: &DateShiftReport) -> dates::Report {
                 title: s.title.to_string(),
                 old: item_dates(&s.old),
                 new: item_dates(&s.new),
+                kept_distances: s.kept_distances,
             })
             .collect(),
-        warnings: r
-            .warnings
-            .iter()
-            .map(|w| dates::Warning {
-                item: dated_item(&w.item),
-                field: w.field.name().to_string(),
-                date: w.date,
-                course_start: w.course_start,
-                course_end: w.course_end,
-            })
-            .collect(),
+        warnings: r.warnings.iter().map(warning).collect(),
+    }
+}
+
+fn warning(w: &DateWarning) -> dates::Warning {
+    let none = dates::Warning {
+        item: dated_item(&w.item()),
+        kept_distances: false,
+        field: None,
+        date: None,
+        course_start: None,
+        course_end: None,
+    };
+    match w {
+        DateWarning::KeptDistances { .. } => dates::Warning { kept_distances: true, ..none },
+        DateWarning::OutsideCourse { field, date, course_start, course_end, .. } => dates::Warning {
+            field: Some(field.name().to_string()),
+            date: Some(*date),
+            course_start: Some(*course_start),
+            course_end: Some(*course_end),
+            ..none
+        },
     }
 }

@@ -5,6 +5,7 @@
 //! | 1 | coursecopy 0.1, 0.2 | [`format1`] reads it, frozen, and migrates it to today's body |
 //! | 2 | 0.3 before linked copies | today's body, with an empty `linked` part and an empty `dates` part |
 //! | 3 | 0.3 before dates | today's body and `linked` part, with an empty `dates` part |
+//! | 4 | 0.3 | today's form, none of its dates kept their distances (format 5 adds `kept_distances` to shift reports) |
 //!
 //! An empty `linked` part means every version 0, no link, no lock; an
 //! empty `dates` part, every course in UTC and no dated item.
@@ -37,6 +38,9 @@ pub(super) fn dates_part<E: de::Error>(format: u32, given: Option<Dates>) -> Res
     match (format, given) {
         (2 | 3, None) => Ok(Dates::default()),
         (2 | 3, Some(_)) => Err(E::custom(format_args!("dates: a field of format 4 in a file of format {format}"))),
+        (4, Some(dates)) if dates.keeps_distances() => {
+            Err(E::custom("dates: kept_distances, a field of format 5, in a file of format 4"))
+        }
         (_, Some(dates)) => Ok(dates),
         (_, None) => Err(E::missing_field("dates")),
     }
