@@ -164,11 +164,62 @@ fn lnk3_versions_and_updates_available() {
     m.ws.attach_item(m.author, m.master, m.pages[2], image).unwrap();
     grew(&m);
     // A page's style is a page field too, though it never syncs (LNK-5).
-    m.ws.set_page_style(m.author, m.master, m.pages[1], None).unwrap();
+    m.ws.set_page_style(m.author, m.master, m.pages[0], None).unwrap();
     grew(&m);
     m.ws.sync_learning_object(m.author, a, copy_a, Customisations::Keep).unwrap();
     assert!(m.ws.updates_available(a).unwrap().is_empty());
     assert_eq!(m.ws.learning_object(copy_a).unwrap().link().unwrap().synced, last.get());
+}
+
+/// LNK-3: an edit that sets a field to the value it has is no change.
+/// Upstream, an empty `PageEdit`, the same body, title, description,
+/// style, library items, and a move to where the page is move no version
+/// and make no update available. Downstream, the same saves mark nothing
+/// customised, so a later upstream change to those fields applies under
+/// a Keep sync instead of being kept out as a conflict; a locked field set
+/// to its own value is not refused.
+#[test]
+fn lnk3_an_edit_to_the_same_value_is_no_change() {
+    let mut m = master();
+    let (a, copy_a) = m.section("BIO-101-A");
+    let image = m.ws.add_media(m.author, "cell.png", "f").unwrap();
+    m.ws.attach_item(m.author, m.master, m.pages[2], image).unwrap();
+    m.ws.sync_learning_object(m.author, a, copy_a, Customisations::Keep).unwrap();
+    let version = |m: &Master| m.ws.learning_object(m.lo).unwrap().version();
+    let before = version(&m);
+    let (author, master, lo, p) = (m.author, m.master, m.lo, m.pages.clone());
+    let style = m.ws.page(p[0]).unwrap().style();
+    m.ws.edit_page(author, master, p[0], PageEdit::new()).unwrap();
+    m.ws.edit_page(author, master, p[0], PageEdit::new().title("Membranes").body("Body 0")).unwrap();
+    m.ws.edit_learning_object(author, master, lo, Some("Cells"), Some("What cells are")).unwrap();
+    m.ws.set_page_style(author, master, p[0], style).unwrap();
+    m.ws.replace_item(author, master, p[2], image, image).unwrap();
+    m.ws.move_page(author, master, p[1], 1).unwrap();
+    assert_eq!(version(&m), before, "no version moved");
+    assert!(m.ws.updates_available(a).unwrap().is_empty());
+
+    // Downstream: the same values saved, under a content lock too.
+    let down = m.pages_of(copy_a);
+    m.ws.set_field_locks(author, master, FieldLocks { content: true, ..FieldLocks::default() }).unwrap();
+    m.ws.edit_page(author, a, down[1], PageEdit::new().title("Nucleus").body("Body 1")).unwrap();
+    assert!(matches!(
+        m.ws.edit_page(author, a, down[1], PageEdit::new().body("Mine")),
+        Err(Error::FieldLocked { field: "body", .. })
+    ));
+    m.ws.set_field_locks(author, master, FieldLocks::default()).unwrap();
+    m.ws.edit_learning_object(author, a, copy_a, Some("Cells"), None).unwrap();
+    let link = m.ws.page(down[1]).unwrap().link().unwrap();
+    assert!(!link.title_customised && !link.body_customised, "{link:?}");
+    assert!(!m.ws.learning_object(copy_a).unwrap().link().unwrap().title_customised);
+    // The upstream's next change to those fields applies.
+    m.ws.edit_page(author, master, p[1], PageEdit::new().body("Upstream")).unwrap();
+    m.ws.edit_learning_object(author, master, lo, Some("Cells!"), None).unwrap();
+    let preview = m.ws.preview_sync(copy_a).unwrap();
+    assert!(preview.to_string().contains("will apply"), "{preview}");
+    assert!(!preview.to_string().contains("conflict"), "{preview}");
+    m.ws.sync_learning_object(author, a, copy_a, Customisations::Keep).unwrap();
+    assert_eq!(m.body(down[1]), "Upstream");
+    assert_eq!(m.ws.learning_object(copy_a).unwrap().title(), "Cells!");
 }
 
 /// LNK-4: the preview lists each pending change field by field, *will

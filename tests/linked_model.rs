@@ -243,6 +243,10 @@ impl Model {
             T::EditPage { lo, at, title, text } => {
                 self.guard(lo)?;
                 let Some(&p) = self.lo(lo).pages.get(at % self.lo(lo).pages.len().max(1)) else { return Ok(()) };
+                // LNK-3: a field set to the value it has is no change.
+                if (if title { &self.page(p).title } else { &self.page(p).body }) == text {
+                    return Ok(());
+                }
                 if self.locks(lo).0 && self.page(p).link.is_some() {
                     return Err(Fail::FieldLocked);
                 }
@@ -263,6 +267,9 @@ impl Model {
             }
             T::EditLoTitle { lo, text } => {
                 self.guard(lo)?;
+                if self.lo(lo).title == text {
+                    return Ok(());
+                }
                 if self.locks(lo).1 {
                     return Err(Fail::FieldLocked);
                 }
@@ -292,6 +299,9 @@ impl Model {
                 let to = to % (len + 1);
                 if to >= len {
                     return Err(Fail::Invalid);
+                }
+                if to == at % len {
+                    return Ok(());
                 }
                 let l = self.lo_mut(lo);
                 let p = l.pages.remove(at % len);

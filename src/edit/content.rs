@@ -96,6 +96,10 @@ pub(crate) fn edit_learning_object(
     description: Option<&str>,
 ) -> Result<Reach, Error> {
     reach_lo(store, actor, via, lo, lo.into())?;
+    // A field set to the value it has is no change (LNK-3): no lock meets it.
+    let record = store.learning_object(lo)?;
+    let title = title.filter(|t| *t != &*record.title);
+    let description = description.filter(|d| *d != &*record.description);
     for (given, field) in [(title.is_some(), LinkedField::Title), (description.is_some(), LinkedField::Description)] {
         if given {
             require_field_unlocked(store, lo, None, field)?;
@@ -131,6 +135,12 @@ pub(crate) fn edit_page(
     edit: PageEdit,
 ) -> Result<Reach, Error> {
     let (lo, _) = reach_page(store, actor, via, page)?;
+    // A field set to the value it has is no change (LNK-3): no lock meets it.
+    let record = store.page(page)?;
+    let edit = PageEdit {
+        title: edit.title.filter(|t| t.as_str() != record.title()),
+        body: edit.body.filter(|b| b.as_str() != record.body()),
+    };
     for (given, field) in [(edit.title.is_some(), LinkedField::Title), (edit.body.is_some(), LinkedField::Body)] {
         if given {
             require_field_unlocked(store, lo, Some(page), field)?;
@@ -186,7 +196,6 @@ pub(crate) fn change_items(
     change: ItemChange,
 ) -> Result<Reach, Error> {
     let (lo, _) = reach_page(store, actor, via, page)?;
-    require_field_unlocked(store, lo, Some(page), LinkedField::Items)?;
     let mut items = store.page(page)?.items().to_vec();
     let items = match change {
         ItemChange::Attach(item) => {
@@ -205,6 +214,10 @@ pub(crate) fn change_items(
             items.into_iter().filter(|i| *i != item).collect()
         }
     };
+    // The list the page has already is no change (LNK-3): no lock meets it.
+    if *items != *store.page(page)?.items() {
+        require_field_unlocked(store, lo, Some(page), LinkedField::Items)?;
+    }
     Ok(store.set_page_items(page, items))
 }
 

@@ -28,8 +28,15 @@ impl Store {
     }
 
     /// Changes an LO's title and description (`None` keeps one).
+    /// A value equal to the one the LO has is no change (LNK-3): with no
+    /// change left, nothing moves, not even the version.
     pub(crate) fn set_lo_text(&mut self, lo: LoKey, title: Option<Arc<str>>, description: Option<Arc<str>>) -> Reach {
         let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
+        let title = title.filter(|t| *t != record.title);
+        let description = description.filter(|d| *d != record.description);
+        if title.is_none() && description.is_none() {
+            return record.used_in.reach();
+        }
         if let Some(link) = record.link.as_mut() {
             link.customised.title |= title.is_some();
             link.customised.description |= description.is_some();
@@ -184,7 +191,14 @@ impl Store {
 
     /// Sets a page's title and body (`None` keeps one); on a linked page,
     /// marks them customised (LNK-5).
+    /// A value equal to the page's is no change (LNK-3).
     pub(crate) fn set_page_text(&mut self, page: PageKey, title: Option<Arc<str>>, body: Option<Arc<str>>) -> Reach {
+        let Some(record) = self.pages.get(page) else { return Reach::default() };
+        let title = title.filter(|t| *t != record.content.title);
+        let body = body.filter(|b| *b != record.content.body);
+        if title.is_none() && body.is_none() {
+            return self.lo_reach(record.lo);
+        }
         self.change_content(page, |p| {
             if let Some(link) = p.link.as_mut() {
                 link.customised.title |= title.is_some();
@@ -203,7 +217,12 @@ impl Store {
     /// Applies a style to a page, or clears it.
     /// A style is a page field, so the LO's version grows (LNK-3); it is
     /// not content, so the page's own version does not: style never syncs.
+    /// The style the page has already is no change (LNK-3).
     pub(crate) fn set_page_style(&mut self, page: PageKey, style: Option<StyleKey>) -> Reach {
+        let Some(record) = self.pages.get(page) else { return Reach::default() };
+        if record.style == style {
+            return self.lo_reach(record.lo);
+        }
         let lo = self.pages.get(page).map(|p| p.lo);
         if let Some(record) = lo.and_then(|lo| self.los.get_mut(lo)) {
             record.version = record.version.saturating_add(1);
@@ -213,7 +232,12 @@ impl Store {
 
     /// Sets a page's library items: the one place they change. On a
     /// linked page, marks them customised (LNK-5).
+    /// The list the page has already is no change (LNK-3).
     pub(crate) fn set_page_items(&mut self, page: PageKey, items: Arc<[crate::handles::LibraryItem]>) -> Reach {
+        let Some(record) = self.pages.get(page) else { return Reach::default() };
+        if record.items() == &*items {
+            return self.lo_reach(record.lo);
+        }
         self.library_index.invalidate();
         self.change_content(page, |p| {
             if let Some(link) = p.link.as_mut() {
@@ -248,7 +272,8 @@ impl Store {
     pub(crate) fn move_page(&mut self, page: PageKey, to: usize) -> Reach {
         let Some(lo) = self.pages.get(page).map(|p| p.lo) else { return Reach::default() };
         let Some(at) = self.los.get(lo).and_then(|l| l.pages.index_of(page)) else { return Reach::default() };
-        if self.los.get(lo).is_none_or(|l| to >= l.pages.len()) {
+        // A move to where the page is is no change (LNK-3).
+        if self.los.get(lo).is_none_or(|l| to >= l.pages.len()) || to == at {
             return self.lo_reach(lo);
         }
         self.bump_layout(lo);
