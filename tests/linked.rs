@@ -222,6 +222,38 @@ fn lnk3_an_edit_to_the_same_value_is_no_change() {
     assert_eq!(m.ws.learning_object(copy_a).unwrap().title(), "Cells!");
 }
 
+/// LNK-4: after a section customised a page, an upstream lock makes the
+/// next sync replace the teacher's text whatever it is asked: the preview
+/// says so (*overwrites customisation*, not *will apply*), field by field,
+/// with nothing changed upstream; a customised field whose value already
+/// equals the upstream's is not listed.
+#[test]
+fn lnk4_a_lock_over_a_customisation_is_previewed_as_overwriting_it() {
+    let mut m = master();
+    let (a, copy_a) = m.section("BIO-101-A");
+    let (author, master) = (m.author, m.master);
+    let down = m.pages_of(copy_a);
+    m.ws.edit_page(author, a, down[0], PageEdit::new().body("The teacher's text")).unwrap();
+    m.ws.edit_page(author, a, down[1], PageEdit::new().title("Nucleus")).unwrap();
+    m.ws.edit_learning_object(author, a, copy_a, Some("My cells"), None).unwrap();
+    m.ws.edit_page(author, a, down[2], PageEdit::new().title("Mitochondria!")).unwrap();
+    m.ws.edit_page(author, a, down[2], PageEdit::new().title("Mitochondria")).unwrap();
+    assert!(m.ws.preview_sync(copy_a).unwrap().changes().is_empty(), "nothing pending before the lock");
+
+    m.ws.set_field_locks(author, master, FieldLocks { content: true, title_description: true }).unwrap();
+    let preview = m.ws.preview_sync(copy_a).unwrap();
+    let printed = preview.to_string();
+    assert!(printed.contains(&format!("overwrites customisation: body of {}", down[0])), "{printed}");
+    assert!(printed.contains("overwrites customisation: title of the learning object"), "{printed}");
+    assert!(!printed.contains("will apply"), "{printed}");
+    assert_eq!(preview.overwrites().count(), 2, "the title set back to upstream's is not overwritten: {printed}");
+    assert_eq!(preview.conflicts().count(), 0);
+    let report = m.ws.sync_learning_object(author, a, copy_a, Customisations::Keep).unwrap();
+    assert_eq!(report.applied, preview.changes());
+    assert_eq!(m.body(down[0]), "Body 0", "the lock's value replaced the teacher's");
+    assert_eq!(m.ws.learning_object(copy_a).unwrap().title(), "Cells");
+}
+
 /// LNK-4: the preview lists each pending change field by field, *will
 /// apply* or *conflict*, with pages added, deleted and moved upstream; a
 /// customised field that did not change upstream is not listed.
@@ -484,7 +516,7 @@ fn lnk9_field_locks_refuse_edits_and_always_sync() {
         page: down[2],
         upstream_page: m.pages[2],
         field: LinkedField::Body,
-        outcome: Outcome::WillApply
+        outcome: Outcome::OverwritesCustomisation
     }));
     let err = m.ws.edit_page(m.author, section, down[1], PageEdit::new().body("no")).unwrap_err();
     assert_eq!(err, Error::FieldLocked { field: "body", entity: down[1].into(), upstream: m.master });

@@ -98,11 +98,30 @@ struct MCourse {
 /// One pending change, in model ids.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum MChange {
-    LoTitle(bool),
-    PageField(usize, bool, bool),
+    LoTitle(Mo),
+    PageField(usize, bool, Mo),
     Added(usize),
     Deleted(usize, bool),
     Moved(bool),
+}
+
+/// A pending field's outcome (LNK-4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Mo {
+    Apply,
+    Conflict,
+    /// Customised here, locked upstream, and different: replaced.
+    Overwrites,
+}
+
+impl Mo {
+    fn of(customised: bool, locked: bool, differs: bool) -> Mo {
+        match (customised, locked, differs) {
+            (true, false, _) => Mo::Conflict,
+            (true, true, true) => Mo::Overwrites,
+            _ => Mo::Apply,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -485,9 +504,9 @@ impl Model {
         let mut layout = false;
         let relock = link.cust_title && lock_title && self.lo(lo).title != up.title;
         if up.title != link.base_title || relock {
-            let conflict = link.cust_title && !lock_title;
-            seen.push(MChange::LoTitle(conflict));
-            if takes(conflict) {
+            let outcome = Mo::of(link.cust_title, lock_title, self.lo(lo).title != up.title);
+            seen.push(MChange::LoTitle(outcome));
+            if takes(outcome == Mo::Conflict) {
                 let l = self.lo_mut(lo);
                 l.title = up.title.clone();
                 l.link.as_mut().unwrap().cust_title = false;
@@ -512,9 +531,9 @@ impl Model {
                 if now == base && !(cust && lock_content && own != now) {
                     continue;
                 }
-                let conflict = cust && !lock_content;
-                seen.push(MChange::PageField(q, title, conflict));
-                if takes(conflict) {
+                let outcome = Mo::of(cust, lock_content, own != now);
+                seen.push(MChange::PageField(q, title, outcome));
+                if takes(outcome == Mo::Conflict) {
                     applied = true;
                     if title {
                         page.title = upage.title.clone();
@@ -942,10 +961,16 @@ impl Sut {
                         .iter()
                         .map(|c| {
                             let conflict = c.outcome() == Outcome::Conflict;
+                            let outcome = match c.outcome() {
+                                Outcome::WillApply => Mo::Apply,
+                                Outcome::Conflict => Mo::Conflict,
+                                Outcome::OverwritesCustomisation => Mo::Overwrites,
+                                other => panic!("unexpected outcome {other:?}"),
+                            };
                             match c {
-                                PendingChange::LoField { .. } => MChange::LoTitle(conflict),
+                                PendingChange::LoField { .. } => MChange::LoTitle(outcome),
                                 PendingChange::PageField { page, field, .. } => {
-                                    MChange::PageField(page_id(*page), *field == LinkedField::Title, conflict)
+                                    MChange::PageField(page_id(*page), *field == LinkedField::Title, outcome)
                                 }
                                 PendingChange::PageAdded { upstream_page } => MChange::Added(page_id(*upstream_page)),
                                 PendingChange::PageDeleted { page, .. } => MChange::Deleted(page_id(*page), conflict),

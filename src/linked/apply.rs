@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 /// Applies a checked plan through the store's primitives. Cannot fail.
 pub(super) fn apply_sync(store: &mut Store, plan: SyncPlan, overwrite: bool) -> SyncReport {
     let lo = plan.preview.learning_object;
-    let takes = |outcome: Outcome| outcome == Outcome::WillApply || overwrite;
+    let takes = |outcome: Outcome| outcome.taken(overwrite);
     let (applied, kept): (Vec<PendingChange>, Vec<PendingChange>) =
         plan.preview.changes.iter().cloned().partition(|c| takes(c.outcome()));
     let mut report = SyncReport {

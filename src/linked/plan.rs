@@ -98,7 +98,8 @@ struct Sides<'a> {
 impl Sides<'_> {
     /// The LO's own fields: a field changed upstream is pending; so is a
     /// customised field that the upstream course has locked since, whose
-    /// value differs (LNK-9: a sync always writes locked fields).
+    /// value differs (LNK-9: a sync always writes locked fields, LNK-4:
+    /// the preview says it overwrites the customisation).
     fn lo_field_changes(&self) -> Vec<PendingChange> {
         let (link, up, here) = (self.link, self.up, self.here);
         let lo_fields = [
@@ -114,11 +115,9 @@ impl Sides<'_> {
         let locked = self.locks.title_description;
         let mut changes = Vec::new();
         for (field, now, base, own, customised) in lo_fields {
-            if now != base {
-                let outcome = if customised && !locked { Outcome::Conflict } else { Outcome::WillApply };
-                changes.push(PendingChange::LoField { field, outcome });
-            } else if customised && locked && own != now {
-                changes.push(PendingChange::LoField { field, outcome: Outcome::WillApply });
+            let overwritten = customised && locked && own != now;
+            if now != base || overwritten {
+                changes.push(PendingChange::LoField { field, outcome: outcome(customised, locked, overwritten) });
             }
         }
         changes
@@ -138,13 +137,10 @@ impl Sides<'_> {
         let fields: Vec<(LinkedField, Outcome)> = [LinkedField::Title, LinkedField::Body, LinkedField::Items]
             .into_iter()
             .filter_map(|f| {
-                if field_differs(plink.base(&p.content), &u.content, f) {
-                    let conflict = plink.customised.get(f) && !locked;
-                    Some((f, if conflict { Outcome::Conflict } else { Outcome::WillApply }))
-                } else {
-                    let relock = locked && plink.customised.get(f) && field_differs(&p.content, &u.content, f);
-                    relock.then_some((f, Outcome::WillApply))
-                }
+                let customised = plink.customised.get(f);
+                let overwritten = customised && locked && field_differs(&p.content, &u.content, f);
+                let changed = field_differs(plink.base(&p.content), &u.content, f);
+                (changed || overwritten).then(|| (f, outcome(customised, locked, overwritten)))
             })
             .collect();
         (!fields.is_empty() || u.version > plink.synced).then(|| PagePlan {
@@ -255,5 +251,16 @@ impl Sides<'_> {
             }
         }
         plan.layout = Some(Layout { copies, upstream_pages: up.pages.iter().copied().collect(), added });
+    }
+}
+
+/// The outcome of a pending field (LNK-4): a customised field whose value a
+/// lock will replace is overwritten whatever the caller asks; one not
+/// locked is a conflict; anything else applies.
+fn outcome(customised: bool, locked: bool, overwritten: bool) -> Outcome {
+    match (customised, locked) {
+        (true, false) => Outcome::Conflict,
+        (true, true) if overwritten => Outcome::OverwritesCustomisation,
+        _ => Outcome::WillApply,
     }
 }

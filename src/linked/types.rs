@@ -9,13 +9,28 @@ use std::fmt;
 /// Whether a sync would take an upstream change (LNK-4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Outcome {
-    /// Changed upstream and not customised here (or locked upstream): a
-    /// sync takes it.
+    /// Changed upstream and not customised here: a sync takes it.
     WillApply,
     /// Changed upstream and customised here: a sync keeps the local value
     /// unless asked to overwrite customisations.
     Conflict,
+    /// Customised here and locked upstream (LNK-9): a sync replaces the
+    /// local value with the upstream's whatever the caller asks, so the
+    /// local work is lost.
+    OverwritesCustomisation,
+}
+
+impl Outcome {
+    /// Whether a sync asked to keep or overwrite customisations
+    /// (`overwrite`) takes the change.
+    pub fn taken(self, overwrite: bool) -> bool {
+        match self {
+            Outcome::WillApply | Outcome::OverwritesCustomisation => true,
+            Outcome::Conflict => overwrite,
+        }
+    }
 }
 
 /// One pending upstream change of a linked learning object (LNK-4).
@@ -82,6 +97,7 @@ impl fmt::Display for Outcome {
         f.write_str(match self {
             Outcome::WillApply => "will apply",
             Outcome::Conflict => "conflict",
+            Outcome::OverwritesCustomisation => "overwrites customisation",
         })
     }
 }
@@ -92,16 +108,14 @@ impl fmt::Display for PendingChange {
             PendingChange::LoField { field, outcome } => write!(f, "{outcome}: {field} of the learning object"),
             PendingChange::PageField { page, field, outcome, .. } => write!(f, "{outcome}: {field} of {page}"),
             PendingChange::PageAdded { upstream_page } => write!(f, "will apply: {upstream_page} added upstream"),
-            PendingChange::PageDeleted { page, outcome: Outcome::WillApply } => {
-                write!(f, "will apply: {page} deleted upstream")
-            }
             PendingChange::PageDeleted { page, outcome: Outcome::Conflict } => {
                 write!(f, "conflict: {page} deleted upstream, customised here (kept)")
             }
-            PendingChange::PagesMoved { outcome: Outcome::WillApply } => write!(f, "will apply: pages moved upstream"),
+            PendingChange::PageDeleted { page, outcome } => write!(f, "{outcome}: {page} deleted upstream"),
             PendingChange::PagesMoved { outcome: Outcome::Conflict } => {
                 write!(f, "conflict: pages moved upstream, reordered here (local order kept)")
             }
+            PendingChange::PagesMoved { outcome } => write!(f, "{outcome}: pages moved upstream"),
         }
     }
 }
@@ -167,6 +181,12 @@ impl LinkPreview {
     /// customisations.
     pub fn conflicts(&self) -> impl Iterator<Item = &PendingChange> + '_ {
         self.changes.iter().filter(|c| c.outcome() == Outcome::Conflict)
+    }
+
+    /// The pending changes that replace a local customisation whatever a
+    /// sync is asked, because the upstream locked the field (LNK-4, LNK-9).
+    pub fn overwrites(&self) -> impl Iterator<Item = &PendingChange> + '_ {
+        self.changes.iter().filter(|c| c.outcome() == Outcome::OverwritesCustomisation)
     }
 }
 
