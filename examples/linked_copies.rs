@@ -67,7 +67,7 @@ fn main() -> Result<(), Error> {
 
     // The master locks its content: sections may not edit pages, and every
     // sync writes them, over section A's own Nucleus page too.
-    ws.set_field_locks(author, master, FieldLocks { content: true, title_description: false })?;
+    ws.set_field_locks(author, master, FieldLocks::new().content(true).title_description(false))?;
     let c_page = ws.learning_object(c.2)?.pages().next().unwrap_or(pages[0]);
     match ws.edit_page(author, c.1, c_page, PageEdit::new().body("Section C's own text")) {
         Err(e) => println!("\nsection C edits a locked page: {e}"),

@@ -66,7 +66,7 @@ pub(crate) fn require_field_unlocked(
     let locks = store.course(upstream).map(|c| c.field_locks).unwrap_or_default();
     if field.covered_by(locks, page.is_some()) {
         let entity = page.map_or(crate::Entity::from(lo), crate::Entity::from);
-        return Err(Error::FieldLocked { field: field.name(), entity, upstream });
+        return Err(Error::FieldLocked { field: field.into(), entity, upstream });
     }
     Ok(())
 }

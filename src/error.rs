@@ -23,11 +23,11 @@ use std::fmt;
 ///    [`Error::InUse`]).
 ///
 /// ```
-/// use coursecopy::{Entity, Error, NewCourse, Workspace};
+/// use coursecopy::{Entity, Error, Field, NewCourse, Workspace};
 ///
 /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
 /// let err = ws.create_course(admin, NewCourse::new("has space", "Title")).unwrap_err();
-/// assert!(matches!(err, Error::Invalid { field: "course_id", .. }));
+/// assert!(matches!(err, Error::Invalid { field: Field::CourseId, .. }));
 /// assert_eq!(
 ///     err.to_string(),
 ///     "invalid course_id: must not contain white space or control characters (found ' ')"
@@ -64,10 +64,10 @@ pub enum Error {
     },
 
     /// A unique value is already taken (OPT-3, LMS-2).
-    #[error("{field} {value:?} is already taken by {holder}")]
+    #[error("{field} {value:?} is already taken by {holder}; choose another")]
     Conflict {
-        /// `"course_id"` or `"external_id"`.
-        field: &'static str,
+        /// [`Field::CourseId`] or [`Field::ExternalId`].
+        field: Field,
         /// The value that was asked for.
         value: String,
         /// The course that holds it.
@@ -75,8 +75,10 @@ pub enum Error {
     },
 
     /// The entity is still used, so it cannot be deleted (GLB-3). Nothing
-    /// was changed.
-    #[error("{entity} is still used by {}", list(used_by))]
+    /// was changed. The message says what to do first: replace or detach
+    /// a library item on the pages that use it, take a learning object out
+    /// of the courses (or tool items) that use it.
+    #[error("{entity} is still used by {}; {}", list(used_by), in_use_remedy(entity))]
     InUse {
         /// What was to be deleted.
         entity: Entity,
@@ -110,9 +112,8 @@ pub enum Error {
     /// An input value is not acceptable.
     #[error("invalid {field}: {reason}")]
     Invalid {
-        /// The field, as named in the API (`"title"`, `"course_id"`,
-        /// `"position"`, ...).
-        field: &'static str,
+        /// The field.
+        field: Field,
         /// Why, in words.
         reason: String,
     },
@@ -142,8 +143,9 @@ pub enum Error {
     /// downstream.
     #[error("{field} of {entity} is locked by its upstream course {upstream}")]
     FieldLocked {
-        /// The field: `"title"`, `"description"`, `"body"` or `"items"`.
-        field: &'static str,
+        /// The field: [`Field::Title`], [`Field::Description`],
+        /// [`Field::Body`] or [`Field::Items`].
+        field: Field,
         /// The linked learning object or page whose field it is.
         entity: Entity,
         /// The upstream course that locks it.
@@ -175,6 +177,17 @@ pub enum Error {
     },
 }
 
+/// What to do before deleting `entity` again.
+fn in_use_remedy(entity: &Entity) -> &'static str {
+    match entity {
+        Entity::Media(_) | Entity::Resource(_) | Entity::Term(_) => {
+            "replace it (replace_item) or detach it (detach_item) on those pages first"
+        }
+        Entity::LearningObject(_) => "remove it from those courses, or unlink the tool items that link to it, first",
+        _ => "remove those uses first",
+    }
+}
+
 fn list(entities: &[Entity]) -> String {
     const SHOWN: usize = 5;
     let mut out: Vec<String> = entities.iter().take(SHOWN).map(|e| e.to_string()).collect();
@@ -189,7 +202,7 @@ impl Error {
         Error::NotFound { entity: entity.into() }
     }
 
-    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn invalid(field: Field, reason: impl Into<String>) -> Self {
         Error::Invalid { field, reason: reason.into() }
     }
 
@@ -199,6 +212,130 @@ impl Error {
 
     pub(crate) fn already_in(entity: impl Into<Entity>, container: impl Into<Entity>) -> Self {
         Error::AlreadyIn { entity: entity.into(), container: container.into() }
+    }
+}
+
+/// A field of the API that an [`Error::Invalid`] or an
+/// [`Error::Conflict`] names. It prints as the field's name in snake case
+/// (`course_id`, `time_zone`), as the Rust API spells it; a server
+/// translates it to its own wire names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Field {
+    /// A course's LMS-visible id.
+    CourseId,
+    /// A course's id in an outside system.
+    ExternalId,
+    /// A title: of a course, a learning object, a page, a tool item.
+    Title,
+    /// A name: of a user, a style, a library item.
+    Name,
+    /// A learning object's description.
+    Description,
+    /// A page's body.
+    Body,
+    /// A course's player layout.
+    PlayerLayout,
+    /// A key of a course's details.
+    Details,
+    /// A course's navigation setting.
+    Navigation,
+    /// A self-enrollment access code.
+    AccessCode,
+    /// A course's locale.
+    Locale,
+    /// A course's duration.
+    Duration,
+    /// A course's enrollment.
+    Enrollment,
+    /// A tool item's start date.
+    Start,
+    /// A tool item's end date.
+    End,
+    /// A tool item's due date.
+    Due,
+    /// A date moved by a shift.
+    Date,
+    /// A time given as text.
+    Timestamp,
+    /// A time zone.
+    TimeZone,
+    /// The date shift of a copy.
+    DateShift,
+    /// The target of a copy.
+    Target,
+    /// A tool item's link.
+    Link,
+    /// A course's tool items.
+    Tools,
+    /// A group of a tool item.
+    Group,
+    /// A discussion's posts.
+    Posts,
+    /// A group set's groups.
+    Groups,
+    /// A gradebook column's grades.
+    Grades,
+    /// A page's library items.
+    Items,
+    /// A user's role.
+    Role,
+    /// A position in a list.
+    Position,
+    /// A course's lock.
+    Lock,
+    /// The number of tasks that may run at a time.
+    Limit,
+    /// The field of a linked copy to revert.
+    LinkedField,
+}
+
+impl Field {
+    /// The field's name, snake case: `course_id`, `time_zone`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::CourseId => "course_id",
+            Field::ExternalId => "external_id",
+            Field::Title => "title",
+            Field::Name => "name",
+            Field::Description => "description",
+            Field::Body => "body",
+            Field::PlayerLayout => "player_layout",
+            Field::Details => "details",
+            Field::Navigation => "navigation",
+            Field::AccessCode => "access_code",
+            Field::Locale => "locale",
+            Field::Duration => "duration",
+            Field::Enrollment => "enrollment",
+            Field::Start => "start",
+            Field::End => "end",
+            Field::Due => "due",
+            Field::Date => "date",
+            Field::Timestamp => "timestamp",
+            Field::TimeZone => "time_zone",
+            Field::DateShift => "date_shift",
+            Field::Target => "target",
+            Field::Link => "link",
+            Field::Tools => "tools",
+            Field::Group => "group",
+            Field::Posts => "posts",
+            Field::Groups => "groups",
+            Field::Grades => "grades",
+            Field::Items => "items",
+            Field::Role => "role",
+            Field::Position => "position",
+            Field::Lock => "lock",
+            Field::Limit => "limit",
+            Field::LinkedField => "field",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

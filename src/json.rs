@@ -261,7 +261,7 @@ object_seed!(DateShiftSeed -> DateShift, "an object of date shift options", null
         }
     }
     for (from, to) in substitutions {
-        shift = shift.substitute(from, to).map_err(|e| bad::<A::Error>(&join(&path, "daySubstitutions"), e))?;
+        shift = shift.substitute(from, to);
     }
     Ok(shift)
 });
@@ -271,30 +271,39 @@ object_seed!(DateShiftSeed -> DateShift, "an object of date shift options", null
 /// `2027-01-04T00:00:00-05:00`, whose date is taken as written, as Canvas
 /// reads these options (its own `Date.parse`), whatever the zones.
 fn range_day<E: de::Error>(path: &str, given: &str) -> Result<RangeDay, E> {
-    let date = given.get(..10).and_then(calendar_date);
+    let date = calendar_date(given.get(..10).unwrap_or(given));
     let whole = given.len() == 10
         || given.parse::<Timestamp>().is_ok()
         || given.parse::<jiff::Timestamp>().is_ok()
         || given.parse::<jiff::civil::DateTime>().is_ok();
     match (date, whole) {
-        (Some(d), true) => Ok(RangeDay::On(d)),
+        (Ok(d), true) => Ok(RangeDay::On(d)),
+        // A date of the right form that does not exist: say what is wrong.
+        (Err(why), _) if given.len() == 10 => Err(bad(path, why)),
         _ => Err(bad(path, format_args!("{given:?} is neither a date (YYYY-MM-DD) nor a timestamp"))),
     }
 }
 
-object_seed!(SubstitutionsSeed -> Vec<(u8, u8)>, "an object of weekday substitutions", null: Some(Vec::new()), |map, path| {
+object_seed!(SubstitutionsSeed -> Vec<(jiff::civil::Weekday, jiff::civil::Weekday)>, "an object of weekday substitutions", null: Some(Vec::new()), |map, path| {
     let mut out = Vec::new();
     while let Some(key) = map.next_key::<String>()? {
         let at = join(&path, &key);
         let to: Weekday = leaf(&mut map, &at)?;
         let from = key.parse::<u8>().ok().filter(|d| *d <= 6).ok_or_else(|| bad::<A::Error>(&at, "a weekday is 0 (Sunday) to 6"))?;
-        out.push((from, to.0));
+        out.push((Weekday(from).day(), to.day()));
     }
     Ok(out)
 });
 
 /// A weekday number, 0 (Sunday) to 6, as a number or a string of one.
 struct Weekday(u8);
+
+impl Weekday {
+    fn day(self) -> jiff::civil::Weekday {
+        let n = i8::try_from(self.0).unwrap_or(0);
+        jiff::civil::Weekday::from_sunday_zero_offset(n).unwrap_or(jiff::civil::Weekday::Sunday)
+    }
+}
 
 impl<'de> Deserialize<'de> for Weekday {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -201,13 +201,17 @@ pub use data::{
     CourseStyle, CourseTools, DEFAULT_TASK_LIMIT, DateField, DateShift, DateShiftReport, DateWarning, DatedItem,
     Discussions, Duration, Enrollment, FieldLocks, LearningObject, LibraryEntry, LinkKind, LinkedField, LoLinkInfo,
     Page, PageLinkInfo, Post, Reach, Role, SettingsSelection, ShiftedItem, TaskState, TaskStatus, Timestamp, ToolDates,
-    ToolId, ToolItem, ToolLink, User,
+    ToolId, ToolItem, ToolLink, User, Zone,
 };
 pub use edit::{CourseChange, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
-pub use error::{Action, Error};
+pub use error::{Action, Error, Field};
 pub use handles::{
     CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
 };
+/// The date and time crate this one is built on, re-exported so that its
+/// types in this API (`civil::Date`, `civil::Weekday`, `civil::DateTime`,
+/// `Timestamp`) need no dependency of your own.
+pub use jiff;
 #[cfg(feature = "serde")]
 pub use learn::{
     LearnAvailability, LearnCourse, LearnCourseTask, LearnDuration, LearnEnrollment, LearnLocale, LearnSourceCourse,

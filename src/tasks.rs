@@ -53,7 +53,7 @@ pub(crate) fn task_status(store: &Store, task: TaskKey) -> Result<TaskStatus, Er
 pub(crate) fn set_task_limit(store: &mut Store, actor: UserKey, limit: usize) -> Result<(), Error> {
     require(store, actor, Action::ManageUsers)?;
     if limit == 0 {
-        return Err(Error::invalid("limit", "at least one task must be able to run"));
+        return Err(Error::invalid(crate::Field::Limit, "at least one task must be able to run"));
     }
     store.set_task_limit(limit);
     Ok(())

@@ -64,12 +64,18 @@ fn opt3_course_ids_are_unique_named_or_derived() {
     let snapshot = w.ws.clone();
     for taken in ["SAFE-101", "SAFE-2027"] {
         let err = w.ws.duplicate_course(w.author, w.course, &CopyOptions::new().course_id(taken)).unwrap_err();
-        assert!(matches!(err, Error::Conflict { field: "course_id", ref value, .. } if value == taken), "{err:?}");
+        assert!(
+            matches!(err, Error::Conflict { field: coursecopy::Field::CourseId, ref value, .. } if value == taken),
+            "{err:?}"
+        );
     }
     let err =
         w.ws.duplicate_course(w.author, w.course, &CopyOptions::new().course_id("NEW").external_id("SAFE-101"))
             .unwrap_err();
-    assert_eq!(err, Error::Conflict { field: "external_id", value: "SAFE-101".into(), holder: w.course });
+    assert_eq!(
+        err,
+        Error::Conflict { field: coursecopy::Field::ExternalId, value: "SAFE-101".into(), holder: w.course }
+    );
     assert_eq!(w.ws, snapshot, "a refused copy creates nothing");
 }
 

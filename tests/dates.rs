@@ -48,7 +48,7 @@ fn term() -> Term {
     let reviewer = ws.create_user(admin, "Rita", Role::Reviewer).unwrap();
     let b = |s: &str| at(BERLIN, s);
     let spec = NewCourse::new("HIST-200", "History")
-        .time_zone(BERLIN)
+        .time_zone(coursecopy::Zone::get(BERLIN).unwrap())
         .duration(Duration::DateRange { start: b("2027-03-01T00:00"), end: b("2027-07-31T23:59") })
         .enrollment(Enrollment::SelfEnrollment {
             start: Some(b("2027-02-15T08:00")),
@@ -82,7 +82,12 @@ fn term() -> Term {
 
 /// Spring 2027 to spring 2028, by range: both start on a Monday.
 fn next_spring() -> DateShift {
-    DateShift::by_range_dates("2027-03-01", "2027-07-31", "2028-02-28", "2028-07-29").unwrap()
+    DateShift::by_range_dates(
+        coursecopy::jiff::civil::date(2027, 3, 1),
+        coursecopy::jiff::civil::date(2027, 7, 31),
+        coursecopy::jiff::civil::date(2028, 2, 28),
+        coursecopy::jiff::civil::date(2028, 7, 29),
+    )
 }
 
 /// Each tool item's title and dates, by title (a copy carries tools in
@@ -179,17 +184,20 @@ fn dat5_a_weekday_substitution_leaves_deadlines_on_their_day() {
     let chicago = "America/Chicago";
     let c = |s: &str| at(chicago, s);
     let spec = NewCourse::new("BIO-200", "Biology")
-        .time_zone(chicago)
+        .time_zone(coursecopy::Zone::get(chicago).unwrap())
         .duration(Duration::DateRange { start: c("2027-04-05T00:00"), end: c("2027-06-25T23:59") });
     let course = ws.create_course(admin, spec).unwrap();
     let dates = ToolDates::new().start(c("2027-04-12T08:00")).end(c("2027-04-16T23:59")).due(c("2027-04-16T23:59"));
     ws.add_tool(admin, course, ToolDraft::new(Category::Assessments, "Quiz").dates(dates)).unwrap();
     let trip = ToolDates::new().start(c("2027-04-05T09:00")).end(c("2027-04-06T08:00"));
     let event = ws.add_tool(admin, course, ToolDraft::new(Category::Calendar, "Field trip").dates(trip)).unwrap();
-    let shift = DateShift::by_range_dates("2027-04-05", "2027-06-25", "2028-04-10", "2028-06-30")
-        .unwrap()
-        .substitute(1, 2)
-        .unwrap();
+    let shift = DateShift::by_range_dates(
+        coursecopy::jiff::civil::date(2027, 4, 5),
+        coursecopy::jiff::civil::date(2027, 6, 25),
+        coursecopy::jiff::civil::date(2028, 4, 10),
+        coursecopy::jiff::civil::date(2028, 6, 30),
+    )
+    .substitute(coursecopy::jiff::civil::Weekday::Monday, coursecopy::jiff::civil::Weekday::Tuesday);
     let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "BIO-200-2028".into() }).date_shift(shift);
     let task = ws.request_copy(admin, course, &request).unwrap();
     ws.run_all_tasks();
@@ -265,8 +273,13 @@ fn dat5_selection_and_point_in_time_hold() {
 #[test]
 fn dat2_copy_into_a_course_in_another_zone_shifts_in_the_source_zone() {
     let Term { mut ws, author, course, quiz, .. } = term();
-    let target =
-        ws.create_course(author, NewCourse::new("HIST-NY", "History, New York").time_zone("America/New_York")).unwrap();
+    let target = ws
+        .create_course(
+            author,
+            NewCourse::new("HIST-NY", "History, New York")
+                .time_zone(coursecopy::Zone::get("America/New_York").unwrap()),
+        )
+        .unwrap();
     let mut selection = CopySelection::nothing();
     selection.assessments = true;
     let request =
@@ -326,7 +339,7 @@ fn dat6_shift_in_place_with_preview_atomic_and_checked() {
     assert!(matches!(ws.shift_course_dates(reviewer, course, &next_spring()), Err(Error::Forbidden { .. })));
     // Far out of range: every check before any write.
     let err = ws.shift_course_dates(author, course, &DateShift::by_days(4_000_000)).unwrap_err();
-    assert!(matches!(err, Error::Invalid { field: "date", .. }), "{err}");
+    assert!(matches!(err, Error::Invalid { field: coursecopy::Field::Date, .. }), "{err}");
     assert_eq!(ws.course(course).unwrap(), &before, "a failing shift changes nothing");
     ws.lock_course(admin, course).unwrap();
     assert!(matches!(ws.shift_course_dates(author, course, &next_spring()), Err(Error::Locked { .. })));
@@ -356,16 +369,26 @@ fn dat_course_time_zone_is_set_at_creation_and_by_update() {
     let (mut ws, admin) = Workspace::with_admin("Ada").unwrap();
     let plain = ws.create_course(admin, NewCourse::new("A", "A")).unwrap();
     assert_eq!(ws.course(plain).unwrap().time_zone(), "UTC");
-    let sydney = ws.create_course(admin, NewCourse::new("B", "B").time_zone("Australia/Sydney")).unwrap();
+    let sydney = ws
+        .create_course(admin, NewCourse::new("B", "B").time_zone(coursecopy::Zone::get("Australia/Sydney").unwrap()))
+        .unwrap();
     assert_eq!(ws.course(sydney).unwrap().time_zone(), "Australia/Sydney");
-    ws.update_course(admin, plain, CourseChange::new().time_zone("America/New_York")).unwrap();
+    ws.update_course(admin, plain, CourseChange::new().time_zone(coursecopy::Zone::get("America/New_York").unwrap()))
+        .unwrap();
     assert_eq!(ws.course(plain).unwrap().time_zone(), "America/New_York");
-    let err = ws.update_course(admin, plain, CourseChange::new().time_zone("Europe/Atlantis")).unwrap_err();
-    assert!(matches!(err, Error::Invalid { field: "timeZone", .. }), "{err}");
-    assert_eq!(ws.course(plain).unwrap().time_zone(), "America/New_York");
-    assert!(ws.create_course(admin, NewCourse::new("C", "C").time_zone("")).is_err());
-    assert!(ws.find_course("C").is_none());
-    let copy = ws.copy_course(admin, sydney, CopyMode::Duplicate, &CopyOptions::new().time_zone("Asia/Tokyo")).unwrap();
+    // A zone the bundled database does not know is refused where it is made.
+    for unknown in ["Europe/Atlantis", ""] {
+        let err = Zone::get(unknown).unwrap_err();
+        assert!(matches!(err, Error::Invalid { field: coursecopy::Field::TimeZone, .. }), "{err}");
+    }
+    let copy = ws
+        .copy_course(
+            admin,
+            sydney,
+            CopyMode::Duplicate,
+            &CopyOptions::new().time_zone(coursecopy::Zone::get("Asia/Tokyo").unwrap()),
+        )
+        .unwrap();
     assert_eq!(ws.course(copy).unwrap().time_zone(), "Asia/Tokyo");
 }
 
@@ -377,7 +400,7 @@ fn dat_dated_items_are_validated_naming_the_field() {
     let before = ws.course(course).unwrap().clone();
     let backwards = ToolDates::new().start(t("2027-05-01T00:00:00Z")).end(t("2027-04-01T00:00:00Z"));
     let field = |r: Result<(), Error>| match r {
-        Err(Error::Invalid { field, .. }) => field,
+        Err(Error::Invalid { field, .. }) => field.name(),
         other => panic!("{other:?}"),
     };
     assert_eq!(field(ws.set_tool_dates(author, course, quiz, backwards)), "end");
@@ -387,7 +410,7 @@ fn dat_dated_items_are_validated_naming_the_field() {
     );
     assert_eq!(field(ws.set_tool_dates(author, course, blog, ToolDates::new().due(t("2027-05-01T00:00:00Z")))), "due");
     let draft = ToolDraft::new(Category::Calendar, "Backwards").dates(backwards);
-    assert!(matches!(ws.add_tool(author, course, draft), Err(Error::Invalid { field: "end", .. })));
+    assert!(matches!(ws.add_tool(author, course, draft), Err(Error::Invalid { field: coursecopy::Field::End, .. })));
     assert!(matches!(ws.set_tool_dates(reviewer, course, quiz, ToolDates::new()), Err(Error::Forbidden { .. })));
     assert_eq!(ws.course(course).unwrap(), &before);
     // Equal start and end is fine; clearing dates too.
@@ -415,7 +438,9 @@ fn dat7_json_date_shift_and_time_zone() {
         }
     });
     let request: CopyRequest = serde_json::from_value(body).unwrap();
-    let expected = next_spring().substitute(1, 2).unwrap().substitute(5, 4).unwrap();
+    let expected = next_spring()
+        .substitute(coursecopy::jiff::civil::Weekday::Monday, coursecopy::jiff::civil::Weekday::Tuesday)
+        .substitute(coursecopy::jiff::civil::Weekday::Friday, coursecopy::jiff::civil::Weekday::Thursday);
     // The new start given as a timestamp counts by the date written.
     let job = ws.request_copy(author, course, &request).unwrap();
     ws.run_all_tasks();
@@ -482,8 +507,13 @@ fn dat7_json_date_shift_and_time_zone() {
             .unwrap();
     let tz = ws.create_course(author, created).unwrap();
     assert_eq!(ws.course(tz).unwrap().time_zone(), "Asia/Tokyo");
-    let patch: CourseChange = serde_json::from_value(serde_json::json!({"timeZone": "Nowhere/Special"})).unwrap();
-    assert!(matches!(ws.update_course(author, tz, patch), Err(Error::Invalid { field: "timeZone", .. })));
+    // An unknown zone is refused as the JSON is read, naming its key.
+    let patch = serde_json::from_value::<CourseChange>(serde_json::json!({"timeZone": "Nowhere/Special"}));
+    let err = patch.unwrap_err().to_string();
+    assert!(
+        err.starts_with("timeZone: ") && err.contains("\"Nowhere/Special\" is not a known IANA time zone"),
+        "{err}"
+    );
 }
 
 /// Saving and loading keeps zones, dates, a pending copy's shift and a
@@ -495,7 +525,12 @@ fn dat_saved_workspace_keeps_dates_and_pending_shifts() {
     let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "HIST-DONE".into() }).date_shift(next_spring());
     let done = ws.request_copy(author, course, &request).unwrap();
     ws.run_all_tasks();
-    let target = ws.create_course(author, NewCourse::new("HIST-OLD", "t").time_zone("America/New_York")).unwrap();
+    let target = ws
+        .create_course(
+            author,
+            NewCourse::new("HIST-OLD", "t").time_zone(coursecopy::Zone::get("America/New_York").unwrap()),
+        )
+        .unwrap();
     ws.add_tool(
         author,
         target,

@@ -249,7 +249,7 @@ fn lnk12_golden_format3_keeps_links() {
     let titles = |ws: &Workspace, lo: LoKey| -> Vec<String> {
         ws.learning_object(lo).unwrap().pages().map(|p| ws.page(p).unwrap().title().to_string()).collect()
     };
-    assert_eq!(ws.course(bio).unwrap().field_locks(), FieldLocks { content: true, title_description: false });
+    assert_eq!(ws.course(bio).unwrap().field_locks(), FieldLocks::new().content(true).title_description(false));
     assert_eq!(ws.downstreams(genetics).unwrap().len(), 2);
     assert_eq!(ws.learning_object(copy_c).unwrap().link().unwrap().upstream, Some(copy_a));
     assert!(ws.learning_object(copy_c).unwrap().link().unwrap().description_customised);
@@ -278,7 +278,7 @@ fn lnk12_golden_format3_keeps_links() {
     let b_first = ws.learning_object(copy_b).unwrap().pages().next().unwrap();
     assert!(matches!(
         ws.edit_page(grace, b, b_first, PageEdit::new().body("no")),
-        Err(Error::FieldLocked { field: "body", .. })
+        Err(Error::FieldLocked { field: coursecopy::Field::Body, .. })
     ));
     ws.sync_course(grace, b, Customisations::Keep).unwrap();
     assert_eq!(titles(&ws, copy_b), ["DNA", "RNA"], "the marked copy went; nothing moved");

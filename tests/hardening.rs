@@ -38,10 +38,15 @@ fn busy() -> (Lms, Vec<TaskKey>, Vec<PageKey>, Vec<CourseKey>) {
     let copy = w.ws.course(linked).unwrap().learning_objects().nth(1).unwrap();
     let down = w.ws.learning_object(copy).unwrap().pages().next().unwrap();
     w.ws.edit_page(w.author, linked, down, PageEdit::new().body("local")).unwrap();
-    w.ws.set_field_locks(w.author, w.course, FieldLocks { content: false, title_description: true }).unwrap();
+    w.ws.set_field_locks(w.author, w.course, FieldLocks::new().content(false).title_description(true)).unwrap();
     // Dates (SPEC section 12): zones, dated items, a finished shifted copy.
     let at = |s: &str| s.parse::<Timestamp>().unwrap();
-    w.ws.update_course(w.author, w.course, CourseChange::new().time_zone("Europe/Berlin")).unwrap();
+    w.ws.update_course(
+        w.author,
+        w.course,
+        CourseChange::new().time_zone(coursecopy::Zone::get("Europe/Berlin").unwrap()),
+    )
+    .unwrap();
     let quiz = ToolDates::new()
         .start(at("2027-03-22T08:00:00Z"))
         .end(at("2027-03-29T21:59:00Z"))
@@ -49,15 +54,29 @@ fn busy() -> (Lms, Vec<TaskKey>, Vec<PageKey>, Vec<CourseKey>) {
     w.ws.set_tool_dates(w.author, w.course, w.tools.quiz, quiz).unwrap();
     w.ws.set_tool_dates(w.author, w.course, w.tools.release, ToolDates::new().start(at("2027-04-01T00:00:00Z")))
         .unwrap();
-    w.ws.update_course(w.author, shared, CourseChange::new().time_zone("Asia/Tokyo")).unwrap();
+    w.ws.update_course(w.author, shared, CourseChange::new().time_zone(coursecopy::Zone::get("Asia/Tokyo").unwrap()))
+        .unwrap();
     let own = ToolDraft::new(Category::Tasks, "Own").dates(ToolDates::new().due(at("2027-05-01T00:00:00Z")));
     w.ws.add_tool(w.author, shared, own).unwrap();
     let t0 = w.ws.request_copy(w.author, w.course, &to_new("T0").date_shift(DateShift::remove_dates())).unwrap();
     w.ws.run_all_tasks();
     assert!(w.ws.task_status(t0).unwrap().date_shift.is_some());
-    let next_term = DateShift::by_range_dates("2027-01-10", "2027-06-30", "2028-01-09", "2028-06-28").unwrap();
+    let next_term = DateShift::by_range_dates(
+        coursecopy::jiff::civil::date(2027, 1, 10),
+        coursecopy::jiff::civil::date(2027, 6, 30),
+        coursecopy::jiff::civil::date(2028, 1, 9),
+        coursecopy::jiff::civil::date(2028, 6, 28),
+    );
     let t1 =
-        w.ws.request_copy(w.author, w.course, &to_new("T1").date_shift(next_term.substitute(1, 2).unwrap())).unwrap();
+        w.ws.request_copy(
+            w.author,
+            w.course,
+            &to_new("T1").date_shift(
+                next_term
+                    .substitute(coursecopy::jiff::civil::Weekday::Monday, coursecopy::jiff::civil::Weekday::Tuesday),
+            ),
+        )
+        .unwrap();
     let into_shared = CopyRequest::new(CopyTarget::Existing(shared.into())).date_shift(DateShift::by_days(-3));
     let dup_event = ToolDraft::new(Category::Calendar, "Lab").dates(ToolDates::new().start(at("2027-02-01T09:00:00Z")));
     w.ws.add_tool(w.author, dup, dup_event).unwrap();
@@ -350,7 +369,7 @@ proptest! {
                 45 => ws.revert_field(u, c, LinkedRecord::Page(page), [LinkedField::Title, LinkedField::Body, LinkedField::Items, LinkedField::Description][(n % 4) as usize]).map(drop),
                 46 => ws.revert_field(u, c, LinkedRecord::LearningObject(lo), [LinkedField::Title, LinkedField::Description, LinkedField::Body][(n % 3) as usize]).map(drop),
                 47 => ws.unlink_learning_object(u, c, lo),
-                48 => ws.set_field_locks(u, c, FieldLocks { content: n % 2 == 0, title_description: n % 3 == 0 }),
+                48 => ws.set_field_locks(u, c, FieldLocks::new().content(n % 2 == 0).title_description(n % 3 == 0)),
                 49 => ws.preview_sync(lo).map(|p| drop(p.to_string())),
                 50 => ws.updates_available(c).and_then(|_| ws.preview_course_sync(c)).map(drop),
                 // Dates (DAT-1..7): extreme shifts and dates, unknown zones.
@@ -360,7 +379,10 @@ proptest! {
                         0 => DateShift::by_days(r1 as i32),
                         1 => DateShift::by_range(when(r1), when(r2), when(n), when(r1 ^ r2)),
                         2 => DateShift::remove_dates(),
-                        _ => DateShift::by_days((r1 % 100) as i32).substitute((n % 9) as u8, (r2 % 8) as u8).unwrap_or_default(),
+                        _ => {
+                            let day = |x: u64| jiff::civil::Weekday::from_sunday_zero_offset((x % 7) as i8).unwrap();
+                            DateShift::by_days((r1 % 100) as i32).substitute(day(n), day(r2))
+                        }
                     };
                     let dates = ToolDates::new().start(when(r1)).end(when(r2));
                     let dates = if n % 5 == 0 { dates.due(when(n)) } else { dates };
@@ -370,7 +392,7 @@ proptest! {
                         53 => ws.preview_date_shift(c, &shift).map(drop),
                         54 => ws.copy_course_with_report(u, c, CopyMode::Duplicate, &CopyOptions::new().date_shift(shift)).map(drop),
                         55 => ws.request_copy(u, c, &to_new(&text).date_shift(shift)).map(drop),
-                        _ => ws.update_course(u, c, CourseChange::new().time_zone(text.clone())),
+                        _ => Zone::get(&text).and_then(|zone| ws.update_course(u, c, CourseChange::new().time_zone(zone))),
                     }
                 }
                 _ => ws.task_status(task).map(drop),

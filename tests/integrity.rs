@@ -138,11 +138,11 @@ fn lms12_limits_apply_to_course_creation() {
     assert!(ws.create_course(admin, NewCourse::new("c".repeat(100), "t".repeat(333))).is_ok());
     assert!(matches!(
         ws.create_course(admin, NewCourse::new("d".repeat(101), "t")),
-        Err(Error::Invalid { field: "course_id", .. })
+        Err(Error::Invalid { field: coursecopy::Field::CourseId, .. })
     ));
     assert!(matches!(
         ws.create_course(admin, NewCourse::new("d", "t".repeat(334))),
-        Err(Error::Invalid { field: "title", .. })
+        Err(Error::Invalid { field: coursecopy::Field::Title, .. })
     ));
     assert!(
         ws.create_course(admin, NewCourse::new("ü".repeat(100), "é".repeat(333))).is_ok(),

@@ -60,7 +60,7 @@ fn srv11_access_code_and_locale_limits_count_characters() {
     for (body, field) in [(code(51), "access_code"), (locale(21), "locale")] {
         let change: CourseChange = serde_json::from_value(body).unwrap();
         match w.ws.update_course(w.author, w.course, change) {
-            Err(Error::Invalid { field: f, .. }) => assert_eq!(f, field),
+            Err(Error::Invalid { field: f, .. }) => assert_eq!(f.name(), field),
             other => panic!("{other:?}"),
         }
         assert_eq!(w.ws, before);
@@ -81,7 +81,7 @@ fn srv11_patch_naming_course_id_is_refused_even_unchanged() {
     for id in ["BIO-101", "OTHER"] {
         let change: CourseChange = serde_json::from_value(json!({"name": "New", "courseId": id})).unwrap();
         match w.ws.update_course(w.author, w.course, change) {
-            Err(Error::Invalid { field: "course_id", .. }) => {}
+            Err(Error::Invalid { field: coursecopy::Field::CourseId, .. }) => {}
             other => panic!("{id}: {other:?}"),
         }
         assert_eq!(w.ws, before);
@@ -107,7 +107,7 @@ fn srv11_copy_target_external_id_is_its_course_id() {
     w.ws.create_course(w.author, NewCourse::new("OTHER", "Other").external_id("TAKEN")).unwrap();
     let before = w.ws.clone();
     match w.ws.request_copy(w.author, w.course, &to_new("TAKEN")) {
-        Err(Error::Conflict { field: "external_id", value, .. }) => assert_eq!(value, "TAKEN"),
+        Err(Error::Conflict { field: coursecopy::Field::ExternalId, value, .. }) => assert_eq!(value, "TAKEN"),
         other => panic!("{other:?}"),
     }
     assert_eq!(w.ws, before);

@@ -200,11 +200,11 @@ fn lnk3_an_edit_to_the_same_value_is_no_change() {
 
     // Downstream: the same values saved, under a content lock too.
     let down = m.pages_of(copy_a);
-    m.ws.set_field_locks(author, master, FieldLocks { content: true, ..FieldLocks::default() }).unwrap();
+    m.ws.set_field_locks(author, master, FieldLocks::new().content(true)).unwrap();
     m.ws.edit_page(author, a, down[1], PageEdit::new().title("Nucleus").body("Body 1")).unwrap();
     assert!(matches!(
         m.ws.edit_page(author, a, down[1], PageEdit::new().body("Mine")),
-        Err(Error::FieldLocked { field: "body", .. })
+        Err(Error::FieldLocked { field: coursecopy::Field::Body, .. })
     ));
     m.ws.set_field_locks(author, master, FieldLocks::default()).unwrap();
     m.ws.edit_learning_object(author, a, copy_a, Some("Cells"), None).unwrap();
@@ -240,7 +240,7 @@ fn lnk4_a_lock_over_a_customisation_is_previewed_as_overwriting_it() {
     m.ws.edit_page(author, a, down[2], PageEdit::new().title("Mitochondria")).unwrap();
     assert!(m.ws.preview_sync(copy_a).unwrap().changes().is_empty(), "nothing pending before the lock");
 
-    m.ws.set_field_locks(author, master, FieldLocks { content: true, title_description: true }).unwrap();
+    m.ws.set_field_locks(author, master, FieldLocks::new().content(true).title_description(true)).unwrap();
     let preview = m.ws.preview_sync(copy_a).unwrap();
     let printed = preview.to_string();
     assert!(printed.contains(&format!("overwrites customisation: body of {}", down[0])), "{printed}");
@@ -335,7 +335,7 @@ fn lnk5_customisations_survive_sync_overwrite_and_revert() {
     m.ws.revert_field(m.author, section, LinkedRecord::LearningObject(copy), LinkedField::Title).unwrap();
     assert_eq!(m.ws.learning_object(copy).unwrap().title(), "Cells");
     let err = m.ws.revert_field(m.author, section, LinkedRecord::Page(down[1]), LinkedField::Description);
-    assert!(matches!(err, Err(Error::Invalid { field: "field", .. })));
+    assert!(matches!(err, Err(Error::Invalid { field: coursecopy::Field::LinkedField, .. })));
 
     // Style: a downstream style stays; upstream style changes never sync.
     let style = m.ws.create_style(m.author, section, "light", "p{}").unwrap();
@@ -470,7 +470,7 @@ fn lnk8_push_updates_to_every_downstream() {
     m.edit_master(0, "Pushed");
     let results = m.ws.push_updates(m.author, m.lo, Customisations::Keep).unwrap();
     assert_eq!(results.len(), 3);
-    for DownstreamSync { learning_object: lo, result } in &results {
+    for DownstreamSync { learning_object: lo, result, .. } in &results {
         if *lo == copy_b {
             assert!(matches!(result, Err(Error::Locked { .. })), "{result:?}");
             assert_eq!(m.body(m.pages_of(copy_b)[0]), "Body 0");
@@ -507,7 +507,7 @@ fn lnk9_field_locks_refuse_edits_and_always_sync() {
     let down = m.pages_of(copy);
     m.ws.edit_page(m.author, section, down[0], PageEdit::new().body("Local")).unwrap();
     m.ws.edit_page(m.author, section, down[2], PageEdit::new().body("Local too")).unwrap();
-    m.ws.set_field_locks(m.author, m.master, FieldLocks { content: true, title_description: false }).unwrap();
+    m.ws.set_field_locks(m.author, m.master, FieldLocks::new().content(true).title_description(false)).unwrap();
     // Locking is an upstream change: the customised pages will be
     // overwritten by the next sync, though their upstream did not change.
     assert_eq!(m.ws.updates_available(section).unwrap(), vec![copy]);
@@ -519,18 +519,18 @@ fn lnk9_field_locks_refuse_edits_and_always_sync() {
         outcome: Outcome::OverwritesCustomisation
     }));
     let err = m.ws.edit_page(m.author, section, down[1], PageEdit::new().body("no")).unwrap_err();
-    assert_eq!(err, Error::FieldLocked { field: "body", entity: down[1].into(), upstream: m.master });
+    assert_eq!(err, Error::FieldLocked { field: coursecopy::Field::Body, entity: down[1].into(), upstream: m.master });
     assert!(err.to_string().contains("body") && err.to_string().contains(&m.master.to_string()));
     let image = m.ws.add_media(m.author, "x.png", "x").unwrap();
     assert!(matches!(
         m.ws.attach_item(m.author, section, down[1], image),
-        Err(Error::FieldLocked { field: "items", .. })
+        Err(Error::FieldLocked { field: coursecopy::Field::Items, .. })
     ));
     m.ws.edit_learning_object(m.author, section, copy, Some("Allowed"), None).unwrap();
-    m.ws.set_field_locks(m.author, m.master, FieldLocks { content: true, title_description: true }).unwrap();
+    m.ws.set_field_locks(m.author, m.master, FieldLocks::new().content(true).title_description(true)).unwrap();
     assert!(matches!(
         m.ws.edit_learning_object(m.author, section, copy, None, Some("no")),
-        Err(Error::FieldLocked { field: "description", .. })
+        Err(Error::FieldLocked { field: coursecopy::Field::Description, .. })
     ));
     // A page added here is not linked, so not locked.
     let own = m.ws.add_page(m.author, section, copy, PageDraft::new("Own", "o")).unwrap().page;
@@ -543,7 +543,7 @@ fn lnk9_field_locks_refuse_edits_and_always_sync() {
     assert_eq!(m.body(down[0]), "Locked upstream");
     assert_eq!(m.body(down[2]), "Body 2", "the lock overrode the customisation");
     assert!(!m.ws.page(down[2]).unwrap().link().unwrap().body_customised);
-    assert_eq!(m.ws.course(m.master).unwrap().field_locks(), FieldLocks { content: true, title_description: true });
+    assert_eq!(m.ws.course(m.master).unwrap().field_locks(), FieldLocks::new().content(true).title_description(true));
     let copy_of_master = m.ws.duplicate_course(m.author, m.master, &CopyOptions::new().course_id("BIO-DUP")).unwrap();
     assert_eq!(m.ws.course(copy_of_master).unwrap().field_locks(), FieldLocks::default(), "locks are not copied");
 }
@@ -619,7 +619,7 @@ fn lnk12_links_survive_saving_and_loading() {
     let (section, copy) = m.section("BIO-101-A");
     let down = m.pages_of(copy);
     m.ws.edit_page(m.author, section, down[0], PageEdit::new().body("Local")).unwrap();
-    m.ws.set_field_locks(m.author, m.master, FieldLocks { content: false, title_description: true }).unwrap();
+    m.ws.set_field_locks(m.author, m.master, FieldLocks::new().content(false).title_description(true)).unwrap();
     m.edit_master(1, "Upstream");
     m.ws.decline_update(m.author, section, copy).unwrap();
     m.ws.delete_page(m.author, m.master, m.pages[2]).unwrap();

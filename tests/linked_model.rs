@@ -881,7 +881,7 @@ impl Sut {
             }
             T::Unlink { lo } => self.ws.unlink_learning_object(admin, self.via(lo), self.los[lo]),
             T::SetLocks { course, content, title } => {
-                let locks = FieldLocks { content, title_description: title };
+                let locks = FieldLocks::new().content(content).title_description(title);
                 self.ws.set_field_locks(admin, self.courses[course], locks)
             }
             T::DeleteLo { lo } => {

@@ -65,11 +65,11 @@ fn lms2_conflicts_are_refused_at_request_time() {
     let before = w.ws.clone();
     assert_eq!(
         w.ws.request_copy(w.author, w.course, &to_new("BIO-101")),
-        Err(Error::Conflict { field: "course_id", value: "BIO-101".into(), holder: w.course })
+        Err(Error::Conflict { field: coursecopy::Field::CourseId, value: "BIO-101".into(), holder: w.course })
     );
     assert_eq!(
         w.ws.request_copy(w.author, w.course, &to_new("ext-bio-101")),
-        Err(Error::Conflict { field: "external_id", value: "ext-bio-101".into(), holder: w.course })
+        Err(Error::Conflict { field: coursecopy::Field::ExternalId, value: "ext-bio-101".into(), holder: w.course })
     );
     assert_eq!(w.ws, before);
     // A pending request holds its id at once.
@@ -267,7 +267,7 @@ fn lms5_budget_limit_and_request_order() {
     assert!(tasks.iter().all(|t| w.ws.task_status(*t).unwrap().state.is_finished()));
     assert_eq!(w.ws.run_tasks(5), 0, "nothing left to run");
     assert!(total > 0);
-    assert!(matches!(w.ws.set_task_limit(w.admin, 0), Err(Error::Invalid { field: "limit", .. })));
+    assert!(matches!(w.ws.set_task_limit(w.admin, 0), Err(Error::Invalid { field: coursecopy::Field::Limit, .. })));
     assert!(matches!(w.ws.set_task_limit(w.author, 2), Err(Error::Forbidden { .. })));
 }
 
@@ -530,13 +530,13 @@ fn lms10_course_update_is_validated_and_all_or_nothing() {
     ];
     for (change, field) in bad {
         match w.ws.update_course(w.author, w.course, change) {
-            Err(Error::Invalid { field: f, .. }) => assert_eq!(f, field),
+            Err(Error::Invalid { field: f, .. }) => assert_eq!(f.name(), field),
             other => panic!("{field}: {other:?}"),
         }
     }
     assert_eq!(
         w.ws.update_course(w.author, other, CourseChange::new().title("ok").external_id("bio-2027")),
-        Err(Error::Conflict { field: "external_id", value: "bio-2027".into(), holder: w.course })
+        Err(Error::Conflict { field: coursecopy::Field::ExternalId, value: "bio-2027".into(), holder: w.course })
     );
     assert_eq!(w.ws, before, "refused whole");
 
@@ -557,7 +557,7 @@ fn lms12_limits_at_request_time() {
     let long = "c".repeat(101);
     assert!(matches!(
         w.ws.request_copy(w.author, w.course, &to_new(&long)),
-        Err(Error::Invalid { field: "course_id", .. })
+        Err(Error::Invalid { field: coursecopy::Field::CourseId, .. })
     ));
     assert!(w.ws.request_copy(w.author, w.course, &to_new(&"c".repeat(100))).is_ok());
     assert_ne!(w.ws, before);
@@ -603,7 +603,7 @@ fn course_tools_and_settings_travel_with_share_and_duplicate() {
     let other = w.ws.create_course(w.author, NewCourse::new("O", "o")).unwrap();
     assert!(matches!(
         w.ws.add_tool(w.author, other, ToolDraft::new(Category::Blogs, "b").link(ToolLink::Term(w.term))),
-        Err(Error::Invalid { field: "link", .. })
+        Err(Error::Invalid { field: coursecopy::Field::Link, .. })
     ));
     assert_eq!(
         w.ws.add_tool(
@@ -615,7 +615,7 @@ fn course_tools_and_settings_travel_with_share_and_duplicate() {
     );
     assert!(matches!(
         w.ws.add_tool(w.author, other, ToolDraft::new(Category::Blogs, "b").grade(w.student, "A")),
-        Err(Error::Invalid { field: "grades", .. })
+        Err(Error::Invalid { field: coursecopy::Field::Grades, .. })
     ));
     // A linked LO or term cannot be deleted from under a tool.
     w.ws.remove_learning_object(w.author, w.course, w.los[0]).unwrap();

@@ -143,11 +143,17 @@ fn lms11_patch_body_applies_as_an_update() {
     // course_id cannot change; the update is refused whole.
     let before = w.ws.clone();
     let change: CourseChange = serde_json::from_str(r#"{"name": "New", "courseId": "OTHER"}"#).unwrap();
-    assert!(matches!(w.ws.update_course(w.author, w.course, change), Err(Error::Invalid { field: "course_id", .. })));
+    assert!(matches!(
+        w.ws.update_course(w.author, w.course, change),
+        Err(Error::Invalid { field: coursecopy::Field::CourseId, .. })
+    ));
     let change: CourseChange =
         serde_json::from_str(r#"{"name": "New", "availability": {"duration": {"type": "DateRange", "start": "2027-05-01T00:00:00Z", "end": "2027-01-01T00:00:00Z"}}}"#)
             .unwrap();
-    assert!(matches!(w.ws.update_course(w.author, w.course, change), Err(Error::Invalid { field: "duration", .. })));
+    assert!(matches!(
+        w.ws.update_course(w.author, w.course, change),
+        Err(Error::Invalid { field: coursecopy::Field::Duration, .. })
+    ));
     assert_eq!(w.ws, before);
 }
 

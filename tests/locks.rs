@@ -28,7 +28,7 @@ fn acc4_who_may_lock_and_unlock() {
         Err(Error::Forbidden { user: other, action: Action::UnlockCourse(fresh) })
     );
     w.ws.unlock_course(w.admin, fresh).unwrap();
-    assert!(matches!(w.ws.unlock_course(w.admin, fresh), Err(Error::Invalid { field: "lock", .. })));
+    assert!(matches!(w.ws.unlock_course(w.admin, fresh), Err(Error::Invalid { field: coursecopy::Field::Lock, .. })));
     w.ws.unlock_course(w.author, c).unwrap();
     assert_eq!(w.ws.course(c).unwrap().locked_by(), None);
 }

@@ -163,9 +163,14 @@ fn date_shift(shift: Shift) -> DateShift {
         Shift::Remove => (DateShift::remove_dates(), None),
     };
     match sub {
-        Some((from, to)) => plain.substitute(from, to).unwrap(),
+        Some((from, to)) => plain.substitute(weekday(from), weekday(to)),
         None => plain,
     }
+}
+
+/// Weekday `n`, 0 = Sunday.
+fn weekday(n: u8) -> jiff::civil::Weekday {
+    jiff::civil::Weekday::from_sunday_zero_offset(i8::try_from(n).unwrap()).unwrap()
 }
 
 fn live<V>(list: &[Option<V>]) -> Vec<usize> {
@@ -630,13 +635,13 @@ impl Ids {
                 };
                 Fail::Forbidden(self.r(user), act)
             }
-            Error::Conflict { field, value, holder } => Fail::Conflict(field, value, self.id(holder)),
+            Error::Conflict { field, value, holder } => Fail::Conflict(field.name(), value, self.id(holder)),
             Error::InUse { entity, used_by } => {
                 Fail::InUse(self.ent(entity), used_by.into_iter().map(|e| self.ent(e)).collect())
             }
             Error::NotIn { entity, container } => Fail::NotIn(self.ent(entity), self.ent(container)),
             Error::AlreadyIn { entity, container } => Fail::AlreadyIn(self.ent(entity), self.ent(container)),
-            Error::Invalid { field, .. } => Fail::Invalid(field),
+            Error::Invalid { field, .. } => Fail::Invalid(field.name()),
             Error::Locked { course, by } => Fail::Locked(self.r(course), self.id(by)),
             other => panic!("unexpected error {other:?}"),
         }

@@ -263,10 +263,10 @@ fn int5_tool_ids_never_run_past_their_limit() {
     let mut ws = load(&saved).unwrap();
     let full = ws.find_course(&course_id).unwrap();
     let err = ws.add_tool(w.author, full, ToolDraft::new(Category::Blogs, "One more")).unwrap_err();
-    assert!(matches!(err, Error::Invalid { field: "tools", .. }), "{err}");
+    assert!(matches!(err, Error::Invalid { field: coursecopy::Field::Tools, .. }), "{err}");
     let into_full = CopyRequest::new(CopyTarget::Existing(full.into()));
     let err = ws.request_copy(w.author, w.course, &into_full).unwrap_err();
-    assert!(matches!(err, Error::Invalid { field: "target", .. }), "{err}");
+    assert!(matches!(err, Error::Invalid { field: coursecopy::Field::Target, .. }), "{err}");
     ws.check_integrity().unwrap();
 
     saved["entities"]["courses"]["live"][at][1]["tools"]["next_id"] = json!(u32::MAX / 2 + 1);

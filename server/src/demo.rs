@@ -56,7 +56,7 @@ pub fn demo_workspace() -> Result<Workspace, Error> {
         author,
         NewCourse::new("BIO-101", "Introduction to Biology")
             .description("Cells, genes and ecosystems")
-            .time_zone("America/New_York")
+            .time_zone(coursecopy::Zone::get("America/New_York")?)
             .at(at),
     )?;
     ws.assign_user(author, bio, reviewer)?;

@@ -4,7 +4,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use coursecopy::{CourseKey, Error as ModelError, LearnCourse, Workspace};
+use coursecopy::{CourseKey, Error as ModelError, Field, LearnCourse, Workspace};
 use serde_json::{Value, json};
 
 /// A failed request, answered with Learn's RestException body: `status`
@@ -81,20 +81,19 @@ impl IntoResponse for Failure {
 /// The JSON key path a client wrote for a library field name, so that a
 /// 400 names what the client sent (`availability.duration`, not
 /// `duration`).
-pub fn client_field(field: &str) -> &str {
+pub fn client_field(field: Field) -> &'static str {
     match field {
-        "course_id" => "courseId",
-        "external_id" => "externalId",
-        "title" => "name",
-        "availability" => "availability.available",
-        "duration" => "availability.duration",
-        "enrollment" => "enrollment",
-        "access_code" => "enrollment.accessCode",
-        "locale" => "locale.id",
-        "guest_access" => "allowGuests",
-        "observer_access" => "allowObservers",
-        "target" => "targetCourse",
-        other => other,
+        Field::CourseId => "courseId",
+        Field::ExternalId => "externalId",
+        Field::Title => "name",
+        Field::Duration => "availability.duration",
+        Field::Enrollment => "enrollment",
+        Field::AccessCode => "enrollment.accessCode",
+        Field::Locale => "locale.id",
+        Field::Target => "targetCourse",
+        Field::TimeZone => "timeZone",
+        Field::DateShift => "dateShift",
+        other => other.name(),
     }
 }
 
@@ -107,7 +106,7 @@ impl From<ModelError> for Failure {
             }
             ModelError::Forbidden { .. } => (StatusCode::FORBIDDEN, developer.clone()),
             ModelError::Conflict { field, value, .. } => {
-                (StatusCode::CONFLICT, format!("{} {value:?} is already taken", client_field(field)))
+                (StatusCode::CONFLICT, format!("{} {value:?} is already taken", client_field(*field)))
             }
             ModelError::Busy { .. } | ModelError::Locked { .. } | ModelError::TaskEnded { .. } => {
                 (StatusCode::CONFLICT, developer.clone())
@@ -116,7 +115,7 @@ impl From<ModelError> for Failure {
                 (StatusCode::CONFLICT, developer.clone())
             }
             ModelError::Invalid { field, reason } => {
-                (StatusCode::BAD_REQUEST, format!("{}: {reason}", client_field(field)))
+                (StatusCode::BAD_REQUEST, format!("{}: {reason}", client_field(*field)))
             }
             _ => (StatusCode::INTERNAL_SERVER_ERROR, developer.clone()),
         };

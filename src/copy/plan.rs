@@ -102,10 +102,13 @@ pub(crate) fn plan_request(
         Resolved::Existing(target) => {
             require(store, actor, Action::EditCourse(target))?;
             if target == source {
-                return Err(Error::invalid("target", "a course cannot be copied into itself"));
+                return Err(Error::invalid(crate::Field::Target, "a course cannot be copied into itself"));
             }
             if (store.course(target)?.tools.ids_left() as usize) < tools.len() {
-                return Err(Error::invalid("target", format!("{target} has no tool item ids left for the copy")));
+                return Err(Error::invalid(
+                    crate::Field::Target,
+                    format!("{target} has no tool item ids left for the copy"),
+                ));
             }
             PlannedTarget::Existing(target)
         }
@@ -147,7 +150,7 @@ fn plan_dates(
     }
     let own = OwnDates { duration: selection.settings.duration, enrollment: selection.settings.enrollment_options };
     let plan = DatePlan::of(src, tools, own, shift).map_err(|e| match e {
-        Error::Invalid { field: "date", reason } => Error::invalid("dateShift", reason),
+        Error::Invalid { field: crate::Field::Date, reason } => Error::invalid(crate::Field::DateShift, reason),
         other => other,
     })?;
     Ok(Some(Box::new(plan)))

@@ -439,7 +439,7 @@ impl CopyJob {
             .chain(self.snapshot.los.iter().map(|(_, lo)| &lo.title))
             .chain(self.overlay.values().map(|p| &p.content.title));
         for name in names {
-            Text::name("name", name).map_err(|e| format!("the copy job of {target} holds {e}"))?;
+            Text::name(crate::Field::Name, name).map_err(|e| format!("the copy job of {target} holds {e}"))?;
         }
         // A page saved in the overlay will be copied: its library items
         // repeat none, as the API ensures for every page.

@@ -50,7 +50,7 @@ pub struct Course {
     /// The fields this course locks for linked copies of its LOs (LNK-9).
     pub(crate) field_locks: super::FieldLocks,
     /// The course's time zone, an IANA name the bundled database knows.
-    pub(crate) time_zone: Arc<str>,
+    pub(crate) time_zone: super::Zone,
 }
 
 impl Course {
@@ -95,7 +95,7 @@ impl Course {
 
     /// The course's time zone, an IANA name (`UTC` unless set): the
     /// calendar its dates shift in (DAT-2).
-    pub fn time_zone(&self) -> &str {
+    pub fn time_zone(&self) -> &super::Zone {
         &self.time_zone
     }
 

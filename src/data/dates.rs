@@ -1,8 +1,9 @@
 //! Dated items (SPEC section 12): the optional dates of a tool item, and
 //! what a date shift reports.
 
-use super::{Category, Course, DateShift, Duration, Enrollment, Moved, Timestamp, ToolId, ToolItem};
+use super::{Category, Course, DateShift, Duration, Enrollment, Moved, Timestamp, ToolId, ToolItem, Zone};
 use crate::Error;
+use std::fmt;
 use std::sync::Arc;
 
 /// The dates of one dated item, each optional. What each means depends on
@@ -159,6 +160,16 @@ impl Category {
     }
 }
 
+impl From<DateField> for crate::Field {
+    fn from(field: DateField) -> Self {
+        match field {
+            DateField::Start => crate::Field::Start,
+            DateField::End => crate::Field::End,
+            DateField::Due => crate::Field::Due,
+        }
+    }
+}
+
 /// A dated item of a course, as a date shift reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -197,7 +208,9 @@ pub struct ShiftedItem {
     pub new: ToolDates,
     /// Whether its dates kept their distances instead of moving each by
     /// itself, because that would have put its end or due date before its
-    /// start (DAT-5); the report warns about it.
+    /// start (DAT-5); the report warns about it. In JSON, written only
+    /// when `true`.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "std::ops::Not::not"))]
     pub kept_distances: bool,
 }
 
@@ -250,7 +263,7 @@ impl DateWarning {
 #[non_exhaustive]
 pub struct DateShiftReport {
     /// The time zone the dates were shifted in (the source course's).
-    pub time_zone: String,
+    pub time_zone: Zone,
     /// Every dated item shifted: the duration, the enrollment window,
     /// then the tool items in the order the copy carries them (category by
     /// category), or, for a shift in place, the course's order.
@@ -258,6 +271,67 @@ pub struct DateShiftReport {
     /// Items whose dates kept their distances, and shifted dates outside
     /// the course's duration, item by item.
     pub warnings: Vec<DateWarning>,
+}
+
+/// A line an item, its title (or the course's own dates), each date old
+/// → new, then the warnings:
+///
+/// ```text
+/// dates shifted in Europe/Berlin
+///   Quiz 1: start 2027-03-22T08:00:00.000Z -> 2028-03-20T08:00:00.000Z, due …
+/// warning: …
+/// ```
+impl fmt::Display for DateShiftReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "dates shifted in {}", self.time_zone)?;
+        for s in &self.shifted {
+            let name: &str = match s.item {
+                DatedItem::Duration => "the course's duration",
+                DatedItem::EnrollmentWindow => "the enrollment window",
+                _ => &s.title,
+            };
+            write!(f, "  {name}:")?;
+            let mut sep = " ";
+            for field in DateField::ALL {
+                let (old, new) = (s.old.get(field), s.new.get(field));
+                if old.is_none() && new.is_none() {
+                    continue;
+                }
+                let show = |t: Option<Timestamp>| t.map_or_else(|| "none".to_string(), |t| t.to_string());
+                write!(f, "{sep}{} {} -> {}", field.name(), show(old), show(new))?;
+                sep = ", ";
+            }
+            writeln!(f, "{}", if s.kept_distances { " (kept its distances)" } else { "" })?;
+        }
+        for w in &self.warnings {
+            writeln!(f, "warning: {w}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for DateWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DateWarning::OutsideCourse { item, field, date, course_start, course_end } => {
+                write!(f, "{} of {item} ({date}) is outside the course, {course_start} to {course_end}", field.name())
+            }
+            DateWarning::KeptDistances { item } => write!(
+                f,
+                "{item}'s dates kept their distances: moved each by itself, it would have ended or been due before it starts"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for DatedItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatedItem::Tool { item, .. } => write!(f, "tool item {item}"),
+            DatedItem::Duration => f.write_str("the course's duration"),
+            DatedItem::EnrollmentWindow => f.write_str("the enrollment window"),
+        }
+    }
 }
 
 impl DateShiftReport {
@@ -308,7 +382,7 @@ pub(crate) struct OwnDates {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(crate) struct DatePlan {
     /// The zone the dates were shifted in.
-    pub(crate) time_zone: String,
+    pub(crate) time_zone: Zone,
     /// New dates of each item, by its position; `None` for an undated one.
     pub(crate) tools: Vec<Option<NewDates>>,
     /// The course's own dates shifted: the duration, the enrollment
@@ -326,7 +400,7 @@ impl DatePlan {
         shift: &DateShift,
     ) -> Result<DatePlan, Error> {
         let shifter = shift.prepare(&course.time_zone)?;
-        let mut plan = DatePlan { time_zone: course.time_zone.to_string(), ..DatePlan::default() };
+        let mut plan = DatePlan { time_zone: course.time_zone.clone(), ..DatePlan::default() };
         let settings = &course.settings;
         if let (true, Duration::DateRange { start, end }) = (own.duration, settings.duration) {
             let old = ToolDates { start: Some(start), end: Some(end), due: None };

@@ -25,7 +25,7 @@ pub(crate) struct Text;
 impl Text {
     /// An identifier: 1 to `max` characters, no white space, no control
     /// characters.
-    pub(crate) fn identifier(field: &'static str, value: &str, max: usize) -> Result<Arc<str>, Error> {
+    pub(crate) fn identifier(field: crate::Field, value: &str, max: usize) -> Result<Arc<str>, Error> {
         if value.is_empty() {
             return Err(Error::invalid(field, "must not be empty"));
         }
@@ -41,12 +41,12 @@ impl Text {
 
     /// A name or title: not blank, at most [`NAME`] characters, no control
     /// characters.
-    pub(crate) fn name(field: &'static str, value: &str) -> Result<Arc<str>, Error> {
+    pub(crate) fn name(field: crate::Field, value: &str) -> Result<Arc<str>, Error> {
         Self::short_name(field, value, NAME)
     }
 
     /// A name of at most `max` characters, as [`Text::name`] checks it.
-    pub(crate) fn short_name(field: &'static str, value: &str, max: usize) -> Result<Arc<str>, Error> {
+    pub(crate) fn short_name(field: crate::Field, value: &str, max: usize) -> Result<Arc<str>, Error> {
         if value.trim().is_empty() {
             return Err(Error::invalid(field, "must not be blank"));
         }
@@ -62,7 +62,7 @@ impl Text {
         Arc::from(value)
     }
 
-    fn at_most(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
+    fn at_most(field: crate::Field, value: &str, max: usize) -> Result<(), Error> {
         let len = value.chars().count();
         if len > max {
             return Err(Error::invalid(field, format!("is {len} characters long, at most {max} are allowed")));

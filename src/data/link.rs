@@ -22,6 +22,17 @@ pub enum LinkedField {
     Items,
 }
 
+impl From<LinkedField> for crate::Field {
+    fn from(field: LinkedField) -> Self {
+        match field {
+            LinkedField::Title => crate::Field::Title,
+            LinkedField::Description => crate::Field::Description,
+            LinkedField::Body => crate::Field::Body,
+            LinkedField::Items => crate::Field::Items,
+        }
+    }
+}
+
 impl LinkedField {
     /// The field's name, as errors and previews print it.
     pub fn name(self) -> &'static str {
@@ -53,16 +64,37 @@ impl std::fmt::Display for LinkedField {
 ///
 /// ```
 /// use coursecopy::FieldLocks;
-/// let locks = FieldLocks { content: true, ..FieldLocks::default() };
-/// assert!(!locks.title_description);
+/// let locks = FieldLocks::new().content(true);
+/// assert!(locks.content && !locks.title_description);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[must_use = "locks do nothing until they are passed to Workspace::set_field_locks"]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FieldLocks {
     /// Pages: title, body and library items.
     pub content: bool,
     /// The learning object's own title and description.
     pub title_description: bool,
+}
+
+impl FieldLocks {
+    /// No field locked.
+    pub fn new() -> Self {
+        FieldLocks::default()
+    }
+
+    /// Locks (or unlocks) pages' content: title, body and library items.
+    pub fn content(mut self, locked: bool) -> Self {
+        self.content = locked;
+        self
+    }
+
+    /// Locks (or unlocks) learning objects' own title and description.
+    pub fn title_description(mut self, locked: bool) -> Self {
+        self.title_description = locked;
+        self
+    }
 }
 
 /// Which fields of a linked record were edited downstream (LNK-5).
@@ -160,6 +192,7 @@ pub(crate) struct UpstreamState {
 
 /// A public view of a learning object's link (LNK-1, LNK-10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LoLinkInfo {
     /// The upstream LO, or `None` when it was deleted: the link is broken
     /// and the copy keeps its content.
@@ -180,6 +213,7 @@ pub struct LoLinkInfo {
 
 /// A public view of a page's link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PageLinkInfo {
     /// The upstream page, or `None` when it was deleted upstream.
     pub upstream: Option<PageKey>,

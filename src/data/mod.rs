@@ -24,6 +24,7 @@ mod task;
 mod time;
 mod tools;
 mod user;
+mod zone;
 
 pub(crate) use content::{Ancestry, PageContent};
 pub use content::{LearningObject, Page};
@@ -44,7 +45,7 @@ pub(crate) use page_list::PageList;
 pub use reach::Reach;
 pub use settings::{Availability, CourseSettings, Duration, Enrollment};
 pub use shift::DateShift;
-pub(crate) use shift::{Moved, check_time_zone};
+pub(crate) use shift::Moved;
 #[cfg(feature = "serde")]
 pub(crate) use shift::{RangeDay, calendar_date};
 pub use task::{DEFAULT_TASK_LIMIT, TaskState, TaskStatus};
@@ -53,5 +54,6 @@ pub use time::Timestamp;
 pub(crate) use tools::MAX_TOOL_ID;
 pub use tools::{Category, CourseTools, LinkKind, Post, ToolId, ToolItem, ToolLink};
 pub use user::{Role, User};
+pub use zone::Zone;
 
 pub(crate) use limits::Text;

@@ -129,6 +129,23 @@ impl PartialEq for Reach {
 impl Eq for Reach {}
 
 /// Shown as the list of courses reached.
+/// The courses' handles, comma-separated (`course#1v1, course#2v1`), or
+/// `no course`.
+impl std::fmt::Display for Reach {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_empty() {
+            return f.write_str("no course");
+        }
+        for (i, course) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{course}")?;
+        }
+        Ok(())
+    }
+}
+
 impl std::fmt::Debug for Reach {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("Reach").field(&self.as_slice()).finish()

@@ -20,7 +20,23 @@ use std::fmt;
 /// assert!(t < "2027-02-01T00:00:00.000Z".parse()?);
 /// # Ok::<(), coursecopy::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+///
+/// It converts to and from [`jiff::Timestamp`] (`From` both ways; a jiff
+/// timestamp loses what it has below the millisecond), and is made from a
+/// local date and time in a [`Zone`](crate::Zone) with
+/// [`from_civil`](Self::from_civil):
+///
+/// ```
+/// use coursecopy::{Timestamp, Zone, jiff::civil::date};
+/// let berlin = Zone::get("Europe/Berlin")?;
+/// let t = Timestamp::from_civil(date(2027, 3, 26).at(23, 59, 0, 0), &berlin);
+/// assert_eq!(format!("{t:?}"), "2027-03-26T22:59:00.000Z");
+/// assert_eq!(berlin.civil(t), date(2027, 3, 26).at(23, 59, 0, 0));
+/// let j: coursecopy::jiff::Timestamp = t.into();
+/// assert_eq!(Timestamp::from(j), t);
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Timestamp {
     millis: i64,
 }
@@ -55,6 +71,52 @@ impl Timestamp {
         // Every constructor clamps, so this always succeeds.
         jiff::Timestamp::from_millisecond(self.millis).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
     }
+
+    /// The instant of the local date and time `civil` in `zone`. A local
+    /// time that a daylight-saving change skips (a gap) moves forward by
+    /// the gap's length; one it repeats (a fold) takes the earlier instant:
+    /// `jiff`'s `Disambiguation::Compatible`, as date shifts resolve them
+    /// (DAT-2). Clamped to the range of [`Timestamp`].
+    ///
+    /// ```
+    /// use coursecopy::{Timestamp, Zone, jiff::civil::date};
+    /// let berlin = Zone::get("Europe/Berlin")?;
+    /// // 02:30 on 28 March 2027 does not exist in Berlin: 03:30 summer time.
+    /// let gap = Timestamp::from_civil(date(2027, 3, 28).at(2, 30, 0, 0), &berlin);
+    /// assert_eq!(gap.to_string(), "2027-03-28T01:30:00.000Z");
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn from_civil(civil: DateTime, zone: &super::Zone) -> Timestamp {
+        match zone.to_jiff().to_ambiguous_timestamp(civil).compatible() {
+            Ok(t) => Timestamp::from(t),
+            // Only past the ends of jiff's range.
+            Err(_) if civil.year() < 0 => Timestamp::from_unix_millis(i64::MIN),
+            Err(_) => Timestamp::from_unix_millis(i64::MAX),
+        }
+    }
+}
+
+impl From<jiff::Timestamp> for Timestamp {
+    /// The same instant, to the millisecond (what lies below it is dropped,
+    /// toward the past).
+    fn from(t: jiff::Timestamp) -> Self {
+        let millis = t.as_millisecond();
+        let below = t.subsec_nanosecond() % 1_000_000;
+        Timestamp::from_unix_millis(if below < 0 { millis - 1 } else { millis })
+    }
+}
+
+impl From<Timestamp> for jiff::Timestamp {
+    fn from(t: Timestamp) -> Self {
+        t.to_jiff()
+    }
+}
+
+/// The ISO 8601 form, as [`Display`](fmt::Display): `2027-01-31T09:30:00.000Z`.
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
 }
 
 impl std::str::FromStr for Timestamp {
@@ -79,7 +141,10 @@ impl std::str::FromStr for Timestamp {
     /// ```
     fn from_str(s: &str) -> Result<Self, Error> {
         let bad = || {
-            Error::invalid("timestamp", format!("{s:?} is not of the form YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)"))
+            Error::invalid(
+                crate::Field::Timestamp,
+                format!("{s:?} is not of the form YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)"),
+            )
         };
         // How far an expanded year moves every later field.
         let o = if s.starts_with(['-', '+']) { 3 } else { 0 };

@@ -105,7 +105,7 @@ pub(crate) fn edit_learning_object(
             require_field_unlocked(store, lo, None, field)?;
         }
     }
-    let title = title.map(|t| Text::name("title", t)).transpose()?;
+    let title = title.map(|t| Text::name(crate::Field::Title, t)).transpose()?;
     Ok(store.set_lo_text(lo, title, description.map(Text::free)))
 }
 
@@ -117,7 +117,7 @@ pub(crate) fn add_page(
     draft: PageDraft,
 ) -> Result<NewPage, Error> {
     reach_lo(store, actor, via, lo, lo.into())?;
-    let title = Text::name("title", &draft.title)?;
+    let title = Text::name(crate::Field::Title, &draft.title)?;
     if let Some(style) = draft.style {
         check_style(store, style, via)?;
     }
@@ -146,7 +146,7 @@ pub(crate) fn edit_page(
             require_field_unlocked(store, lo, Some(page), field)?;
         }
     }
-    let title = edit.title.as_deref().map(|t| Text::name("title", t)).transpose()?;
+    let title = edit.title.as_deref().map(|t| Text::name(crate::Field::Title, t)).transpose()?;
     Ok(store.set_page_text(page, title, edit.body.as_deref().map(Text::free)))
 }
 
@@ -247,7 +247,10 @@ fn check_items(store: &Store, items: Vec<LibraryItem>, page: Option<PageKey>) ->
         if items[..i].contains(item) {
             return Err(match page {
                 Some(page) => Error::already_in(*item, page),
-                None => Error::invalid("items", format!("{} is listed twice", crate::handles::Entity::from(*item))),
+                None => Error::invalid(
+                    crate::Field::Items,
+                    format!("{} is listed twice", crate::handles::Entity::from(*item)),
+                ),
             });
         }
     }

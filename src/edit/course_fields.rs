@@ -2,7 +2,7 @@
 //! set, with their validation in one place.
 
 use crate::data::{Availability, CourseSettings, Duration, Enrollment, Text, limits};
-use crate::data::{Course, Timestamp, check_time_zone};
+use crate::data::{Course, Timestamp, Zone};
 use crate::error::Error;
 use crate::handles::{CourseKey, MediaKey, UserKey};
 use crate::store::Store;
@@ -22,8 +22,8 @@ pub(crate) struct CourseFields {
     /// A `course_id` an update names: refused unless it is the course's own
     /// (LMS-10: `course_id` cannot change).
     pub(crate) course_id: Option<String>,
-    /// The course's time zone, an IANA name.
-    pub(crate) time_zone: Option<String>,
+    /// The course's time zone.
+    pub(crate) time_zone: Option<Zone>,
     /// The time of the change, if the caller gave one.
     pub(crate) at: Option<Timestamp>,
 }
@@ -60,10 +60,13 @@ impl SettingsChange {
         if let Some(d) = self.duration {
             match d {
                 Duration::DateRange { start, end } if end < start => {
-                    return Err(Error::invalid("duration", format!("ends ({end}) before it starts ({start})")));
+                    return Err(Error::invalid(
+                        crate::Field::Duration,
+                        format!("ends ({end}) before it starts ({start})"),
+                    ));
                 }
                 Duration::FixedNumDays { days: 0 } => {
-                    return Err(Error::invalid("duration", "a fixed number of days must be at least 1"));
+                    return Err(Error::invalid(crate::Field::Duration, "a fixed number of days must be at least 1"));
                 }
                 _ => s.duration = d,
             }
@@ -72,15 +75,19 @@ impl SettingsChange {
             if let Enrollment::SelfEnrollment { start: Some(start), end: Some(end), .. } = e
                 && end < start
             {
-                return Err(Error::invalid("enrollment", format!("ends ({end}) before it starts ({start})")));
+                return Err(Error::invalid(
+                    crate::Field::Enrollment,
+                    format!("ends ({end}) before it starts ({start})"),
+                ));
             }
             if let Enrollment::SelfEnrollment { access_code: Some(code), .. } = e {
-                Text::short_name("access_code", code, limits::ACCESS_CODE)?;
+                Text::short_name(crate::Field::AccessCode, code, limits::ACCESS_CODE)?;
             }
             s.enrollment = e.clone();
         }
         if let Some(locale) = &self.locale {
-            s.locale = locale.as_deref().map(|l| Text::identifier("locale", l, limits::LOCALE)).transpose()?;
+            s.locale =
+                locale.as_deref().map(|l| Text::identifier(crate::Field::Locale, l, limits::LOCALE)).transpose()?;
         }
         if let Some(g) = self.guest_access {
             s.guest_access = g;
@@ -95,7 +102,7 @@ impl SettingsChange {
             s.banner_image = banner;
         }
         if let Some(nav) = &self.navigation {
-            s.navigation = nav.as_deref().map(|n| Text::name("navigation", n)).transpose()?;
+            s.navigation = nav.as_deref().map(|n| Text::name(crate::Field::Navigation, n)).transpose()?;
         }
         Ok(s)
     }
@@ -110,7 +117,7 @@ pub(crate) struct CheckedFields {
     player_layout: Option<Arc<str>>,
     details: Vec<(Arc<str>, Option<Arc<str>>)>,
     settings: Option<CourseSettings>,
-    time_zone: Option<Arc<str>>,
+    time_zone: Option<Zone>,
 }
 
 impl CourseFields {
@@ -121,7 +128,10 @@ impl CourseFields {
         if self.course_id.is_some() && current.is_some() {
             // Refused even when it names the stored value, as the LMS does
             // (SRV-11): an update must leave the course_id out.
-            return Err(Error::invalid("course_id", "a course's course_id cannot change; leave it out of an update"));
+            return Err(Error::invalid(
+                crate::Field::CourseId,
+                "a course's course_id cannot change; leave it out of an update",
+            ));
         }
         let external_id = match &self.external_id {
             Some(id) => Some(free_external_id(ws, id, owner)?),
@@ -130,21 +140,19 @@ impl CourseFields {
         let details = self
             .details
             .iter()
-            .map(|(k, v)| Ok((Text::name("detail key", k)?, v.as_deref().map(Text::free))))
+            .map(|(k, v)| Ok((Text::name(crate::Field::Details, k)?, v.as_deref().map(Text::free))))
             .collect::<Result<_, Error>>()?;
         Ok(CheckedFields {
             external_id,
-            title: self.title.as_deref().map(|t| Text::name("title", t)).transpose()?,
+            title: self.title.as_deref().map(|t| Text::name(crate::Field::Title, t)).transpose()?,
             description: self.description.as_deref().map(Text::free),
-            player_layout: self.player_layout.as_deref().map(|p| Text::name("player_layout", p)).transpose()?,
+            player_layout: self
+                .player_layout
+                .as_deref()
+                .map(|p| Text::name(crate::Field::PlayerLayout, p))
+                .transpose()?,
             details,
-            time_zone: match &self.time_zone {
-                Some(zone) => {
-                    check_time_zone(zone)?;
-                    Some(Arc::from(zone.as_str()))
-                }
-                None => None,
-            },
+            time_zone: self.time_zone.clone(),
             settings: if self.settings == SettingsChange::default() {
                 None
             } else {
@@ -241,19 +249,19 @@ impl CheckedFields {
 
 /// Validates a `course_id` and checks it is free.
 pub(crate) fn free_course_id(store: &Store, id: &str) -> Result<Arc<str>, Error> {
-    let id = Text::identifier("course_id", id, limits::COURSE_ID)?;
+    let id = Text::identifier(crate::Field::CourseId, id, limits::COURSE_ID)?;
     match store.course_by_id(&id) {
-        Some(holder) => Err(Error::Conflict { field: "course_id", value: id.to_string(), holder }),
+        Some(holder) => Err(Error::Conflict { field: crate::Field::CourseId, value: id.to_string(), holder }),
         None => Ok(id),
     }
 }
 
 /// Validates an `external_id` and checks it is free (or held by `owner`).
 pub(crate) fn free_external_id(store: &Store, id: &str, owner: Option<CourseKey>) -> Result<Arc<str>, Error> {
-    let id = Text::identifier("external_id", id, limits::EXTERNAL_ID)?;
+    let id = Text::identifier(crate::Field::ExternalId, id, limits::EXTERNAL_ID)?;
     match store.course_by_external_id(&id) {
         Some(holder) if Some(holder) != owner => {
-            Err(Error::Conflict { field: "external_id", value: id.to_string(), holder })
+            Err(Error::Conflict { field: crate::Field::ExternalId, value: id.to_string(), holder })
         }
         _ => Ok(id),
     }
@@ -284,12 +292,11 @@ macro_rules! course_field_setters {
                 self
             }
 
-            /// Sets the time zone, an IANA name such as `Europe/Berlin`
-            /// (`UTC` unless set): the calendar the course's dates shift in
-            /// (DAT-2). A name the bundled time-zone database does not know
-            /// is refused ([`Error::Invalid`](crate::Error::Invalid), field `timeZone`).
-            pub fn time_zone(mut self, time_zone: impl Into<String>) -> Self {
-                self.fields.time_zone = Some(time_zone.into());
+            /// Sets the time zone (`UTC` unless set): the calendar the
+            /// course's dates shift in (DAT-2).
+            #[must_use]
+            pub fn time_zone(mut self, zone: $crate::Zone) -> Self {
+                self.fields.time_zone = Some(zone);
                 self
             }
 
@@ -424,7 +431,7 @@ impl NewCourse {
             tools: Default::default(),
             lock: None,
             field_locks: Default::default(),
-            time_zone: Arc::from("UTC"),
+            time_zone: Zone::utc(),
         };
         checked.apply_to_record(&mut course);
         Ok(course)

@@ -69,7 +69,7 @@ pub(crate) fn create_style(
     css: &str,
 ) -> Result<StyleKey, Error> {
     editable(store, actor, course)?;
-    let name = Text::name("name", name)?;
+    let name = Text::name(crate::Field::Name, name)?;
     store.insert_style(course, name, Text::free(css)).ok_or_else(|| Error::not_found(course))
 }
 
@@ -83,7 +83,7 @@ pub(crate) fn create_learning_object(
     description: &str,
 ) -> Result<LoKey, Error> {
     let len = editable(store, actor, course)?.los.len();
-    let title = Text::name("title", title)?;
+    let title = Text::name(crate::Field::Title, title)?;
     let lo = store.insert_lo(title, Text::free(description), Some(course), None, Default::default());
     store.include_lo(course, lo, len);
     Ok(lo)
@@ -155,7 +155,7 @@ pub(crate) fn set_lock(store: &mut Store, actor: UserKey, course: CourseKey, loc
     let action = if lock { Action::LockCourse(course) } else { Action::UnlockCourse(course) };
     require(store, actor, action)?;
     if !lock && !locked {
-        return Err(Error::invalid("lock", "the course is not locked"));
+        return Err(Error::invalid(crate::Field::Lock, "the course is not locked"));
     }
     store.set_course_lock(course, lock.then_some(actor))
 }

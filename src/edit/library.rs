@@ -37,7 +37,7 @@ pub(crate) fn add_glossary_term(
 /// The check and the record every new library item shares.
 fn new_entry(store: &Store, actor: UserKey, name: &str, content: &str) -> Result<LibraryEntry, Error> {
     require(store, actor, Action::EditLibrary)?;
-    Ok(LibraryEntry { name: Text::name("name", name)?, content: Text::free(content) })
+    Ok(LibraryEntry { name: Text::name(crate::Field::Name, name)?, content: Text::free(content) })
 }
 
 /// Renames a library item (`name`) or replaces its content; returns the
@@ -50,7 +50,7 @@ pub(crate) fn update_item(
     content: Option<&str>,
 ) -> Result<Reach, Error> {
     check_library_change(store, actor, item)?;
-    let name = name.map(|n| Text::name("name", n)).transpose()?;
+    let name = name.map(|n| Text::name(crate::Field::Name, n)).transpose()?;
     let reach = item_reach(store, item);
     store.set_library_entry(item, name, content.map(Text::free));
     Ok(reach)

@@ -24,7 +24,10 @@ pub use tools::ToolDraft;
 pub(crate) fn check_position(at: usize, len: usize, append_ok: bool) -> Result<(), crate::error::Error> {
     let last = if append_ok { len } else { len.saturating_sub(1) };
     if at > last || (!append_ok && len == 0) {
-        return Err(crate::error::Error::invalid("position", format!("{at} is out of range for a list of {len}")));
+        return Err(crate::error::Error::invalid(
+            crate::Field::Position,
+            format!("{at} is out of range for a list of {len}"),
+        ));
     }
     Ok(())
 }

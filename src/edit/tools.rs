@@ -95,7 +95,7 @@ pub(crate) fn add_tool(
     draft: ToolDraft,
 ) -> Result<ToolId, Error> {
     let record = editable(store, actor, course)?;
-    let title = Text::name("title", &draft.title)?;
+    let title = Text::name(crate::Field::Title, &draft.title)?;
     if let Some(link) = draft.link {
         match (link, draft.category.link_kind()) {
             (ToolLink::Tool(t), Some(LinkKind::Tool(cat))) => {
@@ -113,20 +113,23 @@ pub(crate) fn add_tool(
                 store.library_entry(t.into())?;
             }
             _ => {
-                return Err(Error::invalid("link", format!("a {:?} item cannot link to {link:?}", draft.category)));
+                return Err(Error::invalid(
+                    crate::Field::Link,
+                    format!("a {:?} item cannot link to {link:?}", draft.category),
+                ));
             }
         }
     }
-    let only = |field: &'static str, given: bool, category: Category| {
+    let only = |field: crate::Field, given: bool, category: Category| {
         if given && draft.category != category {
             Err(Error::invalid(field, format!("only {category:?} items have {field}")))
         } else {
             Ok(())
         }
     };
-    only("posts", !draft.posts.is_empty(), Category::Discussions)?;
-    only("groups", !draft.groups.is_empty(), Category::GroupSettings)?;
-    only("grades", !draft.grades.is_empty(), Category::Gradebook)?;
+    only(crate::Field::Posts, !draft.posts.is_empty(), Category::Discussions)?;
+    only(crate::Field::Groups, !draft.groups.is_empty(), Category::GroupSettings)?;
+    only(crate::Field::Grades, !draft.grades.is_empty(), Category::Gradebook)?;
     let dates = check_dates(draft.category, draft.dates)?;
     let users = draft
         .posts
@@ -139,7 +142,7 @@ pub(crate) fn add_tool(
     }
     let mut groups = OrdMap::new();
     for (name, members) in &draft.groups {
-        groups.insert(Text::name("group", name)?, members.iter().copied().collect::<OrdSet<_>>());
+        groups.insert(Text::name(crate::Field::Group, name)?, members.iter().copied().collect::<OrdSet<_>>());
     }
     let item = |id| ToolItem {
         id,
@@ -170,15 +173,12 @@ pub(crate) fn remove_tool(store: &mut Store, actor: UserKey, course: CourseKey, 
 /// before its start.
 pub(crate) fn check_dates(category: Category, dates: ToolDates) -> Result<ToolDates, Error> {
     if let Some((field, _)) = dates.iter().find(|(f, _)| !category.takes_date(*f)) {
-        return Err(Error::invalid(field.name(), format!("{category:?} items have no {} date", field.name())));
+        return Err(Error::invalid(field.into(), format!("{category:?} items have no {} date", field.name())));
     }
     if !dates.in_order() {
         let (start, end) = (dates.get(DateField::Start), dates.get(DateField::End));
         let show = |t: Option<crate::data::Timestamp>| t.map(|t| t.to_string()).unwrap_or_default();
-        return Err(Error::invalid(
-            DateField::End.name(),
-            format!("{} is before its start {}", show(end), show(start)),
-        ));
+        return Err(Error::invalid(crate::Field::End, format!("{} is before its start {}", show(end), show(start))));
     }
     Ok(dates)
 }

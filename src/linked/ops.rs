@@ -178,7 +178,10 @@ pub(crate) fn revert(
                 LinkedField::Title => (Some(link.base_title.clone()), None),
                 LinkedField::Description => (None, Some(link.base_description.clone())),
                 LinkedField::Body | LinkedField::Items => {
-                    return Err(Error::invalid("field", format!("a learning object has no {field} to revert")));
+                    return Err(Error::invalid(
+                        crate::Field::LinkedField,
+                        format!("a learning object has no {field} to revert"),
+                    ));
                 }
             };
             store.take_lo_fields(lo, title, description);
@@ -193,7 +196,7 @@ pub(crate) fn revert(
             match field {
                 LinkedField::Title | LinkedField::Body | LinkedField::Items => {}
                 LinkedField::Description => {
-                    return Err(Error::invalid("field", "a page has no description to revert"));
+                    return Err(Error::invalid(crate::Field::LinkedField, "a page has no description to revert"));
                 }
             }
             store.take_page_fields(page, &base, &[field], None);

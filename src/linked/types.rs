@@ -228,6 +228,7 @@ impl fmt::Display for LinkPreview {
 /// # Ok::<(), coursecopy::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SyncReport {
     /// The linked learning object.
     pub learning_object: LoKey,
@@ -243,9 +244,31 @@ pub struct SyncReport {
     pub upstream_deleted: bool,
 }
 
+/// One line a change, as the preview prints them: `applied:` or `kept:`
+/// then the change.
+impl fmt::Display for SyncReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.upstream_deleted {
+            return writeln!(f, "{}: upstream deleted, link broken, nothing synced", self.learning_object);
+        }
+        writeln!(f, "{} synced to version {}, seen by {}", self.learning_object, self.version, self.courses)?;
+        if self.applied.is_empty() && self.kept.is_empty() {
+            writeln!(f, "  no change")?;
+        }
+        for change in &self.applied {
+            writeln!(f, "  applied: {change}")?;
+        }
+        for change in &self.kept {
+            writeln!(f, "  kept: {change}")?;
+        }
+        Ok(())
+    }
+}
+
 /// The outcome of one downstream's sync in
 /// [`Workspace::push_updates`](crate::Workspace::push_updates) (LNK-8).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DownstreamSync {
     /// The linked copy.
     pub learning_object: LoKey,

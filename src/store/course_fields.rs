@@ -21,7 +21,7 @@ pub(crate) struct CourseText<'a> {
     pub(crate) player_layout: &'a mut Arc<str>,
     pub(crate) details: &'a mut OrdMap<Arc<str>, Arc<str>>,
     pub(crate) modified: &'a mut Timestamp,
-    pub(crate) time_zone: &'a mut Arc<str>,
+    pub(crate) time_zone: &'a mut crate::data::Zone,
 }
 
 impl Store {
@@ -49,9 +49,9 @@ impl Store {
             modified: &mut modified,
             time_zone: &mut time_zone,
         });
-        Text::name("title", &title)?;
-        Text::name("player_layout", &player_layout)?;
-        if let Some(Err(e)) = details.keys().map(|k| Text::name("detail key", k)).find(Result::is_err) {
+        Text::name(crate::Field::Title, &title)?;
+        Text::name(crate::Field::PlayerLayout, &player_layout)?;
+        if let Some(Err(e)) = details.keys().map(|k| Text::name(crate::Field::Details, k)).find(Result::is_err) {
             return Err(e);
         }
         if let Some(c) = self.courses.get_mut(course) {

@@ -35,15 +35,15 @@ impl Store {
     /// record goes in).
     fn course_record_problem(&self, course: &Course) -> Result<(), Error> {
         for (field, id, index) in [
-            ("course_id", &course.course_id, &self.course_ids),
-            ("external_id", &course.external_id, &self.external_ids),
+            (crate::Field::CourseId, &course.course_id, &self.course_ids),
+            (crate::Field::ExternalId, &course.external_id, &self.external_ids),
         ] {
             if let Some(holder) = index.get(id) {
                 return Err(Error::Conflict { field, value: id.to_string(), holder: *holder });
             }
         }
-        Text::identifier("course_id", &course.course_id, limits::COURSE_ID)?;
-        Text::identifier("external_id", &course.external_id, limits::EXTERNAL_ID)?;
+        Text::identifier(crate::Field::CourseId, &course.course_id, limits::COURSE_ID)?;
+        Text::identifier(crate::Field::ExternalId, &course.external_id, limits::EXTERNAL_ID)?;
         if !self.users.contains(course.created_by) {
             return Err(Error::not_found(course.created_by));
         }
@@ -57,11 +57,13 @@ impl Store {
     /// # Errors
     /// The id is not of an id's form, or another course holds it.
     pub(crate) fn check_external_id(&self, course: CourseKey, external_id: &str) -> Result<(), Error> {
-        Text::identifier("external_id", external_id, limits::EXTERNAL_ID)?;
+        Text::identifier(crate::Field::ExternalId, external_id, limits::EXTERNAL_ID)?;
         match self.external_ids.get(external_id).filter(|k| **k != course) {
-            Some(holder) => {
-                Err(Error::Conflict { field: "external_id", value: external_id.to_string(), holder: *holder })
-            }
+            Some(holder) => Err(Error::Conflict {
+                field: crate::Field::ExternalId,
+                value: external_id.to_string(),
+                holder: *holder,
+            }),
             None => Ok(()),
         }
     }

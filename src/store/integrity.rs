@@ -63,8 +63,8 @@ impl super::Store {
         let mut lo_users: HashMap<_, HashSet<_>> = HashMap::new();
         for (ck, c) in self.courses.iter() {
             let ids = [
-                Text::identifier("course_id", &c.course_id, limits::COURSE_ID),
-                Text::identifier("external_id", &c.external_id, limits::EXTERNAL_ID),
+                Text::identifier(crate::Field::CourseId, &c.course_id, limits::COURSE_ID),
+                Text::identifier(crate::Field::ExternalId, &c.external_id, limits::EXTERNAL_ID),
             ];
             if let Some(Err(e)) = ids.into_iter().find(Result::is_err) {
                 return Err(format!("{ck}: {e}"));
@@ -116,7 +116,7 @@ impl super::Store {
             .chain(self.styles.iter().map(|(k, s)| (Entity::Style(k), &s.name)))
             .chain(self.library().map(|(k, e)| (Entity::from(k), &e.name)));
         for (entity, name) in names {
-            if let Err(e) = Text::name("name", name) {
+            if let Err(e) = Text::name(crate::Field::Name, name) {
                 return Err(format!("{entity}: {e}"));
             }
         }
@@ -232,7 +232,8 @@ impl super::Store {
     /// target, which loading checks with this.
     pub(super) fn check_course_data(&self, ck: &dyn std::fmt::Display, c: &crate::data::Course) -> Result<(), String> {
         use crate::data::ToolLink;
-        let texts = [Text::name("title", &c.title), Text::name("player_layout", &c.player_layout)];
+        let texts =
+            [Text::name(crate::Field::Title, &c.title), Text::name(crate::Field::PlayerLayout, &c.player_layout)];
         if let Some(Err(e)) = texts.into_iter().find(Result::is_err) {
             return Err(format!("{ck}: {e}"));
         }
@@ -245,7 +246,7 @@ impl super::Store {
         if let Some(m) = c.settings.banner_image.filter(|m| !self.media.contains(*m)) {
             return Err(format!("{ck} has a missing banner image {m}"));
         }
-        if let Some(Err(e)) = c.details.keys().map(|k| Text::name("detail key", k)).find(Result::is_err) {
+        if let Some(Err(e)) = c.details.keys().map(|k| Text::name(crate::Field::Details, k)).find(Result::is_err) {
             return Err(format!("{ck}: {e}"));
         }
         if c.tools.next_id > crate::data::MAX_TOOL_ID {
@@ -254,7 +255,7 @@ impl super::Store {
         let mut ids = HashSet::new();
         for item in c.tools.iter() {
             let at = format!("tool item {} of {ck}", item.id);
-            if let Err(e) = Text::name("title", &item.title) {
+            if let Err(e) = Text::name(crate::Field::Title, &item.title) {
                 return Err(format!("{at}: {e}"));
             }
             if !ids.insert(item.id) || item.id.0 > c.tools.next_id || item.id.0 == 0 {

@@ -86,20 +86,20 @@ fn push_tool_gives_ids_and_refuses_what_would_dangle() {
     assert!(matches!(e, Error::NotFound { .. }), "{e}");
     let to_nothing = item(Category::Gradebook, Some(ToolLink::Tool(ToolId(99))));
     let e = refused(&mut w.store, |s| s.push_tool(w.course, |_| to_nothing));
-    assert!(matches!(e, Error::Invalid { field: "link", .. }), "{e}");
+    assert!(matches!(e, Error::Invalid { field: crate::Field::Link, .. }), "{e}");
     let mut ghost_post = item(Category::Discussions, None);
     ghost_post.posts.push_back(Post { author: missing_user(&w.store), body: "hi".into(), reply: false });
     let e = refused(&mut w.store, |s| s.push_tool(w.course, |_| ghost_post));
     assert!(matches!(e, Error::NotFound { .. }), "{e}");
     let untitled = ToolItem { title: "".into(), ..item(Category::Announcements, None) };
     let e = refused(&mut w.store, |s| s.push_tool(w.course, |_| untitled));
-    assert!(matches!(e, Error::Invalid { field: "title", .. }), "{e}");
+    assert!(matches!(e, Error::Invalid { field: crate::Field::Title, .. }), "{e}");
     let mut full = w.store.clone();
     if let Some(c) = full.courses.get_mut(w.course) {
         c.tools.next_id = crate::data::MAX_TOOL_ID;
     }
     let e = refused(&mut full, |s| s.push_tool(w.course, |_| item(Category::Announcements, None)));
-    assert!(matches!(e, Error::Invalid { field: "tools", .. }), "{e}");
+    assert!(matches!(e, Error::Invalid { field: crate::Field::Tools, .. }), "{e}");
     // Given what it needs: an id of its own, whatever `make` wrote.
     let id = w.store.push_tool(w.course, |_| ToolItem { id: ToolId(7), ..item(Category::Announcements, None) });
     let id = id.unwrap();
@@ -141,9 +141,9 @@ fn course_field_primitives_refuse_what_is_not_there() {
     refused(&mut w.store, |s| s.set_course_lock(w.course, Some(nobody)));
     let taken = w.store.course(w.second).unwrap().external_id.clone();
     let e = refused(&mut w.store, |s| s.set_external_id(w.course, taken));
-    assert!(matches!(e, Error::Conflict { field: "external_id", .. }), "{e}");
+    assert!(matches!(e, Error::Conflict { field: crate::Field::ExternalId, .. }), "{e}");
     let e = refused(&mut w.store, |s| s.set_external_id(w.course, "has space".into()));
-    assert!(matches!(e, Error::Invalid { field: "external_id", .. }), "{e}");
+    assert!(matches!(e, Error::Invalid { field: crate::Field::ExternalId, .. }), "{e}");
     // Text is checked before it is written back: a blank title changes
     // nothing, the time set beside it included.
     let e = refused(&mut w.store, |s| {
@@ -152,7 +152,7 @@ fn course_field_primitives_refuse_what_is_not_there() {
             *c.modified = Timestamp::from_unix_millis(1);
         })
     });
-    assert!(matches!(e, Error::Invalid { field: "title", .. }), "{e}");
+    assert!(matches!(e, Error::Invalid { field: crate::Field::Title, .. }), "{e}");
     w.store.set_assigned(w.course, OrdSet::unit(w.other)).unwrap();
     w.store.set_course_lock(w.course, Some(w.admin)).unwrap();
     w.store.check_integrity().unwrap();
@@ -168,7 +168,7 @@ fn insert_course_refuses_taken_ids_and_what_is_not_there() {
         c
     };
     let e = refused(&mut w.store, |s| s.insert_course(record("C-2")));
-    assert!(matches!(e, Error::Conflict { field: "course_id", .. }), "{e}");
+    assert!(matches!(e, Error::Conflict { field: crate::Field::CourseId, .. }), "{e}");
     let mut dangling = record("C-3");
     let link = Some(ToolLink::Content(missing_lo(&w.store)));
     dangling.tools.items.push_back(ToolItem { id: ToolId(1), ..item(Category::AdaptiveReleaseRules, link) });
@@ -187,11 +187,11 @@ fn insert_course_refuses_taken_ids_and_what_is_not_there() {
     let mut taken_external = record("C-8");
     taken_external.external_id = template.external_id.clone();
     let e = refused(&mut w.store, |s| s.insert_course(taken_external));
-    assert!(matches!(e, Error::Conflict { field: "external_id", .. }), "{e}");
+    assert!(matches!(e, Error::Conflict { field: crate::Field::ExternalId, .. }), "{e}");
     let mut spaced = record("C-9");
     spaced.course_id = "C 9".into();
     let e = refused(&mut w.store, |s| s.insert_course(spaced));
-    assert!(matches!(e, Error::Invalid { field: "course_id", .. }), "{e}");
+    assert!(matches!(e, Error::Invalid { field: crate::Field::CourseId, .. }), "{e}");
     let key = w.store.insert_course(record("C-5")).unwrap();
     assert!(w.store.course(key).is_ok());
     w.store.check_integrity().unwrap();

@@ -14,7 +14,7 @@ impl Store {
     /// user that is gone. The check
     /// [`push_tool`](Self::push_tool) and inserting a course make.
     pub(super) fn tool_item_problem(&self, tools: &CourseTools, item: &ToolItem) -> Option<Error> {
-        if let Err(e) = Text::name("title", &item.title) {
+        if let Err(e) = Text::name(crate::Field::Title, &item.title) {
             return Some(e);
         }
         let live = match item.link {
@@ -27,7 +27,10 @@ impl Store {
         }
         if !tools.link_fits(item) {
             let link = format!("{:?}", item.link);
-            return Some(Error::invalid("link", format!("{:?} items cannot link to {link}", item.category)));
+            return Some(Error::invalid(
+                crate::Field::Link,
+                format!("{:?} items cannot link to {link}", item.category),
+            ));
         }
         let users = item
             .posts
@@ -54,7 +57,7 @@ impl Store {
         let mut tools = record.tools.clone();
         let id = tools
             .allocate()
-            .ok_or_else(|| Error::invalid("tools", format!("{course} has given out every tool item id")))?;
+            .ok_or_else(|| Error::invalid(crate::Field::Tools, format!("{course} has given out every tool item id")))?;
         let item = ToolItem { id, ..make(id) };
         if let Some(problem) = self.tool_item_problem(&tools, &item) {
             return Err(problem);

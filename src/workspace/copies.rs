@@ -43,18 +43,19 @@ impl Workspace {
     ///
     /// # Errors
     ///
-    /// As [`copy_course`](Self::copy_course); and [`Error::Invalid`] (`dateShift`) when the shift
+    /// As [`copy_course`](Self::copy_course); and [`Error::Invalid`] ([`Field::DateShift`](crate::Field::DateShift)) when the shift
     /// would move a date outside the years -9999 to 9999.
     ///
     /// ```
     /// use coursecopy::{Category, CopyMode, CopyOptions, DateShift, NewCourse, ToolDates, ToolDraft, Workspace};
+    /// use coursecopy::jiff::civil::date;
     ///
     /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
     /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
     /// let due = "2027-01-08T17:00:00Z".parse()?; // a Friday
     /// ws.add_tool(admin, course, ToolDraft::new(Category::Tasks, "Read ch. 1").dates(ToolDates::new().due(due)))?;
     ///
-    /// let shift = DateShift::by_range_dates("2027-01-04", "2027-05-01", "2028-01-10", "2028-05-06")?;
+    /// let shift = DateShift::by_range_dates(date(2027, 1, 4), date(2027, 5, 1), date(2028, 1, 10), date(2028, 5, 6));
     /// let options = CopyOptions::new().course_id("BIO-101-2028").date_shift(shift);
     /// let report = ws.copy_course_with_report(admin, course, CopyMode::Duplicate, &options)?;
     /// let moved = &report.date_shift.unwrap().shifted[0];

@@ -73,7 +73,7 @@ impl Workspace {
     /// assert_eq!(ws.course(course)?.title(), "Biology I");
     /// assert_eq!(ws.find_course_by_external_id("sis-42"), Some(course));
     /// let blank = ws.update_course(admin, course, CourseChange::new().title(" "));
-    /// assert!(matches!(blank, Err(Error::Invalid { field: "title", .. })));
+    /// assert!(matches!(blank, Err(Error::Invalid { field: coursecopy::Field::Title, .. })));
     /// # Ok::<(), coursecopy::Error>(())
     /// ```
     pub fn update_course(&mut self, actor: UserKey, course: CourseKey, change: CourseChange) -> Result<(), Error> {

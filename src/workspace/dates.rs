@@ -44,10 +44,11 @@ impl Workspace {
     /// outside the years -9999 to 9999.
     ///
     /// ```
-    /// use coursecopy::{Category, DateShift, NewCourse, ToolDates, ToolDraft, Workspace};
+    /// use coursecopy::{Category, DateShift, NewCourse, ToolDates, ToolDraft, Workspace, Zone};
     ///
     /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
-    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology").time_zone("Europe/Berlin"))?;
+    /// let berlin = Zone::get("Europe/Berlin")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology").time_zone(berlin))?;
     /// let due = "2027-03-26T22:59:00Z".parse()?; // Friday 23:59 in Berlin, winter time
     /// let quiz = ToolDraft::new(Category::Assessments, "Quiz 1").dates(ToolDates::new().due(due));
     /// let quiz = ws.add_tool(admin, course, quiz)?;

@@ -109,7 +109,7 @@ impl Workspace {
     ///
     /// [`Error::Invalid`] (`name`) when `admin_name` is blank or longer than [`limits::NAME`](crate::limits::NAME).
     pub fn with_admin(admin_name: &str) -> Result<(Workspace, UserKey), Error> {
-        let (store, admin) = Store::with_admin(Text::name("name", admin_name)?);
+        let (store, admin) = Store::with_admin(Text::name(crate::Field::Name, admin_name)?);
         Ok((Workspace { store }, admin))
     }
 

@@ -54,7 +54,7 @@ impl Workspace {
     ///
     /// let backwards = ToolDates::new().start(due).end("2027-01-01T00:00:00Z".parse()?);
     /// let err = ws.set_tool_dates(admin, course, quiz, backwards).unwrap_err();
-    /// assert!(matches!(err, coursecopy::Error::Invalid { field: "end", .. }));
+    /// assert!(matches!(err, coursecopy::Error::Invalid { field: coursecopy::Field::End, .. }));
     /// # Ok::<(), coursecopy::Error>(())
     /// ```
     pub fn set_tool_dates(

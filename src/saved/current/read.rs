@@ -223,7 +223,7 @@ impl Reader {
             tools: self.tools(c.tools)?,
             lock: self.opt(c.locked_by)?,
             field_locks: Default::default(),
-            time_zone: Arc::from("UTC"),
+            time_zone: crate::data::Zone::utc(),
         })
     }
 
@@ -627,8 +627,7 @@ where
 
 /// Sets a course's zone and item dates, checked.
 fn apply_course_dates(course: &mut Course, d: dates::CourseDates) -> Result<(), String> {
-    crate::data::check_time_zone(&d.time_zone).map_err(|e| format!("time_zone: {e}"))?;
-    course.time_zone = Arc::from(d.time_zone.as_str());
+    course.time_zone = crate::data::Zone::get(&d.time_zone).map_err(|e| format!("time_zone: {e}"))?;
     let mut seen = HashSet::new();
     for (n, (id, dates)) in d.tools.into_iter().enumerate() {
         let at = format!("tools[{n}]");
@@ -660,7 +659,7 @@ fn dated_item(item: dates::Item) -> DatedItem {
 }
 
 fn read_report(r: dates::Report) -> Result<DateShiftReport, String> {
-    crate::data::check_time_zone(&r.time_zone).map_err(|e| format!("time_zone: {e}"))?;
+    let time_zone = crate::data::Zone::get(&r.time_zone).map_err(|e| format!("time_zone: {e}"))?;
     let mut shifted = Vec::with_capacity(r.shifted.len());
     for (n, s) in r.shifted.into_iter().enumerate() {
         let (old, new) = (item_dates(s.old), item_dates(s.new));
@@ -674,7 +673,7 @@ fn read_report(r: dates::Report) -> Result<DateShiftReport, String> {
     for (n, w) in r.warnings.into_iter().enumerate() {
         warnings.push(warning(w).map_err(|e| format!("warnings[{n}]: {e}"))?);
     }
-    Ok(DateShiftReport { time_zone: r.time_zone, shifted, warnings })
+    Ok(DateShiftReport { time_zone, shifted, warnings })
 }
 
 fn warning(w: dates::Warning) -> Result<DateWarning, String> {

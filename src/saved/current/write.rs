@@ -395,7 +395,7 @@ impl Writer {
 fn course_dates(course: &Course) -> Option<dates::CourseDates> {
     let tools: Vec<_> =
         course.tools.iter().filter(|i| !i.dates.is_empty()).map(|i| (i.id.0, item_dates(&i.dates))).collect();
-    (&*course.time_zone != "UTC" || !tools.is_empty())
+    (course.time_zone != "UTC" || !tools.is_empty())
         .then(|| dates::CourseDates { time_zone: course.time_zone.to_string(), tools })
 }
 
@@ -415,7 +415,7 @@ fn dated_item(item: &DatedItem) -> dates::Item {
 
 fn report(r: &DateShiftReport) -> dates::Report {
     dates::Report {
-        time_zone: r.time_zone.clone(),
+        time_zone: r.time_zone.to_string(),
         shifted: r
             .shifted
             .iter()
