@@ -8,7 +8,9 @@
 //!
 //! Run with `cargo run --example reuse_tour`.
 
-use coursecopy::{Change, CopyOptions, CourseKey, Error, LibraryItem, NewCourse, PageDraft, Role, Workspace};
+use coursecopy::{
+    Change, CopyOptions, CourseKey, Error, GraphOptions, LibraryItem, LoEdit, NewCourse, PageDraft, Role, Workspace,
+};
 use std::path::Path;
 use std::process::Command;
 
@@ -57,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ws.add_learning_object(author, east, regions[0].2, None)?;
     // REU-4: South detaches First aid to adapt it to its clinic.
     let south_first_aid = ws.detach_learning_object(author, south, core_los[1])?;
-    ws.edit_learning_object(author, south, south_first_aid, Some("First aid (South clinic)"), None)?;
+    ws.edit_learning_object(author, south, south_first_aid, LoEdit::new().title("First aid (South clinic)"))?;
 
     println!("Where used (REU-1): the badge each learning object of a course would show\n");
     for (_, course, _) in &regions {
@@ -94,7 +96,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = Path::new("target").join("reuse_tour");
     std::fs::create_dir_all(&dir)?;
     let dot_file = dir.join("sharing.dot");
-    std::fs::write(&dot_file, ws.sharing_graph(true))?;
+    std::fs::write(&dot_file, ws.sharing_graph(GraphOptions::new().library(true)))?;
     println!("\nThe sharing graph (REU-6) is in {}", dot_file.display());
     let svg = dir.join("sharing.svg");
     match Command::new("dot").arg("-Tsvg").arg(&dot_file).arg("-o").arg(&svg).status() {

@@ -16,7 +16,8 @@
 //!
 //! This is the only module that touches raw slot map keys.
 
-use slotmap::{Key, KeyData};
+use crate::handles::Handle as Key;
+use slotmap::KeyData;
 use std::hash::BuildHasher;
 use std::marker::PhantomData;
 use std::sync::OnceLock;
@@ -65,11 +66,11 @@ pub(crate) fn rank<K: Key>(key: K) -> u64 {
 /// A made-up handle at slot `n`, for unit tests of containers of handles.
 #[cfg(test)]
 pub(crate) fn test_key<K: Key>(n: u64) -> K {
-    KeyData::from_ffi((1 << 32) | n).into()
+    K::from_data(KeyData::from_ffi((1 << 32) | n))
 }
 
 fn flip<K: Key>(key: K, salt: u32) -> K {
-    KeyData::from_ffi(key.data().as_ffi() ^ (u64::from(salt) << 32)).into()
+    K::from_data(KeyData::from_ffi(key.data().as_ffi() ^ (u64::from(salt) << 32)))
 }
 
 /// A slot's number and its version in the arena, without the salt: the
@@ -87,7 +88,7 @@ pub(crate) type RawKey = (u32, u32);
 /// and the same order of reuse ([`Arena::from_raw`]), which a `slotmap`
 /// container can only do through its own serde layout; and so that
 /// [`Arena::extend`] can append many values at the cost of a vector's
-/// `extend`. The handles themselves are `slotmap` keys.
+/// `extend`. The handles hold `slotmap` key data, privately.
 #[derive(Clone)]
 pub(crate) struct Arena<K: Key, V> {
     /// Slot 0 is never used, as in a slot map.
@@ -107,7 +108,7 @@ struct Slot<V> {
 }
 
 fn raw_key<K: Key>((slot, version): RawKey) -> K {
-    KeyData::from_ffi(u64::from(version) << 32 | u64::from(slot)).into()
+    K::from_data(KeyData::from_ffi(u64::from(version) << 32 | u64::from(slot)))
 }
 
 fn split<K: Key>(key: K) -> RawKey {
@@ -313,7 +314,7 @@ mod tests {
             arena.remove(*k);
         }
         keys.extend((0..20).map(|_| arena.insert(())));
-        keys.push(KeyData::from_ffi(u64::MAX).into());
+        keys.push(CourseKey::from_data(KeyData::from_ffi(u64::MAX)));
         for a in &keys {
             for b in &keys {
                 assert_eq!(a.cmp(b), rank(*a).cmp(&rank(*b)), "{a:?} {b:?}");

@@ -6,27 +6,68 @@
 //! salts its handles, so a handle from another workspace is not found either
 //! (INT-2). Both cases give [`Error::NotFound`](crate::Error::NotFound).
 
+use slotmap::KeyData;
 use std::fmt;
 
-slotmap::new_key_type! {
+/// What the arena needs of a handle: its slot map key data, in and out.
+/// Crate-private, so that no `slotmap` type is part of the public API.
+pub(crate) trait Handle: Copy + Ord + std::hash::Hash {
+    /// The key data (slot and salted version).
+    fn data(self) -> KeyData;
+    /// The handle of key data.
+    fn from_data(data: KeyData) -> Self;
+    /// A handle that names nothing, to pad fixed-size arrays of handles.
+    fn null() -> Self {
+        Self::from_data(KeyData::default())
+    }
+}
+
+macro_rules! handles {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        ///
+        /// Prints (`Display` and `Debug`) as its kind, slot and generation.
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(transparent))]
+        pub struct $name(KeyData);
+
+        impl Handle for $name {
+            fn data(self) -> KeyData {
+                self.0
+            }
+            fn from_data(data: KeyData) -> Self {
+                $name(data)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(self, f)
+            }
+        }
+    )*};
+}
+
+handles! {
     /// Handle to a [`User`](crate::User).
-    pub struct UserKey;
+    UserKey;
     /// Handle to a [`Course`](crate::Course).
-    pub struct CourseKey;
+    CourseKey;
     /// Handle to a [`LearningObject`](crate::LearningObject).
-    pub struct LoKey;
+    LoKey;
     /// Handle to a [`Page`](crate::Page).
-    pub struct PageKey;
+    PageKey;
     /// Handle to a [`CourseStyle`](crate::CourseStyle).
-    pub struct StyleKey;
+    StyleKey;
     /// Handle to a media asset (image, video, audio file) of the global library.
-    pub struct MediaKey;
+    MediaKey;
     /// Handle to a resource (document, link, downloadable file) of the global library.
-    pub struct ResourceKey;
+    ResourceKey;
     /// Handle to a glossary term of the global library.
-    pub struct TermKey;
+    TermKey;
     /// Handle to a copy task of the LMS flow.
-    pub struct TaskKey;
+    TaskKey;
 }
 
 /// A reference to one item of the global library, whatever its kind.

@@ -201,9 +201,9 @@ pub use data::{
     CourseStyle, CourseTools, DEFAULT_TASK_LIMIT, DateField, DateShift, DateShiftReport, DateWarning, DatedItem,
     Discussions, Duration, Enrollment, FieldLocks, LearningObject, LibraryEntry, LinkKind, LinkedField, LoLinkInfo,
     Page, PageLinkInfo, Post, Reach, Role, SettingsSelection, ShiftedItem, TaskState, TaskStatus, Timestamp, ToolDates,
-    ToolId, ToolItem, ToolLink, User, Zone,
+    ToolId, ToolItem, ToolLink, User, Version, Zone,
 };
-pub use edit::{CourseChange, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
+pub use edit::{CourseChange, LoEdit, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
 pub use error::{Action, Error, Field};
 pub use handles::{
     CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
@@ -218,7 +218,7 @@ pub use learn::{
     LearnTaskStatus,
 };
 pub use linked::{Customisations, DownstreamSync, LinkPreview, LinkedRecord, Outcome, PendingChange, SyncReport};
-pub use reuse::{Change, Comparison};
+pub use reuse::{Change, Comparison, GraphOptions};
 #[cfg(feature = "serde")]
 pub use saved::SAVE_FORMAT;
 pub use workspace::Workspace;

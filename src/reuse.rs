@@ -171,6 +171,35 @@ pub(crate) fn compare_courses(store: &Store, first: CourseKey, second: CourseKey
     Ok(out)
 }
 
+/// What [`Workspace::sharing_graph`](crate::Workspace::sharing_graph)
+/// draws besides courses, learning objects and links.
+///
+/// ```
+/// use coursecopy::GraphOptions;
+/// let options = GraphOptions::new().library(true);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[must_use = "options do nothing until they are passed to Workspace::sharing_graph"]
+pub struct GraphOptions {
+    /// The library items the LOs' pages use, with an edge from each LO to
+    /// each item (off by default).
+    pub library: bool,
+}
+
+impl GraphOptions {
+    /// Courses, learning objects and links only.
+    pub fn new() -> Self {
+        GraphOptions::default()
+    }
+
+    /// Also the library items the pages use.
+    pub fn library(mut self, shown: bool) -> Self {
+        self.library = shown;
+        self
+    }
+}
+
 /// The sharing graph in Graphviz DOT (REU-6): courses, the LOs they
 /// include (shared ones filled, with their use count), linked copies with
 /// a bold blue edge to their upstream (a broken link drawn red and dotted

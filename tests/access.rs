@@ -71,7 +71,7 @@ fn acc2_refused_operations_change_nothing() {
         w.ws.attach_item(stranger, c, page, w.image).map(|_| ()),
         w.ws.detach_item(stranger, c, page, w.term).map(|_| ()),
         w.ws.replace_item(stranger, c, page, w.term, w.image).map(|_| ()),
-        w.ws.edit_learning_object(stranger, c, lo, Some("x"), None).map(|_| ()),
+        w.ws.edit_learning_object(stranger, c, lo, coursecopy::LoEdit::new().title("x")).map(|_| ()),
         w.ws.remove_learning_object(stranger, c, lo).map(drop),
         w.ws.move_learning_object(stranger, c, lo, 1),
         w.ws.create_learning_object(stranger, c, "x", "").map(|_| ()),

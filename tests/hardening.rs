@@ -8,7 +8,6 @@ use common::lms::*;
 use coursecopy::*;
 use proptest::prelude::*;
 use proptest::sample::Index;
-use slotmap::{Key, KeyData};
 
 fn config() -> ProptestConfig {
     let cases = std::env::var("COURSECOPY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64);
@@ -270,15 +269,53 @@ fn string(i: u8) -> String {
     }
 }
 
+/// A handle made up from `raw` (its slot and version), as a client can
+/// send one: through the handles' serde form, the one way to make a handle
+/// outside the crate. Without the `serde` feature there is none.
+trait Forge: Sized + Copy {
+    fn forge(raw: u64) -> Option<Self>;
+}
+
+macro_rules! forge {
+    ($($key:ty),*) => {$(
+        impl Forge for $key {
+            #[cfg(feature = "serde")]
+            fn forge(raw: u64) -> Option<Self> {
+                serde_json::from_value(serde_json::json!({"idx": raw as u32, "version": (raw >> 32) as u32})).ok()
+            }
+            #[cfg(not(feature = "serde"))]
+            fn forge(_raw: u64) -> Option<Self> {
+                None
+            }
+        }
+    )*};
+}
+
+forge!(UserKey, CourseKey, LoKey, PageKey, StyleKey, MediaKey, TaskKey);
+
 /// A handle of kind `K`: one of `live`, one of `stale`, a foreign one, or
 /// made up from `raw`.
-fn handle<K: Key + Copy>(live: &[K], stale: &[K], foreign: K, pick: Index, raw: u64) -> K {
+fn handle<K: Forge>(live: &[K], stale: &[K], foreign: K, pick: Index, raw: u64) -> K {
     match raw % 5 {
         0 | 1 if !live.is_empty() => *pick.get(live),
         2 if !stale.is_empty() => *pick.get(stale),
         3 => foreign,
-        _ => KeyData::from_ffi(raw).into(),
+        _ => K::forge(raw).unwrap_or(foreign),
     }
+}
+
+/// Handles of another workspace: its admin, a course, an LO, a page, a
+/// style and a media asset.
+type Foreign = (UserKey, CourseKey, LoKey, PageKey, StyleKey, MediaKey);
+
+fn foreign() -> Foreign {
+    let (mut ws, admin) = Workspace::with_admin("F").unwrap();
+    let course = ws.create_course(admin, NewCourse::new("F-1", "Foreign")).unwrap();
+    let lo = ws.create_learning_object(admin, course, "Foreign", "").unwrap();
+    let page = ws.add_page(admin, course, lo, PageDraft::new("Foreign", "")).unwrap().page;
+    let style = ws.create_style(admin, course, "foreign", "").unwrap();
+    let media = ws.add_media(admin, "foreign.png", "").unwrap();
+    (admin, course, lo, page, style, media)
 }
 
 proptest! {
@@ -292,8 +329,7 @@ proptest! {
         calls in proptest::collection::vec((0u8..58, any::<Index>(), any::<Index>(), any::<u64>(), any::<u64>(), any::<u8>(), any::<u64>()), 1..40),
     ) {
         let (mut w, tasks, stale_pages, stale_courses) = busy();
-        let (foreign_ws, fadmin) = Workspace::with_admin("F").unwrap();
-        let _ = foreign_ws;
+        let (fadmin, fcourse, flo, fpage, fstyle, fmedia) = foreign();
         for (op, p1, p2, r1, r2, s, n) in calls {
             let ws = &w.ws;
             let users: Vec<UserKey> = ws.users().map(|(k, _)| k).collect();
@@ -304,14 +340,19 @@ proptest! {
             let items: Vec<LibraryItem> = ws.library().map(|(k, _)| k).collect();
             let tools: Vec<ToolId> = ws.courses().flat_map(|(_, c)| c.tools().iter().map(|i| i.id()).collect::<Vec<_>>()).collect();
             let u = handle(&users, &[], fadmin, p1, r1);
-            let c = handle(&courses, &stale_courses, CourseKey::default(), p2, r2);
-            let c2 = handle(&courses, &stale_courses, CourseKey::default(), p1, r2.rotate_left(7));
-            let lo = handle(&los, &[], LoKey::default(), p2, r1.rotate_left(3));
-            let page = handle(&pages, &stale_pages, PageKey::default(), p1, r2.rotate_left(11));
-            let style = handle(&styles, &[], StyleKey::default(), p2, r1.rotate_left(5));
-            let item = if items.is_empty() || r1 % 3 == 0 { LibraryItem::Media(KeyData::from_ffi(r2).into()) } else { *p2.get(&items) };
+            let c = handle(&courses, &stale_courses, fcourse, p2, r2);
+            let c2 = handle(&courses, &stale_courses, fcourse, p1, r2.rotate_left(7));
+            let lo = handle(&los, &[], flo, p2, r1.rotate_left(3));
+            let page = handle(&pages, &stale_pages, fpage, p1, r2.rotate_left(11));
+            let style = handle(&styles, &[], fstyle, p2, r1.rotate_left(5));
+            let made_up = if r1 % 3 == 0 { MediaKey::forge(r2).map(LibraryItem::Media) } else { None };
+            let item = match made_up {
+                Some(item) => item,
+                None if items.is_empty() => LibraryItem::Media(MediaKey::forge(r2).unwrap_or(fmedia)),
+                None => *p2.get(&items),
+            };
             let tool = if tools.is_empty() { None } else { Some(*p1.get(&tools)) };
-            let task = if r2 % 4 == 0 { KeyData::from_ffi(r1).into() } else { *p1.get(&tasks) };
+            let task = match TaskKey::forge(r1) { Some(t) if r2 % 4 == 0 => t, _ => *p1.get(&tasks) };
             let text = string(s);
             let pos = if n % 3 == 0 { usize::MAX } else { (n % 7) as usize };
             let before = w.ws.clone();
@@ -331,7 +372,7 @@ proptest! {
                 11 => ws.remove_learning_object(u, c, lo).map(drop),
                 12 => ws.move_learning_object(u, c, lo, pos),
                 13 => ws.delete_learning_object(u, lo),
-                14 => ws.edit_learning_object(u, c, lo, Some(&text), Some(&text)).map(drop),
+                14 => ws.edit_learning_object(u, c, lo, coursecopy::LoEdit::new().title(&text).description(&text)).map(drop),
                 15 => ws.add_page(u, c, lo, PageDraft::new(text.clone(), text.clone()).item(item).style(style)).map(drop),
                 16 => ws.edit_page(u, c, page, PageEdit::new().title(text.clone()).body(text.clone())).map(drop),
                 17 => ws.delete_page(u, c, page).map(drop),

@@ -152,7 +152,7 @@ fn lnk3_versions_and_updates_available() {
     grew(&m);
     assert_eq!(m.ws.page(m.pages[0]).unwrap().version(), last.get(), "a page carries its last change's version");
     assert_eq!(m.ws.updates_available(a).unwrap(), vec![copy_a]);
-    m.ws.edit_learning_object(m.author, m.master, m.lo, Some("Cells!"), None).unwrap();
+    m.ws.edit_learning_object(m.author, m.master, m.lo, coursecopy::LoEdit::new().title("Cells!")).unwrap();
     grew(&m);
     let new = m.ws.add_page(m.author, m.master, m.lo, PageDraft::new("Ribosomes", "r")).unwrap().page;
     grew(&m);
@@ -191,7 +191,13 @@ fn lnk3_an_edit_to_the_same_value_is_no_change() {
     let style = m.ws.page(p[0]).unwrap().style();
     m.ws.edit_page(author, master, p[0], PageEdit::new()).unwrap();
     m.ws.edit_page(author, master, p[0], PageEdit::new().title("Membranes").body("Body 0")).unwrap();
-    m.ws.edit_learning_object(author, master, lo, Some("Cells"), Some("What cells are")).unwrap();
+    m.ws.edit_learning_object(
+        author,
+        master,
+        lo,
+        coursecopy::LoEdit::new().title("Cells").description("What cells are"),
+    )
+    .unwrap();
     m.ws.set_page_style(author, master, p[0], style).unwrap();
     m.ws.replace_item(author, master, p[2], image, image).unwrap();
     m.ws.move_page(author, master, p[1], 1).unwrap();
@@ -207,13 +213,13 @@ fn lnk3_an_edit_to_the_same_value_is_no_change() {
         Err(Error::FieldLocked { field: coursecopy::Field::Body, .. })
     ));
     m.ws.set_field_locks(author, master, FieldLocks::default()).unwrap();
-    m.ws.edit_learning_object(author, a, copy_a, Some("Cells"), None).unwrap();
+    m.ws.edit_learning_object(author, a, copy_a, coursecopy::LoEdit::new().title("Cells")).unwrap();
     let link = m.ws.page(down[1]).unwrap().link().unwrap();
     assert!(!link.title_customised && !link.body_customised, "{link:?}");
     assert!(!m.ws.learning_object(copy_a).unwrap().link().unwrap().title_customised);
     // The upstream's next change to those fields applies.
     m.ws.edit_page(author, master, p[1], PageEdit::new().body("Upstream")).unwrap();
-    m.ws.edit_learning_object(author, master, lo, Some("Cells!"), None).unwrap();
+    m.ws.edit_learning_object(author, master, lo, coursecopy::LoEdit::new().title("Cells!")).unwrap();
     let preview = m.ws.preview_sync(copy_a).unwrap();
     assert!(preview.to_string().contains("will apply"), "{preview}");
     assert!(!preview.to_string().contains("conflict"), "{preview}");
@@ -235,7 +241,7 @@ fn lnk4_a_lock_over_a_customisation_is_previewed_as_overwriting_it() {
     let down = m.pages_of(copy_a);
     m.ws.edit_page(author, a, down[0], PageEdit::new().body("The teacher's text")).unwrap();
     m.ws.edit_page(author, a, down[1], PageEdit::new().title("Nucleus")).unwrap();
-    m.ws.edit_learning_object(author, a, copy_a, Some("My cells"), None).unwrap();
+    m.ws.edit_learning_object(author, a, copy_a, coursecopy::LoEdit::new().title("My cells")).unwrap();
     m.ws.edit_page(author, a, down[2], PageEdit::new().title("Mitochondria!")).unwrap();
     m.ws.edit_page(author, a, down[2], PageEdit::new().title("Mitochondria")).unwrap();
     assert!(m.ws.preview_sync(copy_a).unwrap().changes().is_empty(), "nothing pending before the lock");
@@ -331,7 +337,7 @@ fn lnk5_customisations_survive_sync_overwrite_and_revert() {
     m.ws.revert_field(m.author, section, LinkedRecord::Page(down[1]), LinkedField::Title).unwrap();
     assert_eq!(m.ws.page(down[1]).unwrap().title(), "Nucleus");
     assert_eq!(m.body(down[1]), "Mine too", "the other field stays customised");
-    m.ws.edit_learning_object(m.author, section, copy, Some("My cells"), None).unwrap();
+    m.ws.edit_learning_object(m.author, section, copy, coursecopy::LoEdit::new().title("My cells")).unwrap();
     m.ws.revert_field(m.author, section, LinkedRecord::LearningObject(copy), LinkedField::Title).unwrap();
     assert_eq!(m.ws.learning_object(copy).unwrap().title(), "Cells");
     let err = m.ws.revert_field(m.author, section, LinkedRecord::Page(down[1]), LinkedField::Description);
@@ -526,10 +532,10 @@ fn lnk9_field_locks_refuse_edits_and_always_sync() {
         m.ws.attach_item(m.author, section, down[1], image),
         Err(Error::FieldLocked { field: coursecopy::Field::Items, .. })
     ));
-    m.ws.edit_learning_object(m.author, section, copy, Some("Allowed"), None).unwrap();
+    m.ws.edit_learning_object(m.author, section, copy, coursecopy::LoEdit::new().title("Allowed")).unwrap();
     m.ws.set_field_locks(m.author, m.master, FieldLocks::new().content(true).title_description(true)).unwrap();
     assert!(matches!(
-        m.ws.edit_learning_object(m.author, section, copy, None, Some("no")),
+        m.ws.edit_learning_object(m.author, section, copy, coursecopy::LoEdit::new().description("no")),
         Err(Error::FieldLocked { field: coursecopy::Field::Description, .. })
     ));
     // A page added here is not linked, so not locked.
@@ -690,11 +696,11 @@ fn lnk_reuse_toolkit_knows_linked_copies() {
     assert_eq!(m.ws.compare_courses(m.master, aa).unwrap().linked, vec![(m.lo, copy_aa)], "a link of a link");
 
     // REU-6: links drawn bold and blue; a broken one red and dotted.
-    let dot = m.ws.sharing_graph(false);
+    let dot = m.ws.sharing_graph(coursecopy::GraphOptions::new());
     assert_eq!(dot.matches("label=\"linked\"").count(), 3, "{dot}");
     assert!(dot.contains("style=bold, color=\"#1f5fbf\""));
     m.ws.remove_learning_object(m.author, m.master, m.lo).unwrap();
     m.ws.delete_learning_object(m.author, m.lo).unwrap();
-    let dot = m.ws.sharing_graph(false);
+    let dot = m.ws.sharing_graph(coursecopy::GraphOptions::new());
     assert_eq!(dot.matches("upstream deleted").count(), 2, "{dot}");
 }

@@ -816,9 +816,10 @@ impl Sut {
                 let edit = if title { PageEdit::new().title(text) } else { PageEdit::new().body(text) };
                 self.ws.edit_page(admin, via, page, edit).map(|_| ())
             }
-            T::EditLoTitle { lo, text } => {
-                self.ws.edit_learning_object(admin, self.via(lo), self.los[lo], Some(text), None).map(|_| ())
-            }
+            T::EditLoTitle { lo, text } => self
+                .ws
+                .edit_learning_object(admin, self.via(lo), self.los[lo], coursecopy::LoEdit::new().title(text))
+                .map(|_| ()),
             T::AddPage { lo, text } => {
                 let page = self.ws.add_page(admin, self.via(lo), self.los[lo], PageDraft::new(text, text))?.page;
                 self.remember_page(page);

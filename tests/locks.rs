@@ -51,7 +51,7 @@ fn acc4_nobody_edits_a_locked_course() {
         assert_eq!(w.ws.move_page(who, c, page, 1).map(|_| ()), locked);
         assert_eq!(w.ws.set_page_style(who, c, page, None).map(|_| ()), locked);
         assert_eq!(w.ws.attach_item(who, c, page, w.image).map(|_| ()), locked);
-        assert_eq!(w.ws.edit_learning_object(who, c, lo, Some("x"), None).map(|_| ()), locked);
+        assert_eq!(w.ws.edit_learning_object(who, c, lo, coursecopy::LoEdit::new().title("x")).map(|_| ()), locked);
         assert_eq!(w.ws.create_learning_object(who, c, "x", "").map(|_| ()), locked);
         assert_eq!(w.ws.remove_learning_object(who, c, lo).map(drop), locked);
         assert_eq!(w.ws.move_learning_object(who, c, lo, 1), locked);
@@ -79,7 +79,10 @@ fn acc4_shared_lo_obeys_its_parent_lock_through_every_course() {
     let locked = Err(Error::Locked { course: w.course, by: w.admin });
     assert_eq!(w.ws.edit_page(w.author, shared, page, PageEdit::new().body("x")).map(|_| ()), locked);
     assert_eq!(w.ws.add_page(w.author, shared, w.los[1], PageDraft::new("a", "b")).map(|_| ()), locked);
-    assert_eq!(w.ws.edit_learning_object(w.admin, shared, w.los[1], Some("x"), None).map(|_| ()), locked);
+    assert_eq!(
+        w.ws.edit_learning_object(w.admin, shared, w.los[1], coursecopy::LoEdit::new().title("x")).map(|_| ()),
+        locked
+    );
     // The shared course's own structure is its own.
     let own = w.ws.create_learning_object(w.author, shared, "Own", "").unwrap();
     w.ws.add_page(w.author, shared, own, PageDraft::new("Mine", "")).unwrap();

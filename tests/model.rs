@@ -693,7 +693,12 @@ impl Sut {
             }
             T::EditLo { actor, via, lo, title } => {
                 return ws
-                    .edit_learning_object(ids.user(actor), ids.course(via), ids.lo(lo), Some(title), None)
+                    .edit_learning_object(
+                        ids.user(actor),
+                        ids.course(via),
+                        ids.lo(lo),
+                        coursecopy::LoEdit::new().title(title),
+                    )
                     .map(Some);
             }
             T::AddLo { actor, course, lo, at } => {

@@ -154,14 +154,14 @@ fn reu6_sharing_graph_in_dot() {
     let mut w = world();
     let shared = w.ws.share_course(w.author, w.course, &CopyOptions::new().title("Lab \"safety\" II")).unwrap();
     w.ws.create_learning_object(w.author, shared, "Own", "").unwrap();
-    let dot = w.ws.sharing_graph(false);
+    let dot = w.ws.sharing_graph(coursecopy::GraphOptions::new());
     assert!(dot.starts_with("digraph sharing {") && dot.trim_end().ends_with('}'));
     assert_eq!(dot.matches("shape=box").count(), 2, "{dot}");
     assert_eq!(dot.matches("shared: 2 courses").count(), 2);
     assert_eq!(dot.matches("shape=ellipse").count(), 3);
     assert!(dot.contains("Lab \\\"safety\\\" II"), "quotes are escaped");
     assert_eq!(dot.matches(" -> ").count(), 5);
-    let with_library = w.ws.sharing_graph(true);
+    let with_library = w.ws.sharing_graph(coursecopy::GraphOptions::new().library(true));
     assert_eq!(with_library.matches("shape=note").count(), 3, "the second image is on no page");
     assert!(with_library.contains("goggles.png\\n(media asset)"));
 }

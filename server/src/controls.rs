@@ -130,6 +130,6 @@ pub async fn faults(State(app): State<SharedApp>, JsonBody(body): JsonBody) -> R
 
 /// `GET /_coursecopy/graph`: the sharing graph in DOT.
 pub async fn graph(State(app): State<SharedApp>) -> Response {
-    let dot = app.lock().model.ws.sharing_graph(true);
+    let dot = app.lock().model.ws.sharing_graph(coursecopy::GraphOptions::new().library(true));
     ([(header::CONTENT_TYPE, "text/vnd.graphviz")], dot).into_response()
 }

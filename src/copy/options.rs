@@ -17,6 +17,7 @@ use crate::edit::course_field_setters;
 ///     .keep_authors(false);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use = "options do nothing until they are passed to a copy"]
 pub struct CopyOptions {
     pub(crate) course_id: Option<String>,
     pub(crate) fields: CourseFields,

@@ -121,6 +121,7 @@ pub enum CopyTarget {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[must_use = "a request does nothing until it is passed to Workspace::request_copy"]
 pub struct CopyRequest {
     /// Where the copy goes.
     pub target: CopyTarget,

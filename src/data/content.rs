@@ -83,7 +83,7 @@ pub(crate) enum Ancestry {
 
 impl Default for Ancestry {
     fn default() -> Self {
-        Ancestry::Inline { len: 0, keys: [LoKey::default(); 2] }
+        Ancestry::Inline { len: 0, keys: [crate::handles::Handle::null(); 2] }
     }
 }
 
@@ -98,7 +98,7 @@ impl Ancestry {
     /// This lineage, then `lo`: the lineage of a duplicate of `lo`.
     pub(crate) fn then(&self, lo: LoKey) -> Ancestry {
         match *self.as_slice() {
-            [] => Ancestry::Inline { len: 1, keys: [lo, LoKey::default()] },
+            [] => Ancestry::Inline { len: 1, keys: [lo, crate::handles::Handle::null()] },
             [first] => Ancestry::Inline { len: 2, keys: [first, lo] },
             ref longer => Ancestry::Shared(longer.iter().copied().chain([lo]).collect()),
         }
@@ -110,7 +110,7 @@ impl FromIterator<LoKey> for Ancestry {
         let keys: Vec<LoKey> = iter.into_iter().collect();
         match keys[..] {
             [] => Ancestry::default(),
-            [a] => Ancestry::Inline { len: 1, keys: [a, LoKey::default()] },
+            [a] => Ancestry::Inline { len: 1, keys: [a, crate::handles::Handle::null()] },
             [a, b] => Ancestry::Inline { len: 2, keys: [a, b] },
             _ => Ancestry::Shared(keys.into()),
         }
@@ -173,8 +173,8 @@ impl LearningObject {
 
     /// The LO's version: it grows with every change to the LO's fields and
     /// to its pages (a page edited, added, deleted or moved), LNK-3.
-    pub fn version(&self) -> u64 {
-        self.version
+    pub fn version(&self) -> super::Version {
+        super::Version::of(self.version)
     }
 
     /// The link record, for the crate: the one way it is read outside the
@@ -272,8 +272,8 @@ impl Page {
     /// The page's version: its learning object's version at the page's
     /// last change of title, body or items, or 0 if it never changed since
     /// it was added (LNK-3).
-    pub fn version(&self) -> u64 {
-        self.version
+    pub fn version(&self) -> super::Version {
+        super::Version::of(self.version)
     }
 
     /// The link record, for the crate: the one way it is read outside the

@@ -53,6 +53,7 @@ pub enum Discussions {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
+#[must_use]
 pub struct SettingsSelection {
     /// `availability`.
     pub availability: bool,
@@ -111,6 +112,7 @@ impl SettingsSelection {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
+#[must_use]
 pub struct CopySelection {
     /// `contentAreas`: the learning objects and their pages.
     pub content_areas: bool,

@@ -21,7 +21,7 @@ enum Keys {
 
 impl Default for Keys {
     fn default() -> Self {
-        Keys::Inline { len: 0, keys: [CourseKey::default(); INLINE] }
+        Keys::Inline { len: 0, keys: [crate::handles::Handle::null(); INLINE] }
     }
 }
 

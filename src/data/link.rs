@@ -190,6 +190,45 @@ pub(crate) struct UpstreamState {
     pub(crate) pages: PageList,
 }
 
+/// The version of a learning object or a page (LNK-3): a counter that
+/// grows with each change, compared only with versions of the same LO.
+/// Prints as its number.
+///
+/// ```
+/// use coursecopy::{NewCourse, PageDraft, Version, Workspace};
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+/// let lo = ws.create_learning_object(admin, course, "Cells", "")?;
+/// assert_eq!(ws.learning_object(lo)?.version(), Version::ZERO);
+/// ws.add_page(admin, course, lo, PageDraft::new("Membranes", "Lipids."))?;
+/// assert!(ws.learning_object(lo)?.version() > Version::ZERO);
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct Version(u64);
+
+impl Version {
+    /// A record that never changed.
+    pub const ZERO: Version = Version(0);
+
+    /// The number.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+
+    pub(crate) fn of(n: u64) -> Version {
+        Version(n)
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// A public view of a learning object's link (LNK-1, LNK-10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -200,9 +239,9 @@ pub struct LoLinkInfo {
     /// The upstream course whose field locks apply, while it lives.
     pub upstream_course: Option<CourseKey>,
     /// The upstream version the copy was taken at or last synced to.
-    pub synced: u64,
-    /// The upstream version last declined (0 when none was).
-    pub declined: u64,
+    pub synced: Version,
+    /// The upstream version last declined ([`Version::ZERO`] when none was).
+    pub declined: Version,
     /// Whether the downstream moved pages of this LO itself.
     pub reordered: bool,
     /// Whether the title was edited here (LNK-5).
@@ -218,7 +257,7 @@ pub struct PageLinkInfo {
     /// The upstream page, or `None` when it was deleted upstream.
     pub upstream: Option<PageKey>,
     /// The upstream page's version when taken or last synced.
-    pub synced: u64,
+    pub synced: Version,
     /// Whether the title was edited here (LNK-5).
     pub title_customised: bool,
     /// Whether the body was edited here.
@@ -232,8 +271,8 @@ impl LoLink {
         LoLinkInfo {
             upstream: self.upstream,
             upstream_course: self.course,
-            synced: self.synced,
-            declined: self.declined,
+            synced: Version(self.synced),
+            declined: Version(self.declined),
             reordered: self.reordered,
             title_customised: self.customised.title,
             description_customised: self.customised.description,
@@ -250,7 +289,7 @@ impl PageLink {
     pub(crate) fn info(&self) -> PageLinkInfo {
         PageLinkInfo {
             upstream: self.upstream,
-            synced: self.synced,
+            synced: Version(self.synced),
             title_customised: self.customised.title,
             body_customised: self.customised.body,
             items_customised: self.customised.items,

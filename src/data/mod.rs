@@ -34,12 +34,14 @@ pub use counts::Counts;
 pub use course::{Course, CourseStyle};
 pub(crate) use course::{course_pk_of_uuid, course_uuid};
 pub(crate) use course_set::CourseSet;
+#[cfg(feature = "serde")]
+pub(crate) use dates::NewDates;
 pub use dates::{DateField, DateShiftReport, DateWarning, DatedItem, ShiftedItem, ToolDates};
-pub(crate) use dates::{DatePlan, NewDates, OwnDates};
+pub(crate) use dates::{DatePlan, OwnDates};
 pub use library::LibraryEntry;
 #[cfg(feature = "serde")]
 pub(crate) use link::Customised;
-pub use link::{FieldLocks, LinkedField, LoLinkInfo, PageLinkInfo};
+pub use link::{FieldLocks, LinkedField, LoLinkInfo, PageLinkInfo, Version};
 pub(crate) use link::{LoLink, PageLink, UpstreamState, field_differs};
 pub(crate) use page_list::PageList;
 pub use reach::Reach;

@@ -41,7 +41,7 @@ enum Courses {
 
 impl Default for Courses {
     fn default() -> Self {
-        Courses::Few { len: 0, keys: [CourseKey::default(); INLINE] }
+        Courses::Few { len: 0, keys: [crate::handles::Handle::null(); INLINE] }
     }
 }
 
@@ -59,7 +59,7 @@ impl Reach {
     pub(crate) fn sorted(courses: &[CourseKey]) -> Self {
         match courses {
             [] | [_] | [_, _] => {
-                let mut keys = [CourseKey::default(); INLINE];
+                let mut keys = [crate::handles::Handle::null(); INLINE];
                 keys[..courses.len()].copy_from_slice(courses);
                 Reach { courses: Courses::Few { len: courses.len() as u8, keys } }
             }

@@ -34,6 +34,7 @@ use jiff::tz::TimeZone;
 /// # Ok::<(), coursecopy::Error>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[must_use = "a shift does nothing until it is passed to a copy or Workspace::shift_course_dates"]
 pub struct DateShift {
     remove: bool,
     days: Option<i32>,
@@ -75,7 +76,6 @@ impl DateShift {
     /// assert_eq!(shift.shift(due, &new_york)?, Some("2028-01-11T04:59:00Z".parse()?));
     /// # Ok::<(), coursecopy::Error>(())
     /// ```
-    #[must_use]
     pub fn by_range_dates(old_start: Date, old_end: Date, new_start: Date, new_end: Date) -> Self {
         let on = RangeDay::On;
         DateShift { range: Some([on(old_start), on(old_end), on(new_start), on(new_end)]), ..DateShift::default() }
@@ -122,7 +122,6 @@ impl DateShift {
     /// assert_eq!(shift.shift(monday, &Default::default())?, Some("2027-04-20T09:00:00Z".parse()?));
     /// # Ok::<(), coursecopy::Error>(())
     /// ```
-    #[must_use]
     pub fn substitute(mut self, from: Weekday, to: Weekday) -> Self {
         self.substitutions[usize::from(weekday_number(from))] = Some(weekday_number(to));
         self
@@ -452,6 +451,7 @@ fn local_date(t: Timestamp, tz: &TimeZone) -> Option<Date> {
 /// A calendar date written `YYYY-MM-DD`, and nothing more; or why not:
 /// the form, or, for a date of that form that does not exist
 /// (`2027-13-01`), what is wrong with it.
+#[cfg(feature = "serde")]
 pub(crate) fn calendar_date(s: &str) -> Result<Date, String> {
     let b = s.as_bytes();
     let shaped = b.len() == 10

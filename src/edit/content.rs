@@ -24,6 +24,7 @@ use std::sync::Arc;
 /// let draft = PageDraft::new("Welcome", "<p>Hello</p>");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use = "a draft does nothing until it is passed to Workspace::add_page"]
 pub struct PageDraft {
     title: String,
     body: String,
@@ -61,8 +62,9 @@ pub struct NewPage {
 }
 
 /// A change to a page's text, for [`Workspace::edit_page`](crate::Workspace::edit_page). Fields not set
-/// keep their value.
+/// keep their value; a field set to the value it has is no change (LNK-3).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[must_use = "an edit does nothing until it is passed to Workspace::edit_page"]
 pub struct PageEdit {
     title: Option<String>,
     body: Option<String>,
@@ -87,19 +89,53 @@ impl PageEdit {
     }
 }
 
+/// A change to a learning object's own fields, for
+/// [`Workspace::edit_learning_object`](crate::Workspace::edit_learning_object).
+/// Fields not set keep their value; a field set to the value it has is no
+/// change (LNK-3).
+///
+/// ```
+/// use coursecopy::LoEdit;
+/// let edit = LoEdit::new().title("Cells").description("What cells are");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[must_use = "an edit does nothing until it is passed to Workspace::edit_learning_object"]
+pub struct LoEdit {
+    title: Option<String>,
+    description: Option<String>,
+}
+
+impl LoEdit {
+    /// An edit that changes nothing yet.
+    pub fn new() -> Self {
+        LoEdit::default()
+    }
+
+    /// Sets the title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+}
+
 pub(crate) fn edit_learning_object(
     store: &mut Store,
     actor: UserKey,
     via: CourseKey,
     lo: LoKey,
-    title: Option<&str>,
-    description: Option<&str>,
+    edit: LoEdit,
 ) -> Result<Reach, Error> {
     reach_lo(store, actor, via, lo, lo.into())?;
     // A field set to the value it has is no change (LNK-3): no lock meets it.
     let record = store.learning_object(lo)?;
-    let title = title.filter(|t| *t != &*record.title);
-    let description = description.filter(|d| *d != &*record.description);
+    let title = edit.title.as_deref().filter(|t| *t != &*record.title);
+    let description = edit.description.as_deref().filter(|d| *d != &*record.description);
     for (given, field) in [(title.is_some(), LinkedField::Title), (description.is_some(), LinkedField::Description)] {
         if given {
             require_field_unlocked(store, lo, None, field)?;

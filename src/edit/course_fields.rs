@@ -294,7 +294,6 @@ macro_rules! course_field_setters {
 
             /// Sets the time zone (`UTC` unless set): the calendar the
             /// course's dates shift in (DAT-2).
-            #[must_use]
             pub fn time_zone(mut self, zone: $crate::Zone) -> Self {
                 self.fields.time_zone = Some(zone);
                 self
@@ -391,6 +390,7 @@ macro_rules! settings_setters {
 ///     .detail("language", "en");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use = "a new course does nothing until it is passed to Workspace::create_course"]
 pub struct NewCourse {
     pub(crate) course_id: String,
     pub(crate) fields: CourseFields,
@@ -444,6 +444,7 @@ settings_setters!(NewCourse);
 /// A change to a course's own data, for [`Workspace::update_course`](crate::Workspace::update_course). Fields
 /// not set keep their value. The `course_id` never changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[must_use = "a change does nothing until it is passed to Workspace::update_course"]
 pub struct CourseChange {
     pub(crate) fields: CourseFields,
 }

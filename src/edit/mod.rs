@@ -14,7 +14,7 @@ pub(crate) mod library;
 pub(crate) mod tools;
 pub(crate) mod users;
 
-pub use content::{NewPage, PageDraft, PageEdit};
+pub use content::{LoEdit, NewPage, PageDraft, PageEdit};
 pub use course_fields::{CourseChange, NewCourse};
 pub(crate) use course_fields::{CourseFields, course_field_setters, free_course_id, free_external_id};
 pub use tools::ToolDraft;

@@ -15,6 +15,7 @@ use imbl::{OrdMap, OrdSet, Vector};
 /// let forum = ToolDraft::new(Category::Discussions, "Questions").body("Ask here");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use = "a draft does nothing until it is passed to Workspace::add_tool"]
 pub struct ToolDraft {
     category: Category,
     title: String,

@@ -3,7 +3,7 @@
 
 use super::plan::{Layout, PagePlan, SyncPlan};
 use super::types::{Outcome, PendingChange, SyncReport};
-use crate::data::{LinkedField, PageList, UpstreamState};
+use crate::data::{LinkedField, PageList, UpstreamState, Version};
 use crate::handles::{LoKey, PageKey};
 use crate::store::Store;
 use std::collections::{HashMap, HashSet};
@@ -19,14 +19,14 @@ pub(super) fn apply_sync(store: &mut Store, plan: SyncPlan, overwrite: bool) -> 
         courses: store.lo_reach(lo),
         applied,
         kept,
-        version: plan.preview.synced,
+        version: Version::of(plan.preview.synced),
         upstream_deleted: plan.preview.upstream.is_none(),
     };
     // The plan holds the upstream's state only when it moved past the
     // synced version: otherwise there is nothing to apply.
     let Some(upstream) = &plan.upstream else { return report };
     let version = plan.preview.upstream_version;
-    report.version = version;
+    report.version = Version::of(version);
     let changes = &plan.preview.changes;
     apply_lo_fields(store, lo, changes, upstream, &takes);
     for p in &plan.pages {
@@ -39,7 +39,11 @@ pub(super) fn apply_sync(store: &mut Store, plan: SyncPlan, overwrite: bool) -> 
             apply_order(store, lo, &layout.upstream_pages);
         }
         apply_additions(store, lo, changes, &mut layout);
-        layout.upstream_pages.iter().map(|u| layout.copies.get(u).copied().unwrap_or_default()).collect::<PageList>()
+        layout
+            .upstream_pages
+            .iter()
+            .map(|u| layout.copies.get(u).copied().unwrap_or_else(crate::handles::Handle::null))
+            .collect::<PageList>()
     });
     store.finish_sync(lo, version, upstream, copies);
     report

@@ -204,11 +204,13 @@ impl Sides<'_> {
     fn page_field_changes(&self, pages: &[PagePlan]) -> Vec<PendingChange> {
         let mut changes = Vec::new();
         for p in pages {
-            let upstream_page = self.store.page(p.page).ok().and_then(|d| d.link_data()).and_then(|l| l.upstream);
+            // A planned page is linked to a live upstream page.
+            let upstream = self.store.page(p.page).ok().and_then(|d| d.link_data()).and_then(|l| l.upstream);
+            let Some(upstream_page) = upstream else { continue };
             for (field, outcome) in &p.fields {
                 changes.push(PendingChange::PageField {
                     page: p.page,
-                    upstream_page: upstream_page.unwrap_or_default(),
+                    upstream_page,
                     field: *field,
                     outcome: *outcome,
                 });

@@ -1,7 +1,7 @@
 //! The public types of linked copies: what a sync would take (LNK-4), what
 //! it did (LNK-6), and how it treats customisations (LNK-5).
 
-use crate::data::{LinkedField, Reach};
+use crate::data::{LinkedField, Reach, Version};
 use crate::error::Error;
 use crate::handles::{LoKey, PageKey};
 use std::fmt;
@@ -162,13 +162,13 @@ impl LinkPreview {
     }
 
     /// The upstream version the copy is synced to.
-    pub fn synced(&self) -> u64 {
-        self.synced
+    pub fn synced(&self) -> Version {
+        Version::of(self.synced)
     }
 
     /// The upstream's version now; a sync moves `synced` to it.
-    pub fn upstream_version(&self) -> u64 {
-        self.upstream_version
+    pub fn upstream_version(&self) -> Version {
+        Version::of(self.upstream_version)
     }
 
     /// The pending changes: the LO's fields, then page fields in upstream
@@ -239,7 +239,7 @@ pub struct SyncReport {
     /// The conflicts it kept out: customised here, not overwritten.
     pub kept: Vec<PendingChange>,
     /// The upstream version the copy is now synced to.
-    pub version: u64,
+    pub version: Version,
     /// The upstream was deleted: the link is broken, nothing was synced.
     pub upstream_deleted: bool,
 }

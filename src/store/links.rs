@@ -13,7 +13,7 @@ impl Store {
     /// The linked copies of `lo`, in handle order (LNK-8).
     pub(crate) fn downstreams_of(&self, lo: LoKey) -> impl Iterator<Item = LoKey> + '_ {
         // The least handle there is: slot 0, version 1.
-        let least = LoKey::from(slotmap::KeyData::from_ffi(0));
+        let least = <LoKey as crate::handles::Handle>::from_data(slotmap::KeyData::from_ffi(0));
         self.downstreams.range((lo, least)..).take_while(move |(up, _)| *up == lo).map(|(_, d)| *d)
     }
 
@@ -269,7 +269,11 @@ impl Store {
                         Some((up, *d))
                     })
                     .collect();
-                link.copies = link.base_pages.iter().map(|b| by_upstream.get(b).copied().unwrap_or_default()).collect();
+                link.copies = link
+                    .base_pages
+                    .iter()
+                    .map(|b| by_upstream.get(b).copied().unwrap_or_else(crate::handles::Handle::null))
+                    .collect();
             }
         }
     }
@@ -283,7 +287,8 @@ impl Store {
         let Some(mut link) = src.link.clone() else { return };
         let pairs: Vec<(PageKey, PageKey)> = src.pages.iter().copied().zip(dst.pages.iter().copied()).collect();
         let map: std::collections::HashMap<PageKey, PageKey> = pairs.iter().copied().collect();
-        link.copies = link.copies.iter().map(|c| map.get(c).copied().unwrap_or_default()).collect();
+        link.copies =
+            link.copies.iter().map(|c| map.get(c).copied().unwrap_or_else(crate::handles::Handle::null)).collect();
         self.set_lo_link(to, Some(link));
         for (old, new) in pairs {
             let carried = self.pages.get(old).and_then(|p| p.link.clone());

@@ -89,8 +89,18 @@ impl Workspace {
         edit::courses::delete_learning_object(&mut self.store, actor, lo)
     }
 
-    /// Changes a learning object's title and description (`None` keeps
-    /// one as it is).
+    /// Changes a learning object's title and description: those the edit
+    /// sets. Every course that includes the LO sees it (SHR-2).
+    ///
+    /// ```
+    /// use coursecopy::{LoEdit, NewCourse, Workspace};
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, course, "Cells", "")?;
+    /// ws.edit_learning_object(admin, course, lo, LoEdit::new().description("What cells are"))?;
+    /// assert_eq!(ws.learning_object(lo)?.description(), "What cells are");
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -102,10 +112,9 @@ impl Workspace {
         actor: UserKey,
         via: CourseKey,
         lo: LoKey,
-        title: Option<&str>,
-        description: Option<&str>,
+        edit: LoEdit,
     ) -> Result<Reach, Error> {
-        edit::content::edit_learning_object(&mut self.store, actor, via, lo, title, description)
+        edit::content::edit_learning_object(&mut self.store, actor, via, lo, edit)
     }
 
     /// Adds a page at the end of a learning object. Every course that

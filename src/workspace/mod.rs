@@ -25,13 +25,13 @@ use crate::data::{
     LibraryEntry, LinkedField, Page, Reach, Role, TaskStatus, Text, Timestamp, ToolDates, ToolId, User,
 };
 use crate::edit::content::ItemChange;
-use crate::edit::{self, CourseChange, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
+use crate::edit::{self, CourseChange, LoEdit, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
 use crate::error::{Action, Error};
 use crate::handles::{
     CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
 };
 use crate::linked::{Customisations, DownstreamSync, LinkPreview, LinkedRecord, SyncReport};
-use crate::reuse::{Change, Comparison};
+use crate::reuse::{Change, Comparison, GraphOptions};
 use crate::store::Store;
 
 /// The whole in-memory world: users, courses, learning objects, pages,

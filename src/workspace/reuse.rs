@@ -106,10 +106,20 @@ impl Workspace {
     }
 
     /// The sharing graph in Graphviz DOT (REU-6): courses, the LOs they
-    /// include (shared ones filled, with their use count), and, with
-    /// `library`, the library items the LOs' pages use.
+    /// include (shared ones filled, with their use count), linked copies
+    /// with an edge to their upstream, and, as `options` ask, the library
+    /// items the LOs' pages use.
+    ///
+    /// ```
+    /// use coursecopy::{GraphOptions, NewCourse, Workspace};
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let dot = ws.sharing_graph(GraphOptions::new().library(true));
+    /// assert!(dot.starts_with("digraph sharing {") && dot.contains("BIO-101"));
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     #[must_use]
-    pub fn sharing_graph(&self, library: bool) -> String {
-        crate::reuse::sharing_graph(&self.store, library)
+    pub fn sharing_graph(&self, options: GraphOptions) -> String {
+        crate::reuse::sharing_graph(&self.store, options.library)
     }
 }

@@ -16,10 +16,10 @@ use crate::data::{
     DateField, DatePlan, DateShiftReport, DateWarning, DatedItem, Duration, Enrollment, NewDates, ShiftedItem,
     ToolDates,
 };
+use crate::handles::Handle as Key;
 use crate::handles::{CourseKey, LoKey, PageKey, StyleKey, TaskKey, UserKey};
 use crate::handles::{LibraryItem, ToolId};
 use crate::store::StoreParts;
-use slotmap::Key;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
@@ -521,7 +521,8 @@ impl Reader {
     }
 
     fn lo_link(&self, l: linked::LoLink) -> Result<LoLink, String> {
-        let copies = l.copies.into_iter().map(|k| k.map(|k| self.key(k)).transpose().map(Option::unwrap_or_default));
+        let copies =
+            l.copies.into_iter().map(|k| k.map(|k| self.key(k)).transpose().map(|k| k.unwrap_or_else(Key::null)));
         Ok(LoLink {
             upstream: self.opt(l.upstream)?,
             course: self.opt(l.course)?,
@@ -620,7 +621,7 @@ impl Reader {
 /// The record `k` names, the first time a list names it.
 fn once<'a, K, V>(arena: &'a mut Arena<K, V>, seen: &mut HashSet<K>, k: K, at: &str) -> Result<&'a mut V, String>
 where
-    K: slotmap::Key + std::hash::Hash + std::fmt::Display,
+    K: crate::handles::Handle + std::fmt::Display,
 {
     arena.get_mut(k).filter(|_| seen.insert(k)).ok_or_else(|| format!("{at}: {k} is missing or repeated"))
 }

@@ -9,9 +9,9 @@ use crate::data::{
     LoSnapshot, Page, PageContent, Phase, Task, ToolLink, User,
 };
 use crate::data::{DateShiftReport, DateWarning, DatedItem, Duration, ToolDates};
+use crate::handles::Handle as Key;
 use crate::handles::LibraryItem;
 use crate::store::StorePartsRef;
-use slotmap::Key;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -316,7 +316,7 @@ impl Writer {
                 base_title: l.base_title.clone(),
                 base_description: l.base_description.clone(),
                 base_pages: self.keys(l.base_pages.iter()),
-                copies: l.copies.iter().map(|k| (!k.is_null()).then(|| self.key(*k))).collect(),
+                copies: l.copies.iter().map(|k| (*k != Key::null()).then(|| self.key(*k))).collect(),
                 customised: linked::LoCustomised { title: l.customised.title, description: l.customised.description },
                 reordered: l.reordered,
             });
