@@ -6,12 +6,8 @@
 //! Run with `cargo run --example linked_copies`.
 
 use coursecopy::{
-    CopyOptions, CourseKey, Customisations, Error, FieldLocks, LoKey, NewCourse, PageDraft, PageEdit, Role, Workspace,
+    CopyOptions, Customisations, Error, FieldLocks, LoKey, NewCourse, PageDraft, PageEdit, Role, Workspace,
 };
-
-fn first_lo(ws: &Workspace, course: CourseKey) -> Result<LoKey, Error> {
-    ws.course(course)?.learning_objects().next().ok_or(Error::NotFound { entity: course.into() })
-}
 
 fn show(ws: &Workspace, label: &str, lo: LoKey) -> Result<(), Error> {
     println!("{label}:");
@@ -36,12 +32,14 @@ fn main() -> Result<(), Error> {
     let mut sections = Vec::new();
     for id in ["BIO-101-A", "BIO-101-B", "BIO-101-C"] {
         let section = ws.link_course(author, master, &CopyOptions::new().course_id(id))?;
-        sections.push((id, section, first_lo(&ws, section)?));
+        // The section's copy of the master's Cells.
+        let copy = ws.linked_copy_in(section, cells)?.expect("a linked copy holds every LO of the master");
+        sections.push((id, section, copy));
     }
     let (a, b, c) = (sections[0], sections[1], sections[2]);
 
     // Section A's teacher rewrites the Nucleus page in their own words.
-    let a_nucleus = ws.learning_object(a.2)?.pages().nth(1).unwrap_or(pages[1]);
+    let a_nucleus = ws.linked_page_copy_in(a.1, pages[1])?.expect("section A has the Nucleus page");
     ws.edit_page(author, a.1, a_nucleus, PageEdit::new().body("Our notes on the nucleus."))?;
 
     // The master fixes two pages and adds one.
@@ -55,29 +53,29 @@ fn main() -> Result<(), Error> {
     }
 
     println!("\nPreview for section A (its own Nucleus page is a conflict):");
-    print!("{}", ws.preview_sync(a.2)?);
+    print!("{}", ws.preview_sync(a.2)?.display_with(&ws));
     let report = ws.sync_learning_object(author, a.1, a.2, Customisations::Keep)?;
     println!("synced to version {}: {} applied, {} kept", report.version, report.applied.len(), report.kept.len());
     show(&ws, "Section A after its sync", a.2)?;
 
     println!("\nPreview for section B:");
-    print!("{}", ws.preview_sync(b.2)?);
+    print!("{}", ws.preview_sync(b.2)?.display_with(&ws));
     let declined = ws.decline_update(author, b.1, b.2)?;
     println!("section B declines version {declined}; updates available: {}", ws.updates_available(b.1)?.len());
 
     // The master locks its content: sections may not edit pages, and every
     // sync writes them, over section A's own Nucleus page too.
     ws.set_field_locks(author, master, FieldLocks::new().content(true).title_description(false))?;
-    let c_page = ws.learning_object(c.2)?.pages().next().unwrap_or(pages[0]);
+    let c_page = ws.linked_page_copy_in(c.1, pages[0])?.expect("section C has the Membranes page");
     match ws.edit_page(author, c.1, c_page, PageEdit::new().body("Section C's own text")) {
-        Err(e) => println!("\nsection C edits a locked page: {e}"),
+        Err(e) => println!("\nsection C edits a locked page: {}", e.display_with(&ws)),
         Ok(_) => println!("\nsection C edited a locked page"),
     }
     ws.edit_page(author, master, pages[0], PageEdit::new().body("Lipid bilayers."))?;
     println!("\nPreview for section B after another master edit (the declined changes are back):");
-    print!("{}", ws.preview_sync(b.2)?);
+    print!("{}", ws.preview_sync(b.2)?.display_with(&ws));
     println!("\nPreview for section C:");
-    print!("{}", ws.preview_sync(c.2)?);
+    print!("{}", ws.preview_sync(c.2)?.display_with(&ws));
 
     // The master pushes to every section at once.
     for outcome in ws.push_updates(author, cells, Customisations::Keep)? {

@@ -141,7 +141,7 @@ pub enum Error {
     /// The field of a linked copy is locked by its upstream course (LNK-9):
     /// it takes the upstream's value on every sync and cannot be edited
     /// downstream.
-    #[error("{field} of {entity} is locked by its upstream course {upstream}")]
+    #[error("{field} of {entity} is locked by its upstream, {upstream}")]
     FieldLocked {
         /// The field: [`Field::Title`], [`Field::Description`],
         /// [`Field::Body`] or [`Field::Items`].
@@ -266,6 +266,8 @@ pub enum Field {
     DateShift,
     /// The target of a copy.
     Target,
+    /// A course reference (`_12_1`, `courseId:X`, ...).
+    Course,
     /// A tool item's link.
     Link,
     /// A course's tool items.
@@ -317,6 +319,7 @@ impl Field {
             Field::TimeZone => "time_zone",
             Field::DateShift => "date_shift",
             Field::Target => "target",
+            Field::Course => "course",
             Field::Link => "link",
             Field::Tools => "tools",
             Field::Group => "group",

@@ -221,7 +221,7 @@ pub use linked::{Customisations, DownstreamSync, LinkPreview, LinkedRecord, Outc
 pub use reuse::{Change, Comparison, GraphOptions};
 #[cfg(feature = "serde")]
 pub use saved::SAVE_FORMAT;
-pub use workspace::Workspace;
+pub use workspace::{WithTitles, Workspace};
 
 pub mod architecture {
     #![doc = include_str!("../ARCHITECTURE.md")]

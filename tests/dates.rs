@@ -489,6 +489,11 @@ fn dat7_json_date_shift_and_time_zone() {
         "a range needs all four dates"
     );
     assert_eq!(shift(serde_json::Value::Null), DateShift::new());
+    // A date of the right form that does not exist says what is wrong
+    // with it, not that its form is wrong.
+    let month = parse(serde_json::json!({"oldStartDate": "2027-13-01"})).unwrap_err().to_string();
+    assert!(month.contains("dateShift.oldStartDate") && month.contains("month"), "{month}");
+    assert!(!month.contains("form"), "{month}");
     let plain: CopyRequest = serde_json::from_value(serde_json::json!({"targetCourse": {"courseId": "X"}})).unwrap();
     assert_eq!(plain.date_shift, DateShift::new());
     for (bad, field) in [

@@ -62,7 +62,7 @@ impl FromStr for CourseRef {
         match pk {
             Some(pk) => Ok(CourseRef::PrimaryId(pk)),
             None => Err(Error::invalid(
-                crate::Field::Target,
+                crate::Field::Course,
                 format!("{s:?} is none of _<n>_1, courseId:<id>, externalId:<id>, uuid:<uuid>"),
             )),
         }

@@ -135,12 +135,23 @@ impl Workspace {
         edit::courses::create_style(&mut self.store, actor, course, name, css)
     }
 
-    /// The course a [`CourseRef`] names, or [`Error::NotFound`] /
-    /// [`Error::Invalid`] naming what was asked for.
+    /// The course a [`CourseRef`] names.
+    ///
+    /// ```
+    /// use coursecopy::{CourseRef, Error, NewCourse, Workspace};
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// assert_eq!(ws.resolve_course(&"courseId:BIO-101".parse()?)?, course);
+    /// let missing = ws.resolve_course(&"courseId:CHEM-1".parse()?);
+    /// assert_eq!(missing, Err(Error::UnknownCourse { course: "courseId:CHEM-1".into() }));
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
-    /// [`Error::NotFound`] for a stale handle; [`Error::Invalid`] (`course`) when no course has the id asked for.
+    /// [`Error::NotFound`] for a stale handle; [`Error::UnknownCourse`], naming the reference as written, when no
+    /// course has the id asked for. (Parsing a reference that is none of the forms is
+    /// [`Error::Invalid`] ([`Field::Course`](crate::Field::Course)), from `CourseRef`'s `FromStr`.)
     pub fn resolve_course(&self, course: &CourseRef) -> Result<CourseKey, Error> {
         copy::resolve_course(&self.store, course)
     }

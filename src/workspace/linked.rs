@@ -175,6 +175,61 @@ impl Workspace {
         crate::linked::downstreams(&self.store, lo)
     }
 
+    /// The linked copy of upstream learning object `upstream` that
+    /// `course` includes, if it holds one (the first in the course's
+    /// order, should it hold several). O(LOs of the course).
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, NewCourse, PageDraft, Workspace};
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let cells = ws.create_learning_object(admin, master, "Cells", "")?;
+    /// let membranes = ws.add_page(admin, master, cells, PageDraft::new("Membranes", "Lipids."))?.page;
+    /// let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+    ///
+    /// let copy = ws.linked_copy_in(section, cells)?.expect("the section holds a linked copy");
+    /// assert_eq!(ws.learning_object(copy)?.link().unwrap().upstream, Some(cells));
+    /// let page = ws.linked_page_copy_in(section, membranes)?.unwrap();
+    /// assert_eq!(ws.page(page)?.learning_object(), copy);
+    /// assert_eq!(ws.downstreams_in(cells, section)?, vec![copy]);
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course.
+    pub fn linked_copy_in(&self, course: CourseKey, upstream: LoKey) -> Result<Option<LoKey>, Error> {
+        let record = self.store.course(course)?;
+        Ok(record.learning_objects().find(|lo| {
+            self.store.learning_object(*lo).ok().and_then(|l| l.link()).is_some_and(|l| l.upstream == Some(upstream))
+        }))
+    }
+
+    /// The linked copy of upstream page `upstream` in `course`, if the
+    /// course holds one. O(pages of the course).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course.
+    pub fn linked_page_copy_in(&self, course: CourseKey, upstream: PageKey) -> Result<Option<PageKey>, Error> {
+        Ok(self.course_pages(course)?.map(|(key, _)| key).find(|page| {
+            self.store.page(*page).ok().and_then(|p| p.link()).is_some_and(|l| l.upstream == Some(upstream))
+        }))
+    }
+
+    /// The linked copies of `lo` that `course` includes, in handle order:
+    /// [`downstreams`](Self::downstreams) for one course.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing LO or course.
+    pub fn downstreams_in(&self, lo: LoKey, course: CourseKey) -> Result<Vec<LoKey>, Error> {
+        let record = self.store.course(course)?;
+        let mut copies = self.downstreams(lo)?;
+        copies.retain(|copy| record.learning_objects().any(|lo| lo == *copy));
+        Ok(copies)
+    }
+
     /// From the upstream side: syncs every linked copy of `lo` (LNK-8).
     /// Each sync is atomic by itself; one the actor may not do (rights,
     /// locks) is reported with its error while the others proceed.

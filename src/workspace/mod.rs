@@ -15,8 +15,11 @@ mod library;
 mod linked;
 mod reuse;
 mod tasks;
+mod titles;
 mod tools;
 mod users;
+
+pub use titles::WithTitles;
 
 use crate::access;
 use crate::copy::{self, CopyOptions, CopyRequest, CourseRef};
@@ -187,6 +190,34 @@ impl Workspace {
     #[must_use]
     pub fn find_course_by_external_id(&self, external_id: &str) -> Option<CourseKey> {
         self.store.course_by_external_id(external_id)
+    }
+
+    /// Every page of `course`, in the order a learner meets them: its
+    /// learning objects in order, each one's pages in order. Find one by
+    /// title with `find`:
+    ///
+    /// ```
+    /// use coursecopy::{NewCourse, PageDraft, Workspace};
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// for title in ["Cells", "Genes"] {
+    ///     let lo = ws.create_learning_object(admin, course, title, "")?;
+    ///     ws.add_page(admin, course, lo, PageDraft::new(format!("{title}: intro"), ""))?;
+    /// }
+    /// let titles: Vec<&str> = ws.course_pages(course)?.map(|(_, page)| page.title()).collect();
+    /// assert_eq!(titles, ["Cells: intro", "Genes: intro"]);
+    /// let genes = ws.course_pages(course)?.find(|(_, page)| page.title() == "Genes: intro");
+    /// assert!(genes.is_some());
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course.
+    pub fn course_pages(&self, course: CourseKey) -> Result<impl Iterator<Item = (PageKey, &Page)> + '_, Error> {
+        let record = self.store.course(course)?;
+        let los = record.learning_objects().filter_map(|lo| self.store.learning_object(lo).ok());
+        Ok(los.flat_map(|lo| lo.pages()).filter_map(|page| self.store.page(page).ok().map(|p| (page, p))))
     }
 
     /// Every user, in handle order.
