@@ -61,6 +61,7 @@ pub(crate) struct Task {
 /// The state of a copy task (LMS-4).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum TaskState {
     /// Waiting to run; `position` 1 runs next.
     Queued {

@@ -54,6 +54,7 @@ impl PageDraft {
 /// What [`Workspace::add_page`](crate::Workspace::add_page) returns: the new page and the courses that
 /// see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NewPage {
     /// The new page.
     pub page: PageKey,

@@ -2,7 +2,7 @@
 //! fail, so a sync that passed its checks changes everything it planned.
 
 use super::plan::{Layout, PagePlan, SyncPlan};
-use super::types::{Outcome, PendingChange, SyncReport};
+use super::types::{Customisations, Outcome, PendingChange, SyncReport};
 use crate::data::{LinkedField, PageList, UpstreamState, Version};
 use crate::handles::{LoKey, PageKey};
 use crate::store::Store;
@@ -11,7 +11,8 @@ use std::collections::{HashMap, HashSet};
 /// Applies a checked plan through the store's primitives. Cannot fail.
 pub(super) fn apply_sync(store: &mut Store, plan: SyncPlan, overwrite: bool) -> SyncReport {
     let lo = plan.preview.learning_object;
-    let takes = |outcome: Outcome| outcome.taken(overwrite);
+    let customisations = if overwrite { Customisations::Overwrite } else { Customisations::Keep };
+    let takes = |outcome: Outcome| outcome.taken(customisations);
     let (applied, kept): (Vec<PendingChange>, Vec<PendingChange>) =
         plan.preview.changes.iter().cloned().partition(|c| takes(c.outcome()));
     let mut report = SyncReport {

@@ -23,12 +23,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// Whether a sync asked to keep or overwrite customisations
-    /// (`overwrite`) takes the change.
-    pub fn taken(self, overwrite: bool) -> bool {
+    /// Whether a sync that treats customisations as `customisations` says
+    /// takes the change.
+    pub fn taken(self, customisations: Customisations) -> bool {
         match self {
             Outcome::WillApply | Outcome::OverwritesCustomisation => true,
-            Outcome::Conflict => overwrite,
+            Outcome::Conflict => customisations == Customisations::Overwrite,
         }
     }
 }

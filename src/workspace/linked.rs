@@ -344,8 +344,8 @@ impl Workspace {
     /// assert_eq!(ws.page(copy_page)?.body(), "Lipids.");
     /// # Ok::<(), coursecopy::Error>(())
     /// ```
-    pub fn decline_update(&mut self, actor: UserKey, via: CourseKey, lo: LoKey) -> Result<u64, Error> {
-        crate::linked::decline(&mut self.store, actor, via, lo)
+    pub fn decline_update(&mut self, actor: UserKey, via: CourseKey, lo: LoKey) -> Result<Version, Error> {
+        crate::linked::decline(&mut self.store, actor, via, lo).map(Version::of)
     }
 
     /// Puts one field of a linked learning object or page back to its

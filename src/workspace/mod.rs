@@ -25,7 +25,7 @@ use crate::access;
 use crate::copy::{self, CopyOptions, CopyRequest, CourseRef};
 use crate::data::{
     CopyMode, CopyReport, Counts, Course, CourseStyle, DateShift, DateShiftReport, FieldLocks, LearningObject,
-    LibraryEntry, LinkedField, Page, Reach, Role, TaskStatus, Text, Timestamp, ToolDates, ToolId, User,
+    LibraryEntry, LinkedField, Page, Reach, Role, TaskStatus, Text, Timestamp, ToolDates, ToolId, User, Version,
 };
 use crate::edit::content::ItemChange;
 use crate::edit::{self, CourseChange, LoEdit, NewCourse, NewPage, PageDraft, PageEdit, ToolDraft};
