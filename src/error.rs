@@ -291,6 +291,7 @@ pub enum Field {
     /// The number of tasks that may run at a time.
     Limit,
     /// The field of a linked copy to revert.
+    #[cfg_attr(feature = "serde", serde(rename = "field"))]
     LinkedField,
 }
 

@@ -61,11 +61,7 @@ fn error_fields_are_one_typed_set() {
         .create_course(admin, NewCourse::new("BIO", "x"))
         .and_then(|_| ws.create_course(admin, NewCourse::new("BIO", "y")));
     assert!(matches!(taken, Err(Error::Conflict { field: Field::CourseId, .. })));
-    for field in [Field::CourseId, Field::TimeZone, Field::DateShift, Field::Course] {
-        let name = field.name();
-        assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{name}");
-        assert_eq!(field.to_string(), name);
-    }
+    assert_eq!(Zone::get("america/chicago").unwrap(), "America/Chicago", "as the database spells it");
     // `InUse` says what to do.
     let course = ws.find_course("BIO").unwrap();
     let lo = ws.create_learning_object(admin, course, "Cells", "").unwrap();
@@ -73,6 +69,34 @@ fn error_fields_are_one_typed_set() {
     ws.add_page(admin, course, lo, PageDraft::new("Membranes", "").item(image)).unwrap();
     let in_use = ws.delete_library_item(admin, image).unwrap_err();
     assert!(in_use.to_string().contains("replace it (replace_item) or detach it (detach_item)"), "{in_use}");
+}
+
+/// Every field prints in one style, snake case, as its serde form writes
+/// it: the fields errors name, walked through the serde form so that a new
+/// variant is checked too.
+#[cfg(feature = "serde")]
+#[test]
+fn every_field_prints_as_its_serde_form_in_snake_case() {
+    let mut seen = 0;
+    for n in 0..64 {
+        // Each unit variant's index, through serde's own numbering.
+        let Some(field) = variant(n) else { break };
+        let name = field.name();
+        assert!(!name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{name}");
+        assert_eq!(field.to_string(), name);
+        assert_eq!(serde_json::to_value(field).unwrap(), serde_json::json!(name), "{field:?}");
+        assert_eq!(serde_json::from_value::<Field>(serde_json::json!(name)).unwrap(), field);
+        seen += 1;
+    }
+    assert!(seen >= 30, "{seen} fields");
+}
+
+/// The `n`th variant of `Field`, by serde's variant index.
+#[cfg(feature = "serde")]
+fn variant(n: u32) -> Option<Field> {
+    use serde::de::IntoDeserializer;
+    let de: serde::de::value::U32Deserializer<serde::de::value::Error> = n.into_deserializer();
+    serde::Deserialize::deserialize(de).ok()
 }
 
 proptest! {

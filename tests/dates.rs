@@ -233,6 +233,11 @@ fn dat5_a_weekday_substitution_leaves_deadlines_on_their_day() {
         report.warnings.as_slice(),
         [DateWarning::KeptDistances { item: DatedItem::Tool { source_item, .. } }] if *source_item == event
     ));
+    // Printed, the report names items by their titles.
+    let printed = report.to_string();
+    assert!(printed.starts_with("dates shifted in America/Chicago\n"), "{printed}");
+    assert!(printed.contains("  Field trip: start 2027-04-05T14:00:00.000Z -> 2028-04-11T14:00:00.000Z"), "{printed}");
+    assert!(printed.contains("(kept its distances)\nwarning: \"Field trip\""), "{printed}");
 }
 
 /// DAT-5 with LMS-8 and LMS-7: shifted are exactly the items the copy

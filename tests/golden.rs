@@ -371,4 +371,15 @@ fn dat5_kept_distances_is_format_5() {
     report["warnings"][0]["kept_distances"] = serde_json::json!(true);
     let err = serde_json::from_value::<Workspace>(mixed).unwrap_err().to_string();
     assert!(err.contains("warnings[0]: neither a date outside the course"), "{err}");
+    // A finished report whose kept item has no warning is refused too.
+    let mut unwarned: serde_json::Value = serde_json::from_str(FORMAT5).unwrap();
+    let tasks = unwarned["dates"]["tasks"].as_array_mut().unwrap();
+    let kept = |w: &serde_json::Value| w.get("kept_distances").is_some();
+    let warnings = tasks
+        .iter_mut()
+        .find_map(|t| t[1]["report"]["warnings"].as_array_mut().filter(|w| w.iter().any(kept)))
+        .unwrap();
+    warnings.retain(|w| !kept(w));
+    let err = serde_json::from_value::<Workspace>(unwarned).unwrap_err().to_string();
+    assert!(err.contains("its kept_distances warnings are not the items that kept them"), "{err}");
 }

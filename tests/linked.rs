@@ -208,6 +208,7 @@ fn lnk3_an_edit_to_the_same_value_is_no_change() {
     let down = m.pages_of(copy_a);
     m.ws.set_field_locks(author, master, FieldLocks::new().content(true)).unwrap();
     m.ws.edit_page(author, a, down[1], PageEdit::new().title("Nucleus").body("Body 1")).unwrap();
+    m.ws.replace_item(author, a, down[2], image, image).unwrap();
     assert!(matches!(
         m.ws.edit_page(author, a, down[1], PageEdit::new().body("Mine")),
         Err(Error::FieldLocked { field: coursecopy::Field::Body, .. })
@@ -216,6 +217,7 @@ fn lnk3_an_edit_to_the_same_value_is_no_change() {
     m.ws.edit_learning_object(author, a, copy_a, coursecopy::LoEdit::new().title("Cells")).unwrap();
     let link = m.ws.page(down[1]).unwrap().link().unwrap();
     assert!(!link.title_customised && !link.body_customised, "{link:?}");
+    assert!(!m.ws.page(down[2]).unwrap().link().unwrap().items_customised);
     assert!(!m.ws.learning_object(copy_a).unwrap().link().unwrap().title_customised);
     // The upstream's next change to those fields applies.
     m.ws.edit_page(author, master, p[1], PageEdit::new().body("Upstream")).unwrap();

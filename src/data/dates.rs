@@ -305,23 +305,34 @@ impl fmt::Display for DateShiftReport {
             writeln!(f, "{}", if s.kept_distances { " (kept its distances)" } else { "" })?;
         }
         for w in &self.warnings {
-            writeln!(f, "warning: {w}")?;
+            // A tool item by its title, as the report holds it.
+            let title = self.shifted.iter().find(|s| s.item == w.item() && !s.title.is_empty());
+            let name = title.map_or_else(|| w.item().to_string(), |s| format!("{:?} ({})", s.title, s.item));
+            writeln!(f, "warning: {}", w.text(&name))?;
         }
         Ok(())
     }
 }
 
-impl fmt::Display for DateWarning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl DateWarning {
+    /// The warning in words, its item called `name`.
+    fn text(&self, name: &str) -> String {
         match self {
-            DateWarning::OutsideCourse { item, field, date, course_start, course_end } => {
-                write!(f, "{} of {item} ({date}) is outside the course, {course_start} to {course_end}", field.name())
+            DateWarning::OutsideCourse { field, date, course_start, course_end, .. } => {
+                format!("{} of {name} ({date}) is outside the course, {course_start} to {course_end}", field.name())
             }
-            DateWarning::KeptDistances { item } => write!(
-                f,
-                "{item}'s dates kept their distances: moved each by itself, it would have ended or been due before it starts"
+            DateWarning::KeptDistances { .. } => format!(
+                "{name}: its dates kept their distances (moved each by itself, it would have ended or been due before it starts)"
             ),
         }
+    }
+}
+
+/// The warning in words, naming the item by its id (a report's `Display`
+/// names it by its title).
+impl fmt::Display for DateWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(&self.item().to_string()))
     }
 }
 

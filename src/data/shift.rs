@@ -332,7 +332,8 @@ impl Shifter {
 
     /// The dates of one item moved together: the earliest by the rule,
     /// every other one by the same number of days, none before the
-    /// earliest (a daylight-saving gap could put it there).
+    /// earliest, and the end not before the start (a daylight-saving gap
+    /// could put a date there: 02:30 becomes 03:30 while 03:10 stays).
     fn together(&self, dates: [Option<Timestamp>; 3]) -> Result<[Option<Timestamp>; 3], Error> {
         let Some(earliest) = dates.iter().flatten().min().copied() else { return Ok(dates) };
         let by = self.days_moved(earliest)?;
@@ -343,6 +344,9 @@ impl Shifter {
                 *slot =
                     Some(if date == earliest { first } else { self.resolve(date, self.local(date)?, by)?.max(first) });
             }
+        }
+        if let [Some(start), Some(end), _] = &mut out {
+            *end = (*end).max(*start);
         }
         Ok(out)
     }
@@ -683,6 +687,23 @@ mod tests {
         assert_eq!(moved.dates, [Some(t("2027-04-30T18:00:00Z")), Some(t("2027-05-01T12:00:00Z")), None]);
     }
 
+    /// DAT-5: dates that keep their distances never end before they
+    /// start, even where a daylight-saving gap moves the start past the
+    /// end: in Berlin, a week on from 2027-03-21, an item due at 01:00 and
+    /// open 02:30 to 03:10 meets the gap of 2027-03-28 (02:00 to 03:00).
+    #[test]
+    fn dat5_kept_distances_never_end_before_they_start() {
+        let berlin = zn("Europe/Berlin");
+        // 01:00, 02:30, 03:10 CET on 2027-03-21.
+        let item = [Some(t("2027-03-21T01:30:00Z")), Some(t("2027-03-21T02:10:00Z")), Some(t("2027-03-21T00:00:00Z"))];
+        let moved = DateShift::by_days(7).prepare(&berlin).unwrap().dates(item).unwrap();
+        let [Some(start), Some(end), Some(due)] = moved.dates else { panic!("{moved:?}") };
+        // 02:30 falls in the gap: 03:30 CEST; 03:10 CEST would end first.
+        assert_eq!(start, t("2027-03-28T01:30:00Z"));
+        assert!(end >= start, "{moved:?}");
+        assert_eq!(due, t("2027-03-28T00:00:00Z"), "01:00 CET");
+    }
+
     /// DAT-5: in range mode a course's date range becomes exactly the new
     /// range: instants as given, calendar dates at the old bounds' local
     /// times of day; a new range that ends before it starts moves as an
@@ -833,8 +854,15 @@ mod tests {
             };
             let moved = shift.prepare(&zn(zone)).unwrap().dates(dates).unwrap();
             let alone = dates.map(|d| d.map(|d| shift.shift(d, &zn(zone)).unwrap().unwrap()));
-            prop_assert_eq!(moved.kept_distances, reverses_order(dates, alone));
-            prop_assert!(!reverses_order(dates, moved.dates));
+            // DAT-5's trigger, written out: the end before the start, or a
+            // due date that was not before the start now before it.
+            let reversed = |[s, e, d]: [Option<Timestamp>; 3]| match (s, e, d) {
+                (Some(s), Some(e), _) if e < s => true,
+                (Some(s), _, Some(d)) => dates[2] >= dates[0] && d < s,
+                _ => false,
+            };
+            prop_assert_eq!(moved.kept_distances, reversed(alone));
+            prop_assert!(!reversed(moved.dates), "{:?} -> {:?}", dates, moved.dates);
             if !moved.kept_distances {
                 prop_assert_eq!(moved.dates, alone);
                 return Ok(());

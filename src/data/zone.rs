@@ -30,7 +30,9 @@ pub struct Zone {
 }
 
 impl Zone {
-    /// The zone named `name`, if the bundled database knows it.
+    /// The zone named `name`, if the bundled database knows it. Names are
+    /// looked up without regard to case and kept as the database spells
+    /// them: `america/chicago` is `America/Chicago`.
     ///
     /// # Errors
     ///
@@ -38,7 +40,7 @@ impl Zone {
     /// a name it does not know.
     pub fn get(name: &str) -> Result<Zone, Error> {
         jiff::tz::TimeZone::get(name)
-            .map(|_| Zone { name: Arc::from(name) })
+            .map(|tz| Zone { name: Arc::from(tz.iana_name().unwrap_or(name)) })
             .map_err(|_| Error::invalid(crate::Field::TimeZone, format!("{name:?} is not a known IANA time zone")))
     }
 

@@ -11,7 +11,8 @@ use std::fmt;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Outcome {
-    /// Changed upstream and not customised here: a sync takes it.
+    /// Changed upstream and not customised here (or customised to the
+    /// upstream's new value already): a sync takes it.
     WillApply,
     /// Changed upstream and customised here: a sync keeps the local value
     /// unless asked to overwrite customisations.
@@ -23,8 +24,8 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// Whether a sync that treats customisations as `customisations` says
-    /// takes the change.
+    /// Whether a sync takes the change, given how it treats
+    /// customisations.
     pub fn taken(self, customisations: Customisations) -> bool {
         match self {
             Outcome::WillApply | Outcome::OverwritesCustomisation => true,
@@ -122,7 +123,9 @@ impl fmt::Display for PendingChange {
 
 /// What a sync of one linked learning object would do (LNK-4): every
 /// pending upstream change, field by field and page by page. A customised
-/// field that did not change upstream is not listed. Prints as a list.
+/// field that did not change upstream is listed only when an upstream lock
+/// will overwrite it. Prints as a list; with titles, through
+/// [`display_with`](Self::display_with).
 ///
 /// ```
 /// use coursecopy::{CopyOptions, NewCourse, PageDraft, PageEdit, Workspace};

@@ -66,7 +66,8 @@ impl Workspace {
     }
 
     /// What a sync of linked learning object `lo` would do (LNK-4): every
-    /// pending upstream change, marked *will apply* or *conflict*.
+    /// pending upstream change, marked *will apply*, *conflict* or
+    /// *overwrites customisation*.
     ///
     /// # Errors
     ///
@@ -87,8 +88,9 @@ impl Workspace {
 
     /// Takes the pending upstream changes of linked learning object `lo`,
     /// reached through `via`, atomically (LNK-6): what
-    /// [`preview_sync`](Self::preview_sync) marks *will apply*, and the
-    /// conflicts too with [`Customisations::Overwrite`]. A shared linked LO
+    /// [`preview_sync`](Self::preview_sync) marks *will apply* or
+    /// *overwrites customisation*, and the conflicts too with
+    /// [`Customisations::Overwrite`]. A shared linked LO
     /// syncs for every course that includes it; the report names them.
     ///
     /// # Errors
@@ -191,7 +193,7 @@ impl Workspace {
     /// assert_eq!(ws.learning_object(copy)?.link().unwrap().upstream, Some(cells));
     /// let page = ws.linked_page_copy_in(section, membranes)?.unwrap();
     /// assert_eq!(ws.page(page)?.learning_object(), copy);
-    /// assert_eq!(ws.downstreams_in(cells, section)?, vec![copy]);
+    /// assert_eq!(ws.downstreams_in(section, cells)?, vec![copy]);
     /// # Ok::<(), coursecopy::Error>(())
     /// ```
     ///
@@ -217,13 +219,14 @@ impl Workspace {
         }))
     }
 
-    /// The linked copies of `lo` that `course` includes, in handle order:
+    /// The linked copies of `lo` that `course` includes, in handle order
+    /// (the course first, as in [`linked_copy_in`](Self::linked_copy_in)):
     /// [`downstreams`](Self::downstreams) for one course.
     ///
     /// # Errors
     ///
     /// [`Error::NotFound`] for a missing LO or course.
-    pub fn downstreams_in(&self, lo: LoKey, course: CourseKey) -> Result<Vec<LoKey>, Error> {
+    pub fn downstreams_in(&self, course: CourseKey, lo: LoKey) -> Result<Vec<LoKey>, Error> {
         let record = self.store.course(course)?;
         let mut copies = self.downstreams(lo)?;
         copies.retain(|copy| record.learning_objects().any(|lo| lo == *copy));

@@ -17,7 +17,8 @@ impl Workspace {
     ///
     /// # Errors
     ///
-    /// [`Error::NotFound`] or [`Error::Invalid`] (`course`) when the source or an existing target is not found;
+    /// [`Error::NotFound`] (a stale handle) or [`Error::UnknownCourse`] when the source or an existing target is
+    /// not found;
     /// [`Error::Forbidden`] unless the actor may read the source and create courses (new target) or edit the
     /// target; [`Error::Busy`] or [`Error::Locked`] for an existing target being copied into or locked;
     /// [`Error::Conflict`] when the new `course_id` or `external_id` is taken (LMS-2); [`Error::Invalid`] for an id

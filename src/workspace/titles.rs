@@ -19,11 +19,20 @@ impl<T: fmt::Display> fmt::Display for WithTitles<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut named: Vec<(String, String)> = Vec::new();
         for entity in (self.entities)(self.value) {
-            let handle = handle_text(entity);
+            let handle = entity.to_string();
             if !named.iter().any(|(h, _)| *h == handle) {
                 named.push((handle, self.ws.describe(entity)));
             }
+            // A tool item's course is named too.
+            if let Entity::Tool(course, _) = entity {
+                let handle = course.to_string();
+                if !named.iter().any(|(h, _)| *h == handle) {
+                    named.push((handle, self.ws.describe(course)));
+                }
+            }
         }
+        // The longest first: `tool item #3 of course#1v1` before `course#1v1`.
+        named.sort_by_key(|(handle, _)| std::cmp::Reverse(handle.len()));
         f.write_str(&replace_handles(&self.value.to_string(), &named))
     }
 }
@@ -31,14 +40,6 @@ impl<T: fmt::Display> fmt::Display for WithTitles<'_, T> {
 impl<T: fmt::Debug> fmt::Debug for WithTitles<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.value.fmt(f)
-    }
-}
-
-/// The handle as `Display` prints it; for a tool item, its course's.
-fn handle_text(entity: Entity) -> String {
-    match entity {
-        Entity::Tool(course, _) => course.to_string(),
-        other => other.to_string(),
     }
 }
 
@@ -96,7 +97,7 @@ impl Workspace {
             }),
             Entity::Task(_) => None,
         };
-        described.unwrap_or_else(|| handle_text(entity))
+        described.unwrap_or_else(|| entity.to_string())
     }
 }
 
@@ -208,6 +209,22 @@ fn report_entities(r: &SyncReport) -> Vec<Entity> {
 #[cfg(test)]
 mod tests {
     use super::replace_handles;
+
+    #[test]
+    fn tool_items_are_named_whole_and_their_course_too() {
+        use crate::{Category, Entity, NewCourse, ToolDraft, Workspace};
+        let (mut ws, admin) = Workspace::with_admin("Ada").unwrap();
+        let course = ws.create_course(admin, NewCourse::new("BIO-101", "Biology")).unwrap();
+        let quiz = ws.add_tool(admin, course, ToolDraft::new(Category::Assessments, "Quiz")).unwrap();
+        let err = crate::Error::not_in(Entity::Tool(course, quiz), course);
+        assert_eq!(
+            err.display_with(&ws).to_string(),
+            format!("tool item \"Quiz\" ({quiz}) of course BIO-101 is not in course BIO-101 \"Biology\" ({course})")
+        );
+        // A tool item that is gone prints as its handle.
+        let gone = crate::handles::Entity::Tool(course, crate::ToolId(9));
+        assert_eq!(ws.describe(gone), gone.to_string());
+    }
 
     #[test]
     fn handles_are_replaced_whole() {

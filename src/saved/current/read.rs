@@ -588,7 +588,14 @@ impl Reader {
                 if !matches!(task.phase, Phase::Finished(ref e) if e.completed()) {
                     return Err(format!("{at}.report: {k} has not completed"));
                 }
-                task.dates = Some(read_report(r).map_err(|e| format!("{at}.report.{e}"))?);
+                let report = read_report(r).map_err(|e| format!("{at}.report.{e}"))?;
+                // A finished copy warns for each item that kept its distances, and only for those.
+                let kept = report.shifted.iter().filter(|s| s.kept_distances).map(|s| s.item);
+                let warned = report.warnings.iter().filter(|w| matches!(w, DateWarning::KeptDistances { .. }));
+                if !kept.eq(warned.map(DateWarning::item)) {
+                    return Err(format!("{at}.report: its kept_distances warnings are not the items that kept them"));
+                }
+                task.dates = Some(report);
             }
             let has_job_dates = d.snapshot.is_some() || d.target_before.is_some() || d.shift.is_some();
             let Some(job) = task.job.as_mut() else {

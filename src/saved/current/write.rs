@@ -15,8 +15,8 @@ use crate::store::StorePartsRef;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Writes the store as format 4: the format 2 body, the `linked` part and
-/// the `dates` part.
+/// Writes the store as today's format ([`SAVE_FORMAT`](crate::SAVE_FORMAT)): the format 2 body,
+/// the `linked` part and the `dates` part.
 pub(crate) fn write(p: &StorePartsRef<'_>) -> (body::Workspace, linked::Linked, dates::Dates) {
     // Sized for the usual case, every page with content of its own, so
     // that the address maps never grow while a large workspace is written.
