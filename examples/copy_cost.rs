@@ -187,7 +187,12 @@ fn main() {
         let r_floor = ratio(rounds, &mut duplicate, &mut floor);
         let plain_los = fixture::plain_los(&ws, course);
         let mut by_hand = || once(|| ws.clone(), |_| fixture::plain_duplicate(&plain, &plain_los));
-        references.push((pages, ratio(rounds, &mut by_hand, &mut floor)));
+        // Context: the reference and a Duplicate against the floor.
+        references.push((format!("plain_duplicate/{pages} ÷ floor/{pages}"), ratio(rounds, &mut by_hand, &mut floor)));
+        references.push((format!("duplicate/{pages} ÷ floor/{pages}"), r_floor));
+        // The target: a Duplicate against the hand-written one over plain
+        // records, the honest yardstick of what writing records costs.
+        let r_plain = ratio(rounds, &mut duplicate, &mut by_hand);
         let mut stepped = || {
             once(
                 || ws.clone(),
@@ -222,11 +227,11 @@ fn main() {
             per(r_floor.a),
             per(r_floor.b)
         );
-        let limit = if pages <= 1000 { 2.0 } else { 1.5 };
-        check(&mut checks, format!("duplicate/{pages} ÷ floor/{pages}"), r_floor, limit, false);
+        let limit = if pages <= 1000 { 1.5 } else { 1.25 };
+        check(&mut checks, format!("duplicate/{pages} ÷ plain_duplicate/{pages}"), r_plain, limit, false);
         check(&mut checks, format!("serde_roundtrip/{pages} ÷ duplicate/{pages}"), r_serde, 20.0, true);
         check(&mut checks, format!("stepped_duplicate/{pages} ÷ duplicate/{pages}"), r_step, 1.25, false);
-        check(&mut checks, format!("linked/{pages} ÷ duplicate/{pages}"), r_linked, 1.2, false);
+        check(&mut checks, format!("linked/{pages} ÷ duplicate/{pages}"), r_linked, 1.3, false);
         worlds.insert(pages, (ws, author, course));
     }
 
@@ -245,8 +250,10 @@ fn main() {
     let r = ratio(rounds, &mut share_large, &mut dup_large).percent();
     check(&mut checks, "share/100000 as % of duplicate/100000", r, 1.0, false);
 
-    println!("\nShare per learning object (courses of 10 pages a learning object):\n");
+    println!("\nShare per learning object (courses of 10 pages a learning object); share as % of");
+    println!("Duplicate is context, not a target (it rises as Duplicate gets cheaper):\n");
     println!("{:>6} {:>11} {:>11} {:>8}", "LOs", "share", "duplicate", "share %");
+    let mut share_worlds = std::collections::BTreeMap::new();
     for los in [10, 100, 1000] {
         let (ws, author, course) = fixture::course(los, 10, 2000);
         let r = ratio(
@@ -256,10 +263,15 @@ fn main() {
         )
         .percent();
         println!("{los:>6} {:>11} {:>11} {:>7.2}%", fmt(r.a), fmt(r.b), r.median);
-        if los == 1000 {
-            check(&mut checks, "share_los/1000 as % of its duplicate", r, 2.0, false);
-        }
+        share_worlds.insert(los, (ws, author, course));
     }
+    // Share stays linear in LOs: ten times the LOs, at most 12 times the time.
+    let share_of = |los: usize| {
+        let (ws, author, course) = share_worlds[&los].clone();
+        move || once(|| ws.clone(), |w| w.share_course(author, course, &CopyOptions::new()).unwrap())
+    };
+    let r = ratio(rounds, &mut share_of(1000), &mut share_of(100));
+    check(&mut checks, "share_los/1000 ÷ share_los/100", r, 12.0, false);
 
     println!("\nEditing one page of a learning object shared by N courses:\n");
     // Through the LO's own course, as the benchmark does; and, for 10,000
@@ -361,10 +373,10 @@ fn main() {
         let mark = if c.met { "met" } else { "MISSED" };
         println!("  [{mark}] {:<58} {:>10.2} {:<15} target {}", c.what, c.ratio.median, spread, c.target);
     }
-    println!("\nReference, not a target: a hand-written Duplicate over plain records (new LO records,");
-    println!("page lists and page records, no rules kept) against the same floor:\n");
-    for (pages, r) in &references {
-        let what = format!("plain_duplicate/{pages} ÷ floor/{pages}");
+    println!("\nContext, not targets: the floor (a clone of the page records), against a hand-written");
+    println!("Duplicate over plain records (new LO records, page lists and page records, no rules");
+    println!("kept: the yardstick of the targets above) and against a Duplicate:\n");
+    for (what, r) in &references {
         println!("  {what:<64} {:>10.2} ({:.2}–{:.2})", r.median, r.min, r.max);
     }
     let missed = checks.iter().filter(|c| !c.met).count();
