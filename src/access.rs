@@ -61,7 +61,7 @@ pub(crate) fn require_field_unlocked(
     field: crate::LinkedField,
 ) -> Result<(), Error> {
     let Some(link) = store.learning_object(lo).ok().and_then(|l| l.link_data()) else { return Ok(()) };
-    let page_linked = page.is_none_or(|p| store.page(p).is_ok_and(|p| p.link_data().is_some()));
+    let page_linked = page.is_none_or(|p| link.pages.get(p).is_some());
     let Some(upstream) = link.course.filter(|_| link.upstream.is_some() && page_linked) else { return Ok(()) };
     let locks = store.course(upstream).map(|c| c.field_locks).unwrap_or_default();
     if field.covered_by(locks, page.is_some()) {

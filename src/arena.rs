@@ -107,6 +107,13 @@ struct Slot<V> {
     value: Option<V>,
 }
 
+/// The bytes one slot of an arena of `V` takes: the record, its version,
+/// and padding. What each record of a kind costs in memory, before
+/// anything it points to.
+pub(crate) const fn slot_size<V>() -> usize {
+    std::mem::size_of::<Slot<V>>()
+}
+
 fn raw_key<K: Key>((slot, version): RawKey) -> K {
     K::from_data(KeyData::from_ffi(u64::from(version) << 32 | u64::from(slot)))
 }
@@ -188,6 +195,13 @@ impl<K: Key, V> Arena<K, V> {
         self.slots.extend(values.map(|value| Slot { version: 1, value: Some(value) }));
         self.len += self.slots.len() - first;
         (first..self.slots.len()).map(move |slot| flip(raw_key((slot as u32, 1)), salt))
+    }
+
+    /// The keys the next [`extend`](Self::extend) of `n` values will
+    /// hand out, in order.
+    pub(crate) fn next_keys(&self, n: usize) -> impl ExactSizeIterator<Item = K> + use<K, V> {
+        let (salt, first) = (self.salt, self.slots.len());
+        (first..first.saturating_add(n)).map(move |slot| flip(raw_key((slot as u32, 1)), salt))
     }
 
     pub(crate) fn remove(&mut self, key: K) -> Option<V> {
@@ -353,6 +367,18 @@ mod tests {
         assert_eq!(a.get(old), None);
         assert_eq!(a.get(new), Some(&2));
         assert!(fresh_salt().is_multiple_of(2));
+    }
+
+    #[test]
+    fn next_keys_are_the_keys_extend_hands_out() {
+        let mut a: Arena<CourseKey, u32> = Arena::new(fresh_salt());
+        let first = a.insert(1);
+        a.insert(2);
+        a.remove(first);
+        let expected: Vec<CourseKey> = a.next_keys(3).collect();
+        let keys: Vec<CourseKey> = a.extend(10..13).collect();
+        assert_eq!(expected, keys);
+        assert_eq!(a.next_keys(0).len(), 0);
     }
 
     #[test]

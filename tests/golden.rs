@@ -258,8 +258,8 @@ fn lnk12_golden_format3_keeps_links() {
     let a_pages: Vec<PageKey> = ws.learning_object(copy_a).unwrap().pages().collect();
     assert_eq!(titles(&ws, copy_a), ["DNA", "RNA (ours)", "Proteins"]);
     assert_eq!(ws.page(a_pages[1]).unwrap().body(), "Messenger and transfer.");
-    assert!(ws.page(a_pages[1]).unwrap().link().unwrap().title_customised);
-    assert_eq!(ws.page(a_pages[2]).unwrap().link().unwrap().upstream, None);
+    assert!(ws.page_link(a_pages[1]).unwrap().unwrap().title_customised);
+    assert_eq!(ws.page_link(a_pages[2]).unwrap().unwrap().upstream, None);
     // SEC-B: reordered, declined, then changed upstream again.
     let link_b = ws.learning_object(copy_b).unwrap().link().unwrap();
     assert!(link_b.reordered && link_b.declined > link_b.synced);

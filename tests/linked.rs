@@ -69,8 +69,9 @@ fn lnk1_linked_copy_is_a_duplicate_that_records_its_upstream() {
     for (d, u) in m.pages_of(copy).into_iter().zip(m.pages.clone()) {
         assert_ne!(d, u);
         let page = m.ws.page(d).unwrap();
-        assert_eq!(page.link().unwrap().upstream, Some(u));
-        assert_eq!(page.link().unwrap().synced, m.ws.page(u).unwrap().version());
+        let link = m.ws.page_link(d).unwrap().unwrap();
+        assert_eq!(link.upstream, Some(u));
+        assert_eq!(link.synced, m.ws.page(u).unwrap().version());
         assert!(page.shares_body_with(m.ws.page(u).unwrap()), "text shared until edited");
         assert_eq!(page.style(), None, "DUP-3: no course style");
         assert_eq!(page.origin(), Some(u));
@@ -215,9 +216,9 @@ fn lnk3_an_edit_to_the_same_value_is_no_change() {
     ));
     m.ws.set_field_locks(author, master, FieldLocks::default()).unwrap();
     m.ws.edit_learning_object(author, a, copy_a, coursecopy::LoEdit::new().title("Cells")).unwrap();
-    let link = m.ws.page(down[1]).unwrap().link().unwrap();
+    let link = m.ws.page_link(down[1]).unwrap().unwrap();
     assert!(!link.title_customised && !link.body_customised, "{link:?}");
-    assert!(!m.ws.page(down[2]).unwrap().link().unwrap().items_customised);
+    assert!(!m.ws.page_link(down[2]).unwrap().unwrap().items_customised);
     assert!(!m.ws.learning_object(copy_a).unwrap().link().unwrap().title_customised);
     // The upstream's next change to those fields applies.
     m.ws.edit_page(author, master, p[1], PageEdit::new().body("Upstream")).unwrap();
@@ -307,7 +308,7 @@ fn lnk4_preview_marks_will_apply_and_conflict() {
     assert!(changes.contains(&PendingChange::PageDeleted { page: down[1], outcome: Outcome::WillApply }));
     assert!(changes.contains(&PendingChange::PagesMoved { outcome: Outcome::WillApply }));
     assert_eq!(
-        m.ws.page(down[1]).unwrap().link().unwrap().upstream,
+        m.ws.page_link(down[1]).unwrap().unwrap().upstream,
         None,
         "LNK-10: the deleted upstream page left a marker"
     );
@@ -406,8 +407,8 @@ fn lnk6_sync_places_pages_as_specified() {
     // Deletions: a customised copy is kept and reported, a plain one goes.
     let pages_b = m.pages_of(copy_b);
     let (plain, custom) = (pages_b[0], pages_b[1]);
-    let up_plain = m.ws.page(plain).unwrap().link().unwrap().upstream.unwrap();
-    let up_custom = m.ws.page(custom).unwrap().link().unwrap().upstream.unwrap();
+    let up_plain = m.ws.page_link(plain).unwrap().unwrap().upstream.unwrap();
+    let up_custom = m.ws.page_link(custom).unwrap().unwrap().upstream.unwrap();
     m.ws.edit_page(m.author, b, custom, PageEdit::new().body("mine")).unwrap();
     m.ws.delete_page(m.author, m.master, up_plain).unwrap();
     m.ws.delete_page(m.author, m.master, up_custom).unwrap();
@@ -550,7 +551,7 @@ fn lnk9_field_locks_refuse_edits_and_always_sync() {
     m.ws.sync_learning_object(m.author, section, copy, Customisations::Keep).unwrap();
     assert_eq!(m.body(down[0]), "Locked upstream");
     assert_eq!(m.body(down[2]), "Body 2", "the lock overrode the customisation");
-    assert!(!m.ws.page(down[2]).unwrap().link().unwrap().body_customised);
+    assert!(!m.ws.page_link(down[2]).unwrap().unwrap().body_customised);
     assert_eq!(m.ws.course(m.master).unwrap().field_locks(), FieldLocks::new().content(true).title_description(true));
     let copy_of_master = m.ws.duplicate_course(m.author, m.master, &CopyOptions::new().course_id("BIO-DUP")).unwrap();
     assert_eq!(m.ws.course(copy_of_master).unwrap().field_locks(), FieldLocks::default(), "locks are not copied");
@@ -565,7 +566,7 @@ fn lnk10_unlink_and_upstream_deleted_markers() {
     let (b, copy_b) = m.section("BIO-101-B");
     m.ws.unlink_learning_object(m.author, a, copy_a).unwrap();
     assert_eq!(m.ws.learning_object(copy_a).unwrap().link(), None);
-    assert!(m.pages_of(copy_a).iter().all(|p| m.ws.page(*p).unwrap().link().is_none()));
+    assert!(m.pages_of(copy_a).iter().all(|p| m.ws.page_link(*p).unwrap().is_none()));
     assert_eq!(m.ws.downstreams(m.lo).unwrap(), vec![copy_b]);
     assert!(matches!(m.ws.preview_sync(copy_a), Err(Error::NotLinked { .. })));
 
@@ -573,7 +574,7 @@ fn lnk10_unlink_and_upstream_deleted_markers() {
     m.ws.delete_learning_object(m.author, m.lo).unwrap();
     let link = m.ws.learning_object(copy_b).unwrap().link().unwrap();
     assert_eq!(link.upstream, None, "marker at once");
-    assert!(m.pages_of(copy_b).iter().all(|p| m.ws.page(*p).unwrap().link().unwrap().upstream.is_none()));
+    assert!(m.pages_of(copy_b).iter().all(|p| m.ws.page_link(*p).unwrap().unwrap().upstream.is_none()));
     assert_eq!(m.titles(copy_b), ["Membranes", "Nucleus", "Mitochondria"], "the downstream stays whole");
     let preview = m.ws.preview_sync(copy_b).unwrap();
     assert_eq!(preview.upstream(), None);
@@ -603,7 +604,7 @@ fn lnk11_chains_duplicates_and_detach() {
     let dup = m.ws.duplicate_course(m.author, a, &CopyOptions::new().course_id("BIO-101-DUP")).unwrap();
     let dup_lo = m.ws.course(dup).unwrap().learning_objects().next().unwrap();
     assert_eq!(m.ws.learning_object(dup_lo).unwrap().link(), None);
-    assert!(m.pages_of(dup_lo).iter().all(|p| m.ws.page(*p).unwrap().link().is_none()));
+    assert!(m.pages_of(dup_lo).iter().all(|p| m.ws.page_link(*p).unwrap().is_none()));
 
     let eve = m.ws.share_course(m.author, a, &CopyOptions::new().course_id("BIO-101-A-EVE")).unwrap();
     m.ws.edit_page(m.author, a, m.pages_of(copy_a)[1], PageEdit::new().body("custom")).unwrap();

@@ -71,9 +71,9 @@ fn view(ws: &Workspace, course: CourseKey, mode: CopyMode) -> String {
             let pages: Vec<_> = lo
                 .pages()
                 .map(|p| {
-                    let p = ws.page(p).unwrap();
                     // A linked page: the upstream version it was taken at.
-                    let link = p.link().map(|l| l.synced);
+                    let link = ws.page_link(p).unwrap().map(|l| l.synced);
+                    let p = ws.page(p).unwrap();
                     (p.title().to_string(), p.body().to_string(), p.style(), p.items().to_vec(), link)
                 })
                 .collect();

@@ -272,3 +272,20 @@ fn int5_tool_ids_never_run_past_their_limit() {
     saved["entities"]["courses"]["live"][at][1]["tools"]["next_id"] = json!(u32::MAX / 2 + 1);
     assert!(load(&saved).unwrap_err().contains("tool item ids"));
 }
+
+/// LNK-1, INT-4: a page's link lives with its learning object's link, so a
+/// saved page link whose learning object is no linked copy has nowhere to
+/// go: the file is refused, naming the page and its learning object.
+#[test]
+fn lnk1_a_page_link_without_its_learning_objects_link_is_refused() {
+    let mut w = lms_world(2);
+    w.ws.link_course(w.author, w.course, &CopyOptions::new().course_id("SECTION")).unwrap();
+    let mut saved = save(&w.ws);
+    assert!(load(&saved).is_ok());
+    let los = saved["linked"]["learning_objects"].as_array_mut().unwrap();
+    let linked = los.iter_mut().find(|entry| !entry[1]["link"].is_null()).expect("a linked learning object");
+    linked[1]["link"] = Value::Null;
+    let error = load(&saved).expect_err("a page link with no learning object link");
+    assert!(error.contains("has a link, but its learning object lo#"), "{error}");
+    assert!(error.contains("is not a linked copy"), "{error}");
+}

@@ -76,8 +76,8 @@ fn documents(ws: &Workspace, lo: LoKey) -> Result<Vec<Value>, Failure> {
     let mut items = Vec::new();
     for (position, page) in record.pages().enumerate() {
         let p = ws.page(page)?;
-        let upstream = p
-            .link()
+        let upstream = record
+            .page_link(page)
             .map(|l| l.upstream.and_then(|up| course_of_upstream.clone().map(|course| (course, content_id(&up)))));
         let mut item = json!({
             "id": content_id(&page),

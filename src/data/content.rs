@@ -52,8 +52,9 @@ pub struct LearningObject {
     /// reads the range past its synced version: O(what changed), not
     /// O(pages) (LNK-12).
     pub(crate) edited: Edited,
-    /// Set on a linked copy (LNK-1).
-    pub(crate) link: Option<LoLink>,
+    /// Set on a linked copy (LNK-1), with its pages' links: behind one
+    /// pointer, so that a plain LO pays 8 bytes for it.
+    pub(crate) link: Option<Box<LoLink>>,
 }
 
 /// The pages of an LO whose content changed since they were added: each
@@ -180,12 +181,26 @@ impl LearningObject {
     /// The link record, for the crate: the one way it is read outside the
     /// store, so that where links live can change behind it.
     pub(crate) fn link_data(&self) -> Option<&LoLink> {
-        self.link.as_ref()
+        self.link.as_deref()
     }
 
     /// The link of a linked copy to its upstream, if this is one (LNK-1).
     pub fn link(&self) -> Option<LoLinkInfo> {
         self.link.as_ref().map(|l| l.info())
+    }
+
+    /// The link record of one of this LO's pages, for the crate.
+    pub(crate) fn page_link_data(&self, page: PageKey) -> Option<&PageLink> {
+        self.link.as_ref()?.pages.get(page)
+    }
+
+    /// The link of one of this LO's pages to its upstream page, if the LO
+    /// is a linked copy and the page came from upstream (LNK-1). A page
+    /// added downstream has none; so has a page of another LO. O(1).
+    /// [`Workspace::page_link`](crate::Workspace::page_link) finds the LO
+    /// for you.
+    pub fn page_link(&self, page: PageKey) -> Option<PageLinkInfo> {
+        self.page_link_data(page).map(PageLink::info)
     }
 }
 
@@ -218,9 +233,12 @@ pub struct Page {
     /// Its LO's version at the page's last content change; 0 until the
     /// first. It is also the page's key in its LO's `edited` map.
     pub(crate) version: u64,
-    /// Set on a page of a linked copy that came from upstream.
-    pub(crate) link: Option<PageLink>,
 }
+
+/// What a page costs in its arena: 48 bytes on 64-bit targets. A plain
+/// page pays nothing for links, which live with its learning object's
+/// link; the bound leaves room for one more 8-byte field (a numeric id).
+const _: () = assert!(crate::arena::slot_size::<Page>() <= 56, "a page's arena slot grew past 56 bytes");
 
 /// What a page says, shared between a page and its duplicates until one of
 /// them is edited (copy on write).
@@ -276,18 +294,6 @@ impl Page {
         super::Version::of(self.version)
     }
 
-    /// The link record, for the crate: the one way it is read outside the
-    /// store, so that where links live can change behind it.
-    pub(crate) fn link_data(&self) -> Option<&PageLink> {
-        self.link.as_ref()
-    }
-
-    /// The link of a linked page to its upstream page, if it has one
-    /// (LNK-1). A page added downstream has none.
-    pub fn link(&self) -> Option<PageLinkInfo> {
-        self.link.as_ref().map(|l| l.info())
-    }
-
     /// A library item the page lists twice, if any: the API never lets one
     /// in, so the loader refuses it wherever a saved page is found.
     pub(crate) fn repeated_item(&self) -> Option<LibraryItem> {
@@ -332,5 +338,16 @@ mod tests {
         }
         assert_eq!(lineage, keys.iter().copied().collect::<Ancestry>());
         assert_eq!(Ancestry::default(), [].into_iter().collect::<Ancestry>());
+    }
+
+    /// What plain records cost, on the 64-bit targets the figures in the
+    /// docs are for: links add nothing to a page, 8 bytes to an LO.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn a_plain_page_pays_nothing_for_links() {
+        use crate::arena::slot_size;
+        assert_eq!(std::mem::size_of::<super::Page>(), 40);
+        assert_eq!(slot_size::<super::Page>(), 48);
+        assert_eq!(std::mem::size_of::<Option<Box<crate::data::LoLink>>>(), 8);
     }
 }

@@ -1,9 +1,14 @@
 //! The link records of linked copies (LNK-1..12): what a linked learning
-//! object or page remembers of its upstream. They live inline in the LO and
-//! page records, kept by the store's primitives.
+//! object or page remembers of its upstream. They live out of line, so
+//! that a plain record pays nothing for them: a linked LO holds its link
+//! behind one pointer, and that link holds the links of the LO's pages,
+//! one map a linked LO. A page record has no link field at all. The
+//! store's primitives keep them.
 
 use super::{PageContent, PageList};
 use crate::{CourseKey, LoKey, PageKey};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 /// A field that a linked copy takes from its upstream, or keeps as its own
@@ -153,6 +158,83 @@ pub(crate) struct LoLink {
     pub(crate) copies: PageList,
     pub(crate) customised: Customised,
     pub(crate) reordered: bool,
+    /// The links of the LO's linked pages, by downstream page. A page of
+    /// the LO that is not here has no link (it was added downstream).
+    pub(crate) pages: PageLinks,
+}
+
+/// The links of a linked LO's pages, by page: one hash table a linked LO,
+/// none for a plain one. Lookups, inserts and removals cost O(1); a linked
+/// copy of n pages makes one table of n entries (32 bytes of link and the
+/// 8-byte key each), allocated once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PageLinks(HashMap<PageKey, PageLink, BuildHasherDefault<KeyHasher>>);
+
+impl PageLinks {
+    /// An empty table with room for `n` links.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        PageLinks(HashMap::with_capacity_and_hasher(n, BuildHasherDefault::default()))
+    }
+
+    pub(crate) fn get(&self, page: PageKey) -> Option<&PageLink> {
+        self.0.get(&page)
+    }
+
+    pub(crate) fn get_mut(&mut self, page: PageKey) -> Option<&mut PageLink> {
+        self.0.get_mut(&page)
+    }
+
+    pub(crate) fn insert(&mut self, page: PageKey, link: PageLink) {
+        self.0.insert(page, link);
+    }
+
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.0.reserve(additional);
+    }
+
+    pub(crate) fn remove(&mut self, page: PageKey) -> Option<PageLink> {
+        self.0.remove(&page)
+    }
+
+    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut PageLink> + '_ {
+        self.0.values_mut()
+    }
+
+    /// The links in no particular order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (PageKey, &PageLink)> + '_ {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// The hash of a handle: its 64 bits, mixed by one multiplication. Handles
+/// are handed out by the arena, never chosen by a client, so nothing needs
+/// the cost of a keyed hash here.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = self.0.rotate_left(32) ^ u64::from(n);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = self.0.rotate_left(32) ^ n;
+    }
+
+    fn finish(&self) -> u64 {
+        let h = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^ (h >> 32)
+    }
 }
 
 /// What a linked page remembers of its upstream page.

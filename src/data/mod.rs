@@ -42,7 +42,7 @@ pub use library::LibraryEntry;
 #[cfg(feature = "serde")]
 pub(crate) use link::Customised;
 pub use link::{FieldLocks, LinkedField, LoLinkInfo, PageLinkInfo, Version};
-pub(crate) use link::{LoLink, PageLink, UpstreamState, field_differs};
+pub(crate) use link::{LoLink, PageLink, PageLinks, UpstreamState, field_differs};
 pub(crate) use page_list::PageList;
 pub use reach::Reach;
 pub use settings::{Availability, CourseSettings, Duration, Enrollment};

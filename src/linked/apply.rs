@@ -105,7 +105,7 @@ fn apply_order(store: &mut Store, lo: LoKey, upstream_pages: &[PageKey]) {
     let rank: HashMap<PageKey, usize> = upstream_pages.iter().enumerate().map(|(i, u)| (*u, i)).collect();
     let current: Vec<PageKey> =
         store.learning_object(lo).map(|l| l.pages.iter().copied().collect()).unwrap_or_default();
-    let upstream_of = |d: &PageKey| store.page(*d).ok().and_then(|p| p.link_data()).and_then(|l| l.upstream);
+    let upstream_of = |d: &PageKey| store.page_link(*d).and_then(|l| l.upstream);
     let mut linked: Vec<(usize, PageKey)> =
         current.iter().filter_map(|d| Some((*rank.get(&upstream_of(d)?)?, *d))).collect();
     linked.sort_unstable_by_key(|(r, _)| *r);

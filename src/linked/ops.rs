@@ -191,7 +191,7 @@ pub(crate) fn revert(
             let lo = store.page(page)?.lo;
             reach_lo(store, actor, via, lo, page.into())?;
             let record = store.page(page)?;
-            let link = record.link_data().ok_or(Error::NotLinked { entity: page.into() })?;
+            let link = store.page_link(page).ok_or(Error::NotLinked { entity: page.into() })?;
             let base = link.base(&record.content).clone();
             match field {
                 LinkedField::Title | LinkedField::Body | LinkedField::Items => {}

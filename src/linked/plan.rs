@@ -128,7 +128,7 @@ impl Sides<'_> {
     /// overrides.
     fn page_plan(&self, page: PageKey, upstream_page: PageKey) -> Option<PagePlan> {
         let p = self.store.page(page).ok()?;
-        let plink = p.link_data()?;
+        let plink = self.store.page_link(page)?;
         let u = self.store.page(upstream_page).ok()?;
         let locked = self.locks.content;
         if u.version <= plink.synced && !(locked && plink.customised.any()) {
@@ -153,7 +153,7 @@ impl Sides<'_> {
 
     /// Upstream page → its linked copy here. O(pages of the LO).
     fn copies_here(&self) -> HashMap<PageKey, PageKey> {
-        let upstream_of = |d: &PageKey| self.store.page(*d).ok()?.link_data()?.upstream;
+        let upstream_of = |d: &PageKey| self.store.page_link(*d)?.upstream;
         self.here.pages.iter().filter_map(|d| Some((upstream_of(d)?, *d))).collect()
     }
 
@@ -178,7 +178,7 @@ impl Sides<'_> {
         for (_, (u, at)) in self.up.edited.0.range(link.synced.saturating_add(1)..) {
             let at = *at as usize;
             let hinted = (link.base_pages.get(at) == Some(*u)).then(|| link.copies.get(at)).flatten().filter(|d| {
-                store.page(*d).is_ok_and(|p| p.lo == lo && p.link_data().and_then(|l| l.upstream) == Some(*u))
+                store.page(*d).is_ok_and(|p| p.lo == lo && store.page_link(*d).and_then(|l| l.upstream) == Some(*u))
             });
             let found = hinted.or_else(|| copies.get_or_insert_with(|| self.copies_here()).get(u).copied());
             if let Some(p) = found.and_then(|d| self.page_plan(d, *u)) {
@@ -193,7 +193,7 @@ impl Sides<'_> {
     fn plan_locked_pages(&self, plan: &mut SyncPlan) {
         let planned: HashSet<PageKey> = plan.pages.iter().map(|p| p.page).collect();
         for d in self.here.pages.iter().filter(|d| !planned.contains(d)) {
-            let upstream = self.store.page(*d).ok().and_then(|p| p.link_data()).and_then(|l| l.upstream);
+            let upstream = self.store.page_link(*d).and_then(|l| l.upstream);
             if let Some(p) = upstream.and_then(|u| self.page_plan(*d, u)).filter(|p| !p.fields.is_empty()) {
                 plan.pages.push(p);
             }
@@ -205,7 +205,7 @@ impl Sides<'_> {
         let mut changes = Vec::new();
         for p in pages {
             // A planned page is linked to a live upstream page.
-            let upstream = self.store.page(p.page).ok().and_then(|d| d.link_data()).and_then(|l| l.upstream);
+            let upstream = self.store.page_link(p.page).and_then(|l| l.upstream);
             let Some(upstream_page) = upstream else { continue };
             for (field, outcome) in &p.fields {
                 changes.push(PendingChange::PageField {
@@ -232,10 +232,11 @@ impl Sides<'_> {
             }
             let Some(d) = link.copies.get(i) else { continue };
             let Ok(p) = store.page(d) else { continue };
-            if p.lo != lo || p.link_data().is_none_or(|l| l.upstream.is_some_and(|u| u != *b)) {
+            let page_link = store.page_link(d);
+            if p.lo != lo || page_link.is_none_or(|l| l.upstream.is_some_and(|u| u != *b)) {
                 continue;
             }
-            let customised = p.link_data().is_some_and(|l| l.customised.any());
+            let customised = page_link.is_some_and(|l| l.customised.any());
             let outcome = if customised { Outcome::Conflict } else { Outcome::WillApply };
             plan.preview.changes.push(PendingChange::PageDeleted { page: d, outcome });
         }

@@ -135,7 +135,7 @@ impl Store {
         if !content.items.is_empty() {
             self.library_index.invalidate();
         }
-        let page = self.pages.insert(Page { content, style, lo, origin: None, version: 0, link: None });
+        let page = self.pages.insert(Page { content, style, lo, origin: None, version: 0 });
         if let Some(record) = self.los.get_mut(lo) {
             match at {
                 Some(at) => record.pages.insert(at, page),
@@ -160,16 +160,24 @@ impl Store {
         self.library_index.invalidate();
         record.version = record.version.saturating_add(1);
         record.layout_version = record.version;
-        let (first, linked) = (record.pages.len(), record.link.is_some());
-        // A linked page of a source deleted since the request (a page a
-        // pending copy saved) starts with an "upstream deleted" marker.
+        let first = record.pages.len();
+        if let Some(link) = record.link.as_mut() {
+            // The new pages' keys are known before they are in: the arena
+            // appends them after its last slot, in order.
+            let keys = self.pages.next_keys(sources.len());
+            link.pages.reserve(sources.len().saturating_add(more));
+            for (key, src) in keys.zip(sources.iter()) {
+                // A linked page of a source deleted since the request (a
+                // page a pending copy saved) starts with an "upstream
+                // deleted" marker.
+                let upstream = Some(src.key).filter(|_| src.live);
+                link.pages.insert(
+                    key,
+                    PageLink { upstream, synced: src.version, base: None, customised: Default::default() },
+                );
+            }
+        }
         let pages = sources.drain(..).map(|src| Page {
-            link: linked.then(|| PageLink {
-                upstream: Some(src.key).filter(|_| src.live),
-                synced: src.version,
-                base: None,
-                customised: Default::default(),
-            }),
             content: src.content,
             style: None,
             lo,
@@ -199,8 +207,8 @@ impl Store {
         if title.is_none() && body.is_none() {
             return self.lo_reach(record.lo);
         }
-        self.change_content(page, |p| {
-            if let Some(link) = p.link.as_mut() {
+        self.change_content(page, |p, link| {
+            if let Some(link) = link {
                 link.customised.title |= title.is_some();
                 link.customised.body |= body.is_some();
             }
@@ -239,8 +247,8 @@ impl Store {
             return self.lo_reach(record.lo);
         }
         self.library_index.invalidate();
-        self.change_content(page, |p| {
-            if let Some(link) = p.link.as_mut() {
+        self.change_content(page, |p, link| {
+            if let Some(link) = link {
                 link.customised.items = true;
             }
             p.content_mut().items = items;
@@ -298,7 +306,12 @@ impl Store {
 
     /// Changes a page's content: saves it for pending tasks, raises its
     /// LO's version, and stamps the page with it in the LO's `edited` map.
-    pub(super) fn change_content(&mut self, page: PageKey, apply: impl FnOnce(&mut Page)) -> Reach {
+    /// `apply` gets the page and, on a linked page, its link.
+    pub(super) fn change_content(
+        &mut self,
+        page: PageKey,
+        apply: impl FnOnce(&mut Page, Option<&mut PageLink>),
+    ) -> Reach {
         self.save_for_tasks(page);
         let Some((lo, old)) = self.pages.get(page).map(|p| (p.lo, p.version)) else { return Reach::default() };
         let Some(record) = self.los.get_mut(lo) else { return Reach::default() };
@@ -310,18 +323,19 @@ impl Store {
         }
         record.edited.0.insert(version, (page, u32::try_from(at).unwrap_or(u32::MAX)));
         let reach = record.used_in.reach();
+        let mut link = record.link.as_mut().and_then(|l| l.pages.get_mut(page));
         if let Some(p) = self.pages.get_mut(page) {
             // A linked page's base that is its own content is held as
             // `None`: pin it before the content changes, and let go of it
             // again if the change leaves the two the same.
-            if let Some(link) = p.link.as_mut()
+            if let Some(link) = link.as_mut()
                 && link.base.is_none()
             {
                 link.base = Some(p.content.clone());
             }
-            apply(p);
+            apply(p, link.as_deref_mut());
             p.version = version;
-            if let Some(link) = p.link.as_mut()
+            if let Some(link) = link
                 && link.base.as_ref().is_some_and(|b| Arc::ptr_eq(b, &p.content))
             {
                 link.base = None;
@@ -345,6 +359,9 @@ impl Store {
         if removed.as_ref().is_some_and(|p| !p.items().is_empty()) {
             self.library_index.invalidate();
         }
+        if let Some(link) = removed.and_then(|p| self.los.get_mut(p.lo)).and_then(|l| l.link.as_mut()) {
+            link.pages.remove(page);
+        }
     }
 
     /// The write barrier: saves a page as it is into the overlay of every
@@ -356,7 +373,7 @@ impl Store {
         }
         let Some(record) = self.pages.get(page) else { return };
         for lent in &mut self.lent {
-            lent.saved.entry(page).or_insert_with(|| Page { link: None, ..record.clone() });
+            lent.saved.entry(page).or_insert_with(|| record.clone());
         }
         for task in self.queue.iter().chain(&self.running) {
             if let Some(job) = self.tasks.get_mut(*task).and_then(|t| t.job.as_mut())
@@ -364,7 +381,7 @@ impl Store {
             {
                 // The job reads content and version only; links are not
                 // history it needs.
-                job.overlay.entry(page).or_insert_with(|| Page { link: None, ..record.clone() });
+                job.overlay.entry(page).or_insert_with(|| record.clone());
             }
         }
     }

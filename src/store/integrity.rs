@@ -211,6 +211,14 @@ impl super::Store {
             if let Some(c) = link.course.filter(|c| !self.courses.contains(*c)) {
                 return Err(format!("{lk} names a missing upstream course {c}"));
             }
+            for (pk, page_link) in link.pages.iter() {
+                if self.pages.get(pk).is_none_or(|p| p.lo != lk) {
+                    return Err(format!("{lk} holds a link for {pk}, which is not one of its pages"));
+                }
+                if let Some(up) = page_link.upstream.filter(|u| !self.pages.contains(*u)) {
+                    return Err(format!("{pk} links to a missing upstream page {up}"));
+                }
+            }
         }
         if links != indexed {
             return Err("the downstreams index misses a link".into());
@@ -219,9 +227,6 @@ impl super::Store {
             let Some(lo) = self.los.get(p.lo) else { continue };
             if p.version > lo.version || (p.version > 0 && lo.edited.0.get(&p.version).map(|e| e.0) != Some(pk)) {
                 return Err(format!("{pk}: its version disagrees with its learning object's edit log"));
-            }
-            if let Some(up) = p.link.as_ref().and_then(|l| l.upstream).filter(|u| !self.pages.contains(*u)) {
-                return Err(format!("{pk} links to a missing upstream page {up}"));
             }
         }
         Ok(())

@@ -4,7 +4,7 @@
 //! check rights or input; `crate::linked` checks, then calls them.
 
 use super::Store;
-use crate::data::{FieldLocks, LinkedField, LoLink, PageContent, PageLink, PageList, UpstreamState};
+use crate::data::{FieldLocks, LinkedField, LoLink, PageContent, PageLink, PageLinks, PageList, UpstreamState};
 use crate::handles::{CourseKey, LoKey, PageKey};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -17,7 +17,13 @@ impl Store {
         self.downstreams.range((lo, least)..).take_while(move |(up, _)| *up == lo).map(|(_, d)| *d)
     }
 
-    /// Sets or drops an LO's link, keeping the downstreams index.
+    /// A page's link, which its LO's link holds: O(1).
+    pub(crate) fn page_link(&self, page: PageKey) -> Option<&PageLink> {
+        self.los.get(self.pages.get(page)?.lo)?.page_link_data(page)
+    }
+
+    /// Sets or drops an LO's link, with its pages' links, keeping the
+    /// downstreams index.
     pub(crate) fn set_lo_link(&mut self, lo: LoKey, link: Option<LoLink>) {
         let Some(record) = self.los.get_mut(lo) else { return };
         if let Some(up) = record.link.as_ref().and_then(|l| l.upstream) {
@@ -26,7 +32,7 @@ impl Store {
         if let Some(up) = link.as_ref().and_then(|l| l.upstream) {
             self.downstreams.insert((up, lo));
         }
-        record.link = link;
+        record.link = link.map(Box::new);
     }
 
     /// Rebuilds the downstreams index from the LOs' links (after a load).
@@ -40,15 +46,10 @@ impl Store {
         }
     }
 
-    /// Unlinks `lo` and its pages: a plain duplicate (LNK-10). O(pages).
+    /// Unlinks `lo` and its pages: a plain duplicate (LNK-10). O(pages),
+    /// to free their links.
     pub(crate) fn unlink(&mut self, lo: LoKey) {
         self.set_lo_link(lo, None);
-        let pages: Vec<PageKey> = self.los.get(lo).map(|l| l.pages.iter().copied().collect()).unwrap_or_default();
-        for page in pages {
-            if let Some(p) = self.pages.get_mut(page) {
-                p.link = None;
-            }
-        }
     }
 
     /// `lo` is about to be deleted: its linked copies, and their linked
@@ -61,10 +62,8 @@ impl Store {
             if let Some(link) = record.link.as_mut() {
                 link.upstream = None;
                 link.course = None;
-            }
-            for page in record.pages.iter() {
-                if let Some(link) = self.pages.get_mut(*page).and_then(|p| p.link.as_mut()) {
-                    link.upstream = None;
+                for page in link.pages.values_mut() {
+                    page.upstream = None;
                 }
             }
         }
@@ -83,15 +82,12 @@ impl Store {
                 .filter(|i| link.base_pages.get(*i) == Some(page))
                 .and_then(|i| link.copies.get(i))
                 .filter(|d| self.pages.get(*d).is_some_and(|p| p.lo == *copy));
-            let found = hinted.or_else(|| {
-                record.pages.iter().copied().find(|d| {
-                    self.pages.get(*d).and_then(|p| p.link.as_ref()).is_some_and(|l| l.upstream == Some(page))
-                })
-            });
-            if let Some(link) = found.and_then(|d| self.pages.get_mut(d)).and_then(|p| p.link.as_mut())
-                && link.upstream == Some(page)
+            let found = hinted.or_else(|| link.pages.iter().find(|(_, l)| l.upstream == Some(page)).map(|(d, _)| d));
+            if let Some(d) = found
+                && let Some(link) = self.los.get_mut(*copy).and_then(|l| l.link.as_mut())
+                && let Some(page_link) = link.pages.get_mut(d).filter(|l| l.upstream == Some(page))
             {
-                link.upstream = None;
+                page_link.upstream = None;
             }
         }
     }
@@ -160,8 +156,8 @@ impl Store {
         if fields.contains(&LinkedField::Items) {
             self.library_index.invalidate();
         }
-        self.change_content(page, |p| {
-            let untouched = p.link.as_ref().is_some_and(|l| !l.customised.any()) && base.is_some();
+        self.change_content(page, |p, link| {
+            let untouched = link.as_ref().is_some_and(|l| !l.customised.any()) && base.is_some();
             if untouched && fields.len() == 3 {
                 // The whole content as upstream has it: shared, not copied.
                 p.content = from.clone();
@@ -176,7 +172,7 @@ impl Store {
                     }
                 }
             }
-            if let Some(link) = p.link.as_mut() {
+            if let Some(link) = link {
                 for field in fields {
                     link.customised.set(*field, false);
                 }
@@ -191,9 +187,8 @@ impl Store {
     /// Moves a linked page's diff base without touching its content: the
     /// upstream change was kept out as a customisation (a sync's conflict).
     pub(crate) fn rebase_page(&mut self, page: PageKey, base: Arc<PageContent>, synced: u64) {
-        if let Some(p) = self.pages.get_mut(page)
-            && let Some(link) = p.link.as_mut()
-        {
+        let Some(p) = self.pages.get(page) else { return };
+        if let Some(link) = self.los.get_mut(p.lo).and_then(|l| l.link.as_mut()).and_then(|l| l.pages.get_mut(page)) {
             link.base = (!Arc::ptr_eq(&base, &p.content)).then_some(base);
             link.synced = synced;
         }
@@ -212,7 +207,10 @@ impl Store {
         let page = self.insert_page(lo, content.clone(), None, Some(at))?;
         if let Some(p) = self.pages.get_mut(page) {
             p.origin = Some(upstream);
-            p.link = Some(PageLink { upstream: Some(upstream), synced, base: None, customised: Default::default() });
+        }
+        if let Some(link) = self.los.get_mut(lo).and_then(|l| l.link.as_mut()) {
+            let page_link = PageLink { upstream: Some(upstream), synced, base: None, customised: Default::default() };
+            link.pages.insert(page, page_link);
         }
         Some(page)
     }
@@ -262,13 +260,8 @@ impl Store {
             if link.base_pages.len() == pages.len() {
                 link.copies = pages;
             } else {
-                let by_upstream: std::collections::HashMap<PageKey, PageKey> = pages
-                    .iter()
-                    .filter_map(|d| {
-                        let up = self.pages.get(*d)?.link.as_ref()?.upstream?;
-                        Some((up, *d))
-                    })
-                    .collect();
+                let by_upstream: std::collections::HashMap<PageKey, PageKey> =
+                    link.pages.iter().filter_map(|(d, l)| Some((l.upstream?, d))).collect();
                 link.copies = link
                     .base_pages
                     .iter()
@@ -289,12 +282,13 @@ impl Store {
         let map: std::collections::HashMap<PageKey, PageKey> = pairs.iter().copied().collect();
         link.copies =
             link.copies.iter().map(|c| map.get(c).copied().unwrap_or_else(crate::handles::Handle::null)).collect();
-        self.set_lo_link(to, Some(link));
-        for (old, new) in pairs {
-            let carried = self.pages.get(old).and_then(|p| p.link.clone());
-            if let Some(p) = self.pages.get_mut(new) {
-                p.link = carried;
+        let mut pages = PageLinks::with_capacity(link.pages.len());
+        for (old, page_link) in link.pages.iter() {
+            if let Some(new) = map.get(&old) {
+                pages.insert(*new, page_link.clone());
             }
         }
+        link.pages = pages;
+        self.set_lo_link(to, Some(*link));
     }
 }

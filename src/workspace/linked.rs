@@ -207,6 +207,33 @@ impl Workspace {
         }))
     }
 
+    /// The link of a page to its upstream page (LNK-1): `Some` for a page
+    /// of a linked copy that came from upstream, `None` for any other page
+    /// (a page added downstream, a page of a plain LO). The link lives in
+    /// the page's learning object, which
+    /// [`LearningObject::page_link`] reads too. O(1).
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, NewCourse, PageDraft, Workspace};
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let cells = ws.create_learning_object(admin, master, "Cells", "")?;
+    /// let membranes = ws.add_page(admin, master, cells, PageDraft::new("Membranes", "Lipids."))?.page;
+    /// let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+    /// let copy = ws.linked_page_copy_in(section, membranes)?.unwrap();
+    /// assert_eq!(ws.page_link(copy)?.unwrap().upstream, Some(membranes));
+    /// assert_eq!(ws.page_link(membranes)?, None, "the master's page is no copy");
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing page.
+    pub fn page_link(&self, page: PageKey) -> Result<Option<crate::PageLinkInfo>, Error> {
+        self.store.page(page)?;
+        Ok(self.store.page_link(page).map(|l| l.info()))
+    }
+
     /// The linked copy of upstream page `upstream` in `course`, if the
     /// course holds one. O(pages of the course).
     ///
@@ -214,9 +241,10 @@ impl Workspace {
     ///
     /// [`Error::NotFound`] for a missing course.
     pub fn linked_page_copy_in(&self, course: CourseKey, upstream: PageKey) -> Result<Option<PageKey>, Error> {
-        Ok(self.course_pages(course)?.map(|(key, _)| key).find(|page| {
-            self.store.page(*page).ok().and_then(|p| p.link()).is_some_and(|l| l.upstream == Some(upstream))
-        }))
+        Ok(self
+            .course_pages(course)?
+            .map(|(key, _)| key)
+            .find(|page| self.store.page_link(*page).is_some_and(|l| l.upstream == Some(upstream))))
     }
 
     /// The linked copies of `lo` that `course` includes, in handle order
@@ -374,10 +402,10 @@ impl Workspace {
     /// let copy = ws.course(section)?.learning_objects().next().unwrap();
     /// let copy_page = ws.learning_object(copy)?.pages().next().unwrap();
     /// ws.edit_page(admin, section, copy_page, PageEdit::new().body("Our own."))?;
-    /// assert!(ws.page(copy_page)?.link().is_some_and(|l| l.body_customised));
+    /// assert!(ws.page_link(copy_page)?.is_some_and(|l| l.body_customised));
     /// ws.revert_field(admin, section, LinkedRecord::Page(copy_page), LinkedField::Body)?;
     /// assert_eq!(ws.page(copy_page)?.body(), "Lipids.");
-    /// assert!(ws.page(copy_page)?.link().is_some_and(|l| !l.body_customised));
+    /// assert!(ws.page_link(copy_page)?.is_some_and(|l| !l.body_customised));
     /// # let _ = page;
     /// # Ok::<(), coursecopy::Error>(())
     /// ```

@@ -167,14 +167,7 @@ impl Reader {
         let at = p.content as usize;
         let content = self.contents.get(at).cloned().ok_or_else(|| format!("content {at} does not exist"))?;
         self.used[at] = true;
-        Ok(Page {
-            content,
-            style: self.opt(p.style)?,
-            lo: self.key(p.lo)?,
-            origin: self.opt(p.origin)?,
-            version: 0,
-            link: None,
-        })
+        Ok(Page { content, style: self.opt(p.style)?, lo: self.key(p.lo)?, origin: self.opt(p.origin)?, version: 0 })
     }
 
     fn style(&self, s: body::Style) -> Result<CourseStyle, String> {
@@ -418,7 +411,7 @@ impl Reader {
         tasks: &mut Arena<TaskKey, Task>,
     ) -> Result<(), String> {
         self.linked_los(linked.learning_objects, los)?;
-        self.linked_pages(linked.pages, pages)?;
+        self.linked_pages(linked.pages, pages, los)?;
         rebuild_edited(los, pages)?;
         for (n, (key, l)) in linked.field_locks.into_iter().enumerate() {
             let k: CourseKey = self.key(key).map_err(|e| format!("field_locks[{n}]: {e}"))?;
@@ -446,16 +439,19 @@ impl Reader {
             if link.as_ref().is_some_and(|l| l.synced > MAX_VERSION || l.declined > MAX_VERSION) {
                 return Err(format!("{at}: synced or declined version out of range"));
             }
-            (lo.version, lo.layout_version, lo.link) = (v.version, v.layout_version, link);
+            (lo.version, lo.layout_version, lo.link) = (v.version, v.layout_version, link.map(Box::new));
         }
         Ok(())
     }
 
-    /// The versions and links of pages.
+    /// The versions and links of pages. A page's link goes into its
+    /// learning object's link, which must be there: a linked page of an LO
+    /// that is no linked copy is refused.
     fn linked_pages(
         &mut self,
         saved: Vec<(body::Key, linked::PageVersions)>,
         pages: &mut Arena<PageKey, Page>,
+        los: &mut Arena<LoKey, LearningObject>,
     ) -> Result<(), String> {
         let mut seen = HashSet::new();
         for (n, (key, v)) in saved.into_iter().enumerate() {
@@ -473,7 +469,14 @@ impl Reader {
             {
                 l.base = None;
             }
-            (page.version, page.link) = (v.version, link);
+            page.version = v.version;
+            if let Some(link) = link {
+                let lo = page.lo;
+                let lo_link = los.get_mut(lo).and_then(|l| l.link.as_mut()).ok_or_else(|| {
+                    format!("{at}: {k} has a link, but its learning object {lo} is not a linked copy")
+                })?;
+                lo_link.pages.insert(k, link);
+            }
         }
         Ok(())
     }
@@ -538,6 +541,7 @@ impl Reader {
                 ..Customised::default()
             },
             reordered: l.reordered,
+            pages: Default::default(),
         })
     }
 

@@ -324,10 +324,11 @@ impl Writer {
             out.learning_objects.push((self.key(key), versions));
         }
         for (key, page) in p.pages.iter() {
-            if page.version == 0 && page.link_data().is_none() {
+            let page_link = p.los.get(page.lo).and_then(|lo| lo.page_link_data(key));
+            if page.version == 0 && page_link.is_none() {
                 continue;
             }
-            let link = page.link_data().map(|l| linked::PageLink {
+            let link = page_link.map(|l| linked::PageLink {
                 upstream: l.upstream.map(|k| self.key(k)),
                 synced: l.synced,
                 base: self.content(l.base(&page.content)),
