@@ -238,6 +238,12 @@ impl<K: Key, V> Arena<K, V> {
         self.slots.reserve(additional.saturating_sub(self.free.len()));
     }
 
+    /// Makes room for `additional` values appended by [`extend`](Self::extend),
+    /// which does not fill free slots.
+    pub(crate) fn reserve_appended(&mut self, additional: usize) {
+        self.slots.reserve(additional);
+    }
+
     /// The workspace salt the handles carry.
     pub(crate) fn salt(&self) -> u32 {
         self.salt

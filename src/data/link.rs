@@ -7,8 +7,6 @@
 
 use super::{PageContent, PageList};
 use crate::{CourseKey, LoKey, PageKey};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 /// A field that a linked copy takes from its upstream, or keeps as its own
@@ -163,29 +161,46 @@ pub(crate) struct LoLink {
     pub(crate) pages: PageLinks,
 }
 
-/// The links of a linked LO's pages, by page: one hash table a linked LO,
-/// none for a plain one. Lookups, inserts and removals cost O(1); a linked
-/// copy of n pages makes one table of n entries (32 bytes of link and the
-/// 8-byte key each), allocated once.
+/// The links of a linked LO's pages, by page: one flat list a linked LO,
+/// sorted by handle, none for a plain LO. A linked copy appends its pages'
+/// links in handle order (the arena hands its new pages rising handles),
+/// so building one costs a push a page into one allocation. A lookup is a
+/// binary search, O(log pages); an insert or removal out of order moves
+/// the entries after it, O(pages), as the LO's own page list does.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct PageLinks(HashMap<PageKey, PageLink, BuildHasherDefault<KeyHasher>>);
+pub(crate) struct PageLinks(Vec<(PageKey, PageLink)>);
 
 impl PageLinks {
-    /// An empty table with room for `n` links.
+    /// An empty list with room for `n` links.
     pub(crate) fn with_capacity(n: usize) -> Self {
-        PageLinks(HashMap::with_capacity_and_hasher(n, BuildHasherDefault::default()))
+        PageLinks(Vec::with_capacity(n))
+    }
+
+    fn find(&self, page: PageKey) -> Result<usize, usize> {
+        let rank = crate::arena::rank(page);
+        self.0.binary_search_by_key(&rank, |(k, _)| crate::arena::rank(*k))
     }
 
     pub(crate) fn get(&self, page: PageKey) -> Option<&PageLink> {
-        self.0.get(&page)
+        self.find(page).ok().map(|i| &self.0[i].1)
     }
 
     pub(crate) fn get_mut(&mut self, page: PageKey) -> Option<&mut PageLink> {
-        self.0.get_mut(&page)
+        self.find(page).ok().map(|i| &mut self.0[i].1)
     }
 
+    /// Sets the link of `page`: O(1) for a page past every other, as a
+    /// copy's pages come.
     pub(crate) fn insert(&mut self, page: PageKey, link: PageLink) {
-        self.0.insert(page, link);
+        let past_last = self.0.last().is_none_or(|(k, _)| crate::arena::rank(*k) < crate::arena::rank(page));
+        if past_last {
+            self.0.push((page, link));
+            return;
+        }
+        match self.find(page) {
+            Ok(i) => self.0[i].1 = link,
+            Err(i) => self.0.insert(i, (page, link)),
+        }
     }
 
     pub(crate) fn reserve(&mut self, additional: usize) {
@@ -193,47 +208,20 @@ impl PageLinks {
     }
 
     pub(crate) fn remove(&mut self, page: PageKey) -> Option<PageLink> {
-        self.0.remove(&page)
+        self.find(page).ok().map(|i| self.0.remove(i).1)
     }
 
     pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut PageLink> + '_ {
-        self.0.values_mut()
+        self.0.iter_mut().map(|(_, l)| l)
     }
 
-    /// The links in no particular order.
+    /// The links in handle order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (PageKey, &PageLink)> + '_ {
         self.0.iter().map(|(k, v)| (*k, v))
     }
 
     pub(crate) fn len(&self) -> usize {
         self.0.len()
-    }
-}
-
-/// The hash of a handle: its 64 bits, mixed by one multiplication. Handles
-/// are handed out by the arena, never chosen by a client, so nothing needs
-/// the cost of a keyed hash here.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.0 = self.0.rotate_left(32) ^ u64::from(n);
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = self.0.rotate_left(32) ^ n;
-    }
-
-    fn finish(&self) -> u64 {
-        let h = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        h ^ (h >> 32)
     }
 }
 
@@ -376,5 +364,39 @@ impl PageLink {
             body_customised: self.customised.body,
             items_customised: self.customised.items,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PageLink, PageLinks};
+    use crate::PageKey;
+    use crate::arena::test_key as key;
+
+    fn link(synced: u64) -> PageLink {
+        PageLink { upstream: None, synced, base: None, customised: Default::default() }
+    }
+
+    /// Links come in any order (a sync's added page may take a free slot)
+    /// and are found, replaced and removed by page; the list stays in
+    /// handle order, so equal tables compare equal.
+    #[test]
+    fn page_links_are_kept_by_page_in_any_order() {
+        let mut links = PageLinks::with_capacity(4);
+        for n in [3, 1, 4, 2] {
+            links.insert(key(n), link(n));
+        }
+        links.insert(key(4), link(40));
+        assert_eq!(links.len(), 4);
+        let order: Vec<PageKey> = links.iter().map(|(k, _)| k).collect();
+        assert_eq!(order, [key(1), key(2), key(3), key(4)]);
+        assert_eq!(links.get(key(4)).map(|l| l.synced), Some(40));
+        assert_eq!(links.remove(key(2)).map(|l| l.synced), Some(2));
+        assert!(links.get(key(2)).is_none() && links.remove(key(2)).is_none());
+        let mut again = PageLinks::default();
+        for n in [4, 3, 1] {
+            again.insert(key(n), link(if n == 4 { 40 } else { n }));
+        }
+        assert_eq!(links, again);
     }
 }

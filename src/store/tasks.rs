@@ -93,9 +93,10 @@ impl Store {
     }
 
     /// Makes room for `los` more learning objects and `pages` more pages,
-    /// ahead of a Duplicate.
+    /// ahead of a Duplicate: pages are appended after the arena's last
+    /// slot, so free slots do not count for them.
     pub(crate) fn reserve(&mut self, los: usize, pages: usize) {
         self.los.reserve(los);
-        self.pages.reserve(pages);
+        self.pages.reserve_appended(pages);
     }
 }
