@@ -244,6 +244,12 @@ impl<K: Key, V> Arena<K, V> {
         self.slots.reserve(additional);
     }
 
+    /// As [`reserve_appended`](Self::reserve_appended), with no more room
+    /// than asked for.
+    pub(crate) fn reserve_appended_exact(&mut self, additional: usize) {
+        self.slots.reserve_exact(additional);
+    }
+
     /// The workspace salt the handles carry.
     pub(crate) fn salt(&self) -> u32 {
         self.salt

@@ -99,4 +99,10 @@ impl Store {
         self.los.reserve(los);
         self.pages.reserve_appended(pages);
     }
+
+    /// Makes room for exactly `additional` more appended pages
+    /// ([`Workspace::reserve_pages`](crate::Workspace::reserve_pages)).
+    pub(crate) fn reserve_pages_exact(&mut self, additional: usize) {
+        self.pages.reserve_appended_exact(additional);
+    }
 }

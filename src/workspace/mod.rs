@@ -256,6 +256,29 @@ impl Workspace {
         self.store.counts()
     }
 
+    /// Makes room for `additional` more pages, exactly, as
+    /// [`Vec::reserve_exact`] does: for an embedder about to copy a large
+    /// course who wants the memory taken once and no more, or a benchmark
+    /// that measures a copy without the growth of the page table. It moves
+    /// the page table once, O(pages), unless the room is there already;
+    /// it changes nothing a reader sees.
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, NewCourse, PageDraft, Workspace};
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let bio = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let cells = ws.create_learning_object(admin, bio, "Cells", "")?;
+    /// ws.add_page(admin, bio, cells, PageDraft::new("Membranes", "Lipids."))?;
+    /// let pages = ws.counts().pages;
+    /// ws.reserve_pages(pages);
+    /// ws.duplicate_course(admin, bio, &CopyOptions::new())?;
+    /// assert_eq!(ws.counts().pages, 2 * pages);
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    pub fn reserve_pages(&mut self, additional: usize) {
+        self.store.reserve_pages_exact(additional);
+    }
+
     /// Whether `user` may read `course`. False for unknown handles.
     #[must_use]
     pub fn can_read(&self, user: UserKey, course: CourseKey) -> bool {
