@@ -132,18 +132,7 @@ fn run(pages: usize) -> Result<Run, Box<dyn std::error::Error>> {
         return Err("the loaded workspace differs from the saved one".into());
     }
     let pages = ws.counts().pages;
-    Ok(Run {
-        pages,
-        build,
-        check,
-        save,
-        load,
-        clone,
-        saved: saved.len(),
-        per_duplicated_page,
-        loaded: kept,
-        load_peak,
-    })
+    Ok(Run { pages, build, check, save, load, clone, saved: saved.len(), per_duplicated_page, loaded: kept, load_peak })
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -157,7 +146,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1e3);
     let per = |d: Duration, r: &Run| d.as_nanos() as f64 / r.pages as f64;
     let mib = |b: usize| b as f64 / (1024.0 * 1024.0);
-    println!("| pages | build | integrity check | save (compact JSON) | load | clone | saved size | saved B / unedited duplicated page | loaded workspace | load peak |");
+    println!(
+        "| pages | build | integrity check | save (compact JSON) | load | clone | saved size | saved B / unedited duplicated page | loaded workspace | load peak |"
+    );
     println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for r in &runs {
         println!(
@@ -181,7 +172,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut checks: Vec<(String, f64, f64)> = Vec::new();
     for r in &runs {
-        checks.push((format!("saved bytes an unedited duplicated page, {} pages", r.pages), r.per_duplicated_page, 200.0));
+        checks.push((
+            format!("saved bytes an unedited duplicated page, {} pages", r.pages),
+            r.per_duplicated_page,
+            200.0,
+        ));
         let peak = r.load_peak as f64 / r.loaded.max(1) as f64;
         checks.push((format!("load peak ÷ loaded workspace, {} pages", r.pages), peak, 2.0));
     }

@@ -77,7 +77,10 @@ pub struct Config {
     #[arg(long, default_value_t = 1 << 20)]
     pub max_body: usize,
 
-    /// Journal records between two snapshots of the database.
+    /// Journal records between two snapshots of the database, at least.
+    /// A snapshot also waits until the work journaled since the last one
+    /// is in proportion to the workspace (8 units of copy work a page), so
+    /// that a growing workspace is not written ever more often.
     #[arg(long, default_value_t = 1000)]
     pub snapshot_every: u64,
 

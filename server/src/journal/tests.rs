@@ -76,6 +76,42 @@ fn srv9_replay_reaches_the_same_state() {
     }
 }
 
+/// A snapshot is due after `every` records and once the work they did
+/// pays for writing one: records of small ops alone do not make a large
+/// workspace snapshot each `every` records; copy work in proportion to its
+/// size does. Snapshot costs then grow with the work, not its square.
+#[test]
+fn snapshots_are_due_in_proportion_to_the_workspace() {
+    let path = temp("cadence");
+    let (mut journal, live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
+    let pages = live.ws.counts().pages as u64;
+    assert!(pages > 0);
+    let rename = Op::UpdateCourse { key: "author-key".into(), course: "_1_1".into(), body: json!({"name": "N"}), at: at(1) };
+    // The demo's few pages are paid for by a few records' work.
+    let needed = (pages * REPLAY_UNITS_A_PAGE).div_ceil(RECORD_WORK);
+    for n in 1..=needed {
+        assert!(!journal.snapshot_due(1), "{n} records: not enough work yet");
+        journal.commit(Some((&rename, None))).unwrap();
+    }
+    assert!(journal.snapshot_due(needed), "records and work enough");
+    assert!(!journal.snapshot_due(needed + 1), "fewer records than asked");
+    // As if the last snapshot had been a thousand times larger.
+    journal.snapshot_pages = pages * 1000;
+    for _ in 0..3 {
+        journal.commit(Some((&rename, None))).unwrap();
+    }
+    assert!(!journal.snapshot_due(2), "records enough, but too little work for so large a snapshot");
+    journal.buffer_step(Op::Step { budget: 1, at: at(2) }, pages * 1000 * REPLAY_UNITS_A_PAGE);
+    journal.flush().unwrap();
+    assert!(journal.snapshot_due(2), "work in proportion to the snapshot");
+    journal.snapshot(&live).unwrap();
+    assert!(!journal.snapshot_due(1) && journal.snapshot_pages == pages, "a snapshot starts the count again");
+    drop(journal);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
 /// SRV-9: a record that does not apply stops the start, naming the
 /// file and the record.
 #[test]
