@@ -6,6 +6,9 @@
 //! - `floor/<pages>`: cloning a plain `Vec` of page records with the same
 //!   fields (text and items behind one shared pointer, as in a page), the
 //!   least any deep copy pays;
+//! - `plain_duplicate/<pages>`: a hand-written Duplicate over plain
+//!   records (new LO records, page lists and page records, no rules kept),
+//!   the reference the Duplicate targets of `copy_cost` are ratios to;
 //! - `serde_roundtrip/<pages>`: the workspace to JSON and back, the
 //!   backup-and-restore approach;
 //! - `stepped_duplicate/<pages>`: the same Duplicate through the LMS task
@@ -86,7 +89,18 @@ fn copy(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("floor", pages), &pages, |b, _| {
             b.iter_batched(|| ws.clone(), |ws| (black_box(plain.clone()), ws), BatchSize::PerIteration)
         });
-        drop(plain);
+
+        // The yardstick of the Duplicate targets: a hand-written Duplicate
+        // over plain records, timed the same way.
+        let plain_los = fixture::plain_los(&ws, course);
+        g.bench_with_input(BenchmarkId::new("plain_duplicate", pages), &pages, |b, _| {
+            b.iter_batched(
+                || ws.clone(),
+                |ws| (black_box(fixture::plain_duplicate(&plain, &plain_los)), ws),
+                BatchSize::PerIteration,
+            )
+        });
+        drop((plain, plain_los));
 
         g.bench_with_input(BenchmarkId::new("duplicate", pages), &pages, |b, _| {
             duplicate_from_clone(b, &ws, author, course)
