@@ -2,7 +2,7 @@
 //! and its pages, under the Duplicate rules (DUP-1..6). The copy job,
 //! linked copies (LNK-1) and detach (REU-4) all build duplicates with these.
 
-use crate::data::{LoLink, LoSnapshot, PageLinks, PageSource};
+use crate::data::{LoLink, LoSnapshot, PageSource};
 use crate::handles::{CourseKey, LoKey, PageKey};
 use crate::store::Store;
 
@@ -34,7 +34,7 @@ pub(crate) fn new_duplicate_lo(
             copies: Default::default(),
             customised: Default::default(),
             reordered: false,
-            pages: PageLinks::with_capacity(src.pages.len()),
+            pages: Default::default(),
         };
         store.set_lo_link(lo, Some(link));
     }

@@ -190,7 +190,7 @@ impl LearningObject {
     }
 
     /// The link record of one of this LO's pages, for the crate.
-    pub(crate) fn page_link_data(&self, page: PageKey) -> Option<&PageLink> {
+    pub(crate) fn page_link_data(&self, page: PageKey) -> Option<PageLink> {
         self.link.as_ref()?.pages.get(page)
     }
 
@@ -200,7 +200,7 @@ impl LearningObject {
     /// [`Workspace::page_link`](crate::Workspace::page_link) finds the LO
     /// for you.
     pub fn page_link(&self, page: PageKey) -> Option<PageLinkInfo> {
-        self.page_link_data(page).map(PageLink::info)
+        self.page_link_data(page).map(|l| l.info())
     }
 }
 

@@ -6,6 +6,7 @@
 //! store's primitives keep them.
 
 use super::{PageContent, PageList};
+use crate::handles::Handle;
 use crate::{CourseKey, LoKey, PageKey};
 use std::sync::Arc;
 
@@ -161,69 +162,201 @@ pub(crate) struct LoLink {
     pub(crate) pages: PageLinks,
 }
 
-/// The links of a linked LO's pages, by page: one flat list a linked LO,
-/// sorted by handle, none for a plain LO. A linked copy appends its pages'
-/// links in handle order (the arena hands its new pages rising handles),
-/// so building one costs a push a page into one allocation. A lookup is a
-/// binary search, O(log pages); an insert or removal out of order moves
-/// the entries after it, O(pages), as the LO's own page list does.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct PageLinks(Vec<(PageKey, PageLink)>);
+/// The links of a linked LO's pages, by page; none for a plain LO.
+///
+/// A linked copy's pages start *fresh*: each came from the upstream page
+/// at its position in the diff base, its base is its own content, nothing
+/// is customised, and the arena gave them consecutive handles. Such a run
+/// is kept as the first handle, the upstream page list (shared with the
+/// LO link's `base_pages`, not copied) and each page's synced version: 8
+/// bytes a page, one allocation an LO. A link that changes leaves the run
+/// (a bit marks it gone there) for a list of links sorted by page handle
+/// (40 bytes each), as do links added later. A lookup is O(1) in the run
+/// and a binary search in the list; a change costs O(links changed), the
+/// list's insert moving the entries after it, as the LO's own page list
+/// does.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PageLinks {
+    /// Links one by one, in handle order, none of them in the run.
+    listed: Vec<(PageKey, PageLink)>,
+    fresh: Option<FreshRun>,
+}
+
+/// The links of a linked copy's pages as the copy made them.
+#[derive(Clone, Debug)]
+struct FreshRun {
+    /// The first page's handle; page `i` of the run has the slot after it
+    /// by `i`, and the same version.
+    first: PageKey,
+    /// The upstream page of each page of the run.
+    upstream: PageList,
+    /// The upstream version each page was taken at.
+    synced: Box<[u64]>,
+    /// A bit a page that left the run (changed, removed), made on the
+    /// first; and how many pages are still in it.
+    gone: Vec<u64>,
+    live: usize,
+}
+
+impl FreshRun {
+    /// The position in the run of `page`, if it is in it.
+    fn position(&self, page: PageKey) -> Option<usize> {
+        let offset = page.data().as_ffi().checked_sub(self.first.data().as_ffi())?;
+        let at = usize::try_from(offset).ok()?;
+        (at < self.synced.len() && !self.is_gone(at)).then_some(at)
+    }
+
+    fn is_gone(&self, at: usize) -> bool {
+        self.gone.get(at / 64).is_some_and(|w| w & (1 << (at % 64)) != 0)
+    }
+
+    /// Takes the page at `at` out of the run, giving its link.
+    fn take(&mut self, at: usize) -> Option<PageLink> {
+        let link = self.link(at)?;
+        if self.gone.is_empty() {
+            self.gone = vec![0; self.synced.len().div_ceil(64)];
+        }
+        self.gone[at / 64] |= 1 << (at % 64);
+        self.live -= 1;
+        Some(link)
+    }
+
+    fn page(&self, at: usize) -> PageKey {
+        PageKey::from_data(slotmap::KeyData::from_ffi(self.first.data().as_ffi() + at as u64))
+    }
+
+    fn link(&self, at: usize) -> Option<PageLink> {
+        let synced = *self.synced.get(at)?;
+        Some(PageLink { upstream: self.upstream.get(at), synced, base: None, customised: Customised::default() })
+    }
+
+    /// The links still in the run, in handle order.
+    fn iter(&self) -> impl Iterator<Item = (PageKey, PageLink)> + '_ {
+        (0..self.synced.len()).filter(|at| !self.is_gone(*at)).filter_map(|at| Some((self.page(at), self.link(at)?)))
+    }
+}
 
 impl PageLinks {
-    /// An empty list with room for `n` links.
+    /// An empty table with room for `n` links.
     pub(crate) fn with_capacity(n: usize) -> Self {
-        PageLinks(Vec::with_capacity(n))
+        PageLinks { listed: Vec::with_capacity(n), fresh: None }
+    }
+
+    /// Makes the links of a fresh linked copy's pages: the pages with
+    /// consecutive handles from `first`, each taken from the upstream page
+    /// at its position in `upstream` at the version at its position in
+    /// `synced`. Only on an empty table; gives back `false`, changing
+    /// nothing, on any other or when the lists differ in length.
+    pub(crate) fn set_fresh(&mut self, first: PageKey, upstream: PageList, synced: Box<[u64]>) -> bool {
+        if !self.is_empty() || upstream.len() != synced.len() {
+            return false;
+        }
+        self.listed = Vec::new();
+        let live = synced.len();
+        self.fresh = Some(FreshRun { first, upstream, synced, gone: Vec::new(), live });
+        true
     }
 
     fn find(&self, page: PageKey) -> Result<usize, usize> {
         let rank = crate::arena::rank(page);
-        self.0.binary_search_by_key(&rank, |(k, _)| crate::arena::rank(*k))
+        self.listed.binary_search_by_key(&rank, |(k, _)| crate::arena::rank(*k))
     }
 
-    pub(crate) fn get(&self, page: PageKey) -> Option<&PageLink> {
-        self.find(page).ok().map(|i| &self.0[i].1)
+    /// Takes `page` out of the run, if it is there, into the list.
+    fn unfresh(&mut self, page: PageKey) {
+        let Some(run) = self.fresh.as_mut() else { return };
+        let Some(link) = run.position(page).and_then(|at| run.take(at)) else { return };
+        if let Err(i) = self.find(page) {
+            self.listed.insert(i, (page, link));
+        }
     }
 
+    /// The link of `page`, if it has one.
+    pub(crate) fn get(&self, page: PageKey) -> Option<PageLink> {
+        if let Some(link) = self.fresh.as_ref().and_then(|run| run.link(run.position(page)?)) {
+            return Some(link);
+        }
+        self.find(page).ok().map(|i| self.listed[i].1.clone())
+    }
+
+    /// The link of `page`, to change it.
     pub(crate) fn get_mut(&mut self, page: PageKey) -> Option<&mut PageLink> {
-        self.find(page).ok().map(|i| &mut self.0[i].1)
+        self.unfresh(page);
+        let i = self.find(page).ok()?;
+        Some(&mut self.listed[i].1)
     }
 
     /// Sets the link of `page`: O(1) for a page past every other, as a
     /// copy's pages come.
     pub(crate) fn insert(&mut self, page: PageKey, link: PageLink) {
-        let past_last = self.0.last().is_none_or(|(k, _)| crate::arena::rank(*k) < crate::arena::rank(page));
+        if let Some(run) = self.fresh.as_mut()
+            && let Some(at) = run.position(page)
+        {
+            run.take(at);
+        }
+        let past_last = self.listed.last().is_none_or(|(k, _)| crate::arena::rank(*k) < crate::arena::rank(page));
         if past_last {
-            self.0.push((page, link));
+            self.listed.push((page, link));
             return;
         }
         match self.find(page) {
-            Ok(i) => self.0[i].1 = link,
-            Err(i) => self.0.insert(i, (page, link)),
+            Ok(i) => self.listed[i].1 = link,
+            Err(i) => self.listed.insert(i, (page, link)),
         }
     }
 
     pub(crate) fn reserve(&mut self, additional: usize) {
-        self.0.reserve(additional);
+        self.listed.reserve(additional);
     }
 
     pub(crate) fn remove(&mut self, page: PageKey) -> Option<PageLink> {
-        self.find(page).ok().map(|i| self.0.remove(i).1)
+        if let Some(run) = self.fresh.as_mut()
+            && let Some(at) = run.position(page)
+        {
+            return run.take(at);
+        }
+        let i = self.find(page).ok()?;
+        Some(self.listed.remove(i).1)
     }
 
+    /// Every link, to change them all: the run is written out, O(links).
     pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut PageLink> + '_ {
-        self.0.iter_mut().map(|(_, l)| l)
+        if let Some(run) = self.fresh.take() {
+            let mut all: Vec<(PageKey, PageLink)> = run.iter().collect();
+            all.append(&mut self.listed);
+            all.sort_unstable_by_key(|(k, _)| crate::arena::rank(*k));
+            self.listed = all;
+        }
+        self.listed.iter_mut().map(|(_, l)| l)
     }
 
     /// The links in handle order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (PageKey, &PageLink)> + '_ {
-        self.0.iter().map(|(k, v)| (*k, v))
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (PageKey, PageLink)> + '_ {
+        let mut run = self.fresh.iter().flat_map(|run| run.iter()).peekable();
+        let mut listed = self.listed.iter().map(|(k, v)| (*k, v.clone())).peekable();
+        std::iter::from_fn(move || match (run.peek(), listed.peek()) {
+            (Some((a, _)), Some((b, _))) if crate::arena::rank(*a) < crate::arena::rank(*b) => run.next(),
+            (Some(_), None) => run.next(),
+            _ => listed.next(),
+        })
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.0.len()
+        self.listed.len() + self.fresh.as_ref().map_or(0, |run| run.live)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
+
+impl PartialEq for PageLinks {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for PageLinks {}
 
 /// What a linked page remembers of its upstream page.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -398,5 +531,41 @@ mod tests {
             again.insert(key(n), link(if n == 4 { 40 } else { n }));
         }
         assert_eq!(links, again);
+    }
+
+    /// A fresh run reads as the links it stands for, equals them written
+    /// out, and is written out by the first change, which then applies.
+    #[test]
+    fn a_fresh_run_reads_and_changes_as_its_links() {
+        use crate::handles::Handle;
+        let first: PageKey = key(7);
+        let next = |i: u64| PageKey::from_data(slotmap::KeyData::from_ffi(first.data().as_ffi() + i));
+        let upstream: crate::data::PageList = (1..=3).map(key).collect();
+        let fresh = || {
+            let mut links = PageLinks::default();
+            assert!(links.set_fresh(first, upstream.clone(), vec![10, 20, 30].into()));
+            links
+        };
+        let mut listed = PageLinks::default();
+        for (i, u) in (1..=3).enumerate() {
+            listed.insert(next(i as u64), PageLink { upstream: Some(key(u)), ..link(10 * (i as u64 + 1)) });
+        }
+        let mut links = fresh();
+        assert_eq!(links, listed);
+        assert_eq!((links.len(), links.get(next(1)).map(|l| (l.upstream, l.synced))), (3, Some((Some(key(2)), 20))));
+        assert!(links.get(next(3)).is_none() && links.get(key(1)).is_none(), "past the run, or another page");
+        assert!(links.get_mut(next(3)).is_none() && links.remove(key(1)).is_none());
+        assert_eq!(links, listed, "a miss changes nothing");
+        assert!(!links.set_fresh(first, upstream.clone(), vec![1, 2, 3].into()), "only on an empty table");
+        links.get_mut(next(2)).unwrap().synced = 99;
+        listed.get_mut(next(2)).unwrap().synced = 99;
+        assert_eq!(links, listed);
+        let mut removed = fresh();
+        assert_eq!(removed.remove(next(0)).map(|l| l.synced), Some(10));
+        assert_eq!(removed.iter().map(|(k, _)| k).collect::<Vec<_>>(), [next(1), next(2)]);
+        let mut added = fresh();
+        added.insert(key(1), link(5));
+        assert_eq!(added.len(), 4);
+        assert_eq!(added.iter().next().map(|(k, l)| (k, l.synced)), Some((key(1), 5)), "in handle order");
     }
 }

@@ -233,7 +233,7 @@ impl Sides<'_> {
             let Some(d) = link.copies.get(i) else { continue };
             let Ok(p) = store.page(d) else { continue };
             let page_link = store.page_link(d);
-            if p.lo != lo || page_link.is_none_or(|l| l.upstream.is_some_and(|u| u != *b)) {
+            if p.lo != lo || page_link.as_ref().is_none_or(|l| l.upstream.is_some_and(|u| u != *b)) {
                 continue;
             }
             let customised = page_link.is_some_and(|l| l.customised.any());

@@ -165,8 +165,22 @@ impl Store {
             // The new pages' keys are known before they are in: the arena
             // appends them after its last slot, in order.
             let keys = self.pages.next_keys(sources.len());
-            link.pages.reserve(sources.len().saturating_add(more));
-            for (key, src) in keys.zip(sources.iter()) {
+            // A whole fresh copy of the diff base's pages, all live, in
+            // order: kept as a run, 8 bytes a page.
+            let whole = first == 0
+                && more == 0
+                && link.pages.is_empty()
+                && link.base_pages.len() == sources.len()
+                && link.base_pages.iter().zip(sources.iter()).all(|(b, s)| *b == s.key && s.live);
+            let fresh = whole
+                && self.pages.next_keys(1).next().is_some_and(|first| {
+                    let synced = sources.iter().map(|s| s.version).collect();
+                    link.pages.set_fresh(first, link.base_pages.clone(), synced)
+                });
+            if !fresh {
+                link.pages.reserve(sources.len().saturating_add(more));
+            }
+            for (key, src) in keys.zip(sources.iter()).filter(|_| !fresh) {
                 // A linked page of a source deleted since the request (a
                 // page a pending copy saved) starts with an "upstream
                 // deleted" marker.

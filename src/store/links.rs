@@ -18,7 +18,7 @@ impl Store {
     }
 
     /// A page's link, which its LO's link holds: O(1).
-    pub(crate) fn page_link(&self, page: PageKey) -> Option<&PageLink> {
+    pub(crate) fn page_link(&self, page: PageKey) -> Option<PageLink> {
         self.los.get(self.pages.get(page)?.lo)?.page_link_data(page)
     }
 

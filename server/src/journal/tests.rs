@@ -86,7 +86,8 @@ fn snapshots_are_due_in_proportion_to_the_workspace() {
     let (mut journal, live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
     let pages = live.ws.counts().pages as u64;
     assert!(pages > 0);
-    let rename = Op::UpdateCourse { key: "author-key".into(), course: "_1_1".into(), body: json!({"name": "N"}), at: at(1) };
+    let rename =
+        Op::UpdateCourse { key: "author-key".into(), course: "_1_1".into(), body: json!({"name": "N"}), at: at(1) };
     // The demo's few pages are paid for by a few records' work.
     let needed = (pages * REPLAY_UNITS_A_PAGE).div_ceil(RECORD_WORK);
     for n in 1..=needed {
