@@ -496,3 +496,28 @@ fn int4_golden_files_keep_every_field_on_every_migration_path() {
     ];
     assert_eq!(differences(&resolve_contents(resaved(FORMAT2)), &from_format1), lines(&expected));
 }
+
+/// Every flag a value: each customisation, reordering and lock flag of
+/// the linked part set, which the golden files leave mostly clear.
+fn set_every_flag(value: &mut serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::Bool(b) => {
+            *b = true;
+            1
+        }
+        serde_json::Value::Array(items) => items.iter_mut().map(set_every_flag).sum(),
+        serde_json::Value::Object(fields) => fields.values_mut().map(set_every_flag).sum(),
+        _ => 0,
+    }
+}
+
+/// INT-4, LNK-12: a flag the golden files leave clear is kept too: with
+/// every flag of the linked part set, a load and a save give the file back.
+#[test]
+fn int4_every_link_flag_survives_a_load_and_a_save() {
+    let mut file: serde_json::Value = serde_json::from_str(FORMAT5).unwrap();
+    let flags = set_every_flag(&mut file["linked"]);
+    assert!(flags >= 20, "the linked part has its flags ({flags})");
+    let text = file.to_string();
+    assert_eq!(differences(&file, &resaved(&text)), lines(&[]));
+}

@@ -92,6 +92,7 @@ pub(crate) struct State {
     pub broken: Option<String>,
     /// Journal records between snapshots (`--snapshot-every`).
     snapshot_every: u64,
+    snapshot_work_per_page: u64,
     tokens_made: u64,
 }
 
@@ -132,6 +133,7 @@ impl App {
             runner: RunnerControl::default(),
             broken: None,
             snapshot_every: config.snapshot_every,
+            snapshot_work_per_page: config.snapshot_work_per_page,
             tokens_made: 0,
         };
         Ok(Arc::new(App {
@@ -188,7 +190,7 @@ impl State {
             if let Err(e) = journal.commit(Some((&op, gave))) {
                 return Err(self.journal_failed(e));
             }
-            if journal.snapshot_due(self.snapshot_every)
+            if journal.snapshot_due(self.snapshot_every, self.snapshot_work_per_page)
                 && let Err(e) = journal.snapshot(&self.model)
             {
                 tracing::warn!(error = %e, "snapshot failed; the journal keeps growing");

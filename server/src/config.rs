@@ -78,11 +78,17 @@ pub struct Config {
     pub max_body: usize,
 
     /// Journal records between two snapshots of the database, at least.
-    /// A snapshot also waits until the work journaled since the last one
-    /// is in proportion to the workspace (8 units of copy work a page), so
-    /// that a growing workspace is not written ever more often.
+    /// A snapshot also waits for `--snapshot-work-per-page`.
     #[arg(long, default_value_t = 1000)]
     pub snapshot_every: u64,
+
+    /// Replay work (units of copy work, about a page each) journaled since
+    /// the last snapshot, a page of it, before the next is due: a snapshot
+    /// costs as much as the workspace is large, so that a growing
+    /// workspace is not written ever more often for the same work. 0
+    /// leaves it to `--snapshot-every` alone.
+    #[arg(long, default_value_t = 8)]
+    pub snapshot_work_per_page: u64,
 
     /// Log level: error, warn, info, debug or trace.
     #[arg(long, default_value = "info")]

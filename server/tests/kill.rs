@@ -59,11 +59,24 @@ async fn srv9_sigkill_loses_nothing_answered() {
     let data = temp_db("kill");
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     // A 1,000-page source and slow copies, so that some run when the
-    // process dies; frequent snapshots, so that replay starts from one.
+    // process dies; frequent snapshots (every 7 records, whatever the work
+    // since), so that replay starts from one.
     let import = data.with_extension("json");
     std::fs::write(&import, serde_json::to_string(&big_workspace()).unwrap()).unwrap();
     let import_arg = import.display().to_string();
-    let mut server = spawn(&data, &["--units-per-second", "1500", "--snapshot-every", "7", "--import", &import_arg]);
+    let mut server = spawn(
+        &data,
+        &[
+            "--units-per-second",
+            "1500",
+            "--snapshot-every",
+            "7",
+            "--snapshot-work-per-page",
+            "0",
+            "--import",
+            &import_arg,
+        ],
+    );
     let base = server.base.clone();
     let t = token(&client, &base).await;
     let source_pages = pages_of(&client, &base, &t, "courseId:BIO-101").await;

@@ -8,6 +8,7 @@
 use super::{PageContent, PageList};
 use crate::handles::Handle;
 use crate::{CourseKey, LoKey, PageKey};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A field that a linked copy takes from its upstream, or keeps as its own
@@ -170,15 +171,15 @@ pub(crate) struct LoLink {
 /// is kept as the first handle, the upstream page list (shared with the
 /// LO link's `base_pages`, not copied) and each page's synced version: 8
 /// bytes a page, one allocation an LO. A link that changes leaves the run
-/// (a bit marks it gone there) for a list of links sorted by page handle
-/// (40 bytes each), as do links added later. A lookup is O(1) in the run
-/// and a binary search in the list; a change costs O(links changed), the
-/// list's insert moving the entries after it, as the LO's own page list
-/// does.
+/// (a bit marks it gone there) for an ordered map of links by page
+/// handle, as do links added later (a loaded file's links all go there).
+/// A lookup is O(1) in the run and O(log links changed) in the map, and so
+/// is a change, in whatever order changes come.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PageLinks {
-    /// Links one by one, in handle order, none of them in the run.
-    listed: Vec<(PageKey, PageLink)>,
+    /// Links one by one, by the page's rank (handle order), none of them
+    /// in the run.
+    listed: BTreeMap<u64, (PageKey, PageLink)>,
     fresh: Option<FreshRun>,
 }
 
@@ -237,11 +238,6 @@ impl FreshRun {
 }
 
 impl PageLinks {
-    /// An empty table with room for `n` links.
-    pub(crate) fn with_capacity(n: usize) -> Self {
-        PageLinks { listed: Vec::with_capacity(n), fresh: None }
-    }
-
     /// Makes the links of a fresh linked copy's pages: the pages with
     /// consecutive handles from `first`, each taken from the upstream page
     /// at its position in `upstream` at the version at its position in
@@ -251,24 +247,16 @@ impl PageLinks {
         if !self.is_empty() || upstream.len() != synced.len() {
             return false;
         }
-        self.listed = Vec::new();
         let live = synced.len();
         self.fresh = Some(FreshRun { first, upstream, synced, gone: Vec::new(), live });
         true
     }
 
-    fn find(&self, page: PageKey) -> Result<usize, usize> {
-        let rank = crate::arena::rank(page);
-        self.listed.binary_search_by_key(&rank, |(k, _)| crate::arena::rank(*k))
-    }
-
-    /// Takes `page` out of the run, if it is there, into the list.
+    /// Takes `page` out of the run, if it is there, into the map.
     fn unfresh(&mut self, page: PageKey) {
         let Some(run) = self.fresh.as_mut() else { return };
         let Some(link) = run.position(page).and_then(|at| run.take(at)) else { return };
-        if let Err(i) = self.find(page) {
-            self.listed.insert(i, (page, link));
-        }
+        self.listed.insert(crate::arena::rank(page), (page, link));
     }
 
     /// The link of `page`, if it has one.
@@ -276,37 +264,23 @@ impl PageLinks {
         if let Some(link) = self.fresh.as_ref().and_then(|run| run.link(run.position(page)?)) {
             return Some(link);
         }
-        self.find(page).ok().map(|i| self.listed[i].1.clone())
+        self.listed.get(&crate::arena::rank(page)).map(|(_, l)| l.clone())
     }
 
     /// The link of `page`, to change it.
     pub(crate) fn get_mut(&mut self, page: PageKey) -> Option<&mut PageLink> {
         self.unfresh(page);
-        let i = self.find(page).ok()?;
-        Some(&mut self.listed[i].1)
+        self.listed.get_mut(&crate::arena::rank(page)).map(|(_, l)| l)
     }
 
-    /// Sets the link of `page`: O(1) for a page past every other, as a
-    /// copy's pages come.
+    /// Sets the link of `page`.
     pub(crate) fn insert(&mut self, page: PageKey, link: PageLink) {
         if let Some(run) = self.fresh.as_mut()
             && let Some(at) = run.position(page)
         {
             run.take(at);
         }
-        let past_last = self.listed.last().is_none_or(|(k, _)| crate::arena::rank(*k) < crate::arena::rank(page));
-        if past_last {
-            self.listed.push((page, link));
-            return;
-        }
-        match self.find(page) {
-            Ok(i) => self.listed[i].1 = link,
-            Err(i) => self.listed.insert(i, (page, link)),
-        }
-    }
-
-    pub(crate) fn reserve(&mut self, additional: usize) {
-        self.listed.reserve(additional);
+        self.listed.insert(crate::arena::rank(page), (page, link));
     }
 
     pub(crate) fn remove(&mut self, page: PageKey) -> Option<PageLink> {
@@ -315,25 +289,21 @@ impl PageLinks {
         {
             return run.take(at);
         }
-        let i = self.find(page).ok()?;
-        Some(self.listed.remove(i).1)
+        self.listed.remove(&crate::arena::rank(page)).map(|(_, l)| l)
     }
 
     /// Every link, to change them all: the run is written out, O(links).
     pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut PageLink> + '_ {
         if let Some(run) = self.fresh.take() {
-            let mut all: Vec<(PageKey, PageLink)> = run.iter().collect();
-            all.append(&mut self.listed);
-            all.sort_unstable_by_key(|(k, _)| crate::arena::rank(*k));
-            self.listed = all;
+            self.listed.extend(run.iter().map(|(k, l)| (crate::arena::rank(k), (k, l))));
         }
-        self.listed.iter_mut().map(|(_, l)| l)
+        self.listed.values_mut().map(|(_, l)| l)
     }
 
     /// The links in handle order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (PageKey, PageLink)> + '_ {
         let mut run = self.fresh.iter().flat_map(|run| run.iter()).peekable();
-        let mut listed = self.listed.iter().map(|(k, v)| (*k, v.clone())).peekable();
+        let mut listed = self.listed.values().map(|(k, v)| (*k, v.clone())).peekable();
         std::iter::from_fn(move || match (run.peek(), listed.peek()) {
             (Some((a, _)), Some((b, _))) if crate::arena::rank(*a) < crate::arena::rank(*b) => run.next(),
             (Some(_), None) => run.next(),
@@ -515,7 +485,7 @@ mod tests {
     /// handle order, so equal tables compare equal.
     #[test]
     fn page_links_are_kept_by_page_in_any_order() {
-        let mut links = PageLinks::with_capacity(4);
+        let mut links = PageLinks::default();
         for n in [3, 1, 4, 2] {
             links.insert(key(n), link(n));
         }

@@ -177,9 +177,6 @@ impl Store {
                     let synced = sources.iter().map(|s| s.version).collect();
                     link.pages.set_fresh(first, link.base_pages.clone(), synced)
                 });
-            if !fresh {
-                link.pages.reserve(sources.len().saturating_add(more));
-            }
             for (key, src) in keys.zip(sources.iter()).filter(|_| !fresh) {
                 // A linked page of a source deleted since the request (a
                 // page a pending copy saved) starts with an "upstream

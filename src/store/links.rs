@@ -282,7 +282,7 @@ impl Store {
         let map: std::collections::HashMap<PageKey, PageKey> = pairs.iter().copied().collect();
         link.copies =
             link.copies.iter().map(|c| map.get(c).copied().unwrap_or_else(crate::handles::Handle::null)).collect();
-        let mut pages = PageLinks::with_capacity(link.pages.len());
+        let mut pages = PageLinks::default();
         for (old, page_link) in link.pages.iter() {
             if let Some(new) = map.get(&old) {
                 pages.insert(*new, page_link.clone());

@@ -60,14 +60,12 @@ pub struct Journal {
 /// PATCH), as much as [`RECORD_WORK`] units, for reading and checking it.
 const RECORD_WORK: u64 = 64;
 
-/// How much replay work a snapshot's pages buy: a snapshot is due once
-/// the records since the last one would take this many units a page of
-/// it to replay. Writing or loading a page costs about as much as 30 to 80
-/// units of copy work (a microsecond or two against some 30 ns), so at 8
-/// a reopen replays in a fraction of the time it takes to load the
-/// snapshot, and the snapshots written over a run cost a bounded share of
-/// the work they follow.
-const REPLAY_UNITS_A_PAGE: u64 = 8;
+// How much replay work a snapshot's pages buy is the server's
+// `--snapshot-work-per-page` (8 by default). Writing or loading a page
+// costs about as much as 30 to 80 units of copy work (a microsecond or two
+// against some 30 ns), so at 8 a reopen replays in a fraction of the time
+// it takes to load the snapshot, and the snapshots written over a run
+// cost a bounded share of the work they follow.
 
 /// A journal record: an op, and what it assigned when it was applied
 /// (ids, uuids, units), which replay must assign again.
@@ -186,7 +184,10 @@ impl Journal {
                     _lock: held,
                     seq: checked.report.last_seq,
                     since_snapshot: checked.report.records.unwrap_or(0),
-                    work_since_snapshot: checked.report.records.unwrap_or(0).saturating_mul(RECORD_WORK),
+                    // The work the records since the snapshot stand for is
+                    // not counted on open: with any, the next snapshot is
+                    // due as soon as `--snapshot-every` records are there.
+                    work_since_snapshot: if checked.report.records.unwrap_or(0) > 0 { u64::MAX } else { 0 },
                     snapshot_pages: model.ws.counts().pages as u64,
                     steps: Vec::new(),
                     steps_work: 0,
@@ -297,15 +298,15 @@ impl Journal {
 
     /// Whether a snapshot is due: `every` records since the last one at
     /// least, and enough replay work to pay for writing one
-    /// ([`REPLAY_UNITS_A_PAGE`] units a page of the last snapshot). A
-    /// snapshot costs as much as the workspace is large, so a cadence in
-    /// records alone would write a growing workspace ever more often for
-    /// the same work, its total cost growing as the square of the work;
-    /// held to the work, it grows with the work.
-    pub fn snapshot_due(&self, every: u64) -> bool {
+    /// (`work_per_page` units a page of the last snapshot). A snapshot
+    /// costs as much as the workspace is large, so a cadence in records
+    /// alone would write a growing workspace ever more often for the same
+    /// work, its total cost growing as the square of the work; held to the
+    /// work, it grows with the work.
+    pub fn snapshot_due(&self, every: u64, work_per_page: u64) -> bool {
         every > 0
             && self.since_snapshot >= every
-            && self.work_since_snapshot >= self.snapshot_pages.saturating_mul(REPLAY_UNITS_A_PAGE)
+            && self.work_since_snapshot >= self.snapshot_pages.saturating_mul(work_per_page)
     }
 
     /// Replaces the snapshot with `model` and empties the journal, in one

@@ -89,24 +89,25 @@ fn snapshots_are_due_in_proportion_to_the_workspace() {
     let rename =
         Op::UpdateCourse { key: "author-key".into(), course: "_1_1".into(), body: json!({"name": "N"}), at: at(1) };
     // The demo's few pages are paid for by a few records' work.
-    let needed = (pages * REPLAY_UNITS_A_PAGE).div_ceil(RECORD_WORK);
+    let needed = (pages * 8).div_ceil(RECORD_WORK);
     for n in 1..=needed {
-        assert!(!journal.snapshot_due(1), "{n} records: not enough work yet");
+        assert!(!journal.snapshot_due(1, 8), "{n} records: not enough work yet");
         journal.commit(Some((&rename, None))).unwrap();
     }
-    assert!(journal.snapshot_due(needed), "records and work enough");
-    assert!(!journal.snapshot_due(needed + 1), "fewer records than asked");
+    assert!(journal.snapshot_due(needed, 8), "records and work enough");
+    assert!(!journal.snapshot_due(needed + 1, 8), "fewer records than asked");
     // As if the last snapshot had been a thousand times larger.
     journal.snapshot_pages = pages * 1000;
     for _ in 0..3 {
         journal.commit(Some((&rename, None))).unwrap();
     }
-    assert!(!journal.snapshot_due(2), "records enough, but too little work for so large a snapshot");
-    journal.buffer_step(Op::Step { budget: 1, at: at(2) }, pages * 1000 * REPLAY_UNITS_A_PAGE);
+    assert!(!journal.snapshot_due(2, 8), "records enough, but too little work for so large a snapshot");
+    journal.buffer_step(Op::Step { budget: 1, at: at(2) }, pages * 1000 * 8);
     journal.flush().unwrap();
-    assert!(journal.snapshot_due(2), "work in proportion to the snapshot");
+    assert!(journal.snapshot_due(2, 8), "work in proportion to the snapshot");
+    assert!(journal.snapshot_due(2, 0), "with no work a page asked, records alone");
     journal.snapshot(&live).unwrap();
-    assert!(!journal.snapshot_due(1) && journal.snapshot_pages == pages, "a snapshot starts the count again");
+    assert!(!journal.snapshot_due(1, 8) && journal.snapshot_pages == pages, "a snapshot starts the count again");
     drop(journal);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
