@@ -164,7 +164,7 @@ impl Store {
         if let Some(link) = record.link.as_mut() {
             // The new pages' keys are known before they are in: the arena
             // appends them after its last slot, in order.
-            let keys = self.pages.next_keys(sources.len());
+            let mut keys = self.pages.next_keys(sources.len()).peekable();
             // A whole fresh copy of the diff base's pages, all live, in
             // order: kept as a run, 8 bytes a page.
             let whole = first == 0
@@ -173,9 +173,9 @@ impl Store {
                 && link.base_pages.len() == sources.len()
                 && link.base_pages.iter().zip(sources.iter()).all(|(b, s)| *b == s.key && s.live);
             let fresh = whole
-                && self.pages.next_keys(1).next().is_some_and(|first| {
+                && keys.peek().is_some_and(|first| {
                     let synced = sources.iter().map(|s| s.version).collect();
-                    link.pages.set_fresh(first, link.base_pages.clone(), synced)
+                    link.pages.set_fresh(*first, link.base_pages.clone(), synced)
                 });
             for (key, src) in keys.zip(sources.iter()).filter(|_| !fresh) {
                 // A linked page of a source deleted since the request (a
@@ -390,8 +390,7 @@ impl Store {
             if let Some(job) = self.tasks.get_mut(*task).and_then(|t| t.job.as_mut())
                 && job.reads(record.lo)
             {
-                // The job reads content and version only; links are not
-                // history it needs.
+                // The job reads content and version only.
                 job.overlay.entry(page).or_insert_with(|| record.clone());
             }
         }
