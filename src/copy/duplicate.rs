@@ -2,45 +2,64 @@
 //! and its pages, under the Duplicate rules (DUP-1..6). The copy job,
 //! linked copies (LNK-1) and detach (REU-4) all build duplicates with these.
 
-use crate::data::{LoLink, LoSnapshot, PageSource};
+use crate::data::{Ancestry, LoLink, LoParts, LoSnapshot, PageSource};
 use crate::handles::{CourseKey, LoKey, PageKey};
 use crate::store::Store;
+use std::sync::Arc;
 
-/// A new learning object duplicated from `src` (handle `src_key`) at the
-/// end of course `into`, without pages yet: same title and description,
-/// the course as parent (DUP-6), its origin and ancestry (DUP-5). With
-/// `linked`, it is a linked copy (LNK-1) of `src` as the snapshot has it,
-/// under the field locks of course `linked`; the pages then added to it
-/// are linked too.
-pub(crate) fn new_duplicate_lo(
-    store: &mut Store,
-    src_key: LoKey,
-    src: &LoSnapshot,
-    into: CourseKey,
-    linked: Option<CourseKey>,
-) -> LoKey {
-    let ancestors = src.ancestors.then(src_key);
-    let lo = store.insert_lo(src.title.clone(), src.description.clone(), Some(into), Some(src_key), ancestors);
-    if let Some(course) = linked {
-        let live = store.learning_object(src_key).is_ok();
-        let link = LoLink {
-            upstream: Some(src_key).filter(|_| live),
-            course: Some(course).filter(|_| live),
-            synced: src.version,
-            declined: 0,
-            base_title: src.title.clone(),
-            base_description: src.description.clone(),
-            base_pages: src.pages.clone(),
-            copies: Default::default(),
-            customised: Default::default(),
-            reordered: false,
-            pages: Default::default(),
-        };
-        store.set_lo_link(lo, Some(link));
+/// A learning object about to be duplicated: what its record takes from
+/// the source, owned, so that the source can be read where it is (a
+/// snapshot, or the live record) and the store changed after.
+pub(crate) struct NewDuplicate {
+    title: Arc<str>,
+    description: Arc<str>,
+    origin: LoKey,
+    ancestors: Ancestry,
+    link: Option<LoLink>,
+}
+
+impl NewDuplicate {
+    /// The duplicate of `src` (handle `src_key`): same title and
+    /// description, its origin and ancestry (DUP-5). With `linked`, a
+    /// linked copy (LNK-1) of `src` as read here, under the field locks of
+    /// course `linked`; the pages then added to it are linked too.
+    pub(crate) fn of(store: &Store, src_key: LoKey, src: LoParts<'_>, linked: Option<CourseKey>) -> Self {
+        let link = linked.map(|course| {
+            let live = store.learning_object(src_key).is_ok();
+            LoLink {
+                upstream: Some(src_key).filter(|_| live),
+                course: Some(course).filter(|_| live),
+                synced: src.version,
+                declined: 0,
+                base_title: src.title.clone(),
+                base_description: src.description.clone(),
+                base_pages: src.pages.clone(),
+                copies: Default::default(),
+                customised: Default::default(),
+                reordered: false,
+                pages: Default::default(),
+            }
+        });
+        NewDuplicate {
+            title: src.title.clone(),
+            description: src.description.clone(),
+            origin: src_key,
+            ancestors: src.ancestors.then(src_key),
+            link,
+        }
     }
-    let end = store.course(into).map_or(0, |c| c.los.len());
-    store.include_lo(into, lo, end);
-    lo
+
+    /// Inserts the duplicate at the end of course `into`, its parent
+    /// (DUP-6), without pages yet.
+    pub(crate) fn insert(self, store: &mut Store, into: CourseKey) -> LoKey {
+        let lo = store.insert_lo(self.title, self.description, Some(into), Some(self.origin), self.ancestors);
+        if let Some(link) = self.link {
+            store.set_lo_link(lo, Some(link));
+        }
+        let end = store.course(into).map_or(0, |c| c.los.len());
+        store.include_lo(into, lo, end);
+        lo
+    }
 }
 
 /// Duplicates, into `lo`, each of `pages` that is live: the content shared,

@@ -15,13 +15,13 @@
 //! library items, learning objects, terms, users. The snapshot is history and
 //! may name entities deleted since (or, in a tampered file, never there).
 
-use super::duplicate::new_duplicate_lo;
+use super::duplicate::NewDuplicate;
 use super::plan::{CopyPlan, PlannedTarget};
-use crate::data::{CopyIssue, CopyJob, CopyMode, Discussions, PageSource, ReadIndex, Step};
+use crate::data::{CopyIssue, CopyJob, CopyMode, Discussions, LoParts, PageSource, ReadIndex, Step};
 use crate::data::{CourseSettings, DateShiftReport, Duration, PageContent, ToolItem, ToolLink};
 use crate::error::Error;
-use crate::handles::{LibraryItem, LoKey, PageKey, UserKey};
-use crate::store::Store;
+use crate::handles::{LibraryItem, LoKey, UserKey};
+use crate::store::{PagesOf, Store};
 use imbl::{OrdMap, OrdSet, Vector};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -44,18 +44,22 @@ impl CopyJob {
             }
         };
         let tools = plan.tools;
-        let content = match (plan.selection.content_areas, plan.mode) {
-            (false, _) => 0,
-            (true, CopyMode::Share) => u64::from(!plan.snapshot.course.los.is_empty()),
+        let (los, pages) = match (plan.selection.content_areas, plan.mode) {
+            (false, _) => (0, 0),
+            (true, CopyMode::Share) => (usize::from(!plan.snapshot.course.los.is_empty()), 0),
+            (true, CopyMode::Duplicate | CopyMode::Linked) if plan.snapshot.live => {
+                let records = plan.snapshot.course.los.iter().filter_map(|lo| ws.learning_object(*lo).ok());
+                (plan.snapshot.course.los.len(), records.map(|lo| lo.pages.len()).sum())
+            }
             (true, CopyMode::Duplicate | CopyMode::Linked) => {
-                let los = plan.snapshot.los.len() as u64;
-                los + plan.snapshot.los.iter().map(|(_, lo)| lo.pages.len() as u64).sum::<u64>()
+                let pages = plan.snapshot.los.iter().map(|(_, lo)| lo.pages.len()).sum();
+                (plan.snapshot.los.len(), pages)
             }
         };
         if plan.mode.copies_content() && plan.selection.content_areas {
-            let pages = (content - plan.snapshot.los.len() as u64) as usize;
-            ws.reserve(plan.snapshot.los.len(), pages);
+            ws.reserve(los, pages);
         }
+        let content = (los + pages) as u64;
         Ok(CopyJob {
             requester: plan.requester,
             mode: plan.mode,
@@ -103,7 +107,7 @@ impl CopyJob {
             }
             Step::Lo(i) => self.copy_lo(ws, i),
             Step::Page(i, j) => {
-                let len = self.source_pages(i).len();
+                let len = self.source_lo(ws, i).map_or(0, |(_, lo)| lo.pages.len());
                 let n = len.saturating_sub(j).min(usize::try_from(budget).unwrap_or(usize::MAX)).max(1);
                 self.copy_pages(ws, i, j, n);
                 did = n as u64;
@@ -197,22 +201,30 @@ impl CopyJob {
             self.share_los(ws);
             return self.content_from(i + 1);
         }
-        let Some((src_key, src)) = self.snapshot.los.get(i) else { return Step::Done };
-        let src_key = *src_key;
         // A linked copy's upstream course is the source, found by its LMS
         // id, which is never reused.
         let linked = match self.mode {
             CopyMode::Linked => ws.course_by_pk(self.snapshot.course.pk),
             CopyMode::Share | CopyMode::Duplicate => None,
         };
-        let copy = new_duplicate_lo(ws, src_key, src, self.target, linked);
-        self.current_lo = Some(copy);
-        if src.pages.is_empty() { self.content_from(i + 1) } else { Step::Page(i, 0) }
+        let Some((src_key, src)) = self.source_lo(ws, i) else { return Step::Done };
+        let (copy, has_pages) = (NewDuplicate::of(ws, src_key, src, linked), !src.pages.is_empty());
+        self.current_lo = Some(copy.insert(ws, self.target));
+        if has_pages { Step::Page(i, 0) } else { self.content_from(i + 1) }
     }
 
-    /// The pages of the snapshot's LO `i`, which Step::Page(i, _) copies.
-    fn source_pages(&self, i: usize) -> &[PageKey] {
-        self.snapshot.los.get(i).map_or(&[][..], |(_, lo)| lo.pages.as_slice())
+    /// The source's LO `i`, which Step::Lo(i) duplicates and whose pages
+    /// Step::Page(i, _) copies: from the snapshot, or from the workspace
+    /// for a job that reads live ([`Snapshot::live`](crate::data::Snapshot)).
+    /// A live job runs in the call that planned it, so the source's LOs
+    /// are as the plan saw them, and live (INT-1).
+    fn source_lo<'a>(&'a self, ws: &'a Store, i: usize) -> Option<(LoKey, LoParts<'a>)> {
+        if self.snapshot.live {
+            let key = *self.snapshot.course.los.get(i)?;
+            Some((key, LoParts::of(ws.learning_object(key).ok()?)))
+        } else {
+            self.snapshot.los.get(i).map(|(key, lo)| (*key, lo.parts()))
+        }
     }
 
     /// Shares the source's LOs with the target, in one unit: the target's
@@ -229,10 +241,42 @@ impl CopyJob {
     /// (DUP-5).
     fn copy_pages(&mut self, ws: &mut Store, i: usize, j: usize, n: usize) {
         let Some(lo) = self.current_lo else { return };
-        let source = self.snapshot.los.get(i).map(|(_, lo)| &lo.pages);
-        let source = source.map_or(&[][..], |pages| pages.as_slice());
-        let end = j.saturating_add(n).min(source.len());
+        if self.overlay.is_empty() {
+            self.copy_live_pages(ws, lo, i, j..j.saturating_add(n));
+        } else {
+            self.copy_saved_pages(ws, lo, i, j..j.saturating_add(n));
+        }
+        if self.source_lo(ws, i).is_none_or(|(_, src)| j.saturating_add(n) >= src.pages.len())
+            && self.mode == CopyMode::Linked
+        {
+            ws.set_link_copies(lo);
+        }
+    }
+
+    /// [`copy_pages`](Self::copy_pages) when no page was saved in the
+    /// overlay: every page is read where it lives, and lives, for a page of
+    /// the source changed or deleted since the request would have been
+    /// saved first.
+    fn copy_live_pages(&self, ws: &mut Store, lo: LoKey, i: usize, range: std::ops::Range<usize>) {
+        let Some((src_key, src)) = self.source_lo(ws, i) else { return };
+        let end = range.end.min(src.pages.len());
+        let more = src.pages.len().saturating_sub(end);
+        let from = match self.snapshot.live {
+            true => PagesOf::Lo(src_key),
+            false => PagesOf::List(self.snapshot.los.get(i).map_or(&[][..], |(_, lo)| lo.pages.as_slice())),
+        };
+        ws.push_duplicates_of(lo, from, range.start..end, more);
+    }
+
+    /// [`copy_pages`](Self::copy_pages) when pages were saved in the
+    /// overlay: those are copied as saved, and report the library items
+    /// deleted since (LMS-9).
+    fn copy_saved_pages(&mut self, ws: &mut Store, lo: LoKey, i: usize, range: std::ops::Range<usize>) {
+        let j = range.start;
         let mut sources = std::mem::take(&mut self.batch);
+        let source = self.source_lo(ws, i).map(|(_, lo)| lo.pages);
+        let source = source.map_or(&[][..], |pages| pages.as_slice());
+        let end = range.end.min(source.len());
         sources.reserve(end.saturating_sub(j));
         // Library items a page saved in the overlay named, deleted since:
         // (position in `sources`, source page, item).
@@ -240,7 +284,7 @@ impl CopyJob {
         for &src_key in source.get(j..end).unwrap_or_default() {
             // A live page's items are live (INT-1); a page saved in the
             // overlay may name items deleted since.
-            let saved = if self.overlay.is_empty() { None } else { self.overlay.get(&src_key) };
+            let saved = self.overlay.get(&src_key);
             let Some(src) = saved.or_else(|| ws.page(src_key).ok()) else { continue };
             let version = src.version;
             let live = |item: &LibraryItem| ws.library_entry(*item).is_ok();
@@ -259,9 +303,6 @@ impl CopyJob {
         let more = source.len().saturating_sub(end);
         let first = ws.push_duplicate_pages(lo, &mut sources, more);
         self.batch = sources;
-        if more == 0 && self.mode == CopyMode::Linked {
-            ws.set_link_copies(lo);
-        }
         let Ok(pages) = ws.learning_object(lo).map(|record| &record.pages) else { return };
         for (at, source_page, item) in dropped {
             if let Some(page) = pages.get(first + at) {
@@ -331,7 +372,11 @@ impl CopyJob {
         match self.mode {
             CopyMode::Share => ws.learning_object(lo).ok().filter(|l| l.used_in.contains(&self.target)).map(|_| lo),
             CopyMode::Duplicate | CopyMode::Linked => {
-                let i = self.snapshot.los.iter().position(|(k, _)| *k == lo)?;
+                let i = if self.snapshot.live {
+                    self.snapshot.course.los.index_of(&lo)?
+                } else {
+                    self.snapshot.los.iter().position(|(k, _)| *k == lo)?
+                };
                 target.los.get(self.base() + i).copied()
             }
         }

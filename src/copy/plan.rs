@@ -72,7 +72,8 @@ pub(crate) fn plan_copy(
         mode,
         selection,
         keep_authors: options.keep_authors,
-        snapshot: snapshot(store, src, mode),
+        // Run to its end at once: the job reads the LOs live.
+        snapshot: snapshot(store, src, mode, true),
         target: PlannedTarget::New(Box::new(record)),
         at: now,
     })
@@ -129,7 +130,7 @@ pub(crate) fn plan_request(
         mode: request.mode,
         selection: request.selection,
         keep_authors: true,
-        snapshot: snapshot(store, src, request.mode),
+        snapshot: snapshot(store, src, request.mode, false),
         target,
         at: now,
     })
@@ -158,12 +159,14 @@ fn plan_dates(
 
 /// The source as it is now. Share reads no LO record (the course's LO
 /// list, a persistent vector, is all it needs), so only Duplicate takes
-/// the LO records.
-fn snapshot(store: &Store, source: &Course, mode: CopyMode) -> Snapshot {
+/// the LO records, and only for a job that outlives its call: a `live`
+/// one reads them as it goes ([`Snapshot::live`]).
+fn snapshot(store: &Store, source: &Course, mode: CopyMode, live: bool) -> Snapshot {
     let course = source.clone();
     let styles = course.styles.iter().filter_map(|s| store.style(*s).ok()).cloned().collect();
     let los = match mode {
         CopyMode::Share => Vec::new(),
+        CopyMode::Duplicate | CopyMode::Linked if live => Vec::new(),
         CopyMode::Duplicate | CopyMode::Linked => {
             let mut los = Vec::with_capacity(course.los.len());
             los.extend(
@@ -172,7 +175,7 @@ fn snapshot(store: &Store, source: &Course, mode: CopyMode) -> Snapshot {
             los
         }
     };
-    Snapshot { course, styles, los }
+    Snapshot { course, styles, los, live }
 }
 
 /// The first free id among `<base>-copy`, `<base>-copy-2`, ..., with

@@ -29,7 +29,7 @@ mod zone;
 pub(crate) use content::{Ancestry, PageContent};
 pub use content::{LearningObject, Page};
 pub use copy::{CopyIssue, CopyMode, CopyReport, CopySelection, Discussions, SettingsSelection};
-pub(crate) use copy::{CopyJob, LoSnapshot, PageSource, ReadIndex, Snapshot, Step};
+pub(crate) use copy::{CopyJob, LoParts, LoSnapshot, PageSource, ReadIndex, Snapshot, Step};
 pub use counts::Counts;
 pub use course::{Course, CourseStyle};
 pub(crate) use course::{course_pk_of_uuid, course_uuid};

@@ -5,8 +5,8 @@ use super::apply::apply_sync;
 use super::plan::{linked, plan_sync};
 use super::types::{Customisations, DownstreamSync, LinkPreview, LinkedRecord, SyncReport};
 use crate::access::require;
-use crate::copy::duplicate::{duplicate_pages, new_duplicate_lo};
-use crate::data::{LinkedField, LoSnapshot, Reach};
+use crate::copy::duplicate::{NewDuplicate, duplicate_pages};
+use crate::data::{LinkedField, LoParts, Reach};
 use crate::edit::courses::reach_lo;
 use crate::error::{Action, Error};
 use crate::handles::{CourseKey, Entity, LoKey, UserKey};
@@ -228,9 +228,9 @@ pub(crate) fn link_learning_object(
     if !(record.parent == Some(from) || record.used_in.contains(&from)) {
         return Err(Error::not_in(lo, from));
     }
-    let snapshot = LoSnapshot::of(record);
-    let copy = new_duplicate_lo(store, lo, &snapshot, into, Some(from));
-    duplicate_pages(store, copy, snapshot.pages.iter().copied());
+    let (copy, pages) = (NewDuplicate::of(store, lo, LoParts::of(record), Some(from)), record.pages.clone());
+    let copy = copy.insert(store, into);
+    duplicate_pages(store, copy, pages.iter().copied());
     Ok(copy)
 }
 

@@ -2,6 +2,31 @@
 
 use super::*;
 
+/// The pages a Duplicate copies from: a list (a snapshot's), or the live
+/// list of an LO of the store, read in place.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PagesOf<'a> {
+    List(&'a [PageKey]),
+    Lo(LoKey),
+}
+
+/// How the pages a linked copy gains are linked: not at all (a plain LO),
+/// as a fresh run of the diff base at these versions, or each to its
+/// source.
+enum NewLinks {
+    None,
+    Run(Box<[u64]>),
+    Each(Vec<LinkSource>),
+}
+
+/// What a linked page is made from: its source, the version it was read
+/// at, and whether the source lives.
+struct LinkSource {
+    key: PageKey,
+    version: u64,
+    live: bool,
+}
+
 impl Store {
     /// Inserts a learning object with no pages, included in no course yet.
     pub(crate) fn insert_lo(
@@ -153,31 +178,117 @@ impl Store {
     /// room now. The pages come as a batch so that the LO's list grows
     /// once, not page by page.
     pub(crate) fn push_duplicate_pages(&mut self, lo: LoKey, sources: &mut Vec<PageSource>, more: usize) -> usize {
-        let Some(record) = self.los.get_mut(lo) else {
+        let Some(record) = self.los.get(lo) else {
             sources.clear();
             return 0;
         };
+        let linked = match record.link {
+            Some(_) => NewLinks::Each(
+                sources.iter().map(|s| LinkSource { key: s.key, version: s.version, live: s.live }).collect(),
+            ),
+            None => NewLinks::None,
+        };
+        let next = self.pages.next_keys(sources.len());
+        let pages = sources.drain(..).map(|src| Page {
+            content: src.content,
+            style: None,
+            lo,
+            origin: Some(src.key),
+            version: 0,
+        });
+        let keys = self.pages.extend(pages);
+        self.list_duplicate_pages(lo, keys, next, linked, more)
+    }
+
+    /// As [`push_duplicate_pages`](Self::push_duplicate_pages), for the
+    /// live pages among `range` of the pages `from` names, read where they
+    /// are: no batch of contents is built first, which a Duplicate's pages
+    /// would otherwise write and read back once each.
+    pub(crate) fn push_duplicates_of(
+        &mut self,
+        lo: LoKey,
+        from: PagesOf<'_>,
+        range: std::ops::Range<usize>,
+        more: usize,
+    ) -> usize {
+        let Some(record) = self.los.get(lo) else { return 0 };
+        let sources = match from {
+            PagesOf::List(list) => list,
+            PagesOf::Lo(src) => self.los.get(src).map_or(&[][..], |l| l.pages.as_slice()),
+        };
+        let sources = sources.get(range).unwrap_or_default();
+        // A linked copy's pages are linked to the sources read, at the
+        // versions read. A whole fresh copy of the diff base's pages keeps
+        // only the versions (a run); anything else each page's source.
+        let run = record.link.as_ref().is_some_and(|link| {
+            record.pages.is_empty() && more == 0 && link.pages.is_empty() && link.base_pages.as_slice() == sources
+        });
+        let (linked, mut versions) = (record.link.is_some(), Vec::new());
+        if linked {
+            versions.reserve_exact(sources.len());
+        }
+        // The new pages' keys: the first `added` the arena hands out.
+        let (next, keys) = (self.pages.next_keys(sources.len()), self.pages.next_keys(sources.len()));
+        let added = self.pages.extend_from_within(sources, |key, page| {
+            if linked {
+                versions.push(page.version);
+            }
+            Page { content: page.content.clone(), style: None, lo, origin: Some(key), version: 0 }
+        });
+        let links = match (linked, run && added == sources.len()) {
+            (false, _) => NewLinks::None,
+            (true, true) => NewLinks::Run(versions.into_boxed_slice()),
+            (true, false) => {
+                // The sources copied are those that live, still.
+                let live = sources.iter().filter(|k| self.pages.contains(**k));
+                NewLinks::Each(
+                    live.zip(versions).map(|(k, version)| LinkSource { key: *k, version, live: true }).collect(),
+                )
+            }
+        };
+        self.list_duplicate_pages(lo, keys.take(added), next, links, more)
+    }
+
+    /// Puts the new pages `keys`, duplicated from `linked` if `lo` is a
+    /// linked copy, at the end of `lo`'s list; `next` are the keys the
+    /// arena was to hand out, of which `keys` are the first. Returns the
+    /// position of the first.
+    fn list_duplicate_pages(
+        &mut self,
+        lo: LoKey,
+        keys: impl ExactSizeIterator<Item = PageKey>,
+        next: impl Iterator<Item = PageKey>,
+        links: NewLinks,
+        more: usize,
+    ) -> usize {
+        let Some(record) = self.los.get_mut(lo) else { return 0 };
         self.library_index.invalidate();
         record.version = record.version.saturating_add(1);
         record.layout_version = record.version;
         let first = record.pages.len();
         if let Some(link) = record.link.as_mut() {
-            // The new pages' keys are known before they are in: the arena
-            // appends them after its last slot, in order.
-            let mut keys = self.pages.next_keys(sources.len()).peekable();
-            // A whole fresh copy of the diff base's pages, all live, in
-            // order: kept as a run, 8 bytes a page.
-            let whole = first == 0
-                && more == 0
-                && link.pages.is_empty()
-                && link.base_pages.len() == sources.len()
-                && link.base_pages.iter().zip(sources.iter()).all(|(b, s)| *b == s.key && s.live);
-            let fresh = whole
-                && keys.peek().is_some_and(|first| {
-                    let synced = sources.iter().map(|s| s.version).collect();
-                    link.pages.set_fresh(*first, link.base_pages.clone(), synced)
-                });
-            for (key, src) in keys.zip(sources.iter()).filter(|_| !fresh) {
+            let mut next = next.peekable();
+            let each = match links {
+                NewLinks::None => Vec::new(),
+                // Kept as a run, 8 bytes a page.
+                NewLinks::Run(synced) => match next.peek() {
+                    Some(first) if link.pages.is_empty() && link.base_pages.len() == synced.len() => {
+                        let set = link.pages.set_fresh(*first, link.base_pages.clone(), synced);
+                        debug_assert!(set);
+                        Vec::new()
+                    }
+                    // Nothing was added, or the run cannot be: each page
+                    // linked to its source in the base.
+                    _ => link
+                        .base_pages
+                        .iter()
+                        .zip(synced.iter())
+                        .map(|(key, version)| LinkSource { key: *key, version: *version, live: true })
+                        .collect(),
+                },
+                NewLinks::Each(each) => each,
+            };
+            for (key, src) in next.zip(each) {
                 // A linked page of a source deleted since the request (a
                 // page a pending copy saved) starts with an "upstream
                 // deleted" marker.
@@ -188,14 +299,6 @@ impl Store {
                 );
             }
         }
-        let pages = sources.drain(..).map(|src| Page {
-            content: src.content,
-            style: None,
-            lo,
-            origin: Some(src.key),
-            version: 0,
-        });
-        let keys = self.pages.extend(pages);
         if first == 0 && more == 0 {
             // The whole list at once: one allocation.
             record.pages = keys.collect();

@@ -44,6 +44,8 @@ mod saved;
 mod tasks;
 mod tools;
 
+pub(crate) use content::PagesOf;
+
 #[cfg(feature = "serde")]
 pub(crate) use saved::{StoreParts, StorePartsRef};
 

@@ -100,9 +100,9 @@ impl Store {
         self.pages.reserve_appended(pages);
     }
 
-    /// Makes room for exactly `additional` more appended pages
+    /// Makes room for `additional` more appended pages
     /// ([`Workspace::reserve_pages`](crate::Workspace::reserve_pages)).
-    pub(crate) fn reserve_pages_exact(&mut self, additional: usize) {
-        self.pages.reserve_appended_exact(additional);
+    pub(crate) fn reserve_pages(&mut self, additional: usize) {
+        self.pages.reserve_appended(additional);
     }
 }

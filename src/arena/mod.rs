@@ -16,7 +16,10 @@
 //!
 //! This is the only module that touches raw slot map keys.
 
+mod segments;
+
 use crate::handles::Handle as Key;
+use segments::Segments;
 use slotmap::KeyData;
 use std::hash::BuildHasher;
 use std::marker::PhantomData;
@@ -91,8 +94,9 @@ pub(crate) type RawKey = (u32, u32);
 /// `extend`. The handles hold `slotmap` key data, privately.
 #[derive(Clone)]
 pub(crate) struct Arena<K: Key, V> {
-    /// Slot 0 is never used, as in a slot map.
-    slots: Vec<Slot<V>>,
+    /// Slot 0 is never used, as in a slot map. In segments, so that the
+    /// arena grows without moving what it holds.
+    slots: Segments<Slot<V>>,
     /// Free slots; the last is reused first.
     free: Vec<u32>,
     len: usize,
@@ -143,8 +147,9 @@ const MAX_SLOTS: usize = (u32::MAX - 1) as usize;
 
 impl<K: Key, V> Arena<K, V> {
     pub(crate) fn new(salt: u32) -> Self {
-        let sentinel = Slot { version: 0, value: None };
-        Arena { slots: vec![sentinel], free: Vec::new(), len: 0, salt: salt & !1, key: PhantomData }
+        let mut slots = Segments::new();
+        slots.push(Slot { version: 0, value: None });
+        Arena { slots, free: Vec::new(), len: 0, salt: salt & !1, key: PhantomData }
     }
 
     fn slot(&self, key: K) -> Option<&Slot<V>> {
@@ -166,10 +171,11 @@ impl<K: Key, V> Arena<K, V> {
     }
 
     /// Stores `value` under a new handle.
+    #[inline]
     pub(crate) fn insert(&mut self, value: V) -> K {
-        let raw = match self.free.pop() {
-            Some(slot) => {
-                let s = &mut self.slots[slot as usize];
+        let reused = self.free.pop().and_then(|slot| Some(slot).zip(self.slots.get_mut(slot as usize)));
+        let raw = match reused {
+            Some((slot, s)) => {
                 s.version = s.version.wrapping_add(1);
                 s.value = Some(value);
                 (slot, s.version)
@@ -195,6 +201,24 @@ impl<K: Key, V> Arena<K, V> {
         self.slots.extend(values.map(|value| Slot { version: 1, value: Some(value) }));
         self.len += self.slots.len() - first;
         (first..self.slots.len()).map(move |slot| flip(raw_key((slot as u32, 1)), salt))
+    }
+
+    /// Appends, after the last slot, `f` of each of `keys` that is live and
+    /// its value, in order, and returns how many: a Duplicate of values the
+    /// arena holds, with no batch of them built first. Their handles are
+    /// the first of [`next_keys`](Self::next_keys) asked before.
+    pub(crate) fn extend_from_within(&mut self, keys: &[K], mut f: impl FnMut(K, &V) -> V) -> usize {
+        let salt = self.salt;
+        self.slots.reserve(keys.len());
+        let sources = keys.iter().map(|key| {
+            let (slot, version) = split(flip(*key, salt));
+            (slot as usize, (*key, version))
+        });
+        let added = self.slots.extend_within(sources, |s, (key, version)| {
+            s.value.as_ref().filter(|_| s.version == version).map(|v| Slot { version: 1, value: Some(f(key, v)) })
+        });
+        self.len += added;
+        added
     }
 
     /// The keys the next [`extend`](Self::extend) of `n` values will
@@ -239,15 +263,9 @@ impl<K: Key, V> Arena<K, V> {
     }
 
     /// Makes room for `additional` values appended by [`extend`](Self::extend),
-    /// which does not fill free slots.
+    /// which does not fill free slots: in whole segments, moving nothing.
     pub(crate) fn reserve_appended(&mut self, additional: usize) {
         self.slots.reserve(additional);
-    }
-
-    /// As [`reserve_appended`](Self::reserve_appended), with no more room
-    /// than asked for.
-    pub(crate) fn reserve_appended_exact(&mut self, additional: usize) {
-        self.slots.reserve_exact(additional);
     }
 
     /// The workspace salt the handles carry.
@@ -258,7 +276,7 @@ impl<K: Key, V> Arena<K, V> {
     #[cfg(feature = "serde")]
     /// The free slots and their versions, the last to be reused first.
     pub(crate) fn free_slots(&self) -> impl Iterator<Item = RawKey> + '_ {
-        self.free.iter().map(|slot| (*slot, self.slots[*slot as usize].version))
+        self.free.iter().map(|slot| (*slot, self.slots.get(*slot as usize).map_or(0, |s| s.version)))
     }
 
     #[cfg(feature = "serde")]
@@ -276,7 +294,9 @@ impl<K: Key, V> Arena<K, V> {
             return Err(format!("slot {top} is far beyond the {} slots the file holds", live.len() + free.len()));
         }
         let mut arena = Arena::new(salt);
-        arena.slots.resize_with(top as usize + 1, || Slot { version: 0, value: None });
+        let unused = (top as usize + 1).saturating_sub(arena.slots.len());
+        arena.slots.reserve(unused);
+        arena.slots.extend(std::iter::repeat_with(|| Slot { version: 0, value: None }).take(unused));
         arena.len = live.len();
         let mut used = vec![false; top as usize + 1];
         let slots = live.into_iter().map(|(raw, v)| (raw, Some(v))).chain(free.iter().map(|raw| (*raw, None)));
@@ -292,7 +312,9 @@ impl<K: Key, V> Arena<K, V> {
             if std::mem::replace(&mut used[slot as usize], true) {
                 return Err(format!("slot {slot} is used twice"));
             }
-            arena.slots[slot as usize] = Slot { version, value };
+            if let Some(s) = arena.slots.get_mut(slot as usize) {
+                *s = Slot { version, value };
+            }
         }
         arena.free = free.into_iter().map(|(slot, _)| slot).collect();
         Ok(arena)
