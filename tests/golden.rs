@@ -34,6 +34,12 @@
 //!   Monday → Tuesday, where Welcome day keeps its distances: to BIO-2029,
 //!   run to its end, and to BIO-2029-B, queued. Written once, like the
 //!   others.
+//! - `format6.json` is `format5.json` loaded, then, with a fixed clock, by
+//!   Grace: every task run to its end; BIO-2029 (itself a copy of BIO-101)
+//!   duplicated to BIO-2030, so that some page runs are copies of runs;
+//!   the last page of BIO-2030's first learning object edited, so that
+//!   it is saved on its own. Written once, like the others; it is the
+//!   first file with a `page_runs` part.
 //!
 //! Each file holds every kind of entity: users of each role, courses shared
 //! and duplicated, a duplicate edited after the copy, library items of each
@@ -53,6 +59,7 @@ const FORMAT2: &str = include_str!("golden/format2.json");
 const FORMAT3: &str = include_str!("golden/format3.json");
 const FORMAT4: &str = include_str!("golden/format4.json");
 const FORMAT5: &str = include_str!("golden/format5.json");
+const FORMAT6: &str = include_str!("golden/format6.json");
 
 fn load(file: &str) -> Workspace {
     serde_json::from_str(file).expect("the golden file loads")
@@ -421,6 +428,41 @@ fn resaved(file: &str) -> serde_json::Value {
     serde_json::to_value(load(file)).expect("a loaded workspace saves")
 }
 
+/// A saved file with the pages of its `page_runs` part (format 6) put
+/// back in `entities.pages` as a file of format 5 saves them, each with
+/// its origin's content, and the part dropped: files of either format
+/// then compare page by page.
+fn runs_expanded(mut file: serde_json::Value) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let runs = file.as_object_mut().unwrap().remove("page_runs").unwrap_or(json!([]));
+    let key = |v: &Value| (v[0].as_u64().unwrap(), v[1].as_u64().unwrap());
+    let live = file["entities"]["pages"]["live"].as_array_mut().unwrap();
+    let mut content: std::collections::HashMap<(u64, u64), Value> =
+        live.iter().map(|p| (key(&p[0]), p[1]["content"].clone())).collect();
+    let mut pending: Vec<(Value, Value, (u64, u64))> = Vec::new();
+    for run in runs.as_array().unwrap() {
+        let (first, origin) = (key(&run["first"]), key(&run["origin"]));
+        for i in 0..run["count"].as_u64().unwrap() {
+            pending.push((json!([first.0 + i, first.1]), run["lo"].clone(), (origin.0 + i, origin.1)));
+        }
+    }
+    // Copies of copies: resolved once their origin is.
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|(page, lo, origin)| match content.get(origin).cloned() {
+            Some(c) => {
+                content.insert(key(page), c.clone());
+                live.push(json!([page, {"content": c, "style": null, "lo": lo, "origin": [origin.0, origin.1]}]));
+                false
+            }
+            None => true,
+        });
+        assert!(pending.len() < before, "every run page's origin is a page of the file");
+    }
+    live.sort_by_key(|p| key(&p[0]));
+    file
+}
+
 /// Content references (`content`: an index into the shared tables)
 /// replaced by the title, body and library items they name, and the
 /// shared tables dropped: files that share content differently compare
@@ -458,7 +500,13 @@ fn lines(lines: &[&str]) -> std::collections::BTreeSet<String> {
 #[test]
 fn int4_golden_files_keep_every_field_on_every_migration_path() {
     let file = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
-    assert_eq!(differences(&file(FORMAT5), &resaved(FORMAT5)), lines(&[]), "format 5 is today's");
+    assert_eq!(differences(&file(FORMAT6), &resaved(FORMAT6)), lines(&[]), "format 6 is today's");
+    // Format 6 saves unedited duplicated pages in runs: with them put
+    // back, page by page, nothing else differs.
+    let resaved = |text: &str| runs_expanded(resaved(text));
+    assert_ne!(file(FORMAT6)["page_runs"], serde_json::json!([]), "format 6's golden file has runs");
+    assert_eq!(differences(&runs_expanded(file(FORMAT6)), &resaved(FORMAT6)), lines(&[]));
+    assert_eq!(differences(&file(FORMAT5), &resaved(FORMAT5)), lines(&[".format differs"]));
     assert_eq!(differences(&file(FORMAT4), &resaved(FORMAT4)), lines(&[".format differs"]));
     // Format 4 added the dates part.
     assert_eq!(differences(&file(FORMAT3), &resaved(FORMAT3)), lines(&[".dates added", ".format differs"]));
@@ -515,9 +563,72 @@ fn set_every_flag(value: &mut serde_json::Value) -> usize {
 /// every flag of the linked part set, a load and a save give the file back.
 #[test]
 fn int4_every_link_flag_survives_a_load_and_a_save() {
-    let mut file: serde_json::Value = serde_json::from_str(FORMAT5).unwrap();
+    let mut file: serde_json::Value = serde_json::from_str(FORMAT6).unwrap();
     let flags = set_every_flag(&mut file["linked"]);
     assert!(flags >= 20, "the linked part has its flags ({flags})");
     let text = file.to_string();
     assert_eq!(differences(&file, &resaved(&text)), lines(&[]));
+}
+
+/// INT-4, INT-6: format 6's page runs load as the pages they stand for:
+/// each shares its content with its origin, through a copy of a copy too,
+/// and the page edited after the copy keeps its own.
+#[test]
+fn int6_golden_format6_page_runs_keep_their_sharing() {
+    let ws = load(FORMAT6);
+    ws.check_integrity().unwrap();
+    let file: serde_json::Value = serde_json::from_str(FORMAT6).unwrap();
+    let runs = file["page_runs"].as_array().unwrap();
+    let mut checked = 0;
+    for run in runs {
+        for i in 0..run["count"].as_u64().unwrap() as usize {
+            let slot = run["first"][0].as_u64().unwrap() as usize + i;
+            let (page, record) = ws.pages().find(|(k, _)| k.to_string() == format!("page#{slot}v1")).unwrap();
+            let origin = ws.page(record.origin().unwrap()).unwrap();
+            assert!(record.shares_body_with(origin), "{page}");
+            assert_eq!(record.title(), origin.title());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked} pages in runs");
+    // A copy of a copy: a run whose origins are pages of another run.
+    let in_runs = |slot: u64| {
+        runs.iter()
+            .any(|r| (r["first"][0].as_u64().unwrap()..).take(r["count"].as_u64().unwrap() as usize).any(|s| s == slot))
+    };
+    assert!(runs.iter().any(|r| in_runs(r["origin"][0].as_u64().unwrap())));
+    let copy = course(&ws, "BIO-2030");
+    let lo = ws.course(copy).unwrap().learning_objects().next().unwrap();
+    assert_eq!(bodies(&ws, lo).last().map(String::as_str), Some("Edited in BIO-2030."));
+}
+
+/// INT-4: a tampered `page_runs` part is refused, naming what is wrong,
+/// before it makes the reader allocate what the file does not hold.
+#[test]
+fn int4_tampered_page_runs_are_refused() {
+    let refused = |tamper: &dyn Fn(&mut serde_json::Value), needle: &str| {
+        let mut file: serde_json::Value = serde_json::from_str(FORMAT6).unwrap();
+        tamper(&mut file);
+        let err = serde_json::from_value::<Workspace>(file).unwrap_err().to_string();
+        assert!(err.contains(needle), "{err:?} should say {needle:?}");
+    };
+    let last = |f: &mut serde_json::Value| f["page_runs"].as_array().unwrap().len() - 1;
+    refused(&|f| f["page_runs"][0]["count"] = 0.into(), "page_runs[0]: a run of no page");
+    refused(&|f| f["page_runs"][0]["count"] = 4_000_000_000u64.into(), "the learning objects list");
+    refused(&|f| f["page_runs"][0]["origin"] = serde_json::json!([900, 1]), "is no page of the file");
+    refused(&|f| f["page_runs"][0]["origin"] = serde_json::json!([3, 3]), "is no page of the file");
+    refused(&|f| f["page_runs"][0]["first"] = serde_json::json!([6, 2]), "page_runs[0].first: [6, 2] is no handle");
+    refused(&|f| f["page_runs"][0]["first"] = serde_json::json!([1, 1]), "slot 1 holds two pages");
+    refused(&|f| f["page_runs"][0]["first"] = serde_json::json!([4_294_967_294u64, 1]), "past the last slot");
+    refused(
+        &|f| {
+            let n = last(f);
+            let first = f["page_runs"][n]["first"].clone();
+            f["page_runs"][n]["origin"] = first;
+        },
+        "is its own origin",
+    );
+    refused(&|f| f["page_runs"][0]["lo"] = serde_json::json!([1, 1]), "integrity violation");
+    refused(&|f| drop(f.as_object_mut().unwrap().remove("page_runs")), "missing field `page_runs`");
+    refused(&|f| f["format"] = 5.into(), "page_runs: a field of format 6 in a file of format 5");
 }

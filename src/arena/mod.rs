@@ -258,6 +258,18 @@ impl<K: Key, V> Arena<K, V> {
         self.len
     }
 
+    /// The slot of a live `key`: a dense index below
+    /// [`slot_count`](Self::slot_count), for tables by slot.
+    pub(crate) fn slot_of(&self, key: K) -> Option<usize> {
+        let (slot, _) = split(flip(key, self.salt));
+        self.get(key).map(|_| slot as usize)
+    }
+
+    /// How many slots the arena has, live, free or unused.
+    pub(crate) fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
     pub(crate) fn reserve(&mut self, additional: usize) {
         self.slots.reserve(additional.saturating_sub(self.free.len()));
     }

@@ -47,14 +47,24 @@ impl Text {
 
     /// A name of at most `max` characters, as [`Text::name`] checks it.
     pub(crate) fn short_name(field: crate::Field, value: &str, max: usize) -> Result<Arc<str>, Error> {
+        Self::check_short_name(field, value, max)?;
+        Ok(Arc::from(value))
+    }
+
+    /// Whether `value` is a name [`Text::name`] takes, without making
+    /// one: for a check of names already held.
+    pub(crate) fn check_name(field: crate::Field, value: &str) -> Result<(), Error> {
+        Self::check_short_name(field, value, NAME)
+    }
+
+    fn check_short_name(field: crate::Field, value: &str, max: usize) -> Result<(), Error> {
         if value.trim().is_empty() {
             return Err(Error::invalid(field, "must not be blank"));
         }
         if let Some(c) = value.chars().find(|c| c.is_control()) {
             return Err(Error::invalid(field, format!("must not contain control characters (found {c:?})")));
         }
-        Self::at_most(field, value, max)?;
-        Ok(Arc::from(value))
+        Self::at_most(field, value, max)
     }
 
     /// Free text (descriptions, page bodies, file names): anything goes.

@@ -8,8 +8,8 @@
 //!
 //! - `format`: the version of the schema, [`SAVE_FORMAT`], written first.
 //!   Loading refuses a form from a newer crate, or an unknown one. Format 1
-//!   (coursecopy 0.1 and 0.2), format 2 and format 3 load through
-//!   explicit migrations. Fields
+//!   (coursecopy 0.1 and 0.2) and formats 2 to 5 load through explicit
+//!   migrations. Fields
 //!   may come in any order (a JSON store that sorts keys is fine).
 //! - Every entity, under its handle, and each arena's free slots in reuse
 //!   order, so every handle stays valid and a loaded workspace hands out
@@ -26,6 +26,10 @@
 //!   versions and field locks of linked copies (LNK-12).
 //! - Format 4's `dates` part: course time zones, the dates of tool items,
 //!   and the date shifts of copy tasks (SPEC section 12).
+//! - Format 6's `page_runs` part: the pages of a Duplicate nobody edited
+//!   since, a run of consecutive slots in one record (an unedited copy of
+//!   a 100-page LO is one record, not 100), so that a workspace of many
+//!   copies saves and loads in a fraction of the time.
 //!
 //! Loading converts the schema back into records, lets the store rebuild
 //! its indexes, then checks every invariant, including what the pending
@@ -61,7 +65,7 @@ mod older;
 
 use crate::store::Store;
 use crate::workspace::Workspace;
-use current::{body, dates, linked, read, write};
+use current::{body, dates, linked, read, runs, write};
 use older::format1;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
@@ -69,12 +73,12 @@ use std::fmt;
 
 /// The version of the saved form this crate writes. It reads this one and
 /// every earlier one.
-pub const SAVE_FORMAT: u32 = 5;
+pub const SAVE_FORMAT: u32 = 6;
 
 impl Serialize for Workspace {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (w, linked, dates) = write::write(&self.store().parts());
-        let mut st = s.serialize_struct("Workspace", 8)?;
+        let (w, linked, dates, page_runs) = write::write(&self.store().parts());
+        let mut st = s.serialize_struct("Workspace", 9)?;
         st.serialize_field("format", &SAVE_FORMAT)?;
         st.serialize_field("salt", &w.salt)?;
         st.serialize_field("next_course_pk", &w.next_course_pk)?;
@@ -83,6 +87,7 @@ impl Serialize for Workspace {
         st.serialize_field("copy_tasks", &w.copy_tasks)?;
         st.serialize_field("linked", &linked)?;
         st.serialize_field("dates", &dates)?;
+        st.serialize_field("page_runs", &page_runs)?;
         st.end()
     }
 }
@@ -95,10 +100,9 @@ impl<'de> Deserialize<'de> for Workspace {
             if path == "." { inner } else { de::Error::custom(format_args!("{path}: {inner}")) }
         })?;
         let loaded = match body {
-            Body::V1(w) => {
-                format1::migrate(*w).and_then(|w| read::read(w, linked::Linked::default(), dates::Dates::default()))
-            }
-            Body::Later(w, linked, dates) => read::read(*w, linked, dates),
+            Body::V1(w) => format1::migrate(*w)
+                .and_then(|w| read::read(w, linked::Linked::default(), dates::Dates::default(), Vec::new())),
+            Body::Later(w, linked, dates, page_runs) => read::read(*w, linked, dates, page_runs),
         };
         loaded
             .and_then(|parts| Store::from_parts(parts).map_err(|e| e.to_string()))
@@ -113,7 +117,7 @@ enum Body {
     V1(Box<format1::Workspace>),
     /// Format 2 or later: today's body and parts, those a format before
     /// today's lacks made empty (see [`older`]).
-    Later(Box<body::Workspace>, linked::Linked, dates::Dates),
+    Later(Box<body::Workspace>, linked::Linked, dates::Dates, Vec<runs::PageRun>),
 }
 
 impl<'de> Deserialize<'de> for Body {
@@ -137,6 +141,7 @@ impl<'de> Visitor<'de> for BodyVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
         let (mut format, mut salt, mut next_course_pk) = (None, None, None);
         let (mut shared, mut entities, mut copy_tasks, mut linked, mut dates) = (None, None, None, None, None);
+        let mut page_runs = None;
         let mut v1 = format1::Parts::default();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
@@ -159,6 +164,7 @@ impl<'de> Visitor<'de> for BodyVisitor {
                 "copy_tasks" => copy_tasks = Some(map.next_value()?),
                 "linked" => linked = Some(map.next_value()?),
                 "dates" => dates = Some(map.next_value()?),
+                "page_runs" => page_runs = Some(map.next_value()?),
                 other => {
                     if !v1.read(other, &mut map)? {
                         map.next_value::<de::IgnoredAny>()?;
@@ -177,6 +183,7 @@ impl<'de> Visitor<'de> for BodyVisitor {
         }
         let linked = older::linked_part(format, linked)?;
         let dates = older::dates_part(format, dates)?;
+        let page_runs = older::runs_part(format, page_runs)?;
         Ok(Body::Later(
             Box::new(body::Workspace {
                 salt,
@@ -187,6 +194,7 @@ impl<'de> Visitor<'de> for BodyVisitor {
             }),
             linked,
             dates,
+            page_runs,
         ))
     }
 }

@@ -6,8 +6,14 @@
 
 use crate::data::{Text, limits};
 use crate::error::Error;
-use crate::handles::{CourseKey, Entity, LoKey, PageKey};
+use crate::handles::{CourseKey, Entity, LoKey};
 use std::collections::{HashMap, HashSet};
+
+/// Which page slots the learning objects list, and how many.
+struct Listed {
+    slots: Vec<bool>,
+    count: usize,
+}
 
 impl super::Store {
     /// Checks every invariant of the workspace (INT-1):
@@ -52,8 +58,8 @@ impl super::Store {
         self.check_id_indexes()?;
         self.check_names()?;
         self.check_styles()?;
-        let page_owner = self.check_los(&mut lo_users)?;
-        self.check_pages(page_owner)?;
+        let listed = self.check_los(&mut lo_users)?;
+        self.check_pages(&listed)?;
         self.check_links()
     }
 
@@ -116,7 +122,7 @@ impl super::Store {
             .chain(self.styles.iter().map(|(k, s)| (Entity::Style(k), &s.name)))
             .chain(self.library().map(|(k, e)| (Entity::from(k), &e.name)));
         for (entity, name) in names {
-            if let Err(e) = Text::name(crate::Field::Name, name) {
+            if let Err(e) = Text::check_name(crate::Field::Name, name) {
                 return Err(format!("{entity}: {e}"));
             }
         }
@@ -134,9 +140,11 @@ impl super::Store {
     }
 
     /// Learning objects: parent, where-used (against `lo_users`, which it
-    /// empties), page lists. Gives each listed page's LO.
-    fn check_los(&self, lo_users: &mut HashMap<LoKey, HashSet<CourseKey>>) -> Result<HashMap<PageKey, LoKey>, String> {
-        let mut page_owner = HashMap::new();
+    /// empties), page lists: each page listed is live, is the page of the
+    /// LO that lists it, and is listed once. Gives which page slots are
+    /// listed, so that no map of pages is built: O(pages), one bit a slot.
+    fn check_los(&self, lo_users: &mut HashMap<LoKey, HashSet<CourseKey>>) -> Result<Listed, String> {
+        let mut listed = Listed { slots: vec![false; self.pages.slot_count()], count: 0 };
         for (lk, lo) in self.los.iter() {
             if let Some(p) = lo.parent.filter(|p| !self.courses.contains(*p)) {
                 return Err(format!("{lk} names a missing {p}"));
@@ -146,20 +154,31 @@ impl super::Store {
                 return Err(format!("{lk} has a wrong where-used set"));
             }
             for pk in lo.pages.iter() {
-                if page_owner.insert(*pk, lk).is_some() {
+                let (Some(slot), Some(page)) = (self.pages.slot_of(*pk), self.pages.get(*pk)) else {
+                    return Err(format!("a learning object lists a missing {pk}"));
+                };
+                if std::mem::replace(&mut listed.slots[slot], true) {
                     return Err(format!("{pk} is listed twice"));
                 }
+                if page.lo != lk {
+                    return Err(format!("{pk} is not listed by exactly its learning object {}", page.lo));
+                }
+                listed.count += 1;
             }
         }
-        Ok(page_owner)
+        Ok(listed)
     }
 
-    /// Pages: owner (against `page_owner`), style, library items.
-    fn check_pages(&self, mut page_owner: HashMap<PageKey, LoKey>) -> Result<(), String> {
-        for (pk, p) in self.pages.iter() {
-            if page_owner.remove(&pk) != Some(p.lo) {
+    /// Pages: owner (every page listed, by its LO: `listed`), style,
+    /// library items.
+    fn check_pages(&self, listed: &Listed) -> Result<(), String> {
+        if listed.count != self.pages.len() {
+            let unlisted = self.pages.iter().find(|(pk, _)| self.pages.slot_of(*pk).is_none_or(|s| !listed.slots[s]));
+            if let Some((pk, p)) = unlisted {
                 return Err(format!("{pk} is not listed by exactly its learning object {}", p.lo));
             }
+        }
+        for (pk, p) in self.pages.iter() {
             if let Some(s) = p.style.filter(|s| !self.styles.contains(*s)) {
                 return Err(format!("{pk} applies a missing {s}"));
             }
@@ -170,10 +189,7 @@ impl super::Store {
                 return Err(format!("{pk} references library item {item} twice"));
             }
         }
-        match page_owner.keys().next() {
-            Some(pk) => Err(format!("a learning object lists a missing {pk}")),
-            None => Ok(()),
-        }
+        Ok(())
     }
 
     /// Links (LNK-10, INT-1): every link names a live upstream or holds an

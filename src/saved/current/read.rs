@@ -5,7 +5,7 @@
 //! and no two entries are merged, however equal their text (INT-6). The
 //! store then rebuilds its indexes and checks every invariant.
 
-use super::{body, dates, linked};
+use super::{body, dates, linked, runs};
 use crate::arena::{Arena, RawKey, from_raw};
 use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, Ending, LearningObject, LibraryEntry,
@@ -26,7 +26,12 @@ use std::sync::Arc;
 /// Converts today's form (the body, and the `linked` and `dates` parts,
 /// empty ones for a file of an earlier format) into store parts, or says
 /// which record is wrong.
-pub(crate) fn read(w: body::Workspace, linked: linked::Linked, dates: dates::Dates) -> Result<StoreParts, String> {
+pub(crate) fn read(
+    w: body::Workspace,
+    linked: linked::Linked,
+    dates: dates::Dates,
+    page_runs: Vec<runs::PageRun>,
+) -> Result<StoreParts, String> {
     if !w.salt.is_multiple_of(2) {
         return Err("salt: must be even".into());
     }
@@ -35,7 +40,8 @@ pub(crate) fn read(w: body::Workspace, linked: linked::Linked, dates: dates::Dat
     let users = r.arena("entities.users", e.users, |_, u| Ok(User { name: u.name, role: u.role }))?;
     let courses = r.arena("entities.courses", e.courses, |r, c| r.course(c))?;
     let los = r.arena("entities.learning_objects", e.learning_objects, |r, lo| r.lo(lo))?;
-    let pages = r.arena("entities.pages", e.pages, |r, p| r.page(p))?;
+    let listed = los.iter().map(|(_, lo)| lo.pages.len()).sum();
+    let pages = r.pages(e.pages, page_runs, listed)?;
     let styles = r.arena("entities.styles", e.styles, |r, s| r.style(s))?;
     let media = r.arena("entities.media", e.media, |_, e| Ok(entry(e)))?;
     let resources = r.arena("entities.resources", e.resources, |_, e| Ok(entry(e)))?;
@@ -64,6 +70,9 @@ pub(crate) fn read(w: body::Workspace, linked: linked::Linked, dates: dates::Dat
         task_limit: t.limit,
     })
 }
+
+/// An arena's live records under their raw handles, and its free slots.
+type Records<V> = (Vec<(RawKey, V)>, Vec<RawKey>);
 
 fn entry(e: body::Entry) -> LibraryEntry {
     LibraryEntry { name: e.name, content: e.content }
@@ -144,15 +153,40 @@ impl Reader {
         &mut self,
         name: &str,
         arena: body::Arena<T>,
-        mut f: impl FnMut(&mut Self, T) -> Result<V, String>,
+        f: impl FnMut(&mut Self, T) -> Result<V, String>,
     ) -> Result<Arena<K, V>, String> {
+        let (live, free) = self.records(name, arena, f)?;
+        Arena::from_raw(self.salt, live, free).map_err(|e| format!("{name}: {e}"))
+    }
+
+    /// An arena's records read, under their raw handles, and its free
+    /// slots.
+    fn records<T, V>(
+        &mut self,
+        name: &str,
+        arena: body::Arena<T>,
+        mut f: impl FnMut(&mut Self, T) -> Result<V, String>,
+    ) -> Result<Records<V>, String> {
         let mut live = Vec::with_capacity(arena.live.len());
         for (n, (key, record)) in arena.live.into_iter().enumerate() {
             let value = f(self, record).map_err(|e| format!("{name}[{n}] [{}, {}]: {e}", key.0, key.1))?;
             live.push(((key.0, key.1), value));
         }
-        let free: Vec<RawKey> = arena.free.into_iter().map(|k| (k.0, k.1)).collect();
-        Arena::from_raw(self.salt, live, free).map_err(|e| format!("{name}: {e}"))
+        Ok((live, arena.free.into_iter().map(|k| (k.0, k.1)).collect()))
+    }
+
+    /// The pages: those saved one by one, and those of `page_runs`
+    /// (format 6), which may claim no more pages than the `listed` the
+    /// learning objects name.
+    fn pages(
+        &mut self,
+        arena: body::Arena<body::Page>,
+        page_runs: Vec<runs::PageRun>,
+        listed: usize,
+    ) -> Result<Arena<PageKey, Page>, String> {
+        let (mut live, free) = self.records("entities.pages", arena, |r, p| r.page(p))?;
+        runs::expand(self.salt, &mut live, page_runs, listed, free.len())?;
+        Arena::from_raw(self.salt, live, free).map_err(|e| format!("entities.pages: {e}"))
     }
 
     fn item(&self, item: body::Item) -> Result<LibraryItem, String> {

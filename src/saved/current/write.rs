@@ -2,7 +2,7 @@
 //! parts and writes the schema types; page content that pages share in memory is written once,
 //! in the shared tables, found by address (INT-6).
 
-use super::{body, dates, linked};
+use super::{body, dates, linked, runs};
 use crate::arena::{Arena, to_raw};
 use crate::data::{
     CopyIssue, CopyJob, Course, CourseSettings, CourseStyle, CourseTools, Ending, LearningObject, LibraryEntry,
@@ -11,14 +11,15 @@ use crate::data::{
 use crate::data::{DateShiftReport, DateWarning, DatedItem, Duration, ToolDates};
 use crate::handles::Handle as Key;
 use crate::handles::LibraryItem;
+use crate::handles::PageKey;
 use crate::store::StorePartsRef;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 /// Writes the store as today's format ([`SAVE_FORMAT`](crate::SAVE_FORMAT)): the format 2 body,
-/// the `linked` part and the `dates` part.
-pub(crate) fn write(p: &StorePartsRef<'_>) -> (body::Workspace, linked::Linked, dates::Dates) {
+/// the `linked` part, the `dates` part and the `page_runs` part.
+pub(crate) fn write(p: &StorePartsRef<'_>) -> (body::Workspace, linked::Linked, dates::Dates, Vec<runs::PageRun>) {
     // Sized for the usual case, every page with content of its own, so
     // that the address maps never grow while a large workspace is written.
     let pages = p.pages.len();
@@ -31,7 +32,7 @@ pub(crate) fn write(p: &StorePartsRef<'_>) -> (body::Workspace, linked::Linked, 
         items_at: Places::with_capacity_and_hasher(pages, Default::default()),
         content_at: Places::with_capacity_and_hasher(pages, Default::default()),
     };
-    let pages = w.arena(p.pages, |w, page| w.page(page));
+    let (pages, page_runs) = w.pages(p.pages);
     let tasks = w.arena(p.tasks, |w, task| w.task(task));
     let entities = body::Entities {
         users: w.arena(p.users, |_, u: &User| body::User { name: u.name.clone(), role: u.role }),
@@ -59,7 +60,7 @@ pub(crate) fn write(p: &StorePartsRef<'_>) -> (body::Workspace, linked::Linked, 
         entities,
         copy_tasks,
     };
-    (body, linked, dates)
+    (body, linked, dates, page_runs)
 }
 
 fn entry(e: &LibraryEntry) -> body::Entry {
@@ -127,6 +128,27 @@ impl Writer {
         let free = arena.free_slots().map(|(slot, version)| body::Key(slot, version)).collect();
         let live = arena.iter().map(|(k, v)| (self.key(k), f(self, v))).collect();
         body::Arena { free, live }
+    }
+
+    /// The pages: those a run can hold (an unedited duplicate, next to the
+    /// one before it) in `page_runs`, the others one by one, in slot
+    /// order either way.
+    fn pages(&mut self, pages: &Arena<PageKey, Page>) -> (body::Arena<body::Page>, Vec<runs::PageRun>) {
+        let free = pages.free_slots().map(|(slot, version)| body::Key(slot, version)).collect();
+        let (mut live, mut page_runs) = (Vec::new(), Vec::<runs::PageRun>::new());
+        for (key, page) in pages.iter() {
+            let origin = page.origin.filter(|o| runs::runnable(page, pages.get(*o)));
+            let Some(origin) = origin else {
+                live.push((self.key(key), self.page(page)));
+                continue;
+            };
+            let (key, lo, origin) = (self.key(key), self.key(page.lo), self.key(origin));
+            match page_runs.last_mut() {
+                Some(run) if run.continues(key, lo, origin) => run.count += 1,
+                _ => page_runs.push(runs::PageRun { first: key, count: 1, lo, origin }),
+            }
+        }
+        (body::Arena { free, live }, page_runs)
     }
 
     fn text(&mut self, text: &Arc<str>) -> body::Index {

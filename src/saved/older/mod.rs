@@ -5,14 +5,15 @@
 //! | 1 | coursecopy 0.1, 0.2 | [`format1`] reads it, frozen, and migrates it to today's body |
 //! | 2 | 0.3 before linked copies | today's body, with an empty `linked` part and an empty `dates` part |
 //! | 3 | 0.3 before dates | today's body and `linked` part, with an empty `dates` part |
-//! | 4 | 0.3 | today's form, none of its dates kept their distances (format 5 adds `kept_distances` to shift reports) |
+//! | 4 | 0.3 | today's body and parts, none of its dates kept their distances (format 5 adds `kept_distances` to shift reports), no `page_runs` part |
+//! | 5 | 0.4 | today's body and parts, every page saved on its own: an empty `page_runs` part |
 //!
 //! An empty `linked` part means every version 0, no link, no lock; an
 //! empty `dates` part, every course in UTC and no dated item.
 
 pub(super) mod format1;
 
-use super::current::{dates::Dates, linked::Linked};
+use super::current::{dates::Dates, linked::Linked, runs::PageRun};
 use serde::de;
 
 /// The `linked` part of a file of `format`: read in format 3 and later,
@@ -43,5 +44,20 @@ pub(super) fn dates_part<E: de::Error>(format: u32, given: Option<Dates>) -> Res
         }
         (_, Some(dates)) => Ok(dates),
         (_, None) => Err(E::missing_field("dates")),
+    }
+}
+
+/// The `page_runs` part of a file of `format`: read in format 6 and later,
+/// empty before (every page saved on its own).
+///
+/// # Errors
+/// A file of format 5 or earlier that has one, or a later one that lacks
+/// it.
+pub(super) fn runs_part<E: de::Error>(format: u32, given: Option<Vec<PageRun>>) -> Result<Vec<PageRun>, E> {
+    match (format, given) {
+        (..=5, None) => Ok(Vec::new()),
+        (..=5, Some(_)) => Err(E::custom(format_args!("page_runs: a field of format 6 in a file of format {format}"))),
+        (_, Some(runs)) => Ok(runs),
+        (_, None) => Err(E::missing_field("page_runs")),
     }
 }
