@@ -298,20 +298,36 @@ impl<K: Key, V> Arena<K, V> {
     /// is even or a free one that is odd. A slot below the highest that is
     /// neither live nor free stays unused.
     pub(crate) fn from_raw(salt: u32, live: Vec<(RawKey, V)>, free: Vec<RawKey>) -> Result<Self, String> {
-        let top = live.iter().map(|(raw, _)| raw.0).chain(free.iter().map(|raw| raw.0)).max().unwrap_or(0);
+        let top = live.iter().map(|(raw, _)| raw.0).max().unwrap_or(0);
+        let count = live.len();
+        Self::from_raw_parts(salt, top, count, live.into_iter(), free)
+    }
+
+    #[cfg(feature = "serde")]
+    /// As [`from_raw`](Self::from_raw), with the live values given as they
+    /// come, `count` of them, none past slot `top`: no vector of them is
+    /// built first. Refuses a value past `top`, or a count that is not
+    /// `count`.
+    pub(crate) fn from_raw_parts(
+        salt: u32,
+        top: u32,
+        count: usize,
+        live: impl Iterator<Item = (RawKey, V)>,
+        free: Vec<RawKey>,
+    ) -> Result<Self, String> {
+        let top = free.iter().map(|raw| raw.0).fold(top, u32::max);
         if top as usize >= MAX_SLOTS {
             return Err(format!("slot {top} is out of range"));
         }
-        if top as usize > 2 * (live.len() + free.len()) + 1024 {
-            return Err(format!("slot {top} is far beyond the {} slots the file holds", live.len() + free.len()));
+        if top as usize > 2 * (count + free.len()) + 1024 {
+            return Err(format!("slot {top} is far beyond the {} slots the file holds", count + free.len()));
         }
         let mut arena = Arena::new(salt);
         let unused = (top as usize + 1).saturating_sub(arena.slots.len());
         arena.slots.reserve(unused);
         arena.slots.extend(std::iter::repeat_with(|| Slot { version: 0, value: None }).take(unused));
-        arena.len = live.len();
         let mut used = vec![false; top as usize + 1];
-        let slots = live.into_iter().map(|(raw, v)| (raw, Some(v))).chain(free.iter().map(|raw| (*raw, None)));
+        let slots = live.map(|(raw, v)| (raw, Some(v))).chain(free.iter().map(|raw| (*raw, None)));
         for ((slot, version), value) in slots {
             let is_live = value.is_some();
             if slot == 0 {
@@ -321,12 +337,17 @@ impl<K: Key, V> Arena<K, V> {
                 let kind = if is_live { "a live" } else { "a free" };
                 return Err(format!("slot {slot}: version {version} cannot be {kind} one"));
             }
-            if std::mem::replace(&mut used[slot as usize], true) {
+            let Some(seen) = used.get_mut(slot as usize) else { return Err(format!("slot {slot} is out of range")) };
+            if std::mem::replace(seen, true) {
                 return Err(format!("slot {slot} is used twice"));
             }
+            arena.len += usize::from(is_live);
             if let Some(s) = arena.slots.get_mut(slot as usize) {
                 *s = Slot { version, value };
             }
+        }
+        if arena.len != count {
+            return Err(format!("{} live records where {count} were read", arena.len));
         }
         arena.free = free.into_iter().map(|(slot, _)| slot).collect();
         Ok(arena)

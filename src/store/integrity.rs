@@ -118,7 +118,14 @@ impl super::Store {
             .iter()
             .map(|(k, u)| (Entity::User(k), &u.name))
             .chain(self.los.iter().map(|(k, l)| (Entity::LearningObject(k), &l.title)))
-            .chain(self.pages.iter().map(|(k, p)| (Entity::Page(k), &p.content.title)))
+            // A page that shares its origin's content has its origin's
+            // title, checked with the origin.
+            .chain(
+                self.pages
+                    .iter()
+                    .filter(|(_, p)| !self.shares_origin_content(p))
+                    .map(|(k, p)| (Entity::Page(k), &p.content.title)),
+            )
             .chain(self.styles.iter().map(|(k, s)| (Entity::Style(k), &s.name)))
             .chain(self.library().map(|(k, e)| (Entity::from(k), &e.name)));
         for (entity, name) in names {
@@ -127,6 +134,11 @@ impl super::Store {
             }
         }
         Ok(())
+    }
+
+    /// Whether `page` holds the very content of its origin, a live page.
+    fn shares_origin_content(&self, page: &crate::data::Page) -> bool {
+        page.origin.and_then(|o| self.pages.get(o)).is_some_and(|o| std::sync::Arc::ptr_eq(&o.content, &page.content))
     }
 
     /// Styles belong to a live course that lists them.

@@ -184,9 +184,12 @@ impl Reader {
         page_runs: Vec<runs::PageRun>,
         listed: usize,
     ) -> Result<Arena<PageKey, Page>, String> {
-        let (mut live, free) = self.records("entities.pages", arena, |r, p| r.page(p))?;
-        runs::expand(self.salt, &mut live, page_runs, listed, free.len())?;
-        Arena::from_raw(self.salt, live, free).map_err(|e| format!("entities.pages: {e}"))
+        let (live, free) = self.records("entities.pages", arena, |r, p| r.page(p))?;
+        let in_runs = runs::expand(self.salt, &live, page_runs, listed, free.len())?;
+        let top = live.iter().map(|(raw, _)| raw.0).chain(in_runs.iter().map(|p| p.raw.0)).max().unwrap_or(0);
+        let count = live.len() + in_runs.len();
+        let pages = live.into_iter().chain(in_runs.into_iter().filter_map(runs::RunPage::into_page));
+        Arena::from_raw_parts(self.salt, top, count, pages, free).map_err(|e| format!("entities.pages: {e}"))
     }
 
     fn item(&self, item: body::Item) -> Result<LibraryItem, String> {

@@ -54,13 +54,22 @@ pub(crate) fn runnable(page: &Page, origin: Option<&Page>) -> bool {
     page.style.is_none() && origin.is_some_and(|o| Arc::ptr_eq(&o.content, &page.content))
 }
 
-/// A page of a run, until its content is known.
-struct RunPage {
-    raw: RawKey,
+/// A page of a run, with the content of its origin once known.
+pub(crate) struct RunPage {
+    pub(crate) raw: RawKey,
     lo: LoKey,
     origin_raw: RawKey,
     origin: PageKey,
     content: Option<Arc<PageContent>>,
+}
+
+impl RunPage {
+    /// The page under its raw handle; `None` if its content is not known
+    /// (never, once [`expand`] gave it).
+    pub(crate) fn into_page(self) -> Option<(RawKey, Page)> {
+        let page = Page { content: self.content?, style: None, lo: self.lo, origin: Some(self.origin), version: 0 };
+        Some((self.raw, page))
+    }
 }
 
 /// Where a slot's page is while runs are read.
@@ -71,9 +80,9 @@ enum At {
     Run(usize),
 }
 
-/// The pages of `runs`, appended to `live` (the pages saved one by one),
-/// each with the content of its origin. `listed` is how many pages the
-/// learning objects list, `free` how many free slots the file names.
+/// The pages of `runs`, each with the content of its origin, a page of
+/// `live` (those saved one by one) or of a run. `listed` is how many pages
+/// the learning objects list, `free` how many free slots the file names.
 ///
 /// # Errors
 /// A run of no page, past the last slot or with an even version; more pages
@@ -82,11 +91,11 @@ enum At {
 /// comes back to itself.
 pub(crate) fn expand(
     salt: u32,
-    live: &mut Vec<(RawKey, Page)>,
+    live: &[(RawKey, Page)],
     runs: Vec<PageRun>,
     listed: usize,
     free: usize,
-) -> Result<(), String> {
+) -> Result<Vec<RunPage>, String> {
     let in_runs: u64 = runs.iter().map(|r| u64::from(r.count)).sum();
     if in_runs > listed as u64 {
         return Err(format!("page_runs: {in_runs} pages in runs, more than the {listed} the learning objects list"));
@@ -130,12 +139,7 @@ pub(crate) fn expand(
         at[page.raw.0 as usize] = At::Run(i);
     }
     resolve(live, &mut pages, &at)?;
-    live.reserve(pages.len());
-    for p in pages {
-        let content = p.content.ok_or_else(|| format!("page_runs: page [{}, {}] has no content", p.raw.0, p.raw.1))?;
-        live.push((p.raw, Page { content, style: None, lo: p.lo, origin: Some(p.origin), version: 0 }));
-    }
-    Ok(())
+    Ok(pages)
 }
 
 fn key<K: crate::handles::Handle>(salt: u32, key: Key) -> Result<K, String> {
@@ -149,6 +153,9 @@ fn resolve(live: &[(RawKey, Page)], pages: &mut [RunPage], at: &[At]) -> Result<
     let mut state = vec![0u8; pages.len()];
     let mut chain = Vec::new();
     for start in 0..pages.len() {
+        if state[start] == 2 {
+            continue;
+        }
         let mut next = start;
         let content = loop {
             if state[next] == 2 {
@@ -171,8 +178,15 @@ fn resolve(live: &[(RawKey, Page)], pages: &mut [RunPage], at: &[At]) -> Result<
                 }
             }
         };
+        // One counter increment a page: the last of the chain takes the
+        // content itself.
+        let last = chain.pop();
         for i in chain.drain(..) {
             pages[i].content = content.clone();
+            state[i] = 2;
+        }
+        if let Some(i) = last {
+            pages[i].content = content;
             state[i] = 2;
         }
     }
