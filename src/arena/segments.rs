@@ -100,7 +100,7 @@ impl<T> Segments<T> {
             let Some(first) = values.next() else { return };
             let tail = self.tail();
             tail.push(first);
-            let room = tail.capacity().min(Self::SEGMENT) - tail.len();
+            let room = tail.capacity().min(Self::SEGMENT).saturating_sub(tail.len());
             let before = tail.len();
             tail.extend(values.by_ref().take(room));
             let added = tail.len() - before;
@@ -112,7 +112,8 @@ impl<T> Segments<T> {
     }
 
     /// Appends `f(value, x)` for each `(i, x)` of `items` whose value `i`
-    /// is held and for which `f` gives one, in order; returns how many.
+    /// was held before the call and for which `f` gives one, in order;
+    /// returns how many.
     /// Values are read where they are, the one being filled included, so
     /// no batch of them is built first.
     pub(super) fn extend_within<X>(
@@ -128,10 +129,18 @@ impl<T> Segments<T> {
             let (t, _) = Self::locate(self.len);
             let (full, rest) = self.segments.split_at_mut(t);
             let Some(tail) = rest.first_mut() else { break };
-            let room = tail.capacity().min(Self::SEGMENT) - tail.len();
+            let room = tail.capacity().min(Self::SEGMENT).saturating_sub(tail.len());
+            if room == 0 {
+                // `tail` leaves room; should it not, stop rather than spin.
+                break;
+            }
             let start = tail.len();
             while tail.len() - start < room {
                 let Some((i, x)) = items.next() else { break };
+                if i >= before {
+                    // Only what was held before the call is read.
+                    continue;
+                }
                 let (s, at) = Self::locate(i);
                 let source =
                     if s < t { full.get(s).and_then(|seg| seg.get(at)) } else { tail.get(at).filter(|_| s == t) };
@@ -259,5 +268,81 @@ mod tests {
         assert_eq!(Segments::<[u8; 48]>::SEGMENT, 256);
         assert_eq!(Segments::<[u8; 4096]>::SEGMENT, 16);
         assert_eq!(Segments::<()>::SEGMENT, 4096);
+    }
+
+    mod against_a_vec {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// What a test does to the segments and to a plain `Vec` beside them.
+        #[derive(Clone, Debug)]
+        enum Op {
+            Push(u16),
+            Extend(u16, usize),
+            /// Appends a copy of each held value at these positions (those
+            /// past the end are skipped), plus one.
+            ExtendWithin(Vec<usize>),
+            Reserve(usize),
+            Clone,
+            Set(usize, u16),
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                any::<u16>().prop_map(Op::Push),
+                (any::<u16>(), 0usize..600).prop_map(|(v, n)| Op::Extend(v, n)),
+                proptest::collection::vec(0usize..3000, 0..600).prop_map(Op::ExtendWithin),
+                (0usize..2000).prop_map(Op::Reserve),
+                Just(Op::Clone),
+                (0usize..3000, any::<u16>()).prop_map(|(i, v)| Op::Set(i, v)),
+            ]
+        }
+
+        fn config() -> ProptestConfig {
+            let cases = std::env::var("COURSECOPY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256);
+            ProptestConfig::with_cases(cases)
+        }
+
+        proptest! {
+            #![proptest_config(config())]
+
+            /// Whatever is done to them, the segments hold what a `Vec`
+            /// would, in the same order, and a value once in never moves
+            /// (its address stays) unless the first segment grows.
+            #[test]
+            fn segments_behave_as_a_vec(ops in proptest::collection::vec(op(), 1..40)) {
+                let mut s: Segments<u16> = Segments::new();
+                let mut v: Vec<u16> = Vec::new();
+                for op in ops {
+                    let past_first = (Segments::<u16>::SEGMENT..s.len()).step_by(97).collect::<Vec<_>>();
+                    let addresses: Vec<*const u16> = past_first.iter().filter_map(|i| s.get(*i).map(|x| x as *const u16)).collect();
+                    match op {
+                        Op::Push(x) => { s.push(x); v.push(x); }
+                        Op::Extend(x, n) => { s.extend(std::iter::repeat_n(x, n)); v.extend(std::iter::repeat_n(x, n)); }
+                        Op::ExtendWithin(at) => {
+                            let added = s.extend_within(at.iter().map(|i| (*i, ())), |x, ()| Some(x.wrapping_add(1)));
+                            let expected: Vec<u16> = at.iter().filter_map(|i| v.get(*i)).map(|x| x.wrapping_add(1)).collect();
+                            prop_assert_eq!(added, expected.len());
+                            v.extend(expected);
+                        }
+                        Op::Reserve(n) => s.reserve(n),
+                        Op::Clone => s = s.clone(),
+                        Op::Set(i, x) => {
+                            if let (Some(a), Some(b)) = (s.get_mut(i), v.get_mut(i)) { *a = x; *b = x; }
+                        }
+                    }
+                    prop_assert_eq!(s.len(), v.len());
+                    prop_assert!(s.iter().eq(v.iter()));
+                    prop_assert_eq!(s.get(v.len()), None);
+                    if !matches!(s.segments.len(), 0) {
+                        let now: Vec<*const u16> = past_first.iter().filter_map(|i| s.get(*i).map(|x| x as *const u16)).collect();
+                        // A clone moves everything; anything else moves nothing past the first segment.
+                        if !now.is_empty() && now.len() == addresses.len() && now.first() == addresses.first() {
+                            prop_assert_eq!(now, addresses);
+                        }
+                    }
+                }
+            }
+        }
     }
 }
