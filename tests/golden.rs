@@ -632,3 +632,25 @@ fn int4_tampered_page_runs_are_refused() {
     refused(&|f| drop(f.as_object_mut().unwrap().remove("page_runs")), "missing field `page_runs`");
     refused(&|f| f["format"] = 5.into(), "page_runs: a field of format 6 in a file of format 5");
 }
+
+/// INT-1, INT-4: an origin is history and may name anything, the page
+/// itself included. A page that is its own origin is still checked (its
+/// blank title refused), and saving it gives a file that loads: it is
+/// saved on its own, never in a run that would be its own origin.
+#[test]
+fn int4_a_page_that_is_its_own_origin_is_checked_and_saves_to_a_file_that_loads() {
+    let mut file: serde_json::Value = serde_json::from_str(FORMAT6).unwrap();
+    // A page with no style: one a run could hold, were its origin another.
+    let pages = file["entities"]["pages"]["live"].as_array().unwrap();
+    let n = pages.iter().position(|p| p[1]["style"].is_null()).unwrap();
+    let page = pages[n].clone();
+    file["entities"]["pages"]["live"][n][1]["origin"] = page[0].clone();
+    let loaded: Workspace = serde_json::from_value(file.clone()).expect("an origin may name the page itself");
+    let again: Workspace =
+        serde_json::from_value(serde_json::to_value(&loaded).unwrap()).expect("and it saves to a file that loads");
+    assert_eq!(again, loaded);
+    let title = file["shared"]["contents"][page[1]["content"].as_u64().unwrap() as usize][0].as_u64().unwrap();
+    file["shared"]["texts"][title as usize] = "".into();
+    let err = serde_json::from_value::<Workspace>(file).unwrap_err().to_string();
+    assert!(err.contains("must not be blank"), "{err}");
+}

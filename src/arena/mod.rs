@@ -271,13 +271,16 @@ impl<K: Key, V> Arena<K, V> {
     }
 
     pub(crate) fn reserve(&mut self, additional: usize) {
-        self.slots.reserve(additional.saturating_sub(self.free.len()));
+        let room = MAX_SLOTS.saturating_sub(self.slots.len());
+        self.slots.reserve(additional.saturating_sub(self.free.len()).min(room));
     }
 
     /// Makes room for `additional` values appended by [`extend`](Self::extend),
     /// which does not fill free slots: in whole segments, moving nothing.
+    /// Never past the most slots an arena has; where memory runs out, it
+    /// stops without error (room is only ever a hint).
     pub(crate) fn reserve_appended(&mut self, additional: usize) {
-        self.slots.reserve(additional);
+        self.slots.reserve(additional.min(MAX_SLOTS.saturating_sub(self.slots.len())));
     }
 
     /// The workspace salt the handles carry.

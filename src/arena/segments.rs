@@ -154,7 +154,8 @@ impl<T> Segments<T> {
     }
 
     /// Makes room for `additional` more values: the first segment grows to
-    /// fit them or whole, then whole segments are allocated.
+    /// fit them or whole, then whole segments are allocated; it stops,
+    /// without error, at the first allocation the allocator refuses.
     pub(super) fn reserve(&mut self, additional: usize) {
         let want = self.len.saturating_add(additional);
         if want == self.len {
@@ -165,11 +166,18 @@ impl<T> Segments<T> {
         }
         if let Some(first) = self.segments.first_mut() {
             let fill = want.min(Self::SEGMENT);
-            first.reserve_exact(fill.saturating_sub(first.len()));
+            if first.try_reserve_exact(fill.saturating_sub(first.len())).is_err() {
+                return;
+            }
         }
         let needed = want.div_ceil(Self::SEGMENT);
         while self.segments.len() < needed {
-            self.segments.push(Vec::with_capacity(Self::SEGMENT));
+            // Room is a hint: where memory runs out, stop.
+            let mut segment = Vec::new();
+            if segment.try_reserve_exact(Self::SEGMENT).is_err() || self.segments.try_reserve(1).is_err() {
+                return;
+            }
+            self.segments.push(segment);
         }
     }
 

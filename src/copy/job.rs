@@ -207,7 +207,7 @@ impl CopyJob {
             CopyMode::Linked => ws.course_by_pk(self.snapshot.course.pk),
             CopyMode::Share | CopyMode::Duplicate => None,
         };
-        let Some((src_key, src)) = self.source_lo(ws, i) else { return Step::Done };
+        let Some((src_key, src)) = self.source_lo(ws, i) else { return self.content_from(i + 1) };
         let (copy, has_pages) = (NewDuplicate::of(ws, src_key, src, linked), !src.pages.is_empty());
         self.current_lo = Some(copy.insert(ws, self.target));
         if has_pages { Step::Page(i, 0) } else { self.content_from(i + 1) }

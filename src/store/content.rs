@@ -229,6 +229,7 @@ impl Store {
         }
         // The new pages' keys: the first `added` the arena hands out.
         let (next, keys) = (self.pages.next_keys(sources.len()), self.pages.next_keys(sources.len()));
+        let held = self.pages.slot_count();
         let added = self.pages.extend_from_within(sources, |key, page| {
             if linked {
                 versions.push(page.version);
@@ -239,8 +240,9 @@ impl Store {
             (false, _) => NewLinks::None,
             (true, true) => NewLinks::Run(versions.into_boxed_slice()),
             (true, false) => {
-                // The sources copied are those that live, still.
-                let live = sources.iter().filter(|k| self.pages.contains(**k));
+                // The sources copied are those that lived before the new
+                // pages came, in the slots held then.
+                let live = sources.iter().filter(|k| self.pages.slot_of(**k).is_some_and(|slot| slot < held));
                 NewLinks::Each(
                     live.zip(versions).map(|(k, version)| LinkSource { key: *k, version, live: true }).collect(),
                 )

@@ -123,7 +123,7 @@ impl super::Store {
             .chain(
                 self.pages
                     .iter()
-                    .filter(|(_, p)| !self.shares_origin_content(p))
+                    .filter(|(k, p)| !self.shares_origin_content(*k, p))
                     .map(|(k, p)| (Entity::Page(k), &p.content.title)),
             )
             .chain(self.styles.iter().map(|(k, s)| (Entity::Style(k), &s.name)))
@@ -136,9 +136,16 @@ impl super::Store {
         Ok(())
     }
 
-    /// Whether `page` holds the very content of its origin, a live page.
-    fn shares_origin_content(&self, page: &crate::data::Page) -> bool {
-        page.origin.and_then(|o| self.pages.get(o)).is_some_and(|o| std::sync::Arc::ptr_eq(&o.content, &page.content))
+    /// Whether `page` (handle `key`) holds the very content of its origin,
+    /// a live page of a lower handle. Of the pages that share one content,
+    /// the one of the lowest handle never does, so every title is checked
+    /// once, whatever the origins say (an origin is history, and may even
+    /// name the page itself).
+    fn shares_origin_content(&self, key: crate::handles::PageKey, page: &crate::data::Page) -> bool {
+        page.origin
+            .filter(|o| crate::arena::rank(*o) < crate::arena::rank(key))
+            .and_then(|o| self.pages.get(o))
+            .is_some_and(|o| std::sync::Arc::ptr_eq(&o.content, &page.content))
     }
 
     /// Styles belong to a live course that lists them.

@@ -263,7 +263,9 @@ impl Workspace {
     /// 16 KB each), so the room is taken in whole segments, at most one
     /// segment more than asked; nothing the table holds moves, now or when
     /// it grows later. O(additional ÷ segment) allocations; it changes
-    /// nothing a reader sees.
+    /// nothing a reader sees. Room is a hint: never more than the most
+    /// pages a workspace holds (2³² − 2), and it stops where the allocator
+    /// refuses memory, without error or panic.
     ///
     /// ```
     /// use coursecopy::{CopyOptions, NewCourse, PageDraft, Workspace};

@@ -48,10 +48,16 @@ impl PageRun {
     }
 }
 
-/// Whether a page can be saved in a run: no style, and the content of its
-/// origin, which lives.
-pub(crate) fn runnable(page: &Page, origin: Option<&Page>) -> bool {
-    page.style.is_none() && origin.is_some_and(|o| Arc::ptr_eq(&o.content, &page.content))
+/// Whether the page `key` can be saved in a run, duplicated from
+/// `origin`: no style, and the content of its origin, a live page of a
+/// lower handle. Following origins then always ends at a page saved on
+/// its own, whatever the origins say (an origin is history, and may name
+/// the page itself): a workspace that loads saves to a file that loads.
+/// A Duplicate's pages come after their sources, so none is left out.
+pub(crate) fn runnable(key: PageKey, page: &Page, origin: PageKey, origin_page: Option<&Page>) -> bool {
+    page.style.is_none()
+        && crate::arena::rank(origin) < crate::arena::rank(key)
+        && origin_page.is_some_and(|o| Arc::ptr_eq(&o.content, &page.content))
 }
 
 /// A page of a run, with the content of its origin once known.

@@ -137,7 +137,7 @@ impl Writer {
         let free = pages.free_slots().map(|(slot, version)| body::Key(slot, version)).collect();
         let (mut live, mut page_runs) = (Vec::new(), Vec::<runs::PageRun>::new());
         for (key, page) in pages.iter() {
-            let origin = page.origin.filter(|o| runs::runnable(page, pages.get(*o)));
+            let origin = page.origin.filter(|o| runs::runnable(key, page, *o, pages.get(*o)));
             let Some(origin) = origin else {
                 live.push((self.key(key), self.page(page)));
                 continue;
