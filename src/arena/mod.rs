@@ -190,13 +190,28 @@ impl<K: Key, V> Arena<K, V> {
         flip(raw_key(raw), self.salt)
     }
 
+    /// Stores `f` of the handle it gets under that handle: a value that
+    /// must know its own handle (an LO, which its pages name), built in
+    /// place with no second lookup.
+    #[inline]
+    pub(crate) fn insert_with(&mut self, f: impl FnOnce(K) -> V) -> K {
+        let raw = match self.free.last().and_then(|slot| self.slots.get(*slot as usize).map(|s| (*slot, s.version))) {
+            Some((slot, version)) => (slot, version.wrapping_add(1)),
+            None => (self.slots.len().min(MAX_SLOTS) as u32, 1),
+        };
+        let key = flip(raw_key(raw), self.salt);
+        let inserted = self.insert(f(key));
+        debug_assert!(inserted == key, "the handle foretold is the handle given");
+        inserted
+    }
+
     /// Stores each value under a new handle, in new slots at the end (free
     /// slots stay free), and returns the handles in order: one vector
     /// `extend`, for the pages of a Duplicate.
     pub(crate) fn extend<I: Iterator<Item = V>>(
         &mut self,
         values: I,
-    ) -> impl ExactSizeIterator<Item = K> + use<K, V, I> {
+    ) -> impl ExactSizeIterator<Item = K> + Clone + use<K, V, I> {
         let (salt, first) = (self.salt, self.slots.len());
         self.slots.extend(values.map(|value| Slot { version: 1, value: Some(value) }));
         self.len += self.slots.len() - first;
@@ -223,7 +238,7 @@ impl<K: Key, V> Arena<K, V> {
 
     /// The keys the next [`extend`](Self::extend) of `n` values will
     /// hand out, in order.
-    pub(crate) fn next_keys(&self, n: usize) -> impl ExactSizeIterator<Item = K> + use<K, V> {
+    pub(crate) fn next_keys(&self, n: usize) -> impl ExactSizeIterator<Item = K> + Clone + use<K, V> {
         let (salt, first) = (self.salt, self.slots.len());
         (first..first.saturating_add(n)).map(move |slot| flip(raw_key((slot as u32, 1)), salt))
     }

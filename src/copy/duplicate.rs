@@ -2,9 +2,9 @@
 //! and its pages, under the Duplicate rules (DUP-1..6). The copy job,
 //! linked copies (LNK-1) and detach (REU-4) all build duplicates with these.
 
-use crate::data::{Ancestry, LoLink, LoParts, LoSnapshot, PageSource};
+use crate::data::{Ancestry, LearningObject, LoLink, LoParts, LoSnapshot, PageSource};
 use crate::handles::{CourseKey, LoKey, PageKey};
-use crate::store::Store;
+use crate::store::{PagesOf, Store};
 use std::sync::Arc;
 
 /// A learning object about to be duplicated: what its record takes from
@@ -59,6 +59,30 @@ impl NewDuplicate {
         let end = store.course(into).map_or(0, |c| c.los.len());
         store.include_lo(into, lo, end);
         lo
+    }
+}
+
+impl NewDuplicate {
+    /// Inserts the duplicate with every live page of `from` duplicated
+    /// into it, at the end of course `into` (DUP-1..6), linked as
+    /// [`of`](Self::of) made it: what [`insert`](Self::insert) and then
+    /// [`Store::push_duplicates_of`] do, in one store primitive that
+    /// writes the record once.
+    pub(crate) fn insert_whole(self, store: &mut Store, into: CourseKey, from: PagesOf<'_>) -> LoKey {
+        let record = LearningObject {
+            title: self.title,
+            description: self.description,
+            parent: None,
+            pages: Default::default(),
+            used_in: Default::default(),
+            origin: Some(self.origin),
+            ancestors: self.ancestors,
+            version: 0,
+            layout_version: 0,
+            edited: Default::default(),
+            link: self.link.map(Box::new),
+        };
+        store.push_duplicate_lo(record, into, from)
     }
 }
 

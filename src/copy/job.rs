@@ -3,8 +3,10 @@
 //! Work order (LMS-6): the target record first (created when the job
 //! starts), then its settings and styles, then its memberships, then the
 //! content, then the tools. One unit is one of: the settings, the
-//! memberships, one learning object, one page, one tool item. The pages of
-//! one learning object are done as a batch of as many units as the budget
+//! memberships, one learning object, one page, one tool item. A learning
+//! object whose pages all fit in the budget left is duplicated with them
+//! at once, its record written once ([`Store::push_duplicate_lo`]).
+//! Otherwise its pages follow as batches of as many units as the budget
 //! allows, so that the new LO's page list grows once a batch.
 //!
 //! Progress is weighted so that the settings and memberships, the part an
@@ -47,14 +49,13 @@ impl CopyJob {
         let (los, pages) = match (plan.selection.content_areas, plan.mode) {
             (false, _) => (0, 0),
             (true, CopyMode::Share) => (usize::from(!plan.snapshot.course.los.is_empty()), 0),
-            (true, CopyMode::Duplicate | CopyMode::Linked) if plan.snapshot.live => {
-                let records = plan.snapshot.course.los.iter().filter_map(|lo| ws.learning_object(*lo).ok());
-                (plan.snapshot.course.los.len(), records.map(|lo| lo.pages.len()).sum())
-            }
-            (true, CopyMode::Duplicate | CopyMode::Linked) => {
-                let pages = plan.snapshot.los.iter().map(|(_, lo)| lo.pages.len()).sum();
-                (plan.snapshot.los.len(), pages)
-            }
+            (true, CopyMode::Duplicate | CopyMode::Linked) => match &plan.snapshot.live {
+                Some(keys) => {
+                    let records = keys.iter().filter_map(|lo| ws.learning_object(*lo).ok());
+                    (keys.len(), records.map(|lo| lo.pages.len()).sum())
+                }
+                None => (plan.snapshot.los.len(), plan.snapshot.los.iter().map(|(_, lo)| lo.pages.len()).sum()),
+            },
         };
         if plan.mode.copies_content() && plan.selection.content_areas {
             ws.reserve(los, pages);
@@ -105,11 +106,18 @@ impl CopyJob {
                 self.copy_memberships(ws);
                 self.content_from(0)
             }
-            Step::Lo(i) => self.copy_lo(ws, i),
+            Step::Lo(i) => {
+                let (next, units) = self.copy_lo(ws, i, budget);
+                did = units;
+                next
+            }
             Step::Page(i, j) => {
-                let len = self.source_lo(ws, i).map_or(0, |(_, lo)| lo.pages.len());
+                // The source LO is looked up once a batch: in a live job, an
+                // index into the course's LO list is a tree walk.
+                let source = self.source_lo(ws, i).map(|(key, lo)| (key, lo.pages.len()));
+                let len = source.map_or(0, |(_, len)| len);
                 let n = len.saturating_sub(j).min(usize::try_from(budget).unwrap_or(usize::MAX)).max(1);
-                self.copy_pages(ws, i, j, n);
+                self.copy_pages(ws, i, source, j, n);
                 did = n as u64;
                 if j + n < len { Step::Page(i, j + n) } else { self.content_from(i + 1) }
             }
@@ -196,10 +204,14 @@ impl CopyJob {
         debug_assert!(set.is_ok(), "{set:?}");
     }
 
-    fn copy_lo(&mut self, ws: &mut Store, i: usize) -> Step {
+    /// Duplicates the source's LO `i`: the record and its pages at once
+    /// when they all fit in `budget` and no page of it can be saved in the
+    /// overlay, or else the record alone, its pages to follow in
+    /// `Step::Page` batches. Returns the next step and the units done.
+    fn copy_lo(&mut self, ws: &mut Store, i: usize, budget: u64) -> (Step, u64) {
         if self.mode == CopyMode::Share {
             self.share_los(ws);
-            return self.content_from(i + 1);
+            return (self.content_from(i + 1), 1);
         }
         // A linked copy's upstream course is the source, found by its LMS
         // id, which is never reused.
@@ -207,10 +219,23 @@ impl CopyJob {
             CopyMode::Linked => ws.course_by_pk(self.snapshot.course.pk),
             CopyMode::Share | CopyMode::Duplicate => None,
         };
-        let Some((src_key, src)) = self.source_lo(ws, i) else { return self.content_from(i + 1) };
-        let (copy, has_pages) = (NewDuplicate::of(ws, src_key, src, linked), !src.pages.is_empty());
+        let Some((src_key, src)) = self.source_lo(ws, i) else { return (self.content_from(i + 1), 1) };
+        let (copy, len) = (NewDuplicate::of(ws, src_key, src, linked), src.pages.len() as u64);
+        if len < budget && self.overlay.is_empty() {
+            self.current_lo = Some(copy.insert_whole(ws, self.target, self.pages_of(i, src_key)));
+            return (self.content_from(i + 1), len.saturating_add(1));
+        }
         self.current_lo = Some(copy.insert(ws, self.target));
-        if has_pages { Step::Page(i, 0) } else { self.content_from(i + 1) }
+        (if len > 0 { Step::Page(i, 0) } else { self.content_from(i + 1) }, 1)
+    }
+
+    /// Where the pages of the source's LO `i` (handle `src_key`) are read:
+    /// the live LO, or the snapshot's list.
+    fn pages_of(&self, i: usize, src_key: LoKey) -> PagesOf<'_> {
+        match self.snapshot.live {
+            Some(_) => PagesOf::Lo(src_key),
+            None => PagesOf::List(self.snapshot.los.get(i).map_or(&[][..], |(_, lo)| lo.pages.as_slice())),
+        }
     }
 
     /// The source's LO `i`, which Step::Lo(i) duplicates and whose pages
@@ -219,8 +244,8 @@ impl CopyJob {
     /// A live job runs in the call that planned it, so the source's LOs
     /// are as the plan saw them, and live (INT-1).
     fn source_lo<'a>(&'a self, ws: &'a Store, i: usize) -> Option<(LoKey, LoParts<'a>)> {
-        if self.snapshot.live {
-            let key = *self.snapshot.course.los.get(i)?;
+        if let Some(keys) = &self.snapshot.live {
+            let key = *keys.get(i)?;
             Some((key, LoParts::of(ws.learning_object(key).ok()?)))
         } else {
             self.snapshot.los.get(i).map(|(key, lo)| (*key, lo.parts()))
@@ -239,16 +264,17 @@ impl CopyJob {
     /// request: new pages with the same title, body and library items
     /// (shared in memory, not copied), no style (DUP-3), and their origin
     /// (DUP-5).
-    fn copy_pages(&mut self, ws: &mut Store, i: usize, j: usize, n: usize) {
+    /// `source` is the source LO's handle and page count, as
+    /// [`source_lo`](Self::source_lo) reads them.
+    fn copy_pages(&mut self, ws: &mut Store, i: usize, source: Option<(LoKey, usize)>, j: usize, n: usize) {
         let Some(lo) = self.current_lo else { return };
-        if self.overlay.is_empty() {
-            self.copy_live_pages(ws, lo, i, j..j.saturating_add(n));
-        } else {
-            self.copy_saved_pages(ws, lo, i, j..j.saturating_add(n));
+        let range = j..j.saturating_add(n);
+        match source {
+            Some((src_key, len)) if self.overlay.is_empty() => self.copy_live_pages(ws, lo, i, src_key, len, range),
+            Some(_) => self.copy_saved_pages(ws, lo, i, range),
+            None => {}
         }
-        if self.source_lo(ws, i).is_none_or(|(_, src)| j.saturating_add(n) >= src.pages.len())
-            && self.mode == CopyMode::Linked
-        {
+        if source.is_none_or(|(_, len)| j.saturating_add(n) >= len) && self.mode == CopyMode::Linked {
             ws.set_link_copies(lo);
         }
     }
@@ -257,15 +283,18 @@ impl CopyJob {
     /// overlay: every page is read where it lives, and lives, for a page of
     /// the source changed or deleted since the request would have been
     /// saved first.
-    fn copy_live_pages(&self, ws: &mut Store, lo: LoKey, i: usize, range: std::ops::Range<usize>) {
-        let Some((src_key, src)) = self.source_lo(ws, i) else { return };
-        let end = range.end.min(src.pages.len());
-        let more = src.pages.len().saturating_sub(end);
-        let from = match self.snapshot.live {
-            true => PagesOf::Lo(src_key),
-            false => PagesOf::List(self.snapshot.los.get(i).map_or(&[][..], |(_, lo)| lo.pages.as_slice())),
-        };
-        ws.push_duplicates_of(lo, from, range.start..end, more);
+    fn copy_live_pages(
+        &self,
+        ws: &mut Store,
+        lo: LoKey,
+        i: usize,
+        src_key: LoKey,
+        len: usize,
+        range: std::ops::Range<usize>,
+    ) {
+        let end = range.end.min(len);
+        let more = len.saturating_sub(end);
+        ws.push_duplicates_of(lo, self.pages_of(i, src_key), range.start..end, more);
     }
 
     /// [`copy_pages`](Self::copy_pages) when pages were saved in the
@@ -372,8 +401,8 @@ impl CopyJob {
         match self.mode {
             CopyMode::Share => ws.learning_object(lo).ok().filter(|l| l.used_in.contains(&self.target)).map(|_| lo),
             CopyMode::Duplicate | CopyMode::Linked => {
-                let i = if self.snapshot.live {
-                    self.snapshot.course.los.index_of(&lo)?
+                let i = if let Some(keys) = &self.snapshot.live {
+                    keys.iter().position(|k| *k == lo)?
                 } else {
                     self.snapshot.los.iter().position(|(k, _)| *k == lo)?
                 };

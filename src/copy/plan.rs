@@ -164,15 +164,15 @@ fn plan_dates(
 fn snapshot(store: &Store, source: &Course, mode: CopyMode, live: bool) -> Snapshot {
     let course = source.clone();
     let styles = course.styles.iter().filter_map(|s| store.style(*s).ok()).cloned().collect();
-    let los = match mode {
-        CopyMode::Share => Vec::new(),
-        CopyMode::Duplicate | CopyMode::Linked if live => Vec::new(),
+    let (los, live) = match mode {
+        CopyMode::Share => (Vec::new(), None),
+        CopyMode::Duplicate | CopyMode::Linked if live => (Vec::new(), Some(course.los.iter().copied().collect())),
         CopyMode::Duplicate | CopyMode::Linked => {
             let mut los = Vec::with_capacity(course.los.len());
             los.extend(
                 course.los.iter().filter_map(|lo| store.learning_object(*lo).ok().map(|r| (*lo, LoSnapshot::of(r)))),
             );
-            los
+            (los, None)
         }
     };
     Snapshot { course, styles, los, live }

@@ -226,13 +226,16 @@ pub(crate) struct Snapshot {
     pub(crate) styles: Vec<CourseStyle>,
     /// Each LO of `course` a Duplicate reads, as it was; empty when `live`.
     pub(crate) los: Vec<(LoKey, LoSnapshot)>,
-    /// The job reads the LOs of `course` from the workspace as it goes,
-    /// and `los` is empty: a direct copy, which runs to its end in the call
-    /// that plans it, so that nothing changes the source meanwhile. It
-    /// saves taking and dropping each LO's snapshot, a third of what a
-    /// Duplicate of 10 pages an LO spends outside its pages. A job that
-    /// outlives its call (an LMS request) never reads live.
-    pub(crate) live: bool,
+    /// `Some`: the job reads the LOs of `course` from the workspace as it
+    /// goes, and `los` is empty. It holds the handles of `course`'s LOs in
+    /// order, so that finding the i-th is an index into a slice, not a
+    /// walk of the persistent list. A live job is a direct copy, which
+    /// runs to its end in the call that plans it, so that nothing changes
+    /// the source meanwhile. It saves taking and dropping each LO's
+    /// snapshot, a third of what a Duplicate of 10 pages an LO spends
+    /// outside its pages. A job that outlives its call (an LMS request)
+    /// never reads live.
+    pub(crate) live: Option<Vec<LoKey>>,
 }
 
 /// A page to duplicate: its handle, the content to give the duplicate, its
@@ -534,8 +537,9 @@ impl CopyJob {
             // Share takes the whole LO list in one unit: sharing an LO costs
             // a small fraction of duplicating a page.
             CopyMode::Share => usize::from(!self.snapshot.course.los.is_empty()),
-            CopyMode::Duplicate | CopyMode::Linked if self.snapshot.live => self.snapshot.course.los.len(),
-            CopyMode::Duplicate | CopyMode::Linked => self.snapshot.los.len(),
+            CopyMode::Duplicate | CopyMode::Linked => {
+                self.snapshot.live.as_ref().map_or(self.snapshot.los.len(), Vec::len)
+            }
         }
     }
 

@@ -108,6 +108,11 @@ impl CourseSet {
         self.as_slice().binary_search_by(|k| rank(*k).cmp(&target)).is_ok()
     }
 
+    /// The set of one course.
+    pub(crate) fn of(course: CourseKey) -> Self {
+        CourseSet { courses: Keys::Inline { len: 1, keys: [course, crate::handles::Handle::null()] }, shared: None }
+    }
+
     pub(crate) fn insert(&mut self, course: CourseKey) -> bool {
         // The usual case, a first Share of an LO, without a search or a
         // loop. An inline set never has a shared copy (see `reach`).

@@ -1,6 +1,7 @@
 //! Learning objects and pages: their records, versions and edit logs, and the copy tasks' write barrier every page change passes.
 
 use super::*;
+use crate::data::LoLink;
 
 /// The pages a Duplicate copies from: a list (a snapshot's), or the live
 /// list of an LO of the store, read in place.
@@ -188,7 +189,6 @@ impl Store {
             ),
             None => NewLinks::None,
         };
-        let next = self.pages.next_keys(sources.len());
         let pages = sources.drain(..).map(|src| Page {
             content: src.content,
             style: None,
@@ -197,7 +197,7 @@ impl Store {
             version: 0,
         });
         let keys = self.pages.extend(pages);
-        self.list_duplicate_pages(lo, keys, next, linked, more)
+        self.list_duplicate_pages(lo, keys, linked, more)
     }
 
     /// As [`push_duplicate_pages`](Self::push_duplicate_pages), for the
@@ -217,49 +217,66 @@ impl Store {
             PagesOf::Lo(src) => self.los.get(src).map_or(&[][..], |l| l.pages.as_slice()),
         };
         let sources = sources.get(range).unwrap_or_default();
-        // A linked copy's pages are linked to the sources read, at the
-        // versions read. A whole fresh copy of the diff base's pages keeps
-        // only the versions (a run); anything else each page's source.
-        let run = record.link.as_ref().is_some_and(|link| {
-            record.pages.is_empty() && more == 0 && link.pages.is_empty() && link.base_pages.as_slice() == sources
-        });
-        let (linked, mut versions) = (record.link.is_some(), Vec::new());
-        if linked {
-            versions.reserve_exact(sources.len());
-        }
-        // The new pages' keys: the first `added` the arena hands out.
-        let (next, keys) = (self.pages.next_keys(sources.len()), self.pages.next_keys(sources.len()));
-        let held = self.pages.slot_count();
-        let added = self.pages.extend_from_within(sources, |key, page| {
-            if linked {
-                versions.push(page.version);
-            }
-            Page { content: page.content.clone(), style: None, lo, origin: Some(key), version: 0 }
-        });
-        let links = match (linked, run && added == sources.len()) {
-            (false, _) => NewLinks::None,
-            (true, true) => NewLinks::Run(versions.into_boxed_slice()),
-            (true, false) => {
-                // The sources copied are those that lived before the new
-                // pages came, in the slots held then.
-                let live = sources.iter().filter(|k| self.pages.slot_of(**k).is_some_and(|slot| slot < held));
-                NewLinks::Each(
-                    live.zip(versions).map(|(k, version)| LinkSource { key: *k, version, live: true }).collect(),
-                )
-            }
-        };
-        self.list_duplicate_pages(lo, keys.take(added), next, links, more)
+        let fresh = record.pages.is_empty() && more == 0;
+        let linked = record.link.as_deref().map(|link| LinkedInto { fresh, link });
+        let next = self.pages.next_keys(sources.len());
+        let (added, links) = append_duplicates(&mut self.pages, lo, sources, linked);
+        self.list_duplicate_pages(lo, next.take(added), links, more)
     }
 
-    /// Puts the new pages `keys`, duplicated from `linked` if `lo` is a
-    /// linked copy, at the end of `lo`'s list; `next` are the keys the
-    /// arena was to hand out, of which `keys` are the first. Returns the
-    /// position of the first.
+    /// A new duplicate learning object, `new`, with every live page of
+    /// `from` duplicated into it, at the end of course `into`'s list: what
+    /// [`insert_lo`](Self::insert_lo), [`include_lo`](Self::include_lo)
+    /// and [`push_duplicates_of`](Self::push_duplicates_of) do in turn,
+    /// with the record written once, its page list and where-used set in
+    /// it. For an LO copied whole in one unit of work. O(pages), one
+    /// allocation for the page list.
+    pub(crate) fn push_duplicate_lo(&mut self, mut new: LearningObject, into: CourseKey, from: PagesOf<'_>) -> LoKey {
+        let included = self.courses.contains(into);
+        let owned;
+        let sources = match from {
+            PagesOf::List(list) => list,
+            PagesOf::Lo(src) => {
+                owned = self.los.get(src).map(|l| l.pages.clone()).unwrap_or_default();
+                owned.as_slice()
+            }
+        };
+        let (pages, downstreams) = (&mut self.pages, &mut self.downstreams);
+        let lo = self.los.insert_with(|lo| {
+            let next = pages.next_keys(sources.len());
+            let linked = new.link.as_deref().map(|link| LinkedInto { fresh: true, link });
+            let (added, links) = append_duplicates(pages, lo, sources, linked);
+            if let Some(link) = new.link.as_deref_mut() {
+                link_new_pages(link, next.clone().take(added), links);
+                if let Some(up) = link.upstream {
+                    downstreams.insert((up, lo));
+                }
+            }
+            // A duplicate given its page list has had one change, as one
+            // whose pages came after it would (LNK-3).
+            new.version = u64::from(!sources.is_empty());
+            new.layout_version = new.version;
+            new.pages = next.take(added).collect();
+            new.parent = Some(into).filter(|_| included);
+            new.used_in = if included { CourseSet::of(into) } else { CourseSet::default() };
+            new
+        });
+        if !sources.is_empty() {
+            self.library_index.invalidate();
+        }
+        if let Some(course) = self.courses.get_mut(into) {
+            course.los.push_back(lo);
+        }
+        self.set_link_copies(lo);
+        lo
+    }
+
+    /// Puts the new pages `keys`, linked as `links` if `lo` is a linked
+    /// copy, at the end of `lo`'s list. Returns the position of the first.
     fn list_duplicate_pages(
         &mut self,
         lo: LoKey,
-        keys: impl ExactSizeIterator<Item = PageKey>,
-        next: impl Iterator<Item = PageKey>,
+        keys: impl ExactSizeIterator<Item = PageKey> + Clone,
         links: NewLinks,
         more: usize,
     ) -> usize {
@@ -269,37 +286,7 @@ impl Store {
         record.layout_version = record.version;
         let first = record.pages.len();
         if let Some(link) = record.link.as_mut() {
-            let mut next = next.peekable();
-            let each = match links {
-                NewLinks::None => Vec::new(),
-                // Kept as a run, 8 bytes a page.
-                NewLinks::Run(synced) => match next.peek() {
-                    Some(first) if link.pages.is_empty() && link.base_pages.len() == synced.len() => {
-                        let set = link.pages.set_fresh(*first, link.base_pages.clone(), synced);
-                        debug_assert!(set);
-                        Vec::new()
-                    }
-                    // Nothing was added, or the run cannot be: each page
-                    // linked to its source in the base.
-                    _ => link
-                        .base_pages
-                        .iter()
-                        .zip(synced.iter())
-                        .map(|(key, version)| LinkSource { key: *key, version: *version, live: true })
-                        .collect(),
-                },
-                NewLinks::Each(each) => each,
-            };
-            for (key, src) in next.zip(each) {
-                // A linked page of a source deleted since the request (a
-                // page a pending copy saved) starts with an "upstream
-                // deleted" marker.
-                let upstream = Some(src.key).filter(|_| src.live);
-                link.pages.insert(
-                    key,
-                    PageLink { upstream, synced: src.version, base: None, customised: Default::default() },
-                );
-            }
+            link_new_pages(link, keys.clone(), links);
         }
         if first == 0 && more == 0 {
             // The whole list at once: one allocation.
@@ -499,5 +486,86 @@ impl Store {
                 job.overlay.entry(page).or_insert_with(|| record.clone());
             }
         }
+    }
+}
+
+/// The linked copy that new pages go into: its link, and whether the pages
+/// are its whole, fresh list (none before them, none to come).
+struct LinkedInto<'a> {
+    fresh: bool,
+    link: &'a LoLink,
+}
+
+/// Appends to `pages`, as pages of `lo`, a duplicate of each of `sources`
+/// that lives (DUP-1..5): content shared, style dropped, origin kept. Only
+/// the values held before the call are read. Returns how many, and how
+/// they are linked: not at all unless `linked`; as a run at the versions
+/// read when they are the whole, fresh copy of the link's diff base, each
+/// to its source otherwise.
+fn append_duplicates(
+    pages: &mut Arena<PageKey, Page>,
+    lo: LoKey,
+    sources: &[PageKey],
+    linked: Option<LinkedInto<'_>>,
+) -> (usize, NewLinks) {
+    let mut versions = Vec::new();
+    if linked.is_some() {
+        versions.reserve_exact(sources.len());
+    }
+    let held = pages.slot_count();
+    let added = pages.extend_from_within(sources, |key, page| {
+        if linked.is_some() {
+            versions.push(page.version);
+        }
+        Page { content: page.content.clone(), style: None, lo, origin: Some(key), version: 0 }
+    });
+    let links = match linked {
+        None => NewLinks::None,
+        Some(into)
+            if into.fresh
+                && added == sources.len()
+                && into.link.pages.is_empty()
+                && into.link.base_pages.as_slice() == sources =>
+        {
+            NewLinks::Run(versions.into_boxed_slice())
+        }
+        Some(_) => {
+            // The sources copied are those that lived before the new pages
+            // came, in the slots held then.
+            let live = sources.iter().filter(|k| pages.slot_of(**k).is_some_and(|slot| slot < held));
+            NewLinks::Each(live.zip(versions).map(|(k, version)| LinkSource { key: *k, version, live: true }).collect())
+        }
+    };
+    (added, links)
+}
+
+/// Links the new pages `next` of a linked copy as `links` says.
+fn link_new_pages(link: &mut LoLink, next: impl Iterator<Item = PageKey>, links: NewLinks) {
+    let mut next = next.peekable();
+    let each = match links {
+        NewLinks::None => Vec::new(),
+        // Kept as a run, 8 bytes a page.
+        NewLinks::Run(synced) => match next.peek() {
+            Some(first) if link.pages.is_empty() && link.base_pages.len() == synced.len() => {
+                let set = link.pages.set_fresh(*first, link.base_pages.clone(), synced);
+                debug_assert!(set);
+                Vec::new()
+            }
+            // Nothing was added, or the run cannot be: each page linked
+            // to its source in the base.
+            _ => link
+                .base_pages
+                .iter()
+                .zip(synced.iter())
+                .map(|(key, version)| LinkSource { key: *key, version: *version, live: true })
+                .collect(),
+        },
+        NewLinks::Each(each) => each,
+    };
+    for (key, src) in next.zip(each) {
+        // A linked page of a source deleted since the request (a page a
+        // pending copy saved) starts with an "upstream deleted" marker.
+        let upstream = Some(src.key).filter(|_| src.live);
+        link.pages.insert(key, PageLink { upstream, synced: src.version, base: None, customised: Default::default() });
     }
 }

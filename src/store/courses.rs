@@ -47,8 +47,7 @@ impl Store {
         if !self.users.contains(course.created_by) {
             return Err(Error::not_found(course.created_by));
         }
-        let at = format!("the new course {:?}", course.course_id);
-        self.check_course_data(&at, course).map_err(|detail| Error::Integrity { detail })
+        self.check_course_data(&NewCourseName(&course.course_id), course).map_err(|detail| Error::Integrity { detail })
     }
 
     /// Whether `course` may take `external_id`: of an id's form, and held
@@ -238,5 +237,15 @@ impl Store {
             }
         }
         removed
+    }
+}
+
+/// How an integrity problem names a course not inserted yet; written only
+/// when there is a problem to tell.
+struct NewCourseName<'a>(&'a str);
+
+impl std::fmt::Display for NewCourseName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the new course {:?}", self.0)
     }
 }

@@ -376,7 +376,7 @@ impl Reader {
             .into_iter()
             .map(|(k, lo)| Ok((self.key(k)?, self.lo_snapshot(lo)?)))
             .collect::<Result<Vec<_>, String>>()?;
-        let snapshot = Snapshot { course, styles, los, live: false };
+        let snapshot = Snapshot { course, styles, los, live: None };
         // The items a job copies are what its selection takes from its
         // snapshot: derived, not saved.
         let tools = snapshot.course.tools.selected(&j.selection);
