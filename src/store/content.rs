@@ -241,7 +241,7 @@ impl Store {
                 owned.as_slice()
             }
         };
-        let (pages, downstreams) = (&mut self.pages, &mut self.downstreams);
+        let (pages, downstreams, mut copies_to_match) = (&mut self.pages, &mut self.downstreams, false);
         let lo = self.los.insert_with(|lo| {
             let next = pages.next_keys(sources.len());
             let linked = new.link.as_deref().map(|link| LinkedInto { fresh: true, link });
@@ -257,6 +257,14 @@ impl Store {
             new.version = u64::from(!sources.is_empty());
             new.layout_version = new.version;
             new.pages = next.take(added).collect();
+            if let Some(link) = new.link.as_deref_mut() {
+                // Every page of the base copied, in order: the copies are
+                // the list. Otherwise `set_link_copies` matches them.
+                match link.base_pages.len() == added {
+                    true => link.copies = new.pages.clone(),
+                    false => copies_to_match = true,
+                }
+            }
             new.parent = Some(into).filter(|_| included);
             new.used_in = if included { CourseSet::of(into) } else { CourseSet::default() };
             new
@@ -267,7 +275,9 @@ impl Store {
         if let Some(course) = self.courses.get_mut(into) {
             course.los.push_back(lo);
         }
-        self.set_link_copies(lo);
+        if copies_to_match {
+            self.set_link_copies(lo);
+        }
         lo
     }
 
