@@ -155,6 +155,7 @@
 //! | SRV-1..10 | the Learn-compatible server (`coursecopy-server`) | `server/tests/` |
 //! | REU-1..6 | re-use: where used, impact, re-use, detach, compare, picture | `tests/reuse.rs` |
 //! | LNK-1..12 | linked copies: links, versions, preview, customisation, sync, decline, push, locks, unlink, markers, chains, saving | `tests/linked.rs`, `tests/linked_model.rs`, `tests/golden.rs` |
+//! | LNK-14 | a sync's policy for copies whose upstream was deleted (`SyncOptions`) | `tests/linked.rs`, `tests/linked_model.rs` |
 //! | DAT-1..7 | dates: time zones, dated tool items, shifting by days or range with weekday rules, removing dates, at copy time and in place, JSON | `src/data/shift.rs` (the rule), `tests/dates.rs`, `tests/model.rs`, `tests/golden.rs`, `server/tests/copy_flow.rs` |
 //!
 //! # Errors
@@ -217,7 +218,10 @@ pub use learn::{
     LearnAvailability, LearnCourse, LearnCourseTask, LearnDuration, LearnEnrollment, LearnLocale, LearnSourceCourse,
     LearnTaskStatus,
 };
-pub use linked::{Customisations, DownstreamSync, LinkPreview, LinkedRecord, Outcome, PendingChange, SyncReport};
+pub use linked::{
+    Customisations, DeletedUpstream, DownstreamSync, LinkPreview, LinkedRecord, Outcome, PendingChange, SyncOptions,
+    SyncReport,
+};
 pub use reuse::{Change, Comparison, GraphOptions};
 #[cfg(feature = "serde")]
 pub use saved::SAVE_FORMAT;

@@ -584,6 +584,61 @@ fn lnk10_unlink_and_upstream_deleted_markers() {
     m.ws.check_integrity().unwrap();
 }
 
+/// LNK-14: a sync that follows a deleted upstream takes an untouched copy
+/// out of the course it goes through (other courses sharing it keep it,
+/// and it lives on); a copy that holds local work stays, reported as kept;
+/// the default policy keeps every copy, as LNK-10 says.
+#[test]
+fn lnk14_a_sync_follows_a_deleted_upstream_unless_the_copy_holds_local_work() {
+    let mut m = master();
+    let sections: Vec<(CourseKey, LoKey)> =
+        ["BIO-101-A", "BIO-101-B", "BIO-101-C", "BIO-101-D", "BIO-101-E"].iter().map(|id| m.section(id)).collect();
+    let [(a, copy_a), (b, copy_b), (c, copy_c), (d, copy_d), (e, copy_e)] = sections[..] else { unreachable!() };
+    // B customises a page, C adds one, D deletes one, E keeps its copy as
+    // it came and also shares it into A's neighbour course.
+    let b_page = m.pages_of(copy_b)[0];
+    m.ws.edit_page(m.author, b, b_page, PageEdit::new().body("Our own")).unwrap();
+    m.ws.add_page(m.author, c, copy_c, PageDraft::new("Extra", "Local")).unwrap();
+    let d_page = m.pages_of(copy_d)[1];
+    m.ws.delete_page(m.author, d, d_page).unwrap();
+    let neighbour = m.ws.create_course(m.author, NewCourse::new("BIO-101-N", "Neighbour")).unwrap();
+    m.ws.add_learning_object(m.author, neighbour, copy_e, None).unwrap();
+    m.ws.remove_learning_object(m.author, m.master, m.lo).unwrap();
+    m.ws.delete_learning_object(m.author, m.lo).unwrap();
+
+    let follow = SyncOptions::new().deleted_upstream(DeletedUpstream::FollowUpstream);
+    let gone = PendingChange::LoDeleted { outcome: Outcome::WillApply };
+    let kept = PendingChange::LoDeleted { outcome: Outcome::Conflict };
+    // The default policy: the copy stays, marked.
+    let report = m.ws.sync_learning_object(m.author, a, copy_a, Customisations::Keep).unwrap();
+    assert!(report.upstream_deleted && report.applied.is_empty() && report.kept.is_empty());
+    assert_eq!(m.ws.course(a).unwrap().position_of(copy_a), Some(0));
+    // Following the upstream: the untouched copy leaves its course and
+    // lives on, the report says so.
+    let report = m.ws.sync_learning_object(m.author, a, copy_a, follow).unwrap();
+    assert_eq!(report.applied, std::slice::from_ref(&gone));
+    assert!(report.to_string().contains("taken out of the course"), "{report}");
+    assert_eq!(m.ws.course(a).unwrap().position_of(copy_a), None);
+    assert!(m.ws.learning_object(copy_a).is_ok(), "it lives on, as after remove_learning_object");
+    // Local work keeps a copy: a customised page, a page added here, a
+    // page deleted here.
+    for (course, copy) in [(b, copy_b), (c, copy_c), (d, copy_d)] {
+        let report = m.ws.sync_learning_object(m.author, course, copy, follow).unwrap();
+        assert_eq!((report.applied.as_slice(), report.kept.as_slice()), (&[][..], &[kept.clone()][..]), "{report}");
+        assert_eq!(m.ws.course(course).unwrap().position_of(copy), Some(0));
+    }
+    // A course sync follows too; the course it shares the copy with keeps it.
+    let reports = m.ws.sync_course(m.author, e, follow).unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].applied, [gone]);
+    assert_eq!(m.ws.course(e).unwrap().position_of(copy_e), None);
+    assert_eq!(m.ws.course(neighbour).unwrap().position_of(copy_e), Some(0));
+    // A second sync finds nothing to take out.
+    let report = m.ws.sync_learning_object(m.author, a, copy_a, follow).unwrap();
+    assert!(report.applied.is_empty() && report.kept.is_empty());
+    m.ws.check_integrity().unwrap();
+}
+
 /// LNK-11: a linked copy of a linked copy links one hop up; a Duplicate of
 /// a course with linked LOs makes plain duplicates; Detach of a shared
 /// linked LO keeps its link, synced version and customisations.

@@ -1,6 +1,7 @@
 //! Linked copies against a reference model (LNK-1..12): random sequences
 //! of edits on both sides, linked copies (of linked copies too), syncs that
-//! keep or overwrite customisations, course syncs, pushes from upstream,
+//! keep or overwrite customisations and keep or follow deleted upstreams
+//! (LNK-14), course syncs, pushes from upstream,
 //! declines, reverts, unlinks, field locks, course locks, deletions of
 //! pages and learning objects, and save and load.
 //!
@@ -136,21 +137,71 @@ struct Model {
 
 #[derive(Clone, Debug)]
 enum T {
-    EditPage { lo: usize, at: usize, title: bool, text: &'static str },
-    EditLoTitle { lo: usize, text: &'static str },
-    AddPage { lo: usize, text: &'static str },
-    DeletePage { lo: usize, at: usize },
-    MovePage { lo: usize, at: usize, to: usize },
-    LinkLo { lo: usize, into: usize },
-    Sync { lo: usize, overwrite: bool },
-    SyncCourse { course: usize, overwrite: bool },
-    Push { lo: usize, overwrite: bool },
-    Decline { lo: usize },
-    Revert { lo: usize, at: Option<usize>, title: bool },
-    Unlink { lo: usize },
-    SetLocks { course: usize, content: bool, title: bool },
-    DeleteLo { lo: usize },
-    Lock { course: usize, on: bool },
+    EditPage {
+        lo: usize,
+        at: usize,
+        title: bool,
+        text: &'static str,
+    },
+    EditLoTitle {
+        lo: usize,
+        text: &'static str,
+    },
+    AddPage {
+        lo: usize,
+        text: &'static str,
+    },
+    DeletePage {
+        lo: usize,
+        at: usize,
+    },
+    MovePage {
+        lo: usize,
+        at: usize,
+        to: usize,
+    },
+    LinkLo {
+        lo: usize,
+        into: usize,
+    },
+    /// `follow`: the sync follows a deleted upstream (LNK-14).
+    Sync {
+        lo: usize,
+        overwrite: bool,
+        follow: bool,
+    },
+    SyncCourse {
+        course: usize,
+        overwrite: bool,
+        follow: bool,
+    },
+    Push {
+        lo: usize,
+        overwrite: bool,
+    },
+    Decline {
+        lo: usize,
+    },
+    Revert {
+        lo: usize,
+        at: Option<usize>,
+        title: bool,
+    },
+    Unlink {
+        lo: usize,
+    },
+    SetLocks {
+        course: usize,
+        content: bool,
+        title: bool,
+    },
+    DeleteLo {
+        lo: usize,
+    },
+    Lock {
+        course: usize,
+        on: bool,
+    },
     SaveLoad,
 }
 
@@ -372,20 +423,26 @@ impl Model {
                 }));
                 self.courses[into].los.push(id);
             }
-            T::Sync { lo, overwrite } => {
+            T::Sync { lo, overwrite, follow } => {
                 self.guard(lo)?;
                 if self.lo(lo).link.is_none() {
                     return Err(Fail::NotLinked);
                 }
                 self.sync(lo, overwrite, &mut Vec::new());
+                if follow {
+                    self.follow_deletion(lo, self.lo(lo).course);
+                }
             }
-            T::SyncCourse { course, overwrite } => {
+            T::SyncCourse { course, overwrite, follow } => {
                 if self.courses[course].locked {
                     return Err(Fail::Locked);
                 }
                 for lo in self.courses[course].los.clone() {
                     if self.lo(lo).link.is_some() {
                         self.sync(lo, overwrite, &mut Vec::new());
+                        if follow {
+                            self.follow_deletion(lo, course);
+                        }
                     }
                 }
             }
@@ -622,6 +679,23 @@ impl Model {
         }
     }
 
+    /// LNK-14, `FollowUpstream`: a copy whose upstream is gone leaves the
+    /// course unless it holds local work.
+    fn follow_deletion(&mut self, lo: usize, course: usize) {
+        let l = self.lo(lo);
+        let Some(link) = &l.link else { return };
+        if link.upstream.is_some() {
+            return;
+        }
+        let page_link = |q: &usize| self.page(*q).link.as_ref();
+        let local_page = l.pages.iter().any(|q| page_link(q).is_none_or(|pl| pl.cust_title || pl.cust_body));
+        let deleted_here =
+            link.base_pages.iter().any(|b| !l.pages.iter().any(|q| page_link(q).is_some_and(|pl| pl.orig == *b)));
+        if !(link.cust_title || link.reordered || local_page || deleted_here) {
+            self.courses[course].los.retain(|x| *x != lo);
+        }
+    }
+
     fn preview(&self, lo: usize) -> Vec<MChange> {
         let mut seen = Vec::new();
         self.clone().sync(lo, false, &mut seen);
@@ -678,8 +752,10 @@ impl ReferenceStateMachine for Reference {
             2 => (lo.clone(), 0..8usize).prop_map(|(lo, at)| T::DeletePage { lo, at }),
             2 => (lo.clone(), 0..8usize, 0..8usize).prop_map(|(lo, at, to)| T::MovePage { lo, at, to }),
             2 => (lo.clone(), course.clone()).prop_map(|(lo, into)| T::LinkLo { lo, into }),
-            5 => (lo.clone(), any::<bool>()).prop_map(|(lo, overwrite)| T::Sync { lo, overwrite }),
-            2 => (course.clone(), any::<bool>()).prop_map(|(course, overwrite)| T::SyncCourse { course, overwrite }),
+            5 => (lo.clone(), any::<bool>(), any::<bool>())
+                .prop_map(|(lo, overwrite, follow)| T::Sync { lo, overwrite, follow }),
+            2 => (course.clone(), any::<bool>(), any::<bool>())
+                .prop_map(|(course, overwrite, follow)| T::SyncCourse { course, overwrite, follow }),
             2 => (lo.clone(), any::<bool>()).prop_map(|(lo, overwrite)| T::Push { lo, overwrite }),
             2 => lo.clone().prop_map(|lo| T::Decline { lo }),
             2 => (lo.clone(), proptest::option::of(0..8usize), any::<bool>())
@@ -844,14 +920,17 @@ impl Sut {
                 }
                 Ok(())
             }
-            T::Sync { lo, overwrite } => {
-                self.ws.sync_learning_object(admin, self.via(lo), self.los[lo], customisations(overwrite))?;
+            T::Sync { lo, overwrite, follow } => {
+                let via = self.via(lo);
+                let report = self.ws.sync_learning_object(admin, via, self.los[lo], options(overwrite, follow))?;
+                self.check_deletion_report(&report, via);
                 self.remember_added(self.los[lo]);
                 Ok(())
             }
-            T::SyncCourse { course, overwrite } => {
-                let reports = self.ws.sync_course(admin, self.courses[course], customisations(overwrite))?;
+            T::SyncCourse { course, overwrite, follow } => {
+                let reports = self.ws.sync_course(admin, self.courses[course], options(overwrite, follow))?;
                 for r in reports {
+                    self.check_deletion_report(&r, self.courses[course]);
                     self.remember_added(r.learning_object);
                 }
                 Ok(())
@@ -886,7 +965,10 @@ impl Sut {
                 self.ws.set_field_locks(admin, self.courses[course], locks)
             }
             T::DeleteLo { lo } => {
-                self.ws.remove_learning_object(admin, self.via(lo), self.los[lo])?;
+                // A copy a sync took out of its course (LNK-14) is in none.
+                if self.ws.course(self.via(lo)).unwrap().position_of(self.los[lo]).is_some() {
+                    self.ws.remove_learning_object(admin, self.via(lo), self.los[lo])?;
+                }
                 self.ws.delete_learning_object(admin, self.los[lo])
             }
             T::Lock { course, on } => {
@@ -909,6 +991,19 @@ impl Sut {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// A report's word on a deleted upstream agrees with the course
+    /// (LNK-14): a copy said taken out is not in `via`, one said kept is.
+    fn check_deletion_report(&self, report: &SyncReport, via: CourseKey) {
+        let included = self.ws.course(via).unwrap().position_of(report.learning_object).is_some();
+        let said = |outcome| PendingChange::LoDeleted { outcome };
+        if report.applied.contains(&said(Outcome::WillApply)) {
+            assert!(report.upstream_deleted && !included, "{report}");
+        }
+        if report.kept.contains(&said(Outcome::Conflict)) {
+            assert!(report.upstream_deleted && included, "{report}");
         }
     }
 
@@ -1018,6 +1113,11 @@ fn customisations(overwrite: bool) -> Customisations {
     if overwrite { Customisations::Overwrite } else { Customisations::Keep }
 }
 
+fn options(overwrite: bool, follow: bool) -> SyncOptions {
+    let deleted = if follow { DeletedUpstream::FollowUpstream } else { DeletedUpstream::Keep };
+    SyncOptions::from(customisations(overwrite)).deleted_upstream(deleted)
+}
+
 struct LinkedTest;
 
 impl StateMachineTest for LinkedTest {
@@ -1065,7 +1165,9 @@ prop_state_machine! {
     /// Random sequences on linked copies against the naive model: LNK-2
     /// (nothing flows until a sync, nothing flows upstream), LNK-3, LNK-4,
     /// LNK-5, LNK-6, LNK-7, LNK-8, LNK-9, LNK-10, LNK-11 (links of links,
-    /// one hop) and LNK-12 (save and load), with INT-1 and INT-3.
+    /// one hop), LNK-12 (save and load) and LNK-14 (a sync that follows a
+    /// deleted upstream takes the copy out of the course unless it holds
+    /// local work), with INT-1 and INT-3.
     #[test]
     fn linked_copies_match_the_reference_model(sequential 1..48 => LinkedTest);
 }

@@ -1,4 +1,4 @@
-//! Linked copies (LNK-1..12): a Duplicate that remembers its upstream and
+//! Linked copies (LNK-1..12, LNK-14): a Duplicate that remembers its upstream and
 //! takes the upstream's later changes on demand, keeping its own
 //! customisations.
 //!
@@ -31,4 +31,7 @@ mod plan;
 mod types;
 
 pub(crate) use ops::*;
-pub use types::{Customisations, DownstreamSync, LinkPreview, LinkedRecord, Outcome, PendingChange, SyncReport};
+pub use types::{
+    Customisations, DeletedUpstream, DownstreamSync, LinkPreview, LinkedRecord, Outcome, PendingChange, SyncOptions,
+    SyncReport,
+};

@@ -3,13 +3,16 @@
 
 use super::apply::apply_sync;
 use super::plan::{linked, plan_sync};
-use super::types::{Customisations, DownstreamSync, LinkPreview, LinkedRecord, SyncReport};
+use super::types::{
+    Customisations, DeletedUpstream, DownstreamSync, LinkPreview, LinkedRecord, Outcome, PendingChange, SyncOptions,
+    SyncReport,
+};
 use crate::access::require;
 use crate::copy::duplicate::{NewDuplicate, duplicate_pages};
 use crate::data::{LinkedField, LoParts, Reach};
 use crate::edit::courses::reach_lo;
 use crate::error::{Action, Error};
-use crate::handles::{CourseKey, Entity, LoKey, UserKey};
+use crate::handles::{CourseKey, Entity, LoKey, PageKey, UserKey};
 use crate::store::Store;
 
 /// Checks that `actor` may sync `lo` through `via` (LNK-6): as an edit of
@@ -53,12 +56,51 @@ pub(crate) fn sync(
     actor: UserKey,
     via: CourseKey,
     lo: LoKey,
-    customisations: Customisations,
+    options: SyncOptions,
 ) -> Result<SyncReport, Error> {
-    let overwrite = customisations == Customisations::Overwrite;
+    let overwrite = options.customisations == Customisations::Overwrite;
     check_sync(store, actor, via, lo)?;
     let plan = plan_sync(store, lo)?;
-    Ok(apply_sync(store, plan, overwrite))
+    let mut report = apply_sync(store, plan, overwrite);
+    follow_deletion(store, via, &mut report, options.deleted_upstream);
+    Ok(report)
+}
+
+/// Under [`DeletedUpstream::FollowUpstream`], a copy whose upstream was
+/// deleted leaves `via`, the course the sync went through, unless it holds
+/// local work there; the report says which (LNK-14). The sync's checks
+/// covered the edit of `via`: this cannot fail.
+fn follow_deletion(store: &mut Store, via: CourseKey, report: &mut SyncReport, policy: DeletedUpstream) {
+    if policy == DeletedUpstream::Keep || !report.upstream_deleted {
+        return;
+    }
+    let lo = report.learning_object;
+    // A copy reached through its parent, which no longer lists it, has
+    // nothing to leave.
+    let Some(at) = store.course(via).ok().and_then(|c| c.los.index_of(&lo)) else { return };
+    if holds_local_work(store, lo) {
+        report.kept.push(PendingChange::LoDeleted { outcome: Outcome::Conflict });
+    } else {
+        store.exclude_lo_at(via, at);
+        report.applied.push(PendingChange::LoDeleted { outcome: Outcome::WillApply });
+    }
+}
+
+/// Whether linked copy `lo` holds work done here (LNK-14): its title or
+/// description customised, its pages reordered, a page added here (no
+/// link) or a linked page customised, or a page of the diff base whose
+/// copy is gone (deleted here). A copy whose page copies are not recorded
+/// position by position counts as holding work: kept, not guessed at.
+/// O(pages).
+fn holds_local_work(store: &Store, lo: LoKey) -> bool {
+    let Ok(record) = store.learning_object(lo) else { return false };
+    let Some(link) = record.link_data() else { return false };
+    if link.customised.any() || link.reordered || link.copies.len() != link.base_pages.len() {
+        return true;
+    }
+    let local = record.pages.iter().any(|p| store.page_link(*p).is_none_or(|l| l.customised.any()));
+    let pages: std::collections::HashSet<PageKey> = record.pages.iter().copied().collect();
+    local || link.copies.iter().any(|copy| !pages.contains(copy))
 }
 
 /// Syncs every linked LO of `course`, all or none (LNK-6).
@@ -66,9 +108,9 @@ pub(crate) fn sync_course(
     store: &mut Store,
     actor: UserKey,
     course: CourseKey,
-    customisations: Customisations,
+    options: SyncOptions,
 ) -> Result<Vec<SyncReport>, Error> {
-    let overwrite = customisations == Customisations::Overwrite;
+    let overwrite = options.customisations == Customisations::Overwrite;
     let los = linked_los(store, course)?;
     require(store, actor, Action::EditCourse(course))?;
     for lo in &los {
@@ -81,7 +123,9 @@ pub(crate) fn sync_course(
     let mut reports = Vec::with_capacity(los.len());
     for lo in los {
         let plan = plan_sync(store, lo)?;
-        reports.push(apply_sync(store, plan, overwrite));
+        let mut report = apply_sync(store, plan, overwrite);
+        follow_deletion(store, course, &mut report, options.deleted_upstream);
+        reports.push(report);
     }
     Ok(reports)
 }
@@ -106,7 +150,7 @@ pub(crate) fn push_updates(
     let mut out = Vec::with_capacity(copies.len());
     for lo in copies {
         let result = match via_for(store, actor, lo) {
-            Ok(via) => sync(store, actor, via, lo, customisations),
+            Ok(via) => sync(store, actor, via, lo, customisations.into()),
             Err(e) => Err(e),
         };
         out.push(DownstreamSync { learning_object: lo, result });

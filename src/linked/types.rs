@@ -78,6 +78,16 @@ pub enum PendingChange {
         /// Whether a sync applies the upstream order.
         outcome: Outcome,
     },
+    /// The upstream learning object was deleted, and the sync follows it
+    /// ([`DeletedUpstream::FollowUpstream`], LNK-14): applied, the copy
+    /// left the course the sync went through; kept
+    /// ([`Outcome::Conflict`]), the copy holds local work and stays. Only
+    /// in a [`SyncReport`]: a preview of a copy whose upstream is gone
+    /// lists nothing, whatever a sync's policy will be.
+    LoDeleted {
+        /// Whether the sync took the copy out of the course.
+        outcome: Outcome,
+    },
 }
 
 impl PendingChange {
@@ -88,7 +98,8 @@ impl PendingChange {
             PendingChange::LoField { outcome, .. }
             | PendingChange::PageField { outcome, .. }
             | PendingChange::PageDeleted { outcome, .. }
-            | PendingChange::PagesMoved { outcome } => *outcome,
+            | PendingChange::PagesMoved { outcome }
+            | PendingChange::LoDeleted { outcome } => *outcome,
         }
     }
 }
@@ -117,6 +128,12 @@ impl fmt::Display for PendingChange {
                 write!(f, "conflict: pages moved upstream, reordered here (local order kept)")
             }
             PendingChange::PagesMoved { outcome } => write!(f, "{outcome}: pages moved upstream"),
+            PendingChange::LoDeleted { outcome: Outcome::Conflict } => {
+                write!(f, "conflict: learning object deleted upstream, customised here (kept)")
+            }
+            PendingChange::LoDeleted { outcome } => {
+                write!(f, "{outcome}: learning object deleted upstream, taken out of the course")
+            }
         }
     }
 }
@@ -244,6 +261,8 @@ pub struct SyncReport {
     /// The upstream version the copy is now synced to.
     pub version: Version,
     /// The upstream was deleted: the link is broken, nothing was synced.
+    /// Under [`DeletedUpstream::FollowUpstream`], `applied` or `kept`
+    /// says what became of the copy ([`PendingChange::LoDeleted`]).
     pub upstream_deleted: bool,
 }
 
@@ -252,7 +271,14 @@ pub struct SyncReport {
 impl fmt::Display for SyncReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.upstream_deleted {
-            return writeln!(f, "{}: upstream deleted, link broken, nothing synced", self.learning_object);
+            writeln!(f, "{}: upstream deleted, link broken, nothing synced", self.learning_object)?;
+            for change in &self.applied {
+                writeln!(f, "  applied: {change}")?;
+            }
+            for change in &self.kept {
+                writeln!(f, "  kept: {change}")?;
+            }
+            return Ok(());
         }
         writeln!(f, "{} synced to version {}, seen by {}", self.learning_object, self.version, self.courses)?;
         if self.applied.is_empty() && self.kept.is_empty() {
@@ -288,6 +314,66 @@ pub enum Customisations {
     Keep,
     /// Overwrite them with the upstream's values.
     Overwrite,
+}
+
+/// What a sync does with a linked learning object whose upstream learning
+/// object was deleted (LNK-14).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum DeletedUpstream {
+    /// Keep it where it is, its link marked "upstream deleted" (LNK-10).
+    #[default]
+    Keep,
+    /// Take it out of the course the sync goes through, as a Canvas
+    /// blueprint sync deletes what the blueprint deleted; other courses
+    /// that include it keep it, and it lives on, as after
+    /// [`remove_learning_object`](crate::Workspace::remove_learning_object).
+    /// A copy that holds local work stays and is reported as kept: a
+    /// title or description customised, its pages reordered, a page added
+    /// or deleted here, or a linked page customised.
+    FollowUpstream,
+}
+
+/// How a sync treats local work: customisations (LNK-5) and copies whose
+/// upstream was deleted (LNK-14). A [`Customisations`] value converts into
+/// one with the default policy for deletions, [`DeletedUpstream::Keep`].
+///
+/// ```
+/// use coursecopy::{Customisations, DeletedUpstream, SyncOptions};
+///
+/// let options = SyncOptions::new().deleted_upstream(DeletedUpstream::FollowUpstream);
+/// assert_eq!(options.customisations, Customisations::Keep);
+/// assert_eq!(SyncOptions::from(Customisations::Overwrite).deleted_upstream, DeletedUpstream::Keep);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct SyncOptions {
+    /// Fields customised downstream that also changed upstream.
+    pub customisations: Customisations,
+    /// Copies whose upstream learning object was deleted.
+    pub deleted_upstream: DeletedUpstream,
+}
+
+impl SyncOptions {
+    /// Keep customisations, keep copies whose upstream was deleted.
+    pub fn new() -> Self {
+        SyncOptions::default()
+    }
+
+    /// Sets how customisations are treated.
+    pub fn customisations(self, customisations: Customisations) -> Self {
+        SyncOptions { customisations, ..self }
+    }
+
+    /// Sets what becomes of copies whose upstream was deleted.
+    pub fn deleted_upstream(self, deleted_upstream: DeletedUpstream) -> Self {
+        SyncOptions { deleted_upstream, ..self }
+    }
+}
+
+impl From<Customisations> for SyncOptions {
+    fn from(customisations: Customisations) -> Self {
+        SyncOptions::new().customisations(customisations)
+    }
 }
 
 /// Which record a field belongs to, for

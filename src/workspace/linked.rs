@@ -93,6 +93,12 @@ impl Workspace {
     /// [`Customisations::Overwrite`]. A shared linked LO
     /// syncs for every course that includes it; the report names them.
     ///
+    /// `options` is a [`Customisations`] or, to say also what becomes of a
+    /// copy whose upstream learning object was deleted, [`SyncOptions`]:
+    /// by default it stays, marked "upstream deleted" (LNK-10); with
+    /// [`DeletedUpstream::FollowUpstream`](crate::DeletedUpstream::FollowUpstream) it leaves `via` unless it holds
+    /// local work (LNK-14).
+    ///
     /// # Errors
     ///
     /// As an edit of `lo` through `via` ([`Error::NotFound`], [`Error::Forbidden`], [`Error::NotIn`],
@@ -129,9 +135,9 @@ impl Workspace {
         actor: UserKey,
         via: CourseKey,
         lo: LoKey,
-        customisations: Customisations,
+        options: impl Into<SyncOptions>,
     ) -> Result<SyncReport, Error> {
-        crate::linked::sync(&mut self.store, actor, via, lo, customisations)
+        crate::linked::sync(&mut self.store, actor, via, lo, options.into())
     }
 
     /// Syncs every linked learning object of `course`, all or none (LNK-6).
@@ -163,9 +169,9 @@ impl Workspace {
         &mut self,
         actor: UserKey,
         course: CourseKey,
-        customisations: Customisations,
+        options: impl Into<SyncOptions>,
     ) -> Result<Vec<SyncReport>, Error> {
-        crate::linked::sync_course(&mut self.store, actor, course, customisations)
+        crate::linked::sync_course(&mut self.store, actor, course, options.into())
     }
 
     /// The linked copies of learning object `lo`, in handle order (LNK-8).

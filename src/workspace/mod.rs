@@ -33,7 +33,7 @@ use crate::error::{Action, Error};
 use crate::handles::{
     CourseKey, Entity, LibraryItem, LoKey, MediaKey, PageKey, ResourceKey, StyleKey, TaskKey, TermKey, UserKey,
 };
-use crate::linked::{Customisations, DownstreamSync, LinkPreview, LinkedRecord, SyncReport};
+use crate::linked::{Customisations, DownstreamSync, LinkPreview, LinkedRecord, SyncOptions, SyncReport};
 use crate::reuse::{Change, Comparison, GraphOptions};
 use crate::store::Store;
 
