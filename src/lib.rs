@@ -195,6 +195,14 @@ mod store;
 mod tasks;
 mod workspace;
 
+/// The configuration of the crate's own property tests: `COURSECOPY_CASES`
+/// cases a property (default 256), as every suite under `tests/`.
+#[cfg(test)]
+pub(crate) fn property_config() -> proptest::test_runner::Config {
+    let cases = std::env::var("COURSECOPY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256);
+    proptest::test_runner::Config::with_cases(cases)
+}
+
 pub use copy::{CopyOptions, CopyRequest, CopyTarget, CourseRef};
 pub use data::limits;
 pub use data::{

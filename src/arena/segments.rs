@@ -306,13 +306,8 @@ mod tests {
             ]
         }
 
-        fn config() -> ProptestConfig {
-            let cases = std::env::var("COURSECOPY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256);
-            ProptestConfig::with_cases(cases)
-        }
-
         proptest! {
-            #![proptest_config(config())]
+            #![proptest_config(crate::property_config())]
 
             /// Whatever is done to them, the segments hold what a `Vec`
             /// would, in the same order, and a value once in never moves

@@ -760,14 +760,8 @@ mod tests {
             .prop_map(|(d, ms)| Timestamp::from_unix_millis(1_798_761_600_000 + d * 86_400_000 + ms))
     }
 
-    /// `COURSECOPY_CASES` cases a property (default 256), as every suite.
-    fn config() -> ProptestConfig {
-        let cases = std::env::var("COURSECOPY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256);
-        ProptestConfig::with_cases(cases)
-    }
-
     proptest! {
-        #![proptest_config(config())]
+        #![proptest_config(crate::property_config())]
 
         /// DAT-1: in day mode, a shift by d days then by -d days gives back
         /// every date (UTC has no gap or fold).

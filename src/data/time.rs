@@ -338,9 +338,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::test_runner::Config::with_cases(
-            std::env::var("COURSECOPY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
-        ))]
+        #![proptest_config(crate::property_config())]
 
         /// Printing and parsing give back every millisecond of years 0 to
         /// 9999, in order.

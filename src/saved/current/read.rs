@@ -23,6 +23,12 @@ use crate::store::StoreParts;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
+/// The handle a saved key names in a file of workspace salt `salt`; a key
+/// whose version is even names no handle (a free slot's).
+pub(super) fn handle<K: Key>(salt: u32, key: body::Key) -> Result<K, String> {
+    from_raw((key.0, key.1), salt).ok_or_else(|| format!("[{}, {}] is no handle: its version is even", key.0, key.1))
+}
+
 /// Converts today's form (the body, and the `linked` and `dates` parts,
 /// empty ones for a file of an earlier format) into store parts, or says
 /// which record is wrong.
@@ -137,8 +143,7 @@ impl Reader {
     }
 
     fn key<K: Key>(&self, key: body::Key) -> Result<K, String> {
-        from_raw((key.0, key.1), self.salt)
-            .ok_or_else(|| format!("[{}, {}] is no handle: its version is even", key.0, key.1))
+        handle(self.salt, key)
     }
 
     fn keys<K: Key>(&self, keys: Vec<body::Key>) -> Result<Vec<K>, String> {

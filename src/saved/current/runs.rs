@@ -18,6 +18,7 @@
 //! then goes through the same checks as any other.
 
 use super::body::Key;
+use super::read::handle;
 use crate::arena::{RawKey, from_raw};
 use crate::data::{Page, PageContent};
 use crate::handles::{LoKey, PageKey};
@@ -116,9 +117,9 @@ pub(crate) fn expand(
         if past(run.first) || past(run.origin) {
             return Err(format!("{at}: the run goes past the last slot"));
         }
-        let lo: LoKey = key(salt, run.lo).map_err(|e| format!("{at}.lo: {e}"))?;
-        key::<PageKey>(salt, run.first).map_err(|e| format!("{at}.first: {e}"))?;
-        key::<PageKey>(salt, run.origin).map_err(|e| format!("{at}.origin: {e}"))?;
+        let lo: LoKey = handle(salt, run.lo).map_err(|e| format!("{at}.lo: {e}"))?;
+        handle::<PageKey>(salt, run.first).map_err(|e| format!("{at}.first: {e}"))?;
+        handle::<PageKey>(salt, run.origin).map_err(|e| format!("{at}.origin: {e}"))?;
         for i in 0..run.count {
             let raw = (run.first.0 + i, run.first.1);
             let origin_raw = (run.origin.0 + i, run.origin.1);
@@ -146,10 +147,6 @@ pub(crate) fn expand(
     }
     resolve(live, &mut pages, &at)?;
     Ok(pages)
-}
-
-fn key<K: crate::handles::Handle>(salt: u32, key: Key) -> Result<K, String> {
-    from_raw((key.0, key.1), salt).ok_or_else(|| format!("[{}, {}] is no handle: its version is even", key.0, key.1))
 }
 
 /// Gives every run page the content of its origin, following chains of
