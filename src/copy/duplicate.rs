@@ -60,28 +60,16 @@ impl NewDuplicate {
         store.include_lo(into, lo, end);
         lo
     }
-}
 
-impl NewDuplicate {
     /// Inserts the duplicate with every live page of `from` duplicated
     /// into it, at the end of course `into` (DUP-1..6), linked as
     /// [`of`](Self::of) made it: what [`insert`](Self::insert) and then
     /// [`Store::push_duplicates_of`] do, in one store primitive that
     /// writes the record once.
     pub(crate) fn insert_whole(self, store: &mut Store, into: CourseKey, from: PagesOf<'_>) -> LoKey {
-        let record = LearningObject {
-            title: self.title,
-            description: self.description,
-            parent: None,
-            pages: Default::default(),
-            used_in: Default::default(),
-            origin: Some(self.origin),
-            ancestors: self.ancestors,
-            version: 0,
-            layout_version: 0,
-            edited: Default::default(),
-            link: self.link.map(Box::new),
-        };
+        let mut record =
+            LearningObject::new_record(self.title, self.description, None, Some(self.origin), self.ancestors);
+        record.link = self.link.map(Box::new);
         store.push_duplicate_lo(record, into, from)
     }
 }

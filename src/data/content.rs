@@ -127,6 +127,29 @@ impl PartialEq for Ancestry {
 impl Eq for Ancestry {}
 
 impl LearningObject {
+    /// A new record: no pages, in no course, version 0, not linked.
+    pub(crate) fn new_record(
+        title: Arc<str>,
+        description: Arc<str>,
+        parent: Option<CourseKey>,
+        origin: Option<LoKey>,
+        ancestors: Ancestry,
+    ) -> Self {
+        LearningObject {
+            title,
+            description,
+            parent,
+            pages: PageList::default(),
+            used_in: CourseSet::default(),
+            origin,
+            ancestors,
+            version: 0,
+            layout_version: 0,
+            edited: Default::default(),
+            link: None,
+        }
+    }
+
     /// The LO's title.
     pub fn title(&self) -> &str {
         &self.title

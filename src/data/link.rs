@@ -440,6 +440,21 @@ pub struct PageLinkInfo {
 }
 
 impl LoLink {
+    /// Sets `copies` from the LO's page list `pages` once a new linked
+    /// copy's pages are in: the list itself, position by position, when
+    /// each base page was copied; else each base page's linked copy, by
+    /// its upstream (null for one not copied). O(pages).
+    pub(crate) fn match_copies(&mut self, pages: &PageList) {
+        if self.base_pages.len() == pages.len() {
+            self.copies = pages.clone();
+        } else {
+            let by_upstream: std::collections::HashMap<PageKey, PageKey> =
+                self.pages.iter().filter_map(|(d, l)| Some((l.upstream?, d))).collect();
+            self.copies =
+                self.base_pages.iter().map(|b| by_upstream.get(b).copied().unwrap_or_else(Handle::null)).collect();
+        }
+    }
+
     pub(crate) fn info(&self) -> LoLinkInfo {
         LoLinkInfo {
             upstream: self.upstream,

@@ -38,19 +38,8 @@ impl Store {
         origin: Option<LoKey>,
         ancestors: Ancestry,
     ) -> LoKey {
-        self.los.insert(LearningObject {
-            title,
-            description,
-            parent: parent.filter(|p| self.courses.contains(*p)),
-            pages: PageList::default(),
-            used_in: CourseSet::default(),
-            origin,
-            ancestors,
-            version: 0,
-            layout_version: 0,
-            edited: Default::default(),
-            link: None,
-        })
+        let parent = parent.filter(|p| self.courses.contains(*p));
+        self.los.insert(LearningObject::new_record(title, description, parent, origin, ancestors))
     }
 
     /// Changes an LO's title and description (`None` keeps one).
@@ -241,28 +230,21 @@ impl Store {
                 owned.as_slice()
             }
         };
-        let (pages, downstreams, mut copies_to_match) = (&mut self.pages, &mut self.downstreams, false);
+        let (pages, downstreams) = (&mut self.pages, &mut self.downstreams);
         let lo = self.los.insert_with(|lo| {
             let next = pages.next_keys(sources.len());
             let linked = new.link.as_deref().map(|link| LinkedInto { fresh: true, link });
             let (added, links) = append_duplicates(pages, lo, sources, linked);
-            if let Some(link) = new.link.as_deref_mut() {
-                link_new_pages(link, next.clone().take(added), links);
-                if let Some(up) = link.upstream {
-                    downstreams.insert((up, lo));
-                }
-            }
             // A duplicate given its page list has had one change, as one
             // whose pages came after it would (LNK-3).
             new.version = u64::from(!sources.is_empty());
             new.layout_version = new.version;
-            new.pages = next.take(added).collect();
+            new.pages = next.clone().take(added).collect();
             if let Some(link) = new.link.as_deref_mut() {
-                // Every page of the base copied, in order: the copies are
-                // the list. Otherwise `set_link_copies` matches them.
-                match link.base_pages.len() == added {
-                    true => link.copies = new.pages.clone(),
-                    false => copies_to_match = true,
+                link_new_pages(link, next.take(added), links);
+                link.match_copies(&new.pages);
+                if let Some(up) = link.upstream {
+                    downstreams.insert((up, lo));
                 }
             }
             new.parent = Some(into).filter(|_| included);
@@ -274,9 +256,6 @@ impl Store {
         }
         if let Some(course) = self.courses.get_mut(into) {
             course.los.push_back(lo);
-        }
-        if copies_to_match {
-            self.set_link_copies(lo);
         }
         lo
     }

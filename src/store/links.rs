@@ -255,19 +255,8 @@ impl Store {
     /// its pages, position by position, when each base page was copied.
     pub(crate) fn set_link_copies(&mut self, lo: LoKey) {
         let Some(record) = self.los.get_mut(lo) else { return };
-        let pages = record.pages.clone();
         if let Some(link) = record.link.as_mut() {
-            if link.base_pages.len() == pages.len() {
-                link.copies = pages;
-            } else {
-                let by_upstream: std::collections::HashMap<PageKey, PageKey> =
-                    link.pages.iter().filter_map(|(d, l)| Some((l.upstream?, d))).collect();
-                link.copies = link
-                    .base_pages
-                    .iter()
-                    .map(|b| by_upstream.get(b).copied().unwrap_or_else(crate::handles::Handle::null))
-                    .collect();
-            }
+            link.match_copies(&record.pages);
         }
     }
 }

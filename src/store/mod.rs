@@ -53,7 +53,7 @@ use crate::arena::{Arena, fresh_salt};
 use crate::data::{Ancestry, Page, PageLink, PageSource};
 use crate::data::{
     CopyJob, Counts, Course, CourseSet, CourseStyle, DEFAULT_TASK_LIMIT, Ending, LearningObject, LibraryEntry,
-    PageContent, PageList, Phase, Reach, Role, Task, Timestamp, User,
+    PageContent, Phase, Reach, Role, Task, Timestamp, User,
 };
 use crate::data::{Text, ToolLink, limits};
 use crate::error::Error;
