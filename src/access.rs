@@ -52,8 +52,10 @@ pub(crate) fn require_parent_unlocked(store: &Store, lo: LoKey) -> Result<(), Er
 }
 
 /// Fails with [`Error::FieldLocked`] if `field` of the linked LO `lo`
-/// (`page` for a page field) is locked by the upstream course (LNK-9).
-/// Records that are not linked copies have no locked field.
+/// (`page` for a page field) is locked by the upstream course (LNK-9), and
+/// with [`Error::ItemLocked`] if the upstream LO or page locks it (LNK-13).
+/// Records that are not linked copies, or whose upstream is deleted, have
+/// no locked field.
 pub(crate) fn require_field_unlocked(
     store: &Store,
     lo: LoKey,
@@ -61,14 +63,55 @@ pub(crate) fn require_field_unlocked(
     field: crate::LinkedField,
 ) -> Result<(), Error> {
     let Some(link) = store.learning_object(lo).ok().and_then(|l| l.link_data()) else { return Ok(()) };
-    let page_linked = page.is_none_or(|p| link.pages.get(p).is_some());
-    let Some(upstream) = link.course.filter(|_| link.upstream.is_some() && page_linked) else { return Ok(()) };
-    let locks = store.course(upstream).map(|c| c.field_locks).unwrap_or_default();
-    if field.covered_by(locks, page.is_some()) {
-        let entity = page.map_or(crate::Entity::from(lo), crate::Entity::from);
-        return Err(Error::FieldLocked { field: field.into(), entity, upstream });
+    let Some(upstream_lo) = link.upstream else { return Ok(()) };
+    let page_link = page.map(|p| link.pages.get(p));
+    let entity = page.map_or(crate::Entity::from(lo), crate::Entity::from);
+    if let Some(upstream) = link.course.filter(|_| page_link.as_ref().is_none_or(Option::is_some)) {
+        let locks = store.course(upstream).map(|c| c.field_locks).unwrap_or_default();
+        if field.covered_by(locks, page.is_some()) {
+            return Err(Error::FieldLocked { field: field.into(), entity, upstream });
+        }
     }
-    Ok(())
+    let upstream_page = page_link.map(|l| l.and_then(|l| l.upstream));
+    match upstream_page {
+        Some(None) => Ok(()),
+        Some(Some(up)) if store.item_locked(upstream_lo, Some(up)) => {
+            Err(Error::ItemLocked { field: Some(field.into()), entity, upstream: up.into() })
+        }
+        None if store.item_locked(upstream_lo, None) => {
+            Err(Error::ItemLocked { field: Some(field.into()), entity, upstream: upstream_lo.into() })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Fails with [`Error::ItemLocked`] if deleting the page `page` of `lo`,
+/// or `lo` itself (`None`), would delete a linked copy its upstream locks
+/// (LNK-13): a locked page, or a locked LO, or an LO holding a copy of a
+/// locked page. O(log locks), plus O(pages) for an LO whose upstream locks
+/// pages.
+pub(crate) fn require_deletable(store: &Store, lo: LoKey, page: Option<crate::PageKey>) -> Result<(), Error> {
+    let Some(link) = store.learning_object(lo).ok().and_then(|l| l.link_data()) else { return Ok(()) };
+    let Some(upstream_lo) = link.upstream else { return Ok(()) };
+    let refused =
+        |entity: crate::Entity, upstream: crate::Entity| Err(Error::ItemLocked { field: None, entity, upstream });
+    if let Some(page) = page {
+        return match link.pages.get(page).and_then(|l| l.upstream) {
+            Some(up) if store.item_locked(upstream_lo, Some(up)) => refused(page.into(), up.into()),
+            _ => Ok(()),
+        };
+    }
+    if store.item_locked(upstream_lo, None) {
+        return refused(lo.into(), upstream_lo.into());
+    }
+    let locked: std::collections::HashSet<crate::PageKey> = store.locked_pages_of(upstream_lo).collect();
+    if locked.is_empty() {
+        return Ok(());
+    }
+    match link.pages.iter().find(|(_, l)| l.upstream.is_some_and(|u| locked.contains(&u))) {
+        Some((copy, l)) => refused(copy.into(), l.upstream.map_or(upstream_lo.into(), Into::into)),
+        None => Ok(()),
+    }
 }
 
 fn decide(store: &Store, actor: UserKey, action: Action, busy_blocks: bool) -> Result<(), Error> {

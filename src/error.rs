@@ -152,6 +152,21 @@ pub enum Error {
         upstream: CourseKey,
     },
 
+    /// The upstream item of a linked copy locks it (LNK-13): an upstream
+    /// learning object locks its linked copies' title and description, an
+    /// upstream page its linked copies' content. A locked field cannot be
+    /// edited downstream, and a locked copy cannot be deleted there (nor
+    /// taken out of a course, nor its LO deleted with it).
+    #[error("{entity} is locked by its upstream, {upstream}: {}", what_is_refused(*.field))]
+    ItemLocked {
+        /// The field an edit tried to change; `None` for a deletion.
+        field: Option<Field>,
+        /// The linked learning object or page.
+        entity: Entity,
+        /// The upstream learning object or page that locks it.
+        upstream: Entity,
+    },
+
     /// The learning object or page is not a linked copy, so it has no
     /// upstream to sync from, decline, revert to or unlink from.
     #[error("{entity} is not a linked copy")]
@@ -384,5 +399,13 @@ impl fmt::Display for Action {
             Action::LockCourse(c) => write!(f, "lock {c}"),
             Action::UnlockCourse(c) => write!(f, "unlock {c}"),
         }
+    }
+}
+
+/// What [`Error::ItemLocked`] refused, for its message.
+fn what_is_refused(field: Option<Field>) -> String {
+    match field {
+        Some(field) => format!("its {field} cannot be edited"),
+        None => "it cannot be deleted".to_string(),
     }
 }

@@ -40,6 +40,12 @@
 //!   the last page of BIO-2030's first learning object edited, so that
 //!   it is saved on its own. Written once, like the others; it is the
 //!   first file with a `page_runs` part.
+//! - `format7.json` is `format6.json` loaded, then, by Grace: SEC-B's
+//!   linked copy of Genetics taken out of SEC-B; in BIO-101, Genetics'
+//!   page RNA locked for its linked copies; in SEC-A, its copy of Genetics
+//!   locked (title and description) for its own linked copy in SEC-C. No
+//!   task ran and no clock was read. Written once, like the others; it is
+//!   the first file with item locks and a copy a course took out.
 //!
 //! Each file holds every kind of entity: users of each role, courses shared
 //! and duplicated, a duplicate edited after the copy, library items of each
@@ -60,6 +66,7 @@ const FORMAT3: &str = include_str!("golden/format3.json");
 const FORMAT4: &str = include_str!("golden/format4.json");
 const FORMAT5: &str = include_str!("golden/format5.json");
 const FORMAT6: &str = include_str!("golden/format6.json");
+const FORMAT7: &str = include_str!("golden/format7.json");
 
 fn load(file: &str) -> Workspace {
     serde_json::from_str(file).expect("the golden file loads")
@@ -500,12 +507,17 @@ fn lines(lines: &[&str]) -> std::collections::BTreeSet<String> {
 #[test]
 fn int4_golden_files_keep_every_field_on_every_migration_path() {
     let file = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
-    assert_eq!(differences(&file(FORMAT6), &resaved(FORMAT6)), lines(&[]), "format 6 is today's");
+    assert_eq!(differences(&file(FORMAT7), &resaved(FORMAT7)), lines(&[]), "format 7 is today's");
+    assert_ne!(file(FORMAT7)["linked"]["item_locks"], serde_json::json!(null), "format 7's golden file has locks");
+    assert_ne!(file(FORMAT7)["linked"]["removed_copies"], serde_json::json!(null));
+    // Format 7 added item locks and removed copies, written only when
+    // there are some: format 6 comes back as it was.
+    assert_eq!(differences(&file(FORMAT6), &resaved(FORMAT6)), lines(&[".format differs"]));
     // Format 6 saves unedited duplicated pages in runs: with them put
     // back, page by page, nothing else differs.
     let resaved = |text: &str| runs_expanded(resaved(text));
-    assert_ne!(file(FORMAT6)["page_runs"], serde_json::json!([]), "format 6's golden file has runs");
-    assert_eq!(differences(&runs_expanded(file(FORMAT6)), &resaved(FORMAT6)), lines(&[]));
+    assert_ne!(file(FORMAT7)["page_runs"], serde_json::json!([]), "format 7's golden file has runs");
+    assert_eq!(differences(&runs_expanded(file(FORMAT7)), &resaved(FORMAT7)), lines(&[]));
     assert_eq!(differences(&file(FORMAT5), &resaved(FORMAT5)), lines(&[".format differs"]));
     assert_eq!(differences(&file(FORMAT4), &resaved(FORMAT4)), lines(&[".format differs"]));
     // Format 4 added the dates part.
@@ -563,7 +575,7 @@ fn set_every_flag(value: &mut serde_json::Value) -> usize {
 /// every flag of the linked part set, a load and a save give the file back.
 #[test]
 fn int4_every_link_flag_survives_a_load_and_a_save() {
-    let mut file: serde_json::Value = serde_json::from_str(FORMAT6).unwrap();
+    let mut file: serde_json::Value = serde_json::from_str(FORMAT7).unwrap();
     let flags = set_every_flag(&mut file["linked"]);
     assert!(flags >= 20, "the linked part has its flags ({flags})");
     let text = file.to_string();
@@ -653,4 +665,85 @@ fn int4_a_page_that_is_its_own_origin_is_checked_and_saves_to_a_file_that_loads(
     file["shared"]["texts"][title as usize] = "".into();
     let err = serde_json::from_value::<Workspace>(file).unwrap_err().to_string();
     assert!(err.contains("must not be blank"), "{err}");
+}
+
+/// LNK-13, LNK-14, INT-4: format 7's item locks and removed copy load and
+/// act: the lock of SEC-A's copy refuses SEC-C's title edit and overrides
+/// its customised description at the next sync; the lock of RNA refuses
+/// the deletion of its copy; SEC-B's removed copy of Genetics stays out
+/// at a sync, and is re-created once Genetics locks itself.
+#[test]
+fn lnk13_golden_format7_item_locks_and_removed_copies_load_and_act() {
+    let mut ws = load(FORMAT7);
+    ws.check_integrity().unwrap();
+    let grace = ws.users().find(|(_, u)| u.name() == "Grace").unwrap().0;
+    let (bio, a, b, c) = (course(&ws, "BIO-101"), course(&ws, "SEC-A"), course(&ws, "SEC-B"), course(&ws, "SEC-C"));
+    let genetics = ws.course(bio).unwrap().learning_objects().nth(1).unwrap();
+    let rna = ws.learning_object(genetics).unwrap().pages().find(|p| ws.page(*p).unwrap().title() == "RNA").unwrap();
+    let copy_a = ws.linked_copy_in(a, genetics).unwrap().unwrap();
+    let copy_c = ws.linked_copy_in(c, copy_a).unwrap().unwrap();
+    assert!(ws.item_locked(LinkedRecord::Page(rna)).unwrap());
+    assert!(ws.item_locked(LinkedRecord::LearningObject(copy_a)).unwrap());
+    assert!(!ws.item_locked(LinkedRecord::LearningObject(genetics)).unwrap());
+    assert_eq!(ws.linked_copy_in(b, genetics).unwrap(), None, "SEC-B took its copy out");
+
+    let refused = ws.edit_learning_object(grace, c, copy_c, LoEdit::new().title("Ours"));
+    assert!(matches!(refused, Err(Error::ItemLocked { field: Some(Field::Title), .. })), "{refused:?}");
+    let rna_copy = ws.linked_page_copy_in(a, rna).unwrap().unwrap();
+    let refused = ws.delete_page(grace, a, rna_copy);
+    assert!(matches!(refused, Err(Error::ItemLocked { field: None, .. })), "{refused:?}");
+
+    let preview = ws.preview_sync(copy_c).unwrap();
+    let overwrite =
+        PendingChange::LoField { field: LinkedField::Description, outcome: Outcome::OverwritesCustomisation };
+    assert!(preview.changes().contains(&overwrite), "{preview:?}");
+    ws.sync_course(grace, c, Customisations::Keep).unwrap();
+    let upstream_description = ws.learning_object(copy_a).unwrap().description().to_string();
+    assert_eq!(ws.learning_object(copy_c).unwrap().description(), upstream_description);
+
+    let reports = ws.sync_course(grace, b, Customisations::Keep).unwrap();
+    assert!(reports.iter().all(|r| !r.applied.iter().any(|c| matches!(c, PendingChange::LoRecreated { .. }))));
+    assert_eq!(ws.linked_copy_in(b, genetics).unwrap(), None, "not locked: it stays out");
+    ws.set_item_lock(grace, bio, LinkedRecord::LearningObject(genetics), true).unwrap();
+    let reports = ws.sync_course(grace, b, Customisations::Keep).unwrap();
+    let last = reports.last().unwrap();
+    assert_eq!(last.applied, [PendingChange::LoRecreated { upstream: genetics }]);
+    assert_eq!(ws.linked_copy_in(b, genetics).unwrap(), Some(last.learning_object));
+    ws.check_integrity().unwrap();
+}
+
+/// INT-4: a file of format 6 that carries a field of format 7 is refused.
+#[test]
+fn int4_a_field_of_format7_in_an_older_file_is_refused() {
+    let mut file: serde_json::Value = serde_json::from_str(FORMAT7).unwrap();
+    file["format"] = 6.into();
+    let err = serde_json::from_value::<Workspace>(file.clone()).unwrap_err().to_string();
+    assert!(err.contains("item_locks, a field of format 7, in a file of format 6"), "{err}");
+    file["linked"].as_object_mut().unwrap().remove("item_locks");
+    let err = serde_json::from_value::<Workspace>(file).unwrap_err().to_string();
+    assert!(err.contains("removed_copies, a field of format 7, in a file of format 6"), "{err}");
+}
+
+/// INT-4, LNK-13: a lock or removed copy that names a missing record, or
+/// repeats, is refused, naming it.
+#[test]
+fn int4_tampered_item_locks_are_refused() {
+    let refused = |tamper: &dyn Fn(&mut serde_json::Value), needle: &str| {
+        let mut file: serde_json::Value = serde_json::from_str(FORMAT7).unwrap();
+        tamper(&mut file);
+        let err = serde_json::from_value::<Workspace>(file).unwrap_err().to_string();
+        assert!(err.contains(needle), "{err:?} should say {needle:?}");
+    };
+    refused(&|f| f["linked"]["item_locks"][0][0] = serde_json::json!([900, 1]), "an item lock names a missing");
+    refused(&|f| f["linked"]["item_locks"][0][1] = serde_json::json!([1, 1]), "which is not a page of");
+    refused(&|f| f["linked"]["item_locks"][0][0] = serde_json::json!([2, 2]), "item_locks[0]: [2, 2] is no handle");
+    refused(
+        &|f| {
+            let first = f["linked"]["item_locks"][0].clone();
+            f["linked"]["item_locks"].as_array_mut().unwrap().push(first);
+        },
+        "an entry is repeated",
+    );
+    refused(&|f| f["linked"]["removed_copies"][0][1] = serde_json::json!([900, 1]), "a copy it took out names");
+    refused(&|f| f["linked"]["removed_copies"][0][2] = serde_json::json!([900, 1]), "a copy it took out names");
 }

@@ -762,3 +762,149 @@ fn lnk_reuse_toolkit_knows_linked_copies() {
     let dot = m.ws.sharing_graph(coursecopy::GraphOptions::new());
     assert_eq!(dot.matches("upstream deleted").count(), 2, "{dot}");
 }
+
+/// LNK-13: an upstream locks one page's content, or one LO's title and
+/// description, for its linked copies: an edit of a locked field is
+/// refused naming it; deleting a locked item (the page, the LO, an LO
+/// holding a locked page) is refused; the next sync writes the upstream's
+/// value over a customisation, previewed as overwriting it; unlocking
+/// leaves the downstream value as it is; fields and items not locked stay
+/// free; the lock needs edit rights where the item is reached.
+#[test]
+fn lnk13_item_locks_refuse_edits_and_deletions_and_win_at_sync() {
+    let mut m = master();
+    let (section, copy) = m.section("BIO-101-A");
+    let (author, admin) = (m.author, m.admin);
+    let copies = m.pages_of(copy);
+    m.ws.edit_page(author, section, copies[1], PageEdit::new().body("Ours")).unwrap();
+    m.ws.edit_learning_object(author, section, copy, LoEdit::new().title("Our cells")).unwrap();
+
+    // Rights: a Reviewer may not lock; a page through a course without it is refused.
+    let rita = m.ws.create_user(admin, "Rita", Role::Reviewer).unwrap();
+    let refused = m.ws.set_item_lock(rita, m.master, LinkedRecord::Page(m.pages[1]), true);
+    assert!(matches!(refused, Err(Error::Forbidden { .. })), "{refused:?}");
+    let refused = m.ws.set_item_lock(author, section, LinkedRecord::Page(m.pages[1]), true);
+    assert!(matches!(refused, Err(Error::NotIn { .. })), "{refused:?}");
+    assert!(!m.ws.item_locked(LinkedRecord::Page(m.pages[1])).unwrap(), "a refusal changes nothing");
+
+    let version = m.ws.learning_object(m.lo).unwrap().version();
+    m.ws.set_item_lock(author, m.master, LinkedRecord::Page(m.pages[1]), true).unwrap();
+    m.ws.set_item_lock(author, m.master, LinkedRecord::LearningObject(m.lo), true).unwrap();
+    assert!(m.ws.item_locked(LinkedRecord::Page(m.pages[1])).unwrap());
+    assert!(!m.ws.item_locked(LinkedRecord::Page(m.pages[0])).unwrap());
+    assert!(m.ws.learning_object(m.lo).unwrap().version() > version, "a lock is an upstream change");
+    assert_eq!(m.ws.updates_available(section).unwrap(), [copy]);
+
+    // Edits of locked fields are refused, naming them; others pass.
+    for (edit, field) in [(PageEdit::new().body("x"), Field::Body), (PageEdit::new().title("x"), Field::Title)] {
+        let refused = m.ws.edit_page(author, section, copies[1], edit);
+        let Err(Error::ItemLocked { field: Some(f), entity, upstream }) = refused else { panic!("{refused:?}") };
+        assert_eq!((f, entity, upstream), (field, copies[1].into(), m.pages[1].into()));
+    }
+    let refused = m.ws.edit_learning_object(author, section, copy, LoEdit::new().description("x"));
+    assert!(matches!(refused, Err(Error::ItemLocked { field: Some(Field::Description), .. })), "{refused:?}");
+    m.ws.edit_page(author, section, copies[2], PageEdit::new().body("Free")).unwrap();
+    let media = m.ws.add_media(author, "Cell diagram", "cell.png").unwrap();
+    let refused = m.ws.attach_item(author, section, copies[1], media);
+    assert!(matches!(refused, Err(Error::ItemLocked { field: Some(Field::Items), .. })), "{refused:?}");
+
+    // Deletions of locked items are refused, naming the item; nothing changes.
+    let before = m.ws.clone();
+    let refused = m.ws.delete_page(author, section, copies[1]);
+    assert!(matches!(refused, Err(Error::ItemLocked { field: None, .. })), "{refused:?}");
+    let refused = m.ws.remove_learning_object(author, section, copy);
+    assert!(matches!(refused, Err(Error::ItemLocked { field: None, .. })), "{refused:?}");
+    assert_eq!(m.ws, before);
+    m.ws.delete_page(author, section, copies[2]).unwrap();
+
+    // The sync writes the locked values over the customisations.
+    let preview = m.ws.preview_sync(copy).unwrap();
+    let overwrites = |c: &PendingChange| c.outcome() == Outcome::OverwritesCustomisation;
+    assert_eq!(preview.changes().iter().filter(|c| overwrites(c)).count(), 2, "{preview}");
+    m.ws.sync_learning_object(author, section, copy, Customisations::Keep).unwrap();
+    assert_eq!(m.body(copies[1]), "Body 1");
+    assert_eq!(m.ws.learning_object(copy).unwrap().title(), "Cells");
+
+    // Unlocking leaves the downstream as it is, and frees it.
+    m.ws.set_item_lock(author, m.master, LinkedRecord::Page(m.pages[1]), false).unwrap();
+    m.ws.set_item_lock(author, m.master, LinkedRecord::LearningObject(m.lo), false).unwrap();
+    m.ws.set_item_lock(author, m.master, LinkedRecord::LearningObject(m.lo), false).unwrap();
+    assert_eq!(m.body(copies[1]), "Body 1");
+    assert!(m.ws.updates_available(section).unwrap().is_empty(), "unlocking is no upstream change");
+    m.ws.edit_page(author, section, copies[1], PageEdit::new().body("Ours again")).unwrap();
+    m.ws.remove_learning_object(author, section, copy).unwrap();
+    m.ws.check_integrity().unwrap();
+}
+
+/// LNK-13: the LO-level deletion refusal covers an LO holding a locked
+/// page, and deletion of the LO record itself; a locked item deleted
+/// upstream takes its lock with it.
+#[test]
+fn lnk13_an_lo_holding_a_locked_page_cannot_be_deleted_downstream() {
+    let mut m = master();
+    let (section, copy) = m.section("BIO-101-A");
+    let author = m.author;
+    m.ws.set_item_lock(author, m.master, LinkedRecord::Page(m.pages[0]), true).unwrap();
+    let refused = m.ws.remove_learning_object(author, section, copy);
+    assert!(matches!(refused, Err(Error::ItemLocked { field: None, .. })), "{refused:?}");
+    m.ws.delete_page(author, m.master, m.pages[0]).unwrap();
+    m.ws.remove_learning_object(author, section, copy).unwrap();
+    m.ws.check_integrity().unwrap();
+    // Taken out before the lock: the orphan cannot be deleted while locked.
+    m.ws.set_item_lock(author, m.master, LinkedRecord::LearningObject(m.lo), true).unwrap();
+    let refused = m.ws.delete_learning_object(m.admin, copy);
+    assert!(matches!(refused, Err(Error::ItemLocked { field: None, .. })), "{refused:?}");
+    m.ws.set_item_lock(author, m.master, LinkedRecord::LearningObject(m.lo), false).unwrap();
+    m.ws.delete_learning_object(m.admin, copy).unwrap();
+    m.ws.check_integrity().unwrap();
+}
+
+/// LNK-14: a linked page or LO the downstream deleted stays deleted at
+/// the next syncs, unless the upstream locks it after the deletion: then
+/// the sync re-creates it, a new item, reported.
+#[test]
+fn lnk14_a_deleted_copy_stays_deleted_unless_the_upstream_locks_it_after() {
+    let mut m = master();
+    let (section, copy) = m.section("BIO-101-A");
+    let author = m.author;
+    let copies = m.pages_of(copy);
+    m.ws.delete_page(author, section, copies[1]).unwrap();
+    m.edit_master(0, "Changed upstream");
+    let report = m.ws.sync_learning_object(author, section, copy, Customisations::Keep).unwrap();
+    assert!(!report.applied.iter().any(|c| matches!(c, PendingChange::PageRecreated { .. })), "{report}");
+    assert_eq!(m.titles(copy), ["Membranes", "Mitochondria"], "stays deleted");
+
+    m.ws.set_item_lock(author, m.master, LinkedRecord::Page(m.pages[1]), true).unwrap();
+    let preview = m.ws.preview_sync(copy).unwrap();
+    assert!(preview.changes().contains(&PendingChange::PageRecreated { upstream_page: m.pages[1] }), "{preview}");
+    let report = m.ws.sync_course(author, section, Customisations::Keep).unwrap();
+    assert_eq!(report[0].applied, [PendingChange::PageRecreated { upstream_page: m.pages[1] }]);
+    assert_eq!(m.titles(copy), ["Membranes", "Nucleus", "Mitochondria"], "where an added page goes");
+    let recreated = m.pages_of(copy)[1];
+    assert_ne!(recreated, copies[1], "a new item");
+    assert_eq!(m.ws.page_link(recreated).unwrap().unwrap().upstream, Some(m.pages[1]));
+    let again = m.ws.sync_learning_object(author, section, copy, Customisations::Keep).unwrap();
+    assert!(again.applied.is_empty(), "{again}");
+
+    // An LO taken out of the course: it stays out until its upstream locks it.
+    m.ws.set_item_lock(author, m.master, LinkedRecord::Page(m.pages[1]), false).unwrap();
+    m.ws.remove_learning_object(author, section, copy).unwrap();
+    m.edit_master(2, "Changed again");
+    assert!(m.ws.sync_course(author, section, Customisations::Keep).unwrap().is_empty());
+    assert_eq!(m.ws.course(section).unwrap().learning_objects().count(), 0, "stays out");
+    m.ws.set_item_lock(author, m.master, LinkedRecord::LearningObject(m.lo), true).unwrap();
+    let reports = m.ws.sync_course(author, section, Customisations::Keep).unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].applied, [PendingChange::LoRecreated { upstream: m.lo }]);
+    let new = reports[0].learning_object;
+    assert_ne!(new, copy, "a new item");
+    assert_eq!(m.ws.course(section).unwrap().learning_objects().collect::<Vec<_>>(), [new]);
+    assert_eq!(m.titles(new), ["Membranes", "Nucleus", "Mitochondria"]);
+    assert_eq!(m.ws.learning_object(new).unwrap().link().unwrap().upstream, Some(m.lo));
+    assert!(m.ws.sync_course(author, section, Customisations::Keep).unwrap()[0].applied.is_empty(), "once");
+    // Put back by hand: a removed copy that is back needs no re-creation.
+    m.ws.add_learning_object(author, section, copy, None).unwrap();
+    let reports = m.ws.sync_course(author, section, Customisations::Keep).unwrap();
+    assert!(reports.iter().all(|r| !r.applied.iter().any(|c| matches!(c, PendingChange::LoRecreated { .. }))));
+    m.ws.check_integrity().unwrap();
+}

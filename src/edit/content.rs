@@ -188,7 +188,8 @@ pub(crate) fn edit_page(
 }
 
 pub(crate) fn delete_page(store: &mut Store, actor: UserKey, via: CourseKey, page: PageKey) -> Result<Reach, Error> {
-    reach_page(store, actor, via, page)?;
+    let (lo, _) = reach_page(store, actor, via, page)?;
+    crate::access::require_deletable(store, lo, Some(page))?;
     Ok(store.remove_page(page))
 }
 

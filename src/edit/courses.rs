@@ -119,6 +119,7 @@ pub(crate) fn remove_learning_object(
     lo: LoKey,
 ) -> Result<Reach, Error> {
     let at = lo_position(store, actor, course, lo)?;
+    crate::access::require_deletable(store, lo, None)?;
     store.exclude_lo_at(course, at);
     Ok(Reach::of([course]))
 }
@@ -146,6 +147,7 @@ pub(crate) fn delete_learning_object(store: &mut Store, actor: UserKey, lo: LoKe
     if !used_by.is_empty() {
         return Err(Error::InUse { entity: lo.into(), used_by });
     }
+    crate::access::require_deletable(store, lo, None)?;
     store.remove_lo(lo)
 }
 

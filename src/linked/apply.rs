@@ -117,13 +117,16 @@ fn apply_order(store: &mut Store, lo: LoKey, upstream_pages: &[PageKey]) {
     store.set_page_order(lo, order);
 }
 
-/// Pages added upstream: each after the copy of its nearest upstream
-/// predecessor that has one here, or first.
+/// Pages added upstream, and locked pages deleted here (re-created): each
+/// after the copy of its nearest upstream predecessor that has one here,
+/// or first.
 fn apply_additions(store: &mut Store, lo: LoKey, changes: &[PendingChange], layout: &mut Layout) {
     let added: HashSet<PageKey> = changes
         .iter()
         .filter_map(|c| match c {
-            PendingChange::PageAdded { upstream_page } => Some(*upstream_page),
+            PendingChange::PageAdded { upstream_page } | PendingChange::PageRecreated { upstream_page } => {
+                Some(*upstream_page)
+            }
             _ => None,
         })
         .collect();

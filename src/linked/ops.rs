@@ -127,6 +127,7 @@ pub(crate) fn sync_course(
         follow_deletion(store, course, &mut report, options.deleted_upstream);
         reports.push(report);
     }
+    reports.extend(recreate_locked_los(store, course));
     Ok(reports)
 }
 
@@ -272,10 +273,75 @@ pub(crate) fn link_learning_object(
     if !(record.parent == Some(from) || record.used_in.contains(&from)) {
         return Err(Error::not_in(lo, from));
     }
+    insert_linked_copy(store, from, lo, into)
+}
+
+/// Adds to `into` a linked copy of `lo` under the field locks of `from`:
+/// a new LO and its pages. Checked by the caller; `lo` missing gives
+/// `NotFound`, with nothing changed.
+fn insert_linked_copy(store: &mut Store, from: CourseKey, lo: LoKey, into: CourseKey) -> Result<LoKey, Error> {
+    let record = store.learning_object(lo)?;
     let (copy, pages) = (NewDuplicate::of(store, lo, LoParts::of(record), Some(from)), record.pages.clone());
     let copy = copy.insert(store, into);
     duplicate_pages(store, copy, pages.iter().copied());
     Ok(copy)
+}
+
+/// Re-creates, at the end of `course`, a linked copy of each LO whose
+/// copy the course took out while the upstream lived, and which the
+/// upstream has locked since (LNK-13, LNK-14); one report each. The copy
+/// is linked under the field locks of the course the removed one was
+/// (its upstream's parent if that course is gone; none is re-created when
+/// both are). A course that holds a linked copy of the LO again needs
+/// none. The caller checked the edit of `course`: this cannot fail.
+fn recreate_locked_los(store: &mut Store, course: CourseKey) -> Vec<SyncReport> {
+    let mut reports = Vec::new();
+    for (upstream, from) in store.removed_copies_of(course) {
+        let Ok(up) = store.learning_object(upstream) else { continue };
+        let held =
+            store.downstreams_of(upstream).any(|d| store.learning_object(d).is_ok_and(|l| l.used_in.contains(&course)));
+        let alive = |c: &CourseKey| store.course(*c).is_ok();
+        let from = from.filter(alive).or(up.parent.filter(alive));
+        let (Some(from), false, true) = (from, held, store.item_locked(upstream, None)) else { continue };
+        let version = up.version;
+        let Ok(copy) = insert_linked_copy(store, from, upstream, course) else { continue };
+        reports.push(SyncReport {
+            learning_object: copy,
+            courses: store.lo_reach(copy),
+            applied: vec![PendingChange::LoRecreated { upstream }],
+            kept: Vec::new(),
+            version: crate::Version::of(version),
+            upstream_deleted: false,
+        });
+    }
+    reports
+}
+
+/// Locks or unlocks, for its linked copies, the title and description of
+/// a learning object or the content of a page (LNK-13), reached through
+/// `via`, as an edit there.
+pub(crate) fn set_item_lock(
+    store: &mut Store,
+    actor: UserKey,
+    via: CourseKey,
+    item: LinkedRecord,
+    locked: bool,
+) -> Result<(), Error> {
+    let (lo, page) = match item {
+        LinkedRecord::LearningObject(lo) => (lo, None),
+        LinkedRecord::Page(page) => (store.page(page)?.lo, Some(page)),
+    };
+    reach_lo(store, actor, via, lo, page.map_or(lo.into(), Entity::from))?;
+    store.set_item_lock(lo, page, locked);
+    Ok(())
+}
+
+/// Whether the item locks its linked copies (LNK-13).
+pub(crate) fn item_locked(store: &Store, item: LinkedRecord) -> Result<bool, Error> {
+    Ok(match item {
+        LinkedRecord::LearningObject(lo) => store.learning_object(lo).map(|_| store.item_locked(lo, None))?,
+        LinkedRecord::Page(page) => store.page(page).map(|p| store.item_locked(p.lo, Some(page)))?,
+    })
 }
 
 /// Sets the field locks of `course` (LNK-9).

@@ -1,6 +1,7 @@
 //! The plan of one linked LO's sync, read from the store and never
 //! written: its LO fields, its pages edited upstream, and, when the
-//! upstream's page list changed, its layout (pages deleted, moved, added).
+//! upstream's page list changed or a locked page is to be re-created, its
+//! layout (pages deleted, moved, added, re-created).
 
 use super::types::{LinkPreview, Outcome, PendingChange};
 use crate::data::{FieldLocks, LearningObject, LinkedField, LoLink, PageContent, UpstreamState, field_differs};
@@ -67,12 +68,14 @@ pub(super) fn plan_sync(store: &Store, lo: LoKey) -> Result<SyncPlan, Error> {
     plan.upstream =
         Some(UpstreamState { title: up.title.clone(), description: up.description.clone(), pages: up.pages.clone() });
     let locks = link.course.and_then(|c| store.course(c).ok()).map(|c| c.field_locks).unwrap_or_default();
-    let sides = Sides { store, lo, link, here: store.learning_object(lo)?, up, locks };
+    let locked_pages: HashSet<PageKey> = store.locked_pages_of(up_key).collect();
+    let lo_locked = store.item_locked(up_key, None);
+    let sides = Sides { store, lo, link, here: store.learning_object(lo)?, up, locks, lo_locked, locked_pages };
     plan.preview.changes.extend(sides.lo_field_changes());
-    let layout_changed = up.layout_version > link.synced;
+    let layout_changed = up.layout_version > link.synced || sides.recreates_pages();
     let copies =
         if layout_changed { Some(sides.plan_all_pages(&mut plan)) } else { sides.plan_edited_pages(&mut plan) };
-    if locks.content {
+    if locks.content || !sides.locked_pages.is_empty() {
         sides.plan_locked_pages(&mut plan);
     }
     plan.preview.changes.extend(sides.page_field_changes(&plan.pages));
@@ -93,6 +96,10 @@ struct Sides<'a> {
     up: &'a LearningObject,
     /// The upstream course's field locks.
     locks: FieldLocks,
+    /// Whether the upstream LO locks its title and description (LNK-13).
+    lo_locked: bool,
+    /// The upstream's pages that lock their content (LNK-13).
+    locked_pages: HashSet<PageKey>,
 }
 
 impl Sides<'_> {
@@ -112,7 +119,7 @@ impl Sides<'_> {
                 link.customised.description,
             ),
         ];
-        let locked = self.locks.title_description;
+        let locked = self.locks.title_description || self.lo_locked;
         let mut changes = Vec::new();
         for (field, now, base, own, customised) in lo_fields {
             let overwritten = customised && locked && own != now;
@@ -130,7 +137,7 @@ impl Sides<'_> {
         let p = self.store.page(page).ok()?;
         let plink = self.store.page_link(page)?;
         let u = self.store.page(upstream_page).ok()?;
-        let locked = self.locks.content;
+        let locked = self.locks.content || self.locked_pages.contains(&upstream_page);
         if u.version <= plink.synced && !(locked && plink.customised.any()) {
             return None;
         }
@@ -188,16 +195,31 @@ impl Sides<'_> {
         copies
     }
 
-    /// Under a content lock: customised pages the lock now overrides,
-    /// though their upstream did not change. O(pages of the LO).
+    /// Under a content lock, of the course or of pages: customised pages
+    /// the lock now overrides, though their upstream did not change.
+    /// O(pages of the LO).
     fn plan_locked_pages(&self, plan: &mut SyncPlan) {
         let planned: HashSet<PageKey> = plan.pages.iter().map(|p| p.page).collect();
         for d in self.here.pages.iter().filter(|d| !planned.contains(d)) {
             let upstream = self.store.page_link(*d).and_then(|l| l.upstream);
+            let upstream = upstream.filter(|u| self.locks.content || self.locked_pages.contains(u));
             if let Some(p) = upstream.and_then(|u| self.page_plan(*d, u)).filter(|p| !p.fields.is_empty()) {
                 plan.pages.push(p);
             }
         }
+    }
+
+    /// Whether a page locked upstream has no copy here, though the diff
+    /// base holds it: its copy was deleted here before the lock, and the
+    /// sync re-creates it (LNK-14). O(pages of the LO) when the upstream
+    /// locks pages; O(1) otherwise.
+    fn recreates_pages(&self) -> bool {
+        if self.locked_pages.is_empty() {
+            return false;
+        }
+        let copied: HashSet<PageKey> = self.copies_here().into_keys().collect();
+        let base: HashSet<PageKey> = self.link.base_pages.iter().copied().collect();
+        self.locked_pages.iter().any(|u| base.contains(u) && !copied.contains(u))
     }
 
     /// The pending changes of the planned pages, field by field.
@@ -247,8 +269,15 @@ impl Sides<'_> {
             plan.preview.changes.push(PendingChange::PagesMoved { outcome });
         }
         let mut added = HashMap::new();
-        for u in up.pages.iter().filter(|u| !base.contains(u) && !copies.contains_key(u)) {
-            plan.preview.changes.push(PendingChange::PageAdded { upstream_page: *u });
+        for u in up.pages.iter().filter(|u| !copies.contains_key(u)) {
+            let change = if !base.contains(u) {
+                PendingChange::PageAdded { upstream_page: *u }
+            } else if self.locked_pages.contains(u) {
+                PendingChange::PageRecreated { upstream_page: *u }
+            } else {
+                continue;
+            };
+            plan.preview.changes.push(change);
             if let Ok(page) = store.page(*u) {
                 added.insert(*u, (page.content.clone(), page.version));
             }

@@ -88,13 +88,31 @@ pub enum PendingChange {
         /// Whether the sync took the copy out of the course.
         outcome: Outcome,
     },
+    /// A page whose linked copy was deleted here, and which the upstream
+    /// has locked since (LNK-13, LNK-14): a sync re-creates it, as a new
+    /// linked page, where an added page goes (LNK-6). A page deleted here
+    /// and not locked stays deleted.
+    PageRecreated {
+        /// The upstream page.
+        upstream_page: PageKey,
+    },
+    /// A learning object whose linked copy this course took out, and
+    /// which the upstream has locked since (LNK-13, LNK-14): a course sync
+    /// re-creates it, as a new linked copy at the end of the course. Only
+    /// in the [`SyncReport`] of the new copy.
+    LoRecreated {
+        /// The upstream learning object.
+        upstream: LoKey,
+    },
 }
 
 impl PendingChange {
     /// Whether a sync takes this change.
     pub fn outcome(&self) -> Outcome {
         match self {
-            PendingChange::PageAdded { .. } => Outcome::WillApply,
+            PendingChange::PageAdded { .. }
+            | PendingChange::PageRecreated { .. }
+            | PendingChange::LoRecreated { .. } => Outcome::WillApply,
             PendingChange::LoField { outcome, .. }
             | PendingChange::PageField { outcome, .. }
             | PendingChange::PageDeleted { outcome, .. }
@@ -120,6 +138,12 @@ impl fmt::Display for PendingChange {
             PendingChange::LoField { field, outcome } => write!(f, "{outcome}: {field} of the learning object"),
             PendingChange::PageField { page, field, outcome, .. } => write!(f, "{outcome}: {field} of {page}"),
             PendingChange::PageAdded { upstream_page } => write!(f, "will apply: {upstream_page} added upstream"),
+            PendingChange::PageRecreated { upstream_page } => {
+                write!(f, "will apply: {upstream_page}, deleted here, locked upstream since (re-created)")
+            }
+            PendingChange::LoRecreated { upstream } => {
+                write!(f, "applied: {upstream}, taken out here, locked upstream since (re-created)")
+            }
             PendingChange::PageDeleted { page, outcome: Outcome::Conflict } => {
                 write!(f, "conflict: {page} deleted upstream, customised here (kept)")
             }

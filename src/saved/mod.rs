@@ -73,7 +73,7 @@ use std::fmt;
 
 /// The version of the saved form this crate writes. It reads this one and
 /// every earlier one.
-pub const SAVE_FORMAT: u32 = 6;
+pub const SAVE_FORMAT: u32 = 7;
 
 impl Serialize for Workspace {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -102,7 +102,7 @@ impl<'de> Deserialize<'de> for Workspace {
         let loaded = match body {
             Body::V1(w) => format1::migrate(*w)
                 .and_then(|w| read::read(w, linked::Linked::default(), dates::Dates::default(), Vec::new())),
-            Body::Later(w, linked, dates, page_runs) => read::read(*w, linked, dates, page_runs),
+            Body::Later(w, linked, dates, page_runs) => read::read(*w, *linked, dates, page_runs),
         };
         loaded
             .and_then(|parts| Store::from_parts(parts).map_err(|e| e.to_string()))
@@ -117,7 +117,7 @@ enum Body {
     V1(Box<format1::Workspace>),
     /// Format 2 or later: today's body and parts, those a format before
     /// today's lacks made empty (see [`older`]).
-    Later(Box<body::Workspace>, linked::Linked, dates::Dates, Vec<runs::PageRun>),
+    Later(Box<body::Workspace>, Box<linked::Linked>, dates::Dates, Vec<runs::PageRun>),
 }
 
 impl<'de> Deserialize<'de> for Body {
@@ -192,7 +192,7 @@ impl<'de> Visitor<'de> for BodyVisitor {
                 entities: entities.ok_or_else(|| de::Error::missing_field("entities"))?,
                 copy_tasks: copy_tasks.ok_or_else(|| de::Error::missing_field("copy_tasks"))?,
             }),
-            linked,
+            Box::new(linked),
             dates,
             page_runs,
         ))

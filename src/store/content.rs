@@ -83,6 +83,7 @@ impl Store {
             return Err(Error::InUse { entity: lo.into(), used_by: linking.into_iter().map(Into::into).collect() });
         }
         self.forget_upstream_lo(lo);
+        self.forget_locks_of_lo(lo);
         self.set_lo_link(lo, None);
         let courses = self.los.get(lo).map(|l| l.used_in.iter().copied().collect::<Vec<_>>()).unwrap_or_default();
         for course in courses {
@@ -120,6 +121,7 @@ impl Store {
                 continue;
             }
             self.forget_upstream_lo(lo);
+            self.forget_locks_of_lo(lo);
             self.set_lo_link(lo, None);
             if let Some(record) = self.los.remove(lo) {
                 for page in record.pages.iter() {
@@ -450,6 +452,9 @@ impl Store {
         let removed = self.pages.remove(page);
         if removed.as_ref().is_some_and(|p| !p.items().is_empty()) {
             self.library_index.invalidate();
+        }
+        if let Some(p) = &removed {
+            self.forget_lock_of_page(p.lo, page);
         }
         if let Some(link) = removed.and_then(|p| self.los.get_mut(p.lo)).and_then(|l| l.link.as_mut()) {
             link.pages.remove(page);

@@ -88,6 +88,7 @@ impl Store {
     /// plus O(pages) if the course had styles.
     pub(crate) fn remove_course(&mut self, course: CourseKey) -> Option<Course> {
         let record = self.courses.remove(course)?;
+        self.forget_removed_copies_of(course);
         self.course_ids.remove(&record.course_id);
         self.external_ids.remove(&record.external_id);
         self.pks.remove(&record.pk);
@@ -149,6 +150,7 @@ impl Store {
         } else {
             c.los.insert(at, lo);
         }
+        self.note_included_copy(course, lo);
         true
     }
 
@@ -162,6 +164,7 @@ impl Store {
         if let Some(l) = self.los.get_mut(lo) {
             l.used_in.remove(&course);
         }
+        self.note_removed_copy(course, lo);
         Some(lo)
     }
 

@@ -38,7 +38,10 @@ impl super::Store {
     ///   holds an "upstream deleted" marker; its synced and declined
     ///   versions are not past the upstream's; the downstreams index is
     ///   exactly the links; each LO's edit log holds exactly its pages
-    ///   whose version is past 0, under that version (LNK-10).
+    ///   whose version is past 0, under that version (LNK-10);
+    /// - an item lock names a live LO, or a live page of that LO; a copy a
+    ///   course took out names a live upstream LO and course (LNK-13,
+    ///   LNK-14).
     ///
     /// Finished tasks' reports and the snapshots of pending tasks are history
     /// too: they may name deleted entities.
@@ -60,7 +63,29 @@ impl super::Store {
         self.check_styles()?;
         let listed = self.check_los(&mut lo_users)?;
         self.check_pages(&listed)?;
-        self.check_links()
+        self.check_links()?;
+        self.check_item_locks()
+    }
+
+    /// Item locks name a live LO, or a live page of that LO; removed
+    /// copies name a live upstream LO, a live course, and a live upstream
+    /// course or none (LNK-13, LNK-14).
+    fn check_item_locks(&self) -> Result<(), String> {
+        for (lo, page) in &self.item_locks {
+            if !self.los.contains(*lo) {
+                return Err(format!("an item lock names a missing learning object {lo}"));
+            }
+            if let Some(page) = page.filter(|p| self.pages.get(*p).is_none_or(|p| p.lo != *lo)) {
+                return Err(format!("an item lock names {page}, which is not a page of {lo}"));
+            }
+        }
+        for ((up, course), from) in &self.removed_copies {
+            let from_dead = from.is_some_and(|c| !self.courses.contains(c));
+            if !self.los.contains(*up) || !self.courses.contains(*course) || from_dead {
+                return Err(format!("{course}: a copy it took out names {up} or {from:?}, which is missing"));
+            }
+        }
+        Ok(())
     }
 
     /// Courses: ids, creator, styles, LO lists. Gives each LO's users, as

@@ -36,6 +36,7 @@ mod content;
 mod course_fields;
 mod courses;
 mod integrity;
+mod item_locks;
 mod library;
 mod library_index;
 mod links;
@@ -95,6 +96,10 @@ pub(crate) struct Store {
     /// Upstream LO → its linked copies (LNK-8). Derived from the LOs'
     /// links; rebuilt on load, never saved.
     downstreams: BTreeSet<(LoKey, LoKey)>,
+    /// Item locks (LNK-13), see `item_locks.rs`.
+    item_locks: item_locks::ItemLocks,
+    /// The linked copies courses took out (LNK-14), see `item_locks.rs`.
+    removed_copies: item_locks::RemovedCopies,
     /// The jobs [`Store::with_job`] has out of their tasks, innermost
     /// last, for the write barrier; empty between steps.
     lent: Vec<Lent>,
@@ -134,6 +139,8 @@ impl Store {
             busy: HashMap::new(),
             library_index: LibraryIndex::default(),
             downstreams: BTreeSet::new(),
+            item_locks: Default::default(),
+            removed_copies: Default::default(),
             lent: Vec::new(),
         };
         let admin = store.users.insert(User { name: admin_name, role: Role::Administrator });

@@ -28,6 +28,11 @@ pub(crate) struct StoreParts {
     pub(crate) queue: VecDeque<TaskKey>,
     pub(crate) running: Vec<TaskKey>,
     pub(crate) task_limit: usize,
+    /// Item locks (LNK-13): (learning object, page or `None`).
+    pub(crate) item_locks: Vec<(LoKey, Option<PageKey>)>,
+    /// Copies courses took out (LNK-14): (upstream LO, course, upstream
+    /// course of the copy's link).
+    pub(crate) removed_copies: Vec<(LoKey, CourseKey, Option<CourseKey>)>,
 }
 
 /// The same parts, borrowed from a live store, for saving.
@@ -46,6 +51,8 @@ pub(crate) struct StorePartsRef<'a> {
     pub(crate) queue: &'a VecDeque<TaskKey>,
     pub(crate) running: &'a [TaskKey],
     pub(crate) task_limit: usize,
+    pub(crate) item_locks: &'a super::item_locks::ItemLocks,
+    pub(crate) removed_copies: &'a super::item_locks::RemovedCopies,
 }
 
 impl Store {
@@ -66,6 +73,8 @@ impl Store {
             queue: &self.queue,
             running: &self.running,
             task_limit: self.task_limit,
+            item_locks: &self.item_locks,
+            removed_copies: &self.removed_copies,
         }
     }
 
@@ -75,6 +84,12 @@ impl Store {
     pub(crate) fn from_parts(p: StoreParts) -> Result<Store, Error> {
         let fail = |detail: String| Error::Integrity { detail };
         check_counters_and_salts(&p).map_err(fail)?;
+        let item_locks: super::item_locks::ItemLocks = p.item_locks.iter().copied().collect();
+        let removed_copies: super::item_locks::RemovedCopies =
+            p.removed_copies.iter().map(|(up, course, from)| ((*up, *course), *from)).collect();
+        if item_locks.len() != p.item_locks.len() || removed_copies.len() != p.removed_copies.len() {
+            return Err(fail("linked.item_locks, linked.removed_copies: an entry is repeated".into()));
+        }
         let mut ws = Store {
             users: p.users,
             courses: p.courses,
@@ -96,6 +111,8 @@ impl Store {
             busy: HashMap::new(),
             library_index: LibraryIndex::default(),
             downstreams: Default::default(),
+            item_locks,
+            removed_copies,
             lent: Vec::new(),
         };
         ws.index_loaded_courses().map_err(fail)?;

@@ -142,6 +142,14 @@ impl Workspace {
 
     /// Syncs every linked learning object of `course`, all or none (LNK-6).
     ///
+    /// The reports come in the course's order. After them, one report for
+    /// each linked copy the course took out while its upstream lived, and
+    /// whose upstream learning object has locked itself since
+    /// ([`set_item_lock`](Self::set_item_lock)): the sync re-creates it at
+    /// the end of the course, as a new linked copy, and reports
+    /// [`PendingChange::LoRecreated`](crate::PendingChange::LoRecreated)
+    /// (LNK-14). A copy taken out and not locked stays out.
+    ///
     /// # Errors
     ///
     /// As [`sync_learning_object`](Self::sync_learning_object) for any of them: then none is synced.
@@ -445,5 +453,76 @@ impl Workspace {
     /// `course`.
     pub fn set_field_locks(&mut self, actor: UserKey, course: CourseKey, locks: FieldLocks) -> Result<(), Error> {
         crate::linked::set_field_locks(&mut self.store, actor, course, locks)
+    }
+
+    /// Locks (`locked`) or unlocks one item for its linked copies (LNK-13):
+    /// a learning object's title and description, or a page's content
+    /// (title, body, library items). The item is reached through `via`,
+    /// as an edit there; unlocking an item that is not locked changes
+    /// nothing.
+    ///
+    /// While the lock holds, in every linked copy of the item:
+    /// - an edit of a locked field is refused with [`Error::ItemLocked`],
+    ///   naming the field;
+    /// - deleting the copy is refused with [`Error::ItemLocked`] (field
+    ///   `None`): a locked page cannot be deleted; a locked learning object,
+    ///   or one holding a copy of a locked page, cannot be taken out of a
+    ///   course or deleted. Deleting the whole course is not refused;
+    /// - every sync writes the upstream's value over a customisation, as
+    ///   under a course's [`FieldLocks`], and a preview marks it
+    ///   [`Outcome::OverwritesCustomisation`](crate::Outcome::OverwritesCustomisation);
+    /// - a copy the downstream deleted before the lock is re-created by the
+    ///   next sync (LNK-14): a page by a sync of its learning object, a
+    ///   learning object by a sync of the course that took it out.
+    ///
+    /// Turning a lock on is an upstream change: the item's learning object
+    /// gets a new version, so its copies show an update. Turning it off
+    /// leaves every copy's value as it is. Unlinking a copy is not refused:
+    /// a plain duplicate has no upstream to be locked by.
+    ///
+    /// ```
+    /// use coursecopy::{CopyOptions, Customisations, Error, LinkedRecord, NewCourse, PageDraft, PageEdit, Workspace};
+    ///
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let master = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+    /// let lo = ws.create_learning_object(admin, master, "Cells", "")?;
+    /// let page = ws.add_page(admin, master, lo, PageDraft::new("Membranes", "Lipids."))?.page;
+    /// let section = ws.link_course(admin, master, &CopyOptions::new().course_id("BIO-101-A"))?;
+    /// let copy = ws.course(section)?.learning_objects().next().unwrap();
+    /// let copy_page = ws.learning_object(copy)?.pages().next().unwrap();
+    /// ws.edit_page(admin, section, copy_page, PageEdit::new().body("Our own."))?;
+    ///
+    /// ws.set_item_lock(admin, master, LinkedRecord::Page(page), true)?;
+    /// let refused = ws.edit_page(admin, section, copy_page, PageEdit::new().body("Again."));
+    /// assert!(matches!(refused, Err(Error::ItemLocked { .. })));
+    /// assert!(matches!(ws.delete_page(admin, section, copy_page), Err(Error::ItemLocked { field: None, .. })));
+    /// ws.sync_course(admin, section, Customisations::Keep)?;
+    /// assert_eq!(ws.page(copy_page)?.body(), "Lipids.", "the lock wins over the customisation");
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing course, item or actor; [`Error::Forbidden`], [`Error::Busy`] or
+    /// [`Error::Locked`] as for any edit through `via`, or when the item's parent course is locked;
+    /// [`Error::NotIn`] when `via` does not include the item's learning object.
+    pub fn set_item_lock(
+        &mut self,
+        actor: UserKey,
+        via: CourseKey,
+        item: LinkedRecord,
+        locked: bool,
+    ) -> Result<(), Error> {
+        crate::linked::set_item_lock(&mut self.store, actor, via, item, locked)
+    }
+
+    /// Whether `item` locks its linked copies (LNK-13), as
+    /// [`set_item_lock`](Self::set_item_lock) set it. O(log locks).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a missing learning object or page.
+    pub fn item_locked(&self, item: LinkedRecord) -> Result<bool, Error> {
+        crate::linked::item_locked(&self.store, item)
     }
 }

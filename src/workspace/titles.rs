@@ -145,6 +145,7 @@ fn error_entities(e: &Error) -> Vec<Entity> {
         Error::Busy { course, task } => vec![(*course).into(), (*task).into()],
         Error::Locked { course, by } => vec![(*course).into(), (*by).into()],
         Error::FieldLocked { entity, upstream, .. } => vec![*entity, (*upstream).into()],
+        Error::ItemLocked { entity, upstream, .. } => vec![*entity, *upstream],
         Error::TaskEnded { task } => vec![(*task).into()],
         _ => Vec::new(),
     }
@@ -166,7 +167,10 @@ fn change_entities(change: &crate::PendingChange) -> Vec<Entity> {
     use crate::PendingChange;
     match change {
         PendingChange::PageField { page, upstream_page, .. } => vec![(*page).into(), (*upstream_page).into()],
-        PendingChange::PageAdded { upstream_page } => vec![(*upstream_page).into()],
+        PendingChange::PageAdded { upstream_page } | PendingChange::PageRecreated { upstream_page } => {
+            vec![(*upstream_page).into()]
+        }
+        PendingChange::LoRecreated { upstream } => vec![(*upstream).into()],
         PendingChange::PageDeleted { page, .. } => vec![(*page).into()],
         _ => Vec::new(),
     }

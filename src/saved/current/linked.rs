@@ -1,9 +1,10 @@
 //! The `linked` part of the saved form (since format 3), with what linked
 //! copies add
 //! (LNK-12): versions, links, customisations, declined versions, field
-//! locks, and the upstream versions pending copy tasks read. Each list
-//! holds only the records that carry something: a workspace without
-//! linked copies or edits writes four empty lists.
+//! locks, and the upstream versions pending copy tasks read; since format
+//! 7, item locks and the copies courses took out. Each list holds only the
+//! records that carry something: a workspace without linked copies or
+//! edits writes four empty lists.
 //!
 //! Nothing here may change once released: a change to saved data is a new
 //! format (see ARCHITECTURE.md).
@@ -24,6 +25,30 @@ pub(crate) struct Linked {
     /// Pending copy tasks: the version of each learning object of the
     /// snapshot, in its order, and of each page saved in the overlay.
     pub(crate) tasks: Vec<(Key, TaskVersions)>,
+    /// Since format 7: item locks (LNK-13), each an upstream learning
+    /// object and, for a page's content, one of its pages (`null` for the
+    /// LO's own title and description). Not written when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) item_locks: Vec<(Key, Option<Key>)>,
+    /// Since format 7: the linked copies courses took out while their
+    /// upstream lived (LNK-14), each the upstream learning object, the
+    /// course, and the upstream course of the copy's link (`null` if
+    /// none). Not written when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) removed_copies: Vec<(Key, Key, Option<Key>)>,
+}
+
+impl Linked {
+    /// The name of a field of format 7 this part carries, if any.
+    pub(crate) fn field_of_format7(&self) -> Option<&'static str> {
+        if !self.item_locks.is_empty() {
+            Some("item_locks")
+        } else if !self.removed_copies.is_empty() {
+            Some("removed_copies")
+        } else {
+            None
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -54,6 +54,7 @@ pub(crate) fn read(
     let terms = r.arena("entities.terms", e.terms, |_, e| Ok(entry(e)))?;
     let mut tasks = r.arena("copy_tasks.tasks", t.tasks, |r, t| r.task(t))?;
     let (mut los, mut pages, mut courses) = (los, pages, courses);
+    let (item_locks, removed_copies) = r.item_locks(&linked).map_err(|e| format!("linked.{e}"))?;
     r.linked(linked, &mut los, &mut pages, &mut courses, &mut tasks).map_err(|e| format!("linked.{e}"))?;
     r.dates(dates, &mut courses, &mut tasks).map_err(|e| format!("dates.{e}"))?;
     let queue = t.queue.into_iter().map(|k| r.key(k)).collect::<Result<_, _>>();
@@ -74,6 +75,8 @@ pub(crate) fn read(
         queue: queue.map_err(|e| format!("copy_tasks.queue: {e}"))?,
         running: running.map_err(|e| format!("copy_tasks.running: {e}"))?,
         task_limit: t.limit,
+        item_locks,
+        removed_copies,
     })
 }
 
@@ -441,7 +444,24 @@ fn rebuild_edited(los: &mut Arena<LoKey, LearningObject>, pages: &Arena<PageKey,
     Ok(())
 }
 
+/// The item locks and removed copies of the `linked` part, as handles.
+type LockParts = (Vec<(LoKey, Option<PageKey>)>, Vec<(LoKey, CourseKey, Option<CourseKey>)>);
+
 impl Reader {
+    /// The item locks and removed copies of format 7, as handles; whether
+    /// they name live records is the store's check.
+    fn item_locks(&self, linked: &linked::Linked) -> Result<LockParts, String> {
+        let locks = linked.item_locks.iter().enumerate().map(|(n, (lo, page))| {
+            let lo = self.key(*lo).map_err(|e| format!("item_locks[{n}]: {e}"))?;
+            Ok((lo, self.opt(*page).map_err(|e| format!("item_locks[{n}]: {e}"))?))
+        });
+        let removed = linked.removed_copies.iter().enumerate().map(|(n, (up, course, from))| {
+            let at = |e: String| format!("removed_copies[{n}]: {e}");
+            Ok((self.key(*up).map_err(at)?, self.key(*course).map_err(at)?, self.opt(*from).map_err(at)?))
+        });
+        Ok((locks.collect::<Result<_, String>>()?, removed.collect::<Result<_, String>>()?))
+    }
+
     /// Applies the `linked` part of format 3 to the records read, and
     /// rebuilds each LO's `edited` map from its pages' versions.
     fn linked(

@@ -408,6 +408,12 @@ impl Writer {
             };
             out.tasks.push((self.key(key), versions));
         }
+        out.item_locks = p.item_locks.iter().map(|(lo, page)| (self.key(*lo), page.map(|k| self.key(k)))).collect();
+        out.removed_copies = p
+            .removed_copies
+            .iter()
+            .map(|((up, course), from)| (self.key(*up), self.key(*course), from.map(|k| self.key(k))))
+            .collect();
         out
     }
 }

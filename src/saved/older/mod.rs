@@ -25,6 +25,10 @@ pub(super) fn linked_part<E: de::Error>(format: u32, given: Option<Linked>) -> R
     match (format, given) {
         (2, None) => Ok(Linked::default()),
         (2, Some(_)) => Err(E::custom("linked: a field of format 3 in a file of format 2")),
+        (3..=6, Some(linked)) if linked.field_of_format7().is_some() => Err(E::custom(format_args!(
+            "linked: {}, a field of format 7, in a file of format {format}",
+            linked.field_of_format7().unwrap_or_default()
+        ))),
         (_, Some(linked)) => Ok(linked),
         (_, None) => Err(E::missing_field("linked")),
     }
