@@ -46,6 +46,11 @@
 //!   locked (title and description) for its own linked copy in SEC-C. No
 //!   task ran and no clock was read. Written once, like the others; it is
 //!   the first file with item locks and a copy a course took out.
+//! - `format8.json` is `format7.json` loaded (which numbers its learning
+//!   objects and pages in slot order), then, by Grace: a page Ribosomes
+//!   added to Genetics in BIO-101 (the next page id), and the last page of
+//!   BIO-DUP's first learning object deleted (its id retired). Written
+//!   once, like the others; it is the first file with numeric ids.
 //!
 //! Each file holds every kind of entity: users of each role, courses shared
 //! and duplicated, a duplicate edited after the copy, library items of each
@@ -67,6 +72,7 @@ const FORMAT4: &str = include_str!("golden/format4.json");
 const FORMAT5: &str = include_str!("golden/format5.json");
 const FORMAT6: &str = include_str!("golden/format6.json");
 const FORMAT7: &str = include_str!("golden/format7.json");
+const FORMAT8: &str = include_str!("golden/format8.json");
 
 fn load(file: &str) -> Workspace {
     serde_json::from_str(file).expect("the golden file loads")
@@ -446,20 +452,28 @@ fn runs_expanded(mut file: serde_json::Value) -> serde_json::Value {
     let live = file["entities"]["pages"]["live"].as_array_mut().unwrap();
     let mut content: std::collections::HashMap<(u64, u64), Value> =
         live.iter().map(|p| (key(&p[0]), p[1]["content"].clone())).collect();
-    let mut pending: Vec<(Value, Value, (u64, u64))> = Vec::new();
+    /// A run's page: its handle, LO, origin's handle and numeric id.
+    type RunPage = (Value, Value, (u64, u64), Option<u64>);
+    let mut pending: Vec<RunPage> = Vec::new();
     for run in runs.as_array().unwrap() {
         let (first, origin) = (key(&run["first"]), key(&run["origin"]));
         for i in 0..run["count"].as_u64().unwrap() {
-            pending.push((json!([first.0 + i, first.1]), run["lo"].clone(), (origin.0 + i, origin.1)));
+            // Since format 8, page `i` of a run has the id after the first's by `i`.
+            let pk = run["first_pk"].as_u64().map(|pk| pk + i);
+            pending.push((json!([first.0 + i, first.1]), run["lo"].clone(), (origin.0 + i, origin.1), pk));
         }
     }
     // Copies of copies: resolved once their origin is.
     while !pending.is_empty() {
         let before = pending.len();
-        pending.retain(|(page, lo, origin)| match content.get(origin).cloned() {
+        pending.retain(|(page, lo, origin, pk)| match content.get(origin).cloned() {
             Some(c) => {
                 content.insert(key(page), c.clone());
-                live.push(json!([page, {"content": c, "style": null, "lo": lo, "origin": [origin.0, origin.1]}]));
+                let mut record = json!({"content": c, "style": null, "lo": lo, "origin": [origin.0, origin.1]});
+                if let Some(pk) = pk {
+                    record["pk"] = json!(pk);
+                }
+                live.push(json!([page, record]));
                 false
             }
             None => true,
@@ -493,6 +507,24 @@ fn resolve_contents(mut file: serde_json::Value) -> serde_json::Value {
     file
 }
 
+/// A file saved by format 8 or later with its numeric ids taken out (the
+/// records' `pk`, the runs' `first_pk` and the two counters): what a file
+/// of an earlier format, which numbers its records on load, compares with.
+fn without_ids(mut file: serde_json::Value) -> serde_json::Value {
+    let top = file.as_object_mut().unwrap();
+    top.remove("next_learning_object_id");
+    top.remove("next_page_id");
+    for run in file["page_runs"].as_array_mut().into_iter().flatten() {
+        run.as_object_mut().unwrap().remove("first_pk");
+    }
+    for kind in ["learning_objects", "pages"] {
+        for record in file["entities"][kind]["live"].as_array_mut().unwrap() {
+            record[1].as_object_mut().unwrap().remove("pk");
+        }
+    }
+    file
+}
+
 fn lines(lines: &[&str]) -> std::collections::BTreeSet<String> {
     lines.iter().map(|l| l.to_string()).collect()
 }
@@ -507,7 +539,12 @@ fn lines(lines: &[&str]) -> std::collections::BTreeSet<String> {
 #[test]
 fn int4_golden_files_keep_every_field_on_every_migration_path() {
     let file = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
-    assert_eq!(differences(&file(FORMAT7), &resaved(FORMAT7)), lines(&[]), "format 7 is today's");
+    assert_eq!(differences(&file(FORMAT8), &resaved(FORMAT8)), lines(&[]), "format 8 is today's");
+    // Format 8 added numeric ids, numbered on load in slot order for an
+    // older file (checked by `cnv2_older_files_number_their_records_in_slot_order`):
+    // with them taken out, the files compare as before.
+    let resaved = |text: &str| without_ids(resaved(text));
+    assert_eq!(differences(&file(FORMAT7), &resaved(FORMAT7)), lines(&[".format differs"]));
     assert_ne!(file(FORMAT7)["linked"]["item_locks"], serde_json::json!(null), "format 7's golden file has locks");
     assert_ne!(file(FORMAT7)["linked"]["removed_copies"], serde_json::json!(null));
     // Format 7 added item locks and removed copies, written only when
@@ -515,9 +552,11 @@ fn int4_golden_files_keep_every_field_on_every_migration_path() {
     assert_eq!(differences(&file(FORMAT6), &resaved(FORMAT6)), lines(&[".format differs"]));
     // Format 6 saves unedited duplicated pages in runs: with them put
     // back, page by page, nothing else differs.
+    assert_ne!(file(FORMAT8)["page_runs"], serde_json::json!([]), "format 8's golden file has runs");
+    let today = |text: &str| runs_expanded(serde_json::to_value(load(text)).unwrap());
+    assert_eq!(differences(&runs_expanded(file(FORMAT8)), &today(FORMAT8)), lines(&[]));
     let resaved = |text: &str| runs_expanded(resaved(text));
-    assert_ne!(file(FORMAT7)["page_runs"], serde_json::json!([]), "format 7's golden file has runs");
-    assert_eq!(differences(&runs_expanded(file(FORMAT7)), &resaved(FORMAT7)), lines(&[]));
+    assert_eq!(differences(&runs_expanded(file(FORMAT7)), &resaved(FORMAT7)), lines(&[".format differs"]));
     assert_eq!(differences(&file(FORMAT5), &resaved(FORMAT5)), lines(&[".format differs"]));
     assert_eq!(differences(&file(FORMAT4), &resaved(FORMAT4)), lines(&[".format differs"]));
     // Format 4 added the dates part.
@@ -575,7 +614,7 @@ fn set_every_flag(value: &mut serde_json::Value) -> usize {
 /// every flag of the linked part set, a load and a save give the file back.
 #[test]
 fn int4_every_link_flag_survives_a_load_and_a_save() {
-    let mut file: serde_json::Value = serde_json::from_str(FORMAT7).unwrap();
+    let mut file: serde_json::Value = serde_json::from_str(FORMAT8).unwrap();
     let flags = set_every_flag(&mut file["linked"]);
     assert!(flags >= 20, "the linked part has its flags ({flags})");
     let text = file.to_string();
@@ -746,4 +785,38 @@ fn int4_tampered_item_locks_are_refused() {
     );
     refused(&|f| f["linked"]["removed_copies"][0][1] = serde_json::json!([900, 1]), "a copy it took out names");
     refused(&|f| f["linked"]["removed_copies"][0][2] = serde_json::json!([900, 1]), "a copy it took out names");
+}
+
+/// CNV-2, INT-4: a file before format 8 numbers its learning objects and
+/// pages from 1 in slot order on load, and its counters start after them;
+/// format 8 keeps its ids and counters as saved, a retired id included:
+/// a new record takes the next id, never a freed one.
+#[test]
+fn cnv2_older_files_number_their_records_in_slot_order() {
+    let old = load(FORMAT7);
+    let ids = |ws: &Workspace| -> (Vec<u64>, Vec<u64>) {
+        (
+            ws.learning_objects().map(|(_, lo)| lo.numeric_id()).collect(),
+            ws.pages().map(|(_, p)| p.numeric_id()).collect(),
+        )
+    };
+    let (los, pages) = ids(&old);
+    assert_eq!(los, (1..=los.len() as u64).collect::<Vec<_>>());
+    assert_eq!(pages, (1..=pages.len() as u64).collect::<Vec<_>>());
+
+    let mut ws = load(FORMAT8);
+    let file: serde_json::Value = serde_json::from_str(FORMAT8).unwrap();
+    let (next_lo, next_page) =
+        (file["next_learning_object_id"].as_u64().unwrap(), file["next_page_id"].as_u64().unwrap());
+    let (_, pages) = ids(&ws);
+    assert_eq!(pages.len() as u64, next_page - 1, "one id retired");
+    assert!(!pages.contains(&5), "the deleted page's id is gone");
+    let grace = ws.users().find(|(_, u)| u.name() == "Grace").unwrap().0;
+    let bio = course(&ws, "BIO-101");
+    let lo = ws.create_learning_object(grace, bio, "Ecology", "").unwrap();
+    let page = ws.add_page(grace, bio, lo, PageDraft::new("Food webs", "")).unwrap().page;
+    assert_eq!(ws.learning_object(lo).unwrap().numeric_id(), next_lo + 1);
+    assert_eq!(ws.page(page).unwrap().numeric_id(), next_page + 1, "the next id, not the retired one");
+    let ribosomes = ws.pages().find(|(_, p)| p.title() == "Ribosomes").unwrap().1;
+    assert_eq!(ribosomes.numeric_id(), next_page, "the last id given before the save");
 }

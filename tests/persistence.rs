@@ -183,10 +183,20 @@ fn int4_tampered_files_are_refused_with_what_is_wrong() {
         "integrity violation: course#2v1: its LMS id 1 is repeated",
     );
     // Counters at the edge of overflow.
+    refused(|v| v["next_course_pk"] = json!(u64::MAX), "integrity violation: next_course_pk: out of range");
+    refused(|v| v["next_page_id"] = json!(u64::MAX), "integrity violation: next_page_id: out of range");
+    // Numeric ids (CNV-2): past the counter, zero, or held twice.
+    refused(|v| v["next_page_id"] = json!(1), "is out of range (the last given is 1)");
+    refused(|v| with_live(v, "learning_objects", 0)["pk"] = json!(0), "its numeric id 0 is out of range");
     refused(
-        |v| v["next_course_pk"] = json!(u64::MAX),
-        "integrity violation: next_course_pk, next_task_pk: out of range",
+        |v| with_live(v, "learning_objects", 1)["pk"] = json!(1),
+        "two of the learning objects hold the numeric id 1",
     );
+    refused(
+        |v| drop(v.as_object_mut().unwrap().remove("next_learning_object_id")),
+        "missing field `next_learning_object_id`",
+    );
+    refused(|v| v["format"] = json!(7), "fields of format 8 in a file of format 7");
     refused(
         |v| with_live(v, "courses", 0)["tools"]["next_id"] = json!(u32::MAX),
         "integrity violation: course#1v1 has given out more tool item ids than a course can",

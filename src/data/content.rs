@@ -55,6 +55,9 @@ pub struct LearningObject {
     /// Set on a linked copy (LNK-1), with its pages' links: behind one
     /// pointer, so that a plain LO pays 8 bytes for it.
     pub(crate) link: Option<Box<LoLink>>,
+    /// Its numeric id, from the store's counter (CNV-2); 0 only on a
+    /// record not yet in the store.
+    pub(crate) pk: u64,
 }
 
 /// The pages of an LO whose content changed since they were added: each
@@ -147,7 +150,17 @@ impl LearningObject {
             layout_version: 0,
             edited: Default::default(),
             link: None,
+            pk: 0,
         }
+    }
+
+    /// The learning object's numeric id: given when it is created, from a
+    /// counter of the workspace, never given again in it (a copy gets its
+    /// own), and kept by save and load. Not a handle: a slot's index is
+    /// reused, this is not. What an API that speaks in integers (Canvas's
+    /// module ids) names the LO by.
+    pub fn numeric_id(&self) -> u64 {
+        self.pk
     }
 
     /// The LO's title.
@@ -256,11 +269,13 @@ pub struct Page {
     /// Its LO's version at the page's last content change; 0 until the
     /// first. It is also the page's key in its LO's `edited` map.
     pub(crate) version: u64,
+    /// Its numeric id, from the store's counter (CNV-2).
+    pub(crate) pk: u64,
 }
 
-/// What a page costs in its arena: 48 bytes on 64-bit targets. A plain
-/// page pays nothing for links, which live with its learning object's
-/// link; the bound leaves room for one more 8-byte field (a numeric id).
+/// What a page costs in its arena: 56 bytes on 64-bit targets, its
+/// numeric id included. A plain page pays nothing for links, which live
+/// with its learning object's link.
 const _: () = assert!(crate::arena::slot_size::<Page>() <= 56, "a page's arena slot grew past 56 bytes");
 
 /// What a page says, shared between a page and its duplicates until one of
@@ -308,6 +323,15 @@ impl Page {
     /// be stale if that page was deleted since: provenance is history.
     pub fn origin(&self) -> Option<PageKey> {
         self.origin
+    }
+
+    /// The page's numeric id: given when it is created (a duplicate gets
+    /// its own), from a counter of the workspace, never given again in it,
+    /// and kept by save and load. Not a handle: a slot's index is reused,
+    /// this is not. What an API that speaks in integers (Canvas's page and
+    /// module item ids) names the page by.
+    pub fn numeric_id(&self) -> u64 {
+        self.pk
     }
 
     /// The page's version: its learning object's version at the page's
@@ -364,13 +388,14 @@ mod tests {
     }
 
     /// What plain records cost, on the 64-bit targets the figures in the
-    /// docs are for: links add nothing to a page, 8 bytes to an LO.
+    /// docs are for: links add nothing to a page, 8 bytes to an LO; a
+    /// page's numeric id is its 8 bytes past 40.
     #[cfg(target_pointer_width = "64")]
     #[test]
     fn a_plain_page_pays_nothing_for_links() {
         use crate::arena::slot_size;
-        assert_eq!(std::mem::size_of::<super::Page>(), 40);
-        assert_eq!(slot_size::<super::Page>(), 48);
+        assert_eq!(std::mem::size_of::<super::Page>(), 48);
+        assert_eq!(slot_size::<super::Page>(), 56);
         assert_eq!(std::mem::size_of::<Option<Box<crate::data::LoLink>>>(), 8);
     }
 }

@@ -60,6 +60,13 @@ impl Course {
         format!("_{}_1", self.pk)
     }
 
+    /// The course's numeric id: the number in its LMS id, given when it
+    /// was created and never again in the workspace, kept by save and load
+    /// (CNV-2).
+    pub fn numeric_id(&self) -> u64 {
+        self.pk
+    }
+
     /// The course's uuid, as an LMS writes it: 32 lowercase hex digits.
     /// Unique in the workspace, kept by saving and loading, and new for
     /// every course, copies included. It is derived from the workspace's

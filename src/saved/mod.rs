@@ -73,15 +73,18 @@ use std::fmt;
 
 /// The version of the saved form this crate writes. It reads this one and
 /// every earlier one.
-pub const SAVE_FORMAT: u32 = 7;
+pub const SAVE_FORMAT: u32 = 8;
 
 impl Serialize for Workspace {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (w, linked, dates, page_runs) = write::write(&self.store().parts());
-        let mut st = s.serialize_struct("Workspace", 9)?;
+        let mut st = s.serialize_struct("Workspace", 11)?;
         st.serialize_field("format", &SAVE_FORMAT)?;
         st.serialize_field("salt", &w.salt)?;
         st.serialize_field("next_course_pk", &w.next_course_pk)?;
+        let ids = w.next_ids.unwrap_or(body::NextIds { learning_object: 0, page: 0 });
+        st.serialize_field("next_learning_object_id", &ids.learning_object)?;
+        st.serialize_field("next_page_id", &ids.page)?;
         st.serialize_field("shared", &w.shared)?;
         st.serialize_field("entities", &w.entities)?;
         st.serialize_field("copy_tasks", &w.copy_tasks)?;
@@ -141,7 +144,7 @@ impl<'de> Visitor<'de> for BodyVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
         let (mut format, mut salt, mut next_course_pk) = (None, None, None);
         let (mut shared, mut entities, mut copy_tasks, mut linked, mut dates) = (None, None, None, None, None);
-        let mut page_runs = None;
+        let (mut page_runs, mut next_lo_id, mut next_page_id) = (None, None, None);
         let mut v1 = format1::Parts::default();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
@@ -165,6 +168,8 @@ impl<'de> Visitor<'de> for BodyVisitor {
                 "linked" => linked = Some(map.next_value()?),
                 "dates" => dates = Some(map.next_value()?),
                 "page_runs" => page_runs = Some(map.next_value()?),
+                "next_learning_object_id" => next_lo_id = Some(map.next_value()?),
+                "next_page_id" => next_page_id = Some(map.next_value()?),
                 other => {
                     if !v1.read(other, &mut map)? {
                         map.next_value::<de::IgnoredAny>()?;
@@ -184,10 +189,12 @@ impl<'de> Visitor<'de> for BodyVisitor {
         let linked = older::linked_part(format, linked)?;
         let dates = older::dates_part(format, dates)?;
         let page_runs = older::runs_part(format, page_runs)?;
+        let next_ids = older::next_ids(format, next_lo_id, next_page_id)?;
         Ok(Body::Later(
             Box::new(body::Workspace {
                 salt,
                 next_course_pk,
+                next_ids,
                 shared: shared.ok_or_else(|| de::Error::missing_field("shared"))?,
                 entities: entities.ok_or_else(|| de::Error::missing_field("entities"))?,
                 copy_tasks: copy_tasks.ok_or_else(|| de::Error::missing_field("copy_tasks"))?,

@@ -39,7 +39,9 @@ impl Store {
         ancestors: Ancestry,
     ) -> LoKey {
         let parent = parent.filter(|p| self.courses.contains(*p));
-        self.los.insert(LearningObject::new_record(title, description, parent, origin, ancestors))
+        let mut record = LearningObject::new_record(title, description, parent, origin, ancestors);
+        record.pk = next_id(&mut self.next_lo_pk);
+        self.los.insert(record)
     }
 
     /// Changes an LO's title and description (`None` keeps one).
@@ -152,7 +154,8 @@ impl Store {
         if !content.items.is_empty() {
             self.library_index.invalidate();
         }
-        let page = self.pages.insert(Page { content, style, lo, origin: None, version: 0 });
+        let pk = next_id(&mut self.next_page_pk);
+        let page = self.pages.insert(Page { content, style, lo, origin: None, version: 0, pk });
         if let Some(record) = self.los.get_mut(lo) {
             match at {
                 Some(at) => record.pages.insert(at, page),
@@ -180,12 +183,16 @@ impl Store {
             ),
             None => NewLinks::None,
         };
-        let pages = sources.drain(..).map(|src| Page {
+        // Each source becomes a page: the ids after the last given, in turn.
+        let first = self.next_page_pk;
+        self.next_page_pk = first.saturating_add(sources.len() as u64);
+        let pages = sources.drain(..).zip(1..).map(|(src, i)| Page {
             content: src.content,
             style: None,
             lo,
             origin: Some(src.key),
             version: 0,
+            pk: first.saturating_add(i),
         });
         let keys = self.pages.extend(pages);
         self.list_duplicate_pages(lo, keys, linked, more)
@@ -211,7 +218,7 @@ impl Store {
         let fresh = record.pages.is_empty() && more == 0;
         let linked = record.link.as_deref().map(|link| LinkedInto { fresh, link });
         let next = self.pages.next_keys(sources.len());
-        let (added, links) = append_duplicates(&mut self.pages, lo, sources, linked);
+        let (added, links) = append_duplicates(&mut self.pages, &mut self.next_page_pk, lo, sources, linked);
         self.list_duplicate_pages(lo, next.take(added), links, more)
     }
 
@@ -232,11 +239,12 @@ impl Store {
                 owned.as_slice()
             }
         };
-        let (pages, downstreams) = (&mut self.pages, &mut self.downstreams);
+        let (pages, downstreams, next_page_pk) = (&mut self.pages, &mut self.downstreams, &mut self.next_page_pk);
+        new.pk = next_id(&mut self.next_lo_pk);
         let lo = self.los.insert_with(|lo| {
             let next = pages.next_keys(sources.len());
             let linked = new.link.as_deref().map(|link| LinkedInto { fresh: true, link });
-            let (added, links) = append_duplicates(pages, lo, sources, linked);
+            let (added, links) = append_duplicates(pages, next_page_pk, lo, sources, linked);
             // A duplicate given its page list has had one change, as one
             // whose pages came after it would (LNK-3).
             new.version = u64::from(!sources.is_empty());
@@ -498,6 +506,7 @@ struct LinkedInto<'a> {
 /// to its source otherwise.
 fn append_duplicates(
     pages: &mut Arena<PageKey, Page>,
+    next_pk: &mut u64,
     lo: LoKey,
     sources: &[PageKey],
     linked: Option<LinkedInto<'_>>,
@@ -511,7 +520,7 @@ fn append_duplicates(
         if linked.is_some() {
             versions.push(page.version);
         }
-        Page { content: page.content.clone(), style: None, lo, origin: Some(key), version: 0 }
+        Page { content: page.content.clone(), style: None, lo, origin: Some(key), version: 0, pk: next_id(next_pk) }
     });
     let links = match linked {
         None => NewLinks::None,
@@ -562,4 +571,12 @@ fn link_new_pages(link: &mut LoLink, next: impl Iterator<Item = PageKey>, links:
         let upstream = Some(src.key).filter(|_| src.live);
         link.pages.insert(key, PageLink { upstream, synced: src.version, base: None, customised: Default::default() });
     }
+}
+
+/// The next numeric id of a counter (CNV-2): the counter holds the last
+/// one given. A counter starts at 0 and a loaded one is at most half of
+/// `u64::MAX`, so it never wraps in a workspace's life.
+fn next_id(counter: &mut u64) -> u64 {
+    *counter = counter.saturating_add(1);
+    *counter
 }

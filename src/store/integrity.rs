@@ -39,6 +39,8 @@ impl super::Store {
     ///   versions are not past the upstream's; the downstreams index is
     ///   exactly the links; each LO's edit log holds exactly its pages
     ///   whose version is past 0, under that version (LNK-10);
+    /// - every learning object and page has a numeric id from 1 to its
+    ///   counter, none held twice (CNV-2);
     /// - an item lock names a live LO, or a live page of that LO; a copy a
     ///   course took out names a live upstream LO and course (LNK-13,
     ///   LNK-14).
@@ -64,7 +66,9 @@ impl super::Store {
         let listed = self.check_los(&mut lo_users)?;
         self.check_pages(&listed)?;
         self.check_links()?;
-        self.check_item_locks()
+        self.check_item_locks()?;
+        check_numeric_ids("learning object", self.los.iter().map(|(k, lo)| (k, lo.pk)), self.next_lo_pk)?;
+        check_numeric_ids("page", self.pages.iter().map(|(k, p)| (k, p.pk)), self.next_page_pk)
     }
 
     /// Item locks name a live LO, or a live page of that LO; removed
@@ -385,5 +389,26 @@ impl super::Store {
             return Err("a course is marked busy by a task that is not pending".into());
         }
         Ok(())
+    }
+}
+
+/// Numeric ids (CNV-2): each from 1 to the counter, which holds the last
+/// one given, and none held twice. O(n log n).
+fn check_numeric_ids<K: std::fmt::Display>(
+    kind: &str,
+    ids: impl Iterator<Item = (K, u64)>,
+    counter: u64,
+) -> Result<(), String> {
+    let mut seen = Vec::new();
+    for (key, id) in ids {
+        if id == 0 || id > counter {
+            return Err(format!("{key}: its numeric id {id} is out of range (the last given is {counter})"));
+        }
+        seen.push(id);
+    }
+    seen.sort_unstable();
+    match seen.windows(2).find(|w| w[0] == w[1]) {
+        Some(w) => Err(format!("two of the {kind}s hold the numeric id {}", w[0])),
+        None => Ok(()),
     }
 }

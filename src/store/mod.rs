@@ -11,6 +11,7 @@
 //! | a page is listed by exactly its LO, once | [`Store::insert_page`], [`Store::push_duplicate_pages`], [`Store::remove_page`], [`Store::move_page`] |
 //! | a style is listed by exactly its course | [`Store::insert_style`], [`Store::remove_course`] |
 //! | write barrier: a pending copy keeps a page as it was at its request | every page primitive, through one private function, `save_for_tasks` |
+//! | numeric ids of LOs and pages: each new record takes the next of its counter; none is given twice | [`Store::insert_lo`], [`Store::push_duplicate_lo`], [`Store::insert_page`], [`Store::push_duplicate_pages`], [`Store::push_duplicates_of`] |
 //! | versions: an LO's grows with every change to it or its pages; a page's is its LO's at its last content change; the LO's `edited` map holds each changed page once | every LO and page primitive |
 //! | customisation flags and `reordered` of linked copies: set by the edit primitives, never by the sync primitives | [`Store::set_lo_text`], [`Store::set_page_text`], [`Store::set_page_items`], [`Store::move_page`] |
 //! | the downstreams index (upstream LO → its linked copies); links of deleted upstreams become "upstream deleted" markers | [`Store::set_lo_link`], [`Store::remove_lo`], [`Store::remove_page`], [`Store::remove_course`] |
@@ -82,6 +83,10 @@ pub(crate) struct Store {
     /// LMS primary ids (`_<pk>_1`) of courses.
     pks: HashMap<u64, CourseKey>,
     next_pk: u64,
+    /// The last numeric id given to a learning object, and to a page
+    /// (CNV-2): ids are never given twice.
+    next_lo_pk: u64,
+    next_page_pk: u64,
     tasks: Arena<TaskKey, Task>,
     next_task_pk: u64,
     /// Tasks waiting to run, in request order.
@@ -131,6 +136,8 @@ impl Store {
             external_ids: HashMap::new(),
             pks: HashMap::new(),
             next_pk: 0,
+            next_lo_pk: 0,
+            next_page_pk: 0,
             tasks: Arena::new(salt),
             next_task_pk: 0,
             queue: VecDeque::new(),

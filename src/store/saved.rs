@@ -25,6 +25,9 @@ pub(crate) struct StoreParts {
     pub(crate) tasks: Arena<TaskKey, Task>,
     pub(crate) next_course_pk: u64,
     pub(crate) next_task_pk: u64,
+    /// The last numeric ids given to an LO and a page.
+    pub(crate) next_lo_pk: u64,
+    pub(crate) next_page_pk: u64,
     pub(crate) queue: VecDeque<TaskKey>,
     pub(crate) running: Vec<TaskKey>,
     pub(crate) task_limit: usize,
@@ -48,6 +51,8 @@ pub(crate) struct StorePartsRef<'a> {
     pub(crate) tasks: &'a Arena<TaskKey, Task>,
     pub(crate) next_course_pk: u64,
     pub(crate) next_task_pk: u64,
+    pub(crate) next_lo_pk: u64,
+    pub(crate) next_page_pk: u64,
     pub(crate) queue: &'a VecDeque<TaskKey>,
     pub(crate) running: &'a [TaskKey],
     pub(crate) task_limit: usize,
@@ -70,6 +75,8 @@ impl Store {
             tasks: &self.tasks,
             next_course_pk: self.next_pk,
             next_task_pk: self.next_task_pk,
+            next_lo_pk: self.next_lo_pk,
+            next_page_pk: self.next_page_pk,
             queue: &self.queue,
             running: &self.running,
             task_limit: self.task_limit,
@@ -105,6 +112,8 @@ impl Store {
             pks: HashMap::new(),
             next_pk: p.next_course_pk,
             next_task_pk: p.next_task_pk,
+            next_lo_pk: p.next_lo_pk,
+            next_page_pk: p.next_page_pk,
             queue: p.queue,
             running: p.running,
             task_limit: p.task_limit,
@@ -201,8 +210,14 @@ fn check_counters_and_salts(p: &StoreParts) -> Result<(), String> {
     if p.task_limit == 0 {
         return Err("task_limit: must be at least 1".into());
     }
-    if p.next_course_pk > u64::MAX / 2 || p.next_task_pk > u64::MAX / 2 {
-        return Err("next_course_pk, next_task_pk: out of range".into());
+    let counters = [
+        ("next_course_pk", p.next_course_pk),
+        ("copy_tasks.next_pk", p.next_task_pk),
+        ("next_learning_object_id", p.next_lo_pk),
+        ("next_page_id", p.next_page_pk),
+    ];
+    if let Some((name, _)) = counters.iter().find(|(_, n)| *n > u64::MAX / 2) {
+        return Err(format!("{name}: out of range"));
     }
     let salt = p.users.salt();
     let salts = [p.courses.salt(), p.los.salt(), p.pages.salt(), p.styles.salt(), p.media.salt()];

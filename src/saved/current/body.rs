@@ -27,9 +27,19 @@ pub(crate) type Index = u32;
 pub(crate) struct Workspace {
     pub(crate) salt: u32,
     pub(crate) next_course_pk: u64,
+    /// Since format 8: the last numeric ids given to an LO and a page;
+    /// `None` in an older file, whose records are numbered on load.
+    pub(crate) next_ids: Option<NextIds>,
     pub(crate) shared: Shared,
     pub(crate) entities: Entities,
     pub(crate) copy_tasks: CopyTasks,
+}
+
+/// The counters of numeric ids of format 8 (CNV-2).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NextIds {
+    pub(crate) learning_object: u64,
+    pub(crate) page: u64,
 }
 
 /// The page content that pages share, each allocation once (INT-6).
@@ -174,6 +184,9 @@ pub(crate) struct Post {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct LearningObject {
+    /// Since format 8: its numeric id; absent (0) before.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) pk: u64,
     pub(crate) title: Arc<str>,
     pub(crate) description: Arc<str>,
     pub(crate) parent: Option<Key>,
@@ -184,6 +197,9 @@ pub(crate) struct LearningObject {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Page {
+    /// Since format 8: its numeric id; absent (0) before.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) pk: u64,
     pub(crate) content: Index,
     pub(crate) style: Option<Key>,
     pub(crate) lo: Key,
@@ -292,4 +308,9 @@ impl From<Step> for crate::data::Step {
             Step::Done => S::Done,
         }
     }
+}
+
+/// Whether a numeric id is absent, as in a file before format 8.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -23,6 +23,34 @@ use crate::store::StoreParts;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
+/// A file before format 8 has no numeric ids: its learning objects and
+/// pages are numbered from 1 in slot order, and the counters start after
+/// them (CNV-2).
+/// A record of such a file that carries an id is refused: nothing is
+/// guessed at.
+fn number_in_slot_order(
+    los: &mut Arena<LoKey, LearningObject>,
+    pages: &mut Arena<PageKey, Page>,
+) -> Result<body::NextIds, String> {
+    let mut learning_object = 0;
+    for (key, lo) in los.iter_mut() {
+        if lo.pk != 0 {
+            return Err(format!("entities.learning_objects: {key} has pk, a field of format 8, in an older file"));
+        }
+        learning_object += 1;
+        lo.pk = learning_object;
+    }
+    let mut page = 0;
+    for (key, p) in pages.iter_mut() {
+        if p.pk != 0 {
+            return Err(format!("entities.pages: {key} has pk, a field of format 8, in an older file"));
+        }
+        page += 1;
+        p.pk = page;
+    }
+    Ok(body::NextIds { learning_object, page })
+}
+
 /// The handle a saved key names in a file of workspace salt `salt`; a key
 /// whose version is even names no handle (a free slot's).
 pub(super) fn handle<K: Key>(salt: u32, key: body::Key) -> Result<K, String> {
@@ -54,6 +82,10 @@ pub(crate) fn read(
     let terms = r.arena("entities.terms", e.terms, |_, e| Ok(entry(e)))?;
     let mut tasks = r.arena("copy_tasks.tasks", t.tasks, |r, t| r.task(t))?;
     let (mut los, mut pages, mut courses) = (los, pages, courses);
+    let next_ids = match w.next_ids {
+        Some(ids) => ids,
+        None => number_in_slot_order(&mut los, &mut pages)?,
+    };
     let (item_locks, removed_copies) = r.item_locks(&linked).map_err(|e| format!("linked.{e}"))?;
     r.linked(linked, &mut los, &mut pages, &mut courses, &mut tasks).map_err(|e| format!("linked.{e}"))?;
     r.dates(dates, &mut courses, &mut tasks).map_err(|e| format!("dates.{e}"))?;
@@ -72,6 +104,8 @@ pub(crate) fn read(
         tasks,
         next_course_pk: w.next_course_pk,
         next_task_pk: t.next_pk,
+        next_lo_pk: next_ids.learning_object,
+        next_page_pk: next_ids.page,
         queue: queue.map_err(|e| format!("copy_tasks.queue: {e}"))?,
         running: running.map_err(|e| format!("copy_tasks.running: {e}"))?,
         task_limit: t.limit,
@@ -212,7 +246,8 @@ impl Reader {
         let at = p.content as usize;
         let content = self.contents.get(at).cloned().ok_or_else(|| format!("content {at} does not exist"))?;
         self.used[at] = true;
-        Ok(Page { content, style: self.opt(p.style)?, lo: self.key(p.lo)?, origin: self.opt(p.origin)?, version: 0 })
+        let (style, lo, origin) = (self.opt(p.style)?, self.key(p.lo)?, self.opt(p.origin)?);
+        Ok(Page { content, style, lo, origin, version: 0, pk: p.pk })
     }
 
     fn style(&self, s: body::Style) -> Result<CourseStyle, String> {
@@ -233,6 +268,7 @@ impl Reader {
             layout_version: 0,
             edited: Default::default(),
             link: None,
+            pk: lo.pk,
         })
     }
 

@@ -34,14 +34,24 @@ pub(crate) struct PageRun {
     pub(crate) count: u32,
     pub(crate) lo: Key,
     pub(crate) origin: Key,
+    /// Since format 8: the first page's numeric id; page `i` of the run
+    /// has the id after it by `i`. Absent (0) before.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) first_pk: u64,
+}
+
+/// Whether a numeric id is absent, as in a file before format 8.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl PageRun {
-    /// Whether the page at `key`, in `lo`, duplicated from `origin`, is
-    /// the next of this run.
-    pub(crate) fn continues(&self, key: Key, lo: Key, origin: Key) -> bool {
+    /// Whether the page at `key`, in `lo`, duplicated from `origin`, with
+    /// numeric id `pk`, is the next of this run.
+    pub(crate) fn continues(&self, key: Key, lo: Key, origin: Key, pk: u64) -> bool {
         let next = |start: Key| u64::from(start.0) + u64::from(self.count);
-        key.1 == self.first.1
+        pk == self.first_pk.saturating_add(u64::from(self.count))
+            && key.1 == self.first.1
             && u64::from(key.0) == next(self.first)
             && lo == self.lo
             && origin.1 == self.origin.1
@@ -68,13 +78,15 @@ pub(crate) struct RunPage {
     origin_raw: RawKey,
     origin: PageKey,
     content: Option<Arc<PageContent>>,
+    pk: u64,
 }
 
 impl RunPage {
     /// The page under its raw handle; `None` if its content is not known
     /// (never, once [`expand`] gave it).
     pub(crate) fn into_page(self) -> Option<(RawKey, Page)> {
-        let page = Page { content: self.content?, style: None, lo: self.lo, origin: Some(self.origin), version: 0 };
+        let (lo, origin, pk) = (self.lo, Some(self.origin), self.pk);
+        let page = Page { content: self.content?, style: None, lo, origin, version: 0, pk };
         Some((self.raw, page))
     }
 }
@@ -125,7 +137,9 @@ pub(crate) fn expand(
             let origin_raw = (run.origin.0 + i, run.origin.1);
             // The versions are odd (checked above): these are handles.
             let Some(origin) = from_raw(origin_raw, salt) else { return Err(format!("{at}.origin: no handle")) };
-            pages.push(RunPage { raw, lo, origin_raw, origin, content: None });
+            // A file before format 8 has none: its pages are numbered later.
+            let pk = if run.first_pk == 0 { 0 } else { run.first_pk.saturating_add(u64::from(i)) };
+            pages.push(RunPage { raw, lo, origin_raw, origin, content: None, pk });
         }
     }
     // Each slot's page, for the origins; the slots are bounded as the

@@ -56,6 +56,7 @@ pub(crate) fn write(p: &StorePartsRef<'_>) -> (body::Workspace, linked::Linked, 
     let body = body::Workspace {
         salt: w.salt,
         next_course_pk: p.next_course_pk,
+        next_ids: Some(body::NextIds { learning_object: p.next_lo_pk, page: p.next_page_pk }),
         shared: body::Shared { texts: w.texts, item_lists: w.item_lists, contents: w.contents },
         entities,
         copy_tasks,
@@ -144,8 +145,8 @@ impl Writer {
             };
             let (key, lo, origin) = (self.key(key), self.key(page.lo), self.key(origin));
             match page_runs.last_mut() {
-                Some(run) if run.continues(key, lo, origin) => run.count += 1,
-                _ => page_runs.push(runs::PageRun { first: key, count: 1, lo, origin }),
+                Some(run) if run.continues(key, lo, origin, page.pk) => run.count += 1,
+                _ => page_runs.push(runs::PageRun { first: key, count: 1, lo, origin, first_pk: page.pk }),
             }
         }
         (body::Arena { free, live }, page_runs)
@@ -184,6 +185,7 @@ impl Writer {
 
     fn page(&mut self, page: &Page) -> body::Page {
         body::Page {
+            pk: page.pk,
             content: self.content(&page.content),
             style: page.style.map(|k| self.key(k)),
             lo: self.key(page.lo),
@@ -197,6 +199,7 @@ impl Writer {
 
     fn lo(&self, lo: &LearningObject) -> body::LearningObject {
         body::LearningObject {
+            pk: lo.pk,
             title: lo.title.clone(),
             description: lo.description.clone(),
             parent: lo.parent.map(|k| self.key(k)),

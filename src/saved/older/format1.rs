@@ -369,6 +369,7 @@ pub(crate) fn migrate(w: Workspace) -> Result<body::Workspace, String> {
     Ok(body::Workspace {
         salt: w.salt,
         next_course_pk: w.next_course_pk,
+        next_ids: None,
         shared: body::Shared { texts: m.texts, item_lists: m.item_lists, contents: m.contents },
         entities,
         copy_tasks,
@@ -440,6 +441,7 @@ impl Migration {
         self.item_lists.push(items);
         self.contents.push(body::Content(at, at + 1, (self.item_lists.len() - 1) as body::Index));
         body::Page {
+            pk: 0,
             content: (self.contents.len() - 1) as body::Index,
             style: p.style.map(|k| self.key(k)),
             lo: self.key(p.lo),
@@ -453,6 +455,7 @@ impl Migration {
 
     fn lo(&self, lo: LearningObject) -> body::LearningObject {
         body::LearningObject {
+            pk: 0,
             title: lo.title,
             description: lo.description,
             parent: lo.parent.map(|k| self.key(k)),

@@ -65,3 +65,25 @@ pub(super) fn runs_part<E: de::Error>(format: u32, given: Option<Vec<PageRun>>) 
         (_, None) => Err(E::missing_field("page_runs")),
     }
 }
+
+/// The counters of numeric ids of a file of `format`: read in format 8 and
+/// later, where both are required; absent before, when the records are
+/// numbered on load.
+///
+/// # Errors
+/// A file before format 8 that has either, or a later one that lacks one.
+pub(super) fn next_ids<E: de::Error>(
+    format: u32,
+    learning_object: Option<u64>,
+    page: Option<u64>,
+) -> Result<Option<super::body::NextIds>, E> {
+    match (format, learning_object, page) {
+        (..8, None, None) => Ok(None),
+        (..8, _, _) => Err(E::custom(format_args!(
+            "next_learning_object_id, next_page_id: fields of format 8 in a file of format {format}"
+        ))),
+        (_, Some(learning_object), Some(page)) => Ok(Some(super::body::NextIds { learning_object, page })),
+        (_, None, _) => Err(E::missing_field("next_learning_object_id")),
+        (_, _, None) => Err(E::missing_field("next_page_id")),
+    }
+}
