@@ -157,6 +157,7 @@
 //! | LNK-1..12 | linked copies: links, versions, preview, customisation, sync, decline, push, locks, unlink, markers, chains, saving | `tests/linked.rs`, `tests/linked_model.rs`, `tests/golden.rs` |
 //! | LNK-13 | item locks: one page's content or one LO's title and description, for its linked copies | `tests/linked.rs`, `tests/linked_model.rs`, `tests/golden.rs` |
 //! | LNK-14 | a sync's policy for copies whose upstream was deleted (`SyncOptions`); copies deleted downstream re-created once locked | `tests/linked.rs`, `tests/linked_model.rs`, `tests/golden.rs` |
+//! | CNV-2 (the library's part) | numeric ids of courses, learning objects and pages | `tests/ids.rs`, `tests/golden.rs`, `tests/persistence.rs` |
 //! | DAT-1..7 | dates: time zones, dated tool items, shifting by days or range with weekday rules, removing dates, at copy time and in place, JSON | `src/data/shift.rs` (the rule), `tests/dates.rs`, `tests/model.rs`, `tests/golden.rs`, `server/tests/copy_flow.rs` |
 //!
 //! # Errors
