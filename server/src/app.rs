@@ -28,6 +28,8 @@ pub struct App {
     pub admin_token: String,
     /// The app keys.
     pub keys: Vec<AppKey>,
+    /// The Canvas access tokens (CNV-1).
+    pub canvas_tokens: Vec<crate::canvas::CanvasToken>,
     /// Whether this start made a new data file (`--data` named a path
     /// where no file existed).
     pub created_data_file: bool,
@@ -124,6 +126,7 @@ impl App {
             None => (fresh()?, None),
         };
         let admin_token = config.admin_token.clone().unwrap_or_else(|| random_hex(16));
+        let canvas_tokens = crate::canvas::canvas_tokens(&config.canvas_tokens, &model.ws)?;
         let state = State {
             model,
             journal,
@@ -140,6 +143,7 @@ impl App {
             config,
             admin_token,
             keys,
+            canvas_tokens,
             created_data_file,
             state: Mutex::new(state),
             wake: Condvar::new(),

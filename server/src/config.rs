@@ -40,6 +40,11 @@ pub struct Config {
     #[arg(long, value_name = "FILE", global = true)]
     pub app_keys_file: Option<PathBuf>,
 
+    /// A Canvas access token and the user it acts as (repeatable; replaces
+    /// the demo's Canvas tokens).
+    #[arg(long = "canvas-token", value_name = "TOKEN:USER")]
+    pub canvas_tokens: Vec<String>,
+
     /// The token of the test controls under `/_coursecopy/`. A random one
     /// is made (and printed) if not given.
     #[arg(long, env = "COURSECOPY_ADMIN_TOKEN", hide_env_values = true)]

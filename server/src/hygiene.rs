@@ -155,11 +155,13 @@ pub fn too_large(limit: usize) -> Failure {
 }
 
 /// Turns an error answer that is not JSON (an extractor's or the HTTP
-/// layer's plain-text rejection) into Learn's error body with the same
-/// status, its text as the message, and its other headers kept.
+/// layer's plain-text rejection) into the API's error body with the same
+/// status, its text as the message, and its other headers kept: Learn's
+/// on Learn's routes and the controls, Canvas's under `/api/v1/`.
 pub async fn learn_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let ours = path.starts_with("/learn/") || path.starts_with("/_coursecopy/");
+    let canvas = path.starts_with("/api/v1/") || path == "/api/v1";
+    let ours = canvas || path.starts_with("/learn/") || path.starts_with("/_coursecopy/");
     let response = next.run(req).await;
     if !ours {
         return response;
@@ -183,7 +185,11 @@ pub async fn learn_errors(req: Request, next: Next) -> Response {
     } else {
         truncate(&text, MAX_MESSAGE_BYTES).to_string()
     };
-    let learn = Failure::new(status, message).into_response();
+    let learn = if canvas {
+        crate::canvas::errors::CanvasError::Other(status, message).into_response()
+    } else {
+        Failure::new(status, message).into_response()
+    };
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.remove(header::CONTENT_TYPE);
     let (learn_parts, learn_body) = learn.into_parts();

@@ -205,6 +205,7 @@ pub fn router(app: SharedApp) -> Router {
         .route("/_coursecopy/graph", get(controls::graph));
     learn_routes()
         .merge(controls)
+        .merge(canvas::routes(app.clone()))
         .fallback(|| async { Failure::not_found("no such route") })
         .method_not_allowed_fallback(|| async {
             Failure::new(StatusCode::METHOD_NOT_ALLOWED, "the route does not take this method")

@@ -79,6 +79,10 @@ fn print_banner(app: &coursecopy_server::app::SharedApp, address: std::net::Sock
     for k in &app.keys {
         println!("  {} / {} -> {}", k.key, k.secret, k.user);
     }
+    println!("Canvas access tokens (token -> user), for /api/v1/:");
+    for t in &app.canvas_tokens {
+        println!("  {} -> {}", t.token, t.user);
+    }
     println!("admin token (for /_coursecopy/): {}", app.admin_token);
     if let Some(k) = app.keys.first() {
         println!("try:");

@@ -1,11 +1,47 @@
-//! Canvas's wire, for the Canvas-compatible routes under `/api/v1/`
-//! (SPEC §13). Built in steps, each green; so far:
+//! Canvas's API, under `/api/v1/` (SPEC §13), beside the Learn routes and
+//! over the same model. Built in steps, each green (see
+//! `docs/design/canvas-api.md`, "Order of work"); so far:
 //!
-//! - [`params`]: request parameters as Rails reads them (CNV-2): nested
-//!   bracket keys from a query string or form body, merged with a JSON
-//!   body.
+//! | file | holds |
+//! | --- | --- |
+//! | `params.rs` | request parameters as Rails reads them (CNV-2) |
+//! | `auth.rs` | access tokens and the gate of every `/api/v1/` route (CNV-1) |
+//! | `errors.rs` | Canvas's error answers, by kind |
+//! | `paging.rs` | `page`, `per_page` and the `Link` header (CNV-2) |
+//! | `wire.rs` | Canvas's objects, from the model |
+//! | `courses.rs` | the course reads (CNV-3) |
 //!
-//! The routes, tokens, error shapes and paging come next (see
-//! `docs/design/canvas-api.md`, "Order of work").
+//! Handlers translate the request into a read of the model and back; none
+//! writes yet. The course writes, modules, pages, content migrations and
+//! blueprints come with the server's core split (typed journal records).
 
+mod auth;
+mod courses;
+pub mod errors;
+mod paging;
 pub mod params;
+mod wire;
+
+pub use auth::{CanvasToken, canvas_tokens, demo_tokens};
+
+use crate::app::SharedApp;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::routing::get;
+
+/// Every Canvas route, behind its token gate; an unknown path under
+/// `/api/v1/` is Canvas's 404.
+pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
+    let api = Router::new()
+        .route("/courses", get(courses::list))
+        .route("/courses/", get(courses::list))
+        .route("/courses/{id}", get(courses::show))
+        .route("/courses/{id}/", get(courses::show))
+        .fallback(|| async { errors::CanvasError::NotFound })
+        .method_not_allowed_fallback(|| async {
+            errors::CanvasError::Other(StatusCode::METHOD_NOT_ALLOWED, "the route does not take this method".into())
+        })
+        .layer(middleware::from_fn_with_state(app, auth::gate));
+    Router::new().nest("/api/v1", api)
+}

@@ -1,0 +1,100 @@
+//! Canvas's access tokens (CNV-1): fixed, documented demo tokens, one per
+//! demo user, and more from `--canvas-token TOKEN:USER`; a token from
+//! `Authorization: Bearer`, or else the `access_token` parameter of the
+//! query. The gate in front of every `/api/v1/` route hands the handler
+//! the caller, or answers Canvas's 401.
+
+use super::errors::CanvasError;
+use crate::app::SharedApp;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use coursecopy::{UserKey, Workspace};
+
+/// A Canvas access token and the workspace user it acts as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CanvasToken {
+    /// The token, as a client sends it.
+    pub token: String,
+    /// The name of the workspace user it acts as.
+    pub user: String,
+}
+
+/// The demo's Canvas tokens, one per demo user: documented strings that
+/// stay the same across restarts, so scripts keep working.
+pub fn demo_tokens() -> Vec<CanvasToken> {
+    [("admin-canvas-token", "Administrator"), ("author-canvas-token", "Author"), ("reviewer-canvas-token", "Reviewer")]
+        .into_iter()
+        .map(|(token, user)| CanvasToken { token: token.into(), user: user.into() })
+        .collect()
+}
+
+/// The tokens a start serves: those of `--canvas-token TOKEN:USER`, each
+/// of whose users must be in `ws`; without any, the demo tokens of the
+/// demo users `ws` has.
+///
+/// # Errors
+/// A spec without `:`, an empty token, a token given twice, or a user the
+/// workspace does not have.
+pub fn canvas_tokens(specs: &[String], ws: &Workspace) -> Result<Vec<CanvasToken>, String> {
+    let has = |name: &str| ws.users().any(|(_, u)| u.name() == name);
+    if specs.is_empty() {
+        return Ok(demo_tokens().into_iter().filter(|t| has(&t.user)).collect());
+    }
+    let mut tokens: Vec<CanvasToken> = Vec::new();
+    for spec in specs {
+        let Some((token, user)) = spec.split_once(':').filter(|(t, _)| !t.is_empty()) else {
+            return Err(format!("--canvas-token {spec:?}: expected TOKEN:USER"));
+        };
+        if tokens.iter().any(|t| t.token == token) {
+            return Err(format!("--canvas-token: {token:?} is given twice"));
+        }
+        if !has(user) {
+            return Err(format!("--canvas-token {token:?}: the workspace has no user named {user:?}"));
+        }
+        tokens.push(CanvasToken { token: token.into(), user: user.into() });
+    }
+    Ok(tokens)
+}
+
+/// The caller of a Canvas route, as the gate found it.
+#[derive(Clone, Copy, Debug)]
+pub struct CanvasCaller {
+    /// The workspace user the token acts as.
+    pub user: UserKey,
+}
+
+/// The token a request carries: `Authorization: Bearer` wins over the
+/// query's `access_token`. `Some("")` for a header that says `Bearer` and
+/// no more.
+fn token_of(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
+    if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+        && let Some((scheme, token)) = value.split_once(' ')
+        && scheme.eq_ignore_ascii_case("bearer")
+    {
+        return Some(token.trim().to_string());
+    }
+    let params = super::params::parse_nested(query?).ok()?;
+    params.get("access_token").and_then(|v| v.as_str()).map(str::to_string)
+}
+
+/// The gate of the `/api/v1/` routes: a known token's user goes to the
+/// handler; an unknown one, or none, is Canvas's 401 with
+/// `WWW-Authenticate`.
+pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) -> Response {
+    let Some(token) = token_of(req.headers(), req.uri().query()) else {
+        return CanvasError::Unauthenticated.into_response();
+    };
+    let user = app.canvas_tokens.iter().find(|t| t.token == token).and_then(|t| {
+        let state = app.lock();
+        state.model.ws.users().find(|(_, u)| u.name() == t.user).map(|(key, _)| key)
+    });
+    match user {
+        Some(user) => {
+            req.extensions_mut().insert(CanvasCaller { user });
+            next.run(req).await
+        }
+        None => CanvasError::InvalidToken.into_response(),
+    }
+}

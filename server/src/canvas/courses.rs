@@ -1,0 +1,76 @@
+//! `GET /api/v1/courses` and `GET /api/v1/courses/:id` (CNV-3, the reads
+//! so far): the caller's courses, paged, and one course by any of the
+//! path id forms Canvas takes.
+
+use super::auth::CanvasCaller;
+use super::errors::CanvasError;
+use super::paging::{Page, base_of};
+use super::params::{Body, merged};
+use super::wire;
+use crate::app::SharedApp;
+use axum::Json;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use coursecopy::{CourseKey, CourseRef, Workspace};
+
+/// A course from a path id: its numeric id, `sis_course_id:X` (the
+/// course's `externalId`) or `uuid:X`. Anything else, or no such course,
+/// is `None`: Canvas answers 404 for both.
+pub fn resolve(ws: &Workspace, id: &str) -> Option<CourseKey> {
+    let by = if let Some(sis) = id.strip_prefix("sis_course_id:") {
+        CourseRef::ExternalId(sis.to_string())
+    } else if let Some(uuid) = id.strip_prefix("uuid:") {
+        CourseRef::Uuid(uuid.to_ascii_lowercase())
+    } else if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+        CourseRef::PrimaryId(id.parse().ok()?)
+    } else {
+        return None;
+    };
+    ws.resolve_course(&by).ok()
+}
+
+/// `GET /api/v1/courses`: the courses the caller made or is assigned to
+/// (what the model has of Canvas's enrollments; an administrator sees
+/// theirs, not every course, as in Canvas), by numeric id, paged with a
+/// `Link` header.
+pub async fn list(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, CanvasError> {
+    let params =
+        merged(uri.query(), Body::None).map_err(|e| CanvasError::Other(StatusCode::BAD_REQUEST, e.to_string()))?;
+    let page = Page::of(&params);
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let mut mine: Vec<(u64, CourseKey)> = ws
+        .courses()
+        .filter(|(_, c)| c.created_by() == caller.user || c.is_assigned(caller.user))
+        .map(|(key, c)| (c.numeric_id(), key))
+        .collect();
+    mine.sort_unstable();
+    let courses: Vec<serde_json::Value> =
+        page.slice(&mine).iter().filter_map(|(_, key)| wire::course(ws, *key)).collect();
+    let link = page.link(&base_of(&headers), uri.path(), uri.query(), mine.len());
+    let mut response = Json(courses).into_response();
+    response.headers_mut().insert(header::LINK, link);
+    Ok(response)
+}
+
+/// `GET /api/v1/courses/:id`: 404 for an unknown course, Canvas's 401
+/// (no `WWW-Authenticate`) for one the caller may not read.
+pub async fn show(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, CanvasError> {
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let key = resolve(ws, &id).ok_or(CanvasError::NotFound)?;
+    if !ws.can_read(caller.user, key) {
+        return Err(CanvasError::Unauthorized);
+    }
+    wire::course(ws, key).map(Json).ok_or(CanvasError::NotFound)
+}

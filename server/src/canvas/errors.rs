@@ -1,0 +1,60 @@
+//! Canvas's error answers (`canvas/API.md` §1.3, §1.4): each refusal of a
+//! Canvas route in the shape Canvas gives it, so that a client tells an
+//! invalid token (401 with `WWW-Authenticate`) from a missing right (401
+//! without it) and reads every error body as JSON.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// What `WWW-Authenticate` says on a token problem.
+pub const REALM: &str = "Bearer realm=\"canvas-lms\"";
+
+/// A refused Canvas request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CanvasError {
+    /// The token is unknown or malformed: 401, `WWW-Authenticate`.
+    InvalidToken,
+    /// No token on a route that needs a user: 401, `WWW-Authenticate`.
+    Unauthenticated,
+    /// A user who may not do this: 401 without `WWW-Authenticate`.
+    Unauthorized,
+    /// The resource does not exist (or is not the caller's to see as
+    /// existing): 404.
+    NotFound,
+    /// Any other refusal, with its status and message, in the generic
+    /// `errors` shape.
+    Other(StatusCode, String),
+}
+
+impl IntoResponse for CanvasError {
+    fn into_response(self) -> Response {
+        let (status, body, challenge) = match self {
+            CanvasError::InvalidToken => {
+                (StatusCode::UNAUTHORIZED, json!({"errors": [{"message": "Invalid access token."}]}), true)
+            }
+            CanvasError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                json!({"status": "unauthenticated", "errors": [{"message": "user authorization required"}]}),
+                true,
+            ),
+            CanvasError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                json!({"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}),
+                false,
+            ),
+            CanvasError::NotFound => (
+                StatusCode::NOT_FOUND,
+                json!({"errors": [{"message": "The specified resource does not exist."}]}),
+                false,
+            ),
+            CanvasError::Other(status, message) => (status, json!({"errors": [{"message": message}]}), false),
+        };
+        let mut response = (status, Json(body)).into_response();
+        if challenge {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(REALM));
+        }
+        response
+    }
+}

@@ -1,0 +1,174 @@
+//! The Canvas routes over real HTTP, called as canvasapi calls them
+//! (`canvas/CLIENTS.md`): its `Authorization: Bearer` header (or an
+//! `access_token` parameter), its paging by the `Link` header's absolute
+//! URLs, and its error handling, which tells an invalid token (401 with
+//! `WWW-Authenticate`) from a missing right (401 without). Every answer
+//! is checked against the closed schemas of `tests/canvas/schemas.json`.
+
+mod common;
+
+use common::start;
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+
+const SCHEMAS: &str = include_str!("canvas/schemas.json");
+
+/// Checks `body` against the schema `definition`.
+fn conforms(definition: &str, body: &Value) {
+    let defs: Value = serde_json::from_str(SCHEMAS).unwrap();
+    let schema = json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "definitions": defs["definitions"],
+        "$ref": format!("#/definitions/{definition}"),
+    });
+    let validator = jsonschema::options().build(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{body} does not match {definition}: {errors:?}");
+}
+
+async fn read(r: Response) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    let (status, headers) = (r.status(), r.headers().clone());
+    let text = r.text().await.unwrap();
+    (status, headers, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+const AUTHOR: &str = "author-canvas-token";
+const REVIEWER: &str = "reviewer-canvas-token";
+
+/// CNV-1: a token from `Authorization: Bearer` or the `access_token`
+/// parameter (the header wins); no token, or an unknown one, is 401 with
+/// `WWW-Authenticate: Bearer realm="canvas-lms"` and Canvas's body, on
+/// every path under `/api/v1/`, known or not; a user without the right is
+/// 401 without the header; an unknown path with a good token is Canvas's
+/// 404; `--canvas-token` adds tokens and replaces the demo's.
+#[tokio::test]
+async fn cnv1_tokens_and_canvas_401s() {
+    let s = start(&[]).await;
+    let get = |path: &str, token: Option<&str>| {
+        let mut r = s.client.get(s.url(path));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send()
+    };
+    let realm = Some("Bearer realm=\"canvas-lms\"");
+    for path in ["/api/v1/courses", "/api/v1/no/such/route"] {
+        let (status, headers, body) = read(get(path, None).await.unwrap()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(headers.get("www-authenticate").and_then(|v| v.to_str().ok()), realm);
+        assert_eq!(body, json!({"status": "unauthenticated", "errors": [{"message": "user authorization required"}]}));
+        conforms("ErrorList", &body);
+        let (status, headers, body) = read(get(path, Some("wrong")).await.unwrap()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(headers.get("www-authenticate").and_then(|v| v.to_str().ok()), realm);
+        assert_eq!(body, json!({"errors": [{"message": "Invalid access token."}]}));
+    }
+    let (status, _, body) = read(get("/api/v1/courses", Some(AUTHOR)).await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let by_param = s.client.get(s.url(&format!("/api/v1/courses?access_token={AUTHOR}"))).send().await.unwrap();
+    assert_eq!(by_param.status(), StatusCode::OK);
+    let header_wins =
+        s.client.get(s.url(&format!("/api/v1/courses?access_token={AUTHOR}"))).bearer_auth("wrong").send().await;
+    assert_eq!(header_wins.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let (status, headers, body) = read(get("/api/v1/no/such/route", Some(AUTHOR)).await.unwrap()).await;
+    assert_eq!((status, headers.get("www-authenticate")), (StatusCode::NOT_FOUND, None));
+    assert_eq!(body, json!({"errors": [{"message": "The specified resource does not exist."}]}));
+
+    // The reviewer is assigned to BIO-101 only: CHEM-101 is refused as a missing right.
+    let chem = course_id(&s, AUTHOR, "CHEM-101").await;
+    let (status, headers, body) = read(get(&format!("/api/v1/courses/{chem}"), Some(REVIEWER)).await.unwrap()).await;
+    assert_eq!((status, headers.get("www-authenticate")), (StatusCode::UNAUTHORIZED, None));
+    assert_eq!(body["status"], "unauthorized");
+    conforms("ErrorList", &body);
+    // Errors of the HTTP layer are Canvas's JSON too.
+    let r = s.client.delete(s.url("/api/v1/courses")).bearer_auth(AUTHOR).send().await.unwrap();
+    let (status, _, body) = read(r).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    conforms("ErrorList", &body);
+    s.stop().await;
+
+    let s = start(&["--canvas-token", "t0k3n:Reviewer"]).await;
+    let r = s.client.get(s.url("/api/v1/courses")).bearer_auth("t0k3n").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = s.client.get(s.url("/api/v1/courses")).bearer_auth(AUTHOR).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "flags replace the demo's tokens");
+    s.stop().await;
+}
+
+/// The numeric id of the course whose `course_code` is `code`, from the
+/// caller's list.
+async fn course_id(s: &common::Server, token: &str, code: &str) -> u64 {
+    let r = s.client.get(s.url("/api/v1/courses?per_page=100")).bearer_auth(token).send().await.unwrap();
+    let courses: Value = r.json().await.unwrap();
+    let found = courses.as_array().unwrap().iter().find(|c| c["course_code"] == code);
+    found.unwrap_or_else(|| panic!("{code} in {courses}"))["id"].as_u64().unwrap()
+}
+
+/// CNV-2, CNV-3: a course by its numeric id, `sis_course_id:` or `uuid:`
+/// (a trailing `/` too), the same object each way, in Canvas's shape;
+/// an unknown one is 404. The caller's courses page by `per_page`, and
+/// canvasapi's way of paging (follow `rel="next"` until there is none)
+/// reads them all once.
+#[tokio::test]
+async fn cnv2_cnv3_courses_by_any_id_and_paged_by_link() {
+    let s = start(&[]).await;
+    let bio = course_id(&s, AUTHOR, "BIO-101").await;
+    let get = |path: String| s.client.get(s.url(&path)).bearer_auth(AUTHOR).send();
+    let (status, _, course) = read(get(format!("/api/v1/courses/{bio}")).await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{course}");
+    conforms("Course", &course);
+    assert_eq!(
+        (course["name"].as_str(), course["time_zone"].as_str()),
+        (Some("Introduction to Biology"), Some("America/New_York"))
+    );
+    let sis = course["sis_course_id"].as_str().unwrap().to_string();
+    let uuid = course["uuid"].as_str().unwrap().to_string();
+    for path in [
+        format!("/api/v1/courses/sis_course_id:{sis}"),
+        format!("/api/v1/courses/uuid:{uuid}"),
+        format!("/api/v1/courses/{bio}/"),
+    ] {
+        let (status, _, again) = read(get(path.clone()).await.unwrap()).await;
+        assert_eq!((status, &again), (StatusCode::OK, &course), "{path}");
+    }
+    for path in
+        ["/api/v1/courses/999", "/api/v1/courses/sis_course_id:nope", "/api/v1/courses/uuid:00", "/api/v1/courses/_1_1"]
+    {
+        let (status, _, body) = read(get(path.to_string()).await.unwrap()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        conforms("ErrorList", &body);
+    }
+
+    // canvasapi's PaginatedList: the first page, then each `next` link as given.
+    let mut url = s.url("/api/v1/courses?per_page=2");
+    let (mut seen, mut pages) = (Vec::new(), 0);
+    loop {
+        let r = s.client.get(&url).bearer_auth(AUTHOR).send().await.unwrap();
+        let link = r.headers().get("link").unwrap().to_str().unwrap().to_string();
+        let page: Value = r.json().await.unwrap();
+        for course in page.as_array().unwrap() {
+            conforms("Course", course);
+            seen.push(course["id"].as_u64().unwrap());
+        }
+        pages += 1;
+        let entries: Vec<&str> = link.split(',').collect();
+        assert!(
+            entries[0].ends_with("; rel=\"current\"") && entries.last().unwrap().ends_with("; rel=\"last\""),
+            "{link}"
+        );
+        assert!(entries.iter().all(|e| e.starts_with(&format!("<{}/api/v1/courses?", s.base))), "absolute: {link}");
+        match entries.iter().find(|e| e.ends_with("rel=\"next\"")) {
+            Some(next) => url = next.trim_start_matches('<').split('>').next().unwrap().to_string(),
+            None => break,
+        }
+    }
+    assert_eq!((pages, seen.len()), (2, 3), "three courses, two a page");
+    let mut sorted = seen.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted, seen, "by id, each once");
+    let (_, _, admin) =
+        read(s.client.get(s.url("/api/v1/courses")).bearer_auth("admin-canvas-token").send().await.unwrap()).await;
+    assert_eq!(admin, json!([]), "the administrator made and teaches none");
+    s.stop().await;
+}
