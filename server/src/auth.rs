@@ -82,13 +82,18 @@ pub fn is_admin(app: &SharedApp, headers: &HeaderMap) -> bool {
 /// the window is used up (after reading the body, SRV-13), and puts the
 /// rate headers on every answer, whatever layer made it (SRV-7).
 pub async fn rate(State(app): State<SharedApp>, req: Request, next: Next) -> Response {
+    let canvas = crate::canvas::is_canvas_path(req.uri().path());
     let (limit, remaining, reset) = {
         let mut state = app.lock();
         // Unknown keys share one window, so that made-up keys cannot grow
-        // the table.
-        let bucket = match (bearer(req.headers()).and_then(|t| state.session(t)), basic_credentials(req.headers())) {
-            (Some((key, _)), _) => key,
-            (None, Some((key, _))) if app.keys.iter().any(|k| k.key == key) => key,
+        // the table. A Canvas token's window is its own.
+        let session = bearer(req.headers()).and_then(|t| state.session(t));
+        let bucket = match (session, basic_credentials(req.headers()), bearer(req.headers())) {
+            (Some((key, _)), _, _) => key,
+            (None, Some((key, _)), _) if app.keys.iter().any(|k| k.key == key) => key,
+            (None, _, Some(token)) if canvas && app.canvas_tokens.iter().any(|t| t.token == token) => {
+                format!("canvas:{token}")
+            }
             _ => "anonymous".to_string(),
         };
         count(&app.config, &mut state, &bucket)
@@ -97,12 +102,17 @@ pub async fn rate(State(app): State<SharedApp>, req: Request, next: Next) -> Res
         Some(_) => next.run(req).await,
         None => {
             let whole = drain(req.into_body()).await;
-            let refused = Failure::too_many(format!("the rate limit of {limit} requests per window is used up"), reset)
-                .into_response();
+            let refused = if canvas {
+                crate::canvas::errors::throttled(reset)
+            } else {
+                Failure::too_many(format!("the rate limit of {limit} requests per window is used up"), reset)
+                    .into_response()
+            };
             if whole { refused } else { close(refused) }
         }
     };
-    with_rate_headers(answer, limit, remaining.unwrap_or(0), reset)
+    let answer = with_rate_headers(answer, limit, remaining.unwrap_or(0), reset);
+    if canvas { crate::canvas::errors::with_canvas_rate_headers(answer, remaining) } else { answer }
 }
 
 /// The access gate, after the rate window and with the body read: the

@@ -160,7 +160,7 @@ pub fn too_large(limit: usize) -> Failure {
 /// on Learn's routes and the controls, Canvas's under `/api/v1/`.
 pub async fn learn_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let canvas = path.starts_with("/api/v1/") || path == "/api/v1";
+    let canvas = crate::canvas::is_canvas_path(path);
     let ours = canvas || path.starts_with("/learn/") || path.starts_with("/_coursecopy/");
     let response = next.run(req).await;
     if !ours {

@@ -172,3 +172,29 @@ async fn cnv2_cnv3_courses_by_any_id_and_paged_by_link() {
     assert_eq!(admin, json!([]), "the administrator made and teaches none");
     s.stop().await;
 }
+
+/// CNV-2: every Canvas answer carries `X-Request-Cost` and
+/// `X-Rate-Limit-Remaining` as floats, the latter never below 0.1 on an
+/// answered request (the last one of the window included); past the
+/// window, 429 with `Retry-After` and Canvas's plain-text body, which
+/// canvasapi 3.6 turns into `RateLimitExceeded`.
+#[tokio::test]
+async fn cnv2_rate_headers_and_429() {
+    let s = start(&["--rate-limit", "2", "--rate-window", "3600"]).await;
+    let get = || s.client.get(s.url("/api/v1/courses")).bearer_auth(AUTHOR).send();
+    for _ in 0..2 {
+        let r = get().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let header = |name: &str| r.headers().get(name).and_then(|v| v.to_str().ok()).unwrap().to_string();
+        let remaining: f64 = header("x-rate-limit-remaining").parse().unwrap();
+        assert!(remaining >= 0.1, "{remaining}");
+        assert!(header("x-rate-limit-remaining").contains('.'), "a float");
+        assert_eq!(header("x-request-cost").parse::<f64>().unwrap(), 1.0);
+    }
+    let r = get().await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().get("retry-after").is_some());
+    assert_eq!(r.headers().get("content-type").unwrap(), "text/plain; charset=utf-8");
+    assert_eq!(r.text().await.unwrap(), "429 Too Many Requests (Rate Limit Exceeded)\n");
+    s.stop().await;
+}

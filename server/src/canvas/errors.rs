@@ -58,3 +58,31 @@ impl IntoResponse for CanvasError {
         response
     }
 }
+
+/// Canvas's answer to a throttled request (`canvas/API.md` §1.6): 429,
+/// `Retry-After` in seconds, and Canvas's plain-text body (current Canvas;
+/// canvasapi 3.6 reads the 429).
+pub fn throttled(retry_after: u64) -> Response {
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, "429 Too Many Requests (Rate Limit Exceeded)\n").into_response();
+    let h = response.headers_mut();
+    h.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response
+}
+
+/// Canvas's rate headers on an answer of `/api/v1/` (`canvas/API.md`
+/// §1.6): `X-Request-Cost` (one request of the window) and
+/// `X-Rate-Limit-Remaining` as the floats Canvas writes; on an answered
+/// request never below 0.1, which a Java client treats as throttled.
+pub fn with_canvas_rate_headers(mut response: Response, remaining: Option<u64>) -> Response {
+    let left = match remaining {
+        Some(n) => (n as f64).max(0.1),
+        None => 0.0,
+    };
+    let h = response.headers_mut();
+    h.insert("x-request-cost", HeaderValue::from_static("1.0"));
+    if let Ok(value) = HeaderValue::from_str(&format!("{left:.1}")) {
+        h.insert("x-rate-limit-remaining", value);
+    }
+    response
+}

@@ -30,6 +30,11 @@ use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::get;
 
+/// Whether `path` is one of Canvas's (under `/api/v1/`).
+pub(crate) fn is_canvas_path(path: &str) -> bool {
+    path == "/api/v1" || path.starts_with("/api/v1/")
+}
+
 /// Every Canvas route, behind its token gate; an unknown path under
 /// `/api/v1/` is Canvas's 404.
 pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
