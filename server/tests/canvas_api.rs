@@ -198,3 +198,40 @@ async fn cnv2_rate_headers_and_429() {
     assert_eq!(r.text().await.unwrap(), "429 Too Many Requests (Rate Limit Exceeded)\n");
     s.stop().await;
 }
+
+/// CNV-3: the one account, as `self`, `default` or `1` (canvasapi reaches
+/// course creation through `get_account`): readable by those who create
+/// courses, not by a Reviewer; its courses are every course, for an
+/// Administrator, with `search_term`; another account is 404.
+#[tokio::test]
+async fn cnv3_the_account_and_its_courses() {
+    let s = start(&[]).await;
+    let get = |path: &str, token: &str| s.client.get(s.url(path)).bearer_auth(token.to_string()).send();
+    for id in ["self", "default", "1"] {
+        let (status, _, account) = read(get(&format!("/api/v1/accounts/{id}"), AUTHOR).await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{id}: {account}");
+        conforms("Account", &account);
+        assert_eq!(account["id"], 1);
+    }
+    let (status, headers, body) = read(get("/api/v1/accounts/self", REVIEWER).await.unwrap()).await;
+    assert_eq!((status, headers.get("www-authenticate")), (StatusCode::UNAUTHORIZED, None));
+    conforms("ErrorList", &body);
+    assert_eq!(get("/api/v1/accounts/2", AUTHOR).await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    let admin = "admin-canvas-token";
+    let (status, headers, all) = read(get("/api/v1/accounts/self/courses?per_page=100", admin).await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert!(headers.get("link").is_some());
+    let codes: Vec<&str> = all.as_array().unwrap().iter().map(|c| c["course_code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["BIO-101", "CHEM-101", "BIO-101-2025"], "every course, by id");
+    let (_, _, found) = read(get("/api/v1/accounts/1/courses?search_term=cHeM", admin).await.unwrap()).await;
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(found[0]["course_code"], "CHEM-101");
+    let (status, _, _) = read(get("/api/v1/accounts/self/courses", AUTHOR).await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "an Author does not manage the account");
+    let bio = course_id(&s, AUTHOR, "BIO-101").await;
+    let (status, _, course) = read(get(&format!("/api/v1/accounts/self/courses/{bio}"), AUTHOR).await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    conforms("Course", &course);
+    s.stop().await;
+}

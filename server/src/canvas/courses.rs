@@ -10,9 +10,9 @@ use super::wire;
 use crate::app::SharedApp;
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use coursecopy::{CourseKey, CourseRef, Workspace};
+use coursecopy::{CourseKey, CourseRef, UserKey, Workspace};
 
 /// A course from a path id: its numeric id, `sis_course_id:X` (the
 /// course's `externalId`) or `uuid:X`. Anything else, or no such course,
@@ -40,20 +40,37 @@ pub async fn list(
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, CanvasError> {
+    let state = app.lock();
+    let user = caller.user;
+    listed(&state.model.ws, &headers, &uri, |c| c.created_by() == user || c.is_assigned(user), false)
+}
+
+/// A page of the courses `keep` keeps, by numeric id, with its `Link`
+/// header; with `search`, only those whose name, course code or SIS id
+/// holds the `search_term` parameter (any case).
+pub(super) fn listed(
+    ws: &Workspace,
+    headers: &HeaderMap,
+    uri: &Uri,
+    keep: impl Fn(&coursecopy::Course) -> bool,
+    search: bool,
+) -> Result<Response, CanvasError> {
     let params =
         merged(uri.query(), Body::None).map_err(|e| CanvasError::Other(StatusCode::BAD_REQUEST, e.to_string()))?;
     let page = Page::of(&params);
-    let state = app.lock();
-    let ws = &state.model.ws;
-    let mut mine: Vec<(u64, CourseKey)> = ws
-        .courses()
-        .filter(|(_, c)| c.created_by() == caller.user || c.is_assigned(caller.user))
-        .map(|(key, c)| (c.numeric_id(), key))
-        .collect();
-    mine.sort_unstable();
+    let term = params.get("search_term").and_then(|v| v.as_str()).filter(|_| search).map(str::to_lowercase);
+    let found = |c: &coursecopy::Course| {
+        term.as_deref().is_none_or(|t| {
+            let code = c.detail("course_code").unwrap_or(c.course_id());
+            [c.title(), code, c.external_id()].iter().any(|field| field.to_lowercase().contains(t))
+        })
+    };
+    let mut kept: Vec<(u64, CourseKey)> =
+        ws.courses().filter(|(_, c)| keep(c) && found(c)).map(|(key, c)| (c.numeric_id(), key)).collect();
+    kept.sort_unstable();
     let courses: Vec<serde_json::Value> =
-        page.slice(&mine).iter().filter_map(|(_, key)| wire::course(ws, *key)).collect();
-    let link = page.link(&base_of(&headers), uri.path(), uri.query(), mine.len());
+        page.slice(&kept).iter().filter_map(|(_, key)| wire::course(ws, *key)).collect();
+    let link = page.link(&base_of(headers), uri.path(), uri.query(), kept.len());
     let mut response = Json(courses).into_response();
     response.headers_mut().insert(header::LINK, link);
     Ok(response)
@@ -67,9 +84,13 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, CanvasError> {
     let state = app.lock();
-    let ws = &state.model.ws;
-    let key = resolve(ws, &id).ok_or(CanvasError::NotFound)?;
-    if !ws.can_read(caller.user, key) {
+    show_course(&state.model.ws, caller.user, &id)
+}
+
+/// The course `id` names, for `user`.
+pub(super) fn show_course(ws: &Workspace, user: UserKey, id: &str) -> Result<Json<serde_json::Value>, CanvasError> {
+    let key = resolve(ws, id).ok_or(CanvasError::NotFound)?;
+    if !ws.can_read(user, key) {
         return Err(CanvasError::Unauthorized);
     }
     wire::course(ws, key).map(Json).ok_or(CanvasError::NotFound)

@@ -10,11 +10,13 @@
 //! | `paging.rs` | `page`, `per_page` and the `Link` header (CNV-2) |
 //! | `wire.rs` | Canvas's objects, from the model |
 //! | `courses.rs` | the course reads (CNV-3) |
+//! | `accounts.rs` | the one account, and its courses (CNV-3) |
 //!
 //! Handlers translate the request into a read of the model and back; none
 //! writes yet. The course writes, modules, pages, content migrations and
 //! blueprints come with the server's core split (typed journal records).
 
+mod accounts;
 mod auth;
 mod courses;
 pub mod errors;
@@ -43,6 +45,9 @@ pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
         .route("/courses/", get(courses::list))
         .route("/courses/{id}", get(courses::show))
         .route("/courses/{id}/", get(courses::show))
+        .route("/accounts/{id}", get(accounts::show))
+        .route("/accounts/{id}/courses", get(accounts::courses))
+        .route("/accounts/{id}/courses/{course_id}", get(accounts::course))
         .fallback(|| async { errors::CanvasError::NotFound })
         .method_not_allowed_fallback(|| async {
             errors::CanvasError::Other(StatusCode::METHOD_NOT_ALLOWED, "the route does not take this method".into())

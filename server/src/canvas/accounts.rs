@@ -1,0 +1,83 @@
+//! The account routes (CNV-3): the model has one account, Canvas's root
+//! account, which holds every course. `self`, `default` and `1` name it.
+
+use super::auth::CanvasCaller;
+use super::courses::{listed, show_course};
+use super::errors::CanvasError;
+use crate::app::SharedApp;
+use axum::Json;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use coursecopy::{Role, UserKey, Workspace};
+use serde_json::{Value, json};
+
+/// Whether `id` names the one account.
+fn is_the_account(id: &str) -> bool {
+    matches!(id, "self" | "default") || id == super::wire::ACCOUNT_ID.to_string()
+}
+
+/// The caller's role, for the account's rights: an Administrator manages
+/// the account (reads every course of it); an Author may read it, as the
+/// one who creates courses in it (ACC-1); a Reviewer may not.
+fn role(ws: &Workspace, user: UserKey) -> Option<Role> {
+    ws.user(user).ok().map(|u| u.role())
+}
+
+/// `GET /api/v1/accounts/:id`: the account, for a caller who may create
+/// courses in it.
+pub async fn show(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, CanvasError> {
+    if !is_the_account(&id) {
+        return Err(CanvasError::NotFound);
+    }
+    let state = app.lock();
+    match role(&state.model.ws, caller.user) {
+        Some(Role::Administrator | Role::Author) => Ok(Json(json!({
+            "id": super::wire::ACCOUNT_ID,
+            "name": "coursecopy",
+            "parent_account_id": null,
+            "root_account_id": null,
+            "workflow_state": "active",
+            "default_time_zone": "Etc/UTC",
+        }))),
+        _ => Err(CanvasError::Unauthorized),
+    }
+}
+
+/// `GET /api/v1/accounts/:id/courses`: every course of the account, for
+/// an Administrator, by numeric id, paged; `search_term` keeps the courses
+/// whose name, course code or SIS id holds it (any case).
+pub async fn courses(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, CanvasError> {
+    if !is_the_account(&id) {
+        return Err(CanvasError::NotFound);
+    }
+    let state = app.lock();
+    if role(&state.model.ws, caller.user) != Some(Role::Administrator) {
+        return Err(CanvasError::Unauthorized);
+    }
+    listed(&state.model.ws, &headers, &uri, |_| true, true)
+}
+
+/// `GET /api/v1/accounts/:id/courses/:course_id`: the course, as
+/// `GET /api/v1/courses/:id` answers.
+pub async fn course(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((account, id)): Path<(String, String)>,
+) -> Result<Json<Value>, CanvasError> {
+    if !is_the_account(&account) {
+        return Err(CanvasError::NotFound);
+    }
+    let state = app.lock();
+    show_course(&state.model.ws, caller.user, &id)
+}
