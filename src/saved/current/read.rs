@@ -25,30 +25,29 @@ use std::sync::Arc;
 
 /// A file before format 8 has no numeric ids: its learning objects and
 /// pages are numbered from 1 in slot order, and the counters start after
-/// them (CNV-2).
-/// A record of such a file that carries an id is refused: nothing is
-/// guessed at.
+/// them (CNV-2). A record of such a file that carries an id is refused:
+/// nothing is guessed at.
 fn number_in_slot_order(
     los: &mut Arena<LoKey, LearningObject>,
     pages: &mut Arena<PageKey, Page>,
 ) -> Result<body::NextIds, String> {
-    let mut learning_object = 0;
-    for (key, lo) in los.iter_mut() {
-        if lo.pk != 0 {
-            return Err(format!("entities.learning_objects: {key} has pk, a field of format 8, in an older file"));
-        }
-        learning_object += 1;
-        lo.pk = learning_object;
-    }
-    let mut page = 0;
-    for (key, p) in pages.iter_mut() {
-        if p.pk != 0 {
-            return Err(format!("entities.pages: {key} has pk, a field of format 8, in an older file"));
-        }
-        page += 1;
-        p.pk = page;
-    }
+    let learning_object = number("entities.learning_objects", los.iter_mut().map(|(k, lo)| (k, &mut lo.pk)))?;
+    let page = number("entities.pages", pages.iter_mut().map(|(k, p)| (k, &mut p.pk)))?;
     Ok(body::NextIds { learning_object, page })
+}
+
+/// Numbers `ids` from 1 in turn; gives the last number. Refuses an id
+/// already set.
+fn number<'a, K: std::fmt::Display>(what: &str, ids: impl Iterator<Item = (K, &'a mut u64)>) -> Result<u64, String> {
+    let mut last = 0;
+    for (key, id) in ids {
+        if *id != 0 {
+            return Err(format!("{what}: {key} has pk, a field of format 8, in an older file"));
+        }
+        last += 1;
+        *id = last;
+    }
+    Ok(last)
 }
 
 /// The handle a saved key names in a file of workspace salt `salt`; a key
