@@ -88,12 +88,12 @@ pub async fn rate(State(app): State<SharedApp>, req: Request, next: Next) -> Res
         // Unknown keys share one window, so that made-up keys cannot grow
         // the table. A Canvas token's window is its own.
         let session = bearer(req.headers()).and_then(|t| state.session(t));
-        let bucket = match (session, basic_credentials(req.headers()), bearer(req.headers())) {
+        let canvas_token =
+            if canvas { crate::canvas::token_of(req.headers(), req.uri().query()).ok().flatten() } else { None };
+        let bucket = match (session, basic_credentials(req.headers()), canvas_token) {
             (Some((key, _)), _, _) => key,
             (None, Some((key, _)), _) if app.keys.iter().any(|k| k.key == key) => key,
-            (None, _, Some(token)) if canvas && app.canvas_tokens.iter().any(|t| t.token == token) => {
-                format!("canvas:{token}")
-            }
+            (None, _, Some(token)) if app.canvas_tokens.iter().any(|t| t.token == token) => format!("canvas:{token}"),
             _ => "anonymous".to_string(),
         };
         count(&app.config, &mut state, &bucket)

@@ -108,8 +108,18 @@ pub fn close(mut response: Response) -> Response {
 
 /// `failure` as an answer, after the body was drained: the last on its
 /// connection if the body could not be read to its end.
-async fn refuse_after(body: Body, failure: Failure) -> Response {
-    if drain(body).await { failure.into_response() } else { close(failure.into_response()) }
+async fn refuse_after(body: Body, refusal: Response) -> Response {
+    if drain(body).await { refusal } else { close(refusal) }
+}
+
+/// A refusal of this layer in the shape of the API the path belongs to:
+/// Canvas's error body under `/api/v1/`, Learn's everywhere else.
+fn shaped(canvas: bool, failure: Failure) -> Response {
+    if canvas {
+        crate::canvas::errors::CanvasError::Other(failure.status, failure.message).into_response()
+    } else {
+        failure.into_response()
+    }
 }
 
 /// Refuses a URI over [`MAX_URI_BYTES`] (414), then reads the body whole
@@ -118,33 +128,34 @@ async fn refuse_after(body: Body, failure: Failure) -> Response {
 /// each answer closes the connection when bytes of the body are left
 /// unread.
 pub async fn whole_body(State(app): State<SharedApp>, req: Request, next: Next) -> Response {
+    let canvas = crate::canvas::is_canvas_path(req.uri().path());
     let uri_len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
     if uri_len > MAX_URI_BYTES {
         let failure = Failure::new(
             StatusCode::URI_TOO_LONG,
             format!("the URI is {uri_len} bytes long; the server takes at most {MAX_URI_BYTES}"),
         );
-        return refuse_after(req.into_body(), failure).await;
+        return refuse_after(req.into_body(), shaped(canvas, failure)).await;
     }
     let limit = app.config.max_body;
     let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     if declared.is_some_and(|n| n > DRAIN_BYTES.max(limit)) {
-        return close(too_large(limit).into_response());
+        return close(shaped(canvas, too_large(limit)));
     }
     let (parts, body) = req.into_parts();
     match read_whole(body, limit).await {
         Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
-        Err(BodyError::TooLarge { drained: true }) => too_large(limit).into_response(),
-        Err(BodyError::TooLarge { drained: false }) => close(too_large(limit).into_response()),
-        Err(BodyError::TimedOut) => close(
+        Err(BodyError::TooLarge { drained: true }) => shaped(canvas, too_large(limit)),
+        Err(BodyError::TooLarge { drained: false }) => close(shaped(canvas, too_large(limit))),
+        Err(BodyError::TimedOut) => close(shaped(
+            canvas,
             Failure::new(
                 StatusCode::REQUEST_TIMEOUT,
                 format!("the request body did not arrive within {} seconds", BODY_TIME.as_secs()),
-            )
-            .into_response(),
-        ),
+            ),
+        )),
         Err(BodyError::Unreadable(why)) => {
-            close(Failure::bad_request(format!("the request body could not be read: {why}")).into_response())
+            close(shaped(canvas, Failure::bad_request(format!("the request body could not be read: {why}"))))
         }
     }
 }

@@ -80,11 +80,24 @@ async fn cnv1_tokens_and_canvas_401s() {
     assert_eq!((status, headers.get("www-authenticate")), (StatusCode::UNAUTHORIZED, None));
     assert_eq!(body["status"], "unauthorized");
     conforms("ErrorList", &body);
-    // Errors of the HTTP layer are Canvas's JSON too.
+    // Errors of the HTTP layer are Canvas's JSON too: a method the route
+    // does not take, a body over `--max-body` (before the gate), a query
+    // Rails would refuse.
     let r = s.client.delete(s.url("/api/v1/courses")).bearer_auth(AUTHOR).send().await.unwrap();
     let (status, _, body) = read(r).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     conforms("ErrorList", &body);
+    let big = "x".repeat(2 << 20);
+    let r = s.client.post(s.url("/api/v1/courses")).bearer_auth(AUTHOR).body(big).send().await.unwrap();
+    let (status, _, body) = read(r).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    conforms("ErrorList", &body);
+    let r = s.client.get(s.url("/api/v1/courses?a=1&a[]=2")).send().await.unwrap();
+    let (status, _, body) = read(r).await;
+    assert_eq!(
+        (status, body["errors"][0]["message"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("expected Array (got String) for param `a'"))
+    );
     s.stop().await;
 
     let s = start(&["--canvas-token", "t0k3n:Reviewer"]).await;

@@ -5,6 +5,7 @@
 //! the caller, or answers Canvas's 401.
 
 use super::errors::CanvasError;
+use super::params::ParamsError;
 use crate::app::SharedApp;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
@@ -68,23 +69,29 @@ pub struct CanvasCaller {
 /// The token a request carries: `Authorization: Bearer` wins over the
 /// query's `access_token`. `Some("")` for a header that says `Bearer` and
 /// no more.
-fn token_of(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
+///
+/// # Errors
+/// A query Rails would refuse, when the token would be read from it.
+pub(crate) fn token_of(headers: &HeaderMap, query: Option<&str>) -> Result<Option<String>, ParamsError> {
     if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
         && let Some((scheme, token)) = value.split_once(' ')
         && scheme.eq_ignore_ascii_case("bearer")
     {
-        return Some(token.trim().to_string());
+        return Ok(Some(token.trim().to_string()));
     }
-    let params = super::params::parse_nested(query?).ok()?;
-    params.get("access_token").and_then(|v| v.as_str()).map(str::to_string)
+    let Some(query) = query else { return Ok(None) };
+    let params = super::params::parse_nested(query)?;
+    Ok(params.get("access_token").and_then(|v| v.as_str()).map(str::to_string))
 }
 
 /// The gate of the `/api/v1/` routes: a known token's user goes to the
 /// handler; an unknown one, or none, is Canvas's 401 with
-/// `WWW-Authenticate`.
+/// `WWW-Authenticate`; a query that does not parse is a 400.
 pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) -> Response {
-    let Some(token) = token_of(req.headers(), req.uri().query()) else {
-        return CanvasError::Unauthenticated.into_response();
+    let token = match token_of(req.headers(), req.uri().query()) {
+        Ok(Some(token)) => token,
+        Ok(None) => return CanvasError::Unauthenticated.into_response(),
+        Err(e) => return CanvasError::Other(axum::http::StatusCode::BAD_REQUEST, e.to_string()).into_response(),
     };
     let user = app.canvas_tokens.iter().find(|t| t.token == token).and_then(|t| {
         let state = app.lock();

@@ -24,6 +24,7 @@ mod paging;
 pub mod params;
 mod wire;
 
+pub(crate) use auth::token_of;
 pub use auth::{CanvasToken, canvas_tokens, demo_tokens};
 
 use crate::app::SharedApp;

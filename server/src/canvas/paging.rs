@@ -2,7 +2,8 @@
 //! from 1 to 100 (10 when absent; anything else is read as Ruby's `to_i`
 //! and clamped), and a `Link` header of absolute URLs, in the order
 //! `current`, `next`, `prev`, `first`, `last`, that carries every other
-//! parameter of the request on.
+//! parameter of the request on, re-encoded as Canvas writes them (sorted
+//! by name, brackets and commas percent-encoded).
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use serde_json::Value;
@@ -50,24 +51,21 @@ impl Page {
 
     /// The `Link` header for a list of `total` items at `path` (the
     /// request's own path), on `base` (scheme, host and port), carrying
-    /// `query`'s other parameters on, as they came, before `page` and
-    /// `per_page`.
+    /// `query`'s other parameters on, decoded, sorted by name (a name's
+    /// values in their order) and encoded again, before `page` and
+    /// `per_page`; the token never.
     pub fn link(&self, base: &str, path: &str, query: Option<&str>, total: usize) -> HeaderValue {
         let last = total.div_ceil(self.size).max(1);
-        let kept: Vec<&str> = query
-            .unwrap_or_default()
-            .split('&')
-            .filter(|pair| {
-                let name = pair.split('=').next().unwrap_or_default();
-                !pair.is_empty() && !["page", "per_page", "access_token", "api_key"].contains(&name)
-            })
+        let mut kept: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .filter(|(name, _)| !["page", "per_page", "access_token", "api_key"].contains(&name.as_ref()))
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
             .collect();
+        kept.sort_by(|a, b| a.0.cmp(&b.0));
         let url = |n: usize| {
-            let mut q = kept.join("&");
-            if !q.is_empty() {
-                q.push('&');
-            }
-            format!("<{base}{path}?{q}page={n}&per_page={}>", self.size)
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            q.extend_pairs(&kept);
+            q.append_pair("page", &n.to_string()).append_pair("per_page", &self.size.to_string());
+            format!("<{base}{path}?{}>", q.finish())
         };
         let mut links = vec![format!("{}; rel=\"current\"", url(self.number))];
         if self.number < last {
@@ -111,19 +109,19 @@ mod tests {
 
     /// CNV-2: the `Link` header: absolute, in Canvas's order, `next`
     /// only before the last page and `prev` only after the first, the
-    /// other parameters carried on, the token never.
+    /// other parameters carried on re-encoded (no raw `,` or `>` to break
+    /// a client that splits the header), the token never, however it was
+    /// encoded.
     #[test]
     fn cnv2_link_headers_are_absolute_and_in_canvas_order() {
         let page = Page { number: 2, size: 2 };
-        let link =
-            page.link("http://h:1", "/api/v1/courses", Some("include[]=term&page=2&access_token=x&per_page=2"), 5);
-        let want = [
-            "<http://h:1/api/v1/courses?include[]=term&page=2&per_page=2>; rel=\"current\"",
-            "<http://h:1/api/v1/courses?include[]=term&page=3&per_page=2>; rel=\"next\"",
-            "<http://h:1/api/v1/courses?include[]=term&page=1&per_page=2>; rel=\"prev\"",
-            "<http://h:1/api/v1/courses?include[]=term&page=1&per_page=2>; rel=\"first\"",
-            "<http://h:1/api/v1/courses?include[]=term&page=3&per_page=2>; rel=\"last\"",
-        ];
+        let query = "search_term=a,b%3E&include[]=term&page=2&access%5Ftoken=x&per_page=2&include[]=x";
+        let link = page.link("http://h:1", "/api/v1/courses", Some(query), 5);
+        let kept = "include%5B%5D=term&include%5B%5D=x&search_term=a%2Cb%3E";
+        let want: Vec<String> = [(2, "current"), (3, "next"), (1, "prev"), (1, "first"), (3, "last")]
+            .iter()
+            .map(|(n, rel)| format!("<http://h:1/api/v1/courses?{kept}&page={n}&per_page=2>; rel=\"{rel}\""))
+            .collect();
         assert_eq!(link.to_str().unwrap(), want.join(","));
         let only = Page { number: 1, size: 10 }.link("http://h", "/x", None, 0);
         assert_eq!(

@@ -10,7 +10,7 @@
 //! stays a key: `date_shift_options[day_substitutions][1]=2` maps weekday
 //! `"1"` to `"2"`. Every value of a form is a string (or `null`); a JSON
 //! body keeps its types, and [`merged`] puts the parts together as Rails'
-//! `params` does.
+//! `params` does (the query's keys over the body's).
 //!
 //! `serde_qs` 1.1, the crate of the field for nested query strings, was
 //! tried first and set aside: into a JSON value it reads `a=1&a=2` as a
@@ -89,27 +89,26 @@ pub fn parse_nested(input: &str) -> Result<Value, ParamsError> {
     Ok(Value::Object(params))
 }
 
-/// The parameters of a request, as Rails' `params` merges them: the query
-/// string's, then the body's over them (a form's, parsed as
-/// [`parse_nested`] does, or a JSON object's, which keeps its types). A
-/// top-level key the body repeats is the body's.
+/// The parameters of a request, as Rails' `params` merges them: the
+/// body's (a form's, parsed as [`parse_nested`] does, or a JSON object's,
+/// which keeps its types), then the query string's over them. A top-level
+/// key both carry is the query's. (The path's parameters, which Rails puts
+/// over both, are the handler's own.)
 ///
 /// # Errors
 /// As [`parse_nested`]; [`ParamsError::NotAnObject`] for a JSON body that
 /// is not an object.
 pub fn merged(query: Option<&str>, body: Body<'_>) -> Result<Value, ParamsError> {
-    let mut params = match query {
-        Some(query) => into_map(parse_nested(query)?),
-        None => Map::new(),
-    };
-    let body = match body {
+    let mut params = match body {
         Body::None => Map::new(),
         Body::Form(form) => into_map(parse_nested(form)?),
         Body::Json(Value::Object(map)) => map,
         Body::Json(Value::Null) => Map::new(),
         Body::Json(_) => return Err(ParamsError::NotAnObject),
     };
-    params.extend(body);
+    if let Some(query) = query {
+        params.extend(into_map(parse_nested(query)?));
+    }
     Ok(Value::Object(params))
 }
 
@@ -164,16 +163,19 @@ fn kind(value: Option<&Value>) -> &'static str {
 }
 
 /// Rack's `normalize_params`: puts `value` under `name` in `params`, at
-/// nesting `depth`.
-fn normalize(params: &mut Map<String, Value>, name: &str, value: Value, depth: usize) -> Result<(), Step> {
+/// nesting `depth`. Gives back a list instead when the name is a bare
+/// `[]` below the top (`x[][]=1` puts `["1"]` in `x`'s list), as Rack
+/// does.
+fn normalize(params: &mut Map<String, Value>, name: &str, value: Value, depth: usize) -> Result<Option<Value>, Step> {
     if depth >= DEPTH_LIMIT {
         return Err(Step::TooDeep);
     }
     let (key, after) = split_name(name, depth);
     if key.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     match after {
+        "" if key == "[]" && depth != 0 => return Ok(Some(Value::Array(vec![value]))),
         "" => {
             params.insert(key.to_string(), value);
         }
@@ -185,16 +187,20 @@ fn normalize(params: &mut Map<String, Value>, name: &str, value: Value, depth: u
             let child = hash_in_list_key(after);
             let items = list(params, key)?;
             match items.last_mut() {
-                Some(Value::Object(last)) if !has_key(last, child) => normalize(last, child, value, depth + 1)?,
+                Some(Value::Object(last)) if !has_key(last, child) => drop(normalize(last, child, value, depth + 1)?),
                 _ => {
                     let mut fresh = Map::new();
-                    normalize(&mut fresh, child, value, depth + 1)?;
-                    items.push(Value::Object(fresh));
+                    let made = normalize(&mut fresh, child, value, depth + 1)?;
+                    items.push(made.unwrap_or(Value::Object(fresh)));
                 }
             }
         }
         _ => {
-            let slot = params.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new()));
+            // Rack's `||=`: a key absent or `nil` becomes a hash.
+            let slot = params.entry(key.to_string()).or_insert(Value::Null);
+            if slot.is_null() {
+                *slot = Value::Object(Map::new());
+            }
             let got = kind(Some(slot));
             let Value::Object(child) = slot else {
                 return Err(Step::Conflict { param: key.to_string(), expected: "Hash", got });
@@ -202,7 +208,7 @@ fn normalize(params: &mut Map<String, Value>, name: &str, value: Value, depth: u
             normalize(child, after, value, depth + 1)?;
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// The key at this level and the rest of the name: at the top, the part
@@ -211,8 +217,10 @@ fn normalize(params: &mut Map<String, Value>, name: &str, value: Value, depth: u
 /// with `[` is taken whole, as Rack does for malformed input.
 fn split_name(name: &str, depth: usize) -> (&str, &str) {
     if depth == 0 {
-        return match name.get(1..).and_then(|rest| rest.find('[')) {
-            Some(at) => name.split_at(at + 1),
+        // The first character, whatever its width, is never a nesting.
+        let first = name.chars().next().map_or(0, char::len_utf8);
+        return match name[first..].find('[') {
+            Some(at) => name.split_at(first + at),
             None => (name, ""),
         };
     }
@@ -237,9 +245,12 @@ fn hash_in_list_key(after: &str) -> &str {
     }
 }
 
-/// The list under `key`, made if absent.
+/// The list under `key`, made if absent or `nil` (Rack's `||=`).
 fn list<'a>(params: &'a mut Map<String, Value>, key: &str) -> Result<&'a mut Vec<Value>, Step> {
-    let slot = params.entry(key.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+    let slot = params.entry(key.to_string()).or_insert(Value::Null);
+    if slot.is_null() {
+        *slot = Value::Array(Vec::new());
+    }
     let got = kind(Some(slot));
     match slot {
         Value::Array(items) => Ok(items),
@@ -338,6 +349,14 @@ mod tests {
             ("a[][b]=1", json!({"a": [{"b": "1"}]})),
             ("wiki_page[body]=%3Cp%3Ex%3C%2Fp%3E", json!({"wiki_page": {"body": "<p>x</p>"}})),
             ("per_page=2&per_page=100", json!({"per_page": "100"})),
+            // A `nil` is replaced by the list or hash a later key asks for.
+            ("foo&foo[]=x", json!({"foo": ["x"]})),
+            ("foo&foo[a]=1", json!({"foo": {"a": "1"}})),
+            // A first character of any width is part of the key.
+            ("é[a]=1", json!({"é": {"a": "1"}})),
+            ("[a]=1", json!({"[a]": "1"})),
+            // A bare `[]` below the top is a list of its own.
+            ("x[][]=1", json!({"x": [["1"]]})),
         ];
         for (input, want) in cases {
             assert_eq!(parsed(input), want, "{input:?}");
@@ -359,12 +378,14 @@ mod tests {
         assert!(parse_nested(&fine).is_ok());
     }
 
-    /// CNV-2: the query string, then the body over it; a JSON body keeps
-    /// its types; a JSON body that is not an object is refused.
+    /// CNV-2: the body, then the query string over it, a top-level key at
+    /// a time (Rails' `request_parameters.merge(query_parameters)`); a JSON
+    /// body keeps its types; a JSON body that is not an object is refused.
     #[test]
     fn cnv2_query_and_body_merge_as_rails_params_do() {
-        let got = merged(Some("per_page=10&page=2&course[name]=Q"), Body::Form("course[name]=B&event=delete")).unwrap();
-        assert_eq!(got, json!({"per_page": "10", "page": "2", "course": {"name": "B"}, "event": "delete"}));
+        let form = Body::Form("course[name]=B&course[x]=1&event=delete");
+        let got = merged(Some("per_page=10&page=2&course[name]=Q"), form).unwrap();
+        assert_eq!(got, json!({"per_page": "10", "page": "2", "course": {"name": "Q"}, "event": "delete"}));
         let got = merged(Some("page=2"), Body::Json(json!({"course": {"name": "B", "blueprint": true}}))).unwrap();
         assert_eq!(got, json!({"page": "2", "course": {"name": "B", "blueprint": true}}));
         assert_eq!(merged(None, Body::None).unwrap(), json!({}));
