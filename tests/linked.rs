@@ -908,3 +908,34 @@ fn lnk14_a_deleted_copy_stays_deleted_unless_the_upstream_locks_it_after() {
     assert!(reports.iter().all(|r| !r.applied.iter().any(|c| matches!(c, PendingChange::LoRecreated { .. }))));
     m.ws.check_integrity().unwrap();
 }
+
+/// LNK-14, LMS-4: a course remembers a linked copy it took out, whatever
+/// a copy task into it does: a linked copy of the same LO that a task adds
+/// and a cancel takes back leaves the memory as it was, so a lock set
+/// afterwards still re-creates the copy at the next course sync.
+#[test]
+fn lnk14_a_cancelled_copy_task_leaves_the_removed_copy_remembered() {
+    let mut m = master();
+    let (section, copy) = m.section("BIO-101-A");
+    let author = m.author;
+    m.ws.remove_learning_object(author, section, copy).unwrap();
+    let request = CopyRequest::new(CopyTarget::Existing(section.into())).mode(CopyMode::Linked);
+    let task = m.ws.request_copy(author, m.master, &request).unwrap();
+    // One unit at a time until the copy's LO is in the course, its pages
+    // still to come.
+    for _ in 0..100 {
+        if m.ws.course(section).unwrap().learning_objects().count() > 0 {
+            break;
+        }
+        m.ws.run_tasks(1);
+    }
+    assert_eq!(m.ws.course(section).unwrap().learning_objects().count(), 1, "the task added its copy");
+    assert!(!m.ws.task_status(task).unwrap().state.is_finished());
+    m.ws.cancel_task(author, task).unwrap();
+    assert_eq!(m.ws.course(section).unwrap().learning_objects().count(), 0, "the cancel took the copy back");
+    m.ws.set_item_lock(author, m.master, LinkedRecord::LearningObject(m.lo), true).unwrap();
+    let reports = m.ws.sync_course(author, section, Customisations::Keep).unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].applied, [PendingChange::LoRecreated { upstream: m.lo }]);
+    m.ws.check_integrity().unwrap();
+}

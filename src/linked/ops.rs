@@ -293,9 +293,12 @@ fn insert_linked_copy(store: &mut Store, from: CourseKey, lo: LoKey, into: Cours
 /// is linked under the field locks of the course the removed one was
 /// (its upstream's parent if that course is gone; none is re-created when
 /// both are). A course that holds a linked copy of the LO again needs
-/// none. The caller checked the edit of `course`: this cannot fail.
+/// none. They come in the order of their upstream courses (by numeric
+/// id), then of each course's list, then of the upstream LOs' numeric ids
+/// (for one no longer in that list). The caller checked the edit of
+/// `course`: this cannot fail.
 fn recreate_locked_los(store: &mut Store, course: CourseKey) -> Vec<SyncReport> {
-    let mut reports = Vec::new();
+    let mut due: Vec<((u64, usize, u64), LoKey, CourseKey)> = Vec::new();
     for (upstream, from) in store.removed_copies_of(course) {
         let Ok(up) = store.learning_object(upstream) else { continue };
         let held =
@@ -303,8 +306,16 @@ fn recreate_locked_los(store: &mut Store, course: CourseKey) -> Vec<SyncReport> 
         let alive = |c: &CourseKey| store.course(*c).is_ok();
         let from = from.filter(alive).or(up.parent.filter(alive));
         let (Some(from), false, true) = (from, held, store.item_locked(upstream, None)) else { continue };
-        let version = up.version;
+        let Ok(from_course) = store.course(from) else { continue };
+        let at = from_course.los.index_of(&upstream).unwrap_or(usize::MAX);
+        due.push(((from_course.pk, at, up.pk), upstream, from));
+    }
+    due.sort_unstable_by_key(|(order, _, _)| *order);
+    let mut reports = Vec::new();
+    for (_, upstream, from) in due {
+        let version = store.learning_object(upstream).map_or(0, |l| l.version);
         let Ok(copy) = insert_linked_copy(store, from, upstream, course) else { continue };
+        store.forget_removed_copy(upstream, course);
         reports.push(SyncReport {
             learning_object: copy,
             courses: store.lo_reach(copy),

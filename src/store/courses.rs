@@ -150,7 +150,6 @@ impl Store {
         } else {
             c.los.insert(at, lo);
         }
-        self.note_included_copy(course, lo);
         true
     }
 

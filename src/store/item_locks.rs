@@ -5,7 +5,7 @@
 //! | table | holds | kept by |
 //! | --- | --- | --- |
 //! | item locks | (upstream LO, `None`) for a locked LO's title and description; (LO, page) for a locked page's content | [`Store::set_item_lock`]; dropped with the LO or page by `remove_lo`, `remove_los`, `remove_page` |
-//! | removed copies | (upstream LO, downstream course) → the upstream course of the copy's link | [`Store::exclude_lo_at`] writes one when a live-linked copy leaves a course; [`Store::include_lo`] drops it when a copy of that upstream comes back; dropped with the LO or course |
+//! | removed copies | (upstream LO, downstream course) → the upstream course of the copy's link | [`Store::exclude_lo_at`] writes one when a live-linked copy leaves a course; [`Store::forget_removed_copy`] drops it when a sync re-creates the copy; dropped with the LO or course. A copy of that upstream that joins the course again leaves it in place (the sync then has nothing to re-create), so a copy task that adds one and is cancelled changes nothing here |
 //!
 //! A lookup is O(log locks); the locks of one LO are a range.
 
@@ -107,13 +107,8 @@ impl Store {
         }
     }
 
-    /// `lo` joined `course`: a removed copy of its upstream there is back.
-    pub(super) fn note_included_copy(&mut self, course: CourseKey, lo: LoKey) {
-        if self.removed_copies.is_empty() {
-            return;
-        }
-        if let Some(up) = self.los.get(lo).and_then(|l| l.link.as_deref()).and_then(|l| l.upstream) {
-            self.removed_copies.remove(&(up, course));
-        }
+    /// A sync re-created the copy of `upstream` that `course` took out.
+    pub(crate) fn forget_removed_copy(&mut self, upstream: LoKey, course: CourseKey) {
+        self.removed_copies.remove(&(upstream, course));
     }
 }
