@@ -761,6 +761,11 @@ fn int4_a_field_of_format7_in_an_older_file_is_refused() {
     file["linked"].as_object_mut().unwrap().remove("item_locks");
     let err = serde_json::from_value::<Workspace>(file).unwrap_err().to_string();
     assert!(err.contains("removed_copies, a field of format 7, in a file of format 6"), "{err}");
+    // A later format's field in a file of format 1: refused, not ignored.
+    let mut file: serde_json::Value = serde_json::from_str(FORMAT1).unwrap();
+    file["next_page_id"] = 7.into();
+    let err = serde_json::from_value::<Workspace>(file).unwrap_err().to_string();
+    assert!(err.contains("next_page_id: a field of a later format in a file of format 1"), "{err}");
     // Format 8's ids in a file of format 7: refused, not renumbered.
     let mut file: serde_json::Value = serde_json::from_str(FORMAT7).unwrap();
     file["entities"]["pages"]["live"][0][1]["pk"] = 7.into();

@@ -81,6 +81,11 @@ fn cnv2_every_new_record_takes_a_new_numeric_id() {
     step(&mut ws, "detach", &mut |ws| {
         ws.detach_learning_object(admin, shared, lo).unwrap();
     });
+    step(&mut ws, "linked copy task", &mut |ws| {
+        let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "LT".into() }).mode(CopyMode::Linked);
+        ws.request_copy(admin, bio, &request).unwrap();
+        while ws.run_tasks(1_000) > 0 {}
+    });
     step(&mut ws, "copy task", &mut |ws| {
         let request = CopyRequest::new(CopyTarget::NewCourse { course_id: "T".into() });
         ws.request_copy(admin, bio, &request).unwrap();

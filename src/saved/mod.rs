@@ -181,6 +181,23 @@ impl<'de> Visitor<'de> for BodyVisitor {
         let salt = salt.ok_or_else(|| de::Error::missing_field("salt"))?;
         let next_course_pk = next_course_pk.ok_or_else(|| de::Error::missing_field("next_course_pk"))?;
         if format == 1 {
+            // A part of a later format in a file of format 1 is refused,
+            // not ignored: nothing is guessed at.
+            let later = [
+                ("shared", shared.is_some()),
+                ("entities", entities.is_some()),
+                ("copy_tasks", copy_tasks.is_some()),
+                ("linked", linked.is_some()),
+                ("dates", dates.is_some()),
+                ("page_runs", page_runs.is_some()),
+                ("next_learning_object_id", next_lo_id.is_some()),
+                ("next_page_id", next_page_id.is_some()),
+            ];
+            if let Some((field, _)) = later.iter().find(|(_, present)| *present) {
+                return Err(de::Error::custom(format_args!(
+                    "{field}: a field of a later format in a file of format 1"
+                )));
+            }
             return v1.finish(salt, next_course_pk).map(|w| Body::V1(Box::new(w))).map_err(de::Error::missing_field);
         }
         if let Some(field) = v1.any() {

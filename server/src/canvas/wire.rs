@@ -1,6 +1,6 @@
 //! Canvas's objects as the routes write them (`canvas/API.md` §2.1), from
 //! the model. Each field without a counterpart in the model says so here;
-//! `docs/server.md`'s mapping table lists them all.
+//! `docs/canvas.md`'s mapping table lists them all.
 
 use coursecopy::{Availability, CourseKey, Duration, Timestamp, Workspace};
 use serde_json::{Value, json};
