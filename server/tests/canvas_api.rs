@@ -248,3 +248,80 @@ async fn cnv3_the_account_and_its_courses() {
     conforms("Course", &course);
     s.stop().await;
 }
+
+/// CNV-4 (the reads): a course's modules are its learning objects in
+/// order, each module's items its pages (type `Page`), with `page_url`
+/// naming a page that answers by that url, by its id, and by `page_id:`;
+/// a list of pages has no bodies, one page has its body; a shared LO is
+/// the same module in every course that includes it; unknown ids are 404.
+#[tokio::test]
+async fn cnv4_modules_items_and_pages_read() {
+    let s = start(&[]).await;
+    let bio = course_id(&s, AUTHOR, "BIO-101").await;
+    let chem = course_id(&s, AUTHOR, "CHEM-101").await;
+    let get = |path: String| s.client.get(s.url(&path)).bearer_auth(AUTHOR).send();
+    let (status, headers, modules) = read(get(format!("/api/v1/courses/{bio}/modules")).await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{modules}");
+    assert!(headers.get("link").is_some());
+    let names: Vec<&str> = modules.as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Cells", "Genetics", "Ecology"]);
+    for (at, m) in modules.as_array().unwrap().iter().enumerate() {
+        conforms("Module", m);
+        assert_eq!(m["position"], at + 1);
+        assert!(m.get("items").is_none(), "items only when asked");
+    }
+    let cells = modules[0]["id"].as_u64().unwrap();
+    let (_, _, with_items) = read(get(format!("/api/v1/courses/{bio}/modules?include[]=items")).await.unwrap()).await;
+    let items = with_items[0]["items"].as_array().unwrap().clone();
+    let titles: Vec<&str> = items.iter().map(|i| i["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["What is a cell", "Organelles", "Cell division"]);
+    assert_eq!(with_items[0]["items_count"], 3);
+    // canvasapi follows `items_url` as given.
+    let (status, _, listed) =
+        read(s.client.get(modules[0]["items_url"].as_str().unwrap()).bearer_auth(AUTHOR).send().await.unwrap()).await;
+    assert_eq!((status, &listed), (StatusCode::OK, &Value::Array(items.clone())));
+    for item in &items {
+        conforms("ModuleItem", item);
+        assert_eq!((item["type"].as_str(), item["module_id"].as_u64()), (Some("Page"), Some(cells)));
+    }
+    let first = &items[0];
+    assert_eq!(first["page_url"], "what-is-a-cell");
+    let (_, _, one) =
+        read(get(format!("/api/v1/courses/{bio}/modules/{cells}/items/{}", first["id"])).await.unwrap()).await;
+    assert_eq!(&one, first);
+    let (_, _, module) = read(get(format!("/api/v1/courses/{bio}/modules/{cells}")).await.unwrap()).await;
+    assert_eq!(module, modules[0]);
+    // The shared Cells is the same module in Chemistry.
+    let (_, _, chem_modules) = read(get(format!("/api/v1/courses/{chem}/modules")).await.unwrap()).await;
+    assert!(chem_modules.as_array().unwrap().iter().any(|m| m["id"] == cells));
+
+    let (status, _, pages) = read(get(format!("/api/v1/courses/{bio}/pages?per_page=100")).await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(pages.as_array().unwrap().len(), 7);
+    for p in pages.as_array().unwrap() {
+        conforms("Page", p);
+        assert!(p.get("body").is_none(), "no body in a list");
+    }
+    let page_id = first["id"].as_u64().unwrap();
+    for locator in ["what-is-a-cell".to_string(), page_id.to_string(), format!("page_id:{page_id}")] {
+        let (status, _, page) = read(get(format!("/api/v1/courses/{bio}/pages/{locator}")).await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{locator}");
+        conforms("Page", &page);
+        assert_eq!((page["page_id"].as_u64(), page["body"].as_str()), (Some(page_id), Some("<p>What is a cell.</p>")));
+    }
+    let (_, _, found) = read(get(format!("/api/v1/courses/{bio}/pages?search_term=CELL")).await.unwrap()).await;
+    assert_eq!(found.as_array().unwrap().len(), 2, "What is a cell, Cell division");
+    for path in [
+        format!("/api/v1/courses/{bio}/pages/no-such-page"),
+        format!("/api/v1/courses/{bio}/modules/999999"),
+        format!("/api/v1/courses/{bio}/modules/{cells}/items/999999"),
+        "/api/v1/courses/999/modules".to_string(),
+    ] {
+        let (status, _, body) = read(get(path.clone()).await.unwrap()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        conforms("ErrorList", &body);
+    }
+    let r = s.client.get(s.url(&format!("/api/v1/courses/{chem}/pages"))).bearer_auth(REVIEWER).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "the Reviewer is not in Chemistry");
+    s.stop().await;
+}

@@ -11,6 +11,7 @@
 //! | `wire.rs` | Canvas's objects, from the model |
 //! | `courses.rs` | the course reads (CNV-3) |
 //! | `accounts.rs` | the one account, and its courses (CNV-3) |
+//! | `content.rs` | modules, module items and pages, read (CNV-4) |
 //!
 //! Handlers translate the request into a read of the model and back; none
 //! writes yet. The course writes, modules, pages, content migrations and
@@ -18,6 +19,7 @@
 
 mod accounts;
 mod auth;
+mod content;
 mod courses;
 pub mod errors;
 mod paging;
@@ -31,24 +33,33 @@ use crate::app::SharedApp;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 
 /// Whether `path` is one of Canvas's (under `/api/v1/`).
 pub(crate) fn is_canvas_path(path: &str) -> bool {
     path == "/api/v1" || path.starts_with("/api/v1/")
 }
 
-/// Every Canvas route, behind its token gate; an unknown path under
-/// `/api/v1/` is Canvas's 404.
+/// Every Canvas route, behind its token gate, each also with a trailing
+/// `/` (Rails routes both; canvasapi asks for some with it); an unknown
+/// path under `/api/v1/` is Canvas's 404.
 pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
-    let api = Router::new()
-        .route("/courses", get(courses::list))
-        .route("/courses/", get(courses::list))
-        .route("/courses/{id}", get(courses::show))
-        .route("/courses/{id}/", get(courses::show))
-        .route("/accounts/{id}", get(accounts::show))
-        .route("/accounts/{id}/courses", get(accounts::courses))
-        .route("/accounts/{id}/courses/{course_id}", get(accounts::course))
+    let reads: [(&str, MethodRouter<SharedApp>); 11] = [
+        ("/courses", get(courses::list)),
+        ("/courses/{id}", get(courses::show)),
+        ("/courses/{id}/modules", get(content::modules)),
+        ("/courses/{id}/modules/{module}", get(content::module)),
+        ("/courses/{id}/modules/{module}/items", get(content::items)),
+        ("/courses/{id}/modules/{module}/items/{item}", get(content::item)),
+        ("/courses/{id}/pages", get(content::pages)),
+        ("/courses/{id}/pages/{page}", get(content::page)),
+        ("/accounts/{id}", get(accounts::show)),
+        ("/accounts/{id}/courses", get(accounts::courses)),
+        ("/accounts/{id}/courses/{course_id}", get(accounts::course)),
+    ];
+    let api = reads
+        .into_iter()
+        .fold(Router::new(), |api, (path, route)| api.route(path, route.clone()).route(&format!("{path}/"), route))
         .fallback(|| async { errors::CanvasError::NotFound })
         .method_not_allowed_fallback(|| async {
             errors::CanvasError::Other(StatusCode::METHOD_NOT_ALLOWED, "the route does not take this method".into())

@@ -1,0 +1,189 @@
+//! Modules, module items and pages (CNV-4, the reads so far): a course's
+//! modules are its learning objects in order, each module's items its
+//! pages (type `Page`); pages by `url` or numeric id.
+
+use super::auth::CanvasCaller;
+use super::courses::resolve;
+use super::errors::CanvasError;
+use super::paging::{Page, base_of};
+use super::params::{Body, merged};
+use super::wire;
+use crate::app::SharedApp;
+use axum::Json;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use coursecopy::{CourseKey, LoKey, PageKey, UserKey, Workspace};
+use serde_json::Value;
+
+/// The course `id` names, if `user` may read it.
+fn readable(ws: &Workspace, user: UserKey, id: &str) -> Result<CourseKey, CanvasError> {
+    let key = resolve(ws, id).ok_or(CanvasError::NotFound)?;
+    if !ws.can_read(user, key) {
+        return Err(CanvasError::Unauthorized);
+    }
+    Ok(key)
+}
+
+/// The request's parameters, or Canvas's 400.
+fn params_of(uri: &Uri) -> Result<Value, CanvasError> {
+    merged(uri.query(), Body::None).map_err(|e| CanvasError::Other(StatusCode::BAD_REQUEST, e.to_string()))
+}
+
+/// A page of `items`, with its `Link` header.
+fn paged(items: Vec<Value>, params: &Value, headers: &HeaderMap, uri: &Uri) -> Response {
+    let page = Page::of(params);
+    let link = page.link(&base_of(headers), uri.path(), uri.query(), items.len());
+    let mut response = Json(page.slice(&items).to_vec()).into_response();
+    response.headers_mut().insert(header::LINK, link);
+    response
+}
+
+/// The module (LO) of `course` with numeric id `id`, and its position
+/// from 1.
+fn module_of(ws: &Workspace, course: CourseKey, id: &str) -> Result<(LoKey, usize), CanvasError> {
+    let id: u64 = id.parse().map_err(|_| CanvasError::NotFound)?;
+    let c = ws.course(course).map_err(|_| CanvasError::NotFound)?;
+    c.learning_objects()
+        .enumerate()
+        .find(|(_, lo)| ws.learning_object(*lo).is_ok_and(|l| l.numeric_id() == id))
+        .map(|(at, lo)| (lo, at + 1))
+        .ok_or(CanvasError::NotFound)
+}
+
+/// The items of module `lo`: its pages, in order.
+fn items_of(ws: &Workspace, base: &str, course: CourseKey, lo: LoKey) -> Vec<Value> {
+    let urls: std::collections::HashMap<PageKey, String> = wire::page_urls(ws, course).into_iter().collect();
+    let pages: Vec<PageKey> = ws.learning_object(lo).map(|l| l.pages().collect()).unwrap_or_default();
+    pages
+        .iter()
+        .enumerate()
+        .filter_map(|(at, p)| wire::module_item(ws, base, course, lo, *p, at + 1, urls.get(p)?))
+        .collect()
+}
+
+/// `GET /api/v1/courses/:course_id/modules`, paged; `include[]=items`
+/// puts each module's items in it.
+pub async fn modules(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, CanvasError> {
+    let params = params_of(&uri)?;
+    let with_items = params["include"].as_array().is_some_and(|i| i.iter().any(|v| v == "items"));
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let course = readable(ws, caller.user, &id)?;
+    let base = base_of(&headers);
+    let los: Vec<LoKey> = ws.course(course).map(|c| c.learning_objects().collect()).unwrap_or_default();
+    let modules: Vec<Value> = los
+        .iter()
+        .enumerate()
+        .filter_map(|(at, lo)| {
+            let items = with_items.then(|| items_of(ws, &base, course, *lo));
+            wire::module(ws, &base, course, *lo, at + 1, items)
+        })
+        .collect();
+    Ok(paged(modules, &params, &headers, &uri))
+}
+
+/// `GET /api/v1/courses/:course_id/modules/:id`.
+pub async fn module(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((id, module)): Path<(String, String)>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Json<Value>, CanvasError> {
+    let params = params_of(&uri)?;
+    let with_items = params["include"].as_array().is_some_and(|i| i.iter().any(|v| v == "items"));
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let course = readable(ws, caller.user, &id)?;
+    let (lo, position) = module_of(ws, course, &module)?;
+    let base = base_of(&headers);
+    let items = with_items.then(|| items_of(ws, &base, course, lo));
+    wire::module(ws, &base, course, lo, position, items).map(Json).ok_or(CanvasError::NotFound)
+}
+
+/// `GET /api/v1/courses/:course_id/modules/:module_id/items`, paged.
+pub async fn items(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((id, module)): Path<(String, String)>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, CanvasError> {
+    let params = params_of(&uri)?;
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let course = readable(ws, caller.user, &id)?;
+    let (lo, _) = module_of(ws, course, &module)?;
+    Ok(paged(items_of(ws, &base_of(&headers), course, lo), &params, &headers, &uri))
+}
+
+/// `GET /api/v1/courses/:course_id/modules/:module_id/items/:id`.
+pub async fn item(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((id, module, item)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, CanvasError> {
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let course = readable(ws, caller.user, &id)?;
+    let (lo, _) = module_of(ws, course, &module)?;
+    let items = items_of(ws, &base_of(&headers), course, lo);
+    let found = items.into_iter().find(|i| i["id"].as_u64().is_some_and(|n| n.to_string() == item));
+    found.map(Json).ok_or(CanvasError::NotFound)
+}
+
+/// `GET /api/v1/courses/:course_id/pages`: the course's pages, in module
+/// order, without bodies, paged; `search_term` keeps those whose title
+/// holds it (any case).
+pub async fn pages(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, CanvasError> {
+    let params = params_of(&uri)?;
+    let term = params["search_term"].as_str().map(str::to_lowercase);
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let course = readable(ws, caller.user, &id)?;
+    let pages: Vec<Value> = wire::page_urls(ws, course)
+        .iter()
+        .filter(|(p, _)| {
+            term.as_deref().is_none_or(|t| ws.page(*p).is_ok_and(|page| page.title().to_lowercase().contains(t)))
+        })
+        .filter_map(|(p, url)| wire::page(ws, course, *p, url, false))
+        .collect();
+    Ok(paged(pages, &params, &headers, &uri))
+}
+
+/// `GET /api/v1/courses/:course_id/pages/:url_or_id`: by `url` first, then
+/// by numeric id (`page_id:7` forces the id); with its body.
+pub async fn page(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((id, page)): Path<(String, String)>,
+) -> Result<Json<Value>, CanvasError> {
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let course = readable(ws, caller.user, &id)?;
+    let urls = wire::page_urls(ws, course);
+    let by_id = |n: &str| {
+        let n: u64 = n.parse().ok()?;
+        urls.iter().find(|(p, _)| ws.page(*p).is_ok_and(|page| page.numeric_id() == n))
+    };
+    let found = match page.strip_prefix("page_id:") {
+        Some(n) => by_id(n),
+        None => urls.iter().find(|(_, url)| *url == page).or_else(|| by_id(&page)),
+    };
+    let (key, url) = found.ok_or(CanvasError::NotFound)?;
+    wire::page(ws, course, *key, url, true).map(Json).ok_or(CanvasError::NotFound)
+}
