@@ -62,6 +62,24 @@ fn items_of(ws: &Workspace, base: &str, course: CourseKey, lo: LoKey) -> Vec<Val
         .collect()
 }
 
+/// Reads course `id`, which `user` must be allowed to read, under the
+/// lock.
+fn read_course<T>(
+    app: &SharedApp,
+    user: UserKey,
+    id: &str,
+    read: impl FnOnce(&Workspace, CourseKey) -> Result<T, CanvasError>,
+) -> Result<T, CanvasError> {
+    let state = app.lock();
+    let ws = &state.model.ws;
+    read(ws, readable(ws, user, id)?)
+}
+
+/// Whether `include[]=items` was asked for.
+fn wants_items(params: &Value) -> bool {
+    params["include"].as_array().is_some_and(|i| i.iter().any(|v| v == "items"))
+}
+
 /// `GET /api/v1/courses/:course_id/modules`, paged; `include[]=items`
 /// puts each module's items in it.
 pub async fn modules(
@@ -72,20 +90,16 @@ pub async fn modules(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, CanvasError> {
     let params = params_of(&uri)?;
-    let with_items = params["include"].as_array().is_some_and(|i| i.iter().any(|v| v == "items"));
-    let state = app.lock();
-    let ws = &state.model.ws;
-    let course = readable(ws, caller.user, &id)?;
     let base = base_of(&headers);
-    let los: Vec<LoKey> = ws.course(course).map(|c| c.learning_objects().collect()).unwrap_or_default();
-    let modules: Vec<Value> = los
-        .iter()
-        .enumerate()
-        .filter_map(|(at, lo)| {
-            let items = with_items.then(|| items_of(ws, &base, course, *lo));
-            wire::module(ws, &base, course, *lo, at + 1, items)
-        })
-        .collect();
+    let modules = read_course(&app, caller.user, &id, |ws, course| {
+        let los: Vec<LoKey> = ws.course(course).map(|c| c.learning_objects().collect()).unwrap_or_default();
+        let items = |lo: LoKey| wants_items(&params).then(|| items_of(ws, &base, course, lo));
+        Ok(los
+            .iter()
+            .enumerate()
+            .filter_map(|(at, lo)| wire::module(ws, &base, course, *lo, at + 1, items(*lo)))
+            .collect())
+    })?;
     Ok(paged(modules, &params, &headers, &uri))
 }
 
@@ -98,14 +112,12 @@ pub async fn module(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Json<Value>, CanvasError> {
     let params = params_of(&uri)?;
-    let with_items = params["include"].as_array().is_some_and(|i| i.iter().any(|v| v == "items"));
-    let state = app.lock();
-    let ws = &state.model.ws;
-    let course = readable(ws, caller.user, &id)?;
-    let (lo, position) = module_of(ws, course, &module)?;
     let base = base_of(&headers);
-    let items = with_items.then(|| items_of(ws, &base, course, lo));
-    wire::module(ws, &base, course, lo, position, items).map(Json).ok_or(CanvasError::NotFound)
+    read_course(&app, caller.user, &id, |ws, course| {
+        let (lo, position) = module_of(ws, course, &module)?;
+        let items = wants_items(&params).then(|| items_of(ws, &base, course, lo));
+        wire::module(ws, &base, course, lo, position, items).map(Json).ok_or(CanvasError::NotFound)
+    })
 }
 
 /// `GET /api/v1/courses/:course_id/modules/:module_id/items`, paged.
@@ -117,11 +129,11 @@ pub async fn items(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, CanvasError> {
     let params = params_of(&uri)?;
-    let state = app.lock();
-    let ws = &state.model.ws;
-    let course = readable(ws, caller.user, &id)?;
-    let (lo, _) = module_of(ws, course, &module)?;
-    Ok(paged(items_of(ws, &base_of(&headers), course, lo), &params, &headers, &uri))
+    let items = read_course(&app, caller.user, &id, |ws, course| {
+        let (lo, _) = module_of(ws, course, &module)?;
+        Ok(items_of(ws, &base_of(&headers), course, lo))
+    })?;
+    Ok(paged(items, &params, &headers, &uri))
 }
 
 /// `GET /api/v1/courses/:course_id/modules/:module_id/items/:id`.
@@ -131,13 +143,12 @@ pub async fn item(
     Path((id, module, item)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, CanvasError> {
-    let state = app.lock();
-    let ws = &state.model.ws;
-    let course = readable(ws, caller.user, &id)?;
-    let (lo, _) = module_of(ws, course, &module)?;
-    let items = items_of(ws, &base_of(&headers), course, lo);
-    let found = items.into_iter().find(|i| i["id"].as_u64().is_some_and(|n| n.to_string() == item));
-    found.map(Json).ok_or(CanvasError::NotFound)
+    read_course(&app, caller.user, &id, |ws, course| {
+        let (lo, _) = module_of(ws, course, &module)?;
+        let items = items_of(ws, &base_of(&headers), course, lo);
+        let found = items.into_iter().find(|i| i["id"].as_u64().is_some_and(|n| n.to_string() == item));
+        found.map(Json).ok_or(CanvasError::NotFound)
+    })
 }
 
 /// `GET /api/v1/courses/:course_id/pages`: the course's pages, in module
@@ -152,16 +163,17 @@ pub async fn pages(
 ) -> Result<Response, CanvasError> {
     let params = params_of(&uri)?;
     let term = params["search_term"].as_str().map(str::to_lowercase);
-    let state = app.lock();
-    let ws = &state.model.ws;
-    let course = readable(ws, caller.user, &id)?;
-    let pages: Vec<Value> = wire::page_urls(ws, course)
-        .iter()
-        .filter(|(p, _)| {
+    let pages = read_course(&app, caller.user, &id, |ws, course| {
+        let titled = |p: &PageKey| {
             term.as_deref().is_none_or(|t| ws.page(*p).is_ok_and(|page| page.title().to_lowercase().contains(t)))
-        })
-        .filter_map(|(p, url)| wire::page(ws, course, *p, url, false))
-        .collect();
+        };
+        let urls = wire::page_urls(ws, course);
+        Ok(urls
+            .iter()
+            .filter(|(p, _)| titled(p))
+            .filter_map(|(p, url)| wire::page(ws, course, *p, url, false))
+            .collect())
+    })?;
     Ok(paged(pages, &params, &headers, &uri))
 }
 
@@ -172,18 +184,17 @@ pub async fn page(
     caller: axum::Extension<CanvasCaller>,
     Path((id, page)): Path<(String, String)>,
 ) -> Result<Json<Value>, CanvasError> {
-    let state = app.lock();
-    let ws = &state.model.ws;
-    let course = readable(ws, caller.user, &id)?;
-    let urls = wire::page_urls(ws, course);
-    let by_id = |n: &str| {
-        let n: u64 = n.parse().ok()?;
-        urls.iter().find(|(p, _)| ws.page(*p).is_ok_and(|page| page.numeric_id() == n))
-    };
-    let found = match page.strip_prefix("page_id:") {
-        Some(n) => by_id(n),
-        None => urls.iter().find(|(_, url)| *url == page).or_else(|| by_id(&page)),
-    };
-    let (key, url) = found.ok_or(CanvasError::NotFound)?;
-    wire::page(ws, course, *key, url, true).map(Json).ok_or(CanvasError::NotFound)
+    read_course(&app, caller.user, &id, |ws, course| {
+        let urls = wire::page_urls(ws, course);
+        let by_id = |n: &str| {
+            let n: u64 = n.parse().ok()?;
+            urls.iter().find(|(p, _)| ws.page(*p).is_ok_and(|page| page.numeric_id() == n))
+        };
+        let found = match page.strip_prefix("page_id:") {
+            Some(n) => by_id(n),
+            None => urls.iter().find(|(_, url)| *url == page).or_else(|| by_id(&page)),
+        };
+        let (key, url) = found.ok_or(CanvasError::NotFound)?;
+        wire::page(ws, course, *key, url, true).map(Json).ok_or(CanvasError::NotFound)
+    })
 }
