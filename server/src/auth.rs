@@ -103,7 +103,7 @@ pub async fn rate(State(app): State<SharedApp>, req: Request, next: Next) -> Res
         None => {
             let whole = drain(req.into_body()).await;
             let refused = if canvas {
-                crate::canvas::errors::throttled(reset)
+                crate::canvas::errors::throttled(reset, app.config.canvas_403_for_throttling)
             } else {
                 Failure::too_many(format!("the rate limit of {limit} requests per window is used up"), reset)
                     .into_response()

@@ -45,6 +45,16 @@ pub struct Config {
     #[arg(long = "canvas-token", value_name = "TOKEN:USER")]
     pub canvas_tokens: Vec<String>,
 
+    /// Canvas routes answer a missing right with 403, as newer Canvas
+    /// does, instead of the classic 401 without `WWW-Authenticate`.
+    #[arg(long)]
+    pub canvas_403_for_rights: bool,
+
+    /// Canvas routes answer throttling with the classic `403 Forbidden
+    /// (Rate Limit Exceeded)` instead of 429.
+    #[arg(long)]
+    pub canvas_403_for_throttling: bool,
+
     /// The token of the test controls under `/_coursecopy/`. A random one
     /// is made (and printed) if not given.
     #[arg(long, env = "COURSECOPY_ADMIN_TOKEN", hide_env_values = true)]

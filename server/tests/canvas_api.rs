@@ -325,3 +325,41 @@ async fn cnv4_modules_items_and_pages_read() {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "the Reviewer is not in Chemistry");
     s.stop().await;
 }
+
+/// CNV-1, CNV-2: the answers of other Canvas versions, behind flags: a
+/// missing right as newer Canvas's 403 (a token problem stays a 401 with
+/// `WWW-Authenticate`), throttling as classic Canvas's plain-text 403
+/// (canvasapi 3.4 reads it); and a token in a form body, as a client that
+/// puts `access_token` with its other form parameters sends it.
+#[tokio::test]
+async fn cnv1_cnv2_other_canvas_versions_and_a_token_in_the_body() {
+    let s = start(&["--canvas-403-for-rights", "--canvas-403-for-throttling", "--rate-limit", "4"]).await;
+    let chem = course_id(&s, AUTHOR, "CHEM-101").await;
+    let r = s.client.get(s.url(&format!("/api/v1/courses/{chem}"))).bearer_auth(REVIEWER).send().await.unwrap();
+    let (status, headers, body) = read(r).await;
+    assert_eq!((status, headers.get("www-authenticate")), (StatusCode::FORBIDDEN, None));
+    assert_eq!(body["status"], "unauthorized");
+    let r = s.client.get(s.url("/api/v1/courses")).bearer_auth("wrong").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "a token problem stays a 401");
+    assert!(r.headers().get("www-authenticate").is_some());
+    let r = s
+        .client
+        .get(s.url("/api/v1/courses"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("per_page=1&access_token={AUTHOR}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "a token in a form body");
+    // Past the Author's window (4 requests), the classic 403.
+    let mut r = s.client.get(s.url("/api/v1/courses")).bearer_auth(AUTHOR).send().await.unwrap();
+    for _ in 0..4 {
+        if r.status() != StatusCode::OK {
+            break;
+        }
+        r = s.client.get(s.url("/api/v1/courses")).bearer_auth(AUTHOR).send().await.unwrap();
+    }
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.text().await.unwrap(), "403 Forbidden (Rate Limit Exceeded)\n");
+    s.stop().await;
+}

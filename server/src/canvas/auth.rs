@@ -1,8 +1,8 @@
 //! Canvas's access tokens (CNV-1): fixed, documented demo tokens, one per
 //! demo user, and more from `--canvas-token TOKEN:USER`; a token from
 //! `Authorization: Bearer`, or else the `access_token` parameter of the
-//! query. The gate in front of every `/api/v1/` route hands the handler
-//! the caller, or answers Canvas's 401.
+//! query, or else of a form body. The gate in front of every `/api/v1/`
+//! route hands the handler the caller, or answers Canvas's 401.
 
 use super::errors::CanvasError;
 use super::params::ParamsError;
@@ -87,11 +87,15 @@ pub(crate) fn token_of(headers: &HeaderMap, query: Option<&str>) -> Result<Optio
 /// The gate of the `/api/v1/` routes: a known token's user goes to the
 /// handler; an unknown one, or none, is Canvas's 401 with
 /// `WWW-Authenticate`; a query that does not parse is a 400.
-pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) -> Response {
-    let token = match token_of(req.headers(), req.uri().query()) {
-        Ok(Some(token)) => token,
-        Ok(None) => return CanvasError::Unauthenticated.into_response(),
-        Err(e) => return CanvasError::Other(axum::http::StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+pub async fn gate(State(app): State<SharedApp>, req: Request, next: Next) -> Response {
+    let (mut req, token) = match token_of(req.headers(), req.uri().query()) {
+        Ok(Some(token)) => (req, token),
+        Ok(None) => match token_in_form(req).await {
+            (req, Ok(Some(token))) => (req, token),
+            (_, Ok(None)) => return CanvasError::Unauthenticated.into_response(),
+            (_, Err(e)) => return bad_request(&e),
+        },
+        Err(e) => return bad_request(&e),
     };
     let user = app.canvas_tokens.iter().find(|t| t.token == token).and_then(|t| {
         let state = app.lock();
@@ -100,8 +104,32 @@ pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) ->
     match user {
         Some(user) => {
             req.extensions_mut().insert(CanvasCaller { user });
-            next.run(req).await
+            let answer = next.run(req).await;
+            if app.config.canvas_403_for_rights { super::errors::rights_as_403(answer) } else { answer }
         }
         None => CanvasError::InvalidToken.into_response(),
     }
+}
+
+fn bad_request(e: &ParamsError) -> Response {
+    CanvasError::Other(axum::http::StatusCode::BAD_REQUEST, e.to_string()).into_response()
+}
+
+/// The `access_token` of a form body (`application/x-www-form-urlencoded`),
+/// and the request with its body put back. The body is in memory already:
+/// the body layer read it whole, within `--max-body`.
+async fn token_in_form(req: Request) -> (Request, Result<Option<String>, ParamsError>) {
+    let form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form {
+        return (req, Ok(None));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let token = super::params::parse_nested(&String::from_utf8_lossy(&bytes))
+        .map(|params| params.get("access_token").and_then(|v| v.as_str()).map(str::to_string));
+    (Request::from_parts(parts, axum::body::Body::from(bytes)), token)
 }

@@ -61,9 +61,15 @@ impl IntoResponse for CanvasError {
 
 /// Canvas's answer to a throttled request (`canvas/API.md` §1.6): 429,
 /// `Retry-After` in seconds, and Canvas's plain-text body (current Canvas;
-/// canvasapi 3.6 reads the 429).
-pub fn throttled(retry_after: u64) -> Response {
-    let mut response = (StatusCode::TOO_MANY_REQUESTS, "429 Too Many Requests (Rate Limit Exceeded)\n").into_response();
+/// canvasapi 3.6 reads the 429); with `classic`, the 403 of older Canvas,
+/// which canvasapi 3.4 reads.
+pub fn throttled(retry_after: u64, classic: bool) -> Response {
+    let answer = if classic {
+        (StatusCode::FORBIDDEN, "403 Forbidden (Rate Limit Exceeded)\n")
+    } else {
+        (StatusCode::TOO_MANY_REQUESTS, "429 Too Many Requests (Rate Limit Exceeded)\n")
+    };
+    let mut response = answer.into_response();
     let h = response.headers_mut();
     h.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
@@ -83,6 +89,16 @@ pub fn with_canvas_rate_headers(mut response: Response, remaining: Option<u64>) 
     h.insert("x-request-cost", HeaderValue::from_static("1.0"));
     if let Ok(value) = HeaderValue::from_str(&format!("{left:.1}")) {
         h.insert("x-rate-limit-remaining", value);
+    }
+    response
+}
+
+/// With `--canvas-403-for-rights`, a missing right is a 403, as newer
+/// Canvas answers it (the body stays the same); a 401 that carries
+/// `WWW-Authenticate` (a token problem) stays a 401.
+pub fn rights_as_403(mut response: Response) -> Response {
+    if response.status() == StatusCode::UNAUTHORIZED && !response.headers().contains_key(header::WWW_AUTHENTICATE) {
+        *response.status_mut() = StatusCode::FORBIDDEN;
     }
     response
 }
