@@ -185,14 +185,25 @@ impl State {
     /// # Errors
     /// The model's refusal, as a Learn failure; 503 once the journal failed.
     pub fn commit(&mut self, op: Op) -> Result<Outcome, Failure> {
+        self.commit_as(op, failure)
+    }
+
+    /// [`commit`](Self::commit), with the model's refusal rendered by
+    /// `refused` (each API in its own shape); the journal's failure stays
+    /// a 503.
+    ///
+    /// # Errors
+    /// The model's refusal, as `refused` renders it; 503 once the journal
+    /// failed.
+    pub fn commit_as<E: From<Failure>>(&mut self, op: Op, refused: impl Fn(ApplyError) -> E) -> Result<Outcome, E> {
         if let Some(why) = &self.broken {
-            return Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, format!("the data file failed: {why}")));
+            return Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, format!("the data file failed: {why}")).into());
         }
-        let outcome = self.model.apply(&op).map_err(failure)?;
+        let outcome = self.model.apply(&op).map_err(refused)?;
         let gave = self.model.describe(&outcome);
         if let Some(journal) = self.journal.as_mut() {
             if let Err(e) = journal.commit(Some((&op, gave))) {
-                return Err(self.journal_failed(e));
+                return Err(self.journal_failed(e).into());
             }
             if journal.snapshot_due(self.snapshot_every, self.snapshot_work_per_page)
                 && let Err(e) = journal.snapshot(&self.model)
@@ -264,7 +275,8 @@ pub(crate) fn failure(e: ApplyError) -> Failure {
     match e {
         ApplyError::Model(e) => Failure::from(e),
         ApplyError::Body(message) => Failure::bad_request(message),
-        actor @ ApplyError::Actor(_) => Failure::unauthorized(actor.to_string()),
+        actor @ (ApplyError::Actor(_) | ApplyError::User(_)) => Failure::unauthorized(actor.to_string()),
+        missing @ ApplyError::NoPage { .. } => Failure::not_found(missing.to_string()),
     }
 }
 

@@ -57,6 +57,25 @@ pub enum Op {
         /// An injected fault: the copy ends Incomplete at once.
         fail: bool,
     },
+    /// A page's title or body changed. The first op of the API-neutral
+    /// kind (`docs/design/canvas-api.md`): it names the workspace user by
+    /// name, and the course and page by their numeric ids, not an app key
+    /// or a wire body, so it replays whichever API sent it and whatever
+    /// keys the server starts with.
+    EditPage {
+        /// The workspace user who asked.
+        user: String,
+        /// The course it was reached through, by numeric id.
+        course: u64,
+        /// The page, by numeric id.
+        page: u64,
+        /// The new title, if it changes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        /// The new body, if it changes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body: Option<String>,
+    },
     /// The runner ran the task queue for `budget` units at `at`.
     Step {
         /// Work units.
@@ -105,6 +124,13 @@ pub enum ApplyError {
     Body(String),
     /// The app key names no user.
     Actor(String),
+    /// No workspace user has this name.
+    User(String),
+    /// The course has no page of this numeric id.
+    NoPage {
+        /// The page's numeric id.
+        page: u64,
+    },
 }
 
 impl std::fmt::Display for ApplyError {
@@ -113,6 +139,8 @@ impl std::fmt::Display for ApplyError {
             ApplyError::Model(e) => write!(f, "{e}"),
             ApplyError::Body(message) => f.write_str(message),
             ApplyError::Actor(key) => write!(f, "app key {key:?} acts as no user"),
+            ApplyError::User(name) => write!(f, "no user is named {name:?}"),
+            ApplyError::NoPage { page } => write!(f, "the course has no page {page}"),
         }
     }
 }
@@ -166,6 +194,20 @@ impl Model {
                 self.tasks.entry(status.id.clone()).or_insert(Accepted { key, target: course.lms_id(), ended });
             }
         }
+    }
+
+    /// The workspace user named `name`.
+    fn user(&self, name: &str) -> Result<UserKey, ApplyError> {
+        self.ws.users().find(|(_, u)| u.name() == name).map(|(k, _)| k).ok_or_else(|| ApplyError::User(name.into()))
+    }
+
+    /// The page of `course` with numeric id `id`.
+    ///
+    /// # Errors
+    /// None such in the course.
+    pub fn page_in(&self, course: CourseKey, id: u64) -> Result<coursecopy::PageKey, ApplyError> {
+        let mut pages = self.ws.course_pages(course)?;
+        pages.find(|(_, p)| p.numeric_id() == id).map(|(k, _)| k).ok_or(ApplyError::NoPage { page: id })
     }
 
     fn actor(&self, key: &str) -> Result<UserKey, ApplyError> {
@@ -241,6 +283,20 @@ impl Model {
                 }
                 self.tasks.insert(status.id.clone(), Accepted { key: task, target: target.clone(), ended });
                 Ok(Outcome::Copy { task: status.id, target })
+            }
+            Op::EditPage { user, course, page, title, body } => {
+                let actor = self.user(user)?;
+                let course = self.ws.resolve_course(&CourseRef::PrimaryId(*course))?;
+                let page = self.page_in(course, *page)?;
+                let mut edit = coursecopy::PageEdit::new();
+                if let Some(title) = title {
+                    edit = edit.title(title.as_str());
+                }
+                if let Some(body) = body {
+                    edit = edit.body(body.as_str());
+                }
+                self.ws.edit_page(actor, course, page, edit)?;
+                Ok(Outcome::Done)
             }
             Op::Step { budget, at } => {
                 let worked = self.ws.run_tasks_at(*budget, *at);

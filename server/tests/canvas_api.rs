@@ -363,3 +363,75 @@ async fn cnv1_cnv2_other_canvas_versions_and_a_token_in_the_body() {
     assert_eq!(r.text().await.unwrap(), "403 Forbidden (Rate Limit Exceeded)\n");
     s.stop().await;
 }
+
+/// CNV-4 (the page update): `wiki_page[title]` and `wiki_page[body]`, as a
+/// form (canvasapi) or JSON; through a shared LO the change shows in every
+/// course that includes it (SHR-2); a new title gives a new `url`; a blank
+/// title is Canvas's validation error on `title`; a Reviewer may not edit;
+/// an unknown page is 404; with `--data` the change survives a restart.
+#[tokio::test]
+async fn cnv4_a_page_update_follows_the_model_and_lasts() {
+    let dir = std::env::temp_dir().join(format!("coursecopy-canvas-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("data.db");
+    let _ = std::fs::remove_file(&data);
+    let s = start(&["--data", data.to_str().unwrap()]).await;
+    let bio = course_id(&s, AUTHOR, "BIO-101").await;
+    let chem = course_id(&s, AUTHOR, "CHEM-101").await;
+    let put = |path: String, token: &str| s.client.put(s.url(&path)).bearer_auth(token.to_string());
+    let r = put(format!("/api/v1/courses/{bio}/pages/what-is-a-cell"), AUTHOR)
+        .form(&[("wiki_page[body]", "<p>Cells are small.</p>")])
+        .send()
+        .await
+        .unwrap();
+    let (status, _, page) = read(r).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    conforms("Page", &page);
+    assert_eq!(page["body"], "<p>Cells are small.</p>");
+    let id = page["page_id"].as_u64().unwrap();
+    let (_, _, in_chem) = read(
+        s.client.get(s.url(&format!("/api/v1/courses/{chem}/pages/{id}"))).bearer_auth(AUTHOR).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(in_chem["body"], "<p>Cells are small.</p>", "the shared LO's page, seen in Chemistry");
+    let r = put(format!("/api/v1/courses/{bio}/pages/{id}"), AUTHOR)
+        .json(&json!({"wiki_page": {"title": "What a cell is"}}))
+        .send()
+        .await
+        .unwrap();
+    let (status, _, page) = read(r).await;
+    assert_eq!((status, page["url"].as_str()), (StatusCode::OK, Some("what-a-cell-is")));
+    let r = put(format!("/api/v1/courses/{bio}/pages/{id}"), AUTHOR)
+        .form(&[("wiki_page[title]", " ")])
+        .send()
+        .await
+        .unwrap();
+    let (status, _, body) = read(r).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["errors"]["title"][0]["attribute"], "title", "{body}");
+    let r = put(format!("/api/v1/courses/{bio}/pages/{id}"), REVIEWER)
+        .form(&[("wiki_page[body]", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = put(format!("/api/v1/courses/{bio}/pages/no-such-page"), AUTHOR)
+        .form(&[("wiki_page[body]", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    s.stop().await;
+
+    let s = start(&["--data", data.to_str().unwrap()]).await;
+    let (_, _, again) = read(
+        s.client.get(s.url(&format!("/api/v1/courses/{bio}/pages/{id}"))).bearer_auth(AUTHOR).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (again["title"].as_str(), again["body"].as_str()),
+        (Some("What a cell is"), Some("<p>Cells are small.</p>"))
+    );
+    s.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

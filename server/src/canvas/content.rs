@@ -185,16 +185,80 @@ pub async fn page(
     Path((id, page)): Path<(String, String)>,
 ) -> Result<Json<Value>, CanvasError> {
     read_course(&app, caller.user, &id, |ws, course| {
-        let urls = wire::page_urls(ws, course);
-        let by_id = |n: &str| {
-            let n: u64 = n.parse().ok()?;
-            urls.iter().find(|(p, _)| ws.page(*p).is_ok_and(|page| page.numeric_id() == n))
-        };
-        let found = match page.strip_prefix("page_id:") {
-            Some(n) => by_id(n),
-            None => urls.iter().find(|(_, url)| *url == page).or_else(|| by_id(&page)),
-        };
-        let (key, url) = found.ok_or(CanvasError::NotFound)?;
-        wire::page(ws, course, *key, url, true).map(Json).ok_or(CanvasError::NotFound)
+        let (key, url) = find_page(ws, course, &page).ok_or(CanvasError::NotFound)?;
+        wire::page(ws, course, key, &url, true).map(Json).ok_or(CanvasError::NotFound)
     })
+}
+
+/// `PUT /api/v1/courses/:course_id/pages/:url_or_id` (CNV-4): changes the
+/// page's title (`wiki_page[title]`) or body (`wiki_page[body]`), from a
+/// form or JSON body, as an edit through the course, journaled before the
+/// answer; answers the page as it is now (its `url` follows a new
+/// title). The model's rules hold: through a shared LO the change shows
+/// in every course that includes it (SHR-2); on a linked page it is a
+/// customisation (LNK-5); on a locked one it is refused (LNK-9, LNK-13)
+/// with Canvas's `locked by Master Course` error. An unknown page is 404:
+/// Canvas would create it, and page creation is not served yet.
+pub async fn update_page(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((id, page)): Path<(String, String)>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, CanvasError> {
+    let params = params_with_body(&uri, &headers, &body)?;
+    let field = |name: &str| -> Result<Option<String>, CanvasError> {
+        match &params["wiki_page"][name] {
+            Value::Null => Ok(None),
+            Value::String(s) => Ok(Some(s.clone())),
+            other => Ok(Some(other.to_string())),
+        }
+    };
+    let (title, body) = (field("title")?, field("body")?);
+    let mut state = app.lock();
+    let ws = &state.model.ws;
+    let course = readable(ws, caller.user, &id)?;
+    let (key, _) = find_page(ws, course, &page).ok_or(CanvasError::NotFound)?;
+    let user = ws.user(caller.user).map(|u| u.name().to_string()).map_err(|_| CanvasError::Unauthorized)?;
+    let (course_id, page_id) = (
+        ws.course(course).map_err(|_| CanvasError::NotFound)?.numeric_id(),
+        ws.page(key).map_err(|_| CanvasError::NotFound)?.numeric_id(),
+    );
+    let op = crate::model::Op::EditPage { user, course: course_id, page: page_id, title, body };
+    state.commit_as(op, CanvasError::of_refusal)?;
+    let ws = &state.model.ws;
+    let urls = wire::page_urls(ws, course);
+    let url = urls.iter().find(|(p, _)| *p == key).map(|(_, url)| url.clone()).ok_or(CanvasError::NotFound)?;
+    wire::page(ws, course, key, &url, true).map(Json).ok_or(CanvasError::NotFound)
+}
+
+/// The request's parameters with its body: a form's or a JSON object's.
+fn params_with_body(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<Value, CanvasError> {
+    let bad = |message: String| CanvasError::Other(StatusCode::BAD_REQUEST, message);
+    let kind = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let text = std::str::from_utf8(body).map_err(|_| bad("the body is not UTF-8".into()))?;
+    let body = if body.is_empty() {
+        Body::None
+    } else if kind.starts_with("application/json") {
+        Body::Json(serde_json::from_slice(body).map_err(|e| bad(format!("the JSON body does not parse: {e}")))?)
+    } else {
+        Body::Form(text)
+    };
+    merged(uri.query(), body).map_err(|e| bad(e.to_string()))
+}
+
+/// The page `locator` names in `course`: a `url` first, then a numeric id
+/// (`page_id:7` forces the id); with its url.
+fn find_page(ws: &Workspace, course: CourseKey, locator: &str) -> Option<(PageKey, String)> {
+    let urls = wire::page_urls(ws, course);
+    let by_id = |n: &str| {
+        let n: u64 = n.parse().ok()?;
+        urls.iter().find(|(p, _)| ws.page(*p).is_ok_and(|page| page.numeric_id() == n))
+    };
+    let found = match locator.strip_prefix("page_id:") {
+        Some(n) => by_id(n),
+        None => urls.iter().find(|(_, url)| *url == locator).or_else(|| by_id(locator)),
+    };
+    found.cloned()
 }

@@ -23,9 +23,53 @@ pub enum CanvasError {
     /// The resource does not exist (or is not the caller's to see as
     /// existing): 404.
     NotFound,
+    /// A model validation error (400), in Canvas's shape keyed by
+    /// attribute: `{"errors":{"<attribute>":[{attribute, type, message}]}}`.
+    Invalid {
+        /// The attribute: `title`, `body`, or `base` for the whole record.
+        attribute: String,
+        /// What is wrong.
+        message: String,
+    },
     /// Any other refusal, with its status and message, in the generic
     /// `errors` shape.
     Other(StatusCode, String),
+}
+
+impl From<crate::wire::Failure> for CanvasError {
+    fn from(f: crate::wire::Failure) -> Self {
+        CanvasError::Other(f.status, f.message)
+    }
+}
+
+impl CanvasError {
+    /// The model's refusal of a change, in Canvas's terms: a missing right
+    /// or a locked course (ACC-1, ACC-4) as a missing right; a field a
+    /// lock keeps (LNK-9, LNK-13) as Canvas's `locked by Master Course`
+    /// validation error on `base`; a bad value as a validation error on
+    /// its attribute; a course a copy is filling as a 409.
+    pub fn of_refusal(e: crate::model::ApplyError) -> CanvasError {
+        use coursecopy::Error;
+        match e {
+            crate::model::ApplyError::Model(e) => match e {
+                Error::Forbidden { .. } | Error::Locked { .. } => CanvasError::Unauthorized,
+                Error::NotFound { .. } | Error::NotIn { .. } => CanvasError::NotFound,
+                Error::FieldLocked { field, .. } | Error::ItemLocked { field: Some(field), .. } => {
+                    CanvasError::Invalid {
+                        attribute: "base".into(),
+                        message: format!("cannot change column(s): {field} - locked by Master Course"),
+                    }
+                }
+                Error::Invalid { field, reason, .. } => {
+                    CanvasError::Invalid { attribute: field.to_string(), message: reason.to_string() }
+                }
+                Error::Busy { .. } => CanvasError::Other(StatusCode::CONFLICT, e.to_string()),
+                other => CanvasError::Other(StatusCode::BAD_REQUEST, other.to_string()),
+            },
+            crate::model::ApplyError::NoPage { .. } => CanvasError::NotFound,
+            other => CanvasError::Other(StatusCode::BAD_REQUEST, other.to_string()),
+        }
+    }
 }
 
 impl IntoResponse for CanvasError {
@@ -47,6 +91,11 @@ impl IntoResponse for CanvasError {
             CanvasError::NotFound => (
                 StatusCode::NOT_FOUND,
                 json!({"errors": [{"message": "The specified resource does not exist."}]}),
+                false,
+            ),
+            CanvasError::Invalid { attribute, message } => (
+                StatusCode::BAD_REQUEST,
+                json!({"errors": {attribute.clone(): [{"attribute": attribute, "type": "invalid", "message": message}]}}),
                 false,
             ),
             CanvasError::Other(status, message) => (status, json!({"errors": [{"message": message}]}), false),

@@ -13,9 +13,12 @@
 //! | `accounts.rs` | the one account, and its courses (CNV-3) |
 //! | `content.rs` | modules, module items and pages, read (CNV-4) |
 //!
-//! Handlers translate the request into a read of the model and back; none
-//! writes yet. The course writes, modules, pages, content migrations and
-//! blueprints come with the server's core split (typed journal records).
+//! Handlers translate the request into a read of the model, or into an
+//! API-neutral op committed as every change is (journaled first), and
+//! back. The one write so far is a page update (`Op::EditPage`, which
+//! names the workspace user, not an app key). The course writes, content
+//! migrations and blueprints come with the server's core split (typed
+//! journal records for every op).
 
 mod accounts;
 mod auth;
@@ -44,7 +47,7 @@ pub(crate) fn is_canvas_path(path: &str) -> bool {
 /// `/` (Rails routes both; canvasapi asks for some with it); an unknown
 /// path under `/api/v1/` is Canvas's 404.
 pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
-    let reads: [(&str, MethodRouter<SharedApp>); 11] = [
+    let routes: [(&str, MethodRouter<SharedApp>); 11] = [
         ("/courses", get(courses::list)),
         ("/courses/{id}", get(courses::show)),
         ("/courses/{id}/modules", get(content::modules)),
@@ -52,12 +55,12 @@ pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
         ("/courses/{id}/modules/{module}/items", get(content::items)),
         ("/courses/{id}/modules/{module}/items/{item}", get(content::item)),
         ("/courses/{id}/pages", get(content::pages)),
-        ("/courses/{id}/pages/{page}", get(content::page)),
+        ("/courses/{id}/pages/{page}", get(content::page).put(content::update_page)),
         ("/accounts/{id}", get(accounts::show)),
         ("/accounts/{id}/courses", get(accounts::courses)),
         ("/accounts/{id}/courses/{course_id}", get(accounts::course)),
     ];
-    let api = reads
+    let api = routes
         .into_iter()
         .fold(Router::new(), |api, (path, route)| api.route(path, route.clone()).route(&format!("{path}/"), route))
         .fallback(|| async { errors::CanvasError::NotFound })

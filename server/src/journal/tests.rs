@@ -156,8 +156,22 @@ mod replay_property {
         Create(u8),
         Rename(u8, bool),
         Delete(u8),
-        Copy { source: u8, target: u8, existing: bool, fail: bool, mode: u8 },
+        Copy {
+            source: u8,
+            target: u8,
+            existing: bool,
+            fail: bool,
+            mode: u8,
+        },
         Step(u8),
+        /// A page edit by the Author, as the Canvas routes commit it: course
+        /// and page by numeric id (some of them missing), a title (blank
+        /// ones refused) and a body.
+        EditPage {
+            course: u8,
+            page: u8,
+            blank: bool,
+        },
         Flush,
         Snapshot,
     }
@@ -170,6 +184,8 @@ mod replay_property {
             3 => (1u8..10, 0u8..8, any::<bool>(), proptest::bool::weighted(0.2), 0u8..3)
                 .prop_map(|(source, target, existing, fail, mode)| Action::Copy { source, target, existing, fail, mode }),
             4 => (1u8..20).prop_map(Action::Step),
+            2 => (1u8..10, 1u8..40, proptest::bool::weighted(0.2))
+                .prop_map(|(course, page, blank)| Action::EditPage { course, page, blank }),
             1 => Just(Action::Flush),
             1 => Just(Action::Snapshot),
         ]
@@ -201,6 +217,13 @@ mod replay_property {
                 }
             }
             Action::Step(budget) => Op::Step { budget: u64::from(*budget), at },
+            Action::EditPage { course, page, blank } => Op::EditPage {
+                user: "Author".into(),
+                course: u64::from(*course),
+                page: u64::from(*page),
+                title: Some(if *blank { " ".into() } else { format!("title {t}") }),
+                body: Some(format!("body {t}")),
+            },
             Action::Flush | Action::Snapshot => return None,
         })
     }
@@ -218,9 +241,10 @@ mod replay_property {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(cases()))]
 
-        /// SRV-9: after any sequence, a restart (a crash: buffered steps
-        /// unwritten) replays to exactly the model as of its last durable
-        /// write, sound; no record fails to apply.
+        /// SRV-9, CNV-9: after any sequence, a restart (a crash: buffered
+        /// steps unwritten) replays to exactly the model as of its last
+        /// durable write, sound; no record fails to apply. The sequences
+        /// hold Learn's ops and the Canvas routes' page edits.
         #[test]
         fn srv9_replay_reaches_the_last_durable_state(actions in proptest::collection::vec(action(), 1..40)) {
             static RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
