@@ -1,7 +1,8 @@
-//! SRV-9: the server binary, killed with SIGKILL in the middle of a stream
-//! of writes and copies, restarts from its data file with every answered
-//! change and every completed copy; a copy that was running resumes or
-//! ends Incomplete with its new target removed, never half-applied.
+//! SRV-9, CNV-9: the server binary, killed with SIGKILL in the middle of a
+//! stream of writes and copies, over the Learn routes and Canvas's,
+//! restarts from its data file with every answered change and every
+//! completed copy; a copy that was running resumes or ends Incomplete with
+//! its new target removed, never half-applied.
 
 mod common;
 use common::{Process, V1, V3, author_token as token, read, remove_data_file, spawn_binary, temp_path as temp_db};
@@ -84,6 +85,7 @@ async fn srv9_sigkill_loses_nothing_answered() {
     let mut courses = Vec::new(); // (courseId, name) answered
     let mut copies = Vec::new(); // (location, target courseId) answered
     let mut completed = Vec::new(); // copies seen complete before the kill
+    let mut edits = Vec::new(); // (page id, body) answered over Canvas
     for i in 0..24 {
         let id = format!("K-{i}");
         let r = client
@@ -104,6 +106,17 @@ async fn srv9_sigkill_loses_nothing_answered() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         courses.push((id, name));
+        // A Canvas page edit of BIO-101 (numeric id 1), its page i + 1.
+        let body = format!("<p>killed {i}</p>");
+        let r = client
+            .put(format!("{base}/api/v1/courses/1/pages/page_id:{}", i + 1))
+            .bearer_auth("author-canvas-token")
+            .form(&[("wiki_page[body]", body.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        edits.push((i + 1, body));
         if i % 4 == 0 {
             let target = format!("KC-{i}");
             let r = client
@@ -145,6 +158,20 @@ async fn srv9_sigkill_loses_nothing_answered() {
         let (status, course) = read(r).await;
         assert_eq!(status, StatusCode::OK, "{id} was answered 201 and is gone");
         assert_eq!(course["name"], name.as_str(), "{id}'s answered PATCH is lost");
+    }
+    for (page, body) in &edits {
+        let r = client
+            .get(format!("{base}/api/v1/courses/1/pages/page_id:{page}"))
+            .bearer_auth("author-canvas-token")
+            .send()
+            .await
+            .unwrap();
+        let (status, got) = read(r).await;
+        assert_eq!(
+            (status, got["body"].as_str()),
+            (StatusCode::OK, Some(body.as_str())),
+            "page {page}'s answered edit"
+        );
     }
     for (location, target) in &copies {
         // Every copy ends: Complete with all its pages, or Incomplete with
