@@ -76,6 +76,28 @@ pub enum Op {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         body: Option<String>,
     },
+    /// A course's own fields changed, API-neutral as [`Op::EditPage`]:
+    /// the fields Canvas's `course[...]` carries that the model has.
+    ChangeCourse {
+        /// The workspace user who asked.
+        user: String,
+        /// The course, by numeric id.
+        course: u64,
+        /// The new title.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        /// The new `course_code` detail.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        course_code: Option<String>,
+        /// The new external id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        external_id: Option<String>,
+        /// The new time zone, an IANA name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        time_zone: Option<String>,
+        /// When.
+        at: Timestamp,
+    },
     /// The runner ran the task queue for `budget` units at `at`.
     Step {
         /// Work units.
@@ -296,6 +318,25 @@ impl Model {
                     edit = edit.body(body.as_str());
                 }
                 self.ws.edit_page(actor, course, page, edit)?;
+                Ok(Outcome::Done)
+            }
+            Op::ChangeCourse { user, course, title, course_code, external_id, time_zone, at } => {
+                let actor = self.user(user)?;
+                let course = self.ws.resolve_course(&CourseRef::PrimaryId(*course))?;
+                let mut change = CourseChange::new().at(*at);
+                if let Some(title) = title {
+                    change = change.title(title.as_str());
+                }
+                if let Some(code) = course_code {
+                    change = change.detail("course_code", code.as_str());
+                }
+                if let Some(id) = external_id {
+                    change = change.external_id(id.as_str());
+                }
+                if let Some(zone) = time_zone {
+                    change = change.time_zone(coursecopy::Zone::get(zone)?);
+                }
+                self.ws.update_course(actor, course, change)?;
                 Ok(Outcome::Done)
             }
             Op::Step { budget, at } => {

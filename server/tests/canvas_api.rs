@@ -435,3 +435,39 @@ async fn cnv4_a_page_update_follows_the_model_and_lasts() {
     s.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// CNV-3 (the course update): `course[name]`, `course[course_code]`,
+/// `course[sis_course_id]` and `course[time_zone]`, as canvasapi's
+/// `Course.update` sends them; the change shows over Learn's routes too;
+/// a bad value is Canvas's validation error on its attribute; a Reviewer
+/// may not; an unknown key is ignored.
+#[tokio::test]
+async fn cnv3_a_course_update_over_canvas_shows_over_learn() {
+    let s = start(&[]).await;
+    let bio = course_id(&s, AUTHOR, "BIO-101").await;
+    let put = |token: &str| s.client.put(s.url(&format!("/api/v1/courses/{bio}"))).bearer_auth(token.to_string());
+    let form = [
+        ("course[name]", "Biology, revised"),
+        ("course[course_code]", "BIO-R"),
+        ("course[sis_course_id]", "bio-r"),
+        ("course[time_zone]", "Europe/Berlin"),
+        ("course[no_such_field]", "x"),
+    ];
+    let (status, _, course) = read(put(AUTHOR).form(&form).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{course}");
+    conforms("Course", &course);
+    let got = (&course["name"], &course["course_code"], &course["sis_course_id"], &course["time_zone"]);
+    assert_eq!(got, (&json!("Biology, revised"), &json!("BIO-R"), &json!("bio-r"), &json!("Europe/Berlin")));
+    let learn = s.token("author-key").await;
+    let (status, over_learn) = s.get("/learn/api/public/v3/courses/externalId:bio-r", &learn).await;
+    assert_eq!((status, over_learn["name"].as_str()), (StatusCode::OK, Some("Biology, revised")));
+    let (status, _, body) =
+        read(put(AUTHOR).json(&json!({"course": {"time_zone": "Mars/Olympus"}})).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["errors"]["time_zone"][0]["attribute"], "time_zone", "{body}");
+    let (status, _, body) = read(put(AUTHOR).form(&[("course[name]", "")]).send().await.unwrap()).await;
+    assert_eq!((status, &body["errors"]["name"][0]["attribute"]), (StatusCode::BAD_REQUEST, &json!("name")), "{body}");
+    let r = put(REVIEWER).form(&[("course[name]", "x")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    s.stop().await;
+}

@@ -234,7 +234,7 @@ pub async fn update_page(
 }
 
 /// The request's parameters with its body: a form's or a JSON object's.
-fn params_with_body(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<Value, CanvasError> {
+pub(super) fn params_with_body(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<Value, CanvasError> {
     let bad = |message: String| CanvasError::Other(StatusCode::BAD_REQUEST, message);
     let kind = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let text = std::str::from_utf8(body).map_err(|_| bad("the body is not UTF-8".into()))?;

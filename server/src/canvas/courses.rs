@@ -95,3 +95,44 @@ pub(super) fn show_course(ws: &Workspace, user: UserKey, id: &str) -> Result<Jso
     }
     wire::course(ws, key).map(Json).ok_or(CanvasError::NotFound)
 }
+
+/// `PUT /api/v1/courses/:id` (CNV-3): changes the fields of `course[...]`
+/// the model has (`name`, `course_code`, `sis_course_id`, `time_zone`),
+/// from a form or JSON body, as an edit of the course (ACC-1, ACC-4),
+/// journaled before the answer; answers the course as it is now. Other
+/// `course[...]` keys, and `course[event]`, are not served yet and are
+/// ignored, as Canvas ignores keys it does not know.
+pub async fn update(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    body: axum::body::Bytes,
+) -> Result<Json<serde_json::Value>, CanvasError> {
+    let params = super::content::params_with_body(&uri, &headers, &body)?;
+    let field = |name: &str| match &params["course"][name] {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    };
+    let mut state = app.lock();
+    let ws = &state.model.ws;
+    let key = resolve(ws, &id).ok_or(CanvasError::NotFound)?;
+    if !ws.can_read(caller.user, key) {
+        return Err(CanvasError::Unauthorized);
+    }
+    let user = ws.user(caller.user).map(|u| u.name().to_string()).map_err(|_| CanvasError::Unauthorized)?;
+    let course = ws.course(key).map_err(|_| CanvasError::NotFound)?.numeric_id();
+    let op = crate::model::Op::ChangeCourse {
+        user,
+        course,
+        title: field("name"),
+        course_code: field("course_code"),
+        external_id: field("sis_course_id"),
+        time_zone: field("time_zone"),
+        at: coursecopy::Timestamp::now(),
+    };
+    state.commit_as(op, CanvasError::of_course_refusal)?;
+    wire::course(&state.model.ws, key).map(Json).ok_or(CanvasError::NotFound)
+}

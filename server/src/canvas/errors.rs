@@ -151,3 +151,22 @@ pub fn rights_as_403(mut response: Response) -> Response {
     }
     response
 }
+
+impl CanvasError {
+    /// [`of_refusal`](Self::of_refusal) for a change of a course: a bad
+    /// value names the course attribute Canvas has for the model's field
+    /// (`name` for the title, `sis_course_id` for the external id).
+    pub fn of_course_refusal(e: crate::model::ApplyError) -> CanvasError {
+        match CanvasError::of_refusal(e) {
+            CanvasError::Invalid { attribute, message } => {
+                let attribute = match attribute.as_str() {
+                    "title" => "name".to_string(),
+                    "external_id" => "sis_course_id".to_string(),
+                    _ => attribute,
+                };
+                CanvasError::Invalid { attribute, message }
+            }
+            other => other,
+        }
+    }
+}

@@ -49,7 +49,7 @@ pub(crate) fn is_canvas_path(path: &str) -> bool {
 pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
     let routes: [(&str, MethodRouter<SharedApp>); 11] = [
         ("/courses", get(courses::list)),
-        ("/courses/{id}", get(courses::show)),
+        ("/courses/{id}", get(courses::show).put(courses::update)),
         ("/courses/{id}/modules", get(content::modules)),
         ("/courses/{id}/modules/{module}", get(content::module)),
         ("/courses/{id}/modules/{module}/items", get(content::items)),

@@ -172,6 +172,12 @@ mod replay_property {
             page: u8,
             blank: bool,
         },
+        /// A course change as the Canvas routes commit it (some zones
+        /// unknown, some names blank: refused).
+        ChangeCourse {
+            course: u8,
+            valid: bool,
+        },
         Flush,
         Snapshot,
     }
@@ -186,6 +192,7 @@ mod replay_property {
             4 => (1u8..20).prop_map(Action::Step),
             2 => (1u8..10, 1u8..40, proptest::bool::weighted(0.2))
                 .prop_map(|(course, page, blank)| Action::EditPage { course, page, blank }),
+            1 => (1u8..10, proptest::bool::weighted(0.8)).prop_map(|(course, valid)| Action::ChangeCourse { course, valid }),
             1 => Just(Action::Flush),
             1 => Just(Action::Snapshot),
         ]
@@ -224,6 +231,15 @@ mod replay_property {
                 title: Some(if *blank { " ".into() } else { format!("title {t}") }),
                 body: Some(format!("body {t}")),
             },
+            Action::ChangeCourse { course, valid } => Op::ChangeCourse {
+                user: "Author".into(),
+                course: u64::from(*course),
+                title: Some(if *valid { format!("course {t}") } else { String::new() }),
+                course_code: Some(format!("C{t}")),
+                external_id: None,
+                time_zone: Some(if *valid { "Europe/Berlin" } else { "Mars/Olympus" }.into()),
+                at,
+            },
             Action::Flush | Action::Snapshot => return None,
         })
     }
@@ -244,7 +260,8 @@ mod replay_property {
         /// SRV-9, CNV-9: after any sequence, a restart (a crash: buffered
         /// steps unwritten) replays to exactly the model as of its last
         /// durable write, sound; no record fails to apply. The sequences
-        /// hold Learn's ops and the Canvas routes' page edits.
+        /// hold Learn's ops and the Canvas routes' page edits and course
+        /// changes.
         #[test]
         fn srv9_replay_reaches_the_last_durable_state(actions in proptest::collection::vec(action(), 1..40)) {
             static RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
