@@ -307,37 +307,11 @@ impl Model {
                 Ok(Outcome::Copy { task: status.id, target })
             }
             Op::EditPage { user, course, page, title, body } => {
-                let actor = self.user(user)?;
-                let course = self.ws.resolve_course(&CourseRef::PrimaryId(*course))?;
-                let page = self.page_in(course, *page)?;
-                let mut edit = coursecopy::PageEdit::new();
-                if let Some(title) = title {
-                    edit = edit.title(title.as_str());
-                }
-                if let Some(body) = body {
-                    edit = edit.body(body.as_str());
-                }
-                self.ws.edit_page(actor, course, page, edit)?;
-                Ok(Outcome::Done)
+                self.edit_page(user, *course, *page, title.as_deref(), body.as_deref())
             }
             Op::ChangeCourse { user, course, title, course_code, external_id, time_zone, at } => {
-                let actor = self.user(user)?;
-                let course = self.ws.resolve_course(&CourseRef::PrimaryId(*course))?;
-                let mut change = CourseChange::new().at(*at);
-                if let Some(title) = title {
-                    change = change.title(title.as_str());
-                }
-                if let Some(code) = course_code {
-                    change = change.detail("course_code", code.as_str());
-                }
-                if let Some(id) = external_id {
-                    change = change.external_id(id.as_str());
-                }
-                if let Some(zone) = time_zone {
-                    change = change.time_zone(coursecopy::Zone::get(zone)?);
-                }
-                self.ws.update_course(actor, course, change)?;
-                Ok(Outcome::Done)
+                let fields = [title, course_code, external_id, time_zone].map(Option::as_deref);
+                self.change_course(user, *course, fields, *at)
             }
             Op::Step { budget, at } => {
                 let worked = self.ws.run_tasks_at(*budget, *at);
@@ -350,6 +324,60 @@ impl Model {
                 Ok(Outcome::Worked(worked))
             }
         }
+    }
+}
+
+impl Model {
+    /// [`Op::EditPage`]: the page, found by numeric id in the course it
+    /// was reached through, edited there (`None` keeps a field).
+    fn edit_page(
+        &mut self,
+        user: &str,
+        course: u64,
+        page: u64,
+        title: Option<&str>,
+        body: Option<&str>,
+    ) -> Result<Outcome, ApplyError> {
+        let actor = self.user(user)?;
+        let course = self.ws.resolve_course(&CourseRef::PrimaryId(course))?;
+        let page = self.page_in(course, page)?;
+        let mut edit = coursecopy::PageEdit::new();
+        if let Some(title) = title {
+            edit = edit.title(title);
+        }
+        if let Some(body) = body {
+            edit = edit.body(body);
+        }
+        self.ws.edit_page(actor, course, page, edit)?;
+        Ok(Outcome::Done)
+    }
+
+    /// [`Op::ChangeCourse`]: its title, course code, external id and time
+    /// zone (each kept when `None`), as one course change at `at`.
+    fn change_course(
+        &mut self,
+        user: &str,
+        course: u64,
+        [title, course_code, external_id, time_zone]: [Option<&str>; 4],
+        at: Timestamp,
+    ) -> Result<Outcome, ApplyError> {
+        let actor = self.user(user)?;
+        let course = self.ws.resolve_course(&CourseRef::PrimaryId(course))?;
+        let mut change = CourseChange::new().at(at);
+        if let Some(title) = title {
+            change = change.title(title);
+        }
+        if let Some(code) = course_code {
+            change = change.detail("course_code", code);
+        }
+        if let Some(id) = external_id {
+            change = change.external_id(id);
+        }
+        if let Some(zone) = time_zone {
+            change = change.time_zone(coursecopy::Zone::get(zone)?);
+        }
+        self.ws.update_course(actor, course, change)?;
+        Ok(Outcome::Done)
     }
 }
 

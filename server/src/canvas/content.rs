@@ -3,41 +3,17 @@
 //! pages (type `Page`); pages by `url` or numeric id.
 
 use super::auth::CanvasCaller;
-use super::courses::resolve;
 use super::errors::CanvasError;
-use super::paging::{Page, base_of};
-use super::params::{Body, merged};
+use super::paging::base_of;
+use super::request::{caller_name, paged, params_with_body, query_params, readable, text};
 use super::wire;
 use crate::app::SharedApp;
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use coursecopy::{CourseKey, LoKey, PageKey, UserKey, Workspace};
 use serde_json::Value;
-
-/// The course `id` names, if `user` may read it.
-fn readable(ws: &Workspace, user: UserKey, id: &str) -> Result<CourseKey, CanvasError> {
-    let key = resolve(ws, id).ok_or(CanvasError::NotFound)?;
-    if !ws.can_read(user, key) {
-        return Err(CanvasError::Unauthorized);
-    }
-    Ok(key)
-}
-
-/// The request's parameters, or Canvas's 400.
-fn params_of(uri: &Uri) -> Result<Value, CanvasError> {
-    merged(uri.query(), Body::None).map_err(|e| CanvasError::Other(StatusCode::BAD_REQUEST, e.to_string()))
-}
-
-/// A page of `items`, with its `Link` header.
-fn paged(items: Vec<Value>, params: &Value, headers: &HeaderMap, uri: &Uri) -> Response {
-    let page = Page::of(params);
-    let link = page.link(&base_of(headers), uri.path(), uri.query(), items.len());
-    let mut response = Json(page.slice(&items).to_vec()).into_response();
-    response.headers_mut().insert(header::LINK, link);
-    response
-}
 
 /// The module (LO) of `course` with numeric id `id`, and its position
 /// from 1.
@@ -89,7 +65,7 @@ pub async fn modules(
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, CanvasError> {
-    let params = params_of(&uri)?;
+    let params = query_params(&uri)?;
     let base = base_of(&headers);
     let modules = read_course(&app, caller.user, &id, |ws, course| {
         let los: Vec<LoKey> = ws.course(course).map(|c| c.learning_objects().collect()).unwrap_or_default();
@@ -111,7 +87,7 @@ pub async fn module(
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Json<Value>, CanvasError> {
-    let params = params_of(&uri)?;
+    let params = query_params(&uri)?;
     let base = base_of(&headers);
     read_course(&app, caller.user, &id, |ws, course| {
         let (lo, position) = module_of(ws, course, &module)?;
@@ -128,7 +104,7 @@ pub async fn items(
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, CanvasError> {
-    let params = params_of(&uri)?;
+    let params = query_params(&uri)?;
     let items = read_course(&app, caller.user, &id, |ws, course| {
         let (lo, _) = module_of(ws, course, &module)?;
         Ok(items_of(ws, &base_of(&headers), course, lo))
@@ -161,7 +137,7 @@ pub async fn pages(
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, CanvasError> {
-    let params = params_of(&uri)?;
+    let params = query_params(&uri)?;
     let term = params["search_term"].as_str().map(str::to_lowercase);
     let pages = read_course(&app, caller.user, &id, |ws, course| {
         let titled = |p: &PageKey| {
@@ -208,19 +184,12 @@ pub async fn update_page(
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, CanvasError> {
     let params = params_with_body(&uri, &headers, &body)?;
-    let field = |name: &str| -> Result<Option<String>, CanvasError> {
-        match &params["wiki_page"][name] {
-            Value::Null => Ok(None),
-            Value::String(s) => Ok(Some(s.clone())),
-            other => Ok(Some(other.to_string())),
-        }
-    };
-    let (title, body) = (field("title")?, field("body")?);
+    let (title, body) = (text(&params, "wiki_page", "title"), text(&params, "wiki_page", "body"));
     let mut state = app.lock();
     let ws = &state.model.ws;
     let course = readable(ws, caller.user, &id)?;
     let (key, _) = find_page(ws, course, &page).ok_or(CanvasError::NotFound)?;
-    let user = ws.user(caller.user).map(|u| u.name().to_string()).map_err(|_| CanvasError::Unauthorized)?;
+    let user = caller_name(ws, &caller)?;
     let (course_id, page_id) = (
         ws.course(course).map_err(|_| CanvasError::NotFound)?.numeric_id(),
         ws.page(key).map_err(|_| CanvasError::NotFound)?.numeric_id(),
@@ -231,21 +200,6 @@ pub async fn update_page(
     let urls = wire::page_urls(ws, course);
     let url = urls.iter().find(|(p, _)| *p == key).map(|(_, url)| url.clone()).ok_or(CanvasError::NotFound)?;
     wire::page(ws, course, key, &url, true).map(Json).ok_or(CanvasError::NotFound)
-}
-
-/// The request's parameters with its body: a form's or a JSON object's.
-pub(super) fn params_with_body(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<Value, CanvasError> {
-    let bad = |message: String| CanvasError::Other(StatusCode::BAD_REQUEST, message);
-    let kind = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let text = std::str::from_utf8(body).map_err(|_| bad("the body is not UTF-8".into()))?;
-    let body = if body.is_empty() {
-        Body::None
-    } else if kind.starts_with("application/json") {
-        Body::Json(serde_json::from_slice(body).map_err(|e| bad(format!("the JSON body does not parse: {e}")))?)
-    } else {
-        Body::Form(text)
-    };
-    merged(uri.query(), body).map_err(|e| bad(e.to_string()))
 }
 
 /// The page `locator` names in `course`: a `url` first, then a numeric id

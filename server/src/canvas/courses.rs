@@ -1,17 +1,16 @@
-//! `GET /api/v1/courses` and `GET /api/v1/courses/:id` (CNV-3, the reads
-//! so far): the caller's courses, paged, and one course by any of the
-//! path id forms Canvas takes.
+//! `GET /api/v1/courses`, `GET` and `PUT /api/v1/courses/:id` (CNV-3):
+//! the caller's courses, paged, one course by any of the path id forms
+//! Canvas takes, and the change of its fields the model has.
 
 use super::auth::CanvasCaller;
 use super::errors::CanvasError;
-use super::paging::{Page, base_of};
-use super::params::{Body, merged};
+use super::request::{caller_name, paged, params_with_body, query_params, readable, text};
 use super::wire;
 use crate::app::SharedApp;
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use coursecopy::{CourseKey, CourseRef, UserKey, Workspace};
 
 /// A course from a path id: its numeric id, `sis_course_id:X` (the
@@ -55,9 +54,7 @@ pub(super) fn listed(
     keep: impl Fn(&coursecopy::Course) -> bool,
     search: bool,
 ) -> Result<Response, CanvasError> {
-    let params =
-        merged(uri.query(), Body::None).map_err(|e| CanvasError::Other(StatusCode::BAD_REQUEST, e.to_string()))?;
-    let page = Page::of(&params);
+    let params = query_params(uri)?;
     let term = params.get("search_term").and_then(|v| v.as_str()).filter(|_| search).map(str::to_lowercase);
     let found = |c: &coursecopy::Course| {
         term.as_deref().is_none_or(|t| {
@@ -68,12 +65,8 @@ pub(super) fn listed(
     let mut kept: Vec<(u64, CourseKey)> =
         ws.courses().filter(|(_, c)| keep(c) && found(c)).map(|(key, c)| (c.numeric_id(), key)).collect();
     kept.sort_unstable();
-    let courses: Vec<serde_json::Value> =
-        page.slice(&kept).iter().filter_map(|(_, key)| wire::course(ws, *key)).collect();
-    let link = page.link(&base_of(headers), uri.path(), uri.query(), kept.len());
-    let mut response = Json(courses).into_response();
-    response.headers_mut().insert(header::LINK, link);
-    Ok(response)
+    let courses: Vec<serde_json::Value> = kept.iter().filter_map(|(_, key)| wire::course(ws, *key)).collect();
+    Ok(paged(courses, &params, headers, uri))
 }
 
 /// `GET /api/v1/courses/:id`: 404 for an unknown course, Canvas's 401
@@ -89,10 +82,7 @@ pub async fn show(
 
 /// The course `id` names, for `user`.
 pub(super) fn show_course(ws: &Workspace, user: UserKey, id: &str) -> Result<Json<serde_json::Value>, CanvasError> {
-    let key = resolve(ws, id).ok_or(CanvasError::NotFound)?;
-    if !ws.can_read(user, key) {
-        return Err(CanvasError::Unauthorized);
-    }
+    let key = readable(ws, user, id)?;
     wire::course(ws, key).map(Json).ok_or(CanvasError::NotFound)
 }
 
@@ -110,19 +100,12 @@ pub async fn update(
     OriginalUri(uri): OriginalUri,
     body: axum::body::Bytes,
 ) -> Result<Json<serde_json::Value>, CanvasError> {
-    let params = super::content::params_with_body(&uri, &headers, &body)?;
-    let field = |name: &str| match &params["course"][name] {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    };
+    let params = params_with_body(&uri, &headers, &body)?;
+    let field = |name: &str| text(&params, "course", name);
     let mut state = app.lock();
     let ws = &state.model.ws;
-    let key = resolve(ws, &id).ok_or(CanvasError::NotFound)?;
-    if !ws.can_read(caller.user, key) {
-        return Err(CanvasError::Unauthorized);
-    }
-    let user = ws.user(caller.user).map(|u| u.name().to_string()).map_err(|_| CanvasError::Unauthorized)?;
+    let key = readable(ws, caller.user, &id)?;
+    let user = caller_name(ws, &caller)?;
     let course = ws.course(key).map_err(|_| CanvasError::NotFound)?.numeric_id();
     let op = crate::model::Op::ChangeCourse {
         user,

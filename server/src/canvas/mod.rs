@@ -11,7 +11,8 @@
 //! | `wire.rs` | Canvas's objects, from the model |
 //! | `courses.rs` | the course reads (CNV-3) |
 //! | `accounts.rs` | the one account, and its courses (CNV-3) |
-//! | `content.rs` | modules, module items and pages, read (CNV-4) |
+//! | `content.rs` | modules, module items and pages (CNV-4) |
+//! | `request.rs` | what every handler reads: parameters, the course and the right to read it, the caller, a paged answer |
 //!
 //! Handlers translate the request into a read of the model, or into an
 //! API-neutral op committed as every change is (journaled first), and
@@ -27,6 +28,7 @@ mod courses;
 pub mod errors;
 mod paging;
 pub mod params;
+mod request;
 mod wire;
 
 pub(crate) use auth::token_of;
