@@ -281,6 +281,8 @@ pub enum Field {
     DateShift,
     /// The target of a copy.
     Target,
+    /// The learning objects and pages a copy picks ([`ContentPick`](crate::ContentPick)).
+    Selection,
     /// A course reference (`_12_1`, `courseId:X`, ...).
     Course,
     /// A tool item's link.
@@ -335,6 +337,7 @@ impl Field {
             Field::TimeZone => "time_zone",
             Field::DateShift => "date_shift",
             Field::Target => "target",
+            Field::Selection => "selection",
             Field::Course => "course",
             Field::Link => "link",
             Field::Tools => "tools",

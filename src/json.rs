@@ -212,7 +212,7 @@ object_seed!(RequestSeed -> CopyRequest, "a copy request body", null: None, |map
         }
     }
     let target = target.ok_or_else(|| bad(&join(&path, "targetCourse"), "missing"))?;
-    Ok(CopyRequest { target, mode, selection, date_shift })
+    Ok(CopyRequest { target, mode, selection, date_shift, content: crate::ContentPick::all() })
 });
 
 object_seed!(DateShiftSeed -> DateShift, "an object of date shift options", null: Some(DateShift::new()), |map, path| {

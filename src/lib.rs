@@ -205,7 +205,7 @@ pub(crate) fn property_config() -> proptest::test_runner::Config {
     proptest::test_runner::Config::with_cases(cases)
 }
 
-pub use copy::{CopyOptions, CopyRequest, CopyTarget, CourseRef};
+pub use copy::{ContentPick, CopyOptions, CopyRequest, CopyTarget, CourseRef};
 pub use data::limits;
 pub use data::{
     Availability, Category, CopyIssue, CopyMode, CopyReport, CopySelection, Counts, Course, CourseSettings,

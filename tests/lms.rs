@@ -3,7 +3,7 @@
 
 mod common;
 use common::lms::*;
-use common::{lo_list, outline};
+use common::{lo_list, outline, page_at, titles};
 use coursecopy::*;
 
 /// Everything but tasks: courses, LOs, pages, styles, library, users.
@@ -672,4 +672,85 @@ fn lms10_course_times_are_the_callers_and_a_cancel_restores_them() {
     let c = w.ws.course(new).unwrap();
     assert_eq!((c.created(), c.modified()), (at(12), at(12)));
     assert_ne!(c.uuid(), w.ws.course(target).unwrap().uuid());
+}
+
+/// LMS-1's selective options, per learning object and page
+/// ([`ContentPick`]): a picked LO comes whole, a picked page brings its LO
+/// with the picked pages alone, in the source's order; tool links to what
+/// was not picked are dropped and reported (LMS-9).
+#[test]
+fn lms1_a_content_pick_copies_the_picked_los_and_pages_only() {
+    let mut w = lms_world(3);
+    let target = w.ws.create_course(w.author, NewCourse::new("CHEM-1", "Chemistry")).unwrap();
+    let unit1_page2 = page_at(&w.ws, w.course, 1, 2);
+    let unit1_page0 = page_at(&w.ws, w.course, 1, 0);
+    // Unit 0 whole; of Unit 1, pages 2 and 0 (asked out of order).
+    let pick = ContentPick::only().page(unit1_page2).learning_object(w.los[0]).page(unit1_page0);
+    let request = CopyRequest::new(CopyTarget::Existing(CourseRef::Key(target))).content(pick);
+    let task = w.ws.request_copy(w.author, w.course, &request).unwrap();
+    w.ws.run_all_tasks();
+    let (course, issues) = finished(&w.ws, task);
+    assert_eq!(course, target);
+    assert_eq!(
+        titles(&w.ws, target),
+        vec![
+            vec!["Page 0.0".to_string(), "Page 0.1".into(), "Page 0.2".into()],
+            vec!["Page 1.0".to_string(), "Page 1.2".into()]
+        ]
+    );
+    // Both LOs were copied, so the content links keep their targets.
+    assert!(issues.is_empty(), "{issues:?}");
+    // Only Unit 1's page: Unit 0 is left out, and the release rule that
+    // pointed at it loses its link.
+    let other = w.ws.create_course(w.author, NewCourse::new("CHEM-2", "Chemistry 2")).unwrap();
+    let request =
+        CopyRequest::new(CopyTarget::Existing(CourseRef::Key(other))).content(ContentPick::only().page(unit1_page2));
+    let task = w.ws.request_copy(w.author, w.course, &request).unwrap();
+    w.ws.run_all_tasks();
+    let (_, issues) = finished(&w.ws, task);
+    assert_eq!(titles(&w.ws, other), vec![vec!["Page 1.2".to_string()]]);
+    assert!(
+        issues.iter().any(|i| matches!(i, CopyIssue::DroppedLink { category: Category::AdaptiveReleaseRules, .. })),
+        "{issues:?}"
+    );
+    w.ws.check_integrity().unwrap();
+}
+
+/// A content pick is checked at request time, and a refused one creates
+/// nothing: an empty pick, an LO or a page of another course, and single
+/// pages in a Share or a linked copy.
+#[test]
+fn lms1_a_content_pick_is_refused_whole_when_it_names_what_the_source_lacks() {
+    let mut w = lms_world(2);
+    let other = w.ws.create_course(w.author, NewCourse::new("CHEM-1", "Chemistry")).unwrap();
+    let foreign_lo = w.ws.create_learning_object(w.author, other, "Atoms", "").unwrap();
+    let foreign_page = w.ws.add_page(w.author, other, foreign_lo, PageDraft::new("Bonds", "")).unwrap().page;
+    let page = page_at(&w.ws, w.course, 0, 0);
+    let before = w.ws.clone();
+    let cases = [
+        (ContentPick::only(), CopyMode::Duplicate),
+        (ContentPick::only().learning_object(foreign_lo), CopyMode::Duplicate),
+        (ContentPick::only().page(foreign_page), CopyMode::Duplicate),
+        (ContentPick::only().page(page), CopyMode::Share),
+        (ContentPick::only().page(page), CopyMode::Linked),
+    ];
+    for (pick, mode) in cases {
+        let request = to_new("BIO-PICK").mode(mode).content(pick.clone());
+        let refused = w.ws.request_copy(w.author, w.course, &request);
+        assert!(
+            matches!(refused, Err(Error::Invalid { field: Field::Selection, .. })),
+            "{pick:?} {mode:?}: {refused:?}"
+        );
+        assert_eq!(w.ws, before);
+    }
+    // Whole LOs are fine in every mode.
+    for mode in [CopyMode::Share, CopyMode::Linked] {
+        let id = format!("BIO-{mode:?}");
+        let request = to_new(&id).mode(mode).content(ContentPick::only().learning_object(w.los[1]));
+        let task = w.ws.request_copy(w.author, w.course, &request).unwrap();
+        w.ws.run_all_tasks();
+        let (copy, _) = finished(&w.ws, task);
+        assert_eq!(titles(&w.ws, copy), vec![vec!["Page 1.0".to_string(), "Page 1.1".into()]], "{mode:?}");
+    }
+    assert!(ContentPick::all().is_all() && !ContentPick::only().is_all());
 }

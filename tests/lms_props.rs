@@ -1,4 +1,4 @@
-//! Property tests of the LMS flow: LMS-4, LMS-5, LMS-7 and LMS-9 on random
+//! Property tests of the LMS flow: LMS-1 (content picks), LMS-4, LMS-5, LMS-7 and LMS-9 on random
 //! courses, budgets, edits and selections. `COURSECOPY_CASES` sets the
 //! number of cases (default 48).
 
@@ -240,5 +240,63 @@ proptest! {
             .filter(|i| i.link().is_some())
             .count();
         prop_assert_eq!(kept_links + expected.len(), source_links);
+    }
+
+    /// LMS-1's content pick: a random pick of whole LOs and single pages,
+    /// run in random budgets, copies exactly the picked LOs, each whole or
+    /// with its picked pages in the source's order, and reports the content
+    /// links to LOs left out as dropped (LMS-9).
+    #[test]
+    fn lms1_a_random_content_pick_copies_exactly_what_it_picks(
+        pages in 0usize..4,
+        whole in proptest::collection::vec(any::<bool>(), 2),
+        single in proptest::collection::vec(any::<bool>(), 8),
+        budget in 1u64..6,
+    ) {
+        let mut w = lms_world(pages);
+        let mut pick = ContentPick::only();
+        let mut expected = Vec::new();
+        let mut kept_los = Vec::new();
+        for (l, lo) in w.los.clone().into_iter().enumerate() {
+            let all: Vec<PageKey> = w.ws.learning_object(lo).unwrap().pages().collect();
+            let picked: Vec<PageKey> = all.iter().enumerate().filter(|(p, _)| single[l * 4 + p]).map(|(_, k)| *k).collect();
+            for page in &picked {
+                pick = pick.page(*page);
+            }
+            let carried = if whole[l] { pick = pick.learning_object(lo); all } else { picked };
+            if whole[l] || !carried.is_empty() {
+                kept_los.push(lo);
+                expected.push(carried.iter().map(|p| w.ws.page(*p).unwrap().title().to_string()).collect::<Vec<_>>());
+            }
+        }
+        let request = to_new("PICK").content(pick);
+        let requested = w.ws.request_copy(w.author, w.course, &request);
+        if kept_los.is_empty() {
+            let refused = matches!(requested, Err(Error::Invalid { field: Field::Selection, .. }));
+            prop_assert!(refused, "{:?}", requested);
+            return Ok(());
+        }
+        let task = requested.unwrap();
+        while w.ws.run_tasks(budget) > 0 {}
+        w.ws.check_integrity().unwrap();
+        let (copy, issues) = match w.ws.task_status(task).unwrap().state {
+            TaskState::Complete { course } => (course, vec![]),
+            TaskState::CompleteWithErrors { course, issues } => (course, issues),
+            other => panic!("{other:?}"),
+        };
+        let copied: Vec<Vec<String>> = w.ws.course(copy).unwrap().learning_objects()
+            .map(|lo| w.ws.learning_object(lo).unwrap().pages().map(|p| w.ws.page(p).unwrap().title().to_string()).collect())
+            .collect();
+        prop_assert_eq!(copied, expected);
+        let source = w.ws.course(w.course).unwrap().tools().clone();
+        let dropped: Vec<LoKey> = issues.iter().filter_map(|i| match i {
+            CopyIssue::DroppedLink { link: ToolLink::Content(lo), .. } => Some(*lo),
+            _ => None,
+        }).collect();
+        let expected_dropped: Vec<LoKey> = source.iter().filter_map(|i| match i.link() {
+            Some(ToolLink::Content(lo)) if !kept_los.contains(&lo) => Some(lo),
+            _ => None,
+        }).collect();
+        prop_assert_eq!(dropped, expected_dropped);
     }
 }

@@ -29,7 +29,7 @@ mod request;
 
 pub use options::CopyOptions;
 pub(crate) use request::resolve_course;
-pub use request::{CopyRequest, CopyTarget, CourseRef};
+pub use request::{ContentPick, CopyRequest, CopyTarget, CourseRef};
 
 use crate::data::{CopyJob, CopyMode, CopyReport, Timestamp};
 use crate::error::Error;

@@ -2,7 +2,7 @@
 //! changes it. Every check of a copy happens here.
 
 use super::request::resolve_course;
-use super::{CopyOptions, CopyRequest, CopyTarget, CourseRef};
+use super::{ContentPick, CopyOptions, CopyRequest, CopyTarget, CourseRef};
 use crate::access::require;
 use crate::data::{
     CopyMode, CopySelection, Course, DatePlan, DateShift, LoSnapshot, OwnDates, Snapshot, Timestamp, ToolItem, limits,
@@ -123,6 +123,8 @@ pub(crate) fn plan_request(
         }
     };
     let dates = plan_dates(src, &tools, &request.selection, &request.date_shift)?;
+    let mut snapshot = snapshot(store, src, request.mode, false);
+    pick_content(store, &request.content, request.mode, &mut snapshot)?;
     Ok(CopyPlan {
         tools,
         dates,
@@ -130,10 +132,46 @@ pub(crate) fn plan_request(
         mode: request.mode,
         selection: request.selection,
         keep_authors: true,
-        snapshot: snapshot(store, src, request.mode, false),
+        snapshot,
         target,
         at: now,
     })
+}
+
+/// Narrows `snapshot` to what `content` picks, in the source's order: a
+/// learning object picked whole, or one holding picked pages with those
+/// pages alone. Checks every pick against the source first.
+fn pick_content(store: &Store, content: &ContentPick, mode: CopyMode, snapshot: &mut Snapshot) -> Result<(), Error> {
+    let Some((los, pages)) = content.picked() else { return Ok(()) };
+    let invalid = |reason: String| Err(Error::invalid(crate::Field::Selection, reason));
+    if los.is_empty() && pages.is_empty() {
+        return invalid("the pick names no learning object and no page".into());
+    }
+    if !pages.is_empty() && mode != CopyMode::Duplicate {
+        return invalid(
+            "only a Duplicate takes single pages: a Share or a linked copy carries whole learning objects".into(),
+        );
+    }
+    let source: std::collections::BTreeSet<_> = snapshot.course.los.iter().copied().collect();
+    if let Some(lo) = los.iter().find(|lo| !source.contains(lo)) {
+        return invalid(format!("{lo} is not a learning object of the source"));
+    }
+    let mut partly = std::collections::BTreeSet::new();
+    for page in pages {
+        match store.page(*page).ok().map(|p| p.lo).filter(|lo| source.contains(lo)) {
+            Some(lo) => partly.insert(lo),
+            None => return invalid(format!("{page} is not a page of the source's learning objects")),
+        };
+    }
+    let keep = |lo: &crate::handles::LoKey| los.contains(lo) || partly.contains(lo);
+    snapshot.course.los.retain(keep);
+    snapshot.los.retain(|(lo, _)| keep(lo));
+    for (lo, taken) in &mut snapshot.los {
+        if !los.contains(lo) {
+            taken.pages = taken.pages.iter().filter(|p| pages.contains(p)).copied().collect();
+        }
+    }
+    Ok(())
 }
 
 /// The new dates of what a copy with `selection` carries of `src`, if

@@ -4,8 +4,9 @@
 
 use crate::data::{CopyMode, CopySelection, DateShift};
 use crate::error::Error;
-use crate::handles::CourseKey;
+use crate::handles::{CourseKey, LoKey, PageKey};
 use crate::store::Store;
+use std::collections::BTreeSet;
 use std::str::FromStr;
 
 /// How a request names a course.
@@ -131,6 +132,9 @@ pub struct CopyRequest {
     pub selection: CopySelection,
     /// How the copy's dates move (DAT-1..5); not at all unless set.
     pub date_shift: DateShift,
+    /// Which learning objects and pages the copy carries when
+    /// `selection.content_areas` is on; every one unless set.
+    pub content: ContentPick,
 }
 
 impl CopyRequest {
@@ -141,6 +145,7 @@ impl CopyRequest {
             mode: CopyMode::Duplicate,
             selection: CopySelection::everything(),
             date_shift: DateShift::new(),
+            content: ContentPick::all(),
         }
     }
 
@@ -160,5 +165,93 @@ impl CopyRequest {
     pub fn date_shift(mut self, shift: DateShift) -> Self {
         self.date_shift = shift;
         self
+    }
+
+    /// Sets which learning objects and pages the copy carries.
+    pub fn content(mut self, content: ContentPick) -> Self {
+        self.content = content;
+        self
+    }
+}
+
+/// Which of the source's learning objects, and which of their pages, a
+/// copy request carries (an LMS's selective import of single modules and
+/// pages). The categories of [`CopySelection`] still apply:
+/// without `content_areas` no learning object is copied, whatever is
+/// picked.
+///
+/// A picked learning object comes whole. A picked page brings its learning
+/// object with the picked pages only, in their order; only a copy that
+/// makes new learning objects ([`CopyMode::Duplicate`]) can take part of
+/// one: a Share includes whole learning objects and a linked copy follows
+/// the whole upstream, so both refuse page picks. The copy keeps the
+/// source's order of learning objects. Picking something the source does
+/// not hold is refused ([`Error::Invalid`] on [`Field::Selection`](crate::Field::Selection)),
+/// as is an empty pick.
+///
+/// Costs: a pick is two ordered sets; planning a picked copy reads each
+/// picked learning object's page list once.
+///
+/// ```
+/// use coursecopy::{ContentPick, CopyRequest, CopyTarget, CourseRef, NewCourse, PageDraft, Workspace};
+///
+/// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+/// let bio = ws.create_course(admin, NewCourse::new("BIO-101", "Biology"))?;
+/// let cells = ws.create_learning_object(admin, bio, "Cells", "")?;
+/// ws.create_learning_object(admin, bio, "Plants", "")?;
+/// let membrane = ws.add_page(admin, bio, cells, PageDraft::new("Membrane", "<p>…</p>"))?.page;
+/// ws.add_page(admin, bio, cells, PageDraft::new("Nucleus", "<p>…</p>"))?;
+/// let next = ws.create_course(admin, NewCourse::new("BIO-102", "Biology II"))?;
+///
+/// let pick = ContentPick::only().page(membrane);
+/// let request = CopyRequest::new(CopyTarget::Existing(CourseRef::Key(next))).content(pick);
+/// ws.request_copy(admin, bio, &request)?;
+/// ws.run_all_tasks();
+/// let copied = ws.course(next)?.learning_objects().next().unwrap();
+/// assert_eq!(ws.learning_object(copied)?.title(), "Cells");
+/// assert_eq!(ws.learning_object(copied)?.pages().count(), 1, "the picked page alone");
+/// assert_eq!(ws.course(next)?.learning_objects().len(), 1, "Plants was not picked");
+/// # Ok::<(), coursecopy::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[must_use]
+pub struct ContentPick {
+    /// `None`: everything. `Some`: the whole LOs and the single pages.
+    only: Option<(BTreeSet<LoKey>, BTreeSet<PageKey>)>,
+}
+
+impl ContentPick {
+    /// Every learning object, whole: the default.
+    pub fn all() -> Self {
+        ContentPick { only: None }
+    }
+
+    /// Nothing yet: add what to carry with [`learning_object`](Self::learning_object)
+    /// and [`page`](Self::page).
+    pub fn only() -> Self {
+        ContentPick { only: Some((BTreeSet::new(), BTreeSet::new())) }
+    }
+
+    /// Also carries `lo`, whole.
+    pub fn learning_object(mut self, lo: LoKey) -> Self {
+        self.only.get_or_insert_with(Default::default).0.insert(lo);
+        self
+    }
+
+    /// Also carries `page`, with its learning object.
+    pub fn page(mut self, page: PageKey) -> Self {
+        self.only.get_or_insert_with(Default::default).1.insert(page);
+        self
+    }
+
+    /// Whether every learning object is carried whole.
+    pub fn is_all(&self) -> bool {
+        self.only.is_none()
+    }
+
+    /// The learning objects picked whole, and the single pages picked;
+    /// `None` for everything.
+    pub(crate) fn picked(&self) -> Option<(&BTreeSet<LoKey>, &BTreeSet<PageKey>)> {
+        self.only.as_ref().map(|(los, pages)| (los, pages))
     }
 }
