@@ -166,6 +166,8 @@ impl App {
         let mut model = Model::new(ws, &self.keys).map_err(Failure::bad_request)?;
         set_task_limit(&mut model, self.config.max_running);
         let mut state = self.lock();
+        // Job ids (migrations) are never reused in one data file's life.
+        model.next_job_id = state.model.next_job_id;
         if let Some(journal) = state.journal.as_mut() {
             journal.snapshot(&model).map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e.0))?;
         }
@@ -276,7 +278,9 @@ pub(crate) fn failure(e: ApplyError) -> Failure {
         ApplyError::Model(e) => Failure::from(e),
         ApplyError::Body(message) => Failure::bad_request(message),
         actor @ (ApplyError::Actor(_) | ApplyError::User(_)) => Failure::unauthorized(actor.to_string()),
-        missing @ ApplyError::NoPage { .. } => Failure::not_found(missing.to_string()),
+        missing @ (ApplyError::NoPage { .. } | ApplyError::NoMigration { .. }) => {
+            Failure::not_found(missing.to_string())
+        }
     }
 }
 

@@ -71,6 +71,7 @@ pub mod demo;
 mod extract;
 mod hygiene;
 mod journal;
+mod migrations;
 mod model;
 mod paging;
 mod runner;

@@ -98,6 +98,40 @@ pub enum Op {
         /// When.
         at: Timestamp,
     },
+    /// A copy into an existing course, numbered by the server (Canvas's
+    /// content migration, CNV-5), API-neutral as [`Op::EditPage`].
+    StartMigration {
+        /// The workspace user who asked.
+        user: String,
+        /// The source course, by numeric id.
+        source: u64,
+        /// The target course, by numeric id.
+        target: u64,
+        /// What it copies.
+        spec: crate::migrations::CopySpec,
+        /// Whether it waits for a selection first.
+        #[serde(default)]
+        select: bool,
+        /// When.
+        at: Timestamp,
+        /// An injected fault: it ends failed at once.
+        #[serde(default)]
+        fail: bool,
+    },
+    /// What a migration waiting for a selection copies; it then starts.
+    SelectMigration {
+        /// The workspace user who asked.
+        user: String,
+        /// The migration's id.
+        migration: u64,
+        /// What it copies.
+        spec: crate::migrations::CopySpec,
+        /// When.
+        at: Timestamp,
+        /// An injected fault: it ends failed at once.
+        #[serde(default)]
+        fail: bool,
+    },
     /// The runner ran the task queue for `budget` units at `at`.
     Step {
         /// Work units.
@@ -123,6 +157,8 @@ pub enum Outcome {
     Done,
     /// Units of work the step did.
     Worked(u64),
+    /// A migration was accepted or given its selection: its id.
+    Migration(u64),
 }
 
 /// A copy task the server accepted.
@@ -153,6 +189,11 @@ pub enum ApplyError {
         /// The page's numeric id.
         page: u64,
     },
+    /// No migration has this id.
+    NoMigration {
+        /// The id asked for.
+        migration: u64,
+    },
 }
 
 impl std::fmt::Display for ApplyError {
@@ -163,6 +204,7 @@ impl std::fmt::Display for ApplyError {
             ApplyError::Actor(key) => write!(f, "app key {key:?} acts as no user"),
             ApplyError::User(name) => write!(f, "no user is named {name:?}"),
             ApplyError::NoPage { page } => write!(f, "the course has no page {page}"),
+            ApplyError::NoMigration { migration } => write!(f, "no migration {migration}"),
         }
     }
 }
@@ -182,6 +224,10 @@ pub struct Model {
     pub actors: BTreeMap<String, UserKey>,
     /// Task id → the accepted task.
     pub tasks: BTreeMap<String, Accepted>,
+    /// Migration id → the migration (CNV-5).
+    pub migrations: BTreeMap<u64, crate::migrations::Migration>,
+    /// The next id of a job the server numbers (a migration).
+    pub next_job_id: u64,
 }
 
 impl Model {
@@ -199,7 +245,7 @@ impl Model {
                 .ok_or_else(|| format!("app key {:?}: the workspace has no user named {:?}", k.key, k.user))?;
             actors.insert(k.key.clone(), user);
         }
-        let mut model = Model { ws, actors, tasks: BTreeMap::new() };
+        let mut model = Model { ws, actors, tasks: BTreeMap::new(), migrations: BTreeMap::new(), next_job_id: 1 };
         model.adopt_tasks();
         Ok(model)
     }
@@ -219,7 +265,7 @@ impl Model {
     }
 
     /// The workspace user named `name`.
-    fn user(&self, name: &str) -> Result<UserKey, ApplyError> {
+    pub(crate) fn user(&self, name: &str) -> Result<UserKey, ApplyError> {
         self.ws.users().find(|(_, u)| u.name() == name).map(|(k, _)| k).ok_or_else(|| ApplyError::User(name.into()))
     }
 
@@ -241,9 +287,11 @@ impl Model {
         Ok(self.ws.resolve_course(&r)?)
     }
 
-    /// How many accepted tasks are queued or running.
+    /// How many accepted tasks are queued or running, and migrations wait
+    /// for their target.
     pub fn unfinished(&self) -> usize {
-        self.tasks.values().filter(|t| t.ended.is_none()).count()
+        let waiting = self.migrations.values().filter(|m| m.state == crate::migrations::MigrationState::Queued);
+        self.tasks.values().filter(|t| t.ended.is_none()).count() + waiting.count()
     }
 
     /// A task's status, by id.
@@ -261,6 +309,7 @@ impl Model {
             Outcome::Course(key) => self.ws.course(*key).ok().map(|c| format!("{} {}", c.lms_id(), c.uuid())),
             Outcome::Copy { task, target } => Some(format!("{task} {target}")),
             Outcome::Worked(units) => Some(units.to_string()),
+            Outcome::Migration(id) => Some(id.to_string()),
             Outcome::Done => None,
         }
     }
@@ -313,8 +362,17 @@ impl Model {
                 let fields = [title, course_code, external_id, time_zone].map(Option::as_deref);
                 self.change_course(user, *course, fields, *at)
             }
+            Op::StartMigration { user, source, target, spec, select, at, fail } => {
+                self.start_migration(user, [*source, *target], spec, *select, *at, *fail)
+            }
+            Op::SelectMigration { user, migration, spec, at, fail } => {
+                self.select_migration(user, *migration, spec, *at, *fail)
+            }
             Op::Step { budget, at } => {
-                let worked = self.ws.run_tasks_at(*budget, *at);
+                // A migration that starts counts as a unit, so that the
+                // step that starts it is journaled.
+                let started = self.start_queued_migrations(*at);
+                let worked = self.ws.run_tasks_at(*budget, *at) + started;
                 for accepted in self.tasks.values_mut().filter(|t| t.ended.is_none()) {
                     let finished = self.ws.task_status(accepted.key).map(|s| s.state.is_finished()).unwrap_or(true);
                     if finished {

@@ -2,7 +2,8 @@
 //! stream of writes and copies, over the Learn routes and Canvas's,
 //! restarts from its data file with every answered change and every
 //! completed copy; a copy that was running resumes or ends Incomplete with
-//! its new target removed, never half-applied.
+//! its new target removed, never half-applied; a Canvas content migration
+//! ends completed or failed, never half-applied.
 
 mod common;
 use common::{Process, V1, V3, author_token as token, read, remove_data_file, spawn_binary, temp_path as temp_db};
@@ -86,6 +87,7 @@ async fn srv9_sigkill_loses_nothing_answered() {
     let mut copies = Vec::new(); // (location, target courseId) answered
     let mut completed = Vec::new(); // copies seen complete before the kill
     let mut edits = Vec::new(); // (page id, body) answered over Canvas
+    let mut migrations = Vec::new(); // (migration id, target courseId) answered over Canvas
     for i in 0..24 {
         let id = format!("K-{i}");
         let r = client
@@ -96,6 +98,7 @@ async fn srv9_sigkill_loses_nothing_answered() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED);
+        let created: Value = r.json().await.unwrap();
         let name = format!("final {i}");
         let r = client
             .patch(format!("{base}{V3}/courses/courseId:{id}"))
@@ -105,6 +108,21 @@ async fn srv9_sigkill_loses_nothing_answered() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
+        if i % 6 == 3 {
+            // A Canvas content migration of BIO-101 into the new course,
+            // by its numeric id (the `12` of `_12_1`).
+            let numeric = created["id"].as_str().unwrap().trim_start_matches('_').trim_end_matches("_1").to_string();
+            let r = client
+                .post(format!("{base}/api/v1/courses/{numeric}/content_migrations"))
+                .bearer_auth("author-canvas-token")
+                .form(&[("migration_type", "course_copy_importer"), ("settings[source_course_id]", "1")])
+                .send()
+                .await
+                .unwrap();
+            let (status, migration) = read(r).await;
+            assert_eq!(status, StatusCode::OK, "{migration}");
+            migrations.push((migration["id"].as_u64().unwrap(), id.clone()));
+        }
         courses.push((id, name));
         // A Canvas page edit of BIO-101 (numeric id 1), its page i + 1.
         let body = format!("<p>killed {i}</p>");
@@ -203,6 +221,27 @@ async fn srv9_sigkill_loses_nothing_answered() {
                 assert_eq!(target_status, StatusCode::NOT_FOUND);
             }
             None => panic!("{location} never ended after the restart"),
+        }
+    }
+    for (migration, target) in &migrations {
+        // Every migration ends: completed with all the source's pages
+        // after the target's own (none), or failed with the target as it
+        // was (empty).
+        let mut state = Value::Null;
+        for _ in 0..2000 {
+            let progress =
+                get_json(&client, &format!("{base}/api/v1/progress/{migration}"), "author-canvas-token").await;
+            state = progress["workflow_state"].clone();
+            if state == "completed" || state == "failed" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let pages = pages_of(&client, &base, &t, &format!("courseId:{target}")).await;
+        match state.as_str() {
+            Some("completed") => assert_eq!(pages, source_pages, "migration {migration} is half-applied"),
+            Some("failed") => assert_eq!(pages, 0, "failed migration {migration} left pages"),
+            other => panic!("migration {migration} never ended after the restart: {other:?}"),
         }
     }
     let health: Value = client

@@ -34,6 +34,9 @@ pub enum CanvasError {
     /// Any other refusal, with its status and message, in the generic
     /// `errors` shape.
     Other(StatusCode, String),
+    /// A refusal some controllers give as a bare `{"message": …}` (a
+    /// content migration's type or source, `API.md` §5.2).
+    Message(StatusCode, String),
 }
 
 impl From<crate::wire::Failure> for CanvasError {
@@ -66,7 +69,9 @@ impl CanvasError {
                 Error::Busy { .. } => CanvasError::Other(StatusCode::CONFLICT, e.to_string()),
                 other => CanvasError::Other(StatusCode::BAD_REQUEST, other.to_string()),
             },
-            crate::model::ApplyError::NoPage { .. } => CanvasError::NotFound,
+            crate::model::ApplyError::NoPage { .. } | crate::model::ApplyError::NoMigration { .. } => {
+                CanvasError::NotFound
+            }
             other => CanvasError::Other(StatusCode::BAD_REQUEST, other.to_string()),
         }
     }
@@ -99,6 +104,7 @@ impl IntoResponse for CanvasError {
                 false,
             ),
             CanvasError::Other(status, message) => (status, json!({"errors": [{"message": message}]}), false),
+            CanvasError::Message(status, message) => (status, json!({ "message": message }), false),
         };
         let mut response = (status, Json(body)).into_response();
         if challenge {

@@ -13,6 +13,9 @@
 //! | `accounts.rs` | the one account, and its courses (CNV-3) |
 //! | `content.rs` | modules, module items and pages (CNV-4) |
 //! | `request.rs` | what every handler reads: parameters, the course and the right to read it, the caller, a paged answer |
+//! | `migrations.rs` | content migrations and progress (CNV-5, CNV-6) |
+//! | `migration_params.rs` | a migration's `select`, `copy` and `date_shift_options`, as the core's copy spec |
+//! | `migration_wire.rs` | ContentMigration, MigrationIssue and Progress |
 //!
 //! Handlers translate the request into a read of the model, or into an
 //! API-neutral op committed as every change is (journaled first), and
@@ -26,6 +29,9 @@ mod auth;
 mod content;
 mod courses;
 pub mod errors;
+mod migration_params;
+mod migration_wire;
+mod migrations;
 mod paging;
 pub mod params;
 mod request;
@@ -49,7 +55,8 @@ pub(crate) fn is_canvas_path(path: &str) -> bool {
 /// `/` (Rails routes both; canvasapi asks for some with it); an unknown
 /// path under `/api/v1/` is Canvas's 404.
 pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
-    let routes: [(&str, MethodRouter<SharedApp>); 11] = [
+    const MIGRATIONS: &str = "/courses/{id}/content_migrations";
+    let routes: [(&str, MethodRouter<SharedApp>); 17] = [
         ("/courses", get(courses::list)),
         ("/courses/{id}", get(courses::show).put(courses::update)),
         ("/courses/{id}/modules", get(content::modules)),
@@ -61,6 +68,12 @@ pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
         ("/accounts/{id}", get(accounts::show)),
         ("/accounts/{id}/courses", get(accounts::courses)),
         ("/accounts/{id}/courses/{course_id}", get(accounts::course)),
+        (MIGRATIONS, get(migrations::list).post(migrations::create)),
+        ("/courses/{id}/content_migrations/migrators", get(migrations::migrators)),
+        ("/courses/{id}/content_migrations/{migration}", get(migrations::show).put(migrations::update)),
+        ("/courses/{id}/content_migrations/{migration}/migration_issues", get(migrations::issue_list)),
+        ("/courses/{id}/content_migrations/{migration}/migration_issues/{issue}", get(migrations::issue)),
+        ("/progress/{id}", get(migrations::show_progress)),
     ];
     let api = routes
         .into_iter()

@@ -2,6 +2,7 @@
 //! format) and the book of copy tasks the server accepted.
 
 use crate::demo::AppKey;
+use crate::migrations::Migration;
 use crate::model::{Accepted, Model};
 use serde::{Deserialize, Serialize};
 
@@ -9,12 +10,23 @@ use serde::{Deserialize, Serialize};
 pub struct SnapshotParts {
     ws: coursecopy::Workspace,
     tasks: Vec<SavedTask>,
+    migrations: Vec<Migration>,
+    next_job_id: u64,
 }
 
-/// The task book as a snapshot keeps it.
+/// The task book as a snapshot keeps it, with the migrations and the job
+/// counter (both absent from a snapshot written before migrations).
 #[derive(Serialize, Deserialize)]
 struct SavedBook {
     tasks: Vec<SavedTask>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    migrations: Vec<Migration>,
+    #[serde(default = "first_job_id")]
+    next_job_id: u64,
+}
+
+fn first_job_id() -> u64 {
+    1
 }
 
 /// One accepted task, as a snapshot keeps it.
@@ -35,7 +47,7 @@ impl SnapshotParts {
     pub fn read(workspace: &str, tasks: &str) -> Result<SnapshotParts, String> {
         let ws: coursecopy::Workspace = serde_json::from_str(workspace).map_err(|e| e.to_string())?;
         let saved: SavedBook = serde_json::from_str(tasks).map_err(|e| format!("tasks: {e}"))?;
-        Ok(SnapshotParts { ws, tasks: saved.tasks })
+        Ok(SnapshotParts { ws, tasks: saved.tasks, migrations: saved.migrations, next_job_id: saved.next_job_id })
     }
 
     /// The two texts of `model`.
@@ -49,7 +61,8 @@ impl SnapshotParts {
             .iter()
             .map(|(id, t)| SavedTask { id: id.clone(), target: t.target.clone(), ended: t.ended })
             .collect();
-        let book = SavedBook { tasks };
+        let migrations = model.migrations.values().cloned().collect();
+        let book = SavedBook { tasks, migrations, next_job_id: model.next_job_id };
         Ok((workspace, serde_json::to_string(&book).map_err(|e| e.to_string())?))
     }
 
@@ -73,6 +86,18 @@ impl SnapshotParts {
         }
         let mut model = Model::new(self.ws, keys)?;
         model.tasks.extend(tasks);
+        for m in self.migrations {
+            if let crate::migrations::MigrationState::Task { task } = &m.state
+                && !model.tasks.contains_key(task)
+            {
+                return Err(format!("migrations: {} names task {task}, which the book lacks", m.id));
+            }
+            if m.id >= self.next_job_id {
+                return Err(format!("migrations: {} is not below the next job id {}", m.id, self.next_job_id));
+            }
+            model.migrations.insert(m.id, m);
+        }
+        model.next_job_id = self.next_job_id.max(1);
         Ok(model)
     }
 }

@@ -146,6 +146,7 @@ fn srv9_a_record_that_does_not_apply_is_named() {
 mod replay_property {
     use super::*;
     use crate::demo::{demo_keys, demo_workspace};
+    use crate::migrations::CopySpec;
     use crate::model::Outcome;
     use coursecopy::Timestamp;
     use proptest::prelude::*;
@@ -178,6 +179,23 @@ mod replay_property {
             course: u8,
             valid: bool,
         },
+        /// A content migration as the Canvas routes commit it: some pick
+        /// LOs or pages by numeric id, some shift dates, some wait for a
+        /// selection, some fail by injection; some name missing courses.
+        Migrate {
+            source: u8,
+            target: u8,
+            pick: u8,
+            shift: bool,
+            select: bool,
+            fail: bool,
+        },
+        /// The selection of a migration, by id (some not waiting, some
+        /// missing).
+        Select {
+            migration: u8,
+            pick: u8,
+        },
         Flush,
         Snapshot,
     }
@@ -193,9 +211,29 @@ mod replay_property {
             2 => (1u8..10, 1u8..40, proptest::bool::weighted(0.2))
                 .prop_map(|(course, page, blank)| Action::EditPage { course, page, blank }),
             1 => (1u8..10, proptest::bool::weighted(0.8)).prop_map(|(course, valid)| Action::ChangeCourse { course, valid }),
+            2 => (1u8..10, 1u8..10, 0u8..4, any::<bool>(), proptest::bool::weighted(0.3), proptest::bool::weighted(0.1))
+                .prop_map(|(source, target, pick, shift, select, fail)| Action::Migrate { source, target, pick, shift, select, fail }),
+            1 => (1u8..8, 0u8..4).prop_map(|(migration, pick)| Action::Select { migration, pick }),
             1 => Just(Action::Flush),
             1 => Just(Action::Snapshot),
         ]
+    }
+
+    /// What a migration copies: everything, some LOs, some pages, or a
+    /// category selection without content.
+    fn spec(pick: u8, shift: bool) -> CopySpec {
+        let mut spec = match pick {
+            0 => CopySpec::default(),
+            1 => CopySpec { los: Some(vec![1, 3, 5]), ..CopySpec::default() },
+            2 => CopySpec { los: Some(vec![2]), pages: vec![2, 5, 9, 40], ..CopySpec::default() },
+            _ => CopySpec { copy: Some(json!({"contentAreas": false, "assessments": true})), ..CopySpec::default() },
+        };
+        if shift {
+            spec.date_shift =
+                Some(json!({"shiftDates": true, "oldStartDate": "2027-09-06", "oldEndDate": "2027-12-17",
+                "newStartDate": "2028-09-04", "newEndDate": "2028-12-15"}));
+        }
+        spec
     }
 
     fn op(action: &Action, t: i64) -> Option<Op> {
@@ -240,6 +278,22 @@ mod replay_property {
                 time_zone: Some(if *valid { "Europe/Berlin" } else { "Mars/Olympus" }.into()),
                 at,
             },
+            Action::Migrate { source, target, pick, shift, select, fail } => Op::StartMigration {
+                user: "Author".into(),
+                source: u64::from(*source),
+                target: u64::from(*target),
+                spec: spec(*pick, *shift),
+                select: *select,
+                at,
+                fail: *fail,
+            },
+            Action::Select { migration, pick } => Op::SelectMigration {
+                user: "Author".into(),
+                migration: u64::from(*migration),
+                spec: spec(*pick, false),
+                at,
+                fail: false,
+            },
             Action::Flush | Action::Snapshot => return None,
         })
     }
@@ -260,8 +314,8 @@ mod replay_property {
         /// SRV-9, CNV-9: after any sequence, a restart (a crash: buffered
         /// steps unwritten) replays to exactly the model as of its last
         /// durable write, sound; no record fails to apply. The sequences
-        /// hold Learn's ops and the Canvas routes' page edits and course
-        /// changes.
+        /// hold Learn's ops and the Canvas routes' page edits, course
+        /// changes, content migrations and their selections.
         #[test]
         fn srv9_replay_reaches_the_last_durable_state(actions in proptest::collection::vec(action(), 1..40)) {
             static RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -288,13 +342,16 @@ mod replay_property {
                     }
                     (_, Some(op)) => {
                         // A refused op changes nothing and is not written.
-                        let before = live.ws.clone();
+                        let (before, migrations_before) = (live.ws.clone(), live.migrations.clone());
                         match live.apply(&op) {
                             Ok(outcome) => {
                                 journal.commit(Some((&op, live.describe(&outcome)))).unwrap();
                                 durable = live.clone();
                             }
-                            Err(_) => prop_assert_eq!(&live.ws, &before),
+                            Err(_) => {
+                                prop_assert_eq!(&live.ws, &before);
+                                prop_assert_eq!(&live.migrations, &migrations_before);
+                            }
                         }
                     }
                     (_, None) => {}
@@ -307,6 +364,8 @@ mod replay_property {
             }
             prop_assert_eq!(&replayed.ws, &durable.ws);
             prop_assert_eq!(&replayed.tasks, &durable.tasks);
+            prop_assert_eq!(&replayed.migrations, &durable.migrations);
+            prop_assert_eq!(replayed.next_job_id, durable.next_job_id);
             prop_assert!(replayed.ws.check_integrity().is_ok());
         }
     }

@@ -1,0 +1,234 @@
+//! Content migrations and progress (CNV-5, CNV-6): a course copy into an
+//! existing course, as Canvas's `course_copy_importer`, run by the same
+//! runner as a Learn copy (`migrations.rs` in the core keeps them).
+
+use super::auth::CanvasCaller;
+use super::courses::resolve;
+use super::errors::CanvasError;
+use super::migration_params::{CourseDates, date_shift, flag, selection};
+use super::migration_wire::{content_migration, issues, migration_issue, progress};
+use super::paging::base_of;
+use super::request::{caller_name, paged, params_with_body, query_params, readable};
+use crate::app::{SharedApp, State as AppState};
+use crate::migrations::{CopySpec, MigrationStatus};
+use crate::model::{Op, Outcome};
+use axum::Json;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use coursecopy::{CourseKey, Duration, Timestamp, Workspace};
+use serde_json::{Value, json};
+
+/// The migration types Canvas has; only the copy is served.
+const OTHER_TYPES: [&str; 5] = [
+    "canvas_cartridge_importer",
+    "common_cartridge_importer",
+    "zip_file_importer",
+    "qti_converter",
+    "moodle_converter",
+];
+
+fn message(status: StatusCode, text: &str) -> CanvasError {
+    CanvasError::Message(status, text.into())
+}
+
+/// A course's `DateRange` as calendar dates in its own zone.
+fn dates_of(ws: &Workspace, course: CourseKey) -> CourseDates {
+    let Ok(c) = ws.course(course) else { return CourseDates::default() };
+    let day = |t: Timestamp| Some(c.time_zone().civil(t).date().to_string());
+    match c.settings().duration() {
+        Duration::DateRange { start, end } => CourseDates { start: day(start), end: day(end) },
+        _ => CourseDates::default(),
+    }
+}
+
+/// The migration `id` of course `course`, as the caller may read it.
+fn find<'a>(
+    state: &'a AppState,
+    caller: &CanvasCaller,
+    course: &str,
+    id: &str,
+) -> Result<MigrationStatus<'a>, CanvasError> {
+    let key = readable(&state.model.ws, caller.user, course)?;
+    let target = state.model.ws.course(key).map_err(|_| CanvasError::NotFound)?.numeric_id();
+    let id: u64 = id.parse().map_err(|_| CanvasError::NotFound)?;
+    state.model.migration(id).filter(|m| m.migration.target == target).ok_or(CanvasError::NotFound)
+}
+
+/// The spec and the source of a create request, checked as Canvas checks
+/// them: the type, the source, the date options.
+fn create_spec(ws: &Workspace, target: CourseKey, params: &Value) -> Result<(u64, CopySpec), CanvasError> {
+    match params.get("migration_type").and_then(Value::as_str) {
+        Some("course_copy_importer") => {}
+        Some(t) if OTHER_TYPES.contains(&t) => {
+            return Err(message(StatusCode::BAD_REQUEST, "Unsupported migration_type for context"));
+        }
+        _ => return Err(message(StatusCode::BAD_REQUEST, "Invalid migration_type")),
+    }
+    let source = match &params["settings"]["source_course_id"] {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return Err(message(StatusCode::BAD_REQUEST, "A course copy requires a source course.")),
+    };
+    let source = resolve(ws, &source).ok_or(CanvasError::NotFound)?;
+    let mut spec = selection(params).unwrap_or_default();
+    spec.date_shift = date_shift(params, &dates_of(ws, source), &dates_of(ws, target))?;
+    let source = ws.course(source).map_err(|_| CanvasError::NotFound)?.numeric_id();
+    Ok((source, spec))
+}
+
+/// `POST /api/v1/courses/:course_id/content_migrations` (CNV-5): 200 with
+/// the ContentMigration; its copy runs in the background.
+pub async fn create(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(course): Path<String>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, CanvasError> {
+    let params = params_with_body(&uri, &headers, &body)?;
+    let mut state = app.lock();
+    let ws = &state.model.ws;
+    let target = readable(ws, caller.user, &course)?;
+    let (source, spec) = create_spec(ws, target, &params)?;
+    let user = caller_name(ws, &caller)?;
+    let target = ws.course(target).map_err(|_| CanvasError::NotFound)?.numeric_id();
+    if state.model.unfinished() >= app.config.max_queued {
+        return Err(message(StatusCode::TOO_MANY_REQUESTS, "the copy queue is full"));
+    }
+    let (select, fail) = (params.get("selective_import").is_some_and(flag), state.faults.fail_copies > 0);
+    let op = Op::StartMigration { user, source, target, spec, select, at: Timestamp::now(), fail };
+    let Outcome::Migration(id) = state.commit_as(op, CanvasError::of_refusal)? else {
+        return Err(message(StatusCode::INTERNAL_SERVER_ERROR, "the migration gave no id"));
+    };
+    state.faults.fail_copies = state.faults.fail_copies.saturating_sub(u64::from(fail));
+    app.wake.notify_all();
+    answer(&state, id, &headers)
+}
+
+fn answer(state: &AppState, id: u64, headers: &HeaderMap) -> Result<Json<Value>, CanvasError> {
+    let status = state.model.migration(id).ok_or(CanvasError::NotFound)?;
+    Ok(Json(content_migration(&state.model.ws, &status, &base_of(headers))))
+}
+
+/// `PUT /api/v1/courses/:course_id/content_migrations/:id` with
+/// `copy[...]` (or `select[...]`): what a migration waiting for its
+/// selection copies; it then runs. 400 for one not waiting.
+pub async fn update(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((course, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, CanvasError> {
+    let params = params_with_body(&uri, &headers, &body)?;
+    let mut state = app.lock();
+    let migration = find(&state, &caller, &course, &id)?.migration.id;
+    let Some(spec) = selection(&params) else { return answer(&state, migration, &headers) };
+    let user = caller_name(&state.model.ws, &caller)?;
+    let fail = state.faults.fail_copies > 0;
+    let op = Op::SelectMigration { user, migration, spec, at: Timestamp::now(), fail };
+    state.commit_as(op, CanvasError::of_refusal)?;
+    state.faults.fail_copies = state.faults.fail_copies.saturating_sub(u64::from(fail));
+    app.wake.notify_all();
+    answer(&state, migration, &headers)
+}
+
+/// `GET /api/v1/courses/:course_id/content_migrations`: newest first, paged.
+pub async fn list(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(course): Path<String>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, CanvasError> {
+    let params = query_params(&uri)?;
+    let state = app.lock();
+    let ws = &state.model.ws;
+    let key = readable(ws, caller.user, &course)?;
+    let target = ws.course(key).map_err(|_| CanvasError::NotFound)?.numeric_id();
+    let base = base_of(&headers);
+    let all: Vec<Value> = state.model.migrations_into(target).map(|m| content_migration(ws, &m, &base)).collect();
+    Ok(paged(all, &params, &headers, &uri))
+}
+
+/// `GET /api/v1/courses/:course_id/content_migrations/:id`.
+pub async fn show(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((course, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, CanvasError> {
+    let state = app.lock();
+    let status = find(&state, &caller, &course, &id)?;
+    Ok(Json(content_migration(&state.model.ws, &status, &base_of(&headers))))
+}
+
+/// `GET …/content_migrations/migrators`: the one migrator served.
+pub async fn migrators(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(course): Path<String>,
+) -> Result<Json<Value>, CanvasError> {
+    readable(&app.lock().model.ws, caller.user, &course)?;
+    Ok(Json(json!([{
+        "type": "course_copy_importer",
+        "requires_file_upload": false,
+        "name": super::migration_wire::COPY_TITLE,
+        "required_settings": ["source_course_id"],
+    }])))
+}
+
+/// `GET …/content_migrations/:id/migration_issues`: paged.
+pub async fn issue_list(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((course, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, CanvasError> {
+    let params = query_params(&uri)?;
+    let state = app.lock();
+    let status = find(&state, &caller, &course, &id)?;
+    let base = base_of(&headers);
+    let texts = issues(&state.model.ws, &status);
+    let all = texts.iter().enumerate().map(|(i, text)| migration_issue(&status, i + 1, text, &base)).collect();
+    Ok(paged(all, &params, &headers, &uri))
+}
+
+/// `GET …/content_migrations/:id/migration_issues/:issue_id`.
+pub async fn issue(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((course, id, issue)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, CanvasError> {
+    let state = app.lock();
+    let status = find(&state, &caller, &course, &id)?;
+    let number: usize = issue.parse().map_err(|_| CanvasError::NotFound)?;
+    let texts = issues(&state.model.ws, &status);
+    let text = number.checked_sub(1).and_then(|i| texts.get(i)).ok_or(CanvasError::NotFound)?;
+    Ok(Json(migration_issue(&status, number, text, &base_of(&headers))))
+}
+
+/// `GET /api/v1/progress/:id` (CNV-6): a migration's progress, for a
+/// caller who may read its course; 404 otherwise. A finished one is
+/// durable before it is reported.
+pub async fn show_progress(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, CanvasError> {
+    let mut state = app.lock();
+    let id: u64 = id.parse().map_err(|_| CanvasError::NotFound)?;
+    let target = state.model.migration(id).ok_or(CanvasError::NotFound)?.migration.target;
+    readable(&state.model.ws, caller.user, &target.to_string())?;
+    let body = progress(&state.model.ws, &state.model.migration(id).ok_or(CanvasError::NotFound)?, &base_of(&headers));
+    if body["workflow_state"] == "completed" || body["workflow_state"] == "failed" {
+        state.flush()?;
+    }
+    Ok(Json(body))
+}

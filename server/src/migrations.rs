@@ -1,0 +1,284 @@
+//! Copies into an existing course that the server numbers itself: what
+//! Canvas calls content migrations (CNV-5), kept API-neutral. A migration
+//! names its users and courses by name and numeric id, and what it copies
+//! in the library's own forms, so the journal replays it whichever API
+//! asked.
+//!
+//! A migration waits for a selection if asked to, then waits while
+//! another copy writes into its target (the library refuses a second
+//! writer; Canvas queues the migration instead), then runs as a library
+//! copy task in the runner, like a Learn copy. Its id comes from the
+//! model's job counter, which blueprint syncs will share, so that a
+//! progress id (the job's id) names one job.
+
+use crate::model::{Accepted, ApplyError, Model, Outcome};
+use coursecopy::{Action, ContentPick, CopyRequest, CourseKey, CourseRef, TaskStatus, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// What a migration copies, API-neutral.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CopySpec {
+    /// The categories, in the library's JSON form of a copy request's
+    /// `copy` object (LMS-11); `None` copies everything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy: Option<Value>,
+    /// The date shift, in the library's JSON form (`dateShift`, DAT-7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_shift: Option<Value>,
+    /// Learning objects picked whole, by numeric id; with `pages`, `None`
+    /// for every one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub los: Option<Vec<u64>>,
+    /// Single pages picked, by numeric id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<u64>,
+}
+
+/// Where a migration is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum MigrationState {
+    /// Waiting for its selection.
+    WaitingForSelect,
+    /// Waiting for its target to be free of another copy.
+    Queued,
+    /// Running, or ended, as the library task with this id (`_<n>_1`).
+    Task {
+        /// The task's id.
+        task: String,
+    },
+    /// Refused when it was to start, or failed by an injected fault.
+    Failed {
+        /// Why.
+        reason: String,
+        /// When.
+        at: Timestamp,
+    },
+}
+
+/// A copy into an existing course, numbered by the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Migration {
+    /// Its id, also its progress's id.
+    pub id: u64,
+    /// The workspace user who asked.
+    pub user: String,
+    /// The source course, by numeric id.
+    pub source: u64,
+    /// The target course, by numeric id.
+    pub target: u64,
+    /// When it was asked for.
+    pub created: Timestamp,
+    /// What it copies (replaced by the selection, for one that waited).
+    pub spec: CopySpec,
+    /// Where it is.
+    #[serde(flatten)]
+    pub state: MigrationState,
+}
+
+/// A migration's state as the library reports it, once it runs.
+#[derive(Clone, Debug)]
+pub struct MigrationStatus<'a> {
+    /// The migration.
+    pub migration: &'a Migration,
+    /// Its task's status, once it has a task.
+    pub task: Option<(&'a Accepted, TaskStatus)>,
+}
+
+impl Model {
+    /// Accepts a migration: it waits for a selection (`select`), waits for
+    /// its target, or starts. An injected failure (`fail`) ends it failed
+    /// at once, its target untouched.
+    ///
+    /// # Errors
+    /// An unknown user or course; a missing right (reading the source,
+    /// editing the target): nothing changes.
+    pub(crate) fn start_migration(
+        &mut self,
+        user: &str,
+        [source, target]: [u64; 2],
+        spec: &CopySpec,
+        select: bool,
+        at: Timestamp,
+        fail: bool,
+    ) -> Result<Outcome, ApplyError> {
+        let actor = self.user(user)?;
+        let source_key = self.ws.resolve_course(&CourseRef::PrimaryId(source))?;
+        let target_key = self.ws.resolve_course(&CourseRef::PrimaryId(target))?;
+        // A target another copy fills is busy, not forbidden: the
+        // migration waits for it, and the library checks again at start.
+        let forbidden = if !self.ws.can_read(actor, source_key) {
+            Some(Action::ReadCourse(source_key))
+        } else if !self.ws.can_edit(actor, target_key) && !self.is_copy_target(target_key) {
+            Some(Action::EditCourse(target_key))
+        } else {
+            None
+        };
+        if let Some(action) = forbidden {
+            return Err(ApplyError::Model(coursecopy::Error::Forbidden { user: actor, action }));
+        }
+        let id = self.next_job_id;
+        let state = if select { MigrationState::WaitingForSelect } else { MigrationState::Queued };
+        let migration = Migration { id, user: user.into(), source, target, created: at, spec: spec.clone(), state };
+        self.next_job_id += 1;
+        self.migrations.insert(id, migration);
+        if !select {
+            self.advance_migration(id, at, fail);
+        }
+        Ok(Outcome::Migration(id))
+    }
+
+    /// Gives a migration waiting for its selection what to copy; it then
+    /// waits for its target or starts.
+    ///
+    /// # Errors
+    /// No such migration, one not waiting for a selection, or one the
+    /// user did not start and may not edit the target of.
+    pub(crate) fn select_migration(
+        &mut self,
+        user: &str,
+        id: u64,
+        spec: &CopySpec,
+        at: Timestamp,
+        fail: bool,
+    ) -> Result<Outcome, ApplyError> {
+        let actor = self.user(user)?;
+        let migration = self.migrations.get(&id).ok_or(ApplyError::NoMigration { migration: id })?;
+        let target = self.ws.resolve_course(&CourseRef::PrimaryId(migration.target))?;
+        if !self.ws.can_edit(actor, target) && !self.is_copy_target(target) {
+            return Err(ApplyError::Model(coursecopy::Error::Forbidden {
+                user: actor,
+                action: Action::EditCourse(target),
+            }));
+        }
+        if migration.state != MigrationState::WaitingForSelect {
+            return Err(ApplyError::Body(format!("migration {id} is not waiting for a selection")));
+        }
+        if let Some(m) = self.migrations.get_mut(&id) {
+            m.spec = spec.clone();
+            m.state = MigrationState::Queued;
+        }
+        self.advance_migration(id, at, fail);
+        Ok(Outcome::Migration(id))
+    }
+
+    /// Starts every queued migration whose target is free, oldest first.
+    /// Returns how many changed state.
+    pub(crate) fn start_queued_migrations(&mut self, at: Timestamp) -> u64 {
+        let queued: Vec<u64> =
+            self.migrations.values().filter(|m| m.state == MigrationState::Queued).map(|m| m.id).collect();
+        let mut changed = 0;
+        for id in queued {
+            if self.advance_migration(id, at, false) {
+                changed += 1;
+            }
+        }
+        changed
+    }
+
+    /// A queued migration starts if its target is free: its task is
+    /// accepted, or it fails with the library's refusal. Whether it left
+    /// the queue.
+    fn advance_migration(&mut self, id: u64, at: Timestamp, fail: bool) -> bool {
+        let Some(m) = self.migrations.get(&id).cloned() else { return false };
+        if fail {
+            let reason = "an injected failure (POST /_coursecopy/faults)".to_string();
+            self.set_migration_state(id, MigrationState::Failed { reason, at });
+            return true;
+        }
+        if let Ok(target) = self.ws.resolve_course(&CourseRef::PrimaryId(m.target))
+            && self.is_copy_target(target)
+        {
+            return false;
+        }
+        let state = match self.request_migration_copy(&m, at) {
+            Ok(task) => MigrationState::Task { task },
+            Err(e) => MigrationState::Failed { reason: e.to_string(), at },
+        };
+        self.set_migration_state(id, state);
+        true
+    }
+
+    fn set_migration_state(&mut self, id: u64, state: MigrationState) {
+        if let Some(m) = self.migrations.get_mut(&id) {
+            m.state = state;
+        }
+    }
+
+    /// Whether an unfinished task copies into `course`.
+    fn is_copy_target(&self, course: CourseKey) -> bool {
+        self.tasks
+            .values()
+            .filter(|t| t.ended.is_none())
+            .any(|t| self.ws.task_status(t.key).is_ok_and(|s| s.target == course))
+    }
+
+    /// The library copy task of `m`, accepted now; its id.
+    fn request_migration_copy(&mut self, m: &Migration, at: Timestamp) -> Result<String, ApplyError> {
+        let actor = self.user(&m.user)?;
+        let source = self.ws.resolve_course(&CourseRef::PrimaryId(m.source))?;
+        let mut body = json!({ "targetCourse": { "id": format!("_{}_1", m.target) } });
+        if let Some(copy) = &m.spec.copy {
+            body["copy"] = copy.clone();
+        }
+        if let Some(shift) = &m.spec.date_shift {
+            body["dateShift"] = shift.clone();
+        }
+        let mut request: CopyRequest = serde_json::from_value(body).map_err(|e| ApplyError::Body(e.to_string()))?;
+        match self.pick(source, &m.spec)? {
+            Some(pick) => request = request.content(pick),
+            // Picks that name nothing the source holds copy no content.
+            None => request.selection.content_areas = false,
+        }
+        let task = self.ws.request_copy_at(actor, source, &request, at)?;
+        let status = self.ws.task_status(task)?;
+        let target = self.ws.course(status.target)?.lms_id();
+        self.tasks.insert(status.id.clone(), Accepted { key: task, target, ended: None });
+        Ok(status.id)
+    }
+
+    /// The content pick of `spec` in `source`: every LO when it picks
+    /// none; `None` when its ids name nothing the source holds (Canvas
+    /// skips ids it does not find).
+    fn pick(&self, source: CourseKey, spec: &CopySpec) -> Result<Option<ContentPick>, ApplyError> {
+        let Some(los) = &spec.los else {
+            if spec.pages.is_empty() {
+                return Ok(Some(ContentPick::all()));
+            }
+            return self.pick(source, &CopySpec { los: Some(Vec::new()), ..spec.clone() });
+        };
+        let mut pick = ContentPick::only();
+        let mut any = false;
+        for lo in self.ws.course(source)?.learning_objects() {
+            let record = self.ws.learning_object(lo)?;
+            if los.contains(&record.numeric_id()) {
+                pick = pick.learning_object(lo);
+                any = true;
+                continue;
+            }
+            for page in record.pages() {
+                if spec.pages.contains(&self.ws.page(page)?.numeric_id()) {
+                    pick = pick.page(page);
+                    any = true;
+                }
+            }
+        }
+        Ok(any.then_some(pick))
+    }
+
+    /// Migration `id` with its task's status.
+    pub fn migration(&self, id: u64) -> Option<MigrationStatus<'_>> {
+        let migration = self.migrations.get(&id)?;
+        let task = match &migration.state {
+            MigrationState::Task { task } => self.task(task),
+            _ => None,
+        };
+        Some(MigrationStatus { migration, task })
+    }
+
+    /// The migrations into the course of numeric id `target`, newest first.
+    pub fn migrations_into(&self, target: u64) -> impl Iterator<Item = MigrationStatus<'_>> + '_ {
+        self.migrations.values().rev().filter(move |m| m.target == target).filter_map(|m| self.migration(m.id))
+    }
+}

@@ -1,0 +1,281 @@
+//! Content migrations and progress over real HTTP (CNV-5, CNV-6, and
+//! CNV-9's controls), sent as canvasapi sends them: `Course.
+//! create_content_migration(migration_type, **kwargs)` form-encodes its
+//! nested keyword arguments (`settings[source_course_id]=…`,
+//! `date_shift_options[shift_dates]=true`, `select[modules][]=…`), and
+//! `Progress.query()` follows the absolute `progress_url`. Every answer
+//! is checked against the closed schemas of `tests/canvas/schemas.json`.
+
+mod common;
+
+use common::start;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const SCHEMAS: &str = include_str!("canvas/schemas.json");
+const AUTHOR: &str = "author-canvas-token";
+const REVIEWER: &str = "reviewer-canvas-token";
+
+/// Checks `body` against the schema `definition`.
+fn conforms(definition: &str, body: &Value) {
+    let defs: Value = serde_json::from_str(SCHEMAS).unwrap();
+    let schema = json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "definitions": defs["definitions"],
+        "$ref": format!("#/definitions/{definition}"),
+    });
+    let validator = jsonschema::options().build(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{body} does not match {definition}: {errors:?}");
+}
+
+/// A GET with the author's token, of a path or an absolute URL.
+async fn get(s: &common::Server, path_or_url: &str, token: &str) -> (StatusCode, Value) {
+    let url = if path_or_url.starts_with("http") { path_or_url.to_string() } else { s.url(path_or_url) };
+    common::read(s.client.get(url).bearer_auth(token).send().await.unwrap()).await
+}
+
+/// A form request, as canvasapi sends its keyword arguments.
+async fn form(
+    s: &common::Server,
+    method: Method,
+    path: &str,
+    token: &str,
+    fields: &[(&str, String)],
+) -> (StatusCode, Value) {
+    common::read(s.client.request(method, s.url(path)).bearer_auth(token).form(fields).send().await.unwrap()).await
+}
+
+/// The numeric id of the demo course whose `course_code` is `code`.
+async fn course_id(s: &common::Server, code: &str) -> u64 {
+    let (_, courses) = get(s, "/api/v1/courses?per_page=100", AUTHOR).await;
+    let found = courses.as_array().unwrap().iter().find(|c| c["course_code"] == code);
+    found.unwrap_or_else(|| panic!("{code} in {courses}"))["id"].as_u64().unwrap()
+}
+
+/// Module names of a course, and their ids.
+async fn modules(s: &common::Server, course: u64) -> Vec<(String, u64)> {
+    let (_, list) = get(s, &format!("/api/v1/courses/{course}/modules?per_page=100&include[]=items"), AUTHOR).await;
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["name"].as_str().unwrap().to_string(), m["id"].as_u64().unwrap()))
+        .collect()
+}
+
+/// The titles of a module's items.
+async fn item_titles(s: &common::Server, course: u64, module: u64) -> Vec<String> {
+    let (_, items) = get(s, &format!("/api/v1/courses/{course}/modules/{module}/items?per_page=100"), AUTHOR).await;
+    items.as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap().to_string()).collect()
+}
+
+/// Polls a progress URL as canvasapi's `Progress.query()` does until it
+/// ends; checks each answer's shape and that completion never goes down.
+async fn until_done(s: &common::Server, progress_url: &str) -> Value {
+    let mut last = 0.0;
+    for _ in 0..2000 {
+        let (status, progress) = get(s, progress_url, AUTHOR).await;
+        assert_eq!(status, StatusCode::OK, "{progress}");
+        conforms("Progress", &progress);
+        let completion = progress["completion"].as_f64().unwrap();
+        assert!(completion >= last, "completion went down: {last} then {progress}");
+        last = completion;
+        if progress["workflow_state"] == "completed" || progress["workflow_state"] == "failed" {
+            return progress;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("{progress_url} never ended");
+}
+
+/// A form's fields.
+type Fields = Vec<(&'static str, String)>;
+
+fn copy_from(source: u64) -> Fields {
+    vec![("migration_type", "course_copy_importer".into()), ("settings[source_course_id]", source.to_string())]
+}
+
+/// CNV-5, CNV-6: a course copy into an existing course, with a date
+/// shift: 200 with the ContentMigration, its absolute `progress_url`
+/// ending in the Progress id; the Progress goes to `completed` at 100,
+/// never down; the target then holds the source's modules after its own;
+/// the migration reads back, in its course's list, with its issues.
+#[tokio::test]
+async fn cnv5_cnv6_a_course_copy_with_a_date_shift_runs_and_reports_progress() {
+    let s = start(&[]).await;
+    let (bio, chem) = (course_id(&s, "BIO-101").await, course_id(&s, "CHEM-101").await);
+    let mut fields = copy_from(bio);
+    fields.extend([
+        ("date_shift_options[shift_dates]", "true".to_string()),
+        ("date_shift_options[old_start_date]", "2027-09-06".into()),
+        ("date_shift_options[old_end_date]", "2027-12-17".into()),
+        ("date_shift_options[new_start_date]", "2028-09-04".into()),
+        ("date_shift_options[day_substitutions][5]", "4".into()),
+    ]);
+    let path = format!("/api/v1/courses/{chem}/content_migrations");
+    let (status, migration) = form(&s, Method::POST, &path, AUTHOR, &fields).await;
+    assert_eq!(status, StatusCode::OK, "{migration}");
+    conforms("ContentMigration", &migration);
+    let id = migration["id"].as_u64().unwrap();
+    assert_eq!(migration["settings"]["source_course_id"], bio);
+    assert_eq!(migration["migration_type_title"], "Copy a Canvas Course");
+    let progress_url = migration["progress_url"].as_str().unwrap();
+    assert!(progress_url.starts_with(&s.base) && progress_url.ends_with(&format!("/api/v1/progress/{id}")));
+    let progress = until_done(&s, progress_url).await;
+    assert_eq!(
+        (progress["workflow_state"].as_str(), progress["completion"].as_f64()),
+        (Some("completed"), Some(100.0))
+    );
+    assert_eq!(
+        (progress["context_type"].as_str(), progress["tag"].as_str()),
+        (Some("ContentMigration"), Some("content_migration"))
+    );
+    let names: Vec<String> = modules(&s, chem).await.into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["Atoms", "Cells", "Cells", "Genetics", "Ecology"], "the copy after what was there");
+    let (status, shown) = get(&s, &format!("{path}/{id}"), AUTHOR).await;
+    assert_eq!((status, shown["workflow_state"].as_str()), (StatusCode::OK, Some("completed")));
+    conforms("ContentMigration", &shown);
+    assert!(shown["finished_at"].is_string() && shown["started_at"].is_string());
+    let (_, list) = get(&s, &path, AUTHOR).await;
+    assert_eq!(list.as_array().unwrap().iter().map(|m| m["id"].clone()).collect::<Vec<_>>(), [json!(id)]);
+    let (status, issues) = get(&s, shown["migration_issues_url"].as_str().unwrap(), AUTHOR).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(issues.as_array().unwrap().len() as u64, shown["migration_issues_count"].as_u64().unwrap());
+    for issue in issues.as_array().unwrap() {
+        conforms("MigrationIssue", issue);
+    }
+    let (status, migrators) = get(&s, &format!("{path}/migrators"), AUTHOR).await;
+    assert_eq!(status, StatusCode::OK);
+    conforms("Migrator", &migrators[0]);
+    s.stop().await;
+}
+
+/// CNV-5: `select[modules][]` copies modules whole, `select[pages][]` a
+/// page with its module holding it alone; `selective_import` waits in
+/// `waiting_for_select` until a PUT with `copy[...]`; the refusals are
+/// Canvas's: an unknown type, no source, an unknown source, both date
+/// flags, a caller without rights on the target.
+#[tokio::test]
+async fn cnv5_selective_copies_and_refusals() {
+    let s = start(&[]).await;
+    let (bio, chem) = (course_id(&s, "BIO-101").await, course_id(&s, "CHEM-101").await);
+    let path = format!("/api/v1/courses/{chem}/content_migrations");
+    let bio_modules = modules(&s, bio).await;
+    let (_, pages) = get(&s, &format!("/api/v1/courses/{bio}/pages?per_page=100"), AUTHOR).await;
+    let page_id =
+        |title: &str| pages.as_array().unwrap().iter().find(|p| p["title"] == title).unwrap()["page_id"].clone();
+    let mut fields = copy_from(bio);
+    fields.push(("select[modules][]", bio_modules[1].1.to_string()));
+    fields.push(("select[pages][]", page_id("Organelles").to_string()));
+    let (status, migration) = form(&s, Method::POST, &path, AUTHOR, &fields).await;
+    assert_eq!(status, StatusCode::OK, "{migration}");
+    let progress = until_done(&s, migration["progress_url"].as_str().unwrap()).await;
+    assert_eq!(progress["workflow_state"], "completed", "{progress}");
+    let after = modules(&s, chem).await;
+    let names: Vec<&str> = after.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Atoms", "Cells", "Cells", "Genetics"]);
+    assert_eq!(item_titles(&s, chem, after[2].1).await, ["Organelles"], "the picked page alone");
+    assert_eq!(item_titles(&s, chem, after[3].1).await, ["Genes", "Inheritance"], "the module whole");
+
+    let mut fields = copy_from(bio);
+    fields.push(("selective_import", "true".into()));
+    let (_, waiting) = form(&s, Method::POST, &path, AUTHOR, &fields).await;
+    assert_eq!(waiting["workflow_state"], "waiting_for_select", "{waiting}");
+    let (_, progress) = get(&s, waiting["progress_url"].as_str().unwrap(), AUTHOR).await;
+    assert_eq!((progress["workflow_state"].as_str(), progress["completion"].as_f64()), (Some("queued"), Some(0.0)));
+    let one = format!("{path}/{}", waiting["id"]);
+    let ecology = format!("copy[context_modules][id_{}]", bio_modules[2].1);
+    let (status, running) = form(&s, Method::PUT, &one, AUTHOR, &[(ecology.as_str(), "1".into())]).await;
+    assert_eq!(status, StatusCode::OK, "{running}");
+    conforms("ContentMigration", &running);
+    until_done(&s, running["progress_url"].as_str().unwrap()).await;
+    assert_eq!(modules(&s, chem).await.last().unwrap().0, "Ecology");
+    let (status, again) = form(&s, Method::PUT, &one, AUTHOR, &[(ecology.as_str(), "1".into())]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "no longer waiting: {again}");
+
+    let refusals: [(Fields, &str, StatusCode); 5] = [
+        (vec![("migration_type", "nonsense".into())], AUTHOR, StatusCode::BAD_REQUEST),
+        (vec![("migration_type", "course_copy_importer".into())], AUTHOR, StatusCode::BAD_REQUEST),
+        (copy_from(999_999), AUTHOR, StatusCode::NOT_FOUND),
+        (
+            [
+                copy_from(bio),
+                vec![("date_shift_options[shift_dates]", "1".into()), ("date_shift_options[remove_dates]", "1".into())],
+            ]
+            .concat(),
+            AUTHOR,
+            StatusCode::BAD_REQUEST,
+        ),
+        (copy_from(bio), REVIEWER, StatusCode::UNAUTHORIZED),
+    ];
+    let (_, before) = get(&s, &path, AUTHOR).await;
+    for (fields, token, want) in refusals {
+        let (status, body) = form(&s, Method::POST, &path, token, &fields).await;
+        assert_eq!(status, want, "{fields:?}: {body}");
+        assert!(body.is_object(), "{body}");
+    }
+    let (_, invalid) = form(&s, Method::POST, &path, AUTHOR, &[("migration_type", "nonsense".into())]).await;
+    conforms("Message", &invalid);
+    assert_eq!(invalid["message"], "Invalid migration_type");
+    let both = [
+        copy_from(bio),
+        vec![("date_shift_options[shift_dates]", "1".into()), ("date_shift_options[remove_dates]", "1".into())],
+    ]
+    .concat();
+    let (_, body) = form(&s, Method::POST, &path, AUTHOR, &both).await;
+    conforms("ValidationErrors", &body);
+    assert!(body["errors"]["date_shift_options"].is_array(), "{body}");
+    let (_, after) = get(&s, &path, AUTHOR).await;
+    assert_eq!(after, before, "a refused migration is not listed");
+    s.stop().await;
+}
+
+/// CNV-5, CNV-9: with the runner paused, a second migration into the same
+/// course waits `queued` behind the first and runs once it is free, both
+/// driven by the runner's step control; an injected failure ends a
+/// migration `failed` with its target as it was; migrations and their
+/// progress outlive a restart with `--data`.
+#[tokio::test]
+async fn cnv5_cnv9_a_busy_target_queues_and_the_controls_reach_migrations() {
+    let data = common::temp_path("canvas-migrations.db");
+    common::remove_data_file(&data);
+    let s = start(&["--data", data.to_str().unwrap()]).await;
+    let (bio, chem) = (course_id(&s, "BIO-101").await, course_id(&s, "CHEM-101").await);
+    let path = format!("/api/v1/courses/{chem}/content_migrations");
+    s.control(Method::POST, "/_coursecopy/runner/pause", None).await;
+    let (_, first) = form(&s, Method::POST, &path, AUTHOR, &copy_from(bio)).await;
+    let (_, second) = form(&s, Method::POST, &path, AUTHOR, &copy_from(bio)).await;
+    assert_eq!((first["workflow_state"].as_str(), second["workflow_state"].as_str()), (Some("queued"), Some("queued")));
+    let state = |m: &Value| {
+        let url = format!("{path}/{}", m["id"]);
+        let s = &s;
+        async move { get(s, &url, AUTHOR).await.1["workflow_state"].as_str().unwrap().to_string() }
+    };
+    s.control(Method::POST, "/_coursecopy/runner/step?units=3", None).await;
+    assert_eq!((state(&first).await, state(&second).await), ("running".to_string(), "queued".to_string()));
+    for _ in 0..20 {
+        s.control(Method::POST, "/_coursecopy/runner/step?units=5", None).await;
+    }
+    assert_eq!((state(&first).await, state(&second).await), ("completed".to_string(), "completed".to_string()));
+    let before = modules(&s, chem).await;
+    assert_eq!(before.len(), 2 + 3 + 3);
+
+    s.control(Method::POST, "/_coursecopy/faults", Some(json!({"failCopies": 1}))).await;
+    let (_, failed) = form(&s, Method::POST, &path, AUTHOR, &copy_from(bio)).await;
+    let progress = until_done(&s, failed["progress_url"].as_str().unwrap()).await;
+    assert_eq!(progress["workflow_state"], "failed");
+    assert!(progress["message"].is_string(), "{progress}");
+    assert_eq!(modules(&s, chem).await, before, "the target as it was");
+    s.stop().await;
+
+    let s = start(&["--data", data.to_str().unwrap()]).await;
+    let (_, list) = get(&s, &path, AUTHOR).await;
+    let states: Vec<&str> = list.as_array().unwrap().iter().map(|m| m["workflow_state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["failed", "completed", "completed"], "newest first, after a restart");
+    let (status, progress) = get(&s, &format!("/api/v1/progress/{}", first["id"]), AUTHOR).await;
+    assert_eq!((status, progress["workflow_state"].as_str()), (StatusCode::OK, Some("completed")));
+    let (_, fresh) = form(&s, Method::POST, &path, AUTHOR, &copy_from(bio)).await;
+    assert!(fresh["id"].as_u64().unwrap() > failed["id"].as_u64().unwrap(), "ids are never reused");
+    s.stop().await;
+    common::remove_data_file(&data);
+}
