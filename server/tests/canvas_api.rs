@@ -471,3 +471,74 @@ async fn cnv3_a_course_update_over_canvas_shows_over_learn() {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     s.stop().await;
 }
+
+/// CNV-3 (create, events, delete): canvasapi's `Account.create_course(
+/// course={...})` form-encodes `course[...]` to the account's courses;
+/// the course is 200 in Canvas's shape, `canvas-<id>` over Learn,
+/// unpublished unless `offer`; `course[event]` publishes and concludes;
+/// `DELETE` with `event=conclude` or `event=delete` (query or body)
+/// answers `{"conclude":true}` / `{"delete":true}`, another event is
+/// Canvas's 400, and a deleted course is then 404. A course made over
+/// Learn is read over Canvas, and one made over Canvas is copied over
+/// Learn.
+#[tokio::test]
+async fn cnv3_create_publish_conclude_and_delete_a_course() {
+    let s = start(&[]).await;
+    let form = [
+        ("course[name]", "Botany"),
+        ("course[course_code]", "BOT-1"),
+        ("course[sis_course_id]", "bot-1"),
+        ("course[start_at]", "2028-01-10T00:00:00Z"),
+        ("course[end_at]", "2028-05-01T00:00:00Z"),
+    ];
+    let post = |token: &str| s.client.post(s.url("/api/v1/accounts/self/courses")).bearer_auth(token.to_string());
+    let (status, _, course) = read(post(AUTHOR).form(&form).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{course}");
+    conforms("Course", &course);
+    assert_eq!((course["name"].as_str(), course["workflow_state"].as_str()), (Some("Botany"), Some("unpublished")));
+    assert_eq!(course["start_at"], "2028-01-10T00:00:00Z");
+    let id = course["id"].as_u64().unwrap();
+    let learn = s.token("author-key").await;
+    let (status, over_learn) = s.get(&format!("/learn/api/public/v3/courses/courseId:canvas-{id}"), &learn).await;
+    assert_eq!((status, over_learn["externalId"].as_str()), (StatusCode::OK, Some("bot-1")), "{over_learn}");
+    let (_, _, unnamed) = read(post(AUTHOR).form(&[("offer", "true")]).send().await.unwrap()).await;
+    assert_eq!(
+        (unnamed["name"].as_str(), unnamed["workflow_state"].as_str()),
+        (Some("Unnamed Course"), Some("available"))
+    );
+    let r = post(REVIEWER).form(&[("course[name]", "x")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "a Reviewer may not create courses");
+
+    let put = s.client.put(s.url(&format!("/api/v1/courses/{id}"))).bearer_auth(AUTHOR);
+    let (_, _, offered) = read(put.form(&[("course[event]", "offer")]).send().await.unwrap()).await;
+    assert_eq!(offered["workflow_state"], "available");
+    let delete = |query: &str| s.client.delete(s.url(&format!("/api/v1/courses/{id}{query}"))).bearer_auth(AUTHOR);
+    let (status, _, body) = read(delete("?event=explode").send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["message"], r#"Only "delete" and "conclude" events are allowed."#);
+    let (status, _, body) = read(delete("?event=conclude").send().await.unwrap()).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"conclude": true})));
+    let (_, _, concluded) =
+        read(s.client.get(s.url(&format!("/api/v1/courses/{id}"))).bearer_auth(AUTHOR).send().await.unwrap()).await;
+    assert_eq!(concluded["workflow_state"], "completed");
+
+    // Copied over Learn, then deleted over Canvas, `event` in the body.
+    let r = s
+        .call(
+            reqwest::Method::POST,
+            &format!("/learn/api/public/v2/courses/courseId:canvas-{id}/copy"),
+            &learn,
+            Some(json!({"targetCourse": {"courseId": "BOT-COPY"}})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let done = s.poll(&common::location(&r), &learn).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let (status, _, body) = read(delete("").form(&[("event", "delete")]).send().await.unwrap()).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"delete": true})));
+    let r = s.client.get(s.url(&format!("/api/v1/courses/{id}"))).bearer_auth(AUTHOR).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let (status, _) = s.get("/learn/api/public/v3/courses/courseId:BOT-COPY", &learn).await;
+    assert_eq!(status, StatusCode::OK, "the copy stays");
+    s.stop().await;
+}

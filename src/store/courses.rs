@@ -3,6 +3,11 @@
 use super::*;
 
 impl Store {
+    /// The LMS id the next course inserted gets.
+    pub(crate) fn next_course_pk(&self) -> u64 {
+        self.next_pk.saturating_add(1)
+    }
+
     /// Inserts a course record and indexes its ids; gives it the next LMS
     /// id. The record comes without learning objects or styles: those are
     /// added through their own primitives, which keep their indexes.

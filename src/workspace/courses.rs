@@ -37,6 +37,25 @@ impl Workspace {
         edit::courses::set_lock(&mut self.store, actor, course, false)
     }
 
+    /// The numeric id ([`Course::numeric_id`](crate::Course::numeric_id))
+    /// the next course inserted gets, by a create or a copy: for hosts
+    /// that derive a new course's `course_id` from it (an LMS whose
+    /// courses are known by number). O(1).
+    ///
+    /// ```
+    /// use coursecopy::{NewCourse, Workspace};
+    /// let (mut ws, admin) = Workspace::with_admin("Ada")?;
+    /// let next = ws.next_course_id();
+    /// let course = ws.create_course(admin, NewCourse::new(format!("canvas-{next}"), "Biology"))?;
+    /// assert_eq!(ws.course(course)?.numeric_id(), next);
+    /// assert_eq!(ws.next_course_id(), next + 1);
+    /// # Ok::<(), coursecopy::Error>(())
+    /// ```
+    #[must_use]
+    pub fn next_course_id(&self) -> u64 {
+        self.store.next_course_pk()
+    }
+
     /// Creates a course. Needs an Administrator or an Author; the creator is
     /// assigned to it.
     ///

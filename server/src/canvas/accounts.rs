@@ -4,12 +4,13 @@
 use super::auth::CanvasCaller;
 use super::courses::{listed, show_course};
 use super::errors::CanvasError;
+use super::request::{caller_name, params_with_body, text};
 use crate::app::SharedApp;
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use coursecopy::{Role, UserKey, Workspace};
+use coursecopy::{Role, Timestamp, UserKey, Workspace};
 use serde_json::{Value, json};
 
 /// Whether `id` names the one account.
@@ -80,4 +81,47 @@ pub async fn course(
     }
     let state = app.lock();
     show_course(&state.model.ws, caller.user, &id)
+}
+
+/// A `course[start_at]`-style time: ISO 8601, `Z` or an offset; `None`
+/// when absent or unreadable (Canvas drops a date it cannot read).
+fn time_of(params: &Value, name: &str) -> Option<Timestamp> {
+    text(params, "course", name)?.parse::<coursecopy::jiff::Timestamp>().ok().map(Timestamp::from)
+}
+
+/// `POST /api/v1/accounts/:id/courses` (CNV-3): a course made by a caller
+/// who may create courses, with `course[name]` ("Unnamed Course" when
+/// absent), `course[course_code]`, `course[sis_course_id]`,
+/// `course[time_zone]`, `course[start_at]` with `course[end_at]` (a
+/// `DateRange` when both are given), unpublished unless `offer=true`. Its
+/// `courseId` is `canvas-<id>`. 200 with the course, as Canvas answers.
+pub async fn create_course(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, CanvasError> {
+    if !is_the_account(&id) {
+        return Err(CanvasError::NotFound);
+    }
+    let params = params_with_body(&uri, &headers, &body)?;
+    let field = |name: &str| text(&params, "course", name);
+    let fields = crate::model::CourseFields {
+        title: field("name").unwrap_or_else(|| "Unnamed Course".into()),
+        course_code: field("course_code"),
+        external_id: field("sis_course_id"),
+        time_zone: field("time_zone"),
+        start: time_of(&params, "start_at"),
+        end: time_of(&params, "end_at"),
+        available: params.get("offer").is_some_and(super::migration_params::flag),
+    };
+    let mut state = app.lock();
+    let user = caller_name(&state.model.ws, &caller)?;
+    let op = crate::model::Op::NewCourse { user, prefix: "canvas".into(), fields, at: Timestamp::now() };
+    let crate::model::Outcome::Course(key) = state.commit_as(op, CanvasError::of_course_refusal)? else {
+        return Err(CanvasError::NotFound);
+    };
+    super::wire::course(&state.model.ws, key).map(Json).ok_or(CanvasError::NotFound)
 }

@@ -4,12 +4,14 @@
 
 use super::auth::CanvasCaller;
 use super::errors::CanvasError;
+use super::migration_params::flag;
 use super::request::{caller_name, paged, params_with_body, query_params, readable, text};
 use super::wire;
 use crate::app::SharedApp;
+use crate::model::Op;
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use coursecopy::{CourseKey, CourseRef, UserKey, Workspace};
 
@@ -87,11 +89,12 @@ pub(super) fn show_course(ws: &Workspace, user: UserKey, id: &str) -> Result<Jso
 }
 
 /// `PUT /api/v1/courses/:id` (CNV-3): changes the fields of `course[...]`
-/// the model has (`name`, `course_code`, `sis_course_id`, `time_zone`),
-/// from a form or JSON body, as an edit of the course (ACC-1, ACC-4),
-/// journaled before the answer; answers the course as it is now. Other
-/// `course[...]` keys, and `course[event]`, are not served yet and are
-/// ignored, as Canvas ignores keys it does not know.
+/// the model has (`name`, `course_code`, `sis_course_id`, `time_zone`)
+/// and runs `course[event]` (or a top-level `offer`), from a form or JSON
+/// body, as an edit of the course (ACC-1, ACC-4), journaled before the
+/// answer; answers the course as it is now (`deleted` after
+/// `event=delete`). Other `course[...]` keys are ignored, as Canvas
+/// ignores keys it does not know.
 pub async fn update(
     State(app): State<SharedApp>,
     caller: axum::Extension<CanvasCaller>,
@@ -101,21 +104,91 @@ pub async fn update(
     body: axum::body::Bytes,
 ) -> Result<Json<serde_json::Value>, CanvasError> {
     let params = params_with_body(&uri, &headers, &body)?;
-    let field = |name: &str| text(&params, "course", name);
     let mut state = app.lock();
-    let ws = &state.model.ws;
-    let key = readable(ws, caller.user, &id)?;
-    let user = caller_name(ws, &caller)?;
-    let course = ws.course(key).map_err(|_| CanvasError::NotFound)?.numeric_id();
-    let op = crate::model::Op::ChangeCourse {
+    let key = readable(&state.model.ws, caller.user, &id)?;
+    let (user, course) = (caller_name(&state.model.ws, &caller)?, key_id(&state.model.ws, key)?);
+    let offer = params.get("offer").filter(|v| flag(v)).map(|_| "offer".to_string());
+    let event = text(&params, "course", "event").or(offer);
+    let before = wire::course(&state.model.ws, key);
+    let op = match event.as_deref() {
+        Some("delete") => Op::RemoveCourse { user, course },
+        event => change(user, course, |name| text(&params, "course", name), event.and_then(availability_of)),
+    };
+    state.commit_as(op, CanvasError::of_course_refusal)?;
+    match wire::course(&state.model.ws, key) {
+        Some(now) => Ok(Json(now)),
+        None => before.map(|c| Json(deleted(c))).ok_or(CanvasError::NotFound),
+    }
+}
+
+/// A course as Canvas answers it once deleted.
+fn deleted(mut course: serde_json::Value) -> serde_json::Value {
+    course["workflow_state"] = "deleted".into();
+    course
+}
+
+/// The course change of `course[...]`'s fields (`field` reads them) and an
+/// availability.
+fn change(user: String, course: u64, field: impl Fn(&str) -> Option<String>, availability: Option<&str>) -> Op {
+    Op::ChangeCourse {
         user,
         course,
         title: field("name"),
         course_code: field("course_code"),
         external_id: field("sis_course_id"),
         time_zone: field("time_zone"),
+        availability: availability.map(str::to_string),
         at: coursecopy::Timestamp::now(),
+    }
+}
+
+/// The availability a `course[event]` sets: `offer` publishes, `claim`
+/// unpublishes, `conclude` ends the course (`Disabled`, shown
+/// `completed`); `undelete` and others change nothing.
+fn availability_of(event: &str) -> Option<&'static str> {
+    match event {
+        "offer" => Some("Yes"),
+        "claim" => Some("No"),
+        "conclude" => Some("Disabled"),
+        _ => None,
+    }
+}
+
+/// `DELETE /api/v1/courses/:id` with `event=delete` or `event=conclude`
+/// (query or body): `{"delete":true}` once the course and what only it
+/// held are gone, `{"conclude":true}` once it is concluded; another event
+/// is Canvas's 400; a course a copy is filling answers `{"delete":false}`
+/// (400), and nothing changes.
+pub async fn delete(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    body: axum::body::Bytes,
+) -> Result<Json<serde_json::Value>, CanvasError> {
+    let params = params_with_body(&uri, &headers, &body)?;
+    let event = params.get("event").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    if event != "delete" && event != "conclude" {
+        let text = r#"Only "delete" and "conclude" events are allowed."#;
+        return Err(CanvasError::Message(StatusCode::BAD_REQUEST, text.into()));
+    }
+    let mut state = app.lock();
+    let key = readable(&state.model.ws, caller.user, &id)?;
+    let (user, course) = (caller_name(&state.model.ws, &caller)?, key_id(&state.model.ws, key)?);
+    let op = match event.as_str() {
+        "delete" => Op::RemoveCourse { user, course },
+        _ => change(user, course, |_| None, Some("Disabled")),
     };
-    state.commit_as(op, CanvasError::of_course_refusal)?;
-    wire::course(&state.model.ws, key).map(Json).ok_or(CanvasError::NotFound)
+    match state.commit_as(op, CanvasError::of_course_refusal) {
+        Ok(_) => Ok(Json(serde_json::json!({ event: true }))),
+        Err(CanvasError::Other(StatusCode::CONFLICT, _)) => {
+            Err(CanvasError::Json(StatusCode::BAD_REQUEST, serde_json::json!({ event: false })))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+fn key_id(ws: &Workspace, key: CourseKey) -> Result<u64, CanvasError> {
+    ws.course(key).map(|c| c.numeric_id()).map_err(|_| CanvasError::NotFound)
 }

@@ -37,6 +37,8 @@ pub enum CanvasError {
     /// A refusal some controllers give as a bare `{"message": …}` (a
     /// content migration's type or source, `API.md` §5.2).
     Message(StatusCode, String),
+    /// A refusal whose body is a given JSON value (`{"delete": false}`).
+    Json(StatusCode, serde_json::Value),
 }
 
 impl From<crate::wire::Failure> for CanvasError {
@@ -105,6 +107,7 @@ impl IntoResponse for CanvasError {
             ),
             CanvasError::Other(status, message) => (status, json!({"errors": [{"message": message}]}), false),
             CanvasError::Message(status, message) => (status, json!({ "message": message }), false),
+            CanvasError::Json(status, body) => (status, body, false),
         };
         let mut response = (status, Json(body)).into_response();
         if challenge {

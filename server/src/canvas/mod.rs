@@ -58,7 +58,7 @@ pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
     const MIGRATIONS: &str = "/courses/{id}/content_migrations";
     let routes: [(&str, MethodRouter<SharedApp>); 17] = [
         ("/courses", get(courses::list)),
-        ("/courses/{id}", get(courses::show).put(courses::update)),
+        ("/courses/{id}", get(courses::show).put(courses::update).delete(courses::delete)),
         ("/courses/{id}/modules", get(content::modules)),
         ("/courses/{id}/modules/{module}", get(content::module)),
         ("/courses/{id}/modules/{module}/items", get(content::items)),
@@ -66,7 +66,7 @@ pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
         ("/courses/{id}/pages", get(content::pages)),
         ("/courses/{id}/pages/{page}", get(content::page).put(content::update_page)),
         ("/accounts/{id}", get(accounts::show)),
-        ("/accounts/{id}/courses", get(accounts::courses)),
+        ("/accounts/{id}/courses", get(accounts::courses).post(accounts::create_course)),
         ("/accounts/{id}/courses/{course_id}", get(accounts::course)),
         (MIGRATIONS, get(migrations::list).post(migrations::create)),
         ("/courses/{id}/content_migrations/migrators", get(migrations::migrators)),

@@ -25,7 +25,8 @@ pub const TERM_ID: u64 = 1;
 /// (a course made over Canvas keeps it there) and its `courseId`
 /// otherwise, `sis_course_id` its `externalId`. `workflow_state` is
 /// `available` while students can see it (Learn's availability `Yes`, or
-/// `Term`), `unpublished` otherwise. A `DateRange` duration gives
+/// `Term`), `completed` once concluded (`Disabled`), `unpublished`
+/// otherwise. A `DateRange` duration gives
 /// `start_at` and `end_at`, and `restrict_enrollments_to_course_dates`.
 /// `None` for a missing course.
 pub fn course(ws: &Workspace, key: CourseKey) -> Option<Value> {
@@ -34,14 +35,18 @@ pub fn course(ws: &Workspace, key: CourseKey) -> Option<Value> {
         Duration::DateRange { start, end } => (Some(time(start)), Some(time(end)), true),
         _ => (None, None, false),
     };
-    let available = matches!(c.settings().availability(), Availability::Yes | Availability::Term);
+    let state = match c.settings().availability() {
+        Availability::Yes | Availability::Term => "available",
+        Availability::Disabled => "completed",
+        _ => "unpublished",
+    };
     Some(json!({
         "id": c.numeric_id(),
         "uuid": c.uuid(),
         "name": c.title(),
         "course_code": c.detail("course_code").unwrap_or(c.course_id()),
         "sis_course_id": c.external_id(),
-        "workflow_state": if available { "available" } else { "unpublished" },
+        "workflow_state": state,
         "account_id": ACCOUNT_ID,
         "root_account_id": ACCOUNT_ID,
         "enrollment_term_id": TERM_ID,

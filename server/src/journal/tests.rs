@@ -196,6 +196,9 @@ mod replay_property {
             migration: u8,
             pick: u8,
         },
+        /// A course made or deleted as the Canvas routes commit them.
+        NewCourse(bool),
+        RemoveCourse(u8),
         Flush,
         Snapshot,
     }
@@ -214,6 +217,8 @@ mod replay_property {
             2 => (1u8..10, 1u8..10, 0u8..4, any::<bool>(), proptest::bool::weighted(0.3), proptest::bool::weighted(0.1))
                 .prop_map(|(source, target, pick, shift, select, fail)| Action::Migrate { source, target, pick, shift, select, fail }),
             1 => (1u8..8, 0u8..4).prop_map(|(migration, pick)| Action::Select { migration, pick }),
+            1 => any::<bool>().prop_map(Action::NewCourse),
+            1 => (1u8..12).prop_map(Action::RemoveCourse),
             1 => Just(Action::Flush),
             1 => Just(Action::Snapshot),
         ]
@@ -276,8 +281,22 @@ mod replay_property {
                 course_code: Some(format!("C{t}")),
                 external_id: None,
                 time_zone: Some(if *valid { "Europe/Berlin" } else { "Mars/Olympus" }.into()),
+                availability: (t % 3 == 0).then(|| "Disabled".into()),
                 at,
             },
+            Action::NewCourse(dated) => Op::NewCourse {
+                user: "Author".into(),
+                prefix: "canvas".into(),
+                fields: crate::model::CourseFields {
+                    title: format!("new {t}"),
+                    course_code: Some(format!("N{t}")),
+                    start: dated.then(|| Timestamp::from_unix_millis(1_800_000_000_000)),
+                    end: dated.then(|| Timestamp::from_unix_millis(1_810_000_000_000)),
+                    ..Default::default()
+                },
+                at,
+            },
+            Action::RemoveCourse(c) => Op::RemoveCourse { user: "Author".into(), course: u64::from(*c) },
             Action::Migrate { source, target, pick, shift, select, fail } => Op::StartMigration {
                 user: "Author".into(),
                 source: u64::from(*source),

@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+mod neutral;
+
+pub use neutral::CourseFields;
+
 /// One change, with everything needed to apply it again.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -95,8 +99,31 @@ pub enum Op {
         /// The new time zone, an IANA name.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         time_zone: Option<String>,
+        /// The new availability: `Yes`, `No`, `Disabled` or `Term`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        availability: Option<String>,
         /// When.
         at: Timestamp,
+    },
+    /// A course made with a `course_id` of its numeric id (`canvas-12`),
+    /// API-neutral as [`Op::EditPage`].
+    NewCourse {
+        /// The workspace user who asked.
+        user: String,
+        /// What goes before the numeric id in its `course_id`.
+        prefix: String,
+        /// Its fields.
+        #[serde(flatten)]
+        fields: neutral::CourseFields,
+        /// When.
+        at: Timestamp,
+    },
+    /// A course deleted, API-neutral as [`Op::EditPage`].
+    RemoveCourse {
+        /// The workspace user who asked.
+        user: String,
+        /// The course, by numeric id.
+        course: u64,
     },
     /// A copy into an existing course, numbered by the server (Canvas's
     /// content migration, CNV-5), API-neutral as [`Op::EditPage`].
@@ -358,10 +385,12 @@ impl Model {
             Op::EditPage { user, course, page, title, body } => {
                 self.edit_page(user, *course, *page, title.as_deref(), body.as_deref())
             }
-            Op::ChangeCourse { user, course, title, course_code, external_id, time_zone, at } => {
-                let fields = [title, course_code, external_id, time_zone].map(Option::as_deref);
+            Op::ChangeCourse { user, course, title, course_code, external_id, time_zone, availability, at } => {
+                let fields = [title, course_code, external_id, time_zone, availability].map(Option::as_deref);
                 self.change_course(user, *course, fields, *at)
             }
+            Op::NewCourse { user, prefix, fields, at } => self.new_course(user, prefix, fields, *at),
+            Op::RemoveCourse { user, course } => self.remove_course(user, *course),
             Op::StartMigration { user, source, target, spec, select, at, fail } => {
                 self.start_migration(user, [*source, *target], spec, *select, *at, *fail)
             }
@@ -382,60 +411,6 @@ impl Model {
                 Ok(Outcome::Worked(worked))
             }
         }
-    }
-}
-
-impl Model {
-    /// [`Op::EditPage`]: the page, found by numeric id in the course it
-    /// was reached through, edited there (`None` keeps a field).
-    fn edit_page(
-        &mut self,
-        user: &str,
-        course: u64,
-        page: u64,
-        title: Option<&str>,
-        body: Option<&str>,
-    ) -> Result<Outcome, ApplyError> {
-        let actor = self.user(user)?;
-        let course = self.ws.resolve_course(&CourseRef::PrimaryId(course))?;
-        let page = self.page_in(course, page)?;
-        let mut edit = coursecopy::PageEdit::new();
-        if let Some(title) = title {
-            edit = edit.title(title);
-        }
-        if let Some(body) = body {
-            edit = edit.body(body);
-        }
-        self.ws.edit_page(actor, course, page, edit)?;
-        Ok(Outcome::Done)
-    }
-
-    /// [`Op::ChangeCourse`]: its title, course code, external id and time
-    /// zone (each kept when `None`), as one course change at `at`.
-    fn change_course(
-        &mut self,
-        user: &str,
-        course: u64,
-        [title, course_code, external_id, time_zone]: [Option<&str>; 4],
-        at: Timestamp,
-    ) -> Result<Outcome, ApplyError> {
-        let actor = self.user(user)?;
-        let course = self.ws.resolve_course(&CourseRef::PrimaryId(course))?;
-        let mut change = CourseChange::new().at(at);
-        if let Some(title) = title {
-            change = change.title(title);
-        }
-        if let Some(code) = course_code {
-            change = change.detail("course_code", code);
-        }
-        if let Some(id) = external_id {
-            change = change.external_id(id);
-        }
-        if let Some(zone) = time_zone {
-            change = change.time_zone(coursecopy::Zone::get(zone)?);
-        }
-        self.ws.update_course(actor, course, change)?;
-        Ok(Outcome::Done)
     }
 }
 
