@@ -19,10 +19,10 @@
 //!
 //! Handlers translate the request into a read of the model, or into an
 //! API-neutral op committed as every change is (journaled first), and
-//! back. The one write so far is a page update (`Op::EditPage`, which
-//! names the workspace user, not an app key). The course writes, content
-//! migrations and blueprints come with the server's core split (typed
-//! journal records for every op).
+//! back. The ops name the workspace user, not a token, and courses and
+//! pages by numeric id: page edits, course creates, changes and deletes,
+//! content migrations and their selections. Blueprints come next
+//! (`docs/canvas.md`, "Not served yet").
 
 mod accounts;
 mod auth;
