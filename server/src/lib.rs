@@ -61,6 +61,7 @@
 
 pub mod app;
 mod auth;
+mod blueprints;
 pub mod canvas;
 pub mod config;
 mod contents;

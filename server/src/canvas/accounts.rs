@@ -66,7 +66,7 @@ pub async fn courses(
     if role(&state.model.ws, caller.user) != Some(Role::Administrator) {
         return Err(CanvasError::Unauthorized);
     }
-    listed(&state.model.ws, &headers, &uri, |_| true, true)
+    listed(&state.model, &headers, &uri, |_| true, true)
 }
 
 /// `GET /api/v1/accounts/:id/courses/:course_id`: the course, as
@@ -80,7 +80,7 @@ pub async fn course(
         return Err(CanvasError::NotFound);
     }
     let state = app.lock();
-    show_course(&state.model.ws, caller.user, &id)
+    show_course(&state.model, caller.user, &id)
 }
 
 /// A `course[start_at]`-style time: ISO 8601, `Z` or an offset; `None`
@@ -123,5 +123,5 @@ pub async fn create_course(
     let crate::model::Outcome::Course(key) = state.commit_as(op, CanvasError::of_course_refusal)? else {
         return Err(CanvasError::NotFound);
     };
-    super::wire::course(&state.model.ws, key).map(Json).ok_or(CanvasError::NotFound)
+    super::wire::course(&state.model, key).map(Json).ok_or(CanvasError::NotFound)
 }

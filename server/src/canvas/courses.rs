@@ -8,7 +8,7 @@ use super::migration_params::flag;
 use super::request::{caller_name, paged, params_with_body, query_params, readable, text};
 use super::wire;
 use crate::app::SharedApp;
-use crate::model::Op;
+use crate::model::{Model, Op};
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -43,20 +43,20 @@ pub async fn list(
 ) -> Result<Response, CanvasError> {
     let state = app.lock();
     let user = caller.user;
-    listed(&state.model.ws, &headers, &uri, |c| c.created_by() == user || c.is_assigned(user), false)
+    listed(&state.model, &headers, &uri, |c| c.created_by() == user || c.is_assigned(user), false)
 }
 
 /// A page of the courses `keep` keeps, by numeric id, with its `Link`
 /// header; with `search`, only those whose name, course code or SIS id
 /// holds the `search_term` parameter (any case).
 pub(super) fn listed(
-    ws: &Workspace,
+    model: &Model,
     headers: &HeaderMap,
     uri: &Uri,
     keep: impl Fn(&coursecopy::Course) -> bool,
     search: bool,
 ) -> Result<Response, CanvasError> {
-    let params = query_params(uri)?;
+    let (ws, params) = (&model.ws, query_params(uri)?);
     let term = params.get("search_term").and_then(|v| v.as_str()).filter(|_| search).map(str::to_lowercase);
     let found = |c: &coursecopy::Course| {
         term.as_deref().is_none_or(|t| {
@@ -67,7 +67,7 @@ pub(super) fn listed(
     let mut kept: Vec<(u64, CourseKey)> =
         ws.courses().filter(|(_, c)| keep(c) && found(c)).map(|(key, c)| (c.numeric_id(), key)).collect();
     kept.sort_unstable();
-    let courses: Vec<serde_json::Value> = kept.iter().filter_map(|(_, key)| wire::course(ws, *key)).collect();
+    let courses: Vec<serde_json::Value> = kept.iter().filter_map(|(_, key)| wire::course(model, *key)).collect();
     Ok(paged(courses, &params, headers, uri))
 }
 
@@ -79,13 +79,13 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, CanvasError> {
     let state = app.lock();
-    show_course(&state.model.ws, caller.user, &id)
+    show_course(&state.model, caller.user, &id)
 }
 
 /// The course `id` names, for `user`.
-pub(super) fn show_course(ws: &Workspace, user: UserKey, id: &str) -> Result<Json<serde_json::Value>, CanvasError> {
-    let key = readable(ws, user, id)?;
-    wire::course(ws, key).map(Json).ok_or(CanvasError::NotFound)
+pub(super) fn show_course(model: &Model, user: UserKey, id: &str) -> Result<Json<serde_json::Value>, CanvasError> {
+    let key = readable(&model.ws, user, id)?;
+    wire::course(model, key).map(Json).ok_or(CanvasError::NotFound)
 }
 
 /// `PUT /api/v1/courses/:id` (CNV-3): changes the fields of `course[...]`
@@ -109,16 +109,34 @@ pub async fn update(
     let (user, course) = (caller_name(&state.model.ws, &caller)?, key_id(&state.model.ws, key)?);
     let offer = params.get("offer").filter(|v| flag(v)).map(|_| "offer".to_string());
     let event = text(&params, "course", "event").or(offer);
-    let before = wire::course(&state.model.ws, key);
+    let before = wire::course(&state.model, key);
+    let blueprint = blueprint_op(&params, &user, course, state.model.template_of(course).is_some());
     let op = match event.as_deref() {
         Some("delete") => Op::RemoveCourse { user, course },
         event => change(user, course, |name| text(&params, "course", name), event.and_then(availability_of)),
     };
     state.commit_as(op, CanvasError::of_course_refusal)?;
-    match wire::course(&state.model.ws, key) {
+    if let Some(op) = blueprint {
+        state.commit_as(op, CanvasError::of_blueprint_refusal)?;
+    }
+    match wire::course(&state.model, key) {
         Some(now) => Ok(Json(now)),
         None => before.map(|c| Json(deleted(c))).ok_or(CanvasError::NotFound),
     }
+}
+
+/// The blueprint change of `course[blueprint]` and
+/// `course[blueprint_restrictions][content]` (CNV-7), if asked for: the
+/// restrictions act only on a course that is (now) a blueprint.
+fn blueprint_op(params: &serde_json::Value, user: &str, course: u64, is_blueprint: bool) -> Option<Op> {
+    let asked = &params["course"];
+    let lock_content = asked["blueprint_restrictions"].get("content").map(flag);
+    let on = match asked.get("blueprint") {
+        Some(value) => flag(value),
+        None if lock_content.is_some() && is_blueprint => true,
+        None => return None,
+    };
+    Some(Op::SetBlueprint { user: user.to_string(), course, on, lock_content })
 }
 
 /// A course as Canvas answers it once deleted.

@@ -71,9 +71,10 @@ impl CanvasError {
                 Error::Busy { .. } => CanvasError::Other(StatusCode::CONFLICT, e.to_string()),
                 other => CanvasError::Other(StatusCode::BAD_REQUEST, other.to_string()),
             },
-            crate::model::ApplyError::NoPage { .. } | crate::model::ApplyError::NoMigration { .. } => {
-                CanvasError::NotFound
-            }
+            crate::model::ApplyError::NoPage { .. }
+            | crate::model::ApplyError::NoMigration { .. }
+            | crate::model::ApplyError::NoTemplate { .. } => CanvasError::NotFound,
+            crate::model::ApplyError::Rule(message) => CanvasError::Message(StatusCode::BAD_REQUEST, message),
             other => CanvasError::Other(StatusCode::BAD_REQUEST, other.to_string()),
         }
     }
@@ -162,6 +163,18 @@ pub fn rights_as_403(mut response: Response) -> Response {
 }
 
 impl CanvasError {
+    /// [`of_refusal`](Self::of_refusal) for a blueprint change of a
+    /// course: a rule's refusal is Canvas's validation error on
+    /// `master_course`.
+    pub fn of_blueprint_refusal(e: crate::model::ApplyError) -> CanvasError {
+        match e {
+            crate::model::ApplyError::Rule(message) => {
+                CanvasError::Invalid { attribute: "master_course".into(), message }
+            }
+            other => CanvasError::of_refusal(other),
+        }
+    }
+
     /// [`of_refusal`](Self::of_refusal) for a change of a course: a bad
     /// value names the course attribute Canvas has for the model's field
     /// (`name` for the title, `sis_course_id` for the external id).

@@ -213,9 +213,9 @@ pub async fn issue(
     Ok(Json(migration_issue(&status, number, text, &base_of(&headers))))
 }
 
-/// `GET /api/v1/progress/:id` (CNV-6): a migration's progress, for a
-/// caller who may read its course; 404 otherwise. A finished one is
-/// durable before it is reported.
+/// `GET /api/v1/progress/:id` (CNV-6): a migration's or a blueprint
+/// sync's progress, for a caller who may read its course; 404 otherwise.
+/// A finished one is durable before it is reported.
 pub async fn show_progress(
     State(app): State<SharedApp>,
     caller: axum::Extension<CanvasCaller>,
@@ -224,9 +224,15 @@ pub async fn show_progress(
 ) -> Result<Json<Value>, CanvasError> {
     let mut state = app.lock();
     let id: u64 = id.parse().map_err(|_| CanvasError::NotFound)?;
-    let target = state.model.migration(id).ok_or(CanvasError::NotFound)?.migration.target;
-    readable(&state.model.ws, caller.user, &target.to_string())?;
-    let body = progress(&state.model.ws, &state.model.migration(id).ok_or(CanvasError::NotFound)?, &base_of(&headers));
+    let (model, base) = (&state.model, base_of(&headers));
+    let (course, body) = if let Some(m) = model.migration(id) {
+        (m.migration.target, progress(&model.ws, &m, &base))
+    } else {
+        let sync = model.syncs.get(&id).ok_or(CanvasError::NotFound)?;
+        let blueprint = model.templates.get(&sync.template).map(|t| t.course).ok_or(CanvasError::NotFound)?;
+        (blueprint, super::blueprint_wire::sync_progress(model, sync, blueprint, &base))
+    };
+    readable(&model.ws, caller.user, &course.to_string())?;
     if body["workflow_state"] == "completed" || body["workflow_state"] == "failed" {
         state.flush()?;
     }

@@ -16,6 +16,8 @@
 //! | `migrations.rs` | content migrations and progress (CNV-5, CNV-6) |
 //! | `migration_params.rs` | a migration's `select`, `copy` and `date_shift_options`, as the core's copy spec |
 //! | `migration_wire.rs` | ContentMigration, MigrationIssue and Progress |
+//! | `blueprints.rs` | blueprint templates, associations, syncs, restrictions, subscriptions (CNV-7, CNV-8) |
+//! | `blueprint_wire.rs` | BlueprintTemplate, BlueprintMigration, ChangeRecord, BlueprintSubscription |
 //!
 //! Handlers translate the request into a read of the model, or into an
 //! API-neutral op committed as every change is (journaled first), and
@@ -26,6 +28,8 @@
 
 mod accounts;
 mod auth;
+mod blueprint_wire;
+mod blueprints;
 mod content;
 mod courses;
 pub mod errors;
@@ -56,7 +60,9 @@ pub(crate) fn is_canvas_path(path: &str) -> bool {
 /// path under `/api/v1/` is Canvas's 404.
 pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
     const MIGRATIONS: &str = "/courses/{id}/content_migrations";
-    let routes: [(&str, MethodRouter<SharedApp>); 17] = [
+    const TEMPLATE: &str = "/courses/{id}/blueprint_templates/{template}";
+    const SUBSCRIPTION: &str = "/courses/{id}/blueprint_subscriptions/{subscription}";
+    let routes: Vec<(String, MethodRouter<SharedApp>)> = [
         ("/courses", get(courses::list)),
         ("/courses/{id}", get(courses::show).put(courses::update).delete(courses::delete)),
         ("/courses/{id}/modules", get(content::modules)),
@@ -74,10 +80,37 @@ pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
         ("/courses/{id}/content_migrations/{migration}/migration_issues", get(migrations::issue_list)),
         ("/courses/{id}/content_migrations/{migration}/migration_issues/{issue}", get(migrations::issue)),
         ("/progress/{id}", get(migrations::show_progress)),
-    ];
+        (TEMPLATE, get(blueprints::show)),
+        ("/courses/{id}/blueprint_subscriptions", get(blueprints::subscriptions)),
+    ]
+    .into_iter()
+    .map(|(path, route)| (path.to_string(), route))
+    .chain(
+        [
+            ("/associated_courses", get(blueprints::associated)),
+            ("/update_associations", axum::routing::put(blueprints::update_associations)),
+            ("/migrations", get(blueprints::syncs).post(blueprints::start_sync)),
+            ("/migrations/{sync}", get(blueprints::show_sync)),
+            ("/migrations/{sync}/details", get(blueprints::sync_details)),
+            ("/unsynced_changes", get(blueprints::unsynced_changes)),
+            ("/restrict_item", axum::routing::put(blueprints::restrict_item)),
+        ]
+        .into_iter()
+        .map(|(tail, route)| (format!("{TEMPLATE}{tail}"), route)),
+    )
+    .chain(
+        [
+            ("/migrations", get(blueprints::subscription_syncs)),
+            ("/migrations/{sync}", get(blueprints::subscription_sync)),
+            ("/migrations/{sync}/details", get(blueprints::subscription_details)),
+        ]
+        .into_iter()
+        .map(|(tail, route)| (format!("{SUBSCRIPTION}{tail}"), route)),
+    )
+    .collect();
     let api = routes
         .into_iter()
-        .fold(Router::new(), |api, (path, route)| api.route(path, route.clone()).route(&format!("{path}/"), route))
+        .fold(Router::new(), |api, (path, route)| api.route(&path, route.clone()).route(&format!("{path}/"), route))
         .fallback(|| async { errors::CanvasError::NotFound })
         .method_not_allowed_fallback(|| async {
             errors::CanvasError::Other(StatusCode::METHOD_NOT_ALLOWED, "the route does not take this method".into())

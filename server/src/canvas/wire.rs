@@ -29,8 +29,8 @@ pub const TERM_ID: u64 = 1;
 /// otherwise. A `DateRange` duration gives
 /// `start_at` and `end_at`, and `restrict_enrollments_to_course_dates`.
 /// `None` for a missing course.
-pub fn course(ws: &Workspace, key: CourseKey) -> Option<Value> {
-    let c = ws.course(key).ok()?;
+pub fn course(model: &crate::model::Model, key: CourseKey) -> Option<Value> {
+    let c = model.ws.course(key).ok()?;
     let (start, end, restricted) = match c.settings().duration() {
         Duration::DateRange { start, end } => (Some(time(start)), Some(time(end)), true),
         _ => (None, None, false),
@@ -55,7 +55,7 @@ pub fn course(ws: &Workspace, key: CourseKey) -> Option<Value> {
         "end_at": end,
         "default_view": "modules",
         "time_zone": c.time_zone().to_string(),
-        "blueprint": false,
+        "blueprint": model.template_of(c.numeric_id()).is_some(),
         "restrict_enrollments_to_course_dates": restricted,
         "locale": c.settings().locale(),
     }))

@@ -1,6 +1,7 @@
 //! The snapshot's two parts: the saved workspace (the library's current
 //! format) and the book of copy tasks the server accepted.
 
+use crate::blueprints::{Sync, Template};
 use crate::demo::AppKey;
 use crate::migrations::Migration;
 use crate::model::{Accepted, Model};
@@ -12,6 +13,8 @@ pub struct SnapshotParts {
     tasks: Vec<SavedTask>,
     migrations: Vec<Migration>,
     next_job_id: u64,
+    templates: Vec<Template>,
+    syncs: Vec<Sync>,
 }
 
 /// The task book as a snapshot keeps it, with the migrations and the job
@@ -23,6 +26,10 @@ struct SavedBook {
     migrations: Vec<Migration>,
     #[serde(default = "first_job_id")]
     next_job_id: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    templates: Vec<Template>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    syncs: Vec<Sync>,
 }
 
 fn first_job_id() -> u64 {
@@ -47,7 +54,14 @@ impl SnapshotParts {
     pub fn read(workspace: &str, tasks: &str) -> Result<SnapshotParts, String> {
         let ws: coursecopy::Workspace = serde_json::from_str(workspace).map_err(|e| e.to_string())?;
         let saved: SavedBook = serde_json::from_str(tasks).map_err(|e| format!("tasks: {e}"))?;
-        Ok(SnapshotParts { ws, tasks: saved.tasks, migrations: saved.migrations, next_job_id: saved.next_job_id })
+        Ok(SnapshotParts {
+            ws,
+            tasks: saved.tasks,
+            migrations: saved.migrations,
+            next_job_id: saved.next_job_id,
+            templates: saved.templates,
+            syncs: saved.syncs,
+        })
     }
 
     /// The two texts of `model`.
@@ -62,7 +76,13 @@ impl SnapshotParts {
             .map(|(id, t)| SavedTask { id: id.clone(), target: t.target.clone(), ended: t.ended })
             .collect();
         let migrations = model.migrations.values().cloned().collect();
-        let book = SavedBook { tasks, migrations, next_job_id: model.next_job_id };
+        let book = SavedBook {
+            tasks,
+            migrations,
+            next_job_id: model.next_job_id,
+            templates: model.templates.values().cloned().collect(),
+            syncs: model.syncs.values().cloned().collect(),
+        };
         Ok((workspace, serde_json::to_string(&book).map_err(|e| e.to_string())?))
     }
 
@@ -96,6 +116,21 @@ impl SnapshotParts {
                 return Err(format!("migrations: {} is not below the next job id {}", m.id, self.next_job_id));
             }
             model.migrations.insert(m.id, m);
+        }
+        for t in self.templates {
+            if t.id >= self.next_job_id {
+                return Err(format!("templates: {} is not below the next job id {}", t.id, self.next_job_id));
+            }
+            model.templates.insert(t.id, t);
+        }
+        for s in self.syncs {
+            if s.id >= self.next_job_id || !model.templates.contains_key(&s.template) && !s.is_finished() {
+                return Err(format!("syncs: {} names an unknown template or a later id", s.id));
+            }
+            if let Some(task) = s.parts.iter().filter_map(|p| p.task.as_ref()).find(|t| !model.tasks.contains_key(*t)) {
+                return Err(format!("syncs: {} names task {task}, which the book lacks", s.id));
+            }
+            model.syncs.insert(s.id, s);
         }
         model.next_job_id = self.next_job_id.max(1);
         Ok(model)

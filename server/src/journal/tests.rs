@@ -199,6 +199,26 @@ mod replay_property {
         /// A course made or deleted as the Canvas routes commit them.
         NewCourse(bool),
         RemoveCourse(u8),
+        /// Blueprint ops as the Canvas routes commit them, on courses 1
+        /// to 4 mostly, so that templates, associations and syncs meet.
+        Blueprint {
+            course: u8,
+            on: bool,
+        },
+        Associate {
+            course: u8,
+            add: u8,
+            remove: bool,
+        },
+        Sync {
+            course: u8,
+            fail: bool,
+        },
+        Restrict {
+            course: u8,
+            page: u8,
+            restricted: bool,
+        },
         Flush,
         Snapshot,
     }
@@ -218,6 +238,12 @@ mod replay_property {
                 .prop_map(|(source, target, pick, shift, select, fail)| Action::Migrate { source, target, pick, shift, select, fail }),
             1 => (1u8..8, 0u8..4).prop_map(|(migration, pick)| Action::Select { migration, pick }),
             1 => any::<bool>().prop_map(Action::NewCourse),
+            2 => (1u8..5, proptest::bool::weighted(0.8)).prop_map(|(course, on)| Action::Blueprint { course, on }),
+            2 => (1u8..5, 1u8..8, proptest::bool::weighted(0.2))
+                .prop_map(|(course, add, remove)| Action::Associate { course, add, remove }),
+            2 => (1u8..5, proptest::bool::weighted(0.1)).prop_map(|(course, fail)| Action::Sync { course, fail }),
+            1 => (1u8..5, 1u8..12, any::<bool>())
+                .prop_map(|(course, page, restricted)| Action::Restrict { course, page, restricted }),
             1 => (1u8..12).prop_map(Action::RemoveCourse),
             1 => Just(Action::Flush),
             1 => Just(Action::Snapshot),
@@ -239,6 +265,47 @@ mod replay_property {
                 "newStartDate": "2028-09-04", "newEndDate": "2028-12-15"}));
         }
         spec
+    }
+
+    /// The ops of migrations and blueprints.
+    fn canvas_op(action: &Action, at: Timestamp) -> Option<Op> {
+        Some(match action {
+            Action::Blueprint { course, on } => {
+                Op::SetBlueprint { user: "Author".into(), course: u64::from(*course), on: *on, lock_content: None }
+            }
+            Action::Associate { course, add, remove } => {
+                let (add, remove) =
+                    if *remove { (vec![], vec![u64::from(*add)]) } else { (vec![u64::from(*add)], vec![]) };
+                Op::Associate { user: "Author".into(), course: u64::from(*course), add, remove }
+            }
+            Action::Sync { course, fail } => {
+                Op::StartSync { user: "Author".into(), course: u64::from(*course), comment: None, at, fail: *fail }
+            }
+            Action::Restrict { course, page, restricted } => Op::RestrictPage {
+                user: "Author".into(),
+                course: u64::from(*course),
+                page: u64::from(*page),
+                restricted: *restricted,
+                content: None,
+            },
+            Action::Migrate { source, target, pick, shift, select, fail } => Op::StartMigration {
+                user: "Author".into(),
+                source: u64::from(*source),
+                target: u64::from(*target),
+                spec: spec(*pick, *shift),
+                select: *select,
+                at,
+                fail: *fail,
+            },
+            Action::Select { migration, pick } => Op::SelectMigration {
+                user: "Author".into(),
+                migration: u64::from(*migration),
+                spec: spec(*pick, false),
+                at,
+                fail: false,
+            },
+            _ => return None,
+        })
     }
 
     fn op(action: &Action, t: i64) -> Option<Op> {
@@ -297,22 +364,12 @@ mod replay_property {
                 at,
             },
             Action::RemoveCourse(c) => Op::RemoveCourse { user: "Author".into(), course: u64::from(*c) },
-            Action::Migrate { source, target, pick, shift, select, fail } => Op::StartMigration {
-                user: "Author".into(),
-                source: u64::from(*source),
-                target: u64::from(*target),
-                spec: spec(*pick, *shift),
-                select: *select,
-                at,
-                fail: *fail,
-            },
-            Action::Select { migration, pick } => Op::SelectMigration {
-                user: "Author".into(),
-                migration: u64::from(*migration),
-                spec: spec(*pick, false),
-                at,
-                fail: false,
-            },
+            Action::Blueprint { .. }
+            | Action::Associate { .. }
+            | Action::Sync { .. }
+            | Action::Restrict { .. }
+            | Action::Migrate { .. }
+            | Action::Select { .. } => canvas_op(action, at)?,
             Action::Flush | Action::Snapshot => return None,
         })
     }
@@ -334,7 +391,9 @@ mod replay_property {
         /// steps unwritten) replays to exactly the model as of its last
         /// durable write, sound; no record fails to apply. The sequences
         /// hold Learn's ops and the Canvas routes' page edits, course
-        /// changes, content migrations and their selections.
+        /// changes, course creates and deletes, content migrations and
+        /// their selections, blueprints, associations, syncs and
+        /// restrictions.
         #[test]
         fn srv9_replay_reaches_the_last_durable_state(actions in proptest::collection::vec(action(), 1..40)) {
             static RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -362,6 +421,7 @@ mod replay_property {
                     (_, Some(op)) => {
                         // A refused op changes nothing and is not written.
                         let (before, migrations_before) = (live.ws.clone(), live.migrations.clone());
+                        let (templates_before, syncs_before) = (live.templates.clone(), live.syncs.clone());
                         match live.apply(&op) {
                             Ok(outcome) => {
                                 journal.commit(Some((&op, live.describe(&outcome)))).unwrap();
@@ -370,6 +430,8 @@ mod replay_property {
                             Err(_) => {
                                 prop_assert_eq!(&live.ws, &before);
                                 prop_assert_eq!(&live.migrations, &migrations_before);
+                                prop_assert_eq!(&live.templates, &templates_before);
+                                prop_assert_eq!(&live.syncs, &syncs_before);
                             }
                         }
                     }
@@ -385,6 +447,8 @@ mod replay_property {
             prop_assert_eq!(&replayed.tasks, &durable.tasks);
             prop_assert_eq!(&replayed.migrations, &durable.migrations);
             prop_assert_eq!(replayed.next_job_id, durable.next_job_id);
+            prop_assert_eq!(&replayed.templates, &durable.templates);
+            prop_assert_eq!(&replayed.syncs, &durable.syncs);
             prop_assert!(replayed.ws.check_integrity().is_ok());
         }
     }

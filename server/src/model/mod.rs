@@ -159,6 +159,62 @@ pub enum Op {
         #[serde(default)]
         fail: bool,
     },
+    /// A course made a blueprint, or no longer one (CNV-7), API-neutral
+    /// as [`Op::EditPage`].
+    SetBlueprint {
+        /// The workspace user who asked.
+        user: String,
+        /// The course, by numeric id.
+        course: u64,
+        /// A blueprint, or not.
+        on: bool,
+        /// The default restriction of its items' content, if given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lock_content: Option<bool>,
+    },
+    /// Courses associated with a blueprint, or no longer.
+    Associate {
+        /// The workspace user who asked.
+        user: String,
+        /// The blueprint course, by numeric id.
+        course: u64,
+        /// Courses to add, by numeric id.
+        #[serde(default)]
+        add: Vec<u64>,
+        /// Courses to remove, by numeric id.
+        #[serde(default)]
+        remove: Vec<u64>,
+    },
+    /// A blueprint sync, queued.
+    StartSync {
+        /// The workspace user who asked.
+        user: String,
+        /// The blueprint course, by numeric id.
+        course: u64,
+        /// Its comment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+        /// When.
+        at: Timestamp,
+        /// An injected fault: it ends failed at once.
+        #[serde(default)]
+        fail: bool,
+    },
+    /// A blueprint page restricted for the associated courses, or no
+    /// longer (CNV-8).
+    RestrictPage {
+        /// The workspace user who asked.
+        user: String,
+        /// The blueprint course, by numeric id.
+        course: u64,
+        /// The page, by numeric id.
+        page: u64,
+        /// Restricted, or not.
+        restricted: bool,
+        /// Its `content` restriction, when given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        content: Option<bool>,
+    },
     /// The runner ran the task queue for `budget` units at `at`.
     Step {
         /// Work units.
@@ -186,6 +242,8 @@ pub enum Outcome {
     Worked(u64),
     /// A migration was accepted or given its selection: its id.
     Migration(u64),
+    /// A blueprint sync was queued: its id.
+    Sync(u64),
 }
 
 /// A copy task the server accepted.
@@ -221,6 +279,14 @@ pub enum ApplyError {
         /// The id asked for.
         migration: u64,
     },
+    /// The course is no blueprint.
+    NoTemplate {
+        /// The course, by numeric id.
+        course: u64,
+    },
+    /// A rule of the server's own data refused it (a blueprint's
+    /// associations or syncs), in words.
+    Rule(String),
 }
 
 impl std::fmt::Display for ApplyError {
@@ -232,6 +298,8 @@ impl std::fmt::Display for ApplyError {
             ApplyError::User(name) => write!(f, "no user is named {name:?}"),
             ApplyError::NoPage { page } => write!(f, "the course has no page {page}"),
             ApplyError::NoMigration { migration } => write!(f, "no migration {migration}"),
+            ApplyError::NoTemplate { course } => write!(f, "course {course} is no blueprint"),
+            ApplyError::Rule(message) => f.write_str(message),
         }
     }
 }
@@ -253,8 +321,13 @@ pub struct Model {
     pub tasks: BTreeMap<String, Accepted>,
     /// Migration id → the migration (CNV-5).
     pub migrations: BTreeMap<u64, crate::migrations::Migration>,
-    /// The next id of a job the server numbers (a migration).
+    /// The next id of a job the server numbers (a migration, a blueprint
+    /// template or sync).
     pub next_job_id: u64,
+    /// Template id → a blueprint's template (CNV-7).
+    pub templates: BTreeMap<u64, crate::blueprints::Template>,
+    /// Sync id → a blueprint sync.
+    pub syncs: BTreeMap<u64, crate::blueprints::Sync>,
 }
 
 impl Model {
@@ -272,7 +345,15 @@ impl Model {
                 .ok_or_else(|| format!("app key {:?}: the workspace has no user named {:?}", k.key, k.user))?;
             actors.insert(k.key.clone(), user);
         }
-        let mut model = Model { ws, actors, tasks: BTreeMap::new(), migrations: BTreeMap::new(), next_job_id: 1 };
+        let mut model = Model {
+            ws,
+            actors,
+            tasks: BTreeMap::new(),
+            migrations: BTreeMap::new(),
+            next_job_id: 1,
+            templates: BTreeMap::new(),
+            syncs: BTreeMap::new(),
+        };
         model.adopt_tasks();
         Ok(model)
     }
@@ -318,7 +399,7 @@ impl Model {
     /// for their target.
     pub fn unfinished(&self) -> usize {
         let waiting = self.migrations.values().filter(|m| m.state == crate::migrations::MigrationState::Queued);
-        self.tasks.values().filter(|t| t.ended.is_none()).count() + waiting.count()
+        self.tasks.values().filter(|t| t.ended.is_none()).count() + waiting.count() + self.syncs_unfinished()
     }
 
     /// A task's status, by id.
@@ -336,7 +417,7 @@ impl Model {
             Outcome::Course(key) => self.ws.course(*key).ok().map(|c| format!("{} {}", c.lms_id(), c.uuid())),
             Outcome::Copy { task, target } => Some(format!("{task} {target}")),
             Outcome::Worked(units) => Some(units.to_string()),
-            Outcome::Migration(id) => Some(id.to_string()),
+            Outcome::Migration(id) | Outcome::Sync(id) => Some(id.to_string()),
             Outcome::Done => None,
         }
     }
@@ -397,17 +478,29 @@ impl Model {
             Op::SelectMigration { user, migration, spec, at, fail } => {
                 self.select_migration(user, *migration, spec, *at, *fail)
             }
+            Op::SetBlueprint { user, course, on, lock_content } => {
+                self.set_blueprint(user, *course, *on, *lock_content)
+            }
+            Op::Associate { user, course, add, remove } => self.associate(user, *course, add, remove),
+            Op::StartSync { user, course, comment, at, fail } => {
+                self.start_sync(user, *course, comment.as_deref(), *at, *fail)
+            }
+            Op::RestrictPage { user, course, page, restricted, content } => {
+                self.restrict_page(user, *course, *page, *restricted, *content)
+            }
             Op::Step { budget, at } => {
-                // A migration that starts counts as a unit, so that the
-                // step that starts it is journaled.
-                let started = self.start_queued_migrations(*at);
-                let worked = self.ws.run_tasks_at(*budget, *at) + started;
+                // A migration or sync that starts counts as a unit, so that
+                // the step that starts it is journaled.
+                let started = self.start_queued_migrations(*at) + self.advance_syncs(*at);
+                let mut worked = self.ws.run_tasks_at(*budget, *at) + started;
                 for accepted in self.tasks.values_mut().filter(|t| t.ended.is_none()) {
                     let finished = self.ws.task_status(accepted.key).map(|s| s.state.is_finished()).unwrap_or(true);
                     if finished {
                         accepted.ended = Some(*at);
                     }
                 }
+                // Syncs whose copy tasks ended in this step end with it.
+                worked += self.advance_syncs(*at);
                 Ok(Outcome::Worked(worked))
             }
         }
