@@ -117,11 +117,13 @@ pub async fn rate(State(app): State<SharedApp>, req: Request, next: Next) -> Res
 
 /// The access gate, after the rate window and with the body read: the
 /// admin token (everything under `/_coursecopy/`), injected faults and
-/// latency (Learn routes), and the bearer token (Learn routes but the
-/// token route), whose caller it hands to the handler.
+/// latency (Learn's routes and Canvas's, each answering in its own
+/// shape), and the bearer token (Learn routes but the token route), whose
+/// caller it hands to the handler. Canvas's tokens are its own gate's.
 pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let learn = path.starts_with("/learn/");
+    let canvas = crate::canvas::is_canvas_path(path);
     let needs_token = learn && path != TOKEN_PATH;
     // Everything under /_coursecopy/ (known routes or not) is the admin's.
     if path.starts_with("/_coursecopy/") && !is_admin(&app, req.headers()) {
@@ -131,19 +133,19 @@ pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) ->
         let mut state = app.lock();
         let caller = bearer(req.headers()).and_then(|t| state.session(t));
         let mut fault = None;
-        if learn {
+        if learn || canvas {
             if state.faults.unavailable > 0 {
                 state.faults.unavailable -= 1;
-                fault = Some(Failure::new(StatusCode::SERVICE_UNAVAILABLE, "injected fault: service unavailable"));
+                fault = Some(StatusCode::SERVICE_UNAVAILABLE);
             } else if state.faults.throttled > 0 {
                 state.faults.throttled -= 1;
-                fault = Some(Failure::too_many("injected fault: too many requests", 1));
+                fault = Some(StatusCode::TOO_MANY_REQUESTS);
             }
         }
         (caller, state.faults.latency, fault)
     };
     if let Some(fault) = fault {
-        return fault.into_response();
+        return injected(fault, canvas, app.config.canvas_403_for_throttling);
     }
     if needs_token && caller.is_none() {
         let why = if bearer(req.headers()).is_some() {
@@ -153,13 +155,25 @@ pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) ->
         };
         return Failure::unauthorized(why).into_response();
     }
-    if learn && !latency.is_zero() {
+    if (learn || canvas) && !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
     if let Some((key, user)) = caller {
         req.extensions_mut().insert(Caller { key, user });
     }
     next.run(req).await
+}
+
+/// An injected fault's answer: 503, or the API's throttled answer, in
+/// Learn's shape or Canvas's.
+fn injected(status: StatusCode, canvas: bool, canvas_classic: bool) -> Response {
+    match (status, canvas) {
+        (StatusCode::TOO_MANY_REQUESTS, true) => crate::canvas::errors::throttled(1, canvas_classic),
+        (StatusCode::TOO_MANY_REQUESTS, false) => Failure::too_many("injected fault: too many requests", 1).into_response(),
+        (_, true) => crate::canvas::errors::CanvasError::Other(status, "injected fault: service unavailable".into())
+            .into_response(),
+        (_, false) => Failure::new(status, "injected fault: service unavailable").into_response(),
+    }
 }
 
 /// Counts a request against `bucket`'s window: the limit, what remains

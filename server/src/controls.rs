@@ -113,8 +113,10 @@ pub struct FaultRequest {
 }
 
 /// `POST /_coursecopy/faults` with `{"failCopies", "unavailable",
-/// "throttled", "latencyMs"}`: the next N copies end Incomplete, the next
-/// N Learn requests answer 503 or 429, every Learn request waits so long.
+/// "throttled", "latencyMs"}`: the next N copies (Learn copies, Canvas
+/// content migrations and blueprint syncs) fail, the next N requests to
+/// Learn's or Canvas's routes answer 503 or 429 (each in its API's
+/// shape), every such request waits so long.
 pub async fn faults(State(app): State<SharedApp>, JsonBody(body): JsonBody) -> Result<Json<Value>, Failure> {
     let request: FaultRequest = serde_json::from_value(body).map_err(|e| Failure::bad_request(e.to_string()))?;
     let mut state = app.lock();

@@ -233,8 +233,9 @@ async fn cnv5_selective_copies_and_refusals() {
 /// CNV-5, CNV-9: with the runner paused, a second migration into the same
 /// course waits `queued` behind the first and runs once it is free, both
 /// driven by the runner's step control; an injected failure ends a
-/// migration `failed` with its target as it was; migrations and their
-/// progress outlive a restart with `--data`.
+/// migration `failed` with its target as it was; injected 503s and 429s
+/// reach Canvas's routes; migrations and their progress outlive a
+/// restart with `--data`.
 #[tokio::test]
 async fn cnv5_cnv9_a_busy_target_queues_and_the_controls_reach_migrations() {
     let data = common::temp_path("canvas-migrations.db");
@@ -266,6 +267,15 @@ async fn cnv5_cnv9_a_busy_target_queues_and_the_controls_reach_migrations() {
     assert_eq!(progress["workflow_state"], "failed");
     assert!(progress["message"].is_string(), "{progress}");
     assert_eq!(modules(&s, chem).await, before, "the target as it was");
+    // Injected 503s and 429s reach Canvas's routes, in Canvas's shapes.
+    s.control(Method::POST, "/_coursecopy/faults", Some(json!({"unavailable": 1, "throttled": 1}))).await;
+    let (status, body) = get(&s, &path, AUTHOR).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    conforms("ErrorList", &body);
+    let r = s.client.get(s.url(&path)).bearer_auth(AUTHOR).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().get("retry-after").is_some());
+    assert_eq!(get(&s, &path, AUTHOR).await.0, StatusCode::OK);
     s.stop().await;
 
     let s = start(&["--data", data.to_str().unwrap()]).await;
