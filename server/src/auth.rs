@@ -169,7 +169,9 @@ pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) ->
 fn injected(status: StatusCode, canvas: bool, canvas_classic: bool) -> Response {
     match (status, canvas) {
         (StatusCode::TOO_MANY_REQUESTS, true) => crate::canvas::errors::throttled(1, canvas_classic),
-        (StatusCode::TOO_MANY_REQUESTS, false) => Failure::too_many("injected fault: too many requests", 1).into_response(),
+        (StatusCode::TOO_MANY_REQUESTS, false) => {
+            Failure::too_many("injected fault: too many requests", 1).into_response()
+        }
         (_, true) => crate::canvas::errors::CanvasError::Other(status, "injected fault: service unavailable".into())
             .into_response(),
         (_, false) => Failure::new(status, "injected fault: service unavailable").into_response(),

@@ -3,7 +3,8 @@
 //! restarts from its data file with every answered change and every
 //! completed copy; a copy that was running resumes or ends Incomplete with
 //! its new target removed, never half-applied; a Canvas content migration
-//! ends completed or failed, never half-applied.
+//! ends completed or failed, never half-applied; a blueprint's answered
+//! associations stay and its answered syncs end.
 
 mod common;
 use common::{Process, V1, V3, author_token as token, read, remove_data_file, spawn_binary, temp_path as temp_db};
@@ -88,6 +89,13 @@ async fn srv9_sigkill_loses_nothing_answered() {
     let mut completed = Vec::new(); // copies seen complete before the kill
     let mut edits = Vec::new(); // (page id, body) answered over Canvas
     let mut migrations = Vec::new(); // (migration id, target courseId) answered over Canvas
+    let mut associated = Vec::new(); // numeric ids answered as BIO-101's associated courses
+    let mut syncs = Vec::new(); // blueprint sync ids answered
+    let canvas = |method: reqwest::Method, path: &str| {
+        client.request(method, format!("{base}/api/v1/courses/1{path}")).bearer_auth("author-canvas-token")
+    };
+    let r = canvas(reqwest::Method::PUT, "").form(&[("course[blueprint]", "true")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
     for i in 0..24 {
         let id = format!("K-{i}");
         let r = client
@@ -122,6 +130,28 @@ async fn srv9_sigkill_loses_nothing_answered() {
             let (status, migration) = read(r).await;
             assert_eq!(status, StatusCode::OK, "{migration}");
             migrations.push((migration["id"].as_u64().unwrap(), id.clone()));
+        }
+        if i % 6 == 1 {
+            // BIO-101 is a blueprint: the new course joins it, and a sync
+            // is asked for (refused while one runs).
+            let numeric = created["id"].as_str().unwrap().trim_start_matches('_').trim_end_matches("_1").to_string();
+            let template = "/blueprint_templates/default";
+            let r = canvas(reqwest::Method::PUT, &format!("{template}/update_associations"))
+                .form(&[("course_ids_to_add[]", numeric.as_str())])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            associated.push(numeric.parse::<u64>().unwrap());
+            let (status, sync) =
+                read(canvas(reqwest::Method::POST, &format!("{template}/migrations")).send().await.unwrap()).await;
+            match status {
+                StatusCode::OK => syncs.push(sync["id"].as_u64().unwrap()),
+                StatusCode::BAD_REQUEST => {
+                    assert_eq!(sync["message"], "Cannot queue a migration while one is currently running")
+                }
+                other => panic!("a sync answered {other}: {sync}"),
+            }
         }
         courses.push((id, name));
         // A Canvas page edit of BIO-101 (numeric id 1), its page i + 1.
@@ -243,6 +273,23 @@ async fn srv9_sigkill_loses_nothing_answered() {
             Some("failed") => assert_eq!(pages, 0, "failed migration {migration} left pages"),
             other => panic!("migration {migration} never ended after the restart: {other:?}"),
         }
+    }
+    let template = format!("{base}/api/v1/courses/1/blueprint_templates/default");
+    let listed = get_json(&client, &format!("{template}/associated_courses?per_page=100"), "author-canvas-token").await;
+    let ids: Vec<u64> = listed.as_array().unwrap().iter().map(|c| c["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, associated, "every answered association");
+    assert!(!syncs.is_empty(), "a sync was answered before the kill");
+    for sync in &syncs {
+        let mut state = Value::Null;
+        for _ in 0..2000 {
+            let now = get_json(&client, &format!("{template}/migrations/{sync}"), "author-canvas-token").await;
+            state = now["workflow_state"].clone();
+            if state == "completed" || state == "imports_failed" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(state == "completed" || state == "imports_failed", "sync {sync} never ended: {state}");
     }
     let health: Value = client
         .get(format!("{base}/_coursecopy/health"))
