@@ -1,9 +1,12 @@
 //! Load: 32 concurrent clients against the server, in memory and again
-//! with `--data`, mixing copies, polls, GETs and PATCHes. Prints requests
-//! per second and the p50/p99 latency of `GET /v3/courses/{id}` with no
-//! copy running and with 4 copies of a 10,000-page course running, side
-//! by side; then checks that no answer was a 5xx, that the workspace is
-//! sound, and that every answered PATCH is visible.
+//! with `--data`, mixing copies, polls, GETs and updates, over Learn's
+//! routes and then over Canvas's. Prints requests per second and the
+//! p50/p99 latency of the GETs with no copy running and with 4 copies of
+//! a 10,000-page course running, side by side: over Learn, `GET
+//! /v3/courses/{id}` while Learn copies run; over Canvas, a course, its
+//! modules, its pages and a page while content migrations run. Then
+//! checks that no answer was a 5xx, that the workspace is sound, and that
+//! every answered update is visible.
 //!
 //! ```sh
 //! cargo run --release -p coursecopy-server --example load            # 20 s a phase
@@ -43,9 +46,123 @@ fn workspace(per_lo: usize) -> Workspace {
         }
     }
     for c in 0..CLIENTS {
-        ws.create_course(author, NewCourse::new(format!("C-{c}"), "start")).expect("client course");
+        let course = ws.create_course(author, NewCourse::new(format!("C-{c}"), "start")).expect("client course");
+        let lo = ws.create_learning_object(author, course, "Notes", "").expect("client lo");
+        for p in 0..5 {
+            ws.add_page(author, course, lo, PageDraft::new(format!("Note {p}"), "<p>note</p>")).expect("client page");
+        }
     }
     ws
+}
+
+/// Which API a phase speaks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Api {
+    Learn,
+    Canvas,
+}
+
+const CANVAS_TOKEN: &str = "author-canvas-token";
+
+/// One GET of a client's round, or (each tenth) an update of its course's
+/// name: whether it was a GET, its status, and the name an answered
+/// update set.
+async fn request(
+    client: &Client,
+    base: &str,
+    token: &str,
+    api: Api,
+    c: usize,
+    i: u64,
+) -> (bool, Option<StatusCode>, Option<String>) {
+    // Course C-c is the (c + 2)nd course made: BIG-1 is the first.
+    let (course, update) = match api {
+        Api::Learn => (format!("{base}{V3}/courses/courseId:C-{c}"), i.is_multiple_of(10)),
+        Api::Canvas => (format!("{base}/api/v1/courses/{}", c + 2), i.is_multiple_of(10)),
+    };
+    if update {
+        let name = format!("name {c}.{i}");
+        let r = match api {
+            Api::Learn => client.patch(&course).bearer_auth(token).json(&json!({"name": name})).send().await,
+            Api::Canvas => {
+                client.put(&course).bearer_auth(CANVAS_TOKEN).form(&[("course[name]", name.as_str())]).send().await
+            }
+        };
+        let status = r.ok().map(|r| r.status());
+        return (false, status, (status == Some(StatusCode::OK)).then_some(name));
+    }
+    let url = match (api, i % 4) {
+        (Api::Learn, _) | (Api::Canvas, 0) => course,
+        (Api::Canvas, 1) => format!("{course}/modules?include[]=items"),
+        (Api::Canvas, 2) => format!("{course}/pages"),
+        (Api::Canvas, _) => format!("{course}/pages/note-{}", i % 5),
+    };
+    let token = if api == Api::Canvas { CANVAS_TOKEN } else { token };
+    let r = client.get(&url).bearer_auth(token).send().await;
+    let status = match r {
+        Ok(r) => {
+            let status = r.status();
+            let _ = r.bytes().await;
+            Some(status)
+        }
+        Err(_) => None,
+    };
+    (true, status, None)
+}
+
+/// Starts a copy of BIG-1: a Learn copy into a new course (its task's
+/// location), or a Canvas content migration into a course made for it
+/// (its progress URL). `None` when refused; counts 5xx answers.
+async fn start_copy(client: &Client, base: &str, token: &str, api: Api, n: u64, stats: &Stats) -> Option<String> {
+    let id = format!("COPY-{}-{n}", std::process::id());
+    let r = match api {
+        Api::Learn => client
+            .post(format!("{base}/learn/api/public/v2/courses/courseId:BIG-1/copy"))
+            .bearer_auth(token)
+            .json(&json!({"targetCourse": {"courseId": id}}))
+            .send()
+            .await
+            .ok()?,
+        Api::Canvas => {
+            let made = client.post(format!("{base}/api/v1/accounts/self/courses")).bearer_auth(CANVAS_TOKEN);
+            let made: Value = made.form(&[("course[name]", id.as_str())]).send().await.ok()?.json().await.ok()?;
+            stats.requests.fetch_add(1, Ordering::Relaxed);
+            let form = [("migration_type", "course_copy_importer"), ("settings[source_course_id]", "1")];
+            let url = format!("{base}/api/v1/courses/{}/content_migrations", made["id"]);
+            client.post(url).bearer_auth(CANVAS_TOKEN).form(&form).send().await.ok()?
+        }
+    };
+    stats.requests.fetch_add(1, Ordering::Relaxed);
+    if r.status().is_server_error() {
+        stats.server_errors.fetch_add(1, Ordering::Relaxed);
+    }
+    match (api, r.status()) {
+        (Api::Learn, StatusCode::ACCEPTED) => Some(format!("{base}{}", r.headers()["location"].to_str().ok()?)),
+        (Api::Canvas, StatusCode::OK) => {
+            let migration: Value = r.json().await.ok()?;
+            migration["progress_url"].as_str().map(str::to_string)
+        }
+        _ => None,
+    }
+}
+
+/// Polls a copy: whether it still runs; counts 5xx answers and copies
+/// done.
+async fn still_runs(client: &Client, url: &str, token: &str, api: Api, stats: &Stats) -> bool {
+    let token = if api == Api::Canvas { CANVAS_TOKEN } else { token };
+    let Ok(r) = client.get(url).bearer_auth(token).send().await else { return false };
+    stats.requests.fetch_add(1, Ordering::Relaxed);
+    if r.status().is_server_error() {
+        stats.server_errors.fetch_add(1, Ordering::Relaxed);
+    }
+    let done = match api {
+        Api::Learn => r.status() == StatusCode::SEE_OTHER,
+        Api::Canvas => r.json::<Value>().await.is_ok_and(|p| p["workflow_state"] == "completed"),
+    };
+    if done {
+        stats.copies_done.fetch_add(1, Ordering::Relaxed);
+    }
+    !done
 }
 
 struct Stats {
@@ -61,10 +178,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-/// One phase: every client GETs its course in a loop (and, with `mixed`,
-/// PATCHes it, and polls copies); returns the GET latencies and the
-/// requests per second.
+/// One phase over `api`: every client GETs in a loop (and updates its
+/// course each tenth request) while a copier keeps `copies` copies of
+/// BIG-1 running; returns the GET latencies, the requests per second and
+/// each client's last answered name.
 async fn phase(
+    api: Api,
     base: &str,
     token: &str,
     seconds: f64,
@@ -73,7 +192,6 @@ async fn phase(
 ) -> (Vec<Duration>, f64, Vec<String>) {
     let stop = Arc::new(AtomicBool::new(false));
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    // Keep `copies` copies of BIG-1 running.
     let copier = {
         let (client, base, token, stop, stats) =
             (client.clone(), base.to_string(), token.to_string(), stop.clone(), stats.clone());
@@ -83,37 +201,15 @@ async fn phase(
             while !stop.load(Ordering::Relaxed) && copies > 0 {
                 while running.len() < copies {
                     n += 1;
-                    let body = json!({"targetCourse": {"courseId": format!("COPY-{}-{n}", std::process::id())}});
-                    let r = client
-                        .post(format!("{base}/learn/api/public/v2/courses/courseId:BIG-1/copy"))
-                        .bearer_auth(&token)
-                        .json(&body)
-                        .send()
-                        .await;
-                    stats.requests.fetch_add(1, Ordering::Relaxed);
-                    match r {
-                        Ok(r) if r.status() == StatusCode::ACCEPTED => {
-                            running.push(r.headers()["location"].to_str().unwrap_or_default().to_string());
-                        }
-                        Ok(r) if r.status().is_server_error() => {
-                            stats.server_errors.fetch_add(1, Ordering::Relaxed);
-                        }
-                        _ => {}
+                    match start_copy(&client, &base, &token, api, n, &stats).await {
+                        Some(url) => running.push(url),
+                        None => break,
                     }
                 }
                 let mut still = Vec::new();
-                for location in running.drain(..) {
-                    let r = client.get(format!("{base}{location}")).bearer_auth(&token).send().await;
-                    stats.requests.fetch_add(1, Ordering::Relaxed);
-                    if let Ok(r) = r {
-                        if r.status().is_server_error() {
-                            stats.server_errors.fetch_add(1, Ordering::Relaxed);
-                        }
-                        if r.status() == StatusCode::OK {
-                            still.push(location);
-                        } else if r.status() == StatusCode::SEE_OTHER {
-                            stats.copies_done.fetch_add(1, Ordering::Relaxed);
-                        }
+                for url in running.drain(..) {
+                    if still_runs(&client, &url, &token, api, &stats).await {
+                        still.push(url);
                     }
                 }
                 running = still;
@@ -127,35 +223,19 @@ async fn phase(
         let (client, base, token, stop, stats) =
             (client.clone(), base.to_string(), token.to_string(), stop.clone(), stats.clone());
         workers.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut last_name = None;
-            let mut i = 0u64;
-            let course = format!("{base}{V3}/courses/courseId:C-{c}");
+            let (mut latencies, mut last_name, mut i) = (Vec::new(), None, 0u64);
             while !stop.load(Ordering::Relaxed) {
                 i += 1;
-                if i.is_multiple_of(10) {
-                    let name = format!("name {c}.{i}");
-                    let r = client.patch(&course).bearer_auth(&token).json(&json!({"name": name})).send().await;
-                    stats.requests.fetch_add(1, Ordering::Relaxed);
-                    if let Ok(r) = r {
-                        if r.status() == StatusCode::OK {
-                            last_name = Some(name);
-                        } else if r.status().is_server_error() {
-                            stats.server_errors.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                    continue;
-                }
                 let t = Instant::now();
-                let r = client.get(&course).bearer_auth(&token).send().await;
+                let (get, status, name) = request(&client, &base, &token, api, c, i).await;
                 stats.requests.fetch_add(1, Ordering::Relaxed);
-                if let Ok(r) = r {
-                    if r.status().is_server_error() {
-                        stats.server_errors.fetch_add(1, Ordering::Relaxed);
-                    }
-                    let _ = r.bytes().await;
+                if status.is_some_and(|s| s.is_server_error()) {
+                    stats.server_errors.fetch_add(1, Ordering::Relaxed);
+                }
+                if get && status.is_some() {
                     latencies.push(t.elapsed());
                 }
+                last_name = name.or(last_name);
             }
             (latencies, last_name)
         }));
@@ -174,6 +254,30 @@ async fn phase(
     let rps = (stats.requests.load(Ordering::Relaxed) - before) as f64 / start.elapsed().as_secs_f64();
     latencies.sort();
     (latencies, rps, names)
+}
+
+/// Waits until no copy waits or runs, so that a quiet phase is quiet.
+async fn drain(client: &Client, base: &str) -> Result<(), String> {
+    for _ in 0..6000 {
+        let health = get_json(client, &format!("{base}/_coursecopy/health"), "load").await?;
+        if health["tasksUnfinished"] == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    Err("the copies never ended".into())
+}
+
+/// The phases' table rows and ratio, for one API.
+fn report(api: &str, copies: &str, quiet: (&[Duration], f64), busy: (&[Duration], f64)) -> f64 {
+    let row = |what: &str, rps: f64, l: &[Duration]| {
+        println!("  {what:<40} {rps:>10.0} {:>8.2}ms {:>8.2}ms", ms(percentile(l, 0.5)), ms(percentile(l, 0.99)));
+    };
+    row(&format!("{api}: no copy running"), quiet.1, quiet.0);
+    row(&format!("{api}: {copies}"), busy.1, busy.0);
+    let ratio = ms(percentile(busy.0, 0.99)) / ms(percentile(quiet.0, 0.99)).max(1e-9);
+    println!("  {api}: p99 with copies ÷ without: {ratio:.2} (goal ≤ 2)");
+    ratio
 }
 
 /// One server's run; gives the copies finished, and with `--data` how long
@@ -226,30 +330,41 @@ async fn run(label: &str, flags: &[&str], seconds: f64, per_lo: usize) -> Result
         copies_done: AtomicU64::new(0),
     });
 
-    let (quiet, quiet_rps, _) = phase(&base, &token, seconds, 0, &stats).await;
-    let (busy, busy_rps, names) = phase(&base, &token, seconds, 4, &stats).await;
+    let (quiet, quiet_rps, _) = phase(Api::Learn, &base, &token, seconds, 0, &stats).await;
+    let (busy, busy_rps, names) = phase(Api::Learn, &base, &token, seconds, 4, &stats).await;
+    let learn_done = stats.copies_done.load(Ordering::Relaxed);
+    drain(&client, &base).await?;
+    let (canvas_quiet, canvas_quiet_rps, _) = phase(Api::Canvas, &base, &token, seconds, 0, &stats).await;
+    let (canvas_busy, canvas_busy_rps, canvas_names) = phase(Api::Canvas, &base, &token, seconds, 4, &stats).await;
     println!("\n{label}: {CLIENTS} clients, {seconds} s a phase");
-    println!("  {:<28} {:>10} {:>10} {:>10}", "", "req/s", "GET p50", "GET p99");
-    let row = |what: &str, rps: f64, l: &[Duration]| {
-        println!("  {what:<28} {rps:>10.0} {:>8.2}ms {:>8.2}ms", ms(percentile(l, 0.5)), ms(percentile(l, 0.99)));
-    };
-    row("no copy running", quiet_rps, &quiet);
-    row(&format!("4 copies of {} pages", 100 * per_lo), busy_rps, &busy);
-    let ratio = ms(percentile(&busy, 0.99)) / ms(percentile(&quiet, 0.99)).max(1e-9);
-    println!("  p99 with copies ÷ without: {ratio:.2} (goal ≤ 2)");
-    println!("  copies of {} pages finished meanwhile: {}", 100 * per_lo, stats.copies_done.load(Ordering::Relaxed));
+    println!("  {:<40} {:>10} {:>10} {:>10}", "", "req/s", "GET p50", "GET p99");
+    let pages = 100 * per_lo;
+    report("Learn", &format!("4 copies of {pages} pages"), (&quiet, quiet_rps), (&busy, busy_rps));
+    report(
+        "Canvas",
+        &format!("4 migrations of {pages} pages"),
+        (&canvas_quiet, canvas_quiet_rps),
+        (&canvas_busy, canvas_busy_rps),
+    );
+    let canvas_done = stats.copies_done.load(Ordering::Relaxed) - learn_done;
+    println!("  copies of {pages} pages finished meanwhile: {learn_done} over Learn, {canvas_done} over Canvas");
 
-    // Checks: no 5xx, a sound workspace, every answered PATCH visible.
+    // Checks: no 5xx, a sound workspace, every answered update visible
+    // (the Canvas phase's last, where it answered one; else the Learn's).
     let errors = stats.server_errors.load(Ordering::Relaxed);
     let health = get_json(&client, &format!("{base}/_coursecopy/health"), "load").await?;
     let mut lost = 0;
-    for (c, name) in names.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
+    for (c, (learn, canvas)) in names.iter().zip(&canvas_names).enumerate() {
+        let name = if canvas.is_empty() { learn } else { canvas };
+        if name.is_empty() {
+            continue;
+        }
         let course = get_json(&client, &format!("{base}{V3}/courses/courseId:C-{c}"), &token).await?;
         if course["name"] != name.as_str() {
             lost += 1;
         }
     }
-    println!("  5xx answers: {errors}; integrity: {}; answered PATCHes not visible: {lost}", health["integrity"]);
+    println!("  5xx answers: {errors}; integrity: {}; answered updates not visible: {lost}", health["integrity"]);
     let _ = tx.send(());
     server.await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())?;
     // Reopening the data file: its snapshot loaded, its journal replayed.
