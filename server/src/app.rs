@@ -152,6 +152,13 @@ impl App {
 
     /// Locks the state. A panic while it was held leaves it usable: every
     /// change is all-or-nothing in the model.
+    /// Whether the runner's queue has room for another job: at most
+    /// `--max-queued` copies, migrations and syncs wait or run, whichever
+    /// API asked. Each API answers a full queue in its own shape.
+    pub(crate) fn queue_has_room(&self, state: &State) -> bool {
+        state.model.unfinished() < self.config.max_queued
+    }
+
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -213,6 +220,25 @@ impl State {
                 tracing::warn!(error = %e, "snapshot failed; the journal keeps growing");
             }
         }
+        Ok(outcome)
+    }
+
+    /// Commits the op of a job the runner will run (a Learn copy, a
+    /// content migration, a blueprint sync): `op` builds it with whether
+    /// an injected failure (`failCopies`) is armed, which the job then
+    /// uses up once it is committed. One home for the fault bookkeeping of
+    /// every API.
+    ///
+    /// # Errors
+    /// As [`commit_as`](Self::commit_as).
+    pub fn commit_job<E: From<Failure>>(
+        &mut self,
+        op: impl FnOnce(bool) -> Op,
+        refused: impl Fn(ApplyError) -> E,
+    ) -> Result<Outcome, E> {
+        let fail = self.faults.fail_copies > 0;
+        let outcome = self.commit_as(op(fail), refused)?;
+        self.faults.fail_copies = self.faults.fail_copies.saturating_sub(u64::from(fail));
         Ok(outcome)
     }
 

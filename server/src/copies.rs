@@ -18,20 +18,16 @@ pub async fn copy_v2(app: SharedApp, caller: Caller, id: String, body: Value) ->
     let mut state = app.lock();
     let source = resolve(&state.model.ws, &id)?;
     let source = state.model.ws.course(source)?.lms_id();
-    if state.model.unfinished() >= app.config.max_queued {
+    if !app.queue_has_room(&state) {
         return Err(Failure::too_many(
             format!("the copy queue is full ({} tasks wait or run)", app.config.max_queued),
             5,
         ));
     }
-    let fail = state.faults.fail_copies > 0;
-    let op = Op::RequestCopy { key: caller.key, source, body, at: Timestamp::now(), fail };
-    let Outcome::Copy { task, target } = state.commit(op)? else {
+    let op = |fail| Op::RequestCopy { key: caller.key, source, body, at: Timestamp::now(), fail };
+    let Outcome::Copy { task, target } = state.commit_job(op, crate::app::failure)? else {
         return Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "the copy gave no task"));
     };
-    if fail {
-        state.faults.fail_copies -= 1;
-    }
     drop(state);
     app.wake.notify_all();
     let location = format!("/learn/api/public/v1/courses/{target}/tasks/{task}");

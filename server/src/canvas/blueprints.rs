@@ -132,10 +132,11 @@ pub async fn start_sync(
     let found = template_of(&state, &caller, &course, &id)?;
     let user = caller_name(&state.model.ws, &caller)?;
     let comment = params.get("comment").and_then(Value::as_str).map(str::to_string);
-    let fail = state.faults.fail_copies > 0;
-    let op = Op::StartSync { user, course: found.course, comment, at: Timestamp::now(), fail };
-    let Outcome::Sync(sync) = state.commit_as(op, CanvasError::of_refusal)? else { return Err(CanvasError::NotFound) };
-    state.faults.fail_copies = state.faults.fail_copies.saturating_sub(u64::from(fail));
+    if !app.queue_has_room(&state) {
+        return Err(CanvasError::Message(StatusCode::TOO_MANY_REQUESTS, "the copy queue is full".into()));
+    }
+    let op = |fail| Op::StartSync { user, course: found.course, comment, at: Timestamp::now(), fail };
+    let Outcome::Sync(sync) = state.commit_job(op, CanvasError::of_refusal)? else { return Err(CanvasError::NotFound) };
     app.wake.notify_all();
     let sync = state.model.syncs.get(&sync).ok_or(CanvasError::NotFound)?;
     Ok(Json(migration(&state.model, sync, None)))

@@ -94,15 +94,14 @@ pub async fn create(
     let (source, spec) = create_spec(ws, target, &params)?;
     let user = caller_name(ws, &caller)?;
     let target = ws.course(target).map_err(|_| CanvasError::NotFound)?.numeric_id();
-    if state.model.unfinished() >= app.config.max_queued {
+    if !app.queue_has_room(&state) {
         return Err(message(StatusCode::TOO_MANY_REQUESTS, "the copy queue is full"));
     }
-    let (select, fail) = (params.get("selective_import").is_some_and(flag), state.faults.fail_copies > 0);
-    let op = Op::StartMigration { user, source, target, spec, select, at: Timestamp::now(), fail };
-    let Outcome::Migration(id) = state.commit_as(op, CanvasError::of_refusal)? else {
+    let select = params.get("selective_import").is_some_and(flag);
+    let op = |fail| Op::StartMigration { user, source, target, spec, select, at: Timestamp::now(), fail };
+    let Outcome::Migration(id) = state.commit_job(op, CanvasError::of_refusal)? else {
         return Err(message(StatusCode::INTERNAL_SERVER_ERROR, "the migration gave no id"));
     };
-    state.faults.fail_copies = state.faults.fail_copies.saturating_sub(u64::from(fail));
     app.wake.notify_all();
     answer(&state, id, &headers)
 }
@@ -128,10 +127,8 @@ pub async fn update(
     let migration = find(&state, &caller, &course, &id)?.migration.id;
     let Some(spec) = selection(&params) else { return answer(&state, migration, &headers) };
     let user = caller_name(&state.model.ws, &caller)?;
-    let fail = state.faults.fail_copies > 0;
-    let op = Op::SelectMigration { user, migration, spec, at: Timestamp::now(), fail };
-    state.commit_as(op, CanvasError::of_refusal)?;
-    state.faults.fail_copies = state.faults.fail_copies.saturating_sub(u64::from(fail));
+    let op = |fail| Op::SelectMigration { user, migration, spec, at: Timestamp::now(), fail };
+    state.commit_job(op, CanvasError::of_refusal)?;
     app.wake.notify_all();
     answer(&state, migration, &headers)
 }
