@@ -158,8 +158,8 @@ pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) ->
     if (learn || canvas) && !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    if let Some((key, user)) = caller {
-        req.extensions_mut().insert(Caller { key, user });
+    if let Some((_, user)) = caller {
+        req.extensions_mut().insert(Caller { user });
     }
     next.run(req).await
 }

@@ -24,7 +24,8 @@ pub async fn copy_v2(app: SharedApp, caller: Caller, id: String, body: Value) ->
             5,
         ));
     }
-    let op = |fail| Op::RequestCopy { key: caller.key, source, body, at: Timestamp::now(), fail };
+    let by = caller.actor(&state.model.ws)?;
+    let op = |fail| Op::RequestCopy { by, source, body, at: Timestamp::now(), fail };
     let Outcome::Copy { task, target } = state.commit_job(op, crate::app::failure)? else {
         return Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "the copy gave no task"));
     };

@@ -148,8 +148,8 @@ pub async fn get(
 
 /// `POST /vN/courses`: 201 with the new course.
 pub async fn create(version: CourseVersion, app: SharedApp, caller: Caller, body: Value) -> Result<Response, Failure> {
-    let op = Op::CreateCourse { key: caller.key, body, at: Timestamp::now() };
     let mut state = app.lock();
+    let op = Op::CreateCourse { by: caller.actor(&state.model.ws)?, body, at: Timestamp::now() };
     let Outcome::Course(key) = state.commit(op)? else {
         return Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "course creation gave no course"));
     };
@@ -169,7 +169,7 @@ pub async fn patch(
     let mut state = app.lock();
     let key = readable(&state.model.ws, &caller, &id)?;
     let lms_id = state.model.ws.course(key)?.lms_id();
-    let op = Op::UpdateCourse { key: caller.key, course: lms_id, body, at: Timestamp::now() };
+    let op = Op::UpdateCourse { by: caller.actor(&state.model.ws)?, course: lms_id, body, at: Timestamp::now() };
     state.commit(op)?;
     Ok(Json(course_json(&state.model.ws, key, version)?))
 }
@@ -180,7 +180,8 @@ pub async fn delete(version: CourseVersion, app: SharedApp, caller: Caller, id: 
     let mut state = app.lock();
     let key = readable(&state.model.ws, &caller, &id)?;
     let lms_id = state.model.ws.course(key)?.lms_id();
-    state.commit(Op::DeleteCourse { key: caller.key, course: lms_id })?;
+    let by = caller.actor(&state.model.ws)?;
+    state.commit(Op::DeleteCourse { by, course: lms_id })?;
     let status = if version == CourseVersion::V3 { StatusCode::ACCEPTED } else { StatusCode::NO_CONTENT };
     Ok(status.into_response())
 }

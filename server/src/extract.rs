@@ -41,10 +41,21 @@ impl FromRequest<SharedApp> for JsonBody {
 /// auth middleware puts it in the request.
 #[derive(Clone, Debug)]
 pub struct Caller {
-    /// The app key.
-    pub key: String,
-    /// The workspace user it acts as.
+    /// The workspace user its app key acts as.
     pub user: UserKey,
+}
+
+impl Caller {
+    /// Who the caller is in an op: the workspace user, by name (journal
+    /// records of version 2 name users, not app keys).
+    ///
+    /// # Errors
+    /// A user no longer in the workspace: Learn's 401.
+    pub fn actor(&self, ws: &coursecopy::Workspace) -> Result<crate::model::Actor, crate::wire::Failure> {
+        ws.user(self.user)
+            .map(|u| crate::model::Actor::User(u.name().to_string()))
+            .map_err(|_| crate::wire::Failure::unauthorized("the token's user is gone"))
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {

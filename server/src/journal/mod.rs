@@ -68,13 +68,39 @@ const RECORD_WORK: u64 = 64;
 // cost a bounded share of the work they follow.
 
 /// A journal record: an op, and what it assigned when it was applied
-/// (ids, uuids, units), which replay must assign again.
+/// (ids, uuids, units), which replay must assign again; with its version.
+///
+/// - Version 1 (no `v`): Learn's ops name the app key they came through
+///   (`"key"`), read through the app keys the server starts with.
+/// - Version 2: every op names the workspace user (`"user"`), so a record
+///   replays whatever keys the server starts with; a version-2 record
+///   that names a key is refused.
 #[derive(Serialize, Deserialize)]
 struct Record {
+    #[serde(default = "first_version")]
+    v: u32,
     #[serde(flatten)]
     op: Op,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     gave: Option<String>,
+}
+
+/// The version records are written in.
+const RECORD_VERSION: u32 = 2;
+
+fn first_version() -> u32 {
+    1
+}
+
+impl Record {
+    fn new(op: Op, gave: Option<String>) -> Record {
+        Record { v: RECORD_VERSION, op, gave }
+    }
+
+    /// Whether the record's op is one its version may hold.
+    fn is_valid(&self) -> bool {
+        self.v == 1 || (self.v == RECORD_VERSION && !self.op.names_app_key())
+    }
 }
 
 /// Why the database cannot be used. Names the file and, for a record that
@@ -258,7 +284,7 @@ impl Journal {
             records.push(serde_json::to_string(step).map_err(|e| self.err(e))?);
         }
         if let Some((op, gave)) = op {
-            let record = Record { op: op.clone(), gave };
+            let record = Record::new(op.clone(), gave);
             records.push(serde_json::to_string(&record).map_err(|e| self.err(e))?);
         }
         let tx = self.db.transaction().map_err(|e| named(&self.path, e))?;
@@ -284,7 +310,7 @@ impl Journal {
 
     /// Keeps a step, and the units it did, to write with the next commit.
     pub fn buffer_step(&mut self, op: Op, units: u64) {
-        self.steps.push(Record { op, gave: Some(units.to_string()) });
+        self.steps.push(Record::new(op, Some(units.to_string())));
         self.steps_work = self.steps_work.saturating_add(units);
     }
 

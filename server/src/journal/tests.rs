@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::demo::{demo_keys, demo_workspace};
-use crate::model::Outcome;
+use crate::model::{Actor, Outcome};
 use coursecopy::Timestamp;
 use serde_json::json;
 
@@ -35,19 +35,19 @@ fn crash(journal: Journal) {
 fn srv9_replay_reaches_the_same_state() {
     let path = temp("replay");
     let (mut journal, mut live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
-    let key = "author-key".to_string();
+    let by = Actor::User("Author".into());
     let ops = [
-        Op::CreateCourse { key: key.clone(), body: json!({"courseId": "R-1", "name": "One"}), at: at(1) },
+        Op::CreateCourse { by: by.clone(), body: json!({"courseId": "R-1", "name": "One"}), at: at(1) },
         Op::RequestCopy {
-            key: key.clone(),
+            by: by.clone(),
             source: "_1_1".into(),
             body: json!({"targetCourse": {"courseId": "R-2"}}),
             at: at(2),
             fail: false,
         },
-        Op::UpdateCourse { key: key.clone(), course: "_4_1".into(), body: json!({"name": "Uno"}), at: at(3) },
+        Op::UpdateCourse { by: by.clone(), course: "_4_1".into(), body: json!({"name": "Uno"}), at: at(3) },
         Op::RequestCopy {
-            key: key.clone(),
+            by: by.clone(),
             source: "_2_1".into(),
             body: json!({"targetCourse": {"courseId": "R-3"}}),
             at: at(4),
@@ -76,6 +76,75 @@ fn srv9_replay_reaches_the_same_state() {
     }
 }
 
+/// Removes a data file and its sidecars.
+fn remove(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+/// SRV-9, CNV-9: records of version 2 name workspace users, so they
+/// replay whatever app keys the server starts with, none at all
+/// included. A record of version 1 (an app key, no `v`), as servers
+/// before record versions wrote it, replays through the app keys, and
+/// names them when they are missing; a version-2 record that names an
+/// app key is refused.
+#[test]
+fn records_name_users_and_version_1_records_still_replay() {
+    let path = temp("versions");
+    let (mut journal, mut live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
+    let create = Op::CreateCourse {
+        by: Actor::User("Author".into()),
+        body: json!({"courseId": "V-2", "name": "Two"}),
+        at: at(1),
+    };
+    let outcome = live.apply(&create).unwrap();
+    journal.commit(Some((&create, live.describe(&outcome)))).unwrap();
+    crash(journal);
+    let (_, replayed) = Journal::open(&path, &[], || Err("not fresh".into())).unwrap();
+    assert_eq!(replayed.ws, live.ws, "a version-2 record replays with no app key at all");
+
+    // A version-1 record after it, written as servers before versions did.
+    let (journal, mut live) = Journal::open(&path, &demo_keys(), || Err("not fresh".into())).unwrap();
+    let old = Op::CreateCourse {
+        by: Actor::Key("author-key".into()),
+        body: json!({"courseId": "V-1", "name": "One"}),
+        at: at(2),
+    };
+    let outcome = live.apply(&old).unwrap();
+    let mut text = serde_json::to_value(Record::new(old, live.describe(&outcome))).unwrap();
+    assert_eq!(text.as_object_mut().unwrap().remove("v"), Some(json!(2)));
+    assert_eq!(text["key"], "author-key");
+    let (seq, text) = (journal.seq + 1, text.to_string());
+    journal
+        .db
+        .execute(
+            "INSERT INTO journal (seq, record, checksum) VALUES (?1, ?2, ?3)",
+            params![seq, text, schema::record_checksum(seq, text.as_bytes())],
+        )
+        .unwrap();
+    crash(journal);
+    let (_, replayed) = Journal::open(&path, &demo_keys(), || Err("not fresh".into())).unwrap();
+    assert_eq!(replayed.ws, live.ws, "the version-1 record replays through its app key");
+    let err = Journal::open(&path, &[], || Err("not fresh".into())).err().unwrap().0;
+    assert!(err.contains("journal record 2") && err.contains("version 1") && err.contains("--app-key"), "{err}");
+    remove(&path);
+
+    // A version-2 record may not name an app key.
+    let (mut journal, mut live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
+    let keyed = Op::CreateCourse {
+        by: Actor::Key("author-key".into()),
+        body: json!({"courseId": "V-3", "name": "Three"}),
+        at: at(3),
+    };
+    let outcome = live.apply(&keyed).unwrap();
+    journal.commit(Some((&keyed, live.describe(&outcome)))).unwrap();
+    crash(journal);
+    let err = Journal::open(&path, &demo_keys(), || Err("not fresh".into())).err().unwrap().0;
+    assert!(err.contains("journal record 1") && err.contains("names an app key"), "{err}");
+    remove(&path);
+}
+
 /// A snapshot is due after `every` records and once the work they did
 /// pays for writing one: records of small ops alone do not make a large
 /// workspace snapshot each `every` records; copy work in proportion to its
@@ -86,8 +155,12 @@ fn snapshots_are_due_in_proportion_to_the_workspace() {
     let (mut journal, live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
     let pages = live.ws.counts().pages as u64;
     assert!(pages > 0);
-    let rename =
-        Op::UpdateCourse { key: "author-key".into(), course: "_1_1".into(), body: json!({"name": "N"}), at: at(1) };
+    let rename = Op::UpdateCourse {
+        by: Actor::User("Author".into()),
+        course: "_1_1".into(),
+        body: json!({"name": "N"}),
+        at: at(1),
+    };
     // The demo's few pages are paid for by a few records' work.
     let needed = (pages * 8).div_ceil(RECORD_WORK);
     for n in 1..=needed {
@@ -120,7 +193,7 @@ fn snapshots_are_due_in_proportion_to_the_workspace() {
 fn srv9_a_record_that_does_not_apply_is_named() {
     let path = temp("bad-record");
     let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
-    let bad = Op::UpdateCourse { key: "author-key".into(), course: "_99_1".into(), body: json!({}), at: at(1) };
+    let bad = Op::UpdateCourse { by: Actor::User("Author".into()), course: "_99_1".into(), body: json!({}), at: at(1) };
     journal.commit(Some((&bad, None))).unwrap();
     crash(journal);
     let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
@@ -131,7 +204,8 @@ fn srv9_a_record_that_does_not_apply_is_named() {
 
     // A record that applies but assigns other ids than when written.
     let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
-    let create = Op::CreateCourse { key: "author-key".into(), body: json!({"courseId": "X", "name": "X"}), at: at(1) };
+    let create =
+        Op::CreateCourse { by: Actor::User("Author".into()), body: json!({"courseId": "X", "name": "X"}), at: at(1) };
     journal.commit(Some((&create, Some("_99_1 00".into())))).unwrap();
     crash(journal);
     let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
@@ -310,14 +384,14 @@ mod replay_property {
 
     fn op(action: &Action, t: i64) -> Option<Op> {
         let at = Timestamp::from_unix_millis(1_800_000_000_000 + t * 1000);
-        let key = "author-key".to_string();
+        let by = Actor::User("Author".into());
         Some(match action {
-            Action::Create(n) => Op::CreateCourse { key, body: json!({"courseId": format!("P-{n}"), "name": "P"}), at },
+            Action::Create(n) => Op::CreateCourse { by, body: json!({"courseId": format!("P-{n}"), "name": "P"}), at },
             Action::Rename(c, valid) => {
                 let name = if *valid { json!(format!("name {t}")) } else { json!("") };
-                Op::UpdateCourse { key, course: format!("_{c}_1"), body: json!({"name": name}), at }
+                Op::UpdateCourse { by, course: format!("_{c}_1"), body: json!({"name": name}), at }
             }
-            Action::Delete(c) => Op::DeleteCourse { key, course: format!("_{c}_1") },
+            Action::Delete(c) => Op::DeleteCourse { by, course: format!("_{c}_1") },
             Action::Copy { source, target, existing, fail, mode } => {
                 let target = if *existing {
                     json!({"id": format!("_{target}_1")})
@@ -326,7 +400,7 @@ mod replay_property {
                 };
                 let mode = ["Share", "Duplicate", "Linked"][usize::from(*mode % 3)];
                 Op::RequestCopy {
-                    key,
+                    by,
                     source: format!("_{source}_1"),
                     body: json!({"targetCourse": target, "mode": mode}),
                     at,

@@ -17,14 +17,28 @@ mod neutral;
 
 pub use neutral::CourseFields;
 
+/// Who asked for one of Learn's ops: the workspace user, as every op of
+/// a version-2 journal record names them, or, in a record of version 1,
+/// the app key they came through (read through the app keys the server
+/// starts with).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    /// The workspace user, by name.
+    User(String),
+    /// The app key (version-1 records only).
+    Key(String),
+}
+
 /// One change, with everything needed to apply it again.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     /// `POST /courses`: the body as the client sent it.
     CreateCourse {
-        /// The app key that asked.
-        key: String,
+        /// Who asked.
+        #[serde(flatten)]
+        by: Actor,
         /// The course body.
         body: Value,
         /// When.
@@ -32,8 +46,9 @@ pub enum Op {
     },
     /// `PATCH /courses/{id}`.
     UpdateCourse {
-        /// The app key that asked.
-        key: String,
+        /// Who asked.
+        #[serde(flatten)]
+        by: Actor,
         /// The course, `_<n>_1`.
         course: String,
         /// The PATCH body.
@@ -43,15 +58,17 @@ pub enum Op {
     },
     /// `DELETE /courses/{id}`.
     DeleteCourse {
-        /// The app key that asked.
-        key: String,
+        /// Who asked.
+        #[serde(flatten)]
+        by: Actor,
         /// The course, `_<n>_1`.
         course: String,
     },
     /// `POST /courses/{id}/copy`: accepted, queued.
     RequestCopy {
-        /// The app key that asked.
-        key: String,
+        /// Who asked.
+        #[serde(flatten)]
+        by: Actor,
         /// The source course, `_<n>_1`.
         source: String,
         /// The copy request body (LMS-11).
@@ -224,6 +241,19 @@ pub enum Op {
     },
 }
 
+impl Op {
+    /// Whether it names an app key (a Learn op of a version-1 record).
+    pub fn names_app_key(&self) -> bool {
+        match self {
+            Op::CreateCourse { by, .. }
+            | Op::UpdateCourse { by, .. }
+            | Op::DeleteCourse { by, .. }
+            | Op::RequestCopy { by, .. } => matches!(by, Actor::Key(_)),
+            _ => false,
+        }
+    }
+}
+
 /// What an applied op gives back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -386,8 +416,11 @@ impl Model {
         pages.find(|(_, p)| p.numeric_id() == id).map(|(k, _)| k).ok_or(ApplyError::NoPage { page: id })
     }
 
-    fn actor(&self, key: &str) -> Result<UserKey, ApplyError> {
-        self.actors.get(key).copied().ok_or_else(|| ApplyError::Actor(key.to_string()))
+    fn actor(&self, by: &Actor) -> Result<UserKey, ApplyError> {
+        match by {
+            Actor::User(name) => self.user(name),
+            Actor::Key(key) => self.actors.get(key).copied().ok_or_else(|| ApplyError::Actor(key.to_string())),
+        }
     }
 
     fn course(&self, id: &str) -> Result<CourseKey, ApplyError> {
@@ -428,26 +461,26 @@ impl Model {
     /// What the model refused, a body that does not parse, an unknown key.
     pub fn apply(&mut self, op: &Op) -> Result<Outcome, ApplyError> {
         match op {
-            Op::CreateCourse { key, body, at } => {
-                let actor = self.actor(key)?;
+            Op::CreateCourse { by, body, at } => {
+                let actor = self.actor(by)?;
                 let spec: NewCourse = parse(body)?;
                 Ok(Outcome::Course(self.ws.create_course(actor, spec.at(*at))?))
             }
-            Op::UpdateCourse { key, course, body, at } => {
-                let actor = self.actor(key)?;
+            Op::UpdateCourse { by, course, body, at } => {
+                let actor = self.actor(by)?;
                 let course = self.course(course)?;
                 let change: CourseChange = parse(body)?;
                 self.ws.update_course(actor, course, change.at(*at))?;
                 Ok(Outcome::Done)
             }
-            Op::DeleteCourse { key, course } => {
-                let actor = self.actor(key)?;
+            Op::DeleteCourse { by, course } => {
+                let actor = self.actor(by)?;
                 let course = self.course(course)?;
                 self.ws.delete_course(actor, course)?;
                 Ok(Outcome::Done)
             }
-            Op::RequestCopy { key, source, body, at, fail } => {
-                let actor = self.actor(key)?;
+            Op::RequestCopy { by, source, body, at, fail } => {
+                let actor = self.actor(by)?;
                 let source = self.course(source)?;
                 let request: CopyRequest = parse(body)?;
                 let task = self.ws.request_copy_at(actor, source, &request, *at)?;
@@ -606,11 +639,11 @@ mod untrusted_bodies {
         fn srv7_any_body_is_applied_or_refused_whole(body in value(), route in 0u8..3, course in 1u8..5) {
             let mut model = Model::new(demo_workspace().unwrap(), &demo_keys()).unwrap();
             let at = Timestamp::from_unix_millis(1_800_000_000_000);
-            let key = "author-key".to_string();
+            let by = Actor::User("Author".into());
             let op = match route {
-                0 => Op::CreateCourse { key, body, at },
-                1 => Op::UpdateCourse { key, course: format!("_{course}_1"), body, at },
-                _ => Op::RequestCopy { key, source: format!("_{course}_1"), body, at, fail: false },
+                0 => Op::CreateCourse { by, body, at },
+                1 => Op::UpdateCourse { by, course: format!("_{course}_1"), body, at },
+                _ => Op::RequestCopy { by, source: format!("_{course}_1"), body, at, fail: false },
             };
             let before = model.ws.clone();
             if model.apply(&op).is_err() {
