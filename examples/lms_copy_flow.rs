@@ -4,8 +4,8 @@
 //! Run with `cargo run --example lms_copy_flow --features serde`.
 
 use coursecopy::{
-    Category, CourseChange, CourseRef, Error, NewCourse, PageDraft, Role, TaskState, Timestamp, ToolDraft, ToolLink,
-    Workspace,
+    Category, CopyRequest, CourseChange, CourseRef, Error, LearnCopyRequest, LearnCourseChange, NewCourse, PageDraft,
+    Role, TaskState, Timestamp, ToolDraft, ToolLink, Workspace,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -24,7 +24,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }"#;
     println!("POST /courses/courseId:mbk-original-template/copy\n{body}\n");
-    let request = serde_json::from_str(body)?;
+    // Learn's body is a wire type of the library's, read into the core's request.
+    let request: CopyRequest = serde_json::from_str::<LearnCopyRequest>(body)?.into();
     let source: CourseRef = "courseId:mbk-original-template".parse()?;
     let task = ws.request_copy(integration, source, &request)?;
     let status = ws.task_status(task)?;
@@ -67,9 +68,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let patch = r#"{ "externalId": "mbk-original-target2", "name": "Biology (autumn)", "description": "my copied course",
                      "availability": { "available": "Yes", "duration": { "type": "FixedNumDays", "daysOfUse": 90 } } }"#;
     println!("\nPATCH /courses/courseId:mbk-original-target2\n{patch}");
-    let change: CourseChange = serde_json::from_str(patch)?;
+    let change: CourseChange = serde_json::from_str::<LearnCourseChange>(patch)?.into();
     ws.update_course(integration, target, change)?;
-    let bad: CourseChange = serde_json::from_str(r#"{ "courseId": "renamed" }"#)?;
+    let bad: CourseChange = serde_json::from_str::<LearnCourseChange>(r#"{ "courseId": "renamed" }"#)?.into();
     if let Err(e) = ws.update_course(integration, target, bad) {
         println!("A PATCH that renames the courseId: {e}");
     }

@@ -1,6 +1,11 @@
 //! The LMS's JSON forms (LMS-11), with the `serde` feature.
 //!
-//! - [`CopyRequest`] deserialises the body of the LMS's v2 copy request:
+//! The core types ([`CopyRequest`], [`NewCourse`], [`CourseChange`]) keep
+//! no LMS's wire shape: Learn's forms are the wire types of
+//! [`learn`](crate::LearnCopyRequest), which read the bodies below and
+//! convert to them (`.into()`).
+//!
+//! - [`LearnCopyRequest`] deserialises the body of the LMS's v2 copy request:
 //!   `targetCourse` with `courseId` (a new course) or `id` (an existing one:
 //!   `_12_1`, `courseId:X`, `externalId:X` or `uuid:X`; `{}` or `null` is
 //!   no id); `copy` with one entry per
@@ -16,9 +21,9 @@
 //!   `removeDates`, and `shiftDays` for day mode. Precedence (DAT-1):
 //!   `removeDates`, else `shiftDays`, else the range if all four dates are
 //!   given, else no shift; `shiftDates: false` turns days and range off.
-//! - [`NewCourse`] deserialises the body of the LMS's v3 course POST: the
+//! - [`LearnNewCourse`] deserialises the body of the LMS's v3 course POST: the
 //!   keys of a PATCH (below), with `courseId` and `name` required.
-//! - [`CourseChange`] deserialises the body of the LMS's v3 course PATCH:
+//! - [`LearnCourseChange`] deserialises the body of the LMS's v3 course PATCH:
 //!   `externalId`, `name`, `description`, `availability` (`available`, and
 //!   `duration` with `type`, `start`, `end`, `daysOfUse`), `enrollment`
 //!   (`type`, `start`, `end`, `accessCode`), `locale` (`id`), `allowGuests`,
@@ -44,6 +49,7 @@ use crate::data::{
     TaskState, TaskStatus, Timestamp, calendar_date,
 };
 use crate::edit::{CourseChange, NewCourse};
+use crate::learn::{LearnCopyRequest, LearnCourseChange, LearnNewCourse};
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::fmt;
@@ -185,9 +191,9 @@ impl<'de> Deserialize<'de> for DiscussionsValue {
 
 // ---- the copy request -----------------------------------------------------
 
-impl<'de> Deserialize<'de> for CopyRequest {
+impl<'de> Deserialize<'de> for LearnCopyRequest {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        RequestSeed { path: String::new() }.deserialize(d)
+        RequestSeed { path: String::new() }.deserialize(d).map(LearnCopyRequest)
     }
 }
 
@@ -427,22 +433,22 @@ object_seed!(SettingsSeed -> SettingsSelection, "an object of settings options",
 
 // ---- the new course ---------------------------------------------------------
 
-impl<'de> Deserialize<'de> for NewCourse {
+impl<'de> Deserialize<'de> for LearnNewCourse {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let CourseChange { mut fields } = PatchSeed { path: String::new() }.deserialize(d)?;
         let course_id = fields.course_id.take().ok_or_else(|| bad::<D::Error>("courseId", "missing"))?;
         if fields.title.is_none() {
             return Err(bad("name", "missing"));
         }
-        Ok(NewCourse { course_id, fields })
+        Ok(LearnNewCourse(NewCourse { course_id, fields }))
     }
 }
 
 // ---- the course update ------------------------------------------------------
 
-impl<'de> Deserialize<'de> for CourseChange {
+impl<'de> Deserialize<'de> for LearnCourseChange {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        PatchSeed { path: String::new() }.deserialize(d)
+        PatchSeed { path: String::new() }.deserialize(d).map(LearnCourseChange)
     }
 }
 

@@ -9,6 +9,12 @@
 //! - [`LearnCourseTask`]: Learn's course task, exactly `id`, `status`,
 //!   `percentComplete` (an integer) and `started` (absent while queued),
 //!   both ways.
+//! - [`LearnCopyRequest`], [`LearnNewCourse`], [`LearnCourseChange`]:
+//!   the bodies of Learn's copy request, course POST and course PATCH
+//!   (LMS-11), read into the core's [`CopyRequest`](crate::CopyRequest),
+//!   [`NewCourse`](crate::NewCourse) and [`CourseChange`](crate::CourseChange),
+//!   which keep no wire shape of their own. The keys each reads are
+//!   listed in the crate's JSON notes (`src/json.rs`).
 //!
 //! The library's own [`TaskStatus`] JSON (LMS-11) is richer: it writes
 //! `Cancelled`, a queue position, the reason of an `Incomplete` task and
@@ -298,5 +304,58 @@ impl LearnCourse {
             has_children: false,
             copy_history,
         })
+    }
+}
+
+/// The body of Learn's v2 copy request (LMS-11), read into a
+/// [`CopyRequest`](crate::CopyRequest): `targetCourse`, `copy`, and the
+/// extensions `mode` and `dateShift`. A malformed value is an error naming
+/// its key path.
+///
+/// ```
+/// use coursecopy::{CopyMode, CopyRequest, CopyTarget, LearnCopyRequest};
+/// let body = r#"{"targetCourse": {"courseId": "BIO-102"}, "mode": "Share"}"#;
+/// let request: CopyRequest = serde_json::from_str::<LearnCopyRequest>(body)?.into();
+/// assert_eq!(request.target, CopyTarget::NewCourse { course_id: "BIO-102".into() });
+/// assert_eq!(request.mode, CopyMode::Share);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LearnCopyRequest(pub crate::CopyRequest);
+
+impl From<LearnCopyRequest> for crate::CopyRequest {
+    fn from(body: LearnCopyRequest) -> Self {
+        body.0
+    }
+}
+
+/// The body of Learn's v3 course POST, read into a
+/// [`NewCourse`](crate::NewCourse): the keys of a PATCH, with `courseId`
+/// and `name` required.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LearnNewCourse(pub crate::NewCourse);
+
+impl From<LearnNewCourse> for crate::NewCourse {
+    fn from(body: LearnNewCourse) -> Self {
+        body.0
+    }
+}
+
+/// The body of Learn's v3 course PATCH, read into a
+/// [`CourseChange`](crate::CourseChange).
+///
+/// ```
+/// use coursecopy::{CourseChange, LearnCourseChange};
+/// let change: CourseChange = serde_json::from_str::<LearnCourseChange>(r#"{"name": "Biology II"}"#)?.into();
+/// assert_eq!(change, CourseChange::new().title("Biology II"));
+/// assert!(serde_json::from_str::<LearnCourseChange>(r#"{"name": 7}"#).unwrap_err().to_string().contains("name"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LearnCourseChange(pub crate::CourseChange);
+
+impl From<LearnCourseChange> for crate::CourseChange {
+    fn from(body: LearnCourseChange) -> Self {
+        body.0
     }
 }

@@ -225,8 +225,8 @@ pub use handles::{
 pub use jiff;
 #[cfg(feature = "serde")]
 pub use learn::{
-    LearnAvailability, LearnCourse, LearnCourseTask, LearnDuration, LearnEnrollment, LearnLocale, LearnSourceCourse,
-    LearnTaskStatus,
+    LearnAvailability, LearnCopyRequest, LearnCourse, LearnCourseChange, LearnCourseTask, LearnDuration,
+    LearnEnrollment, LearnLocale, LearnNewCourse, LearnSourceCourse, LearnTaskStatus,
 };
 pub use linked::{
     Customisations, DeletedUpstream, DownstreamSync, LinkPreview, LinkedRecord, Outcome, PendingChange, SyncOptions,

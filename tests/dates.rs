@@ -442,7 +442,7 @@ fn dat7_json_date_shift_and_time_zone() {
             "daySubstitutions": {"1": "2", "5": 4}
         }
     });
-    let request: CopyRequest = serde_json::from_value(body).unwrap();
+    let request: CopyRequest = serde_json::from_value::<LearnCopyRequest>(body).unwrap().into();
     let expected = next_spring()
         .substitute(coursecopy::jiff::civil::Weekday::Monday, coursecopy::jiff::civil::Weekday::Tuesday)
         .substitute(coursecopy::jiff::civil::Weekday::Friday, coursecopy::jiff::civil::Weekday::Thursday);
@@ -470,9 +470,11 @@ fn dat7_json_date_shift_and_time_zone() {
     // Precedence and shapes: remove beats days beats range; shiftDates
     // false turns days and range off; no key, no change.
     let parse = |v: serde_json::Value| {
-        serde_json::from_value::<CopyRequest>(serde_json::json!({"targetCourse": {"courseId": "X"}, "dateShift": v}))
+        serde_json::from_value::<LearnCopyRequest>(
+            serde_json::json!({"targetCourse": {"courseId": "X"}, "dateShift": v}),
+        )
     };
-    let shift = |v| parse(v).unwrap().date_shift;
+    let shift = |v| parse(v).unwrap().0.date_shift;
     assert_eq!(shift(serde_json::json!({"removeDates": true, "shiftDays": 7})), DateShift::remove_dates());
     assert_eq!(
         shift(
@@ -499,7 +501,10 @@ fn dat7_json_date_shift_and_time_zone() {
     let month = parse(serde_json::json!({"oldStartDate": "2027-13-01"})).unwrap_err().to_string();
     assert!(month.contains("dateShift.oldStartDate") && month.contains("month"), "{month}");
     assert!(!month.contains("form"), "{month}");
-    let plain: CopyRequest = serde_json::from_value(serde_json::json!({"targetCourse": {"courseId": "X"}})).unwrap();
+    let plain: CopyRequest =
+        serde_json::from_value::<LearnCopyRequest>(serde_json::json!({"targetCourse": {"courseId": "X"}}))
+            .unwrap()
+            .into();
     assert_eq!(plain.date_shift, DateShift::new());
     for (bad, field) in [
         (serde_json::json!({"daySubstitutions": {"7": "1"}}), "dateShift.daySubstitutions.7"),
@@ -512,13 +517,15 @@ fn dat7_json_date_shift_and_time_zone() {
         assert!(err.contains(field), "{bad}: {err}");
     }
 
-    let created: NewCourse =
-        serde_json::from_value(serde_json::json!({"courseId": "TZ-1", "name": "Zones", "timeZone": "Asia/Tokyo"}))
-            .unwrap();
+    let created: NewCourse = serde_json::from_value::<LearnNewCourse>(
+        serde_json::json!({"courseId": "TZ-1", "name": "Zones", "timeZone": "Asia/Tokyo"}),
+    )
+    .unwrap()
+    .into();
     let tz = ws.create_course(author, created).unwrap();
     assert_eq!(ws.course(tz).unwrap().time_zone(), "Asia/Tokyo");
     // An unknown zone is refused as the JSON is read, naming its key.
-    let patch = serde_json::from_value::<CourseChange>(serde_json::json!({"timeZone": "Nowhere/Special"}));
+    let patch = serde_json::from_value::<LearnCourseChange>(serde_json::json!({"timeZone": "Nowhere/Special"}));
     let err = patch.unwrap_err().to_string();
     assert!(
         err.starts_with("timeZone: ") && err.contains("\"Nowhere/Special\" is not a known IANA time zone"),

@@ -39,9 +39,11 @@ fn srv11_uuid_ids_name_courses() {
 #[test]
 fn srv11_use_term_reads_as_term_and_term_is_written() {
     let mut w = lms_world(1);
-    let change: CourseChange =
-        serde_json::from_value(json!({"availability": {"available": "Term", "duration": {"type": "UseTerm"}}}))
-            .unwrap();
+    let change: CourseChange = serde_json::from_value::<LearnCourseChange>(
+        json!({"availability": {"available": "Term", "duration": {"type": "UseTerm"}}}),
+    )
+    .unwrap()
+    .into();
     w.ws.update_course(w.author, w.course, change).unwrap();
     assert_eq!(w.ws.course(w.course).unwrap().settings().duration(), Duration::Term);
     let written = serde_json::to_value(LearnCourse::of(&w.ws, w.course).unwrap()).unwrap();
@@ -58,7 +60,7 @@ fn srv11_access_code_and_locale_limits_count_characters() {
     let code = |n: usize| json!({"enrollment": {"type": "SelfEnrollment", "accessCode": "é".repeat(n)}});
     let locale = |n: usize| json!({"name": "Renamed", "locale": {"id": "ü".repeat(n)}});
     for (body, field) in [(code(51), "access_code"), (locale(21), "locale")] {
-        let change: CourseChange = serde_json::from_value(body).unwrap();
+        let change: CourseChange = serde_json::from_value::<LearnCourseChange>(body).unwrap().into();
         match w.ws.update_course(w.author, w.course, change) {
             Err(Error::Invalid { field: f, .. }) => assert_eq!(f.name(), field),
             other => panic!("{other:?}"),
@@ -66,7 +68,8 @@ fn srv11_access_code_and_locale_limits_count_characters() {
         assert_eq!(w.ws, before);
     }
     for body in [code(50), locale(20)] {
-        w.ws.update_course(w.author, w.course, serde_json::from_value(body).unwrap()).unwrap();
+        w.ws.update_course(w.author, w.course, serde_json::from_value::<LearnCourseChange>(body).unwrap().into())
+            .unwrap();
     }
     assert_eq!(w.ws.course(w.course).unwrap().settings().locale(), Some("ü".repeat(20).as_str()));
     assert_eq!((limits::ACCESS_CODE, limits::LOCALE), (50, 20));
@@ -79,7 +82,8 @@ fn srv11_patch_naming_course_id_is_refused_even_unchanged() {
     let mut w = lms_world(1);
     let before = w.ws.clone();
     for id in ["BIO-101", "OTHER"] {
-        let change: CourseChange = serde_json::from_value(json!({"name": "New", "courseId": id})).unwrap();
+        let change: CourseChange =
+            serde_json::from_value::<LearnCourseChange>(json!({"name": "New", "courseId": id})).unwrap().into();
         match w.ws.update_course(w.author, w.course, change) {
             Err(Error::Invalid { field: coursecopy::Field::CourseId, .. }) => {}
             other => panic!("{id}: {other:?}"),
@@ -167,18 +171,20 @@ fn srv11_learn_course_task_form() {
 /// body minus a few keys.
 #[test]
 fn srv11_client_bodies_are_read_as_meant() {
-    let java: CopyRequest = serde_json::from_value(json!({
+    let java: CopyRequest = serde_json::from_value::<LearnCopyRequest>(json!({
         "targetCourse": {"courseId": "JAVA-1", "id": {}},
         "copy": {"announcements": true, "assessments": false}
     }))
-    .unwrap();
+    .unwrap()
+    .into();
     assert_eq!(java.target, CopyTarget::NewCourse { course_id: "JAVA-1".into() });
 
     let mut w = lms_world(1);
-    let go: CourseChange = serde_json::from_value(json!({
+    let go: CourseChange = serde_json::from_value::<LearnCourseChange>(json!({
         "name": "Go", "availability": {"duration": {"type": "Continuous", "start": "0001-01-01T00:00:00Z", "end": "0001-01-01T00:00:00Z"}}
     }))
-    .unwrap();
+    .unwrap()
+    .into();
     w.ws.update_course(w.author, w.course, go).unwrap();
     assert_eq!(w.ws.course(w.course).unwrap().settings().duration(), Duration::Continuous);
 
@@ -189,7 +195,7 @@ fn srv11_client_bodies_are_read_as_meant() {
     }
     object.insert("name".into(), json!("PowerShell"));
     let before = LearnCourse::of(&w.ws, w.course).unwrap();
-    let change: CourseChange = serde_json::from_value(whole).unwrap();
+    let change: CourseChange = serde_json::from_value::<LearnCourseChange>(whole).unwrap().into();
     w.ws.update_course(w.author, w.course, change).unwrap();
     let after = LearnCourse::of(&w.ws, w.course).unwrap();
     assert_eq!(after.name, "PowerShell");

@@ -102,8 +102,8 @@ fn lnk1_one_learning_object_linked_into_a_course() {
 #[test]
 fn lnk1_lnk12_lms_linked_copy_records_the_version_at_acceptance() {
     let mut m = master();
-    let request: CopyRequest =
-        serde_json::from_str(r#"{"targetCourse":{"courseId":"BIO-101-LMS"},"mode":"Linked"}"#).unwrap();
+    let body = r#"{"targetCourse":{"courseId":"BIO-101-LMS"},"mode":"Linked"}"#;
+    let request: CopyRequest = serde_json::from_str::<LearnCopyRequest>(body).unwrap().into();
     assert_eq!(request.mode, CopyMode::Linked);
     let at_request = m.ws.learning_object(m.lo).unwrap().version();
     let task = m.ws.request_copy(m.author, m.master, &request).unwrap();

@@ -7,7 +7,7 @@ use coursecopy::*;
 use serde_json::json;
 
 fn request(body: serde_json::Value) -> Result<CopyRequest, String> {
-    serde_json::from_value(body).map_err(|e| e.to_string())
+    serde_json::from_value::<LearnCopyRequest>(body).map(Into::into).map_err(|e| e.to_string())
 }
 
 /// LMS-11: the LMS's own copy body, booleans written as strings, as
@@ -30,7 +30,7 @@ fn lms11_copy_body_as_integrations_send_it() {
             "tasks": "true", "wikis": "true"
         }
     }"#;
-    let parsed: CopyRequest = serde_json::from_str(body).unwrap();
+    let parsed: CopyRequest = serde_json::from_str::<LearnCopyRequest>(body).unwrap().into();
     assert_eq!(parsed, CopyRequest::new(CopyTarget::NewCourse { course_id: "mbk-original-target2".into() }));
 
     // And it copies.
@@ -105,7 +105,7 @@ fn lms11_malformed_copy_bodies_name_the_field() {
         let err = request(body.clone()).unwrap_err();
         assert!(err.contains(needle), "{body}: {err:?} should mention {needle:?}");
     }
-    assert!(serde_json::from_str::<CopyRequest>("{\"targetCourse\": {\"courseId\": \"x\"").is_err());
+    assert!(serde_json::from_str::<LearnCopyRequest>("{\"targetCourse\": {\"courseId\": \"x\"").is_err());
 }
 
 /// LMS-11 and LMS-10: the v3 PATCH body deserialises into a course change,
@@ -124,7 +124,7 @@ fn lms11_patch_body_applies_as_an_update() {
         "allowObservers": true,
         "someNewField": {"x": 1}
     }"#;
-    let change: CourseChange = serde_json::from_str(body).unwrap();
+    let change: CourseChange = serde_json::from_str::<LearnCourseChange>(body).unwrap().into();
     w.ws.update_course(w.author, w.course, change).unwrap();
     let c = w.ws.course(w.course).unwrap();
     assert_eq!(
@@ -142,14 +142,14 @@ fn lms11_patch_body_applies_as_an_update() {
 
     // course_id cannot change; the update is refused whole.
     let before = w.ws.clone();
-    let change: CourseChange = serde_json::from_str(r#"{"name": "New", "courseId": "OTHER"}"#).unwrap();
+    let change: CourseChange =
+        serde_json::from_str::<LearnCourseChange>(r#"{"name": "New", "courseId": "OTHER"}"#).unwrap().into();
     assert!(matches!(
         w.ws.update_course(w.author, w.course, change),
         Err(Error::Invalid { field: coursecopy::Field::CourseId, .. })
     ));
-    let change: CourseChange =
-        serde_json::from_str(r#"{"name": "New", "availability": {"duration": {"type": "DateRange", "start": "2027-05-01T00:00:00Z", "end": "2027-01-01T00:00:00Z"}}}"#)
-            .unwrap();
+    let body = r#"{"name": "New", "availability": {"duration": {"type": "DateRange", "start": "2027-05-01T00:00:00Z", "end": "2027-01-01T00:00:00Z"}}}"#;
+    let change: CourseChange = serde_json::from_str::<LearnCourseChange>(body).unwrap().into();
     assert!(matches!(
         w.ws.update_course(w.author, w.course, change),
         Err(Error::Invalid { field: coursecopy::Field::Duration, .. })
@@ -182,7 +182,7 @@ fn lms11_malformed_patch_bodies_name_the_field() {
         (r#"{"locale": {"id": 7}}"#, "locale.id:"),
     ];
     for (body, needle) in cases {
-        let err = serde_json::from_str::<CourseChange>(body).unwrap_err().to_string();
+        let err = serde_json::from_str::<LearnCourseChange>(body).unwrap_err().to_string();
         assert!(err.contains(needle), "{body}: {err:?} should mention {needle:?}");
     }
 }

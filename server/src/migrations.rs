@@ -19,11 +19,12 @@ use serde_json::{Value, json};
 /// What a migration copies, API-neutral.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CopySpec {
-    /// The categories, in the library's JSON form of a copy request's
-    /// `copy` object (LMS-11); `None` copies everything.
+    /// The categories, in the JSON form of a copy request's `copy` object
+    /// that the library's `LearnCopyRequest` reads (LMS-11); `None` copies
+    /// everything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy: Option<Value>,
-    /// The date shift, in the library's JSON form (`dateShift`, DAT-7).
+    /// The date shift, in the same form (`dateShift`, DAT-7).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_shift: Option<Value>,
     /// Learning objects picked whole, by numeric id; with `pages`, `None`
@@ -225,7 +226,11 @@ impl Model {
         if let Some(shift) = &m.spec.date_shift {
             body["dateShift"] = shift.clone();
         }
-        let mut request: CopyRequest = serde_json::from_value(body).map_err(|e| ApplyError::Body(e.to_string()))?;
+        // The spec's `copy` and `dateShift` are the library's JSON forms,
+        // which its Learn wire type reads.
+        let mut request: CopyRequest = serde_json::from_value::<coursecopy::LearnCopyRequest>(body)
+            .map_err(|e| ApplyError::Body(e.to_string()))?
+            .into();
         match self.pick(source, &m.spec)? {
             Some(pick) => request = request.content(pick),
             // Picks that name nothing the source holds copy no content.

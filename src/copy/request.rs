@@ -111,8 +111,10 @@ pub enum CopyTarget {
     Existing(CourseRef),
 }
 
-/// A copy request, as an LMS integration sends it (LMS-1). With the `serde`
-/// feature it deserialises the LMS's own request body (LMS-11).
+/// A copy request, as an LMS integration sends it (LMS-1). It keeps no
+/// LMS's wire shape: with the `serde` feature, Learn's request body
+/// (LMS-11) is read by [`LearnCopyRequest`](crate::LearnCopyRequest),
+/// which converts to it.
 ///
 /// ```
 /// use coursecopy::{CopyMode, CopyRequest, CopySelection, CopyTarget};

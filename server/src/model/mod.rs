@@ -463,13 +463,13 @@ impl Model {
         match op {
             Op::CreateCourse { by, body, at } => {
                 let actor = self.actor(by)?;
-                let spec: NewCourse = parse(body)?;
+                let spec: NewCourse = parse::<coursecopy::LearnNewCourse>(body)?.into();
                 Ok(Outcome::Course(self.ws.create_course(actor, spec.at(*at))?))
             }
             Op::UpdateCourse { by, course, body, at } => {
                 let actor = self.actor(by)?;
                 let course = self.course(course)?;
-                let change: CourseChange = parse(body)?;
+                let change: CourseChange = parse::<coursecopy::LearnCourseChange>(body)?.into();
                 self.ws.update_course(actor, course, change.at(*at))?;
                 Ok(Outcome::Done)
             }
@@ -482,7 +482,7 @@ impl Model {
             Op::RequestCopy { by, source, body, at, fail } => {
                 let actor = self.actor(by)?;
                 let source = self.course(source)?;
-                let request: CopyRequest = parse(body)?;
+                let request: CopyRequest = parse::<coursecopy::LearnCopyRequest>(body)?.into();
                 let task = self.ws.request_copy_at(actor, source, &request, *at)?;
                 let status = self.ws.task_status(task)?;
                 let target = self.ws.course(status.target)?.lms_id();
