@@ -9,26 +9,12 @@
 
 mod common;
 
-use common::start;
+use common::{conforms, start};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-const SCHEMAS: &str = include_str!("canvas/schemas.json");
 const AUTHOR: &str = "author-canvas-token";
 const REVIEWER: &str = "reviewer-canvas-token";
-
-/// Checks `body` against the schema `definition`.
-fn conforms(definition: &str, body: &Value) {
-    let defs: Value = serde_json::from_str(SCHEMAS).unwrap();
-    let schema = json!({
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "definitions": defs["definitions"],
-        "$ref": format!("#/definitions/{definition}"),
-    });
-    let validator = jsonschema::options().build(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("{e} at {}", e.instance_path())).collect();
-    assert!(errors.is_empty(), "{body} does not match {definition}: {errors:?}");
-}
 
 async fn get(s: &common::Server, path: &str, token: &str) -> (StatusCode, Value) {
     common::read(s.client.get(s.url(path)).bearer_auth(token).send().await.unwrap()).await

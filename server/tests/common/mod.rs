@@ -245,3 +245,20 @@ pub fn run_at_most(command: &mut Command, limit: std::time::Duration) -> Output 
     };
     Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }
 }
+
+/// Canvas's objects as the server writes them, closed JSON schemas
+/// (`tests/canvas/schemas.json`, written from `canvas/API.md`).
+pub const CANVAS_SCHEMAS: &str = include_str!("../canvas/schemas.json");
+
+/// Checks `body` against the Canvas schema `definition`.
+pub fn conforms(definition: &str, body: &Value) {
+    let defs: Value = serde_json::from_str(CANVAS_SCHEMAS).unwrap();
+    let schema = serde_json::json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "definitions": defs["definitions"],
+        "$ref": format!("#/definitions/{definition}"),
+    });
+    let validator = jsonschema::options().build(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{body} does not match {definition}: {errors:?}");
+}
