@@ -63,7 +63,7 @@ pub async fn course_task(app: SharedApp, caller: Caller, course: String, task: S
     if !matches {
         return Err(Failure::not_found(format!("task {task} not found for course {course}")));
     }
-    if !visible(&state.model.ws, &caller, &status) {
+    if !state.model.may_see_task(caller.user, &status) {
         return Err(Failure::new(StatusCode::FORBIDDEN, format!("the caller may not view task {task}")));
     }
     let learn = LearnCourseTask::from(&status);
@@ -94,13 +94,6 @@ fn task_view(learn: &LearnCourseTask, status: &coursecopy::TaskStatus) -> Result
     Ok(body)
 }
 
-/// Who may see a task: its requester, an Administrator, or anyone who can
-/// read its target.
-fn visible(ws: &coursecopy::Workspace, caller: &Caller, status: &coursecopy::TaskStatus) -> bool {
-    let admin = ws.user(caller.user).map(|u| u.role() == coursecopy::Role::Administrator).unwrap_or(false);
-    admin || ws.can_read(caller.user, status.target) || ws.course(status.target).is_err()
-}
-
 /// `GET /v1/system/tasks/{taskId}`: the task in SystemTask form.
 pub async fn system_task(app: SharedApp, caller: Caller, task: String) -> Result<Json<Value>, Failure> {
     let mut state = app.lock();
@@ -108,7 +101,7 @@ pub async fn system_task(app: SharedApp, caller: Caller, task: String) -> Result
         return Err(Failure::not_found(format!("task {task} not found")));
     };
     let ended = accepted.ended;
-    if !visible(&state.model.ws, &caller, &status) {
+    if !state.model.may_see_task(caller.user, &status) {
         return Err(Failure::new(StatusCode::FORBIDDEN, format!("the caller may not view task {task}")));
     }
     let learn = LearnCourseTask::from(&status);

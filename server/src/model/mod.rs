@@ -435,6 +435,14 @@ impl Model {
         self.tasks.values().filter(|t| t.ended.is_none()).count() + waiting.count() + self.syncs_unfinished()
     }
 
+    /// Who may see a task, whichever API asks: an Administrator, or anyone
+    /// who can read its target (its requester could when they asked), or
+    /// anyone once an Incomplete copy removed its new target.
+    pub fn may_see_task(&self, user: UserKey, status: &TaskStatus) -> bool {
+        let admin = self.ws.user(user).map(|u| u.role() == coursecopy::Role::Administrator).unwrap_or(false);
+        admin || self.ws.can_read(user, status.target) || self.ws.course(status.target).is_err()
+    }
+
     /// A task's status, by id.
     pub fn task(&self, id: &str) -> Option<(&Accepted, TaskStatus)> {
         let accepted = self.tasks.get(id)?;
