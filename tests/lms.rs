@@ -754,3 +754,23 @@ fn lms1_a_content_pick_is_refused_whole_when_it_names_what_the_source_lacks() {
     }
     assert!(ContentPick::all().is_all() && !ContentPick::only().is_all());
 }
+
+/// A course a copy fills can be read, not edited ([`Error::Busy`]);
+/// `can_edit_when_free` says who may edit it once the copy ends, for
+/// hosts that queue work for it: its editors, not its readers.
+#[test]
+fn lms6_can_edit_when_free_ignores_only_the_busy_rule() {
+    let mut w = lms_world(2);
+    let target = w.ws.create_course(w.author, NewCourse::new("CHEM-1", "Chemistry")).unwrap();
+    w.ws.assign_user(w.author, target, w.student).unwrap();
+    let request = CopyRequest::new(CopyTarget::Existing(CourseRef::Key(target)));
+    w.ws.request_copy(w.author, w.course, &request).unwrap();
+    assert!(!w.ws.can_edit(w.author, target), "busy");
+    assert!(w.ws.can_edit_when_free(w.author, target));
+    assert!(w.ws.can_read(w.student, target) && !w.ws.can_edit_when_free(w.student, target), "a reader is no editor");
+    w.ws.lock_course(w.admin, target).unwrap_err();
+    w.ws.run_all_tasks();
+    assert!(w.ws.can_edit(w.author, target) && w.ws.can_edit_when_free(w.author, target));
+    w.ws.lock_course(w.admin, target).unwrap();
+    assert!(!w.ws.can_edit_when_free(w.author, target), "a locked course is not free");
+}

@@ -150,8 +150,6 @@ impl App {
         }))
     }
 
-    /// Locks the state. A panic while it was held leaves it usable: every
-    /// change is all-or-nothing in the model.
     /// Whether the runner's queue has room for another job: at most
     /// `--max-queued` copies, migrations and syncs wait or run, whichever
     /// API asked. Each API answers a full queue in its own shape.
@@ -159,6 +157,8 @@ impl App {
         state.model.unfinished() < self.config.max_queued
     }
 
+    /// Locks the state. A panic while it was held leaves it usable: every
+    /// change is all-or-nothing in the model.
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }

@@ -90,9 +90,13 @@ pub struct SyncPart {
     pub task: Option<String>,
     /// What it took, or kept out.
     pub records: Vec<ChangeRecord>,
-    /// Why it took nothing.
+    /// Why it failed; `records` holds what it took before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<String>,
+    /// The blueprint's learning objects (numeric ids) when the part
+    /// began: the course's known set once the part succeeds.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub modules: BTreeSet<u64>,
 }
 
 /// Where a sync is.
@@ -177,15 +181,10 @@ impl Model {
         on: bool,
         lock_content: Option<bool>,
     ) -> Result<Outcome, ApplyError> {
-        let actor = self.user(user)?;
-        self.require_edit(actor, self.course_key(course)?)?;
-        let existing = self.template_of(course).map(|t| t.id);
-        match (on, existing) {
+        self.check_blueprint_change(user, course, on)?;
+        match (on, self.template_of(course).map(|t| t.id)) {
             (true, None) => {
-                if self.subscription_of(course).is_some() {
-                    return Err(rule("Course is already associated with a blueprint"));
-                }
-                let id = self.take_job_id();
+                let id = self.take_job_id()?;
                 let template = Template {
                     id,
                     course,
@@ -201,9 +200,6 @@ impl Model {
                 }
             }
             (false, Some(id)) => {
-                if self.syncs.values().any(|s| s.template == id && !s.is_finished()) {
-                    return Err(rule("cannot remove a blueprint while a sync is ongoing"));
-                }
                 self.templates.remove(&id);
             }
             (false, None) => {}
@@ -211,11 +207,92 @@ impl Model {
         Ok(Outcome::Done)
     }
 
-    /// The next job id.
-    pub(crate) fn take_job_id(&mut self) -> u64 {
+    /// What [`set_blueprint`](Self::set_blueprint) checks, without
+    /// changing anything: the right to edit the course; a course
+    /// associated with a blueprint cannot be one; a blueprint whose sync
+    /// is unfinished cannot stop being one.
+    ///
+    /// # Errors
+    /// As `set_blueprint`.
+    pub(crate) fn check_blueprint_change(&self, user: &str, course: u64, on: bool) -> Result<(), ApplyError> {
+        let actor = self.user(user)?;
+        self.require_edit(actor, self.course_key(course)?)?;
+        match (on, self.template_of(course)) {
+            (true, None) if self.subscription_of(course).is_some() => {
+                Err(rule("Course is already associated with a blueprint"))
+            }
+            (false, Some(t)) if self.syncs.values().any(|s| s.template == t.id && !s.is_finished()) => {
+                Err(rule("cannot remove a blueprint while a sync is ongoing"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether course `course` may be deleted as far as blueprints go: not
+    /// a blueprint whose sync waits or runs.
+    ///
+    /// # Errors
+    /// Such a sync.
+    pub(crate) fn check_course_removal(&self, course: u64) -> Result<(), ApplyError> {
+        let Some(template) = self.template_of(course) else { return Ok(()) };
+        if self.syncs.values().any(|s| s.template == template.id && !s.is_finished()) {
+            return Err(rule("cannot delete a blueprint while a sync is ongoing"));
+        }
+        Ok(())
+    }
+
+    /// Drops what the blueprint data holds of a deleted course: its
+    /// template (its syncs stay, as history), its associations.
+    pub(crate) fn forget_course(&mut self, course: u64) {
+        self.templates.retain(|_, t| t.course != course);
+        for template in self.templates.values_mut() {
+            template.associated.remove(&course);
+            template.known.remove(&course);
+        }
+    }
+
+    /// What the server's job data breaks, if anything (a snapshot is
+    /// untrusted): an id held twice across migrations, templates and
+    /// syncs, or not below the counter; two templates of one course; a
+    /// course associated with two templates, or with its own; two
+    /// unfinished syncs of one template.
+    pub(crate) fn jobs_problem(&self) -> Option<String> {
+        let ids: Vec<u64> =
+            self.migrations.keys().chain(self.templates.keys()).chain(self.syncs.keys()).copied().collect();
+        let distinct: BTreeSet<u64> = ids.iter().copied().collect();
+        if distinct.len() != ids.len() {
+            return Some("a job id is held twice".into());
+        }
+        if let Some(id) = ids.iter().find(|id| **id >= self.next_job_id) {
+            return Some(format!("job {id} is not below the next job id {}", self.next_job_id));
+        }
+        let mut blueprints = BTreeSet::new();
+        let mut associated = BTreeSet::new();
+        for t in self.templates.values() {
+            if !blueprints.insert(t.course) {
+                return Some(format!("course {} has two templates", t.course));
+            }
+            if t.associated.contains(&t.course) || t.associated.iter().any(|c| !associated.insert(*c)) {
+                return Some(format!("template {} holds a course associated twice, or its own", t.id));
+            }
+        }
+        let mut running = BTreeSet::new();
+        for sync in self.syncs.values().filter(|s| !s.is_finished()) {
+            if !running.insert(sync.template) || !self.templates.contains_key(&sync.template) {
+                return Some(format!("sync {} is a second unfinished sync of its template, or has none", sync.id));
+            }
+        }
+        None
+    }
+
+    /// The next job id (a migration, a template, a sync), taken.
+    ///
+    /// # Errors
+    /// None left: a counter at its end (only a tampered snapshot holds one).
+    pub(crate) fn take_job_id(&mut self) -> Result<u64, ApplyError> {
         let id = self.next_job_id;
-        self.next_job_id += 1;
-        id
+        self.next_job_id = id.checked_add(1).ok_or_else(|| rule("no job ids are left"))?;
+        Ok(id)
     }
 
     /// Adds and removes associated courses of blueprint `course` (CNV-7):
@@ -296,7 +373,7 @@ impl Model {
         if template.associated.is_empty() {
             return Err(rule("No associated courses to migrate to"));
         }
-        let id = self.take_job_id();
+        let id = self.take_job_id()?;
         let (state, finished) = if fail { (SyncState::ImportsFailed, Some(at)) } else { (SyncState::Queued, None) };
         let sync = Sync {
             id,
@@ -384,13 +461,25 @@ impl Model {
                 failures.push((i, format!("its copy ended {}", status.state.name())));
             }
         }
-        if let Some(sync) = self.syncs.get_mut(&id) {
-            for (i, why) in failures {
-                sync.parts[i].failed = Some(why);
+        let Some(sync) = self.syncs.get_mut(&id) else { return };
+        for (i, why) in failures {
+            if let Some(part) = sync.parts.get_mut(i) {
+                part.failed = Some(why);
             }
-            let failed = sync.parts.iter().any(|p| p.failed.is_some());
-            sync.state = if failed { SyncState::ImportsFailed } else { SyncState::Completed };
-            sync.finished = Some(at);
+        }
+        let failed = sync.parts.iter().any(|p| p.failed.is_some());
+        sync.state = if failed { SyncState::ImportsFailed } else { SyncState::Completed };
+        sync.finished = Some(at);
+        // A course's modules are known once its part took them: a part
+        // that failed (its copy rolled back) is a first sync again.
+        let taken: Vec<(u64, BTreeSet<u64>)> =
+            sync.parts.iter().filter(|p| p.failed.is_none()).map(|p| (p.course, p.modules.clone())).collect();
+        if let Some(template) = self.templates.get_mut(&sync.template) {
+            for (course, modules) in taken {
+                if template.associated.contains(&course) {
+                    template.known.insert(course, modules);
+                }
+            }
         }
     }
 
@@ -401,19 +490,11 @@ impl Model {
             self.end_sync(id, at, Vec::new());
             return;
         };
-        let mut parts = Vec::new();
-        for course in &template.associated {
-            let initial = !template.known.contains_key(course);
-            let mut part = SyncPart { course: *course, initial, task: None, records: Vec::new(), failed: None };
-            match self.sync_part(&sync.user, &template, *course, initial, at) {
-                Ok((records, task)) => {
-                    part.records = records;
-                    part.task = task;
-                }
-                Err(e) => part.failed = Some(e.to_string()),
-            }
-            parts.push(part);
-        }
+        let parts = template
+            .associated
+            .iter()
+            .map(|course| self.sync_part(&sync.user, &template, *course, !template.known.contains_key(course), at))
+            .collect();
         if let Some(s) = self.syncs.get_mut(&id) {
             s.started = Some(at);
         }
@@ -432,54 +513,65 @@ impl Model {
         }
     }
 
-    /// One course's part: its linked copies synced, the learning objects
-    /// it lacks linked (stepped, by a copy task, on its first sync).
-    fn sync_part(
+    /// One course's part: its linked copies synced (atomic, LNK-8), then
+    /// the learning objects it lacks linked (stepped, by a copy task, on
+    /// its first sync; each by itself on a later one). A failure after
+    /// the sync keeps the records of what it took.
+    fn sync_part(&mut self, user: &str, template: &Template, course: u64, initial: bool, at: Timestamp) -> SyncPart {
+        let mut part =
+            SyncPart { course, initial, task: None, records: Vec::new(), failed: None, modules: BTreeSet::new() };
+        if let Err(e) = self.take_part(user, template, &mut part, at) {
+            part.failed = Some(e.to_string());
+        }
+        part
+    }
+
+    fn take_part(
         &mut self,
         user: &str,
         template: &Template,
-        course: u64,
-        initial: bool,
+        part: &mut SyncPart,
         at: Timestamp,
-    ) -> Result<(Vec<ChangeRecord>, Option<String>), ApplyError> {
+    ) -> Result<(), ApplyError> {
         let actor = self.user(user)?;
-        let (blueprint, target) = (self.course_key(template.course)?, self.course_key(course)?);
+        let (blueprint, target) = (self.course_key(template.course)?, self.course_key(part.course)?);
         self.require_edit(actor, target)?;
         let previews = self.ws.preview_course_sync(target)?;
         let before = records_of_previews(&self.ws, &previews);
         let options =
             SyncOptions::new().customisations(Customisations::Keep).deleted_upstream(DeletedUpstream::FollowUpstream);
         let reports = self.ws.sync_course(actor, target, options)?;
-        let mut records = if initial { Vec::new() } else { before };
-        records.extend(records_of_reports(&self.ws, &reports));
+        if !part.initial {
+            part.records = before;
+        }
+        part.records.extend(records_of_reports(&self.ws, &reports));
         let upstream: Vec<LoKey> = self.ws.course(blueprint)?.learning_objects().collect();
-        let known = template.known.get(&course).cloned().unwrap_or_default();
+        let known = template.known.get(&part.course).cloned().unwrap_or_default();
         let mut missing = Vec::new();
         for lo in &upstream {
             let id = self.ws.learning_object(*lo)?.numeric_id();
-            let lacks = self.ws.linked_copy_in(target, *lo)?.is_none();
-            if lacks && (initial || !known.contains(&id)) {
+            part.modules.insert(id);
+            if self.ws.linked_copy_in(target, *lo)?.is_none() && (part.initial || !known.contains(&id)) {
                 missing.push(*lo);
             }
         }
-        let ids: BTreeSet<u64> =
-            upstream.iter().filter_map(|lo| self.ws.learning_object(*lo).ok()).map(|l| l.numeric_id()).collect();
-        let task = if initial {
-            self.initial_copy(actor, blueprint, target, &missing, at)?
-        } else {
-            for lo in &missing {
-                let copy = self.ws.link_learning_object(actor, blueprint, *lo, target)?;
-                let record = self.ws.learning_object(copy)?;
-                let id = self.ws.learning_object(*lo)?.numeric_id();
-                let name = record.title().to_string();
-                records.push(ChangeRecord { asset: Asset::Module, id, name, change: ChangeKind::Created, kept: false });
-            }
-            None
-        };
-        if let Some(t) = self.templates.get_mut(&template.id) {
-            t.known.insert(course, ids);
+        if part.initial {
+            part.task = self.initial_copy(actor, blueprint, target, &missing, at)?;
+            return Ok(());
         }
-        Ok((records, task))
+        for lo in &missing {
+            let copy = self.ws.link_learning_object(actor, blueprint, *lo, target)?;
+            let (id, name) =
+                (self.ws.learning_object(*lo)?.numeric_id(), self.ws.learning_object(copy)?.title().to_string());
+            part.records.push(ChangeRecord {
+                asset: Asset::Module,
+                id,
+                name,
+                change: ChangeKind::Created,
+                kept: false,
+            });
+        }
+        Ok(())
     }
 
     /// The stepped linked copy of `los` into `target`: a library task.
@@ -613,4 +705,62 @@ fn records_of_reports(ws: &Workspace, reports: &[SyncReport]) -> Vec<ChangeRecor
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{demo_keys, demo_workspace};
+
+    fn template(id: u64, course: u64, associated: &[u64]) -> Template {
+        Template {
+            id,
+            course,
+            associated: associated.iter().copied().collect(),
+            known: BTreeMap::new(),
+            lock_content_by_default: true,
+        }
+    }
+
+    /// A snapshot's job data is untrusted: ids held twice or past the
+    /// counter, a course with two templates or in two, a template holding
+    /// its own course, two unfinished syncs of one template are each found.
+    #[test]
+    fn cnv7_job_data_that_breaks_a_rule_is_found() {
+        let model = || {
+            let mut m = Model::new(demo_workspace().unwrap(), &demo_keys()).unwrap();
+            m.next_job_id = 10;
+            m
+        };
+        let sync = |id, template, state| Sync {
+            id,
+            template,
+            user: "Author".into(),
+            comment: None,
+            created: Timestamp::from_unix_millis(0),
+            started: None,
+            finished: None,
+            state,
+            parts: Vec::new(),
+        };
+        let mut sound = model();
+        sound.templates.insert(1, template(1, 1, &[2, 3]));
+        sound.syncs.insert(2, sync(2, 1, SyncState::Queued));
+        sound.syncs.insert(3, sync(3, 1, SyncState::Completed));
+        assert_eq!(sound.jobs_problem(), None);
+        type Breaks<'a> = Box<dyn Fn(&mut Model) + 'a>;
+        let broken: [Breaks<'_>; 6] = [
+            Box::new(|m| m.next_job_id = 3),
+            Box::new(|m| drop(m.templates.insert(4, template(4, 1, &[])))),
+            Box::new(|m| drop(m.templates.insert(4, template(4, 5, &[3])))),
+            Box::new(|m| drop(m.templates.insert(4, template(4, 5, &[5])))),
+            Box::new(|m| drop(m.syncs.insert(4, sync(4, 1, SyncState::ImportsQueued)))),
+            Box::new(|m| drop(m.syncs.insert(1, sync(1, 1, SyncState::Completed)))),
+        ];
+        for (i, breaks) in broken.iter().enumerate() {
+            let mut m = sound.clone();
+            breaks(&mut m);
+            assert!(m.jobs_problem().is_some(), "case {i}");
+        }
+    }
 }

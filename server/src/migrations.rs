@@ -15,6 +15,7 @@ use crate::model::{Accepted, ApplyError, Model, Outcome};
 use coursecopy::{Action, ContentPick, CopyRequest, CourseKey, CourseRef, TaskStatus, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
 
 /// What a migration copies, API-neutral.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -109,9 +110,10 @@ impl Model {
         let target_key = self.ws.resolve_course(&CourseRef::PrimaryId(target))?;
         // A target another copy fills is busy, not forbidden: the
         // migration waits for it, and the library checks again at start.
+        // The job id is taken last, after every check.
         let forbidden = if !self.ws.can_read(actor, source_key) {
             Some(Action::ReadCourse(source_key))
-        } else if !self.ws.can_edit(actor, target_key) && !self.is_copy_target(target_key) {
+        } else if !self.ws.can_edit_when_free(actor, target_key) {
             Some(Action::EditCourse(target_key))
         } else {
             None
@@ -119,12 +121,13 @@ impl Model {
         if let Some(action) = forbidden {
             return Err(ApplyError::Model(coursecopy::Error::Forbidden { user: actor, action }));
         }
-        let id = self.next_job_id;
+        let id = self.take_job_id()?;
         let state = if select { MigrationState::WaitingForSelect } else { MigrationState::Queued };
         let migration = Migration { id, user: user.into(), source, target, created: at, spec: spec.clone(), state };
-        self.next_job_id += 1;
         self.migrations.insert(id, migration);
-        if !select {
+        // An injected failure fails it at once, even one that would wait
+        // for its selection.
+        if !select || fail {
             self.advance_migration(id, at, fail);
         }
         Ok(Outcome::Migration(id))
@@ -147,7 +150,7 @@ impl Model {
         let actor = self.user(user)?;
         let migration = self.migrations.get(&id).ok_or(ApplyError::NoMigration { migration: id })?;
         let target = self.ws.resolve_course(&CourseRef::PrimaryId(migration.target))?;
-        if !self.ws.can_edit(actor, target) && !self.is_copy_target(target) {
+        if !self.ws.can_edit_when_free(actor, target) {
             return Err(ApplyError::Model(coursecopy::Error::Forbidden {
                 user: actor,
                 action: Action::EditCourse(target),
@@ -253,6 +256,8 @@ impl Model {
             }
             return self.pick(source, &CopySpec { los: Some(Vec::new()), ..spec.clone() });
         };
+        let (los, pages): (BTreeSet<u64>, BTreeSet<u64>) =
+            (los.iter().copied().collect(), spec.pages.iter().copied().collect());
         let mut pick = ContentPick::only();
         let mut any = false;
         for lo in self.ws.course(source)?.learning_objects() {
@@ -263,7 +268,7 @@ impl Model {
                 continue;
             }
             for page in record.pages() {
-                if spec.pages.contains(&self.ws.page(page)?.numeric_id()) {
+                if pages.contains(&self.ws.page(page)?.numeric_id()) {
                     pick = pick.page(page);
                     any = true;
                 }

@@ -486,6 +486,16 @@ async fn cnv3_create_publish_conclude_and_delete_a_course() {
     let learn = s.token("author-key").await;
     let (status, over_learn) = s.get(&format!("/learn/api/public/v3/courses/courseId:canvas-{id}"), &learn).await;
     assert_eq!((status, over_learn["externalId"].as_str()), (StatusCode::OK, Some("bot-1")), "{over_learn}");
+    // A Learn client (its course is the next id) took the courseId the
+    // Canvas course after it would get: that course gets the next free one.
+    let learn_course = json!({"courseId": format!("canvas-{}", id + 2), "name": "Taken"});
+    let r = s.call(reqwest::Method::POST, "/learn/api/public/v3/courses", &learn, Some(learn_course)).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let (status, _, next) = read(post(AUTHOR).form(&[("course[name]", "Next")]).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{next}");
+    let next_id = next["id"].as_u64().unwrap();
+    let (_, over_learn) = s.get(&format!("/learn/api/public/v3/courses/_{next_id}_1"), &learn).await;
+    assert_eq!(over_learn["courseId"], format!("canvas-{next_id}-2"), "{over_learn}");
     let (_, _, unnamed) = read(post(AUTHOR).form(&[("offer", "true")]).send().await.unwrap()).await;
     assert_eq!(
         (unnamed["name"].as_str(), unnamed["workflow_state"].as_str()),

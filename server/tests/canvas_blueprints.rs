@@ -367,3 +367,55 @@ async fn cnv9_blueprint_syncs_obey_the_controls_and_last() {
     s.stop().await;
     common::remove_data_file(&data);
 }
+
+/// CNV-7: a deleted associated course leaves the blueprint's list, and
+/// the next sync goes on with the others; a course to remove may be gone
+/// already; a blueprint whose sync waits cannot be deleted, and a deleted
+/// blueprint frees its courses to join another.
+#[tokio::test]
+async fn cnv7_deleted_courses_leave_their_blueprint() {
+    let s = start(&[]).await;
+    let bio = bio(&s).await;
+    let (a, b) = (new_course(&s, "Section A").await, new_course(&s, "Section B").await);
+    form(&s, Method::PUT, &format!("/api/v1/courses/{bio}"), AUTHOR, &[("course[blueprint]", "true".into())]).await;
+    let template = format!("/api/v1/courses/{bio}/blueprint_templates/default");
+    let add = [("course_ids_to_add[]", a.to_string()), ("course_ids_to_add[]", b.to_string())];
+    form(&s, Method::PUT, &format!("{template}/update_associations"), AUTHOR, &add).await;
+    let delete = |course: u64| {
+        s.client.delete(s.url(&format!("/api/v1/courses/{course}?event=delete"))).bearer_auth(AUTHOR).send()
+    };
+    assert_eq!(delete(a).await.unwrap().status(), StatusCode::OK);
+    let (_, associated) = get(&s, &format!("{template}/associated_courses"), AUTHOR).await;
+    assert_eq!(associated.as_array().unwrap().iter().map(|c| c["id"].as_u64().unwrap()).collect::<Vec<_>>(), [b]);
+    let (status, _) = form(
+        &s,
+        Method::PUT,
+        &format!("{template}/update_associations"),
+        AUTHOR,
+        &[("course_ids_to_remove[]", a.to_string())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "removing a course that is gone is no error");
+    assert_eq!(sync(&s, &template).await["workflow_state"], "completed");
+
+    s.control(Method::POST, "/_coursecopy/runner/pause", None).await;
+    let (_, queued) = form(&s, Method::POST, &format!("{template}/migrations"), AUTHOR, &[]).await;
+    assert_eq!(queued["workflow_state"], "queued");
+    let r = delete(bio).await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "a blueprint whose sync waits stays");
+    s.control(Method::POST, "/_coursecopy/runner/resume", None).await;
+    for _ in 0..2000 {
+        if get(&s, &format!("{template}/migrations/{}", queued["id"]), AUTHOR).await.1["workflow_state"] == "completed"
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(delete(bio).await.unwrap().status(), StatusCode::OK);
+    let (_, subscriptions) = get(&s, &format!("/api/v1/courses/{b}/blueprint_subscriptions"), AUTHOR).await;
+    assert_eq!(subscriptions, json!([]), "B is free again");
+    let (status, course) =
+        form(&s, Method::PUT, &format!("/api/v1/courses/{b}"), AUTHOR, &[("course[blueprint]", "true".into())]).await;
+    assert_eq!((status, course["blueprint"].as_bool()), (StatusCode::OK, Some(true)));
+    s.stop().await;
+}

@@ -213,6 +213,13 @@ async fn cnv5_selective_copies_and_refusals() {
     assert!(body["errors"]["date_shift_options"].is_array(), "{body}");
     let (_, after) = get(&s, &path, AUTHOR).await;
     assert_eq!(after, before, "a refused migration is not listed");
+    // An injected failure fails a migration that would wait for its
+    // selection, too: the fault is not spent on nothing.
+    s.control(Method::POST, "/_coursecopy/faults", Some(json!({"failCopies": 1}))).await;
+    let mut fields = copy_from(bio);
+    fields.push(("selective_import", "true".into()));
+    let (_, failed) = form(&s, Method::POST, &path, AUTHOR, &fields).await;
+    assert_eq!(failed["workflow_state"], "failed", "{failed}");
     s.stop().await;
 }
 

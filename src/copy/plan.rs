@@ -124,7 +124,9 @@ pub(crate) fn plan_request(
     };
     let dates = plan_dates(src, &tools, &request.selection, &request.date_shift)?;
     let mut snapshot = snapshot(store, src, request.mode, false);
-    pick_content(store, &request.content, request.mode, &mut snapshot)?;
+    if request.selection.content_areas {
+        pick_content(store, &request.content, request.mode, &mut snapshot)?;
+    }
     Ok(CopyPlan {
         tools,
         dates,

@@ -179,8 +179,8 @@ impl CopyRequest {
 /// Which of the source's learning objects, and which of their pages, a
 /// copy request carries (an LMS's selective import of single modules and
 /// pages). The categories of [`CopySelection`] still apply:
-/// without `content_areas` no learning object is copied, whatever is
-/// picked.
+/// without `content_areas` no learning object is copied, and the pick is
+/// not read.
 ///
 /// A picked learning object comes whole. A picked page brings its learning
 /// object with the picked pages only, in their order; only a copy that

@@ -296,6 +296,16 @@ impl Workspace {
         access::can(&self.store, user, Action::EditCourse(course))
     }
 
+    /// Whether `user` may edit `course` once no copy task fills it: as
+    /// [`can_edit`](Self::can_edit), without the busy rule (a course a
+    /// copy fills can be read, not edited, until the copy ends). For hosts
+    /// that queue work for a busy course rather than refuse it. False for
+    /// unknown handles.
+    #[must_use]
+    pub fn can_edit_when_free(&self, user: UserKey, course: CourseKey) -> bool {
+        access::require_for_task(&self.store, user, Action::EditCourse(course)).is_ok()
+    }
+
     /// Checks every invariant of the workspace (INT-1):
     ///
     /// - every stored handle names a live entity (provenance links, which

@@ -11,9 +11,10 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// A sync's `workflow_state`; for one course's part, `imports_failed` if
-/// that part failed.
+/// that part failed, or the sync failed before any part.
 fn sync_state(sync: &Sync, course: Option<u64>) -> &'static str {
-    let part_failed = course.is_some_and(|c| sync.parts.iter().any(|p| p.course == c && p.failed.is_some()));
+    let part_failed = course.is_some_and(|c| sync.parts.iter().any(|p| p.course == c && p.failed.is_some()))
+        || (sync.state == SyncState::ImportsFailed && sync.parts.is_empty());
     match sync.state {
         _ if part_failed => "imports_failed",
         SyncState::Queued => "queued",
@@ -155,11 +156,13 @@ pub fn sync_progress(model: &Model, sync: &Sync, blueprint: u64, base: &str) -> 
         .filter_map(|t| model.task(t))
         .map(|(_, status)| u64::from(status.percent_complete))
         .collect();
+    let mean = percents.iter().sum::<u64>() / (percents.len().max(1) as u64);
     let (state, completion) = match sync.state {
         SyncState::Queued => ("queued", 0),
-        SyncState::ImportsQueued => ("running", percents.iter().sum::<u64>() / (percents.len().max(1) as u64)),
+        SyncState::ImportsQueued => ("running", mean),
         SyncState::Completed => ("completed", 100),
-        SyncState::ImportsFailed => ("failed", 0),
+        // Where its tasks got to: a failure does not take completion back.
+        SyncState::ImportsFailed => ("failed", mean),
     };
     let message =
         sync.parts.iter().find_map(|p| p.failed.clone()).or_else(|| {

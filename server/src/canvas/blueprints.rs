@@ -46,8 +46,9 @@ fn template_of(state: &AppState, caller: &CanvasCaller, course: &str, id: &str) 
     Ok(found.clone())
 }
 
-/// Course ids from a list parameter (numbers, or the path forms).
-fn course_ids(state: &AppState, params: &Value, name: &str) -> Result<Vec<u64>, Vec<String>> {
+/// Course ids from a list parameter (numbers, or the path forms); with
+/// `live`, only courses that exist (a course to remove may be gone).
+fn course_ids(state: &AppState, params: &Value, name: &str, live: bool) -> Result<Vec<u64>, Vec<String>> {
     let items = match &params[name] {
         Value::Array(items) => items.clone(),
         Value::Null => Vec::new(),
@@ -59,7 +60,10 @@ fn course_ids(state: &AppState, params: &Value, name: &str) -> Result<Vec<u64>, 
         let text = item.as_str().map(str::to_string).unwrap_or_else(|| item.to_string());
         match resolve(ws, &text).and_then(|k| ws.course(k).ok()) {
             Some(c) => ids.push(c.numeric_id()),
-            None => bad.push(text),
+            None => match text.parse::<u64>() {
+                Ok(id) if !live => ids.push(id),
+                _ => bad.push(text),
+            },
         }
     }
     if bad.is_empty() { Ok(ids) } else { Err(bad) }
@@ -110,8 +114,9 @@ pub async fn update_associations(
     let mut state = app.lock();
     let found = template_of(&state, &caller, &course, &id)?;
     let invalid = |bad: Vec<String>| message(&format!("invalid courses to add ({})", bad.join(",")));
-    let add = course_ids(&state, &params, "course_ids_to_add").map_err(invalid)?;
-    let remove = course_ids(&state, &params, "course_ids_to_remove").unwrap_or_default();
+    let invalid_remove = |bad: Vec<String>| message(&format!("invalid courses to remove ({})", bad.join(",")));
+    let add = course_ids(&state, &params, "course_ids_to_add", true).map_err(invalid)?;
+    let remove = course_ids(&state, &params, "course_ids_to_remove", false).map_err(invalid_remove)?;
     let user = caller_name(&state.model.ws, &caller)?;
     state.commit_as(Op::Associate { user, course: found.course, add, remove }, CanvasError::of_refusal)?;
     Ok(Json(json!({"success": true})))

@@ -110,7 +110,13 @@ pub async fn update(
     let offer = params.get("offer").filter(|v| flag(v)).map(|_| "offer".to_string());
     let event = text(&params, "course", "event").or(offer);
     let before = wire::course(&state.model, key);
-    let blueprint = blueprint_op(&params, &user, course, state.model.template_of(course).is_some());
+    // The blueprint change is checked first, so that a refused one leaves
+    // the other fields unchanged too; a deleted course takes none.
+    let blueprint = blueprint_op(&params, &user, course, state.model.template_of(course).is_some())
+        .filter(|_| event.as_deref() != Some("delete"));
+    if let Some(Op::SetBlueprint { on, .. }) = &blueprint {
+        state.model.check_blueprint_change(&user, course, *on).map_err(CanvasError::of_blueprint_refusal)?;
+    }
     let op = match event.as_deref() {
         Some("delete") => Op::RemoveCourse { user, course },
         event => change(user, course, |name| text(&params, "course", name), event.and_then(availability_of)),

@@ -126,6 +126,9 @@ pub async fn update(
     let mut state = app.lock();
     let migration = find(&state, &caller, &course, &id)?.migration.id;
     let Some(spec) = selection(&params) else { return answer(&state, migration, &headers) };
+    if !app.queue_has_room(&state) {
+        return Err(message(StatusCode::TOO_MANY_REQUESTS, "the copy queue is full"));
+    }
     let user = caller_name(&state.model.ws, &caller)?;
     let op = |fail| Op::SelectMigration { user, migration, spec, at: Timestamp::now(), fail };
     state.commit_job(op, CanvasError::of_refusal)?;

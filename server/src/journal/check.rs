@@ -364,11 +364,8 @@ fn replay(db: &Connection, version: Version, model: &mut Model, report: &mut Rep
         }
         let text = String::from_utf8(bytes).map_err(|e| at_record(seq, format!("is not UTF-8: {e}")))?;
         let record: Record = serde_json::from_str(&text).map_err(|e| at_record(seq, format!("does not parse: {e}")))?;
-        if !record.is_valid() {
-            return Err(at_record(
-                seq,
-                format!("is of version {} and names an app key, which only version 1 may", record.v),
-            ));
+        if let Err(why) = record.check_version() {
+            return Err(at_record(seq, why));
         }
         let outcome = model.apply(&record.op).map_err(|e| {
             let hint = match e {

@@ -97,9 +97,17 @@ impl Record {
         Record { v: RECORD_VERSION, op, gave }
     }
 
-    /// Whether the record's op is one its version may hold.
-    fn is_valid(&self) -> bool {
-        self.v == 1 || (self.v == RECORD_VERSION && !self.op.names_app_key())
+    /// Whether the record's version is known and its op one that version
+    /// may hold; what is wrong otherwise.
+    fn check_version(&self) -> Result<(), String> {
+        match self.v {
+            1 => Ok(()),
+            RECORD_VERSION if self.op.names_app_key() => {
+                Err(format!("is of version {} and names an app key, which only version 1 may", self.v))
+            }
+            RECORD_VERSION => Ok(()),
+            other => Err(format!("is of version {other}, which this server does not know (it reads 1 and 2)")),
+        }
     }
 }
 

@@ -106,6 +106,7 @@ impl SnapshotParts {
         }
         let mut model = Model::new(self.ws, keys)?;
         model.tasks.extend(tasks);
+        let migrations = self.migrations.len();
         for m in self.migrations {
             if let crate::migrations::MigrationState::Task { task } = &m.state
                 && !model.tasks.contains_key(task)
@@ -117,22 +118,22 @@ impl SnapshotParts {
             }
             model.migrations.insert(m.id, m);
         }
-        for t in self.templates {
-            if t.id >= self.next_job_id {
-                return Err(format!("templates: {} is not below the next job id {}", t.id, self.next_job_id));
-            }
-            model.templates.insert(t.id, t);
-        }
+        let templates = self.templates.len();
+        model.templates.extend(self.templates.into_iter().map(|t| (t.id, t)));
+        let syncs = self.syncs.len();
         for s in self.syncs {
-            if s.id >= self.next_job_id || !model.templates.contains_key(&s.template) && !s.is_finished() {
-                return Err(format!("syncs: {} names an unknown template or a later id", s.id));
-            }
             if let Some(task) = s.parts.iter().filter_map(|p| p.task.as_ref()).find(|t| !model.tasks.contains_key(*t)) {
                 return Err(format!("syncs: {} names task {task}, which the book lacks", s.id));
             }
             model.syncs.insert(s.id, s);
         }
+        if model.migrations.len() != migrations || model.templates.len() != templates || model.syncs.len() != syncs {
+            return Err("jobs: an id is held twice".into());
+        }
         model.next_job_id = self.next_job_id.max(1);
-        Ok(model)
+        match model.jobs_problem() {
+            Some(problem) => Err(format!("jobs: {problem}")),
+            None => Ok(model),
+        }
     }
 }

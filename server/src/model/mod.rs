@@ -484,8 +484,7 @@ impl Model {
             Op::DeleteCourse { by, course } => {
                 let actor = self.actor(by)?;
                 let course = self.course(course)?;
-                self.ws.delete_course(actor, course)?;
-                Ok(Outcome::Done)
+                self.delete_course(actor, course)
             }
             Op::RequestCopy { by, source, body, at, fail } => {
                 let actor = self.actor(by)?;
@@ -538,6 +537,10 @@ impl Model {
                     let finished = self.ws.task_status(accepted.key).map(|s| s.state.is_finished()).unwrap_or(true);
                     if finished {
                         accepted.ended = Some(*at);
+                        // A task that ends counts, so that the step that
+                        // ends it is journaled even when it did no work
+                        // (one refused as its requester lost a right).
+                        worked += 1;
                     }
                 }
                 // Syncs whose copy tasks ended in this step end with it.

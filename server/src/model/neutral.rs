@@ -90,7 +90,9 @@ pub struct CourseFields {
 
 impl Model {
     /// [`Op::NewCourse`](super::Op::NewCourse): a course whose `course_id` is
-    /// `<prefix>-<its numeric id>`, which never changes (LMS-10).
+    /// `<prefix>-<its numeric id>`, which never changes (LMS-10); when
+    /// another course holds that id (a Learn client chose it), the first
+    /// free of `<prefix>-<id>-2`, `-3`, ...
     pub(super) fn new_course(
         &mut self,
         user: &str,
@@ -99,7 +101,19 @@ impl Model {
         at: Timestamp,
     ) -> Result<Outcome, ApplyError> {
         let actor = self.user(user)?;
-        let course_id = format!("{prefix}-{}", self.ws.next_course_id());
+        let base = format!("{prefix}-{}", self.ws.next_course_id());
+        let taken = |id: &str| {
+            let as_external =
+                fields.external_id.is_none() && self.ws.resolve_course(&CourseRef::ExternalId(id.into())).is_ok();
+            self.ws.resolve_course(&CourseRef::CourseId(id.into())).is_ok() || as_external
+        };
+        let mut course_id = base.clone();
+        for n in 2u64.. {
+            if !taken(&course_id) {
+                break;
+            }
+            course_id = format!("{base}-{n}");
+        }
         let mut spec = NewCourse::new(course_id, fields.title.as_str()).at(at);
         if let Some(code) = &fields.course_code {
             spec = spec.detail("course_code", code.as_str());
@@ -122,7 +136,21 @@ impl Model {
     pub(super) fn remove_course(&mut self, user: &str, course: u64) -> Result<Outcome, ApplyError> {
         let actor = self.user(user)?;
         let course = self.ws.resolve_course(&CourseRef::PrimaryId(course))?;
+        self.delete_course(actor, course)
+    }
+
+    /// Deletes a course, whichever API asked, and drops what the server's
+    /// blueprint data holds of it: its template, its associations. A
+    /// blueprint whose sync is unfinished is not deleted.
+    pub(super) fn delete_course(
+        &mut self,
+        actor: coursecopy::UserKey,
+        course: coursecopy::CourseKey,
+    ) -> Result<Outcome, ApplyError> {
+        let id = self.ws.course(course)?.numeric_id();
+        self.check_course_removal(id)?;
         self.ws.delete_course(actor, course)?;
+        self.forget_course(id);
         Ok(Outcome::Done)
     }
 }
