@@ -242,15 +242,15 @@ impl State {
         Ok(outcome)
     }
 
-    /// Runs one runner step of `budget` units at `at`; it is written with
-    /// the next commit or flush.
+    /// Runs one runner step of `budget` units at `at`; one that worked or
+    /// changed anything is written with the next commit or flush.
     pub fn step(&mut self, budget: u64, at: coursecopy::Timestamp) -> u64 {
         let op = Op::Step { budget, at };
-        let worked = match self.model.apply(&op) {
-            Ok(Outcome::Worked(n)) => n,
-            _ => 0,
+        let (worked, changed) = match self.model.apply(&op) {
+            Ok(Outcome::Worked { units, changed }) => (units, changed),
+            _ => (0, false),
         };
-        if worked > 0
+        if (worked > 0 || changed)
             && let Some(journal) = self.journal.as_mut()
         {
             journal.buffer_step(op, worked);

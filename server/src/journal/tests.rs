@@ -58,7 +58,7 @@ fn srv9_replay_reaches_the_same_state() {
         let outcome = live.apply(op).unwrap();
         journal.commit(Some((op, live.describe(&outcome)))).unwrap();
         let step = Op::Step { budget: 3, at: at(10 + i as u64) };
-        let Outcome::Worked(units) = live.apply(&step).unwrap() else { panic!() };
+        let Outcome::Worked { units, .. } = live.apply(&step).unwrap() else { panic!() };
         journal.buffer_step(step, units);
         if i == 1 {
             journal.snapshot(&live).unwrap();
@@ -486,8 +486,8 @@ mod replay_property {
                         durable = live.clone();
                     }
                     (_, Some(step @ Op::Step { .. })) => {
-                        if let Ok(Outcome::Worked(units)) = live.apply(&step)
-                            && units > 0
+                        if let Ok(Outcome::Worked { units, changed }) = live.apply(&step)
+                            && (units > 0 || changed)
                         {
                             journal.buffer_step(step, units);
                         }

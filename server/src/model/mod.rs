@@ -268,8 +268,16 @@ pub enum Outcome {
     },
     /// Done; nothing to report.
     Done,
-    /// Units of work the step did.
-    Worked(u64),
+    /// What a runner step did: the library's units of work (what its
+    /// journal record keeps, as it always has), and whether it changed
+    /// anything besides (a migration or sync started or ended, a task
+    /// ended): a step that did either is journaled.
+    Worked {
+        /// Units of copy work.
+        units: u64,
+        /// Something changed besides.
+        changed: bool,
+    },
     /// A migration was accepted or given its selection: its id.
     Migration(u64),
     /// A blueprint sync was queued: its id.
@@ -457,7 +465,7 @@ impl Model {
         match outcome {
             Outcome::Course(key) => self.ws.course(*key).ok().map(|c| format!("{} {}", c.lms_id(), c.uuid())),
             Outcome::Copy { task, target } => Some(format!("{task} {target}")),
-            Outcome::Worked(units) => Some(units.to_string()),
+            Outcome::Worked { units, .. } => Some(units.to_string()),
             Outcome::Migration(id) | Outcome::Sync(id) => Some(id.to_string()),
             Outcome::Done => None,
         }
@@ -529,23 +537,20 @@ impl Model {
                 self.restrict_page(user, *course, *page, *restricted, *content)
             }
             Op::Step { budget, at } => {
-                // A migration or sync that starts counts as a unit, so that
-                // the step that starts it is journaled.
-                let started = self.start_queued_migrations(*at) + self.advance_syncs(*at);
-                let mut worked = self.ws.run_tasks_at(*budget, *at) + started;
+                let mut changed = self.start_queued_migrations(*at) + self.advance_syncs(*at) > 0;
+                let units = self.ws.run_tasks_at(*budget, *at);
                 for accepted in self.tasks.values_mut().filter(|t| t.ended.is_none()) {
                     let finished = self.ws.task_status(accepted.key).map(|s| s.state.is_finished()).unwrap_or(true);
                     if finished {
+                        // A task can end without work (one refused as its
+                        // requester lost a right): the step still changed.
                         accepted.ended = Some(*at);
-                        // A task that ends counts, so that the step that
-                        // ends it is journaled even when it did no work
-                        // (one refused as its requester lost a right).
-                        worked += 1;
+                        changed = true;
                     }
                 }
                 // Syncs whose copy tasks ended in this step end with it.
-                worked += self.advance_syncs(*at);
-                Ok(Outcome::Worked(worked))
+                changed |= self.advance_syncs(*at) > 0;
+                Ok(Outcome::Worked { units, changed })
             }
         }
     }
