@@ -1,9 +1,11 @@
-//! A Learn-compatible REST server over the coursecopy model.
+//! A Learn- and Canvas-compatible REST server over the coursecopy model.
 //!
 //! Point a Learn integration (a script, a generated client, an LMS
-//! connector) at it on a laptop or in CI: it serves Learn's course-copy
-//! routes with Learn's status codes, headers and JSON, backed by the
-//! coursecopy library, and adds test controls a live Learn does not have.
+//! connector) or a Canvas one (canvasapi and the like) at it on a laptop
+//! or in CI: it serves Learn's course-copy routes, and Canvas's courses,
+//! content migrations and blueprint courses under `/api/v1/`, each with
+//! its own status codes, headers and JSON, over one coursecopy workspace,
+//! and adds test controls a live LMS does not have.
 //!
 //! # Design
 //!

@@ -1,6 +1,6 @@
 //! Canvas's API, under `/api/v1/` (SPEC §13), beside the Learn routes and
-//! over the same model. Built in steps, each green (see
-//! `docs/design/canvas-api.md`, "Order of work"); so far:
+//! over the same model (`docs/canvas.md` maps it; the design is in
+//! `docs/design/canvas-api.md`):
 //!
 //! | file | holds |
 //! | --- | --- |
