@@ -9,8 +9,8 @@
 //! | `errors.rs` | Canvas's error answers, by kind |
 //! | `paging.rs` | `page`, `per_page` and the `Link` header (CNV-2) |
 //! | `wire.rs` | Canvas's objects, from the model |
-//! | `courses.rs` | the course reads (CNV-3) |
-//! | `accounts.rs` | the one account, and its courses (CNV-3) |
+//! | `courses.rs` | courses: list, show, update, events, delete (CNV-3) |
+//! | `accounts.rs` | the one account, its courses, course creation (CNV-3) |
 //! | `content.rs` | modules, module items and pages (CNV-4) |
 //! | `request.rs` | what every handler reads: parameters, the course and the right to read it, the caller, a paged answer |
 //! | `migrations.rs` | content migrations and progress (CNV-5, CNV-6) |
