@@ -304,9 +304,10 @@ pub(crate) fn failure(e: ApplyError) -> Failure {
         ApplyError::Model(e) => Failure::from(e),
         ApplyError::Body(message) => Failure::bad_request(message),
         actor @ (ApplyError::Actor(_) | ApplyError::User(_)) => Failure::unauthorized(actor.to_string()),
-        missing @ (ApplyError::NoPage { .. } | ApplyError::NoMigration { .. } | ApplyError::NoTemplate { .. }) => {
-            Failure::not_found(missing.to_string())
-        }
+        missing @ (ApplyError::NoPage { .. }
+        | ApplyError::NoMigration { .. }
+        | ApplyError::NoTemplate { .. }
+        | ApplyError::NoIssue { .. }) => Failure::not_found(missing.to_string()),
         ApplyError::Rule(message) => Failure::bad_request(message),
     }
 }

@@ -77,6 +77,9 @@ pub struct Migration {
     /// Where it is.
     #[serde(flatten)]
     pub state: MigrationState,
+    /// The numbers of its issues a user marked resolved.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub resolved: BTreeSet<u64>,
 }
 
 /// A migration's state as the library reports it, once it runs.
@@ -123,7 +126,16 @@ impl Model {
         }
         let id = self.take_job_id()?;
         let state = if select { MigrationState::WaitingForSelect } else { MigrationState::Queued };
-        let migration = Migration { id, user: user.into(), source, target, created: at, spec: spec.clone(), state };
+        let migration = Migration {
+            id,
+            user: user.into(),
+            source,
+            target,
+            created: at,
+            spec: spec.clone(),
+            state,
+            resolved: BTreeSet::new(),
+        };
         self.migrations.insert(id, migration);
         // An injected failure fails it at once, even one that would wait
         // for its selection.
@@ -275,6 +287,51 @@ impl Model {
             }
         }
         Ok(any.then_some(pick))
+    }
+
+    /// How many issues migration `id` has: its copy's dropped references
+    /// (LMS-9) and date warnings (DAT-5), once it ended.
+    pub fn migration_issue_count(&self, id: u64) -> usize {
+        let Some(MigrationStatus { task: Some((_, task)), .. }) = self.migration(id) else { return 0 };
+        let dropped = match &task.state {
+            coursecopy::TaskState::CompleteWithErrors { issues, .. } => issues.len(),
+            _ => 0,
+        };
+        dropped + task.date_shift.as_ref().map_or(0, |r| r.warnings.len())
+    }
+
+    /// Marks issue `issue` (from 1) of migration `id` resolved or active
+    /// again (`canvas/API.md` §5.3), for a user who may edit its course.
+    ///
+    /// # Errors
+    /// No such migration or issue; a missing right.
+    pub(crate) fn set_issue_state(
+        &mut self,
+        user: &str,
+        id: u64,
+        issue: u64,
+        resolved: bool,
+    ) -> Result<Outcome, ApplyError> {
+        let actor = self.user(user)?;
+        let migration = self.migrations.get(&id).ok_or(ApplyError::NoMigration { migration: id })?;
+        let target = self.ws.resolve_course(&CourseRef::PrimaryId(migration.target))?;
+        if !self.ws.can_edit_when_free(actor, target) {
+            return Err(ApplyError::Model(coursecopy::Error::Forbidden {
+                user: actor,
+                action: Action::EditCourse(target),
+            }));
+        }
+        if issue == 0 || issue > self.migration_issue_count(id) as u64 {
+            return Err(ApplyError::NoIssue { migration: id, issue });
+        }
+        if let Some(m) = self.migrations.get_mut(&id) {
+            if resolved {
+                m.resolved.insert(issue);
+            } else {
+                m.resolved.remove(&issue);
+            }
+        }
+        Ok(Outcome::Done)
     }
 
     /// Migration `id` with its task's status.

@@ -282,3 +282,63 @@ async fn cnv5_cnv9_a_busy_target_queues_and_the_controls_reach_migrations() {
     s.stop().await;
     common::remove_data_file(&data);
 }
+
+/// CNV-5 (migration issues): a copy of the quizzes alone, its dates
+/// shifted past the end of the target's own dates, completes with DAT-5's
+/// warnings as `warning` issues; canvasapi's `MigrationIssue.update`
+/// (`workflow_state=resolved`) resolves one, and `active` brings it back;
+/// another state is a 400, an issue past the last a 404, a Reviewer 401.
+#[tokio::test]
+async fn cnv5_date_warnings_are_issues_a_user_resolves() {
+    let s = start(&[]).await;
+    let bio = course_id(&s, "BIO-101").await;
+    let make = [
+        ("course[name]", "Short term".to_string()),
+        ("course[start_at]", "2028-09-04T12:00:00Z".into()),
+        ("course[end_at]", "2028-09-08T23:00:00Z".into()),
+    ];
+    let (_, target) = form(&s, Method::POST, "/api/v1/accounts/self/courses", AUTHOR, &make).await;
+    let target = target["id"].as_u64().unwrap();
+    let mut fields = copy_from(bio);
+    fields.extend([
+        ("select[quizzes][]", "1".to_string()),
+        ("date_shift_options[shift_dates]", "true".into()),
+        ("date_shift_options[old_start_date]", "2027-09-06".into()),
+        ("date_shift_options[old_end_date]", "2027-12-17".into()),
+        ("date_shift_options[new_start_date]", "2028-09-04".into()),
+        ("date_shift_options[new_end_date]", "2028-12-15".into()),
+    ]);
+    let path = format!("/api/v1/courses/{target}/content_migrations");
+    let (_, migration) = form(&s, Method::POST, &path, AUTHOR, &fields).await;
+    assert_eq!(until_done(&s, migration["progress_url"].as_str().unwrap()).await["workflow_state"], "completed");
+    let (_, shown) = get(&s, &format!("{path}/{}", migration["id"]), AUTHOR).await;
+    let count = shown["migration_issues_count"].as_u64().unwrap();
+    assert!(count >= 1, "Quiz 1's dates fall after the target's end: {shown}");
+    // canvasapi asks for the list with a trailing `/`.
+    let issues_url = format!("{}/", shown["migration_issues_url"].as_str().unwrap());
+    let (status, issues) = get(&s, &issues_url, AUTHOR).await;
+    assert_eq!((status, issues.as_array().unwrap().len() as u64), (StatusCode::OK, count));
+    let first = &issues[0];
+    conforms("MigrationIssue", first);
+    assert_eq!((first["issue_type"].as_str(), first["workflow_state"].as_str()), (Some("warning"), Some("active")));
+    assert!(first["description"].as_str().unwrap().contains("is outside the course"), "{first}");
+    let one = format!("{path}/{}/migration_issues/1", migration["id"]);
+    let (status, resolved) = form(&s, Method::PUT, &one, AUTHOR, &[("workflow_state", "resolved".into())]).await;
+    assert_eq!((status, resolved["workflow_state"].as_str()), (StatusCode::OK, Some("resolved")), "{resolved}");
+    conforms("MigrationIssue", &resolved);
+    assert_eq!(get(&s, &one, AUTHOR).await.1["workflow_state"], "resolved");
+    let (_, active) = form(&s, Method::PUT, &one, AUTHOR, &[("workflow_state", "active".into())]).await;
+    assert_eq!(active["workflow_state"], "active");
+    let (status, _) = form(&s, Method::PUT, &one, AUTHOR, &[("workflow_state", "closed".into())]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let past = format!("{path}/{}/migration_issues/{}", migration["id"], count + 1);
+    assert_eq!(
+        form(&s, Method::PUT, &past, AUTHOR, &[("workflow_state", "resolved".into())]).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        form(&s, Method::PUT, &one, REVIEWER, &[("workflow_state", "resolved".into())]).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    s.stop().await;
+}

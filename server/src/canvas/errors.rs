@@ -73,7 +73,8 @@ impl CanvasError {
             },
             crate::model::ApplyError::NoPage { .. }
             | crate::model::ApplyError::NoMigration { .. }
-            | crate::model::ApplyError::NoTemplate { .. } => CanvasError::NotFound,
+            | crate::model::ApplyError::NoTemplate { .. }
+            | crate::model::ApplyError::NoIssue { .. } => CanvasError::NotFound,
             crate::model::ApplyError::Rule(message) => CanvasError::Message(StatusCode::BAD_REQUEST, message),
             other => CanvasError::Other(StatusCode::BAD_REQUEST, other.to_string()),
         }

@@ -111,7 +111,7 @@ pub fn content_migration(ws: &Workspace, status: &MigrationStatus<'_>, base: &st
 }
 
 /// Issue `number` (from 1) of a migration (§5.3): a `warning` the copy
-/// completed with.
+/// completed with, `active` until a user marks it `resolved`.
 pub fn migration_issue(status: &MigrationStatus<'_>, number: usize, text: &str, base: &str) -> Value {
     let m = status.migration;
     let at = times(status).1.unwrap_or_else(|| time(m.created));
@@ -119,7 +119,7 @@ pub fn migration_issue(status: &MigrationStatus<'_>, number: usize, text: &str, 
         "id": number,
         "content_migration_url": format!("{base}/api/v1/courses/{}/content_migrations/{}", m.target, m.id),
         "description": text,
-        "workflow_state": "active",
+        "workflow_state": if m.resolved.contains(&(number as u64)) { "resolved" } else { "active" },
         "fix_issue_html_url": null,
         "issue_type": "warning",
         "created_at": at,

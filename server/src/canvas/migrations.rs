@@ -213,6 +213,40 @@ pub async fn issue(
     Ok(Json(migration_issue(&status, number, text, &base_of(&headers))))
 }
 
+/// `PUT …/content_migrations/:id/migration_issues/:issue_id` with
+/// `workflow_state` (`active` or `resolved`): the issue as it is now,
+/// journaled; another state is Canvas's 400.
+pub async fn update_issue(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((course, id, issue)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, CanvasError> {
+    let params = params_with_body(&uri, &headers, &body)?;
+    let resolved = match params.get("workflow_state").and_then(Value::as_str) {
+        Some("resolved") => true,
+        Some("active") => false,
+        _ => {
+            return Err(CanvasError::Invalid {
+                attribute: "workflow_state".into(),
+                message: "is not active or resolved".into(),
+            });
+        }
+    };
+    let mut state = app.lock();
+    let migration = find(&state, &caller, &course, &id)?.migration.id;
+    let number: u64 = issue.parse().map_err(|_| CanvasError::NotFound)?;
+    let user = caller_name(&state.model.ws, &caller)?;
+    state.commit_as(Op::SetIssueState { user, migration, issue: number, resolved }, CanvasError::of_refusal)?;
+    let status = state.model.migration(migration).ok_or(CanvasError::NotFound)?;
+    let at = usize::try_from(number).map_err(|_| CanvasError::NotFound)?;
+    let texts = issues(&state.model.ws, &status);
+    let text = at.checked_sub(1).and_then(|i| texts.get(i)).ok_or(CanvasError::NotFound)?;
+    Ok(Json(migration_issue(&status, at, text, &base_of(&headers))))
+}
+
 /// `GET /api/v1/progress/:id` (CNV-6): a migration's or a blueprint
 /// sync's progress, for a caller who may read its course; 404 otherwise.
 /// A finished one is durable before it is reported.

@@ -78,7 +78,10 @@ pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
         ("/courses/{id}/content_migrations/migrators", get(migrations::migrators)),
         ("/courses/{id}/content_migrations/{migration}", get(migrations::show).put(migrations::update)),
         ("/courses/{id}/content_migrations/{migration}/migration_issues", get(migrations::issue_list)),
-        ("/courses/{id}/content_migrations/{migration}/migration_issues/{issue}", get(migrations::issue)),
+        (
+            "/courses/{id}/content_migrations/{migration}/migration_issues/{issue}",
+            get(migrations::issue).put(migrations::update_issue),
+        ),
         ("/progress/{id}", get(migrations::show_progress)),
         (TEMPLATE, get(blueprints::show)),
         ("/courses/{id}/blueprint_subscriptions", get(blueprints::subscriptions)),

@@ -293,6 +293,13 @@ mod replay_property {
             page: u8,
             restricted: bool,
         },
+        /// A migration issue resolved or made active (most migrations have
+        /// none: refused).
+        Issue {
+            migration: u8,
+            issue: u8,
+            resolved: bool,
+        },
         Flush,
         Snapshot,
     }
@@ -319,6 +326,7 @@ mod replay_property {
             1 => (1u8..5, 1u8..12, any::<bool>())
                 .prop_map(|(course, page, restricted)| Action::Restrict { course, page, restricted }),
             1 => (1u8..12).prop_map(Action::RemoveCourse),
+            1 => (1u8..8, 0u8..3, any::<bool>()).prop_map(|(migration, issue, resolved)| Action::Issue { migration, issue, resolved }),
             1 => Just(Action::Flush),
             1 => Just(Action::Snapshot),
         ]
@@ -355,6 +363,12 @@ mod replay_property {
             Action::Sync { course, fail } => {
                 Op::StartSync { user: "Author".into(), course: u64::from(*course), comment: None, at, fail: *fail }
             }
+            Action::Issue { migration, issue, resolved } => Op::SetIssueState {
+                user: "Author".into(),
+                migration: u64::from(*migration),
+                issue: u64::from(*issue),
+                resolved: *resolved,
+            },
             Action::Restrict { course, page, restricted } => Op::RestrictPage {
                 user: "Author".into(),
                 course: u64::from(*course),
@@ -443,7 +457,8 @@ mod replay_property {
             | Action::Sync { .. }
             | Action::Restrict { .. }
             | Action::Migrate { .. }
-            | Action::Select { .. } => canvas_op(action, at)?,
+            | Action::Select { .. }
+            | Action::Issue { .. } => canvas_op(action, at)?,
             Action::Flush | Action::Snapshot => return None,
         })
     }

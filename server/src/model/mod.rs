@@ -176,6 +176,17 @@ pub enum Op {
         #[serde(default)]
         fail: bool,
     },
+    /// A migration issue marked resolved, or active again.
+    SetIssueState {
+        /// The workspace user who asked.
+        user: String,
+        /// The migration's id.
+        migration: u64,
+        /// The issue's number in it, from 1.
+        issue: u64,
+        /// Resolved, or active.
+        resolved: bool,
+    },
     /// A course made a blueprint, or no longer one (CNV-7), API-neutral
     /// as [`Op::EditPage`].
     SetBlueprint {
@@ -317,6 +328,13 @@ pub enum ApplyError {
         /// The id asked for.
         migration: u64,
     },
+    /// The migration has no issue of this number.
+    NoIssue {
+        /// The migration's id.
+        migration: u64,
+        /// The number asked for.
+        issue: u64,
+    },
     /// The course is no blueprint.
     NoTemplate {
         /// The course, by numeric id.
@@ -337,6 +355,7 @@ impl std::fmt::Display for ApplyError {
             ApplyError::NoPage { page } => write!(f, "the course has no page {page}"),
             ApplyError::NoMigration { migration } => write!(f, "no migration {migration}"),
             ApplyError::NoTemplate { course } => write!(f, "course {course} is no blueprint"),
+            ApplyError::NoIssue { migration, issue } => write!(f, "migration {migration} has no issue {issue}"),
             ApplyError::Rule(message) => f.write_str(message),
         }
     }
@@ -525,6 +544,9 @@ impl Model {
             }
             Op::SelectMigration { user, migration, spec, at, fail } => {
                 self.select_migration(user, *migration, spec, *at, *fail)
+            }
+            Op::SetIssueState { user, migration, issue, resolved } => {
+                self.set_issue_state(user, *migration, *issue, *resolved)
             }
             Op::SetBlueprint { user, course, on, lock_content } => {
                 self.set_blueprint(user, *course, *on, *lock_content)
