@@ -159,15 +159,7 @@ impl Model {
         at: Timestamp,
         fail: bool,
     ) -> Result<Outcome, ApplyError> {
-        let actor = self.user(user)?;
-        let migration = self.migrations.get(&id).ok_or(ApplyError::NoMigration { migration: id })?;
-        let target = self.ws.resolve_course(&CourseRef::PrimaryId(migration.target))?;
-        if !self.ws.can_edit_when_free(actor, target) {
-            return Err(ApplyError::Model(coursecopy::Error::Forbidden {
-                user: actor,
-                action: Action::EditCourse(target),
-            }));
-        }
+        let migration = self.editable_migration(user, id)?;
         if migration.state != MigrationState::WaitingForSelect {
             return Err(ApplyError::Body(format!("migration {id} is not waiting for a selection")));
         }
@@ -289,6 +281,19 @@ impl Model {
         Ok(any.then_some(pick))
     }
 
+    /// Migration `id`, if `user` may edit its target once no copy fills it
+    /// (the right every change of a migration needs).
+    fn editable_migration(&self, user: &str, id: u64) -> Result<&Migration, ApplyError> {
+        let actor = self.user(user)?;
+        let migration = self.migrations.get(&id).ok_or(ApplyError::NoMigration { migration: id })?;
+        let target = self.ws.resolve_course(&CourseRef::PrimaryId(migration.target))?;
+        if !self.ws.can_edit_when_free(actor, target) {
+            let action = Action::EditCourse(target);
+            return Err(ApplyError::Model(coursecopy::Error::Forbidden { user: actor, action }));
+        }
+        Ok(migration)
+    }
+
     /// How many issues migration `id` has: its copy's dropped references
     /// (LMS-9) and date warnings (DAT-5), once it ended.
     pub fn migration_issue_count(&self, id: u64) -> usize {
@@ -312,15 +317,7 @@ impl Model {
         issue: u64,
         resolved: bool,
     ) -> Result<Outcome, ApplyError> {
-        let actor = self.user(user)?;
-        let migration = self.migrations.get(&id).ok_or(ApplyError::NoMigration { migration: id })?;
-        let target = self.ws.resolve_course(&CourseRef::PrimaryId(migration.target))?;
-        if !self.ws.can_edit_when_free(actor, target) {
-            return Err(ApplyError::Model(coursecopy::Error::Forbidden {
-                user: actor,
-                action: Action::EditCourse(target),
-            }));
-        }
+        self.editable_migration(user, id)?;
         if issue == 0 || issue > self.migration_issue_count(id) as u64 {
             return Err(ApplyError::NoIssue { migration: id, issue });
         }

@@ -15,33 +15,16 @@ use serde_json::{Value, json};
 const AUTHOR: &str = "author-canvas-token";
 const REVIEWER: &str = "reviewer-canvas-token";
 
-/// A GET with the author's token, of a path or an absolute URL.
-async fn get(s: &common::Server, path_or_url: &str, token: &str) -> (StatusCode, Value) {
-    let url = if path_or_url.starts_with("http") { path_or_url.to_string() } else { s.url(path_or_url) };
-    common::read(s.client.get(url).bearer_auth(token).send().await.unwrap()).await
-}
-
-/// A form request, as canvasapi sends its keyword arguments.
-async fn form(
-    s: &common::Server,
-    method: Method,
-    path: &str,
-    token: &str,
-    fields: &[(&str, String)],
-) -> (StatusCode, Value) {
-    common::read(s.client.request(method, s.url(path)).bearer_auth(token).form(fields).send().await.unwrap()).await
-}
-
 /// The numeric id of the demo course whose `course_code` is `code`.
 async fn course_id(s: &common::Server, code: &str) -> u64 {
-    let (_, courses) = get(s, "/api/v1/courses?per_page=100", AUTHOR).await;
+    let (_, courses) = s.get("/api/v1/courses?per_page=100", AUTHOR).await;
     let found = courses.as_array().unwrap().iter().find(|c| c["course_code"] == code);
     found.unwrap_or_else(|| panic!("{code} in {courses}"))["id"].as_u64().unwrap()
 }
 
 /// Module names of a course, and their ids.
 async fn modules(s: &common::Server, course: u64) -> Vec<(String, u64)> {
-    let (_, list) = get(s, &format!("/api/v1/courses/{course}/modules?per_page=100&include[]=items"), AUTHOR).await;
+    let (_, list) = s.get(&format!("/api/v1/courses/{course}/modules?per_page=100&include[]=items"), AUTHOR).await;
     list.as_array()
         .unwrap()
         .iter()
@@ -51,7 +34,7 @@ async fn modules(s: &common::Server, course: u64) -> Vec<(String, u64)> {
 
 /// The titles of a module's items.
 async fn item_titles(s: &common::Server, course: u64, module: u64) -> Vec<String> {
-    let (_, items) = get(s, &format!("/api/v1/courses/{course}/modules/{module}/items?per_page=100"), AUTHOR).await;
+    let (_, items) = s.get(&format!("/api/v1/courses/{course}/modules/{module}/items?per_page=100"), AUTHOR).await;
     items.as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap().to_string()).collect()
 }
 
@@ -60,7 +43,7 @@ async fn item_titles(s: &common::Server, course: u64, module: u64) -> Vec<String
 async fn until_done(s: &common::Server, progress_url: &str) -> Value {
     let mut last = 0.0;
     for _ in 0..2000 {
-        let (status, progress) = get(s, progress_url, AUTHOR).await;
+        let (status, progress) = s.get(progress_url, AUTHOR).await;
         assert_eq!(status, StatusCode::OK, "{progress}");
         conforms("Progress", &progress);
         let completion = progress["completion"].as_f64().unwrap();
@@ -99,7 +82,7 @@ async fn cnv5_cnv6_a_course_copy_with_a_date_shift_runs_and_reports_progress() {
         ("date_shift_options[day_substitutions][5]", "4".into()),
     ]);
     let path = format!("/api/v1/courses/{chem}/content_migrations");
-    let (status, migration) = form(&s, Method::POST, &path, AUTHOR, &fields).await;
+    let (status, migration) = s.form(Method::POST, &path, AUTHOR, &fields).await;
     assert_eq!(status, StatusCode::OK, "{migration}");
     conforms("ContentMigration", &migration);
     let id = migration["id"].as_u64().unwrap();
@@ -118,19 +101,19 @@ async fn cnv5_cnv6_a_course_copy_with_a_date_shift_runs_and_reports_progress() {
     );
     let names: Vec<String> = modules(&s, chem).await.into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["Atoms", "Cells", "Cells", "Genetics", "Ecology"], "the copy after what was there");
-    let (status, shown) = get(&s, &format!("{path}/{id}"), AUTHOR).await;
+    let (status, shown) = s.get(&format!("{path}/{id}"), AUTHOR).await;
     assert_eq!((status, shown["workflow_state"].as_str()), (StatusCode::OK, Some("completed")));
     conforms("ContentMigration", &shown);
     assert!(shown["finished_at"].is_string() && shown["started_at"].is_string());
-    let (_, list) = get(&s, &path, AUTHOR).await;
+    let (_, list) = s.get(&path, AUTHOR).await;
     assert_eq!(list.as_array().unwrap().iter().map(|m| m["id"].clone()).collect::<Vec<_>>(), [json!(id)]);
-    let (status, issues) = get(&s, shown["migration_issues_url"].as_str().unwrap(), AUTHOR).await;
+    let (status, issues) = s.get(shown["migration_issues_url"].as_str().unwrap(), AUTHOR).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(issues.as_array().unwrap().len() as u64, shown["migration_issues_count"].as_u64().unwrap());
     for issue in issues.as_array().unwrap() {
         conforms("MigrationIssue", issue);
     }
-    let (status, migrators) = get(&s, &format!("{path}/migrators"), AUTHOR).await;
+    let (status, migrators) = s.get(&format!("{path}/migrators"), AUTHOR).await;
     assert_eq!(status, StatusCode::OK);
     conforms("Migrator", &migrators[0]);
     s.stop().await;
@@ -147,13 +130,13 @@ async fn cnv5_selective_copies_and_refusals() {
     let (bio, chem) = (course_id(&s, "BIO-101").await, course_id(&s, "CHEM-101").await);
     let path = format!("/api/v1/courses/{chem}/content_migrations");
     let bio_modules = modules(&s, bio).await;
-    let (_, pages) = get(&s, &format!("/api/v1/courses/{bio}/pages?per_page=100"), AUTHOR).await;
+    let (_, pages) = s.get(&format!("/api/v1/courses/{bio}/pages?per_page=100"), AUTHOR).await;
     let page_id =
         |title: &str| pages.as_array().unwrap().iter().find(|p| p["title"] == title).unwrap()["page_id"].clone();
     let mut fields = copy_from(bio);
     fields.push(("select[modules][]", bio_modules[1].1.to_string()));
     fields.push(("select[pages][]", page_id("Organelles").to_string()));
-    let (status, migration) = form(&s, Method::POST, &path, AUTHOR, &fields).await;
+    let (status, migration) = s.form(Method::POST, &path, AUTHOR, &fields).await;
     assert_eq!(status, StatusCode::OK, "{migration}");
     let progress = until_done(&s, migration["progress_url"].as_str().unwrap()).await;
     assert_eq!(progress["workflow_state"], "completed", "{progress}");
@@ -165,18 +148,18 @@ async fn cnv5_selective_copies_and_refusals() {
 
     let mut fields = copy_from(bio);
     fields.push(("selective_import", "true".into()));
-    let (_, waiting) = form(&s, Method::POST, &path, AUTHOR, &fields).await;
+    let (_, waiting) = s.form(Method::POST, &path, AUTHOR, &fields).await;
     assert_eq!(waiting["workflow_state"], "waiting_for_select", "{waiting}");
-    let (_, progress) = get(&s, waiting["progress_url"].as_str().unwrap(), AUTHOR).await;
+    let (_, progress) = s.get(waiting["progress_url"].as_str().unwrap(), AUTHOR).await;
     assert_eq!((progress["workflow_state"].as_str(), progress["completion"].as_f64()), (Some("queued"), Some(0.0)));
     let one = format!("{path}/{}", waiting["id"]);
     let ecology = format!("copy[context_modules][id_{}]", bio_modules[2].1);
-    let (status, running) = form(&s, Method::PUT, &one, AUTHOR, &[(ecology.as_str(), "1".into())]).await;
+    let (status, running) = s.form(Method::PUT, &one, AUTHOR, &[(ecology.as_str(), "1".into())]).await;
     assert_eq!(status, StatusCode::OK, "{running}");
     conforms("ContentMigration", &running);
     until_done(&s, running["progress_url"].as_str().unwrap()).await;
     assert_eq!(modules(&s, chem).await.last().unwrap().0, "Ecology");
-    let (status, again) = form(&s, Method::PUT, &one, AUTHOR, &[(ecology.as_str(), "1".into())]).await;
+    let (status, again) = s.form(Method::PUT, &one, AUTHOR, &[(ecology.as_str(), "1".into())]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "no longer waiting: {again}");
 
     let refusals: [(Fields, &str, StatusCode); 5] = [
@@ -194,13 +177,13 @@ async fn cnv5_selective_copies_and_refusals() {
         ),
         (copy_from(bio), REVIEWER, StatusCode::UNAUTHORIZED),
     ];
-    let (_, before) = get(&s, &path, AUTHOR).await;
+    let (_, before) = s.get(&path, AUTHOR).await;
     for (fields, token, want) in refusals {
-        let (status, body) = form(&s, Method::POST, &path, token, &fields).await;
+        let (status, body) = s.form(Method::POST, &path, token, &fields).await;
         assert_eq!(status, want, "{fields:?}: {body}");
         assert!(body.is_object(), "{body}");
     }
-    let (_, invalid) = form(&s, Method::POST, &path, AUTHOR, &[("migration_type", "nonsense".into())]).await;
+    let (_, invalid) = s.form(Method::POST, &path, AUTHOR, &[("migration_type", "nonsense".into())]).await;
     conforms("Message", &invalid);
     assert_eq!(invalid["message"], "Invalid migration_type");
     let both = [
@@ -208,17 +191,17 @@ async fn cnv5_selective_copies_and_refusals() {
         vec![("date_shift_options[shift_dates]", "1".into()), ("date_shift_options[remove_dates]", "1".into())],
     ]
     .concat();
-    let (_, body) = form(&s, Method::POST, &path, AUTHOR, &both).await;
+    let (_, body) = s.form(Method::POST, &path, AUTHOR, &both).await;
     conforms("ValidationErrors", &body);
     assert!(body["errors"]["date_shift_options"].is_array(), "{body}");
-    let (_, after) = get(&s, &path, AUTHOR).await;
+    let (_, after) = s.get(&path, AUTHOR).await;
     assert_eq!(after, before, "a refused migration is not listed");
     // An injected failure fails a migration that would wait for its
     // selection, too: the fault is not spent on nothing.
     s.control(Method::POST, "/_coursecopy/faults", Some(json!({"failCopies": 1}))).await;
     let mut fields = copy_from(bio);
     fields.push(("selective_import", "true".into()));
-    let (_, failed) = form(&s, Method::POST, &path, AUTHOR, &fields).await;
+    let (_, failed) = s.form(Method::POST, &path, AUTHOR, &fields).await;
     assert_eq!(failed["workflow_state"], "failed", "{failed}");
     s.stop().await;
 }
@@ -237,13 +220,13 @@ async fn cnv5_cnv9_a_busy_target_queues_and_the_controls_reach_migrations() {
     let (bio, chem) = (course_id(&s, "BIO-101").await, course_id(&s, "CHEM-101").await);
     let path = format!("/api/v1/courses/{chem}/content_migrations");
     s.control(Method::POST, "/_coursecopy/runner/pause", None).await;
-    let (_, first) = form(&s, Method::POST, &path, AUTHOR, &copy_from(bio)).await;
-    let (_, second) = form(&s, Method::POST, &path, AUTHOR, &copy_from(bio)).await;
+    let (_, first) = s.form(Method::POST, &path, AUTHOR, &copy_from(bio)).await;
+    let (_, second) = s.form(Method::POST, &path, AUTHOR, &copy_from(bio)).await;
     assert_eq!((first["workflow_state"].as_str(), second["workflow_state"].as_str()), (Some("queued"), Some("queued")));
     let state = |m: &Value| {
         let url = format!("{path}/{}", m["id"]);
         let s = &s;
-        async move { get(s, &url, AUTHOR).await.1["workflow_state"].as_str().unwrap().to_string() }
+        async move { s.get(&url, AUTHOR).await.1["workflow_state"].as_str().unwrap().to_string() }
     };
     s.control(Method::POST, "/_coursecopy/runner/step?units=3", None).await;
     assert_eq!((state(&first).await, state(&second).await), ("running".to_string(), "queued".to_string()));
@@ -255,29 +238,29 @@ async fn cnv5_cnv9_a_busy_target_queues_and_the_controls_reach_migrations() {
     assert_eq!(before.len(), 2 + 3 + 3);
 
     s.control(Method::POST, "/_coursecopy/faults", Some(json!({"failCopies": 1}))).await;
-    let (_, failed) = form(&s, Method::POST, &path, AUTHOR, &copy_from(bio)).await;
+    let (_, failed) = s.form(Method::POST, &path, AUTHOR, &copy_from(bio)).await;
     let progress = until_done(&s, failed["progress_url"].as_str().unwrap()).await;
     assert_eq!(progress["workflow_state"], "failed");
     assert!(progress["message"].is_string(), "{progress}");
     assert_eq!(modules(&s, chem).await, before, "the target as it was");
     // Injected 503s and 429s reach Canvas's routes, in Canvas's shapes.
     s.control(Method::POST, "/_coursecopy/faults", Some(json!({"unavailable": 1, "throttled": 1}))).await;
-    let (status, body) = get(&s, &path, AUTHOR).await;
+    let (status, body) = s.get(&path, AUTHOR).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     conforms("ErrorList", &body);
     let r = s.client.get(s.url(&path)).bearer_auth(AUTHOR).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers().get("retry-after").is_some());
-    assert_eq!(get(&s, &path, AUTHOR).await.0, StatusCode::OK);
+    assert_eq!(s.get(&path, AUTHOR).await.0, StatusCode::OK);
     s.stop().await;
 
     let s = start(&["--data", data.to_str().unwrap()]).await;
-    let (_, list) = get(&s, &path, AUTHOR).await;
+    let (_, list) = s.get(&path, AUTHOR).await;
     let states: Vec<&str> = list.as_array().unwrap().iter().map(|m| m["workflow_state"].as_str().unwrap()).collect();
     assert_eq!(states, ["failed", "completed", "completed"], "newest first, after a restart");
-    let (status, progress) = get(&s, &format!("/api/v1/progress/{}", first["id"]), AUTHOR).await;
+    let (status, progress) = s.get(&format!("/api/v1/progress/{}", first["id"]), AUTHOR).await;
     assert_eq!((status, progress["workflow_state"].as_str()), (StatusCode::OK, Some("completed")));
-    let (_, fresh) = form(&s, Method::POST, &path, AUTHOR, &copy_from(bio)).await;
+    let (_, fresh) = s.form(Method::POST, &path, AUTHOR, &copy_from(bio)).await;
     assert!(fresh["id"].as_u64().unwrap() > failed["id"].as_u64().unwrap(), "ids are never reused");
     s.stop().await;
     common::remove_data_file(&data);
@@ -297,7 +280,7 @@ async fn cnv5_date_warnings_are_issues_a_user_resolves() {
         ("course[start_at]", "2028-09-04T12:00:00Z".into()),
         ("course[end_at]", "2028-09-08T23:00:00Z".into()),
     ];
-    let (_, target) = form(&s, Method::POST, "/api/v1/accounts/self/courses", AUTHOR, &make).await;
+    let (_, target) = s.form(Method::POST, "/api/v1/accounts/self/courses", AUTHOR, &make).await;
     let target = target["id"].as_u64().unwrap();
     let mut fields = copy_from(bio);
     fields.extend([
@@ -309,35 +292,35 @@ async fn cnv5_date_warnings_are_issues_a_user_resolves() {
         ("date_shift_options[new_end_date]", "2028-12-15".into()),
     ]);
     let path = format!("/api/v1/courses/{target}/content_migrations");
-    let (_, migration) = form(&s, Method::POST, &path, AUTHOR, &fields).await;
+    let (_, migration) = s.form(Method::POST, &path, AUTHOR, &fields).await;
     assert_eq!(until_done(&s, migration["progress_url"].as_str().unwrap()).await["workflow_state"], "completed");
-    let (_, shown) = get(&s, &format!("{path}/{}", migration["id"]), AUTHOR).await;
+    let (_, shown) = s.get(&format!("{path}/{}", migration["id"]), AUTHOR).await;
     let count = shown["migration_issues_count"].as_u64().unwrap();
     assert!(count >= 1, "Quiz 1's dates fall after the target's end: {shown}");
     // canvasapi asks for the list with a trailing `/`.
     let issues_url = format!("{}/", shown["migration_issues_url"].as_str().unwrap());
-    let (status, issues) = get(&s, &issues_url, AUTHOR).await;
+    let (status, issues) = s.get(&issues_url, AUTHOR).await;
     assert_eq!((status, issues.as_array().unwrap().len() as u64), (StatusCode::OK, count));
     let first = &issues[0];
     conforms("MigrationIssue", first);
     assert_eq!((first["issue_type"].as_str(), first["workflow_state"].as_str()), (Some("warning"), Some("active")));
     assert!(first["description"].as_str().unwrap().contains("is outside the course"), "{first}");
     let one = format!("{path}/{}/migration_issues/1", migration["id"]);
-    let (status, resolved) = form(&s, Method::PUT, &one, AUTHOR, &[("workflow_state", "resolved".into())]).await;
+    let (status, resolved) = s.form(Method::PUT, &one, AUTHOR, &[("workflow_state", "resolved".into())]).await;
     assert_eq!((status, resolved["workflow_state"].as_str()), (StatusCode::OK, Some("resolved")), "{resolved}");
     conforms("MigrationIssue", &resolved);
-    assert_eq!(get(&s, &one, AUTHOR).await.1["workflow_state"], "resolved");
-    let (_, active) = form(&s, Method::PUT, &one, AUTHOR, &[("workflow_state", "active".into())]).await;
+    assert_eq!(s.get(&one, AUTHOR).await.1["workflow_state"], "resolved");
+    let (_, active) = s.form(Method::PUT, &one, AUTHOR, &[("workflow_state", "active".into())]).await;
     assert_eq!(active["workflow_state"], "active");
-    let (status, _) = form(&s, Method::PUT, &one, AUTHOR, &[("workflow_state", "closed".into())]).await;
+    let (status, _) = s.form(Method::PUT, &one, AUTHOR, &[("workflow_state", "closed".into())]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let past = format!("{path}/{}/migration_issues/{}", migration["id"], count + 1);
     assert_eq!(
-        form(&s, Method::PUT, &past, AUTHOR, &[("workflow_state", "resolved".into())]).await.0,
+        s.form(Method::PUT, &past, AUTHOR, &[("workflow_state", "resolved".into())]).await.0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        form(&s, Method::PUT, &one, REVIEWER, &[("workflow_state", "resolved".into())]).await.0,
+        s.form(Method::PUT, &one, REVIEWER, &[("workflow_state", "resolved".into())]).await.0,
         StatusCode::UNAUTHORIZED
     );
     s.stop().await;

@@ -558,23 +558,30 @@ impl Model {
             Op::RestrictPage { user, course, page, restricted, content } => {
                 self.restrict_page(user, *course, *page, *restricted, *content)
             }
-            Op::Step { budget, at } => {
-                let mut changed = self.start_queued_migrations(*at) + self.advance_syncs(*at) > 0;
-                let units = self.ws.run_tasks_at(*budget, *at);
-                for accepted in self.tasks.values_mut().filter(|t| t.ended.is_none()) {
-                    let finished = self.ws.task_status(accepted.key).map(|s| s.state.is_finished()).unwrap_or(true);
-                    if finished {
-                        // A task can end without work (one refused as its
-                        // requester lost a right): the step still changed.
-                        accepted.ended = Some(*at);
-                        changed = true;
-                    }
-                }
-                // Syncs whose copy tasks ended in this step end with it.
-                changed |= self.advance_syncs(*at) > 0;
-                Ok(Outcome::Worked { units, changed })
+            Op::Step { budget, at } => Ok(self.step(*budget, *at)),
+        }
+    }
+}
+
+impl Model {
+    /// [`Op::Step`]: starts the migrations and syncs whose turn came, runs
+    /// the library's tasks for `budget` units, marks the tasks that ended,
+    /// and ends the syncs whose tasks ended.
+    fn step(&mut self, budget: u64, at: Timestamp) -> Outcome {
+        let mut changed = self.start_queued_migrations(at) + self.advance_syncs(at) > 0;
+        let units = self.ws.run_tasks_at(budget, at);
+        for accepted in self.tasks.values_mut().filter(|t| t.ended.is_none()) {
+            let finished = self.ws.task_status(accepted.key).map(|s| s.state.is_finished()).unwrap_or(true);
+            if finished {
+                // A task can end without work (one refused as its
+                // requester lost a right): the step still changed.
+                accepted.ended = Some(at);
+                changed = true;
             }
         }
+        // Syncs whose copy tasks ended in this step end with it.
+        changed |= self.advance_syncs(at) > 0;
+        Outcome::Worked { units, changed }
     }
 }
 
