@@ -33,7 +33,13 @@ use jiff::tz::TimeZone;
 /// assert_eq!(DateShift::remove_dates().shift(due, &Zone::utc())?, None);
 /// # Ok::<(), coursecopy::Error>(())
 /// ```
+///
+/// With the `serde` feature it serializes in the library's own form (what
+/// a journal keeps), not an LMS's: Learn's and Canvas's `dateShift` are
+/// read by [`LearnCopyRequest`](crate::LearnCopyRequest).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 #[must_use = "a shift does nothing until it is passed to a copy or Workspace::shift_course_dates"]
 pub struct DateShift {
     remove: bool,
@@ -174,6 +180,8 @@ impl DateShift {
 /// A bound of a shift's range: an instant (its local date in the course's
 /// zone counts) or a calendar date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub(crate) enum RangeDay {
     At(Timestamp),
     On(Date),

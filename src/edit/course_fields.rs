@@ -11,20 +11,31 @@ use std::sync::Arc;
 
 /// Optional course fields; `None` leaves the field as it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub(crate) struct CourseFields {
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) external_id: Option<String>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) title: Option<String>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) description: Option<String>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) player_layout: Option<String>,
     /// Detail key and new value; `None` removes the key.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
     pub(crate) details: Vec<(String, Option<String>)>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "SettingsChange::is_empty"))]
     pub(crate) settings: SettingsChange,
     /// A `course_id` an update names: refused unless it is the course's own
     /// (LMS-10: `course_id` cannot change).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) course_id: Option<String>,
     /// The course's time zone.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) time_zone: Option<Zone>,
     /// The time of the change, if the caller gave one.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) at: Option<Timestamp>,
 }
 
@@ -39,18 +50,43 @@ impl CourseFields {
 
 /// Changes to course settings; `None` leaves a setting as it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub(crate) struct SettingsChange {
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) availability: Option<Availability>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) duration: Option<Duration>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) enrollment: Option<Enrollment>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none", deserialize_with = "set_or_clear"))]
     pub(crate) locale: Option<Option<String>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) guest_access: Option<bool>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) observer_access: Option<bool>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none", deserialize_with = "set_or_clear"))]
     pub(crate) banner_image: Option<Option<MediaKey>>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none", deserialize_with = "set_or_clear"))]
     pub(crate) navigation: Option<Option<String>>,
 }
 
+/// Reads a field that sets (`"x"`) or clears (`null`) a value: present,
+/// it is `Some` either way; absent, the struct's default (`None`) keeps it.
+#[cfg(feature = "serde")]
+fn set_or_clear<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 impl SettingsChange {
+    /// Whether it changes nothing.
+    #[cfg(feature = "serde")]
+    fn is_empty(&self) -> bool {
+        *self == SettingsChange::default()
+    }
+
     /// Validates the change and returns the settings it makes of `current`.
     fn apply_to(&self, ws: &Store, current: &CourseSettings) -> Result<CourseSettings, Error> {
         let mut s = current.clone();
@@ -389,7 +425,13 @@ macro_rules! settings_setters {
 ///     .description("Cells and more")
 ///     .detail("language", "en");
 /// ```
+///
+/// With the `serde` feature it serializes in the library's own form (its
+/// fields as the builder sets them), which a journal can keep and read
+/// back; that form is no LMS's body: read Learn's with
+/// [`LearnNewCourse`](crate::LearnNewCourse).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[must_use = "a new course does nothing until it is passed to Workspace::create_course"]
 pub struct NewCourse {
     pub(crate) course_id: String,
@@ -443,7 +485,12 @@ settings_setters!(NewCourse);
 
 /// A change to a course's own data, for [`Workspace::update_course`](crate::Workspace::update_course). Fields
 /// not set keep their value. The `course_id` never changes.
+///
+/// With the `serde` feature it serializes in the library's own form, as
+/// [`NewCourse`] does; read Learn's PATCH body with
+/// [`LearnCourseChange`](crate::LearnCourseChange).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[must_use = "a change does nothing until it is passed to Workspace::update_course"]
 pub struct CourseChange {
     pub(crate) fields: CourseFields,
