@@ -1,8 +1,10 @@
 //! Copy routes (SRV-5) and task routes (SRV-6).
 
 use crate::app::SharedApp;
+use crate::app::failure;
 use crate::courses::resolve;
 use crate::extract::Caller;
+use crate::learn::plan;
 use crate::model::{Op, Outcome};
 use crate::wire::Failure;
 use axum::Json;
@@ -17,16 +19,25 @@ use serde_json::{Value, json};
 pub async fn copy_v2(app: SharedApp, caller: Caller, id: String, body: Value) -> Result<Response, Failure> {
     let mut state = app.lock();
     let source = resolve(&state.model.ws, &id)?;
-    let source = state.model.ws.course(source)?.lms_id();
+    let source = state.model.ws.course(source)?.numeric_id();
     if !app.queue_has_room(&state) {
         return Err(Failure::too_many(
             format!("the copy queue is full ({} tasks wait or run)", app.config.max_queued),
             5,
         ));
     }
-    let by = caller.actor(&state.model.ws)?;
-    let op = |fail| Op::RequestCopy { by, source, body, at: Timestamp::now(), fail };
-    let Outcome::Copy { task, target } = state.commit_job(op, crate::app::failure)? else {
+    let user = caller.user_name(&state.model.ws)?;
+    // Planned with no fault armed, to refuse a bad body before the fault
+    // is used up; the job is the same op with the fault as it is armed.
+    let planned =
+        plan::request_copy(&state.model.ws, &user, source, &body, Timestamp::now(), false).map_err(failure)?;
+    let op = |fail| match planned {
+        Op::RequestCopy { user, source, target, mode, spec, at, .. } => {
+            Op::RequestCopy { user, source, target, mode, spec, at, fail }
+        }
+        other => other,
+    };
+    let Outcome::Copy { task, target } = state.commit_job(op, failure)? else {
         return Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "the copy gave no task"));
     };
     drop(state);

@@ -2,7 +2,9 @@
 //! v3 shapes.
 
 use crate::app::SharedApp;
+use crate::app::failure;
 use crate::extract::Caller;
+use crate::learn::plan;
 use crate::model::{Op, Outcome};
 use crate::paging::ListQuery;
 use crate::wire::{CourseVersion, Failure, course_json, project};
@@ -149,7 +151,7 @@ pub async fn get(
 /// `POST /vN/courses`: 201 with the new course.
 pub async fn create(version: CourseVersion, app: SharedApp, caller: Caller, body: Value) -> Result<Response, Failure> {
     let mut state = app.lock();
-    let op = Op::CreateCourse { by: caller.actor(&state.model.ws)?, body, at: Timestamp::now() };
+    let op = plan::create_course(&caller.user_name(&state.model.ws)?, &body, Timestamp::now()).map_err(failure)?;
     let Outcome::Course(key) = state.commit(op)? else {
         return Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "course creation gave no course"));
     };
@@ -168,9 +170,9 @@ pub async fn patch(
 ) -> Result<Json<Value>, Failure> {
     let mut state = app.lock();
     let key = readable(&state.model.ws, &caller, &id)?;
-    let lms_id = state.model.ws.course(key)?.lms_id();
-    let op = Op::UpdateCourse { by: caller.actor(&state.model.ws)?, course: lms_id, body, at: Timestamp::now() };
-    state.commit(op)?;
+    let course = state.model.ws.course(key)?.numeric_id();
+    let user = caller.user_name(&state.model.ws)?;
+    state.commit(plan::update_course(&user, course, &body, Timestamp::now()).map_err(failure)?)?;
     Ok(Json(course_json(&state.model.ws, key, version)?))
 }
 
@@ -179,9 +181,9 @@ pub async fn patch(
 pub async fn delete(version: CourseVersion, app: SharedApp, caller: Caller, id: String) -> Result<Response, Failure> {
     let mut state = app.lock();
     let key = readable(&state.model.ws, &caller, &id)?;
-    let lms_id = state.model.ws.course(key)?.lms_id();
-    let by = caller.actor(&state.model.ws)?;
-    state.commit(Op::DeleteCourse { by, course: lms_id })?;
+    let course = state.model.ws.course(key)?.numeric_id();
+    let user = caller.user_name(&state.model.ws)?;
+    state.commit(Op::RemoveCourse { user, course })?;
     let status = if version == CourseVersion::V3 { StatusCode::ACCEPTED } else { StatusCode::NO_CONTENT };
     Ok(status.into_response())
 }

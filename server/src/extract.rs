@@ -46,15 +46,13 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// Who the caller is in an op: the workspace user, by name (journal
-    /// records of version 2 name users, not app keys).
+    /// Who the caller is in an op: the workspace user, by name (ops name
+    /// users, not app keys).
     ///
     /// # Errors
     /// A user no longer in the workspace: Learn's 401.
-    pub fn actor(&self, ws: &coursecopy::Workspace) -> Result<crate::model::Actor, crate::wire::Failure> {
-        ws.user(self.user)
-            .map(|u| crate::model::Actor::User(u.name().to_string()))
-            .map_err(|_| crate::wire::Failure::unauthorized("the token's user is gone"))
+    pub fn user_name(&self, ws: &coursecopy::Workspace) -> Result<String, Failure> {
+        ws.user(self.user).map(|u| u.name().to_string()).map_err(|_| Failure::unauthorized("the token's user is gone"))
     }
 }
 

@@ -74,6 +74,7 @@ pub mod demo;
 mod extract;
 mod hygiene;
 mod journal;
+mod learn;
 mod migrations;
 mod model;
 mod paging;

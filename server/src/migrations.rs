@@ -11,31 +11,10 @@
 //! model's job counter, which blueprint syncs will share, so that a
 //! progress id (the job's id) names one job.
 
-use crate::model::{Accepted, ApplyError, Model, Outcome};
-use coursecopy::{Action, ContentPick, CopyRequest, CourseKey, CourseRef, TaskStatus, Timestamp};
+use crate::model::{Accepted, ApplyError, CopyInto, CopySpec, Model, Outcome};
+use coursecopy::{Action, CopyMode, CourseKey, CourseRef, TaskStatus, Timestamp};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use std::collections::BTreeSet;
-
-/// What a migration copies, API-neutral.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct CopySpec {
-    /// The categories, in the JSON form of a copy request's `copy` object
-    /// that the library's `LearnCopyRequest` reads (LMS-11); `None` copies
-    /// everything.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub copy: Option<Value>,
-    /// The date shift, in the same form (`dateShift`, DAT-7).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_shift: Option<Value>,
-    /// Learning objects picked whole, by numeric id; with `pages`, `None`
-    /// for every one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub los: Option<Vec<u64>>,
-    /// Single pages picked, by numeric id.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub pages: Vec<u64>,
-}
 
 /// Where a migration is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -226,59 +205,12 @@ impl Model {
     fn request_migration_copy(&mut self, m: &Migration, at: Timestamp) -> Result<String, ApplyError> {
         let actor = self.user(&m.user)?;
         let source = self.ws.resolve_course(&CourseRef::PrimaryId(m.source))?;
-        let mut body = json!({ "targetCourse": { "id": format!("_{}_1", m.target) } });
-        if let Some(copy) = &m.spec.copy {
-            body["copy"] = copy.clone();
-        }
-        if let Some(shift) = &m.spec.date_shift {
-            body["dateShift"] = shift.clone();
-        }
-        // The spec's `copy` and `dateShift` are the library's JSON forms,
-        // which its Learn wire type reads.
-        let mut request: CopyRequest = serde_json::from_value::<coursecopy::LearnCopyRequest>(body)
-            .map_err(|e| ApplyError::Body(e.to_string()))?
-            .into();
-        match self.pick(source, &m.spec)? {
-            Some(pick) => request = request.content(pick),
-            // Picks that name nothing the source holds copy no content.
-            None => request.selection.content_areas = false,
-        }
+        let request = self.copy_request(source, &CopyInto::Course(m.target), CopyMode::Duplicate, &m.spec)?;
         let task = self.ws.request_copy_at(actor, source, &request, at)?;
         let status = self.ws.task_status(task)?;
         let target = self.ws.course(status.target)?.lms_id();
         self.tasks.insert(status.id.clone(), Accepted { key: task, target, ended: None });
         Ok(status.id)
-    }
-
-    /// The content pick of `spec` in `source`: every LO when it picks
-    /// none; `None` when its ids name nothing the source holds (Canvas
-    /// skips ids it does not find).
-    fn pick(&self, source: CourseKey, spec: &CopySpec) -> Result<Option<ContentPick>, ApplyError> {
-        let Some(los) = &spec.los else {
-            if spec.pages.is_empty() {
-                return Ok(Some(ContentPick::all()));
-            }
-            return self.pick(source, &CopySpec { los: Some(Vec::new()), ..spec.clone() });
-        };
-        let (los, pages): (BTreeSet<u64>, BTreeSet<u64>) =
-            (los.iter().copied().collect(), spec.pages.iter().copied().collect());
-        let mut pick = ContentPick::only();
-        let mut any = false;
-        for lo in self.ws.course(source)?.learning_objects() {
-            let record = self.ws.learning_object(lo)?;
-            if los.contains(&record.numeric_id()) {
-                pick = pick.learning_object(lo);
-                any = true;
-                continue;
-            }
-            for page in record.pages() {
-                if pages.contains(&self.ws.page(page)?.numeric_id()) {
-                    pick = pick.page(page);
-                    any = true;
-                }
-            }
-        }
-        Ok(any.then_some(pick))
     }
 
     /// Migration `id`, if `user` may edit its target once no copy fills it

@@ -26,27 +26,43 @@
 //! have no Canvas ids.
 
 use super::errors::CanvasError;
-use crate::migrations::CopySpec;
-use serde_json::{Map, Value, json};
+use crate::model::CopySpec;
+use coursecopy::jiff::civil::{Date, Weekday};
+use coursecopy::{CopySelection, DateShift, Discussions, SettingsSelection};
+use serde_json::{Map, Value};
 
-/// The Canvas `select` types and the library category each one selects.
-const SELECT_CATEGORIES: [(&str, &str); 6] = [
-    ("assignments", "assessments"),
-    ("quizzes", "assessments"),
-    ("discussion_topics", "discussions"),
-    ("announcements", "announcements"),
-    ("calendar_events", "calendar"),
-    ("rubrics", "rubrics"),
-];
+/// The Canvas `select` types, and the library category each one selects.
+const SELECT_CATEGORIES: [&str; 6] =
+    ["assignments", "quizzes", "discussion_topics", "announcements", "calendar_events", "rubrics"];
+
+/// Turns on the category of Canvas's tool type `kind`, if it has one.
+fn select_category(selection: &mut CopySelection, kind: &str) {
+    match kind {
+        "assignments" | "quizzes" => selection.assessments = true,
+        "discussion_topics" => selection.discussions = Discussions::ForumsAndStarterPosts,
+        "announcements" => selection.announcements = true,
+        "calendar_events" => selection.calendar = true,
+        "rubrics" => selection.rubrics = true,
+        _ => {}
+    }
+}
+
+/// No category, no setting: what a selection starts from.
+fn nothing() -> CopySelection {
+    let mut selection = CopySelection::nothing();
+    selection.discussions = Discussions::None;
+    selection.settings = SettingsSelection::none();
+    selection
+}
 
 /// A course's dates as the defaults of a date shift read them: its
-/// `DateRange`, as calendar dates `YYYY-MM-DD`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// `DateRange`, as calendar dates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CourseDates {
     /// The start date.
-    pub start: Option<String>,
+    pub start: Option<Date>,
     /// The end date.
-    pub end: Option<String>,
+    pub end: Option<Date>,
 }
 
 /// Rails' boolean reading of a parameter: `true`, `1`, `on`, `yes` (any
@@ -89,27 +105,17 @@ pub fn selection(params: &Value) -> Option<CopySpec> {
 }
 
 fn of_select(select: &Map<String, Value>) -> CopySpec {
-    let mut copy = Map::new();
-    let mut spec = CopySpec { los: Some(Vec::new()), ..CopySpec::default() };
+    let mut spec = CopySpec { selection: nothing(), los: Some(Vec::new()), ..CopySpec::default() };
     for (kind, value) in select {
         match kind.as_str() {
             "modules" | "context_modules" => spec.los.get_or_insert_with(Vec::new).extend(ids(value)),
             "pages" | "wiki_pages" | "module_items" | "content_tags" => spec.pages.extend(ids(value)),
-            _ => select_category(&mut copy, kind, !ids(value).is_empty()),
+            _ if !ids(value).is_empty() => select_category(&mut spec.selection, kind),
+            _ => {}
         }
     }
-    let content = spec.los.as_ref().is_some_and(|l| !l.is_empty()) || !spec.pages.is_empty();
-    copy.insert("contentAreas".into(), json!(content));
-    spec.copy = Some(Value::Object(copy));
+    spec.selection.content_areas = spec.los.as_ref().is_some_and(|l| !l.is_empty()) || !spec.pages.is_empty();
     spec
-}
-
-fn select_category(copy: &mut Map<String, Value>, kind: &str, any: bool) {
-    let Some((_, category)) = SELECT_CATEGORIES.iter().find(|(k, _)| *k == kind) else { return };
-    if any {
-        let value = if *category == "discussions" { json!("ForumsAndStarterPosts") } else { json!(true) };
-        copy.insert((*category).into(), value);
-    }
 }
 
 fn of_copy(copy: &Map<String, Value>) -> CopySpec {
@@ -117,8 +123,7 @@ fn of_copy(copy: &Map<String, Value>) -> CopySpec {
     if on("everything") {
         return CopySpec::default();
     }
-    let mut spec = CopySpec::default();
-    let mut selection = Map::new();
+    let mut spec = CopySpec { selection: nothing(), ..CopySpec::default() };
     let all_content = on("all_context_modules") || on("all_wiki_pages");
     if !all_content {
         let picked = |key: &str| -> Vec<u64> {
@@ -128,40 +133,35 @@ fn of_copy(copy: &Map<String, Value>) -> CopySpec {
         spec.los = Some(picked("context_modules"));
         spec.pages = picked("wiki_pages");
     }
-    let content = all_content || spec.los.as_ref().is_some_and(|l| !l.is_empty()) || !spec.pages.is_empty();
-    selection.insert("contentAreas".into(), json!(content));
-    for (kind, _) in SELECT_CATEGORIES {
-        select_category(&mut selection, kind, on(&format!("all_{kind}")));
+    spec.selection.content_areas =
+        all_content || spec.los.as_ref().is_some_and(|l| !l.is_empty()) || !spec.pages.is_empty();
+    for kind in SELECT_CATEGORIES.into_iter().filter(|kind| on(&format!("all_{kind}"))) {
+        select_category(&mut spec.selection, kind);
     }
     if on("all_course_settings") {
-        let names = ["availability", "bannerImage", "duration", "enrollmentOptions", "guestAccess"];
-        let more = ["languagePack", "navigationSettings", "observerAccess"];
-        let all: Map<String, Value> =
-            names.iter().chain(more.iter()).map(|n| ((*n).to_string(), json!(true))).collect();
-        selection.insert("settings".into(), Value::Object(all));
+        spec.selection.settings = SettingsSelection::all();
     }
-    spec.copy = Some(Value::Object(selection));
     spec
 }
 
 /// A calendar date as Canvas's `Date.parse` reads these options: the
 /// first ten characters, if they are a real date; otherwise missing.
-fn date_of(value: &Value) -> Option<String> {
-    let text = value.as_str()?;
-    let day = text.get(..10)?;
-    day.parse::<coursecopy::jiff::civil::Date>().ok().map(|_| day.to_string())
+fn date_of(value: &Value) -> Option<Date> {
+    value.as_str()?.get(..10)?.parse().ok()
 }
 
-/// The date shift of `date_shift_options[...]` in the library's form
-/// (DAT-7), after Canvas's defaults (`canvas/API.md` §5.4): a missing old
-/// start or end is the source course's, a missing new start the target's,
-/// a missing new end the new start plus the old range's length. `None`
-/// when nothing shifts.
+/// The date shift of `date_shift_options[...]` (DAT-7), after Canvas's
+/// defaults (`canvas/API.md` §5.4): a missing old start or end is the
+/// source course's, a missing new start the target's, a missing new end
+/// the new start plus the old range's length. No shift when
+/// `shift_dates` is off, or a date is still missing.
 ///
 /// # Errors
 /// `shift_dates` with `remove_dates`: Canvas's 400 on `date_shift_options`.
-pub fn date_shift(params: &Value, source: &CourseDates, target: &CourseDates) -> Result<Option<Value>, CanvasError> {
-    let Some(options) = params.get("date_shift_options").filter(|o| o.is_object()) else { return Ok(None) };
+pub fn date_shift(params: &Value, source: &CourseDates, target: &CourseDates) -> Result<DateShift, CanvasError> {
+    let Some(options) = params.get("date_shift_options").filter(|o| o.is_object()) else {
+        return Ok(DateShift::new());
+    };
     let (shift, remove) = (options.get("shift_dates").is_some_and(flag), options.get("remove_dates").is_some_and(flag));
     if shift && remove {
         return Err(CanvasError::Invalid {
@@ -170,50 +170,46 @@ pub fn date_shift(params: &Value, source: &CourseDates, target: &CourseDates) ->
         });
     }
     if remove {
-        return Ok(Some(json!({ "removeDates": true })));
+        return Ok(DateShift::remove_dates());
     }
     if !shift {
-        return Ok(None);
+        return Ok(DateShift::new());
     }
     let given = |name: &str| options.get(name).and_then(date_of);
-    let old_start = given("old_start_date").or_else(|| source.start.clone());
-    let old_end = given("old_end_date").or_else(|| source.end.clone());
-    let new_start = given("new_start_date").or_else(|| target.start.clone());
-    let new_end = given("new_end_date").or_else(|| inferred_end(&old_start, &old_end, &new_start));
-    let mut out = json!({
-        "shiftDates": true,
-        "oldStartDate": old_start,
-        "oldEndDate": old_end,
-        "newStartDate": new_start,
-        "newEndDate": new_end,
-    });
+    let old_start = given("old_start_date").or(source.start);
+    let old_end = given("old_end_date").or(source.end);
+    let new_start = given("new_start_date").or(target.start);
+    let new_end = given("new_end_date").or_else(|| inferred_end(old_start, old_end, new_start));
+    let (Some(a), Some(b), Some(c), Some(d)) = (old_start, old_end, new_start, new_end) else {
+        return Ok(DateShift::new());
+    };
+    let mut out = DateShift::by_range_dates(a, b, c, d);
     if let Some(subs) = options.get("day_substitutions").and_then(Value::as_object) {
-        let subs: Map<String, Value> = subs
-            .iter()
-            .filter_map(|(from, to)| {
-                let to = to.as_u64().or_else(|| to.as_str()?.trim().parse().ok())?;
-                (from.parse::<u8>().is_ok_and(|f| f <= 6) && to <= 6).then(|| (from.clone(), json!(to)))
-            })
-            .collect();
-        out["daySubstitutions"] = Value::Object(subs);
+        for (from, to) in subs {
+            let to = to.as_u64().or_else(|| to.as_str()?.trim().parse().ok());
+            let day = |n: u64| i8::try_from(n).ok().and_then(|n| Weekday::from_sunday_zero_offset(n).ok());
+            if let (Some(from), Some(to)) = (from.parse().ok().and_then(day), to.and_then(day)) {
+                out = out.substitute(from, to);
+            }
+        }
     }
-    Ok(Some(out))
+    Ok(out)
 }
 
 /// The new end Canvas infers: the new start plus the old range's length.
-fn inferred_end(old_start: &Option<String>, old_end: &Option<String>, new_start: &Option<String>) -> Option<String> {
-    use coursecopy::jiff::civil::Date;
-    let [a, b, c] = [old_start, old_end, new_start].map(|d| d.as_deref().and_then(|d| d.parse::<Date>().ok()));
-    let length = b?.since(a?).ok()?;
-    c?.checked_add(length).ok().map(|d| d.to_string())
+fn inferred_end(old_start: Option<Date>, old_end: Option<Date>, new_start: Option<Date>) -> Option<Date> {
+    let length = old_end?.since(old_start?).ok()?;
+    new_start?.checked_add(length).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use coursecopy::jiff::civil::date;
+    use serde_json::json;
 
-    fn dates(start: &str, end: &str) -> CourseDates {
-        CourseDates { start: Some(start.into()), end: Some(end.into()) }
+    fn dates(start: Date, end: Date) -> CourseDates {
+        CourseDates { start: Some(start), end: Some(end) }
     }
 
     /// CNV-5: `select[...]` picks modules whole and pages singly, maps the
@@ -224,9 +220,13 @@ mod tests {
         let spec = selection(&params).unwrap();
         assert_eq!(spec.los, Some(vec![3, 4]));
         assert_eq!(spec.pages, vec![17]);
-        assert_eq!(spec.copy, Some(json!({"contentAreas": true, "assessments": true})));
+        let mut expected = nothing();
+        (expected.content_areas, expected.assessments) = (true, true);
+        assert_eq!(spec.selection, expected);
         let only_tools = selection(&json!({"select": {"discussion_topics": {"0": "2"}}})).unwrap();
-        assert_eq!(only_tools.copy, Some(json!({"contentAreas": false, "discussions": "ForumsAndStarterPosts"})));
+        let mut expected = nothing();
+        expected.discussions = Discussions::ForumsAndStarterPosts;
+        assert_eq!(only_tools.selection, expected);
         assert_eq!(selection(&json!({"migration_type": "course_copy_importer"})), None);
     }
 
@@ -243,31 +243,34 @@ mod tests {
         .unwrap();
         assert_eq!(spec.los, Some(vec![5]));
         assert_eq!(spec.pages, vec![30]);
-        let copy = spec.copy.unwrap();
-        assert_eq!(copy["contentAreas"], json!(true));
-        assert_eq!(copy["announcements"], json!(true));
-        assert_eq!(copy["settings"]["observerAccess"], json!(true));
+        assert!(spec.selection.content_areas && spec.selection.announcements && !spec.selection.rubrics);
+        assert_eq!(spec.selection.settings, SettingsSelection::all());
         let all = selection(&json!({"copy": {"all_wiki_pages": 1}})).unwrap();
-        assert_eq!((all.los, all.copy.unwrap()["contentAreas"].clone()), (None, json!(true)));
+        assert_eq!((all.los, all.selection.content_areas), (None, true));
     }
 
     /// CNV-5 and §5.4: Canvas's defaults for missing dates come first;
     /// unparseable dates count as missing; both flags are a 400.
     #[test]
     fn cnv5_date_shift_options_take_canvas_defaults() {
-        let (source, target) = (dates("2027-01-04", "2027-05-01"), dates("2028-01-10", "2028-06-01"));
+        let source = dates(date(2027, 1, 4), date(2027, 5, 1));
+        let target = dates(date(2028, 1, 10), date(2028, 6, 1));
         let params = json!({"date_shift_options": {"shift_dates": "1", "old_end_date": "junk", "day_substitutions": {"1": "2"}}});
-        let shift = date_shift(&params, &source, &target).unwrap().unwrap();
-        assert_eq!(shift["oldStartDate"], "2027-01-04");
-        assert_eq!(shift["oldEndDate"], "2027-05-01");
-        assert_eq!(shift["newStartDate"], "2028-01-10");
-        assert_eq!(shift["newEndDate"], "2028-05-06", "the new start plus the old length: 117 days");
-        assert_eq!(shift["daySubstitutions"], json!({"1": 2}));
+        // The new end is the new start plus the old length: 117 days.
+        let expected =
+            DateShift::by_range_dates(date(2027, 1, 4), date(2027, 5, 1), date(2028, 1, 10), date(2028, 5, 6))
+                .substitute(Weekday::Monday, Weekday::Tuesday);
+        assert_eq!(date_shift(&params, &source, &target).unwrap(), expected);
         let given = json!({"date_shift_options": {"shift_dates": true, "new_end_date": "2028-04-30T00:00:00Z"}});
-        assert_eq!(date_shift(&given, &source, &target).unwrap().unwrap()["newEndDate"], "2028-04-30");
+        let expected =
+            DateShift::by_range_dates(date(2027, 1, 4), date(2027, 5, 1), date(2028, 1, 10), date(2028, 4, 30));
+        assert_eq!(date_shift(&given, &source, &target).unwrap(), expected);
         let remove = json!({"date_shift_options": {"remove_dates": "true"}});
-        assert_eq!(date_shift(&remove, &source, &target).unwrap(), Some(json!({"removeDates": true})));
-        assert_eq!(date_shift(&json!({"date_shift_options": {"shift_dates": "0"}}), &source, &target).unwrap(), None);
+        assert_eq!(date_shift(&remove, &source, &target).unwrap(), DateShift::remove_dates());
+        let off = json!({"date_shift_options": {"shift_dates": "0"}});
+        assert_eq!(date_shift(&off, &source, &target).unwrap(), DateShift::new());
+        let no_dates = json!({"date_shift_options": {"shift_dates": "1"}});
+        assert_eq!(date_shift(&no_dates, &CourseDates::default(), &target).unwrap(), DateShift::new());
         let both = json!({"date_shift_options": {"shift_dates": "1", "remove_dates": "1"}});
         assert!(matches!(
             date_shift(&both, &source, &target),

@@ -10,7 +10,8 @@ use super::migration_wire::{content_migration, issues, migration_issue, progress
 use super::paging::base_of;
 use super::request::{caller_name, paged, params_with_body, query_params, readable};
 use crate::app::{SharedApp, State as AppState};
-use crate::migrations::{CopySpec, MigrationStatus};
+use crate::migrations::MigrationStatus;
+use crate::model::CopySpec;
 use crate::model::{Op, Outcome};
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
@@ -35,7 +36,7 @@ fn message(status: StatusCode, text: &str) -> CanvasError {
 /// A course's `DateRange` as calendar dates in its own zone.
 fn dates_of(ws: &Workspace, course: CourseKey) -> CourseDates {
     let Ok(c) = ws.course(course) else { return CourseDates::default() };
-    let day = |t: Timestamp| Some(c.time_zone().civil(t).date().to_string());
+    let day = |t: Timestamp| Some(c.time_zone().civil(t).date());
     match c.settings().duration() {
         Duration::DateRange { start, end } => CourseDates { start: day(start), end: day(end) },
         _ => CourseDates::default(),

@@ -29,7 +29,7 @@
 use super::schema::{self, Version};
 use super::snapshot::SnapshotParts;
 use super::wal::{self, WalState};
-use super::{Record, sidecar};
+use super::{StoredOp, read_record, sidecar};
 use crate::demo::AppKey;
 use crate::model::{ApplyError, Model};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -363,11 +363,12 @@ fn replay(db: &Connection, version: Version, model: &mut Model, report: &mut Rep
             return Err(at_record(seq, "is damaged: its checksum does not match"));
         }
         let text = String::from_utf8(bytes).map_err(|e| at_record(seq, format!("is not UTF-8: {e}")))?;
-        let record: Record = serde_json::from_str(&text).map_err(|e| at_record(seq, format!("does not parse: {e}")))?;
-        if let Err(why) = record.check_version() {
-            return Err(at_record(seq, why));
-        }
-        let outcome = model.apply(&record.op).map_err(|e| {
+        let (op, written_gave) = read_record(&text).map_err(|why| at_record(seq, why))?;
+        let op = match op {
+            StoredOp::Op(op) => Ok(op),
+            StoredOp::Learn(op) => op.to_op(model),
+        };
+        let outcome = op.and_then(|op| model.apply(&op)).map_err(|e| {
             let hint = match e {
                 ApplyError::Actor(_) => {
                     " (a record of version 1 replays as the user of the app key it was written under: give the \
@@ -378,8 +379,8 @@ fn replay(db: &Connection, version: Version, model: &mut Model, report: &mut Rep
             at_record(seq, format!("does not replay: {e}{hint}"))
         })?;
         let gave = model.describe(&outcome);
-        if gave != record.gave {
-            return Err(at_record(seq, format!("gave {:?} when it was written and {gave:?} on replay", record.gave)));
+        if gave != written_gave {
+            return Err(at_record(seq, format!("gave {written_gave:?} when it was written and {gave:?} on replay")));
         }
         report.last_seq = seq;
     }

@@ -27,6 +27,7 @@ mod wal;
 pub use check::{ProblemKind, inspect};
 
 use crate::demo::AppKey;
+use crate::learn::legacy::LearnOp;
 use crate::model::{Model, Op};
 use rusqlite::{Connection, OpenFlags, params};
 use serde::{Deserialize, Serialize};
@@ -50,7 +51,7 @@ pub struct Journal {
     /// costs, roughly.
     snapshot_pages: u64,
     /// Steps applied but not written yet.
-    steps: Vec<Record>,
+    steps: Vec<(Op, u64)>,
     /// Their units of work.
     steps_work: u64,
 }
@@ -70,45 +71,102 @@ const RECORD_WORK: u64 = 64;
 /// A journal record: an op, and what it assigned when it was applied
 /// (ids, uuids, units), which replay must assign again; with its version.
 ///
-/// - Version 1 (no `v`): Learn's ops name the app key they came through
-///   (`"key"`), read through the app keys the server starts with.
-/// - Version 2: every op names the workspace user (`"user"`), so a record
-///   replays whatever keys the server starts with; a version-2 record
-///   that names a key is refused.
-#[derive(Serialize, Deserialize)]
-struct Record {
-    #[serde(default = "first_version")]
+/// - Version 1 (no `v`): Learn's ops keep the client's body as sent and
+///   name the app key they came through (`"key"`), read through the app
+///   keys the server starts with.
+/// - Version 2: as 1, but every op names the workspace user (`"user"`);
+///   a version-2 record that names a key is refused.
+/// - Version 3: every op is typed and API-neutral ([`Op`]): Learn's carry
+///   the library's request types, not the body.
+///
+/// Learn's ops of versions 1 and 2 are read through the Learn parser
+/// ([`crate::learn::legacy`]).
+#[derive(Serialize)]
+struct Record<'a> {
     v: u32,
     #[serde(flatten)]
-    op: Op,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    op: &'a Op,
+    #[serde(skip_serializing_if = "Option::is_none")]
     gave: Option<String>,
 }
 
 /// The version records are written in.
-const RECORD_VERSION: u32 = 2;
+const RECORD_VERSION: u32 = 3;
+
+/// A record of the current version, as read.
+#[derive(Deserialize)]
+struct CurrentRecord {
+    v: u32,
+    #[serde(flatten)]
+    op: Op,
+    #[serde(default)]
+    gave: Option<String>,
+}
+
+/// A record's version alone.
+#[derive(Deserialize)]
+struct Version {
+    #[serde(default = "first_version")]
+    v: u32,
+}
+
+/// A record of version 1 or 2, as read.
+#[derive(Deserialize)]
+struct OldRecord {
+    #[serde(flatten)]
+    op: OldOp,
+    #[serde(default)]
+    gave: Option<String>,
+}
+
+/// An op of version 1 or 2: one of Learn's, or one that is written the
+/// same way now.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OldOp {
+    Learn(LearnOp),
+    Same(Op),
+}
 
 fn first_version() -> u32 {
     1
 }
 
-impl Record {
-    fn new(op: Op, gave: Option<String>) -> Record {
-        Record { v: RECORD_VERSION, op, gave }
-    }
+/// An op as a record keeps it.
+pub(crate) enum StoredOp {
+    /// Of the current form.
+    Op(Op),
+    /// One of Learn's, of version 1 or 2: read it against the model it
+    /// replays onto ([`LearnOp::to_op`]).
+    Learn(LearnOp),
+}
 
-    /// Whether the record's version is known and its op one that version
-    /// may hold; what is wrong otherwise.
-    fn check_version(&self) -> Result<(), String> {
-        match self.v {
-            1 => Ok(()),
-            RECORD_VERSION if self.op.names_app_key() => {
-                Err(format!("is of version {} and names an app key, which only version 1 may", self.v))
-            }
-            RECORD_VERSION => Ok(()),
-            other => Err(format!("is of version {other}, which this server does not know (it reads 1 and 2)")),
-        }
+/// Reads a record's text: its op and what it gave; what is wrong
+/// otherwise (it does not parse, or its version is unknown or does not
+/// allow what it holds).
+pub(crate) fn read_record(text: &str) -> Result<(StoredOp, Option<String>), String> {
+    let current = match serde_json::from_str::<CurrentRecord>(text) {
+        Ok(record) if record.v == RECORD_VERSION => return Ok((StoredOp::Op(record.op), record.gave)),
+        other => other.err(),
+    };
+    let version = serde_json::from_str::<Version>(text).map_err(|e| format!("does not parse: {e}"))?.v;
+    if version == RECORD_VERSION {
+        return Err(format!("does not parse: {}", current.map(|e| e.to_string()).unwrap_or_default()));
     }
+    if !(1..RECORD_VERSION).contains(&version) {
+        return Err(format!(
+            "is of version {version}, which this server does not know (it reads 1 to {RECORD_VERSION})"
+        ));
+    }
+    let old = serde_json::from_str::<OldRecord>(text).map_err(|e| format!("does not parse: {e}"))?;
+    let op = match old.op {
+        OldOp::Learn(op) if version == 2 && op.names_app_key() => {
+            return Err("is of version 2 and names an app key, which only version 1 may".into());
+        }
+        OldOp::Learn(op) => StoredOp::Learn(op),
+        OldOp::Same(op) => StoredOp::Op(op),
+    };
+    Ok((op, old.gave))
 }
 
 /// Why the database cannot be used. Names the file and, for a record that
@@ -284,17 +342,27 @@ impl Journal {
     /// # Errors
     /// SQLite's.
     pub fn commit(&mut self, op: Option<(&Op, Option<String>)>) -> Result<(), JournalError> {
-        if op.is_none() && self.steps.is_empty() {
+        let record = match op {
+            Some((op, gave)) => {
+                Some(serde_json::to_string(&Record { v: RECORD_VERSION, op, gave }).map_err(|e| self.err(e))?)
+            }
+            None => None,
+        };
+        self.write(record)
+    }
+
+    /// Writes the buffered steps and `record`, a record's text, in one
+    /// transaction.
+    fn write(&mut self, record: Option<String>) -> Result<(), JournalError> {
+        if record.is_none() && self.steps.is_empty() {
             return Ok(());
         }
         let mut records = Vec::with_capacity(self.steps.len() + 1);
-        for step in &self.steps {
-            records.push(serde_json::to_string(step).map_err(|e| self.err(e))?);
-        }
-        if let Some((op, gave)) = op {
-            let record = Record::new(op.clone(), gave);
+        for (op, units) in &self.steps {
+            let record = Record { v: RECORD_VERSION, op, gave: Some(units.to_string()) };
             records.push(serde_json::to_string(&record).map_err(|e| self.err(e))?);
         }
+        records.extend(record);
         let tx = self.db.transaction().map_err(|e| named(&self.path, e))?;
         let mut seq = self.seq;
         for record in &records {
@@ -318,7 +386,7 @@ impl Journal {
 
     /// Keeps a step, and the units it did, to write with the next commit.
     pub fn buffer_step(&mut self, op: Op, units: u64) {
-        self.steps.push(Record::new(op, Some(units.to_string())));
+        self.steps.push((op, units));
         self.steps_work = self.steps_work.saturating_add(units);
     }
 

@@ -3,9 +3,18 @@
 
 use super::*;
 use crate::demo::{demo_keys, demo_workspace};
-use crate::model::{Actor, Outcome};
+use crate::learn::plan;
+use crate::model::Outcome;
 use coursecopy::Timestamp;
-use serde_json::json;
+use serde_json::{Value, json};
+
+impl Journal {
+    /// Writes a record's text as it is, as a server of an older version
+    /// wrote it.
+    fn commit_text(&mut self, text: &Value) {
+        self.write(Some(text.to_string())).unwrap();
+    }
+}
 
 fn temp(name: &str) -> PathBuf {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
@@ -35,24 +44,11 @@ fn crash(journal: Journal) {
 fn srv9_replay_reaches_the_same_state() {
     let path = temp("replay");
     let (mut journal, mut live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
-    let by = Actor::User("Author".into());
     let ops = [
-        Op::CreateCourse { by: by.clone(), body: json!({"courseId": "R-1", "name": "One"}), at: at(1) },
-        Op::RequestCopy {
-            by: by.clone(),
-            source: "_1_1".into(),
-            body: json!({"targetCourse": {"courseId": "R-2"}}),
-            at: at(2),
-            fail: false,
-        },
-        Op::UpdateCourse { by: by.clone(), course: "_4_1".into(), body: json!({"name": "Uno"}), at: at(3) },
-        Op::RequestCopy {
-            by: by.clone(),
-            source: "_2_1".into(),
-            body: json!({"targetCourse": {"courseId": "R-3"}}),
-            at: at(4),
-            fail: true,
-        },
+        plan::create_course("Author", &json!({"courseId": "R-1", "name": "One"}), at(1)).unwrap(),
+        plan::request_copy(&live.ws, "Author", 1, &json!({"targetCourse": {"courseId": "R-2"}}), at(2), false).unwrap(),
+        plan::update_course("Author", 4, &json!({"name": "Uno"}), at(3)).unwrap(),
+        plan::request_copy(&live.ws, "Author", 2, &json!({"targetCourse": {"courseId": "R-3"}}), at(4), true).unwrap(),
     ];
     for (i, op) in ops.iter().enumerate() {
         let outcome = live.apply(op).unwrap();
@@ -83,66 +79,58 @@ fn remove(path: &Path) {
     }
 }
 
-/// SRV-9, CNV-9: records of version 2 name workspace users, so they
-/// replay whatever app keys the server starts with, none at all
-/// included. A record of version 1 (an app key, no `v`), as servers
-/// before record versions wrote it, replays through the app keys, and
-/// names them when they are missing; a version-2 record that names an
-/// app key is refused.
+/// SRV-9, CNV-9: records of version 3 are typed and name workspace
+/// users, so they replay whatever app keys the server starts with, none
+/// at all included. Records of versions 1 and 2, which kept Learn's
+/// bodies, still replay through the Learn parser: a version-2 record
+/// names its user; a version-1 record (no `v`) its app key, read through
+/// the server's app keys and named when they are missing; a version-2
+/// record that names an app key is refused, as is a version not known.
 #[test]
-fn records_name_users_and_version_1_records_still_replay() {
+fn records_are_typed_and_old_versions_still_replay() {
     let path = temp("versions");
     let (mut journal, mut live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
-    let create = Op::CreateCourse {
-        by: Actor::User("Author".into()),
-        body: json!({"courseId": "V-2", "name": "Two"}),
-        at: at(1),
-    };
+    let create = plan::create_course("Author", &json!({"courseId": "V-3", "name": "Three"}), at(1)).unwrap();
     let outcome = live.apply(&create).unwrap();
     journal.commit(Some((&create, live.describe(&outcome)))).unwrap();
     crash(journal);
     let (_, replayed) = Journal::open(&path, &[], || Err("not fresh".into())).unwrap();
-    assert_eq!(replayed.ws, live.ws, "a version-2 record replays with no app key at all");
+    assert_eq!(replayed.ws, live.ws, "a version-3 record replays with no app key at all");
 
-    // A version-1 record after it, written as servers before versions did.
-    let (journal, mut live) = Journal::open(&path, &demo_keys(), || Err("not fresh".into())).unwrap();
-    let old = Op::CreateCourse {
-        by: Actor::Key("author-key".into()),
-        body: json!({"courseId": "V-1", "name": "One"}),
-        at: at(2),
-    };
-    let outcome = live.apply(&old).unwrap();
-    let mut text = serde_json::to_value(Record::new(old, live.describe(&outcome))).unwrap();
-    assert_eq!(text.as_object_mut().unwrap().remove("v"), Some(json!(2)));
-    assert_eq!(text["key"], "author-key");
-    let (seq, text) = (journal.seq + 1, text.to_string());
-    journal
-        .db
-        .execute(
-            "INSERT INTO journal (seq, record, checksum) VALUES (?1, ?2, ?3)",
-            params![seq, text, schema::record_checksum(seq, text.as_bytes())],
-        )
-        .unwrap();
+    // Records of versions 2 and 1 after it, as older servers wrote them.
+    let (mut journal, mut live) = Journal::open(&path, &demo_keys(), || Err("not fresh".into())).unwrap();
+    let body = json!({"targetCourse": {"courseId": "V-2"}, "mode": "Share", "copy": {"contentAreas": "true"}});
+    let copy = plan::request_copy(&live.ws, "Author", 1, &body, at(2), false).unwrap();
+    let outcome = live.apply(&copy).unwrap();
+    let gave = live.describe(&outcome);
+    journal.commit_text(&json!({"v": 2, "op": "request_copy", "user": "Author", "source": "_1_1", "body": body,
+        "at": at(2), "fail": false, "gave": gave}));
+    let body = json!({"courseId": "V-1", "name": "One", "availability": {"available": "No"}});
+    let create = plan::create_course("Author", &body, at(3)).unwrap();
+    let outcome = live.apply(&create).unwrap();
+    let gave = live.describe(&outcome);
+    journal.commit_text(&json!({"op": "create_course", "key": "author-key", "body": body, "at": at(3), "gave": gave}));
     crash(journal);
     let (_, replayed) = Journal::open(&path, &demo_keys(), || Err("not fresh".into())).unwrap();
-    assert_eq!(replayed.ws, live.ws, "the version-1 record replays through its app key");
+    assert_eq!(replayed.ws, live.ws, "versions 2 and 1 replay through the Learn parser");
+    assert_eq!(replayed.tasks, live.tasks);
     let err = Journal::open(&path, &[], || Err("not fresh".into())).err().unwrap().0;
-    assert!(err.contains("journal record 2") && err.contains("version 1") && err.contains("--app-key"), "{err}");
+    assert!(err.contains("journal record 3") && err.contains("version 1") && err.contains("--app-key"), "{err}");
     remove(&path);
 
-    // A version-2 record may not name an app key.
-    let (mut journal, mut live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
-    let keyed = Op::CreateCourse {
-        by: Actor::Key("author-key".into()),
-        body: json!({"courseId": "V-3", "name": "Three"}),
-        at: at(3),
-    };
-    let outcome = live.apply(&keyed).unwrap();
-    journal.commit(Some((&keyed, live.describe(&outcome)))).unwrap();
-    crash(journal);
-    let err = Journal::open(&path, &demo_keys(), || Err("not fresh".into())).err().unwrap().0;
-    assert!(err.contains("journal record 1") && err.contains("names an app key"), "{err}");
-    remove(&path);
+    // A version-2 record may not name an app key; no server wrote a
+    // version 9.
+    for (record, why) in [
+        (json!({"v": 2, "op": "delete_course", "key": "author-key", "course": "_1_1"}), "names an app key"),
+        (json!({"v": 9, "op": "step", "budget": 1, "at": at(1)}), "version 9"),
+    ] {
+        let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
+        journal.commit_text(&record);
+        crash(journal);
+        let err = Journal::open(&path, &demo_keys(), || Err("not fresh".into())).err().unwrap().0;
+        assert!(err.contains("journal record 1") && err.contains(why), "{err}");
+        remove(&path);
+    }
 }
 
 /// A snapshot is due after `every` records and once the work they did
@@ -155,12 +143,7 @@ fn snapshots_are_due_in_proportion_to_the_workspace() {
     let (mut journal, live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
     let pages = live.ws.counts().pages as u64;
     assert!(pages > 0);
-    let rename = Op::UpdateCourse {
-        by: Actor::User("Author".into()),
-        course: "_1_1".into(),
-        body: json!({"name": "N"}),
-        at: at(1),
-    };
+    let rename = plan::update_course("Author", 1, &json!({"name": "N"}), at(1)).unwrap();
     // The demo's few pages are paid for by a few records' work.
     let needed = (pages * 8).div_ceil(RECORD_WORK);
     for n in 1..=needed {
@@ -193,7 +176,7 @@ fn snapshots_are_due_in_proportion_to_the_workspace() {
 fn srv9_a_record_that_does_not_apply_is_named() {
     let path = temp("bad-record");
     let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
-    let bad = Op::UpdateCourse { by: Actor::User("Author".into()), course: "_99_1".into(), body: json!({}), at: at(1) };
+    let bad = plan::update_course("Author", 99, &json!({}), at(1)).unwrap();
     journal.commit(Some((&bad, None))).unwrap();
     crash(journal);
     let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
@@ -204,8 +187,7 @@ fn srv9_a_record_that_does_not_apply_is_named() {
 
     // A record that applies but assigns other ids than when written.
     let (mut journal, _) = Journal::open(&path, &demo_keys(), fresh).unwrap();
-    let create =
-        Op::CreateCourse { by: Actor::User("Author".into()), body: json!({"courseId": "X", "name": "X"}), at: at(1) };
+    let create = plan::create_course("Author", &json!({"courseId": "X", "name": "X"}), at(1)).unwrap();
     journal.commit(Some((&create, Some("_99_1 00".into())))).unwrap();
     crash(journal);
     let err = Journal::open(&path, &demo_keys(), fresh).err().unwrap().0;
@@ -220,9 +202,9 @@ fn srv9_a_record_that_does_not_apply_is_named() {
 mod replay_property {
     use super::*;
     use crate::demo::{demo_keys, demo_workspace};
-    use crate::migrations::CopySpec;
-    use crate::model::Outcome;
+    use crate::model::{CopySpec, Outcome};
     use coursecopy::Timestamp;
+    use coursecopy::{CopySelection, DateShift, jiff::civil::date};
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -339,12 +321,15 @@ mod replay_property {
             0 => CopySpec::default(),
             1 => CopySpec { los: Some(vec![1, 3, 5]), ..CopySpec::default() },
             2 => CopySpec { los: Some(vec![2]), pages: vec![2, 5, 9, 40], ..CopySpec::default() },
-            _ => CopySpec { copy: Some(json!({"contentAreas": false, "assessments": true})), ..CopySpec::default() },
+            _ => {
+                let mut selection = CopySelection::nothing();
+                selection.assessments = true;
+                CopySpec { selection, ..CopySpec::default() }
+            }
         };
         if shift {
-            spec.date_shift =
-                Some(json!({"shiftDates": true, "oldStartDate": "2027-09-06", "oldEndDate": "2027-12-17",
-                "newStartDate": "2028-09-04", "newEndDate": "2028-12-15"}));
+            let [a, b, c, d] = [date(2027, 9, 6), date(2027, 12, 17), date(2028, 9, 4), date(2028, 12, 15)];
+            spec.date_shift = DateShift::by_range_dates(a, b, c, d);
         }
         spec
     }
@@ -396,16 +381,19 @@ mod replay_property {
         })
     }
 
-    fn op(action: &Action, t: i64) -> Option<Op> {
-        let at = Timestamp::from_unix_millis(1_800_000_000_000 + t * 1000);
-        let by = Actor::User("Author".into());
-        Some(match action {
-            Action::Create(n) => Op::CreateCourse { by, body: json!({"courseId": format!("P-{n}"), "name": "P"}), at },
-            Action::Rename(c, valid) => {
-                let name = if *valid { json!(format!("name {t}")) } else { json!("") };
-                Op::UpdateCourse { by, course: format!("_{c}_1"), body: json!({"name": name}), at }
+    /// Learn's ops as its handlers plan them, with the body they send;
+    /// `None` when the plan refuses it (nothing changes then).
+    fn learn_op(action: &Action, at: Timestamp, model: &Model) -> Option<(Op, Value)> {
+        let (op, body) = match action {
+            Action::Create(n) => {
+                let body = json!({"courseId": format!("P-{n}"), "name": "P"});
+                (plan::create_course("Author", &body, at), body)
             }
-            Action::Delete(c) => Op::DeleteCourse { by, course: format!("_{c}_1") },
+            Action::Rename(c, valid) => {
+                let body = json!({"name": if *valid { format!("name {at}") } else { String::new() }});
+                (plan::update_course("Author", u64::from(*c), &body, at), body)
+            }
+            Action::Delete(c) => (Ok(Op::RemoveCourse { user: "Author".into(), course: u64::from(*c) }), Value::Null),
             Action::Copy { source, target, existing, fail, mode } => {
                 let target = if *existing {
                     json!({"id": format!("_{target}_1")})
@@ -413,14 +401,39 @@ mod replay_property {
                     json!({"courseId": format!("T-{target}")})
                 };
                 let mode = ["Share", "Duplicate", "Linked"][usize::from(*mode % 3)];
-                Op::RequestCopy {
-                    by,
-                    source: format!("_{source}_1"),
-                    body: json!({"targetCourse": target, "mode": mode}),
-                    at,
-                    fail: *fail,
-                }
+                let body = json!({"targetCourse": target, "mode": mode});
+                (plan::request_copy(&model.ws, "Author", u64::from(*source), &body, at, *fail), body)
             }
+            _ => return None,
+        };
+        Some((op.ok()?, body))
+    }
+
+    /// The text of `op` as a version-2 record kept it: Learn's body as
+    /// sent, courses by Learn id.
+    fn version_2_text(op: &Op, body: Value, at: Timestamp, gave: Option<String>) -> Value {
+        let mut text = match op {
+            Op::CreateCourse { .. } => json!({"op": "create_course", "body": body, "at": at}),
+            Op::UpdateCourse { course, .. } => {
+                json!({"op": "update_course", "course": format!("_{course}_1"), "body": body, "at": at})
+            }
+            Op::RemoveCourse { course, .. } => json!({"op": "delete_course", "course": format!("_{course}_1")}),
+            Op::RequestCopy { source, fail, .. } => {
+                json!({"op": "request_copy", "source": format!("_{source}_1"), "body": body, "at": at, "fail": fail})
+            }
+            other => serde_json::to_value(other).unwrap(),
+        };
+        text["v"] = json!(2);
+        text["user"] = json!("Author");
+        if let Some(gave) = gave {
+            text["gave"] = json!(gave);
+        }
+        text
+    }
+
+    fn op(action: &Action, t: i64) -> Option<Op> {
+        let at = Timestamp::from_unix_millis(1_800_000_000_000 + t * 1000);
+        Some(match action {
             Action::Step(budget) => Op::Step { budget: u64::from(*budget), at },
             Action::EditPage { course, page, blank } => Op::EditPage {
                 user: "Author".into(),
@@ -452,6 +465,7 @@ mod replay_property {
                 at,
             },
             Action::RemoveCourse(c) => Op::RemoveCourse { user: "Author".into(), course: u64::from(*c) },
+            Action::Create(_) | Action::Rename(..) | Action::Delete(_) | Action::Copy { .. } => return None,
             Action::Blueprint { .. }
             | Action::Associate { .. }
             | Action::Sync { .. }
@@ -491,6 +505,24 @@ mod replay_property {
             let (mut journal, mut live) = Journal::open(&path, &demo_keys(), fresh).unwrap();
             let mut durable = live.clone();
             for (t, action) in actions.iter().enumerate() {
+                let at = Timestamp::from_unix_millis(1_800_000_000_000 + t as i64 * 1000);
+                if let Some((op, body)) = learn_op(action, at, &live) {
+                    // Every other one written as a version-2 record (Learn's
+                    // body), as an older server wrote it.
+                    let before = live.ws.clone();
+                    match live.apply(&op) {
+                        Ok(outcome) if t % 2 == 0 => {
+                            journal.commit_text(&version_2_text(&op, body, at, live.describe(&outcome)));
+                            durable = live.clone();
+                        }
+                        Ok(outcome) => {
+                            journal.commit(Some((&op, live.describe(&outcome)))).unwrap();
+                            durable = live.clone();
+                        }
+                        Err(_) => prop_assert_eq!(&live.ws, &before),
+                    }
+                    continue;
+                }
                 match (action, op(action, t as i64)) {
                     (Action::Flush, _) => {
                         journal.flush().unwrap();
