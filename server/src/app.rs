@@ -9,7 +9,7 @@
 use crate::config::Config;
 use crate::demo::{AppKey, demo_keys, demo_workspace};
 use crate::journal::{Journal, JournalError};
-use crate::model::{ApplyError, Model, Op, Outcome};
+use crate::model::{CoreError, Model, Op, Outcome};
 use crate::wire::Failure;
 use axum::http::StatusCode;
 use coursecopy::{UserKey, Workspace};
@@ -188,31 +188,21 @@ impl App {
 }
 
 impl State {
-    /// Applies `op` and, with a journal, commits it before returning: what
-    /// this returns `Ok` for survives a crash.
+    /// Applies `op` and, with a journal, commits it before returning:
+    /// what this returns `Ok` for survives a crash.
     ///
     /// # Errors
-    /// The model's refusal, as a Learn failure; 503 once the journal failed.
-    pub fn commit(&mut self, op: Op) -> Result<Outcome, Failure> {
-        self.commit_as(op, failure)
-    }
-
-    /// [`commit`](Self::commit), with the model's refusal rendered by
-    /// `refused` (each API in its own shape); the journal's failure stays
-    /// a 503.
-    ///
-    /// # Errors
-    /// The model's refusal, as `refused` renders it; 503 once the journal
-    /// failed.
-    pub fn commit_as<E: From<Failure>>(&mut self, op: Op, refused: impl Fn(ApplyError) -> E) -> Result<Outcome, E> {
+    /// The model's refusal; [`CoreError::Unavailable`] once the journal
+    /// failed. Each API renders it in its own shape.
+    pub fn commit(&mut self, op: Op) -> Result<Outcome, CoreError> {
         if let Some(why) = &self.broken {
-            return Err(Failure::new(StatusCode::SERVICE_UNAVAILABLE, format!("the data file failed: {why}")).into());
+            return Err(CoreError::Unavailable(why.clone()));
         }
-        let outcome = self.model.apply(&op).map_err(refused)?;
+        let outcome = self.model.apply(&op)?;
         let gave = self.model.describe(&outcome);
         if let Some(journal) = self.journal.as_mut() {
             if let Err(e) = journal.commit(Some((&op, gave))) {
-                return Err(self.journal_failed(e).into());
+                return Err(self.journal_failed(e));
             }
             if journal.snapshot_due(self.snapshot_every, self.snapshot_work_per_page)
                 && let Err(e) = journal.snapshot(&self.model)
@@ -230,14 +220,10 @@ impl State {
     /// every API.
     ///
     /// # Errors
-    /// As [`commit_as`](Self::commit_as).
-    pub fn commit_job<E: From<Failure>>(
-        &mut self,
-        op: impl FnOnce(bool) -> Op,
-        refused: impl Fn(ApplyError) -> E,
-    ) -> Result<Outcome, E> {
+    /// As [`commit`](Self::commit).
+    pub fn commit_job(&mut self, op: impl FnOnce(bool) -> Op) -> Result<Outcome, CoreError> {
         let fail = self.faults.fail_copies > 0;
-        let outcome = self.commit_as(op(fail), refused)?;
+        let outcome = self.commit(op(fail))?;
         self.faults.fail_copies = self.faults.fail_copies.saturating_sub(u64::from(fail));
         Ok(outcome)
     }
@@ -262,8 +248,8 @@ impl State {
     /// ended.
     ///
     /// # Errors
-    /// 503 when the journal fails.
-    pub fn flush(&mut self) -> Result<(), Failure> {
+    /// [`CoreError::Unavailable`] when the journal fails.
+    pub fn flush(&mut self) -> Result<(), CoreError> {
         if let Some(journal) = self.journal.as_mut()
             && let Err(e) = journal.flush()
         {
@@ -274,10 +260,10 @@ impl State {
 
     /// Marks the server broken after a journal failure: it refuses every
     /// later change, since what it answers could no longer be kept.
-    fn journal_failed(&mut self, e: JournalError) -> Failure {
+    fn journal_failed(&mut self, e: JournalError) -> CoreError {
         tracing::error!(error = %e, "the journal failed; refusing changes from now on");
         self.broken = Some(e.0.clone());
-        Failure::new(StatusCode::SERVICE_UNAVAILABLE, e.0)
+        CoreError::Unavailable(e.0)
     }
 
     /// A new bearer token for `key`; expired ones are forgotten.
@@ -295,20 +281,6 @@ impl State {
         let session = self.sessions.get(token).filter(|s| s.expires > Instant::now())?;
         let user = self.model.actors.get(&session.key)?;
         Some((session.key.clone(), *user))
-    }
-}
-
-/// A model error as a Learn failure.
-pub(crate) fn failure(e: ApplyError) -> Failure {
-    match e {
-        ApplyError::Model(e) => Failure::from(e),
-        ApplyError::Body(message) => Failure::bad_request(message),
-        actor @ (ApplyError::Actor(_) | ApplyError::User(_)) => Failure::unauthorized(actor.to_string()),
-        missing @ (ApplyError::NoPage { .. }
-        | ApplyError::NoMigration { .. }
-        | ApplyError::NoTemplate { .. }
-        | ApplyError::NoIssue { .. }) => Failure::not_found(missing.to_string()),
-        ApplyError::Rule(message) => Failure::bad_request(message),
     }
 }
 

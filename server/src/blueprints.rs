@@ -12,7 +12,7 @@
 //! learning object it holds no linked copy of. The sync ends when its
 //! copy tasks end.
 
-use crate::model::{Accepted, ApplyError, Model, Outcome};
+use crate::model::{Accepted, CoreError, Model, Outcome};
 use coursecopy::{
     ContentPick, CopyMode, CopyRequest, CopySelection, CopyTarget, CourseKey, CourseRef, Customisations,
     DeletedUpstream, LinkPreview, LinkedRecord, LoKey, Outcome as LinkOutcome, PendingChange, SyncOptions, SyncReport,
@@ -140,20 +140,20 @@ pub struct Sync {
 }
 
 /// A refusal by a blueprint rule, in words.
-fn rule(message: impl Into<String>) -> ApplyError {
-    ApplyError::Rule(message.into())
+fn rule(message: impl Into<String>) -> CoreError {
+    CoreError::Rule(message.into())
 }
 
 impl Model {
-    fn course_key(&self, id: u64) -> Result<CourseKey, ApplyError> {
+    fn course_key(&self, id: u64) -> Result<CourseKey, CoreError> {
         Ok(self.ws.resolve_course(&CourseRef::PrimaryId(id))?)
     }
 
-    fn require_edit(&self, actor: UserKey, course: CourseKey) -> Result<(), ApplyError> {
+    fn require_edit(&self, actor: UserKey, course: CourseKey) -> Result<(), CoreError> {
         if self.ws.can_edit(actor, course) {
             return Ok(());
         }
-        Err(ApplyError::Model(coursecopy::Error::Forbidden {
+        Err(CoreError::Model(coursecopy::Error::Forbidden {
             user: actor,
             action: coursecopy::Action::EditCourse(course),
         }))
@@ -180,7 +180,7 @@ impl Model {
         course: u64,
         on: bool,
         lock_content: Option<bool>,
-    ) -> Result<Outcome, ApplyError> {
+    ) -> Result<Outcome, CoreError> {
         self.check_blueprint_change(user, course, on)?;
         match (on, self.template_of(course).map(|t| t.id)) {
             (true, None) => {
@@ -214,7 +214,7 @@ impl Model {
     ///
     /// # Errors
     /// As `set_blueprint`.
-    pub(crate) fn check_blueprint_change(&self, user: &str, course: u64, on: bool) -> Result<(), ApplyError> {
+    pub(crate) fn check_blueprint_change(&self, user: &str, course: u64, on: bool) -> Result<(), CoreError> {
         let actor = self.user(user)?;
         self.require_edit(actor, self.course_key(course)?)?;
         match (on, self.template_of(course)) {
@@ -233,7 +233,7 @@ impl Model {
     ///
     /// # Errors
     /// Such a sync.
-    pub(crate) fn check_course_removal(&self, course: u64) -> Result<(), ApplyError> {
+    pub(crate) fn check_course_removal(&self, course: u64) -> Result<(), CoreError> {
         let Some(template) = self.template_of(course) else { return Ok(()) };
         if self.syncs.values().any(|s| s.template == template.id && !s.is_finished()) {
             return Err(rule("cannot delete a blueprint while a sync is ongoing"));
@@ -289,7 +289,7 @@ impl Model {
     ///
     /// # Errors
     /// None left: a counter at its end (only a tampered snapshot holds one).
-    pub(crate) fn take_job_id(&mut self) -> Result<u64, ApplyError> {
+    pub(crate) fn take_job_id(&mut self) -> Result<u64, CoreError> {
         let id = self.next_job_id;
         self.next_job_id = id.checked_add(1).ok_or_else(|| rule("no job ids are left"))?;
         Ok(id)
@@ -308,10 +308,10 @@ impl Model {
         course: u64,
         add: &[u64],
         remove: &[u64],
-    ) -> Result<Outcome, ApplyError> {
+    ) -> Result<Outcome, CoreError> {
         let actor = self.user(user)?;
         self.require_edit(actor, self.course_key(course)?)?;
-        let template = self.template_of(course).ok_or(ApplyError::NoTemplate { course })?;
+        let template = self.template_of(course).ok_or(CoreError::NoTemplate { course })?;
         let id = template.id;
         if add.iter().any(|c| remove.contains(c)) {
             return Err(rule("cannot add and remove a course at the same time"));
@@ -362,10 +362,10 @@ impl Model {
         comment: Option<&str>,
         at: Timestamp,
         fail: bool,
-    ) -> Result<Outcome, ApplyError> {
+    ) -> Result<Outcome, CoreError> {
         let actor = self.user(user)?;
         self.require_edit(actor, self.course_key(course)?)?;
-        let template = self.template_of(course).ok_or(ApplyError::NoTemplate { course })?;
+        let template = self.template_of(course).ok_or(CoreError::NoTemplate { course })?;
         let template_id = template.id;
         if self.syncs.values().any(|s| s.template == template_id && !s.is_finished()) {
             return Err(rule("Cannot queue a migration while one is currently running"));
@@ -403,10 +403,10 @@ impl Model {
         page: u64,
         restricted: bool,
         content: Option<bool>,
-    ) -> Result<Outcome, ApplyError> {
+    ) -> Result<Outcome, CoreError> {
         let actor = self.user(user)?;
         let key = self.course_key(course)?;
-        let template = self.template_of(course).ok_or(ApplyError::NoTemplate { course })?;
+        let template = self.template_of(course).ok_or(CoreError::NoTemplate { course })?;
         let lock = restricted && content.unwrap_or(template.lock_content_by_default);
         let page = self.page_in(key, page)?;
         self.ws.set_item_lock(actor, key, LinkedRecord::Page(page), lock)?;
@@ -532,7 +532,7 @@ impl Model {
         template: &Template,
         part: &mut SyncPart,
         at: Timestamp,
-    ) -> Result<(), ApplyError> {
+    ) -> Result<(), CoreError> {
         let actor = self.user(user)?;
         let (blueprint, target) = (self.course_key(template.course)?, self.course_key(part.course)?);
         self.require_edit(actor, target)?;
@@ -582,7 +582,7 @@ impl Model {
         target: CourseKey,
         los: &[LoKey],
         at: Timestamp,
-    ) -> Result<Option<String>, ApplyError> {
+    ) -> Result<Option<String>, CoreError> {
         if los.is_empty() {
             return Ok(None);
         }

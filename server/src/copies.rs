@@ -1,7 +1,6 @@
 //! Copy routes (SRV-5) and task routes (SRV-6).
 
 use crate::app::SharedApp;
-use crate::app::failure;
 use crate::courses::resolve;
 use crate::extract::Caller;
 use crate::learn::plan;
@@ -29,15 +28,14 @@ pub async fn copy_v2(app: SharedApp, caller: Caller, id: String, body: Value) ->
     let user = caller.user_name(&state.model.ws)?;
     // Planned with no fault armed, to refuse a bad body before the fault
     // is used up; the job is the same op with the fault as it is armed.
-    let planned =
-        plan::request_copy(&state.model.ws, &user, source, &body, Timestamp::now(), false).map_err(failure)?;
+    let planned = plan::request_copy(&state.model.ws, &user, source, &body, Timestamp::now(), false)?;
     let op = |fail| match planned {
         Op::RequestCopy { user, source, target, mode, spec, at, .. } => {
             Op::RequestCopy { user, source, target, mode, spec, at, fail }
         }
         other => other,
     };
-    let Outcome::Copy { task, target } = state.commit_job(op, failure)? else {
+    let Outcome::Copy { task, target } = state.commit_job(op)? else {
         return Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "the copy gave no task"));
     };
     drop(state);

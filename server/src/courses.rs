@@ -2,7 +2,6 @@
 //! v3 shapes.
 
 use crate::app::SharedApp;
-use crate::app::failure;
 use crate::extract::Caller;
 use crate::learn::plan;
 use crate::model::{Op, Outcome};
@@ -151,7 +150,7 @@ pub async fn get(
 /// `POST /vN/courses`: 201 with the new course.
 pub async fn create(version: CourseVersion, app: SharedApp, caller: Caller, body: Value) -> Result<Response, Failure> {
     let mut state = app.lock();
-    let op = plan::create_course(&caller.user_name(&state.model.ws)?, &body, Timestamp::now()).map_err(failure)?;
+    let op = plan::create_course(&caller.user_name(&state.model.ws)?, &body, Timestamp::now())?;
     let Outcome::Course(key) = state.commit(op)? else {
         return Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "course creation gave no course"));
     };
@@ -172,7 +171,7 @@ pub async fn patch(
     let key = readable(&state.model.ws, &caller, &id)?;
     let course = state.model.ws.course(key)?.numeric_id();
     let user = caller.user_name(&state.model.ws)?;
-    state.commit(plan::update_course(&user, course, &body, Timestamp::now()).map_err(failure)?)?;
+    state.commit(plan::update_course(&user, course, &body, Timestamp::now())?)?;
     Ok(Json(course_json(&state.model.ws, key, version)?))
 }
 

@@ -11,7 +11,7 @@
 //! model's job counter, which blueprint syncs will share, so that a
 //! progress id (the job's id) names one job.
 
-use crate::model::{Accepted, ApplyError, CopyInto, CopySpec, Model, Outcome};
+use crate::model::{Accepted, CopyInto, CopySpec, CoreError, Model, Outcome};
 use coursecopy::{Action, CopyMode, CourseKey, CourseRef, TaskStatus, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -86,7 +86,7 @@ impl Model {
         select: bool,
         at: Timestamp,
         fail: bool,
-    ) -> Result<Outcome, ApplyError> {
+    ) -> Result<Outcome, CoreError> {
         let actor = self.user(user)?;
         let source_key = self.ws.resolve_course(&CourseRef::PrimaryId(source))?;
         let target_key = self.ws.resolve_course(&CourseRef::PrimaryId(target))?;
@@ -101,7 +101,7 @@ impl Model {
             None
         };
         if let Some(action) = forbidden {
-            return Err(ApplyError::Model(coursecopy::Error::Forbidden { user: actor, action }));
+            return Err(CoreError::Model(coursecopy::Error::Forbidden { user: actor, action }));
         }
         let id = self.take_job_id()?;
         let state = if select { MigrationState::WaitingForSelect } else { MigrationState::Queued };
@@ -137,10 +137,10 @@ impl Model {
         spec: &CopySpec,
         at: Timestamp,
         fail: bool,
-    ) -> Result<Outcome, ApplyError> {
+    ) -> Result<Outcome, CoreError> {
         let migration = self.editable_migration(user, id)?;
         if migration.state != MigrationState::WaitingForSelect {
-            return Err(ApplyError::Body(format!("migration {id} is not waiting for a selection")));
+            return Err(CoreError::Body(format!("migration {id} is not waiting for a selection")));
         }
         if let Some(m) = self.migrations.get_mut(&id) {
             m.spec = spec.clone();
@@ -202,7 +202,7 @@ impl Model {
     }
 
     /// The library copy task of `m`, accepted now; its id.
-    fn request_migration_copy(&mut self, m: &Migration, at: Timestamp) -> Result<String, ApplyError> {
+    fn request_migration_copy(&mut self, m: &Migration, at: Timestamp) -> Result<String, CoreError> {
         let actor = self.user(&m.user)?;
         let source = self.ws.resolve_course(&CourseRef::PrimaryId(m.source))?;
         let request = self.copy_request(source, &CopyInto::Course(m.target), CopyMode::Duplicate, &m.spec)?;
@@ -215,13 +215,13 @@ impl Model {
 
     /// Migration `id`, if `user` may edit its target once no copy fills it
     /// (the right every change of a migration needs).
-    fn editable_migration(&self, user: &str, id: u64) -> Result<&Migration, ApplyError> {
+    fn editable_migration(&self, user: &str, id: u64) -> Result<&Migration, CoreError> {
         let actor = self.user(user)?;
-        let migration = self.migrations.get(&id).ok_or(ApplyError::NoMigration { migration: id })?;
+        let migration = self.migrations.get(&id).ok_or(CoreError::NoMigration { migration: id })?;
         let target = self.ws.resolve_course(&CourseRef::PrimaryId(migration.target))?;
         if !self.ws.can_edit_when_free(actor, target) {
             let action = Action::EditCourse(target);
-            return Err(ApplyError::Model(coursecopy::Error::Forbidden { user: actor, action }));
+            return Err(CoreError::Model(coursecopy::Error::Forbidden { user: actor, action }));
         }
         Ok(migration)
     }
@@ -248,10 +248,10 @@ impl Model {
         id: u64,
         issue: u64,
         resolved: bool,
-    ) -> Result<Outcome, ApplyError> {
+    ) -> Result<Outcome, CoreError> {
         self.editable_migration(user, id)?;
         if issue == 0 || issue > self.migration_issue_count(id) as u64 {
-            return Err(ApplyError::NoIssue { migration: id, issue });
+            return Err(CoreError::NoIssue { migration: id, issue });
         }
         if let Some(m) = self.migrations.get_mut(&id) {
             if resolved {

@@ -183,6 +183,27 @@ pub fn project(value: &Value, fields: Option<&str>) -> Value {
     Value::Object(out)
 }
 
+/// The core's refusal as Learn answers it: the model's errors by their
+/// kind; a body that does not parse, 400; an unknown user, 401; a missing
+/// page, job or issue, 404; a broken data file, 503.
+impl From<crate::model::CoreError> for Failure {
+    fn from(e: crate::model::CoreError) -> Self {
+        use crate::model::CoreError;
+        match e {
+            CoreError::Unavailable(why) => {
+                Failure::new(StatusCode::SERVICE_UNAVAILABLE, format!("the data file failed: {why}"))
+            }
+            CoreError::Model(e) => Failure::from(e),
+            CoreError::Body(message) | CoreError::Rule(message) => Failure::bad_request(message),
+            actor @ (CoreError::Actor(_) | CoreError::User(_)) => Failure::unauthorized(actor.to_string()),
+            missing @ (CoreError::NoPage { .. }
+            | CoreError::NoMigration { .. }
+            | CoreError::NoTemplate { .. }
+            | CoreError::NoIssue { .. }) => Failure::not_found(missing.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

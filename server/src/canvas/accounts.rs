@@ -120,7 +120,7 @@ pub async fn create_course(
     let mut state = app.lock();
     let user = caller_name(&state.model.ws, &caller)?;
     let op = crate::model::Op::NewCourse { user, prefix: "canvas".into(), fields, at: Timestamp::now() };
-    let crate::model::Outcome::Course(key) = state.commit_as(op, CanvasError::of_course_refusal)? else {
+    let crate::model::Outcome::Course(key) = state.commit(op).map_err(CanvasError::of_course_refusal)? else {
         return Err(CanvasError::NotFound);
     };
     super::wire::course(&state.model, key).map(Json).ok_or(CanvasError::NotFound)

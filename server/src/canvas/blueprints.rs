@@ -118,7 +118,7 @@ pub async fn update_associations(
     let add = course_ids(&state, &params, "course_ids_to_add", true).map_err(invalid)?;
     let remove = course_ids(&state, &params, "course_ids_to_remove", false).map_err(invalid_remove)?;
     let user = caller_name(&state.model.ws, &caller)?;
-    state.commit_as(Op::Associate { user, course: found.course, add, remove }, CanvasError::of_refusal)?;
+    state.commit(Op::Associate { user, course: found.course, add, remove })?;
     Ok(Json(json!({"success": true})))
 }
 
@@ -141,7 +141,7 @@ pub async fn start_sync(
         return Err(CanvasError::Message(StatusCode::TOO_MANY_REQUESTS, "the copy queue is full".into()));
     }
     let op = |fail| Op::StartSync { user, course: found.course, comment, at: Timestamp::now(), fail };
-    let Outcome::Sync(sync) = state.commit_job(op, CanvasError::of_refusal)? else { return Err(CanvasError::NotFound) };
+    let Outcome::Sync(sync) = state.commit_job(op)? else { return Err(CanvasError::NotFound) };
     app.wake.notify_all();
     let sync = state.model.syncs.get(&sync).ok_or(CanvasError::NotFound)?;
     Ok(Json(migration(&state.model, sync, None)))
@@ -230,7 +230,7 @@ pub async fn restrict_item(
     let content = params.get("restrictions").and_then(|r| r.get("content")).map(flag);
     let user = caller_name(&state.model.ws, &caller)?;
     let op = Op::RestrictPage { user, course: found.course, page, restricted, content };
-    state.commit_as(op, |e| match CanvasError::of_refusal(e) {
+    state.commit(op).map_err(|e| match CanvasError::of_refusal(e) {
         CanvasError::NotFound => not_found(&kind, &page.to_string()),
         other => other,
     })?;

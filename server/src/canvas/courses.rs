@@ -121,9 +121,9 @@ pub async fn update(
         Some("delete") => Op::RemoveCourse { user, course },
         event => change(user, course, |name| text(&params, "course", name), event.and_then(availability_of)),
     };
-    state.commit_as(op, CanvasError::of_course_refusal)?;
+    state.commit(op).map_err(CanvasError::of_course_refusal)?;
     if let Some(op) = blueprint {
-        state.commit_as(op, CanvasError::of_blueprint_refusal)?;
+        state.commit(op).map_err(CanvasError::of_blueprint_refusal)?;
     }
     match wire::course(&state.model, key) {
         Some(now) => Ok(Json(now)),
@@ -204,7 +204,7 @@ pub async fn delete(
         "delete" => Op::RemoveCourse { user, course },
         _ => change(user, course, |_| None, Some("Disabled")),
     };
-    match state.commit_as(op, CanvasError::of_course_refusal) {
+    match state.commit(op).map_err(CanvasError::of_course_refusal) {
         Ok(_) => Ok(Json(serde_json::json!({ event: true }))),
         Err(CanvasError::Other(StatusCode::CONFLICT, _)) => {
             Err(CanvasError::Json(StatusCode::BAD_REQUEST, serde_json::json!({ event: false })))

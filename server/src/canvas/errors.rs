@@ -47,16 +47,25 @@ impl From<crate::wire::Failure> for CanvasError {
     }
 }
 
+impl From<crate::model::CoreError> for CanvasError {
+    fn from(e: crate::model::CoreError) -> Self {
+        CanvasError::of_refusal(e)
+    }
+}
+
 impl CanvasError {
     /// The model's refusal of a change, in Canvas's terms: a missing right
     /// or a locked course (ACC-1, ACC-4) as a missing right; a field a
     /// lock keeps (LNK-9, LNK-13) as Canvas's `locked by Master Course`
     /// validation error on `base`; a bad value as a validation error on
     /// its attribute; a course a copy is filling as a 409.
-    pub fn of_refusal(e: crate::model::ApplyError) -> CanvasError {
+    pub fn of_refusal(e: crate::model::CoreError) -> CanvasError {
         use coursecopy::Error;
         match e {
-            crate::model::ApplyError::Model(e) => match e {
+            crate::model::CoreError::Unavailable(why) => {
+                CanvasError::Other(StatusCode::SERVICE_UNAVAILABLE, format!("the data file failed: {why}"))
+            }
+            crate::model::CoreError::Model(e) => match e {
                 Error::Forbidden { .. } | Error::Locked { .. } => CanvasError::Unauthorized,
                 Error::NotFound { .. } | Error::NotIn { .. } => CanvasError::NotFound,
                 Error::FieldLocked { field, .. } | Error::ItemLocked { field: Some(field), .. } => {
@@ -71,11 +80,11 @@ impl CanvasError {
                 Error::Busy { .. } => CanvasError::Other(StatusCode::CONFLICT, e.to_string()),
                 other => CanvasError::Other(StatusCode::BAD_REQUEST, other.to_string()),
             },
-            crate::model::ApplyError::NoPage { .. }
-            | crate::model::ApplyError::NoMigration { .. }
-            | crate::model::ApplyError::NoTemplate { .. }
-            | crate::model::ApplyError::NoIssue { .. } => CanvasError::NotFound,
-            crate::model::ApplyError::Rule(message) => CanvasError::Message(StatusCode::BAD_REQUEST, message),
+            crate::model::CoreError::NoPage { .. }
+            | crate::model::CoreError::NoMigration { .. }
+            | crate::model::CoreError::NoTemplate { .. }
+            | crate::model::CoreError::NoIssue { .. } => CanvasError::NotFound,
+            crate::model::CoreError::Rule(message) => CanvasError::Message(StatusCode::BAD_REQUEST, message),
             other => CanvasError::Other(StatusCode::BAD_REQUEST, other.to_string()),
         }
     }
@@ -167,9 +176,9 @@ impl CanvasError {
     /// [`of_refusal`](Self::of_refusal) for a blueprint change of a
     /// course: a rule's refusal is Canvas's validation error on
     /// `master_course`.
-    pub fn of_blueprint_refusal(e: crate::model::ApplyError) -> CanvasError {
+    pub fn of_blueprint_refusal(e: crate::model::CoreError) -> CanvasError {
         match e {
-            crate::model::ApplyError::Rule(message) => {
+            crate::model::CoreError::Rule(message) => {
                 CanvasError::Invalid { attribute: "master_course".into(), message }
             }
             other => CanvasError::of_refusal(other),
@@ -179,7 +188,7 @@ impl CanvasError {
     /// [`of_refusal`](Self::of_refusal) for a change of a course: a bad
     /// value names the course attribute Canvas has for the model's field
     /// (`name` for the title, `sis_course_id` for the external id).
-    pub fn of_course_refusal(e: crate::model::ApplyError) -> CanvasError {
+    pub fn of_course_refusal(e: crate::model::CoreError) -> CanvasError {
         match CanvasError::of_refusal(e) {
             CanvasError::Invalid { attribute, message } => {
                 let attribute = match attribute.as_str() {

@@ -100,7 +100,7 @@ pub async fn create(
     }
     let select = params.get("selective_import").is_some_and(flag);
     let op = |fail| Op::StartMigration { user, source, target, spec, select, at: Timestamp::now(), fail };
-    let Outcome::Migration(id) = state.commit_job(op, CanvasError::of_refusal)? else {
+    let Outcome::Migration(id) = state.commit_job(op)? else {
         return Err(message(StatusCode::INTERNAL_SERVER_ERROR, "the migration gave no id"));
     };
     app.wake.notify_all();
@@ -132,7 +132,7 @@ pub async fn update(
     }
     let user = caller_name(&state.model.ws, &caller)?;
     let op = |fail| Op::SelectMigration { user, migration, spec, at: Timestamp::now(), fail };
-    state.commit_job(op, CanvasError::of_refusal)?;
+    state.commit_job(op)?;
     app.wake.notify_all();
     answer(&state, migration, &headers)
 }
@@ -240,7 +240,7 @@ pub async fn update_issue(
     let migration = find(&state, &caller, &course, &id)?.migration.id;
     let number: u64 = issue.parse().map_err(|_| CanvasError::NotFound)?;
     let user = caller_name(&state.model.ws, &caller)?;
-    state.commit_as(Op::SetIssueState { user, migration, issue: number, resolved }, CanvasError::of_refusal)?;
+    state.commit(Op::SetIssueState { user, migration, issue: number, resolved })?;
     let status = state.model.migration(migration).ok_or(CanvasError::NotFound)?;
     let at = usize::try_from(number).map_err(|_| CanvasError::NotFound)?;
     let texts = issues(&state.model.ws, &status);

@@ -31,7 +31,7 @@ use super::snapshot::SnapshotParts;
 use super::wal::{self, WalState};
 use super::{StoredOp, read_record, sidecar};
 use crate::demo::AppKey;
-use crate::model::{ApplyError, Model};
+use crate::model::{CoreError, Model};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -370,7 +370,7 @@ fn replay(db: &Connection, version: Version, model: &mut Model, report: &mut Rep
         };
         let outcome = op.and_then(|op| model.apply(&op)).map_err(|e| {
             let hint = match e {
-                ApplyError::Actor(_) => {
+                CoreError::Actor(_) => {
                     " (a record of version 1 replays as the user of the app key it was written under: give the \
                      --app-key flags the server ran with)"
                 }

@@ -6,7 +6,7 @@
 //! reads what it read when it was answered.
 
 use super::plan;
-use crate::model::{ApplyError, Model, Op};
+use crate::model::{CoreError, Model, Op};
 use coursecopy::{CourseRef, Timestamp};
 use serde::Deserialize;
 use serde_json::Value;
@@ -93,11 +93,11 @@ impl LearnOp {
     /// An app key that acts as no user; a course id that is not
     /// `_<n>_1`; a body the Learn parser refuses (never in a record a
     /// server wrote: it refused those before journaling).
-    pub fn to_op(&self, model: &Model) -> Result<Op, ApplyError> {
+    pub fn to_op(&self, model: &Model) -> Result<Op, CoreError> {
         let user = match self.by() {
             Actor::User(name) => name.clone(),
             Actor::Key(key) => {
-                let user = model.actors.get(key).ok_or_else(|| ApplyError::Actor(key.clone()))?;
+                let user = model.actors.get(key).ok_or_else(|| CoreError::Actor(key.clone()))?;
                 model.ws.user(*user)?.name().to_string()
             }
         };
@@ -113,9 +113,9 @@ impl LearnOp {
 }
 
 /// The numeric id of a Learn primary id, `_<n>_1`.
-fn numeric(id: &str) -> Result<u64, ApplyError> {
+fn numeric(id: &str) -> Result<u64, CoreError> {
     match id.parse::<CourseRef>()? {
         CourseRef::PrimaryId(n) => Ok(n),
-        other => Err(ApplyError::Body(format!("{other} is no primary id (_<n>_1)"))),
+        other => Err(CoreError::Body(format!("{other} is no primary id (_<n>_1)"))),
     }
 }

@@ -4,7 +4,7 @@
 //! handlers plan each new request here, and the journal reads its records
 //! of versions 1 and 2 (which kept Learn's bodies) through the same code.
 
-use crate::model::{ApplyError, CopyInto, CopySpec, Op};
+use crate::model::{CopyInto, CopySpec, CoreError, Op};
 use coursecopy::{
     CopyRequest, CopyTarget, CourseChange, LearnCopyRequest, LearnCourseChange, LearnNewCourse, NewCourse, Timestamp,
     Workspace,
@@ -13,15 +13,15 @@ use serde_json::Value;
 
 /// Reads a body with one of the library's Learn wire types; the error
 /// names the key path (`availability.duration.end: ...`).
-fn read<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, ApplyError> {
-    T::deserialize(body).map_err(|e| ApplyError::Body(e.to_string()))
+fn read<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, CoreError> {
+    T::deserialize(body).map_err(|e| CoreError::Body(e.to_string()))
 }
 
 /// `POST /courses`: the course the body describes, made at `at`.
 ///
 /// # Errors
 /// A body the Learn parser refuses, naming the key path.
-pub(crate) fn create_course(user: &str, body: &Value, at: Timestamp) -> Result<Op, ApplyError> {
+pub(crate) fn create_course(user: &str, body: &Value, at: Timestamp) -> Result<Op, CoreError> {
     let course = NewCourse::from(read::<LearnNewCourse>(body)?).at(at);
     Ok(Op::CreateCourse { user: user.into(), course: Box::new(course) })
 }
@@ -30,7 +30,7 @@ pub(crate) fn create_course(user: &str, body: &Value, at: Timestamp) -> Result<O
 ///
 /// # Errors
 /// As [`create_course`].
-pub(crate) fn update_course(user: &str, course: u64, body: &Value, at: Timestamp) -> Result<Op, ApplyError> {
+pub(crate) fn update_course(user: &str, course: u64, body: &Value, at: Timestamp) -> Result<Op, CoreError> {
     let change = CourseChange::from(read::<LearnCourseChange>(body)?).at(at);
     Ok(Op::UpdateCourse { user: user.into(), course, change: Box::new(change) })
 }
@@ -47,7 +47,7 @@ pub(crate) fn request_copy(
     body: &Value,
     at: Timestamp,
     fail: bool,
-) -> Result<Op, ApplyError> {
+) -> Result<Op, CoreError> {
     let request = CopyRequest::from(read::<LearnCopyRequest>(body)?);
     let target = match &request.target {
         CopyTarget::NewCourse { course_id } => CopyInto::NewCourse(course_id.clone()),

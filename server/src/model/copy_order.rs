@@ -3,7 +3,7 @@
 //! by numeric id. A Learn copy request and a Canvas content migration both
 //! come down to it, and the journal keeps it as it is.
 
-use super::{ApplyError, Model};
+use super::{CoreError, Model};
 use coursecopy::{ContentPick, CopyMode, CopyRequest, CopySelection, CopyTarget, CourseKey, CourseRef, DateShift};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -115,7 +115,7 @@ impl Model {
         into: &CopyInto,
         mode: CopyMode,
         spec: &CopySpec,
-    ) -> Result<CopyRequest, ApplyError> {
+    ) -> Result<CopyRequest, CoreError> {
         let target = match into {
             CopyInto::NewCourse(course_id) => CopyTarget::NewCourse { course_id: course_id.clone() },
             CopyInto::Course(id) => CopyTarget::Existing(CourseRef::PrimaryId(*id)),
@@ -131,7 +131,7 @@ impl Model {
 
     /// The content pick of `spec` in `source`: every LO when it picks
     /// none; `None` when its ids name nothing the source holds.
-    fn pick(&self, source: CourseKey, spec: &CopySpec) -> Result<Option<ContentPick>, ApplyError> {
+    fn pick(&self, source: CourseKey, spec: &CopySpec) -> Result<Option<ContentPick>, CoreError> {
         let Some(los) = &spec.los else {
             if spec.pages.is_empty() {
                 return Ok(Some(ContentPick::all()));

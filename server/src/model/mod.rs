@@ -278,9 +278,15 @@ pub struct Accepted {
     pub ended: Option<Timestamp>,
 }
 
-/// Why an op could not be applied.
+/// Why the core refused a change, whichever API asked: the model's
+/// refusal of an op, or a data file that failed. Each API renders it in
+/// its own shape (Learn's `Failure`, Canvas's `CanvasError`); the core
+/// knows no status code or wire body.
 #[derive(Debug)]
-pub enum ApplyError {
+pub enum CoreError {
+    /// The data file failed: no change is taken from now on, since what
+    /// is answered could no longer be kept.
+    Unavailable(String),
     /// The model refused it.
     Model(coursecopy::Error),
     /// The body did not parse; the message names the key path.
@@ -316,25 +322,26 @@ pub enum ApplyError {
     Rule(String),
 }
 
-impl std::fmt::Display for ApplyError {
+impl std::fmt::Display for CoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ApplyError::Model(e) => write!(f, "{e}"),
-            ApplyError::Body(message) => f.write_str(message),
-            ApplyError::Actor(key) => write!(f, "app key {key:?} acts as no user"),
-            ApplyError::User(name) => write!(f, "no user is named {name:?}"),
-            ApplyError::NoPage { page } => write!(f, "the course has no page {page}"),
-            ApplyError::NoMigration { migration } => write!(f, "no migration {migration}"),
-            ApplyError::NoTemplate { course } => write!(f, "course {course} is no blueprint"),
-            ApplyError::NoIssue { migration, issue } => write!(f, "migration {migration} has no issue {issue}"),
-            ApplyError::Rule(message) => f.write_str(message),
+            CoreError::Unavailable(why) => write!(f, "the data file failed: {why}"),
+            CoreError::Model(e) => write!(f, "{e}"),
+            CoreError::Body(message) => f.write_str(message),
+            CoreError::Actor(key) => write!(f, "app key {key:?} acts as no user"),
+            CoreError::User(name) => write!(f, "no user is named {name:?}"),
+            CoreError::NoPage { page } => write!(f, "the course has no page {page}"),
+            CoreError::NoMigration { migration } => write!(f, "no migration {migration}"),
+            CoreError::NoTemplate { course } => write!(f, "course {course} is no blueprint"),
+            CoreError::NoIssue { migration, issue } => write!(f, "migration {migration} has no issue {issue}"),
+            CoreError::Rule(message) => f.write_str(message),
         }
     }
 }
 
-impl From<coursecopy::Error> for ApplyError {
+impl From<coursecopy::Error> for CoreError {
     fn from(e: coursecopy::Error) -> Self {
-        ApplyError::Model(e)
+        CoreError::Model(e)
     }
 }
 
@@ -401,17 +408,17 @@ impl Model {
     }
 
     /// The workspace user named `name`.
-    pub(crate) fn user(&self, name: &str) -> Result<UserKey, ApplyError> {
-        self.ws.users().find(|(_, u)| u.name() == name).map(|(k, _)| k).ok_or_else(|| ApplyError::User(name.into()))
+    pub(crate) fn user(&self, name: &str) -> Result<UserKey, CoreError> {
+        self.ws.users().find(|(_, u)| u.name() == name).map(|(k, _)| k).ok_or_else(|| CoreError::User(name.into()))
     }
 
     /// The page of `course` with numeric id `id`.
     ///
     /// # Errors
     /// None such in the course.
-    pub fn page_in(&self, course: CourseKey, id: u64) -> Result<coursecopy::PageKey, ApplyError> {
+    pub fn page_in(&self, course: CourseKey, id: u64) -> Result<coursecopy::PageKey, CoreError> {
         let mut pages = self.ws.course_pages(course)?;
-        pages.find(|(_, p)| p.numeric_id() == id).map(|(k, _)| k).ok_or(ApplyError::NoPage { page: id })
+        pages.find(|(_, p)| p.numeric_id() == id).map(|(k, _)| k).ok_or(CoreError::NoPage { page: id })
     }
 
     /// How many accepted tasks are queued or running, and migrations wait
@@ -453,7 +460,7 @@ impl Model {
     ///
     /// # Errors
     /// What the model refused, a body that does not parse, an unknown key.
-    pub fn apply(&mut self, op: &Op) -> Result<Outcome, ApplyError> {
+    pub fn apply(&mut self, op: &Op) -> Result<Outcome, CoreError> {
         match op {
             Op::CreateCourse { user, course } => {
                 let actor = self.user(user)?;
@@ -515,7 +522,7 @@ impl Model {
         spec: &CopySpec,
         at: Timestamp,
         fail: bool,
-    ) -> Result<Outcome, ApplyError> {
+    ) -> Result<Outcome, CoreError> {
         let actor = self.user(user)?;
         let source = self.ws.resolve_course(&CourseRef::PrimaryId(source))?;
         let request = self.copy_request(source, target, mode, spec)?;

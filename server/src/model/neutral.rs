@@ -2,7 +2,7 @@
 //! name and courses and pages by numeric id, so it replays whichever API
 //! sent it and whatever keys the server starts with.
 
-use super::{ApplyError, Model, Outcome};
+use super::{CoreError, Model, Outcome};
 use coursecopy::{Availability, CourseChange, CourseRef, Duration, NewCourse, Timestamp};
 
 impl Model {
@@ -15,7 +15,7 @@ impl Model {
         page: u64,
         title: Option<&str>,
         body: Option<&str>,
-    ) -> Result<Outcome, ApplyError> {
+    ) -> Result<Outcome, CoreError> {
         let actor = self.user(user)?;
         let course = self.ws.resolve_course(&CourseRef::PrimaryId(course))?;
         let page = self.page_in(course, page)?;
@@ -39,7 +39,7 @@ impl Model {
         course: u64,
         [title, course_code, external_id, time_zone, availability]: [Option<&str>; 5],
         at: Timestamp,
-    ) -> Result<Outcome, ApplyError> {
+    ) -> Result<Outcome, CoreError> {
         let actor = self.user(user)?;
         let course = self.ws.resolve_course(&CourseRef::PrimaryId(course))?;
         let mut change = CourseChange::new().at(at);
@@ -99,7 +99,7 @@ impl Model {
         prefix: &str,
         fields: &CourseFields,
         at: Timestamp,
-    ) -> Result<Outcome, ApplyError> {
+    ) -> Result<Outcome, CoreError> {
         let actor = self.user(user)?;
         let base = format!("{prefix}-{}", self.ws.next_course_id());
         let taken = |id: &str| {
@@ -133,7 +133,7 @@ impl Model {
 
     /// [`Op::RemoveCourse`](super::Op::RemoveCourse): the course deleted, with
     /// what only it held.
-    pub(super) fn remove_course(&mut self, user: &str, course: u64) -> Result<Outcome, ApplyError> {
+    pub(super) fn remove_course(&mut self, user: &str, course: u64) -> Result<Outcome, CoreError> {
         let actor = self.user(user)?;
         let course = self.ws.resolve_course(&CourseRef::PrimaryId(course))?;
         self.delete_course(actor, course)
@@ -146,7 +146,7 @@ impl Model {
         &mut self,
         actor: coursecopy::UserKey,
         course: coursecopy::CourseKey,
-    ) -> Result<Outcome, ApplyError> {
+    ) -> Result<Outcome, CoreError> {
         let id = self.ws.course(course)?.numeric_id();
         self.check_course_removal(id)?;
         self.ws.delete_course(actor, course)?;
@@ -156,12 +156,12 @@ impl Model {
 }
 
 /// An availability by its name: `Yes`, `No`, `Disabled`, `Term`.
-fn availability_named(name: &str) -> Result<Availability, ApplyError> {
+fn availability_named(name: &str) -> Result<Availability, CoreError> {
     match name {
         "Yes" => Ok(Availability::Yes),
         "No" => Ok(Availability::No),
         "Disabled" => Ok(Availability::Disabled),
         "Term" => Ok(Availability::Term),
-        other => Err(ApplyError::Body(format!("availability: {other:?} is none of Yes, No, Disabled, Term"))),
+        other => Err(CoreError::Body(format!("availability: {other:?} is none of Yes, No, Disabled, Term"))),
     }
 }
