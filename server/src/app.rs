@@ -9,8 +9,8 @@
 use crate::config::Config;
 use crate::demo::{AppKey, demo_keys, demo_workspace};
 use crate::journal::{Journal, JournalError};
+use crate::learn::wire::Failure;
 use crate::model::{CoreError, Model, Op, Outcome};
-use crate::wire::Failure;
 use axum::http::StatusCode;
 use coursecopy::{UserKey, Workspace};
 use std::collections::HashMap;

@@ -6,7 +6,7 @@ use crate::app::{SharedApp, State as AppState, Window};
 use crate::config::Config;
 use crate::extract::Caller;
 use crate::hygiene::{close, drain};
-use crate::wire::Failure;
+use crate::learn::wire::Failure;
 use axum::Json;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Query, Request, State};

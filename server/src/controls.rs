@@ -6,7 +6,7 @@
 use crate::app::SharedApp;
 use crate::extract::JsonBody;
 use crate::extract::QueryParams;
-use crate::wire::Failure;
+use crate::learn::wire::Failure;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};

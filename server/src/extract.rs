@@ -3,7 +3,7 @@
 //! and query parameters, and the caller a bearer token stands for.
 
 use crate::app::SharedApp;
-use crate::wire::Failure;
+use crate::learn::wire::Failure;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};

@@ -23,7 +23,7 @@
 //! 400 KiB (431). `server/tests/hygiene.rs` pins those statuses.
 
 use crate::app::SharedApp;
-use crate::wire::Failure;
+use crate::learn::wire::Failure;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};

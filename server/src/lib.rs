@@ -66,10 +66,7 @@ mod auth;
 mod blueprints;
 pub mod canvas;
 pub mod config;
-mod contents;
 mod controls;
-mod copies;
-mod courses;
 pub mod demo;
 mod extract;
 mod hygiene;
@@ -77,122 +74,21 @@ mod journal;
 mod learn;
 mod migrations;
 mod model;
-mod paging;
 mod runner;
-mod wire;
 
 use app::SharedApp;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, StatusCode};
 use axum::middleware;
 use axum::routing::{get, post};
-use extract::{Caller, JsonBody, PathParams, QueryParams};
-use paging::ListQuery;
-use std::collections::BTreeMap;
+use learn::wire::Failure;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use wire::{CourseVersion, Failure};
 
 pub use hygiene::MAX_URI_BYTES;
 
-/// The Learn version the server reports: newer than the 3900.123 swagger,
-/// so clients pick the v3 and v2 routes.
-pub const LEARN_VERSION: (u32, u32, u32) = (3900, 123, 0);
-
-type Params = QueryParams<BTreeMap<String, String>>;
-
-/// The routes of one version of the course collection.
-fn course_routes(version: CourseVersion) -> Router<SharedApp> {
-    let base = courses::courses_path(version);
-    Router::new()
-        .route(
-            base,
-            get(move |State(app): State<SharedApp>, caller: Caller, q: ListQuery| {
-                courses::list(version, app, caller, q)
-            })
-            .post(move |State(app): State<SharedApp>, caller: Caller, JsonBody(body): JsonBody| {
-                courses::create(version, app, caller, body)
-            }),
-        )
-        .route(
-            &format!("{base}/{{course_id}}"),
-            get(move |State(app): State<SharedApp>, caller: Caller, PathParams(id): PathParams<String>, q: Params| {
-                courses::get(version, app, caller, id, q.0)
-            })
-            .patch(
-                move |State(app): State<SharedApp>,
-                      caller: Caller,
-                      PathParams(id): PathParams<String>,
-                      JsonBody(body): JsonBody| { courses::patch(version, app, caller, id, body) },
-            )
-            .delete(
-                move |State(app): State<SharedApp>, caller: Caller, PathParams(id): PathParams<String>| {
-                    courses::delete(version, app, caller, id)
-                },
-            ),
-        )
-}
-
-/// The Learn routes.
-fn learn_routes() -> Router<SharedApp> {
-    const V1: &str = "/learn/api/public/v1";
-    type Ids = PathParams<(String, String)>;
-    Router::new()
-        .route(auth::TOKEN_PATH, post(auth::token))
-        .route(&format!("{V1}/system/version"), get(version))
-        .merge(course_routes(CourseVersion::V1))
-        .merge(course_routes(CourseVersion::V2))
-        .merge(course_routes(CourseVersion::V3))
-        .route(
-            "/learn/api/public/v2/courses/{course_id}/copy",
-            post(
-                |State(app): State<SharedApp>,
-                 caller: Caller,
-                 PathParams(id): PathParams<String>,
-                 JsonBody(body): JsonBody| { copies::copy_v2(app, caller, id, body) },
-            ),
-        )
-        .route(
-            &format!("{V1}/courses/{{course_id}}/copy"),
-            post(
-                |State(app): State<SharedApp>,
-                 caller: Caller,
-                 PathParams(id): PathParams<String>,
-                 JsonBody(body): JsonBody| { copies::copy_v1(app, caller, id, body) },
-            ),
-        )
-        .route(
-            &format!("{V1}/courses/{{course_id}}/tasks/{{task_id}}"),
-            get(|State(app): State<SharedApp>, caller: Caller, PathParams((id, task)): Ids| {
-                copies::course_task(app, caller, id, task)
-            }),
-        )
-        .route(
-            &format!("{V1}/system/tasks/{{task_id}}"),
-            get(|State(app): State<SharedApp>, caller: Caller, PathParams(task): PathParams<String>| {
-                copies::system_task(app, caller, task)
-            }),
-        )
-        .route(
-            &format!("{V1}/courses/{{course_id}}/contents"),
-            get(|State(app): State<SharedApp>, caller: Caller, PathParams(id): PathParams<String>, q: ListQuery| {
-                contents::contents(app, caller, id, q)
-            }),
-        )
-        .route(
-            &format!("{V1}/courses/{{course_id}}/contents/{{content_id}}/children"),
-            get(|State(app): State<SharedApp>, caller: Caller, PathParams((id, content)): Ids, q: ListQuery| {
-                contents::children(app, caller, id, content, q)
-            }),
-        )
-        .route(
-            &format!("{V1}/courses/{{course_id}}/users"),
-            get(|State(app): State<SharedApp>, caller: Caller, PathParams(id): PathParams<String>, q: ListQuery| {
-                contents::users(app, caller, id, q)
-            }),
-        )
-}
+pub use learn::LEARN_VERSION;
 
 /// Every route, with the layers every request passes (outermost first): a
 /// tracing span, the rate window, errors in Learn's form, the whole body
@@ -208,7 +104,7 @@ pub fn router(app: SharedApp) -> Router {
         .route("/_coursecopy/runner/step", post(controls::step))
         .route("/_coursecopy/faults", get(controls::armed_faults).post(controls::faults))
         .route("/_coursecopy/graph", get(controls::graph));
-    learn_routes()
+    learn::routes()
         .merge(controls)
         .merge(canvas::routes(app.clone()))
         .fallback(|| async { Failure::not_found("no such route") })
@@ -255,14 +151,6 @@ pub fn check_data_file(config: &config::Config, path: &std::path::Path) -> Resul
         Some(journal::ProblemKind::NotChecked) => CheckVerdict::NotChecked,
     };
     Ok((checked.report.to_string(), verdict))
-}
-
-/// `GET /v1/system/version`.
-async fn version() -> axum::Json<serde_json::Value> {
-    let (major, minor, patch) = LEARN_VERSION;
-    axum::Json(serde_json::json!({
-        "learn": { "major": major, "minor": minor, "patch": patch, "build": format!("coursecopy-server {}", env!("CARGO_PKG_VERSION")) }
-    }))
 }
 
 /// One tracing span per request, with its method, path and status.

@@ -6,6 +6,7 @@ use super::courses::{listed, show_course};
 use super::errors::CanvasError;
 use super::request::{caller_name, params_with_body, text};
 use crate::app::SharedApp;
+use crate::model::CourseScope;
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
@@ -66,7 +67,7 @@ pub async fn courses(
     if role(&state.model.ws, caller.user) != Some(Role::Administrator) {
         return Err(CanvasError::Unauthorized);
     }
-    listed(&state.model, &headers, &uri, |_| true, true)
+    listed(&state.model, caller.user, &headers, &uri, CourseScope::Readable, true)
 }
 
 /// `GET /api/v1/accounts/:id/courses/:course_id`: the course, as

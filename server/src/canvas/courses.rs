@@ -8,6 +8,7 @@ use super::migration_params::flag;
 use super::request::{caller_name, paged, params_with_body, query_params, readable, text};
 use super::wire;
 use crate::app::SharedApp;
+use crate::model::{CourseQuery, CourseScope, CourseText};
 use crate::model::{Model, Op};
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
@@ -42,32 +43,26 @@ pub async fn list(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, CanvasError> {
     let state = app.lock();
-    let user = caller.user;
-    listed(&state.model, &headers, &uri, |c| c.created_by() == user || c.is_assigned(user), false)
+    listed(&state.model, caller.user, &headers, &uri, CourseScope::Own, false)
 }
 
-/// A page of the courses `keep` keeps, by numeric id, with its `Link`
+/// A page of `user`'s courses in `scope`, by numeric id, with its `Link`
 /// header; with `search`, only those whose name, course code or SIS id
 /// holds the `search_term` parameter (any case).
 pub(super) fn listed(
     model: &Model,
+    user: UserKey,
     headers: &HeaderMap,
     uri: &Uri,
-    keep: impl Fn(&coursecopy::Course) -> bool,
+    scope: CourseScope,
     search: bool,
 ) -> Result<Response, CanvasError> {
-    let (ws, params) = (&model.ws, query_params(uri)?);
-    let term = params.get("search_term").and_then(|v| v.as_str()).filter(|_| search).map(str::to_lowercase);
-    let found = |c: &coursecopy::Course| {
-        term.as_deref().is_none_or(|t| {
-            let code = c.detail("course_code").unwrap_or(c.course_id());
-            [c.title(), code, c.external_id()].iter().any(|field| field.to_lowercase().contains(t))
-        })
-    };
-    let mut kept: Vec<(u64, CourseKey)> =
-        ws.courses().filter(|(_, c)| keep(c) && found(c)).map(|(key, c)| (c.numeric_id(), key)).collect();
-    kept.sort_unstable();
-    let courses: Vec<serde_json::Value> = kept.iter().filter_map(|(_, key)| wire::course(model, *key)).collect();
+    let params = query_params(uri)?;
+    let term = params.get("search_term").and_then(|v| v.as_str()).filter(|_| search);
+    let fields = vec![CourseText::Title, CourseText::CourseCode, CourseText::ExternalId];
+    let query = CourseQuery { scope, any: term.map(|t| (fields, t.to_string())), ..CourseQuery::default() };
+    let courses: Vec<serde_json::Value> =
+        model.courses(user, &query).into_iter().filter_map(|key| wire::course(model, key)).collect();
     Ok(paged(courses, &params, headers, uri))
 }
 

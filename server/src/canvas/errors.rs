@@ -41,8 +41,8 @@ pub enum CanvasError {
     Json(StatusCode, serde_json::Value),
 }
 
-impl From<crate::wire::Failure> for CanvasError {
-    fn from(f: crate::wire::Failure) -> Self {
+impl From<crate::learn::wire::Failure> for CanvasError {
+    fn from(f: crate::learn::wire::Failure) -> Self {
         CanvasError::Other(f.status, f.message)
     }
 }

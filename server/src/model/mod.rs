@@ -13,9 +13,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod copy_order;
+mod course_query;
 mod neutral;
 
 pub use copy_order::{CopyInto, CopySpec};
+pub use course_query::{CourseOrder, CourseQuery, CourseScope, CourseText};
 pub use neutral::CourseFields;
 
 /// One change, with everything needed to apply it again, whichever API

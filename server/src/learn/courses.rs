@@ -3,10 +3,10 @@
 
 use crate::app::SharedApp;
 use crate::extract::Caller;
+use crate::learn::paging::ListQuery;
 use crate::learn::plan;
-use crate::model::{Op, Outcome};
-use crate::paging::ListQuery;
-use crate::wire::{CourseVersion, Failure, course_json, project};
+use crate::learn::wire::{CourseVersion, Failure, course_json, project};
+use crate::model::{CourseOrder, CourseQuery, CourseText, Op, Outcome};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -37,14 +37,30 @@ pub async fn list(
     caller: Caller,
     query: ListQuery,
 ) -> Result<Json<Value>, Failure> {
-    let p = &query.params;
+    let courses = course_query(&query.params)?;
+    let state = app.lock();
+    let found = state.model.courses(caller.user, &courses);
+    let fields = query.params.get("fields").map(String::as_str);
+    let results = query
+        .paging
+        .rows(&found)
+        .iter()
+        .map(|k| course_json(&state.model.ws, *k, version).map(|v| project(&v, fields)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(query.paging.answer(&query.path, &query.params, results, found.len()))
+}
+
+/// Learn's course-list parameters as the core's query: the text filters
+/// (`courseId`, `externalId`, `name`, `description`: contains, any
+/// case), `availability.available`, `created` with `createdCompare`
+/// (`lessThan` is strictly before), `sort`.
+fn course_query(p: &BTreeMap<String, String>) -> Result<CourseQuery, Failure> {
     let created = match p.get("created") {
         None => None,
         Some(v) => Some(v.parse::<Timestamp>().map_err(|_| {
             Failure::bad_request(format!("created: {v:?} is not an RFC 3339 date-time (2030-01-01T00:00:00Z)"))
         })?),
     };
-    // Learn's two comparisons: `lessThan` is strictly before.
     let before = match p.get("createdCompare").map(String::as_str) {
         None | Some("greaterOrEqual") => false,
         Some("lessThan") => true,
@@ -52,50 +68,22 @@ pub async fn list(
             return Err(Failure::bad_request(format!("createdCompare: {other:?} is none of lessThan, greaterOrEqual")));
         }
     };
-    let available = match p.get("availability.available") {
+    let availability = match p.get("availability.available") {
         None => None,
         Some(v) => Some(availability(v).ok_or_else(|| {
             Failure::bad_request(format!("availability.available: {v:?} is none of Yes, No, Disabled, Term"))
         })?),
     };
-    let contains = |name: &str, value: &str| {
-        p.get(name).is_none_or(|needle| value.to_lowercase().contains(&needle.to_lowercase()))
-    };
-    let sort = sort_order(p.get("sort").map(String::as_str))?;
-
-    let state = app.lock();
-    let ws = &state.model.ws;
-    let mut found: Vec<(CourseKey, &coursecopy::Course)> = ws
-        .courses()
-        .filter(|(k, _)| ws.can_read(caller.user, *k))
-        .filter(|(_, c)| contains("courseId", c.course_id()) && contains("externalId", c.external_id()))
-        .filter(|(_, c)| contains("name", c.title()) && contains("description", c.description()))
-        .filter(|(_, c)| available.is_none_or(|a| c.settings().availability() == a))
-        .filter(|(_, c)| created.is_none_or(|t| if before { c.created() < t } else { c.created() >= t }))
-        .collect();
-    found.sort_by(|(_, a), (_, b)| {
-        let mut ord = std::cmp::Ordering::Equal;
-        for (field, desc) in &sort {
-            let o = match field.as_str() {
-                "courseId" => a.course_id().cmp(b.course_id()),
-                "externalId" => a.external_id().cmp(b.external_id()),
-                "name" => a.title().cmp(b.title()),
-                "created" => a.created().cmp(&b.created()),
-                "modified" => a.modified().cmp(&b.modified()),
-                _ => a.lms_id().len().cmp(&b.lms_id().len()).then_with(|| a.lms_id().cmp(&b.lms_id())),
-            };
-            ord = ord.then(if *desc { o.reverse() } else { o });
-        }
-        ord
-    });
-    let fields = p.get("fields").map(String::as_str);
-    let results = query
-        .paging
-        .rows(&found)
-        .iter()
-        .map(|(k, _)| course_json(ws, *k, version).map(|v| project(&v, fields)))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(query.paging.answer(&query.path, p, results, found.len()))
+    let texts = [
+        ("courseId", CourseText::CourseId),
+        ("externalId", CourseText::ExternalId),
+        ("name", CourseText::Title),
+        ("description", CourseText::Description),
+    ];
+    let every = texts.iter().filter_map(|(name, field)| Some((*field, p.get(*name)?.clone()))).collect();
+    let order = sort_order(p.get("sort").map(String::as_str))?;
+    let created = created.map(|t| (t, before));
+    Ok(CourseQuery { every, availability, created, order, ..CourseQuery::default() })
 }
 
 /// A course availability as Learn's filter names it (any case).
@@ -105,8 +93,9 @@ fn availability(name: &str) -> Option<Availability> {
         .find(|a| format!("{a:?}").eq_ignore_ascii_case(name))
 }
 
-fn sort_order(sort: Option<&str>) -> Result<Vec<(String, bool)>, Failure> {
-    let Some(sort) = sort.filter(|s| !s.is_empty()) else { return Ok(vec![("id".into(), false)]) };
+/// Learn's `sort`: fields with `(asc)` or `(desc)`, by id when not given.
+fn sort_order(sort: Option<&str>) -> Result<Vec<(CourseOrder, bool)>, Failure> {
+    let Some(sort) = sort.filter(|s| !s.is_empty()) else { return Ok(vec![(CourseOrder::Id, false)]) };
     sort.split(',')
         .map(|part| {
             let part = part.trim();
@@ -114,12 +103,20 @@ fn sort_order(sort: Option<&str>) -> Result<Vec<(String, bool)>, Failure> {
                 Some(f) => (f, true),
                 None => (part.strip_suffix("(asc)").unwrap_or(part), false),
             };
-            match field {
-                "id" | "courseId" | "externalId" | "name" | "created" | "modified" => Ok((field.to_string(), desc)),
-                other => Err(Failure::bad_request(format!(
-                    "sort: {other:?} is none of id, courseId, externalId, name, created, modified"
-                ))),
-            }
+            let order = match field {
+                "id" => CourseOrder::Id,
+                "courseId" => CourseOrder::Text(CourseText::CourseId),
+                "externalId" => CourseOrder::Text(CourseText::ExternalId),
+                "name" => CourseOrder::Text(CourseText::Title),
+                "created" => CourseOrder::Created,
+                "modified" => CourseOrder::Modified,
+                other => {
+                    return Err(Failure::bad_request(format!(
+                        "sort: {other:?} is none of id, courseId, externalId, name, created, modified"
+                    )));
+                }
+            };
+            Ok((order, desc))
         })
         .collect()
 }

@@ -3,7 +3,7 @@
 //! `paging.nextPage` link that carries the other parameters on.
 
 use crate::extract::QueryParams;
-use crate::wire::{Failure, project};
+use crate::learn::wire::{Failure, project};
 use axum::Json;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

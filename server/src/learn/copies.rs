@@ -1,11 +1,11 @@
 //! Copy routes (SRV-5) and task routes (SRV-6).
 
 use crate::app::SharedApp;
-use crate::courses::resolve;
 use crate::extract::Caller;
+use crate::learn::courses::resolve;
 use crate::learn::plan;
+use crate::learn::wire::Failure;
 use crate::model::{Op, Outcome};
-use crate::wire::Failure;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

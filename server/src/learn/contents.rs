@@ -3,10 +3,10 @@
 //! filtered as Learn's lists are.
 
 use crate::app::SharedApp;
-use crate::courses::readable;
 use crate::extract::Caller;
-use crate::paging::ListQuery;
-use crate::wire::Failure;
+use crate::learn::courses::readable;
+use crate::learn::paging::ListQuery;
+use crate::learn::wire::Failure;
 use axum::Json;
 use coursecopy::{LoKey, Workspace};
 use serde_json::{Value, json};
