@@ -214,16 +214,15 @@ impl State {
     }
 
     /// Commits the op of a job the runner will run (a Learn copy, a
-    /// content migration, a blueprint sync): `op` builds it with whether
-    /// an injected failure (`failCopies`) is armed, which the job then
-    /// uses up once it is committed. One home for the fault bookkeeping of
-    /// every API.
+    /// content migration, a blueprint sync), with an injected failure
+    /// (`failCopies`) if one is armed, which the job then uses up once it
+    /// is committed. One home for the fault bookkeeping of every API.
     ///
     /// # Errors
     /// As [`commit`](Self::commit).
-    pub fn commit_job(&mut self, op: impl FnOnce(bool) -> Op) -> Result<Outcome, CoreError> {
+    pub fn commit_job(&mut self, op: Op) -> Result<Outcome, CoreError> {
         let fail = self.faults.fail_copies > 0;
-        let outcome = self.commit(op(fail))?;
+        let outcome = self.commit(op.with_fault(fail))?;
         self.faults.fail_copies = self.faults.fail_copies.saturating_sub(u64::from(fail));
         Ok(outcome)
     }

@@ -140,7 +140,7 @@ pub async fn start_sync(
     if !app.queue_has_room(&state) {
         return Err(CanvasError::Message(StatusCode::TOO_MANY_REQUESTS, "the copy queue is full".into()));
     }
-    let op = |fail| Op::StartSync { user, course: found.course, comment, at: Timestamp::now(), fail };
+    let op = Op::StartSync { user, course: found.course, comment, at: Timestamp::now(), fail: false };
     let Outcome::Sync(sync) = state.commit_job(op)? else { return Err(CanvasError::NotFound) };
     app.wake.notify_all();
     let sync = state.model.syncs.get(&sync).ok_or(CanvasError::NotFound)?;

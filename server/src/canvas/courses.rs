@@ -105,13 +105,7 @@ pub async fn update(
     let offer = params.get("offer").filter(|v| flag(v)).map(|_| "offer".to_string());
     let event = text(&params, "course", "event").or(offer);
     let before = wire::course(&state.model, key);
-    // The blueprint change is checked first, so that a refused one leaves
-    // the other fields unchanged too; a deleted course takes none.
-    let blueprint = blueprint_op(&params, &user, course, state.model.template_of(course).is_some())
-        .filter(|_| event.as_deref() != Some("delete"));
-    if let Some(Op::SetBlueprint { on, .. }) = &blueprint {
-        state.model.check_blueprint_change(&user, course, *on).map_err(CanvasError::of_blueprint_refusal)?;
-    }
+    let blueprint = checked_blueprint_op(&state.model, &params, &user, course, event.as_deref())?;
     let op = match event.as_deref() {
         Some("delete") => Op::RemoveCourse { user, course },
         event => change(user, course, |name| text(&params, "course", name), event.and_then(availability_of)),
@@ -124,6 +118,24 @@ pub async fn update(
         Some(now) => Ok(Json(now)),
         None => before.map(|c| Json(deleted(c))).ok_or(CanvasError::NotFound),
     }
+}
+
+/// The blueprint change a `PUT` asks for, checked before anything is
+/// changed, so that a refused one leaves the other fields unchanged too; a
+/// course being deleted takes none.
+fn checked_blueprint_op(
+    model: &Model,
+    params: &serde_json::Value,
+    user: &str,
+    course: u64,
+    event: Option<&str>,
+) -> Result<Option<Op>, CanvasError> {
+    let blueprint =
+        blueprint_op(params, user, course, model.template_of(course).is_some()).filter(|_| event != Some("delete"));
+    if let Some(Op::SetBlueprint { on, .. }) = &blueprint {
+        model.check_blueprint_change(user, course, *on).map_err(CanvasError::of_blueprint_refusal)?;
+    }
+    Ok(blueprint)
 }
 
 /// The blueprint change of `course[blueprint]` and

@@ -99,7 +99,7 @@ pub async fn create(
         return Err(message(StatusCode::TOO_MANY_REQUESTS, "the copy queue is full"));
     }
     let select = params.get("selective_import").is_some_and(flag);
-    let op = |fail| Op::StartMigration { user, source, target, spec, select, at: Timestamp::now(), fail };
+    let op = Op::StartMigration { user, source, target, spec, select, at: Timestamp::now(), fail: false };
     let Outcome::Migration(id) = state.commit_job(op)? else {
         return Err(message(StatusCode::INTERNAL_SERVER_ERROR, "the migration gave no id"));
     };
@@ -131,7 +131,7 @@ pub async fn update(
         return Err(message(StatusCode::TOO_MANY_REQUESTS, "the copy queue is full"));
     }
     let user = caller_name(&state.model.ws, &caller)?;
-    let op = |fail| Op::SelectMigration { user, migration, spec, at: Timestamp::now(), fail };
+    let op = Op::SelectMigration { user, migration, spec, at: Timestamp::now(), fail: false };
     state.commit_job(op)?;
     app.wake.notify_all();
     answer(&state, migration, &headers)

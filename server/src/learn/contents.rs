@@ -171,6 +171,30 @@ pub async fn children(
     Err(Failure::not_found(format!("course {id} has no content {content}")))
 }
 
+/// The memberships of course `key`, each with its course role:
+/// Administrators and Authors as `Instructor`, Reviewers as `Student`;
+/// every membership is available.
+fn memberships(ws: &coursecopy::Workspace, key: coursecopy::CourseKey) -> Result<Vec<(&'static str, Value)>, Failure> {
+    let course = ws.course(key)?;
+    let mut rows = Vec::new();
+    for user in course.assigned_users() {
+        let u = ws.user(user)?;
+        let course_role = match u.role() {
+            coursecopy::Role::Reviewer => "Student",
+            _ => "Instructor",
+        };
+        let row = json!({
+            "userId": content_id(&user),
+            "courseId": course.lms_id(),
+            "courseRoleId": course_role,
+            "availability": { "available": "Yes" },
+            "user": { "id": content_id(&user), "userName": u.name() },
+        });
+        rows.push((course_role, row));
+    }
+    Ok(rows)
+}
+
 /// `GET /v1/courses/{courseId}/users`: the users assigned to the course,
 /// as memberships: Administrators and Authors as `Instructor`, Reviewers
 /// as `Student`. Filtered by `role` and `availability.available` (every
@@ -195,28 +219,13 @@ pub async fn users(app: SharedApp, caller: Caller, id: String, query: ListQuery)
             )));
         }
     };
-    let role = query.params.get("role");
+    let role = query.params.get("role").map(String::as_str);
     let state = app.lock();
-    let ws = &state.model.ws;
-    let key = readable(ws, &caller, &id)?;
-    let course = ws.course(key)?;
-    let mut rows = Vec::new();
-    for user in course.assigned_users() {
-        let u = ws.user(user)?;
-        let course_role = match u.role() {
-            coursecopy::Role::Reviewer => "Student",
-            _ => "Instructor",
-        };
-        if role.is_some_and(|r| r != course_role) || available.is_some_and(|a| a != "Yes") {
-            continue;
-        }
-        rows.push(json!({
-            "userId": content_id(&user),
-            "courseId": course.lms_id(),
-            "courseRoleId": course_role,
-            "availability": { "available": "Yes" },
-            "user": { "id": content_id(&user), "userName": u.name() },
-        }));
-    }
+    let key = readable(&state.model.ws, &caller, &id)?;
+    let rows = memberships(&state.model.ws, key)?
+        .into_iter()
+        .filter(|(course_role, _)| role.is_none_or(|r| r == *course_role) && available.is_none_or(|a| a == "Yes"))
+        .map(|(_, row)| row)
+        .collect();
     Ok(query.answer(rows))
 }

@@ -5,7 +5,7 @@ use crate::extract::Caller;
 use crate::learn::courses::resolve;
 use crate::learn::plan;
 use crate::learn::wire::Failure;
-use crate::model::{Op, Outcome};
+use crate::model::Outcome;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -26,15 +26,7 @@ pub async fn copy_v2(app: SharedApp, caller: Caller, id: String, body: Value) ->
         ));
     }
     let user = caller.user_name(&state.model.ws)?;
-    // Planned with no fault armed, to refuse a bad body before the fault
-    // is used up; the job is the same op with the fault as it is armed.
-    let planned = plan::request_copy(&state.model.ws, &user, source, &body, Timestamp::now(), false)?;
-    let op = |fail| match planned {
-        Op::RequestCopy { user, source, target, mode, spec, at, .. } => {
-            Op::RequestCopy { user, source, target, mode, spec, at, fail }
-        }
-        other => other,
-    };
+    let op = plan::request_copy(&state.model.ws, &user, source, &body, Timestamp::now(), false)?;
     let Outcome::Copy { task, target } = state.commit_job(op)? else {
         return Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "the copy gave no task"));
     };

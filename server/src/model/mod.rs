@@ -238,6 +238,21 @@ pub enum Op {
     },
 }
 
+impl Op {
+    /// The op with an injected failure armed or not, if it starts a job
+    /// the runner runs (a copy, a migration, a sync); any other as it is.
+    pub fn with_fault(mut self, armed: bool) -> Op {
+        if let Op::RequestCopy { fail, .. }
+        | Op::StartMigration { fail, .. }
+        | Op::SelectMigration { fail, .. }
+        | Op::StartSync { fail, .. } = &mut self
+        {
+            *fail = armed;
+        }
+        self
+    }
+}
+
 /// What an applied op gives back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
