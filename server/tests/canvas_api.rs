@@ -422,7 +422,8 @@ async fn cnv4_a_page_update_follows_the_model_and_lasts() {
 }
 
 /// CNV-3 (the course update): `course[name]`, `course[course_code]`,
-/// `course[sis_course_id]` and `course[time_zone]`, as canvasapi's
+/// `course[sis_course_id]`, `course[time_zone]`, `course[start_at]` and
+/// `course[end_at]`, as canvasapi's
 /// `Course.update` sends them; the change shows over Learn's routes too;
 /// a bad value is Canvas's validation error on its attribute; a Reviewer
 /// may not; an unknown key is ignored.
@@ -454,6 +455,30 @@ async fn cnv3_a_course_update_over_canvas_shows_over_learn() {
     assert_eq!((status, &body["errors"]["name"][0]["attribute"]), (StatusCode::BAD_REQUEST, &json!("name")), "{body}");
     let r = put(REVIEWER).form(&[("course[name]", "x")]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    // Term dates: both set a range; one alone moves its bound; an end
+    // before the start is Canvas's error on `conclude_at`, and nothing
+    // changes.
+    let dates = [("course[start_at]", "2028-01-10T08:00:00Z"), ("course[end_at]", "2028-05-06T20:00:00Z")];
+    let (status, _, course) = read(put(AUTHOR).form(&dates).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{course}");
+    assert_eq!(
+        (&course["start_at"], &course["end_at"]),
+        (&json!("2028-01-10T08:00:00Z"), &json!("2028-05-06T20:00:00Z"))
+    );
+    let later = [("course[end_at]", "2028-06-01T00:00:00+02:00")];
+    let (_, _, course) = read(put(AUTHOR).form(&later).send().await.unwrap()).await;
+    assert_eq!(
+        (&course["start_at"], &course["end_at"]),
+        (&json!("2028-01-10T08:00:00Z"), &json!("2028-05-31T22:00:00Z"))
+    );
+    let (status, _, body) =
+        read(put(AUTHOR).form(&[("course[end_at]", "2027-01-01T00:00:00Z")]).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["errors"]["conclude_at"][0]["attribute"], "conclude_at", "{body}");
+    let (_, _, course) =
+        read(s.client.get(s.url(&format!("/api/v1/courses/{bio}"))).bearer_auth(AUTHOR).send().await.unwrap()).await;
+    assert_eq!(course["end_at"], "2028-05-31T22:00:00Z", "the refused change changed nothing");
     s.stop().await;
 }
 

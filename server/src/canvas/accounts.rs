@@ -84,10 +84,9 @@ pub async fn course(
     show_course(&state.model, caller.user, &id)
 }
 
-/// A `course[start_at]`-style time: ISO 8601, `Z` or an offset; `None`
-/// when absent or unreadable (Canvas drops a date it cannot read).
+/// A `course[start_at]`-style time of `params`.
 fn time_of(params: &Value, name: &str) -> Option<Timestamp> {
-    text(params, "course", name)?.parse::<coursecopy::jiff::Timestamp>().ok().map(Timestamp::from)
+    super::courses::time(text(params, "course", name))
 }
 
 /// `POST /api/v1/accounts/:id/courses` (CNV-3): a course made by a caller

@@ -169,8 +169,16 @@ fn change(user: String, course: u64, field: impl Fn(&str) -> Option<String>, ava
         external_id: field("sis_course_id"),
         time_zone: field("time_zone"),
         availability: availability.map(str::to_string),
+        start: time(field("start_at")),
+        end: time(field("end_at")),
         at: coursecopy::Timestamp::now(),
     }
+}
+
+/// A `course[start_at]`-style time: ISO 8601, `Z` or an offset; `None`
+/// when absent or unreadable (Canvas drops a date it cannot read).
+pub(super) fn time(text: Option<String>) -> Option<coursecopy::Timestamp> {
+    text?.parse::<coursecopy::jiff::Timestamp>().ok().map(coursecopy::Timestamp::from)
 }
 
 /// The availability a `course[event]` sets: `offer` publishes, `claim`

@@ -193,6 +193,7 @@ impl CanvasError {
             CanvasError::Invalid { attribute, message } => {
                 let attribute = match attribute.as_str() {
                     "title" => "name".to_string(),
+                    "duration" => "conclude_at".to_string(),
                     "external_id" => "sis_course_id".to_string(),
                     _ => attribute,
                 };

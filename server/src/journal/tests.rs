@@ -450,6 +450,10 @@ mod replay_property {
                 external_id: None,
                 time_zone: Some(if *valid { "Europe/Berlin" } else { "Mars/Olympus" }.into()),
                 availability: (t % 3 == 0).then(|| "Disabled".into()),
+                // Some move the start alone, some set a range (a few
+                // ending before they start: refused).
+                start: (t % 2 == 0).then(|| Timestamp::from_unix_millis(1_800_000_000_000 + t * 7_000_000)),
+                end: (t % 4 == 1).then(|| Timestamp::from_unix_millis(1_805_000_000_000 - t * 9_000_000)),
                 at,
             },
             Action::NewCourse(dated) => Op::NewCourse {

@@ -105,6 +105,12 @@ pub enum Op {
         /// The new availability: `Yes`, `No`, `Disabled` or `Term`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         availability: Option<String>,
+        /// The new start of its `DateRange`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start: Option<Timestamp>,
+        /// The new end of its `DateRange`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        end: Option<Timestamp>,
         /// When.
         at: Timestamp,
     },
@@ -495,9 +501,20 @@ impl Model {
             Op::EditPage { user, course, page, title, body } => {
                 self.edit_page(user, *course, *page, title.as_deref(), body.as_deref())
             }
-            Op::ChangeCourse { user, course, title, course_code, external_id, time_zone, availability, at } => {
+            Op::ChangeCourse {
+                user,
+                course,
+                title,
+                course_code,
+                external_id,
+                time_zone,
+                availability,
+                start,
+                end,
+                at,
+            } => {
                 let fields = [title, course_code, external_id, time_zone, availability].map(Option::as_deref);
-                self.change_course(user, *course, fields, *at)
+                self.change_course(user, *course, fields, [*start, *end], *at)
             }
             Op::NewCourse { user, prefix, fields, at } => self.new_course(user, prefix, fields, *at),
             Op::RemoveCourse { user, course } => self.remove_course(user, *course),

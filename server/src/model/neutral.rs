@@ -31,18 +31,30 @@ impl Model {
     }
 
     /// [`Op::ChangeCourse`]: its title, course code, external id, time
-    /// zone and availability (each kept when `None`), as one course change
-    /// at `at`.
+    /// zone and availability (each kept when `None`), and the start and
+    /// end of its `DateRange`, as one course change at `at`. A start or
+    /// end given alone moves that bound of the course's range; a course
+    /// with no range gets one only when both are given (the model has no
+    /// open-ended range), and an end before the start is refused.
     pub(super) fn change_course(
         &mut self,
         user: &str,
         course: u64,
         [title, course_code, external_id, time_zone, availability]: [Option<&str>; 5],
+        [start, end]: [Option<Timestamp>; 2],
         at: Timestamp,
     ) -> Result<Outcome, CoreError> {
         let actor = self.user(user)?;
         let course = self.ws.resolve_course(&CourseRef::PrimaryId(course))?;
         let mut change = CourseChange::new().at(at);
+        let range = match self.ws.course(course)?.settings().duration() {
+            Duration::DateRange { start, end } => [Some(start), Some(end)],
+            _ => [None, None],
+        };
+        if let (true, Some(start), Some(end)) = (start.is_some() || end.is_some(), start.or(range[0]), end.or(range[1]))
+        {
+            change = change.duration(Duration::DateRange { start, end });
+        }
         if let Some(title) = title {
             change = change.title(title);
         }
