@@ -121,7 +121,8 @@ async fn cnv5_cnv6_a_course_copy_with_a_date_shift_runs_and_reports_progress() {
 
 /// CNV-5: `select[modules][]` copies modules whole, `select[pages][]` a
 /// page with its module holding it alone; `selective_import` waits in
-/// `waiting_for_select` until a PUT with `copy[...]`; the refusals are
+/// `waiting_for_select` while `selective_data` lists what it offers,
+/// until a PUT with a node's `copy[...]` property; the refusals are
 /// Canvas's: an unknown type, no source, an unknown source, both date
 /// flags, a caller without rights on the target.
 #[tokio::test]
@@ -153,7 +154,25 @@ async fn cnv5_selective_copies_and_refusals() {
     let (_, progress) = s.get(waiting["progress_url"].as_str().unwrap(), AUTHOR).await;
     assert_eq!((progress["workflow_state"].as_str(), progress["completion"].as_f64()), (Some("queued"), Some(0.0)));
     let one = format!("{path}/{}", waiting["id"]);
-    let ecology = format!("copy[context_modules][id_{}]", bio_modules[2].1);
+    // What to select, as a client finds it: the sections, then the
+    // modules' nodes, whose `property` goes back with `1`.
+    let (status, sections) = s.get(&format!("{one}/selective_data"), AUTHOR).await;
+    assert_eq!(status, StatusCode::OK, "{sections}");
+    for node in sections.as_array().unwrap() {
+        conforms("ContentMigrationSelectionNode", node);
+    }
+    let section = |kind: &str| sections.as_array().unwrap().iter().find(|n| n["type"] == kind).cloned();
+    let modules_node = section("context_modules").unwrap();
+    assert_eq!(modules_node["count"], bio_modules.len(), "{sections}");
+    assert_eq!(section("wiki_pages").unwrap()["property"], "copy[all_wiki_pages]");
+    assert_eq!(section("course_settings").unwrap()["property"], "copy[all_course_settings]");
+    let (_, nodes) = s.get(modules_node["sub_items_url"].as_str().unwrap(), AUTHOR).await;
+    let titles: Vec<&str> = nodes.as_array().unwrap().iter().map(|n| n["title"].as_str().unwrap()).collect();
+    let names: Vec<&str> = bio_modules.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(titles, names);
+    conforms("ContentMigrationSelectionNode", &nodes[2]);
+    let ecology = nodes[2]["property"].as_str().unwrap().to_string();
+    assert_eq!(ecology, format!("copy[context_modules][id_{}]", bio_modules[2].1));
     let (status, running) = s.form(Method::PUT, &one, AUTHOR, &[(ecology.as_str(), "1".into())]).await;
     assert_eq!(status, StatusCode::OK, "{running}");
     conforms("ContentMigration", &running);

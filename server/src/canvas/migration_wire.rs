@@ -11,7 +11,7 @@
 
 use super::wire::time;
 use crate::migrations::{MigrationState, MigrationStatus};
-use coursecopy::{CopyIssue, TaskState, Workspace};
+use coursecopy::{Category, CopyIssue, CourseKey, TaskState, Workspace};
 use serde_json::{Value, json};
 
 /// What Canvas calls the copy importer.
@@ -146,4 +146,60 @@ pub fn progress(ws: &Workspace, status: &MigrationStatus<'_>, base: &str) -> Val
         "message": message,
         "url": format!("{base}/api/v1/progress/{}", m.id),
     })
+}
+
+/// The sections a selective import offers (`canvas/API.md` §5.2), each as
+/// its `type`, its title, and the library category its items are (`None`:
+/// learning objects or pages).
+const SECTIONS: [(&str, &str, Option<Category>); 7] = [
+    ("context_modules", "Modules", None),
+    ("wiki_pages", "Pages", None),
+    ("assignments", "Assignments", Some(Category::Assessments)),
+    ("discussion_topics", "Discussion Topics", Some(Category::Discussions)),
+    ("announcements", "Announcements", Some(Category::Announcements)),
+    ("calendar_events", "Calendar Events", Some(Category::Calendar)),
+    ("rubrics", "Rubrics", Some(Category::Rubrics)),
+];
+
+/// What `selective_data` lists of `source` (`canvas/API.md` §5.2):
+/// without `kind`, one node per section the source has (its count, and
+/// for modules and pages the URL of their items; tool sections are
+/// selected whole) and the course settings; with `kind` `context_modules`
+/// or `wiki_pages`, one node per learning object or page, whose
+/// `property` a `PUT` sends back with `1` to select it. `items_url` is the
+/// route's own absolute URL, without its query.
+pub fn selective_data(ws: &Workspace, source: CourseKey, kind: Option<&str>, items_url: &str) -> Vec<Value> {
+    let Ok(course) = ws.course(source) else { return Vec::new() };
+    let los: Vec<_> = course.learning_objects().filter_map(|lo| ws.learning_object(lo).ok()).collect();
+    let pages: Vec<_> = los.iter().flat_map(|lo| lo.pages()).filter_map(|p| ws.page(p).ok()).collect();
+    let node = |kind: &str, id: u64, title: &str| json!({"type": kind, "property": format!("copy[{kind}][id_{id}]"), "title": title});
+    match kind {
+        Some("context_modules") => los.iter().map(|lo| node("context_modules", lo.numeric_id(), lo.title())).collect(),
+        Some("wiki_pages") => pages.iter().map(|p| node("wiki_pages", p.numeric_id(), p.title())).collect(),
+        Some(_) => Vec::new(),
+        None => {
+            let mut out = vec![json!({
+                "type": "course_settings",
+                "property": "copy[all_course_settings]",
+                "title": "Course Settings",
+            })];
+            for (kind, title, category) in SECTIONS {
+                let count = match category {
+                    None if kind == "context_modules" => los.len(),
+                    None => pages.len(),
+                    Some(category) => course.tools().of(category).count(),
+                };
+                if count == 0 {
+                    continue;
+                }
+                let mut section =
+                    json!({"type": kind, "property": format!("copy[all_{kind}]"), "title": title, "count": count});
+                if category.is_none() {
+                    section["sub_items_url"] = json!(format!("{items_url}?type={kind}"));
+                }
+                out.push(section);
+            }
+            out
+        }
+    }
 }

@@ -6,7 +6,9 @@ use super::auth::CanvasCaller;
 use super::courses::resolve;
 use super::errors::CanvasError;
 use super::migration_params::{CourseDates, date_shift, flag, selection};
-use super::migration_wire::{content_migration, issues, migration_issue, progress};
+use super::migration_wire::{
+    content_migration, issues, migration_issue, progress, selective_data as wire_selective_data,
+};
 use super::paging::base_of;
 use super::request::{caller_name, paged, params_with_body, query_params, readable};
 use crate::app::{SharedApp, State as AppState};
@@ -17,7 +19,7 @@ use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use coursecopy::{CourseKey, Duration, Timestamp, Workspace};
+use coursecopy::{CourseKey, CourseRef, Duration, Timestamp, Workspace};
 use serde_json::{Value, json};
 
 /// The migration types Canvas has; only the copy is served.
@@ -197,6 +199,27 @@ pub async fn issue_list(
     let texts = issues(&state.model.ws, &status);
     let all = texts.iter().enumerate().map(|(i, text)| migration_issue(&status, i + 1, text, &base)).collect();
     Ok(paged(all, &params, &headers, &uri))
+}
+
+/// `GET …/content_migrations/:id/selective_data` (optional `type`): what
+/// the migration's source offers to a selective import, paged; a `PUT`
+/// with `copy[...]` selects from it.
+pub async fn selective_data(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((course, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, CanvasError> {
+    let params = query_params(&uri)?;
+    let state = app.lock();
+    let status = find(&state, &caller, &course, &id)?;
+    let ws = &state.model.ws;
+    let source =
+        ws.resolve_course(&CourseRef::PrimaryId(status.migration.source)).map_err(|_| CanvasError::NotFound)?;
+    let items_url = format!("{}{}", base_of(&headers), uri.path());
+    let kind = params.get("type").and_then(Value::as_str);
+    Ok(paged(wire_selective_data(ws, source, kind, &items_url), &params, &headers, &uri))
 }
 
 /// `GET …/content_migrations/:id/migration_issues/:issue_id`.
