@@ -59,6 +59,9 @@ pub struct Migration {
     /// The numbers of its issues a user marked resolved.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub resolved: BTreeSet<u64>,
+    /// The message of a cancel that stopped its running copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled: Option<String>,
 }
 
 /// A migration's state as the library reports it, once it runs.
@@ -114,6 +117,7 @@ impl Model {
             spec: spec.clone(),
             state,
             resolved: BTreeSet::new(),
+            cancelled: None,
         };
         self.migrations.insert(id, migration);
         // An injected failure fails it at once, even one that would wait
@@ -147,6 +151,51 @@ impl Model {
             m.state = MigrationState::Queued;
         }
         self.advance_migration(id, at, fail);
+        Ok(Outcome::Migration(id))
+    }
+
+    /// Cancels migration `id` (Canvas's progress cancel): one waiting for
+    /// its selection or its course fails at once with `message`; one
+    /// running has its copy task cancelled (its work undone, the target as
+    /// it was, LMS-4) and fails with `message`; one that ended stays as it
+    /// is. The user needs edit rights on the target, and, for a copy that
+    /// runs, to have asked for it or be an Administrator (the library's
+    /// rule for cancelling a task).
+    ///
+    /// # Errors
+    /// No such migration; a missing right.
+    pub(crate) fn cancel_migration(
+        &mut self,
+        user: &str,
+        id: u64,
+        message: Option<&str>,
+        at: Timestamp,
+    ) -> Result<Outcome, CoreError> {
+        let actor = self.user(user)?;
+        let migration = self.editable_migration(user, id)?;
+        let reason = message.unwrap_or("cancelled").to_string();
+        match migration.state.clone() {
+            MigrationState::WaitingForSelect | MigrationState::Queued => {
+                self.set_migration_state(id, MigrationState::Failed { reason, at });
+            }
+            MigrationState::Task { task } => {
+                let Some(accepted) = self.tasks.get(&task).filter(|t| t.ended.is_none()) else {
+                    return Ok(Outcome::Migration(id));
+                };
+                let key = accepted.key;
+                if self.ws.task_status(key).is_ok_and(|s| s.state.is_finished()) {
+                    return Ok(Outcome::Migration(id));
+                }
+                self.ws.cancel_task(actor, key)?;
+                if let Some(accepted) = self.tasks.get_mut(&task) {
+                    accepted.ended = Some(at);
+                }
+                if let Some(m) = self.migrations.get_mut(&id) {
+                    m.cancelled = Some(reason);
+                }
+            }
+            MigrationState::Failed { .. } => {}
+        }
         Ok(Outcome::Migration(id))
     }
 

@@ -64,6 +64,10 @@ async fn sync(s: &common::Server, template: &str) -> Value {
         assert_eq!(status, StatusCode::OK, "{progress}");
         conforms("Progress", &progress);
         if now["workflow_state"] == "completed" || now["workflow_state"] == "imports_failed" {
+            // A sync's progress is not cancelled (CNV-6): Canvas's 400.
+            let (status, body) = s.form(Method::POST, &format!("/api/v1/progress/{id}/cancel"), AUTHOR, &[]).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+            conforms("Message", &body);
             return now;
         }
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;

@@ -344,3 +344,47 @@ async fn cnv5_date_warnings_are_issues_a_user_resolves() {
     );
     s.stop().await;
 }
+
+/// CNV-6 (cancel): `POST /api/v1/progress/:id/cancel` with a `message`
+/// fails a migration that waits, and stops one whose copy runs, its
+/// target left as it was, both `failed` with the message; one that ended
+/// is answered unchanged; a blueprint sync's progress is not cancelled
+/// (400), an unknown one is 404, a Reviewer's cancel 401.
+#[tokio::test]
+async fn cnv6_a_progress_cancel_stops_a_migration() {
+    let s = start(&[]).await;
+    let (bio, chem) = (course_id(&s, "BIO-101").await, course_id(&s, "CHEM-101").await);
+    let path = format!("/api/v1/courses/{chem}/content_migrations");
+    let before = modules(&s, chem).await;
+    s.control(Method::POST, "/_coursecopy/runner/pause", None).await;
+    let (_, running) = s.form(Method::POST, &path, AUTHOR, &copy_from(bio)).await;
+    let (_, waiting) = s.form(Method::POST, &path, AUTHOR, &copy_from(bio)).await;
+    s.control(Method::POST, "/_coursecopy/runner/step?units=3", None).await;
+    let (_, progress) = s.get(running["progress_url"].as_str().unwrap(), AUTHOR).await;
+    assert_eq!(progress["workflow_state"], "running", "{progress}");
+    let cancel = |id: &Value, token: &'static str| {
+        let url = format!("/api/v1/progress/{id}/cancel");
+        let s = &s;
+        async move { s.form(Method::POST, &url, token, &[("message", "wrong term".to_string())]).await }
+    };
+    let (status, _) = cancel(&running["id"], REVIEWER).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for migration in [&waiting, &running] {
+        let (status, progress) = cancel(&migration["id"], AUTHOR).await;
+        assert_eq!(status, StatusCode::OK, "{progress}");
+        conforms("Progress", &progress);
+        assert_eq!((&progress["workflow_state"], &progress["message"]), (&json!("failed"), &json!("wrong term")));
+    }
+    s.control(Method::POST, "/_coursecopy/runner/resume", None).await;
+    let (_, again) = s.get(&format!("{path}/{}", running["id"]), AUTHOR).await;
+    assert_eq!(again["workflow_state"], "failed", "{again}");
+    assert_eq!(modules(&s, chem).await, before, "the cancelled copy's work is undone");
+
+    let (_, done) = s.form(Method::POST, &path, AUTHOR, &copy_from(bio)).await;
+    let finished = until_done(&s, done["progress_url"].as_str().unwrap()).await;
+    let (status, unchanged) = cancel(&done["id"], AUTHOR).await;
+    assert_eq!((status, &unchanged), (StatusCode::OK, &finished), "an ended migration is answered as it is");
+    let (status, _) = cancel(&json!(999_999), AUTHOR).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    s.stop().await;
+}

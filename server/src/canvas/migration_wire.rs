@@ -34,7 +34,10 @@ fn states(status: &MigrationStatus<'_>) -> (&'static str, &'static str, u8, Opti
             TaskState::Running { percent } => ("running", "running", *percent, None),
             TaskState::Complete { .. } | TaskState::CompleteWithErrors { .. } => ("completed", "completed", 100, None),
             TaskState::Incomplete { reason } => ("failed", "failed", task.percent_complete, Some(reason.clone())),
-            _ => ("failed", "failed", task.percent_complete, Some("the copy was cancelled".into())),
+            _ => {
+                let message = status.migration.cancelled.clone().unwrap_or_else(|| "the copy was cancelled".into());
+                ("failed", "failed", task.percent_complete, Some(message))
+            }
         },
         _ => ("queued", "queued", 0, None),
     }

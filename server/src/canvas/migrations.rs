@@ -296,3 +296,35 @@ pub async fn show_progress(
     }
     Ok(Json(body))
 }
+
+/// `POST /api/v1/progress/:id/cancel` (optional `message`, query, form or
+/// JSON): a migration's progress is cancelled (`Model::cancel_migration`)
+/// and answered as it is then, `failed` with the message; one that ended
+/// is answered unchanged. A blueprint sync's progress is not cancelled
+/// here: 400 `{"message": …}`.
+pub async fn cancel_progress(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, CanvasError> {
+    let params = params_with_body(&uri, &headers, &body)?;
+    let mut state = app.lock();
+    let id: u64 = id.parse().map_err(|_| CanvasError::NotFound)?;
+    let Some(found) = state.model.migration(id) else {
+        let sync = state.model.syncs.contains_key(&id);
+        return Err(if sync {
+            message(StatusCode::BAD_REQUEST, "a blueprint sync cannot be cancelled")
+        } else {
+            CanvasError::NotFound
+        });
+    };
+    readable(&state.model.ws, caller.user, &found.migration.target.to_string())?;
+    let user = caller_name(&state.model.ws, &caller)?;
+    let text = params.get("message").and_then(Value::as_str).map(str::to_string);
+    state.commit(Op::CancelMigration { user, migration: id, message: text, at: Timestamp::now() })?;
+    let found = state.model.migration(id).ok_or(CanvasError::NotFound)?;
+    Ok(Json(progress(&state.model.ws, &found, &base_of(&headers))))
+}

@@ -84,6 +84,7 @@ pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
             get(migrations::issue).put(migrations::update_issue),
         ),
         ("/progress/{id}", get(migrations::show_progress)),
+        ("/progress/{id}/cancel", axum::routing::post(migrations::cancel_progress)),
         (TEMPLATE, get(blueprints::show)),
         ("/courses/{id}/blueprint_subscriptions", get(blueprints::subscriptions)),
     ]

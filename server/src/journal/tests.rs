@@ -252,6 +252,9 @@ mod replay_property {
             migration: u8,
             pick: u8,
         },
+        /// A migration cancelled by its progress (some waiting, some
+        /// running, some ended, some missing).
+        Cancel(u8),
         /// A course made or deleted as the Canvas routes commit them.
         NewCourse(bool),
         RemoveCourse(u8),
@@ -300,6 +303,7 @@ mod replay_property {
             2 => (1u8..10, 1u8..10, 0u8..4, any::<bool>(), proptest::bool::weighted(0.3), proptest::bool::weighted(0.1))
                 .prop_map(|(source, target, pick, shift, select, fail)| Action::Migrate { source, target, pick, shift, select, fail }),
             1 => (1u8..8, 0u8..4).prop_map(|(migration, pick)| Action::Select { migration, pick }),
+            1 => (1u8..8).prop_map(Action::Cancel),
             1 => any::<bool>().prop_map(Action::NewCourse),
             2 => (1u8..5, proptest::bool::weighted(0.8)).prop_map(|(course, on)| Action::Blueprint { course, on }),
             2 => (1u8..5, 1u8..8, proptest::bool::weighted(0.2))
@@ -369,6 +373,12 @@ mod replay_property {
                 select: *select,
                 at,
                 fail: *fail,
+            },
+            Action::Cancel(migration) => Op::CancelMigration {
+                user: "Author".into(),
+                migration: u64::from(*migration),
+                message: (migration % 2 == 0).then(|| "cancelled in the property".into()),
+                at,
             },
             Action::Select { migration, pick } => Op::SelectMigration {
                 user: "Author".into(),
@@ -476,6 +486,7 @@ mod replay_property {
             | Action::Restrict { .. }
             | Action::Migrate { .. }
             | Action::Select { .. }
+            | Action::Cancel(_)
             | Action::Issue { .. } => canvas_op(action, at)?,
             Action::Flush | Action::Snapshot => return None,
         })

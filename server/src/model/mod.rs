@@ -168,6 +168,18 @@ pub enum Op {
         #[serde(default)]
         fail: bool,
     },
+    /// A migration cancelled (Canvas's progress cancel).
+    CancelMigration {
+        /// The workspace user who asked.
+        user: String,
+        /// The migration's id.
+        migration: u64,
+        /// The cancel's message, if given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+        /// When.
+        at: Timestamp,
+    },
     /// A migration issue marked resolved, or active again.
     SetIssueState {
         /// The workspace user who asked.
@@ -523,6 +535,9 @@ impl Model {
             }
             Op::SelectMigration { user, migration, spec, at, fail } => {
                 self.select_migration(user, *migration, spec, *at, *fail)
+            }
+            Op::CancelMigration { user, migration, message, at } => {
+                self.cancel_migration(user, *migration, message.as_deref(), *at)
             }
             Op::SetIssueState { user, migration, issue, resolved } => {
                 self.set_issue_state(user, *migration, *issue, *resolved)
