@@ -14,7 +14,7 @@
 use crate::model::{Accepted, CopyInto, CopySpec, CoreError, Model, Outcome};
 use coursecopy::{Action, CopyMode, CourseKey, CourseRef, TaskStatus, Timestamp};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a migration is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -62,6 +62,25 @@ pub struct Migration {
     /// The message of a cancel that stopped its running copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<String>,
+    /// The target's learning objects (numeric ids) when its copy started.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<u64>,
+    /// What its copy made of what, once it ended (empty for a copy that
+    /// did not complete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assets: Option<AssetMap>,
+}
+
+/// What a completed migration's copy made: each source learning object and
+/// page (numeric ids) and the one made of it in the target.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetMap {
+    /// Learning objects: source id → target id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub los: BTreeMap<u64, u64>,
+    /// Pages: source id → target id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pages: BTreeMap<u64, u64>,
 }
 
 /// A migration's state as the library reports it, once it runs.
@@ -118,6 +137,8 @@ impl Model {
             state,
             resolved: BTreeSet::new(),
             cancelled: None,
+            held: Vec::new(),
+            assets: None,
         };
         self.migrations.insert(id, migration);
         // An injected failure fails it at once, even one that would wait
@@ -191,7 +212,8 @@ impl Model {
                     accepted.ended = Some(at);
                 }
                 if let Some(m) = self.migrations.get_mut(&id) {
-                    m.cancelled = Some(reason);
+                    // Ended here, not in a step: it made nothing.
+                    (m.cancelled, m.assets) = (Some(reason), Some(AssetMap::default()));
                 }
             }
             MigrationState::Failed { .. } => {}
@@ -228,12 +250,82 @@ impl Model {
         {
             return false;
         }
+        let held = self.lo_ids(m.target);
         let state = match self.request_migration_copy(&m, at) {
             Ok(task) => MigrationState::Task { task },
             Err(e) => MigrationState::Failed { reason: e.to_string(), at },
         };
+        if let Some(m) = self.migrations.get_mut(&id) {
+            m.held = held;
+        }
         self.set_migration_state(id, state);
         true
+    }
+
+    /// The numeric ids of course `id`'s learning objects.
+    fn lo_ids(&self, id: u64) -> Vec<u64> {
+        let Ok(course) = self.ws.resolve_course(&CourseRef::PrimaryId(id)).and_then(|k| self.ws.course(k)) else {
+            return Vec::new();
+        };
+        course.learning_objects().filter_map(|lo| self.ws.learning_object(lo).ok()).map(|l| l.numeric_id()).collect()
+    }
+
+    /// Records what the copies of migrations that ended made of what
+    /// (`Migration::assets`): the target's learning objects it did not
+    /// hold when the copy started, made from the source's, and their
+    /// pages. No other copy writes into a course while one runs, so these
+    /// are the copy's. Run by each runner step, after tasks ended; gives
+    /// whether it recorded any (the step is then journaled, so that replay
+    /// records them at the same point).
+    pub(crate) fn map_ended_migrations(&mut self) -> bool {
+        let ended: Vec<u64> = self
+            .migrations
+            .values()
+            .filter(|m| m.assets.is_none())
+            .filter(|m| match &m.state {
+                MigrationState::Task { task } => self.tasks.get(task).is_some_and(|t| t.ended.is_some()),
+                _ => false,
+            })
+            .map(|m| m.id)
+            .collect();
+        for &id in &ended {
+            let assets = self.migration(id).map(|status| self.assets_of(&status)).unwrap_or_default();
+            if let Some(m) = self.migrations.get_mut(&id) {
+                m.assets = Some(assets);
+            }
+        }
+        !ended.is_empty()
+    }
+
+    /// What the copy of a migration that completed made; empty otherwise.
+    fn assets_of(&self, status: &MigrationStatus<'_>) -> AssetMap {
+        let mut map = AssetMap::default();
+        let completed = status.task.as_ref().is_some_and(|(_, t)| {
+            matches!(t.state, coursecopy::TaskState::Complete { .. } | coursecopy::TaskState::CompleteWithErrors { .. })
+        });
+        let m = status.migration;
+        let Ok(target) = self.ws.resolve_course(&CourseRef::PrimaryId(m.target)).and_then(|k| self.ws.course(k)) else {
+            return map;
+        };
+        if !completed {
+            return map;
+        }
+        let held: BTreeSet<u64> = m.held.iter().copied().collect();
+        for lo in target.learning_objects() {
+            let Ok(made) = self.ws.learning_object(lo) else { continue };
+            let Some(from) = made.origin().and_then(|o| self.ws.learning_object(o).ok()) else { continue };
+            if held.contains(&made.numeric_id()) {
+                continue;
+            }
+            map.los.insert(from.numeric_id(), made.numeric_id());
+            for page in made.pages() {
+                let Ok(p) = self.ws.page(page) else { continue };
+                if let Some(origin) = p.origin().and_then(|o| self.ws.page(o).ok()) {
+                    map.pages.insert(origin.numeric_id(), p.numeric_id());
+                }
+            }
+        }
+        map
     }
 
     fn set_migration_state(&mut self, id: u64, state: MigrationState) {

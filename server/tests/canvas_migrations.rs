@@ -116,6 +116,27 @@ async fn cnv5_cnv6_a_course_copy_with_a_date_shift_runs_and_reports_progress() {
     let (status, migrators) = s.get(&format!("{path}/migrators"), AUTHOR).await;
     assert_eq!(status, StatusCode::OK);
     conforms("Migrator", &migrators[0]);
+
+    // What the copy made of what: each source module and page, and the
+    // one made of it, the ids as strings.
+    let (status, mapping) = s.get(&format!("{path}/{id}/asset_id_mapping"), AUTHOR).await;
+    assert_eq!(status, StatusCode::OK, "{mapping}");
+    conforms("AssetIdMapping", &mapping);
+    let (source, target) = (modules(&s, bio).await, modules(&s, chem).await);
+    let made: Vec<(String, String)> = source
+        .iter()
+        .map(|(name, id)| (name.clone(), mapping["modules"][id.to_string()].as_str().unwrap().to_string()))
+        .collect();
+    let copied: Vec<(String, String)> = target[2..].iter().map(|(n, id)| (n.clone(), id.to_string())).collect();
+    assert_eq!(made, copied, "every source module maps to the module made of it");
+    let (_, source_pages) = s.get(&format!("/api/v1/courses/{bio}/pages?per_page=100"), AUTHOR).await;
+    let (_, target_pages) = s.get(&format!("/api/v1/courses/{chem}/pages?per_page=100"), AUTHOR).await;
+    for page in source_pages.as_array().unwrap() {
+        let made = mapping["pages"][page["page_id"].to_string()].as_str().unwrap();
+        let found = target_pages.as_array().unwrap().iter().find(|p| p["page_id"].to_string() == made).unwrap();
+        assert_eq!(found["title"], page["title"]);
+        assert_eq!(mapping["module_items"][page["page_id"].to_string()], made);
+    }
     s.stop().await;
 }
 
@@ -379,6 +400,8 @@ async fn cnv6_a_progress_cancel_stops_a_migration() {
     let (_, again) = s.get(&format!("{path}/{}", running["id"]), AUTHOR).await;
     assert_eq!(again["workflow_state"], "failed", "{again}");
     assert_eq!(modules(&s, chem).await, before, "the cancelled copy's work is undone");
+    let (status, body) = s.get(&format!("{path}/{}/asset_id_mapping", running["id"]), AUTHOR).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a copy that did not complete made nothing: {body}");
 
     let (_, done) = s.form(Method::POST, &path, AUTHOR, &copy_from(bio)).await;
     let finished = until_done(&s, done["progress_url"].as_str().unwrap()).await;

@@ -328,3 +328,29 @@ pub async fn cancel_progress(
     let found = state.model.migration(id).ok_or(CanvasError::NotFound)?;
     Ok(Json(progress(&state.model.ws, &found, &base_of(&headers))))
 }
+
+/// `GET …/content_migrations/:id/asset_id_mapping`: for a completed copy,
+/// the source's ids and the ids of what the copy made of them, as strings:
+/// `modules` (learning objects), `pages` and `module_items` (a module
+/// item's id is its page's). 400 `{"message": …}` for a migration that
+/// did not complete.
+pub async fn asset_id_mapping(
+    State(app): State<SharedApp>,
+    caller: axum::Extension<CanvasCaller>,
+    Path((course, id)): Path<(String, String)>,
+) -> Result<Json<Value>, CanvasError> {
+    let state = app.lock();
+    let status = find(&state, &caller, &course, &id)?;
+    let completed = content_migration(&state.model.ws, &status, "")["workflow_state"] == "completed";
+    let Some(assets) = status.migration.assets.as_ref().filter(|_| completed) else {
+        return Err(message(StatusCode::BAD_REQUEST, "the migration has not completed"));
+    };
+    let strings = |map: &std::collections::BTreeMap<u64, u64>| -> Value {
+        map.iter().map(|(from, to)| (from.to_string(), json!(to.to_string()))).collect::<serde_json::Map<_, _>>().into()
+    };
+    Ok(Json(json!({
+        "modules": strings(&assets.los),
+        "pages": strings(&assets.pages),
+        "module_items": strings(&assets.pages),
+    })))
+}

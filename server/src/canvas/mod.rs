@@ -79,6 +79,7 @@ pub(crate) fn routes(app: SharedApp) -> Router<SharedApp> {
         ("/courses/{id}/content_migrations/{migration}", get(migrations::show).put(migrations::update)),
         ("/courses/{id}/content_migrations/{migration}/migration_issues", get(migrations::issue_list)),
         ("/courses/{id}/content_migrations/{migration}/selective_data", get(migrations::selective_data)),
+        ("/courses/{id}/content_migrations/{migration}/asset_id_mapping", get(migrations::asset_id_mapping)),
         (
             "/courses/{id}/content_migrations/{migration}/migration_issues/{issue}",
             get(migrations::issue).put(migrations::update_issue),

@@ -602,8 +602,10 @@ impl Model {
                 changed = true;
             }
         }
-        // Syncs whose copy tasks ended in this step end with it.
+        // Syncs whose copy tasks ended in this step end with it; the
+        // migrations whose copies ended record what they made.
         changed |= self.advance_syncs(at) > 0;
+        changed |= self.map_ended_migrations();
         Outcome::Worked { units, changed }
     }
 }
