@@ -133,7 +133,12 @@ async fn cnv5_cnv6_a_course_copy_with_a_date_shift_runs_and_reports_progress() {
     let (_, target_pages) = s.get(&format!("/api/v1/courses/{chem}/pages?per_page=100"), AUTHOR).await;
     for page in source_pages.as_array().unwrap() {
         let made = mapping["pages"][page["page_id"].to_string()].as_str().unwrap();
-        let found = target_pages.as_array().unwrap().iter().find(|p| p["page_id"].to_string() == made).unwrap();
+        let found = target_pages
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["page_id"].as_u64().map(|n| n.to_string()).as_deref() == Some(made))
+            .unwrap();
         assert_eq!(found["title"], page["title"]);
         assert_eq!(mapping["module_items"][page["page_id"].to_string()], made);
     }
