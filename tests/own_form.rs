@@ -150,3 +150,44 @@ fn clearing_is_not_leaving_as_is() {
     assert_eq!(round_trip(&untouched), untouched);
     assert_ne!(round_trip(&clear), untouched);
 }
+
+/// The form itself, pinned: a journal keeps it, so a change to it is a
+/// format change, made on purpose (and read back from the old form).
+#[test]
+fn the_form_is_pinned() {
+    use coursecopy::jiff::civil::date;
+    let at = Timestamp::from_unix_millis(1_800_000_000_000);
+    let course = NewCourse::new("BIO-101", "Biology")
+        .description("Cells")
+        .detail("course_code", "BIO")
+        .duration(Duration::DateRange { start: at, end: Timestamp::from_unix_millis(1_810_000_000_000) })
+        .guest_access(true)
+        .time_zone(Zone::get("Europe/Berlin").unwrap())
+        .at(at);
+    let change = CourseChange::new().title("Biology II").locale(None).remove_detail("course_code");
+    let shift = DateShift::by_range_dates(date(2027, 9, 6), date(2027, 12, 17), date(2028, 9, 4), date(2028, 12, 15))
+        .substitute(Weekday::Friday, Weekday::Thursday);
+    let forms = [
+        (serde_json::to_string(&course).unwrap(), pinned_course_form()),
+        (
+            serde_json::to_string(&change).unwrap(),
+            r#"{"fields":{"title":"Biology II","details":[["course_code",null]],"settings":{"locale":null}}}"#,
+        ),
+        (
+            serde_json::to_string(&shift).unwrap(),
+            r#"{"remove":false,"days":null,"range":[{"on":"2027-09-06"},{"on":"2027-12-17"},{"on":"2028-09-04"},{"on":"2028-12-15"}],"substitutions":[null,null,null,null,null,4,null]}"#,
+        ),
+    ];
+    for (written, pinned) in forms {
+        assert_eq!(written, pinned);
+    }
+    assert_eq!(serde_json::from_str::<NewCourse>(pinned_course_form()).unwrap(), course);
+    // Unknown keys and weekdays past Saturday are refused, not dropped.
+    assert!(serde_json::from_str::<CourseChange>(r#"{"fields":{"titel":"x"}}"#).is_err());
+    assert!(serde_json::from_str::<DateShift>(r#"{"substitutions":[null,null,null,null,null,9,null]}"#).is_err());
+    assert!(serde_json::from_str::<DateShift>(r#"{"days":3,"weeks":1}"#).is_err());
+}
+
+fn pinned_course_form() -> &'static str {
+    r#"{"course_id":"BIO-101","fields":{"title":"Biology","description":"Cells","details":[["course_code","BIO"]],"settings":{"duration":{"DateRange":{"start":"2027-01-15T08:00:00.000Z","end":"2027-05-11T01:46:40.000Z"}},"guest_access":true},"time_zone":"Europe/Berlin","at":"2027-01-15T08:00:00.000Z"}}"#
+}

@@ -62,9 +62,11 @@ pub struct Migration {
     /// The message of a cancel that stopped its running copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<String>,
-    /// The target's learning objects (numeric ids) when its copy started.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub held: Vec<u64>,
+    /// The target's learning objects (numeric ids) when its copy started;
+    /// `None` for a migration started before servers recorded it (0.4),
+    /// whose assets stay unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<Vec<u64>>,
     /// What its copy made of what, once it ended (empty for a copy that
     /// did not complete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,6 +92,15 @@ pub struct MigrationStatus<'a> {
     pub migration: &'a Migration,
     /// Its task's status, once it has a task.
     pub task: Option<(&'a Accepted, TaskStatus)>,
+}
+
+impl MigrationStatus<'_> {
+    /// Whether its copy completed (with or without errors).
+    pub fn completed(&self) -> bool {
+        self.task.as_ref().is_some_and(|(_, t)| {
+            matches!(t.state, coursecopy::TaskState::Complete { .. } | coursecopy::TaskState::CompleteWithErrors { .. })
+        })
+    }
 }
 
 impl Model {
@@ -137,7 +148,7 @@ impl Model {
             state,
             resolved: BTreeSet::new(),
             cancelled: None,
-            held: Vec::new(),
+            held: None,
             assets: None,
         };
         self.migrations.insert(id, migration);
@@ -256,7 +267,7 @@ impl Model {
             Err(e) => MigrationState::Failed { reason: e.to_string(), at },
         };
         if let Some(m) = self.migrations.get_mut(&id) {
-            m.held = held;
+            m.held = Some(held);
         }
         self.set_migration_state(id, state);
         true
@@ -281,7 +292,7 @@ impl Model {
         let ended: Vec<u64> = self
             .migrations
             .values()
-            .filter(|m| m.assets.is_none())
+            .filter(|m| m.assets.is_none() && m.held.is_some())
             .filter(|m| match &m.state {
                 MigrationState::Task { task } => self.tasks.get(task).is_some_and(|t| t.ended.is_some()),
                 _ => false,
@@ -300,9 +311,7 @@ impl Model {
     /// What the copy of a migration that completed made; empty otherwise.
     fn assets_of(&self, status: &MigrationStatus<'_>) -> AssetMap {
         let mut map = AssetMap::default();
-        let completed = status.task.as_ref().is_some_and(|(_, t)| {
-            matches!(t.state, coursecopy::TaskState::Complete { .. } | coursecopy::TaskState::CompleteWithErrors { .. })
-        });
+        let completed = status.completed();
         let m = status.migration;
         let Ok(target) = self.ws.resolve_course(&CourseRef::PrimaryId(m.target)).and_then(|k| self.ws.course(k)) else {
             return map;
@@ -310,7 +319,7 @@ impl Model {
         if !completed {
             return map;
         }
-        let held: BTreeSet<u64> = m.held.iter().copied().collect();
+        let held: BTreeSet<u64> = m.held.iter().flatten().copied().collect();
         for lo in target.learning_objects() {
             let Ok(made) = self.ws.learning_object(lo) else { continue };
             let Some(from) = made.origin().and_then(|o| self.ws.learning_object(o).ok()) else { continue };

@@ -198,6 +198,17 @@ async fn cnv5_selective_copies_and_refusals() {
     assert_eq!(titles, names);
     conforms("ContentMigrationSelectionNode", &nodes[2]);
     let ecology = nodes[2]["property"].as_str().unwrap().to_string();
+    // The Reviewer reads Biology, not the Author's new Physics: a
+    // selective import from Physics into Biology lists nothing to them.
+    let (_, physics) =
+        s.form(Method::POST, "/api/v1/accounts/self/courses", AUTHOR, &[("course[name]", "Physics".into())]).await;
+    let mut from_physics = copy_from(physics["id"].as_u64().unwrap());
+    from_physics.push(("selective_import", "true".into()));
+    let into_bio = format!("/api/v1/courses/{bio}/content_migrations");
+    let (_, other) = s.form(Method::POST, &into_bio, AUTHOR, &from_physics).await;
+    let (status, _) = s.get(&format!("{into_bio}/{}/selective_data", other["id"]), REVIEWER).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the source's titles are not the Reviewer's to read");
+    assert_eq!(s.get(&format!("{into_bio}/{}", other["id"]), REVIEWER).await.0, StatusCode::OK);
     assert_eq!(ecology, format!("copy[context_modules][id_{}]", bio_modules[2].1));
     let (status, running) = s.form(Method::PUT, &one, AUTHOR, &[(ecology.as_str(), "1".into())]).await;
     assert_eq!(status, StatusCode::OK, "{running}");
@@ -404,12 +415,16 @@ async fn cnv6_a_progress_cancel_stops_a_migration() {
     s.control(Method::POST, "/_coursecopy/runner/resume", None).await;
     let (_, again) = s.get(&format!("{path}/{}", running["id"]), AUTHOR).await;
     assert_eq!(again["workflow_state"], "failed", "{again}");
-    assert_eq!(modules(&s, chem).await, before, "the cancelled copy's work is undone");
     let (status, body) = s.get(&format!("{path}/{}/asset_id_mapping", running["id"]), AUTHOR).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "a copy that did not complete made nothing: {body}");
 
     let (_, done) = s.form(Method::POST, &path, AUTHOR, &copy_from(bio)).await;
     let finished = until_done(&s, done["progress_url"].as_str().unwrap()).await;
+    // The runner ran on after the cancels: the copy that completed is the
+    // only one in the target, so nothing of the cancelled ones landed.
+    let after: Vec<String> = modules(&s, chem).await.into_iter().map(|(n, _)| n).collect();
+    let expected: Vec<String> = before.iter().chain(modules(&s, bio).await.iter()).map(|(n, _)| n.clone()).collect();
+    assert_eq!(after, expected, "the cancelled copies' work is undone");
     let (status, unchanged) = cancel(&done["id"], AUTHOR).await;
     assert_eq!((status, &unchanged), (StatusCode::OK, &finished), "an ended migration is answered as it is");
     let (status, _) = cancel(&json!(999_999), AUTHOR).await;

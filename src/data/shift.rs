@@ -39,7 +39,7 @@ use jiff::tz::TimeZone;
 /// read by [`LearnCopyRequest`](crate::LearnCopyRequest).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields, try_from = "ShiftForm"))]
 #[must_use = "a shift does nothing until it is passed to a copy or Workspace::shift_course_dates"]
 pub struct DateShift {
     remove: bool,
@@ -174,6 +174,31 @@ impl DateShift {
         };
         let offsets = Offsets { tz, seen: std::cell::RefCell::new(Vec::new()) };
         Ok(Shifter { remove: self.remove, days: self.days, range, substitutions: self.substitutions, offsets })
+    }
+}
+
+/// A [`DateShift`] as read, before its weekdays are checked.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[derive(Default)]
+struct ShiftForm {
+    remove: bool,
+    days: Option<i32>,
+    range: Option<[RangeDay; 4]>,
+    substitutions: [Option<u8>; 7],
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ShiftForm> for DateShift {
+    type Error = String;
+
+    fn try_from(form: ShiftForm) -> Result<Self, String> {
+        let ShiftForm { remove, days, range, substitutions } = form;
+        if let Some(day) = substitutions.iter().flatten().find(|day| **day > 6) {
+            return Err(format!("substitutions: weekday {day} is none of 0 (Sunday) to 6"));
+        }
+        Ok(DateShift { remove, days, range, substitutions })
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 /// Optional course fields; `None` leaves the field as it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub(crate) struct CourseFields {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) external_id: Option<String>,
@@ -51,7 +51,7 @@ impl CourseFields {
 /// Changes to course settings; `None` leaves a setting as it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub(crate) struct SettingsChange {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub(crate) availability: Option<Availability>,
@@ -432,6 +432,7 @@ macro_rules! settings_setters {
 /// [`LearnNewCourse`](crate::LearnNewCourse).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[must_use = "a new course does nothing until it is passed to Workspace::create_course"]
 pub struct NewCourse {
     pub(crate) course_id: String,
@@ -491,6 +492,7 @@ settings_setters!(NewCourse);
 /// [`LearnCourseChange`](crate::LearnCourseChange).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[must_use = "a change does nothing until it is passed to Workspace::update_course"]
 pub struct CourseChange {
     pub(crate) fields: CourseFields,

@@ -41,12 +41,6 @@ pub enum CanvasError {
     Json(StatusCode, serde_json::Value),
 }
 
-impl From<crate::learn::wire::Failure> for CanvasError {
-    fn from(f: crate::learn::wire::Failure) -> Self {
-        CanvasError::Other(f.status, f.message)
-    }
-}
-
 impl From<crate::model::CoreError> for CanvasError {
     fn from(e: crate::model::CoreError) -> Self {
         CanvasError::of_refusal(e)

@@ -19,7 +19,7 @@ use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use coursecopy::{CourseKey, CourseRef, Duration, Timestamp, Workspace};
+use coursecopy::{CourseKey, Duration, Timestamp, Workspace};
 use serde_json::{Value, json};
 
 /// The migration types Canvas has; only the copy is served.
@@ -202,7 +202,8 @@ pub async fn issue_list(
 }
 
 /// `GET …/content_migrations/:id/selective_data` (optional `type`): what
-/// the migration's source offers to a selective import, paged; a `PUT`
+/// the migration's source offers to a selective import, paged, to a
+/// caller who may read the source too (Canvas's 401 otherwise); a `PUT`
 /// with `copy[...]` selects from it.
 pub async fn selective_data(
     State(app): State<SharedApp>,
@@ -215,8 +216,7 @@ pub async fn selective_data(
     let state = app.lock();
     let status = find(&state, &caller, &course, &id)?;
     let ws = &state.model.ws;
-    let source =
-        ws.resolve_course(&CourseRef::PrimaryId(status.migration.source)).map_err(|_| CanvasError::NotFound)?;
+    let source = readable(ws, caller.user, &status.migration.source.to_string())?;
     let items_url = format!("{}{}", base_of(&headers), uri.path());
     let kind = params.get("type").and_then(Value::as_str);
     Ok(paged(wire_selective_data(ws, source, kind, &items_url), &params, &headers, &uri))
@@ -322,6 +322,12 @@ pub async fn cancel_progress(
         });
     };
     readable(&state.model.ws, caller.user, &found.migration.target.to_string())?;
+    let now = progress(&state.model.ws, &found, &base_of(&headers));
+    if now["workflow_state"] == "completed" || now["workflow_state"] == "failed" {
+        // Ended: nothing to cancel, and nothing to journal.
+        state.flush()?;
+        return Ok(Json(now));
+    }
     let user = caller_name(&state.model.ws, &caller)?;
     let text = params.get("message").and_then(Value::as_str).map(str::to_string);
     state.commit(Op::CancelMigration { user, migration: id, message: text, at: Timestamp::now() })?;
@@ -332,18 +338,22 @@ pub async fn cancel_progress(
 /// `GET …/content_migrations/:id/asset_id_mapping`: for a completed copy,
 /// the source's ids and the ids of what the copy made of them, as strings:
 /// `modules` (learning objects), `pages` and `module_items` (a module
-/// item's id is its page's). 400 `{"message": …}` for a migration that
-/// did not complete.
+/// item's id is its page's), durable before it is answered. 400
+/// `{"message": …}` for a migration that did not complete, or one that
+/// completed under a server that did not record what it made (0.4).
 pub async fn asset_id_mapping(
     State(app): State<SharedApp>,
     caller: axum::Extension<CanvasCaller>,
     Path((course, id)): Path<(String, String)>,
 ) -> Result<Json<Value>, CanvasError> {
-    let state = app.lock();
+    let mut state = app.lock();
+    state.flush()?;
     let status = find(&state, &caller, &course, &id)?;
-    let completed = content_migration(&state.model.ws, &status, "")["workflow_state"] == "completed";
-    let Some(assets) = status.migration.assets.as_ref().filter(|_| completed) else {
+    if !status.completed() {
         return Err(message(StatusCode::BAD_REQUEST, "the migration has not completed"));
+    }
+    let Some(assets) = status.migration.assets.as_ref() else {
+        return Err(message(StatusCode::BAD_REQUEST, "the migration completed before its assets were recorded"));
     };
     let strings = |map: &std::collections::BTreeMap<u64, u64>| -> Value {
         map.iter().map(|(from, to)| (from.to_string(), json!(to.to_string()))).collect::<serde_json::Map<_, _>>().into()

@@ -492,6 +492,21 @@ mod replay_property {
         })
     }
 
+    /// Everything of a model an op may change.
+    type State = (
+        coursecopy::Workspace,
+        std::collections::BTreeMap<String, crate::model::Accepted>,
+        std::collections::BTreeMap<u64, crate::migrations::Migration>,
+        u64,
+        std::collections::BTreeMap<u64, crate::blueprints::Template>,
+        std::collections::BTreeMap<u64, crate::blueprints::Sync>,
+    );
+
+    fn state_of(model: &Model) -> State {
+        let m = model.clone();
+        (m.ws, m.tasks, m.migrations, m.next_job_id, m.templates, m.syncs)
+    }
+
     fn db(n: u64) -> PathBuf {
         let dir = if Path::new("/dev/shm").is_dir() { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
@@ -524,7 +539,7 @@ mod replay_property {
                 if let Some((op, body)) = learn_op(action, at, &live) {
                     // Every other one written as a version-2 record (Learn's
                     // body), as an older server wrote it.
-                    let before = live.ws.clone();
+                    let before = state_of(&live);
                     match live.apply(&op) {
                         Ok(outcome) if t % 2 == 0 => {
                             journal.commit_text(&version_2_text(&op, body, at, live.describe(&outcome)));
@@ -534,7 +549,7 @@ mod replay_property {
                             journal.commit(Some((&op, live.describe(&outcome)))).unwrap();
                             durable = live.clone();
                         }
-                        Err(_) => prop_assert_eq!(&live.ws, &before),
+                        Err(_) => prop_assert!(state_of(&live) == before, "a refused Learn op changed the model"),
                     }
                     continue;
                 }
@@ -556,19 +571,13 @@ mod replay_property {
                     }
                     (_, Some(op)) => {
                         // A refused op changes nothing and is not written.
-                        let (before, migrations_before) = (live.ws.clone(), live.migrations.clone());
-                        let (templates_before, syncs_before) = (live.templates.clone(), live.syncs.clone());
+                        let before = state_of(&live);
                         match live.apply(&op) {
                             Ok(outcome) => {
                                 journal.commit(Some((&op, live.describe(&outcome)))).unwrap();
                                 durable = live.clone();
                             }
-                            Err(_) => {
-                                prop_assert_eq!(&live.ws, &before);
-                                prop_assert_eq!(&live.migrations, &migrations_before);
-                                prop_assert_eq!(&live.templates, &templates_before);
-                                prop_assert_eq!(&live.syncs, &syncs_before);
-                            }
+                            Err(_) => prop_assert!(state_of(&live) == before, "a refused op changed the model: {:?}", op),
                         }
                     }
                     (_, None) => {}

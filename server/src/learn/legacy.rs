@@ -3,13 +3,16 @@
 //! version 1, the app key the request came through. Replay reads each
 //! through the Learn parser ([`super::plan`]) into the op a server writes
 //! now, against the model as it is at that point of the journal, so it
-//! reads what it read when it was answered.
+//! reads what it read when it was answered. The server of 0.4 also kept a
+//! migration's categories and date shift in Learn's JSON:
+//! [`copy_spec_of_0_4`] reads them, for journal records and snapshots
+//! alike.
 
 use super::plan;
-use crate::model::{CoreError, Model, Op};
-use coursecopy::{CourseRef, Timestamp};
+use crate::model::{CopySpec, CoreError, Model, Op};
+use coursecopy::{CopyRequest, CourseRef, LearnCopyRequest, Timestamp};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
 /// Who asked: the workspace user (version 2), or the app key they came
 /// through (version 1), read through the app keys the server starts with.
@@ -118,4 +121,30 @@ fn numeric(id: &str) -> Result<u64, CoreError> {
         CourseRef::PrimaryId(n) => Ok(n),
         other => Err(CoreError::Body(format!("{other} is no primary id (_<n>_1)"))),
     }
+}
+
+/// A migration's [`CopySpec`] as the server of 0.4 kept it: the
+/// categories and the date shift in the JSON of Learn's copy body
+/// (`copy`, `dateShift`, each optional), with `los` and `pages` as now;
+/// read through the Learn parser.
+///
+/// # Errors
+/// What the Learn parser refuses, naming the key path.
+pub fn copy_spec_of_0_4(mut form: Map<String, Value>) -> Result<CopySpec, String> {
+    let ids = |value: Option<Value>| serde_json::from_value(value.unwrap_or(Value::Null)).map_err(|e| e.to_string());
+    let los: Option<Vec<u64>> = ids(form.remove("los"))?;
+    let pages: Option<Vec<u64>> = ids(form.remove("pages"))?;
+    let mut body = json!({ "targetCourse": { "courseId": "-" } });
+    if let Some(copy) = form.remove("copy") {
+        body["copy"] = copy;
+    }
+    if let Some(shift) = form.remove("date_shift") {
+        body["dateShift"] = shift;
+    }
+    if let Some(key) = form.keys().next() {
+        return Err(format!("{key}: not a key of a copy spec"));
+    }
+    let request: CopyRequest = serde_json::from_value::<LearnCopyRequest>(body).map_err(|e| e.to_string())?.into();
+    let pages = pages.unwrap_or_default();
+    Ok(CopySpec { selection: request.selection, date_shift: request.date_shift, los, pages })
 }

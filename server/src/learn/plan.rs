@@ -22,8 +22,8 @@ fn read<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, CoreError> {
 /// # Errors
 /// A body the Learn parser refuses, naming the key path.
 pub(crate) fn create_course(user: &str, body: &Value, at: Timestamp) -> Result<Op, CoreError> {
-    let course = NewCourse::from(read::<LearnNewCourse>(body)?).at(at);
-    Ok(Op::CreateCourse { user: user.into(), course: Box::new(course) })
+    let course = NewCourse::from(read::<LearnNewCourse>(body)?);
+    Ok(Op::CreateCourse { user: user.into(), course: Box::new(course), at })
 }
 
 /// `PATCH /courses/{id}`: the change the body describes, at `at`.
@@ -31,8 +31,8 @@ pub(crate) fn create_course(user: &str, body: &Value, at: Timestamp) -> Result<O
 /// # Errors
 /// As [`create_course`].
 pub(crate) fn update_course(user: &str, course: u64, body: &Value, at: Timestamp) -> Result<Op, CoreError> {
-    let change = CourseChange::from(read::<LearnCourseChange>(body)?).at(at);
-    Ok(Op::UpdateCourse { user: user.into(), course, change: Box::new(change) })
+    let change = CourseChange::from(read::<LearnCourseChange>(body)?);
+    Ok(Op::UpdateCourse { user: user.into(), course, change: Box::new(change), at })
 }
 
 /// `POST /courses/{id}/copy`: the copy the body asks for (LMS-11), its

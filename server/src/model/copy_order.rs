@@ -6,7 +6,7 @@
 use super::{CoreError, Model};
 use coursecopy::{ContentPick, CopyMode, CopyRequest, CopySelection, CopyTarget, CourseKey, CourseRef, DateShift};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
 /// Where a copy goes.
@@ -22,24 +22,24 @@ pub enum CopyInto {
 /// What a copy carries and how its dates move.
 ///
 /// Its serde form is the library's own ([`CopySelection`], [`DateShift`]).
-/// A migration journaled or snapshotted before it (by version 0.4 of the
-/// server) kept the categories and the shift in the JSON of Learn's copy
-/// body (`copy`, `dateShift`); that form is still read, through the Learn
-/// parser, and written no more.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "SpecForm")]
+/// A migration journaled or snapshotted by the server of 0.4 kept the
+/// categories and the shift in the JSON of Learn's copy body (`copy`,
+/// `dateShift`), with no `selection` key: that form is still read, through
+/// the Learn parser ([`crate::learn::legacy::copy_spec_of_0_4`]), and
+/// written no more.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CopySpec {
     /// The categories (LMS-8).
     pub selection: CopySelection,
     /// The date shift (DAT-1..5).
-    #[serde(default, skip_serializing_if = "is_no_shift")]
+    #[serde(skip_serializing_if = "is_no_shift")]
     pub date_shift: DateShift,
     /// Learning objects picked whole, by numeric id; with `pages`, `None`
     /// for every one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub los: Option<Vec<u64>>,
     /// Single pages picked, by numeric id.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pages: Vec<u64>,
 }
 
@@ -54,51 +54,31 @@ impl Default for CopySpec {
     }
 }
 
-/// The two forms a spec is read in: the typed one (it has `selection`),
-/// and the one of 0.4, Learn's JSON.
+/// The typed form, as read: every key known.
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum SpecForm {
-    Typed {
-        selection: CopySelection,
-        #[serde(default)]
-        date_shift: DateShift,
-        #[serde(default)]
-        los: Option<Vec<u64>>,
-        #[serde(default)]
-        pages: Vec<u64>,
-    },
-    Learn {
-        #[serde(default)]
-        copy: Option<Value>,
-        #[serde(default)]
-        date_shift: Option<Value>,
-        #[serde(default)]
-        los: Option<Vec<u64>>,
-        #[serde(default)]
-        pages: Vec<u64>,
-    },
+#[serde(deny_unknown_fields)]
+struct TypedSpec {
+    selection: CopySelection,
+    #[serde(default)]
+    date_shift: DateShift,
+    #[serde(default)]
+    los: Option<Vec<u64>>,
+    #[serde(default)]
+    pages: Vec<u64>,
 }
 
-impl TryFrom<SpecForm> for CopySpec {
-    type Error = String;
-
-    fn try_from(form: SpecForm) -> Result<Self, String> {
-        match form {
-            SpecForm::Typed { selection, date_shift, los, pages } => Ok(CopySpec { selection, date_shift, los, pages }),
-            SpecForm::Learn { copy, date_shift, los, pages } => {
-                let mut body = json!({ "targetCourse": { "courseId": "-" } });
-                if let Some(copy) = copy {
-                    body["copy"] = copy;
-                }
-                if let Some(shift) = date_shift {
-                    body["dateShift"] = shift;
-                }
-                let request: CopyRequest =
-                    serde_json::from_value::<coursecopy::LearnCopyRequest>(body).map_err(|e| e.to_string())?.into();
-                Ok(CopySpec { selection: request.selection, date_shift: request.date_shift, los, pages })
-            }
+/// Reads the typed form when the spec has a `selection` key, naming what
+/// is wrong with it; else the form of 0.4.
+impl<'de> Deserialize<'de> for CopySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let form = Map::<String, Value>::deserialize(d)?;
+        if !form.contains_key("selection") {
+            return crate::learn::legacy::copy_spec_of_0_4(form).map_err(D::Error::custom);
         }
+        let TypedSpec { selection, date_shift, los, pages } =
+            serde_json::from_value(Value::Object(form)).map_err(D::Error::custom)?;
+        Ok(CopySpec { selection, date_shift, los, pages })
     }
 }
 
@@ -164,19 +144,34 @@ impl Model {
 mod tests {
     use super::*;
 
-    /// A spec reads back equal in its typed form; one in the JSON of
-    /// 0.4 (Learn's `copy` and `dateShift`) reads as what it meant.
+    /// A spec reads back equal in its typed form; one of 0.4, as its
+    /// Canvas routes wrote it (Learn's `copy` and `dateShift` with
+    /// `shiftDates`, four dates, `daySubstitutions`), reads as what it
+    /// meant, in a migration as a snapshot keeps it; a typed spec with a
+    /// wrong key is refused, naming it, not read as 0.4's.
     #[test]
     fn specs_of_both_forms_read() {
+        use coursecopy::jiff::civil::{Weekday, date};
         let mut selection = CopySelection::nothing();
-        selection.content_areas = true;
-        let spec = CopySpec { selection, date_shift: DateShift::by_days(7), los: Some(vec![3]), pages: vec![9] };
+        (selection.content_areas, selection.assessments) = (true, true);
+        let shift =
+            DateShift::by_range_dates(date(2027, 9, 6), date(2027, 12, 17), date(2028, 9, 4), date(2028, 12, 15))
+                .substitute(Weekday::Friday, Weekday::Thursday);
+        let spec = CopySpec { selection, date_shift: shift, los: Some(vec![3]), pages: vec![9] };
         let text = serde_json::to_string(&spec).unwrap();
         assert_eq!(serde_json::from_str::<CopySpec>(&text).unwrap(), spec);
         assert_eq!(serde_json::from_str::<CopySpec>("{}").unwrap(), CopySpec::default());
-        let old = r#"{"copy": {"contentAreas": true}, "date_shift": {"shiftDays": 7}, "los": [3], "pages": [9]}"#;
-        assert_eq!(serde_json::from_str::<CopySpec>(old).unwrap(), spec);
-        let bad = r#"{"copy": {"contentAreas": "maybe"}}"#;
-        assert!(serde_json::from_str::<CopySpec>(bad).is_err());
+        let old = r#"{"id": 4, "user": "Author", "source": 1, "target": 2, "created": "2027-01-01T00:00:00Z",
+            "spec": {"copy": {"contentAreas": true, "assessments": true},
+                "date_shift": {"shiftDates": true, "oldStartDate": "2027-09-06", "oldEndDate": "2027-12-17",
+                    "newStartDate": "2028-09-04", "newEndDate": "2028-12-15", "daySubstitutions": {"5": 4}},
+                "los": [3], "pages": [9]},
+            "state": "queued"}"#;
+        let migration: crate::migrations::Migration = serde_json::from_str(old).unwrap();
+        assert_eq!(migration.spec, spec);
+        assert!(serde_json::from_str::<CopySpec>(r#"{"copy": {"contentAreas": "maybe"}}"#).is_err());
+        let wrong = text.replace("\"los\"", "\"lo\"");
+        let err = serde_json::from_str::<CopySpec>(&wrong).unwrap_err().to_string();
+        assert!(err.contains("lo"), "{err}");
     }
 }

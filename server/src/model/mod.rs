@@ -30,16 +30,17 @@ pub use neutral::CourseFields;
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     /// A course made with the `course_id` it names (Learn's `POST
-    /// /courses`), in the library's own form; its time is the one it was
-    /// made at.
+    /// /courses`), in the library's own form.
     CreateCourse {
         /// The workspace user who asked.
         user: String,
         /// The course.
         course: Box<NewCourse>,
+        /// When: the course's creation time, whatever `course` says.
+        at: Timestamp,
     },
     /// A course's fields changed (Learn's `PATCH /courses/{id}`), in the
-    /// library's own form, with its time.
+    /// library's own form.
     UpdateCourse {
         /// The workspace user who asked.
         user: String,
@@ -47,6 +48,8 @@ pub enum Op {
         course: u64,
         /// The change.
         change: Box<CourseChange>,
+        /// When: the change's time, whatever `change` says.
+        at: Timestamp,
     },
     /// A copy accepted and queued (Learn's `POST /courses/{id}/copy`).
     RequestCopy {
@@ -324,9 +327,12 @@ pub enum CoreError {
     Unavailable(String),
     /// The model refused it.
     Model(coursecopy::Error),
-    /// The body did not parse; the message names the key path.
+    /// A request's value is not one the server takes: a body the Learn
+    /// parser refuses (the message names the key path), an availability
+    /// name, a migration not waiting for a selection.
     Body(String),
-    /// The app key names no user.
+    /// The app key of a version-1 journal record names no user among the
+    /// app keys the server started with.
     Actor(String),
     /// No workspace user has this name.
     User(String),
@@ -494,17 +500,18 @@ impl Model {
     /// Applies `op`; on an error nothing changed.
     ///
     /// # Errors
-    /// What the model refused, a body that does not parse, an unknown key.
+    /// What the library or a rule of the server's data refused; an unknown
+    /// user, course, page, migration, issue or template.
     pub fn apply(&mut self, op: &Op) -> Result<Outcome, CoreError> {
         match op {
-            Op::CreateCourse { user, course } => {
+            Op::CreateCourse { user, course, at } => {
                 let actor = self.user(user)?;
-                Ok(Outcome::Course(self.ws.create_course(actor, NewCourse::clone(course))?))
+                Ok(Outcome::Course(self.ws.create_course(actor, NewCourse::clone(course).at(*at))?))
             }
-            Op::UpdateCourse { user, course, change } => {
+            Op::UpdateCourse { user, course, change, at } => {
                 let actor = self.user(user)?;
                 let course = self.ws.resolve_course(&CourseRef::PrimaryId(*course))?;
-                self.ws.update_course(actor, course, CourseChange::clone(change))?;
+                self.ws.update_course(actor, course, CourseChange::clone(change).at(*at))?;
                 Ok(Outcome::Done)
             }
             Op::RequestCopy { user, source, target, mode, spec, at, fail } => {
