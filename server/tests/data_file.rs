@@ -318,6 +318,104 @@ async fn srv12_a_version_1_file_is_checked_then_migrated() {
     refused(&damaged, &["journal record 3: is not UTF-8"]);
 }
 
+/// SRV-9, SRV-12, CNV-9: a data file of 0.4 (`tests/golden/README.md`
+/// says how it was written): its snapshot holds a migration in 0.4's form
+/// (Learn's JSON for its categories and date shift), and its journal
+/// records of version 2 hold Learn's bodies (a course created, a copy
+/// into an existing course by `courseId:`, a PATCH, a DELETE) and two
+/// more migrations, one waiting for its selection. It checks sound,
+/// opens, and replays to what 0.4 answered; the waiting migration takes
+/// its selection and runs; a migration that ended under 0.4 has no
+/// recorded assets (400), a new one has; what is written now (records of
+/// version 3) replays after the old records, and again after a restart.
+#[tokio::test]
+async fn a_file_of_0_4_replays_and_takes_new_records() {
+    let path = copy_of(&golden("data-0.4.db"), "datafile-0.4");
+    let data = path.display().to_string();
+    assert_eq!(sound(&path), (2, 8));
+    let mut server = spawn_binary(&["--log", "warn", "--data", &data, "--units-per-second", "0"]);
+    let client = Client::new();
+    let t = author_token(&client, &server.base).await;
+    let learn = |id: &str| format!("{}/learn/api/public/v3/courses/courseId:{id}", server.base);
+    let get = |url: String, token: &str| client.get(url).bearer_auth(token.to_string()).send();
+    let copy: serde_json::Value = get(learn("G-COPY"), &t).await.unwrap().json().await.unwrap();
+    assert_eq!(copy["name"], "Copy renamed under 0.4");
+    assert_eq!(get(learn("G-1"), &t).await.unwrap().status(), StatusCode::NOT_FOUND, "deleted under 0.4");
+    let g2: serde_json::Value = get(learn("G-2"), &t).await.unwrap().json().await.unwrap();
+    assert_eq!(g2["name"], "Written by 0.4, course 2");
+
+    let canvas = |path: &str| format!("{}/api/v1{path}", server.base);
+    let json = |r: reqwest::Response| async move { r.json::<serde_json::Value>().await.unwrap() };
+    const CANVAS: &str = "author-canvas-token";
+    let names = |modules: &serde_json::Value| -> Vec<String> {
+        modules.as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_string()).collect()
+    };
+    let ids_and_names = |modules: &serde_json::Value| -> Vec<(u64, String)> {
+        let all = modules.as_array().unwrap().iter();
+        all.map(|m| (m["id"].as_u64().unwrap(), m["name"].as_str().unwrap().to_string())).collect()
+    };
+    let bio = names(&json(get(canvas("/courses/1/modules?per_page=100"), CANVAS).await.unwrap()).await);
+    let g2_modules = json(
+        get(
+            canvas(&format!(
+                "/courses/{}/modules?per_page=100",
+                g2["id"].as_str().unwrap().trim_matches('_').trim_end_matches("_1")
+            )),
+            CANVAS,
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(names(&g2_modules), bio, "the copy into G-2 by courseId: replayed");
+    let list = json(get(canvas("/courses/2/content_migrations"), CANVAS).await.unwrap()).await;
+    let states: Vec<(u64, &str)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["id"].as_u64().unwrap(), m["workflow_state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(states, [(3, "completed"), (2, "waiting_for_select"), (1, "completed")]);
+    let mapping = get(canvas("/courses/2/content_migrations/1/asset_id_mapping"), CANVAS).await.unwrap();
+    assert_eq!(mapping.status(), StatusCode::BAD_REQUEST, "assets of a copy that ended under 0.4 are unknown");
+
+    let selected = client
+        .put(canvas("/courses/2/content_migrations/2"))
+        .bearer_auth(CANVAS)
+        .form(&[("copy[all_context_modules]", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(selected.status(), StatusCode::OK);
+    let mut state = String::new();
+    for _ in 0..200 {
+        let progress = json(get(canvas("/progress/2"), CANVAS).await.unwrap()).await;
+        state = progress["workflow_state"].as_str().unwrap().to_string();
+        if state == "completed" || state == "failed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(state, "completed");
+    let mapping = json(get(canvas("/courses/2/content_migrations/2/asset_id_mapping"), CANVAS).await.unwrap()).await;
+    assert_eq!(mapping["modules"].as_object().map(|m| m.len()), Some(bio.len()), "{mapping}");
+    let chem = ids_and_names(&json(get(canvas("/courses/2/modules?per_page=100"), CANVAS).await.unwrap()).await);
+    assert_eq!(chem.len(), 2 + 1 + bio.len(), "Chemistry's own, migration 1's module, migration 2's");
+    server.child.kill().unwrap(); // no snapshot at shutdown: the records stay
+    server.child.wait().unwrap();
+
+    let (version, records) = sound(&path);
+    assert!(version == 2 && records > 8, "the new records after the old: {records}");
+    let server = spawn_binary(&["--log", "warn", "--data", &data]);
+    let get = |url: String| client.get(url).bearer_auth(CANVAS).send();
+    let again = get(format!("{}/api/v1/courses/2/modules?per_page=100", server.base)).await.unwrap();
+    assert_eq!(ids_and_names(&json(again).await), chem, "versions 2 and 3 replay together");
+    let again = get(format!("{}/api/v1/courses/2/content_migrations/2/asset_id_mapping", server.base)).await.unwrap();
+    assert_eq!(json(again).await, mapping);
+    drop(server);
+    remove_data_file(&path);
+}
+
 /// SRV-12: a server holds its data file: `check` says so (exit 3, not
 /// "damaged"), and a second server on the same file is refused, until the
 /// first is gone.
