@@ -1,15 +1,13 @@
 //! The account routes (CNV-3): the model has one account, Canvas's root
 //! account, which holds every course. `self`, `default` and `1` name it.
 
-use super::auth::CanvasCaller;
 use super::courses::{listed, show_course};
 use super::errors::CanvasError;
-use super::request::{caller_name, params_with_body, text};
-use crate::app::SharedApp;
+use super::request::CanvasRequest;
+use super::request::{caller_name, text};
 use crate::model::CourseScope;
 use axum::Json;
-use axum::extract::{OriginalUri, Path, State};
-use axum::http::HeaderMap;
+use axum::extract::Path;
 use axum::response::Response;
 use coursecopy::{Role, Timestamp, UserKey, Workspace};
 use serde_json::{Value, json};
@@ -28,11 +26,8 @@ fn role(ws: &Workspace, user: UserKey) -> Option<Role> {
 
 /// `GET /api/v1/accounts/:id`: the account, for a caller who may create
 /// courses in it.
-pub async fn show(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, CanvasError> {
+pub async fn show(Path(id): Path<String>, req: CanvasRequest) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, .. } = req;
     if !is_the_account(&id) {
         return Err(CanvasError::NotFound);
     }
@@ -53,13 +48,8 @@ pub async fn show(
 /// `GET /api/v1/accounts/:id/courses`: every course of the account, for
 /// an Administrator, by numeric id, paged; `search_term` keeps the courses
 /// whose name, course code or SIS id holds it (any case).
-pub async fn courses(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-) -> Result<Response, CanvasError> {
+pub async fn courses(Path(id): Path<String>, req: CanvasRequest) -> Result<Response, CanvasError> {
+    let CanvasRequest { app, caller, headers, uri, .. } = req;
     if !is_the_account(&id) {
         return Err(CanvasError::NotFound);
     }
@@ -73,10 +63,10 @@ pub async fn courses(
 /// `GET /api/v1/accounts/:id/courses/:course_id`: the course, as
 /// `GET /api/v1/courses/:id` answers.
 pub async fn course(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((account, id)): Path<(String, String)>,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, .. } = req;
     if !is_the_account(&account) {
         return Err(CanvasError::NotFound);
     }
@@ -95,18 +85,11 @@ fn time_of(params: &Value, name: &str) -> Option<Timestamp> {
 /// `course[time_zone]`, `course[start_at]` with `course[end_at]` (a
 /// `DateRange` when both are given), unpublished unless `offer=true`. Its
 /// `courseId` is `canvas-<id>`. 200 with the course, as Canvas answers.
-pub async fn create_course(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: axum::body::Bytes,
-) -> Result<Json<Value>, CanvasError> {
+pub async fn create_course(Path(id): Path<String>, req: CanvasRequest) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, params, .. } = req;
     if !is_the_account(&id) {
         return Err(CanvasError::NotFound);
     }
-    let params = params_with_body(&uri, &headers, &body)?;
     let field = |name: &str| text(&params, "course", name);
     let fields = crate::model::CourseFields {
         title: field("name").unwrap_or_else(|| "Unnamed Course".into()),

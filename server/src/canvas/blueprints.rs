@@ -9,13 +9,14 @@ use super::courses::resolve;
 use super::errors::CanvasError;
 use super::migration_params::flag;
 use super::paging::base_of;
-use super::request::{caller_name, paged, params_with_body, query_params, readable};
-use crate::app::{SharedApp, State as AppState};
+use super::request::CanvasRequest;
+use super::request::{caller_name, paged, readable};
+use crate::app::State as AppState;
 use crate::blueprints::Template;
 use crate::model::{Op, Outcome};
 use axum::Json;
-use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::Response;
 use coursecopy::{Role, Timestamp};
 use serde_json::{Value, json};
@@ -70,11 +71,8 @@ fn course_ids(state: &AppState, params: &Value, name: &str, live: bool) -> Resul
 }
 
 /// `GET /api/v1/courses/:course_id/blueprint_templates/:template_id`.
-pub async fn show(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path((course, id)): Path<(String, String)>,
-) -> Result<Json<Value>, CanvasError> {
+pub async fn show(Path((course, id)): Path<(String, String)>, req: CanvasRequest) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, .. } = req;
     let state = app.lock();
     let found = template_of(&state, &caller, &course, &id)?;
     Ok(Json(template(&state.model, &found)))
@@ -82,13 +80,10 @@ pub async fn show(
 
 /// `GET …/associated_courses`: the associated courses by id, paged.
 pub async fn associated(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
+    req: CanvasRequest,
 ) -> Result<Response, CanvasError> {
-    let params = query_params(&uri)?;
+    let CanvasRequest { app, caller, headers, uri, params } = req;
     let state = app.lock();
     let found = template_of(&state, &caller, &course, &id)?;
     let ws = &state.model.ws;
@@ -103,14 +98,10 @@ pub async fn associated(
 /// `PUT …/update_associations` with `course_ids_to_add[]` and
 /// `course_ids_to_remove[]`: `{"success":true}`, journaled.
 pub async fn update_associations(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: axum::body::Bytes,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
-    let params = params_with_body(&uri, &headers, &body)?;
+    let CanvasRequest { app, caller, params, .. } = req;
     let mut state = app.lock();
     let found = template_of(&state, &caller, &course, &id)?;
     let invalid = |bad: Vec<String>| message(&format!("invalid courses to add ({})", bad.join(",")));
@@ -125,14 +116,10 @@ pub async fn update_associations(
 /// `POST …/migrations`: a sync, queued in the runner; 200 with the
 /// BlueprintMigration.
 pub async fn start_sync(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: axum::body::Bytes,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
-    let params = params_with_body(&uri, &headers, &body)?;
+    let CanvasRequest { app, caller, params, .. } = req;
     let mut state = app.lock();
     let found = template_of(&state, &caller, &course, &id)?;
     let user = caller_name(&state.model.ws, &caller)?;
@@ -148,14 +135,8 @@ pub async fn start_sync(
 }
 
 /// `GET …/migrations`: the template's syncs, newest first, paged.
-pub async fn syncs(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path((course, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-) -> Result<Response, CanvasError> {
-    let params = query_params(&uri)?;
+pub async fn syncs(Path((course, id)): Path<(String, String)>, req: CanvasRequest) -> Result<Response, CanvasError> {
+    let CanvasRequest { app, caller, headers, uri, params } = req;
     let state = app.lock();
     let found = template_of(&state, &caller, &course, &id)?;
     let all = state.model.syncs.values().rev().filter(|s| s.template == found.id);
@@ -170,10 +151,10 @@ fn sync_of<'a>(state: &'a AppState, template: u64, sync: &str) -> Result<&'a cra
 
 /// `GET …/migrations/:id`.
 pub async fn show_sync(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id, sync)): Path<(String, String, String)>,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, .. } = req;
     let state = app.lock();
     let found = template_of(&state, &caller, &course, &id)?;
     Ok(Json(migration(&state.model, sync_of(&state, found.id, &sync)?, None)))
@@ -181,11 +162,10 @@ pub async fn show_sync(
 
 /// `GET …/migrations/:id/details`: every change with its exceptions.
 pub async fn sync_details(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id, sync)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, headers, .. } = req;
     let state = app.lock();
     let found = template_of(&state, &caller, &course, &id)?;
     let sync = sync_of(&state, found.id, &sync)?;
@@ -195,11 +175,10 @@ pub async fn sync_details(
 /// `GET …/unsynced_changes`: LNK-3 as change records; before the first
 /// sync, Canvas's one `initial_sync` record.
 pub async fn unsynced_changes(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, headers, .. } = req;
     let state = app.lock();
     let found = template_of(&state, &caller, &course, &id)?;
     let Some(changes) = state.model.unsynced_changes(found.course) else {
@@ -216,14 +195,10 @@ pub async fn unsynced_changes(
 /// default. Other Canvas types have no counterpart: Canvas's 404 for
 /// content it cannot find.
 pub async fn restrict_item(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: axum::body::Bytes,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
-    let params = params_with_body(&uri, &headers, &body)?;
+    let CanvasRequest { app, caller, params, .. } = req;
     let mut state = app.lock();
     let found = template_of(&state, &caller, &course, &id)?;
     let (kind, page, restricted) = restricted_item(&params)?;
@@ -274,11 +249,8 @@ fn restricted_item(params: &Value) -> Result<(String, u64, bool), CanvasError> {
 
 /// `GET /api/v1/courses/:course_id/blueprint_subscriptions`: the
 /// course's subscription, if it is associated (at most one).
-pub async fn subscriptions(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(course): Path<String>,
-) -> Result<Json<Value>, CanvasError> {
+pub async fn subscriptions(Path(course): Path<String>, req: CanvasRequest) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, .. } = req;
     let state = app.lock();
     let course = managed(&state, &caller, &course)?;
     let found = state.model.subscription_of(course);
@@ -298,13 +270,10 @@ fn subscribed(state: &AppState, caller: &CanvasCaller, course: &str, id: &str) -
 /// `GET …/blueprint_subscriptions/:id/migrations`: the syncs this course
 /// took part in, newest first, paged.
 pub async fn subscription_syncs(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
+    req: CanvasRequest,
 ) -> Result<Response, CanvasError> {
-    let params = query_params(&uri)?;
+    let CanvasRequest { app, caller, headers, uri, params } = req;
     let state = app.lock();
     let (course, found) = subscribed(&state, &caller, &course, &id)?;
     let took_part = |s: &&crate::blueprints::Sync| s.template == found.id && s.parts.iter().any(|p| p.course == course);
@@ -314,10 +283,10 @@ pub async fn subscription_syncs(
 
 /// `GET …/blueprint_subscriptions/:id/migrations/:migration_id`.
 pub async fn subscription_sync(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id, sync)): Path<(String, String, String)>,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, .. } = req;
     let state = app.lock();
     let (course, found) = subscribed(&state, &caller, &course, &id)?;
     let sync = sync_of(&state, found.id, &sync)?;
@@ -327,11 +296,10 @@ pub async fn subscription_sync(
 /// `GET …/blueprint_subscriptions/:id/migrations/:migration_id/details`:
 /// this course's changes and exceptions only.
 pub async fn subscription_details(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id, sync)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, headers, .. } = req;
     let state = app.lock();
     let (course, found) = subscribed(&state, &caller, &course, &id)?;
     let sync = sync_of(&state, found.id, &sync)?;

@@ -2,15 +2,14 @@
 //! modules are its learning objects in order, each module's items its
 //! pages (type `Page`); pages by `url` or numeric id.
 
-use super::auth::CanvasCaller;
 use super::errors::CanvasError;
 use super::paging::base_of;
-use super::request::{caller_name, paged, params_with_body, query_params, readable, text};
+use super::request::CanvasRequest;
+use super::request::{caller_name, paged, readable, text};
 use super::wire;
 use crate::app::SharedApp;
 use axum::Json;
-use axum::extract::{OriginalUri, Path, State};
-use axum::http::HeaderMap;
+use axum::extract::Path;
 use axum::response::Response;
 use coursecopy::{CourseKey, LoKey, PageKey, UserKey, Workspace};
 use serde_json::Value;
@@ -58,14 +57,8 @@ fn wants_items(params: &Value) -> bool {
 
 /// `GET /api/v1/courses/:course_id/modules`, paged; `include[]=items`
 /// puts each module's items in it.
-pub async fn modules(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-) -> Result<Response, CanvasError> {
-    let params = query_params(&uri)?;
+pub async fn modules(Path(id): Path<String>, req: CanvasRequest) -> Result<Response, CanvasError> {
+    let CanvasRequest { app, caller, headers, uri, params } = req;
     let base = base_of(&headers);
     let modules = read_course(&app, caller.user, &id, |ws, course| {
         let los: Vec<LoKey> = ws.course(course).map(|c| c.learning_objects().collect()).unwrap_or_default();
@@ -81,13 +74,10 @@ pub async fn modules(
 
 /// `GET /api/v1/courses/:course_id/modules/:id`.
 pub async fn module(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((id, module)): Path<(String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
-    let params = query_params(&uri)?;
+    let CanvasRequest { app, caller, headers, params, .. } = req;
     let base = base_of(&headers);
     read_course(&app, caller.user, &id, |ws, course| {
         let (lo, position) = module_of(ws, course, &module)?;
@@ -97,14 +87,8 @@ pub async fn module(
 }
 
 /// `GET /api/v1/courses/:course_id/modules/:module_id/items`, paged.
-pub async fn items(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path((id, module)): Path<(String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-) -> Result<Response, CanvasError> {
-    let params = query_params(&uri)?;
+pub async fn items(Path((id, module)): Path<(String, String)>, req: CanvasRequest) -> Result<Response, CanvasError> {
+    let CanvasRequest { app, caller, headers, uri, params } = req;
     let items = read_course(&app, caller.user, &id, |ws, course| {
         let (lo, _) = module_of(ws, course, &module)?;
         Ok(items_of(ws, &base_of(&headers), course, lo))
@@ -114,11 +98,10 @@ pub async fn items(
 
 /// `GET /api/v1/courses/:course_id/modules/:module_id/items/:id`.
 pub async fn item(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((id, module, item)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, headers, .. } = req;
     read_course(&app, caller.user, &id, |ws, course| {
         let (lo, _) = module_of(ws, course, &module)?;
         let items = items_of(ws, &base_of(&headers), course, lo);
@@ -130,14 +113,8 @@ pub async fn item(
 /// `GET /api/v1/courses/:course_id/pages`: the course's pages, in module
 /// order, without bodies, paged; `search_term` keeps those whose title
 /// holds it (any case).
-pub async fn pages(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-) -> Result<Response, CanvasError> {
-    let params = query_params(&uri)?;
+pub async fn pages(Path(id): Path<String>, req: CanvasRequest) -> Result<Response, CanvasError> {
+    let CanvasRequest { app, caller, headers, uri, params } = req;
     let term = params["search_term"].as_str().map(str::to_lowercase);
     let pages = read_course(&app, caller.user, &id, |ws, course| {
         let titled = |p: &PageKey| {
@@ -155,11 +132,8 @@ pub async fn pages(
 
 /// `GET /api/v1/courses/:course_id/pages/:url_or_id`: by `url` first, then
 /// by numeric id (`page_id:7` forces the id); with its body.
-pub async fn page(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path((id, page)): Path<(String, String)>,
-) -> Result<Json<Value>, CanvasError> {
+pub async fn page(Path((id, page)): Path<(String, String)>, req: CanvasRequest) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, .. } = req;
     read_course(&app, caller.user, &id, |ws, course| {
         let (key, url) = find_page(ws, course, &page).ok_or(CanvasError::NotFound)?;
         wire::page(ws, course, key, &url, true).map(Json).ok_or(CanvasError::NotFound)
@@ -176,14 +150,10 @@ pub async fn page(
 /// with Canvas's `locked by Master Course` error. An unknown page is 404:
 /// Canvas would create it, and page creation is not served yet.
 pub async fn update_page(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((id, page)): Path<(String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: axum::body::Bytes,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
-    let params = params_with_body(&uri, &headers, &body)?;
+    let CanvasRequest { app, caller, params, .. } = req;
     let (title, body) = (text(&params, "wiki_page", "title"), text(&params, "wiki_page", "body"));
     let mut state = app.lock();
     let ws = &state.model.ws;

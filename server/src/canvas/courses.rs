@@ -2,16 +2,15 @@
 //! the caller's courses, paged, one course by any of the path id forms
 //! Canvas takes, and the change of its fields the model has.
 
-use super::auth::CanvasCaller;
 use super::errors::CanvasError;
 use super::migration_params::flag;
-use super::request::{caller_name, paged, params_with_body, query_params, readable, text};
+use super::request::CanvasRequest;
+use super::request::{caller_name, paged, query_params, readable, text};
 use super::wire;
-use crate::app::SharedApp;
 use crate::model::{CourseQuery, CourseScope, CourseText};
 use crate::model::{Model, Op};
 use axum::Json;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use coursecopy::{CourseKey, CourseRef, UserKey, Workspace};
@@ -36,12 +35,8 @@ pub fn resolve(ws: &Workspace, id: &str) -> Option<CourseKey> {
 /// (what the model has of Canvas's enrollments; an administrator sees
 /// theirs, not every course, as in Canvas), by numeric id, paged with a
 /// `Link` header.
-pub async fn list(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-) -> Result<Response, CanvasError> {
+pub async fn list(req: CanvasRequest) -> Result<Response, CanvasError> {
+    let CanvasRequest { app, caller, headers, uri, .. } = req;
     let state = app.lock();
     listed(&state.model, caller.user, &headers, &uri, CourseScope::Own, false)
 }
@@ -68,11 +63,8 @@ pub(super) fn listed(
 
 /// `GET /api/v1/courses/:id`: 404 for an unknown course, Canvas's 401
 /// (no `WWW-Authenticate`) for one the caller may not read.
-pub async fn show(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, CanvasError> {
+pub async fn show(Path(id): Path<String>, req: CanvasRequest) -> Result<Json<serde_json::Value>, CanvasError> {
+    let CanvasRequest { app, caller, .. } = req;
     let state = app.lock();
     show_course(&state.model, caller.user, &id)
 }
@@ -90,15 +82,8 @@ pub(super) fn show_course(model: &Model, user: UserKey, id: &str) -> Result<Json
 /// answer; answers the course as it is now (`deleted` after
 /// `event=delete`). Other `course[...]` keys are ignored, as Canvas
 /// ignores keys it does not know.
-pub async fn update(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: axum::body::Bytes,
-) -> Result<Json<serde_json::Value>, CanvasError> {
-    let params = params_with_body(&uri, &headers, &body)?;
+pub async fn update(Path(id): Path<String>, req: CanvasRequest) -> Result<Json<serde_json::Value>, CanvasError> {
+    let CanvasRequest { app, caller, params, .. } = req;
     let mut state = app.lock();
     let key = readable(&state.model.ws, caller.user, &id)?;
     let (user, course) = (caller_name(&state.model.ws, &caller)?, key_id(&state.model.ws, key)?);
@@ -198,15 +183,8 @@ fn availability_of(event: &str) -> Option<&'static str> {
 /// held are gone, `{"conclude":true}` once it is concluded; another event
 /// is Canvas's 400; a course a copy is filling answers `{"delete":false}`
 /// (400), and nothing changes.
-pub async fn delete(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: axum::body::Bytes,
-) -> Result<Json<serde_json::Value>, CanvasError> {
-    let params = params_with_body(&uri, &headers, &body)?;
+pub async fn delete(Path(id): Path<String>, req: CanvasRequest) -> Result<Json<serde_json::Value>, CanvasError> {
+    let CanvasRequest { app, caller, params, .. } = req;
     let event = params.get("event").and_then(|v| v.as_str()).unwrap_or_default().to_string();
     if event != "delete" && event != "conclude" {
         let text = r#"Only "delete" and "conclude" events are allowed."#;

@@ -10,13 +10,14 @@ use super::migration_wire::{
     content_migration, issues, migration_issue, progress, selective_data as wire_selective_data,
 };
 use super::paging::base_of;
-use super::request::{caller_name, paged, params_with_body, query_params, readable};
-use crate::app::{SharedApp, State as AppState};
+use super::request::CanvasRequest;
+use super::request::{caller_name, paged, readable};
+use crate::app::State as AppState;
 use crate::migrations::MigrationStatus;
 use crate::model::CopySpec;
 use crate::model::{Op, Outcome};
 use axum::Json;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use coursecopy::{CourseKey, Duration, Timestamp, Workspace};
@@ -82,15 +83,8 @@ fn create_spec(ws: &Workspace, target: CourseKey, params: &Value) -> Result<(u64
 
 /// `POST /api/v1/courses/:course_id/content_migrations` (CNV-5): 200 with
 /// the ContentMigration; its copy runs in the background.
-pub async fn create(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(course): Path<String>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: axum::body::Bytes,
-) -> Result<Json<Value>, CanvasError> {
-    let params = params_with_body(&uri, &headers, &body)?;
+pub async fn create(Path(course): Path<String>, req: CanvasRequest) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, headers, params, .. } = req;
     let mut state = app.lock();
     let ws = &state.model.ws;
     let target = readable(ws, caller.user, &course)?;
@@ -118,14 +112,10 @@ fn answer(state: &AppState, id: u64, headers: &HeaderMap) -> Result<Json<Value>,
 /// `copy[...]` (or `select[...]`): what a migration waiting for its
 /// selection copies; it then runs. 400 for one not waiting.
 pub async fn update(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: axum::body::Bytes,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
-    let params = params_with_body(&uri, &headers, &body)?;
+    let CanvasRequest { app, caller, headers, params, .. } = req;
     let mut state = app.lock();
     let migration = find(&state, &caller, &course, &id)?.migration.id;
     let Some(spec) = selection(&params) else { return answer(&state, migration, &headers) };
@@ -140,14 +130,8 @@ pub async fn update(
 }
 
 /// `GET /api/v1/courses/:course_id/content_migrations`: newest first, paged.
-pub async fn list(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(course): Path<String>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-) -> Result<Response, CanvasError> {
-    let params = query_params(&uri)?;
+pub async fn list(Path(course): Path<String>, req: CanvasRequest) -> Result<Response, CanvasError> {
+    let CanvasRequest { app, caller, headers, uri, params } = req;
     let state = app.lock();
     let ws = &state.model.ws;
     let key = readable(ws, caller.user, &course)?;
@@ -158,23 +142,16 @@ pub async fn list(
 }
 
 /// `GET /api/v1/courses/:course_id/content_migrations/:id`.
-pub async fn show(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path((course, id)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, CanvasError> {
+pub async fn show(Path((course, id)): Path<(String, String)>, req: CanvasRequest) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, headers, .. } = req;
     let state = app.lock();
     let status = find(&state, &caller, &course, &id)?;
     Ok(Json(content_migration(&state.model.ws, &status, &base_of(&headers))))
 }
 
 /// `GET …/content_migrations/migrators`: the one migrator served.
-pub async fn migrators(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(course): Path<String>,
-) -> Result<Json<Value>, CanvasError> {
+pub async fn migrators(Path(course): Path<String>, req: CanvasRequest) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, .. } = req;
     readable(&app.lock().model.ws, caller.user, &course)?;
     Ok(Json(json!([{
         "type": "course_copy_importer",
@@ -186,13 +163,10 @@ pub async fn migrators(
 
 /// `GET …/content_migrations/:id/migration_issues`: paged.
 pub async fn issue_list(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
+    req: CanvasRequest,
 ) -> Result<Response, CanvasError> {
-    let params = query_params(&uri)?;
+    let CanvasRequest { app, caller, headers, uri, params } = req;
     let state = app.lock();
     let status = find(&state, &caller, &course, &id)?;
     let base = base_of(&headers);
@@ -206,13 +180,10 @@ pub async fn issue_list(
 /// caller who may read the source too (Canvas's 401 otherwise); a `PUT`
 /// with `copy[...]` selects from it.
 pub async fn selective_data(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
+    req: CanvasRequest,
 ) -> Result<Response, CanvasError> {
-    let params = query_params(&uri)?;
+    let CanvasRequest { app, caller, headers, uri, params } = req;
     let state = app.lock();
     let status = find(&state, &caller, &course, &id)?;
     let ws = &state.model.ws;
@@ -224,11 +195,10 @@ pub async fn selective_data(
 
 /// `GET …/content_migrations/:id/migration_issues/:issue_id`.
 pub async fn issue(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id, issue)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, headers, .. } = req;
     let state = app.lock();
     let status = find(&state, &caller, &course, &id)?;
     let number: usize = issue.parse().map_err(|_| CanvasError::NotFound)?;
@@ -241,14 +211,10 @@ pub async fn issue(
 /// `workflow_state` (`active` or `resolved`): the issue as it is now,
 /// journaled; another state is Canvas's 400.
 pub async fn update_issue(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id, issue)): Path<(String, String, String)>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: axum::body::Bytes,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
-    let params = params_with_body(&uri, &headers, &body)?;
+    let CanvasRequest { app, caller, headers, params, .. } = req;
     let resolved = match params.get("workflow_state").and_then(Value::as_str) {
         Some("resolved") => true,
         Some("active") => false,
@@ -274,12 +240,8 @@ pub async fn update_issue(
 /// `GET /api/v1/progress/:id` (CNV-6): a migration's or a blueprint
 /// sync's progress, for a caller who may read its course; 404 otherwise.
 /// A finished one is durable before it is reported.
-pub async fn show_progress(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, CanvasError> {
+pub async fn show_progress(Path(id): Path<String>, req: CanvasRequest) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, headers, .. } = req;
     let mut state = app.lock();
     let id: u64 = id.parse().map_err(|_| CanvasError::NotFound)?;
     let (model, base) = (&state.model, base_of(&headers));
@@ -302,15 +264,8 @@ pub async fn show_progress(
 /// and answered as it is then, `failed` with the message; one that ended
 /// is answered unchanged. A blueprint sync's progress is not cancelled
 /// here: 400 `{"message": …}`.
-pub async fn cancel_progress(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    OriginalUri(uri): OriginalUri,
-    body: axum::body::Bytes,
-) -> Result<Json<Value>, CanvasError> {
-    let params = params_with_body(&uri, &headers, &body)?;
+pub async fn cancel_progress(Path(id): Path<String>, req: CanvasRequest) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, headers, params, .. } = req;
     let mut state = app.lock();
     let id: u64 = id.parse().map_err(|_| CanvasError::NotFound)?;
     let Some(found) = state.model.migration(id) else {
@@ -342,10 +297,10 @@ pub async fn cancel_progress(
 /// `{"message": …}` for a migration that did not complete, or one that
 /// completed under a server that did not record what it made (0.4).
 pub async fn asset_id_mapping(
-    State(app): State<SharedApp>,
-    caller: axum::Extension<CanvasCaller>,
     Path((course, id)): Path<(String, String)>,
+    req: CanvasRequest,
 ) -> Result<Json<Value>, CanvasError> {
+    let CanvasRequest { app, caller, .. } = req;
     let mut state = app.lock();
     state.flush()?;
     let status = find(&state, &caller, &course, &id)?;

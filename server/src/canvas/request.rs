@@ -7,7 +7,9 @@ use super::courses::resolve;
 use super::errors::CanvasError;
 use super::paging::{Page, base_of};
 use super::params::{Body, merged};
+use crate::app::SharedApp;
 use axum::Json;
+use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Request};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use coursecopy::{CourseKey, UserKey, Workspace};
@@ -69,4 +71,36 @@ pub(super) fn paged(items: Vec<Value>, params: &Value, headers: &HeaderMap, uri:
     let mut response = Json(page.slice(&items).to_vec()).into_response();
     response.headers_mut().insert(header::LINK, link);
     response
+}
+
+/// What a Canvas handler reads of its request, in one extractor: the
+/// app, the caller its token stands for (the gate put it there), the
+/// headers and the URI (for the `Link` header and absolute URLs), and the
+/// parameters merged as Rails merges them: the query's over a form's or a
+/// JSON object's body. The body was read whole, and limited, by the
+/// server's hygiene layer.
+pub(super) struct CanvasRequest {
+    /// The app.
+    pub app: SharedApp,
+    /// Who calls.
+    pub caller: CanvasCaller,
+    /// The request's headers.
+    pub headers: HeaderMap,
+    /// The URI the client asked for.
+    pub uri: Uri,
+    /// The merged parameters.
+    pub params: Value,
+}
+
+impl FromRequest<SharedApp> for CanvasRequest {
+    type Rejection = CanvasError;
+
+    async fn from_request(req: Request, app: &SharedApp) -> Result<Self, CanvasError> {
+        let (mut parts, body) = req.into_parts();
+        let caller = parts.extensions.get::<CanvasCaller>().copied().ok_or(CanvasError::Unauthenticated)?;
+        let Ok(OriginalUri(uri)) = OriginalUri::from_request_parts(&mut parts, app).await;
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(|e| bad(format!("the body: {e}")))?;
+        let params = params_with_body(&uri, &parts.headers, &bytes)?;
+        Ok(CanvasRequest { app: app.clone(), caller, headers: parts.headers, uri, params })
+    }
 }
