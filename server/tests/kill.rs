@@ -4,7 +4,9 @@
 //! completed copy; a copy that was running resumes or ends Incomplete with
 //! its new target removed, never half-applied; a Canvas content migration
 //! ends completed or failed, never half-applied; a blueprint's answered
-//! associations stay and its answered syncs end.
+//! associations stay and its answered syncs end; courses made and renamed
+//! over Canvas keep their names; a page restricted over Canvas stays
+//! restricted in the associated courses.
 
 mod common;
 use common::{Process, V1, V3, author_token as token, read, remove_data_file, spawn_binary, temp_path as temp_db};
@@ -91,6 +93,8 @@ async fn srv9_sigkill_loses_nothing_answered() {
     let mut migrations = Vec::new(); // (migration id, target courseId) answered over Canvas
     let mut associated = Vec::new(); // numeric ids answered as BIO-101's associated courses
     let mut syncs = Vec::new(); // blueprint sync ids answered
+    let mut canvas_courses = Vec::new(); // (numeric id, name) made and renamed over Canvas
+    let mut restricted = None; // the title of a blueprint page answered as restricted
     let canvas = |method: reqwest::Method, path: &str| {
         client.request(method, format!("{base}/api/v1/courses/1{path}")).bearer_auth("author-canvas-token")
     };
@@ -154,6 +158,41 @@ async fn srv9_sigkill_loses_nothing_answered() {
             }
         }
         courses.push((id, name));
+        if i % 6 == 5 {
+            // A course made, then renamed, over Canvas.
+            let r = client
+                .post(format!("{base}/api/v1/accounts/self/courses"))
+                .bearer_auth("author-canvas-token")
+                .form(&[("course[name]", "canvas draft")])
+                .send()
+                .await
+                .unwrap();
+            let (status, made) = read(r).await;
+            assert_eq!(status, StatusCode::OK, "{made}");
+            let numeric = made["id"].as_u64().unwrap();
+            let name = format!("canvas final {i}");
+            let r = client
+                .put(format!("{base}/api/v1/courses/{numeric}"))
+                .bearer_auth("author-canvas-token")
+                .form(&[("course[name]", name.as_str())])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            canvas_courses.push((numeric, name));
+        }
+        if i == 8 {
+            // BIO-101's page 1 restricted for its associated courses.
+            let page =
+                get_json(&client, &format!("{base}/api/v1/courses/1/pages/page_id:1"), "author-canvas-token").await;
+            let r = canvas(reqwest::Method::PUT, "/blueprint_templates/default/restrict_item")
+                .form(&[("content_type", "wiki_page"), ("content_id", "1"), ("restricted", "true")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            restricted = page["title"].as_str().map(str::to_string);
+        }
         // A Canvas page edit of BIO-101 (numeric id 1), its page i + 1.
         let body = format!("<p>killed {i}</p>");
         let r = client
@@ -291,6 +330,32 @@ async fn srv9_sigkill_loses_nothing_answered() {
         }
         assert!(state == "completed" || state == "imports_failed", "sync {sync} never ended: {state}");
     }
+    for (numeric, name) in &canvas_courses {
+        let course = get_json(&client, &format!("{base}/api/v1/courses/{numeric}"), "author-canvas-token").await;
+        assert_eq!(course["name"], name.as_str(), "course {numeric}'s answered rename");
+    }
+    // The restriction lasts: the restricted page's linked copies refuse
+    // an edit in every associated course that holds one.
+    let title = restricted.expect("a page was restricted");
+    let mut locked = 0;
+    for course in &associated {
+        let pages =
+            get_json(&client, &format!("{base}/api/v1/courses/{course}/pages?per_page=100"), "author-canvas-token")
+                .await;
+        for page in pages.as_array().unwrap().iter().filter(|p| p["title"] == title.as_str()) {
+            let r = client
+                .put(format!("{base}/api/v1/courses/{course}/pages/page_id:{}", page["page_id"]))
+                .bearer_auth("author-canvas-token")
+                .form(&[("wiki_page[body]", "<p>local</p>")])
+                .send()
+                .await
+                .unwrap();
+            let (status, body) = read(r).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "course {course}: {body}");
+            locked += 1;
+        }
+    }
+    assert!(locked > 0, "an associated course holds a linked copy of the restricted page");
     let health: Value = client
         .get(format!("{base}/_coursecopy/health"))
         .bearer_auth("kill-admin")
