@@ -62,11 +62,13 @@ pub struct Migration {
     /// The message of a cancel that stopped its running copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<String>,
-    /// The target's learning objects (numeric ids) when its copy started;
-    /// `None` for a migration started before servers recorded it (0.4),
-    /// whose assets stay unknown.
+    /// The largest numeric id of the target's learning objects when its
+    /// copy started (0 for none): ids are never reused and nothing else
+    /// writes into a course a copy fills, so the copy's learning objects
+    /// are those of larger ids. `None` for a migration started before
+    /// servers recorded it (0.4), whose assets stay unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub held: Option<Vec<u64>>,
+    pub held_up_to: Option<u64>,
     /// What its copy made of what, once it ended (empty for a copy that
     /// did not complete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -148,7 +150,7 @@ impl Model {
             state,
             resolved: BTreeSet::new(),
             cancelled: None,
-            held: None,
+            held_up_to: None,
             assets: None,
         };
         self.migrations.insert(id, migration);
@@ -261,13 +263,13 @@ impl Model {
         {
             return false;
         }
-        let held = self.lo_ids(m.target);
+        let held_up_to = self.lo_ids(m.target).into_iter().max().unwrap_or(0);
         let state = match self.request_migration_copy(&m, at) {
             Ok(task) => MigrationState::Task { task },
             Err(e) => MigrationState::Failed { reason: e.to_string(), at },
         };
         if let Some(m) = self.migrations.get_mut(&id) {
-            m.held = Some(held);
+            m.held_up_to = Some(held_up_to);
         }
         self.set_migration_state(id, state);
         true
@@ -282,17 +284,17 @@ impl Model {
     }
 
     /// Records what the copies of migrations that ended made of what
-    /// (`Migration::assets`): the target's learning objects it did not
-    /// hold when the copy started, made from the source's, and their
-    /// pages. No other copy writes into a course while one runs, so these
-    /// are the copy's. Run by each runner step, after tasks ended; gives
+    /// (`Migration::assets`): the target's learning objects of ids past
+    /// those it held when the copy started, made from the source's, and
+    /// their pages. No other copy or edit writes into a course while one
+    /// fills it, so these are the copy's. Run by each runner step, after tasks ended; gives
     /// whether it recorded any (the step is then journaled, so that replay
     /// records them at the same point).
     pub(crate) fn map_ended_migrations(&mut self) -> bool {
         let ended: Vec<u64> = self
             .migrations
             .values()
-            .filter(|m| m.assets.is_none() && m.held.is_some())
+            .filter(|m| m.assets.is_none() && m.held_up_to.is_some())
             .filter(|m| match &m.state {
                 MigrationState::Task { task } => self.tasks.get(task).is_some_and(|t| t.ended.is_some()),
                 _ => false,
@@ -319,11 +321,11 @@ impl Model {
         if !completed {
             return map;
         }
-        let held: BTreeSet<u64> = m.held.iter().flatten().copied().collect();
+        let held_up_to = m.held_up_to.unwrap_or(u64::MAX);
         for lo in target.learning_objects() {
             let Ok(made) = self.ws.learning_object(lo) else { continue };
             let Some(from) = made.origin().and_then(|o| self.ws.learning_object(o).ok()) else { continue };
-            if held.contains(&made.numeric_id()) {
+            if made.numeric_id() <= held_up_to {
                 continue;
             }
             map.los.insert(from.numeric_id(), made.numeric_id());
