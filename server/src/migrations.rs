@@ -263,7 +263,7 @@ impl Model {
         {
             return false;
         }
-        let held_up_to = self.lo_ids(m.target).into_iter().max().unwrap_or(0);
+        let held_up_to = self.largest_lo_id(m.target);
         let state = match self.request_migration_copy(&m, at) {
             Ok(task) => MigrationState::Task { task },
             Err(e) => MigrationState::Failed { reason: e.to_string(), at },
@@ -275,12 +275,14 @@ impl Model {
         true
     }
 
-    /// The numeric ids of course `id`'s learning objects.
-    fn lo_ids(&self, id: u64) -> Vec<u64> {
+    /// The largest numeric id of course `id`'s learning objects; 0 for
+    /// none.
+    fn largest_lo_id(&self, id: u64) -> u64 {
         let Ok(course) = self.ws.resolve_course(&CourseRef::PrimaryId(id)).and_then(|k| self.ws.course(k)) else {
-            return Vec::new();
+            return 0;
         };
-        course.learning_objects().filter_map(|lo| self.ws.learning_object(lo).ok()).map(|l| l.numeric_id()).collect()
+        let ids = course.learning_objects().filter_map(|lo| self.ws.learning_object(lo).ok()).map(|l| l.numeric_id());
+        ids.max().unwrap_or(0)
     }
 
     /// Records what the copies of migrations that ended made of what

@@ -47,14 +47,6 @@ fn select_category(selection: &mut CopySelection, kind: &str) {
     }
 }
 
-/// No category, no setting: what a selection starts from.
-fn nothing() -> CopySelection {
-    let mut selection = CopySelection::nothing();
-    selection.discussions = Discussions::None;
-    selection.settings = SettingsSelection::none();
-    selection
-}
-
 /// A course's dates as the defaults of a date shift read them: its
 /// `DateRange`, as calendar dates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -105,7 +97,7 @@ pub fn selection(params: &Value) -> Option<CopySpec> {
 }
 
 fn of_select(select: &Map<String, Value>) -> CopySpec {
-    let mut spec = CopySpec { selection: nothing(), los: Some(Vec::new()), ..CopySpec::default() };
+    let mut spec = CopySpec { selection: CopySelection::nothing(), los: Some(Vec::new()), ..CopySpec::default() };
     for (kind, value) in select {
         match kind.as_str() {
             "modules" | "context_modules" => spec.los.get_or_insert_with(Vec::new).extend(ids(value)),
@@ -123,7 +115,7 @@ fn of_copy(copy: &Map<String, Value>) -> CopySpec {
     if on("everything") {
         return CopySpec::default();
     }
-    let mut spec = CopySpec { selection: nothing(), ..CopySpec::default() };
+    let mut spec = CopySpec { selection: CopySelection::nothing(), ..CopySpec::default() };
     let all_content = on("all_context_modules") || on("all_wiki_pages");
     if !all_content {
         let picked = |key: &str| -> Vec<u64> {
@@ -220,11 +212,11 @@ mod tests {
         let spec = selection(&params).unwrap();
         assert_eq!(spec.los, Some(vec![3, 4]));
         assert_eq!(spec.pages, vec![17]);
-        let mut expected = nothing();
+        let mut expected = CopySelection::nothing();
         (expected.content_areas, expected.assessments) = (true, true);
         assert_eq!(spec.selection, expected);
         let only_tools = selection(&json!({"select": {"discussion_topics": {"0": "2"}}})).unwrap();
-        let mut expected = nothing();
+        let mut expected = CopySelection::nothing();
         expected.discussions = Discussions::ForumsAndStarterPosts;
         assert_eq!(only_tools.selection, expected);
         assert_eq!(selection(&json!({"migration_type": "course_copy_importer"})), None);
