@@ -69,6 +69,18 @@ pub struct Faults {
     pub latency: Duration,
 }
 
+/// What the dashboard's live stream follows: how many changes the server
+/// has seen (commits, runner steps that worked, controls), and whether it
+/// is stopping, which ends every stream so that a graceful shutdown does
+/// not wait for open dashboards.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pulse {
+    /// Changes so far.
+    pub changes: u64,
+    /// The server is stopping.
+    pub closing: bool,
+}
+
 /// The runner's controls.
 #[derive(Clone, Debug, Default)]
 pub struct RunnerControl {
@@ -92,6 +104,9 @@ pub(crate) struct State {
     pub runner: RunnerControl,
     /// Set when the journal failed: the server then refuses changes.
     pub broken: Option<String>,
+    /// Told of every change; the dashboard's streams subscribe to it.
+    /// Telling it costs the same whether or not a dashboard is open.
+    pulse: tokio::sync::watch::Sender<Pulse>,
     /// Journal records between snapshots (`--snapshot-every`).
     snapshot_every: u64,
     snapshot_work_per_page: u64,
@@ -135,6 +150,7 @@ impl App {
             faults: Faults::default(),
             runner: RunnerControl::default(),
             broken: None,
+            pulse: tokio::sync::watch::Sender::new(Pulse::default()),
             snapshot_every: config.snapshot_every,
             snapshot_work_per_page: config.snapshot_work_per_page,
             tokens_made: 0,
@@ -181,13 +197,36 @@ impl App {
         state.model = model;
         state.sessions.clear();
         state.faults = Faults::default();
+        state.touch();
         drop(state);
         self.wake.notify_all();
         Ok(())
     }
 }
 
+impl App {
+    /// A receiver of the server's [`Pulse`], for a live stream.
+    pub(crate) fn subscribe(&self) -> tokio::sync::watch::Receiver<Pulse> {
+        self.lock().pulse.subscribe()
+    }
+
+    /// Ends every live stream: the server is stopping.
+    pub(crate) fn close_streams(&self) {
+        self.lock().pulse.send_modify(|p| p.closing = true);
+    }
+}
+
 impl State {
+    /// The pulse as it is now.
+    pub(crate) fn pulse_now(&self) -> Pulse {
+        *self.pulse.borrow()
+    }
+
+    /// Tells the live streams that something changed.
+    pub(crate) fn touch(&self) {
+        self.pulse.send_modify(|p| p.changes += 1);
+    }
+
     /// Applies `op` and, with a journal, commits it before returning:
     /// what this returns `Ok` for survives a crash.
     ///
@@ -210,6 +249,7 @@ impl State {
                 tracing::warn!(error = %e, "snapshot failed; the journal keeps growing");
             }
         }
+        self.touch();
         Ok(outcome)
     }
 
@@ -235,10 +275,11 @@ impl State {
             Ok(Outcome::Worked { units, changed }) => (units, changed),
             _ => (0, false),
         };
-        if (worked > 0 || changed)
-            && let Some(journal) = self.journal.as_mut()
-        {
-            journal.buffer_step(op, worked);
+        if worked > 0 || changed {
+            if let Some(journal) = self.journal.as_mut() {
+                journal.buffer_step(op, worked);
+            }
+            self.touch();
         }
         worked
     }

@@ -62,13 +62,18 @@ pub async fn download(State(app): State<SharedApp>) -> Result<Response, Failure>
 
 /// `POST /_coursecopy/runner/pause`.
 pub async fn pause(State(app): State<SharedApp>) -> Json<Value> {
-    app.lock().runner.paused = true;
+    let mut state = app.lock();
+    state.runner.paused = true;
+    state.touch();
     Json(json!({ "paused": true }))
 }
 
 /// `POST /_coursecopy/runner/resume`.
 pub async fn resume(State(app): State<SharedApp>) -> Json<Value> {
-    app.lock().runner.paused = false;
+    let mut state = app.lock();
+    state.runner.paused = false;
+    state.touch();
+    drop(state);
     app.wake.notify_all();
     Json(json!({ "paused": false }))
 }
@@ -93,7 +98,7 @@ pub async fn armed_faults(State(app): State<SharedApp>) -> Json<Value> {
 }
 
 /// The faults as the controls write them.
-fn faults_json(f: &crate::app::Faults) -> Value {
+pub(crate) fn faults_json(f: &crate::app::Faults) -> Value {
     json!({
         "failCopies": f.fail_copies,
         "unavailable": f.unavailable,
@@ -127,11 +132,32 @@ pub async fn faults(State(app): State<SharedApp>, JsonBody(body): JsonBody) -> R
     if let Some(ms) = request.latency_ms {
         f.latency = Duration::from_millis(ms.min(60_000));
     }
-    Ok(Json(faults_json(f)))
+    let armed = faults_json(f);
+    state.touch();
+    Ok(Json(armed))
 }
 
-/// `GET /_coursecopy/graph`: the sharing graph in DOT.
-pub async fn graph(State(app): State<SharedApp>) -> Response {
+/// The graph's form.
+#[derive(Deserialize)]
+pub struct GraphQuery {
+    format: Option<String>,
+}
+
+/// `GET /_coursecopy/graph[?format=dot|svg]`: the sharing graph in DOT, or
+/// laid out as SVG in-process (no Graphviz needed; see `graph_svg` for
+/// the cost), off the lock.
+pub async fn graph(State(app): State<SharedApp>, QueryParams(q): QueryParams<GraphQuery>) -> Result<Response, Failure> {
     let dot = app.lock().model.ws.sharing_graph(coursecopy::GraphOptions::new().library(true));
-    ([(header::CONTENT_TYPE, "text/vnd.graphviz")], dot).into_response()
+    match q.format.as_deref() {
+        None | Some("dot") => Ok(([(header::CONTENT_TYPE, "text/vnd.graphviz")], dot).into_response()),
+        Some("svg") => {
+            let laid_out = tokio::task::spawn_blocking(move || crate::graph_svg::render(&dot)).await;
+            let svg = laid_out
+                .map_err(|e| e.to_string())
+                .and_then(|r| r)
+                .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+            Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+        }
+        Some(other) => Err(Failure::bad_request(format!("format: {other:?} is neither dot nor svg"))),
+    }
 }

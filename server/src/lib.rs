@@ -67,8 +67,10 @@ mod blueprints;
 pub mod canvas;
 pub mod config;
 mod controls;
+mod dashboard;
 pub mod demo;
 mod extract;
+mod graph_svg;
 mod hygiene;
 mod journal;
 mod learn;
@@ -106,6 +108,7 @@ pub fn router(app: SharedApp) -> Router {
         .route("/_coursecopy/graph", get(controls::graph));
     learn::routes()
         .merge(controls)
+        .merge(dashboard::routes())
         .merge(canvas::routes(app.clone()))
         .fallback(|| async { Failure::not_found("no such route") })
         .method_not_allowed_fallback(|| async {
@@ -182,6 +185,13 @@ where
 {
     let stop = Arc::new(AtomicBool::new(false));
     let runner = runner::spawn(app.clone(), stop.clone())?;
+    // Open dashboards' streams end first: a graceful shutdown waits for
+    // every answer to finish, and theirs never would.
+    let closing = app.clone();
+    let shutdown = async move {
+        shutdown.await;
+        closing.close_streams();
+    };
     let result = axum::serve(listener, router(app.clone())).with_graceful_shutdown(shutdown).await;
     stop.store(true, Ordering::Relaxed);
     app.wake.notify_all();

@@ -66,7 +66,8 @@ pub fn issues(ws: &Workspace, status: &MigrationStatus<'_>) -> Vec<String> {
     out
 }
 
-fn issue_text(ws: &Workspace, issue: &CopyIssue) -> String {
+/// One issue of a copy, in words.
+pub fn issue_text(ws: &Workspace, issue: &CopyIssue) -> String {
     let lo_title =
         |lo| ws.learning_object(lo).map(|l| l.title().to_string()).unwrap_or_else(|_| "a deleted module".into());
     match issue {

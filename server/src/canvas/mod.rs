@@ -43,6 +43,8 @@ mod wire;
 
 pub(crate) use auth::token_of;
 pub use auth::{CanvasToken, canvas_tokens, demo_tokens};
+pub(crate) use blueprint_wire::sync_progress;
+pub(crate) use migration_wire::{issue_text, issues as migration_issues, progress as migration_progress};
 
 use crate::app::SharedApp;
 use axum::Router;

@@ -1,0 +1,238 @@
+//! What the dashboard shows, read from the model: a page of courses, one
+//! course's learning objects and pages, and the jobs (Learn copy tasks,
+//! Canvas content migrations, blueprint syncs). Read-only: nothing here
+//! changes the model.
+//!
+//! Each view is JSON for the page's script, which writes every string
+//! into the page as text, never as markup.
+
+use crate::model::{CourseQuery, CourseText, Model};
+use coursecopy::{CourseKey, LoKey, Role, TaskState, Workspace};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+/// The most courses one page of the list holds.
+pub const MAX_PER_PAGE: usize = 100;
+
+/// How many ended jobs the job list keeps, newest first, after every
+/// unfinished one.
+pub const ENDED_JOBS_SHOWN: usize = 50;
+
+/// A page of courses whose title, `course_id` or external id holds `q`
+/// (any case), in numeric id order: `page` counts from 0.
+pub fn courses(model: &Model, q: &str, page: usize, per_page: usize) -> Value {
+    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    let keys = matching_courses(model, q);
+    let total = keys.len();
+    let rows: Vec<Value> =
+        keys.iter().skip(page.saturating_mul(per_page)).take(per_page).map(|k| course_row(model, *k)).collect();
+    json!({ "total": total, "page": page, "perPage": per_page, "courses": rows })
+}
+
+/// Every course matching `q`, as an administrator sees them.
+fn matching_courses(model: &Model, q: &str) -> Vec<CourseKey> {
+    let Some(admin) = model.ws.users().find(|(_, u)| u.role() == Role::Administrator).map(|(k, _)| k) else {
+        return Vec::new();
+    };
+    let q = q.trim();
+    let query = CourseQuery {
+        any: (!q.is_empty())
+            .then(|| (vec![CourseText::Title, CourseText::CourseId, CourseText::ExternalId], q.to_string())),
+        ..CourseQuery::default()
+    };
+    model.courses(admin, &query)
+}
+
+/// How a learning object reached the course that holds it.
+fn lo_kind(ws: &Workspace, lo: LoKey) -> &'static str {
+    let Ok(record) = ws.learning_object(lo) else { return "missing" };
+    if record.link().is_some_and(|l| l.upstream.is_some()) {
+        "linked"
+    } else if record.used_in().len() > 1 {
+        "shared"
+    } else if record.origin().is_some() {
+        "duplicated"
+    } else {
+        "own"
+    }
+}
+
+/// One course of the list: its ids in both APIs and how its learning
+/// objects are reused.
+fn course_row(model: &Model, key: CourseKey) -> Value {
+    let ws = &model.ws;
+    let Ok(c) = ws.course(key) else { return Value::Null };
+    let (mut shared, mut duplicated, mut linked) = (0, 0, 0);
+    for lo in c.learning_objects() {
+        match lo_kind(ws, lo) {
+            "shared" => shared += 1,
+            "duplicated" => duplicated += 1,
+            "linked" => linked += 1,
+            _ => {}
+        }
+    }
+    let updates = ws.updates_available(key).map(|v| v.len()).unwrap_or(0);
+    json!({
+        "id": c.numeric_id(),
+        "title": c.title(),
+        "courseId": c.course_id(),
+        "learnId": c.lms_id(),
+        "canvasId": c.numeric_id(),
+        "learningObjects": c.learning_objects().len(),
+        "shared": shared,
+        "duplicated": duplicated,
+        "linked": linked,
+        "updatesAvailable": updates,
+        "blueprint": model.template_of(c.numeric_id()).is_some(),
+        "locked": c.locked_by().is_some(),
+    })
+}
+
+/// A course named by numeric id, with its learning objects (their kind,
+/// where used, upstream and downstreams) and pages; `None` if there is
+/// none.
+pub fn course(model: &Model, id: u64) -> Option<Value> {
+    let ws = &model.ws;
+    let key = ws.resolve_course(&coursecopy::CourseRef::PrimaryId(id)).ok()?;
+    let c = ws.course(key).ok()?;
+    let pending: BTreeSet<LoKey> = ws.updates_available(key).map(|v| v.into_iter().collect()).unwrap_or_default();
+    let los: Vec<Value> = c.learning_objects().map(|lo| learning_object(ws, lo, pending.contains(&lo))).collect();
+    Some(json!({ "course": course_row(model, key), "learningObjects": los }))
+}
+
+/// A course as the views name it elsewhere: numeric id, title, `course_id`.
+fn course_ref(ws: &Workspace, key: Option<CourseKey>) -> Value {
+    match key.and_then(|k| ws.course(k).ok()) {
+        Some(c) => json!({ "id": c.numeric_id(), "title": c.title(), "courseId": c.course_id() }),
+        None => Value::Null,
+    }
+}
+
+fn learning_object(ws: &Workspace, lo: LoKey, update_available: bool) -> Value {
+    let Ok(record) = ws.learning_object(lo) else { return Value::Null };
+    let upstream = record.link().and_then(|l| l.upstream.map(|up| (up, l.upstream_course)));
+    let upstream = upstream.map(|(up, course)| {
+        let title = ws.learning_object(up).map(|u| u.title().to_string()).unwrap_or_default();
+        json!({ "title": title, "course": course_ref(ws, course) })
+    });
+    let downstreams: Vec<Value> = ws
+        .downstreams(lo)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|d| ws.learning_object(d).ok())
+        .map(|d| json!({ "title": d.title(), "courses": d.used_in().iter().map(|k| course_ref(ws, Some(k))).collect::<Vec<_>>() }))
+        .collect();
+    let pages: Vec<Value> = record
+        .pages()
+        .filter_map(|p| ws.page(p).ok().map(|page| (p, page)))
+        .map(|(p, page)| {
+            let linked = ws.page_link(p).ok().flatten().is_some_and(|l| l.upstream.is_some());
+            json!({ "id": page.numeric_id(), "title": page.title(), "linked": linked })
+        })
+        .collect();
+    json!({
+        "id": record.numeric_id(),
+        "title": record.title(),
+        "kind": lo_kind(ws, lo),
+        "usedIn": record.used_in().iter().map(|k| course_ref(ws, Some(k))).collect::<Vec<_>>(),
+        "upstream": upstream,
+        "downstreams": downstreams,
+        "updateAvailable": update_available,
+        "pages": pages,
+    })
+}
+
+/// The jobs: every unfinished one, then up to [`ENDED_JOBS_SHOWN`] ended
+/// ones, newest first; each with its kind, state, percent, queue place
+/// and issues (a partial copy's dropped references).
+pub fn jobs(model: &Model) -> Vec<Value> {
+    let mut jobs: Vec<(bool, Value)> = Vec::new();
+    let mut owned: BTreeSet<&str> = BTreeSet::new();
+    for status in model.migrations.keys().filter_map(|id| model.migration(*id)) {
+        if let crate::migrations::MigrationState::Task { task } = &status.migration.state {
+            owned.insert(task);
+        }
+        jobs.push(migration_job(model, &status));
+    }
+    for sync in model.syncs.values() {
+        owned.extend(sync.parts.iter().filter_map(|p| p.task.as_deref()));
+        if let Some(template) = model.templates.get(&sync.template) {
+            let progress = crate::canvas::sync_progress(model, sync, template.course, "");
+            let ended = matches!(progress["workflow_state"].as_str(), Some("completed" | "failed"));
+            let label = format!("blueprint sync of {}", course_title(&model.ws, template.course));
+            jobs.push((ended, job_json("sync", sync.id.to_string(), label, &progress, None, Vec::new())));
+        }
+    }
+    for (id, accepted) in model.tasks.iter().filter(|(id, _)| !owned.contains(id.as_str())) {
+        if let Ok(status) = model.ws.task_status(accepted.key) {
+            jobs.push(copy_job(model, id, &status));
+        }
+    }
+    // Unfinished first, in the order they were asked for; then the ended,
+    // newest first.
+    let (mut ended, unfinished): (Vec<_>, Vec<_>) = jobs.into_iter().partition(|(e, _)| *e);
+    ended.reverse();
+    unfinished.into_iter().map(|(_, j)| j).chain(ended.into_iter().take(ENDED_JOBS_SHOWN).map(|(_, j)| j)).collect()
+}
+
+fn course_title(ws: &Workspace, id: u64) -> String {
+    ws.resolve_course(&coursecopy::CourseRef::PrimaryId(id))
+        .ok()
+        .and_then(|k| ws.course(k).ok())
+        .map(|c| format!("{} [{}]", c.title(), c.course_id()))
+        .unwrap_or_else(|| format!("course {id} (deleted)"))
+}
+
+fn job_json(
+    kind: &str,
+    id: String,
+    label: String,
+    progress: &Value,
+    place: Option<usize>,
+    issues: Vec<String>,
+) -> Value {
+    json!({
+        "kind": kind,
+        "id": id,
+        "label": label,
+        "state": progress["workflow_state"],
+        "percent": progress["completion"],
+        "message": progress["message"],
+        "queuePlace": place,
+        "issues": issues,
+    })
+}
+
+fn migration_job(model: &Model, status: &crate::migrations::MigrationStatus<'_>) -> (bool, Value) {
+    let m = status.migration;
+    let progress = crate::canvas::migration_progress(&model.ws, status, "");
+    let ended = matches!(progress["workflow_state"].as_str(), Some("completed" | "failed"));
+    let place = status.task.as_ref().and_then(|(_, t)| match t.state {
+        TaskState::Queued { position } => Some(position),
+        _ => None,
+    });
+    let label = format!("{} → {}", course_title(&model.ws, m.source), course_title(&model.ws, m.target));
+    let issues = crate::canvas::migration_issues(&model.ws, status);
+    (ended, job_json("migration", m.id.to_string(), label, &progress, place, issues))
+}
+
+fn copy_job(model: &Model, id: &str, status: &coursecopy::TaskStatus) -> (bool, Value) {
+    let (state, place, message) = match &status.state {
+        TaskState::Queued { position } => ("queued", Some(*position), None),
+        TaskState::Running { .. } => ("running", None, None),
+        TaskState::Complete { .. } | TaskState::CompleteWithErrors { .. } => ("completed", None, None),
+        TaskState::Incomplete { reason } => ("failed", None, Some(reason.clone())),
+        _ => ("cancelled", None, None),
+    };
+    let percent = if state == "completed" { 100 } else { status.percent_complete };
+    let issues = match &status.state {
+        TaskState::CompleteWithErrors { issues, .. } => {
+            issues.iter().map(|i| crate::canvas::issue_text(&model.ws, i)).collect()
+        }
+        _ => Vec::new(),
+    };
+    let target = model.ws.course(status.target).map(|c| format!("{} [{}]", c.title(), c.course_id()));
+    let label = format!("copy into {}", target.unwrap_or_else(|_| "a course since removed".into()));
+    let progress = json!({ "workflow_state": state, "completion": percent, "message": message });
+    (status.state.is_finished(), job_json("copy", id.to_string(), label, &progress, place, issues))
+}
