@@ -6,7 +6,10 @@
 //! /v3/courses/{id}` while Learn copies run; over Canvas, a course, its
 //! modules, its pages and a page while content migrations run. Then
 //! checks that no answer was a 5xx, that the workspace is sound, and that
-//! every answered update is visible.
+//! every answered update is visible. Learn's phases run again with 5
+//! dashboards open (each following the live stream and reloading its
+//! page of courses on every event, as the page does), and the ratio of
+//! their GET p99 to the same phase's without is printed.
 //!
 //! ```sh
 //! cargo run --release -p coursecopy-server --example load            # 20 s a phase
@@ -31,6 +34,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 const CLIENTS: usize = 32;
+/// Dashboards open in the watched phases.
+const DASHBOARDS: usize = 5;
 const V3: &str = "/learn/api/public/v3";
 
 /// The demo's users and BIG-1, of 100 learning objects of `per_lo` pages.
@@ -178,20 +183,40 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+/// An open dashboard, as its page behaves: it follows the live stream and,
+/// on each event, loads the first page of courses again.
+async fn dashboard(client: Client, base: String, stop: Arc<AtomicBool>) {
+    let events = client.get(format!("{base}/_coursecopy/ui/api/events")).bearer_auth("load").send().await;
+    let Ok(mut events) = events else { return };
+    while !stop.load(Ordering::Relaxed) {
+        match tokio::time::timeout(Duration::from_millis(100), events.chunk()).await {
+            Ok(Ok(Some(chunk))) if chunk.windows(12).any(|w| w == b"event: state") => {
+                let courses = format!("{base}/_coursecopy/ui/api/courses?page=0&perPage=25");
+                let _ = get_json(&client, &courses, "load").await;
+            }
+            Ok(Ok(Some(_))) | Err(_) => {}
+            Ok(_) => return,
+        }
+    }
+}
+
 /// One phase over `api`: every client GETs in a loop (and updates its
 /// course each tenth request) while a copier keeps `copies` copies of
-/// BIG-1 running; returns the GET latencies, the requests per second and
-/// each client's last answered name.
+/// BIG-1 running and `dashboards` dashboards are open; returns the GET
+/// latencies, the requests per second and each client's last answered
+/// name.
 async fn phase(
     api: Api,
     base: &str,
     token: &str,
     seconds: f64,
-    copies: usize,
+    (copies, dashboards): (usize, usize),
     stats: &Arc<Stats>,
 ) -> (Vec<Duration>, f64, Vec<String>) {
     let stop = Arc::new(AtomicBool::new(false));
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let viewers: Vec<_> =
+        (0..dashboards).map(|_| tokio::spawn(dashboard(Client::new(), base.to_string(), stop.clone()))).collect();
     let copier = {
         let (client, base, token, stop, stats) =
             (client.clone(), base.to_string(), token.to_string(), stop.clone(), stats.clone());
@@ -251,6 +276,9 @@ async fn phase(
         names.push(name.unwrap_or_default());
     }
     let _ = copier.await;
+    for viewer in viewers {
+        let _ = viewer.await;
+    }
     let rps = (stats.requests.load(Ordering::Relaxed) - before) as f64 / start.elapsed().as_secs_f64();
     latencies.sort();
     (latencies, rps, names)
@@ -278,6 +306,26 @@ fn report(api: &str, copies: &str, quiet: (&[Duration], f64), busy: (&[Duration]
     let ratio = ms(percentile(busy.0, 0.99)) / ms(percentile(quiet.0, 0.99)).max(1e-9);
     println!("  {api}: p99 with copies ÷ without: {ratio:.2} (goal ≤ 2)");
     ratio
+}
+
+/// The cost of open dashboards: Learn's GET p99 with [`DASHBOARDS`] open ÷
+/// with none, idle and under copies, and under copies ÷ idle with them
+/// open. `phases` are idle, idle watched, busy, busy watched.
+fn dashboards_report(copies: &str, phases: [(&[Duration], f64); 4]) {
+    let [quiet, watched, busy, busy_watched] = phases;
+    let row = |what: &str, (l, rps): (&[Duration], f64)| {
+        println!("  {what:<40} {rps:>10.0} {:>8.2}ms {:>8.2}ms", ms(percentile(l, 0.5)), ms(percentile(l, 0.99)));
+    };
+    row(&format!("Learn: no copy, {DASHBOARDS} dashboards"), watched);
+    row(&format!("Learn: {copies}, {DASHBOARDS} dashboards"), busy_watched);
+    let p99 = |l: &[Duration]| ms(percentile(l, 0.99)).max(1e-9);
+    println!(
+        "  Learn: p99 with {DASHBOARDS} dashboards ÷ none: {:.2} idle, {:.2} under copies (goal ≤ 1.2); \
+         under copies ÷ idle with them open: {:.2} (goal ≤ 2)",
+        p99(watched.0) / p99(quiet.0),
+        p99(busy_watched.0) / p99(busy.0),
+        p99(busy_watched.0) / p99(watched.0),
+    );
 }
 
 /// One server's run; gives the copies finished, and with `--data` how long
@@ -330,16 +378,24 @@ async fn run(label: &str, flags: &[&str], seconds: f64, per_lo: usize) -> Result
         copies_done: AtomicU64::new(0),
     });
 
-    let (quiet, quiet_rps, _) = phase(Api::Learn, &base, &token, seconds, 0, &stats).await;
-    let (busy, busy_rps, names) = phase(Api::Learn, &base, &token, seconds, 4, &stats).await;
+    let (quiet, quiet_rps, _) = phase(Api::Learn, &base, &token, seconds, (0, 0), &stats).await;
+    let (watched, watched_rps, _) = phase(Api::Learn, &base, &token, seconds, (0, DASHBOARDS), &stats).await;
+    let (busy, busy_rps, _) = phase(Api::Learn, &base, &token, seconds, (4, 0), &stats).await;
+    drain(&client, &base).await?;
+    let (busy_watched, busy_watched_rps, names) =
+        phase(Api::Learn, &base, &token, seconds, (4, DASHBOARDS), &stats).await;
     let learn_done = stats.copies_done.load(Ordering::Relaxed);
     drain(&client, &base).await?;
-    let (canvas_quiet, canvas_quiet_rps, _) = phase(Api::Canvas, &base, &token, seconds, 0, &stats).await;
-    let (canvas_busy, canvas_busy_rps, canvas_names) = phase(Api::Canvas, &base, &token, seconds, 4, &stats).await;
+    let (canvas_quiet, canvas_quiet_rps, _) = phase(Api::Canvas, &base, &token, seconds, (0, 0), &stats).await;
+    let (canvas_busy, canvas_busy_rps, canvas_names) = phase(Api::Canvas, &base, &token, seconds, (4, 0), &stats).await;
     println!("\n{label}: {CLIENTS} clients, {seconds} s a phase");
     println!("  {:<40} {:>10} {:>10} {:>10}", "", "req/s", "GET p50", "GET p99");
     let pages = 100 * per_lo;
     report("Learn", &format!("4 copies of {pages} pages"), (&quiet, quiet_rps), (&busy, busy_rps));
+    dashboards_report(
+        &format!("4 copies of {pages} pages"),
+        [(&quiet, quiet_rps), (&watched, watched_rps), (&busy, busy_rps), (&busy_watched, busy_watched_rps)],
+    );
     report(
         "Canvas",
         &format!("4 migrations of {pages} pages"),

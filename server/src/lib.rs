@@ -93,7 +93,7 @@ pub use hygiene::MAX_URI_BYTES;
 pub use learn::LEARN_VERSION;
 
 /// Every route, with the layers every request passes (outermost first): a
-/// tracing span, the rate window, errors in Learn's form, the whole body
+/// tracing span, the dashboard's security headers, the rate window, errors in Learn's form, the whole body
 /// read, the access gate (the admin token for the controls, bearer tokens
 /// for Learn's routes).
 pub fn router(app: SharedApp) -> Router {
@@ -122,6 +122,7 @@ pub fn router(app: SharedApp) -> Router {
         .layer(middleware::from_fn_with_state(app.clone(), hygiene::whole_body))
         .layer(middleware::from_fn(hygiene::learn_errors))
         .layer(middleware::from_fn_with_state(app.clone(), auth::rate))
+        .layer(middleware::from_fn(dashboard::policy))
         .layer(middleware::from_fn(trace))
         .with_state(app)
 }

@@ -58,11 +58,17 @@ pub fn routes() -> Router<SharedApp> {
         .route("/_coursecopy/ui/api/courses/{id}", get(course))
         .route("/_coursecopy/ui/api/jobs", get(jobs))
         .route("/_coursecopy/ui/api/events", get(events::stream))
-        .layer(middleware::map_response(with_policy))
 }
 
-/// Puts the dashboard's security headers on an answer.
-async fn with_policy(mut response: Response) -> Response {
+/// Puts the dashboard's security headers on every answer under
+/// `/_coursecopy/ui`, whichever layer made it (the access gate's refusals
+/// included).
+pub async fn policy(req: axum::extract::Request, next: middleware::Next) -> Response {
+    let ours = req.uri().path().starts_with("/_coursecopy/ui");
+    let mut response = next.run(req).await;
+    if !ours {
+        return response;
+    }
     let h = response.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

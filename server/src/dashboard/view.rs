@@ -168,8 +168,8 @@ pub fn jobs(model: &Model) -> Vec<Value> {
             jobs.push(copy_job(model, id, &status));
         }
     }
-    // Unfinished first, in the order they were asked for; then the ended,
-    // newest first.
+    // Unfinished first (migrations, syncs, then Learn copies, each in the
+    // order they were asked for), then the ended, last listed first.
     let (mut ended, unfinished): (Vec<_>, Vec<_>) = jobs.into_iter().partition(|(e, _)| *e);
     ended.reverse();
     unfinished.into_iter().map(|(_, j)| j).chain(ended.into_iter().take(ENDED_JOBS_SHOWN).map(|(_, j)| j)).collect()
@@ -222,7 +222,10 @@ fn copy_job(model: &Model, id: &str, status: &coursecopy::TaskStatus) -> (bool, 
         TaskState::Running { .. } => ("running", None, None),
         TaskState::Complete { .. } | TaskState::CompleteWithErrors { .. } => ("completed", None, None),
         TaskState::Incomplete { reason } => ("failed", None, Some(reason.clone())),
-        _ => ("cancelled", None, None),
+        // A Learn copy is cancelled only by an injected failure (Learn
+        // has no cancel; migrations and syncs cancel their own tasks, and
+        // are shown as such): Learn's clients read it as Incomplete.
+        _ => ("failed", None, Some("injected failure: the copy was cancelled before it ran".to_string())),
     };
     let percent = if state == "completed" { 100 } else { status.percent_complete };
     let issues = match &status.state {
