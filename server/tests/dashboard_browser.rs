@@ -328,6 +328,7 @@ async fn a_large_workspace_gets_ready_and_the_time_is_printed() {
     let c = browser.client();
     let opened = Instant::now();
     c.goto(&s.url("/_coursecopy/ui/")).await.unwrap();
+    let loaded = opened.elapsed();
     c.find(Locator::Css("#token")).await.unwrap().send_keys(&s.admin).await.unwrap();
     let submitted = Instant::now();
     click(c, "#login-form button").await;
@@ -336,9 +337,9 @@ async fn a_large_workspace_gets_ready_and_the_time_is_printed() {
     let info = eval(c, "document.getElementById('page-info').textContent").await;
     assert_eq!(info, json!("Page 1 of 40 (1000 courses)"));
     println!(
-        "dashboard with 1,000 courses and 100 tasks: ready {} ms after the token was sent ({} ms after the page was asked for)",
+        "dashboard with 1,000 courses and 100 tasks: the page loaded in {} ms; ready {} ms after the token was sent",
+        loaded.as_millis(),
         ready.as_millis(),
-        opened.elapsed().as_millis()
     );
     browser.close().await;
     s.stop().await;
