@@ -19,6 +19,8 @@
 
 mod assets;
 mod events;
+#[cfg(test)]
+mod tests;
 mod view;
 
 use crate::app::SharedApp;
