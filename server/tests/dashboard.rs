@@ -200,6 +200,8 @@ async fn courses_show_their_ids_and_how_their_learning_objects_are_reused() {
     assert_eq!((cells["kind"].as_str(), cells["updateAvailable"].as_bool()), (Some("linked"), Some(true)));
     assert_eq!(cells["upstream"]["course"]["courseId"], "BIO-101");
     assert_eq!(detail["learningObjects"][1]["updateAvailable"], false);
+    let page = &cells["pages"][0];
+    assert_eq!((page["linked"].as_bool(), page["upstream"].as_str()), (Some(true), Some("What is a cell")));
     let (_, bio) = s.control(Method::GET, "/_coursecopy/ui/api/courses/1", None).await;
     let cells = &bio["learningObjects"][0];
     assert_eq!(cells["kind"], "shared");

@@ -88,7 +88,10 @@ async fn browser(width: u32, height: u32) -> Option<Browser> {
         format!("--window-size={width},{height}"),
     ];
     let mut capabilities = serde_json::Map::new();
-    let mut options = json!({ "binary": chromium, "args": args });
+    // Downloads go to the profile, which is removed with the browser.
+    let downloads = browser.profile.join("downloads");
+    let prefs = json!({ "download.default_directory": downloads, "download.prompt_for_download": false });
+    let mut options = json!({ "binary": chromium, "args": args, "prefs": prefs });
     if width < 500 {
         // Chromium's window is at least 500 px wide: a narrower viewport
         // is emulated, as a phone's.
@@ -295,6 +298,48 @@ async fn narrow_and_keyboard_only_use_work() {
     c.active_element().await.unwrap().send_keys(&(char::from(Key::Enter)).to_string()).await.unwrap();
     until(c, "document.getElementById('runner-state').textContent === 'paused'", 10).await;
 
+    browser.close().await;
+    s.stop().await;
+}
+
+/// The fault form arms faults; Reset, once confirmed, goes back to the
+/// demo and disarms them; Download fetches the saved workspace.
+#[tokio::test]
+async fn the_fault_reset_and_download_buttons_work() {
+    let Some(browser) = browser(1280, 800).await else { return };
+    let s = start(&[]).await;
+    let t = s.token("author-key").await;
+    let r =
+        s.call(Method::POST, &format!("{V3}/courses"), &t, Some(json!({"courseId": "EXTRA", "name": "Extra"}))).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let c = browser.client();
+    connect(c, &s).await;
+    until(c, "document.querySelectorAll('#courses tbody tr').length === 4", 10).await;
+
+    let fail_copies = c.find(Locator::Css("#fail-copies")).await.unwrap();
+    fail_copies.clear().await.unwrap();
+    fail_copies.send_keys("2").await.unwrap();
+    click(c, "#fault-form button[type=submit]").await;
+    until(c, "document.getElementById('armed').textContent.startsWith('2 failing copies')", 10).await;
+    let (_, armed) = s.control(Method::GET, "/_coursecopy/faults", None).await;
+    assert_eq!(armed["failCopies"], 2);
+
+    click(c, "#download").await;
+    until(c, "document.getElementById('control-result').textContent === 'Workspace downloaded'", 10).await;
+    let file = browser.profile.join("downloads/coursecopy-workspace.json");
+    let started = Instant::now();
+    while !file.is_file() && started.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let saved: coursecopy::Workspace = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(saved.counts().courses, 4, "the download is the saved workspace, EXTRA included");
+
+    click(c, "#reset").await;
+    assert!(c.get_alert_text().await.unwrap().contains("Reset the server"));
+    c.accept_alert().await.unwrap();
+    until(c, "document.getElementById('control-result').textContent === 'Reset to the demo: 3 courses'", 10).await;
+    until(c, "document.querySelectorAll('#courses tbody tr').length === 3", 10).await;
+    until(c, "document.getElementById('armed').textContent.startsWith('0 failing copies')", 10).await;
     browser.close().await;
     s.stop().await;
 }

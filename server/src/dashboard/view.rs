@@ -6,8 +6,10 @@
 //! Each view is JSON for the page's script, which writes every string
 //! into the page as text, never as markup.
 
+use crate::blueprints::SyncState;
+use crate::migrations::MigrationState;
 use crate::model::{CourseQuery, CourseText, Model};
-use coursecopy::{CourseKey, LoKey, Role, TaskState, Workspace};
+use coursecopy::{CourseKey, LoKey, Role, TaskState, Timestamp, Workspace};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -126,8 +128,9 @@ fn learning_object(ws: &Workspace, lo: LoKey, update_available: bool) -> Value {
         .pages()
         .filter_map(|p| ws.page(p).ok().map(|page| (p, page)))
         .map(|(p, page)| {
-            let linked = ws.page_link(p).ok().flatten().is_some_and(|l| l.upstream.is_some());
-            json!({ "id": page.numeric_id(), "title": page.title(), "linked": linked })
+            let upstream = ws.page_link(p).ok().flatten().and_then(|l| l.upstream);
+            let upstream_title = upstream.map(|u| ws.page(u).map(|up| up.title().to_string()).unwrap_or_default());
+            json!({ "id": page.numeric_id(), "title": page.title(), "linked": upstream.is_some(), "upstream": upstream_title })
         })
         .collect();
     json!({
@@ -142,37 +145,68 @@ fn learning_object(ws: &Workspace, lo: LoKey, update_available: bool) -> Value {
     })
 }
 
-/// The jobs: every unfinished one, then up to [`ENDED_JOBS_SHOWN`] ended
-/// ones, newest first; each with its kind, state, percent, queue place
-/// and issues (a partial copy's dropped references).
+/// A job, before it is rendered: which, where it sorts, and when it
+/// ended. Only the jobs shown are rendered, so a server that ran
+/// thousands of copies pays for the few it lists.
+struct JobRef<'a> {
+    which: Which<'a>,
+    /// Kind (migrations, syncs, copies), then number.
+    order: (u8, u64),
+    ended: Option<Timestamp>,
+}
+
+enum Which<'a> {
+    Migration(u64),
+    Sync(&'a crate::blueprints::Sync),
+    Copy(&'a str, &'a crate::model::Accepted),
+}
+
+/// The jobs: every unfinished one (migrations, syncs, then Learn copies,
+/// each in the order they were asked for), then up to
+/// [`ENDED_JOBS_SHOWN`] ended ones, the last to end first; each with its
+/// kind, state, percent, queue place and issues (a partial copy's dropped
+/// references).
 pub fn jobs(model: &Model) -> Vec<Value> {
-    let mut jobs: Vec<(bool, Value)> = Vec::new();
+    let mut refs: Vec<JobRef<'_>> = Vec::new();
     let mut owned: BTreeSet<&str> = BTreeSet::new();
-    for status in model.migrations.keys().filter_map(|id| model.migration(*id)) {
-        if let crate::migrations::MigrationState::Task { task } = &status.migration.state {
-            owned.insert(task);
-        }
-        jobs.push(migration_job(model, &status));
+    for m in model.migrations.values() {
+        let ended = match &m.state {
+            MigrationState::Failed { at, .. } => Some(*at),
+            MigrationState::Task { task } => {
+                owned.insert(task);
+                model.tasks.get(task).and_then(|t| t.ended)
+            }
+            _ => None,
+        };
+        refs.push(JobRef { which: Which::Migration(m.id), order: (0, m.id), ended });
     }
     for sync in model.syncs.values() {
         owned.extend(sync.parts.iter().filter_map(|p| p.task.as_deref()));
-        if let Some(template) = model.templates.get(&sync.template) {
-            let progress = crate::canvas::sync_progress(model, sync, template.course, "");
-            let ended = matches!(progress["workflow_state"].as_str(), Some("completed" | "failed"));
-            let label = format!("blueprint sync of {}", course_title(&model.ws, template.course));
-            jobs.push((ended, job_json("sync", sync.id.to_string(), label, &progress, None, Vec::new())));
-        }
+        let ended = matches!(sync.state, SyncState::Completed | SyncState::ImportsFailed)
+            .then(|| sync.finished.unwrap_or(sync.created));
+        refs.push(JobRef { which: Which::Sync(sync), order: (1, sync.id), ended });
     }
     for (id, accepted) in model.tasks.iter().filter(|(id, _)| !owned.contains(id.as_str())) {
-        if let Ok(status) = model.ws.task_status(accepted.key) {
-            jobs.push(copy_job(model, id, &status));
-        }
+        let number = id.trim_start_matches('_').split('_').next().and_then(|n| n.parse().ok()).unwrap_or(u64::MAX);
+        refs.push(JobRef { which: Which::Copy(id, accepted), order: (2, number), ended: accepted.ended });
     }
-    // Unfinished first (migrations, syncs, then Learn copies, each in the
-    // order they were asked for), then the ended, last listed first.
-    let (mut ended, unfinished): (Vec<_>, Vec<_>) = jobs.into_iter().partition(|(e, _)| *e);
-    ended.reverse();
-    unfinished.into_iter().map(|(_, j)| j).chain(ended.into_iter().take(ENDED_JOBS_SHOWN).map(|(_, j)| j)).collect()
+    let (mut ended, mut unfinished): (Vec<_>, Vec<_>) = refs.into_iter().partition(|r| r.ended.is_some());
+    unfinished.sort_by_key(|r| r.order);
+    ended.sort_by(|a, b| (b.ended, b.order).cmp(&(a.ended, a.order)));
+    unfinished.iter().chain(ended.iter().take(ENDED_JOBS_SHOWN)).filter_map(|r| render(model, r)).collect()
+}
+
+fn render(model: &Model, job: &JobRef<'_>) -> Option<Value> {
+    match job.which {
+        Which::Migration(id) => model.migration(id).map(|status| migration_job(model, &status)),
+        Which::Sync(sync) => {
+            let template = model.templates.get(&sync.template)?;
+            let progress = crate::canvas::sync_progress(model, sync, template.course, "");
+            let label = format!("blueprint sync of {}", course_title(&model.ws, template.course));
+            Some(job_json("sync", sync.id.to_string(), label, &progress, None, Vec::new()))
+        }
+        Which::Copy(id, accepted) => model.ws.task_status(accepted.key).ok().map(|s| copy_job(model, id, &s)),
+    }
 }
 
 fn course_title(ws: &Workspace, id: u64) -> String {
@@ -203,20 +237,19 @@ fn job_json(
     })
 }
 
-fn migration_job(model: &Model, status: &crate::migrations::MigrationStatus<'_>) -> (bool, Value) {
+fn migration_job(model: &Model, status: &crate::migrations::MigrationStatus<'_>) -> Value {
     let m = status.migration;
     let progress = crate::canvas::migration_progress(&model.ws, status, "");
-    let ended = matches!(progress["workflow_state"].as_str(), Some("completed" | "failed"));
     let place = status.task.as_ref().and_then(|(_, t)| match t.state {
         TaskState::Queued { position } => Some(position),
         _ => None,
     });
     let label = format!("{} → {}", course_title(&model.ws, m.source), course_title(&model.ws, m.target));
     let issues = crate::canvas::migration_issues(&model.ws, status);
-    (ended, job_json("migration", m.id.to_string(), label, &progress, place, issues))
+    job_json("migration", m.id.to_string(), label, &progress, place, issues)
 }
 
-fn copy_job(model: &Model, id: &str, status: &coursecopy::TaskStatus) -> (bool, Value) {
+fn copy_job(model: &Model, id: &str, status: &coursecopy::TaskStatus) -> Value {
     let (state, place, message) = match &status.state {
         TaskState::Queued { position } => ("queued", Some(*position), None),
         TaskState::Running { .. } => ("running", None, None),
@@ -237,5 +270,5 @@ fn copy_job(model: &Model, id: &str, status: &coursecopy::TaskStatus) -> (bool, 
     let target = model.ws.course(status.target).map(|c| format!("{} [{}]", c.title(), c.course_id()));
     let label = format!("copy into {}", target.unwrap_or_else(|_| "a course since removed".into()));
     let progress = json!({ "workflow_state": state, "completion": percent, "message": message });
-    (status.state.is_finished(), job_json("copy", id.to_string(), label, &progress, place, issues))
+    job_json("copy", id.to_string(), label, &progress, place, issues)
 }

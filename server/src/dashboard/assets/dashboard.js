@@ -191,7 +191,7 @@
       if (lo.downstreams.length) {
         facts.push(el("li", {}, "Downstreams: " + lo.downstreams.map((d) => d.title + " in " + d.courses.map(courseName).join(", ")).join("; ")));
       }
-      const pages = lo.pages.map((p) => p.title + (p.linked ? " (linked)" : ""));
+      const pages = lo.pages.map((p) => p.title + (p.linked ? ` (linked to “${p.upstream}”)` : ""));
       facts.push(el("li", {}, "Pages (" + pages.length + "): " + pages.join(", ")));
       return el("li", { data: { lo: lo.id } }, el("strong", {}, lo.title), badges, el("ul", {}, facts));
     });
