@@ -192,7 +192,7 @@ pub fn jobs(model: &Model) -> Vec<Value> {
     }
     let (mut ended, mut unfinished): (Vec<_>, Vec<_>) = refs.into_iter().partition(|r| r.ended.is_some());
     unfinished.sort_by_key(|r| r.order);
-    ended.sort_by(|a, b| (b.ended, b.order).cmp(&(a.ended, a.order)));
+    ended.sort_by_key(|r| std::cmp::Reverse((r.ended, r.order)));
     unfinished.iter().chain(ended.iter().take(ENDED_JOBS_SHOWN)).filter_map(|r| render(model, r)).collect()
 }
 
