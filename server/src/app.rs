@@ -36,6 +36,8 @@ pub struct App {
     state: Mutex<State>,
     /// Wakes the runner when there is work or its controls changed.
     pub wake: Condvar,
+    /// The sharing graph's last SVG layout (one layout at a time).
+    pub(crate) layouts: crate::graph_svg::Layouts,
 }
 
 /// A bearer token's session.
@@ -163,6 +165,7 @@ impl App {
             created_data_file,
             state: Mutex::new(state),
             wake: Condvar::new(),
+            layouts: crate::graph_svg::Layouts::default(),
         }))
     }
 
@@ -210,9 +213,10 @@ impl App {
         self.lock().pulse.subscribe()
     }
 
-    /// Ends every live stream: the server is stopping.
-    pub(crate) fn close_streams(&self) {
-        self.lock().pulse.send_modify(|p| p.closing = true);
+    /// Ends every live stream (`true`, the server is stopping), or lets
+    /// them run again (`false`, it serves again).
+    pub(crate) fn close_streams(&self, closing: bool) {
+        self.lock().pulse.send_modify(|p| p.closing = closing);
     }
 }
 
@@ -303,6 +307,7 @@ impl State {
     fn journal_failed(&mut self, e: JournalError) -> CoreError {
         tracing::error!(error = %e, "the journal failed; refusing changes from now on");
         self.broken = Some(e.0.clone());
+        self.touch();
         CoreError::Unavailable(e.0)
     }
 

@@ -145,6 +145,10 @@ pub async fn gate(State(app): State<SharedApp>, mut req: Request, next: Next) ->
                 state.faults.throttled -= 1;
                 fault = Some(StatusCode::TOO_MANY_REQUESTS);
             }
+            if fault.is_some() {
+                // The armed faults an open dashboard shows changed.
+                state.touch();
+            }
         }
         (caller, state.faults.latency, fault)
     };

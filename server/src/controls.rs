@@ -145,18 +145,24 @@ pub struct GraphQuery {
 
 /// `GET /_coursecopy/graph[?format=dot|svg]`: the sharing graph in DOT, or
 /// laid out as SVG in-process (no Graphviz needed; see `graph_svg` for
-/// the cost), off the lock.
+/// the cost), off the lock. The SVG is served with a policy of its own:
+/// no script, no loads, whatever opens it.
 pub async fn graph(State(app): State<SharedApp>, QueryParams(q): QueryParams<GraphQuery>) -> Result<Response, Failure> {
-    let dot = app.lock().model.ws.sharing_graph(coursecopy::GraphOptions::new().library(true));
     match q.format.as_deref() {
-        None | Some("dot") => Ok(([(header::CONTENT_TYPE, "text/vnd.graphviz")], dot).into_response()),
+        None | Some("dot") => {
+            let dot = app.lock().model.ws.sharing_graph(coursecopy::GraphOptions::new().library(true));
+            Ok(([(header::CONTENT_TYPE, "text/vnd.graphviz")], dot).into_response())
+        }
         Some("svg") => {
-            let laid_out = tokio::task::spawn_blocking(move || crate::graph_svg::render(&dot)).await;
-            let svg = laid_out
-                .map_err(|e| e.to_string())
-                .and_then(|r| r)
-                .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e))?;
-            Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+            let svg =
+                app.layouts.sharing_graph(&app).await.map_err(|e| Failure::new(StatusCode::SERVICE_UNAVAILABLE, e))?;
+            let headers = [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (header::CONTENT_DISPOSITION, "inline; filename=\"sharing.svg\""),
+            ];
+            Ok((headers, svg.as_str().to_owned()).into_response())
         }
         Some(other) => Err(Failure::bad_request(format!("format: {other:?} is neither dot nor svg"))),
     }

@@ -188,10 +188,11 @@ where
     let runner = runner::spawn(app.clone(), stop.clone())?;
     // Open dashboards' streams end first: a graceful shutdown waits for
     // every answer to finish, and theirs never would.
+    app.close_streams(false);
     let closing = app.clone();
     let shutdown = async move {
         shutdown.await;
-        closing.close_streams();
+        closing.close_streams(true);
     };
     let result = axum::serve(listener, router(app.clone())).with_graceful_shutdown(shutdown).await;
     stop.store(true, Ordering::Relaxed);

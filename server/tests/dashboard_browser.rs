@@ -12,10 +12,12 @@
 mod common;
 
 use common::{V3, start};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -25,15 +27,24 @@ struct Browser {
     client: Option<Client>,
     driver: Child,
     profile: PathBuf,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The driver leads a process group of its own, Chromium's
+        // processes included: a failed test leaves none behind.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
+
+/// One browser at a time: on 2 cores, Chromiums started side by side
+/// slow each other past the tests' waits.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 impl Browser {
     fn client(&self) -> &Client {
@@ -65,15 +76,17 @@ async fn browser(width: u32, height: u32) -> Option<Browser> {
         eprintln!("skipped: {why}");
         return None;
     };
+    let turn = ONE_AT_A_TIME.lock().await;
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let driver = Command::new(chromedriver)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("chromedriver starts");
     let profile = common::temp_path("chromium-profile");
-    let mut browser = Browser { client: None, driver, profile };
+    let mut browser = Browser { client: None, driver, profile, _turn: turn };
     let args = [
         "--headless=new".to_string(),
         "--no-sandbox".into(),
@@ -91,12 +104,17 @@ async fn browser(width: u32, height: u32) -> Option<Browser> {
     // Downloads go to the profile, which is removed with the browser.
     let downloads = browser.profile.join("downloads");
     let prefs = json!({ "download.default_directory": downloads, "download.prompt_for_download": false });
-    let mut options = json!({ "binary": chromium, "args": args, "prefs": prefs });
-    if width < 500 {
-        // Chromium's window is at least 500 px wide: a narrower viewport
-        // is emulated, as a phone's.
-        options["mobileEmulation"] = json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1 } });
-    }
+    // The viewport is set exactly (the window's size would include its
+    // frame, and a window is at least 500 px wide); under 500 px it is a
+    // phone's.
+    let phone = width < 500;
+    let metrics = json!({ "width": width, "height": height, "pixelRatio": 1, "mobile": phone, "touch": phone });
+    let options = json!({
+        "binary": chromium,
+        "args": args,
+        "prefs": prefs,
+        "mobileEmulation": { "deviceMetrics": metrics },
+    });
     capabilities.insert("goog:chromeOptions".into(), options);
     let started = Instant::now();
     loop {
@@ -215,26 +233,46 @@ async fn a_copy_and_a_migration_move_live_and_pause_and_step_change_the_page() {
 #[tokio::test]
 async fn hostile_names_show_as_text_and_the_graph_has_one_node_per_course() {
     let Some(browser) = browser(1280, 800).await else { return };
-    let s = start(&[]).await;
-    let t = s.token("author-key").await;
+    let s = start(&["--units-per-second", "0"]).await;
+    let mut ws = coursecopy_server::demo::demo_workspace().unwrap();
+    let author = ws.users().find(|(_, u)| u.name() == "Author").map(|(k, _)| k).unwrap();
     for (id, name) in [("XSS-1", "<img src=x onerror=alert(1)>"), ("XSS-2", "<script>window.pwned = 1</script>")] {
-        let r = s.call(Method::POST, &format!("{V3}/courses"), &t, Some(json!({"courseId": id, "name": name}))).await;
-        assert_eq!(r.status(), StatusCode::CREATED);
+        let course = ws.create_course(author, coursecopy::NewCourse::new(id, name)).unwrap();
+        let lo = ws.create_learning_object(author, course, "<img src=x onerror=window.pwned=2>", "").unwrap();
+        let page =
+            coursecopy::PageDraft::new("<b onmouseover=window.pwned=3>bold</b>", "<script>window.pwned=4</script>");
+        ws.add_page(author, course, lo, page).unwrap();
     }
+    let saved = serde_json::to_vec(&ws).unwrap();
+    let reset = s.client.post(s.url("/_coursecopy/reset")).bearer_auth(&s.admin).body(saved).send().await.unwrap();
+    assert_eq!(reset.status(), StatusCode::OK);
+    let t = s.token("author-key").await;
+    let body = json!({"targetCourse": {"courseId": "XSS-COPY"}, "copy": {"contentAreas": "true"}});
+    let r = s.call(Method::POST, "/learn/api/public/v2/courses/courseId:XSS-1/copy", &t, Some(body)).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
     let c = browser.client();
     connect(c, &s).await;
-    until(c, "document.querySelectorAll('#courses tbody tr').length === 5", 10).await;
+    until(c, "document.querySelectorAll('#courses tbody tr').length === 6", 10).await;
     let titles =
         eval(c, "[...document.querySelectorAll('#courses tbody tr td:first-child')].map(td => td.textContent)").await;
     let titles: Vec<&str> = titles.as_array().unwrap().iter().filter_map(Value::as_str).collect();
     assert!(titles.contains(&"<img src=x onerror=alert(1)>") && titles.contains(&"<script>window.pwned = 1</script>"));
-    assert_eq!(eval(c, "document.querySelectorAll('img[src=\"x\"], #courses script').length").await, json!(0));
-    assert_eq!(eval(c, "window.pwned === undefined").await, json!(true));
-    assert!(c.get_alert_text().await.is_err(), "no alert is open");
-    // The detail view writes the name as text too.
+    let label = eval(c, "document.querySelector('#jobs td:nth-child(3)').textContent").await;
+    assert_eq!(label, "copy into <img src=x onerror=alert(1)> [XSS-COPY]", "the job's label is text");
+    // The detail view writes the course's, its learning object's and its
+    // page's names as text too.
     click(c, "#courses tbody tr[data-course=\"4\"] button").await;
     until(c, "document.getElementById('detail-title').textContent.startsWith('<img src=x')", 10).await;
-    assert_eq!(eval(c, "document.querySelectorAll('img[src=\"x\"]').length").await, json!(0));
+    let detail = eval(c, "document.getElementById('los').textContent").await;
+    let detail = detail.as_str().unwrap();
+    assert!(
+        detail.contains("<img src=x onerror=window.pwned=2>")
+            && detail.contains("<b onmouseover=window.pwned=3>bold</b>")
+    );
+    let markup = "document.querySelectorAll('img[src=\"x\"], main script, main b, #los img').length";
+    assert_eq!(eval(c, markup).await, json!(0), "no element was made of a name");
+    assert_eq!(eval(c, "window.pwned === undefined").await, json!(true), "no script of a name ran");
+    assert!(c.get_alert_text().await.is_err(), "no alert is open");
 
     // The page's own policy: an inline script added now does not run.
     let injected = "const s = document.createElement('script'); s.textContent = 'window.inline = 1'; \
@@ -254,7 +292,11 @@ async fn hostile_names_show_as_text_and_the_graph_has_one_node_per_course() {
     );
     let script = format!("return (async () => {{ {count} }})().then(arguments[0]);");
     let ids = c.execute_async(&script, vec![]).await.unwrap();
-    assert_eq!(ids, json!(["BIO-101", "BIO-101-2025", "CHEM-101", "XSS-1", "XSS-2"]), "one node per course");
+    assert_eq!(
+        ids,
+        json!(["BIO-101", "BIO-101-2025", "CHEM-101", "XSS-1", "XSS-2", "XSS-COPY"]),
+        "one node per course"
+    );
     browser.close().await;
     s.stop().await;
 }
@@ -270,34 +312,79 @@ async fn screenshot(c: &Client) {
     eprintln!("screenshot written to {}", path.display());
 }
 
-/// At 400 px wide nothing needs a sideways scroll of the page; the token
-/// form and the runner's buttons work from the keyboard alone.
+/// Presses `key` on whatever has the focus.
+async fn press(c: &Client, key: Key) {
+    let key = char::from(key);
+    let actions =
+        KeyActions::new("keyboard".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+    c.perform_actions(actions).await.unwrap();
+}
+
+async fn focused(c: &Client) -> Value {
+    let script = "const e = document.activeElement; \
+                  return [e.tagName + (e.className ? '.' + e.className : ''), e.id, e.closest('tr')?.dataset.course ?? null];";
+    c.execute(script, vec![]).await.unwrap()
+}
+
+/// At 400 px wide nothing needs a sideways scroll of the page. From the
+/// keyboard alone: the token is sent with Enter, focus goes to the
+/// board, Tab reaches Pause and Resume and Enter presses them, and Tab
+/// goes on, through controls only, to a course's Details button, which
+/// keeps the focus while a copy runs and the list is redrawn, and opens
+/// the course with Enter.
 #[tokio::test]
 async fn narrow_and_keyboard_only_use_work() {
     let Some(browser) = browser(400, 800).await else { return };
-    let s = start(&[]).await;
+    let s = start(&["--units-per-second", "4"]).await;
     let c = browser.client();
     c.goto(&s.url("/_coursecopy/ui/")).await.unwrap();
     let token = c.find(Locator::Css("#token")).await.unwrap();
     token.send_keys(&format!("{}{}", s.admin, char::from(Key::Enter))).await.unwrap();
     until(c, "document.querySelectorAll('#courses tbody tr').length === 3", 20).await;
-    let width = eval(c, "[document.documentElement.scrollWidth, window.innerWidth, [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right))]").await;
+    let width = eval(c, "[document.documentElement.scrollWidth, window.innerWidth, [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 401 && !e.closest('table')).slice(0, 12).map(e => e.tagName + '#' + e.id + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right))]").await;
+    assert_eq!(width[1], 400, "{width}");
     assert!(width[0].as_u64() <= width[1].as_u64(), "no sideways scroll at 400 px: {width}");
-    // Focus moves to Pause with Tab from the element before it, and Enter
-    // presses it.
-    c.execute(
-        "document.getElementById('controls-title').setAttribute('tabindex', '-1'); \
-               document.getElementById('controls-title').focus();",
-        vec![],
-    )
-    .await
-    .unwrap();
-    let active = c.active_element().await.unwrap();
-    active.send_keys(&char::from(Key::Tab).to_string()).await.unwrap();
-    assert_eq!(eval(c, "document.activeElement.id").await, json!("pause"));
-    c.active_element().await.unwrap().send_keys(&(char::from(Key::Enter)).to_string()).await.unwrap();
-    until(c, "document.getElementById('runner-state').textContent === 'paused'", 10).await;
+    assert_eq!(focused(c).await[1], "controls-title", "focus moves to the board");
 
+    press(c, Key::Tab).await;
+    assert_eq!(focused(c).await[1], "pause");
+    press(c, Key::Enter).await;
+    until(c, "document.getElementById('runner-state').textContent === 'paused'", 10).await;
+    press(c, Key::Tab).await;
+    assert_eq!(focused(c).await[1], "resume");
+    press(c, Key::Enter).await;
+    until(c, "document.getElementById('runner-state').textContent === 'running'", 10).await;
+
+    // A copy waits: it runs once the focus is on a Details button.
+    s.control(Method::POST, "/_coursecopy/runner/pause", None).await;
+    let t = s.token("author-key").await;
+    let body = json!({"targetCourse": {"courseId": "BIO-101-KEYS"}, "copy": {"contentAreas": "true"}});
+    let r = s.call(Method::POST, "/learn/api/public/v2/courses/courseId:BIO-101/copy", &t, Some(body)).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    until(c, "document.querySelectorAll('#courses tbody tr').length === 4", 10).await;
+    let mut path = Vec::new();
+    for _ in 0..60 {
+        press(c, Key::Tab).await;
+        let now = focused(c).await;
+        path.push(now[0].as_str().unwrap_or("?").to_string());
+        if !now[2].is_null() {
+            break;
+        }
+    }
+    // Controls, and the tables' scrolling boxes (Chromium lets the
+    // keyboard scroll them).
+    let controls = ["BUTTON", "INPUT", "SUMMARY", "A", "DIV.scroll"];
+    assert!(path.iter().all(|tag| controls.contains(&tag.as_str())), "Tab stops at controls only: {path:?}");
+    let course = focused(c).await[2].clone();
+    assert_eq!(course, "1", "Tab reaches the first course's Details: {path:?}");
+    let rows = "document.querySelector('#courses tbody tr:last-child td:nth-child(5)').textContent";
+    assert_eq!(eval(c, rows).await, "0", "the copy's new course is empty while it waits");
+    s.control(Method::POST, "/_coursecopy/runner/resume", None).await;
+    until(c, &format!("{rows} === '3'"), 20).await;
+    assert_eq!(focused(c).await[2], course, "the focus stays while the copy runs and the list is redrawn");
+    press(c, Key::Enter).await;
+    until(c, "!document.getElementById('course-detail').hidden && document.activeElement.id === 'detail-title'", 10)
+        .await;
     browser.close().await;
     s.stop().await;
 }

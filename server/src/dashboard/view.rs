@@ -9,7 +9,7 @@
 use crate::blueprints::SyncState;
 use crate::migrations::MigrationState;
 use crate::model::{CourseQuery, CourseText, Model};
-use coursecopy::{CourseKey, LoKey, Role, TaskState, Timestamp, Workspace};
+use coursecopy::{CourseKey, LoKey, PageKey, Role, TaskState, Timestamp, Workspace};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -45,34 +45,42 @@ fn matching_courses(model: &Model, q: &str) -> Vec<CourseKey> {
     model.courses(admin, &query)
 }
 
-/// How a learning object reached the course that holds it.
-fn lo_kind(ws: &Workspace, lo: LoKey) -> &'static str {
-    let Ok(record) = ws.learning_object(lo) else { return "missing" };
-    if record.link().is_some_and(|l| l.upstream.is_some()) {
-        "linked"
-    } else if record.used_in().len() > 1 {
-        "shared"
-    } else if record.origin().is_some() {
-        "duplicated"
-    } else {
-        "own"
+/// How a learning object is reused: in more than one course (shared), a
+/// linked copy (with an upstream), a plain duplicate (with an origin, no
+/// upstream). An LO can be shared and linked at once.
+#[derive(Clone, Copy, Default)]
+struct Reuse {
+    shared: bool,
+    linked: bool,
+    duplicated: bool,
+}
+
+impl Reuse {
+    fn of(ws: &Workspace, lo: LoKey) -> Reuse {
+        let Ok(record) = ws.learning_object(lo) else { return Reuse::default() };
+        let linked = record.link().is_some_and(|l| l.upstream.is_some());
+        Reuse { shared: record.used_in().len() > 1, linked, duplicated: !linked && record.origin().is_some() }
+    }
+
+    /// The one word the page's badge shows first.
+    fn kind(self) -> &'static str {
+        match self {
+            Reuse { linked: true, .. } => "linked",
+            Reuse { shared: true, .. } => "shared",
+            Reuse { duplicated: true, .. } => "duplicated",
+            _ => "own",
+        }
     }
 }
 
-/// One course of the list: its ids in both APIs and how its learning
-/// objects are reused.
+/// One course of the list: its ids in both APIs and how many of its
+/// learning objects are shared, linked or duplicated (an LO shared and
+/// linked counts in both).
 fn course_row(model: &Model, key: CourseKey) -> Value {
     let ws = &model.ws;
     let Ok(c) = ws.course(key) else { return Value::Null };
-    let (mut shared, mut duplicated, mut linked) = (0, 0, 0);
-    for lo in c.learning_objects() {
-        match lo_kind(ws, lo) {
-            "shared" => shared += 1,
-            "duplicated" => duplicated += 1,
-            "linked" => linked += 1,
-            _ => {}
-        }
-    }
+    let reuse: Vec<Reuse> = c.learning_objects().map(|lo| Reuse::of(ws, lo)).collect();
+    let count = |f: fn(&Reuse) -> bool| reuse.iter().filter(|r| f(r)).count();
     let updates = ws.updates_available(key).map(|v| v.len()).unwrap_or(0);
     json!({
         "id": c.numeric_id(),
@@ -80,10 +88,10 @@ fn course_row(model: &Model, key: CourseKey) -> Value {
         "courseId": c.course_id(),
         "learnId": c.lms_id(),
         "canvasId": c.numeric_id(),
-        "learningObjects": c.learning_objects().len(),
-        "shared": shared,
-        "duplicated": duplicated,
-        "linked": linked,
+        "learningObjects": reuse.len(),
+        "shared": count(|r| r.shared),
+        "duplicated": count(|r| r.duplicated),
+        "linked": count(|r| r.linked),
         "updatesAvailable": updates,
         "blueprint": model.template_of(c.numeric_id()).is_some(),
         "locked": c.locked_by().is_some(),
@@ -117,26 +125,24 @@ fn learning_object(ws: &Workspace, lo: LoKey, update_available: bool) -> Value {
         let title = ws.learning_object(up).map(|u| u.title().to_string()).unwrap_or_default();
         json!({ "title": title, "course": course_ref(ws, course) })
     });
-    let downstreams: Vec<Value> = ws
-        .downstreams(lo)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|d| ws.learning_object(d).ok())
-        .map(|d| json!({ "title": d.title(), "courses": d.used_in().iter().map(|k| course_ref(ws, Some(k))).collect::<Vec<_>>() }))
-        .collect();
-    let pages: Vec<Value> = record
-        .pages()
-        .filter_map(|p| ws.page(p).ok().map(|page| (p, page)))
-        .map(|(p, page)| {
-            let upstream = ws.page_link(p).ok().flatten().and_then(|l| l.upstream);
-            let upstream_title = upstream.map(|u| ws.page(u).map(|up| up.title().to_string()).unwrap_or_default());
-            json!({ "id": page.numeric_id(), "title": page.title(), "linked": upstream.is_some(), "upstream": upstream_title })
+    let downstream_los = ws.downstreams(lo).unwrap_or_default();
+    let downstreams: Vec<Value> = downstream_los
+        .iter()
+        .filter_map(|d| ws.learning_object(*d).ok())
+        .map(|d| {
+            let courses: Vec<Value> = d.used_in().iter().map(|k| course_ref(ws, Some(k))).collect();
+            json!({ "title": d.title(), "courses": courses })
         })
         .collect();
+    let pages: Vec<Value> = record.pages().filter_map(|p| page(ws, p, &downstream_los)).collect();
+    let reuse = Reuse::of(ws, lo);
     json!({
         "id": record.numeric_id(),
         "title": record.title(),
-        "kind": lo_kind(ws, lo),
+        "kind": reuse.kind(),
+        "shared": reuse.shared,
+        "linked": reuse.linked,
+        "duplicated": reuse.duplicated,
         "usedIn": record.used_in().iter().map(|k| course_ref(ws, Some(k))).collect::<Vec<_>>(),
         "upstream": upstream,
         "downstreams": downstreams,
@@ -145,9 +151,32 @@ fn learning_object(ws: &Workspace, lo: LoKey, update_available: bool) -> Value {
     })
 }
 
+/// A page: its upstream page's title, and how many linked copies of it
+/// the downstream learning objects hold.
+fn page(ws: &Workspace, p: PageKey, downstream_los: &[LoKey]) -> Option<Value> {
+    let page = ws.page(p).ok()?;
+    let upstream = ws.page_link(p).ok().flatten().and_then(|l| l.upstream);
+    let upstream_title = upstream.map(|u| ws.page(u).map(|up| up.title().to_string()).unwrap_or_default());
+    let downstreams = downstream_los
+        .iter()
+        .filter_map(|d| ws.learning_object(*d).ok())
+        .flat_map(|d| d.pages())
+        .filter(|q| ws.page_link(*q).ok().flatten().and_then(|l| l.upstream) == Some(p))
+        .count();
+    Some(json!({
+        "id": page.numeric_id(),
+        "title": page.title(),
+        "linked": upstream.is_some(),
+        "upstream": upstream_title,
+        "downstreams": downstreams,
+    }))
+}
+
 /// A job, before it is rendered: which, where it sorts, and when it
-/// ended. Only the jobs shown are rendered, so a server that ran
-/// thousands of copies pays for the few it lists.
+/// ended. Listing every job costs a walk without lookups; only the jobs
+/// shown are rendered (their status read, their labels and issues
+/// written), so a server that ran thousands of copies pays the costly
+/// part for the few it lists.
 struct JobRef<'a> {
     which: Which<'a>,
     /// Kind (migrations, syncs, copies), then number.

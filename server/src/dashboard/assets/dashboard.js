@@ -9,10 +9,22 @@
   let page = 0;
   let query = "";
   let openCourse = null;
+  let courseRequests = 0;
+  let graphRequests = 0;
   let lastChanges = -1;
   let refreshing = false;
   let refreshAgain = false;
+  let lastRefresh = 0;
+  let shownCourses = "";
   let graphUrl = null;
+  let following = false;
+
+  // The least time between two reloads of the course list: a running
+  // copy changes the server many times a second.
+  const REFRESH_GAP_MS = 1000;
+  // A stream silent this long (the server sends a comment every 15 s) is
+  // taken for dead and opened again.
+  const SILENCE_MS = 45000;
 
   const $ = (id) => document.getElementById(id);
 
@@ -38,6 +50,8 @@
     status.classList.toggle("error", Boolean(bad));
   }
 
+  // A call with the token; an answer that is not 2xx throws an Error
+  // carrying its status.
   async function api(path, options) {
     const init = Object.assign({ cache: "no-store" }, options || {});
     init.headers = Object.assign({ Authorization: "Bearer " + token }, init.headers || {});
@@ -48,25 +62,46 @@
         const body = await response.json();
         message = body.message || body.errors?.[0]?.message || message;
       } catch (_) { /* not JSON */ }
-      throw new Error(message);
+      const error = new Error(message);
+      error.status = response.status;
+      if (response.status === 401) signOut("The token was refused: " + message);
+      throw error;
     }
     return response;
+  }
+
+  // Back to the token form: the token no longer works (the server
+  // restarted with another one, say).
+  function signOut(why) {
+    token = "";
+    following = false;
+    $("board").hidden = true;
+    $("login").hidden = false;
+    setStatus(why, true);
+    $("token").focus();
   }
 
   // --- the live stream -------------------------------------------------
 
   // Reads the server-sent events of `api/events` with fetch(), since an
-  // EventSource cannot send the Authorization header.
+  // EventSource cannot send the Authorization header; opens it again when
+  // it ends or falls silent, until the token is refused.
   async function follow() {
-    for (;;) {
+    while (following) {
+      const abort = new AbortController();
+      let watchdog = setTimeout(() => abort.abort(), SILENCE_MS);
       try {
-        const response = await api("api/events", { headers: { Accept: "text/event-stream" } });
+        const headers = { Accept: "text/event-stream" };
+        const response = await api("api/events", { headers, signal: abort.signal });
+        lastChanges = -1;
         setStatus("Live");
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = "";
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
+          clearTimeout(watchdog);
+          watchdog = setTimeout(() => abort.abort(), SILENCE_MS);
           buffer += value.replace(/\r\n?/g, "\n");
           let end;
           while ((end = buffer.indexOf("\n\n")) >= 0) {
@@ -74,11 +109,13 @@
             buffer = buffer.slice(end + 2);
           }
         }
-        setStatus("Disconnected; connecting again…", true);
+        if (following) setStatus("Disconnected; connecting again…", true);
       } catch (e) {
-        setStatus("Disconnected (" + e.message + "); connecting again…", true);
+        if (following) setStatus("Disconnected (" + e.message + "); connecting again…", true);
+      } finally {
+        clearTimeout(watchdog);
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (following) await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 
@@ -110,19 +147,23 @@
     }
   }
 
-  // Reloads the course list and the open course: one load at a time, and
-  // one more if changes came while it ran.
-  async function refresh() {
+  // Reloads the course list and the open course: one load at a time, at
+  // most one a second, and one more if changes came meanwhile.
+  async function refresh(soon) {
     if (refreshing) { refreshAgain = true; return; }
+    const wait = soon === "now" ? 0 : lastRefresh + REFRESH_GAP_MS - Date.now();
+    if (wait > 0) { refreshing = true; setTimeout(() => { refreshing = false; refresh(); }, wait); return; }
     refreshing = true;
+    lastRefresh = Date.now();
     try {
       await loadCourses();
       if (openCourse !== null) await loadCourse(openCourse, false);
+      if (following && $("status").classList.contains("error")) setStatus("Live");
     } catch (e) {
-      setStatus("Could not load: " + e.message, true);
+      if (e.status !== 401) setStatus("Could not load: " + e.message, true);
     } finally {
       refreshing = false;
-      if (refreshAgain) { refreshAgain = false; setTimeout(refresh, 500); }
+      if (refreshAgain) { refreshAgain = false; refresh(); }
     }
   }
 
@@ -153,6 +194,21 @@
   async function loadCourses() {
     const params = new URLSearchParams({ q: query, page: String(page), perPage: "25" });
     const list = await (await api("api/courses?" + params)).json();
+    const pages = Math.max(1, Math.ceil(list.total / list.perPage));
+    if (page >= pages) {
+      // The list shrank (a reset, a search): the last page instead.
+      page = pages - 1;
+      return loadCourses();
+    }
+    $("page-info").textContent = `Page ${list.page + 1} of ${pages} (${list.total} courses)`;
+    $("prev-page").disabled = list.page === 0;
+    $("next-page").disabled = list.page + 1 >= pages;
+    // Rows are made again only when the list changed, and focus stays on
+    // the same course's button.
+    const text = JSON.stringify(list.courses);
+    if (text === shownCourses) return;
+    shownCourses = text;
+    const focused = document.activeElement?.closest?.("#courses tr")?.dataset.course;
     const rows = list.courses.map((c) => el("tr", { data: { course: c.id } },
       el("td", {}, c.title, c.blueprint ? el("span", { class: "badge" }, "blueprint") : null, c.locked ? el("span", { class: "badge" }, "locked") : null),
       el("td", {}, c.courseId),
@@ -165,25 +221,39 @@
       el("td", { class: "num" }, c.updatesAvailable),
       el("td", {}, detailsButton(c))));
     $("courses").tBodies[0].replaceChildren(...rows);
-    const pages = Math.max(1, Math.ceil(list.total / list.perPage));
-    $("page-info").textContent = `Page ${list.page + 1} of ${pages} (${list.total} courses)`;
-    $("prev-page").disabled = list.page === 0;
-    $("next-page").disabled = list.page + 1 >= pages;
+    if (focused !== undefined) $("courses").querySelector(`tr[data-course="${CSS.escape(focused)}"] button`)?.focus();
   }
 
   function detailsButton(c) {
     const button = el("button", { type: "button", "aria-label": "Details of " + c.title }, "Details");
-    button.addEventListener("click", () => loadCourse(c.id, true).catch((e) => setStatus(e.message, true)));
+    button.addEventListener("click", () => {
+      openCourse = c.id;
+      loadCourse(c.id, true).catch((e) => setStatus(e.message, true));
+    });
     return button;
   }
 
+  // Shows course `id`, unless another was asked for meanwhile; a course
+  // that is gone (a reset, a delete) closes the view.
   async function loadCourse(id, focus) {
-    const detail = await (await api("api/courses/" + encodeURIComponent(id))).json();
-    openCourse = id;
+    const request = ++courseRequests;
+    let detail;
+    try {
+      detail = await (await api("api/courses/" + encodeURIComponent(id))).json();
+    } catch (e) {
+      if (e.status === 404 && openCourse === id) {
+        openCourse = null;
+        $("course-detail").hidden = true;
+        return;
+      }
+      throw e;
+    }
+    if (request !== courseRequests || openCourse !== id) return;
     const c = detail.course;
     $("detail-title").textContent = `${c.title} [${c.courseId}]: learning objects and pages`;
     const items = detail.learningObjects.map((lo) => {
       const badges = [el("span", { class: "badge " + lo.kind }, lo.kind)];
+      if (lo.shared && lo.kind !== "shared") badges.push(el("span", { class: "badge shared" }, "shared"));
       if (lo.updateAvailable) badges.push(el("span", { class: "badge update" }, "update available"));
       const facts = [];
       facts.push(el("li", {}, "Used in " + lo.usedIn.length + ": " + lo.usedIn.map(courseName).join(", ")));
@@ -191,7 +261,9 @@
       if (lo.downstreams.length) {
         facts.push(el("li", {}, "Downstreams: " + lo.downstreams.map((d) => d.title + " in " + d.courses.map(courseName).join(", ")).join("; ")));
       }
-      const pages = lo.pages.map((p) => p.title + (p.linked ? ` (linked to “${p.upstream}”)` : ""));
+      const pages = lo.pages.map((p) => p.title
+        + (p.linked ? ` (linked to “${p.upstream}”)` : "")
+        + (p.downstreams ? ` (${p.downstreams} linked ${p.downstreams === 1 ? "copy" : "copies"})` : ""));
       facts.push(el("li", {}, "Pages (" + pages.length + "): " + pages.join(", ")));
       return el("li", { data: { lo: lo.id } }, el("strong", {}, lo.title), badges, el("ul", {}, facts));
     });
@@ -207,15 +279,17 @@
   // --- the graph ---------------------------------------------------------
 
   async function loadGraph() {
+    const request = ++graphRequests;
     $("graph-status").textContent = "Laying out…";
     try {
       const svg = await (await api("../graph?format=svg")).blob();
+      if (request !== graphRequests) return;
       if (graphUrl) URL.revokeObjectURL(graphUrl);
       graphUrl = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
       $("graph").src = graphUrl;
       $("graph-status").textContent = "Laid out at " + new Date().toLocaleTimeString();
     } catch (e) {
-      $("graph-status").textContent = "Could not lay out the graph: " + e.message;
+      if (request === graphRequests) $("graph-status").textContent = "Could not lay out the graph: " + e.message;
     }
   }
 
@@ -239,17 +313,25 @@
   function wire() {
     $("login-form").addEventListener("submit", async (event) => {
       event.preventDefault();
+      const submit = $("login-form").querySelector("button");
+      if (submit.disabled) return;
+      submit.disabled = true;
       token = $("token").value.trim();
       try {
         await api("api/jobs");
       } catch (e) {
         setStatus("The token was refused: " + e.message, true);
         return;
+      } finally {
+        submit.disabled = false;
       }
       $("token").value = "";
       $("login").hidden = true;
       $("board").hidden = false;
+      $("controls-title").focus();
       setStatus("Connecting…");
+      shownCourses = "";
+      following = true;
       follow();
     });
     $("pause").addEventListener("click", () => control("runner/pause", {}, () => "Runner paused"));
@@ -292,10 +374,10 @@
       event.preventDefault();
       query = $("search").value;
       page = 0;
-      refresh();
+      refresh("now");
     });
-    $("prev-page").addEventListener("click", () => { page = Math.max(0, page - 1); refresh(); });
-    $("next-page").addEventListener("click", () => { page += 1; refresh(); });
+    $("prev-page").addEventListener("click", () => { page = Math.max(0, page - 1); refresh("now"); });
+    $("next-page").addEventListener("click", () => { page += 1; refresh("now"); });
     $("graph-details").addEventListener("toggle", () => { if ($("graph-details").open) loadGraph(); });
     $("graph-refresh").addEventListener("click", loadGraph);
   }
