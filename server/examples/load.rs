@@ -6,10 +6,11 @@
 //! /v3/courses/{id}` while Learn copies run; over Canvas, a course, its
 //! modules, its pages and a page while content migrations run. Then
 //! checks that no answer was a 5xx, that the workspace is sound, and that
-//! every answered update is visible. Learn's phases run again with 5
-//! dashboards open (each following the live stream and reloading its
-//! page of courses on every event, as the page does), and the ratio of
-//! their GET p99 to the same phase's without is printed.
+//! every answered update is visible. Learn's phases run half without and
+//! half with 5 dashboards open (each following the live stream and
+//! reloading its page of courses and its open course after an event, at
+//! most once a second, as the page does), in the order without, with,
+//! with, without; the ratio of their GET p99 is printed.
 //!
 //! ```sh
 //! cargo run --release -p coursecopy-server --example load            # 20 s a phase
@@ -17,7 +18,9 @@
 //! ```
 //!
 //! `COURSECOPY_LOAD_PAGES` sets the size of the copied course (default
-//! 10,000); CI runs 1,000 pages for 1 s a phase. `COURSECOPY_LOAD_EXTRA`
+//! 10,000); CI runs 1,000 pages for 1 s a phase. `COURSECOPY_LOAD_COURSES`
+//! sets how many small courses the workspace holds besides (default
+//! 1,000), for the dashboards' course list to go through. `COURSECOPY_LOAD_EXTRA`
 //! adds flags to the server with `--data` (e.g. `--snapshot-every 1000000`
 //! to see what snapshots cost). After the run, the data file is opened
 //! again and the time it took printed, and the copies finished with
@@ -56,6 +59,13 @@ fn workspace(per_lo: usize) -> Workspace {
         for p in 0..5 {
             ws.add_page(author, course, lo, PageDraft::new(format!("Note {p}"), "<p>note</p>")).expect("client page");
         }
+    }
+    // After the clients' courses, whose numeric ids the Canvas phases use.
+    let extra: usize = std::env::var("COURSECOPY_LOAD_COURSES").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000);
+    for n in 0..extra {
+        let course = ws.create_course(author, NewCourse::new(format!("X-{n}"), format!("Extra {n}"))).expect("extra");
+        let lo = ws.create_learning_object(author, course, "Unit", "").expect("extra lo");
+        ws.add_page(author, course, lo, PageDraft::new("Page", "<p>text</p>")).expect("extra page");
     }
     ws
 }
@@ -184,15 +194,23 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// An open dashboard, as its page behaves: it follows the live stream and,
-/// on each event, loads the first page of courses again.
+/// after an event, at most once a second, loads its page of courses and
+/// its open course (C-0, id 2) again.
 async fn dashboard(client: Client, base: String, stop: Arc<AtomicBool>) {
     let events = client.get(format!("{base}/_coursecopy/ui/api/events")).bearer_auth("load").send().await;
     let Ok(mut events) = events else { return };
+    let mut last: Option<Instant> = None;
     while !stop.load(Ordering::Relaxed) {
         match tokio::time::timeout(Duration::from_millis(100), events.chunk()).await {
             Ok(Ok(Some(chunk))) if chunk.windows(12).any(|w| w == b"event: state") => {
+                if last.is_some_and(|t| t.elapsed() < Duration::from_secs(1)) {
+                    continue;
+                }
+                last = Some(Instant::now());
                 let courses = format!("{base}/_coursecopy/ui/api/courses?page=0&perPage=25");
                 let _ = get_json(&client, &courses, "load").await;
+                let open = format!("{base}/_coursecopy/ui/api/courses/2");
+                let _ = get_json(&client, &open, "load").await;
             }
             Ok(Ok(Some(_))) | Err(_) => {}
             Ok(_) => return,
@@ -308,6 +326,29 @@ fn report(api: &str, copies: &str, quiet: (&[Duration], f64), busy: (&[Duration]
     ratio
 }
 
+/// A Learn phase with `copies` running, without and with [`DASHBOARDS`]
+/// open, as four half phases in the order without, with, with, without:
+/// the workspace grows as copies end (and with `--data` its snapshots take
+/// longer), and this order gives both the same share of early and late.
+/// Gives the latencies and requests per second of each, and the clients'
+/// last answered names.
+async fn paired(base: &str, token: &str, seconds: f64, copies: usize, stats: &Arc<Stats>) -> (Run, Run, Vec<String>) {
+    let (mut without, mut with, mut names) = ((Vec::new(), 0.0), (Vec::new(), 0.0), Vec::new());
+    for dashboards in [0, DASHBOARDS, DASHBOARDS, 0] {
+        let (latencies, rps, last) = phase(Api::Learn, base, token, seconds / 2.0, (copies, dashboards), stats).await;
+        let run = if dashboards == 0 { &mut without } else { &mut with };
+        run.0.extend(latencies);
+        run.1 += rps / 2.0;
+        names = last;
+    }
+    without.0.sort();
+    with.0.sort();
+    (without, with, names)
+}
+
+/// A phase's GET latencies (sorted) and requests per second.
+type Run = (Vec<Duration>, f64);
+
 /// The cost of open dashboards: Learn's GET p99 with [`DASHBOARDS`] open ÷
 /// with none, idle and under copies, and under copies ÷ idle with them
 /// open. `phases` are idle, idle watched, busy, busy watched.
@@ -378,12 +419,8 @@ async fn run(label: &str, flags: &[&str], seconds: f64, per_lo: usize) -> Result
         copies_done: AtomicU64::new(0),
     });
 
-    let (quiet, quiet_rps, _) = phase(Api::Learn, &base, &token, seconds, (0, 0), &stats).await;
-    let (watched, watched_rps, _) = phase(Api::Learn, &base, &token, seconds, (0, DASHBOARDS), &stats).await;
-    let (busy, busy_rps, _) = phase(Api::Learn, &base, &token, seconds, (4, 0), &stats).await;
-    drain(&client, &base).await?;
-    let (busy_watched, busy_watched_rps, names) =
-        phase(Api::Learn, &base, &token, seconds, (4, DASHBOARDS), &stats).await;
+    let ((quiet, quiet_rps), (watched, watched_rps), _) = paired(&base, &token, seconds, 0, &stats).await;
+    let ((busy, busy_rps), (busy_watched, busy_watched_rps), names) = paired(&base, &token, seconds, 4, &stats).await;
     let learn_done = stats.copies_done.load(Ordering::Relaxed);
     drain(&client, &base).await?;
     let (canvas_quiet, canvas_quiet_rps, _) = phase(Api::Canvas, &base, &token, seconds, (0, 0), &stats).await;

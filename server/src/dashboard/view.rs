@@ -232,7 +232,17 @@ fn render(model: &Model, job: &JobRef<'_>) -> Option<Value> {
             let template = model.templates.get(&sync.template)?;
             let progress = crate::canvas::sync_progress(model, sync, template.course, "");
             let label = format!("blueprint sync of {}", course_title(&model.ws, template.course));
-            Some(job_json("sync", sync.id.to_string(), label, &progress, None, Vec::new()))
+            // Its place: that of its first copy task still queued.
+            let place = sync
+                .parts
+                .iter()
+                .filter_map(|p| model.task(p.task.as_deref()?))
+                .filter_map(|(_, t)| match t.state {
+                    TaskState::Queued { position } => Some(position),
+                    _ => None,
+                })
+                .min();
+            Some(job_json("sync", sync.id.to_string(), label, &progress, place, Vec::new()))
         }
         Which::Copy(id, accepted) => model.ws.task_status(accepted.key).ok().map(|s| copy_job(model, id, &s)),
     }
