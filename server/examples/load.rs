@@ -184,6 +184,10 @@ struct Stats {
     requests: AtomicU64,
     server_errors: AtomicU64,
     copies_done: AtomicU64,
+    /// The number of the last copy started, for its target's id.
+    copies_started: AtomicU64,
+    /// The copies a phase left running, for the next to follow.
+    running: std::sync::Mutex<Vec<String>>,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -199,21 +203,19 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn dashboard(client: Client, base: String, stop: Arc<AtomicBool>) {
     let events = client.get(format!("{base}/_coursecopy/ui/api/events")).bearer_auth("load").send().await;
     let Ok(mut events) = events else { return };
-    let mut last: Option<Instant> = None;
+    let (mut last, mut pending): (Option<Instant>, bool) = (None, false);
     while !stop.load(Ordering::Relaxed) {
         match tokio::time::timeout(Duration::from_millis(100), events.chunk()).await {
-            Ok(Ok(Some(chunk))) if chunk.windows(12).any(|w| w == b"event: state") => {
-                if last.is_some_and(|t| t.elapsed() < Duration::from_secs(1)) {
-                    continue;
-                }
-                last = Some(Instant::now());
-                let courses = format!("{base}/_coursecopy/ui/api/courses?page=0&perPage=25");
-                let _ = get_json(&client, &courses, "load").await;
-                let open = format!("{base}/_coursecopy/ui/api/courses/2");
-                let _ = get_json(&client, &open, "load").await;
-            }
+            Ok(Ok(Some(chunk))) if chunk.windows(12).any(|w| w == b"event: state") => pending = true,
             Ok(Ok(Some(_))) | Err(_) => {}
             Ok(_) => return,
+        }
+        if pending && last.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
+            (last, pending) = (Some(Instant::now()), false);
+            let courses = format!("{base}/_coursecopy/ui/api/courses?page=0&perPage=25");
+            let _ = get_json(&client, &courses, "load").await;
+            let open = format!("{base}/_coursecopy/ui/api/courses/2");
+            let _ = get_json(&client, &open, "load").await;
         }
     }
 }
@@ -239,11 +241,10 @@ async fn phase(
         let (client, base, token, stop, stats) =
             (client.clone(), base.to_string(), token.to_string(), stop.clone(), stats.clone());
         tokio::spawn(async move {
-            let mut running: Vec<String> = Vec::new();
-            let mut n = 0;
+            let mut running: Vec<String> = std::mem::take(&mut *stats.running.lock().expect("running"));
             while !stop.load(Ordering::Relaxed) && copies > 0 {
                 while running.len() < copies {
-                    n += 1;
+                    let n = stats.copies_started.fetch_add(1, Ordering::Relaxed) + 1;
                     match start_copy(&client, &base, &token, api, n, &stats).await {
                         Some(url) => running.push(url),
                         None => break,
@@ -258,6 +259,7 @@ async fn phase(
                 running = still;
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
+            *stats.running.lock().expect("running") = running;
         })
     };
     let start = Instant::now();
@@ -341,6 +343,8 @@ async fn paired(base: &str, token: &str, seconds: f64, copies: usize, stats: &Ar
         run.1 += rps / 2.0;
         names = last;
     }
+    // The next phase starts its own copies (of its own API).
+    stats.running.lock().expect("running").clear();
     without.0.sort();
     with.0.sort();
     (without, with, names)
@@ -417,6 +421,8 @@ async fn run(label: &str, flags: &[&str], seconds: f64, per_lo: usize) -> Result
         requests: AtomicU64::new(0),
         server_errors: AtomicU64::new(0),
         copies_done: AtomicU64::new(0),
+        copies_started: AtomicU64::new(0),
+        running: std::sync::Mutex::new(Vec::new()),
     });
 
     let ((quiet, quiet_rps), (watched, watched_rps), _) = paired(&base, &token, seconds, 0, &stats).await;

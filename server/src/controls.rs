@@ -146,7 +146,8 @@ pub struct GraphQuery {
 /// `GET /_coursecopy/graph[?format=dot|svg]`: the sharing graph in DOT, or
 /// laid out as SVG in-process (no Graphviz needed; see `graph_svg` for
 /// the cost), off the lock. The SVG is served with a policy of its own:
-/// no script, no loads, whatever opens it.
+/// no script, no loads, whatever opens it. A graph past the layout's cap
+/// is a 422 (its DOT is still there); a failed layout a 500.
 pub async fn graph(State(app): State<SharedApp>, QueryParams(q): QueryParams<GraphQuery>) -> Result<Response, Failure> {
     match q.format.as_deref() {
         None | Some("dot") => {
@@ -154,8 +155,13 @@ pub async fn graph(State(app): State<SharedApp>, QueryParams(q): QueryParams<Gra
             Ok(([(header::CONTENT_TYPE, "text/vnd.graphviz")], dot).into_response())
         }
         Some("svg") => {
-            let svg =
-                app.layouts.sharing_graph(&app).await.map_err(|e| Failure::new(StatusCode::SERVICE_UNAVAILABLE, e))?;
+            let svg = app.layouts.sharing_graph(&app).await.map_err(|e| {
+                let status = match e {
+                    crate::graph_svg::LayoutError::TooLarge { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                    crate::graph_svg::LayoutError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                };
+                Failure::new(status, e.to_string())
+            })?;
             let headers = [
                 (header::CONTENT_TYPE, "image/svg+xml"),
                 (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"),

@@ -111,7 +111,14 @@ async fn the_stream_follows_changes_and_ends_when_the_server_stops() {
     assert_eq!(paused["runnerPaused"], true);
     assert!(paused["changes"].as_u64() > first["changes"].as_u64());
 
+    // An armed fault, and the request that uses it up, both show.
     let t = s.token("author-key").await;
+    s.control(Method::POST, "/_coursecopy/faults", Some(json!({"unavailable": 1}))).await;
+    assert_eq!(next_event(&mut r, &mut buffer).await["faults"]["unavailable"], 1);
+    let refused = s.call(Method::GET, &format!("{V3}/courses/courseId:BIO-101"), &t, None).await;
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(next_event(&mut r, &mut buffer).await["faults"]["unavailable"], 0);
+
     let body = json!({"targetCourse": {"courseId": "BIO-101-LIVE"}, "copy": {"contentAreas": "true"}});
     let copy = s.call(Method::POST, "/learn/api/public/v2/courses/courseId:BIO-101/copy", &t, Some(body)).await;
     assert_eq!(copy.status(), StatusCode::ACCEPTED);
@@ -159,6 +166,11 @@ fn linked_workspace() -> Workspace {
     ws.edit_page(author, bio, page, PageEdit::new().body("<p>Edited upstream.</p>")).unwrap();
     let rule = ToolDraft::new(Category::AdaptiveReleaseRules, "Release Cells").link(ToolLink::Content(cells));
     ws.add_tool(author, bio, rule).unwrap();
+    // The linked copy of Genetics is shared into Chemistry too.
+    let linked = ws.find_course("BIO-LINKED").unwrap();
+    let genetics = ws.course(linked).unwrap().learning_objects().nth(1).unwrap();
+    let chem = ws.find_course("CHEM-101").unwrap();
+    ws.add_learning_object(author, chem, genetics, None).unwrap();
     ws
 }
 
@@ -184,6 +196,7 @@ async fn courses_show_their_ids_and_how_their_learning_objects_are_reused() {
     assert_eq!(row("BIO-101-2025")["duplicated"], 3);
     let linked = row("BIO-LINKED");
     assert_eq!((linked["linked"].as_u64(), linked["updatesAvailable"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(linked["shared"], 1, "a linked copy shared into Chemistry counts as both");
 
     let (_, found) = s.control(Method::GET, "/_coursecopy/ui/api/courses?q=linked", None).await;
     assert_eq!(found["total"], 1);
@@ -200,6 +213,8 @@ async fn courses_show_their_ids_and_how_their_learning_objects_are_reused() {
     assert_eq!((cells["kind"].as_str(), cells["updateAvailable"].as_bool()), (Some("linked"), Some(true)));
     assert_eq!(cells["upstream"]["course"]["courseId"], "BIO-101");
     assert_eq!(detail["learningObjects"][1]["updateAvailable"], false);
+    let genetics = &detail["learningObjects"][1];
+    assert_eq!((genetics["kind"].as_str(), genetics["shared"].as_bool()), (Some("linked"), Some(true)));
     let page = &cells["pages"][0];
     assert_eq!((page["linked"].as_bool(), page["upstream"].as_str()), (Some(true), Some("What is a cell")));
     let (_, bio) = s.control(Method::GET, "/_coursecopy/ui/api/courses/1", None).await;
@@ -209,7 +224,9 @@ async fn courses_show_their_ids_and_how_their_learning_objects_are_reused() {
         cells["usedIn"].as_array().unwrap().iter().filter_map(|c| c["courseId"].as_str()).collect();
     assert_eq!(used_in, ["BIO-101", "CHEM-101"]);
     assert_eq!(cells["downstreams"][0]["courses"][0]["courseId"], "BIO-LINKED");
-    assert_eq!(cells["pages"].as_array().unwrap().len(), 3);
+    let pages = cells["pages"].as_array().unwrap();
+    assert_eq!(pages.len(), 3);
+    assert!(pages.iter().all(|p| p["downstreams"] == 1), "each page has its one linked copy: {cells}");
     for bad in ["999", "x"] {
         let (status, _) = s.control(Method::GET, &format!("/_coursecopy/ui/api/courses/{bad}"), None).await;
         assert!(status == StatusCode::NOT_FOUND || status == StatusCode::BAD_REQUEST, "{bad}: {status}");
@@ -265,6 +282,9 @@ async fn the_graph_comes_as_dot_or_svg_with_names_escaped() {
     assert!(dot.text().await.unwrap().starts_with("digraph sharing {"));
     let svg = get("?format=svg").await;
     assert_eq!((svg.status(), svg.headers()["content-type"].to_str().unwrap()), (StatusCode::OK, "image/svg+xml"));
+    let policy = policy(&svg);
+    assert!(policy.starts_with("default-src 'none'") && !policy.contains("script"), "{policy}");
+    assert_eq!(svg.headers()["x-content-type-options"], "nosniff");
     let svg = svg.text().await.unwrap();
     assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
     assert!(!svg.contains("<img") && svg.contains("&lt;img src=x onerror=alert(1)&gt;"), "the name is text");

@@ -392,7 +392,8 @@ async fn narrow_and_keyboard_only_use_work() {
 }
 
 /// The fault form arms faults; Reset, once confirmed, goes back to the
-/// demo and disarms them; Download fetches the saved workspace.
+/// demo, disarms them, and closes the view of a course it removed;
+/// Download fetches the saved workspace.
 #[tokio::test]
 async fn the_fault_reset_and_download_buttons_work() {
     let Some(browser) = browser(1280, 800).await else { return };
@@ -413,6 +414,9 @@ async fn the_fault_reset_and_download_buttons_work() {
     let (_, armed) = s.control(Method::GET, "/_coursecopy/faults", None).await;
     assert_eq!(armed["failCopies"], 2);
 
+    // The course made above is open when the reset removes it.
+    click(c, "#courses tbody tr[data-course=\"4\"] button").await;
+    until(c, "!document.getElementById('course-detail').hidden", 10).await;
     click(c, "#download").await;
     until(c, "document.getElementById('control-result').textContent === 'Workspace downloaded'", 10).await;
     let file = browser.profile.join("downloads/coursecopy-workspace.json");
@@ -429,6 +433,7 @@ async fn the_fault_reset_and_download_buttons_work() {
     until(c, "document.getElementById('control-result').textContent === 'Reset to the demo: 3 courses'", 10).await;
     until(c, "document.querySelectorAll('#courses tbody tr').length === 3", 10).await;
     until(c, "document.getElementById('armed').textContent.startsWith('0 failing copies')", 10).await;
+    until(c, "document.getElementById('course-detail').hidden", 10).await;
     browser.close().await;
     s.stop().await;
 }

@@ -11,7 +11,7 @@ use crate::migrations::MigrationState;
 use crate::model::{CourseQuery, CourseText, Model};
 use coursecopy::{CourseKey, LoKey, PageKey, Role, TaskState, Timestamp, Workspace};
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The most courses one page of the list holds.
 pub const MAX_PER_PAGE: usize = 100;
@@ -134,7 +134,16 @@ fn learning_object(ws: &Workspace, lo: LoKey, update_available: bool) -> Value {
             json!({ "title": d.title(), "courses": courses })
         })
         .collect();
-    let pages: Vec<Value> = record.pages().filter_map(|p| page(ws, p, &downstream_los)).collect();
+    // Each downstream page counted once, under the page it is a copy of.
+    let mut copies: HashMap<PageKey, usize> = HashMap::new();
+    for d in downstream_los.iter().filter_map(|d| ws.learning_object(*d).ok()) {
+        for q in d.pages() {
+            if let Some(up) = ws.page_link(q).ok().flatten().and_then(|l| l.upstream) {
+                *copies.entry(up).or_default() += 1;
+            }
+        }
+    }
+    let pages: Vec<Value> = record.pages().filter_map(|p| page(ws, p, copies.get(&p).copied().unwrap_or(0))).collect();
     let reuse = Reuse::of(ws, lo);
     json!({
         "id": record.numeric_id(),
@@ -153,16 +162,10 @@ fn learning_object(ws: &Workspace, lo: LoKey, update_available: bool) -> Value {
 
 /// A page: its upstream page's title, and how many linked copies of it
 /// the downstream learning objects hold.
-fn page(ws: &Workspace, p: PageKey, downstream_los: &[LoKey]) -> Option<Value> {
+fn page(ws: &Workspace, p: PageKey, downstreams: usize) -> Option<Value> {
     let page = ws.page(p).ok()?;
     let upstream = ws.page_link(p).ok().flatten().and_then(|l| l.upstream);
     let upstream_title = upstream.map(|u| ws.page(u).map(|up| up.title().to_string()).unwrap_or_default());
-    let downstreams = downstream_los
-        .iter()
-        .filter_map(|d| ws.learning_object(*d).ok())
-        .flat_map(|d| d.pages())
-        .filter(|q| ws.page_link(*q).ok().flatten().and_then(|l| l.upstream) == Some(p))
-        .count();
     Some(json!({
         "id": page.numeric_id(),
         "title": page.title(),

@@ -18,6 +18,11 @@
   let shownCourses = "";
   let graphUrl = null;
   let following = false;
+  let stream = null;
+  let streams = 0;
+  let refreshTimer = null;
+  let focusPending = null;
+  let broken = null;
 
   // The least time between two reloads of the course list: a running
   // copy changes the server many times a second.
@@ -75,6 +80,8 @@
   function signOut(why) {
     token = "";
     following = false;
+    streams += 1;
+    stream?.abort();
     $("board").hidden = true;
     $("login").hidden = false;
     setStatus(why, true);
@@ -87,8 +94,11 @@
   // EventSource cannot send the Authorization header; opens it again when
   // it ends or falls silent, until the token is refused.
   async function follow() {
-    while (following) {
+    const mine = ++streams;
+    const current = () => following && mine === streams;
+    while (current()) {
       const abort = new AbortController();
+      stream = abort;
       let watchdog = setTimeout(() => abort.abort(), SILENCE_MS);
       try {
         const headers = { Accept: "text/event-stream" };
@@ -97,7 +107,7 @@
         setStatus("Live");
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = "";
-        for (;;) {
+        while (current()) {
           const { value, done } = await reader.read();
           if (done) break;
           clearTimeout(watchdog);
@@ -109,13 +119,14 @@
             buffer = buffer.slice(end + 2);
           }
         }
-        if (following) setStatus("Disconnected; connecting again…", true);
+        if (current()) setStatus("Disconnected; connecting again…", true);
       } catch (e) {
-        if (following) setStatus("Disconnected (" + e.message + "); connecting again…", true);
+        if (current()) setStatus("Disconnected (" + e.message + "); connecting again…", true);
       } finally {
         clearTimeout(watchdog);
+        abort.abort();
       }
-      if (following) await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (current()) await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 
@@ -139,7 +150,8 @@
     $("unfinished-count").textContent = state.unfinished;
     const f = state.faults;
     $("armed").textContent = `${f.failCopies} failing copies, ${f.unavailable} × 503, ${f.throttled} × 429, ${f.latencyMs} ms latency`;
-    if (state.broken) setStatus("The data file failed: " + state.broken, true);
+    broken = state.broken;
+    if (broken) setStatus("The data file failed: " + broken + " (the server takes no more changes)", true);
     showJobs(state.jobs);
     if (state.changes !== lastChanges) {
       lastChanges = state.changes;
@@ -150,15 +162,25 @@
   // Reloads the course list and the open course: one load at a time, at
   // most one a second, and one more if changes came meanwhile.
   async function refresh(soon) {
+    if (soon === "now" && refreshTimer !== null) {
+      clearTimeout(refreshTimer);
+      refreshTimer = null;
+      refreshing = false;
+    }
     if (refreshing) { refreshAgain = true; return; }
     const wait = soon === "now" ? 0 : lastRefresh + REFRESH_GAP_MS - Date.now();
-    if (wait > 0) { refreshing = true; setTimeout(() => { refreshing = false; refresh(); }, wait); return; }
+    if (wait > 0) {
+      refreshing = true;
+      refreshTimer = setTimeout(() => { refreshTimer = null; refreshing = false; refresh(); }, wait);
+      return;
+    }
     refreshing = true;
+    refreshAgain = false;
     lastRefresh = Date.now();
     try {
       await loadCourses();
       if (openCourse !== null) await loadCourse(openCourse, false);
-      if (following && $("status").classList.contains("error")) setStatus("Live");
+      if (following && !broken && $("status").classList.contains("error")) setStatus("Live");
     } catch (e) {
       if (e.status !== 401) setStatus("Could not load: " + e.message, true);
     } finally {
@@ -228,6 +250,7 @@
     const button = el("button", { type: "button", "aria-label": "Details of " + c.title }, "Details");
     button.addEventListener("click", () => {
       openCourse = c.id;
+      focusPending = c.id;
       loadCourse(c.id, true).catch((e) => setStatus(e.message, true));
     });
     return button;
@@ -244,6 +267,8 @@
       if (e.status === 404 && openCourse === id) {
         openCourse = null;
         $("course-detail").hidden = true;
+        if (focusPending === id) setStatus("That course is gone (deleted, or the server was reset)", true);
+        focusPending = null;
         return;
       }
       throw e;
@@ -254,6 +279,7 @@
     const items = detail.learningObjects.map((lo) => {
       const badges = [el("span", { class: "badge " + lo.kind }, lo.kind)];
       if (lo.shared && lo.kind !== "shared") badges.push(el("span", { class: "badge shared" }, "shared"));
+      if (lo.duplicated && lo.kind !== "duplicated") badges.push(el("span", { class: "badge duplicated" }, "duplicated"));
       if (lo.updateAvailable) badges.push(el("span", { class: "badge update" }, "update available"));
       const facts = [];
       facts.push(el("li", {}, "Used in " + lo.usedIn.length + ": " + lo.usedIn.map(courseName).join(", ")));
@@ -269,7 +295,12 @@
     });
     $("los").replaceChildren(...items);
     $("course-detail").hidden = false;
-    if (focus) $("detail-title").focus();
+    // The click's own answer may be overtaken by a refresh's: whichever
+    // draws the course moves the focus the click asked for.
+    if (focus || focusPending === id) {
+      focusPending = null;
+      $("detail-title").focus();
+    }
   }
 
   function courseName(c) {
@@ -331,6 +362,7 @@
       $("controls-title").focus();
       setStatus("Connecting…");
       shownCourses = "";
+      broken = null;
       following = true;
       follow();
     });
