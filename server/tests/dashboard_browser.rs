@@ -227,6 +227,27 @@ async fn a_copy_and_a_migration_move_live_and_pause_and_step_change_the_page() {
     s.stop().await;
 }
 
+/// The demo workspace with `extra` courses of one learning object and one
+/// page each, given as (course id, name, learning object, page title,
+/// page body).
+fn demo_with(extra: &[(String, String, &str, &str, &str)]) -> coursecopy::Workspace {
+    let mut ws = coursecopy_server::demo::demo_workspace().unwrap();
+    let author = ws.users().find(|(_, u)| u.name() == "Author").map(|(k, _)| k).unwrap();
+    for (id, name, lo, title, body) in extra {
+        let course = ws.create_course(author, coursecopy::NewCourse::new(id, name)).unwrap();
+        let lo = ws.create_learning_object(author, course, lo, "").unwrap();
+        ws.add_page(author, course, lo, coursecopy::PageDraft::new(*title, *body)).unwrap();
+    }
+    ws
+}
+
+/// Resets the server to `ws`.
+async fn reset_to(s: &common::Server, ws: &coursecopy::Workspace) {
+    let saved = serde_json::to_vec(ws).unwrap();
+    let reset = s.client.post(s.url("/_coursecopy/reset")).bearer_auth(&s.admin).body(saved).send().await.unwrap();
+    assert_eq!(reset.status(), StatusCode::OK);
+}
+
 /// A course named with markup shows its name as text, and no script of
 /// it runs; the page's policy forbids inline script; the graph, laid out
 /// by the server, has one node per course.
@@ -234,18 +255,15 @@ async fn a_copy_and_a_migration_move_live_and_pause_and_step_change_the_page() {
 async fn hostile_names_show_as_text_and_the_graph_has_one_node_per_course() {
     let Some(browser) = browser(1280, 800).await else { return };
     let s = start(&["--units-per-second", "0"]).await;
-    let mut ws = coursecopy_server::demo::demo_workspace().unwrap();
-    let author = ws.users().find(|(_, u)| u.name() == "Author").map(|(k, _)| k).unwrap();
-    for (id, name) in [("XSS-1", "<img src=x onerror=alert(1)>"), ("XSS-2", "<script>window.pwned = 1</script>")] {
-        let course = ws.create_course(author, coursecopy::NewCourse::new(id, name)).unwrap();
-        let lo = ws.create_learning_object(author, course, "<img src=x onerror=window.pwned=2>", "").unwrap();
-        let page =
-            coursecopy::PageDraft::new("<b onmouseover=window.pwned=3>bold</b>", "<script>window.pwned=4</script>");
-        ws.add_page(author, course, lo, page).unwrap();
-    }
-    let saved = serde_json::to_vec(&ws).unwrap();
-    let reset = s.client.post(s.url("/_coursecopy/reset")).bearer_auth(&s.admin).body(saved).send().await.unwrap();
-    assert_eq!(reset.status(), StatusCode::OK);
+    let hostile = |id: &str, name: &str| {
+        let (lo, title) = ("<img src=x onerror=window.pwned=2>", "<b onmouseover=window.pwned=3>bold</b>");
+        (id.to_string(), name.to_string(), lo, title, "<script>window.pwned=4</script>")
+    };
+    let ws = demo_with(&[
+        hostile("XSS-1", "<img src=x onerror=alert(1)>"),
+        hostile("XSS-2", "<script>window.pwned = 1</script>"),
+    ]);
+    reset_to(&s, &ws).await;
     let t = s.token("author-key").await;
     let body = json!({"targetCourse": {"courseId": "XSS-COPY"}, "copy": {"contentAreas": "true"}});
     let r = s.call(Method::POST, "/learn/api/public/v2/courses/courseId:XSS-1/copy", &t, Some(body)).await;
@@ -445,17 +463,9 @@ async fn the_fault_reset_and_download_buttons_work() {
 async fn a_large_workspace_gets_ready_and_the_time_is_printed() {
     let Some(browser) = browser(1280, 800).await else { return };
     let s = start(&["--units-per-second", "0"]).await;
-    let mut ws = coursecopy_server::demo::demo_workspace().unwrap();
-    let author = ws.users().find(|(_, u)| u.name() == "Author").map(|(k, _)| k).unwrap();
-    for n in 0..897 {
-        let course =
-            ws.create_course(author, coursecopy::NewCourse::new(format!("BULK-{n}"), format!("Bulk {n}"))).unwrap();
-        let lo = ws.create_learning_object(author, course, "Unit", "").unwrap();
-        ws.add_page(author, course, lo, coursecopy::PageDraft::new("Page", "<p>Text.</p>")).unwrap();
-    }
-    let saved = serde_json::to_vec(&ws).unwrap();
-    let reset = s.client.post(s.url("/_coursecopy/reset")).bearer_auth(&s.admin).body(saved).send().await.unwrap();
-    assert_eq!(reset.status(), StatusCode::OK);
+    let bulk: Vec<_> =
+        (0..897).map(|n| (format!("BULK-{n}"), format!("Bulk {n}"), "Unit", "Page", "<p>Text.</p>")).collect();
+    reset_to(&s, &demo_with(&bulk)).await;
     let (status, _) = s.control(Method::POST, "/_coursecopy/runner/pause", None).await;
     assert_eq!(status, StatusCode::OK);
     let t = s.token("author-key").await;
