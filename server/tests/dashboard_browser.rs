@@ -17,7 +17,6 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -32,14 +31,33 @@ struct Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // The driver leads a process group of its own, Chromium's
-        // processes included: a failed test leaves none behind.
-        let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        // A test that failed did not close its session: its Chromium
+        // processes (which start sessions of their own, out of the
+        // driver's reach) are found by their profile, which is theirs
+        // alone, and killed with the shell's own `kill`.
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        let pids = processes_using(&self.profile);
+        if !pids.is_empty() {
+            let _ = Command::new("sh").args(["-c", &format!("kill -9 {}", pids.join(" "))]).status();
+        }
         let _ = std::fs::remove_dir_all(&self.profile);
     }
+}
+
+/// The processes whose command line names `path`, from `/proc`.
+fn processes_using(path: &std::path::Path) -> Vec<String> {
+    let needle = path.display().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|pid| pid.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|cmdline| String::from_utf8_lossy(&cmdline).contains(&needle))
+        })
+        .collect()
 }
 
 /// One browser at a time: on 2 cores, Chromiums started side by side
@@ -80,7 +98,6 @@ async fn browser(width: u32, height: u32) -> Option<Browser> {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let driver = Command::new(chromedriver)
         .arg(format!("--port={port}"))
-        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
