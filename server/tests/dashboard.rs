@@ -294,3 +294,41 @@ async fn the_graph_comes_as_dot_or_svg_with_names_escaped() {
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     s.stop().await;
 }
+
+/// A blueprint sync is a job too: queued while the runner waits, then
+/// completed at 100 %, named by its blueprint.
+#[tokio::test]
+async fn a_blueprint_sync_shows_in_the_jobs() {
+    let s = start(&["--units-per-second", "0"]).await;
+    let author = "author-canvas-token";
+    let (status, _) = s.form(Method::PUT, "/api/v1/courses/1", author, &[("course[blueprint]", "true".into())]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, section) =
+        s.form(Method::POST, "/api/v1/accounts/1/courses", author, &[("course[name]", "Section".into())]).await;
+    assert_eq!(status, StatusCode::OK, "{section}");
+    let template = "/api/v1/courses/1/blueprint_templates/default";
+    let add = [("course_ids_to_add[]", section["id"].to_string())];
+    let (status, _) = s.form(Method::PUT, &format!("{template}/update_associations"), author, &add).await;
+    assert_eq!(status, StatusCode::OK);
+    s.control(Method::POST, "/_coursecopy/runner/pause", None).await;
+    let (status, sync) = s.form(Method::POST, &format!("{template}/migrations"), author, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{sync}");
+    let find = |state: &Value| {
+        let jobs = state["jobs"].as_array().unwrap();
+        jobs.iter().find(|j| j["kind"] == "sync" && j["id"] == sync["id"].to_string()).cloned().unwrap()
+    };
+    let (_, waiting) = s.control(Method::GET, "/_coursecopy/ui/api/jobs", None).await;
+    let job = find(&waiting);
+    assert_eq!((job["state"].as_str(), job["percent"].as_u64()), (Some("queued"), Some(0)), "{job}");
+    assert_eq!(job["label"], "blueprint sync of Introduction to Biology [BIO-101]");
+    s.control(Method::POST, "/_coursecopy/runner/resume", None).await;
+    for _ in 0..500 {
+        let (_, now) = s.control(Method::GET, "/_coursecopy/ui/api/jobs", None).await;
+        if find(&now)["state"] == "completed" {
+            assert_eq!(find(&now)["percent"], 100);
+            return s.stop().await;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the sync never completed");
+}
