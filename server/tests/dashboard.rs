@@ -313,9 +313,10 @@ async fn a_blueprint_sync_shows_in_the_jobs() {
     s.control(Method::POST, "/_coursecopy/runner/pause", None).await;
     let (status, sync) = s.form(Method::POST, &format!("{template}/migrations"), author, &[]).await;
     assert_eq!(status, StatusCode::OK, "{sync}");
+    let id = sync["id"].to_string();
     let find = |state: &Value| {
         let jobs = state["jobs"].as_array().unwrap();
-        jobs.iter().find(|j| j["kind"] == "sync" && j["id"] == sync["id"].to_string()).cloned().unwrap()
+        jobs.iter().find(|j| j["kind"] == "sync" && j["id"] == id.as_str()).cloned().unwrap()
     };
     let (_, waiting) = s.control(Method::GET, "/_coursecopy/ui/api/jobs", None).await;
     let job = find(&waiting);
