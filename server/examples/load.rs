@@ -316,13 +316,16 @@ async fn drain(client: &Client, base: &str) -> Result<(), String> {
     Err("the copies never ended".into())
 }
 
+/// One row of the table: what ran, requests per second, GET p50 and p99.
+fn table_row(what: &str, rps: f64, sorted: &[Duration]) {
+    let (p50, p99) = (ms(percentile(sorted, 0.5)), ms(percentile(sorted, 0.99)));
+    println!("  {what:<40} {rps:>10.0} {p50:>8.2}ms {p99:>8.2}ms");
+}
+
 /// The phases' table rows and ratio, for one API.
 fn report(api: &str, copies: &str, quiet: (&[Duration], f64), busy: (&[Duration], f64)) -> f64 {
-    let row = |what: &str, rps: f64, l: &[Duration]| {
-        println!("  {what:<40} {rps:>10.0} {:>8.2}ms {:>8.2}ms", ms(percentile(l, 0.5)), ms(percentile(l, 0.99)));
-    };
-    row(&format!("{api}: no copy running"), quiet.1, quiet.0);
-    row(&format!("{api}: {copies}"), busy.1, busy.0);
+    table_row(&format!("{api}: no copy running"), quiet.1, quiet.0);
+    table_row(&format!("{api}: {copies}"), busy.1, busy.0);
     let ratio = ms(percentile(busy.0, 0.99)) / ms(percentile(quiet.0, 0.99)).max(1e-9);
     println!("  {api}: p99 with copies ÷ without: {ratio:.2} (goal ≤ 2)");
     ratio
@@ -358,11 +361,8 @@ type Run = (Vec<Duration>, f64);
 /// open. `phases` are idle, idle watched, busy, busy watched.
 fn dashboards_report(copies: &str, phases: [(&[Duration], f64); 4]) {
     let [quiet, watched, busy, busy_watched] = phases;
-    let row = |what: &str, (l, rps): (&[Duration], f64)| {
-        println!("  {what:<40} {rps:>10.0} {:>8.2}ms {:>8.2}ms", ms(percentile(l, 0.5)), ms(percentile(l, 0.99)));
-    };
-    row(&format!("Learn: no copy, {DASHBOARDS} dashboards"), watched);
-    row(&format!("Learn: {copies}, {DASHBOARDS} dashboards"), busy_watched);
+    table_row(&format!("Learn: no copy, {DASHBOARDS} dashboards"), watched.1, watched.0);
+    table_row(&format!("Learn: {copies}, {DASHBOARDS} dashboards"), busy_watched.1, busy_watched.0);
     let p99 = |l: &[Duration]| ms(percentile(l, 0.99)).max(1e-9);
     println!(
         "  Learn: p99 with {DASHBOARDS} dashboards ÷ none: {:.2} idle, {:.2} under copies (goal ≤ 1.2); \
