@@ -9,8 +9,9 @@
 //! every answered update is visible. Learn's phases run half without and
 //! half with 5 dashboards open (each following the live stream and
 //! reloading its page of courses and its open course after an event, at
-//! most once a second, as the page does), in the order without, with,
-//! with, without; the ratio of their GET p99 is printed.
+//! most once a second, as the page does), alternating every second or so
+//! in the order without, with, with, without; the ratio of their GET p99
+//! is printed, over the whole phase and by groups of four blocks.
 //!
 //! ```sh
 //! cargo run --release -p coursecopy-server --example load            # 20 s a phase
@@ -188,6 +189,10 @@ struct Stats {
     copies_started: AtomicU64,
     /// The copies a phase left running, for the next to follow.
     running: std::sync::Mutex<Vec<String>>,
+    /// Events the dashboards received, and requests they made (each
+    /// stream counts as one).
+    dashboard_events: AtomicU64,
+    dashboard_requests: AtomicU64,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -200,13 +205,17 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 /// An open dashboard, as its page behaves: it follows the live stream and,
 /// after an event, at most once a second, loads its page of courses and
 /// its open course (C-0, id 2) again.
-async fn dashboard(client: Client, base: String, stop: Arc<AtomicBool>) {
+async fn dashboard(client: Client, base: String, stop: Arc<AtomicBool>, stats: Arc<Stats>) {
     let events = client.get(format!("{base}/_coursecopy/ui/api/events")).bearer_auth("load").send().await;
     let Ok(mut events) = events else { return };
+    stats.dashboard_requests.fetch_add(1, Ordering::Relaxed);
     let (mut last, mut pending): (Option<Instant>, bool) = (None, false);
     while !stop.load(Ordering::Relaxed) {
         match tokio::time::timeout(Duration::from_millis(100), events.chunk()).await {
-            Ok(Ok(Some(chunk))) if chunk.windows(12).any(|w| w == b"event: state") => pending = true,
+            Ok(Ok(Some(chunk))) if chunk.windows(12).any(|w| w == b"event: state") => {
+                stats.dashboard_events.fetch_add(1, Ordering::Relaxed);
+                pending = true;
+            }
             Ok(Ok(Some(_))) | Err(_) => {}
             Ok(_) => return,
         }
@@ -216,6 +225,7 @@ async fn dashboard(client: Client, base: String, stop: Arc<AtomicBool>) {
             let _ = get_json(&client, &courses, "load").await;
             let open = format!("{base}/_coursecopy/ui/api/courses/2");
             let _ = get_json(&client, &open, "load").await;
+            stats.dashboard_requests.fetch_add(2, Ordering::Relaxed);
         }
     }
 }
@@ -235,8 +245,9 @@ async fn phase(
 ) -> (Vec<Duration>, f64, Vec<String>) {
     let stop = Arc::new(AtomicBool::new(false));
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    let viewers: Vec<_> =
-        (0..dashboards).map(|_| tokio::spawn(dashboard(Client::new(), base.to_string(), stop.clone()))).collect();
+    let viewers: Vec<_> = (0..dashboards)
+        .map(|_| tokio::spawn(dashboard(Client::new(), base.to_string(), stop.clone(), stats.clone())))
+        .collect();
     let copier = {
         let (client, base, token, stop, stats) =
             (client.clone(), base.to_string(), token.to_string(), stop.clone(), stats.clone());
@@ -319,58 +330,130 @@ async fn drain(client: &Client, base: &str) -> Result<(), String> {
 /// One row of the table: what ran, requests per second, GET p50 and p99.
 fn table_row(what: &str, rps: f64, sorted: &[Duration]) {
     let (p50, p99) = (ms(percentile(sorted, 0.5)), ms(percentile(sorted, 0.99)));
-    println!("  {what:<40} {rps:>10.0} {p50:>8.2}ms {p99:>8.2}ms");
+    println!("  {what:<46} {rps:>10.0} {p50:>8.2}ms {p99:>8.2}ms");
 }
 
 /// The phases' table rows and ratio, for one API.
 fn report(api: &str, copies: &str, quiet: (&[Duration], f64), busy: (&[Duration], f64)) -> f64 {
     table_row(&format!("{api}: no copy running"), quiet.1, quiet.0);
     table_row(&format!("{api}: {copies}"), busy.1, busy.0);
-    let ratio = ms(percentile(busy.0, 0.99)) / ms(percentile(quiet.0, 0.99)).max(1e-9);
+    let ratio = p99(busy.0) / p99(quiet.0);
     println!("  {api}: p99 with copies ÷ without: {ratio:.2} (goal ≤ 2)");
     ratio
 }
 
+/// How long one block of a paired phase lasts, about: short, so that
+/// the two conditions alternate often.
+const BLOCK_SECONDS: f64 = 1.0;
+
 /// A Learn phase with `copies` running, without and with [`DASHBOARDS`]
-/// open, as four half phases in the order without, with, with, without:
-/// the workspace grows as copies end (and with `--data` its snapshots take
-/// longer), and this order gives both the same share of early and late.
-/// Gives the latencies and requests per second of each, and the clients'
-/// last answered names.
-async fn paired(base: &str, token: &str, seconds: f64, copies: usize, stats: &Arc<Stats>) -> (Run, Run, Vec<String>) {
-    let (mut without, mut with, mut names) = ((Vec::new(), 0.0), (Vec::new(), 0.0), Vec::new());
-    for dashboards in [0, DASHBOARDS, DASHBOARDS, 0] {
-        let (latencies, rps, last) = phase(Api::Learn, base, token, seconds / 2.0, (copies, dashboards), stats).await;
-        let run = if dashboards == 0 { &mut without } else { &mut with };
-        run.0.extend(latencies);
-        run.1 += rps / 2.0;
-        names = last;
+/// open: `2 × seconds` cut into blocks of about [`BLOCK_SECONDS`], four at
+/// a time in the order without, with, with, without. A p99 is set by the
+/// rare slow answers (a snapshot of the data file, a long copy step), and
+/// the workspace grows as copies end; alternating every second gives both
+/// conditions the same share of them. Gives both runs (latencies sorted,
+/// requests per second), each group of four's p99 ratio (with ÷ without),
+/// and the clients' last answered names.
+async fn paired(base: &str, token: &str, seconds: f64, copies: usize, stats: &Arc<Stats>) -> Paired {
+    let groups = ((2.0 * seconds / (4.0 * BLOCK_SECONDS)).round() as usize).max(1);
+    let block = 2.0 * seconds / (4 * groups) as f64;
+    let mut paired = Paired::default();
+    for _ in 0..groups {
+        let (mut without, mut with) = (Vec::new(), Vec::new());
+        for dashboards in [0, DASHBOARDS, DASHBOARDS, 0] {
+            let before =
+                (stats.dashboard_events.load(Ordering::Relaxed), stats.dashboard_requests.load(Ordering::Relaxed));
+            let (latencies, rps, last) = phase(Api::Learn, base, token, block, (copies, dashboards), stats).await;
+            paired.dashboard_events += stats.dashboard_events.load(Ordering::Relaxed) - before.0;
+            paired.dashboard_requests += stats.dashboard_requests.load(Ordering::Relaxed) - before.1;
+            let (group, run) =
+                if dashboards == 0 { (&mut without, &mut paired.without) } else { (&mut with, &mut paired.with) };
+            group.extend_from_slice(&latencies);
+            if dashboards > 0 {
+                paired.watched_seconds += block;
+            }
+            run.0.extend(latencies);
+            run.1 += rps / (2 * groups) as f64;
+            paired.names = last;
+        }
+        with.sort();
+        without.sort();
+        paired.group_ratios.push(p99(&with) / p99(&without));
     }
     // The next phase starts its own copies (of its own API).
     stats.running.lock().expect("running").clear();
-    without.0.sort();
-    with.0.sort();
-    (without, with, names)
+    paired.without.0.sort();
+    paired.with.0.sort();
+    paired
 }
 
 /// A phase's GET latencies (sorted) and requests per second.
 type Run = (Vec<Duration>, f64);
 
+/// What [`paired`] measured.
+#[derive(Default)]
+struct Paired {
+    without: Run,
+    with: Run,
+    /// Each group of four blocks' GET p99 with ÷ without dashboards.
+    group_ratios: Vec<f64>,
+    names: Vec<String>,
+    /// Events the dashboards received and requests they made, in all.
+    dashboard_events: u64,
+    dashboard_requests: u64,
+    /// How long the blocks with dashboards lasted, in all.
+    watched_seconds: f64,
+}
+
+impl Paired {
+    /// What the dashboards asked for, a second, beside the clients.
+    fn dashboards_load(&self) -> String {
+        let seconds = self.watched_seconds.max(1e-9);
+        let requests = self.dashboard_requests as f64 / seconds;
+        format!(
+            "{:.1} events and {requests:.1} requests a second, {:.2} % of the clients' {:.0}",
+            self.dashboard_events as f64 / seconds,
+            100.0 * requests / self.with.1.max(1e-9),
+            self.with.1,
+        )
+    }
+}
+
+/// The p99 of sorted latencies, in milliseconds (never 0, to divide by).
+fn p99(sorted: &[Duration]) -> f64 {
+    ms(percentile(sorted, 0.99)).max(1e-9)
+}
+
+/// The median, least and greatest of `ratios`.
+fn spread(ratios: &[f64]) -> String {
+    let mut sorted = ratios.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match (sorted.first(), sorted.last()) {
+        (Some(least), Some(most)) => format!("{:.2} [{least:.2} to {most:.2}]", sorted[sorted.len() / 2]),
+        _ => "-".to_string(),
+    }
+}
+
 /// The cost of open dashboards: Learn's GET p99 with [`DASHBOARDS`] open ÷
-/// with none, idle and under copies, and under copies ÷ idle with them
-/// open. `phases` are idle, idle watched, busy, busy watched.
-fn dashboards_report(copies: &str, phases: [(&[Duration], f64); 4]) {
-    let [quiet, watched, busy, busy_watched] = phases;
-    table_row(&format!("Learn: no copy, {DASHBOARDS} dashboards"), watched.1, watched.0);
-    table_row(&format!("Learn: {copies}, {DASHBOARDS} dashboards"), busy_watched.1, busy_watched.0);
-    let p99 = |l: &[Duration]| ms(percentile(l, 0.99)).max(1e-9);
+/// with none, idle and under copies (over all blocks, then the median and
+/// range of the groups'), and under copies ÷ idle with them open.
+fn dashboards_report(copies: &str, idle: &Paired, busy: &Paired) {
+    table_row(&format!("Learn: no copy, {DASHBOARDS} dashboards"), idle.with.1, &idle.with.0);
+    table_row(&format!("Learn: {copies}, {DASHBOARDS} dashboards"), busy.with.1, &busy.with.0);
     println!(
         "  Learn: p99 with {DASHBOARDS} dashboards ÷ none: {:.2} idle, {:.2} under copies (goal ≤ 1.2); \
          under copies ÷ idle with them open: {:.2} (goal ≤ 2)",
-        p99(watched.0) / p99(quiet.0),
-        p99(busy_watched.0) / p99(busy.0),
-        p99(busy_watched.0) / p99(watched.0),
+        p99(&idle.with.0) / p99(&idle.without.0),
+        p99(&busy.with.0) / p99(&busy.without.0),
+        p99(&busy.with.0) / p99(&idle.with.0),
     );
+    println!(
+        "  Learn: the same by groups of four blocks, median [range]: {} idle ({} groups), {} under copies",
+        spread(&idle.group_ratios),
+        idle.group_ratios.len(),
+        spread(&busy.group_ratios),
+    );
+    println!("  the {DASHBOARDS} dashboards: {} idle; {} under copies", idle.dashboards_load(), busy.dashboards_load());
 }
 
 /// One server's run; gives the copies finished, and with `--data` how long
@@ -421,24 +504,24 @@ async fn run(label: &str, flags: &[&str], seconds: f64, per_lo: usize) -> Result
         requests: AtomicU64::new(0),
         server_errors: AtomicU64::new(0),
         copies_done: AtomicU64::new(0),
+        dashboard_events: AtomicU64::new(0),
+        dashboard_requests: AtomicU64::new(0),
         copies_started: AtomicU64::new(0),
         running: std::sync::Mutex::new(Vec::new()),
     });
 
-    let ((quiet, quiet_rps), (watched, watched_rps), _) = paired(&base, &token, seconds, 0, &stats).await;
-    let ((busy, busy_rps), (busy_watched, busy_watched_rps), names) = paired(&base, &token, seconds, 4, &stats).await;
+    let idle = paired(&base, &token, seconds, 0, &stats).await;
+    let busy = paired(&base, &token, seconds, 4, &stats).await;
     let learn_done = stats.copies_done.load(Ordering::Relaxed);
     drain(&client, &base).await?;
     let (canvas_quiet, canvas_quiet_rps, _) = phase(Api::Canvas, &base, &token, seconds, (0, 0), &stats).await;
     let (canvas_busy, canvas_busy_rps, canvas_names) = phase(Api::Canvas, &base, &token, seconds, (4, 0), &stats).await;
     println!("\n{label}: {CLIENTS} clients, {seconds} s a phase");
-    println!("  {:<40} {:>10} {:>10} {:>10}", "", "req/s", "GET p50", "GET p99");
+    println!("  {:<46} {:>10} {:>10} {:>10}", "", "req/s", "GET p50", "GET p99");
     let pages = 100 * per_lo;
-    report("Learn", &format!("4 copies of {pages} pages"), (&quiet, quiet_rps), (&busy, busy_rps));
-    dashboards_report(
-        &format!("4 copies of {pages} pages"),
-        [(&quiet, quiet_rps), (&watched, watched_rps), (&busy, busy_rps), (&busy_watched, busy_watched_rps)],
-    );
+    let copies = format!("4 copies of {pages} pages");
+    report("Learn", &copies, (&idle.without.0, idle.without.1), (&busy.without.0, busy.without.1));
+    dashboards_report(&copies, &idle, &busy);
     report(
         "Canvas",
         &format!("4 migrations of {pages} pages"),
@@ -453,7 +536,7 @@ async fn run(label: &str, flags: &[&str], seconds: f64, per_lo: usize) -> Result
     let errors = stats.server_errors.load(Ordering::Relaxed);
     let health = get_json(&client, &format!("{base}/_coursecopy/health"), "load").await?;
     let mut lost = 0;
-    for (c, (learn, canvas)) in names.iter().zip(&canvas_names).enumerate() {
+    for (c, (learn, canvas)) in busy.names.iter().zip(&canvas_names).enumerate() {
         let name = if canvas.is_empty() { learn } else { canvas };
         if name.is_empty() {
             continue;
