@@ -7,11 +7,16 @@
 //! is a change) sends each open dashboard at most one event a second,
 //! each built under the lock once. The stream ends when the server stops.
 //!
-//! Why a second: in the `load` example's run with `--data` and 4 copies
-//! running, 5 dashboards at one event per 250 ms raised Learn's GET p99
-//! by 1.42 to 1.61 times (three runs); at one a second, by 1.12 (and
-//! 0.99 to 1.05 elsewhere). A progress bar that moves once a second is
-//! still live.
+//! Why a second: a progress bar that moves once a second is live, and
+//! each event is built under the lock. It costs little either way: in
+//! the `load` example, where with and without dashboards alternate every
+//! second, 5 dashboards changed Learn's GET p99 by 0.87 to 1.06 times at
+//! one event a second (three runs, idle and under copies, in memory and
+//! with `--data`), and by 0.95 to 1.02 at four a second (one run). An
+//! earlier form of that example, which measured each condition as two
+//! long halves, had put four a second at 1.42 to 1.61 with `--data`,
+//! most likely because the rare slow answers (a snapshot of the data
+//! file) fell unevenly between the halves.
 
 use super::view;
 use crate::app::{Pulse, SharedApp};
