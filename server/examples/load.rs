@@ -6,12 +6,20 @@
 //! /v3/courses/{id}` while Learn copies run; over Canvas, a course, its
 //! modules, its pages and a page while content migrations run. Then
 //! checks that no answer was a 5xx, that the workspace is sound, and that
-//! every answered update is visible. Learn's phases run half without and
-//! half with 5 dashboards open (each following the live stream and
-//! reloading its page of courses and its open course after an event, at
-//! most once a second, as the page does), alternating every second or so
-//! in the order without, with, with, without; the ratio of their GET p99
-//! is printed, over the whole phase and by groups of four blocks.
+//! every answered update is visible.
+//!
+//! Learn's phases also measure what open dashboards cost. Each is cut into
+//! blocks of about a second (half a second at CI's 1 s phases), four at a
+//! time in the order without, with, with, without 5 dashboards: a p99 is
+//! set by a few rare slow answers, and alternating often gives both
+//! conditions the same share of them. A dashboard does what the page
+//! does (it follows the live stream and, after an event, at most once a
+//! second, reloads its page of courses and its open course), but opens
+//! its stream afresh in each of its blocks and so gets its first event
+//! and reloads at once: it asks for about twice what a page left open
+//! does, which errs on the side of cost. Printed: GET p99 with ÷ without
+//! dashboards over the whole phase, its median and range over the groups
+//! of four, and what each dashboard received and asked for a second.
 //!
 //! ```sh
 //! cargo run --release -p coursecopy-server --example load            # 20 s a phase
@@ -189,10 +197,6 @@ struct Stats {
     copies_started: AtomicU64,
     /// The copies a phase left running, for the next to follow.
     running: std::sync::Mutex<Vec<String>>,
-    /// Events the dashboards received, and requests they made (each
-    /// stream counts as one).
-    dashboard_events: AtomicU64,
-    dashboard_requests: AtomicU64,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -202,39 +206,62 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-/// An open dashboard, as its page behaves: it follows the live stream and,
+/// An open dashboard, as its page behaves: it opens the live stream and,
 /// after an event, at most once a second, loads its page of courses and
-/// its open course (C-0, id 2) again.
-async fn dashboard(client: Client, base: String, stop: Arc<AtomicBool>, stats: Arc<Stats>) {
+/// its open course (C-0, id 2) again. Gives what it received and asked
+/// for, and how long it was open.
+async fn dashboard(client: Client, base: String, stop: Arc<AtomicBool>) -> Watch {
+    let opened = Instant::now();
+    let mut watch = Watch { requests: 1, ..Watch::default() };
     let events = client.get(format!("{base}/_coursecopy/ui/api/events")).bearer_auth("load").send().await;
-    let Ok(mut events) = events else { return };
-    stats.dashboard_requests.fetch_add(1, Ordering::Relaxed);
-    let (mut last, mut pending): (Option<Instant>, bool) = (None, false);
-    while !stop.load(Ordering::Relaxed) {
-        match tokio::time::timeout(Duration::from_millis(100), events.chunk()).await {
-            Ok(Ok(Some(chunk))) if chunk.windows(12).any(|w| w == b"event: state") => {
-                stats.dashboard_events.fetch_add(1, Ordering::Relaxed);
-                pending = true;
+    if let Ok(mut events) = events {
+        let (mut last, mut pending): (Option<Instant>, bool) = (None, false);
+        while !stop.load(Ordering::Relaxed) {
+            match tokio::time::timeout(Duration::from_millis(100), events.chunk()).await {
+                Ok(Ok(Some(chunk))) if chunk.windows(12).any(|w| w == b"event: state") => {
+                    watch.events += 1;
+                    pending = true;
+                }
+                Ok(Ok(Some(_))) | Err(_) => {}
+                Ok(_) => break,
             }
-            Ok(Ok(Some(_))) | Err(_) => {}
-            Ok(_) => return,
+            if pending && last.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
+                (last, pending) = (Some(Instant::now()), false);
+                let courses = format!("{base}/_coursecopy/ui/api/courses?page=0&perPage=25");
+                let _ = get_json(&client, &courses, "load").await;
+                let open = format!("{base}/_coursecopy/ui/api/courses/2");
+                let _ = get_json(&client, &open, "load").await;
+                watch.requests += 2;
+            }
         }
-        if pending && last.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
-            (last, pending) = (Some(Instant::now()), false);
-            let courses = format!("{base}/_coursecopy/ui/api/courses?page=0&perPage=25");
-            let _ = get_json(&client, &courses, "load").await;
-            let open = format!("{base}/_coursecopy/ui/api/courses/2");
-            let _ = get_json(&client, &open, "load").await;
-            stats.dashboard_requests.fetch_add(2, Ordering::Relaxed);
-        }
+    }
+    watch.open_seconds = opened.elapsed().as_secs_f64();
+    watch
+}
+
+/// What dashboards received and asked for (the stream's opening counts as
+/// a request), and how long they were open, in all.
+#[derive(Clone, Copy, Default)]
+struct Watch {
+    events: u64,
+    requests: u64,
+    open_seconds: f64,
+}
+
+impl Watch {
+    fn add(&mut self, other: Watch) {
+        self.events += other.events;
+        self.requests += other.requests;
+        self.open_seconds += other.open_seconds;
     }
 }
 
 /// One phase over `api`: every client GETs in a loop (and updates its
 /// course each tenth request) while a copier keeps `copies` copies of
 /// BIG-1 running and `dashboards` dashboards are open; returns the GET
-/// latencies, the requests per second and each client's last answered
-/// name.
+/// latencies, the requests per second (of the clients and the copier, over
+/// the phase's length), each client's last answered name and what the
+/// dashboards did.
 async fn phase(
     api: Api,
     base: &str,
@@ -242,12 +269,11 @@ async fn phase(
     seconds: f64,
     (copies, dashboards): (usize, usize),
     stats: &Arc<Stats>,
-) -> (Vec<Duration>, f64, Vec<String>) {
+) -> (Vec<Duration>, f64, Vec<String>, Watch) {
     let stop = Arc::new(AtomicBool::new(false));
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    let viewers: Vec<_> = (0..dashboards)
-        .map(|_| tokio::spawn(dashboard(Client::new(), base.to_string(), stop.clone(), stats.clone())))
-        .collect();
+    let viewers: Vec<_> =
+        (0..dashboards).map(|_| tokio::spawn(dashboard(Client::new(), base.to_string(), stop.clone()))).collect();
     let copier = {
         let (client, base, token, stop, stats) =
             (client.clone(), base.to_string(), token.to_string(), stop.clone(), stats.clone());
@@ -299,6 +325,7 @@ async fn phase(
     let before = stats.requests.load(Ordering::Relaxed);
     tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
     stop.store(true, Ordering::Relaxed);
+    let elapsed = start.elapsed().as_secs_f64();
     let mut latencies = Vec::new();
     let mut names = Vec::new();
     for w in workers {
@@ -307,12 +334,13 @@ async fn phase(
         names.push(name.unwrap_or_default());
     }
     let _ = copier.await;
+    let mut watch = Watch::default();
     for viewer in viewers {
-        let _ = viewer.await;
+        watch.add(viewer.await.unwrap_or_default());
     }
-    let rps = (stats.requests.load(Ordering::Relaxed) - before) as f64 / start.elapsed().as_secs_f64();
+    let rps = (stats.requests.load(Ordering::Relaxed) - before) as f64 / elapsed;
     latencies.sort();
-    (latencies, rps, names)
+    (latencies, rps, names, watch)
 }
 
 /// Waits until no copy waits or runs, so that a quiet phase is quiet.
@@ -361,17 +389,12 @@ async fn paired(base: &str, token: &str, seconds: f64, copies: usize, stats: &Ar
     for _ in 0..groups {
         let (mut without, mut with) = (Vec::new(), Vec::new());
         for dashboards in [0, DASHBOARDS, DASHBOARDS, 0] {
-            let before =
-                (stats.dashboard_events.load(Ordering::Relaxed), stats.dashboard_requests.load(Ordering::Relaxed));
-            let (latencies, rps, last) = phase(Api::Learn, base, token, block, (copies, dashboards), stats).await;
-            paired.dashboard_events += stats.dashboard_events.load(Ordering::Relaxed) - before.0;
-            paired.dashboard_requests += stats.dashboard_requests.load(Ordering::Relaxed) - before.1;
+            let (latencies, rps, last, watch) =
+                phase(Api::Learn, base, token, block, (copies, dashboards), stats).await;
+            paired.watch.add(watch);
             let (group, run) =
                 if dashboards == 0 { (&mut without, &mut paired.without) } else { (&mut with, &mut paired.with) };
             group.extend_from_slice(&latencies);
-            if dashboards > 0 {
-                paired.watched_seconds += block;
-            }
             run.0.extend(latencies);
             run.1 += rps / (2 * groups) as f64;
             paired.names = last;
@@ -398,22 +421,23 @@ struct Paired {
     /// Each group of four blocks' GET p99 with ÷ without dashboards.
     group_ratios: Vec<f64>,
     names: Vec<String>,
-    /// Events the dashboards received and requests they made, in all.
-    dashboard_events: u64,
-    dashboard_requests: u64,
-    /// How long the blocks with dashboards lasted, in all.
-    watched_seconds: f64,
+    /// What the dashboards did, over every block with them.
+    watch: Watch,
 }
 
 impl Paired {
-    /// What the dashboards asked for, a second, beside the clients.
+    /// What one dashboard received and asked for, a second while open,
+    /// and all of them beside the other requests of the blocks with them.
     fn dashboards_load(&self) -> String {
-        let seconds = self.watched_seconds.max(1e-9);
-        let requests = self.dashboard_requests as f64 / seconds;
+        let Watch { events, requests, open_seconds } = self.watch;
+        let open_seconds = open_seconds.max(1e-9);
+        // All dashboards' requests a second, each open about as long as its block.
+        let all = requests as f64 / open_seconds * DASHBOARDS as f64;
         format!(
-            "{:.1} events and {requests:.1} requests a second, {:.2} % of the clients' {:.0}",
-            self.dashboard_events as f64 / seconds,
-            100.0 * requests / self.with.1.max(1e-9),
+            "each {:.1} events and {:.1} requests a second, all {:.2} % of the {:.0} other requests a second",
+            events as f64 / open_seconds,
+            requests as f64 / open_seconds,
+            100.0 * all / self.with.1.max(1e-9),
             self.with.1,
         )
     }
@@ -428,8 +452,12 @@ fn p99(sorted: &[Duration]) -> f64 {
 fn spread(ratios: &[f64]) -> String {
     let mut sorted = ratios.to_vec();
     sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
     match (sorted.first(), sorted.last()) {
-        (Some(least), Some(most)) => format!("{:.2} [{least:.2} to {most:.2}]", sorted[sorted.len() / 2]),
+        (Some(least), Some(most)) => {
+            let median = (sorted[(n - 1) / 2] + sorted[n / 2]) / 2.0;
+            format!("{median:.2} [{least:.2} to {most:.2}]")
+        }
         _ => "-".to_string(),
     }
 }
@@ -504,8 +532,6 @@ async fn run(label: &str, flags: &[&str], seconds: f64, per_lo: usize) -> Result
         requests: AtomicU64::new(0),
         server_errors: AtomicU64::new(0),
         copies_done: AtomicU64::new(0),
-        dashboard_events: AtomicU64::new(0),
-        dashboard_requests: AtomicU64::new(0),
         copies_started: AtomicU64::new(0),
         running: std::sync::Mutex::new(Vec::new()),
     });
@@ -514,8 +540,9 @@ async fn run(label: &str, flags: &[&str], seconds: f64, per_lo: usize) -> Result
     let busy = paired(&base, &token, seconds, 4, &stats).await;
     let learn_done = stats.copies_done.load(Ordering::Relaxed);
     drain(&client, &base).await?;
-    let (canvas_quiet, canvas_quiet_rps, _) = phase(Api::Canvas, &base, &token, seconds, (0, 0), &stats).await;
-    let (canvas_busy, canvas_busy_rps, canvas_names) = phase(Api::Canvas, &base, &token, seconds, (4, 0), &stats).await;
+    let (canvas_quiet, canvas_quiet_rps, _, _) = phase(Api::Canvas, &base, &token, seconds, (0, 0), &stats).await;
+    let (canvas_busy, canvas_busy_rps, canvas_names, _) =
+        phase(Api::Canvas, &base, &token, seconds, (4, 0), &stats).await;
     println!("\n{label}: {CLIENTS} clients, {seconds} s a phase");
     println!("  {:<46} {:>10} {:>10} {:>10}", "", "req/s", "GET p50", "GET p99");
     let pages = 100 * per_lo;

@@ -14,9 +14,9 @@
 //! one event a second (three runs, idle and under copies, in memory and
 //! with `--data`), and by 0.95 to 1.02 at four a second (one run). An
 //! earlier form of that example, which measured each condition as two
-//! long halves, had put four a second at 1.42 to 1.61 with `--data`,
-//! most likely because the rare slow answers (a snapshot of the data
-//! file) fell unevenly between the halves.
+//! long halves, had put four a second at 1.42 to 1.61 with `--data` under
+//! copies. Most likely a few rare slow answers fell unevenly between the
+//! halves: the same method swung from 0.52 to 1.77 in memory too.
 
 use super::view;
 use crate::app::{Pulse, SharedApp};
