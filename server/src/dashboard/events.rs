@@ -11,7 +11,7 @@
 //! each event is built under the lock. It costs little either way: in
 //! the `load` example, where with and without dashboards alternate every
 //! second, 5 dashboards changed Learn's GET p99 by 0.87 to 1.06 times at
-//! one event a second (three runs, idle and under copies, in memory and
+//! one event a second (four runs, idle and under copies, in memory and
 //! with `--data`), and by 0.95 to 1.02 at four a second (one run). An
 //! earlier form of that example, which measured each condition as two
 //! long halves, had put four a second at 1.42 to 1.61 with `--data` under
