@@ -93,9 +93,9 @@ pub use hygiene::MAX_URI_BYTES;
 pub use learn::LEARN_VERSION;
 
 /// Every route, with the layers every request passes (outermost first): a
-/// tracing span, the dashboard's security headers, the rate window, errors in Learn's form, the whole body
-/// read, the access gate (the admin token for the controls, bearer tokens
-/// for Learn's routes).
+/// tracing span, the dashboard's security headers, the rate window,
+/// errors in Learn's form, the whole body read, the access gate (the admin
+/// token for the controls, bearer tokens for Learn's routes).
 pub fn router(app: SharedApp) -> Router {
     let controls = Router::new()
         .route("/_coursecopy/health", get(controls::health))

@@ -174,19 +174,13 @@ fn linked_workspace() -> Workspace {
     ws
 }
 
-async fn reset_to(s: &common::Server, ws: &Workspace) {
-    let saved = serde_json::to_vec(ws).unwrap();
-    let r = s.client.post(s.url("/_coursecopy/reset")).bearer_auth(&s.admin).body(saved).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-}
-
 /// The course list: ids in both APIs, reuse counts, search and pages; one
 /// course: each learning object's kind, where it is used, its upstream
 /// and downstreams, and whether an update waits.
 #[tokio::test]
 async fn courses_show_their_ids_and_how_their_learning_objects_are_reused() {
     let s = start(&[]).await;
-    reset_to(&s, &linked_workspace()).await;
+    s.reset_to(&linked_workspace()).await;
     let (status, list) = s.control(Method::GET, "/_coursecopy/ui/api/courses", None).await;
     assert_eq!((status, list["total"].as_u64()), (StatusCode::OK, Some(4)));
     let row = |id: &str| list["courses"].as_array().unwrap().iter().find(|c| c["courseId"] == id).unwrap().clone();
@@ -239,7 +233,7 @@ async fn courses_show_their_ids_and_how_their_learning_objects_are_reused() {
 #[tokio::test]
 async fn jobs_show_dropped_references_and_failures() {
     let s = start(&["--units-per-second", "0"]).await;
-    reset_to(&s, &linked_workspace()).await;
+    s.reset_to(&linked_workspace()).await;
     let t = s.token("author-key").await;
     let copy = "/learn/api/public/v2/courses/courseId:BIO-101/copy";
     let body = json!({"targetCourse": {"courseId": "RULES-ONLY"}, "copy": {"adaptiveReleaseRules": "true"}});

@@ -258,13 +258,6 @@ fn demo_with(extra: &[(String, String, &str, &str, &str)]) -> coursecopy::Worksp
     ws
 }
 
-/// Resets the server to `ws`.
-async fn reset_to(s: &common::Server, ws: &coursecopy::Workspace) {
-    let saved = serde_json::to_vec(ws).unwrap();
-    let reset = s.client.post(s.url("/_coursecopy/reset")).bearer_auth(&s.admin).body(saved).send().await.unwrap();
-    assert_eq!(reset.status(), StatusCode::OK);
-}
-
 /// A course named with markup shows its name as text, and no script of
 /// it runs; the page's policy forbids inline script; the graph, laid out
 /// by the server, has one node per course.
@@ -280,7 +273,7 @@ async fn hostile_names_show_as_text_and_the_graph_has_one_node_per_course() {
         hostile("XSS-1", "<img src=x onerror=alert(1)>"),
         hostile("XSS-2", "<script>window.pwned = 1</script>"),
     ]);
-    reset_to(&s, &ws).await;
+    s.reset_to(&ws).await;
     let t = s.token("author-key").await;
     let body = json!({"targetCourse": {"courseId": "XSS-COPY"}, "copy": {"contentAreas": "true"}});
     let r = s.call(Method::POST, "/learn/api/public/v2/courses/courseId:XSS-1/copy", &t, Some(body)).await;
@@ -482,7 +475,7 @@ async fn a_large_workspace_gets_ready_and_the_time_is_printed() {
     let s = start(&["--units-per-second", "0"]).await;
     let bulk: Vec<_> =
         (0..897).map(|n| (format!("BULK-{n}"), format!("Bulk {n}"), "Unit", "Page", "<p>Text.</p>")).collect();
-    reset_to(&s, &demo_with(&bulk)).await;
+    s.reset_to(&demo_with(&bulk)).await;
     let (status, _) = s.control(Method::POST, "/_coursecopy/runner/pause", None).await;
     assert_eq!(status, StatusCode::OK);
     let t = s.token("author-key").await;

@@ -125,18 +125,12 @@ fn learning_object(ws: &Workspace, lo: LoKey, update_available: bool) -> Value {
         let title = ws.learning_object(up).map(|u| u.title().to_string()).unwrap_or_default();
         json!({ "title": title, "course": course_ref(ws, course) })
     });
-    let downstream_los = ws.downstreams(lo).unwrap_or_default();
-    let downstreams: Vec<Value> = downstream_los
-        .iter()
-        .filter_map(|d| ws.learning_object(*d).ok())
-        .map(|d| {
-            let courses: Vec<Value> = d.used_in().iter().map(|k| course_ref(ws, Some(k))).collect();
-            json!({ "title": d.title(), "courses": courses })
-        })
-        .collect();
+    let mut downstreams: Vec<Value> = Vec::new();
     // Each downstream page counted once, under the page it is a copy of.
     let mut copies: HashMap<PageKey, usize> = HashMap::new();
-    for d in downstream_los.iter().filter_map(|d| ws.learning_object(*d).ok()) {
+    for d in ws.downstreams(lo).unwrap_or_default().iter().filter_map(|d| ws.learning_object(*d).ok()) {
+        let courses: Vec<Value> = d.used_in().iter().map(|k| course_ref(ws, Some(k))).collect();
+        downstreams.push(json!({ "title": d.title(), "courses": courses }));
         for q in d.pages() {
             if let Some(up) = ws.page_link(q).ok().flatten().and_then(|l| l.upstream) {
                 *copies.entry(up).or_default() += 1;
@@ -251,12 +245,15 @@ fn render(model: &Model, job: &JobRef<'_>) -> Option<Value> {
     }
 }
 
+/// A course named by numeric id, as a job's label names it.
 fn course_title(ws: &Workspace, id: u64) -> String {
-    ws.resolve_course(&coursecopy::CourseRef::PrimaryId(id))
-        .ok()
-        .and_then(|k| ws.course(k).ok())
-        .map(|c| format!("{} [{}]", c.title(), c.course_id()))
-        .unwrap_or_else(|| format!("course {id} (deleted)"))
+    let key = ws.resolve_course(&coursecopy::CourseRef::PrimaryId(id)).ok();
+    key.and_then(|k| course_label(ws, k)).unwrap_or_else(|| format!("course {id} (deleted)"))
+}
+
+/// "Title [course_id]"; `None` for a course no longer there.
+fn course_label(ws: &Workspace, key: CourseKey) -> Option<String> {
+    ws.course(key).ok().map(|c| format!("{} [{}]", c.title(), c.course_id()))
 }
 
 fn job_json(
@@ -309,8 +306,8 @@ fn copy_job(model: &Model, id: &str, status: &coursecopy::TaskStatus) -> Value {
         }
         _ => Vec::new(),
     };
-    let target = model.ws.course(status.target).map(|c| format!("{} [{}]", c.title(), c.course_id()));
-    let label = format!("copy into {}", target.unwrap_or_else(|_| "a course since removed".into()));
+    let target = course_label(&model.ws, status.target);
+    let label = format!("copy into {}", target.unwrap_or_else(|| "a course since removed".into()));
     let progress = json!({ "workflow_state": state, "completion": percent, "message": message });
     job_json("copy", id.to_string(), label, &progress, place, issues)
 }

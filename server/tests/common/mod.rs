@@ -126,6 +126,14 @@ impl Server {
         read(self.call(method, path, &self.admin.clone(), body).await).await
     }
 
+    /// Resets the server to `ws`, through the reset control.
+    pub async fn reset_to(&self, ws: &coursecopy::Workspace) {
+        let saved = serde_json::to_vec(ws).unwrap();
+        let r =
+            self.client.post(self.url("/_coursecopy/reset")).bearer_auth(&self.admin).body(saved).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+
     /// Polls a task's Location until it answers other than 200; gives
     /// that answer.
     pub async fn poll(&self, location: &str, token: &str) -> Response {
